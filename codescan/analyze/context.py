@@ -1,0 +1,86 @@
+"""Per-document analysis context: the text, its lines, the selected rules and how findings are made."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import Document, Finding, Rule
+
+SNIPPET_MAX = 300
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a detector needs to turn a place in a document into a Finding."""
+
+    doc: Document
+    text: str
+    rules: dict[str, Rule]  # the selected rules by id (text-engine rules included)
+    language: str | None
+    deadline: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def line_text(self, line: int) -> str:
+        lines = self.lines
+        return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+    def wants(self, rule_id: str) -> bool:
+        return rule_id in self.rules
+
+    def emit(
+        self,
+        rule_id: str,
+        line: int,
+        end_line: int | None = None,
+        column: int = 1,
+        end_column: int | None = None,
+        *,
+        message: str | None = None,
+        snippet: str | None = None,
+        context: str = "code",
+        decoded: str | None = None,
+        severity: str | None = None,
+        category: str | None = None,
+    ) -> Finding | None:
+        """Record a finding for a selected rule (1-based line and column); unselected rules are dropped."""
+        rule = self.rules.get(rule_id)
+        if rule is None:
+            return None
+        end_line = max(end_line or line, line)
+        if snippet is None:
+            snippet = self.line_text(line).strip()
+        if len(snippet) > SNIPPET_MAX:
+            snippet = snippet[:SNIPPET_MAX] + "…"
+        if decoded is not None and len(decoded) > 2000:
+            decoded = decoded[:2000] + "…"
+        doc = self.doc
+        finding = Finding(
+            rule_id=rule.id,
+            category=category or rule.category,
+            severity=severity or rule.severity,
+            message=message or rule.message,
+            path=doc.path,
+            line=line,
+            end_line=end_line,
+            column=column,
+            end_column=end_column,
+            snippet=snippet,
+            cwe=rule.cwe,
+            confidence=rule.confidence,
+            context=context,
+            decoded=decoded,
+            repo=doc.repo,
+            blob=doc.blob,
+            commit=doc.commit,
+            author=doc.author,
+            date=doc.date,
+            record=doc.id if doc.id and doc.id != doc.path else None,
+        )
+        self.findings.append(finding)
+        return finding

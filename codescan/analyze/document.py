@@ -1,0 +1,182 @@
+"""Analyze one document: guard, decode, parse once, run rules on the code, its folded view,
+its decoded payloads and the code hidden in its comments, then the text detectors."""
+from __future__ import annotations
+
+import time
+
+from ..config import Config
+from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
+from ..rules import RuleSet
+from . import deobfuscate, embedded, languages, payloads, suppressions, text
+from .context import Context
+from .treesitter import CompiledRules, Deadline
+
+MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
+
+
+class Analyzer:
+    """Holds the selected rules (compiled lazily per language) and analyzes documents one by one."""
+
+    def __init__(self, ruleset: RuleSet, config: Config):
+        self.config = config
+        self.rules = {r.id: r for r in ruleset.rules}
+        self._compiled: dict[str, CompiledRules] = {}
+        self._ruleset = ruleset
+
+    def compiled(self, language: str) -> CompiledRules:
+        if language not in self._compiled:
+            wanted = tuple(
+                r for r in self._ruleset.rules
+                if r.engine == "treesitter" and set(languages.rule_languages(language)) & set(r.languages)
+            )
+            self._compiled[language] = CompiledRules(wanted, language)
+        return self._compiled[language]
+
+    # -- the one entry point -------------------------------------------------------------
+    def analyze(self, doc: Document) -> Analysis:
+        cfg = self.config
+        size = len(doc.content)
+        if size > cfg.max_file_size:
+            return _skipped(doc, f"too large ({size} bytes > max_file_size {cfg.max_file_size})", size)
+        if b"\0" in doc.content[:8192]:
+            return _skipped(doc, "binary file (NUL byte)", size)
+        utf8 = True
+        try:
+            source_text = doc.content.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            utf8 = False
+            decoded = _decode_with_bom(doc.content)
+            if decoded is None:
+                return _skipped(doc, f"not UTF-8 text (byte {exc.start})", size)
+            source_text = decoded
+        language = doc.language or languages.detect(doc.path, doc.content[:200])
+        ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language,
+                      deadline=time.monotonic() + cfg.file_timeout)
+        skips: list[Skip] = []
+        try:
+            if languages.has_grammar(language):
+                source = doc.content if utf8 else source_text.encode("utf-8")
+                tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
+            else:
+                tree = None
+            text.detect(ctx, tree)
+        except Deadline:
+            skips.append(Skip(doc.path, f"analysis exceeded the per-file time budget ({cfg.file_timeout:g} s); "
+                                        "findings so far are reported", doc.repo))
+        except RecursionError:
+            skips.append(Skip(doc.path, "nesting too deep to analyze; findings so far are reported", doc.repo))
+        findings = _dedupe(ctx.findings)
+        suppressed: tuple[Finding, ...] = ()
+        if doc.trusted and cfg.honour_suppressions:
+            findings, suppressed = suppressions.apply(findings, ctx.lines)
+        return Analysis(path=doc.path, findings=tuple(findings), skips=tuple(skips), language=language,
+                        size=size, lines=len(ctx.lines), suppressed=suppressed)
+
+    # -- code, at any depth --------------------------------------------------------------
+    def scan_code(self, ctx: Context, source: bytes, language: str, *, line_offset: int, depth: int,
+                  via: str | None, context: str = "code", severity_shift: int = 0):
+        """Parse `source`, run the language's rules, then look through disguise, payloads, comments.
+
+        `line_offset` maps lines of `source` back onto the document; `via` names what decoded it."""
+        tree = _parse(language, source, ctx.deadline)
+        compiled = self.compiled(language)
+        seen = {(f.rule_id, f.line) for f in ctx.findings}
+        self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen)
+
+        folded = deobfuscate.fold(source, tree, language)
+        if folded is not None and folded != source:
+            folded_tree = _parse(language, folded, ctx.deadline)
+            folded_lines = folded.decode("utf-8", "replace").splitlines()
+            for hit in compiled.run(folded_tree.root_node, ctx.deadline):
+                line = hit.node.start_point[0] + 1
+                if (hit.rule.id, line + line_offset) in seen:
+                    continue
+                shown = folded_lines[line - 1].strip() if line <= len(folded_lines) else ""
+                self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
+                           decoded=shown, via=via, severity_shift=severity_shift, seen=seen)
+
+        if depth < MAX_DEPTH:
+            for payload in payloads.find(source, tree, language):
+                inner_lang = payload.language or language
+                if not languages.has_grammar(inner_lang):
+                    inner_lang = language
+                before = len(ctx.findings)
+                self.scan_code(ctx, payload.data, inner_lang, line_offset=line_offset + payload.line - 1,
+                               depth=depth + 1, via=payload.encoding, context="decoded",
+                               severity_shift=severity_shift)
+                # Everything found inside a payload points at the literal, with the payload shown.
+                for i in range(before, len(ctx.findings)):
+                    f = ctx.findings[i]
+                    ctx.findings[i] = f.with_(line=line_offset + payload.line,
+                                              end_line=line_offset + payload.end_line,
+                                              decoded=f.decoded or payload.preview,
+                                              snippet=ctx.line_text(line_offset + payload.line).strip()[:300])
+            if context == "code":
+                for fragment in embedded.fragments(source, tree, language):
+                    shift = 0 if fragment.trigger else -1
+                    self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,
+                                   depth=depth + 1, via=via, context=fragment.kind, severity_shift=shift)
+        return tree
+
+    def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen):
+        for hit in compiled.run(root, ctx.deadline):
+            self._emit(ctx, hit.rule, hit.node, source, line_offset, context, decoded=None, via=via,
+                       severity_shift=severity_shift, seen=seen)
+
+    def _emit(self, ctx: Context, rule: Rule, node, source: bytes, line_offset: int, context: str,
+              decoded: str | None, via: str | None, severity_shift: int, seen: set) -> None:
+        start_row, start_col = node.start_point
+        end_row, end_col = node.end_point
+        line = start_row + line_offset + 1
+        if (rule.id, line) in seen:
+            return
+        seen.add((rule.id, line))
+        line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+        column = len(source[line_start:node.start_byte].decode("utf-8", "replace")) + 1
+        category = None
+        message = None
+        severity = rule.severity
+        if context in ("comment", "docstring"):
+            category = "payload-in-comment"
+            message = f"code in a {context}: {rule.message}"
+            severity = shift_severity(rule.severity, severity_shift)
+        elif context == "decoded":
+            message = f"inside a {via or 'decoded'} payload: {rule.message}"
+        elif context == "folded":
+            message = f"seen through disguise: {rule.message}"
+        if context == "decoded" and decoded is None:
+            line_end = source.find(b"\n", node.start_byte)
+            decoded = source[line_start:line_end if line_end >= 0 else len(source)].decode("utf-8", "replace").strip()
+        ctx.emit(rule.id, line, end_row + line_offset + 1, column, end_col + 1 if end_row == start_row else None,
+                 message=message, context=context, decoded=decoded, severity=severity, category=category)
+
+
+def _parse(language: str, source: bytes, deadline: float | None):
+    if deadline is not None and time.monotonic() > deadline:
+        raise Deadline()
+    return languages.parser(language).parse(source)
+
+
+def _decode_with_bom(content: bytes) -> str | None:
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if content.startswith(bom):
+            try:
+                return content[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _skipped(doc: Document, reason: str, size: int) -> Analysis:
+    return Analysis(path=doc.path, skips=(Skip(doc.path, reason, doc.repo),), size=size)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (rule, line, context-kind); live code wins over folded over comment copies."""
+    order = {"code": 0, "folded": 1, "decoded": 2, "docstring": 3, "comment": 3}
+    best: dict[tuple[str, int], Finding] = {}
+    for f in findings:
+        key = (f.rule_id, f.line)
+        if key not in best or order.get(f.context, 9) < order.get(best[key].context, 9):
+            best[key] = f
+    return sorted(best.values(), key=lambda f: (f.line, f.column, f.rule_id))

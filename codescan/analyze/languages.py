@@ -1,0 +1,118 @@
+"""Which language a file is in (extension, file name, shebang) and its bundled tree-sitter grammar."""
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+import tree_sitter as ts
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageSpec:
+    name: str
+    # (module, function) of the grammar package that ships the compiled grammar in its wheel.
+    grammar: tuple[str, str] | None
+    extensions: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()
+    interpreters: tuple[str, ...] = ()  # shebang interpreters
+    # Rules written for these languages also run on this one (TypeScript runs JavaScript rules).
+    rule_languages: tuple[str, ...] = ()
+    line_comment: str | None = None
+
+
+SPECS: tuple[LanguageSpec, ...] = (
+    LanguageSpec("python", ("tree_sitter_python", "language"), (".py", ".pyw", ".pyi"),
+                 ("SConstruct", "SConscript"), ("python", "python2", "python3", "pypy", "pypy3"),
+                 line_comment="#"),
+    LanguageSpec("javascript", ("tree_sitter_javascript", "language"), (".js", ".mjs", ".cjs", ".jsx"),
+                 (), ("node", "nodejs", "deno", "bun"), line_comment="//"),
+    LanguageSpec("typescript", ("tree_sitter_typescript", "language_typescript"), (".ts", ".mts", ".cts"),
+                 (), ("ts-node", "tsx"), rule_languages=("javascript",), line_comment="//"),
+    LanguageSpec("tsx", ("tree_sitter_typescript", "language_tsx"), (".tsx",),
+                 rule_languages=("javascript", "typescript"), line_comment="//"),
+    # Text-only kinds: no grammar here, but every text detector reads them.
+    LanguageSpec("shell", None, (".sh", ".bash", ".zsh", ".ksh"), (".bashrc", ".profile", ".zshrc"),
+                 ("sh", "bash", "zsh", "ksh", "dash"), line_comment="#"),
+    LanguageSpec("markdown", None, (".md", ".markdown", ".mdx", ".mdc", ".rst", ".txt")),
+    LanguageSpec("json", None, (".json", ".jsonc", ".ipynb")),
+    LanguageSpec("yaml", None, (".yaml", ".yml")),
+    LanguageSpec("toml", None, (".toml",)),
+    LanguageSpec("agent-rules", None, (), (".cursorrules", ".windsurfrules", ".clinerules",
+                                            "AGENTS.md", "CLAUDE.md", "GEMINI.md",
+                                            "copilot-instructions.md")),
+)
+
+BY_NAME = {spec.name: spec for spec in SPECS}
+_BY_EXT = {ext: spec.name for spec in SPECS for ext in spec.extensions}
+_BY_FILENAME = {fn: spec.name for spec in SPECS for fn in spec.filenames}
+_BY_INTERP = {it: spec.name for spec in SPECS for it in spec.interpreters}
+_SHEBANG = re.compile(rb"^#!\s*(\S+)(?:\s+(\S+))?")
+
+AGENT_RULE_PATTERNS = (
+    re.compile(r"(^|/)\.cursor/rules/[^/]+\.mdc?$"),
+    re.compile(r"(^|/)\.github/copilot-instructions\.md$"),
+    re.compile(r"(^|/)\.github/instructions/[^/]+\.md$"),
+    re.compile(r"(^|/)(AGENTS|CLAUDE|GEMINI)\.md$"),
+    re.compile(r"(^|/)\.(cursorrules|windsurfrules|clinerules)$"),
+    re.compile(r"(^|/)\.clinerules/[^/]+$"),
+    re.compile(r"(^|/)\.windsurf/rules/[^/]+$"),
+)
+
+
+def is_agent_rule_file(path: str) -> bool:
+    return any(p.search(path) for p in AGENT_RULE_PATTERNS)
+
+
+def detect(path: str, head: bytes = b"") -> str | None:
+    """Language name for a path (and its first bytes, for shebangs); None when unknown."""
+    if is_agent_rule_file(path):
+        return "agent-rules"
+    name = PurePosixPath(path).name
+    if name in _BY_FILENAME:
+        return _BY_FILENAME[name]
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in _BY_EXT:
+        return _BY_EXT[suffix]
+    match = _SHEBANG.match(head[:200])
+    if match:
+        interp = match.group(1).rsplit(b"/", 1)[-1]
+        if interp == b"env" and match.group(2):
+            interp = match.group(2)
+        interp = re.sub(rb"[\d.]+$", b"", interp) or interp
+        lang = _BY_INTERP.get(interp.decode("ascii", "replace")) or _BY_INTERP.get(
+            match.group(1).rsplit(b"/", 1)[-1].decode("ascii", "replace"))
+        if lang:
+            return lang
+    return None
+
+
+def has_grammar(language: str | None) -> bool:
+    spec = BY_NAME.get(language or "")
+    return bool(spec and spec.grammar)
+
+
+@lru_cache(maxsize=None)
+def grammar(language: str) -> ts.Language:
+    """The compiled tree-sitter grammar bundled in the language's wheel (no download, ever)."""
+    spec = BY_NAME[language]
+    if spec.grammar is None:
+        raise KeyError(f"no grammar for {language}")
+    module_name, func = spec.grammar
+    module = importlib.import_module(module_name)
+    return ts.Language(getattr(module, func)())
+
+
+@lru_cache(maxsize=None)
+def parser(language: str) -> ts.Parser:
+    return ts.Parser(grammar(language))
+
+
+def rule_languages(language: str) -> tuple[str, ...]:
+    """The rule sets that apply to a language: its own plus those it inherits."""
+    spec = BY_NAME.get(language)
+    if spec is None:
+        return (language,)
+    return (language, *spec.rule_languages)

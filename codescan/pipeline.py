@@ -1,0 +1,195 @@
+"""source → analyze → collect: runs the analyzer over Documents in local worker processes."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from itertools import chain
+from typing import Iterable, Iterator
+
+from .analyze.document import Analyzer
+from .config import Config
+from .records import Analysis, Document, Finding, Skip, severity_at_least
+from .rules import RuleSet
+
+BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
+BATCH_DOCS = 64
+IN_PROCESS_BYTES = 256 * 1024  # below this much work, worker start-up costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    files: int = 0
+    bytes: int = 0
+    lines: int = 0
+    seconds: float = 0.0
+    languages: dict = field(default_factory=dict)
+    rules: int = 0
+    jobs: int = 1
+
+    def to_dict(self) -> dict:
+        mb = self.bytes / 1e6
+        return {"files": self.files, "bytes": self.bytes, "lines": self.lines,
+                "seconds": round(self.seconds, 3),
+                "mb_per_s": round(mb / self.seconds, 3) if self.seconds else None,
+                "languages": dict(sorted(self.languages.items())), "rules": self.rules, "jobs": self.jobs}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    findings: tuple[Finding, ...]
+    skips: tuple[Skip, ...]
+    suppressed: tuple[Finding, ...]
+    stats: Stats
+    ruleset: RuleSet
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        if fail_on == "none":
+            return []
+        return [f for f in self.findings if severity_at_least(f.severity, fail_on)]
+
+
+# -- worker side -------------------------------------------------------------------------
+_ANALYZER: Analyzer | None = None
+
+
+def _init_worker(ruleset: RuleSet, config: Config) -> None:
+    global _ANALYZER
+    _ANALYZER = Analyzer(ruleset, config)
+
+
+def _analyze_batch(batch: list[Document]) -> list[Analysis]:
+    assert _ANALYZER is not None
+    return [_safe_analyze(_ANALYZER, doc) for doc in batch]
+
+
+def _safe_analyze(analyzer: Analyzer, doc: Document) -> Analysis:
+    """One bad document becomes a skip, never a crashed scan."""
+    try:
+        return analyzer.analyze(doc)
+    except Exception as exc:  # noqa: BLE001 - the report names the error; the scan goes on
+        return Analysis(path=doc.path, skips=(Skip(doc.path, f"analyzer error: {type(exc).__name__}: {exc}",
+                                                    doc.repo),), size=len(doc.content))
+
+
+# -- driver side -------------------------------------------------------------------------
+def _batches(items: Iterable[Document | Skip], skips: list[Skip]) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    size = 0
+    for item in items:
+        if isinstance(item, Skip):
+            skips.append(item)
+            continue
+        batch.append(item)
+        size += len(item.content)
+        if size >= BATCH_BYTES or len(batch) >= BATCH_DOCS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config,
+                progress: bool = False, total: int | None = None) -> Iterator[Analysis | Skip]:
+    """Yield an Analysis per document (and the sources' Skips), using worker processes for big inputs."""
+    jobs = config.jobs or os.cpu_count() or 1
+    skips: list[Skip] = []
+    batches = _batches(items, skips)
+    bar = _progress(progress, total)
+    first = next(batches, None)
+    second = next(batches, None) if first is not None else None
+    small = second is None and (first is None or sum(len(d.content) for d in first) < IN_PROCESS_BYTES)
+    try:
+        if jobs <= 1 or small:
+            analyzer = Analyzer(ruleset, config)
+            for batch in chain((b for b in (first, second) if b is not None), batches):
+                yield from _drain(skips)
+                for doc in batch:
+                    yield _safe_analyze(analyzer, doc)
+                    _tick(bar)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                     initargs=(ruleset, config)) as pool:
+                pending = set()
+                window = jobs * 3
+
+                def submit(batch):
+                    future = pool.submit(_analyze_batch, batch)
+                    pending.add(future)
+
+                for batch in (first, second):
+                    submit(batch)
+                for batch in batches:
+                    while len(pending) >= window:
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            pending.discard(future)
+                            yield from _results(future, bar)
+                        yield from _drain(skips)
+                    submit(batch)
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        pending.discard(future)
+                        yield from _results(future, bar)
+        yield from _drain(skips)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _results(future, bar) -> Iterator[Analysis]:
+    for analysis in future.result():
+        if bar is not None:
+            bar.update(1)
+        yield analysis
+
+
+def _drain(skips: list[Skip]) -> Iterator[Skip]:
+    while skips:
+        yield skips.pop(0)
+
+
+def _progress(enabled: bool, total: int | None):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", desc="scanning", file=sys.stderr, leave=False,
+                dynamic_ncols=True, mininterval=0.5)
+
+
+def _tick(bar) -> None:
+    if bar is not None:
+        bar.update(1)
+
+
+def scan(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config, progress: bool = False,
+         total: int | None = None) -> ScanResult:
+    """Analyze everything and gather one result, sorted by path and line."""
+    start = time.monotonic()
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    skips: list[Skip] = []
+    files = size = lines = 0
+    langs: Counter = Counter()
+    for item in analyze_all(items, ruleset, config, progress=progress, total=total):
+        if isinstance(item, Skip):
+            skips.append(item)
+            continue
+        files += 1
+        size += item.size
+        lines += item.lines
+        if item.language:
+            langs[item.language] += 1
+        findings.extend(item.findings)
+        suppressed.extend(item.suppressed)
+        skips.extend(item.skips)
+    findings.sort(key=lambda f: (f.repo or "", f.path, f.line, f.column, f.rule_id))
+    skips.sort(key=lambda s: (s.repo or "", s.path))
+    stats = Stats(files=files, bytes=size, lines=lines, seconds=time.monotonic() - start,
+                  languages=dict(langs), rules=len(ruleset.rules), jobs=config.jobs or os.cpu_count() or 1)
+    return ScanResult(tuple(findings), tuple(skips), tuple(suppressed), stats, ruleset)

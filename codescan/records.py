@@ -1,0 +1,184 @@
+"""The frozen records that cross every stage boundary: Document, Rule, Finding, Skip."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+
+SCHEMA_VERSION = "1.0"
+
+SEVERITIES = ("low", "medium", "high", "critical")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+CATEGORIES = (
+    "code-execution",
+    "exfiltration",
+    "backdoor",
+    "obfuscation",
+    "install-hook",
+    "insecure-crypto",
+    "insecure-transport",
+    "insecure-deserialization",
+    "injection",
+    "hardcoded-secret",
+    "hidden-unicode",
+    "prompt-injection",
+    "payload-in-comment",
+)
+
+
+def git_blob_sha(content: bytes) -> str:
+    """The id git gives a blob with this content (so files and mirror blobs share one key)."""
+    header = b"blob %d\0" % len(content)
+    return hashlib.sha1(header + content).hexdigest()
+
+
+def severity_at_least(severity: str, threshold: str) -> bool:
+    return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
+
+def shift_severity(severity: str, steps: int) -> str:
+    rank = min(max(SEVERITY_RANK[severity] + steps, 0), len(SEVERITIES) - 1)
+    return SEVERITIES[rank]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One file (or record) to analyze. `path` is relative and POSIX; `content` is raw bytes."""
+
+    path: str
+    content: bytes
+    language: str | None = None
+    repo: str | None = None
+    id: str | None = None
+    blob: str | None = None
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+    # Suppression comments are honoured only for trusted (own) code, never for mirrors/corpora.
+    trusted: bool = True
+
+    @property
+    def blob_sha(self) -> str:
+        return self.blob or git_blob_sha(self.content)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDocs:
+    what: str
+    why: str
+    example: str
+    instead: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A detection rule loaded from data (rules/<language>/<id>.yaml or a built-in detector)."""
+
+    id: str
+    languages: tuple[str, ...]
+    category: str
+    severity: str
+    cwe: tuple[str, ...]
+    message: str
+    docs: RuleDocs
+    engine: str = "treesitter"  # treesitter | text | semgrep
+    query: str = ""
+    confidence: str = "high"
+    references: tuple[str, ...] = ()
+    source: str = ""  # file the rule came from
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_snippet(snippet: str) -> str:
+    return _WS.sub(" ", snippet).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule or detector found, at a place in a document."""
+
+    rule_id: str
+    category: str
+    severity: str
+    message: str
+    path: str
+    line: int
+    end_line: int
+    column: int = 1
+    end_column: int | None = None
+    snippet: str = ""
+    cwe: tuple[str, ...] = ()
+    confidence: str = "high"
+    # Where the match was seen: code, comment, docstring, decoded, folded (seen through disguise).
+    context: str = "code"
+    # Text the analyzer decoded or folded to see this (the payload a reader would otherwise miss).
+    decoded: str | None = None
+    repo: str | None = None
+    blob: str | None = None
+    commit: str | None = None
+    author: str | None = None
+    date: str | None = None
+    record: str | None = None  # record id inside a dataset shard, where known
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity for baselines and monitoring: rule + path + normalized snippet, no lines."""
+        key = "\0".join((self.rule_id, self.repo or "", self.path, normalize_snippet(self.snippet)))
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        out = {
+            "rule_id": self.rule_id,
+            "category": self.category,
+            "severity": self.severity,
+            "confidence": self.confidence,
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "end_line": self.end_line,
+            "column": self.column,
+            "end_column": self.end_column,
+            "snippet": self.snippet,
+            "cwe": list(self.cwe),
+            "context": self.context,
+            "fingerprint": self.fingerprint,
+        }
+        for name in ("decoded", "repo", "blob", "commit", "author", "date", "record"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """A document that was not (fully) analyzed, and why."""
+
+    path: str
+    reason: str
+    repo: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {"path": self.path, "reason": self.reason}
+        if self.repo is not None:
+            out["repo"] = self.repo
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the analyzer made of one document."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    language: str | None = None
+    size: int = 0
+    lines: int = 0
+    suppressed: tuple[Finding, ...] = field(default=())

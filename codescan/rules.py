@@ -1,0 +1,158 @@
+"""Load and validate rules from YAML files (rules/<language>/<rule-id>.yaml and users' --rules dirs)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .records import CATEGORIES, SEVERITIES, Rule, RuleDocs
+
+RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CWE_ID = re.compile(r"^CWE-\d+$")
+REQUIRED = ("id", "languages", "category", "severity", "cwe", "message", "docs")
+DOC_FIELDS = ("what", "why", "example", "instead")
+OPTIONAL = ("query", "engine", "confidence", "references")
+ENGINES = ("treesitter", "text")
+KNOWN_KEYS = frozenset(REQUIRED + OPTIONAL)
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file and the problem."""
+
+
+def builtin_rules_dir() -> Path:
+    """The rules shipped with codescan: inside the installed package, or rules/ in a checkout."""
+    packaged = Path(__file__).with_name("builtin_rules")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _as_tuple(value, name: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise RuleError(f"{where}: '{name}' must be a string or a list of strings")
+
+
+def parse_rule(data: object, where: str) -> Rule:
+    """Validate one rule mapping and freeze it; RuleError says exactly what is wrong."""
+    if not isinstance(data, dict):
+        raise RuleError(f"{where}: a rule file holds one mapping (id, languages, category, ...)")
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise RuleError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    missing = [key for key in REQUIRED if not data.get(key)]
+    if missing:
+        raise RuleError(f"{where}: missing or empty {', '.join(missing)}")
+    rule_id = data["id"]
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise RuleError(f"{where}: id {rule_id!r} must be kebab-case (e.g. exec-of-decoded-payload)")
+    if data["category"] not in CATEGORIES:
+        raise RuleError(f"{where}: category {data['category']!r} is not one of {', '.join(CATEGORIES)}")
+    if data["severity"] not in SEVERITIES:
+        raise RuleError(f"{where}: severity {data['severity']!r} is not one of {', '.join(SEVERITIES)}")
+    confidence = data.get("confidence", "high")
+    if confidence not in ("low", "medium", "high"):
+        raise RuleError(f"{where}: confidence must be low, medium or high")
+    cwe = _as_tuple(data["cwe"], "cwe", where)
+    bad_cwe = [c for c in cwe if not CWE_ID.match(c)]
+    if bad_cwe:
+        raise RuleError(f"{where}: cwe {bad_cwe} must look like CWE-78")
+    docs = data["docs"]
+    if not isinstance(docs, dict):
+        raise RuleError(f"{where}: docs must be a mapping with {', '.join(DOC_FIELDS)}")
+    empty = [f for f in DOC_FIELDS if not isinstance(docs.get(f), str) or not docs[f].strip()]
+    if empty:
+        raise RuleError(f"{where}: docs field(s) {', '.join(empty)} missing or empty")
+    extra_docs = sorted(set(docs) - set(DOC_FIELDS))
+    if extra_docs:
+        raise RuleError(f"{where}: unknown docs field(s) {', '.join(extra_docs)}")
+    engine = data.get("engine", "treesitter")
+    if engine not in ENGINES:
+        raise RuleError(f"{where}: engine {engine!r} is not one of {', '.join(ENGINES)}")
+    query = data.get("query", "")
+    if engine == "treesitter" and (not isinstance(query, str) or not query.strip()):
+        raise RuleError(f"{where}: a tree-sitter rule needs a non-empty 'query' string")
+    if engine == "text" and query:
+        raise RuleError(f"{where}: a text-engine rule has no query (its detector is built in)")
+    return Rule(
+        id=rule_id,
+        languages=_as_tuple(data["languages"], "languages", where),
+        category=data["category"],
+        severity=data["severity"],
+        cwe=cwe,
+        message=str(data["message"]).strip(),
+        docs=RuleDocs(*(docs[f].strip() for f in DOC_FIELDS)),
+        engine=engine,
+        query=query,
+        confidence=confidence,
+        references=_as_tuple(data.get("references", []), "references", where),
+        source=where,
+    )
+
+
+def load_rule_file(path: Path) -> Rule:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    rule = parse_rule(data, str(path))
+    if path.stem != rule.id:
+        raise RuleError(f"{path}: file name must be the rule id ({rule.id}.yaml)")
+    return rule
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """Codescan-format rule files under a folder; rules/semgrep/ belongs to the semgrep engine."""
+    return sorted(
+        p for p in directory.rglob("*.y*ml")
+        if p.suffix in (".yaml", ".yml") and "semgrep" not in p.relative_to(directory).parts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+
+    def by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    def for_language(self, language: str) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if language in r.languages)
+
+    def select(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> "RuleSet":
+        def chosen(rule: Rule) -> bool:
+            keys = {rule.id, rule.category}
+            if select and not keys & set(select):
+                return False
+            return not keys & set(ignore)
+
+        return RuleSet(tuple(r for r in self.rules if chosen(r)))
+
+
+def load_rules(extra_dirs: tuple[str, ...] = (), include_builtin: bool = True) -> RuleSet:
+    """All rules: the built-in set plus users' folders (or single files); ids must be unique."""
+    paths: list[Path] = []
+    if include_builtin:
+        paths += rule_files(builtin_rules_dir())
+    for entry in extra_dirs:
+        p = Path(entry)
+        if p.is_file():
+            paths.append(p)
+        elif p.is_dir():
+            paths += rule_files(p)
+        else:
+            raise RuleError(f"{entry}: no such rule file or folder")
+    rules: dict[str, Rule] = {}
+    for path in paths:
+        rule = load_rule_file(path)
+        if rule.id in rules:
+            raise RuleError(f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].source}")
+        rules[rule.id] = rule
+    return RuleSet(tuple(rules.values()))

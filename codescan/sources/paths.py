@@ -1,0 +1,129 @@
+"""Files and folders from the command line (or a pre-commit file list) as Documents, never leaving a root."""
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ..records import Document, Skip
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
+
+
+class SourceError(ValueError):
+    """A PATH that cannot be read at all (usage error, exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A scanned root: paths are reported relative to `base`."""
+
+    path: Path  # what the user named
+    base: Path  # resolved folder that relative paths are computed from
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel.rsplit("/", 1)[-1], p) for p in patterns)
+
+
+def _read(full: Path, rel: str, max_size: int) -> Document | Skip:
+    try:
+        st = full.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return Skip(rel, "not a regular file")
+        if st.st_size > max_size:
+            return Skip(rel, f"too large ({st.st_size} bytes > max_file_size {max_size})")
+        with open(full, "rb") as fh:
+            content = fh.read(max_size + 1)
+    except PermissionError:
+        return Skip(rel, "permission denied")
+    except OSError as exc:
+        return Skip(rel, f"cannot read: {exc.strerror or exc}")
+    if len(content) > max_size:
+        return Skip(rel, f"too large (> max_file_size {max_size})")
+    return Document(path=rel, content=content)
+
+
+def _inside(target: Path, base: Path) -> bool:
+    try:
+        target.relative_to(base)
+        return True
+    except ValueError:
+        return False
+
+
+def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted: bool = True
+         ) -> Iterator[Document | Skip]:
+    """Yield a Document per file under each PATH (or a Skip with its reason).
+
+    A PATH that does not exist raises SourceError before anything is yielded."""
+    roots = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists() and not p.is_symlink():
+            raise SourceError(f"{raw}: no such file or folder")
+        if p.is_dir() and not os.access(p, os.R_OK | os.X_OK):
+            raise SourceError(f"{raw}: folder cannot be read (permission denied)")
+        roots.append(p)
+    for p in roots:
+        if p.is_dir():
+            yield from _walk_dir(p, max_size, exclude, trusted)
+        else:
+            rel = p.as_posix()
+            rel = rel[2:] if rel.startswith("./") else rel
+            if p.is_symlink():
+                yield Skip(rel, "symbolic link (not followed)")
+                continue
+            if _excluded(rel, exclude):
+                continue
+            item = _read(p, rel, max_size)
+            yield item if isinstance(item, Skip) else _trust(item, trusted)
+
+
+def _trust(doc: Document, trusted: bool) -> Document:
+    if trusted:
+        return doc
+    return Document(path=doc.path, content=doc.content, trusted=False)
+
+
+def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool) -> Iterator[Document | Skip]:
+    base = root.resolve()
+    stack = [base]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            rel = folder.relative_to(base).as_posix()
+            yield Skip(rel or ".", f"folder cannot be read: {exc.strerror or exc}")
+            continue
+        subdirs = []
+        for entry in entries:
+            full = Path(entry.path)
+            rel = full.relative_to(base).as_posix()
+            try:
+                name_ok = rel.encode("utf-8") is not None
+            except UnicodeEncodeError:
+                name_ok = False
+            if not name_ok:
+                yield Skip(rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                           "file name is not valid UTF-8")
+                continue
+            if _excluded(rel, exclude):
+                continue
+            if entry.is_symlink():
+                target = full.resolve()
+                if not _inside(target, base):
+                    yield Skip(rel, "symbolic link leaving the scanned root (not followed)")
+                # A link inside the root points at something scanned at its own path anyway.
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in SKIP_DIRS:
+                    subdirs.append(full)
+                continue
+            item = _read(full, rel, max_size)
+            yield item if isinstance(item, Skip) else _trust(item, trusted)
+        stack.extend(reversed(subdirs))
