@@ -16,6 +16,8 @@ DOC_FIELDS = ("what", "why", "example", "instead")
 OPTIONAL = ("query", "engine", "confidence", "references")
 ENGINES = ("treesitter", "text")
 KNOWN_KEYS = frozenset(REQUIRED + OPTIONAL)
+# libyaml's safe loader when PyYAML has it: ten times faster, and start-up reads every rule file.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class RuleError(ValueError):
@@ -97,7 +99,7 @@ def parse_rule(data: object, where: str) -> Rule:
 
 def load_rule_file(path: Path) -> Rule:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
