@@ -6,6 +6,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Iterable, Iterator
@@ -113,39 +114,52 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
                                      initargs=(ruleset, config)) as pool:
-                pending = set()
+                pending: dict = {}  # future -> its batch, so a failed batch becomes skips
                 window = jobs * 3
 
                 def submit(batch):
-                    future = pool.submit(_analyze_batch, batch)
-                    pending.add(future)
+                    try:
+                        pending[pool.submit(_analyze_batch, batch)] = batch
+                    except BrokenProcessPool as exc:
+                        failed.extend(_failed(batch, exc))
 
+                failed: list[Skip] = []
                 for batch in (first, second):
-                    submit(batch)
+                    if batch is not None:
+                        submit(batch)
                 for batch in batches:
                     while len(pending) >= window:
                         done, _ = wait(pending, return_when=FIRST_COMPLETED)
                         for future in done:
-                            pending.discard(future)
-                            yield from _results(future, bar)
+                            yield from _results(future, pending.pop(future), bar)
                         yield from _drain(skips)
                     submit(batch)
+                    yield from _drain(failed)
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                     for future in done:
-                        pending.discard(future)
-                        yield from _results(future, bar)
+                        yield from _results(future, pending.pop(future), bar)
+                yield from _drain(failed)
         yield from _drain(skips)
     finally:
         if bar is not None:
             bar.close()
 
 
-def _results(future, bar) -> Iterator[Analysis]:
-    for analysis in future.result():
+def _results(future, batch: list[Document], bar) -> Iterator[Analysis | Skip]:
+    try:
+        analyses = future.result()
+    except Exception as exc:  # noqa: BLE001 - a crashed worker loses its batch, not the scan
+        analyses = _failed(batch, exc)
+    for analysis in analyses:
         if bar is not None:
             bar.update(1)
         yield analysis
+
+
+def _failed(batch: list[Document], exc: BaseException) -> list[Skip]:
+    reason = f"worker process failed: {type(exc).__name__}: {exc}".rstrip(": ")
+    return [Skip(doc.path, reason, doc.repo) for doc in batch]
 
 
 def _drain(skips: list[Skip]) -> Iterator[Skip]:

@@ -50,6 +50,8 @@ class Analyzer:
                 return _skipped(doc, f"not UTF-8 text (byte {exc.start})", size)
             source_text = decoded
         language = doc.language or languages.detect(doc.path, doc.content[:200])
+        if languages.has_grammar(language):
+            self.compiled(language)  # compiling the rules is start-up cost, not this file's time budget
         ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language,
                       deadline=time.monotonic() + cfg.file_timeout)
         skips: list[Skip] = []
