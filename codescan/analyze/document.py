@@ -12,6 +12,7 @@ from .context import Context
 from .treesitter import CompiledRules, Deadline
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
+ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
 
 
 class Analyzer:
@@ -113,6 +114,13 @@ class Analyzer:
                                               end_line=line_offset + payload.end_line,
                                               decoded=f.decoded or payload.preview,
                                               snippet=ctx.line_text(line_offset + payload.line).strip()[:300])
+                if payload.looks_like_code and ctx.wants(ENCODED_CODE):
+                    # A dropper is flagged even when the code it hides matches no rule.
+                    rule = ctx.rules[ENCODED_CODE]
+                    ctx.emit(ENCODED_CODE, line_offset + payload.line, line_offset + payload.end_line,
+                             message=f"{payload.encoding} literal decodes to code: {rule.message}",
+                             context="decoded", decoded=payload.preview,
+                             severity=shift_severity(rule.severity, severity_shift))
             if context == "code":
                 for fragment in embedded.fragments(source, tree, language):
                     shift = 0 if fragment.trigger else -1
