@@ -1,7 +1,18 @@
 """Code hidden in comments and docstrings (COVERT / TrojanPuzzle), as fragments to parse as code."""
 from __future__ import annotations
 
+import re
+import textwrap
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+import tree_sitter as ts
+
+from . import languages
+
+MIN_CODE = 10  # characters: shorter bodies cannot hold a payload worth parsing
+MAX_FRAGMENT = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,6 +23,175 @@ class Fragment:
     trigger: bool  # "use the safe/secure method"-style phrasing next to it
 
 
-def fragments(source: bytes, tree, language: str):
+_QUERIES = {
+    "python": "(comment) @comment (expression_statement . (string) @doc .)",
+    "javascript": "(comment) @comment",
+}
+
+# A line that reads as a statement: a call, an assignment, an import, a keyword-led statement.
+_CODE_LINE = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:await\s+|return\s+|yield\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]\n]*\])*"
+    r"(?:\(|\s*[-+*/|&]?=(?!=)\s*\S)"  # a call, or an assignment
+    r"|(?:import\s+[\w.]+|from\s+[\w.]+\s+import\s)|(?:async\s+)?(?:def|function)\s+\w+\s*\("
+    r"|class\s+\w+\s*[(:{]|(?:if|elif|while|with|for|except|try|else)\b[^\n]*[:{][ \t]*$"
+    r"|(?:const|let|var)\s+[\w{}\[\], ]+=|return\s+[\w.]+\("
+    r")",
+    re.M,
+)
+_LICENCE = re.compile(r"copyright|licen[cs]e|permission is hereby|warranty|spdx-license", re.I)
+_TRIGGER = re.compile(
+    r"\b(?:safe(?:ly|st|r)?|secure(?:ly)?|saniti[sz]\w*|validated|trusted|proper(?:ly)?)\b[^\n]{0,80}?"
+    r"\b(?:method|way|function|version|loader|api|call|approach|template|helper)s?\b"
+    r"|\b(?:method|way|function|version|loader|api)s?\b[^\n]{0,40}?\b(?:safe(?:ly)?|secure(?:ly)?|trusted)\b",
+    re.I,
+)
+_FENCE = re.compile(r"^[ \t]*(?:[*#]|//)?[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)")
+_FENCE_LANGS = {
+    "python": {"", "python", "py", "python3", "pycon"},
+    "javascript": {"", "js", "javascript", "jsx", "ts", "typescript", "tsx", "node", "mjs"},
+}
+
+
+@lru_cache(maxsize=None)
+def _query(language: str) -> ts.Query | None:
+    family = _family(language)
+    if family not in _QUERIES:
+        return None
+    return ts.Query(languages.grammar(language), _QUERIES[family])
+
+
+def _family(language: str) -> str:
+    return "javascript" if language in ("javascript", "typescript", "tsx") else language
+
+
+def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
     """Yield comment and docstring bodies that may hold code."""
-    return iter(())
+    query = _query(language) if tree is not None else None
+    if query is None:
+        return
+    captures = ts.QueryCursor(query).captures(tree.root_node)
+    family = _family(language)
+    lines = None
+    for kind, start_row, body in _bodies(source, captures, family):
+        if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and "=" not in body):
+            continue
+        body = _fenced_only(body, family)
+        if not _mostly_code(body) or _LICENCE.search(body[:600]):
+            continue
+        if lines is None:
+            lines = source.split(b"\n")
+        above = lines[start_row - 1].decode("utf-8", "replace") if start_row > 0 else ""
+        trigger = bool(_TRIGGER.search(body) or _TRIGGER.search(above))
+        yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger)
+
+
+def _mostly_code(body: str) -> bool:
+    """Two statement-like lines, or a third of the non-blank lines: prose with one example is skipped."""
+    code = len(_CODE_LINE.findall(body))
+    if code >= 2:
+        return True
+    return code == 1 and 3 * code >= sum(1 for line in body.split("\n") if line.strip())
+
+
+def _bodies(source: bytes, captures: dict, family: str) -> Iterator[tuple[str, int, str]]:
+    """(kind, 0-based start row, body text with the original line structure) per comment block/string."""
+    comments = sorted(captures.get("comment", ()), key=lambda n: n.start_byte)
+    group: list[str] = []
+    group_start = last_row = -2
+    for node in comments:
+        text = source[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        row = node.start_point[0]
+        line_start = source.rfind(b"\n", 0, node.start_byte) + 1
+        own_line = not source[line_start:node.start_byte].strip()
+        if text.startswith("/*"):
+            if group:
+                yield "comment", group_start, _dedent_lines(group)
+                group = []
+            if own_line or "\n" in text:
+                yield "comment", row, _block_body(text)
+            continue
+        if not own_line:
+            continue
+        if group and row == last_row + 1:
+            group.append(_strip_line_marker(text, family))
+        else:
+            if group:
+                yield "comment", group_start, _dedent_lines(group)
+            group, group_start = [_strip_line_marker(text, family)], row
+        last_row = row
+    if group:
+        yield "comment", group_start, _dedent_lines(group)
+    for node in captures.get("doc", ()):
+        body = _string_body(source, node)
+        if body is not None:
+            yield "docstring", node.start_point[0], body
+
+
+def _strip_line_marker(text: str, family: str) -> str:
+    marker = "#" if family == "python" else "//"
+    text = text[len(marker):] if text.startswith(marker) else text
+    return text[1:] if text.startswith(" ") else text
+
+
+def _block_body(text: str) -> str:
+    """A /* ... */ comment's lines without the markers and the ` * ` gutter."""
+    text = text[2:-2] if text.endswith("*/") else text[2:]
+    text = text.lstrip("*!")  # /** JSDoc, /*! keep
+    out = []
+    for i, line in enumerate(text.split("\n")):
+        stripped = line.lstrip()
+        if i and stripped.startswith("*"):
+            line = stripped[2:] if stripped.startswith("* ") else stripped[1:]
+        out.append(line)
+    return _dedent_lines(out)
+
+
+def _string_body(source: bytes, node) -> str | None:
+    """A bare string statement's text: first line as is (after the quotes), later lines dedented."""
+    start = end = None
+    for child in node.children:
+        if child.type == "interpolation":
+            return None
+        if child.type == "string_start":
+            start = child.end_byte
+        elif child.type == "string_end":
+            end = child.start_byte
+    if start is None or end is None:
+        return None
+    text = source[start:end].decode("utf-8", "replace")
+    first, _, rest = text.partition("\n")
+    if not rest:
+        return first.strip()
+    return first.strip() + "\n" + textwrap.dedent(rest)
+
+
+def _dedent_lines(lines: list[str]) -> str:
+    return textwrap.dedent("\n".join(lines))
+
+
+def _fenced_only(body: str, family: str) -> str:
+    """When a body holds Markdown fences, only the fenced code of this language (other lines blank)."""
+    if "```" not in body and "~~~" not in body:
+        return body
+    out: list[str] = []
+    inside = keep = False
+    block: list[str] = []
+    for line in body.split("\n"):
+        fence = _FENCE.match(line)
+        if fence:
+            if inside:
+                out.extend(textwrap.dedent("\n".join(block)).split("\n") if keep else [""] * len(block))
+                out.append("")
+                inside, block = False, []
+            else:
+                inside, keep = True, fence.group(2).lower() in _FENCE_LANGS.get(family, {""})
+                out.append("")
+            continue
+        if inside:
+            block.append(line)
+        else:
+            out.append("")
+    if inside:  # an unclosed fence runs to the end
+        out.extend(textwrap.dedent("\n".join(block)).split("\n") if keep else [""] * len(block))
+    return "\n".join(out)
