@@ -105,6 +105,7 @@ def cmd_scan(args) -> int:
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
     ruleset = ruleset.select(cfg.select, cfg.ignore)
+    _check_user_queries(ruleset, cfg.rules)
     known = baseline_mod.load(args.baseline) if args.baseline else None
     try:
         items = list(walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions))
@@ -122,6 +123,25 @@ def cmd_scan(args) -> int:
     if failing or (cfg.strict and result.skips):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _check_user_queries(ruleset, user_paths: tuple[str, ...]) -> None:
+    """Compile the queries of rules given with --rules now, so a broken one is a usage error (exit 2),
+    not a skip on every file. Built-in rules are compiled by the test suite; compiling all of them
+    here would slow every start-up."""
+    if not user_paths:
+        return
+    from .analyze import languages
+    from .analyze.treesitter import compile_rule
+    from .rules import builtin_rules_dir
+
+    builtin = str(builtin_rules_dir())
+    for rule in ruleset.rules:
+        if rule.engine != "treesitter" or rule.source.startswith(builtin):
+            continue
+        for language in rule.languages:
+            if languages.has_grammar(language):
+                compile_rule(rule, language)
 
 
 def _emit(result, args) -> None:
@@ -174,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.verb == "rules":
             return cmd_rules(args)
     except (UsageError, ConfigError, RuleError, baseline_mod.BaselineError) as exc:
-        print(f"codescan: error: {exc}", file=sys.stderr)
+        print(f"codescan: error: {' '.join(str(exc).split())}", file=sys.stderr)  # one line, always
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("codescan: interrupted", file=sys.stderr)

@@ -164,7 +164,19 @@ class Analyzer:
 def _parse(language: str, source: bytes, deadline: float | None):
     if deadline is not None and time.monotonic() > deadline:
         raise Deadline()
-    return languages.parser(language).parse(source)
+    parser = languages.parser(language)
+    if deadline is None:
+        return parser.parse(source)
+    # Some inputs parse in quadratic time (e.g. thousands of trailing comment lines in Python); the
+    # progress callback (honoured only for a read callback, not for bytes) stops the parse at the deadline.
+    try:
+        return parser.parse(lambda byte, _point: source[byte:byte + 65536],
+                            progress_callback=lambda *_: time.monotonic() > deadline)
+    except ValueError:  # "Parsing failed": cancelled by the callback
+        parser.reset()
+        if time.monotonic() > deadline:
+            raise Deadline() from None
+        raise
 
 
 def _decode_with_bom(content: bytes) -> str | None:

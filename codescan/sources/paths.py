@@ -68,16 +68,17 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
         if p.is_dir() and not os.access(p, os.R_OK | os.X_OK):
             raise SourceError(f"{raw}: folder cannot be read (permission denied)")
         roots.append(p)
+    seen: set[Path] = set()  # a file named twice (`src src/a.py`, `a.py ./a.py`) is scanned once
     for p in roots:
         if p.is_dir():
-            yield from _walk_dir(p, max_size, exclude, trusted)
+            yield from _walk_dir(p, max_size, exclude, trusted, seen)
         else:
             rel = p.as_posix()
             rel = rel[2:] if rel.startswith("./") else rel
             if p.is_symlink():
                 yield Skip(rel, "symbolic link (not followed)")
                 continue
-            if _excluded(rel, exclude):
+            if _excluded(rel, exclude) or _repeat(p, seen):
                 continue
             item = _read(p, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)
@@ -89,7 +90,16 @@ def _trust(doc: Document, trusted: bool) -> Document:
     return Document(path=doc.path, content=doc.content, trusted=False)
 
 
-def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool) -> Iterator[Document | Skip]:
+def _repeat(full: Path, seen: set[Path]) -> bool:
+    key = full.resolve()
+    if key in seen:
+        return True
+    seen.add(key)
+    return False
+
+
+def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool, seen: set[Path]
+              ) -> Iterator[Document | Skip]:
     base = root.resolve()
     stack = [base]
     while stack:
@@ -123,6 +133,8 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
             if entry.is_dir(follow_symlinks=False):
                 if entry.name not in SKIP_DIRS:
                     subdirs.append(full)
+                continue
+            if _repeat(full, seen):
                 continue
             item = _read(full, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)
