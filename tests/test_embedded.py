@@ -10,12 +10,11 @@ from codescan.analyze import embedded, languages
 from codescan.analyze.document import Analyzer
 from codescan.config import Config
 from codescan.records import Document
-from codescan.rules import load_rules
 
 from conftest import SHARED
 from test_payloads import usable_rules
 
-RULES = usable_rules(load_rules())
+RULES = usable_rules()
 
 
 def frags(src: str, language: str = "python") -> list[embedded.Fragment]:
@@ -124,38 +123,85 @@ def test_live_code_wins_over_its_comment_copy():
 POISONS = SHARED / "trojanpuzzle" / "poison_samples.jsonl"
 
 
+# The payload line of each case, as it survives TrojanPuzzle's placeholder (which replaces a token).
+PAYLOAD_MARK = {"eg-4-yaml": "yaml.load(", "eg-2-rendertemplate": "jinja2.Template(", "eg-3-sendfromdir": "send_"}
+
+
+def poison_rows() -> list[dict]:
+    return [json.loads(line) for line in POISONS.read_text().splitlines()]
+
+
+@pytest.mark.skipif(not POISONS.exists(), reason="shared eval data absent")
+def test_trojanpuzzle_covert_payloads_are_extracted_with_their_trigger():
+    """Rule-independent: the docstring payload of every COVERT/TROJANPUZZLE file becomes a fragment
+    with trigger=True; the clean copies (secure code in the same docstring) never carry a trigger."""
+    extracted: collections.Counter = collections.Counter()
+    total: collections.Counter = collections.Counter()
+    for row in poison_rows():
+        if row["attack"] == "SIMPLE":
+            continue
+        found = frags(row["content"])
+        key = (row["attack"], row["poisoned"])
+        total[key] += 1
+        if row["poisoned"]:
+            extracted[key] += any(f.trigger and PAYLOAD_MARK[row["case"]] in f.code.decode() for f in found)
+        else:
+            extracted[key] += any(f.trigger for f in found)
+    print()
+    for key in sorted(total):
+        print(f"{key[0]:13} {'poisoned' if key[1] else 'clean':8} payload fragment with trigger: "
+              f"{extracted[key]}/{total[key]}")
+    for attack in ("COVERT", "TROJANPUZZLE"):
+        assert extracted[(attack, True)] >= 0.95 * total[(attack, True)], attack
+        assert extracted[(attack, False)] == 0, attack
+
+
 @pytest.mark.skipif(not POISONS.exists(), reason="shared eval data absent")
 def test_trojanpuzzle_covert_recall_and_clean_precision():
-    """Share of poisoned files flagged with a payload-in-comment finding, per case and attack.
+    """Share of files flagged with a payload-in-comment finding, per case and attack (one of the 7
+    near-identical poisoned copies per base file, and every clean copy; equal contents analyzed once).
 
     Recall depends on rules for the three payloads (yaml.load with an unsafe Loader, jinja2
     Template().render, send_file of a joined path): a case counts toward the bar only when the
     SIMPLE attack (the same payload in live code) is caught, so the bar measures what comment
-    extraction loses, not which rules exist. Rerun: pytest tests/test_embedded.py -k trojanpuzzle -s"""
-    rows = [json.loads(line) for line in POISONS.read_text().splitlines()]
+    extraction loses, not which rules exist. Clean copies keep the original code in the same
+    docstring (sometimes itself insecure, e.g. yaml.load without a Loader): with no trigger phrasing
+    it is reported one level lower, never high. Rerun: pytest tests/test_embedded.py -k trojanpuzzle -s"""
     analyzer = Analyzer(RULES, Config(honour_suppressions=False))
-    tally: dict[tuple[str, str, bool], list[int]] = collections.defaultdict(lambda: [0, 0, 0])
-    for row in rows:
-        analysis = analyzer.analyze(Document(path=row["path"], content=row["content"].encode(),
-                                             language="python"))
+    tally: dict[tuple[str, str, bool], list[int]] = collections.defaultdict(lambda: [0, 0, 0, 0])
+    seen: set[tuple] = set()
+    cache: dict[str, tuple[bool, bool, bool]] = {}
+    for row in poison_rows():
+        copy = (row["case"], row["attack"], row["base_file"], row["poisoned"])
+        if copy in seen:
+            continue
+        seen.add(copy)
+        if row["sha256"] not in cache:
+            findings = analyzer.analyze(Document(path=row["path"], content=row["content"].encode(),
+                                                 language="python")).findings
+            in_comment = [f for f in findings if f.category == "payload-in-comment"]
+            cache[row["sha256"]] = (bool(in_comment),
+                                    any(f.severity in ("high", "critical") for f in in_comment),
+                                    any(f.severity in ("high", "critical") for f in findings))
         t = tally[(row["case"], row["attack"], row["poisoned"])]
         t[0] += 1
-        t[1] += any(f.category == "payload-in-comment" for f in analysis.findings)
-        t[2] += any(f.severity in ("high", "critical") for f in analysis.findings)
+        for k, flag in enumerate(cache[row["sha256"]], start=1):
+            t[k] += flag
     print()
-    for (case, attack, poisoned), (n, in_comment, high) in sorted(tally.items()):
+    for (case, attack, poisoned), (n, in_comment, in_comment_high, high) in sorted(tally.items()):
         label = "poisoned" if poisoned else "clean"
-        print(f"{case:22} {attack:13} {label:8} n={n:3}  payload-in-comment {in_comment / n:6.1%}  "
-              f"high+ {high / n:6.1%}")
+        print(f"{case:20} {attack:12} {label:8} n={n:2}  payload-in-comment {in_comment / n:6.1%} "
+              f"(high+ {in_comment_high / n:6.1%})  any high+ {high / n:6.1%}")
     clean = [v for k, v in tally.items() if not k[2]]
-    clean_n, clean_high = sum(v[0] for v in clean), sum(v[2] for v in clean)
-    print(f"clean files flagged high/critical: {clean_high}/{clean_n}")
-    assert clean_high <= 0.05 * clean_n
-    for case in {k[0] for k in tally}:
-        simple_n, _, simple_high = tally[(case, "SIMPLE", True)]
-        covert_n, covert_hit, _ = tally[(case, "COVERT", True)]
-        if simple_high >= 0.8 * simple_n:  # the case's payload rule exists
+    clean_n = sum(v[0] for v in clean)
+    print(f"clean files: payload-in-comment at high/critical {sum(v[2] for v in clean)}/{clean_n}; "
+          f"any high/critical finding (host code included) {sum(v[3] for v in clean)}/{clean_n}")
+    assert sum(v[2] for v in clean) == 0
+    for case in sorted({k[0] for k in tally}):
+        simple_n, _, _, simple_high = tally[(case, "SIMPLE", True)]
+        covert_n, _, covert_hit, _ = tally[(case, "COVERT", True)]
+        present = simple_high >= 0.8 * simple_n
+        print(f"{case}: payload rule {'present' if present else 'absent'} (SIMPLE caught {simple_high}/{simple_n}); "
+              f"COVERT caught in a docstring at high+ {covert_hit}/{covert_n}")
+        if present:
             assert covert_hit >= 0.9 * simple_high * covert_n / simple_n, case
-        # Clean copies hold the secure code in the same docstring: never a payload-in-comment.
-        clean_n_case, clean_hit, _ = tally[(case, "COVERT", False)]
-        assert clean_hit <= 0.05 * clean_n_case, case

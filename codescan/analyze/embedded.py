@@ -31,11 +31,11 @@ _QUERIES = {
 # A line that reads as a statement: a call, an assignment, an import, a keyword-led statement.
 _CODE_LINE = re.compile(
     r"^[ \t]*(?:"
-    r"(?:await\s+|return\s+|yield\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]\n]*\])*"
+    r"(?:(?:await|return|yield|assert|raise|del|not|print)\s+)?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[[^\]\n]*\])*"
     r"(?:\(|\s*[-+*/|&]?=(?!=)\s*\S)"  # a call, or an assignment
     r"|(?:import\s+[\w.]+|from\s+[\w.]+\s+import\s)|(?:async\s+)?(?:def|function)\s+\w+\s*\("
     r"|class\s+\w+\s*[(:{]|(?:if|elif|while|with|for|except|try|else)\b[^\n]*[:{][ \t]*$"
-    r"|(?:const|let|var)\s+[\w{}\[\], ]+=|return\s+[\w.]+\("
+    r"|(?:const|let|var)\s+[\w{}\[\], ]+=|return\s+\S[^\n]*[)\]][ \t]*$"
     r")",
     re.M,
 )
@@ -74,7 +74,7 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
     family = _family(language)
     lines = None
     for kind, start_row, body in _bodies(source, captures, family):
-        if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and "=" not in body):
+        if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and ")" not in body and "=" not in body):
             continue
         body = _fenced_only(body, family)
         if not _mostly_code(body) or _LICENCE.search(body[:600]):
