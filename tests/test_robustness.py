@@ -160,7 +160,7 @@ def test_json_shape(tree, capsys):
 
 
 def usage_error(capsys, argv) -> str:
-    code = main(argv)
+    code = main([*argv, "--no-builtin-rules"])  # the error under test, not one in the built-in rules
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err
@@ -175,7 +175,7 @@ def test_missing_path_is_a_usage_error(tmp_path, capsys):
 
 
 def test_missing_path_from_a_real_process_prints_one_line(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "codescan", "scan", str(tmp_path / "missing")],
+    proc = subprocess.run([sys.executable, "-m", "codescan", "scan", str(tmp_path / "missing"), "--no-builtin-rules"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
@@ -208,8 +208,7 @@ def test_bad_rule_file_is_a_usage_error(tree, capsys, text, expected):
 def test_rule_query_that_does_not_compile_is_a_usage_error(tree, capsys):
     rule = (DATA / "rules" / "python" / "demo-md5.yaml").read_text(encoding="utf-8")
     write(tree, "rules/demo-md5.yaml", rule.split("query:")[0] + "query: '(call (no_such_node)) @match'\n")
-    line = usage_error(capsys, ["scan", str(tree / "ok.py"), "--no-builtin-rules", "--rules",
-                                str(tree / "rules")])
+    line = usage_error(capsys, ["scan", str(tree / "ok.py"), "--rules", str(tree / "rules")])
     assert "demo-md5" in line and "does not compile" in line
 
 
