@@ -1,0 +1,1 @@
+"""Measurement scripts for codescan (speed bench, quick scanner-core evaluation); not shipped."""

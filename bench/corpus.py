@@ -1,0 +1,79 @@
+"""Pick the files a bench run scans: a tree walk, its Python subset, a quick sample, argv-safe targets."""
+from __future__ import annotations
+
+import os
+import shutil
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+# Folder names skipped everywhere: VCS folders (codescan skips them too), byte-code caches, and the
+# third-party packages that live inside the interpreter's stdlib folder (not the standard library).
+EXCLUDE_DIRS = ("site-packages", "dist-packages", "__pycache__", ".git", ".hg", ".svn")
+ARGV_BUDGET = 512 * 1024  # bytes of file names we are willing to put on one command line
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The files of one bench run: `files` is the whole tree, `python` its *.py files."""
+
+    root: Path
+    files: tuple[Path, ...]
+    python: tuple[Path, ...]
+    sizes: dict[Path, int]
+
+    def size(self, paths: tuple[Path, ...] | list[Path]) -> int:
+        return sum(self.sizes.get(p, 0) for p in paths)
+
+
+def default_root() -> Path:
+    """The running interpreter's standard library folder."""
+    return Path(sysconfig.get_paths()["stdlib"])
+
+
+def collect(root: Path) -> Corpus:
+    """Every regular file under root (symbolic links not followed, EXCLUDE_DIRS pruned)."""
+    files: list[Path] = []
+    sizes: dict[Path, int] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in EXCLUDE_DIRS)
+        for name in sorted(names):
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            files.append(path)
+            sizes[path] = path.stat().st_size
+    python = tuple(p for p in files if p.suffix == ".py")
+    return Corpus(root, tuple(files), python, sizes)
+
+
+def sample(paths: tuple[Path, ...], n: int) -> tuple[Path, ...]:
+    """n paths spread evenly over the sorted list (deterministic, covers every part of the tree)."""
+    if n >= len(paths):
+        return paths
+    step = len(paths) / n
+    return tuple(paths[int(i * step)] for i in range(n))
+
+
+def quick(corpus: Corpus, n: int) -> Corpus:
+    """A smaller corpus: n Python files plus n//3 other files, spread over the tree."""
+    python = sample(corpus.python, n)
+    others = sample(tuple(p for p in corpus.files if p.suffix != ".py"), n // 3)
+    files = tuple(sorted(python + others))
+    return Corpus(corpus.root, files, python, {p: corpus.sizes[p] for p in files})
+
+
+def targets(paths: tuple[Path, ...], root: Path, workdir: Path, name: str) -> list[str]:
+    """Command-line targets naming exactly `paths`: the paths themselves when they fit on a
+    command line, else one folder mirroring them (hard links, copies across file systems)."""
+    if sum(len(str(p)) + 1 for p in paths) <= ARGV_BUDGET:
+        return [str(p) for p in paths]
+    mirror = workdir / name
+    for path in paths:
+        dest = mirror / path.relative_to(root)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, dest)
+        except OSError:
+            shutil.copyfile(path, dest)
+    return [str(mirror)]
