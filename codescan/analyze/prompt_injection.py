@@ -1,0 +1,137 @@
+"""Text aimed at AI assistants: instruction overrides, concealment, hidden directives, and agent rules that weaken security."""
+from __future__ import annotations
+
+import re
+
+from .unicode_hidden import hidden_tag_texts
+
+# Phrases that only make sense as instructions to a model. Each entry: (strength, literals one of which must
+# occur in the lower-cased file before the regex runs, regex). "strong" stands alone; "weak" needs a second signal.
+PHRASES = (
+    ("strong", ("ignor", "disregard", "forget", "overrid", "bypass"),
+     r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+)*"
+     r"(?:previous|prior|above|earlier|preceding|former|original|system|safety)\s+"
+     r"(?:instructions?|prompts?|rules|directives|guidelines|guardrails|context)\b"),
+    ("strong", ("not tell", "not mention", "not reveal", "not disclose", "not inform", "not show", "not let",
+                "n't tell", "n't mention", "n't reveal", "n't disclose", "n't inform", "n't show", "n't let",
+                "never tell", "never mention", "never reveal", "never disclose", "never inform", "never show"),
+     r"\b(?:do\s+not|don'?t|never)\s+(?:tell|mention|reveal|disclose|inform|show|let)\s+(?:this\s+|it\s+|anything\s+)?"
+     r"(?:to\s+)?(?:the\s+)?(?:user|human|developer|reviewer|operator)s?\b"),
+    ("strong", ("without telling", "without informing", "without notifying", "without alerting"),
+     r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|developer|reviewer)s?\b"),
+    ("strong", ("system prompt", "hidden instruction", "initial instruction"),
+     r"\b(?:reveal|print|output|repeat|leak|show)\s+(?:me\s+)?(?:your|the)\s+"
+     r"(?:system\s+prompt|hidden\s+instructions|initial\s+instructions)\b"),
+    ("strong", ("<|im_start|>", "<|system|>", "<|endoftext|>", "[inst]", "[/inst]", "<<sys>>"),
+     r"<\|im_start\|>\s*system|<\|(?:system|endoftext)\|>|\[/?inst\]|<<sys>>"),
+    ("strong", ("instructions:", "instruction:"),
+     r"\b(?:new|updated|real|actual)\s+instructions?\s*:\s*(?:you|from\s+now|always|ignore)"),
+    ("strong", ("no longer",), r"\byou\s+are\s+no\s+longer\s+(?:an?\s+)?(?:ai|assistant|bound|restricted)\b"),
+    ("weak", ("you are now",),
+     r"\byou\s+are\s+now\s+(?:an?\s+|in\s+|acting\s+|operating\s+|dan\b|unrestricted|jailbroken|free\s+from)"),
+    ("weak", ("from now on",), r"\bfrom\s+now\s+on,?\s+you\s+(?:are|will|must|should)\b"),
+    ("weak", tuple(f"{verb} {any_}code" for verb in ("generating", "writing", "suggesting", "completing", "producing",
+                                                     "generate", "write", "suggest", "complete")
+                   for any_ in ("", "any ")),
+     r"\b(?:(?:when(?:ever)?|while)\s+(?:generating|writing|suggesting|completing|producing)"
+     r"|(?:when(?:ever)?|if)\s+you\s+(?:generate|write|suggest|complete))\s+(?:any\s+)?code\b"),
+    ("weak", ("note to", "note for", "message to", "message for", "instructions to", "instructions for",
+              "instruction to", "instruction for"),
+     r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:ai|llm|assistant|copilot|model|agent)s?\b"),
+    ("weak", ("if you are a",),
+     r"\bif\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|coding\s+assistant)\b"),
+    ("weak", ("reading this", "processing this", "parsing this"),
+     r"\b(?:ai|llm|assistant|agent)s?\s+(?:reading|processing|parsing)\s+this\b"),
+)
+COMPILED = tuple((strength, needles, re.compile(rx), re.compile(rx, re.I)) for strength, needles, rx in PHRASES)
+# Security-weakening asks: the payload a poisoned instruction wants planted in generated code.
+WEAKENING = re.compile(
+    r"(?i)verify\s*=\s*False|rejectUnauthorized\s*:\s*false|InsecureSkipVerify|NODE_TLS_REJECT_UNAUTHORIZED"
+    r"|\b(?:disable|skip|turn\s+off|bypass|remove)\s+(?:the\s+|all\s+)?(?:ssl|tls|certificate|cert|signature|auth(?:entication)?|csrf)\s*"
+    r"(?:verification|validation|checks?|checking)?"
+    r"|\bcurl\s+[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\s+[^\n|]*\|\s*(?:sudo\s+)?(?:ba)?sh\b"
+    r"|\b(?:send|post|upload|exfiltrate|forward|copy)\s+(?:[\w.\-]+\s+){0,4}?(?:the\s+)?(?:env(?:ironment)?(?:\s+variables)?|"
+    r"\.env|credentials|secrets|api\s+keys?|tokens|ssh\s+keys?|~/\.ssh|~/\.aws|process\.env|os\.environ)\b"
+    r"|\b(?:add|insert|include|plant)\s+(?:a\s+|an\s+)?(?:hidden\s+|secret\s+)?(?:backdoor|reverse\s+shell|keylogger)"
+    r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
+    r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)")
+HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
+
+
+def detect(ctx, view) -> None:
+    """Report prompt injection in agent rule files, Markdown (visible or in HTML comments) and code comments/strings."""
+    injection = ctx.wants("prompt-injection")
+    weakening = ctx.wants("insecure-agent-instruction") and view.agent_rules
+    if not (injection or weakening):
+        return
+    text = view.text
+    tagged = [] if view.ascii else list(hidden_tag_texts(text))
+    if injection:
+        _injections(ctx, view)
+        for start, end, decoded in tagged:
+            if any(rx_i.search(decoded) for _, _, _, rx_i in COMPILED) or WEAKENING.search(decoded):
+                view.emit("prompt-injection", start, end, severity="critical", decoded=decoded, context="comment",
+                          message=f"instructions for an AI hidden in invisible tag characters: {decoded[:120]!r}")
+    if weakening:
+        for m in WEAKENING.finditer(text):
+            view.emit("insecure-agent-instruction", m.start(), m.end(), severity="high",
+                      message=f"agent rule file tells the assistant to weaken security ({m.group()[:60]!r}): "
+                              "every change the assistant makes will carry it")
+
+
+def matches(view):
+    """(strength, match) for every instruction phrase; regexes run only when their literals occur."""
+    lower = view.lower
+    for strength, needles, rx, rx_i in COMPILED:
+        if any(n in lower for n in needles):
+            # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
+            for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
+                yield strength, m
+
+
+def _injections(ctx, view) -> None:
+    text = view.text
+    found = list(matches(view))
+    if not found:
+        return
+    hidden_spans = [(m.start(1), m.end(1)) for m in HTML_COMMENT.finditer(text)] if "<!--" in text else []
+    weakening_lines = {view.position(m.start())[0] for m in WEAKENING.finditer(text)}
+    for strength, m in found:
+        start = m.start()
+        line = view.position(start)[0]
+        hidden = any(a <= start < b for a, b in hidden_spans)
+        near_weakening = any(abs(line - w) <= 3 for w in weakening_lines)
+        verdict = _verdict(view, start, strength, hidden, near_weakening)
+        if verdict is None:
+            continue
+        severity, where = verdict
+        extra = " next to an instruction that weakens security" if near_weakening else ""
+        view.emit("prompt-injection", start, m.end(), severity=severity, context=where,
+                  message=f"text addressed to an AI assistant ({text[start:m.end()][:60]!r}) in {_where_text(view, where, hidden)}"
+                          f"{extra}: a model reading this file may follow it")
+
+
+def _verdict(view, start: int, strength: str, hidden: bool, near_weakening: bool) -> tuple[str, str] | None:
+    """(severity, context) for a match, or None when the place makes it ordinary prose."""
+    if view.agent_rules:
+        return ("critical" if near_weakening or hidden else "high"), "comment"
+    if hidden:
+        return ("critical" if near_weakening else "high"), "comment"
+    if view.code:
+        place = view.where(start)
+        if place in ("code", "identifier"):
+            return None
+        if strength == "weak" and not near_weakening:
+            return None
+        return ("high" if near_weakening else "medium"), ("string" if place == "string" else "comment")
+    if strength == "weak" and not near_weakening:
+        return None  # tutorials say "from now on you will..." to people
+    return ("high" if near_weakening else "medium"), "comment"
+
+
+def _where_text(view, where: str, hidden: bool) -> str:
+    if view.agent_rules:
+        return "an agent rule file" + (" (inside an HTML comment a human reader does not see)" if hidden else "")
+    if hidden:
+        return "an HTML comment a human reader does not see"
+    return f"a {where}" if view.code else "documentation"
