@@ -31,15 +31,16 @@ def default_root() -> Path:
     return Path(sysconfig.get_paths()["stdlib"])
 
 
-def collect(root: Path) -> Corpus:
-    """Every regular file under root (symbolic links not followed, EXCLUDE_DIRS pruned)."""
+def collect(root: Path, skip_names: tuple[str, ...] = ()) -> Corpus:
+    """Every regular file under root (symbolic links not followed, EXCLUDE_DIRS pruned,
+    files named in skip_names left out)."""
     files: list[Path] = []
     sizes: dict[Path, int] = {}
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in EXCLUDE_DIRS)
         for name in sorted(names):
             path = Path(folder) / name
-            if path.is_symlink() or not path.is_file():
+            if name in skip_names or path.is_symlink() or not path.is_file():
                 continue
             files.append(path)
             sizes[path] = path.stat().st_size

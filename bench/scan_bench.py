@@ -65,7 +65,7 @@ def _semgrep_scanned(out_path: Path, sizes: dict[Path, int]) -> tuple[int, int] 
 
 def run_bench(args: argparse.Namespace) -> dict:
     root = Path(args.corpus) if args.corpus else corpora.default_root()
-    corpus = corpora.collect(root)
+    corpus = corpora.collect(root, tuple(args.exclude))
     if args.quick:
         corpus = corpora.quick(corpus, args.quick_files)
     cs, bd, sg = tools.codescan(), tools.bandit(), tools.semgrep()
@@ -83,7 +83,8 @@ def run_bench(args: argparse.Namespace) -> dict:
         if args.quick:
             tree_argv = tools.codescan_argv(cs, corpora.targets(corpus.files, root, work, "tree"), args.jobs)
         else:
-            tree_argv = tools.codescan_argv(cs, [str(root)], args.jobs, corpora.EXCLUDE_DIRS)
+            tree_argv = tools.codescan_argv(cs, [str(root)], args.jobs,
+                                            corpora.EXCLUDE_DIRS + tuple(args.exclude))
         print(f"[bench] codescan, whole tree ({len(corpus.files)} files) ...", file=sys.stderr)
         rows.append(_row("codescan", "tree", len(corpus.files), corpus.size(corpus.files),
                          measure(tree_argv, timeout=timeout)))
@@ -130,7 +131,7 @@ def run_bench(args: argparse.Namespace) -> dict:
         "versions": {"codescan": tools.version(cs), "bandit": tools.version(bd), "semgrep": tools.version(sg)},
         "corpus": {"root": str(root), "quick": bool(args.quick), "files": len(corpus.files),
                    "python_files": len(py), "mb": round(corpus.size(corpus.files) / 1e6, 2),
-                   "python_mb": round(py_bytes / 1e6, 2), "single_file": str(small) if small else None},
+                   "python_mb": round(py_bytes / 1e6, 2), "excluded": list(args.exclude), "single_file": str(small) if small else None},
         "jobs": args.jobs,
         "rows": rows,
         "single": single,
@@ -162,7 +163,8 @@ def _fmt(value, spec: str = "") -> str:
 
 def print_table(result: dict, stream=sys.stdout) -> None:
     c, m = result["corpus"], result["machine"]
-    print(f"corpus: {c['root']}{' (quick)' if c['quick'] else ''}  {c['files']} files {c['mb']} MB, "
+    left_out = f" minus {','.join(c['excluded'])}" if c.get("excluded") else ""
+    print(f"corpus: {c['root']}{left_out}{' (quick)' if c['quick'] else ''}  {c['files']} files {c['mb']} MB, "
           f"{c['python_files']} .py {c['python_mb']} MB   jobs={result['jobs']} cores={m['cores']} "
           f"load {m['loadavg_before'][0]}->{m['loadavg_after'][0]}", file=stream)
     print("versions: " + ", ".join(f"{k} {v}" for k, v in result["versions"].items()), file=stream)
@@ -185,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--quick", action="store_true", help="scan a spread-out subset only")
     parser.add_argument("--quick-files", type=int, default=300, metavar="N", help="Python files in --quick")
+    parser.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                        help="leave out files with this name, for every tool (repeatable)")
     parser.add_argument("--single-runs", type=int, default=5, metavar="N", help="best of N for the 1-file case")
     parser.add_argument("--timeout", type=float, default=3600, metavar="S", help="per tool run")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
