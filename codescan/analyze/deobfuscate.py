@@ -1,7 +1,40 @@
-"""Fold disguised code into plain code (constant strings, built names, aliases) keeping line numbers."""
+"""Fold disguised code into plain code (constant strings, built names, aliases) keeping line numbers.
+
+The folded view is what rules see a second time (findings from it get context "folded"). Its
+canonical forms, which rules can rely on:
+
+Python (fold_python): constant expressions become one literal (`'ev'+'al'` -> `'eval'`,
+`flag[0]` -> `False`, `int(False)` -> `0`); `getattr(X, 'n')`, `X.__getattribute__('n')` and
+`X.__dict__['n']` become `X.n` (just `n` when X is `builtins`/`__builtins__`); `__import__('m')`,
+`importlib.import_module('m')` and `sys.modules['m']` become `m`; `globals()['n']`, `locals()['n']`,
+`vars(builtins)['n']`, `__builtins__['n']` become `n`; `eval('a.b')` becomes `a.b`, `eval('expr')`
+becomes `(expr)` and a lone `exec('stmt')` becomes `stmt` (one-line code only); import aliases and
+single-assignment aliases become the dotted name they stand for where they are called or
+dereferenced (`sp.call` -> `subprocess.call`, `from os import system; system(c)` -> `os.system(c)`,
+`e = eval; e(c)` -> `eval(c)`, `fns['x'](c)` -> `eval(c)` for `fns = {'x': eval}`).
+
+JavaScript/TypeScript (fold_javascript): constant string expressions become one string literal;
+`require(<constant>)` becomes `require('name')`; `obj['ex'+'ec']` becomes `obj.exec`;
+`global[C]`/`globalThis[C]`/`window[C]`/`self[C]` become `C`; a `const`/`let`/`var` bound once to
+`require('m')` (or `require('m').x`) is replaced at each use by `require('m')` (`cp.exec(x)` ->
+`require('child_process').exec(x)`), and a destructured `const {exec} = require('m')` makes
+`exec(x)` -> `require('m').exec(x)`. So JS rules match `require('child_process').exec(...)`.
+"""
 from __future__ import annotations
 
 
 def fold(source: bytes, tree, language: str) -> bytes | None:
     """A folded view of `source` with the same number of lines, or None when nothing folds."""
-    return None
+    try:
+        if language == "python":
+            from .fold_python import fold as fold_language
+        elif language in ("javascript", "typescript", "tsx"):
+            from .fold_javascript import fold as fold_language
+        else:
+            return None
+        folded = fold_language(source, tree)
+    except RecursionError:
+        return None
+    if folded is None or folded.count(b"\n") != source.count(b"\n"):
+        return None
+    return folded

@@ -1,0 +1,385 @@
+"""Fold disguised Python: constant strings, names built at run time, and aliases, into plain source."""
+from __future__ import annotations
+
+import re
+from . import languages
+from .constants import MAX_LEN, Env, Name, NotConstant, evaluate
+from .fold_edits import Splicer
+from .python_scopes import Scopes
+
+# Byte patterns that can start something foldable (plain alternations: `re` scans them fastest).
+TRIGGERS = re.compile(
+    rb"getattr|__import__|import_module|eval|exec|chr\(|decode|fromhex|unhexlify|a2b_|__dict__|__getattribute__"
+    rb"|globals\(|locals\(|vars\(|__builtins__|modules\[|\.join\(|\.format\(|\.replace\(|int\(|bool\(|not True"
+    rb"|not False|::-1|['\"][ \t]*[+%\[.]|\+[ \t]*[rbuRBU]?['\"]|\{['\"]")
+# `= <dotted name>`, `= [`, `= (`, `= {`: assignments that may define an alias or a constant container.
+NAME_ASSIGN = re.compile(rb"=[ \t]*(?:[\[\({]|[A-Za-z_][\w.]*[ \t]*(?:#[^\n]*)?$)", re.M)
+_CANDIDATE_TYPES = {"call", "binary_operator", "subscript", "not_operator", "string"}
+
+# Modules (roots) whose APIs rules name: only aliases of these are followed, so ordinary code
+# (`from typing import List`) is left alone and stays cheap.
+WATCHED_MODULES = frozenset("""
+os posix nt subprocess pty commands popen2 platform shutil sys builtins __builtin__ __builtins__ importlib
+imp runpy code codeop ctypes cffi multiprocessing asyncio pickle cPickle _pickle marshal shelve dill
+jsonpickle cloudpickle joblib yaml ruamel xml lxml defusedxml base64 binascii codecs zlib gzip bz2 lzma
+zipfile tarfile tempfile socket socketserver ssl http urllib urllib2 urllib3 requests httpx aiohttp
+ftplib telnetlib smtplib poplib imaplib paramiko fabric webbrowser hashlib hmac random secrets crypt
+Crypto Cryptodome cryptography OpenSSL jwt jinja2 mako flask werkzeug django pyramid bottle tornado
+fastapi starlette sqlite3 psycopg2 pymysql MySQLdb sqlalchemy mysql pymongo ldap logging dns boto3
+""".split())
+WATCHED_BUILTINS = frozenset(
+    "eval exec compile open __import__ getattr setattr delattr globals locals vars input execfile "
+    "breakpoint memoryview type object".split())
+BUILTIN_MODULES = {"builtins", "__builtins__", "__builtin__"}
+IMPORTERS = {"__import__", "builtins.__import__", "importlib.import_module", "importlib.__import__"}
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
+_LITERALS = {"string", "concatenated_string", "integer", "float", "true", "false", "none"}
+_PRIMARY = {"identifier", "attribute", "call", "subscript", "parenthesized_expression", "string"}
+_CONST_USE = {"argument_list", "tuple", "list", "return_statement", "expression_list"}
+_SCALAR = (str, bytes, int, float, bool, type(None))
+_BUILDERS = re.compile(rb"getattr|__import__|import_module|eval|__getattribute__")
+
+
+def fold(source: bytes, tree) -> bytes | None:
+    root = tree.root_node
+    folder = _PythonFolder(source, root, Scopes(source, root))
+    for match in TRIGGERS.finditer(source):
+        folder.add_trigger(match.start(), match.end())
+    for match in NAME_ASSIGN.finditer(source):
+        folder.add_assignment(match.start())
+    folder.names.update(name for name, places in folder.scopes.imports.items()
+                        if any(target and target != name and _watched(target) for _, target in places))
+    folder.add_name_uses()
+    if not folder.splicer:
+        return None
+    folder.splicer.seal()
+    return folder.splicer.result()
+
+
+class _PythonFolder(Env):
+    def __init__(self, source: bytes, root, scopes: Scopes):
+        self.source = source
+        self.root = root
+        self.scopes = scopes
+        self.splicer = Splicer(source, self._rewrite, b"\\\n")
+        self._values: dict[int, object] = {}
+        self._busy: set = set()
+        self.names: set[str] = set()  # names that may be aliases or constants
+        self._builtin: dict[str, bool] = {}
+
+    def add_assignment(self, pos: int) -> None:
+        token = self.scopes.locate(pos, pos + 1, named=False)
+        parent = token.parent if token is not None and token.type == "=" else None
+        if parent is not None and parent.type == "assignment":
+            left = parent.child_by_field_name("left")
+            right = parent.child_by_field_name("right")
+            if left is None or left.type != "identifier" or right is None:
+                return
+            if right.type in ("identifier", "attribute"):
+                root = right
+                while root.type == "attribute":
+                    root = root.child_by_field_name("object")
+                if root.type != "identifier" or not (_watched(_text(root)) or _text(root) in self.scopes.imports):
+                    return
+            if self._foldable(("assign", right)):
+                self.names.add(_text(left))
+
+    def add_trigger(self, start: int, end: int) -> None:
+        node = self.scopes.locate(start, max(start, end - 1))
+        for _ in range(4):
+            if node is None:
+                return
+            if node.type in _CANDIDATE_TYPES:
+                if node.type != "string" or any(c.type == "interpolation" for c in node.children):
+                    self.splicer.add(node)
+                    if node.parent is not None and node.parent.type == "assignment":
+                        left = node.parent.child_by_field_name("left")
+                        if left is not None and left.type == "identifier" and node.parent.child_by_field_name(
+                                "right") == node and self._foldable(("assign", node)):
+                            self.names.add(_text(left))
+            node = node.parent
+
+    # -- Env: what the constant interpreter asks --------------------------------------------
+    def lookup(self, node):
+        if self.scopes.assignment_count(_text(node)) != 1:
+            raise NotConstant
+        entries = self.scopes.entries(node)
+        if not entries or len(entries) != 1 or entries[0][0] != "assign":
+            raise NotConstant
+        value_node = entries[0][1]
+        key = value_node.id
+        if key not in self._values:
+            if key in self._busy:
+                raise NotConstant
+            self._busy.add(key)
+            try:
+                self._values[key] = evaluate(value_node, self)
+            except NotConstant:
+                self._values[key] = NotConstant
+            finally:
+                self._busy.discard(key)
+        value = self._values[key]
+        if value is NotConstant:
+            raise NotConstant
+        return value
+
+    def _constant_value(self, node):
+        """The scalar constant of an assigned value (memoized), or None."""
+        if node.id not in self._values:
+            try:
+                self._values[node.id] = evaluate(node, self)
+            except NotConstant:
+                self._values[node.id] = NotConstant
+        value = self._values[node.id]
+        return value if isinstance(value, _SCALAR) and value is not NotConstant else None
+
+    def is_builtin(self, node) -> bool:
+        name = _text(node)
+        if name not in self._builtin:
+            self._builtin[name] = not self.scopes.maybe_rebound(name) or self.scopes.entries(node) is None
+        return self._builtin[name]
+
+    def name_of(self, node) -> str | None:
+        key = ("name", node.id)
+        if key in self._busy:
+            return None
+        self._busy.add(key)
+        try:
+            return self._name_of(node)
+        finally:
+            self._busy.discard(key)
+
+    def _name_of(self, node) -> str | None:
+        kind = node.type
+        if kind == "identifier":
+            if not self.scopes.maybe_rebound(_text(node)):
+                return _text(node)
+            entries = self.scopes.entries(node)
+            if entries is None:
+                return _text(node)
+            if len(entries) != 1:
+                return None
+            what, value = entries[0]
+            if what == "import":
+                return value
+            if what == "assign" and value.type in ("identifier", "attribute", "call", "subscript"):
+                return self.name_of(value)
+            return None
+        if kind == "attribute":
+            base = self.name_of(node.child_by_field_name("object"))
+            return f"{base}.{_text(node.child_by_field_name('attribute'))}" if base else None
+        if kind == "parenthesized_expression" and node.named_child_count == 1:
+            return self.name_of(node.named_children[0])
+        if kind in ("call", "subscript"):
+            built = self._built_name(node)
+            if built is not None and built[0] is None:
+                return built[1]
+            if kind == "subscript":
+                try:
+                    value = evaluate(node, self)
+                except NotConstant:
+                    return None
+                return value.dotted if isinstance(value, Name) else None
+        return None
+
+    # -- names built at run time ------------------------------------------------------------
+    def _built_name(self, node):
+        """(object node or None, name) for getattr/__import__/globals()[..]-style expressions, else None."""
+        if node.type == "call":
+            function = node.child_by_field_name("function")
+            args = _positional(node)
+            if function.type == "identifier" and self.is_builtin(function):
+                fn = _text(function)
+                if fn == "getattr" and len(args) in (2, 3):
+                    attr = self._const_str(args[1])
+                    if attr is None or not attr.isidentifier():
+                        return None
+                    owner = self.name_of(args[0]) if args[0].type in ("identifier", "attribute") else None
+                    return (None, attr) if owner in BUILTIN_MODULES else (args[0], attr)
+                if fn == "eval" and len(args) == 1:
+                    name = self._const_str(args[0])
+                    return (None, name) if name and _DOTTED.match(name) else None
+            if function.type == "attribute" and _text(function.child_by_field_name("attribute")) == "__getattribute__":
+                attr = self._const_str(args[0]) if len(args) == 1 else None
+                if attr and attr.isidentifier():
+                    return function.child_by_field_name("object"), attr
+                return None
+            if function.type in ("identifier", "attribute") and args and self.name_of(function) in IMPORTERS:
+                module = self._const_str(args[0])
+                return (None, module) if module and _DOTTED.match(module) else None
+            return None
+        if node.type != "subscript":
+            return None
+        keys = node.children_by_field_name("subscript")
+        key = self._const_str(keys[0]) if len(keys) == 1 else None
+        if key is None:
+            return None
+        value = node.child_by_field_name("value")
+        if value.type == "call":
+            fn = value.child_by_field_name("function")
+            args = _positional(value)
+            if fn.type == "identifier" and self.is_builtin(fn) and _text(fn) in ("globals", "locals", "vars"):
+                if not args or (_text(fn) == "vars" and self.name_of(args[0]) in BUILTIN_MODULES):
+                    return (None, key) if key.isidentifier() else None
+            return None
+        if value.type == "identifier" and _text(value) == "__builtins__" and self.is_builtin(value):
+            return (None, key) if key.isidentifier() else None
+        if value.type == "attribute":
+            owner_node = value.child_by_field_name("object")
+            attr = _text(value.child_by_field_name("attribute"))
+            if attr == "__dict__" and key.isidentifier():
+                owner = self.name_of(owner_node) if owner_node.type in ("identifier", "attribute") else None
+                return (None, key) if owner in BUILTIN_MODULES else (owner_node, key)
+            if attr == "modules" and self.name_of(value) == "sys.modules" and _DOTTED.match(key):
+                return None, key
+        return None
+
+    def _const_str(self, node) -> str | None:
+        try:
+            value = evaluate(node, self)
+        except NotConstant:
+            return None
+        return value if isinstance(value, str) else None
+
+    # -- rewrites ---------------------------------------------------------------------------
+    def _rewrite(self, node) -> bytes | None:
+        if node.type == "identifier":
+            return self._rewrite_use(node)
+        built = self._built_name(node)
+        if built is not None:
+            owner, name = built
+            if owner is None:
+                return name.encode()
+            text = self.splicer.text(owner)
+            if owner.type not in _PRIMARY:
+                text = b"(" + text + b")"
+            return text + b"." + name.encode()
+        if node.type == "call":
+            code = self._exec_or_eval(node)
+            if code is not None:
+                return code
+        try:
+            value = evaluate(node, self)
+        except NotConstant:
+            return None
+        if isinstance(value, Name):
+            return value.dotted.encode()
+        return _literal(value)
+
+    def _exec_or_eval(self, node) -> bytes | None:
+        """`eval('expr')` -> `(expr)`; `exec('stmt')` alone on its line -> `stmt` (one-line code only)."""
+        function = node.child_by_field_name("function")
+        args = _positional(node)
+        if function.type != "identifier" or len(args) != 1 or not self.is_builtin(function):
+            return None
+        fn = _text(function)
+        if fn not in ("eval", "exec"):
+            return None
+        code = self._const_str(args[0])
+        if not code or "\n" in code or "\r" in code or len(code) > 2000:
+            return None
+        code = code.strip()
+        if fn == "eval":
+            return b"(" + code.encode() + b")" if _parses(b"(" + code.encode() + b")") else None
+        if node.parent is not None and node.parent.type == "expression_statement" and _parses(code.encode()):
+            return code.encode()
+        return None
+
+    def _rewrite_use(self, node) -> bytes | None:
+        parent = node.parent
+        entries = self.scopes.entries(node)
+        if not entries or len(entries) != 1:
+            return None
+        kind, value = entries[0]
+        if (parent.type == "call" and parent.child_by_field_name("function") == node) or (
+                parent.type == "attribute" and parent.child_by_field_name("object") == node):
+            target = self.name_of(node)
+            return target.encode() if target and target != _text(node) else None
+        if kind != "assign":
+            return None
+        if value.type in ("true", "false", "none"):
+            if parent.type != "keyword_argument" or parent.child_by_field_name("value") != node:
+                return None
+        elif value.type in _LITERALS or not self._is_use(node, parent):
+            return None
+        try:
+            constant = evaluate(node, self)
+        except NotConstant:
+            return None
+        literal = _literal(constant)
+        return literal if literal is not None and len(literal) <= 200 else None
+
+    @staticmethod
+    def _is_use(node, parent) -> bool:
+        if parent.type in _CONST_USE:
+            return True
+        if parent.type in ("keyword_argument", "pair"):
+            return parent.child_by_field_name("value") == node
+        if parent.type == "assignment":
+            left = parent.child_by_field_name("left")
+            return parent.child_by_field_name("right") == node and left.type in ("subscript", "attribute")
+        return False
+
+    def add_name_uses(self) -> None:
+        """Add each use of an alias or a disguised constant as a candidate for rewriting."""
+        scopes = self.scopes
+        scopes.index_many(self.names)
+        for name in sorted(self.names):
+            uses = scopes.uses.get(name)
+            if not uses or not any(len(scopes.bindings[key]) == 1 and self._foldable(scopes.bindings[key][0])
+                                   for key in scopes.scopes_of.get(name, ())):
+                continue
+            for node in uses:
+                self.splicer.add(node)
+                parent = node.parent
+                if parent.type == "subscript" and parent.child_by_field_name("value") == node:
+                    self.splicer.add(parent)
+                elif parent.type == "attribute" and parent.parent.type == "call":
+                    self.splicer.add(parent.parent)
+
+    def _foldable(self, entry) -> bool:
+        kind, value = entry
+        if kind == "import":
+            return bool(value) and _watched(value)
+        if kind != "assign":
+            return False
+        if value.type in ("true", "false", "none"):
+            return True
+        if value.type in ("list", "tuple", "dictionary"):
+            try:
+                items = evaluate(value, self)
+            except NotConstant:
+                return False
+            items = items.values() if isinstance(items, dict) else items
+            return any(isinstance(i, (*_SCALAR, Name)) for i in items)
+        if value.type in ("identifier", "attribute", "subscript", "call"):
+            target = self.name_of(value)
+            return (target is not None and _watched(target)) or self._constant_value(value) is not None
+        return self._constant_value(value) is not None
+
+def _watched(dotted: str) -> bool:
+    root = dotted.split(".", 1)[0]
+    return root in WATCHED_MODULES or root in WATCHED_BUILTINS
+
+
+def _positional(call) -> list:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "argument_list":
+        return []
+    return [c for c in args.named_children if c.type not in ("comment", "keyword_argument")]
+
+
+def _literal(value) -> bytes | None:
+    if not isinstance(value, _SCALAR):
+        return None
+    text = repr(value)
+    return text.encode("utf-8", "backslashreplace") if len(text) <= MAX_LEN else None
+
+
+def _parses(code: bytes) -> bool:
+    tree = languages.parser("python").parse(code)
+    return not tree.root_node.has_error
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")

@@ -1,0 +1,215 @@
+"""Python name bindings per scope, indexed lazily one name at a time (no walk over the whole tree).
+
+For a name it is asked about, the index finds the name's occurrences with a regular expression,
+maps each to its tree-sitter identifier and classifies it: an assignment of one value, an import,
+another binding (parameter, loop target, `global`, augmented assignment...) or a use."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+MODULE = -1
+_SCOPES = {"function_definition", "lambda", "class_definition"}
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]", re.M)
+# parent type -> field that binds (None: any identifier child binds)
+_BINDERS = {
+    "augmented_assignment": "left", "named_expression": "name", "default_parameter": "name",
+    "typed_default_parameter": "name", "for_statement": "left", "for_in_clause": "left",
+    "parameters": None, "lambda_parameters": None, "typed_parameter": None, "list_splat_pattern": None,
+    "dictionary_splat_pattern": None, "as_pattern_target": None, "pattern_list": None, "tuple_pattern": None,
+    "list_pattern": None, "delete_statement": None, "global_statement": None, "nonlocal_statement": None,
+    "function_definition": "name", "class_definition": "name",
+}
+
+
+class Scopes:
+    """`entries(identifier)`: the bindings of that name in the scope that owns the identifier."""
+
+    def __init__(self, source: bytes, root):
+        self.source = source
+        self.root = root
+        # (scope start byte or MODULE, name) -> [("assign", value) | ("import", dotted|None) | ("other", None)]
+        self.bindings: dict[tuple[int, str], list[tuple[str, object]]] = {}
+        self._indexed: set[str] = set()
+        self._assigned: dict[str, int] = {}
+        self._rebound: dict[str, bool] = {}
+        self.uses: dict[str, list] = {}
+        self.scopes_of: dict[str, list] = {}  # name -> binding keys  # name -> identifier nodes that read it
+        self.imports: dict[str, list[tuple[int, str | None]]] = {}  # name -> [(scope, target)]
+        self._tops = root.children  # top-level statements: lookups start here, not at the root
+        self._top_starts = [n.start_byte for n in self._tops]
+        self._index_imports()
+
+    def locate(self, start: int, end: int, named: bool = True):
+        """The smallest (named) node spanning [start, end), searched from its top-level statement."""
+        i = bisect_right(self._top_starts, start) - 1
+        top = self._tops[i] if i >= 0 and self._tops[i].end_byte >= end else self.root
+        return top.named_descendant_for_byte_range(start, end) if named else top.descendant_for_byte_range(start, end)
+
+    # -- indexing ----------------------------------------------------------------------------
+    def _index_imports(self) -> None:
+        for match in _IMPORT.finditer(self.source):
+            start = match.end() - 1
+            node = self.locate(start, start)
+            while node is not None and node.type not in ("import_statement", "import_from_statement"):
+                node = node.parent
+            if node is None:
+                continue
+            scope = _scope_key(node)
+            for name, target in _imports(node):
+                self.imports.setdefault(name, []).append((scope, target))
+
+    def assignment_count(self, name: str) -> int:
+        """How many `name = ...` statements the source has (a cheap test before indexing)."""
+        count = self._assigned.get(name)
+        if count is None:
+            count = 0
+            source = self.source
+            for needle in (name.encode() + b" =", name.encode() + b"="):
+                pos = source.find(needle)
+                while pos >= 0:
+                    after = source[pos + len(needle):pos + len(needle) + 1]
+                    if after != b"=" and not (pos and (source[pos - 1:pos].isalnum() or source[pos - 1] in b"_.")):
+                        count += 1
+                    pos = source.find(needle, pos + 1)
+            self._assigned[name] = count
+        return count
+
+    def maybe_rebound(self, name: str) -> bool:
+        """False when nothing in the source could rebind `name` (so `chr` is the builtin)."""
+        found = self._rebound.get(name)
+        if found is None:
+            found = self._rebound[name] = self._maybe_rebound(name)
+        return found
+
+    def _maybe_rebound(self, name: str) -> bool:
+        return name in self.imports or self.assignment_count(name) > 0 or \
+            (b"def " + name.encode()) in self.source or (b" " + name.encode() + b" in ") in self.source
+
+    def index(self, name: str) -> None:
+        if name not in self._indexed:
+            self.index_many((name,))
+
+    def index_many(self, names) -> None:
+        """Index every occurrence (binding or use) of these names."""
+        names = sorted(set(names) - self._indexed)
+        if not names:
+            return
+        self._indexed.update(names)
+        for name in names:
+            for scope, target in self.imports.get(name, ()):
+                self._bind(scope, name, "import", target)
+        for name in names:
+            self._index_one(name)
+
+    def _index_one(self, name: str) -> None:
+        encoded = name.encode()
+        size = len(encoded)
+        source = self.source
+        pos = source.find(encoded)
+        while pos >= 0:
+            start, pos = pos, source.find(encoded, pos + size)
+            after = source[start + size:start + size + 1]
+            if (start and (source[start - 1:start].isalnum() or source[start - 1] in b"_.")) or \
+                    after.isalnum() or after == b"_":
+                continue
+            node = self.locate(start, start + size)
+            if node is None or node.type != "identifier" or node.start_byte != start:
+                continue
+            kind, value = _classify(node)
+            if kind is None:
+                self.uses.setdefault(name, []).append(node)
+            elif kind != "skip":
+                self._bind(_binding_scope(node), name, kind, value)
+                if node.parent.type in ("global_statement", "nonlocal_statement"):
+                    self._bind(MODULE, name, "other", None)
+
+    def _bind(self, scope: int, name: str, kind: str, value) -> None:
+        key = (scope, name)
+        if key not in self.bindings:
+            self.bindings[key] = []
+            self.scopes_of.setdefault(name, []).append(key)
+        self.bindings[key].append((kind, value))
+
+    # -- lookups -----------------------------------------------------------------------------
+    def entries(self, node) -> list | None:
+        """Bindings of identifier `node`'s name in the scope that owns it; None when unbound."""
+        name = node.text.decode("utf-8", "replace")
+        self.index(name)
+        first = True
+        current = node.parent
+        while True:
+            while current is not None and current.type not in _SCOPES:
+                current = current.parent
+            if current is None:
+                return self.bindings.get((MODULE, name))
+            if first or current.type != "class_definition":
+                found = self.bindings.get((current.start_byte, name))
+                if found is not None:
+                    return found
+            first = False
+            current = current.parent
+
+
+def _classify(node):
+    """(kind, value) when identifier `node` is bound here, (None, None) when it is a use."""
+    parent = node.parent
+    ptype = parent.type
+    if ptype in ("dotted_name", "aliased_import", "relative_import", "import_prefix") or (
+            ptype == "keyword_argument" and parent.child_by_field_name("name") == node):
+        return "skip", None
+    if ptype == "assignment":
+        if parent.child_by_field_name("left") == node:
+            right = parent.child_by_field_name("right")
+            return ("assign", right) if right is not None else ("other", None)
+        return None, None
+    if ptype == "subscript" and parent.child_by_field_name("value") == node:
+        grand = parent.parent
+        if grand is not None and grand.type in ("assignment", "augmented_assignment") \
+                and grand.child_by_field_name("left") == parent:
+            return "other", None  # the container is mutated
+        return None, None
+    if ptype in _BINDERS:
+        field = _BINDERS[ptype]
+        if field is None or parent.child_by_field_name(field) == node:
+            return "other", None
+    return None, None
+
+
+def _binding_scope(node) -> int:
+    parent = node.parent
+    if parent.type in ("function_definition", "class_definition") and parent.child_by_field_name("name") == node:
+        return _scope_key(parent)
+    return _scope_key(node)
+
+
+def _scope_key(node) -> int:
+    current = node.parent
+    while current is not None and current.type not in _SCOPES:
+        current = current.parent
+    return MODULE if current is None else current.start_byte
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _imports(node):
+    """(bound name, dotted target or None) for each name an import statement binds."""
+    if node.type == "import_statement":
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                root = _text(child).split(".")[0]
+                yield root, root
+            elif child.type == "aliased_import":
+                yield _text(child.child_by_field_name("alias")), _text(child.child_by_field_name("name"))
+        return
+    module = node.child_by_field_name("module_name")
+    base = _text(module) if module is not None and module.type == "dotted_name" else None
+    for child in node.children_by_field_name("name"):
+        if child.type == "dotted_name":
+            name = _text(child)
+            yield name, f"{base}.{name}" if base else None
+        elif child.type == "aliased_import":
+            name = _text(child.child_by_field_name("name"))
+            yield _text(child.child_by_field_name("alias")), f"{base}.{name}" if base else None
