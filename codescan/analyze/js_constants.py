@@ -1,0 +1,241 @@
+"""A tiny, bounded interpreter for JavaScript constant string expressions over tree-sitter nodes.
+
+Literals, `+`, template literals, String.fromCharCode, atob, Buffer.from(..).toString(),
+[..].join, .split/.reverse, .replace, .toLowerCase/.toUpperCase. Nothing is ever executed."""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from .constants import MAX_DEPTH, MAX_LEN, NotConstant
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+_BUFFER_CODECS = {"base64", "hex", "utf8", "utf-8", "ascii", "latin1", "binary"}
+
+
+def evaluate(node, lookup, depth: int = 0):
+    """The constant (str, int, float, bool, None or list) of `node`; raises NotConstant."""
+    if depth > MAX_DEPTH:
+        raise NotConstant
+    handler = _HANDLERS.get(node.type)
+    if handler is None:
+        raise NotConstant
+    try:
+        value = handler(node, lookup, depth + 1)
+    except NotConstant:
+        raise
+    except (ValueError, TypeError, IndexError, KeyError, OverflowError, UnicodeError, binascii.Error):
+        raise NotConstant from None
+    if isinstance(value, (str, list)) and len(value) > MAX_LEN:
+        raise NotConstant
+    return value
+
+
+def literal(value) -> bytes | None:
+    """JavaScript source for a scalar constant."""
+    if isinstance(value, str):
+        out = "'" + "".join(_escape(c) for c in value) + "'"
+        return out.encode("utf-8")
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if value is None:
+        return b"null"
+    if isinstance(value, (int, float)):
+        return repr(value).encode()
+    return None
+
+
+def _escape(c: str) -> str:
+    if c in "'\\":
+        return "\\" + c
+    if c < " " or c == "\x7f" or "\u2028" <= c <= "\u2029":
+        return f"\\u{ord(c):04x}"
+    return c
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace")
+
+
+def _string(node, lookup, depth):
+    parts = []
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            parts.append(_text(child))
+        elif child.type == "escape_sequence":
+            parts.append(_unescape(_text(child)))
+        else:
+            raise NotConstant
+    return "".join(parts)
+
+
+def _unescape(seq: str) -> str:
+    body = seq[1:]
+    if body in _ESCAPES:
+        return _ESCAPES[body]
+    if body.startswith("x") and len(body) == 3:
+        return chr(int(body[1:], 16))
+    if body.startswith("u{") and body.endswith("}"):
+        return chr(int(body[2:-1], 16))
+    if body.startswith("u") and len(body) == 5:
+        return chr(int(body[1:], 16))
+    if body.startswith(("\n", "\r")):
+        return ""
+    return body
+
+
+def _template(node, lookup, depth):
+    parts = []
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            parts.append(_text(child))
+        elif child.type == "escape_sequence":
+            parts.append(_unescape(_text(child)))
+        elif child.type == "template_substitution":
+            inner = [c for c in child.named_children if c.type != "comment"]
+            if len(inner) != 1:
+                raise NotConstant
+            parts.append(_to_str(evaluate(inner[0], lookup, depth)))
+        else:
+            raise NotConstant
+    return "".join(parts)
+
+
+def _to_str(value) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return ",".join(_to_str(v) for v in value)
+    raise NotConstant
+
+
+def _number(node, lookup, depth):
+    text = _text(node).replace("_", "")
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
+        return int(text, 16)
+    raise NotConstant
+
+
+def _binary(node, lookup, depth):
+    if node.child_by_field_name("operator").type != "+":
+        raise NotConstant
+    left = evaluate(node.child_by_field_name("left"), lookup, depth)
+    right = evaluate(node.child_by_field_name("right"), lookup, depth)
+    if isinstance(left, str) or isinstance(right, str):
+        return _to_str(left) + _to_str(right)
+    if isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool):
+        return left + right
+    raise NotConstant
+
+
+def _paren(node, lookup, depth):
+    inner = [c for c in node.named_children if c.type != "comment"]
+    if len(inner) != 1:
+        raise NotConstant
+    return evaluate(inner[0], lookup, depth)
+
+
+def _array(node, lookup, depth):
+    return [evaluate(c, lookup, depth) for c in node.named_children if c.type != "comment"]
+
+
+def _args(node, lookup, depth) -> list:
+    args = node.child_by_field_name("arguments")
+    if args is None or args.type != "arguments":
+        raise NotConstant
+    return [evaluate(c, lookup, depth) for c in args.named_children if c.type != "comment"]
+
+
+def _call(node, lookup, depth):
+    function = node.child_by_field_name("function")
+    if function.type == "identifier":
+        if _text(function) == "atob":
+            (data,) = _args(node, lookup, depth)
+            return base64.b64decode(data).decode("latin-1")
+        raise NotConstant
+    if function.type != "member_expression":
+        raise NotConstant
+    target = function.child_by_field_name("object")
+    method = _text(function.child_by_field_name("property"))
+    owner = _text(target) if target.type == "identifier" else None
+    if owner == "String" and method == "fromCharCode":
+        codes = _args(node, lookup, depth)
+        if not all(isinstance(c, int) and 0 <= c < 0x110000 for c in codes):
+            raise NotConstant
+        return "".join(chr(c) for c in codes)
+    if method == "toString" and target.type == "call_expression":
+        return _buffer_to_string(target, node, lookup, depth)
+    value = evaluate(target, lookup, depth)
+    args = _args(node, lookup, depth)
+    return _method(value, method, args)
+
+
+def _buffer_to_string(buffer_call, node, lookup, depth):
+    function = buffer_call.child_by_field_name("function")
+    if function.type != "member_expression" or _text(function) != "Buffer.from":
+        raise NotConstant
+    args = _args(buffer_call, lookup, depth)
+    if not args or not isinstance(args[0], str) or len(args) > 2:
+        raise NotConstant
+    encoding = (args[1] if len(args) == 2 else "utf8").lower()
+    target = _args(node, lookup, depth)
+    out_encoding = (target[0] if target else "utf8").lower()
+    if encoding not in _BUFFER_CODECS or out_encoding not in _BUFFER_CODECS:
+        raise NotConstant
+    if encoding == "base64":
+        data = base64.b64decode(args[0] + "=" * (-len(args[0]) % 4))
+    elif encoding == "hex":
+        data = bytes.fromhex(args[0])
+    else:
+        data = args[0].encode("utf-8" if encoding.startswith("utf") else "latin-1")
+    if out_encoding == "base64":
+        return base64.b64encode(data).decode()
+    if out_encoding == "hex":
+        return data.hex()
+    return data.decode("utf-8" if out_encoding.startswith("utf") else "latin-1", "replace")
+
+
+def _method(value, method: str, args: list):
+    if isinstance(value, list):
+        if method == "join" and len(args) <= 1:
+            return (args[0] if args else ",").join(_to_str(v) for v in value)
+        if method == "reverse" and not args:
+            return list(reversed(value))
+        raise NotConstant
+    if not isinstance(value, str):
+        raise NotConstant
+    if method == "split" and len(args) == 1 and isinstance(args[0], str):
+        return list(value) if args[0] == "" else value.split(args[0])
+    if method == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
+        return value.replace(args[0], args[1], 1)
+    if method == "replaceAll" and len(args) == 2 and all(isinstance(a, str) for a in args):
+        return value.replace(args[0], args[1])
+    if method in ("toLowerCase", "toUpperCase", "trim") and not args:
+        return {"toLowerCase": value.lower, "toUpperCase": value.upper, "trim": value.strip}[method]()
+    if method == "concat" and all(isinstance(a, str) for a in args):
+        return value + "".join(args)
+    if method in ("slice", "substring") and 1 <= len(args) <= 2 and all(isinstance(a, int) for a in args):
+        return value[args[0]:args[1]] if len(args) == 2 else value[args[0]:]
+    if method == "charAt" and len(args) == 1 and isinstance(args[0], int):
+        return value[args[0]:args[0] + 1]
+    raise NotConstant
+
+
+def _identifier(node, lookup, depth):
+    return lookup(node)
+
+
+_HANDLERS = {
+    "string": _string, "template_string": _template, "number": _number, "binary_expression": _binary,
+    "parenthesized_expression": _paren, "array": _array, "call_expression": _call, "identifier": _identifier,
+    "true": lambda *a: True, "false": lambda *a: False, "null": lambda *a: None,
+}
