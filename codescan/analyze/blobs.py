@@ -6,7 +6,7 @@ import binascii
 import re
 import zlib
 
-from .textview import is_placeholder, shannon_entropy
+from .textview import shannon_entropy
 
 MIN_BLOB = 200
 # Possessive runs that start at a run boundary: linear time, no backtracking on long words.
@@ -111,7 +111,7 @@ def _literal(view, offset: int, m) -> None:
     value = m.group(2)
     if len(value) >= MIN_BLOB and BASE64_RUN.fullmatch(value):
         return  # an encoded-blob finding already covers it
-    if "://" in value or value.count("/") > 8 or value.count(".") > 10 or is_placeholder(value):
+    if "://" in value or value.count("/") > 8 or value.count(".") > 10 or "${" in value or "{{" in value:
         return
     entropy = shannon_entropy(value)
     if entropy < 5.2:

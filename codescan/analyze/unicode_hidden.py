@@ -70,6 +70,8 @@ def _bidi(ctx, view) -> None:
         controls = any(ch not in BIDI_MARKS for _, ch in found)
         in_code = any(p in ("code", "identifier") for p in places)
         rtl_text = bool(_RTL_LETTER.search(line_text))
+        if not controls and not in_code and rtl_text:
+            continue  # direction marks beside right-to-left text: ordinary localisation
         if unterminated or (in_code and controls):
             severity = "critical"
         elif controls and not rtl_text:
@@ -77,7 +79,7 @@ def _bidi(ctx, view) -> None:
         elif controls or in_code:
             severity = "medium"
         else:
-            severity = "low"  # marks beside right-to-left text: ordinary localisation
+            severity = "low"  # a stray direction mark in a comment or string
         where = "/".join(places)
         detail = " left open past the end of the line, so the rest of the line is displayed reordered" \
             if unterminated else ""
