@@ -10,7 +10,6 @@ from pathlib import Path
 # Folder names skipped everywhere: VCS folders (codescan skips them too), byte-code caches, and the
 # third-party packages that live inside the interpreter's stdlib folder (not the standard library).
 EXCLUDE_DIRS = ("site-packages", "dist-packages", "__pycache__", ".git", ".hg", ".svn")
-ARGV_BUDGET = 512 * 1024  # bytes of file names we are willing to put on one command line
 
 
 @dataclass(frozen=True)
@@ -64,17 +63,16 @@ def quick(corpus: Corpus, n: int) -> Corpus:
     return Corpus(corpus.root, files, python, {p: corpus.sizes[p] for p in files})
 
 
-def targets(paths: tuple[Path, ...], root: Path, workdir: Path, name: str) -> list[str]:
-    """Command-line targets naming exactly `paths`: the paths themselves when they fit on a
-    command line, else one folder mirroring them (hard links, copies across file systems)."""
-    if sum(len(str(p)) + 1 for p in paths) <= ARGV_BUDGET:
-        return [str(p) for p in paths]
-    mirror = workdir / name
+def mirror(paths: tuple[Path, ...], root: Path, dest: Path) -> Path:
+    """A folder holding exactly `paths` at their paths relative to root (hard links, else copies).
+
+    Every tool gets this one folder: the same files, and no tool pays per-target start-up costs
+    (semgrep starts one helper process per command-line target)."""
     for path in paths:
-        dest = mirror / path.relative_to(root)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        target = dest / path.relative_to(root)
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(path, dest)
+            os.link(path, target)
         except OSError:
-            shutil.copyfile(path, dest)
-    return [str(mirror)]
+            shutil.copyfile(path, target)
+    return dest

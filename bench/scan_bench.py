@@ -77,11 +77,11 @@ def run_bench(args: argparse.Namespace) -> dict:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="codescan-bench-") as tmp:
         work = Path(tmp)
-        py_targets = corpora.targets(py, root, work, "python")
+        py_targets = [str(corpora.mirror(py, root, work / "python"))]
         timeout = args.timeout
 
         if args.quick:
-            tree_argv = tools.codescan_argv(cs, corpora.targets(corpus.files, root, work, "tree"), args.jobs)
+            tree_argv = tools.codescan_argv(cs, [str(corpora.mirror(corpus.files, root, work / "tree"))], args.jobs)
         else:
             tree_argv = tools.codescan_argv(cs, [str(root)], args.jobs,
                                             corpora.EXCLUDE_DIRS + tuple(args.exclude))
@@ -103,6 +103,7 @@ def run_bench(args: argparse.Namespace) -> dict:
             print("[bench] semgrep ...", file=sys.stderr)
             rule = work / "eval-rule.yaml"
             rule.write_text(tools.SEMGREP_RULE)
+            (work / ".semgrepignore").write_text("")  # empty: no default ignores (tests/, build/ ...)
             out = work / "semgrep.json"
             run = measure(tools.semgrep_argv(sg, py_targets, rule, args.jobs), cwd=tmp, env=tools.semgrep_env(),
                           timeout=timeout, stdout_path=str(out))
