@@ -84,6 +84,21 @@ class _PythonFolder(Env):
             if self._foldable(("assign", right)):
                 self.names.add(_text(left))
 
+    def _add_assigned(self, node) -> None:
+        """If `node` (or an attribute/call chain on it) is assigned to a name, that name may be an alias."""
+        for _ in range(3):
+            parent = node.parent
+            if parent is None or parent.type not in ("attribute", "call", "subscript") or \
+                    parent.child_by_field_name("function" if parent.type == "call" else
+                                               "object" if parent.type == "attribute" else "value") != node:
+                break
+            node = parent
+        parent = node.parent
+        if parent is not None and parent.type == "assignment" and parent.child_by_field_name("right") == node:
+            left = parent.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and self._foldable(("assign", node)):
+                self.names.add(_text(left))
+
     def add_trigger(self, start: int, end: int) -> None:
         node = self.scopes.locate(start, max(start, end - 1))
         for _ in range(4):
@@ -92,11 +107,7 @@ class _PythonFolder(Env):
             if node.type in _CANDIDATE_TYPES:
                 if node.type != "string" or any(c.type == "interpolation" for c in node.children):
                     self.splicer.add(node)
-                    if node.parent is not None and node.parent.type == "assignment":
-                        left = node.parent.child_by_field_name("left")
-                        if left is not None and left.type == "identifier" and node.parent.child_by_field_name(
-                                "right") == node and self._foldable(("assign", node)):
-                            self.names.add(_text(left))
+                    self._add_assigned(node)
             node = node.parent
 
     # -- Env: what the constant interpreter asks --------------------------------------------
