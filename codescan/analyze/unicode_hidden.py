@@ -12,7 +12,7 @@ BIDI_MARKS = "\u200e\u200f\u061c"  # LRM RLM ALM
 BIDI_ALL = BIDI_OPEN_EMBED + BIDI_PDF + BIDI_OPEN_ISOLATE + BIDI_PDI + BIDI_MARKS
 BIDI_RE = re.compile(f"[{BIDI_ALL}]")
 
-INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u3164\u115f\u1160\uffa0\u00ad\u034f"
+INVISIBLE = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u3164\u115f\u1160\uffa0\u00ad"
 INVISIBLE_RE = re.compile(f"[{INVISIBLE}]+")
 TAG_RE = re.compile("[\U000e0000-\U000e007f]+")
 VS_RE = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
