@@ -5,12 +5,13 @@ import argparse
 import os
 import sys
 from dataclasses import replace
+from itertools import chain
 
 from . import __version__
 from . import baseline as baseline_mod
 from .config import Config, ConfigError, load as load_config
 from .outputs import FORMATS
-from .records import SEVERITIES
+from .records import CATEGORIES, SEVERITIES
 from .rules import RuleError, load_rules
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -100,19 +101,23 @@ def cmd_scan(args) -> int:
 
     cfg = _config_from_args(args)
     ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules)
-    unknown = [s for s in cfg.select + cfg.ignore if s not in ruleset.by_id() and s not in
+    unknown = [s for s in cfg.select + cfg.ignore if s not in ruleset.by_id() and s not in CATEGORIES and s not in
                {r.category for r in ruleset.rules}]
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
     ruleset = ruleset.select(cfg.select, cfg.ignore)
     _check_user_queries(ruleset, cfg.rules)
     known = baseline_mod.load(args.baseline) if args.baseline else None
+    items = walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions)
     try:
-        items = list(walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions))
+        first = next(items, None)  # a PATH that cannot be read fails here, before any work
     except SourceError as exc:
         raise UsageError(str(exc)) from None
-    progress = not args.no_progress and sys.stderr.isatty() and len(items) > 20
-    result = scan(items, ruleset, cfg, progress=progress, total=len(items))
+    stream = chain([first], items) if first is not None else iter(())
+    progress = not args.no_progress and sys.stderr.isatty()
+    result = scan(stream, ruleset, cfg, progress=progress)
+    if cfg.select or cfg.ignore:
+        result = replace(result, findings=tuple(f for f in result.findings if _wanted(f, cfg, ruleset)))
     if args.write_baseline:
         baseline_mod.write(args.write_baseline, result.findings)
     if known is not None:
@@ -142,6 +147,15 @@ def _check_user_queries(ruleset, user_paths: tuple[str, ...]) -> None:
         for language in rule.languages:
             if languages.has_grammar(language):
                 compile_rule(rule, language)
+
+
+def _wanted(finding, cfg: Config, ruleset) -> bool:
+    """--select/--ignore by rule id, by the rule's category or by the finding's (payload-in-comment)."""
+    rule = ruleset.by_id().get(finding.rule_id)
+    keys = {finding.rule_id, finding.category, rule.category if rule else finding.category}
+    if cfg.select and not keys & set(cfg.select):
+        return False
+    return not keys & set(cfg.ignore)
 
 
 def _emit(result, args) -> None:

@@ -129,9 +129,13 @@ class RuleSet:
         return tuple(r for r in self.rules if language in r.languages)
 
     def select(self, select: tuple[str, ...], ignore: tuple[str, ...]) -> "RuleSet":
+        """Rules chosen by id or category. Selecting payload-in-comment keeps every code rule,
+        since any of them can fire inside a comment (findings are then filtered by category)."""
+        every_code_rule = "payload-in-comment" in select
+
         def chosen(rule: Rule) -> bool:
             keys = {rule.id, rule.category}
-            if select and not keys & set(select):
+            if select and not keys & set(select) and not (every_code_rule and rule.engine == "treesitter"):
                 return False
             return not keys & set(ignore)
 
