@@ -52,6 +52,7 @@ PYTHON_FOLDS = [
     ("", "r = get(u, verify=int(False))", "r = get(u, verify=0)"),
     ("", "app.run(debug=bool(1))", "app.run(debug=True)"),
     ("", "app.run(debug=not False)", "app.run(debug=True)"),
+    ("", "y = int(7).real", "y = (7).real"),
     ("flag = [False, True]", "app.run(debug=flag[1])", "app.run(debug=True)"),
     ("factor = (1024, 2048)", "dsa.generate_private_key(key_size=factor[0])", "dsa.generate_private_key(key_size=1024)"),
     ("d = {'a': 'eval'}", "x = d['a']", "x = 'eval'"),
@@ -116,6 +117,7 @@ PYTHON_PLAIN = [
     "x = 'a' * 10_000_000",
     "x = '%999999999d' % 1",
     "x = 'abc'",
+    "exec('x = 5\\\\')",
     "x = 'line1' \\\n    'line2'",
 ]
 

@@ -5,12 +5,10 @@ maps each to its tree-sitter identifier and classifies it: an assignment of one 
 another binding (parameter, loop target, `global`, augmented assignment...) or a use."""
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 MODULE = -1
 _SCOPES = {"function_definition", "lambda", "class_definition"}
-_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]", re.M)
 # parent type -> field that binds (None: any identifier child binds)
 _BINDERS = {
     "augmented_assignment": "left", "named_expression": "name", "default_parameter": "name",
@@ -36,6 +34,7 @@ class Scopes:
         self.uses: dict[str, list] = {}
         self.scopes_of: dict[str, list] = {}  # name -> binding keys  # name -> identifier nodes that read it
         self.imports: dict[str, list[tuple[int, str | None]]] = {}  # name -> [(scope, target)]
+        self._seen_imports: set[int] = set()
         self._tops = root.children  # top-level statements: lookups start here, not at the root
         self._top_starts = [n.start_byte for n in self._tops]
         self._index_imports()
@@ -48,13 +47,20 @@ class Scopes:
 
     # -- indexing ----------------------------------------------------------------------------
     def _index_imports(self) -> None:
-        for match in _IMPORT.finditer(self.source):
-            start = match.end() - 1
-            node = self.locate(start, start)
-            while node is not None and node.type not in ("import_statement", "import_from_statement"):
-                node = node.parent
-            if node is None:
+        source = self.source
+        pos = source.find(b"import")
+        while pos >= 0:
+            start, pos = pos, source.find(b"import", pos + 6)
+            after = source[start + 6:start + 7]
+            if after not in (b" ", b"\t", b"(", b"\\") or (start and (source[start - 1:start].isalnum()
+                                                                    or source[start - 1] in b"_.")):
                 continue
+            node = self.locate(start, start + 6, named=False)
+            while node is not None and node.type not in ("import_statement", "import_from_statement", "module"):
+                node = node.parent
+            if node is None or node.type == "module" or node.start_byte in self._seen_imports:
+                continue
+            self._seen_imports.add(node.start_byte)
             scope = _scope_key(node)
             for name, target in _imports(node):
                 self.imports.setdefault(name, []).append((scope, target))
