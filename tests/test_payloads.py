@@ -220,5 +220,5 @@ def test_guarddog_base64_fixtures():
             flagged += hit
     print(f"\nguarddog base64 fixtures: {flagged}/{b64_positive} flagged encoded-code-payload; "
           f"benign {benign_flagged}/{benign}")
-    assert b64_positive and flagged >= 1
+    assert b64_positive and flagged >= 2  # the third holds "print(1)": too short to be a payload
     assert benign_flagged == 0
