@@ -48,7 +48,7 @@ _GATE = re.compile(
 _B64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _B64_URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
-_ESCAPED = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{1,3}|\\[nrt'\"\\]|[ -~]){8,}")
+_ESCAPED = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{1,3}|\\[nrt'\"\\]|[ -\[\]-~]){8,}")
 _ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{1,3}")
 _INT = re.compile(r"0[xX][0-9a-fA-F]+|\d+")
 _INT_LIST = re.compile(r"[\[(]\s*(?:(?:0[xX][0-9a-fA-F]+|\d+)\s*,\s*){7,}(?:0[xX][0-9a-fA-F]+|\d+)\s*,?\s*[\])]",
