@@ -103,7 +103,9 @@ def run_bench(args: argparse.Namespace) -> dict:
             print("[bench] semgrep ...", file=sys.stderr)
             rule = work / "eval-rule.yaml"
             rule.write_text(tools.SEMGREP_RULE)
-            (work / ".semgrepignore").write_text("")  # empty: no default ignores (tests/, build/ ...)
+            # An empty .semgrepignore in the scanned root turns off semgrep's default ignores (test/,
+            # tests/, build/ ...); written after the other tools ran so they never see it.
+            (Path(py_targets[0]) / ".semgrepignore").write_text("")
             out = work / "semgrep.json"
             run = measure(tools.semgrep_argv(sg, py_targets, rule, args.jobs), cwd=tmp, env=tools.semgrep_env(),
                           timeout=timeout, stdout_path=str(out))
