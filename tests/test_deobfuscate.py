@@ -117,6 +117,9 @@ PYTHON_PLAIN = [
     "x = 'a' * 10_000_000",
     "x = '%999999999d' % 1",
     "x = 'abc'",
+    "x = '%s and %s' % (a, b)",
+    "import sys\ndel sys.modules['foo']",
+    "c = getattr(x, '__deepcopy__', None)",
     "exec('x = 5\\\\')",
     "x = 'line1' \\\n    'line2'",
 ]

@@ -222,7 +222,8 @@ def _binary(node, env, local, depth):
     if op == "%" and isinstance(left, (str, bytes)):
         if _BIG_WIDTH.search(left if isinstance(left, str) else left.decode("latin-1")):
             raise NotConstant
-        if isinstance(right, (list, dict)) or not isinstance(right, (tuple, *_SCALARS)):
+        if not isinstance(right, (tuple, *_SCALARS)) or (
+                isinstance(right, tuple) and not all(isinstance(v, _SCALARS) for v in right)):
             raise NotConstant
         return left % right
     if op == "*":

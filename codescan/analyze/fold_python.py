@@ -210,6 +210,8 @@ class _PythonFolder(Env):
                     if attr is None or not attr.isidentifier():
                         return None
                     owner = self.name_of(args[0]) if args[0].type in ("identifier", "attribute") else None
+                    if len(args) == 3 and args[1].type == "string" and owner not in BUILTIN_MODULES:
+                        return None  # getattr(obj, 'name', default): the ordinary optional lookup
                     return (None, attr) if owner in BUILTIN_MODULES else (args[0], attr)
                 if fn == "eval" and len(args) == 1:
                     name = self._const_str(args[0])
@@ -260,6 +262,10 @@ class _PythonFolder(Env):
     def _rewrite(self, node) -> bytes | None:
         if node.type == "identifier":
             return self._rewrite_use(node)
+        parent = node.parent
+        if parent is not None and (parent.type == "delete_statement" or (
+                parent.type in ("assignment", "augmented_assignment") and parent.child_by_field_name("left") == node)):
+            return None  # a target (`del sys.modules['x']`, `d['k'] = v`) stays as written
         built = self._built_name(node)
         if built is not None:
             owner, name = built
@@ -315,7 +321,7 @@ class _PythonFolder(Env):
         if (parent.type == "call" and parent.child_by_field_name("function") == node) or (
                 parent.type == "attribute" and parent.child_by_field_name("object") == node):
             target = self.name_of(node)
-            return target.encode() if target and target != _text(node) else None
+            return target.encode() if target and target != _text(node) and _watched(target) else None
         if kind != "assign":
             return None
         if value.type in ("true", "false", "none"):

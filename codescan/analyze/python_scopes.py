@@ -89,8 +89,14 @@ class Scopes:
         return found
 
     def _maybe_rebound(self, name: str) -> bool:
-        return name in self.imports or self.assignment_count(name) > 0 or \
-            (b"def " + name.encode()) in self.source or (b" " + name.encode() + b" in ") in self.source
+        if name in self.imports or self.assignment_count(name) > 0:
+            return True
+        n = name.encode()
+        source = self.source
+        return any(form in source for form in (
+            b"def " + n, b"class " + n, b"for " + n, b"as " + n, b"*" + n, b"global " + n, b"lambda " + n,
+            b"(" + n + b",", b"(" + n + b")", b"(" + n + b"=", b"(" + n + b":", b", " + n + b",",
+            b", " + n + b")", b", " + n + b"=", b", " + n + b":", b" " + n + b" in "))
 
     def index(self, name: str) -> None:
         if name not in self._indexed:
