@@ -55,15 +55,23 @@ class CompiledRules:
                         self.pattern_rule)
         self.query, self.pattern_rule = combined
 
-    def run(self, root: ts.Node, deadline: float | None = None) -> Iterator[Hit]:
+    def run(self, root: ts.Node, deadline: float | None = None,
+            rows: list[tuple[int, int]] | None = None) -> Iterator[Hit]:
+        """Matches over the whole tree, or only those touching the given (first, last) row ranges."""
         if self.query is None:
             return
         if deadline is not None and time.monotonic() > deadline:
             raise Deadline()
         # No progress_callback: with text predicates it crashes py-tree-sitter 0.26 (segfault);
         # the budget is checked between passes and the match limit bounds pathological queries.
-        cursor = ts.QueryCursor(self.query, match_limit=MATCH_LIMIT)
-        matches = cursor.matches(root)
+        if rows is None:
+            matches = ts.QueryCursor(self.query, match_limit=MATCH_LIMIT).matches(root)
+        else:
+            matches = []
+            for first, last in rows:
+                cursor = ts.QueryCursor(self.query, match_limit=MATCH_LIMIT)
+                cursor.set_point_range(ts.Point(first, 0), ts.Point(last + 1, 0))
+                matches.extend(cursor.matches(root))
         seen: set[tuple[str, int, int]] = set()
         for pattern_index, captures in matches:
             rule = self.pattern_rule[pattern_index]
