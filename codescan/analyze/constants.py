@@ -6,6 +6,7 @@ chr, base64/hex/rot13 decoding...). Anything else raises NotConstant."""
 from __future__ import annotations
 
 import ast
+import warnings
 import binascii
 import re
 from dataclasses import dataclass
@@ -86,6 +87,13 @@ def _known(value):
 
 
 # -- literals ----------------------------------------------------------------------------
+def _literal(text: str):
+    """A literal's value (never runs code); a scanned file's odd escapes must not warn on our stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.literal_eval(text)
+
+
 def _string(node, env, local, depth):
     children = node.children
     start = children[0].text.decode("utf-8", "replace")
@@ -94,7 +102,7 @@ def _string(node, env, local, depth):
         text = node.text.decode("utf-8")
         if not prefix and "\\" not in text and len(children) <= 3:
             return text[len(start):len(text) - len(start)]  # plain quotes, no escapes
-        return ast.literal_eval(text)
+        return _literal(text)
     quote = start[len(prefix):]
     parts: list[str] = []
     values: list[str] = []
@@ -110,7 +118,7 @@ def _string(node, env, local, depth):
         else:
             parts.append(child.text.decode("utf-8").replace("{{", "{").replace("}}", "}"))
     plain = prefix.replace("f", "").replace("F", "")
-    text = ast.literal_eval(plain + quote + "".join(parts) + quote)
+    text = _literal(plain + quote + "".join(parts) + quote)
     return re.sub("\ue000(\\d+)\ue001", lambda m: values[int(m.group(1))], text)
 
 
@@ -124,7 +132,7 @@ def _concatenated(node, env, local, depth):
 
 
 def _number(node, env, local, depth):
-    value = ast.literal_eval(node.text.decode("ascii"))
+    value = _literal(node.text.decode("ascii"))
     if isinstance(value, complex):
         raise NotConstant
     return value
