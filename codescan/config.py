@@ -25,7 +25,6 @@ class Config:
     honour_suppressions: bool = True  # inline `codescan: ignore[...]` in trusted (own) code
     jobs: int = 0  # worker processes; 0 = one per core
     strict: bool = False  # any skipped file fails the run
-    follow_symlinks: bool = False  # inside the root only, ever
 
     def replace(self, **changes) -> "Config":
         return dataclasses.replace(self, **changes)
