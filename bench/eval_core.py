@@ -38,7 +38,8 @@ from bench import tools  # noqa: E402
 from bench.eval_score import FindingIndex, Item, Metric  # noqa: E402
 from bench.eval_sets import SETS, Scorer  # noqa: E402
 
-DEFAULT_DATA = Path("/work/shared/eval-data")
+# ../shared/eval-data beside the checkout, as in CI and the developers' machines.
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
 
 
 def write_items(items: list[Item], folder: Path) -> None:

@@ -14,9 +14,10 @@ from codescan.analyze.unicode_hidden import decode_selectors, decode_tags
 from codescan.config import Config
 from codescan.records import Document
 from codescan.rules import load_rules
+from conftest import SHARED
 
 RULES = load_rules()
-EVAL = Path("/work/shared/eval-data")
+EVAL = SHARED
 
 
 def tags(s: str) -> str:
