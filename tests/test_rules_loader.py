@@ -73,14 +73,14 @@ def test_user_rules_dir_adds_rules_and_duplicates_are_refused(tmp_path):
 
 
 def test_builtin_rules_are_valid_and_compile():
-    from codescan.analyze import languages
-    from codescan.analyze.treesitter import CompiledRules
+    from codescan.analyze.document import Analyzer
+    from codescan.config import Config
 
     ruleset = load_rules()
     assert ruleset.rules
     for rule in ruleset.rules:
         assert rule.category in CATEGORIES
+    analyzer = Analyzer(ruleset, Config())
     for lang in ("python", "javascript", "typescript", "tsx"):
-        wanted = tuple(r for r in ruleset.rules if r.engine == "treesitter"
-                       and set(languages.rule_languages(lang)) & set(r.languages))
-        CompiledRules(wanted, lang)  # raises RuleError when a query does not compile
+        compiled = analyzer.compiled(lang)  # raises RuleError when a query does not compile
+        assert compiled.rules, f"no tree-sitter rules apply to {lang}"

@@ -53,17 +53,26 @@ class Env:
 
 def evaluate(node, env: Env, local: dict | None = None, depth: int = 0):
     """The constant value of `node`; raises NotConstant (never anything else for bad input)."""
+    return dispatch(_HANDLERS, node, depth, env, local)
+
+
+# What evaluating attacker-written literals may raise; all of it just means "not a constant".
+BAD_INPUT = (ValueError, TypeError, IndexError, KeyError, OverflowError, SyntaxError, MemoryError,
+             UnicodeError, binascii.Error, AttributeError, LookupError, ZeroDivisionError)
+
+
+def dispatch(handlers: dict, node, depth: int, *args):
+    """Shared by the Python and JS interpreters: depth bound, handler by node type, size bound."""
     if depth > MAX_DEPTH:
         raise NotConstant
-    handler = _HANDLERS.get(node.type)
+    handler = handlers.get(node.type)
     if handler is None:
         raise NotConstant
     try:
-        value = handler(node, env, local, depth + 1)
+        value = handler(node, *args, depth + 1)
     except NotConstant:
         raise
-    except (ValueError, TypeError, IndexError, KeyError, OverflowError, SyntaxError, MemoryError,
-            UnicodeError, binascii.Error, AttributeError, LookupError, ZeroDivisionError):
+    except BAD_INPUT:
         raise NotConstant from None
     _check_size(value)
     return value

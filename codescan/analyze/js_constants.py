@@ -5,10 +5,9 @@ Literals, `+`, template literals, String.fromCharCode, atob, Buffer.from(..).toS
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 
-from .constants import MAX_DEPTH, MAX_LEN, NotConstant
+from .constants import NotConstant, dispatch
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
 _BUFFER_CODECS = {"base64", "hex", "utf8", "utf-8", "ascii", "latin1", "binary"}
@@ -16,20 +15,7 @@ _BUFFER_CODECS = {"base64", "hex", "utf8", "utf-8", "ascii", "latin1", "binary"}
 
 def evaluate(node, lookup, depth: int = 0):
     """The constant (str, int, float, bool, None or list) of `node`; raises NotConstant."""
-    if depth > MAX_DEPTH:
-        raise NotConstant
-    handler = _HANDLERS.get(node.type)
-    if handler is None:
-        raise NotConstant
-    try:
-        value = handler(node, lookup, depth + 1)
-    except NotConstant:
-        raise
-    except (ValueError, TypeError, IndexError, KeyError, OverflowError, UnicodeError, binascii.Error):
-        raise NotConstant from None
-    if isinstance(value, (str, list)) and len(value) > MAX_LEN:
-        raise NotConstant
-    return value
+    return dispatch(_HANDLERS, node, depth, lookup)
 
 
 def literal(value) -> bytes | None:
@@ -58,18 +44,6 @@ def _text(node) -> str:
     return node.text.decode("utf-8", "replace")
 
 
-def _string(node, lookup, depth):
-    parts = []
-    for child in node.named_children:
-        if child.type == "string_fragment":
-            parts.append(_text(child))
-        elif child.type == "escape_sequence":
-            parts.append(_unescape(_text(child)))
-        else:
-            raise NotConstant
-    return "".join(parts)
-
-
 def _unescape(seq: str) -> str:
     body = seq[1:]
     if body in _ESCAPES:
@@ -86,6 +60,7 @@ def _unescape(seq: str) -> str:
 
 
 def _template(node, lookup, depth):
+    """A string or template literal: fragments, escapes and constant ${...} substitutions."""
     parts = []
     for child in node.named_children:
         if child.type == "string_fragment":
@@ -235,7 +210,7 @@ def _identifier(node, lookup, depth):
 
 
 _HANDLERS = {
-    "string": _string, "template_string": _template, "number": _number, "binary_expression": _binary,
+    "string": _template, "template_string": _template, "number": _number, "binary_expression": _binary,
     "parenthesized_expression": _paren, "array": _array, "call_expression": _call, "identifier": _identifier,
     "true": lambda *a: True, "false": lambda *a: False, "null": lambda *a: None,
 }
