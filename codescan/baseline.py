@@ -5,9 +5,10 @@ import json
 from pathlib import Path
 
 from .records import SCHEMA_VERSION, Finding
+from .errors import CodescanError
 
 
-class BaselineError(ValueError):
+class BaselineError(CodescanError, ValueError):
     """A baseline file that cannot be read."""
 
 

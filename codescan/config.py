@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .records import SEVERITIES
+from .errors import CodescanError
 
 
-class ConfigError(ValueError):
+class ConfigError(CodescanError, ValueError):
     """A configuration that cannot be used; the message says which key and why."""
 
 

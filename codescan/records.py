@@ -172,6 +172,22 @@ class Skip:
 
 
 @dataclass(frozen=True, slots=True)
+class Unit:
+    """A stretch of a document that campaign clustering compares across repositories.
+
+    kind is function | class | block (a group of top-level statements) | file | line (a rare line).
+    signature holds the MinHash values as little-endian uint64 bytes (for a line, its 8-byte hash).
+    """
+
+    kind: str
+    line: int
+    end_line: int
+    signature: bytes
+    name: str | None = None
+    tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """What the analyzer made of one document."""
 
@@ -182,3 +198,4 @@ class Analysis:
     size: int = 0
     lines: int = 0
     suppressed: tuple[Finding, ...] = field(default=())
+    units: tuple[Unit, ...] = ()  # filled only when the analyzer is asked for campaign units

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from .records import CATEGORIES, SEVERITIES, Rule, RuleDocs
+from .errors import CodescanError
 
 RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CWE_ID = re.compile(r"^CWE-\d+$")
@@ -20,7 +21,7 @@ KNOWN_KEYS = frozenset(REQUIRED + OPTIONAL)
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class RuleError(ValueError):
+class RuleError(CodescanError, ValueError):
     """A rule file that cannot be used; the message names the file and the problem."""
 
 

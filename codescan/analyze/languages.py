@@ -33,9 +33,25 @@ SPECS: tuple[LanguageSpec, ...] = (
                  (), ("ts-node", "tsx"), rule_languages=("javascript",), line_comment="//"),
     LanguageSpec("tsx", ("tree_sitter_typescript", "language_tsx"), (".tsx",),
                  rule_languages=("javascript", "typescript"), line_comment="//"),
+    LanguageSpec("go", ("tree_sitter_go", "language"), (".go",), line_comment="//"),
+    LanguageSpec("java", ("tree_sitter_java", "language"), (".java",), line_comment="//"),
+    LanguageSpec("kotlin", ("tree_sitter_kotlin", "language"), (".kt", ".kts"), (), ("kotlin",),
+                 line_comment="//"),
+    LanguageSpec("c", ("tree_sitter_c", "language"), (".c", ".h"), line_comment="//"),
+    LanguageSpec("cpp", ("tree_sitter_cpp", "language"), (".cpp", ".cc", ".cxx", ".c++", ".hpp", ".hh", ".hxx",
+                                                          ".h++", ".ino"), rule_languages=("c",), line_comment="//"),
+    LanguageSpec("csharp", ("tree_sitter_c_sharp", "language"), (".cs", ".csx"), line_comment="//"),
+    LanguageSpec("ruby", ("tree_sitter_ruby", "language"), (".rb", ".rake", ".gemspec", ".ru"),
+                 ("Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile"), ("ruby", "jruby"), line_comment="#"),
+    LanguageSpec("php", ("tree_sitter_php", "language_php"), (".php", ".phtml", ".php3", ".php4", ".php5", ".php7",
+                                                              ".phps", ".inc"), (), ("php",), line_comment="//"),
+    LanguageSpec("rust", ("tree_sitter_rust", "language"), (".rs",), line_comment="//"),
+    LanguageSpec("shell", ("tree_sitter_bash", "language"), (".sh", ".bash", ".zsh", ".ksh", ".bats"),
+                 (".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".kshrc"),
+                 ("sh", "bash", "zsh", "ksh", "dash", "ash"), line_comment="#"),
+    LanguageSpec("dockerfile", ("tree_sitter_containerfile", "language"), (".dockerfile", ".containerfile"),
+                 ("Dockerfile", "Containerfile"), line_comment="#"),
     # Text-only kinds: no grammar here, but every text detector reads them.
-    LanguageSpec("shell", None, (".sh", ".bash", ".zsh", ".ksh"), (".bashrc", ".profile", ".zshrc"),
-                 ("sh", "bash", "zsh", "ksh", "dash"), line_comment="#"),
     LanguageSpec("markdown", None, (".md", ".markdown", ".mdx", ".mdc", ".rst", ".txt")),
     LanguageSpec("json", None, (".json", ".jsonc", ".ipynb")),
     LanguageSpec("yaml", None, (".yaml", ".yml")),
@@ -50,6 +66,7 @@ _BY_EXT = {ext: spec.name for spec in SPECS for ext in spec.extensions}
 _BY_FILENAME = {fn: spec.name for spec in SPECS for fn in spec.filenames}
 _BY_INTERP = {it: spec.name for spec in SPECS for it in spec.interpreters}
 _SHEBANG = re.compile(rb"^#!\s*(\S+)(?:\s+(\S+))?")
+_DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)[.-][\w.-]+$")
 
 AGENT_RULE_PATTERNS = (
     re.compile(r"(^|/)\.cursor/rules/[^/]+\.mdc?$"),
@@ -73,6 +90,8 @@ def detect(path: str, head: bytes = b"") -> str | None:
     name = PurePosixPath(path).name
     if name in _BY_FILENAME:
         return _BY_FILENAME[name]
+    if _DOCKERFILE.match(name):
+        return "dockerfile"
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in _BY_EXT:
         return _BY_EXT[suffix]

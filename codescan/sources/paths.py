@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Iterator
 
 from ..records import Document, Skip
+from ..errors import CodescanError
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
 
-class SourceError(ValueError):
+class SourceError(CodescanError, ValueError):
     """A PATH that cannot be read at all (usage error, exit 2)."""
 
 

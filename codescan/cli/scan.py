@@ -1,38 +1,21 @@
-"""The command line: `codescan scan`, `codescan rules`."""
+"""`codescan scan PATH...`: scan files and folders and report findings."""
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from dataclasses import replace
 from itertools import chain
 
-from . import __version__
-from . import baseline as baseline_mod
-from .config import Config, ConfigError, load as load_config
-from .outputs import FORMATS
-from .records import CATEGORIES, SEVERITIES
-from .rules import RuleError, load_rules
+from .. import baseline as baseline_mod
+from ..config import Config, load as load_config
+from ..outputs import FORMATS
+from ..records import CATEGORIES, SEVERITIES
+from ..rules import load_rules
+from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, csv, emit
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad flags or input: a one-line message and exit 2."""
+NAME = "scan"
 
 
-def _csv(values: list[str] | None) -> tuple[str, ...]:
-    out: list[str] = []
-    for v in values or ():
-        out.extend(p.strip() for p in v.split(",") if p.strip())
-    return tuple(out)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="codescan", description="Keep poisoned code out of code-model training data.")
-    parser.add_argument("--version", action="version", version=f"codescan {__version__}")
-    sub = parser.add_subparsers(dest="verb", metavar="VERB")
-
+def register(sub) -> None:
     scan = sub.add_parser("scan", help="scan files and folders", description="Scan files and folders for "
                           "insecure, malicious, disguised and hidden code.")
     scan.add_argument("paths", nargs="+", metavar="PATH")
@@ -55,16 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--untrusted", action="store_true",
                       help="treat the input as third-party (inline suppressions are ignored)")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar")
-    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    add_color_flag(scan)
 
-    rules = sub.add_parser("rules", help="list or show rules")
-    rules_sub = rules.add_subparsers(dest="rules_verb", metavar="ACTION")
-    rlist = rules_sub.add_parser("list", help="list rules")
-    rlist.add_argument("--rules", action="append", metavar="DIR")
-    rshow = rules_sub.add_parser("show", help="show one rule's documentation")
-    rshow.add_argument("rule_id")
-    rshow.add_argument("--rules", action="append", metavar="DIR")
-    return parser
 
 
 def _config_from_args(args) -> Config:
@@ -75,9 +50,9 @@ def _config_from_args(args) -> Config:
     if args.rules:
         changes["rules"] = cfg.rules + tuple(args.rules)
     if args.select:
-        changes["select"] = _csv(args.select)
+        changes["select"] = csv(args.select)
     if args.ignore:
-        changes["ignore"] = cfg.ignore + _csv(args.ignore)
+        changes["ignore"] = cfg.ignore + csv(args.ignore)
     if args.exclude:
         changes["exclude"] = cfg.exclude + tuple(args.exclude)
     if args.jobs is not None:
@@ -95,9 +70,9 @@ def _config_from_args(args) -> Config:
     return replace(cfg, **changes)
 
 
-def cmd_scan(args) -> int:
-    from .pipeline import scan
-    from .sources.paths import SourceError, walk
+def run(args) -> int:
+    from ..pipeline import scan
+    from ..sources.paths import SourceError, walk
 
     cfg = _config_from_args(args)
     ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules)
@@ -123,7 +98,7 @@ def cmd_scan(args) -> int:
     if known is not None:
         kept, _ = baseline_mod.filter_new(result.findings, known)
         result = replace(result, findings=kept)
-    _emit(result, args)
+    emit(result, args)
     failing = result.failing(cfg.fail_on)
     if failing or (cfg.strict and result.skips):
         return EXIT_FINDINGS
@@ -136,9 +111,9 @@ def _check_user_queries(ruleset, user_paths: tuple[str, ...]) -> None:
     here would slow every start-up."""
     if not user_paths:
         return
-    from .analyze import languages
-    from .analyze.treesitter import compile_rule
-    from .rules import builtin_rules_dir
+    from ..analyze import languages
+    from ..analyze.treesitter import compile_rule
+    from ..rules import builtin_rules_dir
 
     builtin = str(builtin_rules_dir())
     for rule in ruleset.rules:
@@ -156,64 +131,3 @@ def _wanted(finding, cfg: Config, ruleset) -> bool:
     if cfg.select and not keys & set(cfg.select):
         return False
     return not keys & set(cfg.ignore)
-
-
-def _emit(result, args) -> None:
-    writer = FORMATS[args.format]
-    if args.output:
-        try:
-            with open(args.output, "w", encoding="utf-8") as stream:
-                _write(writer, result, stream, args, tty=False)
-        except OSError as exc:
-            raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
-    else:
-        _write(writer, result, sys.stdout, args, tty=sys.stdout.isatty())
-
-
-def _write(writer, result, stream, args, tty: bool) -> None:
-    if args.format == "text":
-        colour = args.color == "always" or (args.color == "auto" and tty and not os.environ.get("NO_COLOR"))
-        writer(result, stream, colour=colour)
-    else:
-        writer(result, stream)
-
-
-def cmd_rules(args) -> int:
-    ruleset = load_rules(tuple(args.rules or ()))
-    if args.rules_verb == "show":
-        rule = ruleset.by_id().get(args.rule_id)
-        if rule is None:
-            raise UsageError(f"no rule {args.rule_id!r} (see `codescan rules list`)")
-        d = rule.docs
-        print(f"{rule.id}  [{rule.severity} · {rule.category} · {', '.join(rule.cwe)}]\n"
-              f"languages: {', '.join(rule.languages)}   engine: {rule.engine}\n\n{rule.message}\n\n"
-              f"What it flags:\n  {d.what}\n\nWhy it is dangerous:\n  {d.why}\n\nExample:\n"
-              + "\n".join("  " + line for line in d.example.splitlines())
-              + f"\n\nWrite instead:\n  {d.instead}\n")
-        return EXIT_CLEAN
-    for rule in sorted(ruleset.rules, key=lambda r: (r.languages[0], r.category, r.id)):
-        print(f"{rule.id:<44} {rule.severity:<9} {rule.category:<25} {','.join(rule.languages)}")
-    return EXIT_CLEAN
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.verb is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        if args.verb == "scan":
-            return cmd_scan(args)
-        if args.verb == "rules":
-            return cmd_rules(args)
-    except (UsageError, ConfigError, RuleError, baseline_mod.BaselineError) as exc:
-        print(f"codescan: error: {' '.join(str(exc).split())}", file=sys.stderr)  # one line, always
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("codescan: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return EXIT_CLEAN
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
