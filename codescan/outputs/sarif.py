@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..records import Finding, Rule
+from ..standards import load as load_standards
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -30,6 +31,12 @@ def _cwe_tags(cwe: tuple[str, ...]) -> list[str]:
     return [f"external/cwe/cwe-{c.split('-', 1)[1]}" for c in cwe if c.upper().startswith("CWE-")]
 
 
+def _standards(category: str) -> tuple[list[str], dict]:
+    """Tags and a property naming what the category evidences (OWASP LLM 2025, NIST AI RMF, NIST CSF)."""
+    mapping = load_standards().for_category(category)
+    return mapping.tags(), mapping.to_dict()
+
+
 def _help_markdown(rule: Rule) -> str:
     d = rule.docs
     example = "\n".join("    " + line for line in d.example.splitlines())
@@ -45,6 +52,7 @@ def _help_text(rule: Rule) -> str:
 
 
 def rule_descriptor(rule: Rule) -> dict:
+    standard_tags, standards = _standards(rule.category)
     out = {
         "id": rule.id,
         "name": rule.id,
@@ -53,11 +61,12 @@ def rule_descriptor(rule: Rule) -> dict:
         "help": {"text": _help_text(rule), "markdown": _help_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
-            "tags": ["security", rule.category, *_cwe_tags(rule.cwe)],
+            "tags": ["security", rule.category, *_cwe_tags(rule.cwe), *standard_tags],
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": rule.confidence,
             "category": rule.category,
             "severity": rule.severity,
+            "standards": standards,
         },
     }
     web = [r for r in rule.references if r.startswith(("https://", "http://"))]
@@ -68,14 +77,15 @@ def rule_descriptor(rule: Rule) -> dict:
 
 def _bare_descriptor(finding: Finding) -> dict:
     """For a finding whose rule is not in the ruleset (a built-in detector id): what the finding knows."""
+    standard_tags, standards = _standards(finding.category)
     return {
         "id": finding.rule_id,
         "name": finding.rule_id,
         "shortDescription": {"text": finding.message},
         "defaultConfiguration": {"level": LEVELS[finding.severity]},
-        "properties": {"tags": ["security", finding.category, *_cwe_tags(finding.cwe)],
+        "properties": {"tags": ["security", finding.category, *_cwe_tags(finding.cwe), *standard_tags],
                        "security-severity": SECURITY_SEVERITY[finding.severity],
-                       "category": finding.category, "severity": finding.severity},
+                       "category": finding.category, "severity": finding.severity, "standards": standards},
     }
 
 
