@@ -1,58 +1,157 @@
-"""Plain and coloured terminal output, grouped by file, with a one-line summary."""
+"""Terminal output people read: findings grouped by file, the matched span marked, a one-line summary."""
 from __future__ import annotations
 
 from collections import Counter
 from itertools import groupby
+from typing import Callable, Iterable
 
-from ..records import SEVERITIES
+from ..records import SEVERITIES, SEVERITY_RANK, Finding
+from .hidden import visible
 
 _COLOURS = {"critical": "\033[1;35m", "high": "\033[1;31m", "medium": "\033[33m", "low": "\033[36m"}
-_RESET = "\033[0m"
-_DIM = "\033[2m"
-_BOLD = "\033[1m"
+_RESET, _DIM, _BOLD, _UNDERLINE = "\033[0m", "\033[2m", "\033[1m", "\033[4m"
+
+LineSource = Callable[[Finding], "str | None"]
 
 
-def _visible(text: str) -> str:
-    """Show invisible and control characters as <U+XXXX> so the terminal cannot be tricked."""
-    out = []
-    for ch in text:
-        cp = ord(ch)
-        if ch == "\t" or (32 <= cp < 127):
-            out.append(ch)
-        elif cp < 32 or cp == 127 or 0x80 <= cp < 0xA0 or 0x200B <= cp <= 0x200F or 0x202A <= cp <= 0x202E \
-                or 0x2060 <= cp <= 0x2069 or cp == 0xFEFF or 0xE0000 <= cp <= 0xE007F or 0xFE00 <= cp <= 0xFE0F \
-                or 0xE0100 <= cp <= 0xE01EF:
-            out.append(f"<U+{cp:04X}>")
-        else:
-            out.append(ch)
-    return "".join(out)
+class Paint:
+    """ANSI styling that is a no-op when colour is off (piped output stays plain)."""
+
+    def __init__(self, colour: bool):
+        self.colour = colour
+
+    def __call__(self, code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if self.colour and text else text
+
+    def severity(self, severity: str, text: str | None = None) -> str:
+        return self(_COLOURS.get(severity, ""), severity if text is None else text)
+
+    def bold(self, text: str) -> str:
+        return self(_BOLD, text)
+
+    def dim(self, text: str) -> str:
+        return self(_DIM, text)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def span(f: Finding, line_text: str | None = None) -> tuple[int, int] | None:
+    """Where column..end_column falls in f.snippet (which is the line stripped), or None when unknown.
+
+    Known exactly when the full line is given; otherwise only when the line cannot have had leading
+    blanks before the match (column 1) or the match covers the whole snippet."""
+    snippet = f.snippet
+    if not snippet or f.column < 1:
+        return None
+    width = (f.end_column - f.column) if f.end_column and f.end_line == f.line else None
+    if line_text is not None and line_text.strip() == snippet:
+        lead = len(line_text) - len(line_text.lstrip())
+    elif f.column == 1:
+        lead = 0
+    elif width is not None and width >= len(snippet):
+        return 0, len(snippet)
+    else:
+        return None
+    start = f.column - 1 - lead
+    if not 0 <= start < len(snippet):
+        return None
+    end = len(snippet) if width is None else min(start + max(width, 1), len(snippet))
+    return start, end
+
+
+def _snippet_lines(f: Finding, paint: Paint, line_text: str | None) -> list[str]:
+    gutter = f"{f.line:>7} │ "
+    where = span(f, line_text)
+    if where is None:
+        return [paint.dim(gutter) + visible(f.snippet)]
+    start, end = where
+    before, match, after = (visible(part) for part in (f.snippet[:start], f.snippet[start:end], f.snippet[end:]))
+    if paint.colour:
+        return [paint.dim(gutter) + before + paint(_UNDERLINE + _COLOURS.get(f.severity, ""), match) + after]
+    return [gutter + before + match + after, " " * 7 + " │ " + " " * len(before) + "^" * max(len(match), 1)]
+
+
+def _provenance(f: Finding) -> str:
+    parts = []
+    if f.commit:
+        parts.append(f"commit {f.commit[:10]}")
+    if f.author:
+        parts.append(f"by {visible(f.author)}")
+    if f.date:
+        parts.append(f.date[:10])
+    return " ".join(parts)
+
+
+def finding_lines(f: Finding, paint: Paint, line_text: str | None = None) -> list[str]:
+    """One finding: location, severity, rule and message, then its snippet, decoded text and provenance."""
+    ctx = "" if f.context == "code" else paint.dim(f" [{f.context}]")
+    out = [f"  {f.line}:{f.column:<4} {paint.severity(f.severity, f'{f.severity:<8}')} "
+           f"{paint.bold(f.rule_id)}{ctx}  {visible(f.message)}"]
+    if f.snippet:
+        out += _snippet_lines(f, paint, line_text)
+    if f.decoded and f.decoded != f.snippet:
+        first = visible(f.decoded.splitlines()[0] if f.decoded.strip() else f.decoded)[:200]
+        out.append(paint.dim(f"        ↳ decoded: {first}"))
+    provenance = _provenance(f)
+    if provenance:
+        out.append(paint.dim(f"        {provenance}"))
+    return out
+
+
+def _where(f: Finding) -> str:
+    return f"{f.repo}:{f.path}" if f.repo else f.path
+
+
+def write_findings(findings: Iterable[Finding], stream, colour: bool = False,
+                   line_source: LineSource | None = None) -> list[Finding]:
+    """Findings grouped by file (files in order of first appearance, lines ascending); returns them."""
+    paint = Paint(colour)
+    ordered = list(findings)
+    first_seen: dict[tuple, int] = {}
+    for i, f in enumerate(ordered):
+        first_seen.setdefault((f.repo or "", f.path), i)
+    ordered.sort(key=lambda f: (first_seen[(f.repo or "", f.path)], f.line, f.column, f.rule_id))
+    for _, group in groupby(ordered, key=lambda f: (f.repo or "", f.path)):
+        group = list(group)
+        worst = max(group, key=lambda f: SEVERITY_RANK.get(f.severity, 0)).severity
+        stream.write(f"{paint.bold(visible(_where(group[0])))} {paint.severity(worst, '●')} "
+                     f"{paint.dim(plural(len(group), 'finding'))}\n")
+        for f in group:
+            line_text = line_source(f) if line_source else None
+            stream.write("\n".join(finding_lines(f, paint, line_text)) + "\n")
+        stream.write("\n")
+    return ordered
+
+
+def severity_counts(findings: Iterable[Finding]) -> str:
+    """'3 findings (1 critical, 2 high)'."""
+    findings = list(findings)
+    counts = Counter(f.severity for f in findings)
+    parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s]]
+    return plural(len(findings), "finding") + (f" ({', '.join(parts)})" if parts else "")
+
+
+def summary_line(findings: Iterable[Finding], *extra: str, colour: bool = False) -> str:
+    """The one-line summary every verb ends with: counts by severity, then the verb's own facts."""
+    findings = list(findings)
+    text = severity_counts(findings)
+    for e in (e for e in extra if e):
+        text += (" " if e.startswith("in ") else ", ") + e
+    worst = max((f.severity for f in findings), key=lambda s: SEVERITY_RANK[s], default=None)
+    return Paint(colour).severity(worst, text) if worst in ("high", "critical") else text
 
 
 def write(result, stream, colour: bool = False) -> None:
-    def c(code: str, text: str) -> str:
-        return f"{code}{text}{_RESET}" if colour else text
-
-    key = lambda f: (f.repo or "", f.path)  # noqa: E731
-    for (repo, path), group in groupby(result.findings, key=key):
-        where = f"{repo}:{path}" if repo else path
-        stream.write(c(_BOLD, where) + "\n")
-        for f in group:
-            sev = c(_COLOURS.get(f.severity, ""), f"{f.severity:<8}")
-            ctx = "" if f.context == "code" else c(_DIM, f" [{f.context}]")
-            stream.write(f"  {f.line}:{f.column}  {sev} {f.rule_id}{ctx}  {f.message}\n")
-            if f.snippet:
-                stream.write(c(_DIM, f"      │ {_visible(f.snippet)}") + "\n")
-            if f.decoded and f.decoded != f.snippet:
-                stream.write(c(_DIM, f"      ↳ {_visible(f.decoded.splitlines()[0] if f.decoded else '')[:200]}") + "\n")
-        stream.write("\n")
+    """The `scan` text format: findings by file, skipped files, then one summary line."""
+    findings = write_findings(result.findings, stream, colour)
+    paint = Paint(colour)
     for s in result.skips:
-        stream.write(c(_DIM, f"skipped {s.repo + ':' if s.repo else ''}{s.path}: {s.reason}") + "\n")
-    counts = Counter(f.severity for f in result.findings)
-    parts = [f"{counts[s]} {s}" for s in reversed(SEVERITIES) if counts[s]]
+        stream.write(paint.dim(f"skipped {visible(s.repo + ':' if s.repo else '')}{visible(s.path)}: {s.reason}")
+                     + "\n")
     st = result.stats
-    summary = (f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''}"
-               f"{' (' + ', '.join(parts) + ')' if parts else ''} in {st.files} file{'s' if st.files != 1 else ''}"
-               f", {len(result.skips)} skipped, {st.seconds:.2f} s")
+    extra = [f"in {plural(st.files, 'file')}", f"{len(result.skips)} skipped", f"{st.seconds:.2f} s"]
     if result.suppressed:
-        summary += f", {len(result.suppressed)} suppressed"
-    stream.write(summary + "\n")
+        extra.append(f"{len(result.suppressed)} suppressed")
+    stream.write(summary_line(findings, *extra, colour=colour) + "\n")
