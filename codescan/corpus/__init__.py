@@ -1,0 +1,1 @@
+"""Corpus filtering: dataset shards in, kept shards, a drop report and a tamper-evident manifest out."""

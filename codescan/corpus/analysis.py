@@ -1,0 +1,92 @@
+"""The analysis stage of a corpus filter on one machine: every record's parts through pipeline.analyze_all."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..config import Config
+from ..records import Analysis, Document, Skip
+from ..rules import RuleSet
+from .policy import Verdict, dedupe, finding_entry
+from .records import Fields, documents, meta
+from .shards import Shard, read_rows
+
+
+@dataclass(slots=True)
+class Counts:
+    records: int = 0
+    parts: int = 0
+    bytes: int = 0
+
+    def add(self, other: "Counts") -> None:
+        self.records += other.records
+        self.parts += other.parts
+        self.bytes += other.bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    """Where an analyzed Document came from, so its findings can be put back on the record."""
+
+    shard: str
+    index: int
+    field: str
+    block: int | None
+
+
+def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts, infos: dict | None = None
+                    ) -> Iterator[Document]:
+    """A shard's part Documents, keyed `<shard>#<row>.<part>`; unreadable rows become verdicts on the spot."""
+    for row in read_rows(shard, fields.columns()):
+        counts.records += 1
+        if row.record is None:
+            verdicts[(shard.rel, row.index)] = Verdict(unreadable=row.error)
+            continue
+        display = meta(row.record, fields, fields.path) or shard.rel
+        for part, doc in documents(row.record, row.index, display, fields, key_prefix=shard.rel):
+            counts.parts += 1
+            counts.bytes += len(part.text)
+            if infos is not None:
+                infos[doc.path] = PartInfo(shard.rel, row.index, part.field, part.block)
+            yield doc
+
+
+def record(verdicts: dict, info: PartInfo, item: Analysis | Skip) -> None:
+    """Put one part's findings and skips on its record's verdict (verdicts hold only records with news)."""
+    if isinstance(item, Skip):
+        findings, skips = (), (item,)
+    else:
+        findings, skips = item.findings, item.skips
+    if not findings and not skips:
+        return
+    verdict = verdicts.setdefault((info.shard, info.index), Verdict())
+    verdict.findings.extend(finding_entry(f, info.field, info.block) for f in findings)
+    label = info.field + (f"#{info.block}" if info.block is not None else "")
+    verdict.skips.extend(f"{label}: {s.reason}" for s in skips)
+
+
+def finish(verdicts: dict) -> dict:
+    for verdict in verdicts.values():
+        verdict.findings = dedupe(verdict.findings)
+        verdict.skips = sorted(set(verdict.skips))
+    return verdicts
+
+
+def analyze_local(shards: Iterable[Shard], fields: Fields, ruleset: RuleSet, config: Config,
+                  progress: bool = False) -> tuple[dict, Counts]:
+    """(verdicts by (shard, row), counts): streams every shard through the worker processes once."""
+    from ..pipeline import analyze_all
+
+    verdicts: dict = {}
+    counts = Counts()
+    infos: dict[str, PartInfo] = {}  # only documents in flight are held here
+
+    def stream() -> Iterator[Document]:
+        for shard in shards:
+            yield from shard_documents(shard, fields, verdicts, counts, infos)
+
+    for item in analyze_all(stream(), ruleset, config, progress=progress):
+        info = infos.pop(item.path, None)
+        if info is not None:
+            record(verdicts, info, item)
+    return finish(verdicts), counts

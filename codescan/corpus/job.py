@@ -1,0 +1,145 @@
+"""A corpus filter run: shards → analysis → campaigns → kept/dropped shards, drop report, manifest (any engine)."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from ..config import Config
+from ..errors import CodescanError
+from ..records import SCHEMA_VERSION
+from ..rules import RuleSet
+from . import manifest as manifest_mod
+from .policy import Policy
+from .records import Fields
+from .shards import Shard, discover
+from .write import DROPPED, KEPT, PARTS, ShardOutcome, write_shard
+
+REPORT = "drop-report.json"
+STATS = "filter-stats.json"
+REPORT_KIND = "codescan-filter-report"
+
+
+@dataclass(frozen=True, slots=True)
+class FilterJob:
+    inputs: tuple[str, ...]
+    output: str
+    fields: Fields = Fields()
+    policy: Policy = Policy()
+    campaigns: bool = True
+    write_dropped: bool = False
+    sign_key: str | None = None
+    engine: str = "local"
+    progress: bool = False
+
+
+class LocalEngine:
+    """The stages on this machine: analysis in worker processes, shards written one after another."""
+
+    name = "local"
+
+    def analyze(self, shards, fields, ruleset, config, progress):
+        from .analysis import analyze_local
+
+        return analyze_local(shards, fields, ruleset, config, progress)
+
+    def campaigns(self, shards, fields):
+        from .campaigns import corpus_campaigns
+
+        return corpus_campaigns(shards, fields)
+
+    def write(self, shards, out, fields, policy, verdicts, members, write_dropped) -> list[ShardOutcome]:
+        return [write_shard(s, out, n, fields, policy, verdicts.get(s.rel, {}), members.get(s.rel, {}), write_dropped)
+                for n, s in enumerate(shards)]
+
+
+def engine_for(name: str):
+    if name == "local":
+        return LocalEngine()
+    if name == "ray":
+        from .ray_engine import RayEngine
+
+        return RayEngine()
+    raise CodescanError(f"unknown engine {name!r} (local or ray)")
+
+
+def prepare_output(output: str, shards: list[Shard]) -> Path:
+    """An empty (or earlier filter's) output folder that does not hold any input shard."""
+    out = Path(output).resolve()
+    for shard in shards:
+        if Path(shard.path).is_relative_to(out):
+            raise CodescanError(f"--output {output} holds the input shard {shard.path}; choose another folder")
+    if out.exists() and any(out.iterdir()):
+        if not (out / REPORT).exists() and not (out / manifest_mod.MANIFEST).exists():
+            raise CodescanError(f"--output {output} is not empty and holds no earlier filter output")
+        for name in (KEPT, DROPPED, PARTS):
+            shutil.rmtree(out / name, ignore_errors=True)
+        for name in (REPORT, STATS, manifest_mod.MANIFEST, manifest_mod.DOCUMENTS):
+            (out / name).unlink(missing_ok=True)
+    (out / KEPT).mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def by_shard(keyed: dict) -> dict:
+    split: dict = defaultdict(dict)
+    for (rel, index), value in keyed.items():
+        split[rel][index] = value
+    return split
+
+
+def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
+    """Run the filter; returns the drop report's summary plus timings."""
+    shards = discover(job.inputs)
+    if not job.campaigns and job.policy.campaigns:
+        job = replace(job, policy=replace(job.policy, campaigns=False))
+    out = prepare_output(job.output, shards)
+    engine = engine_for(job.engine)
+    t0 = time.monotonic()
+    verdicts, counts = engine.analyze(shards, job.fields, ruleset, config, job.progress)
+    t1 = time.monotonic()
+    campaigns, members = engine.campaigns(shards, job.fields) if job.campaigns else ([], {})
+    t2 = time.monotonic()
+    outcomes = engine.write(shards, str(out), job.fields, job.policy, by_shard(verdicts), by_shard(members),
+                            job.write_dropped)
+    t3 = time.monotonic()
+    manifest_mod.write(str(out), shards=[o.summary for o in outcomes], part_files=[o.entries_file for o in outcomes],
+                       inputs=[o.input for o in outcomes], rules=manifest_mod.rules_digest(ruleset),
+                       policy=job.policy.to_dict(), fields=asdict(job.fields), kept_root=KEPT,
+                       sign_key=job.sign_key)
+    shutil.rmtree(out / PARTS, ignore_errors=True)
+    report = build_report(job, outcomes, campaigns)
+    (out / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    seconds = t3 - t0
+    stats = {"engine": engine.name, "records": counts.records, "parts": counts.parts, "bytes": counts.bytes,
+             "seconds": {"analyze": round(t1 - t0, 3), "campaigns": round(t2 - t1, 3), "write": round(t3 - t2, 3),
+                         "total": round(seconds, 3)},
+             "docs_per_s": round(counts.records / seconds, 1) if seconds else None,
+             "mb_per_s": round(counts.bytes / 1e6 / seconds, 3) if seconds else None}
+    (out / STATS).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+    return {**report["summary"], "stats": stats, "output": str(out)}
+
+
+def build_report(job: FilterJob, outcomes: list[ShardOutcome], campaigns: list[dict]) -> dict:
+    """The drop report: the same bytes from every engine for the same input and policy."""
+    dropped = [entry for o in outcomes for entry in o.dropped]
+    kept_flagged = [entry for o in outcomes for entry in o.kept_flagged]
+    by_rule: Counter = Counter()
+    by_category: Counter = Counter()
+    by_kind: Counter = Counter()
+    for entry in dropped:
+        by_rule.update(r["rule_id"] for r in entry["reasons"] if r["kind"] == "finding" and not r.get("below_policy"))
+        by_category.update({r["category"] for r in entry["reasons"] if r["kind"] == "finding"
+                            and not r.get("below_policy")})
+        by_kind.update({r["kind"] for r in entry["reasons"] if not r.get("below_policy")})
+    summary = {"shards": len(outcomes), "records": sum(o.records for o in outcomes),
+               "kept": sum(o.kept for o in outcomes), "dropped": len(dropped),
+               "kept_with_findings": len(kept_flagged), "campaigns": len(campaigns),
+               "dropped_by_reason": dict(sorted(by_kind.items())),
+               "dropped_by_rule": dict(sorted(by_rule.items())),
+               "dropped_by_category": dict(sorted(by_category.items()))}
+    return {"schema_version": SCHEMA_VERSION, "kind": REPORT_KIND, "policy": job.policy.to_dict(),
+            "fields": asdict(job.fields), "summary": summary, "dropped": dropped,
+            "kept_with_findings": kept_flagged, "campaigns": campaigns}

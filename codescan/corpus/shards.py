@@ -1,0 +1,276 @@
+"""Streaming readers and writers for corpus shards (.jsonl, .jsonl.gz, .jsonl.zst, .parquet), one row at a time."""
+from __future__ import annotations
+
+import base64
+import datetime
+import decimal
+import glob
+import gzip
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..errors import CodescanError
+
+FORMATS = {  # suffix -> format name (longest suffixes first when matching)
+    ".jsonl.gz": "jsonl.gz", ".ndjson.gz": "jsonl.gz",
+    ".jsonl.zst": "jsonl.zst", ".ndjson.zst": "jsonl.zst",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+PARQUET_BATCH_ROWS = 1024  # rows per record batch read from a Parquet shard
+PARQUET_GROUP_ROWS = 65536  # at most this many kept rows are buffered before a row group is written
+
+
+class ShardError(CodescanError):
+    """An input that is not a readable shard, or an output that cannot be written."""
+
+
+def shard_format(path: str | Path) -> str | None:
+    name = str(path).lower()
+    for suffix, fmt in FORMATS.items():
+        if name.endswith(suffix):
+            return fmt
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One input shard: where it is, its path relative to the output root, and its format."""
+
+    path: str
+    rel: str
+    format: str
+
+
+def discover(inputs: Iterable[str]) -> list[Shard]:
+    """Shards named by files, folders (searched recursively) or globs; relative paths keep the layout."""
+    shards: list[Shard] = []
+    for raw in inputs:
+        found = list(_expand(raw))
+        if not found:
+            raise ShardError(f"{raw}: no .jsonl, .jsonl.gz, .jsonl.zst or .parquet shard found")
+        shards.extend(found)
+    seen: dict[str, str] = {}
+    for shard in shards:
+        if shard.rel in seen and seen[shard.rel] != shard.path:
+            raise ShardError(f"two inputs map to the same output shard {shard.rel!r}: {seen[shard.rel]} and "
+                             f"{shard.path}; name their folders instead")
+        seen[shard.rel] = shard.path
+    unique = {s.rel: s for s in shards}
+    return [unique[rel] for rel in dict.fromkeys(s.rel for s in shards)]
+
+
+def _expand(raw: str) -> Iterator[Shard]:
+    path = Path(raw)
+    if glob.has_magic(raw):
+        base = Path(_static_prefix(raw))
+        for match in sorted(glob.glob(raw, recursive=True)):
+            m = Path(match)
+            if m.is_file() and shard_format(m):
+                yield Shard(str(m.resolve()), m.resolve().relative_to(base.resolve()).as_posix(), shard_format(m))
+    elif path.is_dir():
+        for folder, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                full = Path(folder) / name
+                if shard_format(full) and not full.is_symlink():
+                    yield Shard(str(full.resolve()), full.relative_to(path).as_posix(), shard_format(full))
+    elif path.is_file():
+        fmt = shard_format(path)
+        if fmt is None:
+            raise ShardError(f"{raw}: not a shard (expected .jsonl, .jsonl.gz, .jsonl.zst or .parquet)")
+        yield Shard(str(path.resolve()), path.name, fmt)
+    elif not path.exists():
+        raise ShardError(f"{raw}: no such file or folder")
+
+
+def _static_prefix(pattern: str) -> str:
+    parts = []
+    for part in Path(pattern).parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return str(Path(*parts)) if parts else "."
+
+
+@dataclass(slots=True)
+class Row:
+    """One record of a shard: its 0-based index, the parsed record (None when unreadable) and why not."""
+
+    index: int
+    record: dict | None
+    raw: bytes | None = None  # the JSONL line as stored (no line end)
+    error: str | None = None
+    batch: Any = field(default=None, repr=False)  # Parquet: the record batch holding the row
+    offset: int = 0  # Parquet: the row's position inside that batch
+
+    def canonical(self) -> bytes:
+        """The bytes a document digest is taken over: the stored line, or a canonical JSON of the row."""
+        if self.raw is not None:
+            return self.raw
+        return canonical_json(self.record)
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_jsonable).encode("utf-8", "surrogatepass")
+
+
+def _jsonable(value: Any):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"$base64": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, (datetime.date, datetime.time, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, datetime.timedelta)):
+        return str(value)
+    return repr(value)
+
+
+def _open_binary(path: str, fmt: str):
+    raw = open(path, "rb")
+    if fmt == "jsonl.gz":
+        return gzip.GzipFile(fileobj=raw, mode="rb")
+    if fmt == "jsonl.zst":
+        import zstandard
+
+        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
+        return io.BufferedReader(reader, buffer_size=1 << 20)
+    return raw
+
+
+def read_rows(shard: Shard, columns: Iterable[str] | None = None) -> Iterator[Row]:
+    """Every record of a shard in order, streaming (a Parquet shard batch by batch, only `columns` if given)."""
+    try:
+        if shard.format == "parquet":
+            yield from _parquet_rows(shard, columns)
+        else:
+            yield from _jsonl_rows(shard)
+    except (OSError, EOFError, ValueError) as exc:
+        if isinstance(exc, CodescanError):
+            raise
+        raise ShardError(f"{shard.path}: cannot read {shard.format} shard: {exc}") from None
+
+
+def _jsonl_rows(shard: Shard) -> Iterator[Row]:
+    index = 0
+    with _open_binary(shard.path, shard.format) as stream:
+        for line in stream:
+            line = line.rstrip(b"\r\n")
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except (ValueError, RecursionError) as exc:
+                yield Row(index, None, line, f"not valid JSON: {str(exc)[:120]}")
+            else:
+                if isinstance(record, dict):
+                    yield Row(index, record, line)
+                else:
+                    yield Row(index, None, line, f"a JSON {type(record).__name__}, not an object")
+            index += 1
+
+
+def _parquet_rows(shard: Shard, columns: Iterable[str] | None) -> Iterator[Row]:
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(shard.path)
+    wanted = None
+    if columns is not None:
+        names = set(pf.schema_arrow.names)
+        wanted = [c for c in dict.fromkeys(columns) if c in names]
+    index = 0
+    for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted):
+        for offset, record in enumerate(batch.to_pylist()):
+            yield Row(index, record, None, None, batch, offset)
+            index += 1
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class ShardWriter:
+    """Writes selected rows of one input shard to a new shard of the same format (context manager)."""
+
+    def __init__(self, shard: Shard, out_path: str):
+        self.shard, self.out_path = shard, out_path
+        self.rows = 0
+        Path(out_path).parent.mkdir(parents=True, exist_ok=True)
+        self._pending: list = []  # Parquet: kept slices waiting to become a row group
+        self._pending_rows = 0
+        self._batch = None
+        self._take: list[int] = []
+        if shard.format == "parquet":
+            import pyarrow.parquet as pq
+
+            source = pq.ParquetFile(shard.path)
+            meta = source.metadata
+            codec = meta.row_group(0).column(0).compression.lower() if meta.num_row_groups else "snappy"
+            self._group_rows = min(PARQUET_GROUP_ROWS, max((meta.row_group(i).num_rows
+                                                            for i in range(meta.num_row_groups)), default=1))
+            self._writer = pq.ParquetWriter(out_path, source.schema_arrow,
+                                            compression=codec if codec != "uncompressed" else "none")
+            self._stream = None
+        else:
+            self._writer = None
+            self._file = open(out_path, "wb")
+            if shard.format == "jsonl.gz":
+                self._stream = gzip.GzipFile(filename="", mode="wb", fileobj=self._file, mtime=0)
+            elif shard.format == "jsonl.zst":
+                import zstandard
+
+                self._stream = zstandard.ZstdCompressor(level=3).stream_writer(self._file, closefd=False)
+            else:
+                self._stream = self._file
+
+    def write(self, row: Row) -> None:
+        self.rows += 1
+        if self._writer is None:
+            self._stream.write(row.raw + b"\n")
+            return
+        if row.batch is not self._batch:
+            self._flush_batch()
+            self._batch = row.batch
+        self._take.append(row.offset)
+
+    def _flush_batch(self) -> None:
+        if self._batch is not None and self._take:
+            import pyarrow as pa
+
+            self._pending.append(self._batch.take(pa.array(self._take, type=pa.int64())))
+            self._pending_rows += len(self._take)
+        self._batch, self._take = None, []
+        if self._pending_rows >= self._group_rows:
+            self._write_group()
+
+    def _write_group(self) -> None:
+        import pyarrow as pa
+
+        if self._pending:
+            self._writer.write_table(pa.Table.from_batches(self._pending), row_group_size=self._pending_rows)
+        self._pending, self._pending_rows = [], 0
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._flush_batch()
+            self._write_group()
+            self._writer.close()
+        else:
+            if self._stream is not self._file:
+                self._stream.close()
+            self._file.close()
+
+    def __enter__(self) -> "ShardWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
