@@ -36,7 +36,7 @@ if __package__ in (None, ""):  # `python bench/eval_core.py`
 
 from bench import tools  # noqa: E402
 from bench.eval_score import FindingIndex, Item, Metric  # noqa: E402
-from bench.eval_sets import SETS, Scorer  # noqa: E402
+from bench.eval_sets import FOLDERS, SETS, Scorer  # noqa: E402
 
 # ../shared/eval-data beside the checkout, as in CI and the developers' machines.
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "eval-data"
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     metrics: list[Metric] = []
     facts: dict[str, dict] = {}
     for name in wanted:
-        folder = args.data / name
+        folder = args.data / FOLDERS.get(name, name)
         if not folder.is_dir():
             print(f"[eval] {name}: not present under {args.data}, skipped", file=sys.stderr)
             continue

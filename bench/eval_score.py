@@ -48,6 +48,16 @@ class FindingIndex:
         return [f for f in self._by_path.get(path, ())
                 if (not high or f["severity"] in HIGH) and (category is None or f["category"] == category)]
 
+    def findings_at(self, path: str, line: int | None = None, high: bool = False) -> list[dict]:
+        """Findings of the file (line None) or those starting on or spanning `line`."""
+        found = self._of(path, high, None)
+        if line is None:
+            return found
+        return [f for f in found if f["line"] <= line <= max(f.get("end_line") or f["line"], f["line"])]
+
+    def paths(self) -> set[str]:
+        return set(self._by_path)
+
     def flagged(self, path: str, high: bool = False, category: str | None = None) -> bool:
         """Any finding in the file (at high/critical when high)."""
         return bool(self._of(path, high, category))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
+from bench import eval_sets_extra as extra
 from bench.eval_score import FindingIndex, Item, Metric, flag_rates, safe_name, share
 
 Scorer = Callable[[list[Item], FindingIndex], list[Metric]]
@@ -49,7 +50,7 @@ def trojanpuzzle(folder: Path) -> tuple[list[Item], Scorer]:
     for n, r in enumerate(_jsonl(folder / "poison_samples.jsonl")):
         kind = "poisoned" if r["poisoned"] else "clean"
         path = f"{r['case']}/{r['attack']}/{kind}/{n:04d}_{safe_name(Path(r['base_file']).name)}"
-        items.append(Item(path, r["content"], {"attack": r["attack"], "kind": kind}))
+        items.append(Item(path, r["content"], {"attack": r["attack"], "kind": kind, "cwe": r.get("cwe")}))
 
     def score(items: list[Item], index: FindingIndex) -> list[Metric]:
         rows = []
@@ -103,7 +104,8 @@ def guarddog(folder: Path) -> tuple[list[Item], Scorer]:
     items = []
     for r in _jsonl(folder / "sourcecode_fixtures.jsonl"):
         path = r["path"].removeprefix("tests/analyzer/sourcecode/")
-        items.append(Item(path, r["content"], {"kind": r["fixture_kind"], "lines": r.get("labels") or []}))
+        items.append(Item(path, r["content"], {"kind": r["fixture_kind"], "lines": r.get("labels") or [],
+                                                  "rule": r.get("rule") or ""}))
 
     def score(items: list[Item], index: FindingIndex) -> list[Metric]:
         name = "guarddog"
@@ -186,4 +188,9 @@ SETS: dict[str, Callable[[Path], tuple[list[Item], Scorer]]] = {
     "guarddog": guarddog,
     "poisonpy": poisonpy,
     "bandit-examples": bandit_examples,
+    "purplellama": extra.purplellama,
+    "owasp-benchmark": extra.owasp_benchmark,
+    "semgrep-rules": extra.semgrep_rules,
 }
+# Folder names under eval-data that differ from the set name.
+FOLDERS = {"purplellama": "purplellama-cyberseceval"}
