@@ -111,11 +111,29 @@ def load_rule_file(path: Path) -> Rule:
     return rule
 
 
-def rule_files(directory: Path) -> list[Path]:
-    """Codescan-format rule files under a folder; rules/semgrep/ belongs to the semgrep engine."""
+def load_file(path: Path) -> list[Rule]:
+    """The rules in one file, detected per file: codescan's format (one rule) or Semgrep's (`rules:`)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    from .engines import semgrep_rules
+
+    if semgrep_rules.is_semgrep_document(data):
+        return semgrep_rules.parse_file(data, str(path))
+    rule = parse_rule(data, str(path))
+    if path.stem != rule.id:
+        raise RuleError(f"{path}: file name must be the rule id ({rule.id}.yaml)")
+    return [rule]
+
+
+def rule_files(directory: Path, semgrep: bool = True) -> list[Path]:
+    """Rule files under a folder (either format); semgrep=False leaves out a semgrep/ subfolder."""
     return sorted(
         p for p in directory.rglob("*.y*ml")
-        if p.suffix in (".yaml", ".yml") and "semgrep" not in p.relative_to(directory).parts
+        if p.suffix in (".yaml", ".yml") and (semgrep or "semgrep" not in p.relative_to(directory).parts)
     )
 
 
@@ -143,11 +161,13 @@ class RuleSet:
         return RuleSet(tuple(r for r in self.rules if chosen(r)))
 
 
-def load_rules(extra_dirs: tuple[str, ...] = (), include_builtin: bool = True) -> RuleSet:
-    """All rules: the built-in set plus users' folders (or single files); ids must be unique."""
+def load_rules(extra_dirs: tuple[str, ...] = (), include_builtin: bool = True,
+               builtin_semgrep: bool = False) -> RuleSet:
+    """All rules: the built-in set plus users' folders (or single files, either syntax); ids must be
+    unique. codescan's own Semgrep rules (rules/semgrep/) load only with builtin_semgrep=True."""
     paths: list[Path] = []
     if include_builtin:
-        paths += rule_files(builtin_rules_dir())
+        paths += rule_files(builtin_rules_dir(), semgrep=builtin_semgrep)
     for entry in extra_dirs:
         p = Path(entry)
         if p.is_file():
@@ -158,8 +178,8 @@ def load_rules(extra_dirs: tuple[str, ...] = (), include_builtin: bool = True) -
             raise RuleError(f"{entry}: no such rule file or folder")
     rules: dict[str, Rule] = {}
     for path in paths:
-        rule = load_rule_file(path)
-        if rule.id in rules:
-            raise RuleError(f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].source}")
-        rules[rule.id] = rule
+        for rule in load_file(path):
+            if rule.id in rules:
+                raise RuleError(f"{path}: rule id {rule.id!r} already defined in {rules[rule.id].source}")
+            rules[rule.id] = rule
     return RuleSet(tuple(rules.values()))

@@ -1,0 +1,245 @@
+"""The semgrep pass of a scan: gate documents by the names the rules need, write the chosen ones
+into batch folders, run one fenced Semgrep process per batch, and turn its JSON into Findings/Skips."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import yaml
+
+from ..config import Config
+from ..records import Document, Finding, Rule, Skip
+from . import semgrep, tokens
+
+BATCH_BYTES = 16_000_000  # one Semgrep process per this much code (start-up is 1-4 s per process)
+BATCH_FILES = 4000
+SNIPPET_MAX = 300
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass(slots=True)
+class _Batch:
+    folder: Path
+    files: dict[str, Document] = field(default_factory=dict)  # temp file name -> document (no content)
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PassResult:
+    findings: tuple[Finding, ...] = ()
+    skips: tuple[Skip, ...] = ()
+    suppressed: tuple[Finding, ...] = ()
+    files: int = 0  # documents Semgrep was given
+    bytes: int = 0
+    processes: int = 0
+    seconds: float = 0.0
+
+
+class SemgrepPass:
+    """Use as a context manager: `tee()` the document stream through it, then `run()`."""
+
+    def __init__(self, rules: Iterable[Rule], config: Config, limits: semgrep.Limits | None = None,
+                 exe: str | None = None, on_start=None):
+        self.rules = tuple(r for r in rules if r.engine == "semgrep")
+        self.by_id = {r.id: r for r in self.rules}
+        self.config = config
+        self.exe = exe or semgrep.require_semgrep()
+        self.limits = limits or semgrep.Limits(file_timeout=config.file_timeout, jobs=config.jobs or os.cpu_count() or 1,
+                                               max_target_bytes=config.max_file_size)
+        self.on_start = on_start
+        self._needs = [(r, tokens.requirement(r)) for r in self.rules]
+        self._work = Path(tempfile.mkdtemp(prefix="codescan-semgrep-"))
+        self._batches: list[_Batch] = []
+        self._count = 0
+
+    def __enter__(self) -> "SemgrepPass":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        shutil.rmtree(self._work, ignore_errors=True)
+
+    # -- choosing files --------------------------------------------------------------------
+    def tee(self, items: Iterable[Document | Skip]) -> Iterator[Document | Skip]:
+        """Pass every item on unchanged, keeping a copy of each document some rule could match."""
+        for item in items:
+            if isinstance(item, Document):
+                self.offer(item)
+            yield item
+
+    def wanted(self, doc: Document) -> bool:
+        """Same guards as the analyzer (size, binary), the rule's language, then the names it needs."""
+        content = doc.content
+        if len(content) > self.config.max_file_size or b"\0" in content[:8192]:
+            return False
+        from ..analyze import languages
+
+        language = doc.language or languages.detect(doc.path, content[:200])
+        for rule, need in self._needs:
+            if ("*" in rule.languages or language in rule.languages
+                    or (language == "tsx" and "typescript" in rule.languages)) and tokens.passes(need, content):
+                return True
+        return False
+
+    def offer(self, doc: Document) -> bool:
+        if not self.wanted(doc):
+            return False
+        batch = self._batches[-1] if self._batches else None
+        if batch is None or batch.size >= BATCH_BYTES or len(batch.files) >= BATCH_FILES:
+            batch = _Batch(self._work / f"batch{len(self._batches)}")
+            batch.folder.mkdir()
+            (batch.folder / ".semgrepignore").write_text("")  # no default ignores (tests/, *.min.js ...)
+            self._batches.append(batch)
+        name = f"{self._count}_{_UNSAFE.sub('_', _file_name(doc))[-100:]}"
+        self._count += 1
+        (batch.folder / name).write_bytes(doc.content)
+        batch.files[name] = Document(path=doc.path, content=b"", language=doc.language, repo=doc.repo, id=doc.id,
+                                     blob=doc.blob, commit=doc.commit, author=doc.author, date=doc.date,
+                                     trusted=doc.trusted)
+        batch.size += len(doc.content)
+        return True
+
+    # -- running ---------------------------------------------------------------------------
+    def run(self) -> PassResult:
+        if not self._batches:
+            return PassResult()
+        config = self._work / "rules.yaml"
+        import json
+
+        config.write_text(yaml.safe_dump({"rules": [json.loads(r.query) for r in self.rules]}, sort_keys=False))
+        findings: list[Finding] = []
+        skips: list[Skip] = []
+        suppressed: list[Finding] = []
+        seconds = 0.0
+        for batch in self._batches:
+            outcome = semgrep.run(self.exe, config, batch.folder, self._work, self.limits, batch.size, self.on_start)
+            seconds += outcome.seconds
+            if outcome.report is None:
+                skips.extend(Skip(d.path, f"semgrep: {outcome.error}", d.repo) for d in batch.files.values())
+                continue
+            got, lost = self._convert(outcome.report, batch)
+            skips.extend(lost)
+            kept, dropped = self._suppress(got, batch)
+            findings.extend(kept)
+            suppressed.extend(dropped)
+        return PassResult(tuple(findings), tuple(skips), tuple(suppressed), self._count,
+                          sum(b.size for b in self._batches), len(self._batches), seconds)
+
+    def _convert(self, report: dict, batch: _Batch) -> tuple[list[Finding], list[Skip]]:
+        findings: dict[tuple, Finding] = {}
+        for result in report.get("results") or []:
+            name = Path(str(result.get("path", ""))).name
+            doc = batch.files.get(name)
+            rule = self._rule(str(result.get("check_id", "")))
+            if doc is None or rule is None:
+                continue
+            start, end = result.get("start") or {}, result.get("end") or {}
+            line = int(start.get("line", 1))
+            end_line = max(int(end.get("line", line)), line)
+            if (rule.id, line, name) in findings:
+                continue
+            text = _line(batch.folder / name, line)
+            snippet = text.strip()
+            message = str((result.get("extra") or {}).get("message") or rule.message).strip()
+            findings[(rule.id, line, name)] = Finding(
+                rule_id=rule.id, category=rule.category, severity=rule.severity, message=message, path=doc.path,
+                line=line, end_line=end_line, column=int(start.get("col", 1)),
+                end_column=int(end["col"]) if end_line == line and "col" in end else None,
+                snippet=snippet[:SNIPPET_MAX] + ("…" if len(snippet) > SNIPPET_MAX else ""),
+                cwe=rule.cwe, confidence=rule.confidence, repo=doc.repo, blob=doc.blob, commit=doc.commit,
+                author=doc.author, date=doc.date, record=doc.id if doc.id and doc.id != doc.path else None)
+        skips = []
+        for error in report.get("errors") or []:
+            skip = _skip_for(error, batch)
+            if skip is not None:
+                skips.append(skip)
+        return list(findings.values()), skips
+
+    def _rule(self, check_id: str) -> Rule | None:
+        rule = self.by_id.get(check_id)
+        if rule is None:  # a rewritten id carries the config's path as a dotted prefix
+            rule = next((r for r in self.rules if check_id.endswith("." + r.id)), None)
+        return rule
+
+    def _suppress(self, found: list[Finding], batch: _Batch) -> tuple[list[Finding], list[Finding]]:
+        """codescan's inline suppressions, for trusted documents only (Semgrep's own nosemgrep is off)."""
+        if not self.config.honour_suppressions:
+            return found, []
+        from ..analyze import suppressions
+
+        kept: list[Finding] = []
+        dropped: list[Finding] = []
+        by_path: dict[str, list[Finding]] = {}
+        for f in found:
+            by_path.setdefault(f.path, []).append(f)
+        names = {d.path: n for n, d in batch.files.items()}
+        trusted = {d.path: d.trusted for d in batch.files.values()}
+        for path, group in by_path.items():
+            if not trusted.get(path, False):
+                kept.extend(group)
+                continue
+            lines = (batch.folder / names[path]).read_text(encoding="utf-8", errors="replace").splitlines()
+            k, d = suppressions.apply(group, lines)
+            kept.extend(k)
+            dropped.extend(d)
+        return kept, dropped
+
+
+def merge(primary: Iterable[Finding], extra: Iterable[Finding]) -> list[Finding]:
+    """Tree-sitter findings plus Semgrep's, minus any Semgrep finding on a line where a tree-sitter
+    rule already reported the same category (one issue, reported once)."""
+    kept = list(primary)
+    seen = {(f.repo, f.path, f.line, f.category) for f in kept}
+    for f in extra:
+        key = (f.repo, f.path, f.line, f.category)
+        if key not in seen:
+            seen.add(key)
+            kept.append(f)
+    return kept
+
+
+def _skip_for(error: dict, batch: _Batch) -> Skip | None:
+    """A Semgrep error about one file becomes that file's skip; warnings (partial parses) do not."""
+    kind = error.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    level = str(error.get("level", "error")).lower()
+    serious = level == "error" or str(kind) in ("Timeout", "OutOfMemory", "Out of memory")
+    path = error.get("path")
+    if not serious or not path:
+        return None
+    doc = batch.files.get(Path(str(path)).name)
+    if doc is None:
+        return None
+    message = " ".join(str(error.get("message", "")).split())[:200]
+    return Skip(doc.path, f"semgrep: {kind}: {message}".rstrip(": "), doc.repo)
+
+
+def _file_name(doc: Document) -> str:
+    """The document's base name, with its language's extension added when missing (Semgrep picks the
+    language from the extension)."""
+    from ..analyze import languages
+
+    name = doc.path.rsplit("/", 1)[-1] or "file"
+    language = doc.language or languages.detect(doc.path, doc.content[:200])
+    spec = next((s for s in languages.SPECS if s.name == language), None)
+    if spec is not None and spec.extensions and not name.endswith(tuple(spec.extensions)):
+        name += spec.extensions[0]
+    return name
+
+
+def _line(path: Path, number: int) -> str:
+    try:
+        with open(path, "rb") as fh:
+            for i, raw in enumerate(fh, start=1):
+                if i == number:
+                    return raw.decode("utf-8", "replace").rstrip("\r\n")
+    except OSError:
+        pass
+    return ""
