@@ -19,8 +19,18 @@ JavaScript/TypeScript (fold_javascript): constant string expressions become one 
 `require('m')` (or `require('m').x`) is replaced at each use by `require('m')` (`cp.exec(x)` ->
 `require('child_process').exec(x)`), and a destructured `const {exec} = require('m')` makes
 `exec(x)` -> `require('m').exec(x)`. So JS rules match `require('child_process').exec(...)`.
+
+Go/Java/Kotlin/C#/C/C++/Rust (fold_clike): a `+` of string literals (and chars, ints, constant
+identifiers) becomes one double-quoted literal (`"java.lang.Runt"+"ime"` -> `"java.lang.Runtime"`);
+char-code arrays become a literal (`new String(new char[]{'e','x'})`, Go `string([]byte{101})` and
+`string(rune(101))`, C# `new string(new[]{..})` / `Encoding.X.GetString(new byte[]{..})`, Kotlin
+`String(charArrayOf(..))`, Rust `concat!(..)` / `String::from_utf8(vec![..])`); adjacent C literals
+join; an identifier bound once to a constant becomes that literal as the first argument of
+reflection calls (forName, getMethod, loadClass, GetType, GetMethod, InvokeMember, exec).
 """
 from __future__ import annotations
+
+CLIKE = ("go", "java", "kotlin", "csharp", "c", "cpp", "rust")
 
 
 def fold(source: bytes, tree, language: str) -> bytes | None:
@@ -30,6 +40,10 @@ def fold(source: bytes, tree, language: str) -> bytes | None:
             from .fold_python import fold as fold_language
         elif language in ("javascript", "typescript", "tsx"):
             from .fold_javascript import fold as fold_language
+        elif language in CLIKE:
+            from .fold_clike import fold as fold_clike
+            folded = fold_clike(source, tree, language)
+            return folded if folded is not None and folded.count(b"\n") == source.count(b"\n") else None
         else:
             return None
         folded = fold_language(source, tree)
