@@ -1,0 +1,122 @@
+"""Reading the state: occurrences, findings placed at each occurrence, units, skips and a summary."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from typing import Iterator
+
+from ..records import Unit, normalize_snippet
+from .records import MirrorFinding, Occurrence
+
+_OCC = "o.repo, o.ref, o.path, o.blob, o.commit_sha, o.author, o.email, o.date, o.committer_date"
+
+
+def occurrences(conn: sqlite3.Connection, blob: str | None = None) -> Iterator[Occurrence]:
+    sql = f"SELECT {_OCC} FROM occurrences o"
+    args: tuple = ()
+    if blob is not None:
+        sql += " WHERE o.blob = ?"
+        args = (blob,)
+    for row in conn.execute(sql + " ORDER BY o.repo, o.path, o.ts", args):
+        yield Occurrence(*row)
+
+
+def _new_base(conn: sqlite3.Connection) -> int | None:
+    """Findings first recorded after this crawl id are 'new': after the base of the latest finished crawl."""
+    row = conn.execute("SELECT base FROM crawls WHERE finished IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+    return None if row is None else int(row[0])
+
+
+def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = None) -> Iterator[MirrorFinding]:
+    """Each finding once per (repo, path): copies of it in later versions of the file fold into the earliest
+    introduction (the same rule and snippet, the k-th such in the blob), so provenance names who planted it."""
+    started = dict(conn.execute("SELECT id, started FROM crawls"))
+    sql = (f"SELECT {_OCC}, o.ts, o.crawl, f.rule_id, f.category, f.severity, f.confidence, f.message, f.line, "
+           "f.end_line, f.col, f.end_col, f.snippet, f.cwe, f.context, f.decoded "
+           "FROM occurrences o JOIN findings f ON f.blob = o.blob ORDER BY o.repo, o.path, o.blob, f.idx")
+    best: dict[tuple, tuple] = {}  # key -> (ts, first crawl, finding)
+    seen_in_blob: Counter = Counter()
+    for row in conn.execute(sql):
+        (repo, ref, path, blob, commit, author, email, date, cdate, ts, crawl,
+         rule_id, category, severity, confidence, message, line, end_line, col, end_col, snippet, cwe, context,
+         decoded) = row
+        ident = (repo, path, rule_id, normalize_snippet(snippet or ""))
+        seen_in_blob[(blob, *ident)] += 1
+        key = (*ident, seen_in_blob[(blob, *ident)])
+        finding = MirrorFinding(rule_id=rule_id, category=category, severity=severity, message=message, path=path,
+                                line=line, end_line=end_line, column=col, end_column=end_col, snippet=snippet or "",
+                                cwe=tuple(json.loads(cwe or "[]")), confidence=confidence or "high",
+                                context=context or "code", decoded=decoded, repo=repo, blob=blob, commit=commit,
+                                author=author, date=date, email=email, committer_date=cdate, ref=ref)
+        held = best.get(key)
+        first = min(crawl, held[1]) if held else crawl
+        if held is None or (ts or 0) < (held[0] or 0):
+            best[key] = (ts, first, finding)
+        else:
+            best[key] = (held[0], first, held[2])
+    base = _new_base(conn) if new else None
+    if new and base is None:
+        return
+    out = []
+    for ts, first, finding in best.values():
+        if new and first <= base:
+            continue
+        seen = started.get(first)
+        if since is not None and (seen is None or seen < _as_utc(since)):
+            continue
+        out.append(finding.with_(first_seen=seen))
+    out.sort(key=lambda f: (f.repo or "", f.path, f.line, f.column, f.rule_id))
+    yield from out
+
+
+def _as_utc(value: str) -> str:
+    """A user's --since (a date or an ISO date-time) in the form crawl times are stored in, for comparing."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def units(conn: sqlite3.Connection) -> Iterator[tuple[str, Unit]]:
+    for blob, kind, name, line, end_line, tokens, signature in conn.execute(
+            "SELECT blob, kind, name, line, end_line, tokens, signature FROM blob_units ORDER BY blob, idx"):
+        yield blob, Unit(kind=kind, line=line, end_line=end_line, signature=bytes(signature or b""), name=name,
+                         tokens=tokens or 0)
+
+
+def skips(conn: sqlite3.Connection, crawl: int | None = None) -> list[dict]:
+    if crawl is None:
+        row = conn.execute("SELECT MAX(id) FROM crawls").fetchone()
+        crawl = row[0] if row else None
+    rows = conn.execute("SELECT repo, path, blob, reason FROM skips WHERE crawl = ? ORDER BY repo, path", (crawl,))
+    return [{k: v for k, v in zip(("repo", "path", "blob", "reason"), r) if v is not None} for r in rows]
+
+
+def summary(conn: sqlite3.Connection) -> dict:
+    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    by_category: Counter = Counter()
+    by_severity: Counter = Counter()
+    placed = 0
+    for f in findings(conn):
+        placed += 1
+        by_category[f.category] += 1
+        by_severity[f.severity] += 1
+    last = conn.execute("SELECT id, started, finished, stats FROM crawls ORDER BY id DESC LIMIT 1").fetchone()
+    return {
+        "repos": one("SELECT COUNT(*) FROM repos"),
+        "refs": one("SELECT COUNT(*) FROM refs"),
+        "blobs": one("SELECT COUNT(*) FROM blobs"),
+        "blobs_scanned": one("SELECT COUNT(*) FROM blobs WHERE status != 'skipped'"),
+        "occurrences": one("SELECT COUNT(*) FROM occurrences"),
+        "findings": {"total": placed, "by_category": dict(sorted(by_category.items())),
+                     "by_severity": dict(sorted(by_severity.items())),
+                     "per_blob": one("SELECT COUNT(*) FROM findings")},
+        "last_crawl": None if last is None else {
+            "id": last[0], "started": last[1], "finished": last[2], "stats": json.loads(last[3]) if last[3] else None},
+    }

@@ -1,0 +1,170 @@
+"""The SQLite (WAL) state store: open it, and write a crawl's batches each in one transaction."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..errors import CodescanError
+from ..records import Finding, Unit
+from . import queries
+from .lock import WriterLock
+from .records import Occurrence
+from .schema import SCHEMA_VERSION, TABLES
+
+
+class StateError(CodescanError):
+    """A state file that cannot be opened or is not a codescan state."""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class State:
+    """A codescan state: `conn` is the sqlite3 connection (other areas add their own prefixed tables)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, readonly: bool):
+        self.conn = conn
+        self.path = path
+        self.readonly = readonly
+        self._lock: WriterLock | None = None
+
+    # -- reading (the contract other areas build on) ------------------------------------
+    def occurrences(self, blob: str | None = None) -> Iterator[Occurrence]:
+        return queries.occurrences(self.conn, blob)
+
+    def findings(self, new: bool = False, since: str | None = None) -> Iterator[Finding]:
+        """One finding per place it occurs (repo, path), at the earliest commit that introduced it there.
+
+        new: only findings first recorded by the latest finished crawl (and any killed crawl it completed);
+        since: only findings first recorded by a crawl started at or after this ISO date/time."""
+        return queries.findings(self.conn, new=new, since=since)
+
+    def units(self) -> Iterator[tuple[str, Unit]]:
+        return queries.units(self.conn)
+
+    def summary(self) -> dict:
+        return queries.summary(self.conn)
+
+    def skips(self, crawl: int | None = None) -> list[dict]:
+        return queries.skips(self.conn, crawl)
+
+    # -- writing (one crawl at a time) -------------------------------------------------
+    def lock(self) -> None:
+        if self._lock is None:
+            lock = WriterLock(self.path)
+            lock.acquire()
+            self._lock = lock
+
+    def begin_crawl(self, root: str) -> int:
+        with self.conn:
+            base = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM crawls WHERE finished IS NOT NULL").fetchone()[0]
+            cur = self.conn.execute("INSERT INTO crawls (started, base, root) VALUES (?, ?, ?)", (now(), base, root))
+        return int(cur.lastrowid)
+
+    def finish_crawl(self, crawl: int, stats: dict) -> None:
+        with self.conn:
+            self.conn.execute("UPDATE crawls SET finished = ?, stats = ? WHERE id = ?",
+                              (now(), json.dumps(stats, sort_keys=True), crawl))
+
+    def cursors(self, repo: str) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT ref, commit_sha FROM refs WHERE repo = ?", (repo,)))
+
+    def known_blobs(self, shas: Iterable[str]) -> set[str]:
+        """Which of these blobs a crawl has already recorded (scanned or skipped)."""
+        shas = list(shas)
+        found: set[str] = set()
+        for start in range(0, len(shas), 500):
+            chunk = shas[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.conn.execute(f"SELECT blob FROM blobs WHERE blob IN ({marks})", chunk))
+        return found
+
+    def record_repo(self, crawl: int, repo: str, gitdir: str, bare: bool, shallow: bool, status: str,
+                    occurrences: list[tuple], skips: list[tuple]) -> None:
+        """A repository's walk: its occurrences (earliest introduction wins) and repository-level skips."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO repos (repo, gitdir, bare, shallow, first_crawl, last_crawl, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repo) DO UPDATE SET gitdir = excluded.gitdir, "
+                "bare = excluded.bare, shallow = excluded.shallow, last_crawl = excluded.last_crawl, "
+                "status = excluded.status", (repo, gitdir, int(bare), int(shallow), crawl, crawl, status))
+            self.conn.executemany(
+                "INSERT INTO occurrences (repo, path, blob, ref, commit_sha, author, email, date, committer_date, ts, "
+                "crawl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repo, path, blob) DO UPDATE SET "
+                "ref = excluded.ref, commit_sha = excluded.commit_sha, author = excluded.author, "
+                "email = excluded.email, date = excluded.date, committer_date = excluded.committer_date, "
+                "ts = excluded.ts WHERE excluded.ts < occurrences.ts",
+                [(repo, *occ, crawl) for occ in occurrences])
+            self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
+                                  [(crawl, repo, *s) for s in skips])
+
+    def write_batch(self, crawl: int, blobs: list[tuple], findings: list[tuple], units: list[tuple],
+                    skips: list[tuple], cursors: list[tuple]) -> None:
+        """Blobs with their findings and units, and the ref cursors they complete, in ONE transaction."""
+        with self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO blobs (blob, size, language, status, reason, path, crawl) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*b, crawl) for b in blobs])
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO findings (blob, idx, rule_id, category, severity, confidence, message, line, "
+                "end_line, col, end_col, snippet, cwe, context, decoded) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO blob_units (blob, idx, kind, name, line, end_line, tokens, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
+            self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
+                                  [(crawl, *s) for s in skips])
+            self.conn.executemany(
+                "INSERT INTO refs (repo, ref, commit_sha, crawl) VALUES (?, ?, ?, ?) ON CONFLICT (repo, ref) "
+                "DO UPDATE SET commit_sha = excluded.commit_sha, crawl = excluded.crawl",
+                [(*c, crawl) for c in cursors])
+
+    def drop_refs(self, repo: str, keep: Iterable[str]) -> None:
+        """Forget cursors of refs the repository no longer has (deleted branches)."""
+        keep = set(keep)
+        gone = [r for r in self.cursors(repo) if r not in keep]
+        with self.conn:
+            self.conn.executemany("DELETE FROM refs WHERE repo = ? AND ref = ?", [(repo, r) for r in gone])
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> "State":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_state(path: str | Path, readonly: bool = False) -> State:
+    """Open (creating when writable) a state file; readonly opens never write and never create."""
+    path = str(path)
+    try:
+        if readonly:
+            if not Path(path).is_file():
+                raise StateError(f"{path}: no such state file (run `codescan crawl ROOT --state {path}` first)")
+            conn = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True, timeout=30)
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(TABLES)
+            with conn:
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StateError(f"{path}: not a codescan state file ({exc})") from None
+    if version is None or version[0] != SCHEMA_VERSION:
+        conn.close()
+        raise StateError(f"{path}: state schema {version[0] if version else '?'} is not {SCHEMA_VERSION}")
+    return State(conn, path, readonly)
