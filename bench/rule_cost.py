@@ -22,6 +22,15 @@ if __package__ in (None, ""):  # `python bench/rule_cost.py`
 from bench import corpus as corpora  # noqa: E402
 
 
+def _utf8(data: bytes) -> bool:
+    """The scanner only queries UTF-8 text (it re-encodes or skips the rest); so does this bench."""
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def rule_costs(files: list[Path], language: str = "python") -> list[tuple[str, float, int]]:
     """[(rule id, CPU seconds, matches)] for every tree-sitter rule of language, slowest first."""
     import tree_sitter as ts
@@ -33,7 +42,7 @@ def rule_costs(files: list[Path], language: str = "python") -> list[tuple[str, f
     wanted = set(languages.rule_languages(language))
     rules = [r for r in load_rules().rules if r.engine == "treesitter" and wanted & set(r.languages)]
     parser = languages.parser(language)
-    trees = [parser.parse(p.read_bytes()) for p in files]
+    trees = [parser.parse(data) for data in (p.read_bytes() for p in files) if _utf8(data)]
     out = []
     for rule in rules:
         query = compile_rule(rule, language)

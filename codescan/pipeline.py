@@ -105,7 +105,8 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
     small = second is None and (first is None or sum(len(d.content) for d in first) < IN_PROCESS_BYTES)
     try:
         if jobs <= 1 or small:
-            analyzer = Analyzer(ruleset, config)
+            # A small input compiles only the rules its files have tokens for (start-up dominates).
+            analyzer = Analyzer(ruleset, config, lazy_rules=small)
             for batch in chain((b for b in (first, second) if b is not None), batches):
                 yield from _drain(skips)
                 for doc in batch:

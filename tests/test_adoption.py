@@ -11,6 +11,7 @@ import yaml
 
 from clirun import DATA, DEMO_RULES, scan_json, write
 from codescan.analyze import languages
+from codescan.cli import main
 from codescan.analyze.treesitter import CompiledRules
 from codescan.rules import load_rules
 
@@ -112,19 +113,40 @@ def test_a_python_file_compiles_only_python_rules(tmp_path, capsys, monkeypatch)
     import codescan.analyze.document as document_mod
 
     compiled = []
-    real = document_mod.CompiledRules
+    for name in ("CompiledRules", "GatedRules"):
+        real = getattr(document_mod, name)
 
-    def recording(rules, language):
-        compiled.append(language)
-        return real(rules, language)
+        def recording(rules, language, real=real):
+            compiled.append(language)
+            return real(rules, language)
 
-    monkeypatch.setattr(document_mod, "CompiledRules", recording)
+        monkeypatch.setattr(document_mod, name, recording)
     write(tmp_path, "a.py", "import os\nos.system(x)\n")
     code, report = scan_json(capsys, tmp_path / "a.py")  # the demo rules hold Python and JavaScript rules
     assert compiled == ["python"] and code == 1
     write(tmp_path, "b.js", "eval(s)\n")
     code, report = scan_json(capsys, tmp_path / "b.js")
     assert compiled == ["python", "javascript"] and report["findings"][0]["rule_id"] == "demo-js-eval"
+
+
+def test_one_small_file_compiles_only_the_rules_it_has_tokens_for(tmp_path, capsys, monkeypatch):
+    """Start-up of a pre-commit run: the built-in Python rules are not all compiled for one file."""
+    import codescan.analyze.treesitter as treesitter_mod
+
+    compiled = []
+    real = treesitter_mod.compile_rule
+
+    def recording(rule, language):
+        compiled.append(rule.id)
+        return real(rule, language)
+
+    monkeypatch.setattr(treesitter_mod, "compile_rule", recording)
+    (tmp_path / "c.py").write_text("import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n")
+    code = main(["scan", str(tmp_path / "c.py"), "--format", "json", "--no-progress"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and [f["rule_id"] for f in report["findings"]] == ["pickle-load"]
+    assert "pickle-load" in compiled and "yaml-unsafe-load" not in compiled
+    assert len(compiled) < 20
 
 
 def _timed(argv) -> float:

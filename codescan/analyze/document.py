@@ -9,7 +9,7 @@ from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import deobfuscate, embedded, languages, payloads, suppressions, text
 from .context import Context
-from .treesitter import CompiledRules, Deadline
+from .treesitter import CompiledRules, Deadline, GatedRules
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
@@ -18,19 +18,22 @@ ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to
 class Analyzer:
     """Holds the selected rules (compiled lazily per language) and analyzes documents one by one."""
 
-    def __init__(self, ruleset: RuleSet, config: Config):
+    def __init__(self, ruleset: RuleSet, config: Config, lazy_rules: bool = False):
+        """lazy_rules: compile and run only the rules each source has tokens for (few files);
+        else one combined query per language (many files)."""
         self.config = config
+        self._lazy = lazy_rules
         self.rules = {r.id: r for r in ruleset.rules}
         self._compiled: dict[str, CompiledRules] = {}
         self._ruleset = ruleset
 
-    def compiled(self, language: str) -> CompiledRules:
+    def compiled(self, language: str) -> CompiledRules | GatedRules:
         if language not in self._compiled:
             wanted = tuple(
                 r for r in self._ruleset.rules
                 if r.engine == "treesitter" and set(languages.rule_languages(language)) & set(r.languages)
             )
-            self._compiled[language] = CompiledRules(wanted, language)
+            self._compiled[language] = (GatedRules if self._lazy else CompiledRules)(wanted, language)
         return self._compiled[language]
 
     # -- the one entry point -------------------------------------------------------------
@@ -92,7 +95,7 @@ class Analyzer:
             folded_lines = folded.decode("utf-8", "replace").splitlines()
             # Only what folding changed can match anew: query just those rows.
             rows = _changed_rows(source.split(b"\n"), folded.split(b"\n"))
-            for hit in compiled.run(folded_tree.root_node, ctx.deadline, rows=rows):
+            for hit in compiled.run(folded_tree.root_node, ctx.deadline, rows=rows, source=folded):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
                     continue
@@ -131,7 +134,7 @@ class Analyzer:
         return tree
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen):
-        for hit in compiled.run(root, ctx.deadline):
+        for hit in compiled.run(root, ctx.deadline, source=source):
             self._emit(ctx, hit.rule, hit.node, source, line_offset, context, decoded=None, via=via,
                        severity_shift=severity_shift, seen=seen)
 
