@@ -183,28 +183,53 @@ def _tick(bar) -> None:
 
 
 def scan(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config, progress: bool = False,
-         total: int | None = None) -> ScanResult:
-    """Analyze everything and gather one result, sorted by path and line."""
+         total: int | None = None, semgrep_limits=None) -> ScanResult:
+    """Analyze everything and gather one result, sorted by path and line. When the ruleset holds
+    Semgrep rules, the documents they could match are also run through Semgrep in batches
+    (semgrep_limits: an engines.semgrep.Limits, default from the config)."""
     start = time.monotonic()
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     skips: list[Skip] = []
     files = size = lines = 0
     langs: Counter = Counter()
-    for item in analyze_all(items, ruleset, config, progress=progress, total=total):
-        if isinstance(item, Skip):
-            skips.append(item)
-            continue
-        files += 1
-        size += item.size
-        lines += item.lines
-        if item.language:
-            langs[item.language] += 1
-        findings.extend(item.findings)
-        suppressed.extend(item.suppressed)
-        skips.extend(item.skips)
+    semgrep_pass = _semgrep_pass(ruleset, config, semgrep_limits)
+    try:
+        if semgrep_pass is not None:
+            items = semgrep_pass.tee(items)
+        for item in analyze_all(items, ruleset, config, progress=progress, total=total):
+            if isinstance(item, Skip):
+                skips.append(item)
+                continue
+            files += 1
+            size += item.size
+            lines += item.lines
+            if item.language:
+                langs[item.language] += 1
+            findings.extend(item.findings)
+            suppressed.extend(item.suppressed)
+            skips.extend(item.skips)
+        if semgrep_pass is not None:
+            from .engines.semgrep_pass import merge
+
+            extra = semgrep_pass.run()
+            findings = merge(findings, extra.findings)
+            skips.extend(extra.skips)
+            suppressed.extend(extra.suppressed)
+    finally:
+        if semgrep_pass is not None:
+            semgrep_pass.close()
     findings.sort(key=lambda f: (f.repo or "", f.path, f.line, f.column, f.rule_id))
     skips.sort(key=lambda s: (s.repo or "", s.path))
     stats = Stats(files=files, bytes=size, lines=lines, seconds=time.monotonic() - start,
                   languages=dict(langs), rules=len(ruleset.rules), jobs=config.jobs or os.cpu_count() or 1)
     return ScanResult(tuple(findings), tuple(skips), tuple(suppressed), stats, ruleset)
+
+
+def _semgrep_pass(ruleset: RuleSet, config: Config, limits):
+    """The Semgrep pass when Semgrep rules are selected (raises SemgrepMissing if semgrep is not installed)."""
+    if not any(r.engine == "semgrep" for r in ruleset.rules):
+        return None
+    from .engines.semgrep_pass import SemgrepPass
+
+    return SemgrepPass(ruleset.rules, config, limits)
