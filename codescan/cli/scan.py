@@ -1,6 +1,7 @@
 """`codescan scan PATH...`: scan files and folders and report findings."""
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from itertools import chain
@@ -13,6 +14,7 @@ from ..rules import load_rules
 from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, csv, emit
 
 NAME = "scan"
+ENGINES = ("auto", "treesitter", "semgrep", "all")
 
 
 def register(sub) -> None:
@@ -38,6 +40,12 @@ def register(sub) -> None:
     scan.add_argument("--untrusted", action="store_true",
                       help="treat the input as third-party (inline suppressions are ignored)")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar")
+    scan.add_argument("--engine", choices=ENGINES, default="auto",
+                      help="treesitter: codescan's own rules only; semgrep: Semgrep-syntax rules only; all: both, "
+                           "with codescan's built-in Semgrep rules; auto (default): codescan's rules plus any "
+                           "Semgrep rules given with --rules or named in --select")
+    scan.add_argument("--semgrep-timeout", type=float, metavar="SECONDS",
+                      help="hard limit per Semgrep batch (default: 60 s + 60 s per MB sent to it)")
     add_color_flag(scan)
 
 
@@ -75,13 +83,14 @@ def run(args) -> int:
     from ..sources.paths import SourceError, walk
 
     cfg = _config_from_args(args)
-    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules)
+    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules, builtin_semgrep=True)
     unknown = [s for s in cfg.select + cfg.ignore if s not in ruleset.by_id() and s not in CATEGORIES and s not in
                {r.category for r in ruleset.rules}]
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
-    ruleset = ruleset.select(cfg.select, cfg.ignore)
+    ruleset = _by_engine(ruleset.select(cfg.select, cfg.ignore), args.engine, cfg.select)
     _check_user_queries(ruleset, cfg.rules)
+    limits = _semgrep_limits(ruleset, cfg, args)
     known = baseline_mod.load(args.baseline) if args.baseline else None
     items = walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions)
     try:
@@ -90,7 +99,7 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     stream = chain([first], items) if first is not None else iter(())
     progress = not args.no_progress and sys.stderr.isatty()
-    result = scan(stream, ruleset, cfg, progress=progress)
+    result = scan(stream, ruleset, cfg, progress=progress, semgrep_limits=limits)
     if cfg.select or cfg.ignore:
         result = replace(result, findings=tuple(f for f in result.findings if _wanted(f, cfg, ruleset)))
     if args.write_baseline:
@@ -103,6 +112,40 @@ def run(args) -> int:
     if failing or (cfg.strict and result.skips):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _by_engine(ruleset, engine: str, select: tuple[str, ...]):
+    """Which engines' rules run. codescan's built-in Semgrep rules cost a Semgrep start-up and a second
+    parse of every candidate file, so a plain scan leaves them out unless asked for (--engine all or
+    semgrep, or their ids in --select); Semgrep rules a user passes with --rules always run."""
+    from ..rules import RuleSet, builtin_rules_dir
+
+    builtin = str(builtin_rules_dir())
+
+    def keep(rule) -> bool:
+        semgrep = rule.engine == "semgrep"
+        if engine == "treesitter":
+            return not semgrep
+        if engine == "semgrep":
+            return semgrep
+        if engine == "all" or not semgrep:
+            return True
+        return not rule.source.startswith(builtin) or rule.id in select
+
+    return RuleSet(tuple(r for r in ruleset.rules if keep(r)))
+
+
+def _semgrep_limits(ruleset, cfg: Config, args):
+    """Fail early, with the install command, when Semgrep rules are selected and semgrep is missing."""
+    if not any(r.engine == "semgrep" for r in ruleset.rules):
+        return None
+    from ..engines import semgrep
+
+    semgrep.require_semgrep()
+    if args.semgrep_timeout is not None and args.semgrep_timeout <= 0:
+        raise UsageError("--semgrep-timeout must be more than 0 seconds")
+    return semgrep.Limits(timeout=args.semgrep_timeout, file_timeout=cfg.file_timeout,
+                          jobs=cfg.jobs or os.cpu_count() or 1, max_target_bytes=cfg.max_file_size)
 
 
 def _check_user_queries(ruleset, user_paths: tuple[str, ...]) -> None:
