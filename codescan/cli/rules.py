@@ -1,8 +1,11 @@
-"""`codescan rules list|show`: the rule catalogue."""
+"""`codescan rules list|show|new|docs`: the rule catalogue, new-rule skeletons and the generated rule docs."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..records import CATEGORIES, SEVERITIES
 from ..rules import load_rules
-from .common import EXIT_CLEAN, UsageError
+from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 NAME = "rules"
 
@@ -15,9 +18,25 @@ def register(sub) -> None:
     rshow = rules_sub.add_parser("show", help="show one rule's documentation")
     rshow.add_argument("rule_id")
     rshow.add_argument("--rules", action="append", metavar="DIR")
+    rnew = rules_sub.add_parser("new", help="write a rule skeleton and its fixture skeleton (never overwrites)")
+    rnew.add_argument("rule_id")
+    rnew.add_argument("--language", "-l", required=True)
+    rnew.add_argument("--category", "-c", required=True, choices=CATEGORIES, metavar="CATEGORY")
+    rnew.add_argument("--severity", default="medium", choices=SEVERITIES)
+    rnew.add_argument("--rules-dir", default="rules", metavar="DIR", help="where rules live (default: rules)")
+    rnew.add_argument("--fixtures-dir", default="fixtures/rules", metavar="DIR",
+                      help="where fixtures live (default: fixtures/rules)")
+    rdocs = rules_sub.add_parser("docs", help="regenerate docs/rules.md and the README rule table")
+    rdocs.add_argument("--check", action="store_true", help="exit 1 when they are stale instead of writing")
+    rdocs.add_argument("--write", action="store_true", help="write them (the default)")
+    rdocs.add_argument("--root", default=".", help="the checkout (default: the current folder)")
 
 
 def run(args) -> int:
+    if args.rules_verb == "new":
+        return _new(args)
+    if args.rules_verb == "docs":
+        return _docs(args)
     ruleset = load_rules(tuple(args.rules or ()))
     if args.rules_verb == "show":
         rule = ruleset.by_id().get(args.rule_id)
@@ -32,4 +51,30 @@ def run(args) -> int:
         return EXIT_CLEAN
     for rule in sorted(ruleset.rules, key=lambda r: (r.languages[0], r.category, r.id)):
         print(f"{rule.id:<44} {rule.severity:<9} {rule.category:<25} {','.join(rule.languages)}")
+    return EXIT_CLEAN
+
+
+def _new(args) -> int:
+    from ..rule_skeleton import new_rule
+
+    rule_path, fixture_path = new_rule(args.rule_id, args.language, args.category, args.severity,
+                                       Path(args.rules_dir), Path(args.fixtures_dir))
+    print(f"wrote {rule_path}\nwrote {fixture_path}\nnext: write the query and both examples, then run\n"
+          f"  python -m pytest tests/test_rule_fixtures.py -q -k {args.rule_id}\n  python -m codescan.catalogue")
+    return EXIT_CLEAN
+
+
+def _docs(args) -> int:
+    from .. import catalogue
+
+    root = Path(args.root)
+    if not (root / "README.md").is_file():
+        raise UsageError(f"{root}: no README.md here (give --root the checkout)")
+    if args.check:
+        old = catalogue.stale(root)
+        for path in old:
+            print(f"stale: {path}")
+        return EXIT_FINDINGS if old else EXIT_CLEAN
+    for path in catalogue.write(root):
+        print(f"wrote {path}")
     return EXIT_CLEAN
