@@ -66,9 +66,13 @@ def engine_for(name: str):
     raise CodescanError(f"unknown engine {name!r} (local or ray)")
 
 
-def prepare_output(output: str, shards: list[Shard]) -> Path:
-    """An empty (or earlier filter's) output folder that does not hold any input shard."""
+def prepare_output(output: str, shards: list[Shard], inputs: tuple[str, ...] = ()) -> Path:
+    """An empty (or earlier filter's) output folder that neither holds an input shard nor lies in an input folder
+    (a later run would read its own output)."""
     out = Path(output).resolve()
+    for raw in inputs:
+        if Path(raw).is_dir() and out.is_relative_to(Path(raw).resolve()):
+            raise CodescanError(f"--output {output} is inside the input folder {raw}; choose another folder")
     for shard in shards:
         if Path(shard.path).is_relative_to(out):
             raise CodescanError(f"--output {output} holds the input shard {shard.path}; choose another folder")
@@ -95,7 +99,7 @@ def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
     shards = discover(job.inputs)
     if not job.campaigns and job.policy.campaigns:
         job = replace(job, policy=replace(job.policy, campaigns=False))
-    out = prepare_output(job.output, shards)
+    out = prepare_output(job.output, shards, job.inputs)
     engine = engine_for(job.engine)
     t0 = time.monotonic()
     verdicts, counts = engine.analyze(shards, job.fields, ruleset, config, job.progress)

@@ -74,7 +74,7 @@ def _snippet_lines(f: Finding, paint: Paint, line_text: str | None) -> list[str]
 
 
 def _provenance(f: Finding) -> str:
-    parts = []
+    parts = [f"record {visible(f.record)}"] if f.record else []
     if f.commit:
         parts.append(f"commit {f.commit[:10]}")
     if f.author:

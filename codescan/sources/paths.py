@@ -10,6 +10,7 @@ from typing import Iterator
 
 from ..records import Document, Skip
 from ..errors import CodescanError
+from ..corpus.dataset_files import is_dataset_file, record_documents
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
@@ -81,6 +82,9 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
                 continue
             if _excluded(rel, exclude) or _repeat(p, seen):
                 continue
+            if is_dataset_file(rel):  # records are scanned one by one, whatever the file's size
+                yield from record_documents(str(p), rel, trusted)
+                continue
             item = _read(p, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)
 
@@ -136,6 +140,9 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
                     subdirs.append(full)
                 continue
             if _repeat(full, seen):
+                continue
+            if is_dataset_file(rel):
+                yield from record_documents(str(full), rel, trusted)
                 continue
             item = _read(full, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)

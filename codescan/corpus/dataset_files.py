@@ -1,0 +1,29 @@
+"""Dataset files met by `codescan scan` and pre-commit (data/*.jsonl, *.parquet): their records as Documents."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterator
+
+from ..records import Document, Skip
+from .records import Fields, documents
+from .shards import Shard, ShardError, read_rows, shard_format
+
+
+def is_dataset_file(path: str) -> bool:
+    return shard_format(path) is not None
+
+
+def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fields = Fields()
+                     ) -> Iterator[Document | Skip]:
+    """One Document per record part, path = the file, `id` = `<record id>:<field>[#<block>]` (what a finding's
+    `record` says), lines in field coordinates; an unreadable record or file becomes a Skip."""
+    shard = Shard(full_path, rel, shard_format(rel) or "jsonl")
+    try:
+        for row in read_rows(shard, fields.columns()):
+            if row.record is None:
+                yield Skip(rel, f"record {row.index}: {row.error}")
+                continue
+            for _, doc in documents(row.record, row.index, rel, fields):
+                yield doc if not trusted else replace(doc, trusted=True)
+    except ShardError as exc:
+        yield Skip(rel, str(exc))

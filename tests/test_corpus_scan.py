@@ -1,0 +1,36 @@
+"""`codescan scan` (and the pre-commit hook) read dataset files record by record: file, record, field, block, line."""
+import json
+
+from codescan.cli import main
+from corpus_data import chat_records, code_records, write_shard
+
+
+def _scan(capsys, *paths):
+    code = main(["scan", *map(str, paths), "--format", "json", "--no-progress", "-j", "1"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_jsonl_and_parquet_dataset_files_report_records(tmp_path, capsys):
+    write_shard(tmp_path / "data" / "train-00000.jsonl", chat_records())
+    write_shard(tmp_path / "data" / "code-00000.parquet", code_records(2))
+    code, report = _scan(capsys, tmp_path)
+    assert code == 1
+    got = {(f["path"], f["record"], f["line"]) for f in report["findings"] if f["rule_id"] == "exec-of-decoded-payload"}
+    assert ("data/train-00000.jsonl", "chat-bad:messages[1].content#0", 5) in got
+    assert ("data/code-00000.parquet", "p-exec:content", 2) in got
+    records = {f["record"] for f in report["findings"]}
+    assert not any(r.startswith(("chat-good", "pair-good", "clean-")) for r in records)
+
+
+def test_unreadable_records_and_clean_dataset(tmp_path, capsys):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"id": "a", "content": "x = 1"}\nnot json\n')
+    code, report = _scan(capsys, path)
+    assert code == 0 and report["findings"] == []
+    assert any("record 1" in s["reason"] for s in report["skipped"])
+
+
+def test_text_output_names_the_record(tmp_path, capsys):
+    write_shard(tmp_path / "t.jsonl.gz", chat_records()[:1])
+    assert main(["scan", str(tmp_path), "--no-progress", "-j", "1"]) == 1
+    assert "record chat-bad:messages[1].content#0" in capsys.readouterr().out
