@@ -47,7 +47,7 @@ PINS: tuple[Pin, ...] = (
     Pin("pypi", "attrs", "24.2.0", ""),
     Pin("pypi", "urllib3", "2.2.3", ""),
     Pin("pypi", "httpx", "0.27.2", ""),
-    Pin("pypi", "pyyaml", "6.0.2", ""),
+    Pin("pypi", "itsdangerous", "2.2.0", ""),
     Pin("pypi", "werkzeug", "3.0.6", ""),
     Pin("pypi", "rich", "13.9.4", ""),
     Pin("pypi", "packaging", "24.2", ""),
@@ -87,7 +87,7 @@ def _download(pin: Pin, dest: Path) -> Path:
             raise RuntimeError("npm is not installed")
         argv = [npm, "pack", f"{pin.name}@{pin.version}", "--ignore-scripts", "--silent", "--pack-destination",
                 str(dest)]
-    proc = subprocess.run(argv, capture_output=True, text=True, timeout=600, cwd=dest)
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=dest)
     archives = [p for p in dest.iterdir() if p.suffix in (".gz", ".tgz", ".zip", ".bz2")]
     if proc.returncode != 0 or len(archives) != 1:
         raise RuntimeError(f"{pin.name}=={pin.version}: download failed: {proc.stderr.strip()[-300:]}")

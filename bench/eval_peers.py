@@ -127,8 +127,9 @@ def semgrep(folder: Path, timeout: float, jobs: int = 2) -> ToolRun:
     for r in (data or {}).get("results", []):
         extra = r.get("extra", {})
         meta = extra.get("metadata") or {}
-        sev = str(meta.get("codescan-severity") or meta.get("severity") or extra.get("severity", "")).lower()
-        cat = meta.get("codescan-category") or meta.get("category")
+        own = meta.get("codescan") if isinstance(meta.get("codescan"), dict) else {}
+        sev = str(own.get("severity") or extra.get("severity", "")).lower()
+        cat = own.get("category") or meta.get("category")
         result.findings.append({"path": _rel(r["path"], folder), "line": r["start"]["line"],
                                 "end_line": r["end"]["line"], "severity": _SEVERITY.get(sev, "medium"),
                                 "category": cat, "rule_id": r.get("check_id")})
