@@ -57,9 +57,9 @@ class ScanResult:
 _ANALYZER: Analyzer | None = None
 
 
-def _init_worker(ruleset: RuleSet, config: Config) -> None:
+def _init_worker(ruleset: RuleSet, config: Config, units: bool = False) -> None:
     global _ANALYZER
-    _ANALYZER = Analyzer(ruleset, config)
+    _ANALYZER = Analyzer(ruleset, config, units=units)
 
 
 def _analyze_batch(batch: list[Document]) -> list[Analysis]:
@@ -94,8 +94,10 @@ def _batches(items: Iterable[Document | Skip], skips: list[Skip]) -> Iterator[li
 
 
 def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config,
-                progress: bool = False, total: int | None = None) -> Iterator[Analysis | Skip]:
-    """Yield an Analysis per document (and the sources' Skips), using worker processes for big inputs."""
+                progress: bool = False, total: int | None = None, units: bool = False) -> Iterator[Analysis | Skip]:
+    """Yield an Analysis per document (and the sources' Skips), using worker processes for big inputs.
+
+    units=True also fills Analysis.units (campaign clustering); a plain scan leaves it off."""
     jobs = config.jobs or os.cpu_count() or 1
     skips: list[Skip] = []
     batches = _batches(items, skips)
@@ -106,7 +108,7 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
     try:
         if jobs <= 1 or small:
             # A small input compiles only the rules its files have tokens for (start-up dominates).
-            analyzer = Analyzer(ruleset, config, lazy_rules=small)
+            analyzer = Analyzer(ruleset, config, lazy_rules=small, units=units)
             for batch in chain((b for b in (first, second) if b is not None), batches):
                 yield from _drain(skips)
                 for doc in batch:
@@ -114,7 +116,7 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                     _tick(bar)
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                     initargs=(ruleset, config)) as pool:
+                                     initargs=(ruleset, config, units)) as pool:
                 pending: dict = {}  # future -> its batch, so a failed batch becomes skips
                 window = jobs * 3
 

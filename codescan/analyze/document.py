@@ -18,10 +18,11 @@ ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to
 class Analyzer:
     """Holds the selected rules (compiled lazily per language) and analyzes documents one by one."""
 
-    def __init__(self, ruleset: RuleSet, config: Config, lazy_rules: bool = False):
+    def __init__(self, ruleset: RuleSet, config: Config, lazy_rules: bool = False, units: bool = False):
         """lazy_rules: compile and run only the rules each source has tokens for (few files);
         else one combined query per language (many files)."""
         self.config = config
+        self.units = units  # also extract campaign units (codescan.cluster)
         self._lazy = lazy_rules
         self.rules = {r.id: r for r in ruleset.rules}
         self._compiled: dict[str, CompiledRules] = {}
@@ -59,6 +60,7 @@ class Analyzer:
         ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language,
                       deadline=time.monotonic() + cfg.file_timeout)
         skips: list[Skip] = []
+        unit_list: list = []
         try:
             if languages.has_grammar(language):
                 source = doc.content if utf8 else source_text.encode("utf-8")
@@ -66,6 +68,9 @@ class Analyzer:
             else:
                 tree = None
             text.detect(ctx, tree)
+            if self.units:
+                from ..cluster.units import extract, lines
+                unit_list = extract(tree, source, language) if tree is not None else lines(doc.content)
         except Deadline:
             skips.append(Skip(doc.path, f"analysis exceeded the per-file time budget ({cfg.file_timeout:g} s); "
                                         "findings so far are reported", doc.repo))
@@ -76,7 +81,8 @@ class Analyzer:
         if doc.trusted and cfg.honour_suppressions:
             findings, suppressed = suppressions.apply(findings, ctx.lines)
         return Analysis(path=doc.path, findings=tuple(findings), skips=tuple(skips), language=language,
-                        size=size, lines=len(ctx.lines), suppressed=suppressed)
+                        size=size, lines=len(ctx.lines), suppressed=suppressed,
+                        units=tuple(unit_list))
 
     # -- code, at any depth --------------------------------------------------------------
     def scan_code(self, ctx: Context, source: bytes, language: str, *, line_offset: int, depth: int,

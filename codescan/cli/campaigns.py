@@ -1,0 +1,92 @@
+"""`codescan campaigns --state STATE.db` or `codescan campaigns PATH...`: near-duplicate code planted
+across repositories, scored and explained."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .common import EXIT_CLEAN, UsageError
+
+NAME = "campaigns"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("campaigns", help="find code planted across repositories (near-duplicate campaigns)",
+                       description="Cluster functions, classes, statement groups, files and rare lines across "
+                       "repositories and rank the clusters: many repositories and identities, introduced within "
+                       "days, findings inside and rarity raise the score. Read a crawl's state (--state) or "
+                       "plain folders (each git working tree, else each top-level folder, is a repository).")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--state", metavar="STATE.db", help="the state store a crawl wrote")
+    p.add_argument("--format", "-f", choices=("text", "json"), default="text")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
+    p.add_argument("--threshold", type=float, default=0.7, help="Jaccard a near-duplicate link needs (default 0.7)")
+    p.add_argument("--min-repos", type=int, default=2, help="repositories a campaign spans at least (default 2)")
+    p.add_argument("--min-score", type=float, default=0.0, help="leave out campaigns scoring below this")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="report the N highest campaigns")
+    p.add_argument("--no-findings", action="store_true", help="PATH mode: cluster only, do not run the rules")
+    p.add_argument("--no-progress", action="store_true")
+
+
+def run(args) -> int:
+    from ..cluster.api import campaigns_from_documents, campaigns_from_state
+    from ..cluster.campaign import document
+
+    if not 0.0 < args.threshold <= 1.0:
+        raise UsageError("--threshold must be in (0, 1]")
+    if args.min_repos < 2:
+        raise UsageError("--min-repos must be 2 or more")
+    if bool(args.state) == bool(args.paths):
+        raise UsageError("give either --state STATE.db or PATH... (one of them)")
+    opts = {"threshold": args.threshold, "min_repos": args.min_repos}
+    if args.state:
+        from ..state import open_state
+
+        if not Path(args.state).exists():
+            raise UsageError(f"{args.state}: no such state file")
+        with open_state(args.state) as state:
+            campaigns = campaigns_from_state(state, **opts)
+    else:
+        from ..cluster.tree import documents
+
+        for raw in args.paths:
+            if not Path(raw).is_dir():
+                raise UsageError(f"{raw}: not a folder")
+        campaigns = campaigns_from_documents(documents(args.paths), findings=not args.no_findings,
+                                             progress=not args.no_progress and sys.stderr.isatty(), **opts)
+    campaigns = [c for c in campaigns if c.score >= args.min_score][:args.limit]
+    stream = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        if args.format == "json":
+            json.dump(document(campaigns), stream, indent=2)
+            stream.write("\n")
+        else:
+            write_text(campaigns, stream)
+    finally:
+        if args.output:
+            stream.close()
+    return EXIT_CLEAN
+
+
+def write_text(campaigns, stream) -> None:
+    if not campaigns:
+        stream.write("No campaigns: nothing was found in more than one repository.\n")
+        return
+    for c in campaigns:
+        d = c.to_dict()
+        label = f"{c.kind} {c.name}" if c.name else c.kind
+        when = f", {d['first_seen'][:10]} .. {d['last_seen'][:10]}" if d["first_seen"] else ""
+        stream.write(f"{c.id}  score {c.score:5.1f}  {label}: {len(c.repos)} repositories{when}\n")
+        for reason in c.reasons:
+            stream.write(f"    {reason}\n")
+        for m in c.members[:12]:
+            who = f"  {m['author']}" if m.get("author") else ""
+            date = f"  {m['date'][:10]}" if m.get("date") else ""
+            stream.write(f"    - {m['repo']}: {m['path']}:{m['line']}-{m['end_line']}{who}{date}\n")
+        if len(c.members) > 12:
+            stream.write(f"    ... and {len(c.members) - 12} more\n")
+        for f in c.findings[:5]:
+            stream.write(f"    ! {f.severity} {f.rule_id} at {f.repo}: {f.path}:{f.line}\n")
+        stream.write("\n")
+    stream.write(f"{len(campaigns)} campaigns.\n")

@@ -1,0 +1,155 @@
+"""Campaign records built from unit and line groups: members, findings inside them, score and reasons."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ..records import SCHEMA_VERSION
+from . import score as scoring
+from .corpus import Corpus
+
+MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """Near-duplicate code across repositories, with its spread, provenance, findings and score."""
+
+    id: str
+    score: float
+    reasons: tuple[str, ...]
+    kind: str
+    name: str | None
+    members: tuple[dict, ...]
+    findings: tuple = ()
+
+    @property
+    def repos(self) -> list[str]:
+        return sorted({m["repo"] for m in self.members})
+
+    @property
+    def authors(self) -> list[str]:
+        return sorted({m["author"] for m in self.members if m.get("author")})
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({f.category for f in self.findings})
+
+    def to_dict(self) -> dict:
+        dates = sorted(m["date"] for m in self.members if m.get("date"))
+        return {"id": self.id, "score": self.score, "reasons": list(self.reasons), "kind": self.kind,
+                "name": self.name, "repos": self.repos, "authors": self.authors,
+                "first_seen": dates[0] if dates else None, "last_seen": dates[-1] if dates else None,
+                "categories": self.categories, "members": [dict(m) for m in self.members],
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def document(campaigns: list[Campaign]) -> dict:
+    """The top-level JSON of `codescan campaigns --format json`."""
+    return {"schema_version": SCHEMA_VERSION, "campaigns": [c.to_dict() for c in campaigns]}
+
+
+def _member(occ, line: int, end_line: int) -> dict:
+    return {"repo": occ.repo, "path": occ.path, "line": line, "end_line": end_line,
+            "commit": getattr(occ, "commit", None), "author": getattr(occ, "author", None),
+            "date": getattr(occ, "date", None)}
+
+
+def _spans(corpus: Corpus, blobs: list[int], units: list, indices: list[int]) -> dict:
+    """(repo, path) -> (line, end_line, blob, unit): the widest unit each place holds."""
+    best: dict = {}
+    for i in indices:
+        bid, unit = blobs[i], units[i]
+        for occ in corpus.occurrences[bid]:
+            key = (occ.repo, occ.path)
+            old = best.get(key)
+            if old is None or unit.tokens > old[3].tokens or (
+                    unit.kind == "line" and old[3].kind == "line"):
+                line = unit.line if old is None or unit.kind != "line" else min(old[0], unit.line)
+                end = unit.end_line if old is None or unit.kind != "line" else max(old[1], unit.end_line)
+                best[key] = (line, end, bid, unit, occ)
+    return best
+
+
+def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[int]],
+          similarity: dict | None = None, min_repos: int = 2) -> list[Campaign]:
+    """Campaigns from groups, one per distinct set of places; sorted by score, highest first."""
+    corpus_repos = len(corpus.all_repos())
+    similarity = similarity or {}
+    places: dict[frozenset, dict] = {}
+    kinds: dict[frozenset, tuple] = {}
+    for gi, group in enumerate(unit_groups):
+        spans = _spans(corpus, corpus.unit_blob, corpus.units, group)
+        key = frozenset(spans)
+        if key in places:  # a function and its file copied to the same places: keep the widest spans
+            for place, span in spans.items():
+                if span[3].tokens > places[key][place][3].tokens:
+                    places[key][place] = span
+            continue
+        places[key] = spans
+        widest = max(spans.values(), key=lambda s: s[3].tokens)[3]
+        kinds[key] = (widest.kind, widest.name, similarity.get(gi))
+    covered = _coverage(places)
+    line_places: dict[frozenset, dict] = {}
+    for group in line_groups:
+        spans = _spans(corpus, corpus.line_blob, corpus.line_units, group)
+        if _inside_one(spans, covered):
+            continue  # the line is part of a unit campaign already
+        # Copies of the line inside unit campaigns are told there; what is left must still span repos.
+        spans = {place: span for place, span in spans.items() if not _inside_any(place, span, covered)}
+        if len({place[0] for place in spans}) < min_repos:
+            continue
+        key = frozenset(spans)
+        if key in line_places:
+            for place, span in spans.items():
+                old = line_places[key][place]
+                line_places[key][place] = (min(old[0], span[0]), max(old[1], span[1]), *old[2:])
+        else:
+            line_places[key] = spans
+            kinds[key] = ("line", None, 1.0)
+    campaigns = [_campaign(corpus, spans, *kinds[key], corpus_repos)
+                 for key, spans in (*places.items(), *line_places.items())]
+    campaigns = [c for c in campaigns if len(c.repos) >= min_repos]
+    return sorted(campaigns, key=lambda c: (-c.score, c.id))
+
+
+def _coverage(places: dict) -> dict:
+    """(repo, path) -> list of (campaign key, line, end_line)."""
+    out: dict = {}
+    for key, spans in places.items():
+        for place, span in spans.items():
+            out.setdefault(place, []).append((key, span[0], span[1]))
+    return out
+
+
+def _inside_any(place, span, covered: dict) -> bool:
+    return any(lo <= span[0] and span[1] <= hi for _k, lo, hi in covered.get(place, ()))
+
+
+def _inside_one(spans: dict, covered: dict) -> bool:
+    candidates = None
+    for place, span in spans.items():
+        keys = {k for k, lo, hi in covered.get(place, ()) if lo <= span[0] and span[1] <= hi}
+        candidates = keys if candidates is None else candidates & keys
+        if not candidates:
+            return False
+    return bool(candidates)
+
+
+def _campaign(corpus: Corpus, spans: dict, kind: str, name: str | None, similarity, corpus_repos: int
+              ) -> Campaign:
+    members, findings = [], []
+    for (line, end, bid, _unit, occ) in spans.values():
+        members.append(_member(occ, line, end))
+        for f in corpus.findings[bid]:
+            if line <= f.line <= end:
+                findings.append(f.with_(repo=f.repo or occ.repo, path=occ.path, commit=f.commit or occ.commit,
+                                        author=f.author or getattr(occ, "author", None),
+                                        date=f.date or getattr(occ, "date", None)))
+    members.sort(key=lambda m: (m["date"] or "", m["repo"], m["path"], m["line"]))
+    findings.sort(key=lambda f: (f.repo or "", f.path, f.line, f.rule_id))
+    value, reasons = scoring.score(members, findings, corpus_repos, kind, name, similarity)
+    key = "\n".join(f"{m['repo']}\0{m['path']}\0{m['line']}" for m in sorted(
+        members, key=lambda m: (m["repo"], m["path"], m["line"])))
+    cid = "c-" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return Campaign(cid, value, tuple(reasons), kind, name, tuple(members), tuple(findings))

@@ -1,0 +1,169 @@
+"""Normalized token streams from a tree-sitter tree, and their k-token shingles as 64-bit hashes.
+
+Local names (parameters, assigned variables, defined functions and classes) become `$V`, string and
+number literals `$S` / `$N`; keywords, operators, imported/builtin names, attribute names and keyword
+argument names stay. Comments and docstrings stay in as their words: payloads hide there.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+SHINGLE = 5  # tokens per shingle (measured: see README "Campaigns")
+VAR, STR, NUM = b"$V", b"$S", b"$N"
+
+_WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|\d+|[^\s\w]")
+_KEEP_FIELDS = frozenset({"attribute", "property", "field"})  # obj.<name> is API, never local
+_BINDING_FIELDS = frozenset({"left", "alias", "pattern", "target"})
+_DEFINES = ("definition", "declaration", "declarator", "function", "class", "method", "item")
+_PARAM_PARENTS = ("parameter", "pattern", "as_pattern_target")
+_BINDING_PARENTS = frozenset({"parameters", "formal_parameters", "lambda_parameters", "parameter_list", "pattern_list",
+                              "tuple_pattern", "list_pattern", "array_pattern", "object_pattern"})
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _is_string(kind: str) -> bool:
+    return kind.endswith("string") or "string_literal" in kind or kind in ("template_string", "heredoc_body",
+                                                                          "raw_string", "char_literal")
+
+
+def _is_number(kind: str) -> bool:
+    return kind in ("integer", "float", "number", "int_literal", "float_literal", "integer_literal",
+                    "decimal_integer_literal", "number_literal", "imaginary_literal", "hex_integer_literal")
+
+
+@dataclass(frozen=True, slots=True)
+class TokenStream:
+    """A document's normalized tokens: 64-bit hash, start byte and 0-based row of each."""
+
+    hashes: np.ndarray  # uint64
+    starts: np.ndarray  # int64, byte offsets (sorted)
+    rows: np.ndarray  # int32
+
+    def span(self, start_byte: int, end_byte: int) -> tuple[int, int]:
+        """Index range of the tokens that start inside [start_byte, end_byte)."""
+        lo = int(np.searchsorted(self.starts, start_byte, "left"))
+        hi = int(np.searchsorted(self.starts, end_byte, "left"))
+        return lo, hi
+
+
+# Per node kind: 0 plain leaf, 1 comment, 2 string, 3 number, 4 identifier (memoized).
+_CLASS: dict[str, int] = {}
+
+
+def _classify(kind: str) -> int:
+    cls = _CLASS.get(kind)
+    if cls is None:
+        if "comment" in kind:
+            cls = 1
+        elif _is_string(kind):
+            cls = 2
+        elif _is_number(kind):
+            cls = 3
+        elif "identifier" in kind and kind not in ("property_identifier", "field_identifier"):
+            cls = 4
+        else:
+            cls = 0
+        _CLASS[kind] = cls
+    return cls
+
+
+def tokens(tree, source: bytes) -> TokenStream:
+    """Walk the tree once, collect leaves (literals as one leaf), then normalize them."""
+    leaves: list[tuple] = []  # start, row, class, text, field, parent
+    bound: set[bytes] = set()
+    cursor = tree.walk()
+    parents: list[str] = []
+    append = leaves.append
+    while True:
+        node = cursor.node
+        cls = _classify(node.type)
+        if cls in (1, 2) or node.child_count == 0:
+            start = node.start_byte
+            text = source[start:node.end_byte]
+            if cls == 4:
+                field = cursor.field_name
+                parent = parents[-1] if parents else ""
+                if _binds(field, parent):
+                    bound.add(text)
+                keep = field in _KEEP_FIELDS or parent == "keyword_argument"
+                append((start, node.start_point[0], 5 if keep else 4, text, parent))
+            else:
+                append((start, node.start_point[0], cls, text, parents[-1] if parents else ""))
+        elif cursor.goto_first_child():
+            parents.append(node.type)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return _normalize(leaves, bound)
+            parents.pop()
+
+
+def _binds(field: str | None, parent: str) -> bool:
+    if parent == "keyword_argument" or field in _KEEP_FIELDS:
+        return False
+    if field in _BINDING_FIELDS or parent in _BINDING_PARENTS:
+        return True
+    if any(p in parent for p in _PARAM_PARENTS):
+        return True
+    return field == "name" and any(d in parent for d in _DEFINES)
+
+
+def _normalize(leaves, bound: set[bytes]) -> TokenStream:
+    cache: dict[bytes, int] = {}
+    out_h: list[int] = []
+    out_s: list[int] = []
+    out_r: list[int] = []
+    digest = xxhash.xxh64_intdigest
+
+    for start, row, cls, text, parent in leaves:
+        if cls == 1 or (cls == 2 and (parent == "expression_statement" or b"\n" in text)):
+            # Comments, docstrings and multi-line strings keep their words (a payload hides there).
+            for m in _WORD.finditer(text):
+                tok = m.group()
+                if tok in bound:  # a renamed local is renamed in its docstring too
+                    tok = VAR
+                h = cache.get(tok)
+                if h is None:
+                    h = cache[tok] = digest(tok)
+                out_h.append(h)
+                out_s.append(start + m.start())
+                out_r.append(row + text.count(b"\n", 0, m.start()))
+            continue
+        if cls == 2:
+            tok = STR
+        elif cls == 3:
+            tok = NUM
+        elif cls == 4 and text in bound:
+            tok = VAR
+        elif text.strip():
+            tok = text
+        else:
+            continue
+        h = cache.get(tok)
+        if h is None:
+            h = cache[tok] = digest(tok)
+        out_h.append(h)
+        out_s.append(start)
+        out_r.append(row)
+    return TokenStream(np.array(out_h, dtype=np.uint64), np.array(out_s, dtype=np.int64),
+                       np.array(out_r, dtype=np.int32))
+
+
+def shingle_hashes(token_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """Unique 64-bit hashes of every k consecutive tokens (one shingle for a shorter stream)."""
+    n = len(token_hashes)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if n < k:
+        k = n
+    count = n - k + 1
+    with np.errstate(over="ignore"):
+        acc = np.zeros(count, dtype=np.uint64)
+        for j in range(k):  # k array operations per unit, not a loop per shingle
+            acc = (acc ^ token_hashes[j:j + count]) * _MIX
+            acc ^= acc >> np.uint64(29)
+    return np.unique(acc)

@@ -1,0 +1,69 @@
+"""A plain directory tree as Documents for clustering: each git working tree (else each top-level
+folder) under a PATH is one repository; git provenance (author, date, commit) is read when present."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from ..records import Document
+
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+MAX_SIZE = 2_000_000
+
+
+def repositories(root: Path) -> list[tuple[str, Path]]:
+    """(repo name, folder): git working trees found under root, else its top-level folders."""
+    if (root / ".git").exists():
+        return [(root.resolve().name, root)]
+    found: list[tuple[str, Path]] = []
+    for current, dirs, _files in os.walk(root):
+        here = Path(current)
+        if (here / ".git").exists() and here != root:
+            found.append((here.relative_to(root).as_posix(), here))
+            dirs.clear()
+            continue
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not (here / d).is_symlink())
+    if found:
+        return found
+    return [(p.name, p) for p in sorted(root.iterdir()) if p.is_dir() and not p.is_symlink()
+            and p.name not in SKIP_DIRS]
+
+
+def provenance(folder: Path) -> dict[str, tuple[str, str, str]]:
+    """path -> (commit, author, ISO date) of the newest commit that touched it; {} without git."""
+    if not (folder / ".git").exists():
+        return {}
+    try:
+        import git
+
+        log = git.Repo(folder).git.log("--format=%x00%H%x1f%an%x1f%aI", "--name-only", "--no-renames")
+    except Exception:  # noqa: BLE001 - no git, no history, unreadable repository: dates stay empty
+        return {}
+    out: dict[str, tuple[str, str, str]] = {}
+    for entry in log.split("\0")[1:]:
+        head, _, names = entry.partition("\n")
+        commit, author, date = (head.split("\x1f") + ["", "", ""])[:3]
+        for name in names.split("\n"):
+            name = name.strip()
+            if name and name not in out:
+                out[name] = (commit, author, date)
+    return out
+
+
+def documents(paths: list[str], max_size: int = MAX_SIZE) -> Iterator[Document]:
+    """Every regular file of every repository under each PATH, symlinks never followed."""
+    for raw in paths:
+        root = Path(raw)
+        for repo, folder in repositories(root):
+            history = provenance(folder)
+            for current, dirs, files in os.walk(folder):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                for name in sorted(files):
+                    full = Path(current) / name
+                    if full.is_symlink() or not full.is_file() or full.stat().st_size > max_size:
+                        continue
+                    rel = full.relative_to(folder).as_posix()
+                    commit, author, date = history.get(rel, (None, None, None))
+                    yield Document(path=rel, content=full.read_bytes(), repo=repo, commit=commit,
+                                   author=author, date=date, trusted=False)

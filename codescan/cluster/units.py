@@ -1,0 +1,121 @@
+"""Units a planter can copy, from the tree the analyzer already parsed: functions, classes, groups
+of top-level statements, the whole file (comments and docstrings included), and rare-line fingerprints."""
+from __future__ import annotations
+
+import re
+
+import xxhash
+
+from ..records import Unit
+from . import minhash
+from .shingles import SHINGLE, shingle_hashes, tokens
+
+MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere
+BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
+LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
+STEM_MIN_WORDS = 7  # comments this long also get a fingerprint without their last word
+
+_FUNCTION = ("function_definition", "function_declaration", "method_definition", "method_declaration",
+             "function_item", "constructor_declaration", "function_expression", "method")
+_CLASS = ("class_definition", "class_declaration", "class_specifier", "struct_item", "impl_item",
+          "interface_declaration", "class", "module")
+_LINE_WORD = re.compile(rb"[A-Za-z0-9_]{2,}")
+_COMMENT_LEAD = re.compile(rb"^\s*(#|//|--|/\*|\*|;)")
+
+
+def _kind(node_type: str) -> str | None:
+    if node_type in _FUNCTION:
+        return "function"
+    if node_type in _CLASS:
+        return "class"
+    return None
+
+
+def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE) -> list[Unit]:
+    """Units of one parsed document, signatures filled (MinHash bytes; 8-byte hash for lines)."""
+    stream = tokens(tree, source)
+    spans: list[tuple[str, int, int, str | None, int, int]] = []  # kind, line, end_line, name, lo, hi
+    _definitions(tree.root_node, stream, spans)
+    _blocks(tree.root_node, stream, spans)
+    if len(stream.hashes):
+        spans.append(("file", 1, int(stream.rows[-1]) + 1, None, 0, len(stream.hashes)))
+    kept, seen = [], set()
+    for span in spans:
+        lo, hi = span[4], span[5]
+        if hi - lo >= MIN_TOKENS and (lo, hi) not in seen:
+            seen.add((lo, hi))
+            kept.append(span)
+    sigs = minhash.signatures([shingle_hashes(stream.hashes[s[4]:s[5]], shingle) for s in kept])
+    units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, hi - lo)
+             for (kind, line, end_line, name, lo, hi), sig in zip(kept, sigs)]
+    units.extend(lines(source))
+    return units
+
+
+def _definitions(root, stream, spans: list) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            kind = _kind(child.type) if child.is_named else None
+            if kind is not None:
+                name_node = child.child_by_field_name("name")
+                outer = child.parent if child.parent is not None and child.parent.type == "decorated_definition" \
+                    else child
+                lo, hi = stream.span(outer.start_byte, outer.end_byte)
+                name = name_node.text.decode("utf-8", "replace") if name_node is not None else None
+                spans.append((kind, outer.start_point[0] + 1, outer.end_point[0] + 1, name, lo, hi))
+            if child.child_count:
+                stack.append(child)
+
+
+def _blocks(root, stream, spans: list) -> None:
+    """Runs of top-level statements that are not definitions, cut at about BLOCK_LINES lines."""
+    run: list = []
+
+    def flush() -> None:
+        if run:
+            lo, hi = stream.span(run[0].start_byte, run[-1].end_byte)
+            spans.append(("block", run[0].start_point[0] + 1, run[-1].end_point[0] + 1, None, lo, hi))
+            run.clear()
+
+    for child in root.children:
+        inner = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+        if inner is not None and inner.is_named and _kind(inner.type) is not None:
+            flush()
+            continue
+        if run and child.end_point[0] - run[0].start_point[0] >= BLOCK_LINES:
+            flush()
+        run.append(child)
+    flush()
+
+
+def lines(source: bytes) -> list[Unit]:
+    """A fingerprint per substantial line (whitespace collapsed); long comments also by their stem.
+
+    Rarity is decided across the corpus later: here every candidate line is fingerprinted."""
+    out: list[Unit] = []
+    seen: set[int] = set()
+    for row, raw in enumerate(source.split(b"\n"), start=1):
+        text = b" ".join(raw.split())
+        if len(text) < LINE_MIN_CHARS or len(_LINE_WORD.findall(text)) < 3:
+            continue
+        h = xxhash.xxh64_intdigest(text)
+        if h not in seen:
+            seen.add(h)
+            out.append(Unit("line", row, row, h.to_bytes(8, "little"), None, 1))
+        if _COMMENT_LEAD.match(text):
+            words = text.split()
+            if len(words) >= STEM_MIN_WORDS:
+                # A planter who varies only the last word (TrojanPuzzle's placeholder) keeps the stem.
+                stem = xxhash.xxh64_intdigest(b"stem\0" + b" ".join(words[:-1]))
+                if stem not in seen:
+                    seen.add(stem)
+                    out.append(Unit("line", row, row, stem.to_bytes(8, "little"), "stem", 1))
+    return out
+
+
+def line_hash(unit: Unit) -> int:
+    return int.from_bytes(unit.signature, "little")
+
+
