@@ -5,7 +5,8 @@ import re
 from pathlib import Path
 
 MARK = re.compile(r"(?:#|//|/\*|<!--|--|;|\*)\s*(expect|ok|ruleid):\s*([A-Za-z0-9_\-, ]+)")
-COMMENT_ONLY = re.compile(r"^\s*(#|//|/\*|<!--|--|;|\*)")
+# A C preprocessor line (#define, #include...) is code, not a `#` comment.
+COMMENT_ONLY = re.compile(r"^\s*(#(?!(?:define|undef|include|if|ifdef|ifndef|elif|else|endif|pragma)\b)|//|/\*|<!--|--|;|\*)")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 
