@@ -84,6 +84,7 @@ font-family:ui-monospace,Menlo,monospace;white-space:nowrap}
 .hid-tag,.hid-selector{background:#ffe6b3;color:#6b3d00;border-color:#e0b060}
 .na{text-decoration:underline wavy #d9480f}
 .hiddenmsg{color:#8a0000;font-size:12px;margin-top:2px}
+.dec{color:#344054;font-size:12px;margin-top:2px}
 .ctx{display:inline-block;background:#ece6ff;color:#4b2aa8;border-radius:3px;padding:0 5px;font-size:11px;margin:2px 0}
 details.decoded pre{background:#f7f8fa;border:1px solid var(--line);padding:6px;max-height:220px;overflow:auto;
 white-space:pre-wrap;word-break:break-all;font-size:12px}

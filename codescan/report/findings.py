@@ -1,6 +1,9 @@
 """The findings table (filterable by category, severity, repository and rule) and the hidden-Unicode section."""
 from __future__ import annotations
 
+import re
+
+from ..outputs.hidden import segments
 from ..outputs.text import span
 from ..records import SEVERITY_RANK, Finding
 from .campaigns import rule_link
@@ -29,14 +32,28 @@ def _location(f: Finding) -> str:
     return f'{repo}<span class="path">{code(f.path)}</span><span class="num">:{f.line}:{f.column}</span>'
 
 
+_MARKER = re.compile(r"<U\+[0-9A-F]{4,6}>|⟨[^⟩]*⟩")
+
+
+def _decoded_adds(f: Finding) -> bool:
+    """Whether the decoded text says more than the snippet drawn with markers and its hidden text."""
+    if not f.decoded or f.decoded == f.snippet or f.decoded in hidden_text(f.snippet):
+        return False
+    plain = "".join(seg.text for seg in segments(f.snippet) if seg.kind == "text")
+    return _MARKER.sub("", f.decoded).strip() not in plain
+
+
 def _extra(f: Finding) -> str:
     parts = []
     if f.context != "code":
         parts.append(f'<span class="ctx">{esc(f.context)}</span>')
     for message in hidden_text(f.snippet) + hidden_text(f.decoded or ""):
         parts.append(f'<div class="hiddenmsg">hidden text: <code>{code(message)}</code></div>')
-    if f.decoded and f.decoded != f.snippet:
-        parts.append(f'<details class="decoded"><summary>decoded</summary><pre>{code(f.decoded)}</pre></details>')
+    if _decoded_adds(f) and len(f.decoded) <= 120 and "\n" not in f.decoded:
+        parts.append(f'<div class="dec">decoded: <code>{code(f.decoded)}</code></div>')
+    elif _decoded_adds(f):
+        parts.append(f'<details class="decoded"><summary>decoded ({len(f.decoded)} characters)</summary>'
+                     f'<pre>{code(f.decoded)}</pre></details>')
     if f.commit or f.author:
         parts.append(f'<div class="muted">{esc((f.commit or "")[:10])} {code(f.author or "")} '
                      f'{esc((f.date or "")[:10])}</div>')

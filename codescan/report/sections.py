@@ -62,11 +62,15 @@ def standards(findings) -> str:
         cells = "".join("<td>" + "".join(f'<span class="std" title="{esc(st.item_title(fw, i))}">{esc(i)}</span>'
                                          for i in m.items(fw)) + "</td>" for fw in FRAMEWORKS)
         rows.append(f'<tr><td>{esc(c)}</td><td class="num">{counts[c]}</td><td>{esc(", ".join(m.cwe))}</td>{cells}</tr>')
+    used = {(fw, i) for c in cats for fw in FRAMEWORKS for i in st.for_category(c).items(fw)}
+    legend = "".join(f'<li><span class="std">{esc(i)}</span> {esc(st.item_title(fw, i))} '
+                     f'<span class="muted">({esc(st.titles[fw])})</span></li>'
+                     for fw in FRAMEWORKS for i in st.items[fw] if (fw, i) in used)
     return ('<section id="standards"><h2>Standards this evidences</h2><p class="muted">Each category maps to CWE, '
             'the OWASP Top 10 for LLM Applications 2025, the NIST AI RMF and NIST CSF 2.0 data-integrity controls '
             '(hover an item for its title). The mapping is <code>codescan/data/standards.yaml</code>.</p>'
             f'<table class="standards"><thead><tr><th>category</th><th>findings</th><th>CWE</th>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>')
+            f'<tbody>{"".join(rows)}</tbody></table><ul class="legend">{legend}</ul></section>')
 
 
 def _link(ref: str) -> str:

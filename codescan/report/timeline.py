@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from .escape import esc
 
-WIDTH, ROW, LEFT, RIGHT, TOP, AXIS = 860, 22, 230, 30, 14, 34
+WIDTH, ROW, LEFT, RIGHT, TOP, AXIS = 900, 22, 230, 70, 14, 34
 MAX_ROWS = 24
 
 
@@ -26,7 +26,7 @@ def _ticks(start: datetime, end: datetime, count: int = 5) -> list[datetime]:
 
 
 def _label(moment: datetime, span: timedelta) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M" if span < timedelta(days=3) else "%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M" if span < timedelta(days=10) else "%Y-%m-%d")
 
 
 def svg(members: list[dict]) -> str:
