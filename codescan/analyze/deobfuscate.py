@@ -40,6 +40,11 @@ def fold(source: bytes, tree, language: str) -> bytes | None:
             from .fold_python import fold as fold_language
         elif language in ("javascript", "typescript", "tsx"):
             from .fold_javascript import fold as fold_language
+        elif language in ("php", "ruby", "shell"):
+            from .fold_scripts import fold as _fold_script
+
+            def fold_language(source, tree):
+                return _fold_script(source, tree, language)
         elif language in CLIKE:
             from .fold_clike import fold as fold_clike
             folded = fold_clike(source, tree, language)

@@ -1,0 +1,213 @@
+"""Fold disguised PHP, Ruby and shell (built strings, decoded literals, variable-held names) keeping line numbers.
+
+Canonical forms the rules can rely on (see deobfuscate.py for Python/JS):
+PHP: constant string expressions (`'sys'.'tem'`, `base64_decode('...')`, `str_rot13(...)`, `strrev`,
+`gzinflate(base64_decode(...))`, `chr(115).chr(121)`) become one literal; `$f(...)` with `$f`
+assigned a constant name once becomes `name(...)`; `call_user_func('name', a)` becomes `name(a)`;
+`eval('<one line>')` / `assert('<one line>')` become that code.
+Ruby: constant string expressions (`"sys" + "tem"`, `"metsys".reverse`, `%w[..].join`,
+`Base64.decode64("...")`, `[..].pack("c*")`) become one double-quoted literal (so `send("sys"+"tem")`
+reads `send("system")`); `X.const_get(<constant path>)` becomes the path; `eval("<one line>")` becomes it.
+Shell: a command name held in a variable assigned a constant once (`c="ev""al"; $c ...`) becomes the
+name; `eval "$(echo B64 | base64 -d)"`, `sh -c CONST` and `echo B64 | base64 -d | sh` become the
+decoded one-line script (echo/printf piped through base64 -d, rev, xxd -r -p, rot13 `tr`).
+"""
+from __future__ import annotations
+
+from . import fold_shell_values as fsv
+from . import fold_values as fv
+from .fold_edits import Splicer
+
+_PHP_LITERAL_ROOTS = frozenset(("binary_expression", "function_call_expression", "parenthesized_expression"))
+_RUBY_LITERAL_ROOTS = frozenset(("binary", "call", "parenthesized_statements"))
+_CODE_MAX = 2000
+
+
+def fold(source: bytes, tree, language: str) -> bytes | None:
+    """The folded view of a PHP, Ruby or shell file with the same line count, or None."""
+    folder_class = {"php": _PhpFolder, "ruby": _RubyFolder, "shell": _ShellFolder}.get(language)
+    if folder_class is None or not folder_class.TRIGGER.search(source):
+        return None
+    folder = folder_class(source, tree.root_node)
+    folder.collect()
+    if not folder.splicer:
+        return None
+    folder.splicer.seal()
+    return folder.splicer.result()
+
+
+class _Folder:
+    """Walks the tree once, records single assignments, and hands candidate nodes to a Splicer."""
+
+    TRIGGER = fv.NEVER
+    CANDIDATES: frozenset = frozenset()
+    ASSIGNMENT = ""
+
+    def __init__(self, source: bytes, root):
+        self.source = source
+        self.root = root
+        self.splicer = Splicer(source, self.rewrite, b"\n")
+        self.values = fv.Values(self.evaluate)
+
+    def collect(self) -> None:
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if node.type == self.ASSIGNMENT:
+                self.record(node)
+            if node.type in self.CANDIDATES:
+                self.splicer.add(node)
+            stack.extend(reversed(node.named_children))
+
+    def record(self, node) -> None:  # pragma: no cover - every folder defines it
+        raise NotImplementedError
+
+    def evaluate(self, node):  # pragma: no cover
+        raise NotImplementedError
+
+    def rewrite(self, node) -> bytes | None:  # pragma: no cover
+        raise NotImplementedError
+
+    def value(self, node) -> str | None:
+        """The node's constant value as text, or None."""
+        return fv.as_text(self.values.of(node))
+
+
+class _PhpFolder(_Folder):
+    TRIGGER = fv.PHP_TRIGGER
+    CANDIDATES = frozenset(("binary_expression", "function_call_expression", "parenthesized_expression"))
+    ASSIGNMENT = "assignment_expression"
+
+    def record(self, node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and left.type == "variable_name" and right is not None:
+            self.values.assign(fv.text(left), right)
+
+    def evaluate(self, node):
+        return fv.php_value(self, node)
+
+    def rewrite(self, node) -> bytes | None:
+        if node.type == "function_call_expression":
+            special = self._call(node)
+            if special is not None:
+                return special
+        if node.type in _PHP_LITERAL_ROOTS:
+            value = self.value(node)
+            if isinstance(value, str) and len(value) <= fv.LITERAL_MAX:
+                return fv.php_literal(value).encode()
+        return None
+
+    def _call(self, node) -> bytes | None:
+        function = node.child_by_field_name("function")
+        args = fv.php_args(node)
+        if function is None or args is None:
+            return None
+        name = fv.text(function).lower() if function.type == "name" else None
+        if name in ("eval", "assert") and len(args) == 1:
+            code = fv.one_line(self.value(args[0]), _CODE_MAX)
+            if code is not None:
+                return code.rstrip().rstrip(";").encode()
+        if name in ("call_user_func",) and args:
+            callee = self.value(args[0])
+            if isinstance(callee, str) and fv.IDENTIFIER.match(callee):
+                rest = b", ".join(self.splicer.text(a) for a in args[1:])
+                return callee.encode() + b"(" + rest + b")"
+        if function.type == "variable_name":
+            callee = self.value(function)
+            if isinstance(callee, str) and fv.IDENTIFIER.match(callee):
+                arguments = node.child_by_field_name("arguments")
+                return callee.encode() + self.splicer.text(arguments)
+        return None
+
+
+class _RubyFolder(_Folder):
+    TRIGGER = fv.RUBY_TRIGGER
+    CANDIDATES = frozenset(("binary", "call", "parenthesized_statements"))
+    ASSIGNMENT = "assignment"
+
+    def record(self, node) -> None:
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is not None and left.type in ("identifier", "constant") and right is not None:
+            self.values.assign(fv.text(left), right)
+
+    def evaluate(self, node):
+        return fv.ruby_value(self, node)
+
+    def rewrite(self, node) -> bytes | None:
+        if node.type == "call":
+            method = node.child_by_field_name("method")
+            name = fv.text(method) if method is not None else ""
+            args = fv.ruby_args(node)
+            if name in fv.RUBY_EVALS and args is not None and len(args) == 1:
+                code = fv.one_line(self.value(args[0]), _CODE_MAX)
+                if code is not None:
+                    return code.encode()
+            if name == "const_get" and args and _is_receiver(node):
+                path = self.value(args[0])
+                if isinstance(path, str) and fv.CONSTANT_PATH.match(path):
+                    return path.encode()
+        if node.type in _RUBY_LITERAL_ROOTS:
+            value = self.value(node)
+            if isinstance(value, str) and len(value) <= fv.LITERAL_MAX:
+                return fv.ruby_literal(value).encode()
+        return None
+
+
+def _is_receiver(node) -> bool:
+    """True when the call's result is itself called on (`X.const_get(n).m`), so it can become `n.m`."""
+    parent = node.parent
+    return parent is not None and parent.type == "call" and parent.child_by_field_name("receiver") == node
+
+
+class _ShellFolder(_Folder):
+    TRIGGER = fv.SHELL_TRIGGER
+    CANDIDATES = frozenset(("command_name", "command", "pipeline"))
+    ASSIGNMENT = "variable_assignment"
+
+    def record(self, node) -> None:
+        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+        if name is not None and value is not None:
+            self.values.assign(fv.text(name), value)
+
+    def evaluate(self, node):
+        return fsv.shell_value(self, node)
+
+    def rewrite(self, node) -> bytes | None:
+        if node.type == "command_name":
+            inner = node.named_children[0] if node.named_children else None
+            if inner is None or inner.type == "word":
+                return None
+            value = self.value(inner)
+            if isinstance(value, str) and fv.COMMAND_WORD.match(value):
+                return value.encode()
+            return None
+        if node.type == "command":
+            return self._command(node)
+        return self._pipeline(node)
+
+    def _command(self, node) -> bytes | None:
+        name = node.child_by_field_name("name")
+        args = node.children_by_field_name("argument")
+        word = fv.text(name) if name is not None else ""
+        if word == "eval" and args:
+            parts = [self.value(a) for a in args]
+            if all(isinstance(p, str) for p in parts):
+                code = fv.one_line(" ".join(parts), _CODE_MAX)
+                return code.encode() if code is not None else None
+        if fv.SHELLS.match(word) and len(args) == 2 and fv.text(args[0]) == "-c":
+            code = fv.one_line(self.value(args[1]), _CODE_MAX)
+            return code.encode() if code is not None else None
+        return None
+
+    def _pipeline(self, node) -> bytes | None:
+        commands = [c for c in node.named_children if c.type == "command"]
+        if len(commands) != len(node.named_children) or len(commands) < 2:
+            return None
+        last = commands[-1]
+        name = last.child_by_field_name("name")
+        if name is None or not fv.SHELLS.match(fv.text(name)):
+            return None
+        if any(fv.text(a) not in ("-s", "-") for a in last.children_by_field_name("argument")):
+            return None
+        code = fv.one_line(fsv.shell_pipeline_value(self, commands[:-1]), _CODE_MAX)
+        return code.encode() if code is not None else None
