@@ -11,7 +11,14 @@ MAX_MEMBERS = 12
 
 
 def _as_dict(campaign) -> dict:
-    return campaign if isinstance(campaign, dict) else campaign.to_dict()
+    """A campaign's JSON shape, plus its unit kind and name when the Campaign object has them."""
+    if isinstance(campaign, dict):
+        return campaign
+    out = campaign.to_dict()
+    for key in ("kind", "name"):
+        if getattr(campaign, key, None) and key not in out:
+            out[key] = getattr(campaign, key)
+    return out
 
 
 def _worst(findings: list[dict]) -> str | None:
@@ -31,6 +38,8 @@ def campaign_lines(c: dict, paint: Paint, rank: int) -> list[str]:
     if window:
         head += f" · {window}"
     out = [head]
+    if c.get("kind"):
+        out.append("  " + paint.dim(visible(f"{c['kind']} {c.get('name') or ''}".strip())))
     cats = ", ".join(c.get("categories") or [])
     if findings or cats:
         label = f"{plural(len(findings), 'finding')}" + (f" ({cats})" if cats else "")
