@@ -165,7 +165,7 @@ def build(seed: int = 7, repos: int = 24, copies: int = 6) -> World:
 
     def spread(label: str, count: int, make) -> None:
         world.decoys[label] = set()
-        for k, repo in enumerate(rng.sample(names, count)):
+        for k, repo in enumerate(rng.sample(names, min(count, len(names)))):
             path, content = make(k, repo)
             when = base + timedelta(days=rng.randrange(0, 6 * 365))
             world.documents.append(Document(path=path, content=content.encode(), repo=repo,
@@ -179,3 +179,24 @@ def build(seed: int = 7, repos: int = 24, copies: int = 6) -> World:
     spread("setup", 14, lambda k, repo: ("setup.py", SETUP.format(name=repo.split("/")[1], version=f"0.{k}",
                                                                    author=f"maint{k}")))
     return world
+
+
+def write_git(world: World, root: Path) -> None:
+    """Each repository as a git working tree, each file committed by its author on its date."""
+    import git
+
+    by_repo: dict[str, list[Document]] = {}
+    for doc in world.documents:
+        by_repo.setdefault(doc.repo, []).append(doc)
+    for repo_name, docs in by_repo.items():
+        folder = root / repo_name
+        folder.mkdir(parents=True, exist_ok=True)
+        repo = git.Repo.init(folder)
+        for doc in sorted(docs, key=lambda d: d.date):
+            target = folder / doc.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(doc.content)
+            repo.index.add([doc.path])
+            who = git.Actor(doc.author, f"{doc.author}@example.org")
+            stamp = f"{int(datetime.fromisoformat(doc.date).timestamp())} +0000"
+            repo.index.commit(f"add {doc.path}", author=who, committer=who, author_date=stamp, commit_date=stamp)
