@@ -95,9 +95,10 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
         spans = _spans(corpus, corpus.line_blob, corpus.line_units, group)
         if _inside_one(spans, covered):
             continue  # the line is part of a unit campaign already
-        # Copies of the line inside unit campaigns are told there; what is left must still span repos.
-        spans = {place: span for place, span in spans.items() if not _inside_any(place, span, covered)}
-        if len({place[0] for place in spans}) < min_repos:
+        # Copies inside one unit campaign count once: the line must link at least min_repos origins
+        # (unit campaigns or repositories), as a trigger line links many host files.
+        origins = {_origin(place, span, covered) for place, span in spans.items()}
+        if len(origins) < min_repos:
             continue
         key = frozenset(spans)
         if key in line_places:
@@ -122,8 +123,12 @@ def _coverage(places: dict) -> dict:
     return out
 
 
-def _inside_any(place, span, covered: dict) -> bool:
-    return any(lo <= span[0] and span[1] <= hi for _k, lo, hi in covered.get(place, ()))
+def _origin(place, span, covered: dict):
+    """The unit campaign holding this copy of a line, else its repository."""
+    for key, lo, hi in covered.get(place, ()):
+        if lo <= span[0] and span[1] <= hi:
+            return key
+    return place[0]
 
 
 def _inside_one(spans: dict, covered: dict) -> bool:
