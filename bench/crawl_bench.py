@@ -1,7 +1,7 @@
 """Crawl bench: a mirror built from the standard library (several repositories with several commits, plus forks
 that share most blobs), crawled with the real CLI.
 
-    python bench/crawl_bench.py              # 12 stdlib packages, 3 commits each, 6 forks
+    python bench/crawl_bench.py              # 19 stdlib packages (~9 MB), 3 commits each, 8 forks
     python bench/crawl_bench.py --quick      # 4 packages, 2 forks: well under a minute
     python bench/crawl_bench.py --jobs 2 --json crawl.json
 
@@ -30,7 +30,7 @@ if __package__ in (None, ""):  # `python bench/crawl_bench.py`
 from codescan.sources.git_safety import READ_CONFIG, config_args, safe_env  # noqa: E402
 
 FULL = ("json", "email", "http", "asyncio", "xml", "logging", "unittest", "importlib", "urllib", "concurrent",
-        "multiprocessing", "sqlite3")
+        "multiprocessing", "idlelib", "lib2to3", "ctypes", "distutils", "tkinter", "wsgiref", "xmlrpc", "html")
 QUICK = ("json", "email", "http", "logging")
 MAX_FILE = 400_000
 
@@ -101,12 +101,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def crawl(root: Path, state: Path, jobs: int) -> tuple[float, dict]:
+def crawl(root: Path, state: Path, jobs: int, extra: tuple[str, ...] = ()) -> tuple[float, dict]:
     """Wall seconds and the crawl's summary (with its CPU seconds, process tree, as "cpu_s")."""
     cpu = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "codescan", "crawl", str(root), "--state", str(state), "--json",
-                           "--no-progress", "-j", str(jobs)], capture_output=True, text=True)
+                           "--no-progress", "-j", str(jobs), *extra], capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"crawl failed: {proc.stderr.strip()[-500:]}")
@@ -139,20 +139,22 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="4 packages and 2 forks")
     ap.add_argument("--jobs", type=int, default=0, help="worker processes for the crawl (default: cores)")
+    ap.add_argument("--no-units", action="store_true", help="crawl without campaign units")
     ap.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = ap.parse_args(argv)
-    packages, forks = (QUICK, 2) if args.quick else (FULL, 6)
+    packages, forks = (QUICK, 2) if args.quick else (FULL, 8)
+    extra = ("--no-units",) if args.no_units else ()
     with tempfile.TemporaryDirectory(prefix="crawl-bench-") as tmp:
         root, state = Path(tmp) / "mirror", Path(tmp) / "state.db"
         t = time.perf_counter()
         build(root, packages, forks)
         built = time.perf_counter() - t
-        first_s, first = crawl(root, state, args.jobs)
-        again_s, again = crawl(root, state, args.jobs)
+        first_s, first = crawl(root, state, args.jobs, extra)
+        again_s, again = crawl(root, state, args.jobs, extra)
         target = root / "upstream" / f"{packages[0]}.git"
         _fast_import(target, [("New Person", 1_700_000_000, {"new_module.py": b"import os\nos.system('id')\n"})],
                      parent=_head(target))
-        one_s, one = crawl(root, state, args.jobs)
+        one_s, one = crawl(root, state, args.jobs, extra)
         conn = sqlite3.connect(state)
         per_repo = conn.execute("SELECT COUNT(*) FROM (SELECT DISTINCT repo, blob FROM occurrences)").fetchone()[0]
         distinct = conn.execute("SELECT COUNT(DISTINCT blob) FROM occurrences").fetchone()[0]
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         "dedup_saving": round(1 - distinct / per_repo, 4) if per_repo else 0.0,
         "cat_file_s": round(cat_s, 3), "cat_file_mb": round(cat_bytes / 1e6, 2),
         "cat_file_mb_per_s": round(cat_bytes / 1e6 / cat_s, 1) if cat_s else None, "cat_file_blobs": cat_blobs,
-        "jobs": args.jobs or os.cpu_count(),
+        "jobs": args.jobs or os.cpu_count(), "units": not args.no_units,
     }
     print(f"mirror: {figures['repos']} repos, {figures['commits']} commits, {figures['distinct_blobs']} distinct blobs "
           f"({figures['first_mb']} MB), built in {figures['build_s']} s")

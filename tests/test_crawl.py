@@ -108,3 +108,14 @@ def test_state_missing_and_not_a_folder_are_usage_errors(capsys, tmp_path):
     assert main(["findings", "--state", str(tmp_path / "none.db")]) == 2
     assert main(["crawl", str(tmp_path / "nope"), "--state", str(tmp_path / "s.db")]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_campaign_units_are_stored_unless_turned_off(capsys, world, tmp_path):
+    from codescan.state import open_state
+    crawl(capsys, world["root"], world["state"])
+    crawl(capsys, world["root"], tmp_path / "plain.db", "--no-units")
+    with open_state(world["state"], readonly=True) as st:
+        blobs = {blob for blob, unit in st.units()}
+        assert blobs and blobs <= {o.blob for o in st.occurrences()}
+    with open_state(tmp_path / "plain.db", readonly=True) as st:
+        assert list(st.units()) == []

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from ..config import load as load_config
 from ..outputs import FORMATS
-from ..pipeline import ScanResult, Stats
 from ..records import SEVERITIES, Skip
 from ..rules import load_rules
 from .common import EXIT_CLEAN, EXIT_FINDINGS, add_color_flag, emit
@@ -28,6 +27,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    from ..pipeline import ScanResult, Stats
     from ..state import open_state
 
     cfg = load_config(args.config)

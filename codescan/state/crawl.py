@@ -6,18 +6,19 @@ import json
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Iterator
 
 from ..records import Analysis, Document, Skip
 from ..sources.git_blobs import BlobReader
 from ..sources.git_repos import RepoSpot, discover
-from .keyed import analyze_blobs
 from .plan import RepoPlan, plan_repo
 from .store import State
 
 BATCH_BLOBS = 256      # blobs per transaction
 BATCH_SECONDS = 2.0    # or sooner, so a kill loses little work
+ORPHANS_KEY = "crawl_orphans"  # meta flag: some occurrence's blob is not stored yet
 RETRY_REASONS = ("missing object", "cannot read object", "truncated object")
 
 
@@ -71,6 +72,7 @@ class Crawler:
         self._ready: dict[str, RepoPlan] = {}    # repos whose documents are all queued
         self._origin: dict[str, tuple[str, str]] = {}  # blob -> (repo, path) it was read at
         self._bars: dict = {}
+        self._orphans_flagged = False  # a blob could not be read here and may be waiting in another repository
         self._tried: set[tuple[str, str]] = set()  # (blob, repo) read attempts this crawl
 
     # -- driver ----------------------------------------------------------------------
@@ -88,11 +90,21 @@ class Crawler:
                 spots.append(item)
         self._open_bars(len(spots))
         try:
-            for blob, result in analyze_blobs(self._documents(spots), self.ruleset, self.config, units=self.units):
+            docs = self._documents(spots)
+            first = next(docs, None)  # an unchanged mirror never loads the analyzer
+            if first is not None:
+                from .keyed import analyze_blobs
+
+                results = analyze_blobs(chain([first], docs), self.ruleset, self.config, units=self.units)
+            else:
+                results = iter(())
+            for blob, result in results:
                 self._store(blob, result)
                 self._tick("blobs")
                 self._maybe_flush()
             self._flush()
+            if not self._orphans_flagged and self.state.get_meta(ORPHANS_KEY) == "1":
+                self.state.set_meta(ORPHANS_KEY, "0")  # every orphan is stored now
         finally:
             self._close_bars()
         self.stats.seconds = round(time.monotonic() - start, 3)
@@ -162,6 +174,9 @@ class Crawler:
                         self._batch.blobs.append((blob, got.size, None, "skipped", got.reason, path))
                     else:
                         self._batch.done.append(blob)
+                        if not self._orphans_flagged:  # durable before the cursors that skip past it
+                            self.state.set_meta(ORPHANS_KEY, "1")
+                            self._orphans_flagged = True
                     self._batch.skips.append((repo, path, blob, got.reason))
                     self.stats.skipped += 1
                     self._maybe_flush()
@@ -176,6 +191,8 @@ class Crawler:
         """Blobs some repository holds (an occurrence) that no crawl has stored yet: read from a repository not
         tried in this crawl (a blob missing in one fork may be in another, a killed crawl may have left some)."""
         self._flush()
+        if self.state.get_meta(ORPHANS_KEY) != "1":
+            return
         rows = self.state.conn.execute(
             "SELECT o.blob, o.repo, o.path, r.gitdir FROM occurrences o JOIN repos r ON r.repo = o.repo "
             "LEFT JOIN blobs b ON b.blob = o.blob WHERE b.blob IS NULL ORDER BY o.repo, o.path").fetchall()

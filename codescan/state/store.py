@@ -73,6 +73,14 @@ class State:
     def cursors(self, repo: str) -> dict[str, str]:
         return dict(self.conn.execute("SELECT ref, commit_sha FROM refs WHERE repo = ?", (repo,)))
 
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     def known_blobs(self, shas: Iterable[str]) -> set[str]:
         """Which of these blobs a crawl has already recorded (scanned or skipped)."""
         shas = list(shas)
