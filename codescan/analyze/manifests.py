@@ -1,0 +1,150 @@
+"""Text detectors for manifests and build files: install scripts, build hooks, Makefiles, dependency names."""
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from pathlib import PurePosixPath
+
+from . import dependencies as deps
+from . import typosquat, workflows
+
+RULE_IDS = frozenset((
+    "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
+    "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
+)) | workflows.RULE_IDS
+
+NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
+             "prepublish")
+_RUNS_AT_INSTALL = ("preinstall", "install", "postinstall")
+# Shell that fetches, decodes or evaluates code (shared with the workflow and Makefile checks).
+FETCHES_CODE = re.compile(
+    r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(/\S*/)?((ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby)\b"
+    r"|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b"
+    r"|\bbase64\s+(-d|--decode|-D)\b[^|;&\n]*\|\s*(sudo\s+)?((ba|z|da|k)?sh|python[0-9.]*|node|perl)\b"
+    r"|\b(curl|wget)\b[^;&|\n]*\s(-o|-O|--output)\s[^;&|\n]*(&&|;)\s*(chmod\s+\+x|\./|(ba)?sh\s)"
+    r"|\b(invoke-webrequest|iwr|invoke-expression|iex|downloadstring|downloadfile)\b|\bcertutil\b[^\n]*-urlcache"
+    r"|/dev/tcp/|\bnc\s+(-\S+\s+)*-e\b")
+_NODE_EVAL = re.compile(r"\bnode\s+(-e|--eval|-p|--print)\b[^\n]*(child_process|https?[.:]|\beval\b|Buffer\.from|"
+                        r"base64|\\x[0-9a-f]{2}|fromCharCode|\bexec\b|spawn)", re.I)
+_POWERSHELL = re.compile(r"\bpowershell(\.exe)?\b[^\n]*(-enc|-e\s|-encodedcommand|hidden|bypass|http)", re.I)
+# Install scripts of widely used native/tooling packages that only build or set up hooks.
+_BENIGN_INSTALL = re.compile(
+    r"^\s*(node-gyp(-build)?\s+rebuild|node-gyp-build|node-pre-gyp\s+install[^;&|]*|prebuild-install[^;&|]*"
+    r"|husky(\s+install)?|is-ci\s*\|\|\s*husky(\s+install)?|patch-package|npx\s+only-allow\s+\w+|only-allow\s+\w+"
+    r"|opencollective(-postinstall)?[^;&|]*|ngcc[^;&|]*|cmake-js\s+\w+|electron-builder\s+install-app-deps"
+    r"|node\s+-e\s+\"try\{require\('\./postinstall'\)\}catch\(e\)\{\}\"|tsc|npm\s+run\s+build|exit\s+0)\s*$", re.I)
+_HTTP_SPEC = re.compile(r"^(git\+)?http://|^(git\+)?(https?|ftp)://\d{1,3}(\.\d{1,3}){3}([:/]|$)", re.I)
+_REQ_HTTP_INDEX = re.compile(r"^\s*(-i|--index-url|--extra-index-url|-f|--find-links)[\s=]+http://", re.I)
+KNOWN_BACKENDS = frozenset((
+    "setuptools.build_meta", "setuptools.build_meta:__legacy__", "hatchling.build", "poetry.core.masonry.api",
+    "poetry.masonry.api", "flit_core.buildapi", "flit.buildapi", "pdm.backend", "pdm.pep517.api", "maturin",
+    "mesonpy", "scikit_build_core.build", "sipbuild.api", "enscons.api", "whey", "uv_build",
+    "pbr.build", "jupyter_packaging.build_api", "hatchling.ouroboros", "setuptools_scm.build_meta",
+))
+_MAKEFILES = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
+
+
+def detect(ctx, view) -> None:
+    """Emit manifest findings for package.json, Python build files, Makefiles, workflows and dependency lists."""
+    if not RULE_IDS & ctx.rules.keys():
+        return
+    path, text = ctx.doc.path, ctx.text
+    name = PurePosixPath(path).name
+    if workflows.is_workflow(path):
+        workflows.detect(ctx, text)
+        return
+    if _MAKEFILES.search(name):
+        _makefile(ctx, text)
+        return
+    kind = deps.manifest_kind(path)
+    if kind is None:
+        return
+    if kind == "package.json":
+        _npm_scripts(ctx, text)
+    elif kind == "pyproject.toml":
+        _pyproject_hooks(ctx, text)
+    elif kind == "setup.cfg":
+        _setup_cfg_hooks(ctx, text)
+    _dependencies(ctx, kind, text)
+
+
+def _npm_scripts(ctx, text: str) -> None:
+    data = deps.load_json(text)
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return
+    _, start = deps.line_of(text, '"scripts"')
+    for hook in NPM_HOOKS:
+        command = scripts.get(hook)
+        if not isinstance(command, str):
+            continue
+        line, _ = deps.line_of(text, f'"{hook}"', start)
+        if FETCHES_CODE.search(command) or _NODE_EVAL.search(command) or _POWERSHELL.search(command):
+            ctx.emit("manifest-npm-install-script-fetches-code", line,
+                     message=f"npm '{hook}' script downloads, decodes or evaluates code: {command[:160]}")
+        elif hook in _RUNS_AT_INSTALL and not _BENIGN_INSTALL.match(command):
+            ctx.emit("manifest-npm-install-script", line,
+                     message=f"npm '{hook}' script runs at install time: {command[:160]}")
+
+
+def _pyproject_hooks(ctx, text: str) -> None:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return
+    build = data.get("build-system") or {}
+    backend = build.get("build-backend")
+    if build.get("backend-path"):
+        ctx.emit("manifest-python-build-hook", deps.key_line(text, "backend-path"),
+                 message=f"in-tree build backend {backend!r} (backend-path): repository code runs on every "
+                         "build and install")
+    elif isinstance(backend, str) and backend not in KNOWN_BACKENDS:
+        ctx.emit("manifest-python-build-hook", deps.key_line(text, "build-backend"),
+                 message=f"unusual build backend {backend!r}: its code runs on every build and install")
+    cmdclass = (data.get("tool") or {}).get("setuptools", {}).get("cmdclass")
+    if cmdclass:
+        line, _ = deps.line_of(text, "cmdclass")
+        ctx.emit("manifest-python-build-hook", line,
+                 message=f"setuptools cmdclass override(s) {sorted(cmdclass)}: custom code runs during build/install")
+
+
+def _setup_cfg_hooks(ctx, text: str) -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return
+    if parser.has_option("options", "cmdclass"):
+        ctx.emit("manifest-python-build-hook", deps.key_line(text, "cmdclass"),
+                 message="setup.cfg cmdclass override: custom code runs during build/install")
+
+
+def _makefile(ctx, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        if FETCHES_CODE.search(line):
+            ctx.emit("manifest-makefile-download-exec", number)
+
+
+def _dependencies(ctx, kind: str, text: str) -> None:
+    if kind == "requirements":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if _REQ_HTTP_INDEX.match(line):
+                ctx.emit("manifest-dependency-from-url", number,
+                         message="packages are fetched from a plain-http index (no TLS)")
+    for dep in deps.extract(kind, text):
+        url = dep.spec.split("@", 1)[1].strip() if dep.ecosystem == "pypi" and "@" in dep.spec else dep.spec
+        if _HTTP_SPEC.search(url):
+            ctx.emit("manifest-dependency-from-url", dep.line,
+                     message=f"dependency '{dep.name}' is fetched from {url[:120]} (plain http or a raw IP address)")
+        match = typosquat.check(dep.ecosystem, dep.name)
+        if match is None:
+            continue
+        if match.kind == "malicious":
+            ctx.emit("dep-known-malicious", dep.line,
+                     message=f"dependency '{dep.name}' ({dep.ecosystem}) {match.reason}")
+        else:
+            ctx.emit("dep-typosquat-name", dep.line,
+                     message=f"dependency '{dep.name}' ({dep.ecosystem}) {match.reason}: possible typosquat")

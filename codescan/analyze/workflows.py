@@ -1,0 +1,86 @@
+"""GitHub Actions workflow checks: untrusted event text in run:, curl | sh steps, pull_request_target checkouts."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+RULE_IDS = frozenset(("gha-untrusted-input-in-run", "gha-download-pipe-to-shell", "gha-pull-request-target-checkout"))
+_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Event fields any outside user controls (issue/PR/comment text, branch names, commit metadata).
+UNTRUSTED = re.compile(
+    r"\$\{\{\s*(github\.event\.(issue\.(title|body)|pull_request\.(title|body|head\.(ref|label|repo\.default_branch))"
+    r"|comment\.body|review\.body|review_comment\.body|discussion\.(title|body)|pages\.[^}]*\.page_name"
+    r"|commits\.[^}]*\.(message|author\.(email|name))|head_commit\.(message|author\.(email|name))"
+    r"|workflow_run\.(head_branch|head_commit\.(message|author\.(email|name))|display_title)"
+    r"|release\.(name|body)|check_suite\.head_branch|merge_group\.head_commit\.message)"
+    r"|github\.head_ref)\s*\}\}")
+_PIPE_TO_SHELL = re.compile(
+    r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
+    r"(\s+-)?\s*$)|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b", re.M)
+_HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/")
+
+
+def is_workflow(path: str) -> bool:
+    return bool(_WORKFLOW.search(path))
+
+
+def detect(ctx, text: str) -> None:
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return
+    if not isinstance(root, yaml.MappingNode):
+        return
+    target = _on_pull_request_target(root)
+    for key, value in _pairs(root):
+        if key == "run" and isinstance(value, yaml.ScalarNode):
+            _run_step(ctx, value)
+        elif key == "script" and isinstance(value, yaml.ScalarNode):  # actions/github-script
+            for match in UNTRUSTED.finditer(value.value):
+                ctx.emit("gha-untrusted-input-in-run", _line(value, match.start()),
+                         message=f"untrusted {match.group(0)} is pasted into github-script code")
+        elif key == "ref" and target and isinstance(value, yaml.ScalarNode) and _HEAD_REF.search(value.value):
+            ctx.emit("gha-pull-request-target-checkout", value.start_mark.line + 1)
+
+
+def _run_step(ctx, node) -> None:
+    script = node.value
+    for match in UNTRUSTED.finditer(script):
+        ctx.emit("gha-untrusted-input-in-run", _line(node, match.start()),
+                 message=f"untrusted {match.group(0)} is pasted into a shell script (script injection)")
+    for match in _PIPE_TO_SHELL.finditer(script):
+        ctx.emit("gha-download-pipe-to-shell", _line(node, match.start()))
+
+
+def _line(node, offset: int) -> int:
+    """1-based file line of a character offset inside a scalar (block scalars start on the next line)."""
+    first = node.start_mark.line + 1 + (1 if node.style in ("|", ">") else 0)
+    return first + node.value.count("\n", 0, offset)
+
+
+def _pairs(node):
+    """Every (key, value node) in the document, depth first."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    yield key.value, value
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _on_pull_request_target(root) -> bool:
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value in ("on", "true", "True"):
+            if isinstance(value, yaml.ScalarNode):
+                return value.value == "pull_request_target"
+            if isinstance(value, yaml.SequenceNode):
+                return any(getattr(v, "value", None) == "pull_request_target" for v in value.value)
+            if isinstance(value, yaml.MappingNode):
+                return any(getattr(k, "value", None) == "pull_request_target" for k, _ in value.value)
+    return False
