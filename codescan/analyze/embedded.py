@@ -26,6 +26,11 @@ class Fragment:
 _QUERIES = {
     "python": "(comment) @comment (expression_statement . (string) @doc .)",
     "javascript": "(comment) @comment",
+    # `//` and `/* */` languages: their comments are read the same way as JavaScript's.
+    "go": "(comment) @comment", "c": "(comment) @comment", "cpp": "(comment) @comment",
+    "csharp": "(comment) @comment",
+    "java": "[(line_comment) (block_comment)] @comment", "kotlin": "[(line_comment) (block_comment)] @comment",
+    "rust": "[(line_comment) (block_comment)] @comment",
 }
 
 # A line that reads as a statement: a call, an assignment, an import, a keyword-led statement.
@@ -130,7 +135,10 @@ def _bodies(source: bytes, captures: dict, family: str) -> Iterator[tuple[str, i
 
 def _strip_line_marker(text: str, family: str) -> str:
     marker = "#" if family == "python" else "//"
+    text = text.rstrip("\r\n")  # tree-sitter-rust's line comments include their newline
     text = text[len(marker):] if text.startswith(marker) else text
+    if marker == "//" and text[:1] in ("/", "!"):  # Rust/C# doc comments: ///, //!
+        text = text[1:]
     return text[1:] if text.startswith(" ") else text
 
 
