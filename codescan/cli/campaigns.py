@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .common import EXIT_CLEAN, UsageError
+from .common import EXIT_CLEAN, UsageError, add_color_flag, wants_colour
 
 NAME = "campaigns"
 
@@ -27,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--limit", type=int, default=None, metavar="N", help="report the N highest campaigns")
     p.add_argument("--no-findings", action="store_true", help="PATH mode: cluster only, do not run the rules")
     p.add_argument("--no-progress", action="store_true")
+    add_color_flag(p)
 
 
 def run(args) -> int:
@@ -62,31 +63,14 @@ def run(args) -> int:
             json.dump(document(campaigns), stream, indent=2)
             stream.write("\n")
         else:
-            write_text(campaigns, stream)
+            from ..outputs.text_campaigns import write_campaigns
+
+            if not campaigns:
+                stream.write("No campaigns: nothing was found in more than one repository.\n")
+            else:
+                write_campaigns(campaigns, stream, colour=wants_colour(args, stream.isatty()))
     finally:
         if args.output:
             stream.close()
     return EXIT_CLEAN
 
-
-def write_text(campaigns, stream) -> None:
-    if not campaigns:
-        stream.write("No campaigns: nothing was found in more than one repository.\n")
-        return
-    for c in campaigns:
-        d = c.to_dict()
-        label = f"{c.kind} {c.name}" if c.name else c.kind
-        when = f", {d['first_seen'][:10]} .. {d['last_seen'][:10]}" if d["first_seen"] else ""
-        stream.write(f"{c.id}  score {c.score:5.1f}  {label}: {len(c.repos)} repositories{when}\n")
-        for reason in c.reasons:
-            stream.write(f"    {reason}\n")
-        for m in c.members[:12]:
-            who = f"  {m['author']}" if m.get("author") else ""
-            date = f"  {m['date'][:10]}" if m.get("date") else ""
-            stream.write(f"    - {m['repo']}: {m['path']}:{m['line']}-{m['end_line']}{who}{date}\n")
-        if len(c.members) > 12:
-            stream.write(f"    ... and {len(c.members) - 12} more\n")
-        for f in c.findings[:5]:
-            stream.write(f"    ! {f.severity} {f.rule_id} at {f.repo}: {f.path}:{f.line}\n")
-        stream.write("\n")
-    stream.write(f"{len(campaigns)} campaigns.\n")
