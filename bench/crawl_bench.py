@@ -163,22 +163,29 @@ def main(argv: list[str] | None = None) -> int:
     mb = first["bytes_read"] / 1e6
     figures = {
         "repos": first["repos"], "commits": first["new_commits"], "build_s": round(built, 2),
-        "first_crawl_s": round(first_s, 2), "first_cpu_s": first["cpu_s"], "first_blobs_read": first["blobs_read"], "first_mb": round(mb, 2),
-        "first_mb_per_s": round(mb / first_s, 3), "first_findings": first["findings"],
-        "unchanged_recrawl_s": round(again_s, 3), "unchanged_cpu_s": again["cpu_s"], "unchanged_ratio": round(again_s / first_s, 4),
-        "unchanged_blobs_read": again["blobs_read"],
-        "one_commit_recrawl_s": round(one_s, 3), "one_commit_cpu_s": one["cpu_s"], "one_commit_blobs_read": one["blobs_read"],
-        "one_commit_new_commits": one["new_commits"],
-        "blob_occurrences": per_repo, "distinct_blobs": distinct,
+        "first_crawl_s": round(first_s, 2), "first_cpu_s": first["cpu_s"], "first_blobs_read": first["blobs_read"],
+        "first_mb": round(mb, 2), "first_mb_per_s": round(mb / first_s, 3),
+        "first_mb_per_cpu_s": round(mb / first["cpu_s"], 3) if first["cpu_s"] else None,
+        "first_findings": first["findings"],
+        "unchanged_recrawl_s": round(again_s, 3), "unchanged_cpu_s": again["cpu_s"],
+        "unchanged_ratio": round(again_s / first_s, 4), "unchanged_blobs_read": again["blobs_read"],
+        "one_commit_recrawl_s": round(one_s, 3), "one_commit_cpu_s": one["cpu_s"],
+        "one_commit_blobs_read": one["blobs_read"], "one_commit_new_commits": one["new_commits"],
+        "blob_occurrences": per_repo,
+        "distinct_blobs": distinct,
         "dedup_saving": round(1 - distinct / per_repo, 4) if per_repo else 0.0,
-        "cat_file_s": round(cat_s, 3), "cat_file_mb": round(cat_bytes / 1e6, 2),
-        "cat_file_mb_per_s": round(cat_bytes / 1e6 / cat_s, 1) if cat_s else None, "cat_file_blobs": cat_blobs,
+        "cat_file_s": round(cat_s, 3),
+        "cat_file_mb": round(cat_bytes / 1e6, 2),
+        "cat_file_mb_per_s": round(cat_bytes / 1e6 / cat_s, 1) if cat_s else None,
+        "cat_file_blobs": cat_blobs,
         "jobs": args.jobs or os.cpu_count(), "units": not args.no_units,
     }
     print(f"mirror: {figures['repos']} repos, {figures['commits']} commits, {figures['distinct_blobs']} distinct blobs "
           f"({figures['first_mb']} MB), built in {figures['build_s']} s")
     print(f"first crawl:          {figures['first_crawl_s']:8.2f} s  {figures['first_mb_per_s']:.2f} MB/s  "
-          f"cpu {figures['first_cpu_s']} s ({figures['first_blobs_read']} blobs read, {figures['first_findings']} findings, -j {figures['jobs']})")
+          f"cpu {figures['first_cpu_s']} s = {figures['first_mb_per_cpu_s']} MB/cpu-s "
+          f"({figures['first_blobs_read']} blobs read, {figures['first_findings']} findings, -j {figures['jobs']}, "
+          f"units {'on' if figures['units'] else 'off'})")
     print(f"unchanged re-crawl:   {figures['unchanged_recrawl_s']:8.3f} s  = {figures['unchanged_ratio']:.1%} of the "
           f"first (target <= 5 %), cpu {figures['unchanged_cpu_s']} s, {figures['unchanged_blobs_read']} blobs read")
     print(f"one new commit:       {figures['one_commit_recrawl_s']:8.3f} s  cpu {figures['one_commit_cpu_s']} s "

@@ -77,7 +77,8 @@ def fast_repo(gitdir: Path, commits: list[dict], branch: str = "main") -> Path:
         when = int(spec.get("_when", 1_700_000_000 + number * 3600))
         message = spec.get("_message", f"commit {number}").encode()
         out += f"commit refs/heads/{branch}\nmark :{number}\n".encode()
-        out += f"author {who.name} <{who.email}> {when} +0000\ncommitter {who.name} <{who.email}> {when} +0000\n".encode()
+        stamp = f"{who.name} <{who.email}> {when} +0000\n"
+        out += f"author {stamp}committer {stamp}".encode()
         out += b"data %d\n%s\n" % (len(message), message)
         if number > 1:
             out += f"from :{number - 1}\n".encode()

