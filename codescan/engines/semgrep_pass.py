@@ -156,10 +156,17 @@ class SemgrepPass:
                 cwe=rule.cwe, confidence=rule.confidence, repo=doc.repo, blob=doc.blob, commit=doc.commit,
                 author=doc.author, date=doc.date, record=doc.id if doc.id and doc.id != doc.path else None)
         skips = []
+        general = []  # errors about no one file (a rule Semgrep could not parse): every file missed it
         for error in report.get("errors") or []:
-            skip = _skip_for(error, batch)
-            if skip is not None:
-                skips.append(skip)
+            if error.get("path"):
+                skip = _skip_for(error, batch)
+                if skip is not None:
+                    skips.append(skip)
+            elif str(error.get("level", "error")).lower() == "error":
+                general.append(_describe(error))
+        if general:
+            reason = "semgrep: " + "; ".join(dict.fromkeys(general))
+            skips.extend(Skip(d.path, reason[:400], d.repo) for d in batch.files.values())
         return list(findings.values()), skips
 
     def _rule(self, check_id: str) -> Rule | None:
@@ -205,20 +212,25 @@ def merge(primary: Iterable[Finding], extra: Iterable[Finding]) -> list[Finding]
     return kept
 
 
+def _kind(error: dict) -> str:
+    kind = error.get("type")
+    return str(kind[0] if isinstance(kind, list) and kind else kind or "error")
+
+
+def _describe(error: dict) -> str:
+    message = " ".join(str(error.get("message", "")).split())[:200]
+    return f"{_kind(error)}: {message}".rstrip(": ")
+
+
 def _skip_for(error: dict, batch: _Batch) -> Skip | None:
     """A Semgrep error about one file becomes that file's skip; warnings (partial parses) do not."""
-    kind = error.get("type")
-    kind = kind[0] if isinstance(kind, list) and kind else kind
     level = str(error.get("level", "error")).lower()
-    serious = level == "error" or str(kind) in ("Timeout", "OutOfMemory", "Out of memory")
-    path = error.get("path")
-    if not serious or not path:
+    if level != "error" and _kind(error) not in ("Timeout", "OutOfMemory", "Out of memory"):
         return None
-    doc = batch.files.get(Path(str(path)).name)
+    doc = batch.files.get(Path(str(error.get("path"))).name)
     if doc is None:
         return None
-    message = " ".join(str(error.get("message", "")).split())[:200]
-    return Skip(doc.path, f"semgrep: {kind}: {message}".rstrip(": "), doc.repo)
+    return Skip(doc.path, f"semgrep: {_describe(error)}", doc.repo)
 
 
 def _file_name(doc: Document) -> str:
