@@ -100,7 +100,7 @@ def _versions(peers: bool) -> dict[str, str]:
     if peers:
         found.update(bandit=tools.version(tools.bandit()), semgrep=tools.version(tools.semgrep()),
                      guarddog=tools.version(eval_peers.guarddog_command()))
-    return found
+    return {name: v.removeprefix(name + " ") for name, v in found.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
