@@ -45,7 +45,7 @@ KNOWN_BACKENDS = frozenset((
 _MAKEFILES = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
 
 
-def detect(ctx, view) -> None:
+def detect(ctx) -> None:
     """Emit manifest findings for package.json, Python build files, Makefiles, workflows and dependency lists."""
     if not RULE_IDS & ctx.rules.keys():
         return

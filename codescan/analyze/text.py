@@ -5,18 +5,18 @@ from . import blobs, confusables, manifests, prompt_injection, secrets, unicode_
 from .textview import TextView
 
 # Each family does one cheap test of the whole document before any detailed work.
-DETECTORS = (unicode_hidden.detect, confusables.detect, secrets.detect, blobs.detect, prompt_injection.detect,
-             manifests.detect)
+DETECTORS = (unicode_hidden.detect, confusables.detect, secrets.detect, blobs.detect, prompt_injection.detect)
 RULE_IDS = frozenset((
     "bidi-control-character", "invisible-character", "unicode-tag-characters", "variation-selector-payload",
     "mixed-script-identifier", "confusable-identifier", "private-key-in-source", "cloud-access-key",
     "api-token-in-source", "password-in-config", "encoded-blob", "high-entropy-literal", "prompt-injection",
     "insecure-agent-instruction",
-)) | manifests.RULE_IDS
+))
 
 
 def detect(ctx, tree) -> None:
     """Run every text detector over ctx.text (tree is the parse, or None), emitting through ctx.emit."""
+    manifests.detect(ctx)  # manifests, build files and workflows; guarded by its own rule ids
     if not RULE_IDS & ctx.rules.keys():
         return
     view = TextView(ctx, tree)
