@@ -143,11 +143,13 @@ def _open_binary(path: str, fmt: str):
     return raw
 
 
-def read_rows(shard: Shard, columns: Iterable[str] | None = None) -> Iterator[Row]:
-    """Every record of a shard in order, streaming (a Parquet shard batch by batch, only `columns` if given)."""
+def read_rows(shard: Shard, columns: Iterable[str] | None = None, row_groups: list[int] | None = None
+              ) -> Iterator[Row]:
+    """Every record of a shard in order, streaming (a Parquet shard batch by batch, only `columns` and
+    `row_groups` if given; row indices stay those of the whole shard)."""
     try:
         if shard.format == "parquet":
-            yield from _parquet_rows(shard, columns)
+            yield from _parquet_rows(shard, columns, row_groups)
         else:
             yield from _jsonl_rows(shard)
     except (OSError, EOFError, ValueError) as exc:
@@ -175,7 +177,7 @@ def _jsonl_rows(shard: Shard) -> Iterator[Row]:
             index += 1
 
 
-def _parquet_rows(shard: Shard, columns: Iterable[str] | None) -> Iterator[Row]:
+def _parquet_rows(shard: Shard, columns: Iterable[str] | None, row_groups: list[int] | None) -> Iterator[Row]:
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(shard.path)
@@ -183,11 +185,22 @@ def _parquet_rows(shard: Shard, columns: Iterable[str] | None) -> Iterator[Row]:
     if columns is not None:
         names = set(pf.schema_arrow.names)
         wanted = [c for c in dict.fromkeys(columns) if c in names]
-    index = 0
-    for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted):
-        for offset, record in enumerate(batch.to_pylist()):
-            yield Row(index, record, None, None, batch, offset)
-            index += 1
+    groups = list(range(pf.num_row_groups)) if row_groups is None else sorted(row_groups)
+    starts = [0]
+    for i in range(pf.num_row_groups):
+        starts.append(starts[-1] + pf.metadata.row_group(i).num_rows)
+    for group in groups:
+        index = starts[group]
+        for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted, row_groups=[group]):
+            for offset, record in enumerate(batch.to_pylist()):
+                yield Row(index, record, None, None, batch, offset)
+                index += 1
+
+
+def parquet_row_groups(path: str) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).num_row_groups
 
 
 def file_sha256(path: str) -> str:
