@@ -69,10 +69,10 @@ def run(engine: str, shard: Path, out: Path, jobs: int) -> dict:
     stats = json.loads((out / "filter-stats.json").read_text()) if (out / "filter-stats.json").exists() else {}
     report = json.loads((out / "drop-report.json").read_text()) if (out / "drop-report.json").exists() else {}
     return {"engine": engine, "records": stats.get("records"), "mb": round(shard.stat().st_size / 1e6, 2),
-            "wall_s": round(result.seconds, 2), "filter_s": stats.get("seconds", {}).get("total"),
+            "wall_s": round(result.wall, 2), "filter_s": stats.get("seconds", {}).get("total"),
             "docs_per_s": stats.get("docs_per_s"), "mb_per_s": stats.get("mb_per_s"),
             "peak_rss_mb": round(result.peak_rss_mb, 1) if result.peak_rss_mb else None,
-            "dropped": report.get("summary", {}).get("dropped"), "exit": result.returncode}
+            "dropped": report.get("summary", {}).get("dropped"), "exit": result.rc}
 
 
 def main(argv: list[str] | None = None) -> int:
