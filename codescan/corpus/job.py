@@ -46,10 +46,10 @@ class LocalEngine:
 
         return analyze_local(shards, fields, ruleset, config, progress)
 
-    def campaigns(self, shards, fields):
+    def campaigns(self, shards, fields, ruleset, config):
         from .campaigns import corpus_campaigns
 
-        return corpus_campaigns(shards, fields)
+        return corpus_campaigns(shards, fields, ruleset=ruleset, config=config)
 
     def write(self, shards, out, fields, policy, verdicts, members, write_dropped) -> list[ShardOutcome]:
         return [write_shard(s, out, n, fields, policy, verdicts.get(s.rel, {}), members.get(s.rel, {}), write_dropped)
@@ -104,7 +104,7 @@ def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
     t0 = time.monotonic()
     verdicts, counts = engine.analyze(shards, job.fields, ruleset, config, job.progress)
     t1 = time.monotonic()
-    campaigns, members = engine.campaigns(shards, job.fields) if job.campaigns else ([], {})
+    campaigns, members = engine.campaigns(shards, job.fields, ruleset, config) if job.campaigns else ([], {})
     t2 = time.monotonic()
     outcomes = engine.write(shards, str(out), job.fields, job.policy, by_shard(verdicts), by_shard(members),
                             job.write_dropped)

@@ -136,10 +136,10 @@ class RayEngine:
             verdict.skips = sorted(set(verdict.skips))
         return verdicts, counts
 
-    def campaigns(self, shards, fields):
-        from .campaigns import corpus_campaigns
+    def campaigns(self, shards, fields, ruleset, config):
+        from .campaigns import corpus_campaigns  # clustered on the driver (see README: On Ray)
 
-        return corpus_campaigns(shards, fields)
+        return corpus_campaigns(shards, fields, ruleset=ruleset, config=config)
 
     def write(self, shards, out, fields, policy, verdicts, members, write_dropped):
         ray = _ray()
