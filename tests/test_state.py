@@ -9,7 +9,7 @@ from codescan.state import Occurrence, open_state
 
 
 def _finding_row(blob: str, idx: int, line: int, snippet: str) -> tuple:
-    return (blob, idx, "demo-os-system", "code-execution", "high", "high", "os.system", line, line, 1, None, snippet,
+    return (blob, "python", idx, "demo-os-system", "code-execution", "high", "high", "os.system", line, line, 1, None, snippet,
             '["CWE-78"]', "code", None)
 
 
@@ -27,11 +27,14 @@ def test_state_api_round_trip(tmp_path):
                        [_occ("run.py", "b1", "c1", "Mallory", 1), _occ("run.py", "b2", "c2", "Bob", 2)], [])
         st.record_repo(crawl, "eve/tool", "/y", True, False, "ok", [_occ("run.py", "b1", "c9", "Eve", 3)], [])
         unit = Unit("function", 1, 3, b"\x01" * 16, name="run", tokens=12)
-        st.write_batch(crawl, [("b1", 10, "python", "scanned", None, "run.py"),
-                               ("b2", 12, "python", "scanned", None, "run.py")],
-                       [_finding_row("b1", 0, 2, "os.system(x)"), _finding_row("b2", 0, 3, "os.system(x)")],
-                       [("b1", 0, unit.kind, unit.name, unit.line, unit.end_line, unit.tokens, unit.signature)],
-                       [("acme/tool", "bin.dat", "b3", "binary file")], [("acme/tool", "refs/heads/main", "c2")])
+        st.write_batch(crawl, blobs=[("b1", 10, "python", "scanned", None, "run.py"),
+                                     ("b2", 12, "python", "scanned", None, "run.py")],
+                       analyses=[("b1", "python", "d1", "scanned", "python", None, "run.py"),
+                                 ("b2", "python", "d1", "scanned", "python", None, "run.py")],
+                       findings=[_finding_row("b1", 0, 2, "os.system(x)"), _finding_row("b2", 0, 3, "os.system(x)")],
+                       units=[("b1", 0, unit.kind, unit.name, unit.line, unit.end_line, unit.tokens, unit.signature)],
+                       skips=[("acme/tool", "bin.dat", "b3", "binary file")],
+                       cursors=[("acme/tool", "refs/heads/main", "c2")])
         st.finish_crawl(crawl, {"repos": 2})
         st.conn.execute("CREATE TABLE IF NOT EXISTS cluster_demo (x)")  # other areas add their own tables
     with open_state(path, readonly=True) as st:

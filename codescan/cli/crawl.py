@@ -25,6 +25,9 @@ def register(sub) -> None:
     p.add_argument("--refs", default="head", metavar="WHICH",
                    help=f"{'|'.join(REF_CHOICES)} or comma-separated globs over ref names (default: head)")
     p.add_argument("--no-units", action="store_true", help="do not store campaign units (faster)")
+    p.add_argument("--no-rescan", action="store_true",
+                   help="when the rules changed (codescan upgraded, other --rules/--select), analyze only new blobs "
+                   "and keep stored ones' old findings (default: re-analyze them once under the new rules)")
     p.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="worker processes (default: cores)")
     p.add_argument("--rules", action="append", metavar="DIR", help="add a folder (or file) of rules")
     p.add_argument("--no-builtin-rules", action="store_true", help="use only the rules given with --rules")
@@ -72,7 +75,8 @@ def run(args) -> int:
     ruleset = ruleset.select(cfg.select, cfg.ignore)
     progress = not args.no_progress and sys.stderr.isatty()
     with open_state(args.state) as state:
-        stats = crawl(root, state, ruleset, cfg, refs=args.refs, units=not args.no_units, progress=progress)
+        stats = crawl(root, state, ruleset, cfg, refs=args.refs, units=not args.no_units, progress=progress,
+                      rescan=not args.no_rescan, note=lambda text: print(f"codescan: {text}", file=sys.stderr))
     print(stats.line(), file=sys.stderr)
     if args.json:
         json.dump(stats.to_dict(), sys.stdout, indent=2)

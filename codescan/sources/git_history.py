@@ -9,8 +9,9 @@ from .git_refs import GitReadError
 from .git_safety import first_error_line, popen_git
 
 # \x01 opens a commit record; the fields that follow are NUL-separated (names cannot hold NUL).
-_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%cI%x00%ct"
-_HEADER_FIELDS = 5
+# %S names the tip (as given on the command line) through which the walk reached the commit.
+_FORMAT = "--format=%x01%H%x00%an%x00%ae%x00%aI%x00%cI%x00%ct%x00%S"
+_HEADER_FIELDS = 6
 MODE_SUBMODULE = "160000"
 MODE_SYMLINK = "120000"
 _ZERO = "0" * 40
@@ -24,6 +25,7 @@ class Commit:
     date: str            # author date, ISO-8601
     committer_date: str  # ISO-8601
     timestamp: int       # committer time, seconds since the epoch (for ordering)
+    source: str = ""     # the tip the walk reached this commit from (one of `walk`'s tips)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,8 @@ def parse(tokens: Iterator[bytes]) -> Iterator[tuple[Commit, list[Change]]]:
                 stamp = int(text[4] or 0)
             except ValueError:
                 stamp = 0
-            commit = Commit(head[1:].decode("ascii", "replace"), text[0], text[1], text[2], text[3], stamp)
+            commit = Commit(head[1:].decode("ascii", "replace"), text[0], text[1], text[2], text[3], stamp,
+                            text[5].strip())
             changes = []
         elif head.startswith(b":"):
             path = next(tokens, b"")
@@ -90,7 +93,8 @@ def _change(header: bytes, path: bytes) -> Change | None:
 
 
 def walk(gitdir: Path, tips: list[str], stop_at: list[str] = ()) -> Iterator[tuple[Commit, list[Change]]]:
-    """Commits reachable from `tips` but not from `stop_at`, newest first, each with the paths it set.
+    """Commits reachable from `tips` but not from `stop_at`, newest first, each with the paths it set and the tip
+    it was reached from (`Commit.source`).
 
     Merges contribute only paths whose result differs from every parent (a conflict resolution)."""
     args = ["log", "--raw", "-z", "--no-renames", "--no-abbrev", "--no-ext-diff", "--no-textconv",

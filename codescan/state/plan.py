@@ -23,14 +23,20 @@ class RepoPlan:
     skips: list[tuple] = field(default_factory=list)  # (path, blob, reason)
     error: str | None = None        # the repository could not be read at all
 
-    @property
-    def ref_name(self) -> str | None:
-        return self.refs[0].name if len(self.refs) == 1 else None
+    def ref_of(self) -> dict[str, str]:
+        """Tip commit -> the ref named for occurrences reached from it (head first, then by name)."""
+        out: dict[str, str] = {}
+        for ref in self.refs:
+            out.setdefault(ref.commit, ref.name)
+        return out
 
     def occurrence_rows(self) -> list[tuple]:
-        ref = self.ref_name
-        return [(path, blob, ref, c.sha, c.author, c.email, c.date, c.committer_date, c.timestamp)
-                for (path, blob), c in self.intros.items()]
+        """One row per (path, blob) with the introducing commit and a ref through which that commit is reachable
+        (from the same history walk: no git call per blob)."""
+        refs = self.ref_of()
+        only = self.refs[0].name if len(self.refs) == 1 else None
+        return [(path, blob, refs.get(c.source, only), c.sha, c.author, c.email, c.date, c.committer_date,
+                 c.timestamp) for (path, blob), c in self.intros.items()]
 
     def cursor_rows(self) -> list[tuple]:
         return [(self.spot.name, r.name, r.commit) for r in self.refs] if self.complete else []

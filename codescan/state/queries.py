@@ -30,11 +30,14 @@ def _new_base(conn: sqlite3.Connection) -> int | None:
 
 def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = None) -> Iterator[MirrorFinding]:
     """Each finding once per (repo, path): copies of it in later versions of the file fold into the earliest
-    introduction (the same rule and snippet, the k-th such in the blob), so provenance names who planted it."""
+    introduction (the same rule and snippet, the k-th such in the blob), so provenance names who planted it.
+    A finding is first seen by the later of the crawl that recorded the occurrence and the crawl whose rules first
+    found it (a re-analysis under new rules makes only what the old rules missed new)."""
     started = dict(conn.execute("SELECT id, started FROM crawls"))
-    sql = (f"SELECT {_OCC}, o.ts, o.crawl, f.rule_id, f.category, f.severity, f.confidence, f.message, f.line, "
+    sql = (f"SELECT {_OCC}, o.ts, MAX(o.crawl, COALESCE(f.first_crawl, o.crawl)), f.rule_id, f.category, f.severity, f.confidence, f.message, f.line, "
            "f.end_line, f.col, f.end_col, f.snippet, f.cwe, f.context, f.decoded "
-           "FROM occurrences o JOIN findings f ON f.blob = o.blob ORDER BY o.repo, o.path, o.blob, f.idx")
+           "FROM occurrences o JOIN findings f ON f.blob = o.blob AND f.kind = o.kind "
+           "ORDER BY o.repo, o.path, o.blob, f.idx")
     best: dict[tuple, tuple] = {}  # key -> (ts, first crawl, finding)
     seen_in_blob: Counter = Counter()
     for row in conn.execute(sql):
@@ -113,6 +116,7 @@ def summary(conn: sqlite3.Connection) -> dict:
         "refs": one("SELECT COUNT(*) FROM refs"),
         "blobs": one("SELECT COUNT(*) FROM blobs"),
         "blobs_scanned": one("SELECT COUNT(*) FROM blobs WHERE status != 'skipped'"),
+        "analyses": one("SELECT COUNT(*) FROM analyses WHERE kind != '*'"),
         "occurrences": one("SELECT COUNT(*) FROM occurrences"),
         "findings": {"total": placed, "by_category": dict(sorted(by_category.items())),
                      "by_severity": dict(sorted(by_severity.items())),

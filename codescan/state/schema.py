@@ -1,7 +1,18 @@
-"""The state store's tables: scanned blobs, their findings and units, occurrences with provenance, ref cursors, crawls."""
+"""The state store's tables: blobs and their analyses (one per kind of path, with the rules' digest), findings and
+units, occurrences with provenance, ref cursors, crawls; and the upgrade of a version-1 state."""
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+import sqlite3
+
+SCHEMA_VERSION = "2"
+
+FINDINGS = """
+CREATE TABLE IF NOT EXISTS findings (
+    blob TEXT NOT NULL, kind TEXT NOT NULL DEFAULT '', idx INTEGER NOT NULL, rule_id TEXT NOT NULL,
+    category TEXT NOT NULL, severity TEXT NOT NULL, confidence TEXT, message TEXT, line INTEGER, end_line INTEGER,
+    col INTEGER, end_col INTEGER, snippet TEXT, cwe TEXT, context TEXT, decoded TEXT, first_crawl INTEGER,
+    PRIMARY KEY (blob, kind, idx));
+"""
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -15,17 +26,47 @@ CREATE TABLE IF NOT EXISTS refs (
 CREATE TABLE IF NOT EXISTS blobs (
     blob TEXT PRIMARY KEY, size INTEGER, language TEXT, status TEXT NOT NULL, reason TEXT, path TEXT,
     crawl INTEGER);
-CREATE TABLE IF NOT EXISTS findings (
-    blob TEXT NOT NULL, idx INTEGER NOT NULL, rule_id TEXT NOT NULL, category TEXT NOT NULL, severity TEXT NOT NULL,
-    confidence TEXT, message TEXT, line INTEGER, end_line INTEGER, col INTEGER, end_col INTEGER, snippet TEXT,
-    cwe TEXT, context TEXT, decoded TEXT, PRIMARY KEY (blob, idx));
+CREATE TABLE IF NOT EXISTS analyses (
+    blob TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT, status TEXT NOT NULL, language TEXT, reason TEXT, path TEXT,
+    crawl INTEGER, PRIMARY KEY (blob, kind));
 CREATE TABLE IF NOT EXISTS blob_units (
     blob TEXT, idx INT, kind TEXT, name TEXT, line INT, end_line INT, tokens INT, signature BLOB,
     PRIMARY KEY (blob, idx));
 CREATE TABLE IF NOT EXISTS occurrences (
     repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, ref TEXT, commit_sha TEXT, author TEXT, email TEXT,
-    date TEXT, committer_date TEXT, ts INTEGER, crawl INTEGER NOT NULL, PRIMARY KEY (repo, path, blob));
+    date TEXT, committer_date TEXT, ts INTEGER, crawl INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (repo, path, blob));
 CREATE INDEX IF NOT EXISTS occurrences_blob ON occurrences (blob);
 CREATE TABLE IF NOT EXISTS skips (crawl INTEGER, repo TEXT, path TEXT, blob TEXT, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS skips_crawl ON skips (crawl);
-"""
+""" + FINDINGS
+
+
+def upgrade_v1(conn: sqlite3.Connection) -> None:
+    """Version 1 had one analysis per blob and no rules digest: give every row the kind of its path and no digest,
+    so the next crawl re-analyzes stored blobs once (findings the old rules had keep their first-seen crawl)."""
+    from .kinds import READ_SKIP, path_kind
+
+    conn.create_function("cs_kind", 1, lambda p: path_kind(p or ""), deterministic=True)
+    conn.execute("BEGIN IMMEDIATE")  # DDL included: the upgrade happens whole or not at all
+    try:
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "1":
+            conn.rollback()  # another process upgraded it meanwhile
+            return
+        conn.execute("ALTER TABLE occurrences ADD COLUMN kind TEXT NOT NULL DEFAULT ''")
+        conn.execute("UPDATE occurrences SET kind = cs_kind(path)")
+        conn.execute("ALTER TABLE findings RENAME TO findings_v1")
+        conn.execute(FINDINGS)
+        conn.execute(
+            "INSERT INTO findings SELECT f.blob, cs_kind(b.path), f.idx, f.rule_id, f.category, f.severity, "
+            "f.confidence, f.message, f.line, f.end_line, f.col, f.end_col, f.snippet, f.cwe, f.context, f.decoded, "
+            "b.crawl FROM findings_v1 f JOIN blobs b ON b.blob = f.blob")
+        conn.execute("DROP TABLE findings_v1")
+        conn.execute(
+            "INSERT OR IGNORE INTO analyses SELECT blob, CASE WHEN status = 'skipped' THEN ? ELSE cs_kind(path) END, "
+            "NULL, status, language, reason, path, crawl FROM blobs", (READ_SKIP,))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise

@@ -12,7 +12,9 @@ from ..records import Finding, Unit
 from . import queries
 from .lock import WriterLock
 from .records import Occurrence
-from .schema import SCHEMA_VERSION, TABLES
+from .kinds import READ_SKIP, path_kind
+from .schema import SCHEMA_VERSION, TABLES, upgrade_v1
+from .fresh import carried_first_seen
 
 
 class StateError(CodescanError):
@@ -81,15 +83,25 @@ class State:
         with self.conn:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
-    def known_blobs(self, shas: Iterable[str]) -> set[str]:
-        """Which of these blobs a crawl has already recorded (scanned or skipped)."""
-        shas = list(shas)
-        found: set[str] = set()
-        for start in range(0, len(shas), 500):
-            chunk = shas[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self.conn.execute(f"SELECT blob FROM blobs WHERE blob IN ({marks})", chunk))
+    def analyzed(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (blob, kind) a crawl has already recorded: analyzed as that kind, or unreadable at all."""
+        keys = list(keys)
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(keys), 400):
+            chunk = keys[start:start + 400]
+            blobs = sorted({b for b, _ in chunk})
+            marks = ",".join("?" * len(blobs))
+            rows = self.conn.execute(f"SELECT blob, kind FROM analyses WHERE blob IN ({marks})", blobs).fetchall()
+            have = set(rows)
+            unreadable = {b for b, k in rows if k == READ_SKIP}
+            found.update(key for key in chunk if key in have or key[0] in unreadable)
         return found
+
+    def stale(self, digest: str) -> list[tuple[str, str, str]]:
+        """(blob, kind, path) analyzed under other rules than `digest` (read-level skips do not depend on rules)."""
+        return self.conn.execute(
+            "SELECT blob, kind, path FROM analyses WHERE kind != ? AND status != 'skipped' "
+            "AND (digest IS NULL OR digest != ?) ORDER BY blob, kind", (READ_SKIP, digest)).fetchall()
 
     def record_repo(self, crawl: int, repo: str, gitdir: str, bare: bool, shallow: bool, status: str,
                     occurrences: list[tuple], skips: list[tuple]) -> None:
@@ -102,34 +114,58 @@ class State:
                 "status = excluded.status", (repo, gitdir, int(bare), int(shallow), crawl, crawl, status))
             self.conn.executemany(
                 "INSERT INTO occurrences (repo, path, blob, ref, commit_sha, author, email, date, committer_date, ts, "
-                "crawl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repo, path, blob) DO UPDATE SET "
+                "kind, crawl) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (repo, path, blob) DO UPDATE SET "
                 "ref = excluded.ref, commit_sha = excluded.commit_sha, author = excluded.author, "
                 "email = excluded.email, date = excluded.date, committer_date = excluded.committer_date, "
                 "ts = excluded.ts WHERE excluded.ts < occurrences.ts",
-                [(repo, *occ, crawl) for occ in occurrences])
+                [(repo, *occ, path_kind(occ[0]), crawl) for occ in occurrences])
             self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
                                   [(crawl, repo, *s) for s in skips])
 
-    def write_batch(self, crawl: int, blobs: list[tuple], findings: list[tuple], units: list[tuple],
-                    skips: list[tuple], cursors: list[tuple]) -> None:
-        """Blobs with their findings and units, and the ref cursors they complete, in ONE transaction."""
+    def write_batch(self, crawl: int, blobs: list[tuple] = (), analyses: list[tuple] = (), findings: list[tuple] = (),
+                    units: list[tuple] = (), skips: list[tuple] = (), cursors: list[tuple] = ()) -> None:
+        """Blobs, their analyses with findings and units, and the ref cursors they complete, in ONE transaction.
+
+        blobs: (blob, size, language, status, reason, path); analyses: (blob, kind, digest, status, language, reason,
+        path); findings: (blob, kind, idx, rule_id, ..., decoded). An analysis replaces the findings its (blob, kind)
+        had; a finding the old ones already held (same rule and normalized snippet) keeps its first-seen crawl."""
         with self.conn:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO blobs (blob, size, language, status, reason, path, crawl) "
+                "INSERT OR IGNORE INTO blobs (blob, size, language, status, reason, path, crawl) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", [(*b, crawl) for b in blobs])
+            first = carried_first_seen(self.conn, [(a[0], a[1]) for a in analyses], findings, crawl)
+            self.conn.executemany("DELETE FROM findings WHERE blob = ? AND kind = ?", [(a[0], a[1]) for a in analyses])
             self.conn.executemany(
-                "INSERT OR REPLACE INTO findings (blob, idx, rule_id, category, severity, confidence, message, line, "
-                "end_line, col, end_col, snippet, cwe, context, decoded) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", findings)
+                "INSERT OR REPLACE INTO analyses (blob, kind, digest, status, language, reason, path, crawl) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [(*a, crawl) for a in analyses])
             self.conn.executemany(
-                "INSERT OR REPLACE INTO blob_units (blob, idx, kind, name, line, end_line, tokens, signature) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", units)
+                "INSERT OR REPLACE INTO findings (blob, kind, idx, rule_id, category, severity, confidence, message, "
+                "line, end_line, col, end_col, snippet, cwe, context, decoded, first_crawl) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*f, seen) for f, seen in zip(findings, first)])
+            self._write_units(units)
             self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
                                   [(crawl, *s) for s in skips])
             self.conn.executemany(
                 "INSERT INTO refs (repo, ref, commit_sha, crawl) VALUES (?, ?, ?, ?) ON CONFLICT (repo, ref) "
                 "DO UPDATE SET commit_sha = excluded.commit_sha, crawl = excluded.crawl",
                 [(*c, crawl) for c in cursors])
+
+    def _write_units(self, units: list[tuple]) -> None:
+        """A blob's units are written once (the first analysis that has any): they depend on its syntax tree, not
+        on the rules, and campaign indexes key on them."""
+        blobs = sorted({u[0] for u in units})
+        if not blobs:
+            return
+        have: set[str] = set()
+        for start in range(0, len(blobs), 500):
+            chunk = blobs[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            have.update(r[0] for r in self.conn.execute(
+                f"SELECT DISTINCT blob FROM blob_units WHERE blob IN ({marks})", chunk))
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO blob_units (blob, idx, kind, name, line, end_line, tokens, signature) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [u for u in units if u[0] not in have])
 
     def drop_refs(self, repo: str, keep: Iterable[str]) -> None:
         """Forget cursors of refs the repository no longer has (deleted branches)."""
@@ -169,10 +205,13 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             conn.executescript(TABLES)
             with conn:
                 conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1":
+                upgrade_v1(conn)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None
     if version is None or version[0] != SCHEMA_VERSION:
         conn.close()
-        raise StateError(f"{path}: state schema {version[0] if version else '?'} is not {SCHEMA_VERSION}")
+        hint = " (a crawl with this codescan upgrades it)" if readonly and version and version[0] == "1" else ""
+        raise StateError(f"{path}: state schema {version[0] if version else '?'} is not {SCHEMA_VERSION}{hint}")
     return State(conn, path, readonly)
