@@ -91,6 +91,11 @@ def run_bench(args: argparse.Namespace) -> dict:
         print(f"[bench] codescan, {len(py)} Python files ...", file=sys.stderr)
         rows.append(_row("codescan", "python", len(py), py_bytes,
                          measure(tools.codescan_argv(cs, py_targets, args.jobs), timeout=timeout)))
+        if sg is not None and not args.no_semgrep_engine:
+            print("[bench] codescan --engine all (with codescan's semgrep rules) ...", file=sys.stderr)
+            rows.append(_row("codescan", "py+sg", len(py), py_bytes,
+                             measure(tools.codescan_argv(cs, py_targets, args.jobs) + ["--engine", "all"],
+                                     timeout=timeout), "tree-sitter + codescan's semgrep rules"))
         if bd is None:
             rows.append(_row("bandit", "python", len(py), py_bytes, None, "bandit: not installed"))
         else:
@@ -139,6 +144,7 @@ def run_bench(args: argparse.Namespace) -> dict:
         "rows": rows,
         "single": single,
         "ratios": _ratios(rows),
+        "semgrep_engine": _semgrep_engine_cost(rows),
     }
 
 
@@ -158,6 +164,17 @@ def _ratios(rows: list[dict]) -> dict:
         for peer in ("bandit", "semgrep"):
             out[f"codescan/{peer} {label}"] = round(base / speed[peer], 2) if base and speed.get(peer) else None
     return out
+
+
+def _semgrep_engine_cost(rows: list[dict]) -> dict | None:
+    """What turning on codescan's semgrep rules adds to the tree-sitter-only scan of the same files."""
+    base = next((r for r in rows if r["tool"] == "codescan" and r["scope"] == "python"), None)
+    both = next((r for r in rows if r["tool"] == "codescan" and r["scope"] == "py+sg"), None)
+    if not base or not both or base["seconds"] is None or both["seconds"] is None or not base["mb"]:
+        return None
+    added = both["seconds"] - base["seconds"]
+    return {"treesitter_s": base["seconds"], "with_semgrep_s": both["seconds"],
+            "added_s_per_mb": round(added / base["mb"], 3), "ratio": round(both["seconds"] / base["seconds"], 2)}
 
 
 def _fmt(value, spec: str = "") -> str:
@@ -182,6 +199,11 @@ def print_table(result: dict, stream=sys.stdout) -> None:
               f"{_fmt(r['peak_rss_mb'], '.1f'):>10}  {r['note']}", file=stream)
     for name, ratio in result["ratios"].items():
         print(f"{name} (python rows): {_fmt(ratio, '.2f')}", file=stream)
+    cost = result.get("semgrep_engine")
+    if cost:
+        print(f"semgrep engine: +{cost['added_s_per_mb']:.3f} s per MB ({cost['treesitter_s']:.2f} s tree-sitter only, "
+              f"{cost['with_semgrep_s']:.2f} s with codescan's semgrep rules: {cost['ratio']:.2f}x; target <= 2x)",
+              file=stream)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single-runs", type=int, default=5, metavar="N", help="best of N for the 1-file case")
     parser.add_argument("--timeout", type=float, default=3600, metavar="S", help="per tool run")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
+    parser.add_argument("--no-semgrep-engine", action="store_true",
+                        help="leave out the codescan --engine all row (codescan's semgrep rules)")
     args = parser.parse_args(argv)
     result = run_bench(args)
     print_table(result)

@@ -52,7 +52,7 @@ class SemgrepPass:
         self.limits = limits or semgrep.Limits(file_timeout=config.file_timeout, jobs=config.jobs or os.cpu_count() or 1,
                                                max_target_bytes=config.max_file_size)
         self.on_start = on_start
-        self._needs = [(r, tokens.requirement(r)) for r in self.rules]
+        self._gate = tokens.Gate(tokens.requirement(r) for r in self.rules)
         self._work = Path(tempfile.mkdtemp(prefix="codescan-semgrep-"))
         self._batches: list[_Batch] = []
         self._count = 0
@@ -82,11 +82,9 @@ class SemgrepPass:
         from ..analyze import languages
 
         language = doc.language or languages.detect(doc.path, content[:200])
-        for rule, need in self._needs:
-            if ("*" in rule.languages or language in rule.languages
-                    or (language == "tsx" and "typescript" in rule.languages)) and tokens.passes(need, content):
-                return True
-        return False
+        which = [i for i, rule in enumerate(self.rules) if "*" in rule.languages or language in rule.languages
+                 or (language == "tsx" and "typescript" in rule.languages)]
+        return bool(which) and self._gate.matches(content, which)
 
     def offer(self, doc: Document) -> bool:
         if not self.wanted(doc):

@@ -102,3 +102,31 @@ def passes(need: Requirement | None, content: bytes) -> bool:
     if need is None:
         return True
     return all(any(name.encode() in content for name in clause) for clause in need)
+
+
+class Gate:
+    """Many rules' requirements checked together: each distinct clause is one compiled alternation,
+    searched at most once per document (rules share their request-source clause)."""
+
+    def __init__(self, needs: Iterable[Requirement | None]):
+        self.needs = list(needs)
+        self._patterns = {clause: re.compile(b"|".join(re.escape(n.encode()) for n in
+                                                       sorted(clause, key=len, reverse=True)))
+                          for need in self.needs if need for clause in need}
+
+    def matches(self, content: bytes, which: Iterable[int]) -> bool:
+        """Does any of the requirements numbered `which` pass on this content?"""
+        seen: dict[frozenset[str], bool] = {}
+        for index in which:
+            need = self.needs[index]
+            if need is None:
+                return True
+            for clause in need:
+                found = seen.get(clause)
+                if found is None:
+                    found = seen[clause] = self._patterns[clause].search(content) is not None
+                if not found:
+                    break
+            else:
+                return True
+        return False
