@@ -8,12 +8,13 @@ from codescan.cli import main
 
 
 def crawl(capsys, root, state, *extra, rules=DEMO_RULES) -> dict:
-    """The crawl's summary (stats dict); fails the test when the crawl does not exit 0."""
+    """The crawl's summary (stats dict, plus what it printed on stderr as "_stderr"); fails the test when the crawl
+    does not exit 0."""
     code = main(["crawl", str(root), "--state", str(state), "--no-progress", "-j", "1", "--json", *rules,
                  *map(str, extra)])
-    out = capsys.readouterr().out
-    assert code == 0, out
-    return json.loads(out)
+    captured = capsys.readouterr()
+    assert code == 0, captured.out + captured.err
+    return {**json.loads(captured.out), "_stderr": captured.err}
 
 
 def findings(capsys, state, *extra) -> tuple[int, dict]:
