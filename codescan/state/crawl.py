@@ -52,9 +52,8 @@ class CrawlStats:
         if extra:
             repos += f" ({', '.join(extra)})"
         parts = [repos, _n(self.refs, "ref"), _n(self.new_commits, "new commit"),
-                 f"{_n(self.blobs_read, 'blob')} read ({_size(self.bytes_read)})", f"{self.blobs_scanned} analyzed"]
-        if self.reanalyzed:
-            parts.append(f"{self.reanalyzed} re-analyzed under new rules")
+                 f"{_n(self.blobs_read, 'blob')} read ({_size(self.bytes_read)})",
+                 f"{self.blobs_scanned} analyzed" + (f" ({self.reanalyzed} again, new rules)" if self.reanalyzed else "")]
         parts += [_n(self.findings, "finding"), f"{self.skipped} skipped"]
         return f"crawl {self.crawl}: {', '.join(parts)} in {self.seconds:.1f} s"
 
@@ -124,7 +123,7 @@ class Crawler:
                 spots.append(item)
         self._bars.open(len(spots))
         try:
-            docs = chain(self._documents(spots), self._rescans() if stale_rules and self.rescan else ())
+            docs = self._counted(chain(self._documents(spots), self._rescans() if stale_rules and self.rescan else ()))
             first = next(docs, None)  # an unchanged mirror never loads the analyzer
             if first is not None:
                 from .keyed import analyze_blobs
@@ -134,7 +133,7 @@ class Crawler:
                 results = iter(())
             for key, result in results:
                 self._store(key, result)
-                self._bars.tick("blobs")
+                self._bars.tick("blobs", len(getattr(result, "findings", ())))
                 self._maybe_flush()
             self._flush()
             if not self._orphans_flagged and self.state.get_meta(ORPHANS_KEY) == "1":
@@ -146,6 +145,11 @@ class Crawler:
         self.stats.seconds = round(time.monotonic() - start, 3)
         self.state.finish_crawl(self.crawl, self.stats.to_dict())
         return self.stats
+
+    def _counted(self, docs: Iterator[tuple[Key, Document]]) -> Iterator[tuple[Key, Document]]:
+        for item in docs:
+            self._bars.tick("queued")
+            yield item
 
     def _documents(self, spots: list[RepoSpot]) -> Iterator[tuple[Key, Document]]:
         for spot in spots:
@@ -270,6 +274,7 @@ class Crawler:
         self._rescan_left += count - placed
         self._say(f"rules changed since {count} stored analyses were made: re-analyzing them "
                   "(--no-rescan keeps their old findings)")
+        self._bars.phase("re-analyzing")
         for (repo, gitdir), wanted in plan.items():
             for blob, kinds in wanted.items():
                 for kind, _ in kinds:

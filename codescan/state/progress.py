@@ -1,33 +1,78 @@
-"""The crawl's progress on a terminal: a repository bar and a blob counter, and notes printed above them."""
+"""The crawl's progress on a terminal: ONE status line (repositories walked, blobs analyzed out of those handed to
+the analyzer so far, findings), notes printed above it.
+
+One line, not stacked bars: stacked tqdm bars move the cursor up and down, and a closing bar left the cursor in
+the middle of the line the summary was then printed on; a terminal that reports no width showed no bar at all."""
 from __future__ import annotations
 
+import shutil
 import sys
+import time
+
+REFRESH = 0.5  # seconds between redraws
+FORMAT = "crawl: {desc} [{elapsed}]"
 
 
 class Bars:
-    """tqdm bars on stderr when `enabled`; every method is a no-op otherwise."""
+    """A tqdm status line on stderr when `enabled`; every method is a no-op otherwise."""
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self._bars: dict = {}
+        self._bar = None
+        self._repos = (0, 0)  # walked, total
+        self._blobs = 0
+        self._queued = 0
+        self._findings = 0
+        self._phase = ""
+        self._drawn = 0.0
 
     def open(self, repos: int) -> None:
         if not self.enabled:
             return
         from tqdm import tqdm
 
-        common = dict(file=sys.stderr, leave=False, dynamic_ncols=True, mininterval=0.5)
-        self._bars["repos"] = tqdm(total=repos, unit="repo", desc="repos", position=0, **common)
-        self._bars["blobs"] = tqdm(unit="blob", desc="blobs", position=1, **common)
+        width = shutil.get_terminal_size((0, 0)).columns
+        # A pty that reports no size (CI runners, `script`): tqdm would take it as -1 rows and draw nothing.
+        size = {"dynamic_ncols": True} if width > 0 else {"ncols": 100, "nrows": 20}
+        self._repos = (0, repos)
+        self._bar = tqdm(desc=self._text(), bar_format=FORMAT, file=sys.stderr, leave=False,
+                         mininterval=REFRESH, **size)
+        self._postfix(force=True)
 
-    def tick(self, name: str) -> None:
-        bar = self._bars.get(name)
-        if bar is not None:
-            bar.update(1)
+    def tick(self, name: str, findings: int = 0) -> None:
+        """`repos` walked, a blob `queued` for the analyzer, or a blob analyzed (`blobs`) with its findings."""
+        if self._bar is None:
+            return
+        if name == "repos":
+            self._repos = (self._repos[0] + 1, self._repos[1])
+        elif name == "queued":
+            self._queued += 1
+        else:
+            self._blobs += 1
+            self._findings += findings
+        self._postfix()
+
+    def phase(self, text: str) -> None:
+        """A word on what the crawl does now (e.g. re-analyzing under new rules), shown in the line."""
+        self._phase = text
+        self._postfix(force=True)
+
+    def _postfix(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if self._bar is None or (not force and now - self._drawn < REFRESH):
+            return
+        self._drawn = now
+        self._bar.set_description_str(self._text(), refresh=True)
+
+    def _text(self) -> str:
+        """ASCII only (any terminal encoding) and short (fits 80 columns)."""
+        parts = [f"{self._repos[0]:,}/{self._repos[1]:,} repos", f"{self._blobs:,}/{self._queued:,} blobs",
+                 f"{self._findings:,} findings"]
+        return (f"{self._phase}: " if self._phase else "") + ", ".join(parts)
 
     def write(self, note, message: str) -> None:
-        """Hand `message` to `note` (which prints it), with the bars cleared meanwhile and redrawn below it."""
-        if self._bars:
+        """Hand `message` to `note` (which prints it), with the line cleared meanwhile and redrawn below it."""
+        if self._bar is not None:
             from tqdm import tqdm
 
             with tqdm.external_write_mode(file=sys.stderr):
@@ -36,6 +81,6 @@ class Bars:
             note(message)
 
     def close(self) -> None:
-        for bar in self._bars.values():
-            bar.close()
-        self._bars.clear()
+        if self._bar is not None:
+            self._bar.close()  # leave=False: the line is cleared and the cursor is back at its start
+            self._bar = None
