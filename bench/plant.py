@@ -2,8 +2,9 @@
 
     python -m bench.plant OUT [--repos 12] [--files 6] [--source DIR] [--seed 7]
 
-Each repository gets real Python files copied from --source (default: this interpreter's standard
-library), committed by ordinary maintainers over months. Campaigns then plant one payload family
+Each repository gets its own real Python files copied from --source (default: this interpreter's
+standard library; no file goes to two repositories, templated families such as the codecs are left
+out), committed by ordinary maintainers over months: only the planted snippets are shared. Campaigns then plant one payload family
 into several repositories within a few days, each copy a different variant (plain, renamed,
 reformatted, CodeBreaker-style disguised, in a docstring), committed by a few distinct sock-puppet
 authors. Some repositories stay clean. OUT/ground_truth.json lists every repository, every planted
@@ -48,12 +49,22 @@ class Plant:
     date: str
 
 
+TEMPLATED = frozenset({"encodings", "test", "tests", "idle_test", "libregrtest"})  # near-copies of each other
+
+
 def pick_sources(source: Path, rng: random.Random, count: int) -> list[Path]:
-    """Plain-text Python files of 2-40 KB from source (sorted, then sampled: deterministic)."""
+    """Distinct plain-text Python files of 2-40 KB from source (sorted, then sampled: deterministic)."""
     found = corpora.collect(source)
-    good = [p for p in found.python if 2_000 <= found.sizes[p] <= 40_000 and "test" not in p.name]
+    good, seen = [], set()
+    for p in found.python:
+        if not 2_000 <= found.sizes[p] <= 40_000 or "test" in p.name or TEMPLATED & set(p.parts):
+            continue
+        data = p.read_bytes()
+        if data not in seen:  # byte-identical modules (vendored twice) would be shared
+            seen.add(data)
+            good.append(p)
     if len(good) < count:
-        raise ValueError(f"{source}: only {len(good)} usable Python files, {count} needed")
+        raise ValueError(f"{source}: only {len(good)} usable Python files, {count} needed (fewer --repos/--files)")
     return sorted(rng.sample(good, count))
 
 
@@ -93,14 +104,15 @@ def generate(out: Path, repos: int = 12, files: int = 6, source: Path | None = N
     out.mkdir(parents=True, exist_ok=True)
     if repos < campaigns * spread:
         raise ValueError(f"{repos} repositories cannot hold {campaigns} campaigns x {spread} copies")
-    pool = pick_sources(source, rng, min(repos * files, 4 * files + repos * 2))
+    pool = pick_sources(source, rng, repos * files)
+    rng.shuffle(pool)
     repo_names = [f"repo{i:03d}" for i in range(repos)]
     handles = {}
     truth_repos = []
     for n, name in enumerate(repo_names):
         folder = out / name
         repo = git.Repo.init(folder)
-        chosen = rng.sample(pool, files)
+        chosen = pool[n * files:(n + 1) * files]  # disjoint: no two repositories share a host file
         paths = []
         for src in chosen:
             rel = f"src/{src.stem}_{n}.py" if (folder / "src" / src.name).exists() else f"src/{src.name}"

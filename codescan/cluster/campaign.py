@@ -9,6 +9,7 @@ from . import score as scoring
 from .corpus import Corpus
 
 MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
+LINE_MIN_ORIGINS = 3  # a line shared by two repositories is an idiom unless a finding sits on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,8 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
         # Copies inside one unit campaign count once: the line must link at least min_repos origins
         # (unit campaigns or repositories), as a trigger line links many host files.
         origins = {_origin(place, span, covered) for place, span in spans.items()}
-        if len(origins) < min_repos:
+        if len(origins) < max(min_repos, LINE_MIN_ORIGINS) and not (
+                len(origins) >= min_repos and _flagged(corpus, spans)):
             continue
         key = frozenset(spans)
         if key in line_places:
@@ -129,6 +131,11 @@ def _origin(place, span, covered: dict):
         if lo <= span[0] and span[1] <= hi:
             return key
     return place[0]
+
+
+def _flagged(corpus: Corpus, spans: dict) -> bool:
+    """Some copy of the line carries a finding on it."""
+    return any(line <= f.line <= end for line, end, bid, *_ in spans.values() for f in corpus.findings[bid])
 
 
 def _inside_one(spans: dict, covered: dict) -> bool:

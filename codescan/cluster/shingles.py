@@ -1,8 +1,12 @@
 """Normalized token streams from a tree-sitter tree, and their k-token shingles as 64-bit hashes.
 
-Local names (parameters, assigned variables, defined functions and classes) become `$V`, string and
-number literals `$S` / `$N`; keywords, operators, imported/builtin names, attribute names and keyword
-argument names stay. Comments and docstrings stay in as their words: payloads hide there.
+Local names (parameters, assigned variables, defined functions and classes) become placeholders,
+string and number literals `$S` / `$N`; keywords, operators, imported/builtin names, attribute names and
+keyword argument names stay. Comments and docstrings stay in as their words: payloads hide there.
+
+Schemes (measured in bench/normalize_bench.py, see README "Campaigns"): "blind" turns every local
+into one `$V`; "consistent" numbers the locals of each unit by first occurrence (`$V1`, `$V2`, ...);
+"raw" replaces nothing (the baseline).
 """
 from __future__ import annotations
 
@@ -13,7 +17,10 @@ import numpy as np
 import xxhash
 
 SHINGLE = 5  # tokens per shingle (measured: see README "Campaigns")
+SCHEME = "blind"  # local-name normalization (measured: see README "Campaigns")
+SCHEMES = ("raw", "consistent", "blind")
 VAR, STR, NUM = b"$V", b"$S", b"$N"
+_NUMBERED = np.array([xxhash.xxh64_intdigest(b"$V%d" % i) for i in range(1, 1025)], dtype=np.uint64)
 
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|\d+|[^\s\w]")
 _KEEP_FIELDS = frozenset({"attribute", "property", "field"})  # obj.<name> is API, never local
@@ -39,9 +46,10 @@ def _is_number(kind: str) -> bool:
 class TokenStream:
     """A document's normalized tokens: 64-bit hash, start byte and 0-based row of each."""
 
-    hashes: np.ndarray  # uint64
+    hashes: np.ndarray  # uint64 (every local as `$V`)
     starts: np.ndarray  # int64, byte offsets (sorted)
     rows: np.ndarray  # int32
+    locals: np.ndarray | None = None  # int32: which local name a `$V` token was (-1 for other tokens)
 
     def span(self, start_byte: int, end_byte: int) -> tuple[int, int]:
         """Index range of the tokens that start inside [start_byte, end_byte)."""
@@ -71,8 +79,8 @@ def _classify(kind: str) -> int:
     return cls
 
 
-def tokens(tree, source: bytes) -> TokenStream:
-    """Walk the tree once, collect leaves (literals as one leaf), then normalize them."""
+def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
+    """Walk the tree once, collect leaves (literals as one leaf), then normalize them (raw: do not)."""
     leaves: list[tuple] = []  # start, row, class, text, field, parent
     bound: set[bytes] = set()
     cursor = tree.walk()
@@ -98,7 +106,7 @@ def tokens(tree, source: bytes) -> TokenStream:
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
-                return _normalize(leaves, bound)
+                return _normalize(leaves, set() if raw else bound, raw)
             parents.pop()
 
 
@@ -112,11 +120,13 @@ def _binds(field: str | None, parent: str) -> bool:
     return field == "name" and any(d in parent for d in _DEFINES)
 
 
-def _normalize(leaves, bound: set[bytes]) -> TokenStream:
+def _normalize(leaves, bound: set[bytes], raw: bool = False) -> TokenStream:
     cache: dict[bytes, int] = {}
     out_h: list[int] = []
     out_s: list[int] = []
     out_r: list[int] = []
+    out_l: list[int] = []
+    ids = {name: n for n, name in enumerate(sorted(bound))}
     digest = xxhash.xxh64_intdigest
 
     for start, row, cls, text, parent in leaves:
@@ -124,8 +134,10 @@ def _normalize(leaves, bound: set[bytes]) -> TokenStream:
             # Comments, docstrings and multi-line strings keep their words (a payload hides there).
             for m in _WORD.finditer(text):
                 tok = m.group()
-                if tok in bound:  # a renamed local is renamed in its docstring too
+                local = ids.get(tok, -1)
+                if local >= 0:  # a renamed local is renamed in its docstring too
                     tok = VAR
+                out_l.append(local)
                 h = cache.get(tok)
                 if h is None:
                     h = cache[tok] = digest(tok)
@@ -133,16 +145,18 @@ def _normalize(leaves, bound: set[bytes]) -> TokenStream:
                 out_s.append(start + m.start())
                 out_r.append(row + text.count(b"\n", 0, m.start()))
             continue
-        if cls == 2:
+        local = -1
+        if cls == 2 and not raw:
             tok = STR
-        elif cls == 3:
+        elif cls == 3 and not raw:
             tok = NUM
         elif cls == 4 and text in bound:
-            tok = VAR
+            tok, local = VAR, ids[text]
         elif text.strip():
             tok = text
         else:
             continue
+        out_l.append(local)
         h = cache.get(tok)
         if h is None:
             h = cache[tok] = digest(tok)
@@ -150,7 +164,24 @@ def _normalize(leaves, bound: set[bytes]) -> TokenStream:
         out_s.append(start)
         out_r.append(row)
     return TokenStream(np.array(out_h, dtype=np.uint64), np.array(out_s, dtype=np.int64),
-                       np.array(out_r, dtype=np.int32))
+                       np.array(out_r, dtype=np.int32), np.array(out_l, dtype=np.int32))
+
+
+def unit_tokens(stream: TokenStream, lo: int, hi: int, scheme: str = SCHEME) -> np.ndarray:
+    """The token hashes of one unit under a scheme; "consistent" numbers its locals by first occurrence."""
+    hashes = stream.hashes[lo:hi]
+    if scheme != "consistent" or stream.locals is None:
+        return hashes
+    local = stream.locals[lo:hi]
+    where = np.flatnonzero(local >= 0)
+    if not len(where):
+        return hashes
+    names, first, inverse = np.unique(local[where], return_index=True, return_inverse=True)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(names))
+    out = hashes.copy()
+    out[where] = _NUMBERED[np.minimum(rank[inverse.reshape(-1)], len(_NUMBERED) - 1)]
+    return out
 
 
 def shingle_hashes(token_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:

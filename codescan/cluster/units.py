@@ -13,6 +13,7 @@ from .shingles import SHINGLE, shingle_hashes, tokens
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
+LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.strip()` is everywhere
 STEM_MIN_WORDS = 7  # comments this long also get a fingerprint without their last word
 
 _FUNCTION = ("function_definition", "function_declaration", "method_definition", "method_declaration",
@@ -21,6 +22,17 @@ _CLASS = ("class_definition", "class_declaration", "class_specifier", "struct_it
           "interface_declaration", "class", "module")
 _LINE_WORD = re.compile(rb"[A-Za-z0-9_]{2,}")
 _COMMENT_LEAD = re.compile(rb"^\s*(#|//|--|/\*|\*|;)")
+# Lines every codebase shares, never evidence of a planting on their own: imports, block headers
+# (`def f(x):`, `if x is None:`, `function f(a) {`), decorators, key armour, package metadata,
+# bare string items of a list. (`import base64;exec(...)` is not an import line.)
+_GENERIC = re.compile(rb"""^(?:
+    (?:import|from|using|package|use|require|\#include|@)\b[^;]*
+  | (?:(?:async\ )?def|class|if|elif|else|for|while|with|try|except|finally|switch|case|catch
+     |function|export|public|private|protected|static|fn|func|struct|impl|interface)\b.*[:{]
+  | -----(?:BEGIN|END)\ .*
+  | [A-Z][\w-]*:\ .*
+  | (?:"[^"]*"|'[^']*'),?
+)$""", re.X | re.S)
 
 
 def _kind(node_type: str) -> str | None:
@@ -93,12 +105,13 @@ def _blocks(root, stream, spans: list) -> None:
 def lines(source: bytes) -> list[Unit]:
     """A fingerprint per substantial line (whitespace collapsed); long comments also by their stem.
 
-    Rarity is decided across the corpus later: here every candidate line is fingerprinted."""
+    Generic lines (imports, block headers, short statements) are left out; how many repositories share
+    a line is decided across the corpus later."""
     out: list[Unit] = []
     seen: set[int] = set()
     for row, raw in enumerate(source.split(b"\n"), start=1):
         text = b" ".join(raw.split())
-        if len(text) < LINE_MIN_CHARS or len(_LINE_WORD.findall(text)) < 3:
+        if len(text) < LINE_MIN_CHARS or len(set(_LINE_WORD.findall(text))) < LINE_MIN_WORDS or _GENERIC.match(text):
             continue
         h = xxhash.xxh64_intdigest(text)
         if h not in seen:
