@@ -53,7 +53,8 @@ class CrawlStats:
             repos += f" ({', '.join(extra)})"
         parts = [repos, _n(self.refs, "ref"), _n(self.new_commits, "new commit"),
                  f"{_n(self.blobs_read, 'blob')} read ({_size(self.bytes_read)})",
-                 f"{self.blobs_scanned} analyzed" + (f" ({self.reanalyzed} again, new rules)" if self.reanalyzed else "")]
+                 f"{self.blobs_scanned} analyzed" + (f" ({self.reanalyzed} again, new rules)" if self.reanalyzed
+                                                      else "")]
         parts += [_n(self.findings, "finding"), f"{self.skipped} skipped"]
         return f"crawl {self.crawl}: {', '.join(parts)} in {self.seconds:.1f} s"
 

@@ -1,4 +1,4 @@
-"""analyze_all for keyed documents: each Analysis comes back with its key (blob, kind), in one pass of worker processes."""
+"""analyze_all for keyed documents: each Analysis comes back with its key (blob, kind), in one worker pass."""
 from __future__ import annotations
 
 import inspect

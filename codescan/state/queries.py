@@ -34,7 +34,8 @@ def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = No
     A finding is first seen by the later of the crawl that recorded the occurrence and the crawl whose rules first
     found it (a re-analysis under new rules makes only what the old rules missed new)."""
     started = dict(conn.execute("SELECT id, started FROM crawls"))
-    sql = (f"SELECT {_OCC}, o.ts, MAX(o.crawl, COALESCE(f.first_crawl, o.crawl)), f.rule_id, f.category, f.severity, f.confidence, f.message, f.line, "
+    sql = (f"SELECT {_OCC}, o.ts, MAX(o.crawl, COALESCE(f.first_crawl, o.crawl)), f.rule_id, f.category, "
+           "f.severity, f.confidence, f.message, f.line, "
            "f.end_line, f.col, f.end_col, f.snippet, f.cwe, f.context, f.decoded "
            "FROM occurrences o JOIN findings f ON f.blob = o.blob AND f.kind = o.kind "
            "ORDER BY o.repo, o.path, o.blob, f.idx")
