@@ -139,3 +139,32 @@ def test_a_version_1_state_is_upgraded_in_place(tmp_path):
         assert st.stale("any") == [("b1", "python", "run.py")]  # no digest: re-analyzed by the next crawl
         assert st.analyzed([("b2", "python"), ("b1", "python"), ("b1", "markdown")]) == {("b2", "python"),
                                                                                         ("b1", "python")}
+
+
+def test_a_reanalysis_cut_short_resumes_without_loss_or_repeats(capsys, world, monkeypatch):
+    from codescan.config import load as load_config
+    from codescan.rules import load_rules
+    from codescan.state import open_state
+    from codescan.state import crawl as crawl_module
+    from clirun import DATA
+
+    crawl(capsys, world["root"], world["state"], "--select", "demo-os-system")
+    monkeypatch.setattr(crawl_module, "BATCH_BLOBS", 1)  # commit after every analysis
+    real_store, stored = crawl_module.Crawler._store, []
+
+    def store_then_die(self, key, result):
+        if len(stored) == 1:
+            raise KeyboardInterrupt  # the crawl dies after one re-analysis was committed
+        stored.append(key)
+        real_store(self, key, result)
+
+    monkeypatch.setattr(crawl_module.Crawler, "_store", store_then_die)
+    rules = load_rules((str(DATA / "rules"),), include_builtin=False)
+    with pytest.raises(KeyboardInterrupt), open_state(world["state"]) as st:
+        crawl_module.crawl(world["root"], st, rules, load_config(None), units=False)
+    monkeypatch.setattr(crawl_module.Crawler, "_store", real_store)
+    resumed = crawl(capsys, world["root"], world["state"])
+    assert resumed["reanalyzed"] == 1  # only the analysis the dead crawl did not commit
+    _, new = findings(capsys, world["state"], "--new")
+    assert _rules(new) == ["demo-pickle-loads"]  # found once, and os.system is still not new
+    assert _rules(findings(capsys, world["state"])[1]) == ["demo-os-system", "demo-pickle-loads"]
