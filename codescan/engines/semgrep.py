@@ -79,7 +79,20 @@ def _limit_memory(limit_bytes: int):
         import resource
 
         resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+        _die_with_parent()
     return apply
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL semgrep when codescan itself dies without cleaning up (SIGKILL, OOM killer)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - other systems: the process-group cleanup still applies
+        pass
 
 
 def run(exe: str, config: Path, target: Path, work: Path, limits: Limits, batch_bytes: int,
