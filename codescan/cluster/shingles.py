@@ -29,6 +29,7 @@ _DEFINES = ("definition", "declaration", "declarator", "function", "class", "met
 _PARAM_PARENTS = ("parameter", "pattern", "as_pattern_target")
 _BINDING_PARENTS = frozenset({"parameters", "formal_parameters", "lambda_parameters", "parameter_list", "pattern_list",
                               "tuple_pattern", "list_pattern", "array_pattern", "object_pattern"})
+_IMPORTS = frozenset({"import_statement", "import_from_statement", "aliased_import"})
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -83,6 +84,7 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
     """Walk the tree once, collect leaves (literals as one leaf), then normalize them (raw: do not)."""
     leaves: list[tuple] = []  # start, row, class, text, field, parent
     bound: set[bytes] = set()
+    imported: set[bytes] = set()  # a module imported by name is API even where the file also defines it
     cursor = tree.walk()
     parents: list[str] = []
     append = leaves.append
@@ -97,6 +99,8 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
                 parent = parents[-1] if parents else ""
                 if _binds(field, parent):
                     bound.add(text)
+                elif parent == "dotted_name" and _IMPORTS.intersection(parents[-3:]):
+                    imported.add(text)
                 keep = field in _KEEP_FIELDS or parent == "keyword_argument"
                 append((start, node.start_point[0], 5 if keep else 4, text, parent))
             else:
@@ -106,7 +110,7 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
-                return _normalize(leaves, set() if raw else bound, raw)
+                return _normalize(leaves, set() if raw else bound - imported, raw)
             parents.pop()
 
 

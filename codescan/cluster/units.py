@@ -8,9 +8,10 @@ import xxhash
 
 from ..records import Unit
 from . import minhash
-from .shingles import SHINGLE, shingle_hashes, tokens
+from .shingles import SHINGLE, shingle_hashes, tokens, unit_tokens
 
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere
+MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
 LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.strip()` is everywhere
@@ -57,7 +58,9 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE) -> li
         if hi - lo >= MIN_TOKENS and (lo, hi) not in seen:
             seen.add((lo, hi))
             kept.append(span)
-    sigs = minhash.signatures([shingle_hashes(stream.hashes[s[4]:s[5]], shingle) for s in kept])
+    sets = [shingle_hashes(unit_tokens(stream, s[4], s[5]), shingle) for s in kept]
+    kept = [s for s, found in zip(kept, sets) if len(found) >= MIN_SHINGLES]
+    sigs = minhash.signatures([found for found in sets if len(found) >= MIN_SHINGLES])
     units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, hi - lo)
              for (kind, line, end_line, name, lo, hi), sig in zip(kept, sigs)]
     units.extend(lines(source))
@@ -82,13 +85,26 @@ def _definitions(root, stream, spans: list) -> None:
 
 
 def _blocks(root, stream, spans: list) -> None:
-    """Runs of top-level statements that are not definitions, cut at about BLOCK_LINES lines."""
+    """Runs of top-level statements that are not definitions, cut at about BLOCK_LINES lines; inside a
+    run, each paragraph (statements without a blank line between them) too, as a planted snippet is."""
     run: list = []
+
+    def add(nodes: list) -> None:
+        lo, hi = stream.span(nodes[0].start_byte, nodes[-1].end_byte)
+        spans.append(("block", nodes[0].start_point[0] + 1, nodes[-1].end_point[0] + 1, None, lo, hi))
 
     def flush() -> None:
         if run:
-            lo, hi = stream.span(run[0].start_byte, run[-1].end_byte)
-            spans.append(("block", run[0].start_point[0] + 1, run[-1].end_point[0] + 1, None, lo, hi))
+            add(run)
+            paragraph = [run[0]]
+            for node in run[1:]:
+                if node.start_point[0] > paragraph[-1].end_point[0] + 1:
+                    if len(paragraph) < len(run):
+                        add(paragraph)
+                    paragraph = []
+                paragraph.append(node)
+            if len(paragraph) < len(run):
+                add(paragraph)
             run.clear()
 
     for child in root.children:
