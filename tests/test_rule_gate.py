@@ -36,9 +36,10 @@ def test_capture_to_capture_and_negated_predicates_do_not_gate():
 
 
 @pytest.mark.parametrize("pattern, tokens, ci", [
-    (r"^(hashlib\.)?(md5|sha1)$|^(MD5|SHA1|SHA)\.new$", {"md5", "sha1", ".new"}, False),
+    (r"^(hashlib\.)?(md5|sha1)$|^(MD5|SHA1|SHA)\.new$", {"md5", "sha1", "MD5.new", "SHA1.new", "SHA.new"}, False),
+    (r"(?i)^(pwd|pass(word|phrase))$", {"pwd", "password", "passphrase"}, True),
     (r"(^|\.)urlretrieve$", {"urlretrieve"}, False),
-    (r"(?i)^verify_(ssl|tls)$", {"verify_"}, True),
+    (r"(?i)^verify_(ssl|tls)$", {"verify_ssl", "verify_tls"}, True),
 ])
 def test_required_literals_of_a_regex(pattern, tokens, ci):
     assert regex_requirement(pattern) == (frozenset(tokens), ci)

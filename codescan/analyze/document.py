@@ -34,7 +34,9 @@ class Analyzer:
                 r for r in self._ruleset.rules
                 if r.engine == "treesitter" and set(languages.rule_languages(language)) & set(r.languages)
             )
-            self._compiled[language] = (GatedRules if self._lazy else CompiledRules)(wanted, language)
+            # Rule queries compile on first need: a worker pays only for the rules its files admit.
+            self._compiled[language] = GatedRules(wanted, language) if self._lazy else \
+                CompiledRules(wanted, language, lazy=True)
         return self._compiled[language]
 
     # -- the one entry point -------------------------------------------------------------

@@ -20,23 +20,58 @@ except ImportError:  # pragma: no cover
 MIN_TOKEN = 3  # shorter required literals gate almost nothing; treat them as no requirement
 
 
+# One requirement: any of `tokens` occurs in the source, or any of `folded` in the lower-cased source.
+Clause = tuple[frozenset[str], frozenset[str]]
+# Python's `re` (which evaluates #match?) folds these non-ASCII letters onto ASCII under IGNORECASE
+# (Kelvin sign, long s, dotted/dotless i); bytes.lower() does not, so a source holding one admits
+# every case-insensitive requirement.
+_CASEFOLD_TRAPS = ("\u212a".encode(), "\u017f".encode(), "\u0130".encode(), "\u0131".encode())
+
+
+class Presence:
+    """Memoized substring tests on one source (a file's gates share most of their tokens)."""
+
+    __slots__ = ("source", "_lowered", "_seen", "_trap")
+
+    def __init__(self, source: bytes, lowered: bytes | None = None):
+        self.source = source
+        self._lowered = lowered
+        self._seen: dict[tuple[str, bool], bool] = {}
+        self._trap: bool | None = None
+
+    def has(self, token: str, folded: bool) -> bool:
+        key = (token, folded)
+        found = self._seen.get(key)
+        if found is None:
+            if folded:
+                if self._lowered is None:
+                    self._lowered = self.source.lower()
+                if self._trap is None:
+                    self._trap = any(t in self.source for t in _CASEFOLD_TRAPS)
+                found = self._trap or token.encode("utf-8") in self._lowered
+            else:
+                found = token.encode("utf-8") in self.source
+            self._seen[key] = found
+        return found
+
+    def holds(self, clause: Clause) -> bool:
+        tokens, folded = clause
+        return any(self.has(t, False) for t in tokens) or any(self.has(t, True) for t in folded)
+
+
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """Any one of `tokens` must occur in the source (`folded` ones compared case-insensitively)."""
+    """A rule can match only where, for one of its patterns, every clause holds.
+
+    `tokens`/`folded` summarize it: one clause per pattern, the union over patterns."""
 
     tokens: frozenset[str]
     folded: frozenset[str]  # lower-cased tokens from case-insensitive regexes
+    patterns: tuple[tuple[Clause, ...], ...] = ()
 
-    def admits(self, source: bytes, lowered: bytes | None = None) -> bool:
-        for token in self.tokens:
-            if token.encode("utf-8") in source:
-                return True
-        if self.folded:
-            low = lowered if lowered is not None else source.lower()
-            for token in self.folded:
-                if token.encode("utf-8") in low:
-                    return True
-        return False
+    def admits(self, source: bytes | Presence, lowered: bytes | None = None) -> bool:
+        seen = source if isinstance(source, Presence) else Presence(source, lowered)
+        return any(all(seen.holds(c) for c in clauses) for clauses in self.patterns)
 
 
 # -- the query text as a small s-expression tree ---------------------------------------------
@@ -106,23 +141,6 @@ def _is_predicate(node: _Node) -> bool:
         and node.children[0].text.startswith("#")
 
 
-def _mandatory(node: _Node) -> set[str]:
-    """Captures present in every match of this element."""
-    if node.quant in ("?", "*"):
-        return set()
-    out = set(node.captures)
-    if node.kind == "(":
-        for child in node.children:
-            if not _is_predicate(child):
-                out |= _mandatory(child)
-    elif node.kind == "[":
-        branches = [_mandatory(c) for c in node.children if c.kind in ("(", "[", "string", "atom")
-                    and not _is_predicate(c)]
-        if branches:
-            out |= set.intersection(*branches)
-    return out
-
-
 def _predicates(node: _Node):
     for child in node.children:
         if _is_predicate(child):
@@ -138,6 +156,9 @@ def _unquote(text: str) -> str:
 
 
 # -- literals a regex requires ------------------------------------------------------------------
+MAX_STRINGS = 64  # a finite run (`(md5|sha1)\.new`) is expanded into at most this many strings
+
+
 def regex_requirement(pattern: str) -> tuple[frozenset[str], bool] | None:
     """Strings one of which every match of `pattern` contains, and whether case is ignored; None if none."""
     try:
@@ -145,7 +166,7 @@ def regex_requirement(pattern: str) -> tuple[frozenset[str], bool] | None:
     except Exception:  # noqa: BLE001 - an odd regex just cannot gate
         return None
     ignore_case = bool(parsed.state.flags & re.IGNORECASE)
-    req = _seq_requirement(list(parsed), ignore_case)
+    req = _seq_requirement(list(parsed), ignore_case)[0]
     if req is None:
         return None
     strings, ci = req
@@ -153,60 +174,111 @@ def regex_requirement(pattern: str) -> tuple[frozenset[str], bool] | None:
 
 
 def _seq_requirement(items, ci: bool):
-    """Best requirement of a sequence: its longest literal run or a required sub-expression's."""
+    """(best requirement, every string the sequence can match when that set is small and finite, else None).
+
+    The best requirement is the one whose shortest string is longest: a run of adjacent finite
+    elements (all their concatenations) or a required sub-expression's own requirement."""
     best = None
-    run: list[str] = []
+    run: set[str] | None = {""}  # concatenations of the current run of finite elements
+    whole: set[str] | None = {""}  # the same for the whole sequence, while it stays finite
 
     def consider(req):
         nonlocal best
-        if req is None:
+        if req is None or not req[0] or min(len(s) for s in req[0]) < MIN_TOKEN:
             return
         if best is None or min(len(s) for s in req[0]) > min(len(s) for s in best[0]):
             best = req
 
+    def extend(strings: set[str] | None):
+        nonlocal run, whole
+        if strings is not None and len(run) * len(strings) <= MAX_STRINGS:
+            run = {a + b for a in run for b in strings}
+        else:
+            consider((frozenset(run), ci))
+            run = set(strings) if strings is not None and len(strings) <= MAX_STRINGS else {""}
+        if whole is not None:
+            whole = {a + b for a in whole for b in strings} \
+                if strings is not None and len(whole) * len(strings) <= MAX_STRINGS else None
+
     for op, arg in items:
         if op is sre_const.LITERAL:
-            run.append(chr(arg))
-            continue
-        if run:
-            consider((frozenset({"".join(run)}), ci))
-            run = []
-        if op is sre_const.SUBPATTERN:
+            extend({chr(arg)})
+        elif op is sre_const.IN and arg and all(o is sre_const.LITERAL for o, _ in arg) and len(arg) <= 8:
+            extend({chr(a).lower() if ci else chr(a) for _o, a in arg})
+        elif op is sre_const.SUBPATTERN:
             add_flags = arg[1] or 0
-            consider(_seq_requirement(list(arg[3]), ci or bool(add_flags & re.IGNORECASE)))
+            inner_ci = ci or bool(add_flags & re.IGNORECASE)
+            req, strings = _seq_requirement(list(arg[3]), inner_ci)
+            if inner_ci and not ci:
+                strings = None  # case-folded strings cannot join a case-sensitive run
+            consider(req)
+            extend(strings)
         elif op is sre_const.BRANCH:
             alts = [_seq_requirement(list(b), ci) for b in arg[1]]
-            if all(a is not None for a in alts):
-                consider((frozenset().union(*(a[0] for a in alts)), any(a[1] for a in alts)))
+            if all(a[1] is not None for a in alts):
+                extend(set().union(*(a[1] for a in alts)))
+            else:
+                if all(a[0] is not None for a in alts):
+                    consider((frozenset().union(*(a[0][0] for a in alts)), any(a[0][1] for a in alts)))
+                extend(None)
         elif op in (sre_const.MAX_REPEAT, sre_const.MIN_REPEAT) and arg[0] >= 1:
-            consider(_seq_requirement(list(arg[2]), ci))
-        elif op is sre_const.IN:
-            chars = [chr(a) for o, a in arg if o is sre_const.LITERAL]
-            if len(chars) == len(arg) and len(chars) == 1:
-                run.append(chars[0])
-    if run:
-        consider((frozenset({"".join(run)}), ci))
-    if best is not None and min(len(s) for s in best[0]) < MIN_TOKEN:
-        return None
-    return best
+            req, strings = _seq_requirement(list(arg[2]), ci)
+            consider(req)
+            extend(strings if arg[0] == arg[1] == 1 else None)
+        else:
+            extend(None)
+    consider((frozenset(run), ci))
+    return best, (whole if whole is not None and len(whole) <= MAX_STRINGS else None)
 
 
 # -- the gate of a rule ---------------------------------------------------------------------
-def _predicate_requirement(pred: _Node, mandatory: set[str]):
+_POSITIVE = ("#eq?", "#any-of?", "#match?")
+
+
+def _predicate_clause(pred: _Node) -> tuple[str, Clause] | None:
+    """(capture, clause) for a positive text predicate on one capture, else None."""
     name = pred.children[0].text
     args = pred.children[1:]
     # the predicate's capture argument was attached to the name atom by the parser
     captures = pred.children[0].captures
-    if not captures or captures[0] not in mandatory:
+    if name not in _POSITIVE or len(captures) != 1:
         return None
     strings = [_unquote(a.text) for a in args if a.kind == "string"]
-    if name in ("#eq?", "#any-of?") and strings and len(strings) == len(args):
+    if not strings or len(strings) != len(args):
+        return None
+    if name in ("#eq?", "#any-of?"):
         if min(len(s) for s in strings) < MIN_TOKEN:
             return None
-        return frozenset(strings), False
-    if name == "#match?" and len(strings) == 1 and len(args) == 1:
-        return regex_requirement(strings[0])
-    return None
+        return captures[0], (frozenset(strings), frozenset())
+    if len(strings) != 1:
+        return None
+    req = regex_requirement(strings[0])
+    if req is None:
+        return None
+    return captures[0], ((frozenset(), req[0]) if req[1] else (req[0], frozenset()))
+
+
+def _strength(clause: Clause) -> int:
+    return min(len(t) for t in (*clause[0], *clause[1]))
+
+
+def _clauses(node: _Node, by_capture: dict[str, list[Clause]]) -> list[Clause]:
+    """Clauses every match of this element satisfies (tree-sitter applies a pattern's predicates to
+    its captures wherever they sit; a capture in an optional or unchosen branch proves nothing)."""
+    if node.quant in ("?", "*"):
+        return []
+    out = [c for cap in node.captures for c in by_capture.get(cap, ())]
+    if node.kind == "(":
+        for child in node.children:
+            if not _is_predicate(child):
+                out += _clauses(child, by_capture)
+    elif node.kind == "[":
+        branches = [_clauses(c, by_capture) for c in node.children if not _is_predicate(c)]
+        if branches and all(branches):
+            # Whichever branch matched satisfies its strongest clause, so their union always holds.
+            picked = [max(b, key=_strength) for b in branches]
+            out.append((frozenset().union(*(p[0] for p in picked)), frozenset().union(*(p[1] for p in picked))))
+    return out
 
 
 def gate_for_query(query: str) -> Gate | None:
@@ -215,18 +287,20 @@ def gate_for_query(query: str) -> Gate | None:
         patterns = [p for p in _parse(query) if p.kind in ("(", "[")]
     except ValueError:
         return None
-    tokens: set[str] = set()
-    folded: set[str] = set()
+    summary: list[Clause] = []
+    conjunctions: list[tuple[Clause, ...]] = []
     for pattern in patterns:
-        mandatory = _mandatory(pattern)
-        best = None
+        by_capture: dict[str, list[Clause]] = {}
         for pred in _predicates(pattern):
-            req = _predicate_requirement(pred, mandatory)
-            if req is not None and (best is None or min(map(len, req[0])) > min(map(len, best[0]))):
-                best = req
-        if best is None:
+            found = _predicate_clause(pred)
+            if found is not None:
+                by_capture.setdefault(found[0], []).append(found[1])
+        clauses = list(dict.fromkeys(_clauses(pattern, by_capture)))
+        if not clauses:
             return None
-        (folded if best[1] else tokens).update(best[0])
-    if not tokens and not folded:
+        conjunctions.append(tuple(sorted(clauses, key=_strength, reverse=True)))
+        summary.append(max(clauses, key=_strength))
+    if not conjunctions:
         return None
-    return Gate(frozenset(tokens), frozenset(folded))
+    return Gate(frozenset().union(*(c[0] for c in summary)), frozenset().union(*(c[1] for c in summary)),
+                tuple(conjunctions))

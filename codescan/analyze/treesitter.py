@@ -11,9 +11,11 @@ import tree_sitter as ts
 from ..records import Rule
 from ..rules import RuleError
 from . import languages
+from .rule_gate import Presence
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
+SOLO_LIMIT = 99  # a source admitting more gated rules than this runs the combined query
 
 
 class Deadline(Exception):
@@ -36,31 +38,67 @@ def compile_rule(rule: Rule, language: str) -> ts.Query:
 
 
 class CompiledRules:
-    """The tree-sitter rules for one language, combined into one query so a file is walked once."""
+    """The tree-sitter rules for one language: each rule runs as its own query, and only on sources
+    that hold the literal tokens its gate (rule_gate) requires.
 
-    def __init__(self, rules: tuple[Rule, ...], language: str):
+    A query's cost grows with its pattern count far faster than with the walk over the tree: on the
+    standard library, one query combining the ~70 Python rules costs more than running, one by one,
+    the ~5 rules a typical file admits plus the ungated ones. The combined query (all rules, one walk)
+    is still used when no source text is given, and compiled eagerly unless `lazy`: then each
+    rule's query is compiled on first need, so a worker pays only for rules its files admit."""
+
+    def __init__(self, rules: tuple[Rule, ...], language: str, lazy: bool = False):
+        from .rule_gate import gate_for_query
+
         self.language = language
         self.rules = tuple(r for r in rules if r.engine == "treesitter")
-        self.pattern_rule: list[Rule] = []
-        self.query = None
-        if not self.rules:
-            return
-        # Compiling costs ~1-2 ms per rule, so the combined query is compiled once and its patterns are
-        # mapped back to rules by byte offset; rules are compiled one by one only to name a bad one.
-        combined = _combined(self.rules, language)
-        if combined is None:  # the slow, sure way: each rule alone names a bad rule and counts patterns
-            for rule in self.rules:
-                self.pattern_rule.extend([rule] * compile_rule(rule, language).pattern_count)
-            combined = (ts.Query(languages.grammar(language), "\n".join(r.query for r in self.rules)),
-                        self.pattern_rule)
-        self.query, self.pattern_rule = combined
+        self._combined_query: tuple[ts.Query, list[Rule]] | None = None
+        gates = [(r, gate_for_query(r.query)) for r in self.rules]
+        self._always = tuple(r for r, g in gates if g is None)
+        self._gated = tuple((r, g) for r, g in gates if g is not None)
+        self._solo: dict[str, ts.Query] = {}
+        if self.rules and not lazy:
+            self._combine()
+
+    def _combine(self) -> tuple[ts.Query, list[Rule]]:
+        if self._combined_query is None:
+            # Compiling costs ~1-2 ms per rule, so the combined query is compiled once and its patterns are
+            # mapped back to rules by byte offset; rules are compiled one by one only to name a bad one.
+            combined = _combined(self.rules, self.language)
+            if combined is None:  # the slow, sure way: each rule alone names a bad rule and counts patterns
+                owners: list[Rule] = []
+                for rule in self.rules:
+                    owners.extend([rule] * compile_rule(rule, self.language).pattern_count)
+                combined = (ts.Query(languages.grammar(self.language), "\n".join(r.query for r in self.rules)),
+                            owners)
+            self._combined_query = combined
+        return self._combined_query
+
+    @property
+    def query(self) -> ts.Query | None:
+        return self._combine()[0] if self.rules else None
+
+    @property
+    def pattern_rule(self) -> list[Rule]:
+        return self._combine()[1] if self.rules else []
 
     def run(self, root: ts.Node, deadline: float | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None) -> Iterator[Hit]:
-        """Matches over the whole tree, or only those touching the given (first, last) row ranges."""
-        if self.query is None:
+        """Matches over the whole tree, or only those touching the given (first, last) row ranges.
+
+        `source` (the text the tree was parsed from) lets rules it cannot satisfy be left out."""
+        if not self.rules:
             return
-        yield from _run_query(self.query, self.pattern_rule, root, deadline, rows)
+        if source is None:
+            query, owners = self._combine()
+            yield from _run_query(query, owners, root, deadline, rows)
+            return
+        seen = Presence(source)
+        for rule in (*self._always, *(r for r, gate in self._gated if gate.admits(seen))):
+            query = self._solo.get(rule.id)
+            if query is None:
+                query = self._solo[rule.id] = compile_rule(rule, self.language)
+            yield from _run_query(query, [rule] * query.pattern_count, root, deadline, rows)
 
 
 class GatedRules:
