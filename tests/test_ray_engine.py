@@ -1,9 +1,12 @@
-"""`--engine ray` on a local 2-CPU Ray instance gives the same drop report and manifest as the local engine.
+"""`--engine ray` on a local 2-CPU Ray instance gives the same drop report (campaigns included: band grouping in Ray
+tasks) and manifest as the local engine.
 Runs only where Ray Data is importable (`pip install 'codescan[ray]'`); ~15 s, most of it Ray start-up."""
+import json
+
 import pytest
 
 from codescan.cli import main
-from corpus_data import chat_records, code_records, write_shard
+from corpus_data import campaign_records, chat_records, code_records, write_shard
 
 pytest.importorskip("ray.data", reason="Ray Data not installed (pip install 'codescan[ray]')")
 
@@ -22,11 +25,15 @@ def ray_local():
 def test_ray_and_local_engines_give_identical_outputs(tmp_path, ray_local):
     write_shard(tmp_path / "in" / "a.jsonl.zst", code_records(6) + chat_records())
     write_shard(tmp_path / "in" / "sub" / "b.parquet", chat_records() + code_records(5))  # 4-row row groups
-    common = ["--no-campaigns", "--lang-field", "lang", "--repo-field", "repo", "--write-dropped", "--no-progress",
+    write_shard(tmp_path / "in" / "c.jsonl", campaign_records())
+    common = ["--lang-field", "lang", "--repo-field", "repo", "--write-dropped", "--no-progress",
               "-j", "2"]
     assert main(["filter", str(tmp_path / "in"), "-o", str(tmp_path / "local"), *common]) == 0
     assert main(["filter", str(tmp_path / "in"), "-o", str(tmp_path / "ray"), "--engine", "ray", *common]) == 0
     for name in ("drop-report.json", "manifest.json", "manifest.documents.jsonl", "kept/a.jsonl.zst",
                  "kept/sub/b.parquet", "dropped/sub/b.parquet"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "ray" / name).read_bytes(), name
+    report = json.loads((tmp_path / "ray" / "drop-report.json").read_text())
+    assert report["summary"]["campaigns_dropped"] >= 1 and report["summary"]["campaigns"] >= 2
+    assert {f"plant-{i}" for i in range(4)} <= {d["id"] for d in report["dropped"]}
     assert main(["verify", str(tmp_path / "ray" / "manifest.json"), str(tmp_path / "ray" / "kept")]) == 0

@@ -29,6 +29,10 @@ def register(sub) -> None:
                         "`none` (default: high,campaign)")
     p.add_argument("--write-dropped", action="store_true", help="also write dropped records to DIR/dropped")
     p.add_argument("--no-campaigns", action="store_true", help="skip near-duplicate campaign clustering")
+    p.add_argument("--campaign-min-score", type=float, metavar="SCORE",
+                   help="with `campaign` in --drop-on, drop the members of campaigns scoring at least this (0-100; "
+                        "default 50) or whose copies hold a finding the policy drops on; other campaigns (shared, "
+                        "vendored, boilerplate code) are reported, not dropped")
     p.add_argument("--engine", choices=("local", "ray"), default="local")
     p.add_argument("--sign-key", metavar="FILE", help="sign the manifest: Ed25519 PEM private key or HMAC secret")
     p.add_argument("--rules", action="append", metavar="DIR", help="add a folder (or file) of rules")
@@ -44,7 +48,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..corpus.job import FilterJob, run as run_job
-    from ..corpus.policy import parse_drop_on
+    from ..corpus.policy import CAMPAIGN_MIN_SCORE, parse_drop_on
     from ..corpus.records import Fields
 
     cfg = load_config(args.config)
@@ -70,7 +74,11 @@ def run(args) -> int:
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
     ruleset = ruleset.select(cfg.select, cfg.ignore)
-    policy = parse_drop_on(csv(args.drop_on), frozenset(ruleset.by_id()), campaigns=not args.no_campaigns)
+    min_score = CAMPAIGN_MIN_SCORE if args.campaign_min_score is None else args.campaign_min_score
+    if not 0 <= min_score <= 100:
+        raise UsageError("--campaign-min-score must be between 0 and 100")
+    policy = parse_drop_on(csv(args.drop_on), frozenset(ruleset.by_id()), campaigns=not args.no_campaigns,
+                           campaign_min_score=min_score)
     fields = Fields(args.content_field, args.id_field, args.path_field, args.lang_field, args.repo_field)
     job = FilterJob(tuple(args.inputs), args.output, fields, policy, campaigns=not args.no_campaigns,
                     write_dropped=args.write_dropped, sign_key=args.sign_key, engine=args.engine,
@@ -79,7 +87,7 @@ def run(args) -> int:
     stats = summary["stats"]
     print(f"{summary['records']} records in {summary['shards']} shard(s): {summary['kept']} kept, "
           f"{summary['dropped']} dropped, {summary['kept_with_findings']} kept with findings below the policy, "
-          f"{summary['campaigns']} campaign(s); {stats['seconds']['total']:.2f} s ({stats['docs_per_s']} docs/s, "
+          f"{summary['campaigns']} campaign(s), {summary['campaigns_dropped']} dropped; {stats['seconds']['total']:.2f} s ({stats['docs_per_s']} docs/s, "
           f"{stats['mb_per_s']} MB/s, engine {stats['engine']})", file=sys.stderr)
     print(f"kept shards: {summary['output']}/kept; report: {summary['output']}/drop-report.json; manifest: "
           f"{summary['output']}/manifest.json", file=sys.stderr)

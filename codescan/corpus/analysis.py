@@ -1,4 +1,5 @@
-"""The analysis stage of a corpus filter on one machine: every record's parts through pipeline.analyze_all."""
+"""The analysis stage of a corpus filter on one machine: every record's parts through pipeline.analyze_all, once
+(with campaigns on, the same pass yields each part's campaign units)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from ..config import Config
 from ..records import Analysis, Document, Skip
 from ..rules import RuleSet
 from .policy import Verdict, dedupe, finding_entry
+from .clustering import PartUnits, blob_key, neutral, part_repo
 from .records import Fields, documents, meta
 from .shards import Shard, read_rows
 
@@ -32,10 +34,13 @@ class PartInfo:
     index: int
     field: str
     block: int | None
+    order: tuple[int, int, int] = (0, 0, 0)  # (shard number, row, part)
+    repo: str | None = None
+    blob: str = ""
 
 
-def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts, infos: dict | None = None
-                    ) -> Iterator[Document]:
+def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts, infos: dict | None = None,
+                    number: int = 0) -> Iterator[Document]:
     """A shard's part Documents, keyed `<shard>#<row>.<part>`; unreadable rows become verdicts on the spot."""
     for row in read_rows(shard, fields.columns()):
         counts.records += 1
@@ -43,11 +48,12 @@ def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts
             verdicts[(shard.rel, row.index)] = Verdict(unreadable=row.error)
             continue
         display = meta(row.record, fields, fields.path) or shard.rel
-        for part, doc in documents(row.record, row.index, display, fields, key_prefix=shard.rel):
+        for n, (part, doc) in enumerate(documents(row.record, row.index, display, fields, key_prefix=shard.rel)):
             counts.parts += 1
             counts.bytes += len(part.text)
             if infos is not None:
-                infos[doc.path] = PartInfo(shard.rel, row.index, part.field, part.block)
+                infos[doc.path] = PartInfo(shard.rel, row.index, part.field, part.block, (number, row.index, n),
+                                           doc.repo, blob_key(doc.blob_sha, doc.language))
             yield doc
 
 
@@ -73,20 +79,29 @@ def finish(verdicts: dict) -> dict:
 
 
 def analyze_local(shards: Iterable[Shard], fields: Fields, ruleset: RuleSet, config: Config,
-                  progress: bool = False) -> tuple[dict, Counts]:
-    """(verdicts by (shard, row), counts): streams every shard through the worker processes once."""
+                  progress: bool = False, units: bool = False) -> tuple[dict, Counts, list[PartUnits]]:
+    """(verdicts by (shard, row), counts, campaign parts): streams every shard through the worker processes once.
+    With units, each analyzed part also gives its campaign units (a blob's units are kept once)."""
     from ..pipeline import analyze_all
 
     verdicts: dict = {}
     counts = Counts()
     infos: dict[str, PartInfo] = {}  # only documents in flight are held here
+    parts: list[PartUnits] = []
+    seen: set[str] = set()
 
     def stream() -> Iterator[Document]:
-        for shard in shards:
-            yield from shard_documents(shard, fields, verdicts, counts, infos)
+        for number, shard in enumerate(shards):
+            yield from shard_documents(shard, fields, verdicts, counts, infos, number)
 
-    for item in analyze_all(stream(), ruleset, config, progress=progress):
+    for item in analyze_all(stream(), ruleset, config, progress=progress, units=units):
         info = infos.pop(item.path, None)
-        if info is not None:
-            record(verdicts, info, item)
-    return finish(verdicts), counts
+        if info is None:
+            continue
+        record(verdicts, info, item)
+        if units and isinstance(item, Analysis):
+            fresh = info.blob not in seen
+            seen.add(info.blob)
+            parts.append(PartUnits(info.order, item.path, part_repo(info.repo, info.shard, info.index), info.blob,
+                                   tuple(item.units) if fresh else (), neutral(item.findings) if fresh else ()))
+    return finish(verdicts), counts, parts

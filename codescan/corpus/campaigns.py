@@ -1,14 +1,11 @@
-"""The campaign stage of a corpus filter: near-duplicate clustering over every record of every shard."""
+"""The campaign stage of a corpus filter: campaigns from the analysis pass's units, and each record's
+campaign reasons under the policy (which campaigns look planted)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
 
-from ..errors import CodescanError
-from ..records import Document
-from .analysis import Counts, shard_documents
-from .records import Fields
-from .shards import Shard
+from .clustering import local_campaigns
+from .policy import Policy
 
 
 def parse_key(path: str) -> tuple[str, int] | None:
@@ -20,36 +17,27 @@ def parse_key(path: str) -> tuple[str, int] | None:
     return shard, int(row)
 
 
-def all_documents(shards: Iterable[Shard], fields: Fields) -> Iterator[Document]:
-    for shard in shards:
-        yield from shard_documents(shard, fields, {}, Counts())
+def corpus_campaigns(parts, policy: Policy) -> tuple[list[dict], dict]:
+    """The local engine: cluster the parts in this process."""
+    return membership(local_campaigns(parts), policy)
 
 
-def campaigns_api():
-    try:
-        from ..cluster.api import campaigns_from_documents
-    except ImportError as exc:
-        raise CodescanError(f"campaign clustering is not available ({exc}); run with --no-campaigns") from None
-    return campaigns_from_documents
-
-
-def corpus_campaigns(shards: list[Shard], fields: Fields, **opts) -> tuple[list[dict], dict]:
-    """(campaign dicts, {(shard, row): campaign ids}) over the whole input."""
-    found = campaigns_api()(all_documents(shards, fields), **opts)
-    return membership(found)
-
-
-def membership(found) -> tuple[list[dict], dict]:
-    """Campaign dicts whose members name their shard and row, and each record's campaign ids (sorted)."""
+def membership(found, policy: Policy) -> tuple[list[dict], dict]:
+    """Campaign dicts (members naming their shard and row; `drops` and `why` from the policy) and each record's
+    campaign reasons, sorted by campaign id."""
     dicts: list[dict] = []
-    members: dict[tuple[str, int], set] = defaultdict(set)
+    members: dict[tuple[str, int], dict] = defaultdict(dict)
     for campaign in found:
         data = campaign.to_dict() if hasattr(campaign, "to_dict") else dict(campaign)
+        planted, why = policy.campaign_verdict(data)
+        data["drops"], data["why"] = planted, why
+        reason = {"kind": "campaign", "campaign_id": data["id"], "score": data.get("score"), "planted": planted,
+                  "why": why}
         for member in data.get("members", ()):
             key = parse_key(member.get("path") or "")
             if key is None:
                 continue
             member["shard"], member["row"] = key
-            members[key].add(data["id"])
+            members[key][data["id"]] = reason
         dicts.append(data)
-    return dicts, {key: tuple(sorted(ids)) for key, ids in members.items()}
+    return dicts, {key: tuple(by_id[c] for c in sorted(by_id)) for key, by_id in members.items()}

@@ -37,19 +37,20 @@ class FilterJob:
 
 
 class LocalEngine:
-    """The stages on this machine: analysis in worker processes, shards written one after another."""
+    """The stages on this machine: one analysis pass in worker processes (findings and, with campaigns on, campaign
+    units), clustering in this process, then shards written one after another."""
 
     name = "local"
 
-    def analyze(self, shards, fields, ruleset, config, progress):
+    def analyze(self, shards, fields, ruleset, config, progress, units):
         from .analysis import analyze_local
 
-        return analyze_local(shards, fields, ruleset, config, progress)
+        return analyze_local(shards, fields, ruleset, config, progress, units)
 
-    def campaigns(self, shards, fields, ruleset, config):
-        from .campaigns import corpus_campaigns
+    def campaigns(self, parts, policy):
+        from . import campaigns
 
-        return corpus_campaigns(shards, fields, ruleset=ruleset, config=config)
+        return campaigns.corpus_campaigns(parts, policy)
 
     def write(self, shards, out, fields, policy, verdicts, members, write_dropped) -> list[ShardOutcome]:
         return [write_shard(s, out, n, fields, policy, verdicts.get(s.rel, {}), members.get(s.rel, {}), write_dropped)
@@ -102,9 +103,10 @@ def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
     out = prepare_output(job.output, shards, job.inputs)
     engine = engine_for(job.engine)
     t0 = time.monotonic()
-    verdicts, counts = engine.analyze(shards, job.fields, ruleset, config, job.progress)
+    verdicts, counts, parts = engine.analyze(shards, job.fields, ruleset, config, job.progress, job.campaigns)
     t1 = time.monotonic()
-    campaigns, members = engine.campaigns(shards, job.fields, ruleset, config) if job.campaigns else ([], {})
+    campaigns, members = engine.campaigns(parts, job.policy) if job.campaigns else ([], {})
+    del parts
     t2 = time.monotonic()
     outcomes = engine.write(shards, str(out), job.fields, job.policy, by_shard(verdicts), by_shard(members),
                             job.write_dropped)
@@ -129,6 +131,7 @@ def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
 def build_report(job: FilterJob, outcomes: list[ShardOutcome], campaigns: list[dict]) -> dict:
     """The drop report: the same bytes from every engine for the same input and policy."""
     dropped = [entry for o in outcomes for entry in o.dropped]
+    planted = sum(1 for c in campaigns if c.get("drops"))
     kept_flagged = [entry for o in outcomes for entry in o.kept_flagged]
     by_rule: Counter = Counter()
     by_category: Counter = Counter()
@@ -141,6 +144,7 @@ def build_report(job: FilterJob, outcomes: list[ShardOutcome], campaigns: list[d
     summary = {"shards": len(outcomes), "records": sum(o.records for o in outcomes),
                "kept": sum(o.kept for o in outcomes), "dropped": len(dropped),
                "kept_with_findings": len(kept_flagged), "campaigns": len(campaigns),
+               "campaigns_dropped": planted if job.policy.campaigns else 0,
                "dropped_by_reason": dict(sorted(by_kind.items())),
                "dropped_by_rule": dict(sorted(by_rule.items())),
                "dropped_by_category": dict(sorted(by_category.items()))}

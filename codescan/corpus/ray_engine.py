@@ -1,14 +1,17 @@
 """`--engine ray`: the corpus filter's stages on Ray Data — shards (Parquet split by row group) read in tasks,
-`map_batches` for analysis in an actor pool, one write task per shard; same verdicts, same drop report."""
+`map_batches` for analysis (and campaign units) in an actor pool, hash-partitioned band grouping for campaigns
+(ray_campaigns), one write task per shard; same verdicts, same campaigns, same drop report."""
 from __future__ import annotations
 
 import json
 import os
+import pickle
 
 import numpy as np
 
 from ..errors import CodescanError
 from .analysis import Counts
+from .clustering import PartUnits, blob_key, neutral, part_repo
 from .policy import Verdict, dedupe, finding_entry
 from .records import Fields, documents, meta
 from .shards import Shard, parquet_row_groups, read_rows
@@ -72,20 +75,24 @@ def part_rows(task: dict, fields: Fields) -> list[dict]:
 class AnalyzeBatch:
     """map_batches actor: holds one Analyzer and turns record parts into findings and skips (JSON columns)."""
 
-    def __init__(self, ruleset, config):
+    def __init__(self, ruleset, config, units=False):
         from ..analyze.document import Analyzer
 
-        self.analyzer = Analyzer(ruleset, config)
+        self.units = units
+        self.analyzer = Analyzer(ruleset, config, units=units)
 
     def __call__(self, batch: dict) -> dict:
         from ..pipeline import _safe_analyze
         from ..records import Document
 
-        findings, skips = [], []
+        findings, skips, blobs, units, sigs = [], [], [], [], []
         for i in range(len(batch["part"])):
             if int(batch["part"][i]) < 0:
                 findings.append("[]")
                 skips.append("[]")
+                blobs.append("")
+                units.append(b"")
+                sigs.append(b"")
                 continue
             block = int(batch["block"][i])
             doc = Document(path=str(batch["path"][i]), content=bytes(batch["content"][i]),
@@ -97,27 +104,46 @@ class AnalyzeBatch:
                                         for f in item.findings]))
             label = field + (f"#{block}" if block >= 0 else "")
             skips.append(json.dumps([f"{label}: {s.reason}" for s in item.skips]))
-        out = {k: batch[k] for k in ("number", "shard", "index", "part", "unreadable")}
+            # Campaign units: metadata (signatures of non-line units left out) and those signatures apart, so the
+            # driver reads the small part and only band tasks read the signatures.
+            held = tuple(getattr(item, "units", ())) if self.units else ()
+            blobs.append(blob_key(doc.blob_sha, doc.language) if self.units else "")
+            stripped = tuple(u if u.kind == "line" else _without_signature(u) for u in held)
+            units.append(pickle.dumps((stripped, neutral(item.findings))) if blobs[-1] else b"")
+            sigs.append(b"".join(u.signature for u in held if u.kind != "line"))
+        out = {k: batch[k] for k in ("number", "shard", "index", "part", "unreadable", "repo")}
         out["bytes"] = np.array([len(c) for c in batch["content"]], dtype=np.int64)
         out["findings"] = np.array(findings, dtype=object)
         out["skips"] = np.array(skips, dtype=object)
+        out["blob"] = np.array(blobs, dtype=object)
+        out["units"] = np.array(units, dtype=object)
+        out["sigs"] = np.array(sigs, dtype=object)
         return out
+
+
+def _without_signature(unit):
+    from dataclasses import replace
+
+    return replace(unit, signature=b"")
 
 
 class RayEngine:
     name = "ray"
 
-    def analyze(self, shards, fields, ruleset, config, progress):
+    def analyze(self, shards, fields, ruleset, config, progress, units=False):
         ray = start(config.jobs)
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         ds = ray.data.from_items(read_tasks(shards), override_num_blocks=max(1, len(shards)))
         # Analyzer actors take 0.9 CPU each so reading tasks always find room (no deadlock on small clusters).
         ds = ds.flat_map(part_rows, fn_kwargs={"fields": fields}, num_cpus=0.1)
-        ds = ds.map_batches(AnalyzeBatch, fn_constructor_args=(ruleset, config), batch_size=BATCH_ROWS,
+        ds = ds.map_batches(AnalyzeBatch, fn_constructor_args=(ruleset, config, units), batch_size=BATCH_ROWS,
                             concurrency=cpus, num_cpus=0.9, batch_format="numpy")
+        if units:
+            ds = ds.materialize()  # the campaign stage reads the signatures from here, not from the driver
         verdicts: dict = {}
         counts = Counts()
-        for row in ds.iter_rows():
+        parts: list[PartUnits] = []
+        for row in ds.drop_columns(["sigs"]).iter_rows():
             key = (row["shard"], int(row["index"]))
             if int(row["part"]) < 0:
                 counts.records += 1
@@ -126,6 +152,10 @@ class RayEngine:
                 continue
             counts.parts += 1
             counts.bytes += int(row["bytes"])
+            if row["blob"]:
+                held, found_units = pickle.loads(row["units"])
+                parts.append(PartUnits((int(row["number"]), key[1], int(row["part"])), f"{key[0]}#{key[1]}.{row['part']}",
+                                       part_repo(row["repo"] or None, key[0], key[1]), row["blob"], held, found_units))
             found, skipped = json.loads(row["findings"]), json.loads(row["skips"])
             if found or skipped:
                 verdict = verdicts.setdefault(key, Verdict())
@@ -134,12 +164,14 @@ class RayEngine:
         for verdict in verdicts.values():
             verdict.findings = dedupe(verdict.findings)
             verdict.skips = sorted(set(verdict.skips))
-        return verdicts, counts
+        return verdicts, counts, (parts, ds if units else None)
 
-    def campaigns(self, shards, fields, ruleset, config):
-        from .campaigns import corpus_campaigns  # clustered on the driver (see README: On Ray)
+    def campaigns(self, held, policy):
+        from .campaigns import membership
+        from .ray_campaigns import ray_campaigns
 
-        return corpus_campaigns(shards, fields, ruleset=ruleset, config=config)
+        parts, ds = held
+        return membership(ray_campaigns(_ray(), parts, ds), policy)
 
     def write(self, shards, out, fields, policy, verdicts, members, write_dropped):
         ray = _ray()

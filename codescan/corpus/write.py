@@ -63,7 +63,7 @@ def write_shard(shard: Shard, out_dir: str, number: int, fields: Fields, policy:
                     kept.write(row)
                     outcome.kept += 1
                     digest.add(record_id(row.record, row.index, fields), row.canonical())
-                    if decision.reasons[0]["kind"] != "clean":
+                    if any(r["kind"] not in ("clean", "campaign") for r in decision.reasons):
                         outcome.kept_flagged.append(report_entry(shard, row.index, row.record, fields, decision))
                 else:
                     outcome.dropped.append(report_entry(shard, row.index, row.record, fields, decision))
