@@ -23,7 +23,8 @@ def register(sub) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     p.add_argument("--threshold", type=float, default=0.7, help="Jaccard a near-duplicate link needs (default 0.7)")
     p.add_argument("--min-repos", type=int, default=2, help="repositories a campaign spans at least (default 2)")
-    p.add_argument("--min-score", type=float, default=0.0, help="leave out campaigns scoring below this")
+    p.add_argument("--min-score", type=float, default=0.0,
+                   help="leave out campaigns scoring below this (50: only those that look planted)")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="report the N highest campaigns")
     p.add_argument("--no-findings", action="store_true", help="PATH mode: cluster only, do not run the rules")
     p.add_argument("--no-progress", action="store_true")

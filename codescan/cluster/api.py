@@ -8,10 +8,13 @@ from ..records import Document, Unit
 from . import lsh, minhash
 from .campaign import Campaign, build
 from .corpus import Corpus, Occurrence, line_groups, unit_edges, unit_groups
+from .score import PLANTED
 
 
-def cluster(corpus: Corpus, threshold: float = lsh.THRESHOLD, min_repos: int = 2, edges=None) -> list[Campaign]:
-    """Group a filled corpus into scored campaigns (edges: verified links, else found in memory)."""
+def cluster(corpus: Corpus, threshold: float = lsh.THRESHOLD, min_repos: int = 2, edges=None,
+            min_score: float = 0.0) -> list[Campaign]:
+    """Group a filled corpus into scored campaigns (edges: verified links, else found in memory); campaigns
+    scoring below min_score are left out (score.PLANTED keeps the ones that look planted)."""
     if edges is None:
         edges = unit_edges(corpus, threshold)
     groups = unit_groups(corpus, edges, min_repos)
@@ -22,7 +25,8 @@ def cluster(corpus: Corpus, threshold: float = lsh.THRESHOLD, min_repos: int = 2
             kind = max((corpus.units[m] for m in members), key=lambda u: u.tokens).kind
             rows = sigs[[m for m in members if corpus.units[m].kind == kind]]
             similarity[gi] = float(minhash.similarity(rows, rows[:1]).min())
-    return build(corpus, groups, line_groups(corpus, min_repos), similarity, min_repos)
+    found = build(corpus, groups, line_groups(corpus, min_repos), similarity, min_repos)
+    return [c for c in found if c.score >= min_score]
 
 
 def document_units(doc: Document) -> list:
@@ -48,8 +52,8 @@ def _repo_of(doc: Document) -> str:
 
 
 def campaigns_from_documents(docs: Iterable[Document], *, threshold: float = lsh.THRESHOLD, min_repos: int = 2,
-                             findings: bool = True, ruleset=None, config=None, progress: bool = False
-                             ) -> list[Campaign]:
+                             findings: bool = True, ruleset=None, config=None, progress: bool = False,
+                             min_score: float = 0.0) -> list[Campaign]:
     """Cluster Documents (repo/author/date taken from each) into campaigns, sorted by score.
 
     findings=True runs the rules too (through the pipeline, in worker processes for big inputs) so a
@@ -93,7 +97,7 @@ def campaigns_from_documents(docs: Iterable[Document], *, threshold: float = lsh
         for doc in docs:
             blob = doc.blob_sha
             _add(corpus, doc, document_units(doc) if blob not in corpus.blobs else (), ())
-    return cluster(corpus, threshold, min_repos)
+    return cluster(corpus, threshold, min_repos, min_score=min_score)
 
 
 _SEP = "\x1f"
@@ -115,7 +119,7 @@ def _add(corpus: Corpus, doc: Document, units, findings) -> None:
 
 
 def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: int = 2,
-                         incremental: bool = True) -> list[Campaign]:
+                         incremental: bool = True, min_score: float = 0.0) -> list[Campaign]:
     """Campaigns over everything a crawl stored: units per blob, occurrences, findings.
 
     incremental=True indexes only blobs not yet in the cluster_* tables and reads verified links
@@ -134,7 +138,7 @@ def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: 
     edges = None
     if incremental and not getattr(state, "readonly", False):
         edges = ClusterStore(state.conn, threshold).update(corpus)
-    return cluster(corpus, threshold, min_repos, edges)
+    return cluster(corpus, threshold, min_repos, edges, min_score)
 
 
 def _state_units(state):
@@ -148,4 +152,4 @@ def _state_units(state):
         yield blob, idx, Unit(kind, line, end_line, bytes(signature), name, tokens or 0)
 
 
-__all__ = ["Campaign", "campaigns_from_documents", "campaigns_from_state", "cluster", "document_units"]
+__all__ = ["PLANTED", "Campaign", "campaigns_from_documents", "campaigns_from_state", "cluster", "document_units"]

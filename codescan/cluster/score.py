@@ -13,6 +13,10 @@ FULL_SPREAD = 16  # repositories at which spread counts fully
 SEVERITY_WEIGHT = {"low": 0.3, "medium": 0.6, "high": 0.85, "critical": 1.0}
 UNKNOWN_WINDOW = 0.4  # no dates: neither coordinated nor old
 LINE_EVIDENCE = 0.85  # one shared line says less than a shared function
+# At or above PLANTED a campaign looks planted: it needs copies introduced within days by distinct
+# identities, or findings inside the copies. Code shared the ordinary way (vendored, idioms, boilerplate,
+# old copies, no findings) stays below it: at most ~45 undated, ~35 when spread over years.
+PLANTED = 50.0
 
 
 def parse_date(value: str | None) -> datetime | None:
