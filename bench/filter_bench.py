@@ -3,6 +3,7 @@ small and a 10x larger shard (memory must stay flat as a shard grows).
 
     python -m bench.filter_bench                       # 2,000 and 20,000 records, local + Ray, -j 2
     python -m bench.filter_bench --records 500 --no-ray --json out.json
+    python -m bench.filter_bench --campaigns            # campaign clustering on (the default policy's)
 
 Shards are generated here: Stack-style code records and chat records with fenced blocks, ~3 % poisoned.
 Peak RSS is the largest single process of the run (the driver holds the streaming state; workers are bounded).
@@ -62,9 +63,9 @@ def write_shard(path: Path, n: int) -> int:
     return path.stat().st_size
 
 
-def run(engine: str, shard: Path, out: Path, jobs: int) -> dict:
+def run(engine: str, shard: Path, out: Path, jobs: int, campaigns: bool = False) -> dict:
     argv = [sys.executable, "-m", "codescan", "filter", str(shard), "-o", str(out), "--engine", engine, "-j", str(jobs),
-            "--no-campaigns", "--lang-field", "lang", "--repo-field", "repo", "--no-progress"]
+            *([] if campaigns else ["--no-campaigns"]), "--lang-field", "lang", "--repo-field", "repo", "--no-progress"]
     result = measure(argv, timeout=3600)
     stats = json.loads((out / "filter-stats.json").read_text()) if (out / "filter-stats.json").exists() else {}
     report = json.loads((out / "drop-report.json").read_text()) if (out / "drop-report.json").exists() else {}
@@ -72,7 +73,8 @@ def run(engine: str, shard: Path, out: Path, jobs: int) -> dict:
             "wall_s": round(result.wall, 2), "filter_s": stats.get("seconds", {}).get("total"),
             "docs_per_s": stats.get("docs_per_s"), "mb_per_s": stats.get("mb_per_s"),
             "peak_rss_mb": round(result.peak_rss_mb, 1) if result.peak_rss_mb else None,
-            "dropped": report.get("summary", {}).get("dropped"), "exit": result.rc}
+            "dropped": report.get("summary", {}).get("dropped"), "campaigns": report.get("summary", {}).get("campaigns"),
+            "stage_s": stats.get("seconds"), "exit": result.rc}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,18 +82,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--records", type=int, default=2000, help="records in the small shard (large = 10x)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--campaigns", action="store_true", help="cluster campaigns too (default: --no-campaigns)")
+    ap.add_argument("--sizes", default="small,large", help="which shards: small, large or both")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
     rows = []
     with tempfile.TemporaryDirectory(prefix="codescan-filter-bench-") as tmp:
         root = Path(tmp)
         for label, n in (("small", args.records), ("large", args.records * 10)):
+            if label not in args.sizes.split(","):
+                continue
             shard = root / label / "shard.jsonl"
             shard.parent.mkdir()
             write_shard(shard, n)
             engines = ["local"] + ([] if args.no_ray else ["ray"])
             for engine in engines:
-                row = {"shard": label, **run(engine, shard, root / f"out-{label}-{engine}", args.jobs)}
+                row = {"shard": label, **run(engine, shard, root / f"out-{label}-{engine}", args.jobs, args.campaigns)}
                 rows.append(row)
                 print(json.dumps(row), flush=True)
             if len(engines) == 2:

@@ -30,10 +30,11 @@ class Stats:
     languages: dict = field(default_factory=dict)
     rules: int = 0
     jobs: int = 1
+    records: int = 0  # records of dataset files (their parts are not counted as files)
 
     def to_dict(self) -> dict:
         mb = self.bytes / 1e6
-        return {"files": self.files, "bytes": self.bytes, "lines": self.lines,
+        return {"files": self.files, "records": self.records, "bytes": self.bytes, "lines": self.lines,
                 "seconds": round(self.seconds, 3),
                 "mb_per_s": round(mb / self.seconds, 3) if self.seconds else None,
                 "languages": dict(sorted(self.languages.items())), "rules": self.rules, "jobs": self.jobs}
@@ -196,6 +197,10 @@ def scan(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config, pro
     files = size = lines = 0
     langs: Counter = Counter()
     semgrep_pass = _semgrep_pass(ruleset, config, semgrep_limits)
+    from .corpus.dataset_files import RecordTally
+
+    tally = RecordTally()
+    items = tally.watch(items)
     try:
         if semgrep_pass is not None:
             items = semgrep_pass.tee(items)
@@ -223,8 +228,9 @@ def scan(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config, pro
             semgrep_pass.close()
     findings.sort(key=lambda f: (f.repo or "", f.path, f.line, f.column, f.rule_id))
     skips.sort(key=lambda s: (s.repo or "", s.path))
-    stats = Stats(files=files, bytes=size, lines=lines, seconds=time.monotonic() - start,
-                  languages=dict(langs), rules=len(ruleset.rules), jobs=config.jobs or os.cpu_count() or 1)
+    stats = Stats(files=files - tally.parts + tally.files, bytes=size, lines=lines, seconds=time.monotonic() - start,
+                  languages=dict(langs), rules=len(ruleset.rules), jobs=config.jobs or os.cpu_count() or 1,
+                  records=tally.records)
     return ScanResult(tuple(findings), tuple(skips), tuple(suppressed), stats, ruleset)
 
 

@@ -34,10 +34,10 @@ def test_policy_options_apply():
     assert [d.keep for d in filter_batch(records, drop_on=("insecure-deserialization",))] == [False]
 
 
-def test_hugging_face_datasets_filter_when_installed():
+def test_hugging_face_datasets_filter():
     import pytest
 
-    datasets = pytest.importorskip("datasets")
+    datasets = pytest.importorskip("datasets", reason="datasets not installed (it is in the test extra)")
     ds = datasets.Dataset.from_list([{"content": r["content"], "id": r["id"]} for r in code_records(2)])
     kept = ds.filter(CorpusFilter(), batched=True, batch_size=2)
     assert sorted(kept["id"]) == ["clean-0", "clean-1"]

@@ -20,6 +20,8 @@ def test_jsonl_and_parquet_dataset_files_report_records(tmp_path, capsys):
     assert ("data/code-00000.parquet", "p-exec:content", 2) in got
     records = {f["record"] for f in report["findings"]}
     assert not any(r.startswith(("chat-good", "pair-good", "clean-")) for r in records)
+    # Record parts are not files: two files holding 4 + 5 records.
+    assert report["stats"]["files"] == 2 and report["stats"]["records"] == 9
 
 
 def test_unreadable_records_and_clean_dataset(tmp_path, capsys):
@@ -33,4 +35,6 @@ def test_unreadable_records_and_clean_dataset(tmp_path, capsys):
 def test_text_output_names_the_record(tmp_path, capsys):
     write_shard(tmp_path / "t.jsonl.gz", chat_records()[:1])
     assert main(["scan", str(tmp_path), "--no-progress", "-j", "1"]) == 1
-    assert "record chat-bad:messages[1].content#0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "record chat-bad:messages[1].content#0" in out
+    assert "in 1 file (1 record)" in out

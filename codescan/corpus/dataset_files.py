@@ -27,3 +27,26 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:
         yield Skip(rel, str(exc))
+
+
+class RecordTally:
+    """As items stream past `scan`, counts the records and files of dataset files: their Documents are record
+    parts, so the summary can say "N files (M records)" instead of counting every part as a file."""
+
+    def __init__(self):
+        self.parts = self.records = self.files = 0
+        self._record: tuple | None = None
+        self._path: str | None = None
+
+    def watch(self, items):
+        for item in items:
+            if isinstance(item, Document) and item.id and is_dataset_file(item.path):
+                self.parts += 1
+                record = (item.path, item.id.rsplit(":", 1)[0])  # id = <record id>:<field>[#<block>]
+                if record != self._record:
+                    self.records += 1
+                    self._record = record
+                if item.path != self._path:
+                    self.files += 1
+                    self._path = item.path
+            yield item

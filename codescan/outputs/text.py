@@ -151,7 +151,8 @@ def write(result, stream, colour: bool = False) -> None:
         stream.write(paint.dim(f"skipped {visible(s.repo + ':' if s.repo else '')}{visible(s.path)}: {s.reason}")
                      + "\n")
     st = result.stats
-    extra = [f"in {plural(st.files, 'file')}", f"{len(result.skips)} skipped", f"{st.seconds:.2f} s"]
+    where = f"in {plural(st.files, 'file')}" + (f" ({plural(st.records, 'record')})" if getattr(st, "records", 0) else "")
+    extra = [where, f"{len(result.skips)} skipped", f"{st.seconds:.2f} s"]
     if result.suppressed:
         extra.append(f"{len(result.suppressed)} suppressed")
     stream.write(summary_line(findings, *extra, colour=colour) + "\n")
