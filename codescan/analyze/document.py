@@ -99,10 +99,11 @@ class Analyzer:
 
         folded = deobfuscate.fold(source, tree, language)
         if folded is not None and folded != source:
-            folded_tree = _parse(language, folded, ctx.deadline)
-            folded_lines = folded.decode("utf-8", "replace").splitlines()
+            before, after = source.split(b"\n"), folded.split(b"\n")
             # Only what folding changed can match anew: query just those rows.
-            rows = _changed_rows(source.split(b"\n"), folded.split(b"\n"))
+            rows = _changed_rows(before, after)
+            folded_tree = _parse(language, folded, ctx.deadline, _edited(tree, before, after, rows))
+            folded_lines = folded.decode("utf-8", "replace").splitlines()
             for hit in compiled.run(folded_tree.root_node, ctx.deadline, rows=rows, source=folded):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
@@ -174,16 +175,18 @@ class Analyzer:
                  message=message, context=context, decoded=decoded, severity=severity, category=category)
 
 
-def _parse(language: str, source: bytes, deadline: float | None):
+def _parse(language: str, source: bytes, deadline: float | None, old_tree=None):
+    """Parse `source` (reusing `old_tree`, already edited to match it, when given)."""
     if deadline is not None and time.monotonic() > deadline:
         raise Deadline()
     parser = languages.parser(language)
+    reuse = {} if old_tree is None else {"old_tree": old_tree}
     if deadline is None:
-        return parser.parse(source)
+        return parser.parse(source, **reuse)
     # Some inputs parse in quadratic time (e.g. thousands of trailing comment lines in Python); the
     # progress callback (honoured only for a read callback, not for bytes) stops the parse at the deadline.
     try:
-        tree = parser.parse(lambda byte, _point: source[byte:byte + 65536],
+        tree = parser.parse(lambda byte, _point: source[byte:byte + 65536], **reuse,
                             progress_callback=lambda *_: time.monotonic() > deadline)
         # A tree read through a callback holds no source, so every text predicate (#eq?, #match?)
         # re-reads through it: queries ran 7x slower. Re-parsing the bytes with old_tree and no
@@ -194,6 +197,25 @@ def _parse(language: str, source: bytes, deadline: float | None):
         if time.monotonic() > deadline:
             raise Deadline() from None
         raise
+
+
+def _edited(tree, before: list[bytes], after: list[bytes], rows: list[tuple[int, int]]):
+    """A copy of `tree` edited row range by row range into the shape of `after`, so the folded text
+    re-parses incrementally (unchanged subtrees reused); None when the line counts differ."""
+    if len(before) != len(after):
+        return None
+    edited = tree.copy()
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line) + 1)
+    for first, last in reversed(rows):  # from the end: earlier offsets stay valid
+        start = starts[first]
+        old_end = starts[last] + len(before[last])
+        new_end = start + sum(len(line) + 1 for line in after[first:last + 1]) - 1
+        edited.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+                    start_point=(first, 0), old_end_point=(last, len(before[last])),
+                    new_end_point=(last, len(after[last])))
+    return edited
 
 
 def _changed_rows(before: list[bytes], after: list[bytes]) -> list[tuple[int, int]]:
