@@ -1,14 +1,12 @@
 """Campaign clustering bench on standard-library sources: MinHash speed against datasketch's per-shingle
-`update`, LSH build/query time, bytes per unit, and how well shingle normalization finds renamed copies.
+`update`, LSH build/query time, bytes per unit, and how well each normalization scheme and shingle size
+finds renamed copies (bench/normalize_bench.py).
 
     python bench/cluster_bench.py [--mb 4] [--pairs 1000]
 """
 from __future__ import annotations
 
 import argparse
-import ast
-import random
-import re
 import sys
 import sysconfig
 import time
@@ -22,6 +20,9 @@ from codescan.analyze import languages  # noqa: E402
 from codescan.cluster import lsh, minhash  # noqa: E402
 from codescan.cluster.shingles import shingle_hashes, tokens  # noqa: E402
 from codescan.cluster.units import extract  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import normalize_bench  # noqa: E402
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
@@ -97,82 +98,6 @@ def bench_minhash(files: list[bytes]) -> list[np.ndarray]:
     return sets
 
 
-def functions(files: list[bytes], limit: int) -> list[str]:
-    out = []
-    for src in files:
-        text = src.decode("utf-8", "replace")
-        try:
-            tree = ast.parse(text)
-        except SyntaxError:
-            continue
-        lines = text.splitlines()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef) and node.end_lineno - node.lineno >= 4:
-                out.append("\n".join(lines[node.lineno - 1:node.end_lineno]))
-                if len(out) >= limit:
-                    return out
-    return out
-
-
-def renamed(source: str, rng: random.Random, blind: bool, inserts: int) -> str:
-    import textwrap
-
-    source = textwrap.dedent(source)
-    try:
-        fn = ast.parse(source).body[0]
-    except (SyntaxError, IndexError):
-        return source
-    names = {a.arg for a in ast.walk(fn) if isinstance(a, ast.arg)} | {
-        n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and (blind or isinstance(n.ctx, ast.Store))}
-    for name in sorted(names - {"self"}):
-        source = re.sub(rf"(?<![.\w]){re.escape(name)}\b(?!=[^=])", f"v{rng.randrange(10**6)}", source)
-    lines = source.splitlines()
-    for _ in range(inserts):
-        at = rng.randrange(1, len(lines))
-        indent = re.match(r"\s*", lines[at]).group()
-        lines.insert(at, f"{indent}_trace = len(str({rng.randrange(100)}))")
-    return "\n".join(lines)
-
-
-def sets_of(sources: list[str], normalized: bool) -> list[set]:
-    parser = languages.parser("python")
-    out = []
-    for s in sources:
-        data = s.encode()
-        if normalized:
-            hashes = tokens(parser.parse(data), data).hashes
-        else:
-            import xxhash
-            hashes = np.array([xxhash.xxh64_intdigest(t) for t in re.findall(rb"\w+|[^\s\w]", data)], dtype=np.uint64)
-        out.append(set(shingle_hashes(hashes).tolist()))
-    return out
-
-
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
-
-
-def bench_normalization(files: list[bytes], count: int, pairs: int) -> None:
-    import textwrap
-
-    rng = random.Random(1)
-    base = [textwrap.dedent(f) for f in functions(files, count)]
-    print(f"normalization on {len(base)} stdlib functions (renamed copy found = Jaccard >= 0.7):")
-    for label, blind, inserts in (("consistent renaming", False, 0), ("blind renaming", True, 0),
-                                  ("blind renaming + 2 inserted statements", True, 2)):
-        copies = [renamed(s, rng, blind, inserts) for s in base]
-        for normalized in (False, True):
-            a, b = sets_of(base, normalized), sets_of(copies, normalized)
-            found = sum(jaccard(x, y) >= 0.7 for x, y in zip(a, b)) / len(a)
-            print(f"  {label:40s} {'normalized' if normalized else 'raw tokens':10s}: {found:.1%}")
-    norm = sets_of(base, True)
-    hits = 0
-    for _ in range(pairs):
-        i, j = rng.sample(range(len(norm)), 2)
-        hits += base[i] != base[j] and jaccard(norm[i], norm[j]) >= 0.7
-    print(f"  unrelated pairs above 0.7: {hits} of {pairs} random pairs ({1000 * hits / pairs:.2f} per 1,000)")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=4.0, help="MB of stdlib source to read")
@@ -181,7 +106,9 @@ def main() -> None:
     args = parser.parse_args()
     files = stdlib_files(int(args.mb * 1e6))
     bench_minhash(files)
-    bench_normalization(stdlib_files(int(20e6)), args.functions, args.pairs)
+    rows = normalize_bench.measure(args.functions, args.pairs, [3, 4, 5, 6])
+    print(f"normalization on {rows[0]['functions']} stdlib functions (bench/normalize_bench.py):")
+    print(normalize_bench.table(rows))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from codescan.cluster.api import campaigns_from_documents
 from codescan.records import Document
 
 DATA = SHARED / "trojanpuzzle" / "poison_samples.jsonl"
-CASES = ("eg-2-rendertemplate", "eg-3-sendfromdir")  # eg-4-yaml (5.5 MB) is left to the bench for time
+CASES = ("eg-2-rendertemplate", "eg-3-sendfromdir", "eg-4-yaml")  # eg-4-yaml clusters in ~2 s
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +43,10 @@ def campaigns(poisoned):
 
 def test_the_seven_poisoned_copies_of_each_base_file_cluster(poisoned, campaigns):
     _, copies = poisoned
-    assert len(copies) == 120 and all(len(members) == 7 for members in copies.values())
+    assert len(copies) == 60 * len(CASES) and all(len(members) == 7 for members in copies.values())
     units = [{(m["repo"], m["path"]) for m in c.members} for c in campaigns if c.kind != "line"]
     missed = [g for g, members in copies.items() if not any(members <= p for p in units)]
-    # Measured: 119 of 120 at unit level. The miss is a 12-line TrojanPuzzle file whose random placeholder
+    # Measured: 179 of 180 at unit level. The miss is a 12-line TrojanPuzzle file whose random placeholder
     # (two places in ~60 tokens) keeps one copy just under Jaccard 0.7: 6 of its 7 copies cluster.
     assert len(missed) <= 1, f"{len(missed)} of {len(copies)} groups not clustered, e.g. {missed[:3]}"
     assert all(max(len(copies[g] & p) for p in units) >= 6 for g in missed)
