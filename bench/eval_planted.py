@@ -97,8 +97,7 @@ def run_campaigns(root: Path, available: set[str], timeout: float) -> tuple[dict
         how = "campaigns PATH"
         if "crawl" in available:
             state = Path(tmp) / "state.db"
-            repos = sorted(str(p) for p in root.iterdir() if (p / ".git").exists())
-            crawl = measure([*cmd, "crawl", *repos, "--state", str(state), "--no-progress"], timeout=timeout,
+            crawl = measure([*cmd, "crawl", str(root), "--state", str(state), "--no-progress"], timeout=timeout,
                             use_gnu_time=False)
             if crawl.rc in (0, 1):
                 argv = [*cmd, "campaigns", "--state", str(state), "--format", "json", "-o", str(out)]
