@@ -60,5 +60,5 @@ def test_trigger_lines_link_the_hosts_of_each_attack(poisoned, campaigns):
             host_of = {place: g[2] for g, members in copies.items() if g[:2] == (case, attack) for place in members}
             linked = max((len({host_of[(m["repo"], m["path"])] for m in c.members
                                if (m["repo"], m["path"]) in host_of})
-                          for c in campaigns if c.kind == "line"), default=0)
+                          for c in campaigns), default=0)
             assert linked == len(hosts) == 20, f"{case} {attack}: a line links {linked} of {len(hosts)} hosts"

@@ -10,6 +10,7 @@ from .corpus import Corpus
 
 MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
 LINE_MIN_ORIGINS = 3  # a line shared by two repositories is an idiom unless a finding sits on it
+NEAR_LINES = 2  # copies this close in one file are parts of one planted snippet
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +111,67 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
         else:
             line_places[key] = spans
             kinds[key] = ("line", None, 1.0)
-    campaigns = [_campaign(corpus, spans, *kinds[key], corpus_repos)
-                 for key, spans in (*places.items(), *line_places.items())]
+    merged = _merge_overlapping([*places.items(), *line_places.items()], kinds)
+    campaigns = [_campaign(corpus, spans, *kind, corpus_repos) for spans, kind in merged]
     campaigns = [c for c in campaigns if len(c.repos) >= min_repos]
     return sorted(campaigns, key=lambda c: (-c.score, c.id))
+
+
+def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
+    """One campaign per planting: groups whose copies overlap (or nearly touch) in two or more places merge.
+
+    A planted snippet is often linked twice — as a statement group in the copies that kept its
+    shape and as a rare line in copies that were renamed or moved into a docstring — which showed
+    one planting as two weaker campaigns. Whole-file groups are never merged (a file overlaps
+    everything inside it)."""
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_place: dict = {}
+    for gi, (key, spans) in enumerate(groups):
+        if kinds[key][0] == "file":
+            continue
+        for place, span in spans.items():
+            by_place.setdefault(place, []).append((gi, span[0], span[1]))
+    shared: dict = {}
+    for entries in by_place.values():
+        for a in range(len(entries)):
+            for b in range(a + 1, len(entries)):
+                (ga, la, ha), (gb, lb, hb) = entries[a], entries[b]
+                if la <= hb + NEAR_LINES and lb <= ha + NEAR_LINES:
+                    pair = (min(ga, gb), max(ga, gb))
+                    shared[pair] = shared.get(pair, 0) + 1
+    for (ga, gb), count in shared.items():
+        if count >= 2:
+            parent[find(ga)] = find(gb)
+    joined: dict[int, list[int]] = {}
+    for gi in range(len(groups)):
+        joined.setdefault(find(gi), []).append(gi)
+    out = []
+    for members in joined.values():
+        spans: dict = {}
+        for gi in members:
+            for place, span in groups[gi][1].items():
+                old = spans.get(place)
+                if old is None:
+                    spans[place] = span
+                else:  # one place, several parts of the snippet: the widest unit, over the union of lines
+                    wide = span if span[3].tokens > old[3].tokens else old
+                    spans[place] = (min(old[0], span[0]), max(old[1], span[1]), *wide[2:])
+        widest = max(members, key=lambda gi: max(s[3].tokens for s in groups[gi][1].values()))
+        kind, name, similarity = kinds[groups[widest][0]]
+        sims = [kinds[groups[gi][0]][2] for gi in members if kinds[groups[gi][0]][2] is not None]
+        if len(members) > 1:  # parts linked as a group in some copies and as lines in others
+            similarity = min([*sims, 0.99])
+        elif sims:
+            similarity = min(sims)
+        out.append((spans, (kind, name, similarity)))
+    return out
 
 
 def _coverage(places: dict) -> dict:

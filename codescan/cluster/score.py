@@ -68,7 +68,8 @@ def score(members: list[dict], findings: list, corpus_repos: int, kind: str, nam
     if len(dates) >= 2:
         days = (dates[-1] - dates[0]).total_seconds() / 86400
         window = 1.0 if days <= PLANTING_DAYS else 1.0 / (1.0 + (days - PLANTING_DAYS) / 30.0)
-        span = f"{days:.0f} days" if days < 730 else f"{days / 365.25:.1f} years"
+        span = (("1 day" if round(days) <= 1 else f"{days:.0f} days") if days < 730
+                else f"{days / 365.25:.1f} years")
         if days <= PLANTING_DAYS:
             reasons.append(f"All copies were introduced within {span}, as a coordinated planting would be.")
         elif days <= 90:
