@@ -30,14 +30,17 @@ def test_policy_drops_planted_campaigns_and_reports_shared_code(tmp_path, monkey
                 _Campaign("c-finding", ["s.jsonl#2.0", "s.jsonl#3.0"], 20.0,
                           [{"rule_id": "exec-of-network-response", "category": "code-execution",
                             "severity": "critical"}]),
-                _Campaign("c-shared", ["s.jsonl#4.0", "s.jsonl#5.0"], 30.0,
-                          [{"rule_id": "weak-hash", "category": "weak-crypto", "severity": "low"}])]
+                _Campaign("c-shared", ["s.jsonl#4.0", "s.jsonl#5.0", "s.jsonl#0.0"], 30.0,
+                          [{"rule_id": "weak-hash", "category": "weak-crypto", "severity": "low"},
+                           # one altered copy of shared code does not take the clean copies down
+                           {"rule_id": "exec-of-network-response", "category": "code-execution",
+                            "severity": "critical", "repo": "r", "path": "s.jsonl#0.0"}])]
 
     monkeypatch.setattr(corpus_campaigns, "local_campaigns", stand_in)
     common = ["-j", "1", "--no-progress"]
     assert main(["filter", str(tmp_path / "s.jsonl"), "-o", str(tmp_path / "out"), *common]) == 0
     report = _report(tmp_path / "out")
-    assert {d["id"]: d["campaigns"] for d in report["dropped"]} == {
+    assert {d["id"]: [c for c in d["campaigns"] if c != "c-shared"] for d in report["dropped"]} == {
         "r0": ["c-high"], "r1": ["c-high"], "r2": ["c-finding"], "r3": ["c-finding"]}
     assert "reaches 50" in report["dropped"][0]["reasons"][0]["why"]
     assert "exec-of-network-response" in report["dropped"][2]["reasons"][0]["why"]

@@ -15,6 +15,10 @@ DEFAULT_DROP_ON = ("high", CAMPAIGN)
 # boilerplate code in 20 clean packages scores at most 43 (a corpus has no dates or authors, so the introduction
 # window counts as unknown); copies planted within days, or holding serious findings, score 50 and more.
 CAMPAIGN_MIN_SCORE = PLANTED
+# A finding drops a whole campaign only when at least this share of its copies hold it: planted copies carry the
+# payload (a variant that slips past the rules goes with them), while one altered copy of widely shared code must
+# not take every clean copy down (it is dropped for its own finding).
+CAMPAIGN_FINDING_SHARE = 0.5
 
 
 class PolicyError(CodescanError):
@@ -39,17 +43,20 @@ class Policy:
                 "campaign_min_score": self.campaign_min_score, "skipped": self.skipped}
 
     def campaign_verdict(self, campaign: dict) -> tuple[bool, str]:
-        """(looks planted, why) for a campaign dict: its copies hold a finding this policy drops on, or its score
-        reaches campaign_min_score. Shared, vendored or boilerplate code without either is not a reason to drop."""
-        hits = sorted({(f["rule_id"], f["severity"]) for f in campaign.get("findings", ()) if self.triggers(f)})
-        if hits:
+        """(looks planted, why) for a campaign dict: at least half its copies hold a finding this policy drops on,
+        or its score reaches campaign_min_score. Shared, vendored or boilerplate code is not a reason to drop."""
+        found = [f for f in campaign.get("findings", ()) if self.triggers(f)]
+        hits = sorted({(f["rule_id"], f["severity"]) for f in found})
+        holders = {(f.get("repo"), f.get("path")) for f in found}
+        members = len(campaign.get("members", ())) or 1
+        if hits and len(holders) / members >= CAMPAIGN_FINDING_SHARE:
             named = ", ".join(f"{rule} ({severity})" for rule, severity in hits[:3])
-            return True, f"its copies hold {named}, which the policy drops on"
+            return True, f"{len(holders)} of its {members} copies hold {named}, which the policy drops on"
         score = float(campaign.get("score") or 0.0)
         if score >= self.campaign_min_score:
             return True, f"score {score:g} reaches {self.campaign_min_score:g}"
-        return False, f"score {score:g} is below {self.campaign_min_score:g} and its copies hold no finding the " \
-                      "policy drops on (shared or vendored code)"
+        return False, f"score {score:g} is below {self.campaign_min_score:g} and fewer than half its copies hold a " \
+                      "finding the policy drops on (shared or vendored code)"
 
     def triggers(self, finding: dict) -> bool:
         if self.severity is not None and SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.severity]:
