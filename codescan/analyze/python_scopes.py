@@ -1,4 +1,4 @@
-"""Python name bindings per scope, indexed lazily one name at a time (no walk over the whole tree).
+"""Python name bindings per scope, indexed lazily one name (and one scope) at a time, no tree walk.
 
 For a name it is asked about, the index finds the name's occurrences with a regular expression,
 maps each to its tree-sitter identifier and classifies it: an assignment of one value, an import,
@@ -28,7 +28,9 @@ class Scopes:
         self.root = root
         # (scope start byte or MODULE, name) -> [("assign", value) | ("import", dotted|None) | ("other", None)]
         self.bindings: dict[tuple[int, str], list[tuple[str, object]]] = {}
-        self._indexed: set[str] = set()
+        self._indexed: set[str] = set()  # names indexed over the whole file
+        # name -> sorted, disjoint (start, end) byte ranges of scopes already indexed for it
+        self._scanned: dict[str, list[tuple[int, int]]] = {}
         self._assigned: dict[str, int] = {}
         self._rebound: dict[str, bool] = {}
         self.uses: dict[str, list] = {}
@@ -109,24 +111,48 @@ class Scopes:
             return
         self._indexed.update(names)
         for name in names:
-            for scope, target in self.imports.get(name, ()):
-                self._bind(scope, name, "import", target)
-        for name in names:
-            self._index_one(name)
+            self._index_range(name, MODULE, len(self.source))
 
-    def _index_one(self, name: str) -> None:
+    def _index_scope(self, name: str, scope) -> None:
+        """Index the occurrences of `name` inside one function/class/lambda (and scopes nested in it):
+        enough to know its bindings there without reading every `self` of a big file."""
+        if name in self._indexed:
+            return
+        start, end = scope.start_byte, scope.end_byte
+        ranges = self._scanned.get(name)
+        if ranges:
+            i = bisect_right(ranges, (start, len(self.source) + 1)) - 1
+            if i >= 0 and ranges[i][0] <= start and end <= ranges[i][1]:
+                return
+        self._index_range(name, start, end)
+
+    def _index_range(self, name: str, start: int, end: int) -> None:
+        """Bind/record each occurrence in [start, end) (MODULE: the whole file) not indexed before."""
+        ranges = self._scanned.setdefault(name, [])
+        done = ranges[:]
+        done_starts = [a for a, _b in done]
+
+        def fresh(pos: int) -> bool:
+            i = bisect_right(done_starts, pos) - 1
+            return i < 0 or pos >= done[i][1]
+
+        whole = start == MODULE
+        lo = 0 if whole else start
+        for scope, target in self.imports.get(name, ()):
+            if (whole and scope == MODULE) or (scope != MODULE and lo <= scope < end and fresh(scope)):
+                self._bind(scope, name, "import", target)
         encoded = name.encode()
         size = len(encoded)
         source = self.source
-        pos = source.find(encoded)
+        pos = source.find(encoded, lo, end)
         while pos >= 0:
-            start, pos = pos, source.find(encoded, pos + size)
-            after = source[start + size:start + size + 1]
-            if (start and (source[start - 1:start].isalnum() or source[start - 1] in b"_.")) or \
-                    after.isalnum() or after == b"_":
+            at, pos = pos, source.find(encoded, pos + size, end)
+            after = source[at + size:at + size + 1]
+            if (at and (source[at - 1:at].isalnum() or source[at - 1] in b"_.")) or \
+                    after.isalnum() or after == b"_" or (done and not fresh(at)):
                 continue
-            node = self.locate(start, start + size)
-            if node is None or node.type != "identifier" or node.start_byte != start:
+            node = self.locate(at, at + size)
+            if node is None or node.type != "identifier" or node.start_byte != at:
                 continue
             kind, value = _classify(node)
             if kind is None:
@@ -135,6 +161,8 @@ class Scopes:
                 self._bind(_binding_scope(node), name, kind, value)
                 if node.parent.type in ("global_statement", "nonlocal_statement"):
                     self._bind(MODULE, name, "other", None)
+        # keep the ranges disjoint: the new one swallows those inside it
+        ranges[:] = sorted([r for r in ranges if not (lo <= r[0] and r[1] <= end)] + [(lo, end)])
 
     def _bind(self, scope: int, name: str, kind: str, value) -> None:
         key = (scope, name)
@@ -147,15 +175,16 @@ class Scopes:
     def entries(self, node) -> list | None:
         """Bindings of identifier `node`'s name in the scope that owns it; None when unbound."""
         name = node.text.decode("utf-8", "replace")
-        self.index(name)
         first = True
         current = node.parent
         while True:
             while current is not None and current.type not in _SCOPES:
                 current = current.parent
             if current is None:
+                self.index(name)
                 return self.bindings.get((MODULE, name))
             if first or current.type != "class_definition":
+                self._index_scope(name, current)
                 found = self.bindings.get((current.start_byte, name))
                 if found is not None:
                     return found
