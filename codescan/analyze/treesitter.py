@@ -11,7 +11,7 @@ import tree_sitter as ts
 from ..records import Rule
 from ..rules import RuleError
 from . import languages
-from .rule_gate import Presence
+from .rule_gate import GateIndex, Presence
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
@@ -57,6 +57,8 @@ class CompiledRules:
         self._always = tuple(r for r, g in gates if g is None)
         self._gated = tuple((r, g) for r, g in gates if g is not None)
         self._solo: dict[str, ts.Query] = {}
+        self._index = GateIndex([g for _r, g in gates])
+        self._order = tuple((r, g) for r, g in gates)
         if self.rules and not lazy:
             self._combine()
 
@@ -94,11 +96,17 @@ class CompiledRules:
             yield from _run_query(query, owners, root, deadline, rows)
             return
         seen = Presence(source)
-        for rule in (*self._always, *(r for r, gate in self._gated if gate.admits(seen))):
+        admitted = self._index.admitted(seen)
+        runs = [(r, None) for r in self._always]
+        runs += [(r, g) for (r, g), ok in zip(self._order, admitted) if ok and g is not None]
+        for rule, gate in runs:
             query = self._solo.get(rule.id)
             if query is None:
                 query = self._solo[rule.id] = compile_rule(rule, self.language)
-            yield from _run_query(query, [rule] * query.pattern_count, root, deadline, rows)
+            # Tree-sitter returns every match overlapping a byte range; a gated rule's matches all
+            # overlap the span of its tokens, so the walk is confined to it (whole tree: no span).
+            spans = gate.spans(seen) if gate is not None and rows is None else None
+            yield from _run_query(query, [rule] * query.pattern_count, root, deadline, rows, spans)
 
 
 class GatedRules:
@@ -130,18 +138,22 @@ class GatedRules:
 
 
 def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, deadline: float | None,
-               rows: list[tuple[int, int]] | None) -> Iterator[Hit]:
+               rows: list[tuple[int, int]] | None, spans: list[tuple[int, int]] | None = None) -> Iterator[Hit]:
     if deadline is not None and time.monotonic() > deadline:
         raise Deadline()
     # No progress_callback: with text predicates it crashes py-tree-sitter 0.26 (segfault);
     # the budget is checked between passes and the match limit bounds pathological queries.
-    if rows is None:
+    if rows is None and spans is None:
         matches = ts.QueryCursor(query, match_limit=MATCH_LIMIT).matches(root)
     else:
         matches = []
-        for first, last in rows:
+        for first, last in rows or ():
             cursor = ts.QueryCursor(query, match_limit=MATCH_LIMIT)
             cursor.set_point_range(ts.Point(first, 0), ts.Point(last + 1, 0))
+            matches.extend(cursor.matches(root))
+        for start, end in spans or ():
+            cursor = ts.QueryCursor(query, match_limit=MATCH_LIMIT)
+            cursor.set_byte_range(start, end)
             matches.extend(cursor.matches(root))
     seen: set[tuple[str, int, int]] = set()
     for pattern_index, captures in matches:
