@@ -32,13 +32,16 @@ from bench import corpus as corpora  # noqa: E402
 PHASES = (
     ("file reading", "codescan/sources/paths.py", "_read"),
     ("parse (tree-sitter)", "codescan/analyze/document.py", "_parse"),
-    ("rule queries", "codescan/analyze/treesitter.py", "run"),
+    ("rule queries", "codescan/analyze/treesitter.py", "_run_query"),
+    ("rule gating (tokens, spans)", "codescan/analyze/rule_gate.py", "admitted"),
+    ("", "codescan/analyze/rule_gate.py", "spans"),
     ("fold (deobfuscate)", "codescan/analyze/deobfuscate.py", "fold"),
     ("payloads (find + decode)", "codescan/analyze/payloads.py", "find"),
     ("embedded code in comments", "codescan/analyze/embedded.py", "fragments"),
     ("text detectors", "codescan/analyze/text.py", "detect"),
     ("suppressions", "codescan/analyze/suppressions.py", "apply"),
-    ("rule compile", "codescan/analyze/treesitter.py", "__init__"),
+    ("rule compile", "codescan/analyze/treesitter.py", "compile_rule"),
+    ("", "codescan/analyze/treesitter.py", "_combined"),
     ("output", "codescan/outputs/json.py", "write"),
 )
 
@@ -47,10 +50,13 @@ def phase_times(stats: pstats.Stats) -> tuple[float, list[tuple[str, float]]]:
     """(total seconds, [(phase, cumulative seconds)]) from a profile."""
     raw = stats.stats  # type: ignore[attr-defined]
     total = max(ct for (_cc, _nc, _tt, ct, _callers) in raw.values())
-    out = []
-    for label, suffix, name in PHASES:
+    out: list[tuple[str, float]] = []
+    for label, suffix, name in PHASES:  # an empty label adds to the phase above it
         cum = sum(v[3] for (file, _line, func), v in raw.items() if func == name and file.endswith(suffix))
-        out.append((label, cum))
+        if label:
+            out.append((label, cum))
+        else:
+            out[-1] = (out[-1][0], out[-1][1] + cum)
     return total, out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 try:  # Python 3.11+: the regex parser behind `re`
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -58,9 +59,9 @@ class Presence:
             self._seen[key] = found
         return found
 
-    def note(self, token: str, folded: bool, found: bool) -> None:
-        """Record whether a token occurs (GateIndex checks them all at once)."""
-        self._seen[token, folded] = found
+    def note_all(self, results) -> None:
+        """Record ((token, folded), occurs) pairs (GateIndex checks every token at once)."""
+        self._seen.update(results)
 
     def trapped(self) -> bool:
         """Whether the source holds a letter that `re` case-folds onto ASCII and bytes.lower() does not."""
@@ -86,7 +87,7 @@ class Presence:
             self._words_lowered = self._words.lower()
         return self._words_lowered
 
-    def spans(self, tokens, folded) -> list[tuple[int, int]] | None:
+    def token_spans(self, tokens, folded) -> list[tuple[int, int]] | None:
         """Byte spans covering every occurrence of these tokens (`folded` ones in the lower-cased
         source), near ones merged; None when lower-cased offsets are unreliable (case-folding traps),
         nothing occurs, or the occurrences are too scattered to be worth several walks."""
@@ -135,7 +136,7 @@ class Gate:
     def spans(self, seen: Presence) -> list[tuple[int, int]] | None:
         """Byte spans every match overlaps: a match holds a required token inside one of its captures,
         so it overlaps that token's occurrence (None: anywhere)."""
-        return seen.spans(self.tokens_all, self.folded_all)
+        return seen.token_spans(self.tokens_all, self.folded_all)
 
     @property
     def tokens_all(self) -> frozenset[str]:
@@ -391,25 +392,23 @@ class GateIndex:
         self.gates = [None if g is None else tuple(
             tuple(frozenset([*(ident(t, False) for t in c[0]), *(ident(t, True) for t in c[1])]) for c in clauses)
             for clauses in g.patterns) for g in gates]
-        groups: dict[tuple[bool, bool], list[tuple[bytes, int]]] = {}
+        groups: dict[tuple[bool, bool], list[tuple[str, int]]] = {}
         for (token, folded), i in ids.items():
-            groups.setdefault((folded, _WORD.fullmatch(token) is not None), []).append((token.encode("utf-8"), i))
-        self._groups = groups
-        self._names = {(token.encode("utf-8"), folded): token for token, folded in ids}
+            groups.setdefault((folded, _WORD.fullmatch(token) is not None), []).append((token, i))
+        # per group: the tokens as bytes, their (token, folded) memo keys, their ids
+        self._groups = [(folded, word, [t.encode("utf-8") for t, _i in tokens], [(t, folded) for t, _i in tokens],
+                         [i for _t, i in tokens]) for (folded, word), tokens in groups.items()]
 
     def admitted(self, seen: Presence) -> list[bool]:
         """For each gate, whether the source may satisfy it (an ungated rule: always)."""
         present: set[int] = set()
-        for (folded, word), tokens in self._groups.items():
+        for folded, word, tokens, keys, ids in self._groups:
             if folded and seen.trapped():
-                present.update(i for _t, i in tokens)
+                present.update(ids)
                 continue
             text = seen.text(word, folded)
-            names = self._names
-            for token, i in tokens:
-                found = token in text
-                seen.note(names[token, folded], folded, found)
-                if found:
-                    present.add(i)
+            found = [token in text for token in tokens]
+            seen.note_all(zip(keys, found))
+            present.update(compress(ids, found))
         return [gate is None or any(all(not c.isdisjoint(present) for c in clauses) for clauses in gate)
                 for gate in self.gates]
