@@ -90,8 +90,9 @@ def run_sets(args: argparse.Namespace, notes: list[str]) -> list[Summary]:
 
 def run_speed(args: argparse.Namespace) -> dict:
     from bench import scan_bench
-    ns = argparse.Namespace(no_semgrep_engine=False, corpus=None, quick=True, quick_files=150 if args.quick else 1000, exclude=[],
-                            single_runs=3, timeout=args.timeout, jobs=args.jobs or os.cpu_count() or 1)
+    ns = argparse.Namespace(corpus=None, quick=True, quick_files=150 if args.quick else 1000, exclude=[],
+                            single_runs=3, timeout=args.timeout, jobs=args.jobs or os.cpu_count() or 1,
+                            no_semgrep_engine=False)
     return scan_bench.run_bench(ns)
 
 
