@@ -33,7 +33,7 @@ PHASES = (
     ("file reading", "codescan/sources/paths.py", "_read"),
     ("parse (tree-sitter)", "codescan/analyze/document.py", "_parse"),
     ("rule queries", "codescan/analyze/treesitter.py", "_run_query"),
-    ("rule gating (tokens, spans)", "codescan/analyze/rule_gate.py", "admitted"),
+    ("rule gating (tokens, spans)", "codescan/analyze/gate_index.py", "admitted"),
     ("", "codescan/analyze/rule_gate.py", "spans"),
     ("fold (deobfuscate)", "codescan/analyze/deobfuscate.py", "fold"),
     ("payloads (find + decode)", "codescan/analyze/payloads.py", "find"),

@@ -11,7 +11,8 @@ import tree_sitter as ts
 from ..records import Rule
 from ..rules import RuleError
 from . import languages
-from .rule_gate import GateIndex, Presence
+from .gate_index import GateIndex
+from .rule_gate import Presence
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
