@@ -141,7 +141,10 @@ def _concatenated(node, env, local, depth):
 
 
 def _number(node, env, local, depth):
-    value = _literal(node.text.decode("ascii"))
+    text = node.text.decode("ascii")
+    if text.isdigit() and (text[0] != "0" or not text.strip("0")):
+        return int(text)  # a plain decimal integer (the common case) without parsing it as Python
+    value = _literal(text)
     if isinstance(value, complex):
         raise NotConstant
     return value

@@ -18,6 +18,15 @@ _BINDERS = {
     "list_pattern": None, "delete_statement": None, "global_statement": None, "nonlocal_statement": None,
     "function_definition": "name", "class_definition": "name",
 }
+_REBINDING_BEFORE = (b"def ", b"class ", b"for ", b"as ", b"*", b"global ", b"lambda ")
+_ARGUMENT_BEFORE = (b"(", b", ")
+_ARGUMENT_AFTER = b",)=:"
+
+
+def _rebinding_forms(n: bytes) -> tuple[bytes, ...]:
+    """Texts whose presence means name `n` may be rebound (a definition, parameter, loop target...)."""
+    return (*(b + n for b in _REBINDING_BEFORE),
+            *(b + n + a for b in _ARGUMENT_BEFORE for a in (b",", b")", b"=", b":")), b" " + n + b" in ")
 
 
 class Scopes:
@@ -95,10 +104,23 @@ class Scopes:
             return True
         n = name.encode()
         source = self.source
-        return any(form in source for form in (
-            b"def " + n, b"class " + n, b"for " + n, b"as " + n, b"*" + n, b"global " + n, b"lambda " + n,
-            b"(" + n + b",", b"(" + n + b")", b"(" + n + b"=", b"(" + n + b":", b", " + n + b",",
-            b", " + n + b")", b", " + n + b"=", b", " + n + b":", b" " + n + b" in "))
+        size = len(n)
+        at = source.find(n)
+        seen = 0
+        while at >= 0:
+            # the same test as looking for each form (`def n`, `(n,`, ` n in `...) in the source, one
+            # pass over the occurrences of the name instead of sixteen over the whole source
+            before = source[max(0, at - 7):at]
+            after = source[at + size:at + size + 4]
+            if before.endswith(_REBINDING_BEFORE) or (
+                    before.endswith(_ARGUMENT_BEFORE) and after[:1] in _ARGUMENT_AFTER and after[:1]) or (
+                    before.endswith(b" ") and after == b" in "):
+                return True
+            seen += 1
+            if seen > 64:  # a very common name: sixteen fast substring searches beat this loop
+                return any(form in source for form in _rebinding_forms(n))
+            at = source.find(n, at + 1)
+        return False
 
     def index(self, name: str) -> None:
         if name not in self._indexed:
