@@ -1,6 +1,7 @@
 """Many rule gates tested at once against one source: each distinct token is looked up a single time."""
 from __future__ import annotations
 
+import re
 from itertools import compress
 
 from .rule_gate import _WORD, Gate, Presence
@@ -24,6 +25,8 @@ class GateIndex:
         self.gates = [None if g is None else tuple(
             tuple(frozenset([*(ident(t, False) for t in c[0]), *(ident(t, True) for t in c[1])]) for c in clauses)
             for clauses in g.patterns) for g in gates]
+        self._anyof = [frozenset() if g is None else frozenset().union(*(c for clauses in g for c in clauses))
+                       for g in self.gates]
         # per case (as written, lower-cased): the words to look up, and the other tokens with the
         # index of their longest word run in that list (None: no run, always searched)
         self._cases = []
@@ -43,7 +46,7 @@ class GateIndex:
                 others.append((token.encode("utf-8"), (token, fold), i,
                                None if run is None else words.setdefault(run, len(words))))
             wordy_at = [words[k[0]] for _t, k, _i in wordy]
-            self._cases.append((folded, [w.encode("utf-8") for w in words], [k for _t, k, _i in wordy],
+            self._cases.append((folded, _Words([w.encode("utf-8") for w in words]), [k for _t, k, _i in wordy],
                                 [i for _t, _k, i in wordy], wordy_at, [(t, r) for t, _k, _i, r in others],
                                 [k for _t, k, _i, _r in others], [i for _t, _k, i, _r in others]))
 
@@ -56,8 +59,7 @@ class GateIndex:
                 present.update(wordy_ids)
                 present.update(other_ids)
                 continue
-            text = seen.text(True, folded)
-            found = [word in text for word in words]
+            found = words.found(seen.text(True, folded))
             hits = [found[at] for at in wordy_at]
             notes += zip(wordy_keys, hits)
             present.update(compress(wordy_ids, hits))
@@ -67,5 +69,48 @@ class GateIndex:
                 notes += zip(other_keys, hits)
                 present.update(compress(other_ids, hits))
         seen.note_all(notes)
-        return [gate is None or any(all(not c.isdisjoint(present) for c in clauses) for clauses in gate)
-                for gate in self.gates]
+        # most gates hold none of their tokens: one disjointness test rejects them
+        return [gate is None or (not anyof.isdisjoint(present) and any(
+            all(not c.isdisjoint(present) for c in clauses) for clauses in gate))
+            for gate, anyof in zip(self.gates, self._anyof)]
+
+
+class _Words:
+    """Which of many word tokens occur in a text, in one regex pass: a trie-shaped alternation tried
+    (as a lookahead) at every position yields the longest token starting there; every token starting
+    there is a prefix of it, so the tokens present are exactly those inside the ones it yields."""
+
+    def __init__(self, words: list[bytes]):
+        self.size = len(words)
+        self._index = {w: i for i, w in enumerate(words)}
+        self._inside = {w: [i for i, u in enumerate(words) if u in w] for w in words}
+        self._pattern = re.compile(b"(?=(" + _trie(words) + b"))") if words else None
+
+    def found(self, text: bytes) -> list[bool]:
+        found = [False] * self.size
+        if self._pattern is not None:
+            for word in set(self._pattern.findall(text)):
+                for i in self._inside[word]:
+                    found[i] = True
+        return found
+
+
+def _trie(words: list[bytes]) -> bytes:
+    """A regex matching any of `words`, shaped as their trie so that at each position the longest
+    word starting there is the one matched (deeper branches are tried first)."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[None] = {}
+
+    def emit(node: dict) -> bytes:
+        branches = [re.escape(bytes([b])) + emit(child) for b, child in sorted(
+            (k, v) for k, v in node.items() if k is not None)]
+        if not branches:
+            return b""
+        body = b"(?:" + b"|".join(branches) + b")"
+        return body + b"?" if None in node else body
+
+    return emit(root)
