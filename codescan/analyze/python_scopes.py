@@ -5,6 +5,7 @@ maps each to its tree-sitter identifier and classifies it: an assignment of one 
 another binding (parameter, loop target, `global`, augmented assignment...) or a use."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 MODULE = -1
@@ -21,6 +22,38 @@ _BINDERS = {
 _REBINDING_BEFORE = (b"def ", b"class ", b"for ", b"as ", b"*", b"global ", b"lambda ")
 _ARGUMENT_BEFORE = (b"(", b", ")
 _ARGUMENT_AFTER = b",)=:"
+
+
+_OCCURRENCES: dict[bytes, re.Pattern] = {}
+_ASCII_WORD = re.compile(rb"[A-Za-z0-9_]+")
+
+
+def _whole_words(source: bytes, name: bytes, start: int, end: int):
+    """Offsets of `name` in source[start:end] as a whole word not after a dot (`x.name` is an
+    attribute); ASCII letters, digits and `_` continue a word, as bytes.isalnum() sees them."""
+    size = len(name)
+    if not _ASCII_WORD.fullmatch(name):  # the plain loop (a regex would also try occurrences overlapping rejected ones)
+        pos = source.find(name, start, end)
+        while pos >= 0:
+            at, pos = pos, source.find(name, pos + size, end)
+            after = source[at + size:at + size + 1]
+            if not ((at and (source[at - 1:at].isalnum() or source[at - 1] in b"_.")) or
+                    after.isalnum() or after == b"_"):
+                yield at
+        return
+    # An ASCII word's occurrences cannot overlap one another and pass the test, so a regex
+    # (whose search runs in C) yields the same offsets.
+    pattern = _OCCURRENCES.get(name)
+    if pattern is None:
+        if len(_OCCURRENCES) > 4096:
+            _OCCURRENCES.clear()
+        n = re.escape(name)
+        pattern = _OCCURRENCES[name] = re.compile(n + rb"(?<![A-Za-z0-9_.]" + n + rb")(?![A-Za-z0-9_])")
+    for match in pattern.finditer(source, start):
+        at = match.start()
+        if at + size > end:
+            return
+        yield at
 
 
 def _rebinding_forms(n: bytes) -> tuple[bytes, ...]:
@@ -165,13 +198,8 @@ class Scopes:
                 self._bind(scope, name, "import", target)
         encoded = name.encode()
         size = len(encoded)
-        source = self.source
-        pos = source.find(encoded, lo, end)
-        while pos >= 0:
-            at, pos = pos, source.find(encoded, pos + size, end)
-            after = source[at + size:at + size + 1]
-            if (at and (source[at - 1:at].isalnum() or source[at - 1] in b"_.")) or \
-                    after.isalnum() or after == b"_" or (done and not fresh(at)):
+        for at in _whole_words(self.source, encoded, lo, end):
+            if done and not fresh(at):
                 continue
             node = self.locate(at, at + size)
             if node is None or node.type != "identifier" or node.start_byte != at:
