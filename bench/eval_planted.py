@@ -74,7 +74,18 @@ def _plant_in(plant_: dict, keys: set) -> bool:
 
 
 def campaign_scores(reported: list[dict], truth: dict) -> dict:
-    """Planted campaigns detected (>= 2 of their repositories in one reported campaign), false campaigns."""
+    """Planted campaigns detected (>= 2 of their repositories in one reported campaign), false campaigns;
+    also counted over the campaigns scoring at or above codescan's "looks planted" mark alone."""
+    from codescan.cluster.score import PLANTED
+
+    out = _campaign_counts(reported, truth)
+    flagged = _campaign_counts([c for c in reported if float(c.get("score") or 0) >= PLANTED], truth)
+    out.update({"threshold": PLANTED, "detected_flagged": flagged["detected"], "reported_flagged": flagged["reported"],
+                "false_flagged": flagged["false"]})
+    return out
+
+
+def _campaign_counts(reported: list[dict], truth: dict) -> dict:
     plants = {p["id"]: p for p in truth["plants"]}
     keysets = [_member_keys(c) for c in reported]
     detected = 0

@@ -69,6 +69,10 @@ def _sections(result: dict, table) -> list[tuple[str, str]]:
         body += ("\n\ncampaigns: " + (f"{camp['detected']}/{camp['planted']} planted campaigns detected, "
                                       f"{camp['reported']} reported, {camp['false']} without a planted copy "
                                       f"({planted['campaigns_note']})" if camp else planted["campaigns_note"]))
+        if camp and "threshold" in camp:
+            body += (f"; at score >= {camp['threshold']:g} (\"looks planted\", what `filter` drops): "
+                     f"{camp['detected_flagged']}/{camp['planted']} detected, {camp['reported_flagged']} reported, "
+                     f"{camp['false_flagged']} without a planted copy")
         out.append((f"Planted poison ({planted['repos']} git repositories, {planted['plants']} planted snippets)", body))
     speed = result.get("speed")
     if speed:
