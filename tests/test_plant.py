@@ -62,8 +62,10 @@ def test_codescan_finds_the_planted_payloads(planted):
 def test_campaign_scoring_matches_members_to_plants(planted):
     _, truth = planted
     plants = truth["plants"]
-    reported = [{"members": [{"repo": p["repo"], "path": p["path"], "line": p["line"], "end_line": p["end_line"]}
-                             for p in plants[:2]]},
-                {"members": [{"repo": "elsewhere", "path": "x.py", "line": 1, "end_line": 2}]}]
-    assert eval_planted.campaign_scores(reported, truth) == {"planted": 1, "detected": 1, "reported": 2, "false": 1}
+    reported = [{"score": 70.0, "members": [{"repo": p["repo"], "path": p["path"], "line": p["line"],
+                                             "end_line": p["end_line"]} for p in plants[:2]]},
+                {"score": 20.0, "members": [{"repo": "elsewhere", "path": "x.py", "line": 1, "end_line": 2}]}]
+    assert eval_planted.campaign_scores(reported, truth) == {
+        "planted": 1, "detected": 1, "reported": 2, "false": 1,
+        "threshold": 50.0, "detected_flagged": 1, "reported_flagged": 1, "false_flagged": 0}
     assert eval_planted.campaign_scores(reported[:1][:0], truth)["detected"] == 0
