@@ -37,7 +37,7 @@ _CASEFOLD_TRAPS = ("\u212a".encode(), "\u017f".encode(), "\u0130".encode(), "\u0
 class Presence:
     """Memoized substring tests on one source (a file's gates share most of their tokens)."""
 
-    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered")
+    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered", "_marks")
 
     def __init__(self, source: bytes, lowered: bytes | None = None):
         self.source = source
@@ -46,6 +46,7 @@ class Presence:
         self._trap: bool | None = None
         self._words: bytes | None = None
         self._words_lowered: bytes | None = None
+        self._marks: dict[tuple[str, bool], list[tuple[int, int]]] = {}
 
     def has(self, token: str, folded: bool) -> bool:
         key = (token, folded)
@@ -96,10 +97,7 @@ class Presence:
         for group, is_folded in ((tokens, False), (folded, True)):
             for token in group:
                 if self.has(token, is_folded):
-                    finder = _FINDERS.get(token)
-                    if finder is None:
-                        finder = _FINDERS[token] = re.compile(re.escape(token.encode("utf-8")))
-                    marks += [m.span() for m in finder.finditer(self.text(False, is_folded))]
+                    marks += self._occurrences(token, is_folded)
         if not marks:
             return None
         marks.sort()
@@ -112,6 +110,17 @@ class Presence:
         if len(spans) > MAX_SPANS:
             return [(spans[0][0], max(e for _s, e in spans))]
         return [(s, e) for s, e in spans]
+
+    def _occurrences(self, token: str, folded: bool) -> list[tuple[int, int]]:
+        """Byte spans of every occurrence of a token (memoized: a file's rules share tokens)."""
+        key = (token, folded)
+        found = self._marks.get(key)
+        if found is None:
+            finder = _FINDERS.get(token)
+            if finder is None:
+                finder = _FINDERS[token] = re.compile(re.escape(token.encode("utf-8")))
+            found = self._marks[key] = [m.span() for m in finder.finditer(self.text(False, folded))]
+        return found
 
     def holds(self, clause: Clause) -> bool:
         tokens, folded = clause
