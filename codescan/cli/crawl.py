@@ -3,14 +3,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from ..config import load as load_config
-from ..records import CATEGORIES
-from ..rules import load_rules
 from ..sources.git_refs import REF_CHOICES
-from .common import EXIT_CLEAN, UsageError, csv
+from .common import EXIT_CLEAN, UsageError
+from .settings import config_from_args, selected_rules
 
 NAME = "crawl"
 
@@ -40,26 +37,6 @@ def register(sub) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _config(args):
-    cfg = load_config(args.config)
-    changes = {"honour_suppressions": False}  # mirrors are third-party code: inline suppressions do not count
-    if args.rules:
-        changes["rules"] = cfg.rules + tuple(args.rules)
-    if args.select:
-        changes["select"] = csv(args.select)
-    if args.ignore:
-        changes["ignore"] = cfg.ignore + csv(args.ignore)
-    if args.jobs is not None:
-        if args.jobs < 0:
-            raise UsageError("--jobs must be 0 (one per core) or more")
-        changes["jobs"] = args.jobs
-    if args.max_file_size is not None:
-        changes["max_file_size"] = args.max_file_size
-    if args.file_timeout is not None:
-        changes["file_timeout"] = args.file_timeout
-    return replace(cfg, **changes)
-
-
 def run(args) -> int:
     from ..state import open_state
     from ..state.crawl import crawl
@@ -67,12 +44,8 @@ def run(args) -> int:
     root = Path(args.root)
     if not root.is_dir():
         raise UsageError(f"{args.root}: not a folder")
-    cfg = _config(args)
-    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules)
-    unknown = [s for s in cfg.select + cfg.ignore if s not in ruleset.by_id() and s not in CATEGORIES]
-    if unknown:
-        raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
-    ruleset = ruleset.select(cfg.select, cfg.ignore)
+    cfg = config_from_args(args, honour_suppressions=False)  # mirrors are third-party: suppressions do not count
+    _, ruleset = selected_rules(cfg, args)
     progress = not args.no_progress and sys.stderr.isatty()
     with open_state(args.state) as state:
         stats = crawl(root, state, ruleset, cfg, refs=args.refs, units=not args.no_units, progress=progress,

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 
-from ..config import load as load_config
-from ..records import CATEGORIES
-from ..rules import load_rules
 from .common import EXIT_CLEAN, UsageError, csv
+from .settings import config_from_args, selected_rules
 
 NAME = "filter"
 
@@ -51,29 +48,8 @@ def run(args) -> int:
     from ..corpus.policy import CAMPAIGN_MIN_SCORE, parse_drop_on
     from ..corpus.records import Fields
 
-    cfg = load_config(args.config)
-    changes = {"honour_suppressions": False}  # corpora are third-party: inline suppressions do not count
-    if args.rules:
-        changes["rules"] = cfg.rules + tuple(args.rules)
-    if args.select:
-        changes["select"] = csv(args.select)
-    if args.ignore:
-        changes["ignore"] = cfg.ignore + csv(args.ignore)
-    if args.jobs is not None:
-        if args.jobs < 0:
-            raise UsageError("--jobs must be 0 (one per core) or more")
-        changes["jobs"] = args.jobs
-    if args.max_file_size is not None:
-        changes["max_file_size"] = args.max_file_size
-    if args.file_timeout is not None:
-        changes["file_timeout"] = args.file_timeout
-    cfg = replace(cfg, **changes)
-    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules)
-    known = set(ruleset.by_id()) | set(CATEGORIES)
-    unknown = [s for s in cfg.select + cfg.ignore if s not in known]
-    if unknown:
-        raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
-    ruleset = ruleset.select(cfg.select, cfg.ignore)
+    cfg = config_from_args(args, honour_suppressions=False)  # corpora are third-party: suppressions do not count
+    _, ruleset = selected_rules(cfg, args)
     min_score = CAMPAIGN_MIN_SCORE if args.campaign_min_score is None else args.campaign_min_score
     if not 0 <= min_score <= 100:
         raise UsageError("--campaign-min-score must be between 0 and 100")

@@ -7,11 +7,11 @@ from dataclasses import replace
 from itertools import chain
 
 from .. import baseline as baseline_mod
-from ..config import Config, load as load_config
+from ..config import Config
 from ..outputs import FORMATS
-from ..records import CATEGORIES, SEVERITIES
-from ..rules import load_rules
-from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, csv, emit
+from ..records import SEVERITIES
+from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, emit
+from .settings import config_from_args, selected_rules
 
 NAME = "scan"
 ENGINES = ("auto", "treesitter", "semgrep", "all")
@@ -50,45 +50,13 @@ def register(sub) -> None:
 
 
 
-def _config_from_args(args) -> Config:
-    cfg = load_config(args.config)
-    changes = {}
-    if args.fail_on:
-        changes["fail_on"] = args.fail_on
-    if args.rules:
-        changes["rules"] = cfg.rules + tuple(args.rules)
-    if args.select:
-        changes["select"] = csv(args.select)
-    if args.ignore:
-        changes["ignore"] = cfg.ignore + csv(args.ignore)
-    if args.exclude:
-        changes["exclude"] = cfg.exclude + tuple(args.exclude)
-    if args.jobs is not None:
-        if args.jobs < 0:
-            raise UsageError("--jobs must be 0 (one per core) or more")
-        changes["jobs"] = args.jobs
-    if args.max_file_size is not None:
-        changes["max_file_size"] = args.max_file_size
-    if args.file_timeout is not None:
-        changes["file_timeout"] = args.file_timeout
-    if args.strict:
-        changes["strict"] = True
-    if args.untrusted:
-        changes["honour_suppressions"] = False
-    return replace(cfg, **changes)
-
-
 def run(args) -> int:
     from ..pipeline import scan
     from ..sources.paths import SourceError, walk
 
-    cfg = _config_from_args(args)
-    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules, builtin_semgrep=True)
-    unknown = [s for s in cfg.select + cfg.ignore if s not in ruleset.by_id() and s not in CATEGORIES and s not in
-               {r.category for r in ruleset.rules}]
-    if unknown:
-        raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
-    ruleset = _by_engine(ruleset.select(cfg.select, cfg.ignore), args.engine, cfg.select)
+    cfg = config_from_args(args)
+    _, selected = selected_rules(cfg, args, builtin_semgrep=True)
+    ruleset = _by_engine(selected, args.engine, cfg.select)
     _check_user_queries(ruleset, cfg.rules)
     limits = _semgrep_limits(ruleset, cfg, args)
     known = baseline_mod.load(args.baseline) if args.baseline else None

@@ -1,0 +1,48 @@
+"""The settings every analyzing verb shares: config file plus flags, and the selected rule set."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..config import Config, load as load_config
+from ..records import CATEGORIES
+from ..rules import RuleSet, load_rules
+from .common import UsageError, csv
+
+
+def config_from_args(args, **fixed) -> Config:
+    """[tool.codescan] (or --config) overridden by the flags a verb has; `fixed` settings win."""
+    cfg = load_config(args.config)
+    changes = {}
+    if getattr(args, "fail_on", None):
+        changes["fail_on"] = args.fail_on
+    if args.rules:
+        changes["rules"] = cfg.rules + tuple(args.rules)
+    if args.select:
+        changes["select"] = csv(args.select)
+    if args.ignore:
+        changes["ignore"] = cfg.ignore + csv(args.ignore)
+    if getattr(args, "exclude", None):
+        changes["exclude"] = cfg.exclude + tuple(args.exclude)
+    if args.jobs is not None:
+        if args.jobs < 0:
+            raise UsageError("--jobs must be 0 (one per core) or more")
+        changes["jobs"] = args.jobs
+    if args.max_file_size is not None:
+        changes["max_file_size"] = args.max_file_size
+    if args.file_timeout is not None:
+        changes["file_timeout"] = args.file_timeout
+    if getattr(args, "strict", False):
+        changes["strict"] = True
+    if getattr(args, "untrusted", False):
+        changes["honour_suppressions"] = False
+    return replace(cfg, **{**changes, **fixed})
+
+
+def selected_rules(cfg: Config, args, **load_options) -> tuple[RuleSet, RuleSet]:
+    """(every loaded rule, the ones --select/--ignore keep); an unknown id or category is a usage error."""
+    ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules, **load_options)
+    known = set(ruleset.by_id()) | set(CATEGORIES) | {r.category for r in ruleset.rules}
+    unknown = [s for s in cfg.select + cfg.ignore if s not in known]
+    if unknown:
+        raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
+    return ruleset, ruleset.select(cfg.select, cfg.ignore)
