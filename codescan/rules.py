@@ -98,13 +98,19 @@ def parse_rule(data: object, where: str) -> Rule:
     )
 
 
-def load_rule_file(path: Path) -> Rule:
+def _read_yaml(path: Path) -> object:
+    """A rule file's YAML; RuleError when it cannot be read or parsed."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    return data
+
+
+def load_rule_file(path: Path) -> Rule:
+    data = _read_yaml(path)
     rule = parse_rule(data, str(path))
     if path.stem != rule.id:
         raise RuleError(f"{path}: file name must be the rule id ({rule.id}.yaml)")
@@ -113,12 +119,7 @@ def load_rule_file(path: Path) -> Rule:
 
 def load_file(path: Path) -> list[Rule]:
     """The rules in one file, detected per file: codescan's format (one rule) or Semgrep's (`rules:`)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"{path}: cannot read: {exc}") from None
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    data = _read_yaml(path)
     from .engines import semgrep_rules
 
     if semgrep_rules.is_semgrep_document(data):
