@@ -55,6 +55,7 @@ def run(args) -> int:
         for raw in args.paths:
             if not Path(raw).is_dir():
                 raise UsageError(f"{raw}: not a folder")
+        _check_repositories(args.paths, args.min_repos)
         campaigns = campaigns_from_documents(documents(args.paths), findings=not args.no_findings,
                                              progress=not args.no_progress and sys.stderr.isatty(), **opts)
     campaigns = [c for c in campaigns if c.score >= args.min_score][:args.limit]
@@ -75,3 +76,15 @@ def run(args) -> int:
             stream.close()
     return EXIT_CLEAN
 
+
+def _check_repositories(paths: list[str], min_repos: int) -> None:
+    """Fewer repositories than a campaign spans can only answer 'no campaigns': say what was found instead."""
+    from ..cluster.tree import plan
+
+    repos = plan(paths)
+    if not repos:
+        raise UsageError(f"no files to cluster under {', '.join(paths)}")
+    if len(repos) < min_repos:
+        names = ", ".join(name for name, _, _ in repos)
+        raise UsageError(f"found {len(repos)} {'repository' if len(repos) == 1 else 'repositories'} ({names}) under {', '.join(paths)}; a campaign spans "
+                         f"--min-repos {min_repos}: give a folder of repositories or several PATHs")

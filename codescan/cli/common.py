@@ -41,6 +41,10 @@ def emit(result, args, formats: dict | None = None) -> None:
                 _write(writer, result, stream, args, tty=False)
         except OSError as exc:
             raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        if hasattr(result, "stats"):  # the report went to a file: the terminal still gets the one-line summary
+            from ..outputs.text import result_summary
+
+            print(f"{result_summary(result)}; report: {output}", file=sys.stderr)
     else:
         _write(writer, result, sys.stdout, args, tty=sys.stdout.isatty())
 

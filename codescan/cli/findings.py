@@ -5,7 +5,7 @@ from ..config import load as load_config
 from ..outputs import FORMATS
 from ..records import SEVERITIES, Skip
 from ..rules import load_rules
-from .common import EXIT_CLEAN, EXIT_FINDINGS, add_color_flag, emit
+from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, emit
 
 NAME = "findings"
 
@@ -31,6 +31,8 @@ def run(args) -> int:
     from ..state import open_state
 
     cfg = load_config(args.config)
+    if args.since is not None:
+        _check_since(args.since)
     fail_on = args.fail_on or cfg.fail_on
     with open_state(args.state, readonly=True) as state:
         found = tuple(state.findings(new=args.new, since=args.since))
@@ -43,3 +45,18 @@ def run(args) -> int:
     result = ScanResult(findings=found, skips=skips, suppressed=(), stats=stats, ruleset=ruleset)
     emit(result, args)
     return EXIT_FINDINGS if result.failing(fail_on) else EXIT_CLEAN
+
+
+def _check_since(value: str) -> None:
+    """--since must be an ISO date or date-time that is not in the future, else it would select nothing."""
+    from datetime import datetime, timezone
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--since {value!r} is not a date: give an ISO-8601 date or date-time such as "
+                         "2024-05-01 or 2024-05-01T12:00+02:00") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    if moment > datetime.now(timezone.utc):
+        raise UsageError(f"--since {value} is in the future: no crawl has recorded anything then")

@@ -14,7 +14,8 @@ def register(sub) -> None:
                        description="Recompute every document's SHA-256, the shard digests and the Merkle root; report "
                        "changed, added, removed and reordered documents (exit 1), and check the signature with --key.")
     p.add_argument("manifest", metavar="MANIFEST")
-    p.add_argument("root", metavar="DIR", help="the folder holding the kept shards (the filter's DIR/kept)")
+    p.add_argument("root", metavar="DIR", help="the filter's output folder, or the folder holding the kept shards "
+                   "(its DIR/kept)")
     p.add_argument("--key", metavar="FILE", help="HMAC secret or Ed25519 PEM public key the manifest was signed with")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text")
 
@@ -22,7 +23,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..corpus.verify import verify
 
-    outcome = verify(args.manifest, args.root, args.key)
+    outcome = verify(args.manifest, _kept_folder(args.manifest, args.root), args.key)
     if args.format == "json":
         json.dump(outcome.to_dict(), sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -32,3 +33,18 @@ def run(args) -> int:
         state = "OK" if outcome.ok else f"FAILED ({len(outcome.problems)} problem(s))"
         print(f"{state}: {outcome.documents} documents in {outcome.shards} shard(s); signature {outcome.signature}")
     return EXIT_CLEAN if outcome.ok else EXIT_FINDINGS
+
+
+def _kept_folder(manifest: str, root: str) -> str:
+    """The filter's output folder (the one holding the manifest) stands for its kept shards' folder."""
+    from pathlib import Path
+
+    folder, listed = Path(root), Path(manifest)
+    try:
+        same = listed.parent.resolve() == folder.resolve()
+        kept = json.loads(listed.read_text(encoding="utf-8")).get("root") if same else None
+    except (OSError, ValueError, AttributeError):
+        return root
+    if isinstance(kept, str) and kept and (folder / kept).is_dir():
+        return str(folder / kept)
+    return root

@@ -1,5 +1,6 @@
 """A plain directory tree as Documents for clustering: each git working tree (else each top-level
-folder) under a PATH is one repository; git provenance (author, date, commit) is read when present."""
+folder, and the files directly inside the PATH) under a PATH is one repository; git provenance
+(author, date, commit) is read when present."""
 from __future__ import annotations
 
 import os
@@ -30,6 +31,21 @@ def repositories(root: Path) -> list[tuple[str, Path]]:
             and p.name not in SKIP_DIRS]
 
 
+def plan(paths: list[str]) -> list[tuple[str, Path, bool]]:
+    """(repository name, folder, only its top files) for every repository the PATHs hold: a PATH without git
+    working trees adds the files directly inside it as one more repository, named after the PATH."""
+    out: list[tuple[str, Path, bool]] = []
+    for raw in paths:
+        root = Path(raw)
+        found = repositories(root)
+        out.extend((name, folder, False) for name, folder in found)
+        if any((folder / ".git").exists() for _, folder in found):
+            continue
+        if any(p.is_file() and not p.is_symlink() for p in root.iterdir()):
+            out.append((root.resolve().name, root, True))
+    return out
+
+
 def provenance(folder: Path) -> dict[str, tuple[str, str, str]]:
     """path -> (commit, author, ISO date) of the newest commit that touched it; {} without git."""
     if not (folder / ".git").exists():
@@ -53,17 +69,15 @@ def provenance(folder: Path) -> dict[str, tuple[str, str, str]]:
 
 def documents(paths: list[str], max_size: int = MAX_SIZE) -> Iterator[Document]:
     """Every regular file of every repository under each PATH, symlinks never followed."""
-    for raw in paths:
-        root = Path(raw)
-        for repo, folder in repositories(root):
-            history = provenance(folder)
-            for current, dirs, files in os.walk(folder):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-                for name in sorted(files):
-                    full = Path(current) / name
-                    if full.is_symlink() or not full.is_file() or full.stat().st_size > max_size:
-                        continue
-                    rel = full.relative_to(folder).as_posix()
-                    commit, author, date = history.get(rel, (None, None, None))
-                    yield Document(path=rel, content=full.read_bytes(), repo=repo, commit=commit,
-                                   author=author, date=date, trusted=False)
+    for repo, folder, top_only in plan(paths):
+        history = provenance(folder)
+        for current, dirs, files in os.walk(folder):
+            dirs[:] = [] if top_only else sorted(d for d in dirs if d not in SKIP_DIRS)
+            for name in sorted(files):
+                full = Path(current) / name
+                if full.is_symlink() or not full.is_file() or full.stat().st_size > max_size:
+                    continue
+                rel = full.relative_to(folder).as_posix()
+                commit, author, date = history.get(rel, (None, None, None))
+                yield Document(path=rel, content=full.read_bytes(), repo=repo, commit=commit,
+                               author=author, date=date, trusted=False)

@@ -13,6 +13,7 @@ from ..errors import CodescanError
 from ..records import SCHEMA_VERSION
 from ..rules import RuleSet
 from . import manifest as manifest_mod
+from .fields_check import check_fields
 from .policy import Policy
 from .records import Fields
 from .shards import Shard, discover
@@ -98,6 +99,7 @@ def by_shard(keyed: dict) -> dict:
 def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
     """Run the filter; returns the drop report's summary plus timings."""
     shards = discover(job.inputs)
+    check_fields(shards, job.fields)
     if not job.campaigns and job.policy.campaigns:
         job = replace(job, policy=replace(job.policy, campaigns=False))
     out = prepare_output(job.output, shards, job.inputs)

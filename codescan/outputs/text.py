@@ -150,9 +150,14 @@ def write(result, stream, colour: bool = False) -> None:
     for s in result.skips:
         stream.write(paint.dim(f"skipped {visible(s.repo + ':' if s.repo else '')}{visible(s.path)}: {s.reason}")
                      + "\n")
+    stream.write(result_summary(result, findings, colour) + "\n")
+
+
+def result_summary(result, findings: Iterable[Finding] | None = None, colour: bool = False) -> str:
+    """'2 findings (1 critical, 1 high) in 5 files, 0 skipped, 0.12 s': what a scan or findings run found."""
     st = result.stats
     where = f"in {plural(st.files, 'file')}" + (f" ({plural(st.records, 'record')})" if getattr(st, "records", 0) else "")
     extra = [where, f"{len(result.skips)} skipped", f"{st.seconds:.2f} s"]
     if result.suppressed:
         extra.append(f"{len(result.suppressed)} suppressed")
-    stream.write(summary_line(findings, *extra, colour=colour) + "\n")
+    return summary_line(result.findings if findings is None else findings, *extra, colour=colour)

@@ -76,8 +76,17 @@ def read_list(path: str) -> list[Remote]:
         if name in seen:
             raise MirrorListError(f"{path}:{number}: {name} is already the mirror of line {seen[name]}")
         seen[name] = number
-        remotes.append(Remote(url, "/".join(parts), number))
+        remotes.append(Remote(_local_absolute(url), "/".join(parts), number))
+    if not remotes:
+        raise MirrorListError(f"{path}: no URLs in the list (one URL per line, optionally followed by the mirror's path)")
     return remotes
+
+
+def _local_absolute(url: str) -> str:
+    """A relative path to a local repository, as absolute: git runs from `/`, where it would not be found."""
+    if "://" in url or os.path.isabs(url) or not os.path.exists(url):
+        return url
+    return os.path.abspath(url)
 
 
 def sync_one(remote: Remote, root: Path, timeout: float = SYNC_TIMEOUT) -> SyncResult:
@@ -112,7 +121,9 @@ def sync_one(remote: Remote, root: Path, timeout: float = SYNC_TIMEOUT) -> SyncR
 
 def sync_all(remotes: list[Remote], root: Path, jobs: int = 4, timeout: float = SYNC_TIMEOUT, on_done=None
              ) -> list[SyncResult]:
-    """Sync every remote with `jobs` at a time; results in list order."""
+    """Sync every remote with `jobs` at a time; results in list order. git runs from `/`, so ROOT is made
+    absolute here (a relative one put clones under /ROOT)."""
+    root = root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(sync_one, r, root, timeout) for r in remotes]

@@ -1,0 +1,148 @@
+"""Issue 17: no verb returns a silent empty or wrong result — it does what was asked or says why not (exit 2)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clirun import DEMO_RULES, write
+from crawlrun import crawl
+from gitrepos import make_repo
+from codescan.cli import main
+
+HOOK = "import os\nos.system(cmd)\n"
+PLANTED = ("import base64\n\ndef setup_logging(level, target):\n    payload = base64.b64decode(target)\n"
+           "    handler = compile(payload, 'x', 'exec')\n    exec(handler)\n    return level * 2 + 1\n")
+
+
+def _err_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+# 11. scan -o FILE: the one-line summary still reaches the terminal (stderr).
+def test_scan_output_file_prints_summary_on_stderr(tmp_path, capsys):
+    write(tmp_path, "src/a.py", HOOK)
+    out = tmp_path / "r.json"
+    code = main(["scan", str(tmp_path / "src"), *DEMO_RULES, "-f", "json", "-o", str(out), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert "1 finding (1 high) in 1 file" in captured.err and str(out) in captured.err
+    assert json.loads(out.read_text())["findings"][0]["rule_id"] == "demo-os-system"
+
+
+# 6. findings --since with something that is not a date is a usage error, not an empty list.
+@pytest.mark.parametrize("since", ["tomorrow", "2024-13-45", "last week"])
+def test_findings_since_not_a_date_is_refused(tmp_path, capsys, since):
+    make_repo(tmp_path / "root" / "r", [{"a.py": HOOK}])
+    crawl(capsys, tmp_path / "root", tmp_path / "s.db")
+    assert main(["findings", "--state", str(tmp_path / "s.db"), "--since", since]) == 2
+    err = _err_line(capsys)
+    assert "--since" in err and since in err and "date" in err
+
+
+def test_findings_since_in_the_future_is_refused(tmp_path, capsys):
+    make_repo(tmp_path / "root" / "r", [{"a.py": HOOK}])
+    crawl(capsys, tmp_path / "root", tmp_path / "s.db")
+    assert main(["findings", "--state", str(tmp_path / "s.db"), "--since", "2999-01-01"]) == 2
+    assert "in the future" in _err_line(capsys)
+    assert main(["findings", "--state", str(tmp_path / "s.db"), "--since", "2000-01-01", "-f", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["findings"]
+
+
+# 7. campaigns: a missing PATH, flat folders given as PATHs, files directly inside a PATH.
+def test_campaigns_missing_path_is_refused(tmp_path, capsys):
+    assert main(["campaigns", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in _err_line(capsys)
+
+
+def test_campaigns_flat_folders_are_each_a_repository(tmp_path, capsys):
+    for name in ("alpha", "beta", "gamma"):
+        write(tmp_path, f"{name}/setup_log.py", PLANTED)
+        write(tmp_path, f"{name}/own_{name}.py", f"def {name}():\n    return '{name}'\n")
+    paths = [str(tmp_path / n) for n in ("alpha", "beta", "gamma")]
+    assert main(["campaigns", *paths, "-f", "json", "--no-progress", "--no-findings"]) == 0
+    campaigns = json.loads(capsys.readouterr().out)["campaigns"]
+    assert campaigns and {m["repo"] for m in campaigns[0]["members"]} == {"alpha", "beta", "gamma"}
+
+
+def test_campaigns_counts_files_directly_inside_a_path(tmp_path, capsys):
+    write(tmp_path, "mirror/one/setup_log.py", PLANTED)
+    write(tmp_path, "mirror/two/lib/setup_log.py", PLANTED)
+    write(tmp_path, "mirror/setup_log.py", PLANTED)  # beside the repositories: the PATH's own files
+    assert main(["campaigns", str(tmp_path / "mirror"), "-f", "json", "--no-progress", "--no-findings"]) == 0
+    campaigns = json.loads(capsys.readouterr().out)["campaigns"]
+    assert {m["repo"] for m in campaigns[0]["members"]} == {"one", "two", "mirror"}
+
+
+def test_campaigns_with_fewer_repositories_than_needed_says_so(tmp_path, capsys):
+    write(tmp_path, "only/a.py", PLANTED)
+    assert main(["campaigns", str(tmp_path / "only"), "--no-progress"]) == 2
+    err = _err_line(capsys)
+    assert "1 repository" in err and "--min-repos 2" in err
+    (tmp_path / "empty").mkdir()
+    assert main(["campaigns", str(tmp_path / "empty"), "--no-progress"]) == 2
+    assert "no files" in _err_line(capsys)
+
+
+# 4. filter --content-field NAME naming a column that is not there.
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("flag", ["--content-field", "--id-field", "--path-field", "--lang-field", "--repo-field"])
+def test_filter_field_that_no_record_has_is_refused(tmp_path, capsys, flag):
+    shard = _jsonl(tmp_path / "d.jsonl", [{"id": i, "content": HOOK} for i in range(3)])
+    code = main(["filter", str(shard), "-o", str(tmp_path / "out"), flag, "text", "--no-progress"])
+    assert code == 2
+    err = _err_line(capsys)
+    assert "'text'" in err and "d.jsonl" in err and "content, id" in err
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_filter_parquet_without_the_content_column_is_refused(tmp_path, capsys):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": [1, 2], "code": [HOOK, "x = 1\n"]}), tmp_path / "d.parquet")
+    assert main(["filter", str(tmp_path / "d.parquet"), "-o", str(tmp_path / "out"), "--no-progress"]) == 2
+    assert "'content'" in _err_line(capsys)
+
+
+def test_filter_default_content_field_may_be_absent_in_chat_records(tmp_path, capsys):
+    shard = _jsonl(tmp_path / "chat.jsonl", [{"id": 1, "messages": [{"role": "user", "content": "hi"}]}])
+    assert main(["filter", str(shard), "-o", str(tmp_path / "out"), "--no-progress"]) == 0
+
+
+# 1. mirror sync with a relative --into (and a relative local source) clones into the folder asked for.
+def test_mirror_sync_relative_into_and_source(tmp_path, capsys, monkeypatch):
+    make_repo(tmp_path / "src" / "tool", [{"a.py": HOOK}])
+    (tmp_path / "urls.txt").write_text("src/tool acme/tool.git\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["mirror", "sync", "urls.txt", "--into", "mirror"]) == 0
+    err = capsys.readouterr().err
+    assert "cloned  acme/tool.git" in err and "1 cloned" in err
+    assert (tmp_path / "mirror" / "acme" / "tool.git" / "HEAD").is_file()
+    assert not list((tmp_path / "mirror" / "acme").glob(".sync-*"))
+
+
+def test_mirror_sync_of_an_empty_list_is_refused(tmp_path, capsys):
+    (tmp_path / "urls.txt").write_text("# nothing yet\n\n")
+    assert main(["mirror", "sync", str(tmp_path / "urls.txt"), "--into", str(tmp_path / "m")]) == 2
+    assert "no URLs" in _err_line(capsys)
+
+
+# 15b. verify accepts the filter's output folder, as a user types it.
+def test_verify_accepts_the_filter_output_folder(tmp_path, capsys):
+    shard = _jsonl(tmp_path / "d.jsonl", [{"id": i, "content": f"x = {i}\n"} for i in range(3)])
+    assert main(["filter", str(shard), "-o", str(tmp_path / "OUT"), "--no-progress"]) == 0
+    capsys.readouterr()
+    out = tmp_path / "OUT"
+    assert main(["verify", str(out / "manifest.json"), str(out)]) == 0
+    assert capsys.readouterr().out.startswith("OK: 3 documents in 1 shard(s)")
+    assert main(["verify", str(out / "manifest.json"), str(out / "kept")]) == 0
+    assert main(["verify", str(out / "manifest.json"), str(tmp_path / "nowhere")]) == 2
+    assert "nowhere" in capsys.readouterr().err
