@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 from .analyze.document import Analyzer
 from .config import Config
+from .lifeline import die_with_parent
 from .records import Analysis, Document, Finding, Skip, severity_at_least
 from .rules import RuleSet
 
@@ -60,6 +61,7 @@ _ANALYZER: Analyzer | None = None
 
 def _init_worker(ruleset: RuleSet, config: Config, units: bool = False) -> None:
     global _ANALYZER
+    die_with_parent()  # a killed scan or crawl leaves no worker behind
     _ANALYZER = Analyzer(ruleset, config, units=units)
 
 

@@ -1,10 +1,27 @@
-"""One writer per state file: an fcntl lock beside it, released by the kernel even when the crawl is killed."""
+"""One writer per state file: an fcntl lock beside it, held by the crawl's own process only, released by the kernel
+even when the crawl is killed."""
 from __future__ import annotations
 
 import fcntl
 import os
 
 from ..errors import CodescanError
+
+# Lock descriptors this process holds. A forked child (a worker process) closes its copies at once: a flock belongs
+# to the open file, so a child keeping a copy would keep the lock after its parent is killed.
+_HELD: set[int] = set()
+
+
+def _close_in_child() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_in_child)
 
 
 class StateLocked(CodescanError):
@@ -25,12 +42,14 @@ class WriterLock:
             os.close(fd)
             raise StateLocked(f"{self.path[:-5]} is in use by another crawl (pid {holder}); "
                               "wait for it to finish or use another --state") from None
+        _HELD.add(fd)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
 
     def release(self) -> None:
         if self._fd is not None:
+            _HELD.discard(self._fd)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
