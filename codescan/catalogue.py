@@ -92,7 +92,7 @@ def with_table(readme: str, table: str) -> str:
 
 def expected(root: Path, ruleset: RuleSet | None = None) -> dict[Path, str]:
     """What docs/rules.md and README.md should hold, from the rule files."""
-    ruleset = ruleset or load_rules()
+    ruleset = ruleset or load_rules(builtin_semgrep=True)
     readme = (root / README).read_text(encoding="utf-8")
     return {root / DOCS: rules_markdown(ruleset), root / README: with_table(readme, readme_table(ruleset))}
 

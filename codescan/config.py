@@ -66,7 +66,8 @@ def from_mapping(data: dict, where: str) -> Config:
 
 
 def load(config_path: str | None = None, start: Path | None = None) -> Config:
-    """Read --config FILE, or [tool.codescan] from the nearest pyproject.toml; defaults otherwise."""
+    """Read --config FILE, or [tool.codescan] from the nearest pyproject.toml at or above `start` (the scanned
+    PATH; default: the current folder); defaults otherwise. A pyproject.toml that is not valid TOML is an error."""
     if config_path:
         path = Path(config_path)
         try:
@@ -78,13 +79,19 @@ def load(config_path: str | None = None, start: Path | None = None) -> Config:
         section = data.get("tool", {}).get("codescan", data)
         return from_mapping(section, str(path))
     here = (start or Path.cwd()).resolve()
+    if here.is_file() or not here.exists():
+        here = here.parent
     for folder in (here, *here.parents):
         candidate = folder / "pyproject.toml"
         if candidate.is_file():
             try:
                 data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                return Config()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{candidate}: cannot read: {exc} (codescan reads [tool.codescan] from it; "
+                                  "fix it or pass --config)") from None
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(f"{candidate}: not valid TOML: {exc} (codescan reads [tool.codescan] from it; "
+                                  "fix it or pass --config)") from None
             section = data.get("tool", {}).get("codescan")
             return from_mapping(section, f"{candidate} [tool.codescan]") if section else Config()
     return Config()

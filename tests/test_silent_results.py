@@ -146,3 +146,86 @@ def test_verify_accepts_the_filter_output_folder(tmp_path, capsys):
     assert main(["verify", str(out / "manifest.json"), str(out / "kept")]) == 0
     assert main(["verify", str(out / "manifest.json"), str(tmp_path / "nowhere")]) == 2
     assert "nowhere" in capsys.readouterr().err
+
+
+# 5. pyproject.toml: a TOML error is reported; [tool.codescan] is found from the scanned PATH, as ruff does.
+def test_broken_pyproject_is_reported_not_dropped(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "pyproject.toml", "[tool.codescan]\nignore = [\"code-execution\"\n")
+    write(tmp_path, "a.py", HOOK)
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", "a.py", *DEMO_RULES, "--no-progress"]) == 2
+    err = _err_line(capsys)
+    assert "pyproject.toml" in err and "not valid TOML" in err
+
+
+def test_config_is_read_from_the_scanned_path(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "proj/pyproject.toml", "[tool.codescan]\nignore = [\"demo-os-system\"]\n")
+    write(tmp_path, "proj/src/a.py", HOOK)
+    monkeypatch.chdir(tmp_path)
+    code = main(["scan", "proj", *DEMO_RULES, "-f", "json", "--no-progress"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["findings"] == []
+    code = main(["scan", "proj/src/a.py", *DEMO_RULES, "-f", "json", "--no-progress"])
+    assert code == 0 and json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_untrusted_scan_does_not_take_settings_from_the_scanned_tree(tmp_path, capsys, monkeypatch):
+    write(tmp_path, "vendor/pyproject.toml", "[tool.codescan]\nignore = [\"demo-os-system\"]\n")
+    write(tmp_path, "vendor/a.py", HOOK)
+    monkeypatch.chdir(tmp_path)
+    code = main(["scan", "vendor", "--untrusted", *DEMO_RULES, "-f", "json", "--no-progress"])
+    assert code == 1 and json.loads(capsys.readouterr().out)["findings"][0]["rule_id"] == "demo-os-system"
+
+
+# 14. The README's pre-commit set-up hands each dataset file to exactly one hook.
+def _readme_extra_hook() -> dict:
+    import re
+
+    import yaml
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(  - id: codescan\n    name: codescan \(dataset files\)\n.*?)```", readme, re.S)
+    assert block, "README lost its dataset-files hook"
+    [hook] = yaml.safe_load(block.group(1))
+    return hook
+
+
+@pytest.mark.parametrize("name,text", [("data.jsonl", True), ("a.py", True), ("d.parquet", False),
+                                       ("d.jsonl.gz", False), ("d.jsonl.zst", False)])
+def test_readme_pre_commit_hooks_scan_each_file_once(name, text):
+    import re
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    [main_hook] = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    extra = _readme_extra_hook()
+    # pre-commit runs a hook on a file when its `files` regex searches the path and the file has all its `types`.
+    tags = {"file", "text"} if text else {"file", "binary"}
+
+    def runs(hook) -> bool:
+        return set(hook.get("types", ["file"])) <= tags and re.search(hook.get("files", ""), name) is not None
+
+    assert runs(main_hook) + runs(extra) == 1, name
+
+
+# 12. The built-in Semgrep rules are in `rules list`, `rules show` and docs/rules.md like every other rule.
+def test_builtin_semgrep_rules_are_listed_shown_and_documented(capsys):
+    from codescan.rules import builtin_rules_dir
+
+    ids = sorted(p.stem for p in (builtin_rules_dir() / "semgrep").glob("*.yaml"))
+    assert len(ids) >= 10
+    assert main(["rules", "list"]) == 0
+    listed = {line.split()[0]: line for line in capsys.readouterr().out.splitlines() if line.strip()}
+    assert set(ids) <= set(listed) and "--engine all" in listed[ids[0]]
+    assert main(["rules", "show", ids[0]]) == 0
+    shown = capsys.readouterr().out
+    assert "engine: semgrep" in shown and "--engine all" in shown
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert all(f'<a id="{rule_id}"></a>' in docs or f"### {rule_id}" in docs for rule_id in ids)
+
+
+def test_crawl_naming_a_builtin_semgrep_rule_says_only_scan_runs_it(tmp_path, capsys):
+    (tmp_path / "root").mkdir()
+    code = main(["crawl", str(tmp_path / "root"), "--state", str(tmp_path / "s.db"), "--select",
+                 "request-to-pickle-loads", "--no-progress"])
+    assert code == 2 and "only `codescan scan` runs" in _err_line(capsys)

@@ -37,21 +37,30 @@ def run(args) -> int:
         return _new(args)
     if args.rules_verb == "docs":
         return _docs(args)
-    ruleset = load_rules(tuple(args.rules or ()))
+    ruleset = load_rules(tuple(args.rules or ()), builtin_semgrep=True)
     if args.rules_verb == "show":
         rule = ruleset.by_id().get(args.rule_id)
         if rule is None:
             raise UsageError(f"no rule {args.rule_id!r} (see `codescan rules list`)")
         d = rule.docs
         print(f"{rule.id}  [{rule.severity} · {rule.category} · {', '.join(rule.cwe)}]\n"
-              f"languages: {', '.join(rule.languages)}   engine: {rule.engine}\n\n{rule.message}\n\n"
+              f"languages: {', '.join(rule.languages)}   engine: {rule.engine}{_when(rule)}\n\n{rule.message}\n\n"
               f"What it flags:\n  {d.what}\n\nWhy it is dangerous:\n  {d.why}\n\nExample:\n"
               + "\n".join("  " + line for line in d.example.splitlines())
               + f"\n\nWrite instead:\n  {d.instead}\n")
         return EXIT_CLEAN
     for rule in sorted(ruleset.rules, key=lambda r: (r.languages[0], r.category, r.id)):
-        print(f"{rule.id:<44} {rule.severity:<9} {rule.category:<25} {','.join(rule.languages)}")
+        print(f"{rule.id:<44} {rule.severity:<9} {rule.category:<25} {','.join(rule.languages)}{_when(rule)}")
     return EXIT_CLEAN
+
+
+def _when(rule) -> str:
+    """Built-in Semgrep rules run only when asked for: say how, so a listed rule is never silently idle."""
+    from ..rules import builtin_rules_dir
+
+    if rule.engine == "semgrep" and rule.source.startswith(str(builtin_rules_dir())):
+        return "  (Semgrep; `scan` runs it with --engine all or semgrep, or when named in --select)"
+    return ""
 
 
 def _new(args) -> int:

@@ -11,7 +11,7 @@ from ..config import Config
 from ..outputs import FORMATS
 from ..records import SEVERITIES
 from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, emit
-from .settings import config_from_args, selected_rules
+from .settings import config_from_args, config_start, selected_rules
 
 NAME = "scan"
 ENGINES = ("auto", "treesitter", "semgrep", "all")
@@ -54,7 +54,9 @@ def run(args) -> int:
     from ..pipeline import scan
     from ..sources.paths import SourceError, walk
 
-    cfg = config_from_args(args)
+    # Own code: settings come from the scanned tree's pyproject.toml. Third-party code (--untrusted) must not
+    # configure its own scan, so its settings come from the current folder.
+    cfg = config_from_args(args, start=None if args.untrusted else config_start(args.paths))
     _, selected = selected_rules(cfg, args, builtin_semgrep=True)
     ruleset = _by_engine(selected, args.engine, cfg.select)
     _check_user_queries(ruleset, cfg.rules)

@@ -1,7 +1,9 @@
 """The settings every analyzing verb shares: config file plus flags, and the selected rule set."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import Path
 
 from ..config import Config, load as load_config
 from ..records import CATEGORIES
@@ -9,9 +11,10 @@ from ..rules import RuleSet, load_rules
 from .common import UsageError, csv
 
 
-def config_from_args(args, **fixed) -> Config:
-    """[tool.codescan] (or --config) overridden by the flags a verb has; `fixed` settings win."""
-    cfg = load_config(args.config)
+def config_from_args(args, start: Path | None = None, **fixed) -> Config:
+    """[tool.codescan] (or --config) overridden by the flags a verb has; `fixed` settings win. The pyproject.toml
+    is looked for from `start` (the scanned PATHs) up, else from the current folder."""
+    cfg = load_config(args.config, start)
     changes = {}
     if getattr(args, "fail_on", None):
         changes["fail_on"] = args.fail_on
@@ -43,6 +46,21 @@ def selected_rules(cfg: Config, args, **load_options) -> tuple[RuleSet, RuleSet]
     ruleset = load_rules(cfg.rules, include_builtin=not args.no_builtin_rules, **load_options)
     known = set(ruleset.by_id()) | set(CATEGORIES) | {r.category for r in ruleset.rules}
     unknown = [s for s in cfg.select + cfg.ignore if s not in known]
+    if unknown and not load_options.get("builtin_semgrep"):
+        semgrep_only = set(load_rules(include_builtin=True, builtin_semgrep=True).by_id()) & set(unknown)
+        if semgrep_only:
+            raise UsageError(f"{', '.join(sorted(semgrep_only))}: built-in Semgrep rule(s), which only `codescan "
+                             f"scan` runs; `codescan {getattr(args, 'verb', None) or 'this verb'}` runs codescan's "
+                             "own rules and Semgrep rules given with --rules")
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
     return ruleset, ruleset.select(cfg.select, cfg.ignore)
+
+
+def config_start(paths: list[str]) -> Path | None:
+    """Where settings are looked for when scanning PATHs: the folder they share (ruff and Bandit users expect
+    `codescan scan proj` to read proj/pyproject.toml)."""
+    try:
+        return Path(os.path.commonpath([os.path.abspath(p) for p in paths]))
+    except ValueError:
+        return None
