@@ -73,3 +73,50 @@ def test_a_missing_blob_is_read_from_another_repository_holding_it(capsys, tmp_p
     crawl(capsys, root, tmp_path / "s.db")
     _, report = findings(capsys, tmp_path / "s.db")
     assert sorted(f["repo"] for f in report["findings"]) == ["a/first", "b/second"]
+
+
+def _rename_branch(gitdir, old: bytes, new: bytes, head: bool) -> None:
+    """Rename a branch to a name that is not UTF-8 (git allows any bytes but a few), optionally making it HEAD."""
+    env = safe_env()
+    sha = subprocess.run([b"git", b"--git-dir=" + bytes(gitdir), b"rev-parse", old], env=env, capture_output=True,
+                         check=True).stdout.strip()
+    subprocess.run([b"git", b"--git-dir=" + bytes(gitdir), b"update-ref", new, sha], env=env, check=True)
+    if head:
+        subprocess.run([b"git", b"--git-dir=" + bytes(gitdir), b"update-ref", b"-d", old], env=env, check=True)
+        (gitdir / "HEAD").write_bytes(b"ref: " + new + b"\n")
+
+
+def test_refs_and_folders_that_are_not_utf8_are_crawled(capsys, tmp_path):
+    """A branch name with non-UTF-8 bytes (the default branch of one repository, a side branch of another) and a
+    repository folder whose name is not UTF-8: every repository is scanned, with any --refs, and rerun."""
+    from gitrepos import fast_repo
+
+    root = tmp_path / "root"
+    head = fast_repo(root / "o" / "head.git", [{"a.py": GOOD}])
+    _rename_branch(head, b"refs/heads/main", b"refs/heads/caf\xe9", head=True)
+    side = fast_repo(root / "o" / "side.git", [{"b.py": GOOD.replace("id", "whoami")}])
+    _rename_branch(side, b"refs/heads/main", b"refs/heads/f\xff\xfe", head=False)
+    odd = os.fsdecode(bytes(root) + b"/o/n\xe4me.git")
+    fast_repo(type(root)(odd), [{"c.py": GOOD.replace("id", "uname")}])
+    for refs in ("head", "branches", "all", "refs/heads/*"):
+        state = tmp_path / f"{refs.replace('/', '_').replace('*', 'x')}.db"
+        stats = crawl(capsys, root, state, "--refs", refs)
+        assert stats["repos"] == 3 and stats["repos_skipped"] == 0, stats["_stderr"]
+        _, report = findings(capsys, state)
+        assert {(f["repo"], f["path"]) for f in report["findings"]} == {
+            ("o/head", "a.py"), ("o/side", "b.py"), ("o/n\\xe4me", "c.py")}, refs
+        again = crawl(capsys, root, state, "--refs", refs)
+        assert again["repos_unchanged"] == 3
+
+
+def test_head_naming_a_missing_branch_falls_back_to_the_branches(capsys, tmp_path):
+    """HEAD names a branch that is gone and there is no main/master: the branches are crawled, not 'empty'."""
+    from gitrepos import fast_repo
+
+    root = tmp_path / "root"
+    repo = fast_repo(root / "o" / "r.git", [{"a.py": GOOD}], branch="dev")
+    (repo / "HEAD").write_text("ref: refs/heads/gone\n")
+    stats = crawl(capsys, root, tmp_path / "s.db")
+    assert stats["repos_skipped"] == 0 and stats["refs"] == 1
+    _, report = findings(capsys, tmp_path / "s.db")
+    assert [(f["repo"], f["path"]) for f in report["findings"]] == [("o/r", "a.py")]

@@ -31,7 +31,9 @@ def _list_refs(gitdir: Path) -> dict[str, str]:
     for line in proc.stdout.split(b"\n"):
         if not line:
             continue
-        parts = line.decode("utf-8", "surrogateescape").split("\0")
+        # A ref name may hold any bytes but a few (never a backslash): bytes that are not UTF-8 are shown as \xNN,
+        # a name that is text everywhere (state store, reports) and cannot collide with a real ref name.
+        parts = line.decode("utf-8", "backslashreplace").split("\0")
         if len(parts) != 5:
             continue
         name, sha, kind, peeled, peeled_kind = parts
@@ -45,7 +47,7 @@ def _list_refs(gitdir: Path) -> dict[str, str]:
 def _head(gitdir: Path, refs: dict[str, str]) -> Ref | None:
     """What HEAD names: the default branch of a mirror, or a detached commit in a working clone."""
     try:
-        text = (gitdir / "HEAD").read_text("utf-8", "replace").strip()
+        text = (gitdir / "HEAD").read_bytes().decode("utf-8", "backslashreplace").strip()
     except OSError:
         return None
     if text.startswith("ref:"):
@@ -61,10 +63,12 @@ def select_refs(gitdir: Path, which: str) -> list[Ref]:
     refs = _list_refs(gitdir)
     if which == "head":
         head = _head(gitdir, refs)
-        if head is None and refs:  # HEAD names a branch that does not exist: fall back to main/master
+        if head is None and refs:  # HEAD names a branch that does not exist: main, master, else every branch
             for name in ("refs/heads/main", "refs/heads/master"):
                 if name in refs:
                     return [Ref(name, refs[name])]
+            branches = sorted(n for n in refs if n.startswith("refs/heads/")) or sorted(refs)
+            return [Ref(n, refs[n]) for n in branches]
         return [head] if head else []
     if which == "branches":
         chosen = {n: c for n, c in refs.items() if n.startswith("refs/heads/")}

@@ -39,6 +39,11 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def shown(text: str) -> str:
+    """A file-system name as storable text: bytes that are not UTF-8 (surrogate escapes) become \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _name(rel: str) -> str:
     return rel[:-4] if rel.endswith(".git") and len(rel) > 4 else rel
 
@@ -91,7 +96,7 @@ def discover(root: str | Path) -> Iterator[RepoSpot | Skip]:
     stack = [base]
     while stack:
         folder = stack.pop()
-        rel = folder.relative_to(base).as_posix() if folder != base else ""
+        rel = shown(folder.relative_to(base).as_posix()) if folder != base else ""
         found = _classify(folder, base, rel)
         if found is not None:
             yield found
@@ -116,7 +121,7 @@ def discover(root: str | Path) -> Iterator[RepoSpot | Skip]:
 
 
 def _rel(base: Path, path: str) -> str:
-    return Path(path).relative_to(base).as_posix()
+    return shown(Path(path).relative_to(base).as_posix())
 
 
 def _classify(folder: Path, base: Path, rel: str) -> RepoSpot | Skip | None:
@@ -139,4 +144,4 @@ def _classify(folder: Path, base: Path, rel: str) -> RepoSpot | Skip | None:
     reason = _escape_reason(resolved, base)
     if reason:
         return Skip(rel or ".", reason)
-    return RepoSpot(name=_name(rel) if rel else base.name, gitdir=resolved, bare=bare)
+    return RepoSpot(name=_name(rel) if rel else shown(base.name), gitdir=resolved, bare=bare)

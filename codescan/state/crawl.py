@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..records import Analysis, Document, Skip
 from ..sources.git_blobs import BlobReader
-from ..sources.git_repos import RepoSpot, discover
+from ..sources.git_repos import RepoSpot, discover, shown
 from .digest import rules_digest
 from .kinds import READ_SKIP, path_kind
 from .plan import RepoPlan, plan_repo
@@ -155,7 +155,10 @@ class Crawler:
     def _documents(self, spots: list[RepoSpot]) -> Iterator[tuple[Key, Document]]:
         for spot in spots:
             self.stats.repos += 1
-            plan = plan_repo(spot, self.which_refs, self.state.cursors(spot.name))
+            try:
+                plan = plan_repo(spot, self.which_refs, self.state.cursors(spot.name))
+            except Exception as exc:  # noqa: BLE001 - one bad repository never stops a crawl; the skip says why
+                plan = RepoPlan(spot, error=f"cannot crawl this repository: {type(exc).__name__}: {exc}"[:300])
             self._bars.tick("repos")
             if plan.unchanged:
                 self.stats.repos_unchanged += 1
@@ -170,7 +173,7 @@ class Crawler:
         status = "error" if plan.error else ("partial" if not plan.complete else "ok")
         skips = list(plan.skips) + ([(".", None, plan.error)] if plan.error else [])
         self.stats.skipped += len(skips)
-        self.state.record_repo(self.crawl, spot.name, str(spot.gitdir), spot.bare, spot.shallow, status,
+        self.state.record_repo(self.crawl, spot.name, shown(str(spot.gitdir)), spot.bare, spot.shallow, status,
                                plan.occurrence_rows(), skips)
         if plan.error:
             self.stats.repos_skipped += 1
