@@ -13,7 +13,8 @@ from ..errors import CodescanError
 from . import manifest as manifest_mod
 from . import signing
 from .records import Fields, record_id
-from .shards import Shard, ShardError, read_rows, shard_format
+from .manifest_schema import manifest_problems, parse_entries
+from .shards import Shard, ShardError, file_sha256, read_rows, shard_format
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +57,9 @@ def load(path: str) -> dict:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise CodescanError(f"{path}: cannot read manifest: {exc.strerror or exc}") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise CodescanError(f"{path}: not a JSON manifest: {exc}") from None
-    if not isinstance(data, dict) or data.get("kind") != manifest_mod.KIND:
+    if not isinstance(data, dict) or not (data.get("kind") == manifest_mod.KIND or "merkle_root" in data):
         raise CodescanError(f"{path}: not a codescan manifest (kind {manifest_mod.KIND!r})")
     return data
 
@@ -68,12 +69,19 @@ def verify(manifest_path: str, root: str, key: str | None = None) -> Outcome:
     base = Path(root)
     if not base.is_dir():
         raise CodescanError(f"{root}: no such folder")
-    outcome = Outcome(shards=len(data.get("shards", ())))
+    broken = manifest_problems(data)
+    if data.get("kind") != manifest_mod.KIND:
+        broken.insert(0, f"kind is not {manifest_mod.KIND!r}")
+    shards = data.get("shards") if isinstance(data.get("shards"), list) else []
+    outcome = Outcome(shards=len(shards))
     _check_signature(data, key, outcome)
+    if broken:  # an edited manifest: nothing in it can be relied on to check the shards against
+        outcome.problems.extend(Problem("manifest", None, f"edited manifest: {why}") for why in broken)
+        return outcome
     expected = _expected(Path(manifest_path).parent, data, outcome)
-    fields = Fields(**data.get("fields", {}))
+    fields = Fields(**data["fields"])
     listed = set()
-    for shard in data.get("shards", ()):
+    for shard in shards:
         rel = shard["path"]
         listed.add(rel)
         entries = expected.get(rel, [])
@@ -84,8 +92,11 @@ def verify(manifest_path: str, root: str, key: str | None = None) -> Outcome:
                                             "are removed"))
             continue
         actual = _actual(Shard(str(path), rel, shard["format"]), fields, outcome)
-        if actual is not None:
-            outcome.problems.extend(compare(rel, entries, actual))
+        found = compare(rel, entries, actual) if actual is not None else []
+        outcome.problems.extend(found)
+        if actual is not None and not found and file_sha256(str(path)) != shard["sha256"]:
+            outcome.problems.append(Problem("changed", rel, "file bytes differ from the manifest's SHA-256 (same "
+                                            "documents: metadata, column types, line ends or whitespace edited)"))
     for path in sorted(base.rglob("*")):
         rel = path.relative_to(base).as_posix()
         if path.is_file() and shard_format(path) and rel not in listed:
@@ -103,7 +114,10 @@ def _check_signature(data: dict, key: str | None, outcome: Outcome) -> None:
     if not key:
         outcome.signature = "not checked"
         return
-    error = signing.check(manifest_mod.statement(data), signature, key)
+    if not isinstance(signature, dict) or not all(isinstance(signature.get(k), str) for k in ("algorithm", "value")):
+        error = "the signature is not an object with a string algorithm and value"
+    else:
+        error = signing.check(manifest_mod.statement(data), signature, key)
     outcome.signature = "valid" if error is None else "invalid"
     if error:
         outcome.problems.append(Problem("signature", None, error))
@@ -111,25 +125,30 @@ def _check_signature(data: dict, key: str | None, outcome: Outcome) -> None:
 
 def _expected(folder: Path, data: dict, outcome: Outcome) -> dict[str, list[dict]]:
     """The manifest's document entries by shard, after checking they still hash to the recorded digests."""
-    docs = data.get("documents", {})
-    path = folder / docs.get("file", manifest_mod.DOCUMENTS)
+    docs = data["documents"]
+    path = folder / docs["file"]
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CodescanError(f"{path}: cannot read the manifest's document list: {exc.strerror or exc}") from None
-    if hashlib.sha256(raw).hexdigest() != docs.get("sha256"):
+    if hashlib.sha256(raw).hexdigest() != docs["sha256"]:
         outcome.problems.append(Problem("manifest", None, f"{path.name} does not match the digest in the manifest"))
-    entries = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
-    grouped = {rel: list(group) for rel, group in groupby(entries, key=lambda e: e["shard"])}
-    for shard in data.get("shards", ()):
+    entries, bad_lines = parse_entries(raw, path.name)
+    outcome.problems.extend(Problem("manifest", None, f"edited document list: {why}") for why in bad_lines)
+    grouped: dict[str, list[dict]] = {}
+    for rel, group in groupby(entries, key=lambda e: e["shard"]):
+        grouped.setdefault(rel, []).extend(group)
+    for shard in data["shards"]:
         tree = manifest_mod.Merkle()
         for entry in grouped.get(shard["path"], ()):
             tree.add(bytes.fromhex(entry["sha256"]))
         if tree.root() != shard["digest"] or tree.count != shard["documents"]:
             outcome.problems.append(Problem("manifest", shard["path"], "the document list does not hash to the "
                                             "shard's recorded digest"))
-    if manifest_mod.corpus_root(data.get("shards", ())) != data.get("merkle_root"):
+    if manifest_mod.corpus_root(data["shards"]) != data["merkle_root"]:
         outcome.problems.append(Problem("manifest", None, "the shards do not hash to the recorded Merkle root"))
+    if sum(s["documents"] for s in data["shards"]) != docs["count"]:
+        outcome.problems.append(Problem("manifest", None, "the document count does not match the shards"))
     return grouped
 
 
