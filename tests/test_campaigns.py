@@ -95,3 +95,11 @@ def test_state_path_after_a_crawl_is_incremental(tmp_path):
     for planted in small.planted.values():
         assert planted in found
     assert first[0].members[0]["commit"] and first[0].members[0]["date"]
+
+
+def test_titles_name_what_the_members_share(world, campaigns):
+    vendored = next(c for c in campaigns if _places(c) == world.decoys["vendored"])
+    assert (vendored.kind, vendored.name, vendored.title) == ("file", None, "whole file")
+    dropper = next(c for c in campaigns if _places(c) == world.planted["dropper"])
+    assert dropper.title == "function refresh_cache"
+    assert dropper.to_dict()["title"] == "function refresh_cache"

@@ -34,16 +34,29 @@ class Campaign:
         return sorted({m["author"] for m in self.members if m.get("author")})
 
     @property
+    def title(self) -> str:
+        """What the members share: "function NAME", "class NAME", "whole file", "group of statements", "line"."""
+        return title(self.kind, self.name)
+
+    @property
     def categories(self) -> list[str]:
         return sorted({f.category for f in self.findings})
 
     def to_dict(self) -> dict:
         dates = sorted(m["date"] for m in self.members if m.get("date"))
         return {"id": self.id, "score": self.score, "reasons": list(self.reasons), "kind": self.kind,
-                "name": self.name, "repos": self.repos, "authors": self.authors,
+                "name": self.name, "title": self.title, "repos": self.repos, "authors": self.authors,
                 "first_seen": dates[0] if dates else None, "last_seen": dates[-1] if dates else None,
                 "categories": self.categories, "members": [dict(m) for m in self.members],
                 "findings": [f.to_dict() for f in self.findings]}
+
+
+def title(kind: str, name: str | None) -> str:
+    if kind == "file":
+        return "whole file"
+    if kind == "block":
+        return "group of statements"
+    return f"{kind} {name}" if name else kind
 
 
 def document(campaigns: list[Campaign]) -> dict:
@@ -83,14 +96,17 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
     for gi, group in enumerate(unit_groups):
         spans = _spans(corpus, corpus.unit_blob, corpus.units, group)
         key = frozenset(spans)
+        sim = similarity.get(gi)
         if key in places:  # a function and its file copied to the same places: keep the widest spans
             for place, span in spans.items():
                 if span[3].tokens > places[key][place][3].tokens:
                     places[key][place] = span
-            continue
+            spans = places[key]
+            old_sim = kinds[key][2]
+            sim = old_sim if sim is None else sim if old_sim is None else min(sim, old_sim)
         places[key] = spans
-        widest = max(spans.values(), key=lambda s: s[3].tokens)[3]
-        kinds[key] = (widest.kind, widest.name, similarity.get(gi))
+        widest = max(spans.values(), key=lambda s: s[3].tokens)[3]  # the title names what all copies share
+        kinds[key] = (widest.kind, widest.name, sim)
     covered = _coverage(places)
     line_places: dict[frozenset, dict] = {}
     for group in line_groups:
@@ -170,8 +186,21 @@ def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
             similarity = min([*sims, 0.99])
         elif sims:
             similarity = min(sims)
-        out.append((spans, (kind, name, similarity)))
+        out.append((spans, (kind, _shared_name(spans, kind, name), similarity)))
     return out
+
+
+def _shared_name(spans: dict, kind: str, fallback: str | None) -> str | None:
+    """The name most copies of this kind carry (renamed copies differ); on a tie the earliest copy's."""
+    counts: dict[str, list] = {}
+    for line, _end, _bid, unit, occ in spans.values():
+        if unit.kind == kind and unit.name:
+            entry = counts.setdefault(unit.name, [0, "~"])
+            entry[0] += 1
+            entry[1] = min(entry[1], getattr(occ, "date", None) or "~")
+    if not counts:
+        return fallback
+    return min(counts, key=lambda n: (-counts[n][0], counts[n][1], n))
 
 
 def _coverage(places: dict) -> dict:

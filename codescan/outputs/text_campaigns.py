@@ -38,8 +38,8 @@ def campaign_lines(c: dict, paint: Paint, rank: int) -> list[str]:
     if window:
         head += f" · {window}"
     out = [head]
-    if c.get("kind"):
-        out.append("  " + paint.dim(visible(f"{c['kind']} {c.get('name') or ''}".strip())))
+    if c.get("title") or c.get("kind"):
+        out.append("  " + paint.dim(visible(c.get("title") or f"{c['kind']} {c.get('name') or ''}".strip())))
     cats = ", ".join(c.get("categories") or [])
     if findings or cats:
         label = f"{plural(len(findings), 'finding')}" + (f" ({cats})" if cats else "")
