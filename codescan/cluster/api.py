@@ -1,7 +1,6 @@
 """Campaigns from a crawl's state store or from plain Documents: the two entry points other verbs use."""
 from __future__ import annotations
 
-import sqlite3
 from typing import Iterable
 
 from ..records import Document, Unit
@@ -142,14 +141,10 @@ def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: 
 
 
 def _state_units(state):
-    """(blob, idx, Unit) from the store's blob_units table (idx is the link key in cluster_links)."""
-    try:
-        rows = state.conn.execute("SELECT blob, idx, kind, name, line, end_line, tokens, signature FROM blob_units "
-                                  "ORDER BY blob, idx")
-    except sqlite3.OperationalError:  # no units table: the crawl ran without units
-        return
-    for blob, idx, kind, name, line, end_line, tokens, signature in rows:
-        yield blob, idx, Unit(kind, line, end_line, bytes(signature), name, tokens or 0)
+    """(blob, idx, Unit) from the store (idx is the unit's place in its blob: the link key in cluster_links)."""
+    from ..state import unitstore
+
+    yield from unitstore.expanded(state.conn)
 
 
 __all__ = ["PLANTED", "Campaign", "campaigns_from_documents", "campaigns_from_state", "cluster", "document_units"]

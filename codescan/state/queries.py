@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Iterator
 
 from ..records import Unit, normalize_snippet
+from . import unitstore
 from .records import MirrorFinding, Occurrence
 
 _OCC = "o.repo, o.ref, o.path, o.blob, o.commit_sha, o.author, o.email, o.date, o.committer_date"
@@ -88,10 +89,8 @@ def _as_utc(value: str) -> str:
 
 
 def units(conn: sqlite3.Connection) -> Iterator[tuple[str, Unit]]:
-    for blob, kind, name, line, end_line, tokens, signature in conn.execute(
-            "SELECT blob, kind, name, line, end_line, tokens, signature FROM blob_units ORDER BY blob, idx"):
-        yield blob, Unit(kind=kind, line=line, end_line=end_line, signature=bytes(signature or b""), name=name,
-                         tokens=tokens or 0)
+    for blob, _idx, unit in unitstore.expanded(conn):
+        yield blob, unit
 
 
 def skips(conn: sqlite3.Connection, crawl: int | None = None) -> list[dict]:

@@ -1,10 +1,13 @@
 """The state store's tables: blobs and their analyses (one per kind of path, with the rules' digest), findings and
-units, occurrences with provenance, ref cursors, crawls; and the upgrade of a version-1 state."""
+units (stored once per distinct content, see unitstore.py), occurrences with provenance, ref cursors, crawls; and
+the upgrades of older states (version 1 here, version 2 in upgrade.py)."""
 from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = "2"
+from .unitstore import TABLES as UNIT_TABLES
+
+SCHEMA_VERSION = "3"
 
 FINDINGS = """
 CREATE TABLE IF NOT EXISTS findings (
@@ -29,9 +32,6 @@ CREATE TABLE IF NOT EXISTS blobs (
 CREATE TABLE IF NOT EXISTS analyses (
     blob TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT, status TEXT NOT NULL, language TEXT, reason TEXT, path TEXT,
     crawl INTEGER, PRIMARY KEY (blob, kind));
-CREATE TABLE IF NOT EXISTS blob_units (
-    blob TEXT, idx INT, kind TEXT, name TEXT, line INT, end_line INT, tokens INT, signature BLOB,
-    PRIMARY KEY (blob, idx));
 CREATE TABLE IF NOT EXISTS occurrences (
     repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, ref TEXT, commit_sha TEXT, author TEXT, email TEXT,
     date TEXT, committer_date TEXT, ts INTEGER, crawl INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT '',
@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS occurrences (
 CREATE INDEX IF NOT EXISTS occurrences_blob ON occurrences (blob);
 CREATE TABLE IF NOT EXISTS skips (crawl INTEGER, repo TEXT, path TEXT, blob TEXT, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS skips_crawl ON skips (crawl);
-""" + FINDINGS
+""" + FINDINGS + UNIT_TABLES
 
 
 def upgrade_v1(conn: sqlite3.Connection) -> None:
@@ -65,7 +65,7 @@ def upgrade_v1(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO analyses SELECT blob, CASE WHEN status = 'skipped' THEN ? ELSE cs_kind(path) END, "
             "NULL, status, language, reason, path, crawl FROM blobs", (READ_SKIP,))
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")  # upgrade.py takes it on
         conn.commit()
     except BaseException:
         conn.rollback()

@@ -9,11 +9,12 @@ from typing import Iterable, Iterator
 
 from ..errors import CodescanError
 from ..records import Finding, Unit
-from . import queries
+from . import queries, unitstore
 from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
 from .schema import SCHEMA_VERSION, TABLES, upgrade_v1
+from .upgrade import upgrade_v2
 from .fresh import carried_first_seen
 
 
@@ -153,19 +154,12 @@ class State:
 
     def _write_units(self, units: list[tuple]) -> None:
         """A blob's units are written once (the first analysis that has any): they depend on its syntax tree, not
-        on the rules, and campaign indexes key on them."""
-        blobs = sorted({u[0] for u in units})
-        if not blobs:
-            return
-        have: set[str] = set()
-        for start in range(0, len(blobs), 500):
-            chunk = blobs[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            have.update(r[0] for r in self.conn.execute(
-                f"SELECT DISTINCT blob FROM blob_units WHERE blob IN ({marks})", chunk))
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO blob_units (blob, idx, kind, name, line, end_line, tokens, signature) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [u for u in units if u[0] not in have])
+        on the rules, and campaign indexes key on them. Each distinct unit is stored once (unitstore.py)."""
+        per_blob: dict[str, list[tuple]] = {}
+        for blob, _idx, kind, name, line, end_line, tokens, signature in units:
+            per_blob.setdefault(blob, []).append((kind, name, line, end_line, tokens, signature))
+        if per_blob:
+            unitstore.write(self.conn, per_blob)
 
     def drop_refs(self, repo: str, keep: Iterable[str]) -> None:
         """Forget cursors of refs the repository no longer has (deleted branches)."""
@@ -207,11 +201,13 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
                 conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1":
                 upgrade_v1(conn)
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2":
+                upgrade_v2(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None
     if version is None or version[0] != SCHEMA_VERSION:
         conn.close()
-        hint = " (a crawl with this codescan upgrades it)" if readonly and version and version[0] == "1" else ""
+        hint = " (a crawl with this codescan upgrades it)" if readonly and version and version[0] in ("1", "2") else ""
         raise StateError(f"{path}: state schema {version[0] if version else '?'} is not {SCHEMA_VERSION}{hint}")
     return State(conn, path, readonly)

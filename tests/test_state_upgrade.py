@@ -1,0 +1,76 @@
+"""A version-2 state (one row per unit per blob) upgrades in place to distinct units and packed key lists."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from codescan.errors import CodescanError
+from codescan.records import Unit
+from codescan.state import open_state
+from codescan.state.schema import FINDINGS
+
+# The version-2 tables, as the code before distinct units wrote them.
+V2 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE crawls (id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, base INTEGER NOT NULL, root TEXT,
+    stats TEXT);
+CREATE TABLE repos (repo TEXT PRIMARY KEY, gitdir TEXT, bare INTEGER, shallow INTEGER, first_crawl INTEGER,
+    last_crawl INTEGER, status TEXT);
+CREATE TABLE refs (repo TEXT NOT NULL, ref TEXT NOT NULL, commit_sha TEXT NOT NULL, crawl INTEGER,
+    PRIMARY KEY (repo, ref));
+CREATE TABLE blobs (blob TEXT PRIMARY KEY, size INTEGER, language TEXT, status TEXT NOT NULL, reason TEXT, path TEXT,
+    crawl INTEGER);
+CREATE TABLE analyses (blob TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT, status TEXT NOT NULL, language TEXT,
+    reason TEXT, path TEXT, crawl INTEGER, PRIMARY KEY (blob, kind));
+CREATE TABLE blob_units (blob TEXT, idx INT, kind TEXT, name TEXT, line INT, end_line INT, tokens INT,
+    signature BLOB, PRIMARY KEY (blob, idx));
+CREATE TABLE occurrences (repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, ref TEXT, commit_sha TEXT,
+    author TEXT, email TEXT, date TEXT, committer_date TEXT, ts INTEGER, crawl INTEGER NOT NULL,
+    kind TEXT NOT NULL DEFAULT '', PRIMARY KEY (repo, path, blob));
+CREATE TABLE skips (crawl INTEGER, repo TEXT, path TEXT, blob TEXT, reason TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '2');
+""" + FINDINGS
+
+
+def _units(n: int, shift: int) -> list[Unit]:
+    """n units; `shift` moves them down the file (a later version with lines added above)."""
+    out = []
+    for i in range(n):
+        sig = bytes([i % 7]) * 1024 if i % 3 else (i * 7919).to_bytes(8, "little")
+        kind = "function" if i % 3 else "line"
+        out.append(Unit(kind, 10 * i + 1 + shift, 10 * i + (5 if i % 3 else 1) + shift, sig,
+                        f"f{i}" if i % 3 else None, 30 + i if i % 3 else 1))
+    return out
+
+
+def test_v2_state_upgrades_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V2)
+    blobs = {"b1": _units(12, 0), "b2": _units(12, 3), "b3": _units(5, 0)}
+    with conn:
+        for blob, units in blobs.items():
+            conn.executemany("INSERT INTO blob_units VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(blob, i, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature)
+                              for i, u in enumerate(units)])
+    conn.close()
+    with open_state(path) as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
+        # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once.
+        assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 12
+        assert st.conn.execute("SELECT COUNT(*) FROM blob_units").fetchone()[0] == 3
+        tables = {r[0] for r in st.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "blob_units_v2" not in tables
+    with open_state(path, readonly=True) as st:  # upgraded once, opens read-only afterwards
+        assert len(list(st.units())) == 29
+
+
+def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V2)
+    conn.close()
+    with pytest.raises(CodescanError, match="schema 2 is not 3.*upgrades it"):
+        open_state(path, readonly=True)
