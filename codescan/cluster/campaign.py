@@ -78,12 +78,19 @@ def _spans(corpus: Corpus, blobs: list[int], units: list, indices: list[int]) ->
         for occ in corpus.occurrences[bid]:
             key = (occ.repo, occ.path)
             old = best.get(key)
-            if old is None or unit.tokens > old[3].tokens or (
-                    unit.kind == "line" and old[3].kind == "line"):
-                line = unit.line if old is None or unit.kind != "line" else min(old[0], unit.line)
-                end = unit.end_line if old is None or unit.kind != "line" else max(old[1], unit.end_line)
-                best[key] = (line, end, bid, unit, occ)
+            if old is not None and unit.kind == "line" and old[3].kind == "line":
+                if old[2] == bid:  # copies in one version of the file: one span over them
+                    best[key] = (min(old[0], unit.line), max(old[1], unit.end_line), bid, unit, occ)
+                elif _earlier(occ, bid, old[4], old[2]):  # another version: its own span, never a union
+                    best[key] = (unit.line, unit.end_line, bid, unit, occ)
+            elif old is None or unit.tokens > old[3].tokens:
+                best[key] = (unit.line, unit.end_line, bid, unit, occ)
     return best
+
+
+def _earlier(occ, bid: int, other, other_bid: int) -> bool:
+    """The version of a file introduced first (then the lower blob id): where a shared line is placed."""
+    return ((getattr(occ, "date", None) or "~"), bid) < ((getattr(other, "date", None) or "~"), other_bid)
 
 
 def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[int]],
@@ -123,7 +130,8 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
         if key in line_places:
             for place, span in spans.items():
                 old = line_places[key][place]
-                line_places[key][place] = (min(old[0], span[0]), max(old[1], span[1]), *old[2:])
+                if old[2] == span[2]:  # lines of one file version; another version's lines are not joined
+                    line_places[key][place] = (min(old[0], span[0]), max(old[1], span[1]), *old[2:])
         else:
             line_places[key] = spans
             kinds[key] = ("line", None, 1.0)
