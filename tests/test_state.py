@@ -26,7 +26,7 @@ def test_state_api_round_trip(tmp_path):
         st.record_repo(crawl, "acme/tool", "/x", True, False, "ok",
                        [_occ("run.py", "b1", "c1", "Mallory", 1), _occ("run.py", "b2", "c2", "Bob", 2)], [])
         st.record_repo(crawl, "eve/tool", "/y", True, False, "ok", [_occ("run.py", "b1", "c9", "Eve", 3)], [])
-        unit = Unit("function", 1, 3, b"\x01" * 16, name="run", tokens=12)
+        unit = Unit("function", 1, 3, (7).to_bytes(8, "little") * 2, name="run", tokens=12)  # min-hashes < 2**32
         st.write_batch(crawl, blobs=[("b1", 10, "python", "scanned", None, "run.py"),
                                      ("b2", 12, "python", "scanned", None, "run.py")],
                        analyses=[("b1", "python", "d1", "scanned", "python", None, "run.py"),

@@ -37,7 +37,7 @@ def _units(n: int, shift: int) -> list[Unit]:
     """n units; `shift` moves them down the file (a later version with lines added above)."""
     out = []
     for i in range(n):
-        sig = bytes([i % 7]) * 1024 if i % 3 else (i * 7919).to_bytes(8, "little")
+        sig = (i % 7 + 1).to_bytes(8, "little") * 128 if i % 3 else (i * 7919 << 40).to_bytes(8, "little")
         kind = "function" if i % 3 else "line"
         out.append(Unit(kind, 10 * i + 1 + shift, 10 * i + (5 if i % 3 else 1) + shift, sig,
                         f"f{i}" if i % 3 else None, 30 + i if i % 3 else 1))
@@ -74,3 +74,19 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn.close()
     with pytest.raises(CodescanError, match="schema 2 is not 3.*upgrades it"):
         open_state(path, readonly=True)
+
+
+def test_minhash_values_keep_their_low_32_bits(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 2**63, 128, dtype=np.uint64)
+    b = a.copy()
+    b[:40] = rng.integers(0, 2**63, 40, dtype=np.uint64)
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        st.write_batch(crawl, units=[("b1", 0, "function", "f", 1, 9, 50, a.astype("<u8").tobytes()),
+                                     ("b2", 0, "function", "f", 1, 9, 50, b.astype("<u8").tobytes())])
+        got = {blob: np.frombuffer(u.signature, dtype="<u8") for blob, u in st.units()}
+    assert (got["b1"] == (a & 0xFFFFFFFF)).all()
+    assert (got["b1"] == got["b2"]).mean() == (a == b).mean()  # estimated Jaccard unchanged

@@ -1,6 +1,9 @@
 """Campaign units stored once per distinct content: `units` holds each distinct unit (keyed by a 64-bit hash of
 its kind, name, token count and signature) once; `blob_units` gives each blob a packed list of the keys it holds
-(8 bytes each, in unit order) and their line spans (zlib-packed int32 deltas)."""
+(8 bytes each, in unit order) and their line spans (zlib-packed int32 deltas). A MinHash signature is stored as the
+low 32 bits of each value (half the bytes; two values that differ there are still told apart with certainty but
+for a 2^-32 chance), and read back zero-extended: signatures read from one state compare with each other as
+before."""
 from __future__ import annotations
 
 import sqlite3
@@ -54,6 +57,18 @@ def unpack_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     return lines, lines + values[half:]
 
 
+def _narrow(kind: str, signature: bytes) -> bytes:
+    if kind == "line":
+        return signature
+    return np.frombuffer(signature, dtype="<u8").astype("<u4").tobytes()
+
+
+def _widen(kind: str, stored: bytes) -> bytes:
+    if kind == "line":
+        return bytes(stored)
+    return np.frombuffer(stored, dtype="<u4").astype("<u8").tobytes()
+
+
 def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
     """per_blob: blob -> [(kind, name, line, end_line, tokens, signature), ...] in unit order. A blob already
     holding units keeps them (units depend on the syntax tree, not on the rules)."""
@@ -74,7 +89,7 @@ def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
             key = unit_key(kind, name, tokens, signature)
             keys.append(key)
             if key not in distinct:
-                distinct[key] = (key, kind, name, int(tokens or 0), signature)
+                distinct[key] = (key, kind, name, int(tokens or 0), _narrow(kind, signature))
         rows.append((blob, pack_keys(keys), pack_spans([u[2] for u in units], [u[3] for u in units])))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
                      distinct.values())
@@ -90,7 +105,7 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
         marks = ",".join("?" * len(chunk))
         for key, kind, name, tokens, signature in conn.execute(
                 f"SELECT key, kind, name, tokens, signature FROM units WHERE key IN ({marks})", chunk):
-            out[key] = (kind, name, tokens or 0, bytes(signature))
+            out[key] = (kind, name, tokens or 0, _widen(kind, signature))
     return out
 
 
