@@ -36,7 +36,9 @@ def default_base() -> str:
     """The last commit before units were stored once per distinct content."""
     out = subprocess.run(["git", "-C", str(HERE), "log", "--format=%H", "-S", 'SCHEMA_VERSION = "3"', "--",
                           "codescan/state/schema.py"], capture_output=True, text=True, check=True).stdout.split()
-    return (out[-1] + "^") if out else "HEAD"
+    rev = (out[-1] + "^") if out else "HEAD"
+    return subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short=12", rev], capture_output=True, text=True,
+                          check=True).stdout.strip()
 
 
 def checkout(rev: str, where: Path) -> Path:
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="4 small packages")
     ap.add_argument("--base", default=None, help="baseline revision (default: the last schema-2 commit)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=4,
+                    help="commits from one release to the next, each applying a share of the diff hunks (default 4)")
     ap.add_argument("--no-campaigns", action="store_true", help="crawl only")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
@@ -109,11 +113,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="history-bench-") as tmp:
         tmp = Path(tmp)
         t = time.perf_counter()
-        commits = history_mirror.build(tmp / "mirror", packages)
+        commits = history_mirror.build(tmp / "mirror", packages, args.steps)
         built = time.perf_counter() - t
         base_code = checkout(base_rev, tmp / "base")
         try:
-            result = {"base": base_rev, "packages": list(packages), "commits": commits, "build_s": round(built, 1),
+            result = {"base": base_rev, "steps": args.steps, "packages": list(packages), "commits": commits, "build_s": round(built, 1),
                       "releases": [".".join(map(str, v)) for v, _ in history_mirror.releases()]}
             for name, code in (("before", base_code), ("after", HERE)):
                 result[name] = side(code, tmp / "mirror", tmp / f"{name}.db", args.jobs)
@@ -140,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(r: dict) -> None:
     print(f"mirror: {len(r['packages'])} repositories ({', '.join(r['packages'])}), {r['commits']} commits = releases "
-          f"{r['releases'][0]} .. {r['releases'][-1]}, built in {r['build_s']} s; baseline {r['base'][:12]}")
+          f"{r['releases'][0]} .. {r['releases'][-1]} ({r['steps']} commits from one to the next), built in {r['build_s']} s; "
+          f"baseline {r['base']}")
     print(f"{'':8} {'content MB':>10} {'blobs':>6} {'state MB':>9} {'state/content':>13} {'wall s':>7} {'CPU s':>7} "
           f"{'CPU s/MB':>8} {'peak RSS MB':>11}")
     for name in ("before", "after"):

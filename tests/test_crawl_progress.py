@@ -29,7 +29,7 @@ def _run(monkeypatch, width: int) -> str:
 def test_status_line_is_one_line_drawn_without_a_terminal_width(monkeypatch):
     for width in (0, 80):
         out = _run(monkeypatch, width)
-        assert "re-analyzing: 3/3 repos, 5/5 blobs, 2 findings" in out, out
+        assert "re-analyzing: 3/3 repos, 5/5 blobs, 0.0/0.0 MB, 2 findings" in out, out
         assert "\x1b[A" not in out and "\n" not in out.replace("codescan: a note\n", "")  # no cursor games
         assert out.endswith("\r")  # cleared, and the summary starts at column 0
         assert all(ch.isascii() for ch in out)
@@ -45,3 +45,21 @@ def test_summary_line_is_short_and_leaves_out_zero_noise():
     off = Bars(False)  # --no-progress or not a terminal: every call is a no-op
     off.open(3), off.tick("repos"), off.tick("blobs", 2), off.phase("re-analyzing"), off.close()
     assert off._bar is None
+
+
+def test_status_line_counts_megabytes_with_a_rate_and_an_eta(monkeypatch):
+    bars = Bars(True)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda fallback=(0, 0): __import__("os").terminal_size((80, 0)))
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    bars.open(4)
+    bars.tick("repos")
+    for _ in range(5):
+        bars.tick("queued", size=2_000_000)
+    bars.tick("blobs", size=2_000_000)
+    bars.tick("blobs", findings=1, size=2_000_000)
+    bars._started -= 4.0  # four seconds in: 1 MB/s, 6 MB to go
+    text = bars._text()
+    bars.close()
+    assert text.startswith("1/4 repos, 2/5 blobs, 4.0/10.0 MB, ") and text.endswith(", 1 findings"), text
+    rate = float(text.split(" MB/s")[0].rsplit(" ", 1)[1])
+    assert 0.9 < rate <= 1.0 and "ETA 0:0" in text

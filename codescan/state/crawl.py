@@ -102,6 +102,7 @@ class Crawler:
         self._ready: dict[str, RepoPlan] = {}    # repos whose documents are all queued
         self._origin: dict[Key, tuple[str, str]] = {}  # key -> (repo, path) it was read at
         self._bars = Bars(progress)
+        self._sizes: dict[Key, int] = {}  # bytes of each blob in the analyzer (for the progress line)
         self._orphans_flagged = False  # a blob could not be read here and may be waiting in another repository
         self._tried: set[tuple[str, str]] = set()  # (blob, repo) read attempts this crawl
         self._rescan_left = 0  # stale analyses not re-analyzed (yet) in this crawl
@@ -134,7 +135,7 @@ class Crawler:
                 results = iter(())
             for key, result in results:
                 self._store(key, result)
-                self._bars.tick("blobs", len(getattr(result, "findings", ())))
+                self._bars.tick("blobs", len(getattr(result, "findings", ())), self._sizes.pop(key, 0))
                 self._maybe_flush()
             self._flush()
             if not self._orphans_flagged and self.state.get_meta(ORPHANS_KEY) == "1":
@@ -148,9 +149,11 @@ class Crawler:
         return self.stats
 
     def _counted(self, docs: Iterator[tuple[Key, Document]]) -> Iterator[tuple[Key, Document]]:
-        for item in docs:
-            self._bars.tick("queued")
-            yield item
+        for key, doc in docs:
+            if self.progress:
+                self._sizes[key] = len(doc.content)
+            self._bars.tick("queued", size=len(doc.content))
+            yield key, doc
 
     def _documents(self, spots: list[RepoSpot]) -> Iterator[tuple[Key, Document]]:
         for spot in spots:

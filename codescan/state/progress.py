@@ -1,5 +1,5 @@
-"""The crawl's progress on a terminal: ONE status line (repositories walked, blobs analyzed out of those handed to
-the analyzer so far, findings), notes printed above it.
+"""The crawl's progress on a terminal: ONE status line (repositories walked of all found, blobs and MB analyzed of
+those read so far, the rate in MB/s, an ETA for what is read, findings), notes printed above it.
 
 One line, not stacked bars: stacked tqdm bars move the cursor up and down, and a closing bar left the cursor in
 the middle of the line the summary was then printed on; a terminal that reports no width showed no bar at all."""
@@ -23,6 +23,8 @@ class Bars:
         self._blobs = 0
         self._queued = 0
         self._findings = 0
+        self._bytes = (0, 0)  # analyzed, read
+        self._started = time.monotonic()
         self._phase = ""
         self._drawn = 0.0
 
@@ -39,17 +41,20 @@ class Bars:
                          mininterval=REFRESH, **size)
         self._postfix(force=True)
 
-    def tick(self, name: str, findings: int = 0) -> None:
-        """`repos` walked, a blob `queued` for the analyzer, or a blob analyzed (`blobs`) with its findings."""
+    def tick(self, name: str, findings: int = 0, size: int = 0) -> None:
+        """`repos` walked, a blob `queued` for the analyzer, or a blob analyzed (`blobs`) with its findings; size is
+        the blob's bytes."""
         if self._bar is None:
             return
         if name == "repos":
             self._repos = (self._repos[0] + 1, self._repos[1])
         elif name == "queued":
             self._queued += 1
+            self._bytes = (self._bytes[0], self._bytes[1] + size)
         else:
             self._blobs += 1
             self._findings += findings
+            self._bytes = (self._bytes[0] + size, self._bytes[1])
         self._postfix()
 
     def phase(self, text: str) -> None:
@@ -66,8 +71,16 @@ class Bars:
 
     def _text(self) -> str:
         """ASCII only (any terminal encoding) and short (fits 80 columns)."""
+        done, read = self._bytes
         parts = [f"{self._repos[0]:,}/{self._repos[1]:,} repos", f"{self._blobs:,}/{self._queued:,} blobs",
-                 f"{self._findings:,} findings"]
+                 f"{done / 1e6:,.1f}/{read / 1e6:,.1f} MB"]
+        elapsed = time.monotonic() - self._started
+        if done and elapsed > 0:
+            rate = done / elapsed
+            parts.append(f"{rate / 1e6:.2f} MB/s")
+            if read > done:
+                parts.append(f"ETA {_clock((read - done) / rate)}")
+        parts.append(f"{self._findings:,} findings")
         return (f"{self._phase}: " if self._phase else "") + ", ".join(parts)
 
     def write(self, note, message: str) -> None:
@@ -84,3 +97,9 @@ class Bars:
         if self._bar is not None:
             self._bar.close()  # leave=False: the line is cleared and the cursor is back at its start
             self._bar = None
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
