@@ -22,8 +22,9 @@ def register(sub) -> None:
     p.add_argument("--lang-field", metavar="NAME", help="language column (e.g. lang)")
     p.add_argument("--repo-field", metavar="NAME", help="repository name column, used by campaigns")
     p.add_argument("--drop-on", action="append", metavar="LIST",
-                   help="severities (lowest named = threshold), categories, rule ids, `campaign`, `skipped` or "
-                        "`none` (default: high,campaign)")
+                   help="severities (lowest named = threshold), categories, rule ids, `campaign`, `opaque` (binary "
+                        "data that is not text where code is read), `skipped` (any record not fully analyzed, opaque "
+                        "ones included) or `none` (default: high,campaign,opaque)")
     p.add_argument("--write-dropped", action="store_true", help="also write dropped records to DIR/dropped")
     p.add_argument("--no-campaigns", action="store_true", help="skip near-duplicate campaign clustering")
     p.add_argument("--campaign-min-score", type=float, metavar="SCORE",

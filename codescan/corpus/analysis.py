@@ -10,7 +10,7 @@ from ..records import Analysis, Document, Skip
 from ..rules import RuleSet
 from .policy import Verdict, dedupe, finding_entry
 from .clustering import PartUnits, blob_key, neutral, part_repo
-from .records import Fields, documents, meta
+from .records import Fields, documents, meta, opaque_fields
 from .shards import Shard, read_rows
 
 
@@ -47,6 +47,9 @@ def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts
         if row.record is None:
             verdicts[(shard.rel, row.index)] = Verdict(unreadable=row.error)
             continue
+        opaque = opaque_fields(row.record, fields)
+        if opaque:
+            verdicts.setdefault((shard.rel, row.index), Verdict()).opaque.extend(opaque)
         display = meta(row.record, fields, fields.path) or shard.rel
         for n, (part, doc) in enumerate(documents(row.record, row.index, display, fields, key_prefix=shard.rel)):
             counts.parts += 1

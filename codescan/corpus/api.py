@@ -16,7 +16,7 @@ from ..config import Config
 from ..records import Analysis, Skip
 from ..rules import load_rules
 from .policy import Decision, Verdict, decide, dedupe, finding_entry, parse_drop_on
-from .records import Fields, documents, meta
+from .records import Fields, documents, meta, opaque_fields
 
 
 def rows_of(batch) -> list[dict]:
@@ -33,7 +33,8 @@ class CorpusFilter:
     filter` for those). Picklable, so `Dataset.filter(..., num_proc=N)` can ship it to workers."""
 
     def __init__(self, *, content_field: str = "content", id_field: str | None = None, path_field: str | None = None,
-                 lang_field: str | None = None, repo_field: str | None = None, drop_on: Iterable[str] = ("high",),
+                 lang_field: str | None = None, repo_field: str | None = None,
+                 drop_on: Iterable[str] = ("high", "opaque"),
                  rules: Iterable[str] = (), builtin_rules: bool = True, select: Iterable[str] = (),
                  ignore: Iterable[str] = (), config: Config | None = None):
         self.fields = Fields(content_field, id_field, path_field, lang_field, repo_field)
@@ -63,7 +64,7 @@ class CorpusFilter:
 
         out = []
         for index, record in enumerate(rows_of(batch)):
-            verdict = Verdict()
+            verdict = Verdict(opaque=opaque_fields(record, self.fields))
             display = meta(record, self.fields, self.fields.path) or "record"
             for part, doc in documents(record, index, display, self.fields):
                 item: Analysis | Skip = _safe_analyze(self.analyzer, doc)

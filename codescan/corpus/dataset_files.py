@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..records import Document, Skip
-from .records import Fields, documents
+from .records import Fields, documents, opaque_fields
 from .shards import Shard, ShardError, read_rows, shard_format
 
 
@@ -23,6 +23,8 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
             if row.record is None:
                 yield Skip(rel, f"record {row.index}: {row.error}")
                 continue
+            for reason in opaque_fields(row.record, fields):
+                yield Skip(rel, f"record {row.index}: {reason}")
             for _, doc in documents(row.record, row.index, rel, fields):
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:

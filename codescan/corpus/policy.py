@@ -8,8 +8,9 @@ from ..errors import CodescanError
 from ..records import CATEGORIES, SEVERITIES, SEVERITY_RANK
 
 CAMPAIGN = "campaign"  # --drop-on keyword: members of a campaign
-SKIPPED = "skipped"  # --drop-on keyword: records that could not be (fully) analyzed
-DEFAULT_DROP_ON = ("high", CAMPAIGN)
+SKIPPED = "skipped"  # --drop-on keyword: records that could not be (fully) analyzed (opaque ones included)
+OPAQUE = "opaque"  # --drop-on keyword: records holding binary data that is not text where code is read
+DEFAULT_DROP_ON = ("high", CAMPAIGN, OPAQUE)
 # A campaign drops its members when its score reaches this (the clustering's own "looks planted" mark), or when
 # its copies hold a finding the policy drops on. Measured (bench/filter_clean.py): shared, vendored and
 # boilerplate code in 20 clean packages scores at most 43 (a corpus has no dates or authors, so the introduction
@@ -28,7 +29,8 @@ class PolicyError(CodescanError):
 @dataclass(frozen=True, slots=True)
 class Policy:
     """Drop a record on a finding at or above `severity`, in `categories` or by `rule_ids`; as a member of a
-    campaign that looks planted when `campaigns` (see campaign_verdict); on an analysis skip when `skipped`."""
+    campaign that looks planted when `campaigns` (see campaign_verdict); on an analysis skip when `skipped`; on
+    binary data that is not text in a field codescan reads (nothing could be analyzed there) when `opaque`."""
 
     severity: str | None = "high"
     categories: frozenset = frozenset()
@@ -36,11 +38,12 @@ class Policy:
     campaigns: bool = True
     skipped: bool = False
     campaign_min_score: float = CAMPAIGN_MIN_SCORE
+    opaque: bool = True
 
     def to_dict(self) -> dict:
         return {"severity_at_least": self.severity, "categories": sorted(self.categories),
                 "rule_ids": sorted(self.rule_ids), "campaigns": self.campaigns,
-                "campaign_min_score": self.campaign_min_score, "skipped": self.skipped}
+                "campaign_min_score": self.campaign_min_score, "skipped": self.skipped, "opaque": self.opaque}
 
     def campaign_verdict(self, campaign: dict) -> tuple[bool, str]:
         """(looks planted, why) for a campaign dict: at least half its copies hold a finding this policy drops on,
@@ -70,7 +73,7 @@ def parse_drop_on(values: tuple[str, ...], rule_ids: frozenset = frozenset(), ca
     on findings. `campaigns=False` (--no-campaigns) switches campaign drops off whatever is named."""
     values = values or DEFAULT_DROP_ON
     severities, categories, ids = [], set(), set()
-    wants_campaign = skipped = False
+    wants_campaign = skipped = opaque = False
     for value in values:
         if value in SEVERITIES:
             severities.append(value)
@@ -79,17 +82,19 @@ def parse_drop_on(values: tuple[str, ...], rule_ids: frozenset = frozenset(), ca
         elif value in (CAMPAIGN, "campaigns"):
             wants_campaign = True
         elif value == SKIPPED:
-            skipped = True
+            skipped = opaque = True
+        elif value == OPAQUE:
+            opaque = True
         elif value == "none":
             continue
         elif value in rule_ids:
             ids.add(value)
         else:
             raise PolicyError(f"--drop-on {value!r}: not a severity ({', '.join(SEVERITIES)}), a category, a rule "
-                              f"id, '{CAMPAIGN}', '{SKIPPED}' or 'none'")
+                              f"id, '{CAMPAIGN}', '{SKIPPED}', '{OPAQUE}' or 'none'")
     severity = min(severities, key=SEVERITY_RANK.__getitem__) if severities else None
     return Policy(severity, frozenset(categories), frozenset(ids), wants_campaign and campaigns, skipped,
-                  float(campaign_min_score))
+                  float(campaign_min_score), opaque)
 
 
 @dataclass(slots=True)
@@ -99,6 +104,7 @@ class Verdict:
     findings: list = field(default_factory=list)  # finding dicts (see finding_entry)
     skips: list = field(default_factory=list)  # reasons a part was not (fully) analyzed
     unreadable: str | None = None  # the record itself could not be parsed
+    opaque: list = field(default_factory=list)  # places holding binary data that is not text (see records.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +131,8 @@ def decide(policy: Policy, verdict: Verdict | None, campaigns: tuple[dict, ...] 
     for entry in campaigns:
         reason = {k: v for k, v in entry.items() if k != "planted"}
         (drops if policy.campaigns and entry["planted"] else notes).append(reason)
+    for reason in verdict.opaque if verdict else ():
+        (drops if policy.opaque else notes).append({"kind": "opaque", "detail": reason})
     for reason in skips:
         (drops if policy.skipped else notes).append({"kind": "skipped", "detail": reason})
     notes = [{**n, "below_policy": True} for n in notes]

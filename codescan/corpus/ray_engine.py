@@ -13,7 +13,7 @@ from ..errors import CodescanError
 from .analysis import Counts
 from .clustering import PartUnits, blob_key, neutral, part_repo
 from .policy import Verdict, dedupe, finding_entry
-from .records import Fields, documents, meta
+from .records import Fields, documents, meta, opaque_fields
 from .shards import Shard, parquet_row_groups, read_rows
 from .write import write_shard
 
@@ -60,7 +60,8 @@ def part_rows(task: dict, fields: Fields) -> list[dict]:
     out = []
     for row in read_rows(shard, fields.columns(), groups):
         base = {"number": task["number"], "shard": shard.rel, "index": row.index, "part": -1, "field": "",
-                "block": -1, "language": "", "repo": "", "id": "", "content": b"", "path": "", "unreadable": row.error or ""}
+                "block": -1, "language": "", "repo": "", "id": "", "content": b"", "path": "", "unreadable": row.error or "",
+                "opaque": json.dumps(opaque_fields(row.record, fields)) if row.record is not None else "[]"}
         out.append(base)
         if row.record is None:
             continue
@@ -111,7 +112,7 @@ class AnalyzeBatch:
             stripped = tuple(u if u.kind == "line" else _without_signature(u) for u in held)
             units.append(pickle.dumps((stripped, neutral(item.findings))) if blobs[-1] else b"")
             sigs.append(b"".join(u.signature for u in held if u.kind != "line"))
-        out = {k: batch[k] for k in ("number", "shard", "index", "part", "unreadable", "repo")}
+        out = {k: batch[k] for k in ("number", "shard", "index", "part", "unreadable", "repo", "opaque")}
         out["bytes"] = np.array([len(c) for c in batch["content"]], dtype=np.int64)
         out["findings"] = np.array(findings, dtype=object)
         out["skips"] = np.array(skips, dtype=object)
@@ -149,6 +150,9 @@ class RayEngine:
                 counts.records += 1
                 if row["unreadable"]:
                     verdicts[key] = Verdict(unreadable=row["unreadable"])
+                opaque = json.loads(row["opaque"])
+                if opaque:
+                    verdicts.setdefault(key, Verdict()).opaque.extend(opaque)
                 continue
             counts.parts += 1
             counts.bytes += int(row["bytes"])

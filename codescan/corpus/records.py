@@ -60,52 +60,113 @@ def meta(record: dict, fields: Fields, key: str | None) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_BINARY = (bytes, bytearray, memoryview)
+
+
+def as_text(value) -> str | None:
+    """A value as text: a string, or binary data that is UTF-8 (a Parquet binary column); else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, _BINARY):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
+
+
+def leaves(value, label: str) -> Iterator[tuple[str, object]]:
+    """(label, leaf) for every leaf under nested objects (Parquet structs) and lists, depth first, in order."""
+    stack = [(label, value)]
+    while stack:
+        name, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(reversed([(f"{name}.{k}", v) for k, v in item.items()]))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(reversed([(f"{name}[{i}]", v) for i, v in enumerate(item)]))
+        else:
+            yield name, item
+
+
+def opaque_fields(record: dict, fields: Fields) -> list[str]:
+    """The places of the analyzed fields that hold binary data that is not text: they cannot be analyzed, so
+    they are reported (and dropped by default, `--drop-on opaque`)."""
+    out = []
+    for name in dict.fromkeys((fields.content, *TEXT_FIELDS, *MESSAGE_FIELDS)):
+        for label, leaf in leaves(record.get(name), name):
+            if isinstance(leaf, _BINARY) and as_text(leaf) is None:
+                out.append(f"{label}: binary data that is not UTF-8 text ({len(bytes(leaf))} bytes), not analyzed")
+    return out
+
+
 def parts(record: dict, fields: Fields) -> list[Part]:
-    """Everything in a record worth analyzing, with field names and line numbers for the report."""
+    """Everything in a record worth analyzing, with field names and line numbers for the report. Text may sit in
+    a string, in UTF-8 binary data, or anywhere inside lists and objects."""
     path = meta(record, fields, fields.path)
     lang = guess.normalize(meta(record, fields, fields.lang)) or (languages.detect(path) if path else None)
     out: list[Part] = []
     content = record.get(fields.content)
-    if isinstance(content, str) and content:
-        if languages.has_grammar(lang) or lang in ("json", "yaml", "toml", "agent-rules"):
-            out.append(Part(fields.content, None, 1, lang, content))
-        else:
-            out.extend(markdown_parts(fields.content, content, lang))
-    elif isinstance(content, list):
+    text = as_text(content)
+    if text:
+        out.extend(_code_parts(fields.content, text, lang))
+    elif isinstance(content, (list, tuple)):
         out.extend(message_parts(fields.content, content))
+    elif isinstance(content, dict):
+        for label, leaf in leaves(content, fields.content):
+            if (text := as_text(leaf)):
+                out.extend(_code_parts(label, text, lang))
     for name in TEXT_FIELDS:
         value = record.get(name)
         if name == fields.content or not value:
             continue
-        if isinstance(value, str):
-            out.extend(markdown_parts(name, value, None))
-        elif isinstance(value, list):
-            out.extend(message_parts(name, value))
+        out.extend(_free_text_parts(name, value))
     for name in MESSAGE_FIELDS:
         value = record.get(name)
-        if name != fields.content and isinstance(value, list):
-            out.extend(message_parts(name, value))
+        if name != fields.content and value:
+            out.extend(_free_text_parts(name, value))
     return out
 
 
-def message_parts(name: str, turns: list) -> Iterator[Part]:
+def _code_parts(name: str, text: str, lang: str | None) -> list[Part]:
+    if languages.has_grammar(lang) or lang in ("json", "yaml", "toml", "agent-rules"):
+        return [Part(name, None, 1, lang, text)]
+    return list(markdown_parts(name, text, lang))
+
+
+def _free_text_parts(name: str, value) -> Iterator[Part]:
+    """A prose or conversation field: text as Markdown, a list as turns, an object's texts each as Markdown."""
+    text = as_text(value)
+    if text:
+        yield from markdown_parts(name, text, None)
+    elif isinstance(value, (list, tuple)):
+        yield from message_parts(name, value)
+    elif isinstance(value, dict):
+        for label, leaf in leaves(value, name):
+            if (text := as_text(leaf)):
+                yield from markdown_parts(label, text, None)
+
+
+def message_parts(name: str, turns) -> Iterator[Part]:
     for i, turn in enumerate(turns):
-        if not isinstance(turn, dict):
-            continue
-        key = next((k for k in ("content", "value", "text") if k in turn), None)
-        if key is None:
-            continue
-        text = _turn_text(turn[key])
+        if isinstance(turn, dict):
+            key = next((k for k in ("content", "value", "text") if k in turn), None)
+            if key is None:
+                continue
+            label, text = f"{name}[{i}].{key}", _turn_text(turn[key])
+        else:
+            label, text = f"{name}[{i}]", _turn_text(turn)
         if text:
-            yield from markdown_parts(f"{name}[{i}].{key}", text, None)
+            yield from markdown_parts(label, text, None)
 
 
 def _turn_text(value) -> str:
-    """A turn's content: a string, or the text parts of a multi-part content list."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        texts = [p.get("text") for p in value if isinstance(p, dict) and isinstance(p.get("text"), str)]
+    """A turn's content: a string (or UTF-8 binary), or the texts inside a multi-part content list or object
+    (part `type` tags left out)."""
+    text = as_text(value)
+    if text is not None:
+        return text
+    if isinstance(value, (list, tuple, dict)):
+        texts = [t for label, leaf in leaves(value, "") if not label.endswith(".type") and (t := as_text(leaf))]
         return "\n".join(texts)
     return ""
 
