@@ -57,7 +57,8 @@ def scan(folder: Path, out: Path, jobs: int | None = None, extra: list[str] | No
     cmd = tools.codescan()
     if cmd is None:
         raise RuntimeError("codescan is not installed (pip install -e .)")
-    argv = [*cmd, "scan", str(folder), "--format", "json", "--no-progress", "-o", str(out), "--fail-on", "none"]
+    argv = [*cmd, "scan", str(folder), "--format", "json", "--no-progress", "-o", str(out), "--fail-on", "none",
+            "--include-ignored"]
     if jobs:
         argv += ["-j", str(jobs)]
     proc = subprocess.run([*argv, *(extra or [])], capture_output=True, text=True)

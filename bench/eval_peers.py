@@ -74,7 +74,8 @@ def codescan(folder: Path, timeout: float, jobs: int | None = None) -> ToolRun:
         return ToolRun("codescan", note="not installed", ran=False)
     with tempfile.TemporaryDirectory(prefix="codescan-eval-out-") as tmp:
         out = Path(tmp) / "report.json"
-        argv = [*cmd, "scan", ".", "--format", "json", "--no-progress", "--fail-on", "none", "-o", str(out)]
+        argv = [*cmd, "scan", ".", "--format", "json", "--no-progress", "--fail-on", "none", "-o", str(out),
+                "--include-ignored"]
         if jobs:
             argv += ["-j", str(jobs)]
         run = measure(argv, cwd=str(folder), timeout=timeout, use_gnu_time=False)

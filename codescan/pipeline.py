@@ -222,7 +222,7 @@ def scan(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config, pro
             from .engines.semgrep_pass import merge
 
             extra = semgrep_pass.run()
-            findings = merge(findings, extra.findings)
+            findings = merge(findings, extra.findings, keep=semgrep_pass.user_ids)
             skips.extend(extra.skips)
             suppressed.extend(extra.suppressed)
     finally:

@@ -229,3 +229,64 @@ def test_crawl_naming_a_builtin_semgrep_rule_says_only_scan_runs_it(tmp_path, ca
     code = main(["crawl", str(tmp_path / "root"), "--state", str(tmp_path / "s.db"), "--select",
                  "request-to-pickle-loads", "--no-progress"])
     assert code == 2 and "only `codescan scan` runs" in _err_line(capsys)
+
+
+# 10. scan respects .gitignore and leaves out virtual environments and node_modules, unless asked.
+def _project(root: Path) -> Path:
+    proj = root / "proj"
+    write(proj, "src/app.py", HOOK)
+    write(proj, ".venv/pyvenv.cfg", "home = /usr/bin\n")
+    write(proj, ".venv/lib/python3.12/site-packages/dep/x.py", HOOK)
+    write(proj, "env2/pyvenv.cfg", "home = /usr/bin\n")  # a venv under any name
+    write(proj, "env2/lib/y.py", HOOK)
+    write(proj, "web/node_modules/pkg/z.py", HOOK)
+    write(proj, ".gitignore", "# build output\nbuild/\n*.gen.py\n!keep.gen.py\n/top_only.py\n")
+    write(proj, "build/out.py", HOOK)
+    write(proj, "src/a.gen.py", HOOK)
+    write(proj, "src/keep.gen.py", HOOK)
+    write(proj, "top_only.py", HOOK)
+    write(proj, "src/top_only.py", HOOK)  # the anchored pattern does not reach into src/
+    write(proj, "src/sub/.gitignore", "local.py\n")
+    write(proj, "src/sub/local.py", HOOK)
+    write(proj, "src/sub/kept.py", HOOK)
+    return proj
+
+
+def _paths(capsys, *args) -> tuple[int, list[str], str]:
+    code = main(["scan", *map(str, args), *DEMO_RULES, "-f", "json", "--no-progress"])
+    captured = capsys.readouterr()
+    return code, sorted({f["path"] for f in json.loads(captured.out)["findings"]}), captured.err
+
+
+def test_scan_leaves_out_ignored_files_venvs_and_node_modules(tmp_path, capsys):
+    proj = _project(tmp_path)
+    code, paths, _ = _paths(capsys, proj)
+    assert code == 1
+    assert paths == ["src/app.py", "src/keep.gen.py", "src/sub/kept.py", "src/top_only.py"]
+
+
+def test_include_ignored_and_untrusted_scan_everything(tmp_path, capsys):
+    proj = _project(tmp_path)
+    everything = ["build/out.py", ".venv/lib/python3.12/site-packages/dep/x.py", "env2/lib/y.py", "src/a.gen.py",
+                  "src/app.py", "src/keep.gen.py", "src/sub/kept.py", "src/sub/local.py", "src/top_only.py",
+                  "top_only.py", "web/node_modules/pkg/z.py"]
+    assert _paths(capsys, proj, "--include-ignored")[1] == sorted(everything)
+    # Third-party code cannot hide a file from its own scan with a .gitignore or a folder name.
+    assert _paths(capsys, proj, "--untrusted")[1] == sorted(everything)
+
+
+def test_a_named_ignored_path_is_scanned(tmp_path, capsys):
+    proj = _project(tmp_path)
+    assert _paths(capsys, proj / "build" / "out.py")[1] == [(proj / "build" / "out.py").as_posix()]
+
+
+def test_scan_that_finds_nothing_to_read_says_so(tmp_path, capsys):
+    proj = tmp_path / "p"
+    write(proj, ".gitignore", "*\n")  # ignores itself too
+    write(proj, "a.py", HOOK)
+    assert main(["scan", str(proj), *DEMO_RULES, "--no-progress"]) == 2
+    err = _err_line(capsys)
+    assert "no files to scan" in err and "2 left out" in err and "--include-ignored" in err
+    (tmp_path / "empty").mkdir()
+    assert main(["scan", str(tmp_path / "empty"), *DEMO_RULES, "--no-progress"]) == 2
+    assert "no files to scan" in _err_line(capsys)

@@ -39,6 +39,9 @@ def register(sub) -> None:
     scan.add_argument("--strict", action="store_true", help="any skipped file fails the run (exit 1)")
     scan.add_argument("--untrusted", action="store_true",
                       help="treat the input as third-party (inline suppressions are ignored)")
+    scan.add_argument("--include-ignored", action="store_true",
+                      help="also scan what .gitignore ignores, virtual environments and node_modules inside the "
+                           "PATHs (left out by default; always scanned with --untrusted)")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar")
     scan.add_argument("--engine", choices=ENGINES, default="auto",
                       help="treesitter: codescan's own rules only; semgrep: Semgrep-syntax rules only; all: both, "
@@ -62,11 +65,17 @@ def run(args) -> int:
     _check_user_queries(ruleset, cfg.rules)
     limits = _semgrep_limits(ruleset, cfg, args)
     known = baseline_mod.load(args.baseline) if args.baseline else None
-    items = walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions)
+    left_out: list[str] = []
+    # Own code: leave out what the project ignores. Third-party code cannot hide files with a .gitignore.
+    skip_ignored = cfg.honour_suppressions and not args.include_ignored
+    items = walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions,
+                 skip_ignored=skip_ignored, left_out=left_out)
     try:
         first = next(items, None)  # a PATH that cannot be read fails here, before any work
     except SourceError as exc:
         raise UsageError(str(exc)) from None
+    if first is None and any(os.path.isdir(p) for p in args.paths):
+        raise UsageError(_nothing_to_scan(args.paths, left_out, cfg.exclude))
     stream = chain([first], items) if first is not None else iter(())
     progress = not args.no_progress and sys.stderr.isatty()
     result = scan(stream, ruleset, cfg, progress=progress, semgrep_limits=limits)
@@ -82,6 +91,17 @@ def run(args) -> int:
     if failing or (cfg.strict and result.skips):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _nothing_to_scan(paths: list[str], left_out: list[str], exclude: tuple[str, ...]) -> str:
+    """Why a folder PATH gave nothing to read (a file list, as pre-commit passes, may be all excluded)."""
+    why = []
+    if left_out:
+        why.append(f"{len(left_out)} left out as ignored (.gitignore, virtual environments, node_modules; "
+                   "--include-ignored scans them)")
+    if exclude:
+        why.append(f"--exclude/exclude: {', '.join(exclude)}")
+    return f"no files to scan under {', '.join(paths)}" + (f": {'; '.join(why)}" if why else "")
 
 
 def _by_engine(ruleset, engine: str, select: tuple[str, ...]):

@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 import yaml
 
 from ..config import Config
+from ..errors import CodescanError
 from ..records import Document, Finding, Rule, Skip
 from . import semgrep, tokens
 
@@ -20,6 +21,11 @@ BATCH_BYTES = 16_000_000  # one Semgrep process per this much code (start-up is 
 BATCH_FILES = 4000
 SNIPPET_MAX = 300
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class SemgrepRuleError(CodescanError):
+    """Semgrep could not use a rule (a pattern it cannot parse, a key its schema does not know): every file would
+    miss that rule, so the scan stops with a usage error instead of skipping every file."""
 
 
 @dataclass(slots=True)
@@ -47,6 +53,10 @@ class SemgrepPass:
                  exe: str | None = None, on_start=None):
         self.rules = tuple(r for r in rules if r.engine == "semgrep")
         self.by_id = {r.id: r for r in self.rules}
+        from ..rules import builtin_rules_dir
+
+        builtin = str(builtin_rules_dir())
+        self.user_ids = frozenset(r.id for r in self.rules if not r.source.startswith(builtin))
         self.config = config
         self.exe = exe or semgrep.require_semgrep()
         self.limits = limits or semgrep.Limits(file_timeout=config.file_timeout, jobs=config.jobs or os.cpu_count() or 1,
@@ -106,12 +116,14 @@ class SemgrepPass:
 
     # -- running ---------------------------------------------------------------------------
     def run(self) -> PassResult:
-        if not self._batches:
-            return PassResult()
         config = self._work / "rules.yaml"
         import json
 
         config.write_text(yaml.safe_dump({"rules": [json.loads(r.query) for r in self.rules]}, sort_keys=False))
+        if not self._batches:
+            if self.user_ids:  # no file reached Semgrep: still make it read a user's rules, so a broken one is said
+                self._validate(config)
+            return PassResult()
         findings: list[Finding] = []
         skips: list[Skip] = []
         suppressed: list[Finding] = []
@@ -163,9 +175,33 @@ class SemgrepPass:
             elif str(error.get("level", "error")).lower() == "error":
                 general.append(_describe(error))
         if general:
-            reason = "semgrep: " + "; ".join(dict.fromkeys(general))
-            skips.extend(Skip(d.path, reason[:400], d.repo) for d in batch.files.values())
+            raise SemgrepRuleError(self._rule_problem(report))
         return list(findings.values()), skips
+
+    def _validate(self, config: Path) -> None:
+        """Run Semgrep over an empty folder: it parses every rule and reports those it cannot use."""
+        empty = self._work / "validate"
+        empty.mkdir(exist_ok=True)
+        (empty / ".semgrepignore").write_text("")
+        outcome = semgrep.run(self.exe, config, empty, self._work, self.limits, 0, self.on_start)
+        if outcome.report is not None and any(not e.get("path") and str(e.get("level", "error")).lower() == "error"
+                                              for e in outcome.report.get("errors") or []):
+            raise SemgrepRuleError(self._rule_problem(outcome.report))
+
+    def _rule_problem(self, report: dict) -> str:
+        """One line: which rule (and its file) Semgrep could not use, and why."""
+        parts = []
+        for error in report.get("errors") or []:
+            if error.get("path") or str(error.get("level", "error")).lower() != "error":
+                continue
+            rule = self._rule(str(error.get("rule_id") or ""))
+            text = " ".join(str(error.get("long_msg") or error.get("message") or "").split())[:240]
+            where = f"rule {rule.id} in {rule.source}: " if rule else ""
+            parts.append(f"{where}{_kind(error)}: {text}".rstrip(": "))
+        files = sorted({r.source for r in self.rules if r.id in self.user_ids})
+        named = any(" in " in p for p in parts)
+        tail = "" if named or not files else f" (Semgrep rules given: {', '.join(files)})"
+        return "Semgrep cannot use the rules: " + "; ".join(dict.fromkeys(parts)) + tail
 
     def _rule(self, check_id: str) -> Rule | None:
         rule = self.by_id.get(check_id)
@@ -197,14 +233,17 @@ class SemgrepPass:
         return kept, dropped
 
 
-def merge(primary: Iterable[Finding], extra: Iterable[Finding]) -> list[Finding]:
-    """Tree-sitter findings plus Semgrep's, minus any Semgrep finding on a line where a tree-sitter
-    rule already reported the same category (one issue, reported once)."""
+def merge(primary: Iterable[Finding], extra: Iterable[Finding], keep: frozenset[str] = frozenset()) -> list[Finding]:
+    """Tree-sitter findings plus Semgrep's, minus any built-in Semgrep finding on a line where a tree-sitter
+    rule already reported the same category (one issue, reported once). Findings of the rules in `keep` (the
+    Semgrep rules a user added) always stay: a user who adds a rule sees it fire."""
     kept = list(primary)
     seen = {(f.repo, f.path, f.line, f.category) for f in kept}
     for f in extra:
         key = (f.repo, f.path, f.line, f.category)
-        if key not in seen:
+        if f.rule_id in keep:
+            kept.append(f)
+        elif key not in seen:
             seen.add(key)
             kept.append(f)
     return kept

@@ -11,6 +11,7 @@ from typing import Iterator
 from ..records import Document, Skip
 from ..errors import CodescanError
 from ..corpus.dataset_files import is_dataset_file, record_documents
+from . import gitignore
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
@@ -57,10 +58,12 @@ def _inside(target: Path, base: Path) -> bool:
         return False
 
 
-def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted: bool = True
-         ) -> Iterator[Document | Skip]:
+def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted: bool = True,
+         skip_ignored: bool = False, left_out: list[str] | None = None) -> Iterator[Document | Skip]:
     """Yield a Document per file under each PATH (or a Skip with its reason).
 
+    skip_ignored: inside folders, leave out what .gitignore files ignore, virtual environments and node_modules
+    (each left out path is appended to `left_out`); a PATH named on the command line is always read.
     A PATH that does not exist raises SourceError before anything is yielded."""
     roots = []
     for raw in paths:
@@ -73,7 +76,8 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
     seen: set[Path] = set()  # a file named twice (`src src/a.py`, `a.py ./a.py`) is scanned once
     for p in roots:
         if p.is_dir():
-            yield from _walk_dir(p, max_size, exclude, trusted, seen)
+            yield from _walk_dir(p, max_size, exclude, trusted, seen, skip_ignored,
+                                 left_out if left_out is not None else [])
         else:
             rel = p.as_posix()
             rel = rel[2:] if rel.startswith("./") else rel
@@ -103,12 +107,16 @@ def _repeat(full: Path, seen: set[Path]) -> bool:
     return False
 
 
-def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool, seen: set[Path]
-              ) -> Iterator[Document | Skip]:
+def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool, seen: set[Path],
+              skip_ignored: bool, left_out: list[str]) -> Iterator[Document | Skip]:
     base = root.resolve()
-    stack = [base]
+    stack = [(base, gitignore.above(base) if skip_ignored else [])]
     while stack:
-        folder = stack.pop()
+        folder, ignores = stack.pop()
+        if skip_ignored:
+            here = folder.relative_to(base).as_posix()
+            own = gitignore.read(folder, "" if here == "." else here)
+            ignores = ignores + [own] if own is not None else ignores
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
@@ -135,9 +143,14 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
                     yield Skip(rel, "symbolic link leaving the scanned root (not followed)")
                 # A link inside the root points at something scanned at its own path anyway.
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if skip_ignored and (gitignore.ignored(ignores, rel, is_dir)
+                                 or (is_dir and gitignore.is_environment(full, entry.name))):
+                left_out.append(rel)
+                continue
+            if is_dir:
                 if entry.name not in SKIP_DIRS:
-                    subdirs.append(full)
+                    subdirs.append((full, ignores))
                 continue
             if _repeat(full, seen):
                 continue
