@@ -122,6 +122,7 @@ class Finding:
     author: str | None = None
     date: str | None = None
     record: str | None = None  # record id inside a dataset shard, where known
+    record_line: int | None = None  # the record's line in a JSONL file (line/end_line count inside its field)
 
     @property
     def fingerprint(self) -> str:
@@ -149,7 +150,7 @@ class Finding:
             "context": self.context,
             "fingerprint": self.fingerprint,
         }
-        for name in ("decoded", "repo", "blob", "commit", "author", "date", "record"):
+        for name in ("decoded", "repo", "blob", "commit", "author", "date", "record", "record_line"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value

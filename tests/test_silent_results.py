@@ -290,3 +290,28 @@ def test_scan_that_finds_nothing_to_read_says_so(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["scan", str(tmp_path / "empty"), *DEMO_RULES, "--no-progress"]) == 2
     assert "no files to scan" in _err_line(capsys)
+
+
+# 13. SARIF for a dataset record points at the record's line in the file; the field and its line are properties.
+def test_sarif_maps_a_record_finding_to_its_line_in_the_file(tmp_path, capsys):
+    payload = "x = 1\ny = 2\nz = 3\n\nimport os\nos.system(cmd)\n"
+    rows = [json.dumps({"id": "r1", "content": "print(1)\n"}), "", json.dumps({"id": "r2", "content": payload})]
+    write(tmp_path, "data/train.jsonl", "\n".join(rows) + "\n")
+    code = main(["scan", str(tmp_path / "data"), *DEMO_RULES, "-f", "sarif", "--no-progress"])
+    [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert code == 1 and (region["startLine"], region["endLine"]) == (3, 3)  # the file has 3 lines
+    props = result["properties"]
+    assert (props["record"], props["field_line"], props["record_line"]) == ("r2:content", 6, 3)
+
+
+def test_sarif_for_a_parquet_record_names_the_file_without_a_line(tmp_path, capsys):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    (tmp_path / "data").mkdir()
+    pq.write_table(pa.table({"id": ["a", "b"], "content": ["x = 1\n", HOOK]}), tmp_path / "data" / "t.parquet")
+    assert main(["scan", str(tmp_path / "data"), *DEMO_RULES, "-f", "sarif", "--no-progress"]) == 1
+    [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert "region" not in result["locations"][0]["physicalLocation"]
+    assert (result["properties"]["record"], result["properties"]["field_line"]) == ("b:content", 2)

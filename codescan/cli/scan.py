@@ -66,10 +66,11 @@ def run(args) -> int:
     limits = _semgrep_limits(ruleset, cfg, args)
     known = baseline_mod.load(args.baseline) if args.baseline else None
     left_out: list[str] = []
+    record_lines: dict = {}  # (dataset file, record part) -> the record's line in the file
     # Own code: leave out what the project ignores. Third-party code cannot hide files with a .gitignore.
     skip_ignored = cfg.honour_suppressions and not args.include_ignored
     items = walk(args.paths, cfg.max_file_size, cfg.exclude, trusted=cfg.honour_suppressions,
-                 skip_ignored=skip_ignored, left_out=left_out)
+                 skip_ignored=skip_ignored, left_out=left_out, record_lines=record_lines)
     try:
         first = next(items, None)  # a PATH that cannot be read fails here, before any work
     except SourceError as exc:
@@ -79,6 +80,9 @@ def run(args) -> int:
     stream = chain([first], items) if first is not None else iter(())
     progress = not args.no_progress and sys.stderr.isatty()
     result = scan(stream, ruleset, cfg, progress=progress, semgrep_limits=limits)
+    if record_lines:
+        result = replace(result, findings=tuple(
+            f.with_(record_line=record_lines.get((f.path, f.record))) if f.record else f for f in result.findings))
     if cfg.select or cfg.ignore:
         result = replace(result, findings=tuple(f for f in result.findings if _wanted(f, cfg, ruleset)))
     if args.write_baseline:

@@ -13,10 +13,11 @@ def is_dataset_file(path: str) -> bool:
     return shard_format(path) is not None
 
 
-def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fields = Fields()
-                     ) -> Iterator[Document | Skip]:
+def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fields = Fields(),
+                     record_lines: dict | None = None) -> Iterator[Document | Skip]:
     """One Document per record part, path = the file, `id` = `<record id>:<field>[#<block>]` (what a finding's
-    `record` says), lines in field coordinates; an unreadable record or file becomes a Skip."""
+    `record` says), lines in field coordinates; an unreadable record or file becomes a Skip. `record_lines`
+    gains (path, id) -> the record's line in a JSONL file, for reports that point into the file (SARIF)."""
     shard = Shard(full_path, rel, shard_format(rel) or "jsonl")
     try:
         for row in read_rows(shard, fields.columns()):
@@ -26,6 +27,8 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
             for reason in opaque_fields(row.record, fields):
                 yield Skip(rel, f"record {row.index}: {reason}")
             for _, doc in documents(row.record, row.index, rel, fields):
+                if record_lines is not None and row.line is not None:
+                    record_lines[(doc.path, doc.id)] = row.line
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:
         yield Skip(rel, str(exc))

@@ -108,6 +108,7 @@ class Row:
     error: str | None = None
     batch: Any = field(default=None, repr=False)  # Parquet: the record batch holding the row
     offset: int = 0  # Parquet: the row's position inside that batch
+    line: int | None = None  # JSONL: the record's 1-based line in the (decompressed) file
 
     def canonical(self) -> bytes:
         """The bytes a document digest is taken over: the stored line, or a canonical JSON of the row."""
@@ -161,19 +162,19 @@ def read_rows(shard: Shard, columns: Iterable[str] | None = None, row_groups: li
 def _jsonl_rows(shard: Shard) -> Iterator[Row]:
     index = 0
     with _open_binary(shard.path, shard.format) as stream:
-        for line in stream:
+        for number, line in enumerate(stream, 1):
             line = line.rstrip(b"\r\n")
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except (ValueError, RecursionError) as exc:
-                yield Row(index, None, line, f"not valid JSON: {str(exc)[:120]}")
+                yield Row(index, None, line, f"not valid JSON: {str(exc)[:120]}", line=number)
             else:
                 if isinstance(record, dict):
-                    yield Row(index, record, line)
+                    yield Row(index, record, line, line=number)
                 else:
-                    yield Row(index, None, line, f"a JSON {type(record).__name__}, not an object")
+                    yield Row(index, None, line, f"a JSON {type(record).__name__}, not an object", line=number)
             index += 1
 
 

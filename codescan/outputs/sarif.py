@@ -100,9 +100,14 @@ def _region(f: Finding) -> dict:
 
 def _result(f: Finding, index: int, suppressed: bool) -> dict:
     location = _location(f.path, f.repo)
-    location["physicalLocation"]["region"] = _region(f)
     props = {"category": f.category, "severity": f.severity, "confidence": f.confidence, "context": f.context}
-    for name in ("decoded", "repo", "blob", "commit", "author", "date", "record"):
+    if f.record is None:
+        location["physicalLocation"]["region"] = _region(f)
+    else:  # a dataset record: its line in the file (none in Parquet); the line inside the field is a property
+        if f.record_line is not None:
+            location["physicalLocation"]["region"] = {"startLine": f.record_line, "endLine": f.record_line}
+        props.update(field_line=f.line, field_end_line=max(f.end_line, f.line))
+    for name in ("decoded", "repo", "blob", "commit", "author", "date", "record", "record_line"):
         value = getattr(f, name)
         if value is not None:
             props[name] = value

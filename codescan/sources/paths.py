@@ -59,7 +59,8 @@ def _inside(target: Path, base: Path) -> bool:
 
 
 def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted: bool = True,
-         skip_ignored: bool = False, left_out: list[str] | None = None) -> Iterator[Document | Skip]:
+         skip_ignored: bool = False, left_out: list[str] | None = None, record_lines: dict | None = None
+         ) -> Iterator[Document | Skip]:
     """Yield a Document per file under each PATH (or a Skip with its reason).
 
     skip_ignored: inside folders, leave out what .gitignore files ignore, virtual environments and node_modules
@@ -77,7 +78,7 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
     for p in roots:
         if p.is_dir():
             yield from _walk_dir(p, max_size, exclude, trusted, seen, skip_ignored,
-                                 left_out if left_out is not None else [])
+                                 left_out if left_out is not None else [], record_lines)
         else:
             rel = p.as_posix()
             rel = rel[2:] if rel.startswith("./") else rel
@@ -87,7 +88,7 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
             if _excluded(rel, exclude) or _repeat(p, seen):
                 continue
             if is_dataset_file(rel):  # records are scanned one by one, whatever the file's size
-                yield from record_documents(str(p), rel, trusted)
+                yield from record_documents(str(p), rel, trusted, record_lines=record_lines)
                 continue
             item = _read(p, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)
@@ -108,7 +109,8 @@ def _repeat(full: Path, seen: set[Path]) -> bool:
 
 
 def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool, seen: set[Path],
-              skip_ignored: bool, left_out: list[str]) -> Iterator[Document | Skip]:
+              skip_ignored: bool, left_out: list[str], record_lines: dict | None = None
+              ) -> Iterator[Document | Skip]:
     base = root.resolve()
     stack = [(base, gitignore.above(base) if skip_ignored else [])]
     while stack:
@@ -155,7 +157,7 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
             if _repeat(full, seen):
                 continue
             if is_dataset_file(rel):
-                yield from record_documents(str(full), rel, trusted)
+                yield from record_documents(str(full), rel, trusted, record_lines=record_lines)
                 continue
             item = _read(full, rel, max_size)
             yield item if isinstance(item, Skip) else _trust(item, trusted)
