@@ -78,6 +78,8 @@ def prepare_output(output: str, shards: list[Shard], inputs: tuple[str, ...] = (
     for shard in shards:
         if Path(shard.path).is_relative_to(out):
             raise CodescanError(f"--output {output} holds the input shard {shard.path}; choose another folder")
+    if out.exists() and not out.is_dir():
+        raise CodescanError(f"--output {output} is not a folder (a file is in the way)")
     if out.exists() and any(out.iterdir()):
         if not (out / REPORT).exists() and not (out / manifest_mod.MANIFEST).exists():
             raise CodescanError(f"--output {output} is not empty and holds no earlier filter output")
@@ -85,7 +87,10 @@ def prepare_output(output: str, shards: list[Shard], inputs: tuple[str, ...] = (
             shutil.rmtree(out / name, ignore_errors=True)
         for name in (REPORT, STATS, manifest_mod.MANIFEST, manifest_mod.DOCUMENTS):
             (out / name).unlink(missing_ok=True)
-    (out / KEPT).mkdir(parents=True, exist_ok=True)
+    try:
+        (out / KEPT).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CodescanError(f"--output {output}: cannot write there: {exc.strerror or exc}") from None
     return out
 
 

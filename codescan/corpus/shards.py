@@ -7,7 +7,6 @@ import decimal
 import glob
 import gzip
 import hashlib
-import io
 import json
 import os
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..errors import CodescanError
+from .compressed import open_binary
 
 FORMATS = {  # suffix -> format name (longest suffixes first when matching)
     ".jsonl.gz": "jsonl.gz", ".ndjson.gz": "jsonl.gz",
@@ -132,18 +132,6 @@ def _jsonable(value: Any):
     return repr(value)
 
 
-def _open_binary(path: str, fmt: str):
-    raw = open(path, "rb")
-    if fmt == "jsonl.gz":
-        return gzip.GzipFile(fileobj=raw, mode="rb")
-    if fmt == "jsonl.zst":
-        import zstandard
-
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
-        return io.BufferedReader(reader, buffer_size=1 << 20)
-    return raw
-
-
 def read_rows(shard: Shard, columns: Iterable[str] | None = None, row_groups: list[int] | None = None
               ) -> Iterator[Row]:
     """Every record of a shard in order, streaming (a Parquet shard batch by batch, only `columns` and
@@ -157,11 +145,14 @@ def read_rows(shard: Shard, columns: Iterable[str] | None = None, row_groups: li
         if isinstance(exc, CodescanError):
             raise
         raise ShardError(f"{shard.path}: cannot read {shard.format} shard: {exc}") from None
+    except OverflowError as exc:  # a Parquet date or time Python cannot hold
+        raise ShardError(f"{shard.path}: cannot read {shard.format} shard: a value is out of range ({exc}); "
+                         "dates must lie in years 1 to 9999") from None
 
 
 def _jsonl_rows(shard: Shard) -> Iterator[Row]:
     index = 0
-    with _open_binary(shard.path, shard.format) as stream:
+    with open_binary(shard.path, shard.format) as stream:
         for number, line in enumerate(stream, 1):
             line = line.rstrip(b"\r\n")
             if not line.strip():
@@ -242,7 +233,8 @@ class ShardWriter:
             elif shard.format == "jsonl.zst":
                 import zstandard
 
-                self._stream = zstandard.ZstdCompressor(level=3).stream_writer(self._file, closefd=False)
+                self._stream = zstandard.ZstdCompressor(level=3, write_checksum=True).stream_writer(
+                    self._file, closefd=False)
             else:
                 self._stream = self._file
 
