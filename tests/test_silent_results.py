@@ -315,3 +315,30 @@ def test_sarif_for_a_parquet_record_names_the_file_without_a_line(tmp_path, caps
     [result] = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert "region" not in result["locations"][0]["physicalLocation"]
     assert (result["properties"]["record"], result["properties"]["field_line"]) == ("b:content", 2)
+
+
+# 15a. The HTML page of a filter run shows the findings that dropped records and which campaigns dropped them.
+def test_html_drop_report_shows_findings_and_the_campaigns_that_dropped(tmp_path, capsys):
+    import html
+    import re
+
+    rows = [{"id": f"p{i}", "repo": f"owner{i}/repo{i}", "path": "log.py",
+             "content": f"def own_{i}(a):\n    return a + {i}\n\n" + PLANTED} for i in range(6)]
+    rows.append({"id": "bad", "repo": "x/y", "path": "b.py", "content": "import os, base64\nexec(base64.b64decode(d))\n"})
+    rows += [{"id": f"c{i}", "repo": f"c/{i}", "path": "c.py", "content": f"def f{i}(x):\n    return x * {i}\n"}
+             for i in range(5)]
+    shard = _jsonl(tmp_path / "ds.jsonl", rows)
+    out = tmp_path / "OUT"
+    assert main(["filter", str(shard), "-o", str(out), "--repo-field", "repo", "--path-field", "path",
+                 "--campaign-min-score", "10", "--no-progress"]) == 0
+    report = json.loads((out / "drop-report.json").read_text())
+    [campaign] = [c for c in report["campaigns"] if c.get("drops")]
+    capsys.readouterr()
+    page = tmp_path / "r.html"
+    assert main(["report", "--drops", str(out / "drop-report.json"), "-o", str(page)]) == 0
+    assert "1 finding" in capsys.readouterr().err
+    text = html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script).*?</\1>", "", page.read_text(), flags=re.S)))
+    text = " ".join(text.split())
+    assert "No findings" not in text and "exec-of-decoded-payload" in text
+    assert f"dropped 6 records" in text and campaign["why"] in text
+    assert f'href="#campaign-{campaign["id"]}"' in page.read_text()  # the drop row links to its campaign

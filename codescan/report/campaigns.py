@@ -70,6 +70,16 @@ def _findings_list(findings: list[dict]) -> str:
     return f'<ul class="cfindings">{"".join(items)}{more}</ul>'
 
 
+def _dropped_line(c: dict) -> str:
+    """What the filter did because of this campaign: the records it dropped, and the policy's reason."""
+    count = c.get("dropped_records")
+    if not count and not c.get("drops"):
+        return ""
+    what = f"dropped {count} record{'' if count == 1 else 's'}" if count else "dropped its members"
+    why = f" ({esc(str(c['why']))})" if c.get("why") else ""
+    return f'<p class="dropped"><b>The filter {what}</b> because of this campaign{why}.</p>'
+
+
 def campaign_card(c: dict, rank: int, top_score: float, lookup) -> str:
     members = [dict(m) for m in c.get("members") or []]
     hit = {(f.get("repo"), f.get("path")) for f in c.get("findings") or []}
@@ -88,6 +98,7 @@ def campaign_card(c: dict, rank: int, top_score: float, lookup) -> str:
         f'<div class="facts"><div><b>{len(c.get("repos") or [])}</b> repositories</div>'
         f'<div><b>{len(c.get("authors") or [])}</b> authors</div><div><b>{len(members)}</b> members</div>'
         f'<div><b>{esc(first)}</b> → <b>{esc(last)}</b></div></div>'
+        f'{_dropped_line(c)}'
         f'<h4>Why it ranks here</h4><ul class="reasons">{reasons or "<li>no reasons given</li>"}</ul>'
         f'<h4>When each member was introduced</h4>{svg(members)}'
         f'<div class="people"><div><h4>Repositories</h4>{_chips(c.get("repos") or [])}</div>'

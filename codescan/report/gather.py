@@ -71,14 +71,16 @@ def gather(state: str | None = None, scans=(), campaigns=(), drops=(), sources=(
         inputs.append(path)
     dropped = []
     for path in drops:
-        rows, drop_campaigns, drop_summary = drops_input(path)
+        rows, drop_campaigns, drop_summary, drop_findings = drops_input(path)
         dropped += rows
+        findings += drop_findings  # what the dropped (and kept-but-flagged) records hold
         if not campaigns and not state:  # the campaigns the filter acted on, unless given separately
             found_campaigns += drop_campaigns
         for key in ("records", "kept", "shards"):
             if key in drop_summary:
                 summary.setdefault(key, drop_summary[key])
         inputs.append(path)
+    found_campaigns = _with_drop_counts(found_campaigns, dropped)
     found_campaigns.sort(key=lambda c: -float(c.get("score") or 0))
     blobs = {(f.repo, f.path, f.commit): f.blob for f in findings if f.blob}
     ruleset = load_rules(tuple(rule_dirs))
@@ -93,3 +95,15 @@ def gather(state: str | None = None, scans=(), campaigns=(), drops=(), sources=(
         sources=sources_mod.lookup(tuple(sources), blobs, gitdirs),
         inputs=tuple(inputs),
     )
+
+
+def _with_drop_counts(campaigns: list[dict], dropped: list[dict]) -> list[dict]:
+    """Each campaign that caused drops gains `dropped_records`: how many dropped rows name it."""
+    if not dropped:
+        return campaigns
+    counts: dict[str, int] = {}
+    for row in dropped:
+        for cid in row.get("campaigns") or ():
+            counts[str(cid)] = counts.get(str(cid), 0) + 1
+    return [{**c, "dropped_records": counts[str(c.get("id"))]} if str(c.get("id")) in counts else c
+            for c in campaigns]

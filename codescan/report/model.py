@@ -86,16 +86,37 @@ def campaigns_input(path: str) -> list[dict]:
     return sorted(items, key=lambda c: -float(c.get("score") or 0))
 
 
-def drops_input(path: str) -> tuple[list[dict], list[dict], dict]:
-    """A filter drop report: its dropped rows, the campaigns it names and its summary. A bare JSON list or
-    JSON Lines of rows is read too."""
+def drops_input(path: str) -> tuple[list[dict], list[dict], dict, list[Finding]]:
+    """A filter drop report: its dropped rows, the campaigns it names, its summary and the findings its rows
+    (dropped, and kept below the policy) hold. A bare JSON list or JSON Lines of rows is read too."""
     data = read_json(path)
-    campaigns, summary = [], {}
+    campaigns, summary, kept = [], {}, []
     if isinstance(data, dict):
         campaigns = [c for c in data.get("campaigns") or [] if isinstance(c, dict)]
         summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+        kept = [d for d in data.get("kept_with_findings") or [] if isinstance(d, dict)]
         data = next((data[k] for k in ("dropped", "drops", "documents") if isinstance(data.get(k), list)),
                     [data])  # a wrapper object, or JSON Lines holding a single row
     if not isinstance(data, list):
         raise ReportInputError(f"{path}: not a drop report (expected a list of dropped documents)")
-    return [d for d in data if isinstance(d, dict)], campaigns, summary
+    rows = [d for d in data if isinstance(d, dict)]
+    return rows, campaigns, summary, [f for row in rows + kept for f in _row_findings(row)]
+
+
+def _row_findings(row: dict) -> list[Finding]:
+    """The findings behind a drop report row's reasons, placed at its record (`<id>:<field>`, line in the field)."""
+    out = []
+    for reason in row.get("reasons") or ():
+        if not isinstance(reason, dict) or reason.get("kind") != "finding" or not reason.get("rule_id"):
+            continue
+        line = reason.get("line") if isinstance(reason.get("line"), int) else 1
+        field = f":{reason['field']}" if reason.get("field") else ""
+        block = f"#{reason['block']}" if reason.get("block") is not None else ""
+        out.append(finding_from_dict({
+            "rule_id": reason["rule_id"], "category": reason.get("category") or "unknown",
+            "severity": reason.get("severity") or "medium", "message": reason.get("message") or "",
+            "path": str(row.get("path") or row.get("shard") or ""), "line": line,
+            "end_line": reason.get("end_line") if isinstance(reason.get("end_line"), int) else line,
+            "snippet": reason.get("snippet") or "", "repo": row.get("repo"),
+            "record": f"{row.get('id', row.get('row', '?'))}{field}{block}"}))
+    return out

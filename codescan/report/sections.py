@@ -122,14 +122,21 @@ def _reason(r: dict) -> str:
     return f"{kind}: {r.get('detail', '')}" if r.get("detail") else str(kind)
 
 
-def _cell(value) -> str:
+def _cell(value, key: str = "") -> str:
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        return "<br>".join(code(_reason(v)) for v in value)
+        return "<br>".join(_campaign_link(v["campaign_id"]) if v.get("kind") == "campaign" and v.get("campaign_id")
+                           else code(_reason(v)) for v in value)
+    if key in ("campaigns", "campaign") and value:
+        return ", ".join(_campaign_link(v) for v in (value if isinstance(value, list) else [value]))
     if isinstance(value, list):
         return ", ".join(code(v if isinstance(v, str) else str(v)) for v in value)
     if isinstance(value, dict):
         return code(", ".join(f"{k}: {v}" for k, v in value.items()))
     return code("" if value is None else str(value))
+
+
+def _campaign_link(campaign_id) -> str:
+    return f'<a href="#{anchor("campaign", str(campaign_id))}">campaign {code(str(campaign_id))}</a>'
 
 
 def drops(rows: list[dict]) -> str:
@@ -139,7 +146,7 @@ def drops(rows: list[dict]) -> str:
     present = [k for k in _DROP_KEYS if any(k in r for r in rows)]
     keys = present or sorted({k for r in rows for k in r})[:6]
     head = "".join(f"<th>{esc(k)}</th>" for k in keys)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(k))}</td>" for k in keys) + "</tr>" for r in rows[:2000])
+    body = "".join("<tr>" + "".join(f"<td>{_cell(r.get(k), k)}</td>" for k in keys) + "</tr>" for r in rows[:2000])
     return (f'<section id="drops"><h2>Dropped documents <span class="count">{len(rows)}</span></h2>'
             f'<table class="drops"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>')
 
