@@ -46,6 +46,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..corpus.job import FilterJob, run as run_job
+    from ..corpus.output import unfinished
     from ..corpus.policy import CAMPAIGN_MIN_SCORE, parse_drop_on
     from ..corpus.records import Fields
 
@@ -60,6 +61,9 @@ def run(args) -> int:
     job = FilterJob(tuple(args.inputs), args.output, fields, policy, campaigns=not args.no_campaigns,
                     write_dropped=args.write_dropped, sign_key=args.sign_key, engine=args.engine,
                     progress=not args.no_progress and sys.stderr.isatty())
+    if unfinished(args.output):
+        print(f"codescan: {args.output} holds an unfinished filter run (killed or interrupted); replacing it",
+              file=sys.stderr)
     summary = run_job(job, ruleset, cfg)
     stats = summary["stats"]
     print(f"{summary['records']} records in {summary['shards']} shard(s): {summary['kept']} kept, "

@@ -16,11 +16,10 @@ from . import manifest as manifest_mod
 from .fields_check import check_fields
 from .policy import Policy
 from .records import Fields
+from .output import INCOMPLETE, REPORT, STATS, finish, prepare_output, unfinished  # noqa: F401
 from .shards import Shard, discover
 from .write import DROPPED, KEPT, PARTS, ShardOutcome, write_shard
 
-REPORT = "drop-report.json"
-STATS = "filter-stats.json"
 REPORT_KIND = "codescan-filter-report"
 
 
@@ -68,32 +67,6 @@ def engine_for(name: str):
     raise CodescanError(f"unknown engine {name!r} (local or ray)")
 
 
-def prepare_output(output: str, shards: list[Shard], inputs: tuple[str, ...] = ()) -> Path:
-    """An empty (or earlier filter's) output folder that neither holds an input shard nor lies in an input folder
-    (a later run would read its own output)."""
-    out = Path(output).resolve()
-    for raw in inputs:
-        if Path(raw).is_dir() and out.is_relative_to(Path(raw).resolve()):
-            raise CodescanError(f"--output {output} is inside the input folder {raw}; choose another folder")
-    for shard in shards:
-        if Path(shard.path).is_relative_to(out):
-            raise CodescanError(f"--output {output} holds the input shard {shard.path}; choose another folder")
-    if out.exists() and not out.is_dir():
-        raise CodescanError(f"--output {output} is not a folder (a file is in the way)")
-    if out.exists() and any(out.iterdir()):
-        if not (out / REPORT).exists() and not (out / manifest_mod.MANIFEST).exists():
-            raise CodescanError(f"--output {output} is not empty and holds no earlier filter output")
-        for name in (KEPT, DROPPED, PARTS):
-            shutil.rmtree(out / name, ignore_errors=True)
-        for name in (REPORT, STATS, manifest_mod.MANIFEST, manifest_mod.DOCUMENTS):
-            (out / name).unlink(missing_ok=True)
-    try:
-        (out / KEPT).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CodescanError(f"--output {output}: cannot write there: {exc.strerror or exc}") from None
-    return out
-
-
 def by_shard(keyed: dict) -> dict:
     split: dict = defaultdict(dict)
     for (rel, index), value in keyed.items():
@@ -108,6 +81,15 @@ def run(job: FilterJob, ruleset: RuleSet, config: Config) -> dict:
     if not job.campaigns and job.policy.campaigns:
         job = replace(job, policy=replace(job.policy, campaigns=False))
     out = prepare_output(job.output, shards, job.inputs)
+    try:
+        summary = _stages(job, shards, out, ruleset, config)
+    except OSError as exc:  # a full disk, a folder made read-only meanwhile: the folder stays marked incomplete
+        raise CodescanError(f"--output {job.output}: cannot write: {exc.strerror or exc}") from None
+    finish(out)
+    return summary
+
+
+def _stages(job: FilterJob, shards: list[Shard], out: Path, ruleset: RuleSet, config: Config) -> dict:
     engine = engine_for(job.engine)
     t0 = time.monotonic()
     verdicts, counts, parts = engine.analyze(shards, job.fields, ruleset, config, job.progress, job.campaigns)

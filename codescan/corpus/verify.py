@@ -13,6 +13,7 @@ from ..errors import CodescanError
 from . import manifest as manifest_mod
 from . import signing
 from .records import Fields, record_id
+from .output import INCOMPLETE
 from .manifest_schema import manifest_problems, parse_entries
 from .shards import Shard, ShardError, file_sha256, read_rows, shard_format
 
@@ -70,6 +71,8 @@ def verify(manifest_path: str, root: str, key: str | None = None) -> Outcome:
     if not base.is_dir():
         raise CodescanError(f"{root}: no such folder")
     broken = manifest_problems(data)
+    if (Path(manifest_path).parent / INCOMPLETE).exists():
+        broken.insert(0, "the filter run writing this folder did not finish (it is marked incomplete); run it again")
     if data.get("kind") != manifest_mod.KIND:
         broken.insert(0, f"kind is not {manifest_mod.KIND!r}")
     shards = data.get("shards") if isinstance(data.get("shards"), list) else []
