@@ -7,7 +7,8 @@ the function's own name) renamed consistently, and again with two statements ins
 scheme (raw tokens; consistent renaming: each local its own numbered placeholder by first occurrence;
 blind renaming: every local one placeholder) and shingle size it prints the share of copies whose
 exact shingle Jaccard with the original reaches 0.7, and how many random pairs of different functions
-reach 0.7 per 1,000 pairs.
+reach 0.7 per 1,000 pairs. A third copy also has its prose rewritten (another docstring, one added
+comment); "+code" rows shingle code tokens only (comment and docstring words left out).
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from codescan.cluster.shingles import SCHEMES, shingle_hashes, tokens, unit_toke
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 LINK = 0.7
+PROSE = ("Helper used by the loader.", "Return the value for one key, cached.", "Internal: do not call.",
+         "Keep the table in step with the source of truth.", "Fix for an odd platform quirk")
 NEW_NAMES = ("val", "item", "tmp", "buf", "obj", "cur", "res", "data")
 
 
@@ -99,6 +102,25 @@ def renamed(source: str, rng: random.Random, inserts: int = 0) -> str:
     return tokenize.untokenize(out)
 
 
+def reworded(source: str, rng: random.Random) -> str:
+    """A renamed copy whose prose was rewritten too: another docstring, one added comment."""
+    fn = ast.parse(source).body[0]
+    lines = source.splitlines()
+    first = fn.body[0]
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        indent = re.match(r"\s*", lines[first.lineno - 1]).group()
+        lines[first.lineno - 1:first.end_lineno] = [f'{indent}"""{rng.choice(PROSE)}"""']
+    for at in rng.sample(range(1, len(lines)), len(lines) - 1):  # where a comment line still parses
+        trial = lines[:at] + [re.match(r"\s*", lines[at]).group() + "# " + rng.choice(PROSE).lower()] + lines[at:]
+        try:
+            ast.parse("\n".join(trial))
+        except SyntaxError:
+            continue
+        lines = trial
+        break
+    return renamed("\n".join(lines) + "\n", rng)
+
+
 def streams(sources: list[str], raw: bool) -> list:
     parser = languages.parser("python")
     out = []
@@ -108,8 +130,9 @@ def streams(sources: list[str], raw: bool) -> list:
     return out
 
 
-def shingle_sets(token_streams: list, scheme: str, k: int) -> list[set]:
-    return [set(shingle_hashes(unit_tokens(t, 0, len(t.hashes), scheme), k).tolist()) for t in token_streams]
+def shingle_sets(token_streams: list, scheme: str, k: int, code_only: bool = False) -> list[set]:
+    return [set(shingle_hashes(unit_tokens(t, 0, len(t.hashes), scheme, code_only), k).tolist())
+            for t in token_streams]
 
 
 def jaccard(a: set, b: set) -> float:
@@ -122,27 +145,31 @@ def measure(count: int, pairs: int, sizes: list[int], seed: int = 1) -> list[dic
     base = functions(count)
     copies = [renamed(s, rng) for s in base]
     inserted = [renamed(s, rng, inserts=2) for s in base]
+    prose = [reworded(s, rng) for s in base]
     distinct = [(i, j) for i, j in (rng.sample(range(len(base)), 2) for _ in range(pairs)) if base[i] != base[j]]
     rows = []
     for raw in (True, False):
-        parsed = [streams(group, raw) for group in (base, copies, inserted)]
+        parsed = [streams(group, raw) for group in (base, copies, inserted, prose)]
         for scheme in (("raw",) if raw else tuple(s for s in SCHEMES if s != "raw")):
             for k in sizes:
-                t0 = time.perf_counter()
-                a, b, c = (shingle_sets(group, scheme, k) for group in parsed)
-                recall = sum(jaccard(x, y) >= LINK for x, y in zip(a, b)) / len(a)
-                recall_ins = sum(jaccard(x, y) >= LINK for x, y in zip(a, c)) / len(a)
-                false = sum(jaccard(a[i], a[j]) >= LINK for i, j in distinct)
-                rows.append({"scheme": scheme, "k": k, "functions": len(base), "recall": recall,
-                             "recall_inserted": recall_ins, "unrelated_per_1000": 1000 * false / len(distinct),
-                             "pairs": len(distinct), "seconds": time.perf_counter() - t0})
+                for code_only in ((False,) if raw else (False, True)):
+                    t0 = time.perf_counter()
+                    a, b, c, d = (shingle_sets(group, scheme, k, code_only) for group in parsed)
+                    recall = sum(jaccard(x, y) >= LINK for x, y in zip(a, b)) / len(a)
+                    recall_ins = sum(jaccard(x, y) >= LINK for x, y in zip(a, c)) / len(a)
+                    recall_prose = sum(jaccard(x, y) >= LINK for x, y in zip(a, d)) / len(a)
+                    false = sum(jaccard(a[i], a[j]) >= LINK for i, j in distinct)
+                    rows.append({"scheme": scheme + ("+code" if code_only else ""), "k": k, "functions": len(base),
+                                 "recall": recall, "recall_inserted": recall_ins, "recall_prose": recall_prose,
+                                 "unrelated_per_1000": 1000 * false / len(distinct), "pairs": len(distinct),
+                                 "seconds": time.perf_counter() - t0})
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    head = (f"{'scheme':11s} {'k':>2s} {'renamed':>8s} {'+2 stmts':>8s} {'unrelated/1k':>12s}\n"
-            f"{'-' * 11} {'-' * 2} {'-' * 8} {'-' * 8} {'-' * 12}")
-    body = [f"{r['scheme']:11s} {r['k']:2d} {r['recall']:8.1%} {r['recall_inserted']:8.1%} "
+    head = (f"{'scheme':16s} {'k':>2s} {'renamed':>8s} {'+2 stmts':>8s} {'new prose':>9s} {'unrelated/1k':>12s}\n"
+            f"{'-' * 16} {'-' * 2} {'-' * 8} {'-' * 8} {'-' * 9} {'-' * 12}")
+    body = [f"{r['scheme']:16s} {r['k']:2d} {r['recall']:8.1%} {r['recall_inserted']:8.1%} {r['recall_prose']:9.1%} "
             f"{r['unrelated_per_1000']:12.2f}" for r in rows]
     return "\n".join([head, *body])
 

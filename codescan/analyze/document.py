@@ -76,6 +76,8 @@ class Analyzer:
         except Deadline:
             skips.append(Skip(doc.path, f"analysis exceeded the per-file time budget ({cfg.file_timeout:g} s); "
                                         "findings so far are reported", doc.repo))
+            if self.units and not unit_list:  # a planted copy in a huge host still links to its campaign
+                unit_list = _units_only(doc.content if utf8 else source_text.encode("utf-8"), language)
         except RecursionError:
             skips.append(Skip(doc.path, "nesting too deep to analyze; findings so far are reported", doc.repo))
         findings = _dedupe(ctx.findings)
@@ -255,3 +257,12 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
         if key not in best or order.get(f.context, 9) < order.get(best[key].context, 9):
             best[key] = f
     return sorted(best.values(), key=lambda f: (f.line, f.column, f.rule_id))
+
+
+def _units_only(source: bytes, language: str) -> list:
+    """Campaign units of a file whose analysis ran out of time (parsing and shingling are not rules)."""
+    from ..cluster.units import extract, lines
+
+    if not languages.has_grammar(language):
+        return lines(source)
+    return extract(languages.parser(language).parse(source), source, language)

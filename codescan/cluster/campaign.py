@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..records import SCHEMA_VERSION
 from . import score as scoring
 from .corpus import Corpus
+from .units import short
 
 MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
 LINE_MIN_ORIGINS = 3  # a line shared by two repositories is an idiom unless a finding sits on it
@@ -83,7 +84,8 @@ def _spans(corpus: Corpus, blobs: list[int], units: list, indices: list[int]) ->
                     best[key] = (min(old[0], unit.line), max(old[1], unit.end_line), bid, unit, occ)
                 elif _earlier(occ, bid, old[4], old[2]):  # another version: its own span, never a union
                     best[key] = (unit.line, unit.end_line, bid, unit, occ)
-            elif old is None or unit.tokens > old[3].tokens:
+            # The widest unit; among equals the first in the file, whatever order the links came in.
+            elif old is None or (unit.tokens, -unit.line) > (old[3].tokens, -old[3].line):
                 best[key] = (unit.line, unit.end_line, bid, unit, occ)
     return best
 
@@ -102,6 +104,8 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
     kinds: dict[frozenset, tuple] = {}
     for gi, group in enumerate(unit_groups):
         spans = _spans(corpus, corpus.unit_blob, corpus.units, group)
+        if all(short(span[3]) for span in spans.values()) and not _flagged(corpus, spans):
+            continue  # a short snippet in several repositories is an idiom unless a finding sits in it
         key = frozenset(spans)
         sim = similarity.get(gi)
         if key in places:  # a function and its file copied to the same places: keep the widest spans
@@ -229,7 +233,7 @@ def _origin(place, span, covered: dict):
 
 
 def _flagged(corpus: Corpus, spans: dict) -> bool:
-    """Some copy of the line carries a finding on it."""
+    """Some copy (of a line or a unit) carries a finding inside it."""
     return any(line <= f.line <= end for line, end, bid, *_ in spans.values() for f in corpus.findings[bid])
 
 

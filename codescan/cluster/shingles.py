@@ -51,6 +51,7 @@ class TokenStream:
     starts: np.ndarray  # int64, byte offsets (sorted)
     rows: np.ndarray  # int32
     locals: np.ndarray | None = None  # int32: which local name a `$V` token was (-1 for other tokens)
+    prose: np.ndarray | None = None  # bool: the token is a word of a comment, docstring or multi-line string
 
     def span(self, start_byte: int, end_byte: int) -> tuple[int, int]:
         """Index range of the tokens that start inside [start_byte, end_byte)."""
@@ -130,6 +131,7 @@ def _normalize(leaves, bound: set[bytes], raw: bool = False) -> TokenStream:
     out_s: list[int] = []
     out_r: list[int] = []
     out_l: list[int] = []
+    out_p: list[bool] = []
     ids = {name: n for n, name in enumerate(sorted(bound))}
     digest = xxhash.xxh64_intdigest
 
@@ -142,6 +144,7 @@ def _normalize(leaves, bound: set[bytes], raw: bool = False) -> TokenStream:
                 if local >= 0:  # a renamed local is renamed in its docstring too
                     tok = VAR
                 out_l.append(local)
+                out_p.append(True)
                 h = cache.get(tok)
                 if h is None:
                     h = cache[tok] = digest(tok)
@@ -161,6 +164,7 @@ def _normalize(leaves, bound: set[bytes], raw: bool = False) -> TokenStream:
         else:
             continue
         out_l.append(local)
+        out_p.append(False)
         h = cache.get(tok)
         if h is None:
             h = cache[tok] = digest(tok)
@@ -168,15 +172,20 @@ def _normalize(leaves, bound: set[bytes], raw: bool = False) -> TokenStream:
         out_s.append(start)
         out_r.append(row)
     return TokenStream(np.array(out_h, dtype=np.uint64), np.array(out_s, dtype=np.int64),
-                       np.array(out_r, dtype=np.int32), np.array(out_l, dtype=np.int32))
+                       np.array(out_r, dtype=np.int32), np.array(out_l, dtype=np.int32), np.array(out_p, dtype=bool))
 
 
-def unit_tokens(stream: TokenStream, lo: int, hi: int, scheme: str = SCHEME) -> np.ndarray:
-    """The token hashes of one unit under a scheme; "consistent" numbers its locals by first occurrence."""
+def unit_tokens(stream: TokenStream, lo: int, hi: int, scheme: str = SCHEME, code_only: bool = False) -> np.ndarray:
+    """The token hashes of one unit under a scheme; "consistent" numbers its locals by first occurrence.
+    code_only leaves out the words of comments and docstrings (a planter rewrites those freely)."""
     hashes = stream.hashes[lo:hi]
-    if scheme != "consistent" or stream.locals is None:
+    local = stream.locals[lo:hi] if stream.locals is not None else None
+    if code_only and stream.prose is not None:
+        keep = ~stream.prose[lo:hi]
+        hashes = hashes[keep]
+        local = local[keep] if local is not None else None
+    if scheme != "consistent" or local is None:
         return hashes
-    local = stream.locals[lo:hi]
     where = np.flatnonzero(local >= 0)
     if not len(where):
         return hashes

