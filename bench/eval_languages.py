@@ -1,4 +1,4 @@
-"""Per-language figures for Go, Java, Kotlin, C, C++, C# and Rust on the shared labelled sets.
+"""Per-language figures for Go, Java, Kotlin, C, C++, C#, Rust, PHP, Ruby and shell on the shared labelled sets.
 
 Run from the repository root (reads ../shared/eval-data or --data; nothing is executed or copied):
 
@@ -7,9 +7,10 @@ Run from the repository root (reads ../shared/eval-data or --data; nothing is ex
 
   trojan-source   files of these languages with a hidden-unicode finding (all are positives)
   purplellama     recall on the line Meta's Insecure Code Detector flagged, per language and CWE
-                  (any codescan finding on that line counts; labels are another scanner's rules)
-  semgrep-rules   recall on `ruleid` lines (all, and those whose semgrep rule shares a CWE with
-                  codescan's rules for the language) and hits on `ok` lines (lower is better)
+                  (any codescan finding on that line counts, and high+ findings only; labels are
+                  another scanner's rules)
+  semgrep-rules   recall on `ruleid` lines (all, high+ findings only, and those whose semgrep rule shares a
+                  CWE with codescan's rules for the language) and hits on `ok` lines (lower is better)
 Documents are analyzed in-process with the built-in tree-sitter rules and text detectors.
 """
 from __future__ import annotations
@@ -29,11 +30,13 @@ from codescan.config import Config  # noqa: E402
 from codescan.records import Document  # noqa: E402
 from codescan.rules import load_rules  # noqa: E402
 
-LANGS = ("go", "java", "kotlin", "c", "cpp", "csharp", "rust")
-EXT = {"go": ".go", "java": ".java", "kotlin": ".kt", "c": ".c", "cpp": ".cpp", "csharp": ".cs", "rust": ".rs"}
+LANGS = ("go", "java", "kotlin", "c", "cpp", "csharp", "rust", "php", "ruby", "shell")
+EXT = {"go": ".go", "java": ".java", "kotlin": ".kt", "c": ".c", "cpp": ".cpp", "csharp": ".cs", "rust": ".rs",
+       "php": ".php", "ruby": ".rb", "shell": ".sh"}
 TROJAN = {"C": "c", "C++": "cpp", "C#": "csharp", "Go": "go", "Java": "java", "Rust": "rust"}
 SEMGREP_LANG = {"go": "go", "java": "java", "kotlin": "kotlin", "kts": "kotlin", "c": "c", "csharp": "csharp",
-                "rust": "rust"}
+                "rust": "rust", "php": "php", "ruby": "ruby", "bash": "shell"}
+HIGH = ("high", "critical")
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "eval-data"
 
 
@@ -86,6 +89,7 @@ def purplellama(data: Path, scanner: Scanner, misses: int) -> None:
     rows = [r for r in _jsonl(data / "purplellama-cyberseceval" / "autocomplete_insecure_lines.jsonl")
             if r["language"] in LANGS]
     per = defaultdict(lambda: [0, 0])
+    per_high = Counter()
     per_cwe = defaultdict(lambda: [0, 0])
     shown = Counter()
     for n, r in enumerate(rows):
@@ -94,7 +98,9 @@ def purplellama(data: Path, scanner: Scanner, misses: int) -> None:
         if line is None:
             continue
         found = scanner.scan(f"pl/{n}{EXT[lang]}", r["origin_code"], lang)
-        hit = any(f.line <= line <= max(f.line, f.end_line or f.line) for f in found)
+        on_line = [f for f in found if f.line <= line <= max(f.line, f.end_line or f.line)]
+        hit = bool(on_line)
+        per_high[lang] += any(f.severity in HIGH for f in on_line)
         per[lang][0] += hit
         per[lang][1] += 1
         per_cwe[(lang, r["cwe_identifier"])][0] += hit
@@ -104,7 +110,7 @@ def purplellama(data: Path, scanner: Scanner, misses: int) -> None:
             print(f"  MISS {lang} {r['cwe_identifier']}: {r['line_text'].strip()[:100]}")
     print("purplellama-cyberseceval (recall on the ICD-flagged line)")
     for lang, (hit, n) in sorted(per.items()):
-        print(f"  {lang:8s} {hit}/{n} = {hit / n:.0%}")
+        print(f"  {lang:8s} {hit}/{n} = {hit / n:.0%}   high+ {per_high[lang]}/{n} = {per_high[lang] / n:.0%}")
         cwes = sorted(((c, v) for (lg, c), v in per_cwe.items() if lg == lang), key=lambda x: -x[1][1])
         print("           " + ", ".join(f"{c} {h}/{t}" for c, (h, t) in cwes))
 
@@ -119,15 +125,18 @@ def semgrep_rules(data: Path, scanner: Scanner, misses: int) -> None:
     for r in rows:
         lang = SEMGREP_LANG[r["language"]]
         covered = scanner.cwes(lang)
-        found = scanner.scan(r["path"], r["content"])
+        found = scanner.scan(r["path"], r["content"], lang)
         lines = {f.line for f in found}
+        high_lines = {f.line for f in found if f.severity in HIGH}
         for label in r["labels"]:
             hit = label["target_line"] in lines or (label["trailing"] and label["annotation_line"] in lines)
+            high = label["target_line"] in high_lines or (label["trailing"] and label["annotation_line"] in high_lines)
             s = stats[lang]
             if label["kind"] == "ruleid":
                 cwes = set().union(*(meta.get(i, set()) for i in label["rule_ids"]))
                 s["ruleid"] += 1
                 s["ruleid_hit"] += hit
+                s["ruleid_high"] += high
                 if cwes & covered:
                     s["covered"] += 1
                     s["covered_hit"] += hit
@@ -140,7 +149,8 @@ def semgrep_rules(data: Path, scanner: Scanner, misses: int) -> None:
     print("semgrep-rules (ruleid recall: all / CWE covered by codescan; ok-line hits, lower is better)")
     for lang, s in sorted(stats.items()):
         cov = f"{s['covered_hit']}/{s['covered']}" + (f" = {s['covered_hit'] / s['covered']:.0%}" if s["covered"] else "")
-        print(f"  {lang:8s} all {s['ruleid_hit']}/{s['ruleid']}   covered {cov}   ok-hits {s['ok_hit']}/{s['ok']}")
+        print(f"  {lang:8s} all {s['ruleid_hit']}/{s['ruleid']}   high+ {s['ruleid_high']}/{s['ruleid']}   "
+              f"covered {cov}   ok-hits {s['ok_hit']}/{s['ok']}")
 
 
 SETS = {"trojan-source": trojan_source, "purplellama": purplellama, "semgrep-rules": semgrep_rules}
