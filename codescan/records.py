@@ -87,6 +87,7 @@ class Rule:
     confidence: str = "high"
     references: tuple[str, ...] = ()
     source: str = ""  # file the rule came from
+    facts: object = None  # engine "facts": the frozen spec (codescan.rules_facts.FactSpec)
 
 
 _WS = re.compile(r"\s+")
@@ -94,6 +95,17 @@ _WS = re.compile(r"\s+")
 
 def normalize_snippet(snippet: str) -> str:
     return _WS.sub(" ", snippet).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TraceStep:
+    """One step of the flow that led to a finding: a line and what happened to the data there."""
+
+    line: int
+    note: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "message": self.note}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +135,7 @@ class Finding:
     date: str | None = None
     record: str | None = None  # record id inside a dataset shard, where known
     record_line: int | None = None  # the record's line in a JSONL file (line/end_line count inside its field)
+    trace: tuple[TraceStep, ...] = ()  # the flow from a source to the sink, for findings made from facts
 
     @property
     def fingerprint(self) -> str:
@@ -154,6 +167,8 @@ class Finding:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
+        if self.trace:
+            out["trace"] = [step.to_dict() for step in self.trace]
         return out
 
 

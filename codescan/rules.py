@@ -14,8 +14,8 @@ RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CWE_ID = re.compile(r"^CWE-\d+$")
 REQUIRED = ("id", "languages", "category", "severity", "cwe", "message", "docs")
 DOC_FIELDS = ("what", "why", "example", "instead")
-OPTIONAL = ("query", "engine", "confidence", "references")
-ENGINES = ("treesitter", "text")
+OPTIONAL = ("query", "engine", "confidence", "references", "facts")
+ENGINES = ("treesitter", "text", "facts")
 KNOWN_KEYS = frozenset(REQUIRED + OPTIONAL)
 # libyaml's safe loader when PyYAML has it: ten times faster, and start-up reads every rule file.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,6 +82,18 @@ def parse_rule(data: object, where: str) -> Rule:
         raise RuleError(f"{where}: a tree-sitter rule needs a non-empty 'query' string")
     if engine == "text" and query:
         raise RuleError(f"{where}: a text-engine rule has no query (its detector is built in)")
+    facts = None
+    if engine == "facts":
+        if query:
+            raise RuleError(f"{where}: a facts rule has no query (it names sinks under 'facts')")
+        if "facts" not in data:
+            raise RuleError(f"{where}: a facts rule needs a 'facts' mapping (sink, cases or together)")
+    if "facts" in data:
+        if engine == "text":
+            raise RuleError(f"{where}: 'facts' belongs to facts or tree-sitter rules, not text-engine ones")
+        # a tree-sitter rule may also name facts: one rule per behaviour, matched by shape and by flow
+        from .rules_facts import parse_facts
+        facts = parse_facts(data["facts"], where)
     return Rule(
         id=rule_id,
         languages=_as_tuple(data["languages"], "languages", where),
@@ -95,6 +107,7 @@ def parse_rule(data: object, where: str) -> Rule:
         confidence=confidence,
         references=_as_tuple(data.get("references", []), "references", where),
         source=where,
+        facts=facts,
     )
 
 

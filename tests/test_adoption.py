@@ -141,11 +141,11 @@ def test_one_small_file_compiles_only_the_rules_it_has_tokens_for(tmp_path, caps
         return real(rule, language)
 
     monkeypatch.setattr(treesitter_mod, "compile_rule", recording)
-    (tmp_path / "c.py").write_text("import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n")
+    (tmp_path / "c.py").write_text("import yaml\n\ndef load(text):\n    return yaml.unsafe_load(text)\n")
     code = main(["scan", str(tmp_path / "c.py"), "--format", "json", "--no-progress"])
     report = json.loads(capsys.readouterr().out)
-    assert code == 1 and [f["rule_id"] for f in report["findings"]] == ["pickle-load"]
-    assert "pickle-load" in compiled and "yaml-unsafe-load" not in compiled
+    assert code == 1 and [f["rule_id"] for f in report["findings"]] == ["yaml-unsafe-load"]
+    assert "yaml-unsafe-load" in compiled and "marshal-load" not in compiled
     assert len(compiled) < 20
 
 

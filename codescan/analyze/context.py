@@ -47,6 +47,7 @@ class Context:
         decoded: str | None = None,
         severity: str | None = None,
         category: str | None = None,
+        trace: tuple = (),
     ) -> Finding | None:
         """Record a finding for a selected rule (1-based line and column); unselected rules are dropped."""
         rule = self.rules.get(rule_id)
@@ -81,6 +82,7 @@ class Context:
             author=doc.author,
             date=doc.date,
             record=doc.id if doc.id and doc.id != doc.path else None,
+            trace=trace,
         )
         self.findings.append(finding)
         return finding

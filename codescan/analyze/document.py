@@ -9,6 +9,7 @@ from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import deobfuscate, embedded, languages, payloads, suppressions, text
 from .context import Context
+from .semantics.engine import FactRules
 from .treesitter import CompiledRules, Deadline, GatedRules
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
@@ -27,6 +28,7 @@ class Analyzer:
         self.rules = {r.id: r for r in ruleset.rules}
         self._compiled: dict[str, CompiledRules] = {}
         self._ruleset = ruleset
+        self.fact_rules = FactRules(ruleset.rules)
 
     def compiled(self, language: str) -> CompiledRules | GatedRules:
         if language not in self._compiled:
@@ -98,6 +100,8 @@ class Analyzer:
         compiled = self.compiled(language)
         seen = {(f.rule_id, f.line) for f in ctx.findings}
         self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen)
+        if context in ("code", "decoded"):
+            self.fact_rules.run(ctx, source, tree, language, line_offset, via)
 
         folded = deobfuscate.fold(source, tree, language)
         if folded is not None and folded != source:

@@ -68,7 +68,8 @@ class Scopes:
     def __init__(self, source: bytes, root):
         self.source = source
         self.root = root
-        # (scope start byte or MODULE, name) -> [("assign", value) | ("import", dotted|None) | ("other", None)]
+        # (scope start byte or MODULE, name) -> [("assign", value) | ("import", dotted|None) | (kind, statement)
+        # for augassign/for/param/def/class/with/walrus/setitem bindings | ("other", None)]
         self.bindings: dict[tuple[int, str], list[tuple[str, object]]] = {}
         self._indexed: set[str] = set()  # names indexed over the whole file
         # name -> sorted, disjoint (start, end) byte ranges of scopes already indexed for it
@@ -258,13 +259,24 @@ def _classify(node):
         grand = parent.parent
         if grand is not None and grand.type in ("assignment", "augmented_assignment") \
                 and grand.child_by_field_name("left") == parent:
-            return "other", None  # the container is mutated
+            return "setitem", grand  # the container is mutated
         return None, None
     if ptype in _BINDERS:
         field = _BINDERS[ptype]
         if field is None or parent.child_by_field_name(field) == node:
-            return "other", None
+            # the binding statement, for the semantic layer (the fold treats all of these alike)
+            kind = _OTHER_KINDS.get(ptype)
+            if kind == "param" and ptype in ("default_parameter", "typed_default_parameter", "typed_parameter"):
+                return kind, parent
+            return (kind, parent if kind != "param" else node) if kind else ("other", None)
     return None, None
+
+
+_OTHER_KINDS = {"augmented_assignment": "augassign", "for_statement": "for", "for_in_clause": "for",
+                "parameters": "param", "lambda_parameters": "param", "default_parameter": "param",
+                "typed_default_parameter": "param", "typed_parameter": "param",
+                "function_definition": "def", "class_definition": "class", "as_pattern_target": "with",
+                "named_expression": "walrus"}
 
 
 def _binding_scope(node) -> int:

@@ -1,0 +1,132 @@
+"""Run fact rules (engine: facts) on one parsed file: gate by tokens, ask the language adapter for
+facts, match sinks and conditions, emit findings that carry their flow trace."""
+from __future__ import annotations
+
+import re
+from importlib import import_module
+
+from ...records import TraceStep
+from .. import languages
+from .facts import Call, Step, add_step
+from .match import holds
+from .names import last_parts, pattern_regex
+
+# language -> adapter module (each has `facts(source, tree, wanted, deadline) -> Facts`)
+ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
+
+
+class Wanted:
+    """What the fact rules for one language need: callees (canonical patterns) and, for finding call
+    sites cheaply, the words those callees end with."""
+
+    def __init__(self, rules):
+        patterns = sorted({c for r in rules for s in r.facts.sinks() for c in s.callee})
+        self.patterns = patterns
+        self._callee = pattern_regex(patterns) if patterns else re.compile(r"(?!)")
+        words = sorted({w for w in last_parts(patterns) if w.strip("*")})
+        body = "|".join(re.escape(w).replace(r"\*", r"[\w$]*") for w in words) or "(?!)"
+        self._word = re.compile("(?:" + body + r")\Z")
+        self._body = body.encode()
+        self._regexes: dict = {}
+
+    def wants(self, callee: str) -> bool:
+        return self._callee.match(callee) is not None
+
+    def token_full(self, word: str) -> bool:
+        return self._word.match(word) is not None
+
+    def token_regex(self, extra: tuple[bytes, ...] = ()) -> re.Pattern:
+        found = self._regexes.get(extra)
+        if found is None:
+            alternatives = self._body + b"".join(b"|" + re.escape(e) for e in extra)
+            found = self._regexes[extra] = re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+        return found
+
+
+class FactRules:
+    """The selected fact rules, grouped per language."""
+
+    def __init__(self, rules):
+        self.rules = tuple(r for r in rules if r.facts is not None and r.engine in ("facts", "treesitter"))
+        self._by_language: dict[str, tuple] = {}
+
+    def for_language(self, language: str):
+        if language not in self._by_language:
+            names = set(languages.rule_languages(language)) | {language}
+            rules = tuple(r for r in self.rules if names & set(r.languages))
+            self._by_language[language] = (rules, Wanted(rules) if rules else None,
+                                           [(r, [pattern_regex(s.callee) for s in r.facts.sinks()]) for r in rules])
+        return self._by_language[language]
+
+    def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
+        module = ADAPTERS.get(language)
+        if module is None or not self.rules:
+            return
+        rules, wanted, compiled = self.for_language(language)
+        if not rules:
+            return
+        adapter = import_module(f"{__package__}.lang.{module}")
+        if not wanted.token_regex(adapter.DYNAMIC).search(source):
+            return  # no token any rule's sink could be called through: the layer is skipped
+        facts = adapter.facts(source, tree, wanted, ctx.deadline)
+        if not facts.calls:
+            return
+        path = ctx.doc.path
+        for rule, sinks in compiled:
+            spec = rule.facts
+            if spec.sink is not None:
+                for call in facts.calls:
+                    if sinks[0].match(call.callee):
+                        _sink_rule(ctx, rule, call, path, language, line_offset, via)
+            else:
+                _together_rule(ctx, rule, sinks, facts.calls, path, language, line_offset)
+
+
+def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via) -> None:
+    spec = rule.facts
+    sink = spec.sink
+    if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
+        return
+    if not spec.cases:
+        found = holds(None, call, sink.arg, path, language)
+        _emit(ctx, rule, call, found, None, None, line_offset, via)
+        return
+    for case in spec.cases:
+        found = holds(case.when, call, sink.arg, path, language)
+        if found is not None:
+            _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via)
+            return
+
+
+def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int) -> None:
+    by_scope: dict[int, list] = {}
+    for index, (item, regex) in enumerate(zip(rule.facts.together, sinks)):
+        for call in calls:
+            if regex.match(call.callee):
+                found = holds(item.when, call, item.arg, path, language)
+                if found is not None:
+                    by_scope.setdefault(call.scope, [[] for _ in sinks])[index].append((call, found))
+    for scope, found in by_scope.items():
+        if all(found):
+            extra = tuple(Step(c.line, f"with {c.callee}(...) in the same scope") for group in found[1:]
+                          for c, _v in group[:1])
+            for call, value in found[0]:
+                _emit(ctx, rule, call, value, None, None, line_offset, None, extra)
+
+
+def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=()) -> None:
+    trace: tuple = ()
+    if value is not None and value is not True:
+        for step in value.trace:
+            trace = add_step(trace, step)
+    for step in call.trace:
+        trace = add_step(trace, step)
+    steps = tuple(trace)
+    if steps:
+        steps = steps + (Step(call.line, f"reaches {call.callee}(...)"),) + tuple(extra)
+    elif extra:
+        steps = (Step(call.line, f"{call.callee}(...)"),) + tuple(extra)
+    line = call.line + line_offset
+    context = "decoded" if via else "code"
+    ctx.emit(rule.id, line, call.end_line + line_offset, call.column, message=message, severity=severity,
+             context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))

@@ -1,0 +1,104 @@
+"""The language-neutral facts a language adapter produces: abstract values, flow steps and calls."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+MAX_TRACE = 8  # flow steps kept per value (the first and the latest ones)
+
+
+from ..constants import UNKNOWN  # noqa: E402  the constant interpreter's "not known" marker
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a flow: the line where something happened to the data, and what."""
+
+    line: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What an expression may hold: a constant (or UNKNOWN), the labels of the sources its data came
+    from (env, network, request...), the canonical name it denotes when it is a reference to a
+    module, function or class (`os.system`, `builtins.eval`), how that name was found (`dynamic`
+    when built at run time), and the flow steps that brought the labels here."""
+
+    const: object = UNKNOWN
+    labels: frozenset = frozenset()
+    name: str | None = None
+    via: str | None = None
+    trace: tuple = ()
+
+    @property
+    def known(self) -> bool:
+        return self.const is not UNKNOWN
+
+    def with_step(self, line: int, note: str) -> "Value":
+        if not self.labels:
+            return self
+        return Value(self.const, self.labels, self.name, self.via, add_step(self.trace, Step(line, note)))
+
+
+def add_step(trace: tuple, step: Step) -> tuple:
+    if trace and trace[-1] == step:
+        return trace
+    trace = trace + (step,)
+    if len(trace) > MAX_TRACE:
+        trace = trace[:2] + trace[-(MAX_TRACE - 2):]
+    return trace
+
+
+def merge(values, const=UNKNOWN, name: str | None = None) -> Value:
+    """A value whose data comes from all of `values` (labels and traces joined)."""
+    labels: frozenset = frozenset()
+    trace: tuple = ()
+    for value in values:
+        if value.labels:
+            if not value.labels <= labels:
+                for step in value.trace:
+                    if step not in trace:
+                        trace = add_step(trace, step)
+            labels = labels | value.labels
+    return Value(const, labels, name, None, trace)
+
+
+NOTHING = Value()
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call site: its canonical callee, its arguments as abstract values, where it is, and the
+    scope it runs in (facts in one scope can be required together)."""
+
+    callee: str
+    args: tuple = ()  # positional Values
+    kwargs: tuple = ()  # (keyword, Value) pairs
+    line: int = 0
+    end_line: int = 0
+    column: int = 1
+    scope: int = -1
+    via: str | None = None  # "dynamic" when the callee's name was built at run time
+    receiver: Value | None = None  # the object a method was called on, when there is one
+    trace: tuple = ()  # extra steps that led here (e.g. a call site reaching a function's sink)
+
+    def selected(self, selectors) -> list[Value]:
+        """The argument values named by selectors: ints are positions, strings keywords, `*` all."""
+        out: list[Value] = []
+        for sel in selectors:
+            if sel == "*":
+                return list(self.args) + [v for _k, v in self.kwargs]
+            if isinstance(sel, int):
+                if 0 <= sel < len(self.args):
+                    out.append(self.args[sel])
+            else:
+                out.extend(v for k, v in self.kwargs if k == sel)
+        return out
+
+
+@dataclass(slots=True)
+class Facts:
+    """Everything an adapter found in one file."""
+
+    language: str
+    calls: list = field(default_factory=list)

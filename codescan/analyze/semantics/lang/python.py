@@ -1,0 +1,164 @@
+"""The Python adapter: the calls of one parsed file that fact rules may need, as Call facts.
+
+Demand-driven: call sites are found near the tokens the rules' callees end with (and near the
+builtins that build names at run time), then only their callees and arguments are evaluated."""
+from __future__ import annotations
+
+import re
+import time
+
+from ...treesitter import Deadline
+from ..facts import Call, Facts, Step
+from ..names import canonical
+from .python_calls import arguments, callee_value, substitute
+from .python_values import PyValues, _scope_of
+
+DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
+           b"modules", b"__getattribute__", b"__dict__", b"eval")
+MAX_CANDIDATES = 2_000  # call sites examined per file
+MAX_CALLERS = 16  # call sites a function's summary is applied at
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None) -> Facts:
+    return _PythonFacts(source, tree, wanted, deadline).run()
+
+
+class _PythonFacts:
+    def __init__(self, source: bytes, tree, wanted, deadline):
+        self.source = source
+        self.values = PyValues(source, tree.root_node, deadline)
+        self.wanted = wanted
+        self.deadline = deadline
+        self.candidates: dict[int, object] = {}
+        self._aliases: set[str] = set()
+
+    def run(self) -> Facts:
+        out = Facts("python")
+        scopes = self.values.scopes
+        pattern = self.wanted.token_regex(DYNAMIC)
+        for count, match in enumerate(pattern.finditer(self.source)):
+            if count > MAX_CANDIDATES * 4:
+                break
+            node = scopes.locate(match.start(), match.end())
+            if node is not None and node.type == "identifier":
+                self._climb(node, 0)
+        for name, places in scopes.imports.items():
+            for _scope, target in places:
+                last = target.rsplit(".", 1)[-1] if target else None
+                if last and last != name and self.wanted.token_full(last):
+                    self._alias_uses(name, 0)
+        for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
+            if self.deadline is not None and not i % 32 and time.monotonic() > self.deadline:
+                raise Deadline()
+            call = self._fact(node)
+            if call is not None:
+                out.calls.append(call)
+        out.calls.extend(self._through_callers(out.calls))
+        return out
+
+    # -- finding call sites ----------------------------------------------------------------
+    def _climb(self, node, depth: int) -> None:
+        current = node
+        for _ in range(10):
+            parent = current.parent
+            if parent is None:
+                return
+            kind = parent.type
+            if kind == "call" and parent.child_by_field_name("function") == current:
+                self.candidates.setdefault(parent.id, parent)
+            elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
+                pass
+            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
+                parent = parent.parent
+                self.candidates.setdefault(parent.id, parent)
+            elif kind == "assignment" and parent.child_by_field_name("right") == current:
+                left = parent.child_by_field_name("left")
+                if left is not None and left.type == "identifier" and depth < 2:
+                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                return
+            elif kind in ("pair", "list", "tuple", "dictionary") and depth < 2:
+                pass  # a table of functions: its uses are found through the table's name
+            else:
+                return
+            current = parent
+
+    def _alias_uses(self, name: str, depth: int) -> None:
+        if name in self._aliases:
+            return
+        self._aliases.add(name)
+        scopes = self.values.scopes
+        scopes.index(name)
+        for use in scopes.uses.get(name, ())[:64]:
+            self._climb(use, depth)
+
+    # -- facts ---------------------------------------------------------------------------
+    def _fact(self, node) -> Call | None:
+        callee = callee_value(self.values, node)
+        name = canonical(callee.name)
+        if not name or not self.wanted.wants(name):
+            return None
+        values = self.values
+        args, keywords = arguments(node)
+        fn = node.child_by_field_name("function")
+        receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" else None
+        scope = _scope_of(node)
+        return Call(callee=name, args=tuple(values.ev(a) for a in args),
+                    kwargs=tuple((k, values.ev(v)) for k, v in keywords),
+                    line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
+                    scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver)
+
+    def _through_callers(self, calls: list) -> list:
+        """A sink inside a function reached by its parameters: one fact per call site in the file,
+        with the arguments passed there (a same-file summary of which parameters reach which sinks)."""
+        out = []
+        for call in calls:
+            params = {lab for v in (*call.args, *(v for _k, v in call.kwargs)) for lab in v.labels
+                      if lab.startswith("param:")}
+            defs = {int(lab.split(":")[1]) for lab in params}
+            for start in sorted(defs)[:4]:
+                for site, arg_values in self._call_sites(start):
+                    line = site.start_point[0] + 1
+                    step = Step(line, "called here with data that reaches the call below")
+                    sub_args = tuple(substitute(v, start, arg_values, line) for v in call.args)
+                    sub_kw = tuple((k, substitute(v, start, arg_values, line)) for k, v in call.kwargs)
+                    out.append(Call(call.callee, sub_args, sub_kw, call.line, call.end_line, call.column,
+                                    call.scope, call.via, call.receiver, (step,)))
+        return out
+
+    def _call_sites(self, start: int):
+        values = self.values
+        function = values.defs.get(start)
+        if function is None:
+            node = values.scopes.locate(start, start + 3)
+            while node is not None and node.type not in ("function_definition", "lambda"):
+                node = node.parent
+            function = node
+        if function is None or function.type != "function_definition":
+            return []
+        name = function.child_by_field_name("name").text
+        found = []
+        for match in re.finditer(rb"(?<![\w])" + re.escape(name) + rb"\s*\(", self.source):
+            if len(found) >= MAX_CALLERS:
+                break
+            node = values.scopes.locate(match.start(), match.start() + len(name))
+            if node is None or node.type != "identifier":
+                continue
+            parent = node.parent
+            if parent.type == "attribute":
+                node, parent = parent, parent.parent
+            if parent is None or parent.type != "call" or parent.child_by_field_name("function") != node:
+                continue
+            callee = callee_value(values, parent)
+            if callee.name != f"<def:{start}>":
+                continue
+            args, _kw = arguments(parent)
+            arg_values = [values.ev(a) for a in args]
+            if node.type == "attribute" and _is_method(function):
+                arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
+            found.append((parent, arg_values))
+        return found
+
+
+def _is_method(function) -> bool:
+    from .python_calls import _is_method as check
+    return check(function)

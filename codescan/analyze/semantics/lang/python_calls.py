@@ -1,0 +1,188 @@
+"""The value of a Python call: names built at run time, sources, same-file function summaries, propagation."""
+from __future__ import annotations
+
+from ...constants import UNKNOWN, NotConstant, evaluate
+from ..facts import NOTHING, Step, Value, merge
+from ..names import canonical
+from ..sources import clears, constant_labels, labels_of, narrowed
+
+IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
+_LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
+
+
+def arguments(node) -> tuple[list, list]:
+    """(positional argument nodes, (keyword, node) pairs) of a call."""
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return [], []
+    if args.type == "generator_expression":
+        return [args], []
+    positional, keywords = [], []
+    for child in args.named_children:
+        if child.type == "keyword_argument":
+            keywords.append((child.child_by_field_name("name").text.decode("utf-8", "replace"),
+                             child.child_by_field_name("value")))
+        elif child.type != "comment":
+            positional.append(child)
+    return positional, keywords
+
+
+def callee_value(values, node) -> Value:
+    """The Value the called expression denotes (its `name` is the canonical callee)."""
+    fn = node.child_by_field_name("function")
+    built = built_name(values, fn)
+    return built if built is not None else values.ev(fn)
+
+
+def built_name(values, fn) -> Value | None:
+    """Names built at run time in callee position: getattr(o, 'n'), o.__getattribute__('n'),
+    globals().get('n') and the like (subscript forms are handled by the subscript evaluator)."""
+    if fn.type != "call":
+        return None
+    inner = fn.child_by_field_name("function")
+    args, _kw = arguments(fn)
+    if inner.type == "attribute":
+        method = inner.child_by_field_name("attribute").text.decode()
+        owner = inner.child_by_field_name("object")
+        if method in _LOOKUP_METHODS and args and values.dynamic_scope(owner) is not None:
+            return values.global_name(values.ev(args[0]), fn)
+        if method in _LOOKUP_METHODS and args and owner.type == "attribute" and \
+                owner.child_by_field_name("attribute").text == b"__dict__":
+            key = values.ev(args[0])
+            base = values.ev(owner.child_by_field_name("object"))
+            if isinstance(key.const, str) and base.name:
+                return Value(name=canonical(f"{base.name}.{key.const}"), via="dynamic")
+        if method == "__getattribute__" and len(args) == 1:
+            return _attribute_of(values, values.ev(owner), values.ev(args[0]))
+    return None
+
+
+def _attribute_of(values, owner: Value, attr: Value) -> Value:
+    if not isinstance(attr.const, str) or not attr.const.isidentifier():
+        return Value(UNKNOWN, owner.labels | attr.labels, None, "dynamic", owner.trace or attr.trace)
+    if owner.name in ("builtins",):
+        return Value(name=canonical(attr.const), via="dynamic")
+    if owner.name:
+        return Value(name=canonical(f"{owner.name}.{attr.const}"), via="dynamic")
+    return Value(UNKNOWN, owner.labels, None, "dynamic", owner.trace)
+
+
+def call_value(values, node) -> Value:
+    line = node.start_point[0] + 1
+    callee = callee_value(values, node)
+    name = callee.name
+    args, keywords = arguments(node)
+    if name == "builtins.getattr" and len(args) >= 2:
+        return _attribute_of(values, values.ev(args[0]), values.ev(args[1]))
+    if name in IMPORTERS and args:
+        module = values.ev(args[0])
+        if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
+            return Value(name=canonical(module.const), via="dynamic")
+        return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if name in ("builtins.eval",) and len(args) == 1:
+        code = values.ev(args[0])
+        if isinstance(code.const, str) and code.const.replace(".", "").replace("_", "").isalnum() \
+                and not code.const[:1].isdigit():
+            return Value(name=canonical(code.const), via="dynamic")
+    text = _builtin_text(name, callee, args, values)
+    if text is not None:
+        return Value(text)
+    if name and name.startswith("<def:"):
+        return _summary(values, node, callee, args, keywords, line)
+    labels = labels_of(name)
+    arg_values = [values.ev(a) for a in args] + [values.ev(v) for _k, v in keywords]
+    receiver = NOTHING
+    fn = node.child_by_field_name("function")
+    if fn.type == "attribute":
+        receiver = values.ev(fn.child_by_field_name("object"))
+    const = UNKNOWN
+    if all(v.known for v in arg_values) and (receiver.known or receiver.name or fn.type == "identifier"):
+        try:
+            const = evaluate(node, values)
+        except NotConstant:
+            const = UNKNOWN
+    if clears(name):
+        return Value(const, constant_labels(const) if const is not UNKNOWN else frozenset())
+    result_name = f"{name}()" if name else None
+    if labels:
+        base = merge([receiver, *arg_values], const, result_name)
+        step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
+        trace = base.trace + (step,)
+        return Value(const, narrowed(base.labels | labels | constant_labels(const), name), result_name, None, trace)
+    out = merge([receiver, *arg_values], const, result_name)
+    if const is not UNKNOWN:
+        extra = constant_labels(const)
+        if extra:
+            out = Value(const, out.labels | extra, result_name, None, out.trace)
+    if out.labels and name:
+        out = out.with_step(line, f"{short(name)}(...)")
+    return out
+
+
+_CLASSES = frozenset("str int float bool bytes bytearray dict list tuple set frozenset type object complex "
+                     "range slice memoryview property classmethod staticmethod super enumerate zip map filter "
+                     "reversed".split())
+
+
+def _builtin_text(name: str | None, callee: Value, args, values) -> str | None:
+    """`str(oct)`, `oct.__str__()`, `repr(chr)`: the text Python prints for a builtin (names are
+    built from its letters)."""
+    target = None
+    if name in ("builtins.str", "builtins.repr", "builtins.format") and len(args) == 1:
+        target = values.ev(args[0]).name
+    elif name and name.endswith((".__str__", ".__repr__", ".__format__")) and not args:
+        target = name.rsplit(".", 1)[0]
+    elif name and name.endswith(".__str__") and len(args) == 1:
+        target = name.rsplit(".", 1)[0]
+    if not target or not target.startswith("builtins.") or target.count(".") != 1:
+        return None
+    short_name = target[len("builtins."):]
+    if short_name in _CLASSES:
+        return f"<class '{short_name}'>"
+    return f"<built-in function {short_name}>"
+
+
+def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
+    """Apply a same-file function's summary: its return value with each `param:<def>:<i>` label
+    replaced by the labels of the argument passed at this call site."""
+    function = values.defs.get(int(callee.name[5:-1]))
+    arg_values = [values.ev(a) for a in args]
+    fn = node.child_by_field_name("function")
+    if function is not None and fn.type == "attribute" and _is_method(function):
+        arg_values = [values.ev(fn.child_by_field_name("object")), *arg_values]
+    if function is None:
+        return merge(arg_values)
+    returned = values.returns(function)
+    return substitute(returned, function.start_byte, arg_values, line)
+
+
+def _is_method(function) -> bool:
+    parent = function.parent
+    if parent is not None and parent.type == "decorated_definition":
+        parent = parent.parent
+    return parent is not None and parent.type == "block" and parent.parent is not None \
+        and parent.parent.type == "class_definition"
+
+
+def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Value:
+    """`value` with the parameter labels of function `def_start` replaced by the arguments' data."""
+    prefix = f"param:{def_start}:"
+    used = [lab for lab in value.labels if lab.startswith(prefix)]
+    if not used:
+        return value
+    offset = 0
+    labels = set(value.labels) - set(used)
+    parts = []
+    for lab in used:
+        index = int(lab[len(prefix):]) - offset
+        if 0 <= index < len(arg_values):
+            parts.append(arg_values[index])
+    joined = merge(parts)
+    labels |= joined.labels
+    trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
+    out = Value(value.const if not parts else UNKNOWN, frozenset(labels), value.name, value.via, trace)
+    return out.with_step(line, "passed through a function defined in this file")
+
+
+def short(name: str) -> str:
+    return name[len("builtins."):] if name.startswith("builtins.") else name

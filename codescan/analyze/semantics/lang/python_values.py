@@ -1,0 +1,493 @@
+"""Abstract values of Python expressions (constants, labels, canonical names), demand-driven and bounded."""
+from __future__ import annotations
+
+import time
+
+from ...constants import UNKNOWN, Env, Name, NotConstant, evaluate
+from ...python_scopes import MODULE, Scopes
+from ...treesitter import Deadline
+from ..facts import NOTHING, Step, Value, merge
+from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
+from ..sources import constant_labels, labels_of, narrowed
+
+MAX_DEPTH = 40  # nesting of evaluations (names through names through calls)
+MAX_EVALS = 20_000  # expressions evaluated per file
+_CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
+                "list", "tuple", "dictionary", "parenthesized_expression", "unary_operator", "subscript",
+                "call", "conditional_expression", "list_comprehension", "generator_expression", "not_operator",
+                "boolean_operator"}
+_CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension", "generator_expression",
+               "dictionary_comprehension", "set_comprehension"}
+_MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
+             "send", "put"}
+REQUEST_NAMES = {"request", "req"}
+_ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
+_DYNAMIC_SCOPES = {"globals", "locals", "vars"}
+
+
+class PyValues(Env):
+    """Evaluates expressions to Values over one parsed file (memoized per node)."""
+
+    def __init__(self, source: bytes, root, deadline: float | None):
+        self.source = source
+        self.root = root
+        self.scopes = Scopes(source, root)
+        self.deadline = deadline
+        self.defs: dict[int, object] = {}  # start byte -> function_definition (names `<def:N>`)
+        self._memo: dict[int, Value] = {}
+        self._busy: set[int] = set()
+        self._depth = 0
+        self._evals = 0
+        self._returns: dict[int, Value] = {}
+
+    # -- the constant interpreter's questions (Env) -----------------------------------------
+    def lookup(self, node):
+        value = self.ev(node)
+        if value.const is UNKNOWN:
+            raise NotConstant
+        return value.const
+
+    def name_of(self, node) -> str | None:
+        name = self.ev(node).name
+        if name and name.startswith("builtins."):
+            return name[len("builtins."):]
+        return name
+
+    def constant_of(self, node):
+        value = self.ev(node)
+        if value.const is UNKNOWN:
+            raise NotConstant
+        return value.const
+
+    def is_builtin(self, node) -> bool:
+        name = node.text.decode("utf-8", "replace")
+        return not self.scopes.maybe_rebound(name) or self.scopes.entries(node) is None
+
+    # -- evaluation ---------------------------------------------------------------------------
+    def ev(self, node) -> Value:
+        key = node.id
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
+            return NOTHING
+        self._evals += 1
+        if self.deadline is not None and not self._evals % 64 and time.monotonic() > self.deadline:
+            raise Deadline()
+        self._busy.add(key)
+        self._depth += 1
+        try:
+            value = self._eval(node)
+        except (NotConstant, RecursionError):
+            value = NOTHING
+        finally:
+            self._depth -= 1
+            self._busy.discard(key)
+        self._memo[key] = value
+        return value
+
+    def _eval(self, node) -> Value:
+        kind = node.type
+        if kind == "identifier":
+            return self._identifier(node)
+        if kind == "attribute":
+            return self._attribute(node)
+        if kind == "call":
+            from .python_calls import call_value
+            return call_value(self, node)
+        if kind == "subscript":
+            return self._subscript(node)
+        if kind in ("string", "concatenated_string"):
+            value = self._constant(node)
+            if value is not None:
+                return Value(value, constant_labels(value))
+        elif kind in _CONTAINERS:
+            value = self._constant(node)
+            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment")
+            return Value(UNKNOWN if value is None else value, parts.labels, None, None, parts.trace)
+        elif kind in _CONST_TYPES:
+            value = self._constant(node)
+            if value is not None:
+                return Value(value)
+        if kind == "lambda":
+            return Value(name=f"<def:{node.start_byte}>") if self._remember(node) else NOTHING
+        parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
+        return merge(parts)
+
+    def _remember(self, node) -> bool:
+        self.defs[node.start_byte] = node
+        return True
+
+    def _constant(self, node):
+        try:
+            return evaluate(node, self)
+        except NotConstant:
+            return None
+
+    # -- names --------------------------------------------------------------------------------
+    def _identifier(self, node) -> Value:
+        name = node.text.decode("utf-8", "replace")
+        entries = self.scopes.entries(node)
+        if not entries:
+            if name in PY_BUILTINS or name in BUILTIN_MODULES:
+                return Value(name=canonical(name))
+            if name in REQUEST_NAMES:
+                return Value(name="request")
+            return Value(name=name)  # an unbound global (a snippet's free name) stands for itself
+        return self.binding_value(name, entries, node.start_byte, _scope_of(node))
+
+    def binding_value(self, name: str, entries: list, use_at: int, use_scope) -> Value:
+        """The value `name` holds at byte `use_at`: its bindings replayed in order, then the
+        mutations (`x.append(v)`, `x[k] = v`, writes) made to it before that point."""
+        before = [e for e in entries if _at(e) < use_at]
+        if not before or (before and _scope_start(entries[0]) != _key(use_scope)):
+            before = entries
+        current = NOTHING
+        for kind, what in sorted(before, key=_at):
+            current = self._bind(name, kind, what, current)
+        return self._mutated(name, current, use_at, use_scope)
+
+    def _bind(self, name: str, kind: str, what, current: Value) -> Value:
+        if kind == "import":
+            return Value(name=canonical(what)) if what else NOTHING
+        if kind == "assign":
+            value = self.ev(what)
+            return value.with_step(what.start_point[0] + 1, f"assigned to {name}")
+        if kind == "augassign":
+            right = self.ev(what.child_by_field_name("right"))
+            const = UNKNOWN
+            if current.known and right.known and what.child_by_field_name("operator").type == "+=":
+                try:
+                    const = current.const + right.const
+                except TypeError:
+                    const = UNKNOWN
+            out = merge((current, right), const)
+            return out.with_step(what.start_point[0] + 1, f"added to {name}")
+        if kind == "setitem":
+            target = what.child_by_field_name("left")
+            key = self.ev(target.child_by_field_name("subscript")) if target.child_by_field_name("subscript") else NOTHING
+            item = self.ev(what.child_by_field_name("right"))
+            const = current.const
+            if isinstance(const, dict) and key.known and isinstance(key.const, (str, int, bool)):
+                const = dict(const)
+                const[key.const] = item.const if item.known else (Name(item.name) if item.name else UNKNOWN)
+            elif item.labels:
+                const = current.const
+            out = merge((current, item), const)
+            return out.with_step(what.start_point[0] + 1, f"stored in {name}")
+        if kind == "for":
+            iterable = self.ev(what.child_by_field_name("right"))
+            const = iterable.const
+            names = [i.dotted for i in const if isinstance(i, Name)] if isinstance(const, (list, tuple)) else []
+            out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
+                        None, iterable.trace)
+            return out.with_step(what.start_point[0] + 1, f"loop variable {name}")
+        if kind == "with":
+            item = what.parent
+            if item is not None and item.type == "as_pattern":
+                return self.ev(item.named_children[0])
+            return NOTHING
+        if kind == "walrus":
+            return self.ev(what.child_by_field_name("value"))
+        if kind == "param":
+            return self._parameter(name, what)
+        if kind == "def":
+            self.defs[what.start_byte] = what
+            return Value(name=f"<def:{what.start_byte}>")
+        if kind == "class":
+            return Value(name=f"<class:{what.start_byte}>")
+        return NOTHING
+
+    def _parameter(self, name: str, node) -> Value:
+        function = node
+        while function is not None and function.type not in ("function_definition", "lambda"):
+            function = function.parent
+        if function is None:
+            return NOTHING
+        params = function.child_by_field_name("parameters")
+        index = _param_index(params, name) if params is not None else -1
+        if name in REQUEST_NAMES or (name == "self" and False):
+            return Value(name="request")
+        labels = {f"param:{function.start_byte}:{index}"}
+        if _is_route(function) and name not in ("self", "cls"):
+            labels.add("request")
+        return Value(UNKNOWN, frozenset(labels), name, None,
+                     (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
+
+    def _mutated(self, name: str, current: Value, use_at: int, use_scope) -> Value:
+        uses = self.scopes.uses.get(name)
+        if not uses:
+            return current
+        key = _key(use_scope)
+        added = []
+        for use in uses:
+            if use.start_byte >= use_at or _key(_scope_of(use)) != key:
+                continue
+            parent = use.parent
+            if parent.type == "attribute" and parent.child_by_field_name("object") == use:
+                attr = parent.child_by_field_name("attribute").text.decode()
+                call = parent.parent
+                if attr in _MUTATORS and call.type == "call" and call.child_by_field_name("function") == parent:
+                    args = call.child_by_field_name("arguments")
+                    if args is not None:
+                        parts = [self.ev(a) for a in args.named_children if a.type != "comment"]
+                        value = parts[0] if len(parts) == 1 else merge(parts)
+                        if attr == "append" and isinstance(current.const, list) and value.known:
+                            current = Value(current.const + [value.const], current.labels, current.name,
+                                            current.via, current.trace)
+                        elif attr in ("append", "extend", "insert", "update", "add") and current.known:
+                            current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)
+                        added.append(value.with_step(call.start_point[0] + 1, f"{name}.{attr}(...)"))
+            elif parent.type == "argument_list":
+                added.append(self._written(name, use, parent.parent))
+        if not any(v.labels for v in added):
+            return current
+        out = merge([current, *added], current.const, current.name)
+        if "network" in out.labels and "downloaded" not in out.labels and any(
+                "network" in v.labels for v in added):
+            out = Value(out.const, out.labels | {"downloaded"}, out.name, out.via, out.trace)
+        return out
+
+    def _written(self, name: str, use, call) -> Value:
+        """Data that flows into `name` because it is the file a call writes (open(name, 'wb') as f:
+        f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
+        if call is None or call.type != "call":
+            return NOTHING
+        callee = canonical(self.ev(call.child_by_field_name("function")).name)
+        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
+            return self.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
+        if callee == "shutil.copyfileobj" and len(args) > 1 and args[1] == use:
+            return self.ev(args[0]).with_step(call.start_point[0] + 1, f"copied into {name}")
+        if callee in ("builtins.open", "io.open", "codecs.open") and args and args[0] == use and len(args) > 1:
+            mode = self.ev(args[1])
+            if not (isinstance(mode.const, str) and ("w" in mode.const or "a" in mode.const)):
+                return NOTHING
+            holder = call.parent
+            target = None
+            if holder.type == "attribute" and holder.parent.type == "call" and \
+                    holder.child_by_field_name("attribute").text in (b"write", b"writelines"):
+                data = holder.parent.child_by_field_name("arguments")  # open(name, "wb").write(data)
+                value = merge(self.ev(a) for a in data.named_children) if data is not None else NOTHING
+                return value.with_step(call.start_point[0] + 1, f"written to the file {name}")
+            if holder.type == "as_pattern":
+                alias = holder.child_by_field_name("alias")
+                target = alias.named_children[0] if alias is not None and alias.named_children else None
+            elif holder.type == "assignment":
+                target = holder.child_by_field_name("left")
+            if target is None or target.type != "identifier":
+                return NOTHING
+            fname = target.text.decode()
+            entries = self.scopes.entries(target)
+            if not entries:
+                return NOTHING
+            scope = _scope_of(target)
+            written = self._mutated(fname, NOTHING, _end_of(scope, self.root), scope)
+            return written.with_step(call.start_point[0] + 1, f"written to the file {name}")
+        return NOTHING
+
+    def _attribute(self, node) -> Value:
+        obj_node = node.child_by_field_name("object")
+        attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
+        if obj_node.type == "identifier" and obj_node.text == b"self":
+            if attr in REQUEST_NAMES:
+                return Value(name="request")
+            found = self._self_attribute(node, attr)
+            if found is not None:
+                return found
+        obj = self.ev(obj_node)
+        if attr == "__name__" and obj.name and not obj.name.startswith("<"):
+            return Value(obj.name.rsplit(".", 1)[-1])
+        name = f"{obj.name}.{attr}" if obj.name else None
+        if name is not None:
+            name = canonical(name)
+            labels = labels_of(name)
+            if labels:
+                return Value(UNKNOWN, labels | obj.labels, name, obj.via,
+                             (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
+        if obj.labels:
+            return Value(UNKNOWN, obj.labels, name, None, obj.trace)
+        return Value(name=name, via=obj.via) if name else NOTHING
+
+    def _self_attribute(self, node, attr: str) -> Value | None:
+        """`self.x`: the values assigned to `self.x` anywhere in the enclosing class."""
+        cls = node.parent
+        while cls is not None and cls.type != "class_definition":
+            cls = cls.parent
+        if cls is None:
+            return None
+        needle = b"self." + attr.encode()
+        values = []
+        pos = self.source.find(needle, cls.start_byte, cls.end_byte)
+        while pos >= 0 and len(values) < 8:
+            target = self.scopes.locate(pos, pos + len(needle))
+            if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
+                    and target.parent.child_by_field_name("left") == target:
+                values.append(self.ev(target.parent.child_by_field_name("right")))
+            pos = self.source.find(needle, pos + len(needle), cls.end_byte)
+        if not values:
+            return self._method(cls, attr)
+        if len(values) == 1:
+            return values[0]
+        return merge(values)
+
+    def _method(self, cls, attr: str) -> Value | None:
+        body = cls.child_by_field_name("body")
+        for child in body.named_children if body is not None else ():
+            function = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            if function is not None and function.type == "function_definition" and \
+                    function.child_by_field_name("name").text.decode() == attr:
+                self.defs[function.start_byte] = function
+                return Value(name=f"<def:{function.start_byte}>")
+        return None
+
+    def _subscript(self, node) -> Value:
+        container_node = node.child_by_field_name("value")
+        keys = node.children_by_field_name("subscript")
+        key = self.ev(keys[0]) if len(keys) == 1 else NOTHING
+        dynamic = self.dynamic_scope(container_node)
+        if dynamic is not None:
+            return self.global_name(key, node)
+        owner = self.namespace_of(container_node)
+        if owner is not None and isinstance(key.const, str) and key.const.isidentifier():
+            return Value(name=canonical(f"{owner}.{key.const}"), via="dynamic")
+        container = self.ev(container_node)
+        if container.name == "sys.modules" and isinstance(key.const, str):
+            return Value(name=canonical(key.const), via="dynamic")
+        if container.name and container.labels:
+            labels = narrowed(container.labels, container.name + "[]")
+            if labels != container.labels:
+                return Value(UNKNOWN, labels, None, None, container.trace)
+        if isinstance(container.const, (dict, list, tuple, str, bytes)) and key.known:
+            try:
+                item = container.const[key.const]
+            except (KeyError, IndexError, TypeError):
+                item = UNKNOWN
+            if isinstance(item, Name):
+                return Value(name=canonical(item.dotted), via="dynamic")
+            if item is not UNKNOWN:
+                return Value(item, container.labels | constant_labels(item), None, None, container.trace)
+        return merge((container,), UNKNOWN)
+
+    def dynamic_scope(self, node) -> str | None:
+        """'globals' when `node` is globals()/locals()/vars()/vars(builtins)/__builtins__/X.__dict__ of builtins."""
+        if node.type == "call":
+            fn = node.child_by_field_name("function")
+            if fn.type == "identifier" and fn.text.decode() in _DYNAMIC_SCOPES and self.is_builtin(fn):
+                args = node.child_by_field_name("arguments").named_children
+                if not args or self.ev(args[0]).name == "builtins":
+                    return "globals"
+            return None
+        if node.type == "identifier" and node.text == b"__builtins__":
+            return "globals"
+        if node.type == "attribute" and node.child_by_field_name("attribute").text == b"__dict__":
+            if self.ev(node.child_by_field_name("object")).name == "builtins":
+                return "globals"
+        return None
+
+    def namespace_of(self, node) -> str | None:
+        """The module whose namespace `node` is: `os.__dict__`, `vars(subprocess)`."""
+        if node.type == "attribute" and node.child_by_field_name("attribute").text == b"__dict__":
+            return self.ev(node.child_by_field_name("object")).name
+        if node.type == "call":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments").named_children
+            if fn.type == "identifier" and fn.text == b"vars" and len(args) == 1 and self.is_builtin(fn):
+                return self.ev(args[0]).name
+        return None
+
+    def global_name(self, key: Value, where) -> Value:
+        """What a name built at run time (`globals()[key]`) denotes: a builtin or a module-level import."""
+        if not isinstance(key.const, str) or not key.const.isidentifier():
+            return Value(UNKNOWN, key.labels, None, "dynamic", key.trace)
+        entries = self.scopes.bindings.get((MODULE, key.const))
+        if entries is None:
+            self.scopes.index(key.const)
+            entries = self.scopes.bindings.get((MODULE, key.const))
+        if entries:
+            value = self.binding_value(key.const, entries, where.start_byte, None)
+            return Value(value.const, value.labels, value.name, "dynamic", value.trace)
+        return Value(name=canonical(key.const), via="dynamic")
+
+    def returns(self, function) -> Value:
+        """What a same-file function returns (parameters stay symbolic as `param:<def>:<i>` labels)."""
+        key = function.start_byte
+        if key in self._returns:
+            return self._returns[key]
+        self._returns[key] = NOTHING  # recursion
+        body = function.child_by_field_name("body")
+        if function.type == "lambda":
+            value = self.ev(body) if body is not None else NOTHING
+        else:
+            values = [self.ev(r.named_children[0]) for r in _returns(body) if r.named_children]
+            value = merge(values, values[0].const if len(values) == 1 else UNKNOWN,
+                          values[0].name if len(values) == 1 else None) if values else NOTHING
+        self._returns[key] = value
+        return value
+
+
+def _returns(body, limit: int = 32):
+    """return statements of a function body, not of functions nested in it."""
+    stack = [body] if body is not None else []
+    found = []
+    while stack and len(found) < limit:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "return_statement":
+                found.append(child)
+            elif child.type not in ("function_definition", "class_definition", "lambda") and child.named_child_count:
+                if child.type in ("block", "if_statement", "else_clause", "elif_clause", "try_statement",
+                                  "except_clause", "finally_clause", "with_statement", "for_statement",
+                                  "while_statement", "match_statement", "case_clause", "decorated_definition"):
+                    stack.append(child)
+    return found
+
+
+def _param_index(params, name: str) -> int:
+    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
+        ident = p if p.type == "identifier" else (p.child_by_field_name("name") or
+                                                  (p.named_children[0] if p.named_children else None))
+        if ident is not None and ident.text.decode("utf-8", "replace") == name:
+            return i
+    return -1
+
+
+def _is_route(function) -> bool:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    for deco in parent.children:
+        if deco.type == "decorator":
+            text = deco.text.decode("utf-8", "replace")
+            head = text.split("(", 1)[0]
+            if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
+                return True
+    return False
+
+
+_SCOPE_TYPES = ("function_definition", "lambda", "class_definition")
+
+
+def _scope_of(node):
+    current = node.parent
+    while current is not None and current.type not in _SCOPE_TYPES:
+        current = current.parent
+    return current
+
+
+def _key(scope) -> int:
+    return MODULE if scope is None else scope.start_byte
+
+
+def _end_of(scope, root) -> int:
+    return (root if scope is None else scope).end_byte
+
+
+def _at(entry) -> int:
+    kind, what = entry
+    return what.start_byte if hasattr(what, "start_byte") else -1
+
+
+def _scope_start(entry) -> int:
+    kind, what = entry
+    return _key(_scope_of(what)) if hasattr(what, "start_byte") else MODULE

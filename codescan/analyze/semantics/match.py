@@ -1,0 +1,61 @@
+"""Does a fact satisfy a rule's condition? (labels, constants, code, how the callee was named, path)."""
+from __future__ import annotations
+
+from ...rules_facts import Condition
+from .facts import Call, Value
+from .values import equals, is_code, text_of
+
+_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code")
+
+
+def value_holds(cond: Condition, value: Value, language: str) -> bool:
+    if cond.label and not value.labels.intersection(cond.label):
+        return False
+    if cond.no_label and value.labels.intersection(cond.no_label):
+        return False
+    if cond.equals and not equals(value, cond.equals[0]):
+        return False
+    if cond.matches is not None or cond.not_matches is not None:
+        text = text_of(value)
+        if cond.matches is not None and (text is None or not cond.matches.search(text)):
+            return False
+        if cond.not_matches is not None and text is not None and cond.not_matches.search(text):
+            return False
+    if cond.constant is not None:
+        if value.known != cond.constant:
+            return False
+    if cond.code is not None and is_code(value, language) != cond.code:
+        return False
+    return True
+
+
+def _has_value_test(cond: Condition) -> bool:
+    return any(getattr(cond, k) not in (None, (), False) or (k == "constant" and cond.constant is False)
+               for k in _VALUE_KEYS)
+
+
+def holds(cond: Condition | None, call: Call, selectors, path: str, language: str) -> Value | None | bool:
+    """The argument value that satisfies `cond` (True when the condition is about the call only,
+    None when it does not hold)."""
+    if cond is None:
+        chosen = call.selected(selectors)
+        return chosen[0] if chosen else True
+    if cond.via is not None and call.via != cond.via:
+        return None
+    if cond.path is not None and not cond.path.search(path):
+        return None
+    if cond.not_path is not None and cond.not_path.search(path):
+        return None
+    for other_selectors, other in cond.also:
+        if not any(value_holds(other, v, language) for v in call.selected(other_selectors)) and not (
+                other.present is False and not call.selected(other_selectors)):
+            return None
+    chosen = call.selected(selectors)
+    if cond.present is not None and bool(chosen) != cond.present:
+        return None
+    if not _has_value_test(cond):
+        return chosen[0] if chosen else True
+    for value in chosen:
+        if value_holds(cond, value, language):
+            return value
+    return None

@@ -1,0 +1,63 @@
+"""Canonical qualified names: module aliases folded together, builtins prefixed, patterns matched."""
+from __future__ import annotations
+
+import re
+
+# Modules that are another module under an old or private name.
+MODULE_ALIASES = {
+    "__builtin__": "builtins", "__builtins__": "builtins", "cPickle": "pickle", "_pickle": "pickle",
+    "urllib2": "urllib.request", "posix": "os", "nt": "os", "commands": "subprocess",
+    "pd": "pandas", "np": "numpy",
+}
+# Names that mean the builtins module in Python code.
+BUILTIN_MODULES = frozenset({"builtins", "__builtins__", "__builtin__"})
+PY_BUILTINS = frozenset("""
+abs all any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex delattr dict
+dir divmod enumerate eval exec execfile filter float format frozenset getattr globals hasattr hash help hex id
+input int isinstance issubclass iter len list locals map max memoryview min next object oct open ord pow
+print property range repr reversed round set setattr slice sorted staticmethod str sum super tuple type vars
+zip __import__ reload file unicode basestring raw_input
+""".split())
+
+
+# Framework objects that are one concept whatever module they come from.
+OBJECT_ALIASES = {"flask.request": "request", "flask.globals.request": "request", "bottle.request": "request",
+                  "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request"}
+
+
+def canonical(dotted: str | None) -> str | None:
+    """`__builtins__.eval` -> `builtins.eval`, `eval` -> `builtins.eval`, `cPickle.loads` -> `pickle.loads`."""
+    if not dotted:
+        return dotted
+    for prefix, alias in OBJECT_ALIASES.items():
+        if dotted.startswith(prefix) and (len(dotted) == len(prefix) or dotted[len(prefix)] in ".("):
+            return alias + dotted[len(prefix):]
+    head, dot, rest = dotted.partition(".")
+    if head in MODULE_ALIASES:
+        head = MODULE_ALIASES[head]
+    elif not dot and head in PY_BUILTINS:
+        return "builtins." + head
+    return head + dot + rest if dot else head
+
+
+def pattern_regex(patterns) -> re.Pattern:
+    """One regex for callee patterns: `*` stands for one name part (no dot), `**` for anything."""
+    parts = []
+    for pattern in patterns:
+        lead = ""
+        if pattern.startswith("**."):  # any owner, or none: `**.recv` matches `recv` and `a.b().recv`
+            lead, pattern = r"(?:.*\.)?", pattern[3:]
+        text = lead + re.escape(pattern).replace(r"\*\*", "\0").replace(r"\*", r"[^.]*").replace("\0", ".*")
+        parts.append(text)
+    return re.compile("(?:" + "|".join(parts) + r")\Z")
+
+
+def last_parts(patterns) -> set[str]:
+    """The final name part of each pattern (`os.exec*` -> `exec*`): what must appear near a call site."""
+    out = set()
+    for pattern in patterns:
+        parts = [p.rstrip("()") for p in pattern.split(".")]
+        while len(parts) > 1 and not parts[-1].strip("*"):
+            parts.pop()  # `subprocess.*`: the module's name is what must appear
+        out.add(parts[-1])
+    return out

@@ -1,0 +1,92 @@
+"""Where data comes from, as data: canonical names whose value (read or call result) carries a label,
+calls that clear labels, and string constants that name secret files and folders."""
+from __future__ import annotations
+
+import re
+
+from .names import pattern_regex
+
+# label -> canonical names (reading the name, or the result of calling it, carries the label)
+SOURCES = {
+    "env": ("os.environ", "os.environb", "process.env", "Deno.env.toObject", "Bun.env"),
+    # one named variable: ordinary configuration, not the whole environment
+    "env-var": ("os.getenv", "os.getenvb", "os.environ.get", "os.environ.pop", "os.environ.setdefault",
+                "process.env.*", "Deno.env.get", "os.environ[]"),
+    "host-identity": ("socket.gethostname", "socket.getfqdn", "platform.node", "platform.uname", "os.uname",
+                      "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
+                      "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
+    "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
+                "requests.delete", "requests.head", "requests.*().get", "requests.*().post",
+                "requests.*().request", "httpx.get", "httpx.post", "httpx.request", "httpx.stream",
+                "httpx.*().get", "httpx.*().post", "httpx.*().request", "urllib.request.urlopen",
+                "urllib.urlopen", "urllib3.*().request", "urllib3.request", "http.client.*().getresponse",
+                "aiohttp.*().get", "aiohttp.*().post", "**.urlopen", "**.getresponse", "fetch", "axios", "axios.get", "axios.post",
+                "axios.request", "got", "got.get", "node-fetch", "https.get", "http.get", "$.get", "$.ajax",
+                "XMLHttpRequest().responseText"),
+    "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
+               "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect"),
+    "request": ("request.args", "request.form", "request.values", "request.json", "request.data",
+                "request.get_json", "request.get_data", "request.files", "request.cookies", "request.headers",
+                "request.GET", "request.POST", "request.body", "request.FILES", "request.COOKIES",
+                "request.META", "request.query_params", "request.path_params", "request.stream",
+                "request.query", "request.params", "request.raw_post_data", "request.REQUEST",
+                "req.body", "req.query", "req.params", "req.headers", "req.cookies", "req.files",
+                "req.param", "req.get", "ctx.request.body", "ctx.query", "ctx.params",
+                "event.body", "event.queryStringParameters"),
+    "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
+                "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
+                "base64.decodebytes", "base64.decodestring", "binascii.unhexlify", "binascii.a2b_hex",
+                "binascii.a2b_base64", "codecs.decode", "zlib.decompress", "gzip.decompress",
+                "bz2.decompress", "lzma.decompress", "bytes.fromhex", "builtins.bytes.fromhex", "atob",
+                "Buffer.from", "zlib.inflateSync", "zlib.gunzipSync"),
+    "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump"),
+}
+# calls whose result no longer carries its inputs' data in a dangerous form
+CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",
+          "builtins.hash", "builtins.id", "builtins.type", "builtins.callable", "builtins.hasattr",
+          "shlex.quote", "pipes.quote", "hashlib.*", "hashlib.*().hexdigest", "hmac.*", "re.escape",
+          "html.escape", "markupsafe.escape", "os.path.exists", "os.path.isfile", "os.path.isdir",
+          "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
+          "crypto.createHash", "validator.escape", "**.includes", "**.startswith", "**.endswith",
+          "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
+# string constants that name credential, wallet and browser-profile files or folders
+CREDENTIAL_PATH = re.compile(
+    r"(?i)(?:\.ssh(?:[/\\]|$)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|\.aws[/\\]credentials|\.npmrc|\.pypirc|"
+    r"(?:^|[/\\~])\.netrc|\.git-credentials|\.docker[/\\]config\.json|\.kube[/\\]config|\.gnupg|"
+    r"wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn|ethereum[/\\]keystore|\.config[/\\]gcloud|"
+    r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
+    r"^(?:exodus|electrum|metamask|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh)$)"
+    .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
+             r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data"))
+# network destinations that are chat bots / paste sites used as drop boxes
+DROPBOX_URL = re.compile(
+    r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
+    r"pastebin\.com|transfer\.sh|ngrok\.io|requestbin|pipedream\.net|burpcollaborator|oast\.|interact\.sh")
+
+_BY_LABEL = {label: pattern_regex(names) for label, names in SOURCES.items()}
+_CLEARS = pattern_regex(CLEARS)
+
+
+def labels_of(name: str | None) -> frozenset:
+    """Labels a read of, or a call to, the canonical name `name` produces."""
+    if not name:
+        return frozenset()
+    return frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name))
+
+
+def narrowed(labels: frozenset, name: str | None) -> frozenset:
+    """One named variable read from the environment no longer carries the whole environment."""
+    if "env" in labels and name and _BY_LABEL["env-var"].match(name):
+        return (labels - {"env"}) | {"env-var"}
+    return labels
+
+
+def clears(name: str | None) -> bool:
+    return bool(name) and _CLEARS.match(name) is not None
+
+
+def constant_labels(value) -> frozenset:
+    """Labels a constant carries by what it names (a path to a credential store)."""
+    if isinstance(value, str) and 3 <= len(value) <= 4096 and CREDENTIAL_PATH.search(value):
+        return frozenset({"credential-file"})
+    return frozenset()

@@ -1,0 +1,67 @@
+"""Language-neutral questions about abstract values: their text, whether a constant is code."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .facts import UNKNOWN, Value
+
+MAX_CODE = 20_000  # longest constant parsed to see whether it is code
+
+
+def text_of(value: Value) -> str | None:
+    """The constant as text: strings as they are, bytes decoded, lists of strings joined by spaces."""
+    const = value.const
+    if isinstance(const, str):
+        return const
+    if isinstance(const, bytes):
+        return const.decode("utf-8", "replace")
+    if isinstance(const, int) and not isinstance(const, bool):
+        return str(const)
+    if isinstance(const, (list, tuple)) and const and all(isinstance(c, (str, bytes)) for c in const):
+        return " ".join(c if isinstance(c, str) else c.decode("utf-8", "replace") for c in const)
+    if isinstance(const, (list, tuple)) and const and isinstance(const[0], str):
+        return " ".join(c for c in const if isinstance(c, str))
+    return None
+
+
+def equals(value: Value, wanted) -> bool:
+    const = value.const
+    if const is UNKNOWN or isinstance(const, (list, tuple, dict)):
+        return False
+    if isinstance(wanted, bool) or isinstance(const, bool):
+        return const is not None and not isinstance(const, (str, bytes)) and bool(const) == bool(wanted) \
+            and (isinstance(const, (bool, int, float)))
+    return const == wanted
+
+
+_CALL_NODES = {"python": ("call", "import_statement", "import_from_statement"),
+               "javascript": ("call_expression", "new_expression", "import_statement")}
+
+
+def is_code(value: Value, language: str) -> bool:
+    """True when the constant text parses as code of `language` that calls or imports something."""
+    text = text_of(value)
+    if text is None or len(text) > MAX_CODE or len(text) < 4 or ("(" not in text and "import" not in text):
+        return False
+    return _parses_as_code(text, "javascript" if language in ("typescript", "tsx") else language)
+
+
+@lru_cache(maxsize=256)
+def _parses_as_code(text: str, language: str) -> bool:
+    from .. import languages
+    wanted = _CALL_NODES.get(language)
+    if wanted is None or not languages.has_grammar(language):
+        return False
+    tree = languages.parser(language).parse(text.encode("utf-8", "replace"))
+    root = tree.root_node
+    if root.has_error:
+        return False
+    stack = [root]
+    seen = 0
+    while stack and seen < 2000:
+        node = stack.pop()
+        seen += 1
+        if node.type in wanted:
+            return True
+        stack.extend(node.named_children)
+    return False
