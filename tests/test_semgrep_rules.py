@@ -42,7 +42,7 @@ def test_semgrep_file_is_detected_and_every_rule_loads(tmp_path):
 
 def test_both_formats_side_by_side_in_one_folder(tmp_path):
     write_rules(tmp_path, USER_RULES)
-    own = yaml.safe_load((builtin_rules_dir() / "python" / "pickle-load.yaml").read_text())
+    own = yaml.safe_load((builtin_rules_dir() / "python" / "marshal-load.yaml").read_text())
     own["id"] = "team-pickle"
     write_rules(tmp_path, own, "team-pickle.yaml")
     engines = {r.id: r.engine for r in load_rules((str(tmp_path),), include_builtin=False).rules}

@@ -64,7 +64,7 @@ def rules_digest(ruleset) -> str:
         data = dataclasses.asdict(rule)
         data.pop("source", None)
         rules.append(data)
-    return sha256(json.dumps(rules, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    return sha256(json.dumps(rules, sort_keys=True, separators=(",", ":"), default=str).encode("utf-8"))
 
 
 class ShardDigest:

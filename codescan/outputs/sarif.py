@@ -120,9 +120,22 @@ def _result(f: Finding, index: int, suppressed: bool) -> dict:
         "partialFingerprints": {FINGERPRINT_KEY: f.fingerprint},
         "properties": props,
     }
+    if f.trace:
+        out["codeFlows"] = [_code_flow(f)]
     if suppressed:
         out["suppressions"] = [{"kind": "inSource", "justification": "codescan: ignore comment on the line"}]
     return out
+
+
+def _code_flow(f: Finding) -> dict:
+    """The flow from source to sink as one SARIF thread flow: a location per step, with what happened."""
+    steps = []
+    for step in f.trace:
+        location = _location(f.path, f.repo)
+        location["physicalLocation"]["region"] = {"startLine": step.line}
+        location["message"] = {"text": step.note}
+        steps.append({"location": location})
+    return {"threadFlows": [{"locations": steps}]}
 
 
 def document(result) -> dict:

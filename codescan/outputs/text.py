@@ -94,6 +94,8 @@ def finding_lines(f: Finding, paint: Paint, line_text: str | None = None) -> lis
     if f.decoded and f.decoded != f.snippet:
         first = visible(f.decoded.splitlines()[0] if f.decoded.strip() else f.decoded)[:200]
         out.append(paint.dim(f"        ↳ decoded: {first}"))
+    for step in f.trace:
+        out.append(paint.dim(f"        ↳ {step.line}: {visible(step.note)[:160]}"))
     provenance = _provenance(f)
     if provenance:
         out.append(paint.dim(f"        {provenance}"))

@@ -54,6 +54,9 @@ def _extra(f: Finding) -> str:
     elif _decoded_adds(f):
         parts.append(f'<details class="decoded"><summary>decoded ({len(f.decoded)} characters)</summary>'
                      f'<pre>{code(f.decoded)}</pre></details>')
+    if f.trace:
+        steps = "".join(f"<li><span class=\"num\">{step.line}</span> {code(step.note)}</li>" for step in f.trace)
+        parts.append(f'<details class="trace"><summary>flow ({len(f.trace)} steps)</summary><ol>{steps}</ol></details>')
     if f.commit or f.author:
         parts.append(f'<div class="muted">{esc((f.commit or "")[:10])} {code(f.author or "")} '
                      f'{esc((f.date or "")[:10])}</div>')

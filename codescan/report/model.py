@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import CodescanError
-from ..records import Finding, Rule
+from ..records import Finding, Rule, TraceStep
 
 # A member of a campaign (its dict) → the lines of the file it lives in, or None when the code is not at hand.
 SourceLookup = Callable[[dict], "list[str] | None"]
@@ -42,9 +42,10 @@ def finding_from_dict(d: dict) -> Finding:
     try:
         kwargs = {k: d[k] for k in _FINDING_FIELDS if k in d}
         kwargs["cwe"] = tuple(d.get("cwe") or ())
+        kwargs["trace"] = tuple(TraceStep(int(s["line"]), str(s["message"])) for s in d.get("trace") or ())
         kwargs.setdefault("end_line", kwargs.get("line", 1))
         return Finding(**kwargs)
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise ReportInputError(f"a finding without {exc}: {str(d)[:120]}") from None
 
 
