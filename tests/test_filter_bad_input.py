@@ -105,3 +105,28 @@ def test_concatenated_zstd_frames_and_gzip_members_are_read_whole(tmp_path):
     gz.write_bytes(b"".join(gzip.compress(b"".join(lines[i::3])) for i in range(3)))
     for path, fmt in ((zst, "jsonl.zst"), (gz, "jsonl.gz")):
         assert len(list(read_rows(Shard(str(path), path.name, fmt)))) == 3000
+
+
+@pytest.mark.parametrize("name", ["e.jsonl.gz", "e.jsonl.zst"])
+def test_an_empty_compressed_shard_is_refused(tmp_path, capsys, name):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / name).write_bytes(b"")
+    code, err = _run(tmp_path, capsys, tmp_path / "in" / name)
+    assert code == 2 and "empty file" in err, err
+
+
+def test_ids_and_paths_with_lone_surrogates_are_written_and_verified(tmp_path, capsys):
+    """A JSON \\ud800 escape in an id or path: the report and manifest keep it as that escape, and verify passes."""
+    import json
+
+    shard = tmp_path / "in" / "s.jsonl"
+    shard.parent.mkdir()
+    shard.write_bytes(b'{"id": "\\ud800", "content": "x = 1", "path": "a\\udcff.py"}\n'
+                      b'{"id": "b", "content": "exec(__import__(\\"base64\\").b64decode(\\"aW1wb3J0IG9z\\"))",'
+                      b' "path": "\\ud800.py"}\n')
+    code = main(["filter", str(shard), "--output", str(tmp_path / "out"), "--no-progress", "-j", "1",
+                 "--no-campaigns", "--path-field", "path"])
+    assert code == 0, capsys.readouterr().err
+    report = json.loads((tmp_path / "out" / "drop-report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["records"] == 2
+    assert main(["verify", str(tmp_path / "out" / "manifest.json"), str(tmp_path / "out" / "kept")]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import zlib
 
 READ_CHUNK = 1 << 20
@@ -97,6 +98,9 @@ class _CheckedGzip(io.RawIOBase):
 def open_binary(path: str, fmt: str):
     """A buffered binary stream of the shard's decompressed bytes."""
     raw = open(path, "rb")
+    if fmt in ("jsonl.gz", "jsonl.zst") and os.fstat(raw.fileno()).st_size == 0:
+        raw.close()
+        raise CorruptStream(f"empty file: no {fmt.split('.')[-1]} data (a compressed shard is never 0 bytes)")
     if fmt == "jsonl.gz":
         return io.BufferedReader(_CheckedGzip(raw), buffer_size=READ_CHUNK)
     if fmt == "jsonl.zst":

@@ -106,7 +106,8 @@ def _stages(job: FilterJob, shards: list[Shard], out: Path, ruleset: RuleSet, co
                        sign_key=job.sign_key)
     shutil.rmtree(out / PARTS, ignore_errors=True)
     report = build_report(job, outcomes, campaigns)
-    (out / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / REPORT).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8",
+                              errors="backslashreplace")  # a lone surrogate stays the JSON escape it came from
     seconds = t3 - t0
     stats = {"engine": engine.name, "records": counts.records, "parts": counts.parts, "bytes": counts.bytes,
              "seconds": {"analyze": round(t1 - t0, 3), "campaigns": round(t2 - t1, 3), "write": round(t3 - t2, 3),

@@ -74,7 +74,9 @@ class ShardDigest:
         self.rel, self.format = rel, fmt
         self.tree = Merkle()
         Path(entries_path).parent.mkdir(parents=True, exist_ok=True)
-        self._out = open(entries_path, "w", encoding="utf-8")
+        # errors="backslashreplace": a lone surrogate (an id from a JSON \\ud800 escape, a file name that is not
+        # UTF-8) is written as the JSON escape it came from, and reads back as the same string.
+        self._out = open(entries_path, "w", encoding="utf-8", errors="backslashreplace")
 
     def add(self, record_id: str, canonical: bytes) -> None:
         digest = hashlib.sha256(canonical).digest()
@@ -91,7 +93,8 @@ class ShardDigest:
 def statement(manifest: dict) -> bytes:
     """The bytes a signature covers: the whole manifest except the signature, canonically encoded."""
     body = {k: v for k, v in manifest.items() if k != "signature"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8",
+                                                                                               "backslashreplace")
 
 
 def write(out_dir: str, *, shards: list[dict], part_files: list[str], inputs: list[dict], rules: str,
@@ -116,5 +119,6 @@ def write(out_dir: str, *, shards: list[dict], part_files: list[str], inputs: li
     }
     if sign_key:
         manifest["signature"] = signing.sign(statement(manifest), sign_key)
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8",
+                                errors="backslashreplace")
     return manifest
