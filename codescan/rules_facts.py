@@ -132,7 +132,7 @@ def parse_sink(data, where: str) -> Sink:
     if unknown:
         raise FactRuleError(f"{where}: unknown sink key(s) {', '.join(unknown)}")
     callee = _strings(data["callee"], "callee", where)
-    bad = [c for c in callee if not re.fullmatch(r"[A-Za-z_*$][\w*$]*(?:\(\))?(?:\.[\w*$]+(?:\(\))?)*", c)]
+    bad = [c for c in callee if not re.fullmatch(r"[A-Za-z_*$@][\w*$@/-]*(?:\(\))?(?:\.[\w*$@/-]+(?:\(\))?)*", c)]
     if bad:
         raise FactRuleError(f"{where}: callee pattern(s) {bad} must be dotted names (`*` for one part)")
     arg = _selectors(data.get("arg", 0), where)

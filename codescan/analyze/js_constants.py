@@ -13,9 +13,20 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0
 _BUFFER_CODECS = {"base64", "hex", "utf8", "utf-8", "ascii", "latin1", "binary"}
 
 
+_ASK = frozenset({"call_expression", "member_expression", "subscript_expression", "new_expression"})
+
+
 def evaluate(node, lookup, depth: int = 0):
-    """The constant (str, int, float, bool, None or list) of `node`; raises NotConstant."""
-    return dispatch(_HANDLERS, node, depth, lookup)
+    """The constant (str, int, float, bool, None or list) of `node`; raises NotConstant. A `lookup`
+    with a `constant_of` method (the semantic layer) is also asked about calls and members inside
+    an expression that this interpreter cannot fold itself."""
+    try:
+        return dispatch(_HANDLERS, node, depth, lookup)
+    except NotConstant:
+        ask = getattr(lookup, "constant_of", None)
+        if depth and ask is not None and node.type in _ASK:
+            return ask(node)
+        raise
 
 
 def literal(value) -> bytes | None:

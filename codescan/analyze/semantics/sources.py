@@ -22,7 +22,7 @@ SOURCES = {
                 "urllib.urlopen", "urllib3.*().request", "urllib3.request", "http.client.*().getresponse",
                 "aiohttp.*().get", "aiohttp.*().post", "**.urlopen", "**.getresponse", "fetch", "axios", "axios.get", "axios.post",
                 "axios.request", "got", "got.get", "node-fetch", "https.get", "http.get", "$.get", "$.ajax",
-                "XMLHttpRequest().responseText"),
+                "XMLHttpRequest().responseText", "**.responseText", "**.getresponse"),
     "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
                "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect"),
     "request": ("request.args", "request.form", "request.values", "request.json", "request.data",

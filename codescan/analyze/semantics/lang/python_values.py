@@ -206,6 +206,7 @@ class PyValues(Env):
             return NOTHING
         params = function.child_by_field_name("parameters")
         index = _param_index(params, name) if params is not None else -1
+        self.defs[function.start_byte] = function
         if name in REQUEST_NAMES or (name == "self" and False):
             return Value(name="request")
         labels = {f"param:{function.start_byte}:{index}"}

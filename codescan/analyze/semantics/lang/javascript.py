@@ -1,0 +1,140 @@
+"""The JavaScript/TypeScript adapter: the calls of one parsed file that fact rules may need, as Call facts.
+
+Callees are canonical: `child_process.exec` (through require, import, destructuring and aliases),
+`eval`/`Function` (also through window/global/globalThis[...]), `fetch`, `https.request`..."""
+from __future__ import annotations
+
+import time
+
+from ...treesitter import Deadline
+from ..facts import Call, Facts, Step
+from .js_calls import arguments
+from .js_scopes import FUNCTIONS
+from .js_values import JsValues
+from .python_calls import substitute
+
+DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self")
+MAX_CANDIDATES = 2_000
+JS_NAMES = {"eval": "eval", "Function": "Function"}
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None) -> Facts:
+    values = JsValues(source, tree.root_node, deadline)
+    candidates: dict[int, object] = {}
+    aliases: set[str] = set()
+
+    def climb(node, depth: int) -> None:
+        current = node
+        for _ in range(10):
+            parent = current.parent
+            if parent is None:
+                return
+            kind = parent.type
+            if kind in ("call_expression", "new_expression") and (
+                    parent.child_by_field_name("function") == current or
+                    parent.child_by_field_name("constructor") == current):
+                candidates.setdefault(parent.id, parent)
+            elif kind in ("member_expression", "subscript_expression") and \
+                    parent.child_by_field_name("object") == current or kind == "member_expression":
+                pass
+            elif kind == "arguments" and parent.parent is not None:
+                candidates.setdefault(parent.parent.id, parent.parent)
+                parent = parent.parent
+            elif kind == "variable_declarator" and parent.child_by_field_name("value") == current and depth < 2:
+                target = parent.child_by_field_name("name")
+                if target is not None and target.type == "identifier":
+                    alias_uses(target.text.decode("utf-8", "replace"), depth + 1)
+                elif target is not None and target.type == "object_pattern":
+                    for part in target.named_children:
+                        bound = part.child_by_field_name("value") if part.type == "pair_pattern" else part
+                        if bound is not None and bound.type in ("identifier", "shorthand_property_identifier_pattern"):
+                            alias_uses(bound.text.decode("utf-8", "replace"), depth + 1)
+                return
+            elif kind in ("await_expression", "parenthesized_expression"):
+                pass
+            else:
+                return
+            current = parent
+
+    def alias_uses(name: str, depth: int) -> None:
+        if name in aliases:
+            return
+        aliases.add(name)
+        values.scopes.index(name)
+        for use in values.scopes.uses.get(name, ())[:64]:
+            climb(use, depth)
+
+    pattern = wanted.token_regex(DYNAMIC)
+    for count, match in enumerate(pattern.finditer(source)):
+        if count > MAX_CANDIDATES * 4:
+            break
+        node = values.scopes.locate(match.start(), match.end())
+        if node is not None and node.type in ("identifier", "property_identifier", "shorthand_property_identifier_pattern"):
+            if node.type == "shorthand_property_identifier_pattern":
+                alias_uses(node.text.decode("utf-8", "replace"), 1)
+            else:
+                climb(node, 0)
+        elif node is not None and node.type == "string_fragment":
+            climb(node.parent, 0)
+    out = Facts("javascript")
+    for i, node in enumerate(list(candidates.values())[:MAX_CANDIDATES]):
+        if deadline is not None and not i % 32 and time.monotonic() > deadline:
+            raise Deadline()
+        fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+        if fn is None:
+            continue
+        callee = values.ev(fn)
+        name = callee.name
+        passed = _passed_to_then(values, node, fn, wanted)
+        if passed is not None:
+            out.calls.append(passed)
+        if not name or not wanted.wants(name):
+            continue
+        receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "member_expression" else None
+        scope = node.parent
+        while scope is not None and scope.type not in FUNCTIONS:
+            scope = scope.parent
+        out.calls.append(Call(callee=name, args=tuple(values.ev(a) for a in arguments(node)), line=node.start_point[0] + 1,
+                              end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
+                              scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
+    out.calls.extend(_through_callers(values, out.calls, source))
+    return out
+
+
+def _passed_to_then(values, node, fn, wanted) -> Call | None:
+    """`promise.then(eval)`: the function named as the callback is called with what the promise holds."""
+    if fn.type != "member_expression" or fn.child_by_field_name("property").text not in (b"then", b"catch"):
+        return None
+    args = arguments(node)
+    if not args or args[0].type not in ("identifier", "member_expression"):
+        return None
+    callback = values.ev(args[0]).name
+    if not callback or not wanted.wants(callback):
+        return None
+    held = values.ev(fn.child_by_field_name("object"))
+    return Call(callee=callback, args=(held,), line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
+                column=node.start_point[1] + 1, scope=-1)
+
+
+def _through_callers(values, calls, source: bytes) -> list:
+    """Sinks reached by a same-file function's parameters, once per call site of that function."""
+    import re
+    out = []
+    for call in calls:
+        starts = {int(lab.split(":")[1]) for v in call.args for lab in v.labels if lab.startswith("param:")}
+        for start in sorted(starts)[:4]:
+            function = values.defs.get(start)
+            if function is None or function.type != "function_declaration":
+                continue
+            name = function.child_by_field_name("name").text
+            for match in list(re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"\s*\(", source))[:16]:
+                ident = values.scopes.locate(match.start(), match.start() + len(name))
+                site = ident.parent if ident is not None else None
+                if site is None or site.type != "call_expression" or site.child_by_field_name("function") != ident:
+                    continue
+                args = [values.ev(a) for a in arguments(site)]
+                line = site.start_point[0] + 1
+                out.append(Call(call.callee, tuple(substitute(v, start, args, line) for v in call.args), (),
+                                call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
+                                (Step(line, "called here with data that reaches the call below"),)))
+    return out

@@ -1,0 +1,75 @@
+"""The value of a JavaScript call: require/import names, sources, same-file function summaries, propagation."""
+from __future__ import annotations
+
+from ...constants import UNKNOWN
+from ..facts import NOTHING, Step, Value, merge
+from ..sources import clears, constant_labels, labels_of, narrowed
+from .python_calls import short, substitute
+
+REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
+
+
+def arguments(node) -> list:
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [c for c in args.named_children if c.type != "comment"]
+
+
+def call_value(values, node) -> Value:
+    line = node.start_point[0] + 1
+    fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
+    callee = values.ev(fn) if fn is not None else NOTHING
+    name = callee.name
+    args = arguments(node)
+    if name in REQUIRE and args:
+        module = values.ev(args[0])
+        if isinstance(module.const, str):
+            text = module.const[5:] if module.const.startswith("node:") else module.const
+            return Value(name=text, via="dynamic" if args[0].type not in ("string",) else None)
+        return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    arg_values = [values.ev(a) for a in args]
+    if name and name.startswith("<def:"):
+        function = values.defs.get(int(name[5:-1]))
+        returned = _returns(values, function) if function is not None else NOTHING
+        return substitute(returned, function.start_byte, arg_values, line) if function is not None else merge(arg_values)
+    receiver = NOTHING
+    if fn is not None and fn.type == "member_expression":
+        receiver = values.ev(fn.child_by_field_name("object"))
+    const = UNKNOWN
+    if node.type == "call_expression" and all(v.known for v in arg_values):
+        const = values._constant(node)
+        const = UNKNOWN if const is None else const
+    if clears(name):
+        return Value(const)
+    labels = labels_of(name)
+    result = f"{name}()" if name else None
+    base = merge([receiver, *arg_values], const, result)
+    if labels:
+        step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
+        return Value(const, narrowed(base.labels | labels, name), result, None, base.trace + (step,))
+    if const is not UNKNOWN and constant_labels(const):
+        base = Value(const, base.labels | constant_labels(const), result, None, base.trace)
+    if base.labels and name:
+        base = base.with_step(line, f"{short(name)}(...)")
+    return base
+
+
+def _returns(values, function) -> Value:
+    body = function.child_by_field_name("body")
+    if body is None:
+        return NOTHING
+    if body.type != "statement_block":
+        return values.ev(body)  # an arrow function's expression body
+    found = []
+    stack = [body]
+    while stack and len(found) < 32:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "return_statement":
+                found.extend(values.ev(c) for c in child.named_children[:1])
+            elif child.type in ("statement_block", "if_statement", "else_clause", "try_statement", "catch_clause",
+                                "finally_clause", "for_statement", "for_in_statement", "while_statement"):
+                stack.append(child)
+    return merge(found, found[0].const if len(found) == 1 else UNKNOWN,
+                 found[0].name if len(found) == 1 else None) if found else NOTHING

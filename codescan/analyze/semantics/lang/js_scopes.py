@@ -1,0 +1,124 @@
+"""JavaScript/TypeScript name bindings, found lazily per name (regex occurrences mapped to tree nodes)."""
+from __future__ import annotations
+
+import re
+
+FUNCTIONS = {"function_declaration", "function_expression", "arrow_function", "method_definition",
+             "generator_function_declaration", "generator_function", "function"}
+MODULE = -1
+MAX_OCCURRENCES = 400  # occurrences of one name classified per file
+
+
+class JsScopes:
+    """`bindings(identifier)`: how the identifier's name is bound in the innermost function that binds it."""
+
+    def __init__(self, source: bytes, root):
+        self.source = source
+        self.root = root
+        self._by_name: dict[str, list] = {}
+        self.uses: dict[str, list] = {}
+
+    def locate(self, start: int, end: int):
+        return self.root.named_descendant_for_byte_range(start, end)
+
+    def index(self, name: str) -> list:
+        found = self._by_name.get(name)
+        if found is not None:
+            return found
+        found = []
+        uses = []
+        pattern = re.compile(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])")
+        for count, match in enumerate(pattern.finditer(self.source)):
+            if count > MAX_OCCURRENCES:
+                break
+            node = self.locate(match.start(), match.end())
+            if node is None or node.start_byte != match.start() or node.end_byte != match.end():
+                continue
+            kind, what = _classify(node)
+            if kind is None:
+                if node.type in ("identifier", "shorthand_property_identifier"):
+                    uses.append(node)
+            elif kind != "skip":
+                found.append((kind, what, _scope_key(node if kind != "def" else what)))
+        self._by_name[name] = found
+        self.uses[name] = uses
+        return found
+
+    def bindings(self, node) -> list:
+        """[(kind, what, scope)] of the innermost enclosing scope that binds the name (else module's)."""
+        name = node.text.decode("utf-8", "replace")
+        entries = self.index(name)
+        if not entries:
+            return []
+        scope = node.parent
+        while scope is not None:
+            if scope.type in FUNCTIONS:
+                here = [e for e in entries if e[2] == scope.start_byte]
+                if here:
+                    return here
+            scope = scope.parent
+        return [e for e in entries if e[2] == MODULE]
+
+
+def _scope_key(node) -> int:
+    current = node.parent
+    while current is not None and current.type not in FUNCTIONS:
+        current = current.parent
+    return MODULE if current is None else current.start_byte
+
+
+def _classify(node):
+    parent = node.parent
+    if parent is None:
+        return "skip", None
+    ptype = parent.type
+    if ptype == "variable_declarator" and parent.child_by_field_name("name") == node:
+        value = parent.child_by_field_name("value")
+        return ("assign", value) if value is not None else ("other", None)
+    if ptype == "assignment_expression" and parent.child_by_field_name("left") == node:
+        return "assign", parent.child_by_field_name("right")
+    if ptype == "augmented_assignment_expression" and parent.child_by_field_name("left") == node:
+        return "augassign", parent
+    if ptype in ("shorthand_property_identifier_pattern",) or node.type == "shorthand_property_identifier_pattern":
+        return _destructured(node, node.text.decode("utf-8", "replace"))
+    if ptype == "pair_pattern" and parent.child_by_field_name("value") == node:
+        key = parent.child_by_field_name("key")
+        return _destructured(parent, key.text.decode("utf-8", "replace") if key is not None else "")
+    if ptype in ("formal_parameters", "required_parameter", "optional_parameter") or (
+            ptype == "arrow_function" and parent.child_by_field_name("parameter") == node) or (
+            ptype == "assignment_pattern" and parent.child_by_field_name("left") == node):
+        return "param", node
+    if ptype in ("function_declaration", "generator_function_declaration", "class_declaration") and \
+            parent.child_by_field_name("name") == node:
+        return "def", parent
+    if ptype == "import_specifier":
+        return "import", parent
+    if ptype in ("namespace_import", "import_clause"):
+        return "import", parent
+    if ptype == "for_in_statement" and parent.child_by_field_name("left") == node:
+        return "for", parent
+    if ptype == "subscript_expression" and parent.child_by_field_name("object") == node:
+        grand = parent.parent
+        if grand is not None and grand.type == "assignment_expression" and grand.child_by_field_name("left") == parent:
+            return "setitem", grand
+    if ptype == "member_expression" and parent.child_by_field_name("object") == node:
+        grand = parent.parent
+        if grand is not None and grand.type == "assignment_expression" and grand.child_by_field_name("left") == parent:
+            return "setitem", grand
+    if ptype in ("member_expression", "subscript_expression") or node.type == "property_identifier":
+        if node.type == "property_identifier":
+            return "skip", None
+    return None, None
+
+
+def _destructured(node, key: str):
+    """`const {exec} = require(..)` / `const {a: b} = obj`: ("destructure", (declarator value, key))."""
+    current = node
+    while current is not None and current.type not in ("variable_declarator", "formal_parameters"):
+        current = current.parent
+    if current is None:
+        return "other", None
+    if current.type == "formal_parameters":
+        return "param", node
+    value = current.child_by_field_name("value")
+    return ("destructure", (value, key)) if value is not None else ("other", None)

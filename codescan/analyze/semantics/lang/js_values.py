@@ -1,0 +1,269 @@
+"""Abstract values of JavaScript/TypeScript expressions: constants, labels and canonical names (`require`,
+imports, destructuring, `window[...]`), demand-driven and bounded."""
+from __future__ import annotations
+
+import time
+
+from ... import js_constants
+from ...constants import UNKNOWN, NotConstant
+from ...treesitter import Deadline
+from ..facts import NOTHING, Step, Value, merge
+from ..sources import clears, constant_labels, labels_of, narrowed
+from .js_scopes import FUNCTIONS, JsScopes
+
+MAX_DEPTH = 40
+MAX_EVALS = 20_000
+GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
+REQUEST_NAMES = {"req", "request", "ctx", "event"}
+_MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign"}
+_SKIP = {"comment", "(", ")", ",", ";"}
+
+
+class JsValues:
+    def __init__(self, source: bytes, root, deadline: float | None):
+        self.source = source
+        self.scopes = JsScopes(source, root)
+        self.deadline = deadline
+        self._memo: dict[int, Value] = {}
+        self._busy: set[int] = set()
+        self._depth = 0
+        self._evals = 0
+        self.defs: dict[int, object] = {}
+
+    def ev(self, node) -> Value:
+        if node is None:
+            return NOTHING
+        key = node.id
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
+            return NOTHING
+        self._evals += 1
+        if self.deadline is not None and not self._evals % 64 and time.monotonic() > self.deadline:
+            raise Deadline()
+        self._busy.add(key)
+        self._depth += 1
+        try:
+            value = self._eval(node)
+        except (NotConstant, RecursionError):
+            value = NOTHING
+        finally:
+            self._depth -= 1
+            self._busy.discard(key)
+        self._memo[key] = value
+        return value
+
+    def __call__(self, node):
+        """The constant interpreter's identifier lookup."""
+        return self.constant_of(node)
+
+    def constant_of(self, node):
+        value = self.ev(node)
+        if value.const is UNKNOWN:
+            raise NotConstant
+        return value.const
+
+    def _constant(self, node):
+        try:
+            return js_constants.evaluate(node, self)
+        except NotConstant:
+            return None
+
+    def _eval(self, node) -> Value:
+        kind = node.type
+        if kind in ("identifier", "shorthand_property_identifier"):
+            return self._identifier(node)
+        if kind == "member_expression":
+            return self._member(node)
+        if kind == "subscript_expression":
+            return self._subscript(node)
+        if kind in ("call_expression", "new_expression"):
+            from .js_calls import call_value
+            return call_value(self, node)
+        if kind in ("parenthesized_expression", "await_expression", "as_expression", "non_null_expression",
+                    "satisfies_expression", "type_assertion"):
+            inner = [c for c in node.named_children if c.type not in ("comment",) and not c.type.endswith("type")]
+            return self.ev(inner[0]) if inner else NOTHING
+        if kind in ("string", "template_string", "binary_expression", "number", "true", "false", "null",
+                    "array", "unary_expression"):
+            value = self._constant(node)
+            if value is not None:
+                return Value(value, constant_labels(value))
+            if kind == "array":
+                parts = [self.ev(c) for c in node.named_children]
+                return merge(parts, UNKNOWN)
+        if kind in ("arrow_function", "function_expression", "function"):
+            self.defs[node.start_byte] = node
+            return Value(name=f"<def:{node.start_byte}>")
+        return merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+
+    # -- names --------------------------------------------------------------------------------
+    def _identifier(self, node) -> Value:
+        name = node.text.decode("utf-8", "replace")
+        entries = self.scopes.bindings(node)
+        if not entries:
+            return Value(name=name)  # a global (eval, fetch, process, require) or a snippet's free name
+        before = [e for e in entries if _at(e) < node.start_byte] or entries
+        current = NOTHING
+        for kind, what, _scope in sorted(before, key=_at):
+            current = self._bind(name, kind, what, current)
+        return self._mutated(name, current, node)
+
+    def _bind(self, name: str, kind: str, what, current: Value) -> Value:
+        if kind == "assign":
+            return self.ev(what).with_step(what.start_point[0] + 1, f"assigned to {name}")
+        if kind == "augassign":
+            right = self.ev(what.child_by_field_name("right"))
+            const = UNKNOWN
+            if current.known and right.known and isinstance(current.const, str) and isinstance(right.const, str):
+                const = current.const + right.const
+            return merge((current, right), const).with_step(what.start_point[0] + 1, f"added to {name}")
+        if kind == "destructure":
+            value_node, key = what
+            source = self.ev(value_node)
+            if source.name:
+                return Value(UNKNOWN, narrowed(source.labels, f"{source.name}.{key}"), f"{source.name}.{key}",
+                             source.via, source.trace)
+            return Value(UNKNOWN, source.labels, None, None, source.trace)
+        if kind == "import":
+            return _import_name(what, name)
+        if kind == "param":
+            return self._parameter(name, what)
+        if kind == "def":
+            self.defs[what.start_byte] = what
+            return Value(name=f"<def:{what.start_byte}>")
+        if kind == "for":
+            right = self.ev(what.child_by_field_name("right"))
+            return Value(UNKNOWN, right.labels, None, None, right.trace)
+        if kind == "setitem":
+            right = self.ev(what.child_by_field_name("right"))
+            out = merge((current, right), UNKNOWN, current.name)
+            return out.with_step(what.start_point[0] + 1, f"stored in {name}")
+        return NOTHING
+
+    def _parameter(self, name: str, node) -> Value:
+        function = node
+        while function is not None and function.type not in FUNCTIONS:
+            function = function.parent
+        if name in REQUEST_NAMES and function is not None and _is_handler(function):
+            return Value(name="req" if name == "request" else name)
+        index = _param_index(function, node) if function is not None else -1
+        key = function.start_byte if function is not None else -1
+        if function is not None:
+            self.defs[key] = function
+        settled = self._promise_result(function) if index == 0 else None
+        if settled is not None and settled.labels:
+            return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace)
+        return Value(UNKNOWN, frozenset({f"param:{key}:{index}"}), name)
+
+    def _promise_result(self, function) -> Value | None:
+        """The value a `.then(callback)` callback receives: what the promise it is chained on holds."""
+        holder = function.parent if function is not None else None
+        call = holder.parent if holder is not None and holder.type == "arguments" else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if fn is None or fn.type != "member_expression" or \
+                fn.child_by_field_name("property").text not in (b"then", b"catch", b"finally"):
+            return None
+        return self.ev(fn.child_by_field_name("object"))
+
+    def _mutated(self, name: str, current: Value, use) -> Value:
+        added = []
+        for other in self.scopes.uses.get(name, ()):
+            if other.start_byte >= use.start_byte:
+                continue
+            parent = other.parent
+            if parent.type == "member_expression" and parent.child_by_field_name("object") == other:
+                prop = parent.child_by_field_name("property").text.decode("utf-8", "replace")
+                call = parent.parent
+                if prop in _MUTATORS and call.type == "call_expression" and call.child_by_field_name("function") == parent:
+                    args = call.child_by_field_name("arguments")
+                    value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
+                    added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
+        if not any(v.labels for v in added):
+            return current
+        return merge([current, *added], UNKNOWN, current.name)
+
+    def _member(self, node) -> Value:
+        obj_node = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
+        obj = self.ev(obj_node)
+        if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS and not obj.labels:
+            return Value(name=prop, via="dynamic" if obj_node.type == "this" else None)
+        return self.attribute(obj, prop, node)
+
+    def attribute(self, obj: Value, prop: str, node) -> Value:
+        name = f"{obj.name}.{prop}" if obj.name else None
+        if name is not None:
+            labels = labels_of(name)
+            if labels:
+                return Value(UNKNOWN, narrowed(labels | obj.labels, name), name, obj.via,
+                             (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
+        if obj.labels:
+            return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
+        return Value(name=name, via=obj.via) if name else NOTHING
+
+    def _subscript(self, node) -> Value:
+        obj_node = node.child_by_field_name("object")
+        key = self.ev(node.child_by_field_name("index"))
+        obj = self.ev(obj_node)
+        if isinstance(key.const, str):
+            if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS:
+                return Value(name=key.const, via="dynamic")
+            if obj.name:
+                value = self.attribute(obj, key.const, node)
+                return Value(value.const, value.labels, value.name, "dynamic", value.trace)
+        if isinstance(obj.const, (list, str)) and isinstance(key.const, int):
+            try:
+                return Value(obj.const[key.const])
+            except IndexError:
+                return NOTHING
+        return merge((obj,), UNKNOWN)
+
+
+def clears_name(name) -> bool:
+    return clears(name)
+
+
+def _import_name(node, local: str) -> Value:
+    statement = node
+    while statement is not None and statement.type != "import_statement":
+        statement = statement.parent
+    if statement is None:
+        return NOTHING
+    source = statement.child_by_field_name("source")
+    module = source.text.decode("utf-8", "replace").strip("'\"`") if source is not None else ""
+    module = module[5:] if module.startswith("node:") else module
+    if node.type == "import_specifier":
+        imported = node.child_by_field_name("name")
+        return Value(name=f"{module}.{imported.text.decode('utf-8', 'replace')}")
+    return Value(name=module)
+
+
+def _is_handler(function) -> bool:
+    """A function passed to app.get/post/use/... (Express-style) or exported as a handler."""
+    parent = function.parent
+    if parent is not None and parent.type == "arguments":
+        call = parent.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is not None and fn.type == "member_expression":
+            prop = fn.child_by_field_name("property").text.decode("utf-8", "replace")
+            return prop in ("get", "post", "put", "patch", "delete", "all", "use", "route", "handle", "on")
+    return True
+
+
+def _param_index(function, node) -> int:
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return 0 if function.child_by_field_name("parameter") is not None else -1
+    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
+        if p.start_byte <= node.start_byte < p.end_byte:
+            return i
+    return -1
+
+
+def _at(entry) -> int:
+    kind, what, _scope = entry
+    if isinstance(what, tuple):
+        what = what[0]
+    return what.start_byte if hasattr(what, "start_byte") else -1
