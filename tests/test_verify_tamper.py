@@ -129,3 +129,13 @@ def test_text_output_of_a_tampered_manifest_is_one_line_per_problem(filtered, ca
                  str(filtered / "secret.key")])
     out = capsys.readouterr().out
     assert code == 1 and "FAILED" in out and "signature" in out
+
+
+@pytest.mark.parametrize("how", ["deleted", "folder"])
+def test_a_missing_document_list_is_tampering(filtered, capsys, how):
+    docs = filtered / "out" / "manifest.documents.jsonl"
+    docs.unlink()
+    if how == "folder":
+        docs.mkdir()
+    code, result = _verify(filtered, capsys)
+    assert code == 1 and any(p["kind"] == "manifest" and "document list" in p["detail"] for p in result["problems"])
