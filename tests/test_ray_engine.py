@@ -37,3 +37,38 @@ def test_ray_and_local_engines_give_identical_outputs(tmp_path, ray_local):
     assert report["summary"]["campaigns_dropped"] >= 1 and report["summary"]["campaigns"] >= 2
     assert {f"plant-{i}" for i in range(4)} <= {d["id"] for d in report["dropped"]}
     assert main(["verify", str(tmp_path / "ray" / "manifest.json"), str(tmp_path / "ray" / "kept")]) == 0
+
+
+def test_ray_workers_never_import_a_codescan_package_in_the_current_folder(tmp_path):
+    """Issue 17 item 3: Ray puts the driver's current folder on its workers' import path; a scanned tree holding a
+    `codescan/` package must not be imported there (it crashed, then hung, the filter)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    marker = tmp_path / "IMPORTED"
+    tree = tmp_path / "tree"
+    (tree / "codescan").mkdir(parents=True)
+    (tree / "codescan" / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n")
+    write_shard(tree / "data.jsonl", code_records(2))
+    # -P: the driver itself must not import it either (README: run the installed command or python -P -m codescan)
+    argv = [sys.executable, "-P", "-m", "codescan", "filter", "data.jsonl", "-o", "out", "--engine", "ray", "-j", "1",
+            "--no-progress", "--no-campaigns"]
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    proc = subprocess.Popen(argv, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _, err = proc.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("filter --engine ray hung in a folder holding a codescan/ package")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # Ray helpers left in the session
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 0, err[-2000:]
+    assert not marker.exists()
+    assert json.loads((tree / "out" / "drop-report.json").read_text())["summary"]["dropped"] >= 1

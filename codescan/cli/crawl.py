@@ -46,6 +46,7 @@ def run(args) -> int:
         raise UsageError(f"{args.root}: not a folder")
     cfg = config_from_args(args, honour_suppressions=False)  # mirrors are third-party: suppressions do not count
     _, ruleset = selected_rules(cfg, args)
+    _check_selection(root, args.refs)
     progress = not args.no_progress and sys.stderr.isatty()
     with open_state(args.state) as state:
         stats = crawl(root, state, ruleset, cfg, refs=args.refs, units=not args.no_units, progress=progress,
@@ -55,3 +56,25 @@ def run(args) -> int:
         json.dump(stats.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     return EXIT_CLEAN
+
+
+def _check_selection(root: Path, refs: str) -> None:
+    """A ROOT without repositories, or a --refs that no repository has, would crawl nothing and look clean: say so
+    before the state is touched (a crawl that selects nothing must not disturb what a later crawl re-analyzes)."""
+    from ..sources.git_refs import GitReadError, select_refs
+    from ..sources.git_repos import RepoSpot, discover
+
+    spots = [s for s in discover(root) if isinstance(s, RepoSpot)]
+    if not spots:
+        raise UsageError(f"{root}: no git repositories under it (bare mirrors or clones, at any depth)")
+    if refs == "head":
+        return  # an empty repository is that repository's skip
+    for spot in spots:
+        try:
+            if select_refs(spot.gitdir, refs):
+                return
+        except GitReadError:
+            continue
+    count = f"{len(spots)} repository" if len(spots) == 1 else f"{len(spots)} repositories"
+    raise UsageError(f"--refs {refs} matches no ref in the {count} under {root} (a glob matches a full name such as "
+                     "refs/heads/main or what follows refs/heads/ or refs/tags/; --refs all follows every ref)")

@@ -39,7 +39,8 @@ def run(args) -> int:
         skips = tuple(Skip(s.get("path", "."), s["reason"], s.get("repo")) for s in state.skips())
         summary = state.summary()
     last = (summary.get("last_crawl") or {}).get("stats") or {}
-    stats = Stats(files=last.get("blobs_scanned", 0), bytes=last.get("bytes_read", 0),
+    # Files: every blob the state holds an analysis of, not what the latest crawl happened to read (often 0).
+    stats = Stats(files=summary.get("blobs_scanned", last.get("blobs_scanned", 0)), bytes=last.get("bytes_read", 0),
                   seconds=last.get("seconds", 0.0))
     ruleset = load_rules(cfg.rules)
     result = ScanResult(findings=found, skips=skips, suppressed=(), stats=stats, ruleset=ruleset)

@@ -3,9 +3,14 @@
 (ray_campaigns), one write task per shard; same verdicts, same campaigns, same drop report."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import pickle
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 
@@ -33,13 +38,33 @@ def start(jobs: int = 0):
     """Join the cluster RAY_ADDRESS names, else start a local Ray with `jobs` CPUs (0: all)."""
     ray = _ray()
     if not ray.is_initialized():
-        if os.environ.get("RAY_ADDRESS"):
-            ray.init(address=os.environ["RAY_ADDRESS"], log_to_driver=False)
-        else:
-            ray.init(num_cpus=jobs or None, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
+        with _neutral_folder():
+            if os.environ.get("RAY_ADDRESS"):
+                ray.init(address=os.environ["RAY_ADDRESS"], log_to_driver=False)
+            else:
+                ray.init(num_cpus=jobs or None, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False)
     ray.data.DataContext.get_current().enable_progress_bars = False
     return ray
+
+
+@contextmanager
+def _neutral_folder():
+    """Ray puts the driver's current folder on every worker's import path: start it from an empty private folder,
+    so a scanned tree holding its own `codescan/` package (or any module) is never imported by a worker. Paths
+    handed to workers are made absolute (see `_absolute`)."""
+    empty = tempfile.mkdtemp(prefix="codescan-ray-")
+    atexit.register(shutil.rmtree, empty, True)
+    here = os.getcwd()
+    os.chdir(empty)
+    try:
+        yield
+    finally:
+        os.chdir(here)
+
+
+def _absolute(shards: list[Shard]) -> list[Shard]:
+    return [replace(s, path=os.path.abspath(s.path)) for s in shards]
 
 
 def read_tasks(shards: list[Shard]) -> list[dict]:
@@ -133,6 +158,7 @@ class RayEngine:
 
     def analyze(self, shards, fields, ruleset, config, progress, units=False):
         ray = start(config.jobs)
+        shards = _absolute(shards)
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
         ds = ray.data.from_items(read_tasks(shards), override_num_blocks=max(1, len(shards)))
         # Analyzer actors take 0.9 CPU each so reading tasks always find room (no deadlock on small clusters).
@@ -179,6 +205,7 @@ class RayEngine:
 
     def write(self, shards, out, fields, policy, verdicts, members, write_dropped):
         ray = _ray()
+        shards, out = _absolute(shards), os.path.abspath(out)
         task = ray.remote(write_shard)
         refs = [task.remote(s, out, n, fields, policy, verdicts.get(s.rel, {}), members.get(s.rel, {}), write_dropped)
                 for n, s in enumerate(shards)]

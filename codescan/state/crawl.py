@@ -173,7 +173,8 @@ class Crawler:
 
     def _repo_documents(self, plan: RepoPlan) -> Iterator[tuple[Key, Document]]:
         spot = plan.spot
-        status = "error" if plan.error else ("partial" if not plan.complete else "ok")
+        # A repository --refs leaves out is not broken: its blobs stay readable for re-analysis under new rules.
+        status = "excluded" if plan.excluded else "error" if plan.error else ("partial" if not plan.complete else "ok")
         skips = list(plan.skips) + ([(".", None, plan.error)] if plan.error else [])
         self.stats.skipped += len(skips)
         self.state.record_repo(self.crawl, spot.name, shown(str(spot.gitdir)), spot.bare, spot.shallow, status,

@@ -22,6 +22,7 @@ class RepoPlan:
     intros: dict = field(default_factory=dict)   # (path, blob) -> Commit
     skips: list[tuple] = field(default_factory=list)  # (path, blob, reason)
     error: str | None = None        # the repository could not be read at all
+    excluded: bool = False          # readable, but --refs selects none of its refs (not an error of the repository)
 
     def ref_of(self) -> dict[str, str]:
         """Tip commit -> the ref named for occurrences reached from it (head first, then by name)."""
@@ -60,6 +61,7 @@ def plan_repo(spot: RepoSpot, which_refs: str, cursors: dict[str, str]) -> RepoP
     if not plan.refs:
         plan.error = ("empty repository (no commits)" if which_refs == "head"
                       else f"no refs match --refs {which_refs}")
+        plan.excluded = which_refs != "head"
         return plan
     current = {r.name: r.commit for r in plan.refs}
     if all(cursors.get(name) == commit for name, commit in current.items()):
