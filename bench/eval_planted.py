@@ -82,7 +82,29 @@ def campaign_scores(reported: list[dict], truth: dict) -> dict:
     flagged = _campaign_counts([c for c in reported if float(c.get("score") or 0) >= PLANTED], truth)
     out.update({"threshold": PLANTED, "detected_flagged": flagged["detected"], "reported_flagged": flagged["reported"],
                 "false_flagged": flagged["false"]})
+    whole = completeness(reported, truth, PLANTED)
+    out.update({"complete": whole["complete"], "complete_flagged": whole["complete_flagged"],
+                "shared_max": whole["shared_max"]})
     return out
+
+
+def completeness(reported: list[dict], truth: dict, mark: float) -> dict:
+    """Per planted campaign: the most of its copies one reported campaign holds (at any score / at or above
+    mark), and the highest score of a reported campaign that holds no planted copy (shared code)."""
+    plants = {p["id"]: p for p in truth["plants"]}
+    keysets = [(_member_keys(c), float(c.get("score") or 0)) for c in reported]
+    rows = []
+    for camp in truth["campaigns"]:
+        members = [plants[m] for m in camp["members"]]
+        best = max(((sum(_plant_in(p, keys) for p in members), score) for keys, score in keysets), default=(0, 0.0))
+        flagged = max((sum(_plant_in(p, keys) for p in members) for keys, score in keysets if score >= mark),
+                      default=0)
+        rows.append({"id": camp["id"], "copies": len(members), "found": best[0], "score": best[1],
+                     "found_flagged": flagged})
+    shared = [score for keys, score in keysets if not any(_plant_in(p, keys) for p in truth["plants"])]
+    return {"campaigns": rows, "complete": sum(r["found"] == r["copies"] for r in rows),
+            "complete_flagged": sum(r["found_flagged"] == r["copies"] for r in rows),
+            "shared_max": max(shared, default=0.0), "shared_flagged": sum(x >= mark for x in shared)}
 
 
 def _campaign_counts(reported: list[dict], truth: dict) -> dict:

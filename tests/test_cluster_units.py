@@ -80,3 +80,9 @@ def test_a_line_shared_by_two_repositories_needs_a_third_or_a_finding():
     flagged = [_doc(f"r{i}", host[i] + payload) for i in range(2)]
     found = [c for c in campaigns_from_documents(flagged, findings=True) if c.kind == "line"]
     assert len(found) == 1 and found[0].findings
+
+
+def test_a_dotted_import_binds_only_its_first_name():
+    a = b"def f(x):\n    import urllib.request\n    request = urllib.request.Request(x)\n    return request\n"
+    b = b"def g(y):\n    import urllib.request\n    req_2 = urllib.request.Request(y)\n    return req_2\n"
+    assert np.array_equal(scheme(a, "blind"), scheme(b, "blind"))

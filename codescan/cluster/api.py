@@ -5,6 +5,7 @@ from typing import Iterable
 
 from ..records import Document, Unit
 from . import lsh, minhash
+from .attach import attach
 from .campaign import Campaign, build
 from .corpus import Corpus, Occurrence, line_groups, unit_edges, unit_groups
 from .score import PLANTED
@@ -20,6 +21,7 @@ def cluster(corpus: Corpus, threshold: float = lsh.THRESHOLD, min_repos: int = 2
     similarity = {}
     if groups:
         sigs = corpus.signatures()
+        groups = attach(corpus, groups, sigs)
         for gi, members in enumerate(groups):
             kind = max((corpus.units[m] for m in members), key=lambda u: u.tokens).kind
             rows = sigs[[m for m in members if corpus.units[m].kind == kind]]

@@ -71,8 +71,37 @@ def _member(occ, line: int, end_line: int) -> dict:
             "date": getattr(occ, "date", None)}
 
 
+def _unit_spans(corpus: Corpus, indices: list[int]) -> dict:
+    """(repo, path) -> (line, end_line, blob, unit, occurrence) for a group of units.
+
+    The kind most places hold decides (a small file that is little more than its planted function links
+    to the function elsewhere: the campaign is the function); at each place the widest unit of that kind,
+    then the version of the file introduced first (its date is when the code arrived), then the first in
+    the file, whatever order the links came in."""
+    found: dict = {}
+    for i in indices:
+        bid, unit = corpus.unit_blob[i], corpus.units[i]
+        for occ in corpus.occurrences[bid]:
+            found.setdefault((occ.repo, occ.path), []).append((unit, bid, occ))
+    held: dict[str, list] = {}
+    for place, entries in found.items():
+        for unit, _bid, _occ in entries:
+            held.setdefault(unit.kind, [set(), 0])
+            held[unit.kind][0].add(place)
+            held[unit.kind][1] = max(held[unit.kind][1], unit.tokens)
+    kind = max(held, key=lambda k: (len(held[k][0]), held[k][1], k))
+    best: dict = {}
+    for place, entries in found.items():
+        mine = [e for e in entries if e[0].kind == kind] or entries
+        unit, bid, occ = min(mine, key=lambda e: (-e[0].tokens, getattr(e[2], "date", None) or "~", e[0].line, e[1]))
+        best[place] = (unit.line, unit.end_line, bid, unit, occ)
+    return best
+
+
 def _spans(corpus: Corpus, blobs: list[int], units: list, indices: list[int]) -> dict:
-    """(repo, path) -> (line, end_line, blob, unit): the widest unit each place holds."""
+    """(repo, path) -> (line, end_line, blob, unit, occurrence): where each place holds the group."""
+    if units is corpus.units:
+        return _unit_spans(corpus, indices)
     best: dict = {}
     for i in indices:
         bid, unit = blobs[i], units[i]

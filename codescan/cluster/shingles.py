@@ -100,9 +100,12 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
                 parent = parents[-1] if parents else ""
                 if _binds(field, parent):
                     bound.add(text)
-                elif parent == "dotted_name" and _IMPORTS.intersection(parents[-3:]):
-                    imported.add(text)
                 keep = field in _KEEP_FIELDS or parent == "keyword_argument"
+                if parent == "dotted_name" and _IMPORTS.intersection(parents[-3:]):
+                    if node.prev_sibling is None:
+                        imported.add(text)  # `import urllib.request` binds `urllib` ...
+                    else:
+                        keep = True  # ... its `request` is a module path, never the local `request`
                 append((start, node.start_point[0], 5 if keep else 4, text, parent))
             else:
                 append((start, node.start_point[0], cls, text, parents[-1] if parents else ""))
