@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..records import Document, Finding, Rule
+from .budget import Budget
 
 SNIPPET_MAX = 300
 
@@ -16,7 +17,7 @@ class Context:
     text: str
     rules: dict[str, Rule]  # the selected rules by id (text-engine rules included)
     language: str | None
-    deadline: float | None = None
+    budget: Budget | None = None  # CPU seconds and decoded bytes left for this document
     findings: list[Finding] = field(default_factory=list)
     _lines: list[str] | None = None
 

@@ -2,15 +2,15 @@
 its decoded payloads and the code hidden in its comments, then the text detectors."""
 from __future__ import annotations
 
-import time
-
 from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
+from . import budget as budgets
 from . import deobfuscate, embedded, languages, payloads, suppressions, text
+from .budget import Budget, OverBudget
 from .context import Context
 from .semantics.engine import FactRules
-from .treesitter import CompiledRules, Deadline, GatedRules
+from .treesitter import CompiledRules, GatedRules
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
@@ -61,23 +61,24 @@ class Analyzer:
         language = doc.language or languages.detect(doc.path, doc.content[:200])
         if languages.has_grammar(language):
             self.compiled(language)  # compiling the rules is start-up cost, not this file's time budget
-        ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language,
-                      deadline=time.monotonic() + cfg.file_timeout)
+        budget = Budget(cfg.file_timeout)
+        ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language, budget=budget)
         skips: list[Skip] = []
         unit_list: list = []
         try:
-            if languages.has_grammar(language):
-                source = doc.content if utf8 else source_text.encode("utf-8")
-                tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
-            else:
-                tree = None
-            text.detect(ctx, tree)
-            if self.units:
-                from ..cluster.units import extract, lines
-                unit_list = extract(tree, source, language) if tree is not None else lines(doc.content)
-        except Deadline:
-            skips.append(Skip(doc.path, f"analysis exceeded the per-file time budget ({cfg.file_timeout:g} s); "
-                                        "findings so far are reported", doc.repo))
+            with budgets.running(budget):
+                if languages.has_grammar(language):
+                    source = doc.content if utf8 else source_text.encode("utf-8")
+                    tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
+                else:
+                    tree = None
+                text.detect(ctx, tree)
+                if self.units:
+                    from ..cluster.units import extract, lines
+                    unit_list = extract(tree, source, language) if tree is not None else lines(doc.content)
+        except OverBudget as exc:
+            skips.append(Skip(doc.path, f"analysis exceeded the per-file {budgets.LABELS.get(exc.bound, exc.bound)} "
+                                        f"budget ({exc.detail}); findings so far are reported", doc.repo))
             if self.units and not unit_list:  # a planted copy in a huge host still links to its campaign
                 unit_list = _units_only(doc.content if utf8 else source_text.encode("utf-8"), language)
         except RecursionError:
@@ -96,7 +97,7 @@ class Analyzer:
         """Parse `source`, run the language's rules, then look through disguise, payloads, comments.
 
         `line_offset` maps lines of `source` back onto the document; `via` names what decoded it."""
-        tree = _parse(language, source, ctx.deadline)
+        tree = _parse(language, source, ctx.budget)
         compiled = self.compiled(language)
         seen = {(f.rule_id, f.line) for f in ctx.findings}
         self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen)
@@ -108,9 +109,9 @@ class Analyzer:
             before, after = source.split(b"\n"), folded.split(b"\n")
             # Only what folding changed can match anew: query just those rows.
             rows = _changed_rows(before, after)
-            folded_tree = _parse(language, folded, ctx.deadline, _edited(tree, before, after, rows))
+            folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
             folded_lines = folded.decode("utf-8", "replace").splitlines()
-            for hit in compiled.run(folded_tree.root_node, ctx.deadline, rows=rows, source=folded):
+            for hit in compiled.run(folded_tree.root_node, ctx.budget, rows=rows, source=folded):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
                     continue
@@ -149,7 +150,7 @@ class Analyzer:
         return tree
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen):
-        for hit in compiled.run(root, ctx.deadline, source=source):
+        for hit in compiled.run(root, ctx.budget, source=source):
             self._emit(ctx, hit.rule, hit.node, source, line_offset, context, decoded=None, via=via,
                        severity_shift=severity_shift, seen=seen)
 
@@ -181,27 +182,26 @@ class Analyzer:
                  message=message, context=context, decoded=decoded, severity=severity, category=category)
 
 
-def _parse(language: str, source: bytes, deadline: float | None, old_tree=None):
+def _parse(language: str, source: bytes, budget: Budget | None, old_tree=None):
     """Parse `source` (reusing `old_tree`, already edited to match it, when given)."""
-    if deadline is not None and time.monotonic() > deadline:
-        raise Deadline()
+    if budget is not None:
+        budget.check()
     parser = languages.parser(language)
     reuse = {} if old_tree is None else {"old_tree": old_tree}
-    if deadline is None:
+    if budget is None:
         return parser.parse(source, **reuse)
     # Some inputs parse in quadratic time (e.g. thousands of trailing comment lines in Python); the
     # progress callback (honoured only for a read callback, not for bytes) stops the parse at the deadline.
     try:
         tree = parser.parse(lambda byte, _point: source[byte:byte + 65536], **reuse,
-                            progress_callback=lambda *_: time.monotonic() > deadline)
+                            progress_callback=lambda *_: budget.expired())
         # A tree read through a callback holds no source, so every text predicate (#eq?, #match?)
         # re-reads through it: queries ran 7x slower. Re-parsing the bytes with old_tree and no
         # edits reuses the whole tree (~1 ms per 100 kB) and gives back a tree with its text.
         return parser.parse(source, old_tree=tree)
     except ValueError:  # "Parsing failed": cancelled by the callback
         parser.reset()
-        if time.monotonic() > deadline:
-            raise Deadline() from None
+        budget.check()
         raise
 
 

@@ -1,7 +1,6 @@
 """Run tree-sitter query rules over a parsed tree: all of a language's rules in one query pass."""
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Iterator
@@ -11,6 +10,7 @@ import tree_sitter as ts
 from ..records import Rule
 from ..rules import RuleError
 from . import languages
+from .budget import Budget, OverBudget
 from .gate_index import GateIndex
 from .rule_gate import Presence
 
@@ -19,8 +19,7 @@ MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
 SOLO_LIMIT = 99  # a source admitting more gated rules than this runs the combined query
 
 
-class Deadline(Exception):
-    """The per-file time budget ran out."""
+Deadline = OverBudget  # the name callers used for the per-file budget running out
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +84,7 @@ class CompiledRules:
     def pattern_rule(self) -> list[Rule]:
         return self._combine()[1] if self.rules else []
 
-    def run(self, root: ts.Node, deadline: float | None = None,
+    def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None) -> Iterator[Hit]:
         """Matches over the whole tree, or only those touching the given (first, last) row ranges.
 
@@ -94,7 +93,7 @@ class CompiledRules:
             return
         if source is None:
             query, owners = self._combine()
-            yield from _run_query(query, owners, root, deadline, rows)
+            yield from _run_query(query, owners, root, budget, rows)
             return
         seen = Presence(source)
         admitted = self._index.admitted(seen)
@@ -107,7 +106,7 @@ class CompiledRules:
             # Tree-sitter returns every match overlapping a byte range; a gated rule's matches all
             # overlap the span of its tokens, so the walk is confined to it (whole tree: no span).
             spans = gate.spans(seen) if gate is not None and rows is None else None
-            yield from _run_query(query, [rule] * query.pattern_count, root, deadline, rows, spans)
+            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans)
 
 
 class GatedRules:
@@ -125,7 +124,7 @@ class GatedRules:
         self._gates = {r.id: gate_for_query(r.query) for r in self.rules}
         self._queries: dict[str, ts.Query] = {}
 
-    def run(self, root: ts.Node, deadline: float | None = None,
+    def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None) -> Iterator[Hit]:
         lowered = source.lower() if source is not None else None
         for rule in self.rules:
@@ -135,13 +134,13 @@ class GatedRules:
             query = self._queries.get(rule.id)
             if query is None:
                 query = self._queries[rule.id] = compile_rule(rule, self.language)
-            yield from _run_query(query, [rule] * query.pattern_count, root, deadline, rows)
+            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows)
 
 
-def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, deadline: float | None,
+def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget: Budget | None,
                rows: list[tuple[int, int]] | None, spans: list[tuple[int, int]] | None = None) -> Iterator[Hit]:
-    if deadline is not None and time.monotonic() > deadline:
-        raise Deadline()
+    if budget is not None:
+        budget.check()
     # No progress_callback: with text predicates it crashes py-tree-sitter 0.26 (segfault);
     # the budget is checked between passes and the match limit bounds pathological queries.
     if rows is None and spans is None:

@@ -11,7 +11,7 @@ from .facts import Call, Step, add_step
 from .match import holds
 from .names import last_parts, pattern_regex
 
-# language -> adapter module (each has `facts(source, tree, wanted, deadline) -> Facts`)
+# language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
 ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
 
 
@@ -68,7 +68,7 @@ class FactRules:
         adapter = import_module(f"{__package__}.lang.{module}")
         if not wanted.token_regex(adapter.DYNAMIC).search(source):
             return  # no token any rule's sink could be called through: the layer is skipped
-        facts = adapter.facts(source, tree, wanted, ctx.deadline)
+        facts = adapter.facts(source, tree, wanted, ctx.budget)
         if not facts.calls:
             return
         path = ctx.doc.path

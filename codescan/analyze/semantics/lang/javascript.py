@@ -4,7 +4,7 @@ Callees are canonical: `child_process.exec` (through require, import, destructur
 `eval`/`Function` (also through window/global/globalThis[...]), `fetch`, `https.request`..."""
 from __future__ import annotations
 
-import time
+from ...budget import Budget
 
 from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
@@ -18,7 +18,7 @@ MAX_CANDIDATES = 2_000
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None) -> Facts:
+def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
     values = JsValues(source, tree.root_node, deadline)
     candidates: dict[int, object] = {}
     aliases: set[str] = set()
@@ -78,7 +78,7 @@ def facts(source: bytes, tree, wanted, deadline: float | None) -> Facts:
             climb(node.parent, 0)
     out = Facts("javascript")
     for i, node in enumerate(list(candidates.values())[:MAX_CANDIDATES]):
-        if deadline is not None and not i % 32 and time.monotonic() > deadline:
+        if deadline is not None and not i % 32 and deadline.expired():
             raise Deadline()
         fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
         if fn is None:

@@ -2,7 +2,7 @@
 imports, destructuring, `window[...]`), demand-driven and bounded."""
 from __future__ import annotations
 
-import time
+from ...budget import Budget
 
 from ... import js_constants
 from ...constants import UNKNOWN, NotConstant
@@ -20,7 +20,7 @@ _SKIP = {"comment", "(", ")", ",", ";"}
 
 
 class JsValues:
-    def __init__(self, source: bytes, root, deadline: float | None):
+    def __init__(self, source: bytes, root, deadline: Budget | None):
         self.source = source
         self.scopes = JsScopes(source, root)
         self.deadline = deadline
@@ -40,7 +40,7 @@ class JsValues:
         if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
             return NOTHING
         self._evals += 1
-        if self.deadline is not None and not self._evals % 64 and time.monotonic() > self.deadline:
+        if self.deadline is not None and not self._evals % 64 and self.deadline.expired():
             raise Deadline()
         self._busy.add(key)
         self._depth += 1

@@ -5,7 +5,7 @@ builtins that build names at run time), then only their callees and arguments ar
 from __future__ import annotations
 
 import re
-import time
+from ...budget import Budget
 
 from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
@@ -19,7 +19,7 @@ MAX_CANDIDATES = 2_000  # call sites examined per file
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None) -> Facts:
+def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
     return _PythonFacts(source, tree, wanted, deadline).run()
 
 
@@ -48,7 +48,7 @@ class _PythonFacts:
                 if last and last != name and self.wanted.token_full(last):
                     self._alias_uses(name, 0)
         for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
-            if self.deadline is not None and not i % 32 and time.monotonic() > self.deadline:
+            if self.deadline is not None and not i % 32 and self.deadline.expired():
                 raise Deadline()
             call = self._fact(node)
             if call is not None:

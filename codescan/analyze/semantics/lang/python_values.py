@@ -1,7 +1,7 @@
 """Abstract values of Python expressions (constants, labels, canonical names), demand-driven and bounded."""
 from __future__ import annotations
 
-import time
+from ...budget import Budget
 
 from ...constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ...python_scopes import MODULE, Scopes
@@ -28,7 +28,7 @@ _DYNAMIC_SCOPES = {"globals", "locals", "vars"}
 class PyValues(Env):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
-    def __init__(self, source: bytes, root, deadline: float | None):
+    def __init__(self, source: bytes, root, deadline: Budget | None):
         self.source = source
         self.root = root
         self.scopes = Scopes(source, root)
@@ -72,7 +72,7 @@ class PyValues(Env):
         if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
             return NOTHING
         self._evals += 1
-        if self.deadline is not None and not self._evals % 64 and time.monotonic() > self.deadline:
+        if self.deadline is not None and not self._evals % 64 and self.deadline.expired():
             raise Deadline()
         self._busy.add(key)
         self._depth += 1
