@@ -57,7 +57,8 @@ def commit(repo: git.Repo, spec: dict, number: int = 0) -> git.Commit:
 def mirror(source: Path, target: Path) -> Path:
     """`git clone --mirror source target` with a clean environment."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    git.Repo.clone_from(str(source), str(target), mirror=True, env=safe_env({**os.environ, **_ENV}))
+    env = safe_env({**os.environ, **_ENV}, protocols=("file",))
+    git.Repo.clone_from(str(source), str(target), mirror=True, env=env)
     return target
 
 

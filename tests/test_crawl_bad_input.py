@@ -44,7 +44,7 @@ def test_bad_repositories_and_blobs_are_skips_with_reasons(capsys, tmp_path):
                                   ("100644", "model.bin", lfs), ("100644", "big.py", b"x = 1\n" * 400),
                                   ("100644", "caf\udce9.py", GOOD.encode())])
     subprocess.run(["git", "clone", "-q", "--bare", "--depth", "1", f"file://{tmp_path / 'src' / 'good'}",
-                    str(root / "ok" / "shallow.git")], env=safe_env(), check=True, capture_output=True)
+                    str(root / "ok" / "shallow.git")], env=safe_env(protocols=("file",)), check=True, capture_output=True)
 
     stats = crawl(capsys, root, tmp_path / "s.db", "--max-file-size", "1000")
     code, report = findings(capsys, tmp_path / "s.db")

@@ -50,12 +50,18 @@ def provenance(folder: Path) -> dict[str, tuple[str, str, str]]:
     """path -> (commit, author, ISO date) of the newest commit that touched it; {} without git."""
     if not (folder / ".git").exists():
         return {}
-    try:
-        import git
+    from ..sources.git_safety import RUN_ERRORS, run_git
 
-        log = git.Repo(folder).git.log("--format=%x00%H%x1f%an%x1f%aI", "--name-only", "--no-renames")
-    except Exception:  # noqa: BLE001 - no git, no history, unreadable repository: dates stay empty
+    try:
+        # Through the safe runner: the repository's own config (log.showSignature + gpg.program,
+        # core.fsmonitor, diff.external...) must not run anything.
+        proc = run_git(folder / ".git", "log", "--format=%x00%H%x1f%an%x1f%aI", "--name-only", "--no-renames",
+                       "--no-show-signature", timeout=600)
+    except RUN_ERRORS:  # no git binary, or a timeout: dates stay empty
         return {}
+    if proc.returncode != 0:  # no history, unreadable repository: dates stay empty
+        return {}
+    log = proc.stdout.decode("utf-8", "replace")
     out: dict[str, tuple[str, str, str]] = {}
     for entry in log.split("\0")[1:]:
         head, _, names = entry.partition("\n")

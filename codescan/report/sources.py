@@ -1,17 +1,12 @@
 """Find the code of a campaign member: text carried in the member, a file under a root, or a blob in a git mirror."""
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 from .model import SourceLookup
 
 MAX_BYTES = 2_000_000
-# git reads objects only; nothing a mirror's own config names may run (the mirror is attacker input).
-_GIT_ENV = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_TERMINAL_PROMPT": "0",
-            "GIT_NO_REPLACE_OBJECTS": "1", "GIT_ATTR_NOSYSTEM": "1"}
-_GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "protocol.allow=never")
+# git reads objects only (sources/git_safety): nothing a mirror's own config names may run.
 
 
 def _lines(data: bytes | str) -> list[str]:
@@ -56,19 +51,12 @@ def _git_dir(root: Path, repo: str) -> Path | None:
 
 
 def _cat_file(git_dir: Path, spec: str) -> bytes | None:
-    """One blob, read raw (no filters, no textconv), with the crawl's protective git options when present."""
+    """One blob, read raw (no filters, no textconv), through the crawl's safe git runner."""
+    from ..sources.git_safety import RUN_ERRORS, run_git
+
     try:
-        from ..sources.git_safety import run_git
-    except ImportError:
-        run_git = None
-    try:
-        if run_git is not None:
-            done = run_git(git_dir, "cat-file", "blob", spec, timeout=20)
-        else:
-            done = subprocess.run(["git", *_GIT_SAFE, f"--git-dir={git_dir}", "cat-file", "blob", spec],
-                                  capture_output=True, timeout=20, env={**os.environ, **_GIT_ENV},
-                                  stdin=subprocess.DEVNULL, cwd="/")
-    except (OSError, subprocess.SubprocessError):
+        done = run_git(git_dir, "cat-file", "blob", spec, timeout=20)
+    except RUN_ERRORS:
         return None
     return done.stdout if done.returncode == 0 and len(done.stdout) <= MAX_BYTES else None
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import git
-
-from .git_safety import READ_CONFIG, safe_env
+from .git_safety import command_error, persistent_git
 
 LFS_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 LFS_MAX = 1024  # pointer files are ~130 bytes
@@ -29,11 +27,7 @@ class BlobReader:
     def __init__(self, gitdir: Path, max_size: int):
         self.max_size = max_size
         self.bytes_read = 0
-        self._git = git.Git("/")
-        env = safe_env()
-        env["GIT_DIR"] = str(gitdir)  # explicit: no repository discovery from the working directory
-        self._git.update_environment(**{k: v for k, v in env.items()})
-        self._git.set_persistent_git_options(c=list(READ_CONFIG))
+        self._git = persistent_git(gitdir)
 
     def read(self, sha: str) -> BlobRead:
         try:
@@ -44,7 +38,7 @@ class BlobReader:
                 return BlobRead(sha, 0, reason="missing object (partial or corrupt repository)")
             self._restart()
             return BlobRead(sha, 0, reason=f"cannot read object: {reason.splitlines()[0][:200]}")
-        except (OSError, git.GitCommandError) as exc:
+        except (OSError, command_error()) as exc:
             self._restart()
             return BlobRead(sha, 0, reason=f"cannot read object: {type(exc).__name__}: {exc}"[:300])
         if isinstance(kind, bytes):

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from ..errors import CodescanError
 from .git_repos import _looks_like_gitdir
-from .git_safety import SYNC_CONFIG, first_error_line, run_git
+from .git_safety import SYNC_CONFIG, first_error_line, run_git, url_rewrites
 
 SYNC_TIMEOUT = 3600.0
 _SAFE_PART = re.compile(r"^[A-Za-z0-9._@+-]+$")
@@ -96,6 +96,9 @@ def sync_one(remote: Remote, root: Path, timeout: float = SYNC_TIMEOUT) -> SyncR
         if target.exists():
             if not _looks_like_gitdir(target) or target.is_symlink():
                 raise RuntimeError(f"{target} exists and is not a bare mirror")
+            rewrites = url_rewrites(target)
+            if rewrites:  # the fetch would go where the mirror's config says, not to the listed URL
+                raise RuntimeError(f"{target}: its config rewrites URLs ({rewrites[0][:120]}); not fetched")
             proc = run_git(target, "fetch", "--prune", "--no-write-fetch-head", "--no-auto-gc",
                            "--no-recurse-submodules", "--", remote.url, "+refs/*:refs/*",
                            config=SYNC_CONFIG, timeout=timeout)
