@@ -55,7 +55,8 @@ def test_no_module_starts_a_process_outside_the_safe_runners():
 
 def test_every_git_process_carries_the_protective_options(monkeypatch, tmp_path, capsys):
     script, marker = _script(tmp_path)
-    repo = make_repo(tmp_path / "proj", [{"a.py": "import os\nos.system('x')\n"}])
+    repo = make_repo(tmp_path / "root" / "proj", [{"a.py": "import os\nos.system('x')\n"}])
+    make_repo(tmp_path / "root" / "other", [{"b.py": "import os\nos.system('y')\n"}])
     started: list[list[str]] = []
     real = subprocess.Popen.__init__
 
@@ -67,7 +68,7 @@ def test_every_git_process_carries_the_protective_options(monkeypatch, tmp_path,
         return real(self, args, *a, **kw)
 
     monkeypatch.setattr(subprocess.Popen, "__init__", spy)
-    assert main(["campaigns", str(repo.working_tree_dir), "--format", "json"]) in (0, 1)
+    assert main(["campaigns", str(tmp_path / "root"), "--format", "json"]) in (0, 1), capsys.readouterr().err
     capsys.readouterr()
     assert started, "campaigns reads git provenance from the working tree"
     for argv in started:
@@ -77,7 +78,8 @@ def test_every_git_process_carries_the_protective_options(monkeypatch, tmp_path,
 
 def test_campaigns_on_a_signed_history_does_not_run_the_repositorys_gpg_program(tmp_path, capsys):
     script, marker = _script(tmp_path)
-    repo = make_repo(tmp_path / "proj", [{"a.py": "import os\nos.system('x')\n"}])
+    repo = make_repo(tmp_path / "root" / "proj", [{"a.py": "import os\nos.system('x')\n"}])
+    make_repo(tmp_path / "root" / "other", [{"b.py": "import os\nos.system('y')\n"}])
     gitdir = Path(repo.git_dir)
     # A commit carrying a gpgsig header, and config that makes `git log` verify it with a script.
     head = _git(gitdir, "rev-parse", "HEAD").strip()
@@ -95,7 +97,7 @@ def test_campaigns_on_a_signed_history_does_not_run_the_repositorys_gpg_program(
     assert marker.exists()
     marker.unlink()
 
-    assert main(["campaigns", str(repo.working_tree_dir), "--format", "json"]) in (0, 1)
+    assert main(["campaigns", str(tmp_path / "root"), "--format", "json"]) in (0, 1), capsys.readouterr().err
     capsys.readouterr()
     assert not marker.exists(), "campaigns ran the repository's gpg.program"
 
