@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also")
+              "path", "not_path", "also", "callee")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -31,6 +31,7 @@ class Condition:
     present: bool | None = None
     path: re.Pattern | None = None
     not_path: re.Pattern | None = None
+    callee: re.Pattern | None = None  # a regex the call's canonical callee must match
     also: tuple = ()  # ((selectors, Condition), ...): conditions on other arguments of the same call
 
 
@@ -101,7 +102,7 @@ def parse_condition(data, where: str) -> Condition:
         if not isinstance(data["equals"], (str, int, float, bool, type(None))):
             raise FactRuleError(f"{where}: facts 'equals' must be a scalar")
         kw["equals"] = (data["equals"],)
-    for key in ("matches", "not_matches", "path", "not_path"):
+    for key in ("matches", "not_matches", "path", "not_path", "callee"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
     for key in ("constant", "code", "present"):

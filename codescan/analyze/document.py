@@ -258,7 +258,9 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     best: dict[tuple[str, int], Finding] = {}
     for f in findings:
         key = (f.rule_id, f.line)
-        if key not in best or order.get(f.context, 9) < order.get(best[key].context, 9):
+        # at equal context the later one wins: a fact rule's verdict (severity from the data) comes
+        # after the same rule's shape match on that line
+        if key not in best or order.get(f.context, 9) <= order.get(best[key].context, 9):
             best[key] = f
     return sorted(best.values(), key=lambda f: (f.line, f.column, f.rule_id))
 

@@ -42,6 +42,8 @@ def holds(cond: Condition | None, call: Call, selectors, path: str, language: st
         return chosen[0] if chosen else True
     if cond.via is not None and call.via != cond.via:
         return None
+    if cond.callee is not None and not cond.callee.search(call.callee):
+        return None
     if cond.path is not None and not cond.path.search(path):
         return None
     if cond.not_path is not None and cond.not_path.search(path):

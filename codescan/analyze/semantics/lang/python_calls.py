@@ -87,6 +87,12 @@ def call_value(values, node) -> Value:
     text = _builtin_text(name, callee, args, values)
     if text is not None:
         return Value(text)
+    if name in ("builtins.dict", "builtins.list", "builtins.set") and not args:
+        if name == "builtins.dict":
+            items = {k: values.ev(v) for k, v in keywords}
+            merged = merge(items.values())
+            return Value({k: v.const for k, v in items.items()}, merged.labels, None, None, merged.trace)
+        return Value([] if name == "builtins.list" else UNKNOWN)
     if name and name.startswith("<def:"):
         return _summary(values, node, callee, args, keywords, line)
     labels = labels_of(name)
