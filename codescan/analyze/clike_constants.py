@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .constants import NotConstant
+from .semantics.constants import NotConstant
 
 MAX_TEXT = 4096  # longer built strings are left alone (payload decoding handles blobs)
 

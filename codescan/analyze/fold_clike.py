@@ -6,7 +6,7 @@ from bisect import bisect_right
 
 from .clike_constants import (ARRAYS, CHAR_TYPES, CHARS, INTS, PARENS, STRINGS, Char, codes_to_text, concat,
                               char_value, int_value, literal, string_value)
-from .constants import NotConstant
+from .semantics.constants import NotConstant
 from .fold_edits import Splicer
 
 TRIGGERS = re.compile(

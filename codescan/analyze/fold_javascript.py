@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from .constants import NotConstant
+from .semantics.constants import NotConstant
 from .fold_edits import Splicer
-from .js_constants import evaluate, literal
+from .semantics.js_constants import evaluate, literal
 
 TRIGGERS = re.compile(
     rb"require|fromCharCode|atob|Buffer\.from|\.join\(|\.reverse\(|\.replace|\.split\(|\.concat\(|\.to\w+Case"

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 from . import languages
-from .constants import MAX_LEN, Env, Name, NotConstant, evaluate
+from .semantics.constants import MAX_LEN, UNKNOWN, Env, Name, NotConstant, evaluate
+from .semantics.lang.python_values import shared as shared_values
 from .fold_edits import Splicer
-from .python_scopes import Scopes
+from .semantics.python_scopes import Scopes
 
 # Byte patterns that can start something foldable. Each starts with a literal, which `re` finds
 # with a fast search; one alternation of them all is several times slower.
@@ -70,6 +71,7 @@ class _PythonFolder(Env):
         self._busy: set = set()
         self.names: set[str] = set()  # names that may be aliases or constants
         self._builtin: dict[str, bool] = {}
+        self._deep = 0  # > 0 while evaluating a name or code string built at run time
 
     def add_assignment(self, pos: int) -> None:
         token = self.scopes.locate(pos, pos + 1, named=False)
@@ -117,10 +119,10 @@ class _PythonFolder(Env):
     # -- Env: what the constant interpreter asks --------------------------------------------
     def lookup(self, node):
         if self.scopes.assignment_count(_text(node)) != 1:
-            raise NotConstant
+            return self._semantic_value(node)
         entries = self.scopes.entries(node)
         if not entries or len(entries) != 1 or entries[0][0] != "assign":
-            raise NotConstant
+            return self._semantic_value(node)
         value_node = entries[0][1]
         key = value_node.id
         if key not in self._values:
@@ -137,6 +139,17 @@ class _PythonFolder(Env):
         if value is NotConstant:
             raise NotConstant
         return value
+
+    def _semantic_value(self, node):
+        """A name bound more than once (`ex = "ex"; ex += "ec"`, a dict filled after creation, a loop):
+        the semantic layer's value at this use, when it is a known scalar or a container of them."""
+        if not self._deep:
+            raise NotConstant  # ordinary code keeps its reassigned names as written
+        value = shared_values(self.source, self.root, None, self.scopes).ev(node)
+        const = value.const
+        if const is UNKNOWN or value.labels or not isinstance(const, (*_SCALAR, list, tuple, dict)):
+            raise NotConstant
+        return const
 
     def _constant_value(self, node):
         """The scalar constant of an assigned value (memoized), or None."""
@@ -252,10 +265,14 @@ class _PythonFolder(Env):
         return None
 
     def _const_str(self, node) -> str | None:
+        """A name or code string built at run time; here names bound more than once are followed too."""
+        self._deep += 1
         try:
             value = evaluate(node, self)
         except NotConstant:
             return None
+        finally:
+            self._deep -= 1
         return value if isinstance(value, str) else None
 
     # -- rewrites ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 MAX_TRACE = 8  # flow steps kept per value (the first and the latest ones)
 
 
-from ..constants import UNKNOWN  # noqa: E402  the constant interpreter's "not known" marker
+from .constants import UNKNOWN  # noqa: E402  the constant interpreter's "not known" marker
 
 
 @dataclass(frozen=True, slots=True)

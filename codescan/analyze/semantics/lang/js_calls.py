@@ -1,7 +1,7 @@
 """The value of a JavaScript call: require/import names, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
-from ...constants import UNKNOWN
+from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .python_calls import short, substitute

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ...budget import Budget
 
-from ... import js_constants
-from ...constants import UNKNOWN, NotConstant
+from .. import js_constants
+from ..constants import UNKNOWN, NotConstant
 from ...treesitter import Deadline
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed

@@ -11,7 +11,7 @@ from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
 from ..names import canonical
 from .python_calls import arguments, callee_value, substitute
-from .python_values import PyValues, _scope_of
+from .python_values import _scope_of, shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval")
@@ -26,7 +26,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
 class _PythonFacts:
     def __init__(self, source: bytes, tree, wanted, deadline):
         self.source = source
-        self.values = PyValues(source, tree.root_node, deadline)
+        self.values = shared(source, tree.root_node, deadline)
         self.wanted = wanted
         self.deadline = deadline
         self.candidates: dict[int, object] = {}

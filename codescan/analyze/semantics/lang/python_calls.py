@@ -1,7 +1,7 @@
 """The value of a Python call: names built at run time, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
-from ...constants import UNKNOWN, NotConstant, evaluate
+from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from ..sources import clears, constant_labels, labels_of, narrowed

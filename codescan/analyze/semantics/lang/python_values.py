@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ...budget import Budget
 
-from ...constants import UNKNOWN, Env, Name, NotConstant, evaluate
-from ...python_scopes import MODULE, Scopes
+from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
+from ..python_scopes import MODULE, Scopes
 from ...treesitter import Deadline
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
@@ -25,13 +25,27 @@ _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route
 _DYNAMIC_SCOPES = {"globals", "locals", "vars"}
 
 
+_LAST: list = []  # the evaluator of the tree seen last: the fold and the fact rules share it
+
+
+def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None = None) -> "PyValues":
+    """One evaluator per parsed tree, whoever asks first (fact rules or the folded view)."""
+    if _LAST and _LAST[0].root == root and _LAST[0].source is source:
+        values = _LAST[0]
+        values.deadline = deadline if deadline is not None else values.deadline
+        return values
+    values = PyValues(source, root, deadline, scopes)
+    _LAST[:] = [values]
+    return values
+
+
 class PyValues(Env):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
-    def __init__(self, source: bytes, root, deadline: Budget | None):
+    def __init__(self, source: bytes, root, deadline: Budget | None, scopes: Scopes | None = None):
         self.source = source
         self.root = root
-        self.scopes = Scopes(source, root)
+        self.scopes = scopes if scopes is not None else Scopes(source, root)
         self.deadline = deadline
         self.defs: dict[int, object] = {}  # start byte -> function_definition (names `<def:N>`)
         self._memo: dict[int, Value] = {}
