@@ -9,6 +9,7 @@ from ...records import TraceStep
 from .. import languages
 from .facts import Call, Step, add_step
 from .match import holds
+from . import sources
 from .names import last_parts, pattern_regex
 
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
@@ -49,6 +50,7 @@ class FactRules:
     def __init__(self, rules):
         self.rules = tuple(r for r in rules if r.facts is not None and r.engine in ("facts", "treesitter"))
         self._by_language: dict[str, tuple] = {}
+        self._wanted: dict[tuple, Wanted | None] = {}
 
     def for_language(self, language: str):
         if language not in self._by_language:
@@ -58,12 +60,30 @@ class FactRules:
                                            [(r, [pattern_regex(s.callee) for s in r.facts.sinks()]) for r in rules])
         return self._by_language[language]
 
+    def active(self, language: str, source: bytes):
+        """(Wanted, compiled rules) for the rules whose data could exist in `source`: a rule that only
+        fires on labelled data is left out when no token of any source of those labels occurs."""
+        rules, _wanted, compiled = self.for_language(language)
+        present = sources.labels_possible(source)
+        chosen = [(rule, regexes) for rule, regexes in compiled
+                  if (needed := _needed_labels(rule)) is None or needed & present]
+        key = (language, tuple(rule.id for rule, _r in chosen))
+        wanted = self._wanted.get(key)
+        if wanted is None:
+            if len(self._wanted) > 64:
+                self._wanted.clear()
+            wanted = self._wanted[key] = Wanted([rule for rule, _r in chosen]) if chosen else None
+        return wanted, chosen
+
     def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
         module = ADAPTERS.get(language)
         if module is None or not self.rules:
             return
-        rules, wanted, compiled = self.for_language(language)
+        rules, _wanted, _compiled = self.for_language(language)
         if not rules:
+            return
+        wanted, compiled = self.active(language, source)
+        if wanted is None:
             return
         adapter = import_module(f"{__package__}.lang.{module}")
         if not wanted.token_regex(adapter.DYNAMIC).search(source):
@@ -80,6 +100,19 @@ class FactRules:
                         _sink_rule(ctx, rule, call, path, language, line_offset, via)
             else:
                 _together_rule(ctx, rule, sinks, facts.calls, path, language, line_offset)
+
+
+def _needed_labels(rule) -> frozenset | None:
+    """The labels one of which every case of a sink rule requires (None: the rule can fire without)."""
+    spec = rule.facts
+    if spec.sink is None or not spec.cases:
+        return None
+    needed: set = set()
+    for case in spec.cases:
+        if not case.when.label:
+            return None
+        needed.update(case.when.label)
+    return frozenset(needed)
 
 
 def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via) -> None:

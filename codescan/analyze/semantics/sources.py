@@ -90,3 +90,32 @@ def constant_labels(value) -> frozenset:
     if isinstance(value, str) and 3 <= len(value) <= 4096 and CREDENTIAL_PATH.search(value):
         return frozenset({"credential-file"})
     return frozenset()
+
+
+# Tokens without which a label cannot arise in a file (rules that need only those labels skip it);
+# looked up with bytes.find in the lower-cased source (far cheaper than one regex alternation).
+_POSSIBLE = {
+    "env": (b"environ", b"getenv", b"process.env", b"process[", b"deno.env", b"bun.env"),
+    "host-identity": (b"gethostname", b"getfqdn", b"platform", b"uname", b"getuser", b"getlogin", b"getnode",
+                      b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
+    "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
+                        b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"keystore", b"gcloud",
+                        b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
+                        b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
+                        b"telegram desktop", b"discord", b"user data"),
+    "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
+                b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
+    "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect"),
+    "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
+                b"gunzip"),
+    "self-serialized": (b"dump",),
+}
+_POSSIBLE["env-var"] = _POSSIBLE["env"]
+_POSSIBLE["downloaded"] = _POSSIBLE["network"]
+
+
+def labels_possible(source: bytes) -> frozenset:
+    """The labels whose sources may occur in `source` (request data and parameters: always)."""
+    lowered = source.lower()
+    found = {label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens)}
+    return frozenset(found | {"request"})

@@ -234,11 +234,15 @@ class PyValues(Env):
         if not uses:
             return current
         key = _key(use_scope)
+        low = -1 if use_scope is None else use_scope.start_byte
         added = []
         for use in uses:
-            if use.start_byte >= use_at or _key(_scope_of(use)) != key:
+            at = use.start_byte
+            if at >= use_at or at < low:
                 continue
             parent = use.parent
+            if parent.type not in ("attribute", "argument_list") or _key(_scope_of(use)) != key:
+                continue
             if parent.type == "attribute" and parent.child_by_field_name("object") == use:
                 attr = parent.child_by_field_name("attribute").text.decode()
                 call = parent.parent
