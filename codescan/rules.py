@@ -187,7 +187,10 @@ def load_rules(extra_dirs: tuple[str, ...] = (), include_builtin: bool = True,
         if p.is_file():
             paths.append(p)
         elif p.is_dir():
-            paths += rule_files(p)
+            found = rule_files(p)
+            if not found:
+                raise RuleError(f"{entry}: no rule files (.yaml or .yml) in this folder")
+            paths += found
         else:
             raise RuleError(f"{entry}: no such rule file or folder")
     rules: dict[str, Rule] = {}

@@ -39,6 +39,10 @@ def run(args) -> int:
         raise UsageError("--threshold must be in (0, 1]")
     if args.min_repos < 2:
         raise UsageError("--min-repos must be 2 or more")
+    if not 0 <= args.min_score <= 100:
+        raise UsageError("--min-score must be between 0 and 100 (campaign scores are 0-100; 50: looks planted)")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be 1 or more")
     if bool(args.state) == bool(args.paths):
         raise UsageError("give either --state STATE.db or PATH... (one of them)")
     opts = {"threshold": args.threshold, "min_repos": args.min_repos}
@@ -58,6 +62,7 @@ def run(args) -> int:
         _check_repositories(args.paths, args.min_repos)
         campaigns = campaigns_from_documents(documents(args.paths), findings=not args.no_findings,
                                              progress=not args.no_progress and sys.stderr.isatty(), **opts)
+    found = len(campaigns)
     campaigns = [c for c in campaigns if c.score >= args.min_score][:args.limit]
     stream = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -67,7 +72,10 @@ def run(args) -> int:
         else:
             from ..outputs.text_campaigns import write_campaigns
 
-            if not campaigns:
+            if not campaigns and found:
+                stream.write(f"No campaigns shown: {found} campaign{'' if found == 1 else 's'} found, none scores "
+                             f"{args.min_score:g} or more (--min-score).\n")
+            elif not campaigns:
                 stream.write("No campaigns: nothing was found in more than one repository.\n")
             else:
                 write_campaigns(campaigns, stream, colour=wants_colour(args, stream.isatty()))

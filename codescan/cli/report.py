@@ -29,6 +29,9 @@ def register(sub) -> None:
 def run(args) -> int:
     from ..report import gather, render
 
+    for root in args.source:
+        if not os.path.exists(root):
+            raise UsageError(f"{root}: no such folder (--source names the mirror root or tree the code came from)")
     data = gather(state=args.state, scans=args.scan, campaigns=args.campaigns, drops=args.drops,
                   sources=args.source, title=args.title, rule_dirs=args.rules, cluster=not args.no_campaigns)
     page = render(data)

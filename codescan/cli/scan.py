@@ -11,7 +11,7 @@ from ..config import Config
 from ..outputs import FORMATS
 from ..records import SEVERITIES
 from .common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_color_flag, emit
-from .settings import config_from_args, config_start, selected_rules
+from .settings import config_from_args, config_start, require_rules, selected_rules
 
 NAME = "scan"
 ENGINES = ("auto", "treesitter", "semgrep", "all")
@@ -62,6 +62,7 @@ def run(args) -> int:
     cfg = config_from_args(args, start=None if args.untrusted else config_start(args.paths))
     _, selected = selected_rules(cfg, args, builtin_semgrep=True)
     ruleset = _by_engine(selected, args.engine, cfg.select)
+    require_rules(ruleset, cfg, f"--engine {args.engine}" if args.engine != "auto" else "")
     _check_user_queries(ruleset, cfg.rules)
     limits = _semgrep_limits(ruleset, cfg, args)
     known = baseline_mod.load(args.baseline) if args.baseline else None

@@ -54,7 +54,20 @@ def selected_rules(cfg: Config, args, **load_options) -> tuple[RuleSet, RuleSet]
                              "own rules and Semgrep rules given with --rules")
     if unknown:
         raise UsageError(f"unknown rule id or category: {', '.join(unknown)} (see `codescan rules list`)")
-    return ruleset, ruleset.select(cfg.select, cfg.ignore)
+    chosen = ruleset.select(cfg.select, cfg.ignore)
+    require_rules(chosen, cfg)
+    return ruleset, chosen
+
+
+def require_rules(ruleset: RuleSet, cfg: Config, why: str = "") -> None:
+    """A run with no rule at all would report every input as clean: refuse it, saying which settings did it."""
+    if ruleset.rules:
+        return
+    how = [f"--select {','.join(cfg.select)}"] if cfg.select else []
+    how += [f"--ignore {','.join(cfg.ignore)}"] if cfg.ignore else []
+    how += [why] if why else []
+    raise UsageError("no rules to run" + (f": {' with '.join(how)} leave none" if how else "")
+                     + " (see `codescan rules list`)")
 
 
 def config_start(paths: list[str]) -> Path | None:

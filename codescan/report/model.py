@@ -96,8 +96,11 @@ def drops_input(path: str) -> tuple[list[dict], list[dict], dict, list[Finding]]
         campaigns = [c for c in data.get("campaigns") or [] if isinstance(c, dict)]
         summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
         kept = [d for d in data.get("kept_with_findings") or [] if isinstance(d, dict)]
-        data = next((data[k] for k in ("dropped", "drops", "documents") if isinstance(data.get(k), list)),
-                    [data])  # a wrapper object, or JSON Lines holding a single row
+        listed = next((data[k] for k in ("dropped", "drops", "documents") if isinstance(data.get(k), list)), None)
+        if listed is None and "reasons" not in data:  # neither a drop report nor one of its rows (JSON Lines)
+            raise ReportInputError(f"{path}: not a drop report (no 'dropped' list; give the filter's "
+                                   "OUT/drop-report.json)")
+        data = listed if listed is not None else [data]
     if not isinstance(data, list):
         raise ReportInputError(f"{path}: not a drop report (expected a list of dropped documents)")
     rows = [d for d in data if isinstance(d, dict)]
