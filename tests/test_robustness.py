@@ -42,11 +42,12 @@ def test_file_over_max_size_is_skipped(tree, capsys):
     assert hook_found(report)
 
 
-def test_invalid_utf8_is_skipped(tree, capsys):
-    write(tree, "latin.py", b"name = '\xe9t\xe9'\nimport os\nos.system(x)\n")
+def test_invalid_utf8_is_analyzed_not_skipped(tree, capsys):
+    # Stray Latin-1 bytes no longer hide a file (issue 20): it is read as cp1252 and analyzed.
+    write(tree, "latin.py", b"import os  # caf\xe9\nos.system(x)  # '\xe9t\xe9'\n")
     code, report = scan_json(capsys, tree)
-    assert "UTF-8" in skip_reasons(report)["latin.py"]
-    assert hook_found(report)
+    assert "latin.py" not in skip_reasons(report)
+    assert hook_found(report, "latin.py") and hook_found(report)
 
 
 def test_symlinks_leaving_the_root_are_not_followed(tmp_path, capsys):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..records import Document, Finding, Rule
 from .budget import Budget
+from .textlines import split_lines
 
 SNIPPET_MAX = 300
 
@@ -24,7 +25,7 @@ class Context:
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            self._lines = split_lines(self.text)
         return self._lines
 
     def line_text(self, line: int) -> str:

@@ -8,6 +8,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from .textlines import split_lines
+
 
 @dataclass(frozen=True, slots=True)
 class Dependency:
@@ -75,7 +77,7 @@ def extract(kind: str, text: str) -> list[Dependency]:
 
 def _requirements(text: str) -> list[Dependency]:
     out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = re.split(r"\s+#", raw, maxsplit=1)[0].strip()
         if not line or line.startswith(("#", "-", ".", "/")) or "://" in line.split("@")[0]:
             continue
@@ -142,7 +144,7 @@ def _setup_cfg(text: str) -> list[Dependency]:
 
 def _go_mod(text: str) -> list[Dependency]:
     out, in_block = [], False
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(split_lines(text), start=1):
         line = raw.split("//", 1)[0].strip()
         if line.startswith("require ("):
             in_block = True

@@ -6,10 +6,11 @@ from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, embedded, languages, payloads, suppressions, text
+from . import deobfuscate, embedded, encoding, languages, payloads, suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
 from .semantics.engine import FactRules
+from .textlines import split_lines
 from .treesitter import CompiledRules, GatedRules
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
@@ -47,40 +48,36 @@ class Analyzer:
         size = len(doc.content)
         if size > cfg.max_file_size:
             return _skipped(doc, f"too large ({size} bytes > max_file_size {cfg.max_file_size})", size)
-        if b"\0" in doc.content[:8192]:
-            return _skipped(doc, "binary file (NUL byte)", size)
-        utf8 = True
         try:
-            source_text = doc.content.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            utf8 = False
-            decoded = _decode_with_bom(doc.content)
-            if decoded is None:
-                return _skipped(doc, f"not UTF-8 text (byte {exc.start})", size)
-            source_text = decoded
-        language = doc.language or languages.detect(doc.path, doc.content[:200])
+            decoded = encoding.decode(doc.content)
+        except encoding.NotText as exc:
+            return _skipped(doc, str(exc), size)
+        source_text = decoded.text
+        source = doc.content if decoded.exact else source_text.encode("utf-8")
+        language = doc.language or languages.detect(doc.path, source[:200])
         if languages.has_grammar(language):
             self.compiled(language)  # compiling the rules is start-up cost, not this file's time budget
         budget = Budget(cfg.file_timeout)
         ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language, budget=budget)
+        if decoded.problem is not None:
+            _encoding_finding(ctx, decoded)
         skips: list[Skip] = []
         unit_list: list = []
         try:
             with budgets.running(budget):
                 if languages.has_grammar(language):
-                    source = doc.content if utf8 else source_text.encode("utf-8")
                     tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
                 else:
                     tree = None
                 text.detect(ctx, tree)
                 if self.units:
                     from ..cluster.units import extract, lines
-                    unit_list = extract(tree, source, language) if tree is not None else lines(doc.content)
+                    unit_list = extract(tree, source, language) if tree is not None else lines(source)
         except OverBudget as exc:
             skips.append(Skip(doc.path, f"analysis exceeded the per-file {budgets.LABELS.get(exc.bound, exc.bound)} "
                                         f"budget ({exc.detail}); findings so far are reported", doc.repo))
             if self.units and not unit_list:  # a planted copy in a huge host still links to its campaign
-                unit_list = _units_only(doc.content if utf8 else source_text.encode("utf-8"), language)
+                unit_list = _units_only(source, language)
         except RecursionError:
             skips.append(Skip(doc.path, "nesting too deep to analyze; findings so far are reported", doc.repo))
         findings = _dedupe(ctx.findings)
@@ -110,7 +107,7 @@ class Analyzer:
             # Only what folding changed can match anew: query just those rows.
             rows = _changed_rows(before, after)
             folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
-            folded_lines = folded.decode("utf-8", "replace").splitlines()
+            folded_lines = split_lines(folded.decode("utf-8", "replace"))
             for hit in compiled.run(folded_tree.root_node, ctx.budget, rows=rows, source=folded):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
@@ -238,14 +235,15 @@ def _changed_rows(before: list[bytes], after: list[bytes]) -> list[tuple[int, in
     return ranges
 
 
-def _decode_with_bom(content: bytes) -> str | None:
-    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if content.startswith(bom):
-            try:
-                return content[len(bom):].decode(codec)
-            except UnicodeDecodeError:
-                return None
-    return None
+def _encoding_finding(ctx: Context, decoded) -> None:
+    """The encoding problem as a finding where it starts: one stray byte beside a payload is evidence too."""
+    if not ctx.wants(encoding.RULE_ID):
+        return
+    before = decoded.text[:decoded.offset]
+    line = before.count("\n") + 1
+    column = decoded.offset - (before.rfind("\n") + 1) + 1
+    rule = ctx.rules[encoding.RULE_ID]
+    ctx.emit(encoding.RULE_ID, line, line, column, message=f"{rule.message}: {decoded.problem}")
 
 
 def _skipped(doc: Document, reason: str, size: int) -> Analysis:

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from . import dependencies as deps
 from . import typosquat, workflows
+from .textlines import split_lines
 
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
@@ -121,7 +122,7 @@ def _setup_cfg_hooks(ctx, text: str) -> None:
 
 
 def _makefile(ctx, text: str) -> None:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         if line.lstrip().startswith("#"):
             continue
         if FETCHES_CODE.search(line):
@@ -130,7 +131,7 @@ def _makefile(ctx, text: str) -> None:
 
 def _dependencies(ctx, kind: str, text: str) -> None:
     if kind == "requirements":
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(split_lines(text), start=1):
             if _REQ_HTTP_INDEX.match(line):
                 ctx.emit("manifest-dependency-from-url", number,
                          message="packages are fetched from a plain-http index (no TLS)")

@@ -210,7 +210,20 @@ def documents(record: dict, index: int, display_path: str, fields: Fields, key_p
     rid = record_id(record, index, fields)
     repo = meta(record, fields, fields.repo)
     for number, part in enumerate(parts(record, fields)):
-        content = ("\n" * (part.line - 1) + part.text).encode("utf-8", "surrogatepass")
+        content = file_bytes("\n" * (part.line - 1) + part.text)
         path = f"{key_prefix}#{index}.{number}" if key_prefix is not None else display_path
         yield part, Document(path=path, content=content, language=part.language, repo=repo,
                              id=part.locator(rid), trusted=False)
+
+
+def file_bytes(text: str) -> bytes:
+    """A field's text as the bytes of the file it was read from: a stray byte kept as U+DC80..U+DCFF (Python's
+    surrogateescape) is that byte again, so the analyzer sees and reports it as it would in the file itself."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # other lone surrogates: kept as they are (the analyzer reports them as stray)
+        return text.encode("utf-8", "surrogatepass")

@@ -15,6 +15,7 @@ import yaml
 from ..config import Config
 from ..errors import CodescanError
 from ..records import Document, Finding, Rule, Skip
+from ..analyze.textlines import split_lines
 from . import semgrep, tokens
 
 BATCH_BYTES = 16_000_000  # one Semgrep process per this much code (start-up is 1-4 s per process)
@@ -86,8 +87,10 @@ class SemgrepPass:
 
     def wanted(self, doc: Document) -> bool:
         """Same guards as the analyzer (size, binary), the rule's language, then the names it needs."""
-        content = doc.content
-        if len(content) > self.config.max_file_size or b"\0" in content[:8192]:
+        if len(doc.content) > self.config.max_file_size:
+            return False
+        content = _text(doc.content)
+        if content is None:
             return False
         from ..analyze import languages
 
@@ -107,7 +110,7 @@ class SemgrepPass:
             self._batches.append(batch)
         name = f"{self._count}_{_UNSAFE.sub('_', _file_name(doc))[-100:]}"
         self._count += 1
-        (batch.folder / name).write_bytes(doc.content)
+        (batch.folder / name).write_bytes(_text(doc.content) or b"")  # what the analyzer reads, as UTF-8
         batch.files[name] = Document(path=doc.path, content=b"", language=doc.language, repo=doc.repo, id=doc.id,
                                      blob=doc.blob, commit=doc.commit, author=doc.author, date=doc.date,
                                      trusted=doc.trusted)
@@ -226,7 +229,7 @@ class SemgrepPass:
             if not trusted.get(path, False):
                 kept.extend(group)
                 continue
-            lines = (batch.folder / names[path]).read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = split_lines((batch.folder / names[path]).read_text(encoding="utf-8", errors="replace"))
             k, d = suppressions.apply(group, lines)
             kept.extend(k)
             dropped.extend(d)
@@ -268,6 +271,17 @@ def _skip_for(error: dict, batch: _Batch) -> Skip | None:
     if doc is None:
         return None
     return Skip(doc.path, f"semgrep: {_describe(error)}", doc.repo)
+
+
+def _text(content: bytes) -> bytes | None:
+    """The content as the analyzer reads it, in UTF-8 (any BOM or stray byte decoded); None for a binary."""
+    from ..analyze import encoding
+
+    try:
+        decoded = encoding.decode(content)
+    except encoding.NotText:
+        return None
+    return content if decoded.exact else decoded.text.encode("utf-8")
 
 
 def _file_name(doc: Document) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analyze.textlines import split_lines
 from .model import SourceLookup
 
 MAX_BYTES = 2_000_000
@@ -11,7 +12,7 @@ MAX_BYTES = 2_000_000
 
 def _lines(data: bytes | str) -> list[str]:
     text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-    return text.splitlines()
+    return split_lines(text)
 
 
 def _inline(member: dict) -> list[str] | None:
