@@ -36,10 +36,10 @@ def test_status_line_is_one_line_drawn_without_a_terminal_width(monkeypatch):
 
 
 def test_summary_line_is_short_and_leaves_out_zero_noise():
-    stats = CrawlStats(repos=5, refs=5, new_commits=1, blobs_read=1, bytes_read=2048, blobs_scanned=1, findings=1,
-                       seconds=0.42, crawl=3)
-    assert stats.line() == ("crawl 3: 5 repos, 5 refs, 1 new commit, 1 blob read (2.0 kB), 1 analyzed, 1 finding, "
-                            "0 skipped in 0.4 s")
+    stats = CrawlStats(repos=5, refs=5, new_commits=1, blobs_read=1, bytes_read=2048, blobs_scanned=1, findings=3,
+                       blob_findings=1, seconds=0.42, crawl=3)
+    assert stats.line() == ("crawl 3: 5 repos, 5 refs, 1 new commit, 1 blob read (2.0 kB), 1 analyzed with 1 finding, "
+                            "listed as 3 new findings, 0 skipped in 0.4 s")
     stats.repos_unchanged, stats.reanalyzed = 4, 7
     assert "5 repos (4 unchanged)" in stats.line() and "1 analyzed (7 again, new rules)" in stats.line()
     off = Bars(False)  # --no-progress or not a terminal: every call is a no-op

@@ -35,7 +35,8 @@ class CrawlStats:
     blobs_read: int = 0
     bytes_read: int = 0
     blobs_scanned: int = 0
-    findings: int = 0
+    findings: int = 0  # new findings as `codescan findings --new` lists them: once per repo, path and place
+    blob_findings: int = 0  # findings in the blobs this crawl analyzed (a blob at many paths counts once)
     skipped: int = 0
     seconds: float = 0.0
     crawl: int = 0
@@ -55,7 +56,8 @@ class CrawlStats:
                  f"{_n(self.blobs_read, 'blob')} read ({_size(self.bytes_read)})",
                  f"{self.blobs_scanned} analyzed" + (f" ({self.reanalyzed} again, new rules)" if self.reanalyzed
                                                       else "")]
-        parts += [_n(self.findings, "finding"), f"{self.skipped} skipped"]
+        parts[-1] += f" with {_n(self.blob_findings, 'finding')}"
+        parts += [f"listed as {_n(self.findings, 'new finding')}", f"{self.skipped} skipped"]
         return f"crawl {self.crawl}: {', '.join(parts)} in {self.seconds:.1f} s"
 
 
@@ -145,6 +147,10 @@ class Crawler:
         finally:
             self._bars.close()
         self.stats.seconds = round(time.monotonic() - start, 3)
+        self.state.finish_crawl(self.crawl, self.stats.to_dict())
+        # The listing places each finding at every (repo, path) it occurs and folds later versions into the
+        # introduction: count it the same way, so the summary and `codescan findings --new` say one number.
+        self.stats.findings = sum(1 for _ in self.state.findings(new=True))
         self.state.finish_crawl(self.crawl, self.stats.to_dict())
         return self.stats
 
@@ -317,7 +323,7 @@ class Crawler:
             b.findings.append((blob, kind, idx, f.rule_id, f.category, f.severity, f.confidence, f.message, f.line,
                                f.end_line, f.column, f.end_column, f.snippet, json.dumps(list(f.cwe)), f.context,
                                f.decoded))
-        self.stats.findings += len(result.findings)
+        self.stats.blob_findings += len(result.findings)
         for idx, u in enumerate(getattr(result, "units", ()) or ()):
             b.units.append((blob, idx, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature))
 
