@@ -57,6 +57,14 @@ class Document:
     date: str | None = None
     # Suppression comments are honoured only for trusted (own) code, never for mirrors/corpora.
     trusted: bool = True
+    # The file path that decides what this is when `path` is only a key (a corpus record part; "" when the record
+    # names no file); None: `path` itself.
+    kind_path: str | None = None
+
+    @property
+    def named(self) -> str:
+        """The path analyze/filekind.py classifies."""
+        return self.path if self.kind_path is None else self.kind_path
 
     @property
     def blob_sha(self) -> str:

@@ -5,7 +5,7 @@ from codescan.corpus.records import Fields, documents, fenced_blocks, parts, rec
 
 def test_code_column_is_one_part_in_its_language():
     ps = parts({"content": "x = 1\n", "lang": "Python"}, Fields(lang="lang"))
-    assert [(p.field, p.block, p.language) for p in ps] == [("content", None, "python")]
+    assert [(p.field, p.blocks, p.language) for p in ps] == [("content", (), "python")]
     ps = parts({"content": "int main() {}", "path": "a.cpp"}, Fields(path="path"))
     assert ps[0].language == "cpp"
 
@@ -13,29 +13,35 @@ def test_code_column_is_one_part_in_its_language():
 def test_fenced_blocks_report_their_first_line_and_info():
     text = "intro\n```python\na = 1\nb = 2\n```\ntext\n~~~~\nls -la\n~~~~\n```js\nunclosed()\n"
     assert list(fenced_blocks(text)) == [(3, "python", "a = 1\nb = 2"), (8, "", "ls -la"), (11, "js", "unclosed()\n")]
+    assert [b.last for b in fenced_blocks(text)] == [4, 8, 12]
     assert list(fenced_blocks("no fences")) == []
 
 
-def test_chat_turns_and_pairs_become_blocks_with_field_names():
+def test_chat_turns_and_pairs_are_parts_whose_fenced_blocks_are_located():
+    # One part per field or turn: the analyzer reads a Markdown part's fenced blocks as code (as for a file), and a
+    # finding's line says which block it is in.
     record = {"messages": [{"role": "user", "content": "hi"},
                            {"role": "assistant", "content": "see\n```py\nimport os\n```"}],
               "prompt": "p", "response": [{"from": "gpt", "value": "```\ndef f(x):\n    return x\n```"}]}
-    got = [(p.field, p.block, p.line, p.language) for p in parts(record, Fields())]
-    assert ("messages[1].content", 0, 3, "python") in got
-    assert ("messages[1].content", None, 1, "markdown") in got
-    assert ("response[0].value", 0, 2, "python") in got  # no info string: detected
-    assert ("prompt", None, 1, "markdown") in got
+    got = {p.field: p for p in parts(record, Fields())}
+    turn = got["messages[1].content"]
+    assert (turn.language, turn.blocks, turn.block_at(3), turn.block_at(1)) == ("markdown", ((3, 3),), 0, None)
+    assert got["response[0].value"].blocks == ((2, 3),)
+    assert got["prompt"].language == "markdown" and got["prompt"].blocks == ()
 
 
 def test_documents_keep_field_lines_and_name_the_record():
-    record = {"id": 7, "response": "a\nb\n```python\nx = 1\n```"}
+    record = {"id": 7, "response": "a\nb\n```python\nx = 1\n```", "prompt": "q"}
     docs = [d for _, d in documents(record, 3, "shard.jsonl", Fields())]
-    block = [d for d in docs if d.id == "7:response#0"][0]
-    assert block.content.decode().split("\n")[3] == "x = 1"  # line 4 of the field
-    assert not block.trusted and block.path == "shard.jsonl"
+    field = [d for d in docs if d.id == "7:response"][0]
+    assert field.content.decode().split("\n")[3] == "x = 1"  # line 4 of the field
+    assert not field.trusted and field.path == "shard.jsonl" and field.named == ""  # no file name: content decides
     assert record_id({"x": 1}, 5, Fields()) == "5"
     keyed = [d.path for _, d in documents(record, 3, "s", Fields(), key_prefix="a/b.jsonl")]
     assert keyed == ["a/b.jsonl#3.0", "a/b.jsonl#3.1"]
+    named = [d for _, d in documents({"path": "ci/Makefile", "content": "all:\n"}, 0, "s", Fields(path="path"),
+                                     key_prefix="s")]
+    assert named[0].named == "ci/Makefile"  # the Makefile rule reads it, though its path is a key
 
 
 def test_language_guess_and_info_strings():

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from ..records import Document, Finding, Rule
 from .budget import Budget
+from .filekind import FileKind
 from .textlines import split_lines
 
 SNIPPET_MAX = 300
@@ -20,6 +21,7 @@ class Context:
     language: str | None
     budget: Budget | None = None  # CPU seconds and decoded bytes left for this document
     findings: list[Finding] = field(default_factory=list)
+    kind: FileKind | None = None  # what analyze/filekind.py decided the document is (its role, the path it goes by)
     _lines: list[str] | None = None
 
     @property

@@ -2,11 +2,13 @@
 its decoded payloads and the code hidden in its comments, then the text detectors."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, embedded, encoding, languages, payloads, suppressions, text
+from . import deobfuscate, embedded, encoding, fences, filekind, guess, languages, payloads, suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
 from .semantics.engine import FactRules
@@ -54,25 +56,21 @@ class Analyzer:
             return _skipped(doc, str(exc), size)
         source_text = decoded.text
         source = doc.content if decoded.exact else source_text.encode("utf-8")
-        language = doc.language or languages.detect(doc.path, source[:200])
+        kind = filekind.classify(doc.named, source_text, doc.language)
+        language = kind.language
         if languages.has_grammar(language):
             self.compiled(language)  # compiling the rules is start-up cost, not this file's time budget
         budget = Budget(cfg.file_timeout)
-        ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language, budget=budget)
+        ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language, budget=budget, kind=kind)
         if decoded.problem is not None:
             _encoding_finding(ctx, decoded)
         skips: list[Skip] = []
         unit_list: list = []
         try:
             with budgets.running(budget):
-                if languages.has_grammar(language):
-                    tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
-                else:
-                    tree = None
-                text.detect(ctx, tree)
-                if self.units:
-                    from ..cluster.units import extract, lines
-                    unit_list = extract(tree, source, language) if tree is not None else lines(source)
+                unit_list = self._code_and_text(ctx, source)
+                if kind.fenced:
+                    unit_list.extend(self._fenced_blocks(ctx))
         except OverBudget as exc:
             skips.append(Skip(doc.path, f"analysis exceeded the per-file {budgets.LABELS.get(exc.bound, exc.bound)} "
                                         f"budget ({exc.detail}); findings so far are reported", doc.repo))
@@ -87,6 +85,36 @@ class Analyzer:
         return Analysis(path=doc.path, findings=tuple(findings), skips=tuple(skips), language=language,
                         size=size, lines=len(ctx.lines), suppressed=suppressed,
                         units=tuple(unit_list))
+
+    def _code_and_text(self, ctx: Context, source: bytes) -> list:
+        """The language's rules (when it has a grammar), then the text detectors; the campaign units if wanted."""
+        language = ctx.language
+        tree = None
+        if languages.has_grammar(language):
+            tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
+        text.detect(ctx, tree)
+        if not self.units:
+            return []
+        from ..cluster.units import extract, lines
+        return extract(tree, source, language) if tree is not None else lines(source)
+
+    def _fenced_blocks(self, ctx: Context) -> list:
+        """Each fenced code block of a Markdown-like document, analyzed as a document of its own language (named
+        by its info string, else guessed) whose lines keep their numbers in the whole document."""
+        units: list = []
+        doc = ctx.doc
+        for number, block in enumerate(fences.fenced_blocks(ctx.text)):
+            language = guess.from_info(block.info) or guess.guess(block.body)
+            if not languages.has_grammar(language):
+                continue  # prose, data or an unknown language: the text detectors read it with the document
+            self.compiled(language)
+            padded = "\n" * (block.line - 1) + block.body
+            # A dataset record's findings say which block: `<record id>:<field>#<block>`.
+            named = replace(doc, id=f"{doc.id}#{number}") if doc.id and doc.id != doc.path else doc
+            inner = Context(doc=named, text=padded, rules=ctx.rules, language=language, budget=ctx.budget,
+                            findings=ctx.findings, kind=filekind.FileKind(ctx.kind.path, language))
+            units.extend(self._code_and_text(inner, padded.encode("utf-8", "surrogatepass")))
+        return units
 
     # -- code, at any depth --------------------------------------------------------------
     def scan_code(self, ctx: Context, source: bytes, language: str, *, line_offset: int, depth: int,

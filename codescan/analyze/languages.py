@@ -1,4 +1,5 @@
-"""Which language a file is in (extension, file name, shebang) and its bundled tree-sitter grammar."""
+"""Which language a path names (extension, file name, shebang) and its bundled tree-sitter grammar; what a file is
+and which analyses it gets is decided by analyze/filekind.py, which starts here."""
 from __future__ import annotations
 
 import importlib
@@ -43,8 +44,11 @@ SPECS: tuple[LanguageSpec, ...] = (
     LanguageSpec("csharp", ("tree_sitter_c_sharp", "language"), (".cs", ".csx"), line_comment="//"),
     LanguageSpec("ruby", ("tree_sitter_ruby", "language"), (".rb", ".rake", ".gemspec", ".ru"),
                  ("Gemfile", "Rakefile", "Guardfile", "Podfile", "Vagrantfile"), ("ruby", "jruby"), line_comment="#"),
-    LanguageSpec("php", ("tree_sitter_php", "language_php"), (".php", ".phtml", ".php3", ".php4", ".php5", ".php7",
-                                                              ".phps", ".inc"), (), ("php",), line_comment="//"),
+    # Every extension a web server may be told to run as PHP (web shells are uploaded under the rarer ones), and
+    # .htaccess, which can carry PHP itself (auto_prepend_file pointing at the .htaccess).
+    LanguageSpec("php", ("tree_sitter_php", "language_php"), (".php", ".phtml", ".pht", ".phar", ".php2", ".php3",
+                                                              ".php4", ".php5", ".php7", ".php8", ".phpt", ".phps",
+                                                              ".inc"), (".htaccess",), ("php",), line_comment="//"),
     LanguageSpec("rust", ("tree_sitter_rust", "language"), (".rs",), line_comment="//"),
     LanguageSpec("shell", ("tree_sitter_bash", "language"), (".sh", ".bash", ".zsh", ".ksh", ".bats"),
                  (".bashrc", ".bash_profile", ".profile", ".zshrc", ".zprofile", ".kshrc"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 import configparser
 import re
 import tomllib
-from pathlib import PurePosixPath
 
 from . import dependencies as deps
 from . import typosquat, workflows
@@ -43,23 +42,19 @@ KNOWN_BACKENDS = frozenset((
     "mesonpy", "scikit_build_core.build", "sipbuild.api", "enscons.api", "whey", "uv_build",
     "pbr.build", "jupyter_packaging.build_api", "hatchling.ouroboros", "setuptools_scm.build_meta",
 ))
-_MAKEFILES = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
 
 
 def detect(ctx) -> None:
-    """Emit manifest findings for package.json, Python build files, Makefiles, workflows and dependency lists."""
-    if not RULE_IDS & ctx.rules.keys():
+    """Emit manifest findings for package.json, Python build files, Makefiles, workflows and dependency lists (the
+    role analyze/filekind.py gave the document decides which)."""
+    if not RULE_IDS & ctx.rules.keys() or ctx.kind is None or ctx.kind.role is None:
         return
-    path, text = ctx.doc.path, ctx.text
-    name = PurePosixPath(path).name
-    if workflows.is_workflow(path):
+    kind, text = ctx.kind.role, ctx.text
+    if kind == "workflow":
         workflows.detect(ctx, text)
         return
-    if _MAKEFILES.search(name):
+    if kind == "makefile":
         _makefile(ctx, text)
-        return
-    kind = deps.manifest_kind(path)
-    if kind is None:
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)

@@ -47,7 +47,7 @@ class TextView:
         self.ctx = ctx
         self.text: str = ctx.text
         self.tree = tree
-        path = ctx.doc.path
+        path = ctx.kind.path if ctx.kind is not None else ctx.doc.path  # a record part goes by its file's path
         name = PurePosixPath(path).name
         self.path = path
         self.name = name

@@ -6,7 +6,6 @@ import re
 import yaml
 
 RULE_IDS = frozenset(("gha-untrusted-input-in-run", "gha-download-pipe-to-shell", "gha-pull-request-target-checkout"))
-_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Event fields any outside user controls (issue/PR/comment text, branch names, commit metadata).
 UNTRUSTED = re.compile(
@@ -20,10 +19,6 @@ _PIPE_TO_SHELL = re.compile(
     r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
     r"(\s+-)?\s*$)|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b", re.M)
 _HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/")
-
-
-def is_workflow(path: str) -> bool:
-    return bool(_WORKFLOW.search(path))
 
 
 def detect(ctx, text: str) -> None:

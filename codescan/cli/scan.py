@@ -83,7 +83,9 @@ def run(args) -> int:
     result = scan(stream, ruleset, cfg, progress=progress, semgrep_limits=limits)
     if record_lines:
         result = replace(result, findings=tuple(
-            f.with_(record_line=record_lines.get((f.path, f.record))) if f.record else f for f in result.findings))
+            f.with_(record_line=record_lines.get((f.path, f.record))  # `#<n>`: inside the part's fenced block n
+                    or record_lines.get((f.path, f.record.rsplit("#", 1)[0]))) if f.record else f
+            for f in result.findings))
     if cfg.select or cfg.ignore:
         result = replace(result, findings=tuple(f for f in result.findings if _wanted(f, cfg, ruleset)))
     if args.write_baseline:

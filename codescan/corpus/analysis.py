@@ -10,7 +10,7 @@ from ..records import Analysis, Document, Skip
 from ..rules import RuleSet
 from .policy import Verdict, dedupe, finding_entry
 from .clustering import PartUnits, blob_key, neutral, part_repo
-from .records import Fields, documents, meta, opaque_fields
+from .records import Fields, block_at, documents, meta, opaque_fields
 from .shards import Shard, read_rows
 
 
@@ -33,7 +33,7 @@ class PartInfo:
     shard: str
     index: int
     field: str
-    block: int | None
+    blocks: tuple[tuple[int, int], ...]  # (first, last) body lines of the part's fenced blocks
     order: tuple[int, int, int] = (0, 0, 0)  # (shard number, row, part)
     repo: str | None = None
     blob: str = ""
@@ -55,7 +55,7 @@ def shard_documents(shard: Shard, fields: Fields, verdicts: dict, counts: Counts
             counts.parts += 1
             counts.bytes += len(part.text)
             if infos is not None:
-                infos[doc.path] = PartInfo(shard.rel, row.index, part.field, part.block, (number, row.index, n),
+                infos[doc.path] = PartInfo(shard.rel, row.index, part.field, part.blocks, (number, row.index, n),
                                            doc.repo, blob_key(doc.blob_sha, doc.language))
             yield doc
 
@@ -69,9 +69,8 @@ def record(verdicts: dict, info: PartInfo, item: Analysis | Skip) -> None:
     if not findings and not skips:
         return
     verdict = verdicts.setdefault((info.shard, info.index), Verdict())
-    verdict.findings.extend(finding_entry(f, info.field, info.block) for f in findings)
-    label = info.field + (f"#{info.block}" if info.block is not None else "")
-    verdict.skips.extend(f"{label}: {s.reason}" for s in skips)
+    verdict.findings.extend(finding_entry(f, info.field, block_at(info.blocks, f.line)) for f in findings)
+    verdict.skips.extend(f"{info.field}: {s.reason}" for s in skips)
 
 
 def finish(verdicts: dict) -> dict:

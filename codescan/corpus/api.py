@@ -68,9 +68,8 @@ class CorpusFilter:
             display = meta(record, self.fields, self.fields.path) or "record"
             for part, doc in documents(record, index, display, self.fields):
                 item: Analysis | Skip = _safe_analyze(self.analyzer, doc)
-                verdict.findings.extend(finding_entry(f, part.field, part.block) for f in item.findings)
-                label = part.field + (f"#{part.block}" if part.block is not None else "")
-                verdict.skips.extend(f"{label}: {s.reason}" for s in item.skips)
+                verdict.findings.extend(finding_entry(f, part.field, part.block_at(f.line)) for f in item.findings)
+                verdict.skips.extend(f"{part.field}: {s.reason}" for s in item.skips)
             verdict.findings = dedupe(verdict.findings)
             out.append(decide(self.policy, verdict))
         return out

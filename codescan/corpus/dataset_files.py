@@ -15,7 +15,7 @@ def is_dataset_file(path: str) -> bool:
 
 def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fields = Fields(),
                      record_lines: dict | None = None) -> Iterator[Document | Skip]:
-    """One Document per record part, path = the file, `id` = `<record id>:<field>[#<block>]` (what a finding's
+    """One Document per record part, path = the file, `id` = `<record id>:<field>` (what a finding's
     `record` says), lines in field coordinates; an unreadable record or file becomes a Skip. `record_lines`
     gains (path, id) -> the record's line in a JSONL file, for reports that point into the file (SARIF)."""
     shard = Shard(full_path, rel, shard_format(rel) or "jsonl")
@@ -47,7 +47,7 @@ class RecordTally:
         for item in items:
             if isinstance(item, Document) and item.id and is_dataset_file(item.path):
                 self.parts += 1
-                record = (item.path, item.id.rsplit(":", 1)[0])  # id = <record id>:<field>[#<block>]
+                record = (item.path, item.id.rsplit(":", 1)[0])  # id = <record id>:<field>
                 if record != self._record:
                     self.records += 1
                     self._record = record

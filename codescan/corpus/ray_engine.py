@@ -18,7 +18,7 @@ from ..errors import CodescanError
 from .analysis import Counts
 from .clustering import PartUnits, blob_key, neutral, part_repo
 from .policy import Verdict, dedupe, finding_entry
-from .records import Fields, documents, meta, opaque_fields
+from .records import Fields, block_at, documents, meta, opaque_fields
 from .shards import Shard, parquet_row_groups, read_rows
 from .write import write_shard
 
@@ -85,7 +85,8 @@ def part_rows(task: dict, fields: Fields) -> list[dict]:
     out = []
     for row in read_rows(shard, fields.columns(), groups):
         base = {"number": task["number"], "shard": shard.rel, "index": row.index, "part": -1, "field": "",
-                "block": -1, "language": "", "repo": "", "id": "", "content": b"", "path": "", "unreadable": row.error or "",
+                "blocks": "[]", "language": "", "repo": "", "id": "", "content": b"", "path": "", "kind_path": "",
+                "unreadable": row.error or "",
                 "opaque": json.dumps(opaque_fields(row.record, fields)) if row.record is not None else "[]"}
         out.append(base)
         if row.record is None:
@@ -93,8 +94,9 @@ def part_rows(task: dict, fields: Fields) -> list[dict]:
         display = meta(row.record, fields, fields.path) or shard.rel
         for number, (part, doc) in enumerate(documents(row.record, row.index, display, fields, shard.rel)):
             out.append({**base, "part": number, "field": part.field,
-                        "block": -1 if part.block is None else part.block, "language": doc.language or "",
-                        "repo": doc.repo or "", "id": doc.id, "content": doc.content, "path": doc.path})
+                        "blocks": json.dumps(part.blocks), "language": doc.language or "",
+                        "repo": doc.repo or "", "id": doc.id, "content": doc.content, "path": doc.path,
+                        "kind_path": doc.named})
     return out
 
 
@@ -120,16 +122,15 @@ class AnalyzeBatch:
                 units.append(b"")
                 sigs.append(b"")
                 continue
-            block = int(batch["block"][i])
+            blocks = tuple(tuple(span) for span in json.loads(str(batch["blocks"][i])))
             doc = Document(path=str(batch["path"][i]), content=bytes(batch["content"][i]),
                            language=str(batch["language"][i]) or None, repo=str(batch["repo"][i]) or None,
-                           id=str(batch["id"][i]), trusted=False)
+                           id=str(batch["id"][i]), trusted=False, kind_path=str(batch["kind_path"][i]))
             item = _safe_analyze(self.analyzer, doc)
             field = str(batch["field"][i])
-            findings.append(json.dumps([finding_entry(f, field, None if block < 0 else block)
+            findings.append(json.dumps([finding_entry(f, field, block_at(blocks, f.line))
                                         for f in item.findings]))
-            label = field + (f"#{block}" if block >= 0 else "")
-            skips.append(json.dumps([f"{label}: {s.reason}" for s in item.skips]))
+            skips.append(json.dumps([f"{field}: {s.reason}" for s in item.skips]))
             # Campaign units: metadata (signatures of non-line units left out) and those signatures apart, so the
             # driver reads the small part and only band tasks read the signatures.
             held = tuple(getattr(item, "units", ())) if self.units else ()

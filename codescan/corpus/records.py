@@ -1,20 +1,20 @@
-"""A dataset record as Documents: a code column, or the fenced code blocks of Markdown and chat turns."""
+"""A dataset record as Documents: its code column, free-text fields and chat turns, one Document each; what each
+is (and whether its fenced code blocks are analyzed) is decided by analyze/filekind.py, as for files."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..analyze import languages
+from ..analyze import encoding, filekind
+from ..analyze.fences import block_at, fenced_blocks
+from ..analyze.guess import normalize
 from ..records import Document
-from . import guess
 
 # Free-text fields of instruction and preference datasets, scanned as Markdown when present.
 TEXT_FIELDS = ("prompt", "response", "instruction", "input", "output", "completion", "question", "answer",
                "chosen", "rejected")
 # Fields holding a conversation: a list of {role, content} (or ShareGPT's {from, value}) turns.
 MESSAGE_FIELDS = ("messages", "conversations", "conversation")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,18 +34,24 @@ class Fields:
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One stretch of a record to analyze: which field, which fenced block (None: the whole field), from which
-    line of the field, in which language."""
+    """One field of a record to analyze: which field, from which line of the field, in which language, with the
+    (first, last) body lines of its fenced code blocks (the analyzer reads them as code; a finding in one names
+    its block)."""
 
     field: str
-    block: int | None
     line: int
     language: str | None
     text: str
+    blocks: tuple[tuple[int, int], ...] = ()
+    path: str = ""  # the record's file path ("" when it has none): what decides the part's kind
+
+    def block_at(self, line: int) -> int | None:
+        """Which fenced block a finding's line is in (None: outside every block)."""
+        return block_at(self.blocks, line)
 
     def locator(self, record_id: str) -> str:
-        """`<record id>:<field>` or `<record id>:<field>#<block>`: what a finding's `record` says."""
-        return f"{record_id}:{self.field}" + (f"#{self.block}" if self.block is not None else "")
+        """`<record id>:<field>`: what a finding's `record` says (the analyzer adds `#<block>` inside a block)."""
+        return f"{record_id}:{self.field}"
 
 
 def record_id(record: dict, index: int, fields: Fields) -> str:
@@ -64,14 +70,18 @@ _BINARY = (bytes, bytearray, memoryview)
 
 
 def as_text(value) -> str | None:
-    """A value as text: a string, or binary data that is UTF-8 (a Parquet binary column); else None."""
+    """A value as text: a string, or binary data that the analyzer reads as text (a Parquet binary column: UTF-8,
+    a BOM's UTF-16/32, or UTF-8 with stray bytes, which are kept as U+DC80..U+DCFF so that the analyzer gets the
+    file's own bytes back and reports them, as it does for a file); else None."""
     if isinstance(value, str):
         return value
     if isinstance(value, _BINARY):
+        data = bytes(value)
         try:
-            return bytes(value).decode("utf-8")
-        except UnicodeDecodeError:
+            encoding.decode(data)
+        except encoding.NotText:
             return None
+        return data.decode("utf-8", "surrogateescape")
     return None
 
 
@@ -102,19 +112,19 @@ def opaque_fields(record: dict, fields: Fields) -> list[str]:
 def parts(record: dict, fields: Fields) -> list[Part]:
     """Everything in a record worth analyzing, with field names and line numbers for the report. Text may sit in
     a string, in UTF-8 binary data, or anywhere inside lists and objects."""
-    path = meta(record, fields, fields.path)
-    lang = guess.normalize(meta(record, fields, fields.lang)) or (languages.detect(path) if path else None)
+    path = meta(record, fields, fields.path) or ""
+    lang = normalize(meta(record, fields, fields.lang))
     out: list[Part] = []
     content = record.get(fields.content)
     text = as_text(content)
     if text:
-        out.extend(_code_parts(fields.content, text, lang))
+        out.append(_code_part(fields.content, text, path, lang))
     elif isinstance(content, (list, tuple)):
         out.extend(message_parts(fields.content, content))
     elif isinstance(content, dict):
         for label, leaf in leaves(content, fields.content):
             if (text := as_text(leaf)):
-                out.extend(_code_parts(label, text, lang))
+                out.append(_code_part(label, text, path, lang))
     for name in TEXT_FIELDS:
         value = record.get(name)
         if name == fields.content or not value:
@@ -127,23 +137,33 @@ def parts(record: dict, fields: Fields) -> list[Part]:
     return out
 
 
-def _code_parts(name: str, text: str, lang: str | None) -> list[Part]:
-    if languages.has_grammar(lang) or lang in ("json", "yaml", "toml", "agent-rules"):
-        return [Part(name, None, 1, lang, text)]
-    return list(markdown_parts(name, text, lang))
+def _code_part(name: str, text: str, path: str, lang: str | None) -> Part:
+    """The code column: what the record's path (or its language label, or else its content) says it is."""
+    return _part(name, text, filekind.classify(path, text, lang), path)
+
+
+def _part(name: str, text: str, kind: filekind.FileKind, path: str = "") -> Part:
+    language = kind.language or ("markdown" if not path else None)  # nameless text with no tell: prose
+    blocks = tuple((b.line, b.last) for b in fenced_blocks(text)) if language in filekind.FENCED else ()
+    return Part(name, 1, language, text, blocks, path)
+
+
+def text_part(name: str, text: str) -> Part:
+    """A free-text field or chat turn: Markdown when it holds fenced blocks, else what its content looks like."""
+    return _part(name, text, filekind.classify(None, text))
 
 
 def _free_text_parts(name: str, value) -> Iterator[Part]:
     """A prose or conversation field: text as Markdown, a list as turns, an object's texts each as Markdown."""
     text = as_text(value)
     if text:
-        yield from markdown_parts(name, text, None)
+        yield text_part(name, text)
     elif isinstance(value, (list, tuple)):
         yield from message_parts(name, value)
     elif isinstance(value, dict):
         for label, leaf in leaves(value, name):
             if (text := as_text(leaf)):
-                yield from markdown_parts(label, text, None)
+                yield text_part(label, text)
 
 
 def message_parts(name: str, turns) -> Iterator[Part]:
@@ -156,7 +176,7 @@ def message_parts(name: str, turns) -> Iterator[Part]:
         else:
             label, text = f"{name}[{i}]", _turn_text(turn)
         if text:
-            yield from markdown_parts(label, text, None)
+            yield text_part(label, text)
 
 
 def _turn_text(value) -> str:
@@ -171,49 +191,17 @@ def _turn_text(value) -> str:
     return ""
 
 
-def markdown_parts(name: str, text: str, lang: str | None) -> Iterator[Part]:
-    """A Markdown-ish field: the whole text (for the text detectors, or as code when it looks like code) and
-    each fenced block, its language from the info string, else guessed."""
-    blocks = list(fenced_blocks(text))
-    if blocks:
-        yield Part(name, None, 1, "markdown", text)
-    else:
-        yield Part(name, None, 1, lang or guess.guess(text) or "markdown", text)
-    for number, (line, info, body) in enumerate(blocks):
-        yield Part(name, number, line, guess.from_info(info) or guess.guess(body), body)
-
-
-def fenced_blocks(text: str) -> Iterator[tuple[int, str, str]]:
-    """(first body line, info string, body) per fenced code block; an unclosed fence runs to the end."""
-    if "```" not in text and "~~~" not in text:
-        return
-    lines = text.split("\n")
-    opening = None  # (fence, info, first body line index)
-    for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if opening is None:
-            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                opening = (match.group(1), match.group(2).strip(), i + 1)
-        elif match and match.group(1)[0] == opening[0][0] and len(match.group(1)) >= len(opening[0]) \
-                and not match.group(2).strip():
-            yield opening[2] + 1, opening[1], "\n".join(lines[opening[2]:i])
-            opening = None
-    if opening is not None:
-        yield opening[2] + 1, opening[1], "\n".join(lines[opening[2]:])
-
-
 def documents(record: dict, index: int, display_path: str, fields: Fields, key_prefix: str | None = None
               ) -> Iterator[tuple[Part, Document]]:
-    """One untrusted Document per part. Lines are kept in field coordinates (a block is preceded by blank
-    lines), so a finding's line is its line in the field. With key_prefix, each Document's path is a unique
-    key `<prefix>#<index>.<part>` instead of the display path."""
+    """One untrusted Document per part; a finding's line is its line in the field. With key_prefix, each
+    Document's path is a unique key `<prefix>#<index>.<part>` instead of the display path."""
     rid = record_id(record, index, fields)
     repo = meta(record, fields, fields.repo)
     for number, part in enumerate(parts(record, fields)):
         content = file_bytes("\n" * (part.line - 1) + part.text)
         path = f"{key_prefix}#{index}.{number}" if key_prefix is not None else display_path
         yield part, Document(path=path, content=content, language=part.language, repo=repo,
-                             id=part.locator(rid), trusted=False)
+                             id=part.locator(rid), trusted=False, kind_path=part.path)
 
 
 def file_bytes(text: str) -> bytes:

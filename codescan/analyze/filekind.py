@@ -1,0 +1,83 @@
+"""What a file is, decided in one place for every verb (scan, crawl, filter): its language, the role its path gives
+it (workflow, Makefile, manifest) and whether its fenced code blocks are analyzed as code."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from . import fences, guess, languages
+from .dependencies import manifest_kind
+
+_WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+_MAKEFILE = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
+# Languages whose text is prose around fenced code blocks: each block is analyzed as code in its own language.
+FENCED = frozenset(("markdown", "agent-rules"))
+# Text formats with no grammar that are never guessed to be code from their content (markup, data, config).
+NOT_CODE = frozenset((
+    ".html", ".htm", ".xhtml", ".css", ".scss", ".sass", ".less", ".xml", ".xsd", ".xsl", ".svg", ".csv", ".tsv",
+    ".lock", ".ini", ".cfg", ".conf", ".properties", ".env", ".log", ".map", ".po", ".pot", ".srt", ".vtt", ".tex",
+    ".bib", ".diff", ".patch", ".rtf", ".plist", ".sum", ".mod", ".tfvars", ".editorconfig", ".gitignore",
+    ".gitattributes", ".dockerignore", ".npmignore", ".cff",
+))
+
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    """path: the name it was classified by ("" when nothing names it); language: grammar or text kind (None:
+    unknown, text detectors only); role: "workflow", "makefile" or a manifest ("package.json", "requirements"...)."""
+
+    path: str
+    language: str | None
+    role: str | None = None
+
+    @property
+    def fenced(self) -> bool:
+        """Its fenced code blocks are analyzed as code too (Markdown, AI-assistant rule files)."""
+        return self.language in FENCED
+
+    @property
+    def key(self) -> str:
+        """`python`, `yaml:workflow`, `json:package.json`, or `` (content decides): the crawl's kind of a path."""
+        language = self.language or ""
+        return f"{language}:{self.role}" if self.role else language
+
+
+@lru_cache(maxsize=1 << 16)
+def of_path(path: str) -> FileKind:
+    """What the path alone says (cheap, cached): the crawl keys analyses by this."""
+    language = languages.detect(path) if path else None
+    name = PurePosixPath(path).name
+    if _WORKFLOW.search(path):
+        role = "workflow"
+    elif _MAKEFILE.search(name):
+        role = "makefile"
+    else:
+        role = manifest_kind(path) if path else None
+    return FileKind(path, language, role)
+
+
+def classify(path: str | None, text: str = "", language: str | None = None) -> FileKind:
+    """THE decision: the path's language and role; a language named by the caller (a dataset's label) wins; when
+    neither the path nor a label says anything, the content decides (shebang, fenced blocks → Markdown, else the
+    language its lines look like). Every verb calls this, so the same file gets the same analyses everywhere."""
+    kind = of_path(path or "")
+    if language is not None:
+        return FileKind(kind.path, language, kind.role)
+    if kind.language is not None or kind.role is not None or _not_code(kind.path):
+        return kind
+    head = text.lstrip()[:200].encode("utf-8", "replace")
+    named = languages.detect("", head) if head.startswith(b"#!") else None
+    if named is None and text:
+        named = "markdown" if fences.has_fences(text) else guess.guess(text)
+    return FileKind(kind.path, named, None)
+
+
+def _not_code(path: str) -> bool:
+    name = PurePosixPath(path).name.lower()
+    return PurePosixPath(name).suffix in NOT_CODE or name in NOT_CODE
+
+
+def is_workflow(path: str) -> bool:
+    return of_path(path).role == "workflow"
