@@ -92,9 +92,7 @@ class SemgrepPass:
         content = _text(doc.content)
         if content is None:
             return False
-        from ..analyze import languages
-
-        language = doc.language or languages.detect(doc.path, content[:200])
+        language = _language(doc, content)
         which = [i for i, rule in enumerate(self.rules) if "*" in rule.languages or language in rule.languages
                  or (language == "tsx" and "typescript" in rule.languages)]
         return bool(which) and self._gate.matches(content, which)
@@ -284,13 +282,20 @@ def _text(content: bytes) -> bytes | None:
     return content if decoded.exact else decoded.text.encode("utf-8")
 
 
+def _language(doc: Document, text: bytes) -> str | None:
+    """The language the analyzer gives the document (analyze/filekind.py decides it for every verb)."""
+    from ..analyze import filekind
+
+    return filekind.classify(doc.named, text.decode("utf-8", "replace"), doc.language).language
+
+
 def _file_name(doc: Document) -> str:
     """The document's base name, with its language's extension added when missing (Semgrep picks the
     language from the extension)."""
     from ..analyze import languages
 
     name = doc.path.rsplit("/", 1)[-1] or "file"
-    language = doc.language or languages.detect(doc.path, doc.content[:200])
+    language = _language(doc, _text(doc.content) or b"")
     spec = next((s for s in languages.SPECS if s.name == language), None)
     if spec is not None and spec.extensions and not name.endswith(tuple(spec.extensions)):
         name += spec.extensions[0]
