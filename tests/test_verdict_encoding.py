@@ -81,3 +81,9 @@ def test_a_record_holding_a_stray_byte_gives_the_file_its_bytes_back(analyzer):
     analysis = analyzer.analyze(docs[0])
     assert [(f.rule_id, f.line) for f in analysis.findings if f.rule_id in ("exec-of-decoded-payload", ENCODING_RULE)] \
         == [(ENCODING_RULE, 1), ("exec-of-decoded-payload", 3)]
+
+
+def test_binary_behind_a_utf16_bom_stays_a_skip(analyzer):
+    for content in (b"\xff\xfe\x00exec\x80\x81" * 8, b"\xff\xfe" * 10, b"\xfe\xff" + bytes(range(1, 256)) * 4):
+        analysis = analyzer.analyze(Document("blob.bin", content))
+        assert analysis.skips and "binary" in analysis.skips[0].reason, content[:12]

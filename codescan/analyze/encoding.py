@@ -8,6 +8,7 @@ from dataclasses import dataclass
 RULE_ID = "non-utf8-text"
 SNIFF = 8192  # a NUL byte this early means binary, as git and grep decide
 BINARY_SHARE = 0.3  # more bytes than this that are not UTF-8: not text in any single-byte encoding either
+WIDE_ASCII_SHARE = 0.5  # UTF-16/32 text whose characters are less than half ASCII is taken for binary
 _BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\xef\xbb\xbf", "utf-8"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _ESCAPED = re.compile("[\udc80-\udcff]")
@@ -71,8 +72,12 @@ def _utf8(content: bytes, exact: bool) -> Decoded:
 
 def _wide(body: bytes, codec: str) -> Decoded:
     text = body.decode(codec, "replace")
-    if "\0" in text[:SNIFF]:
+    sample = text[:SNIFF]
+    if "\0" in sample:
         raise NotText(f"binary file (NUL character in {codec.upper()} text)")
+    # Almost any bytes decode as UTF-16; source code saved so is mostly ASCII, binary behind FF FE is not.
+    if sample and sum(1 for ch in sample if " " <= ch < "\x7f" or ch in "\t\n\r") < WIDE_ASCII_SHARE * len(sample):
+        raise NotText(f"binary file (behind a {codec.upper()} byte-order mark, but mostly not text)")
     bad = text.count("\ufffd") - body.decode(codec, "ignore").count("\ufffd")
     extra = f", {bad} code unit{'s' if bad != 1 else ''} undecodable" if bad else ""
     problem = (f"text is {codec.upper()} behind a byte-order mark{extra}: tools that read only UTF-8 see no code "
