@@ -74,3 +74,29 @@ def test_report_drops_given_a_scan_result_is_refused(tmp_path, capsys):
     main(["scan", str(tmp_path / "src"), "-f", "json", "-o", str(scan), "--no-progress"])
     capsys.readouterr()
     _refused(capsys, ["report", "--drops", str(scan), "-o", str(tmp_path / "r.html")], "not a drop report")
+
+
+@pytest.mark.parametrize("flag,value", [("--max-file-size", "-5"), ("--max-file-size", "0"),
+                                        ("--file-timeout", "0"), ("--file-timeout", "-1")])
+def test_limits_that_would_skip_every_file_are_refused(tmp_path, capsys, flag, value):
+    write(tmp_path, "src/a.py", HOOK)
+    _refused(capsys, ["scan", str(tmp_path / "src"), flag, value, "--no-progress"], flag)
+
+
+def test_mirror_sync_timeout_must_be_positive(tmp_path, capsys):
+    (tmp_path / "urls.txt").write_text(f"{tmp_path}/nowhere\n")
+    _refused(capsys, ["mirror", "sync", str(tmp_path / "urls.txt"), "--into", str(tmp_path / "m"), "--timeout", "0"],
+             "--timeout")
+
+
+def test_campaigns_from_a_state_that_cannot_hold_one_say_why(tmp_path, capsys):
+    from crawlrun import crawl
+    from gitrepos import make_repo
+
+    for name in ("one", "two"):
+        make_repo(tmp_path / "src" / name, [{"a.py": f"{HOOK}# {name}\n"}], bare_mirror_at=tmp_path / "root" / name)
+    crawl(capsys, tmp_path / "root", tmp_path / "nounits.db", "--no-units")
+    _refused(capsys, ["campaigns", "--state", str(tmp_path / "nounits.db")], "--no-units")
+    make_repo(tmp_path / "src" / "solo", [{"a.py": HOOK}], bare_mirror_at=tmp_path / "solo" / "solo.git")
+    crawl(capsys, tmp_path / "solo", tmp_path / "solo.db")
+    _refused(capsys, ["campaigns", "--state", str(tmp_path / "solo.db")], "1 repository", "--min-repos 2")

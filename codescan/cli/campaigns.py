@@ -53,6 +53,8 @@ def run(args) -> int:
             raise UsageError(f"{args.state}: no such state file")
         with open_state(args.state) as state:
             campaigns = campaigns_from_state(state, **opts)
+            if not campaigns:
+                _check_state(state, args.state, args.min_repos)
     else:
         from ..cluster.tree import documents
 
@@ -96,3 +98,16 @@ def _check_repositories(paths: list[str], min_repos: int) -> None:
         names = ", ".join(name for name, _, _ in repos)
         raise UsageError(f"found {len(repos)} {'repository' if len(repos) == 1 else 'repositories'} ({names}) under {', '.join(paths)}; a campaign spans "
                          f"--min-repos {min_repos}: give a folder of repositories or several PATHs")
+
+
+def _check_state(state, path: str, min_repos: int) -> None:
+    """No campaign from a state: say so when it could not have held one (no units stored, too few repositories)."""
+    from ..state import unitstore
+
+    repos = state.conn.execute("SELECT COUNT(*) FROM repos").fetchone()[0]
+    if repos < min_repos:
+        raise UsageError(f"{path} holds {repos} {'repository' if repos == 1 else 'repositories'}; a campaign spans "
+                         f"--min-repos {min_repos}: crawl a ROOT holding more")
+    if next(unitstore.expanded(state.conn), None) is None:
+        raise UsageError(f"{path} holds no campaign units (its crawls ran with --no-units): crawl again without "
+                         "--no-units to cluster it")

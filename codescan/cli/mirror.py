@@ -30,6 +30,8 @@ def run(args) -> int:
         raise UsageError("usage: codescan mirror sync URLS.txt --into ROOT [-j N]")
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
     remotes = read_list(args.urls)
 
     def report(result) -> None:

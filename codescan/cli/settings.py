@@ -31,8 +31,12 @@ def config_from_args(args, start: Path | None = None, **fixed) -> Config:
             raise UsageError("--jobs must be 0 (one per core) or more")
         changes["jobs"] = args.jobs
     if args.max_file_size is not None:
+        if args.max_file_size < 1:
+            raise UsageError("--max-file-size must be 1 byte or more")
         changes["max_file_size"] = args.max_file_size
     if args.file_timeout is not None:
+        if args.file_timeout <= 0:
+            raise UsageError("--file-timeout must be more than 0 seconds")
         changes["file_timeout"] = args.file_timeout
     if getattr(args, "strict", False):
         changes["strict"] = True
