@@ -161,7 +161,9 @@ def test_json_shape(tree, capsys):
 
 
 def usage_error(capsys, argv) -> str:
-    code = main([*argv, "--no-builtin-rules"])  # the error under test, not one in the built-in rules
+    # the error under test, not one in the built-in rules (the demo rules: a scan with no rule at all is refused)
+    demo = () if "--rules" in argv else ("--rules", str(DATA / "rules"))
+    code = main([*argv, "--no-builtin-rules", *demo])
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err
@@ -176,7 +178,8 @@ def test_missing_path_is_a_usage_error(tmp_path, capsys):
 
 
 def test_missing_path_from_a_real_process_prints_one_line(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "codescan", "scan", str(tmp_path / "missing"), "--no-builtin-rules"],
+    proc = subprocess.run([sys.executable, "-m", "codescan", "scan", str(tmp_path / "missing"), "--no-builtin-rules",
+                           "--rules", str(DATA / "rules")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0 and "Traceback" not in proc.stderr
