@@ -24,18 +24,18 @@ class _ZstdFrames(io.RawIOBase):
         self._raw, self._zstd = raw, zstandard
         self._dctx = zstandard.ZstdDecompressor()
         self._obj = None  # decompressor of the frame being read (None between frames)
-        self._out = b""
+        self._out = memoryview(b"")  # decompressed bytes not handed out yet
         self._done = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self._out and not self._done:
+        while not len(self._out) and not self._done:
             self._fill()
         size = min(len(buffer), len(self._out))
         buffer[:size] = self._out[:size]
-        self._out = self._out[size:]
+        self._out = self._out[size:]  # a view: no copy of what is left
         return size
 
     def _fill(self) -> None:
@@ -58,7 +58,7 @@ class _ZstdFrames(io.RawIOBase):
                 self._obj = None
             else:
                 data = b""
-        self._out = b"".join(out)
+        self._out = memoryview(b"".join(out))
 
     def close(self) -> None:
         try:
