@@ -56,12 +56,11 @@ def prepare_output(output: str, shards: list[Shard], inputs: tuple[str, ...] = (
 
 
 def _mark(out: Path) -> None:
-    """Write the incomplete mark in one step (a kill leaves it whole or absent)."""
-    temporary = out / (INCOMPLETE + ".tmp")
-    temporary.write_text(json.dumps({"pid": os.getpid(), "note": "a codescan filter run is writing this folder, "
-                                     "or was killed before it finished; run the filter again to replace it"}) + "\n",
-                         encoding="utf-8")
-    os.replace(temporary, out / INCOMPLETE)
+    """Write the incomplete mark. Its presence is what counts (a kill while writing it leaves it empty, still a
+    mark), so it is written in place: a temporary name would be a stray file the next run refuses."""
+    (out / INCOMPLETE).write_text(json.dumps({"pid": os.getpid(), "note": "a codescan filter run is writing this "
+                                              "folder, or was killed before it finished; run the filter again to "
+                                              "replace it"}) + "\n", encoding="utf-8")
 
 
 def finish(out: Path) -> None:
