@@ -100,3 +100,14 @@ def test_campaigns_from_a_state_that_cannot_hold_one_say_why(tmp_path, capsys):
     make_repo(tmp_path / "src" / "solo", [{"a.py": HOOK}], bare_mirror_at=tmp_path / "solo" / "solo.git")
     crawl(capsys, tmp_path / "solo", tmp_path / "solo.db")
     _refused(capsys, ["campaigns", "--state", str(tmp_path / "solo.db")], "1 repository", "--min-repos 2")
+
+
+def test_report_of_a_state_without_units_says_why_it_has_no_campaigns(tmp_path, capsys):
+    from crawlrun import crawl
+    from gitrepos import make_repo
+
+    for name in ("one", "two"):
+        make_repo(tmp_path / "src" / name, [{"a.py": f"{HOOK}# {name}\n"}], bare_mirror_at=tmp_path / "root" / name)
+    crawl(capsys, tmp_path / "root", tmp_path / "s.db", "--no-units")
+    assert main(["report", "--state", str(tmp_path / "s.db"), "-o", str(tmp_path / "r.html")]) == 0
+    assert "--no-units" in capsys.readouterr().err

@@ -43,4 +43,14 @@ def run(args) -> int:
     except OSError as exc:
         raise UsageError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
     print(f"report: {args.output} ({len(data.findings)} findings, {len(data.campaigns)} campaigns)", file=sys.stderr)
+    if args.state and not args.campaigns and not args.no_campaigns and not data.campaigns and _no_units(args.state):
+        print(f"codescan: note: {args.state} holds no campaign units (its crawls ran with --no-units), so the report "
+              "has no campaigns: crawl again without --no-units", file=sys.stderr)
     return EXIT_CLEAN
+
+
+def _no_units(path: str) -> bool:
+    from ..state import open_state, unitstore
+
+    with open_state(path, readonly=True) as state:
+        return next(unitstore.expanded(state.conn), None) is None
