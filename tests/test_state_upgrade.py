@@ -54,9 +54,14 @@ def test_v2_state_upgrades_in_place(tmp_path):
             conn.executemany("INSERT INTO blob_units VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              [(blob, i, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature)
                               for i, u in enumerate(units)])
+        conn.executemany("INSERT INTO occurrences (repo, path, blob, ts, crawl) VALUES ('acme/app', 'run.py', ?, ?, 1)",
+                         [("b1", 1), ("b2", 2)])
     conn.close()
     with open_state(path) as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
+        # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
+        assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
+            ("b2", "b1", 1)]
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
         # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once.
         assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 12
@@ -72,7 +77,7 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 3.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 4.*upgrades it"):
         open_state(path, readonly=True)
 
 

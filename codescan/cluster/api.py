@@ -144,9 +144,9 @@ def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: 
 
 def _state_units(state):
     """(blob, idx, Unit) from the store (idx is the unit's place in its blob: the link key in cluster_links)."""
-    from ..state import unitstore
+    from ..state import unitread
 
-    yield from unitstore.expanded(state.conn)
+    yield from unitread.expanded(state.conn)
 
 
 __all__ = ["PLANTED", "Campaign", "campaigns_from_documents", "campaigns_from_state", "cluster", "document_units"]

@@ -7,7 +7,7 @@ from collections import Counter
 from typing import Iterator
 
 from ..records import Unit, normalize_snippet
-from . import unitstore
+from . import unitread
 from .records import MirrorFinding, Occurrence
 
 _OCC = "o.repo, o.ref, o.path, o.blob, o.commit_sha, o.author, o.email, o.date, o.committer_date"
@@ -89,7 +89,7 @@ def _as_utc(value: str) -> str:
 
 
 def units(conn: sqlite3.Connection) -> Iterator[tuple[str, Unit]]:
-    for blob, _idx, unit in unitstore.expanded(conn):
+    for blob, _idx, unit in unitread.expanded(conn):
         yield blob, unit
 
 

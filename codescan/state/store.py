@@ -14,7 +14,7 @@ from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
 from .schema import SCHEMA_VERSION, TABLES, upgrade_v1
-from .upgrade import upgrade_v2
+from .upgrade import upgrade_v2, upgrade_v3
 from .fresh import carried_first_seen
 
 
@@ -203,11 +203,14 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
                 upgrade_v1(conn)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2":
                 upgrade_v2(conn, SCHEMA_VERSION)
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3":
+                upgrade_v3(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None
     if version is None or version[0] != SCHEMA_VERSION:
         conn.close()
-        hint = " (a crawl with this codescan upgrades it)" if readonly and version and version[0] in ("1", "2") else ""
+        older = readonly and version and version[0] in ("1", "2", "3")
+        hint = " (a crawl with this codescan upgrades it)" if older else ""
         raise StateError(f"{path}: state schema {version[0] if version else '?'} is not {SCHEMA_VERSION}{hint}")
     return State(conn, path, readonly)

@@ -1,6 +1,8 @@
 """Campaign units stored once per distinct content: `units` holds each distinct unit (keyed by a 64-bit hash of
-its kind, name, token count and signature) once; `blob_units` gives each blob a packed list of the keys it holds
-(8 bytes each, in unit order) and their line spans (zlib-packed int32 deltas). A MinHash signature is stored as the
+its kind, name, token count and signature) once; `blob_units` gives each blob the keys it holds (in unit order) and
+their line spans (zlib-packed int32 deltas). A blob's key list is stored as an edit of a neighbouring version's
+(same repository and path, nearest in time) and a new unit's min-hashes as the values that differ from its
+namesake's in that version (unitdelta.py): what a version adds is what it costs. A MinHash signature is stored as the
 low 32 bits of each value (half the bytes; two values that differ there are still told apart with certainty but
 for a 2^-32 chance), and read back zero-extended: signatures read from one state compare with each other as
 before."""
@@ -8,17 +10,19 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import numpy as np
 import xxhash
 
-from ..records import Unit
+from . import unitdelta
+from .unitread import full_keys, narrow_signatures, unpack_keys, unpack_spans  # noqa: F401 (re-exported)
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT, tokens INTEGER,
-    signature BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS blob_units (blob TEXT PRIMARY KEY, keys BLOB NOT NULL, spans BLOB NOT NULL);
+    signature BLOB NOT NULL, base INTEGER, depth INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS blob_units (blob TEXT PRIMARY KEY, keys BLOB NOT NULL, spans BLOB NOT NULL, base TEXT,
+    depth INTEGER NOT NULL DEFAULT 0);
 """
 
 _SIGNED = 1 << 63
@@ -37,10 +41,6 @@ def pack_keys(keys: Iterable[int]) -> bytes:
     return np.fromiter(keys, dtype="<i8").tobytes()
 
 
-def unpack_keys(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype="<i8")
-
-
 def pack_spans(lines: list[int], ends: list[int]) -> bytes:
     """Start lines as deltas from the previous unit's, end lines as offsets from their start: small numbers that
     zlib packs to about a byte a unit."""
@@ -50,23 +50,10 @@ def pack_spans(lines: list[int], ends: list[int]) -> bytes:
     return zlib.compress(np.concatenate([delta, width]).astype("<i4").tobytes(), 6)
 
 
-def unpack_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    values = np.frombuffer(zlib.decompress(data), dtype="<i4").astype(np.int64)
-    half = len(values) // 2
-    lines = np.cumsum(values[:half])
-    return lines, lines + values[half:]
-
-
 def _narrow(kind: str, signature: bytes) -> bytes:
     if kind == "line":
         return signature
     return np.frombuffer(signature, dtype="<u8").astype("<u4").tobytes()
-
-
-def _widen(kind: str, stored: bytes) -> bytes:
-    if kind == "line":
-        return bytes(stored)
-    return np.frombuffer(stored, dtype="<u4").astype("<u8").tobytes()
 
 
 def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
@@ -78,59 +65,67 @@ def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
         chunk = blobs[start:start + 500]
         marks = ",".join("?" * len(chunk))
         have.update(r[0] for r in conn.execute(f"SELECT blob FROM blob_units WHERE blob IN ({marks})", chunk))
-    distinct: dict[int, tuple] = {}
-    rows = []
     for blob in blobs:
-        if blob in have:
-            continue
-        units = per_blob[blob]
-        keys = []
-        for kind, name, _line, _end, tokens, signature in units:
-            key = unit_key(kind, name, tokens, signature)
-            keys.append(key)
-            if key not in distinct:
-                distinct[key] = (key, kind, name, int(tokens or 0), _narrow(kind, signature))
-        rows.append((blob, pack_keys(keys), pack_spans([u[2] for u in units], [u[3] for u in units])))
+        if blob not in have:
+            _write_blob(conn, blob, per_blob[blob])
+
+
+def _neighbour(conn: sqlite3.Connection, blob: str) -> tuple[str, int] | None:
+    """A stored version of the same file (same repository and path) nearest in time, with its delta depth."""
+    return conn.execute(
+        "SELECT o2.blob, b.depth FROM occurrences o1 JOIN occurrences o2 ON o2.repo = o1.repo AND o2.path = o1.path "
+        "AND o2.blob != o1.blob JOIN blob_units b ON b.blob = o2.blob WHERE o1.blob = ? "
+        "ORDER BY ABS(COALESCE(o2.ts, 0) - COALESCE(o1.ts, 0)), b.depth LIMIT 1", (blob,)).fetchone()
+
+
+def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None:
+    keys = np.array([unit_key(k, n, t, s) for k, n, _l, _e, t, s in units], dtype=np.int64)
+    near = _neighbour(conn, blob)
+    base_keys = full_keys(conn, near[0]) if near else None
+    _write_units(conn, units, keys, base_keys)
+    packed, base, depth = pack_keys(keys.tolist()), None, 0
+    if near is not None and near[1] < unitdelta.MAX_DEPTH:
+        delta = unitdelta.edit(base_keys, keys)
+        if delta is not None:
+            packed, base, depth = delta, near[0], near[1] + 1
+    conn.execute("INSERT OR IGNORE INTO blob_units (blob, keys, spans, base, depth) VALUES (?, ?, ?, ?, ?)",
+                 (blob, packed, pack_spans([u[2] for u in units], [u[3] for u in units]), base, depth))
+
+
+def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys) -> None:
+    """Lines whole (8 bytes); a new min-hash unit as a delta from its namesake in the neighbour when close."""
+    pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
-                     distinct.values())
-    conn.executemany("INSERT OR IGNORE INTO blob_units (blob, keys, spans) VALUES (?, ?, ?)", rows)
-
-
-def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, tuple]:
-    """key -> (kind, name, tokens, signature bytes) for these keys."""
-    keys = sorted(set(int(k) for k in keys))
-    out: dict[int, tuple] = {}
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for key, kind, name, tokens, signature in conn.execute(
-                f"SELECT key, kind, name, tokens, signature FROM units WHERE key IN ({marks})", chunk):
-            out[key] = (kind, name, tokens or 0, _widen(kind, signature))
-    return out
-
-
-def blob_lists(conn: sqlite3.Connection) -> Iterator[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
-    """(blob, keys, lines, end_lines) per blob, in blob order."""
-    for blob, keys, spans in conn.execute("SELECT blob, keys, spans FROM blob_units ORDER BY blob"):
-        lines, ends = unpack_spans(spans)
-        yield blob, unpack_keys(keys), lines, ends
-
-
-def expanded(conn: sqlite3.Connection, batch: int = 2000) -> Iterator[tuple[str, int, Unit]]:
-    """(blob, idx, Unit) for every unit every blob holds, in (blob, idx) order; distinct units are looked up a
-    batch of blobs at a time, so only that batch's units are in memory."""
-    pending: list[tuple] = []
-
-    def emit() -> Iterator[tuple[str, int, Unit]]:
-        known = distinct_units(conn, (int(k) for _, keys, _, _ in pending for k in keys))
-        for blob, keys, lines, ends in pending:
-            for idx, (key, line, end) in enumerate(zip(keys.tolist(), lines.tolist(), ends.tolist())):
-                kind, name, tokens, signature = known[key]
-                yield blob, idx, Unit(kind, line, end, signature, name, tokens)
-        pending.clear()
-
-    for item in blob_lists(conn):
-        pending.append(item)
-        if len(pending) >= batch:
-            yield from emit()
-    yield from emit()
+                     [(key, u[0], u[1], int(u[4] or 0), u[5]) for key, u in pairs if u[0] == "line"])
+    signed = {key: u for key, u in pairs if u[0] != "line"}
+    if not signed:
+        return
+    marks = ",".join("?" * len(signed))
+    stored = {r[0] for r in conn.execute(f"SELECT key FROM units WHERE key IN ({marks})", list(signed))}
+    fresh = {k: u for k, u in signed.items() if k not in stored}
+    if not fresh:
+        return
+    namesakes: dict[tuple, int] = {}
+    if base_keys is not None and len(base_keys):
+        wanted = sorted(set(base_keys.tolist()))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, kind, name, depth in conn.execute(
+                    f"SELECT key, kind, name, depth FROM units WHERE key IN ({marks}) AND kind != 'line'", chunk):
+                if depth < unitdelta.MAX_DEPTH:
+                    namesakes.setdefault((kind, name), key)
+    bases = narrow_signatures(conn, list(namesakes.values()))
+    rows = []
+    for key, (kind, name, _line, _end, tokens, signature) in fresh.items():
+        narrow = _narrow(kind, signature)
+        row = (key, kind, name, int(tokens or 0), narrow, None, 0)
+        base = namesakes.get((kind, name))
+        if base is not None:
+            base_sig, depth = bases[base]
+            delta = unitdelta.sig_delta(base_sig, narrow)
+            if delta is not None:
+                row = (key, kind, name, int(tokens or 0), delta, base, depth + 1)
+        rows.append(row)
+    conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)

@@ -1,19 +1,35 @@
-"""Upgrade a version-2 state in place: its row-per-unit `blob_units` becomes distinct units plus packed key lists
-(no re-crawl), and the file is compacted."""
+"""Upgrade older states in place (no re-crawl): version 2's row-per-unit `blob_units` becomes distinct units plus
+key lists, oldest blobs first so each can be stored as a delta of the version before it, and the file is
+compacted; version 3 (distinct units, whole lists) gains the delta columns."""
 from __future__ import annotations
 
 import sqlite3
 
 from . import unitstore
 
-BLOBS_PER_WRITE = 2000
-
-
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def upgrade_v2(conn: sqlite3.Connection, version: str = "3") -> None:
+def upgrade_v3(conn: sqlite3.Connection, version: str) -> None:
+    """Version 3 stored every key list and signature whole: rows without a base are exactly that."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "3":
+            conn.rollback()
+            return
+        for table, base in (("units", "INTEGER"), ("blob_units", "TEXT")):
+            if "base" not in _columns(conn, table):
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN base {base}")
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN depth INTEGER NOT NULL DEFAULT 0")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
+def upgrade_v2(conn: sqlite3.Connection, version: str) -> None:
     """Every blob's unit rows, in idx order, become its key list; each distinct unit is stored once."""
     conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
     try:
@@ -36,17 +52,15 @@ def upgrade_v2(conn: sqlite3.Connection, version: str = "3") -> None:
 
 
 def _convert(conn: sqlite3.Connection) -> None:
+    order = conn.execute(
+        "SELECT b.blob FROM (SELECT DISTINCT blob FROM blob_units_v2) b LEFT JOIN "
+        "(SELECT blob, MIN(ts) AS t FROM occurrences GROUP BY blob) o ON o.blob = b.blob ORDER BY o.t, b.blob"
+    ).fetchall()
     per_blob: dict[str, list[tuple]] = {}
-    current = None
-    rows = conn.execute("SELECT blob, kind, name, line, end_line, tokens, signature FROM blob_units_v2 "
-                        "ORDER BY blob, idx")
-    for blob, kind, name, line, end_line, tokens, signature in rows:
-        if blob != current:
-            if len(per_blob) >= BLOBS_PER_WRITE:
-                unitstore.write(conn, per_blob)
-                per_blob.clear()
-            current = blob
-            per_blob[blob] = []
-        per_blob[blob].append((kind, name, line, end_line, tokens or 0, bytes(signature or b"")))
-    if per_blob:
+    for (blob,) in order:
+        per_blob[blob] = [(kind, name, line, end_line, tokens or 0, bytes(signature or b""))
+                          for kind, name, line, end_line, tokens, signature in conn.execute(
+                              "SELECT kind, name, line, end_line, tokens, signature FROM blob_units_v2 "
+                              "WHERE blob = ? ORDER BY idx", (blob,))]
         unitstore.write(conn, per_blob)
+        per_blob.clear()

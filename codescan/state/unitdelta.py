@@ -1,0 +1,61 @@
+"""Deltas against a neighbouring version of the same file: a blob's key list as an edit of its base's list, and a
+unit's min-hashes as the values that differ from a similar unit's (two versions of a function share most)."""
+from __future__ import annotations
+
+import difflib
+import zlib
+
+import numpy as np
+
+MAX_DEPTH = 8  # a delta's base is at most this many deltas from a full copy (reads stay short)
+SIG_DELTA_MAX = 0.5  # a signature differing from its base in more than this share of values is stored whole
+
+
+def edit(base: np.ndarray, keys: np.ndarray) -> bytes | None:
+    """`keys` as runs copied from `base` and literal keys (None when that is no smaller than the list)."""
+    ops = difflib.SequenceMatcher(None, base.tolist(), keys.tolist(), autojunk=False).get_opcodes()
+    runs: list[int] = []
+    literals: list[np.ndarray] = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            runs += [i1, i2 - i1]
+        elif j2 > j1:
+            runs += [-1, j2 - j1]
+            literals.append(keys[j1:j2])
+    packed = zlib.compress(np.asarray(runs, dtype="<i4").tobytes(), 6)
+    body = np.concatenate(literals).astype("<i8").tobytes() if literals else b""
+    out = len(packed).to_bytes(4, "little") + packed + body
+    return out if len(out) < 8 * len(keys) else None
+
+
+def apply_edit(base: np.ndarray, data: bytes) -> np.ndarray:
+    size = int.from_bytes(data[:4], "little")
+    runs = np.frombuffer(zlib.decompress(data[4:4 + size]), dtype="<i4")
+    literals = np.frombuffer(data[4 + size:], dtype="<i8")
+    parts, used = [], 0
+    for start, length in zip(runs[0::2].tolist(), runs[1::2].tolist()):
+        if start >= 0:
+            parts.append(base[start:start + length])
+        else:
+            parts.append(literals[used:used + length])
+            used += length
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def sig_delta(base: bytes, values: bytes) -> bytes | None:
+    """The positions (a bit mask) and values where `values` differs from `base` (both packed uint32 arrays)."""
+    a, b = np.frombuffer(base, dtype="<u4"), np.frombuffer(values, dtype="<u4")
+    if len(a) != len(b):
+        return None
+    differ = a != b
+    if differ.mean() > SIG_DELTA_MAX:
+        return None
+    return np.packbits(differ).tobytes() + b[differ].astype("<u4").tobytes()
+
+
+def apply_sig_delta(base: bytes, data: bytes) -> bytes:
+    a = np.frombuffer(base, dtype="<u4").copy()
+    mask_len = (len(a) + 7) // 8
+    differ = np.unpackbits(np.frombuffer(data[:mask_len], dtype=np.uint8))[:len(a)].astype(bool)
+    a[differ] = np.frombuffer(data[mask_len:], dtype="<u4")
+    return a.tobytes()

@@ -1,0 +1,122 @@
+"""Reading the distinct-unit store (unitstore.py): key lists with their edits applied, signatures with their
+deltas applied, and every blob's units expanded a batch at a time."""
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from ..records import Unit
+from . import unitdelta
+
+CACHE = 4096  # decoded key lists kept while reading
+
+
+def unpack_keys(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype="<i8")
+
+
+def unpack_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    values = np.frombuffer(zlib.decompress(data), dtype="<i4").astype(np.int64)
+    half = len(values) // 2
+    lines = np.cumsum(values[:half])
+    return lines, lines + values[half:]
+
+
+def widen(kind: str, stored: bytes) -> bytes:
+    """Stored min-hashes (32 bits each) as the uint64 signature bytes a Unit carries; lines as they are."""
+    if kind == "line":
+        return bytes(stored)
+    return np.frombuffer(stored, dtype="<u4").astype("<u8").tobytes()
+
+
+def full_keys(conn: sqlite3.Connection, blob: str, cache: dict | None = None) -> np.ndarray:
+    """The blob's whole key list, its edits applied."""
+    if cache is not None and blob in cache:
+        return cache[blob]
+    keys, base = conn.execute("SELECT keys, base FROM blob_units WHERE blob = ?", (blob,)).fetchone()
+    out = unpack_keys(keys) if base is None else unitdelta.apply_edit(full_keys(conn, base, cache), keys)
+    if cache is not None:
+        if len(cache) >= CACHE:
+            cache.clear()
+        cache[blob] = out
+    return out
+
+
+def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[bytes, int]]:
+    """key -> (stored-width signature with its deltas applied, delta depth)."""
+    rows: dict[int, tuple] = {}
+    want = set(keys)
+    while want:
+        todo = sorted(want - set(rows))
+        for start in range(0, len(todo), 500):
+            chunk = todo[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, signature, base, depth in conn.execute(
+                    f"SELECT key, signature, base, depth FROM units WHERE key IN ({marks})", chunk):
+                rows[key] = (bytes(signature), base, depth)
+        want = {r[1] for r in rows.values() if r[1] is not None and r[1] not in rows}
+    out: dict[int, tuple[bytes, int]] = {}
+
+    def resolve(key: int) -> bytes:
+        if key not in out:
+            signature, base, depth = rows[key]
+            out[key] = (signature if base is None else unitdelta.apply_sig_delta(resolve(base), signature), depth)
+        return out[key][0]
+
+    for key in keys:
+        if key in rows:
+            resolve(key)
+    return out
+
+
+def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, tuple]:
+    """key -> (kind, name, tokens, signature bytes) for these keys."""
+    keys = sorted(set(int(k) for k in keys))
+    out: dict[int, tuple] = {}
+    deltas: list[int] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for key, kind, name, tokens, signature, base in conn.execute(
+                f"SELECT key, kind, name, tokens, signature, base FROM units WHERE key IN ({marks})", chunk):
+            out[key] = (kind, name, tokens or 0, None if base is not None else widen(kind, signature))
+            if base is not None:
+                deltas.append(key)
+    if deltas:
+        resolved = narrow_signatures(conn, deltas)
+        for key in deltas:
+            kind, name, tokens, _ = out[key]
+            out[key] = (kind, name, tokens, widen(kind, resolved[key][0]))
+    return out
+
+
+def blob_lists(conn: sqlite3.Connection) -> Iterator[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    """(blob, keys, lines, end_lines) per blob, in blob order."""
+    cache: dict = {}
+    for blob, keys, spans, base in conn.execute("SELECT blob, keys, spans, base FROM blob_units ORDER BY blob"):
+        lines, ends = unpack_spans(spans)
+        full = unpack_keys(keys) if base is None else unitdelta.apply_edit(full_keys(conn, base, cache), keys)
+        yield blob, full, lines, ends
+
+
+def expanded(conn: sqlite3.Connection, batch: int = 2000) -> Iterator[tuple[str, int, Unit]]:
+    """(blob, idx, Unit) for every unit every blob holds, in (blob, idx) order; distinct units are looked up a
+    batch of blobs at a time, so only that batch's units are in memory."""
+    pending: list[tuple] = []
+
+    def emit() -> Iterator[tuple[str, int, Unit]]:
+        known = distinct_units(conn, (int(k) for _, keys, _, _ in pending for k in keys))
+        for blob, keys, lines, ends in pending:
+            for idx, (key, line, end) in enumerate(zip(keys.tolist(), lines.tolist(), ends.tolist())):
+                kind, name, tokens, signature = known[key]
+                yield blob, idx, Unit(kind, line, end, signature, name, tokens)
+        pending.clear()
+
+    for item in blob_lists(conn):
+        pending.append(item)
+        if len(pending) >= batch:
+            yield from emit()
+    yield from emit()

@@ -1,0 +1,60 @@
+"""Versions of a file cost what they add: the next version's key list is an edit of the one before, and a changed
+function's min-hashes are stored as the values that differ from its namesake's; reading gives the units back."""
+from __future__ import annotations
+
+import numpy as np
+
+from codescan.state import open_state
+from codescan.state.unitdelta import apply_edit, edit
+
+
+def _sig(rng, base=None, change=0):
+    values = rng.integers(0, 2**32, 128, dtype=np.uint64) if base is None else base.copy()
+    if change:
+        values[:change] = rng.integers(0, 2**32, change, dtype=np.uint64)
+    return values
+
+
+def _rows(blob, units):
+    return [(blob, i, kind, name, line, line + 3, 40, sig.astype("<u8").tobytes() if kind != "line" else sig)
+            for i, (kind, name, line, sig) in enumerate(units)]
+
+
+def test_next_version_is_stored_as_deltas(tmp_path):
+    rng = np.random.default_rng(3)
+    f1, g1, file1 = _sig(rng), _sig(rng), _sig(rng)
+    lines = [(n * 977).to_bytes(8, "little") for n in range(1, 60)]
+    v1 = [("function", "f", 1, f1), ("function", "g", 10, g1), ("file", None, 1, file1)] + \
+         [("line", None, 20 + n, h) for n, h in enumerate(lines)]
+    f2, file2 = _sig(rng, f1, change=12), _sig(rng, file1, change=6)
+    v2 = [("function", "f", 1, f2), ("function", "g", 12, g1), ("file", None, 1, file2)] + \
+         [("line", None, 22 + n, h) for n, h in enumerate(lines[:30] + [b"newline!"] + lines[30:])]
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        occ = [("app.py", b, "refs/heads/main", c, "Ann", "a@x", d, d, ts) for b, c, d, ts in
+               (("v1", "c1", "2024-01-01", 1), ("v2", "c2", "2024-02-01", 2))]
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok", occ, [])
+        st.write_batch(crawl, units=_rows("v1", v1))
+        st.write_batch(crawl, units=_rows("v2", v2))
+        conn = st.conn
+        assert conn.execute("SELECT base, depth FROM blob_units WHERE blob = 'v2'").fetchone() == ("v1", 1)
+        keys_size = conn.execute("SELECT length(keys) FROM blob_units WHERE blob = 'v2'").fetchone()[0]
+        assert keys_size < 8 * len(v2) / 3
+        deltas = conn.execute("SELECT kind, name, length(signature) FROM units WHERE base IS NOT NULL "
+                              "ORDER BY kind").fetchall()
+        assert [(k, n) for k, n, _ in deltas] == [("file", None), ("function", "f")]
+        assert all(size < 128 for _, _, size in deltas)  # not 512 bytes each
+        got = {(blob, u.line, u.kind): u for blob, u in st.units()}
+    for blob, units in (("v1", v1), ("v2", v2)):
+        for kind, name, line, sig in units:
+            unit = got[(blob, line, kind)]
+            assert (unit.kind, unit.name, unit.end_line) == (kind, name, line + 3)
+            assert unit.signature == (sig.astype("<u8").tobytes() if kind != "line" else sig)
+
+
+def test_edit_round_trip():
+    rng = np.random.default_rng(5)
+    base = rng.integers(-2**63, 2**63 - 1, 300, dtype=np.int64)
+    keys = np.concatenate([base[:100], rng.integers(0, 9, 3), base[120:250], base[260:]])
+    assert (apply_edit(base, edit(base, keys)) == keys).all()
+    assert edit(base, rng.integers(0, 2**40, 300)) is None  # nothing shared: stored whole
