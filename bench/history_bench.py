@@ -87,8 +87,8 @@ def side(code: Path, mirror: Path, state: Path, jobs: int) -> dict:
 def campaigns(code: Path, state: Path, out: Path) -> dict:
     run = codescan(code, "campaigns", "--state", str(state), "--format", "json", "-o", str(out))
     found = json.loads(out.read_text())["campaigns"]
-    return {"wall_s": round(run.wall, 2), "cpu_s": round(run.cpu or 0, 2), "peak_rss_mb": round(run.peak_rss_mb or 0, 1),
-            "campaigns": len(found)}
+    return {"wall_s": round(run.wall, 2), "cpu_s": round(run.cpu or 0, 2),
+            "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(found)}
 
 
 def same(a: Path, b: Path) -> bool:
@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         built = time.perf_counter() - t
         base_code = checkout(base_rev, tmp / "base")
         try:
-            result = {"base": base_rev, "steps": args.steps, "packages": list(packages), "commits": commits, "build_s": round(built, 1),
+            result = {"base": base_rev, "steps": args.steps, "packages": list(packages), "commits": commits,
+                      "build_s": round(built, 1),
                       "releases": [".".join(map(str, v)) for v, _ in history_mirror.releases()]}
             for name, code in (("before", base_code), ("after", HERE)):
                 result[name] = side(code, tmp / "mirror", tmp / f"{name}.db", args.jobs)
@@ -144,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(r: dict) -> None:
     print(f"mirror: {len(r['packages'])} repositories ({', '.join(r['packages'])}), {r['commits']} commits = releases "
-          f"{r['releases'][0]} .. {r['releases'][-1]} ({r['steps']} commits from one to the next), built in {r['build_s']} s; "
+          f"{r['releases'][0]} .. {r['releases'][-1]} ({r['steps']} commits from one to the next), "
+          f"built in {r['build_s']} s; "
           f"baseline {r['base']}")
     print(f"{'':8} {'content MB':>10} {'blobs':>6} {'state MB':>9} {'state/content':>13} {'wall s':>7} {'CPU s':>7} "
           f"{'CPU s/MB':>8} {'peak RSS MB':>11}")
@@ -153,7 +155,8 @@ def report(r: dict) -> None:
         print(f"{name:8} {s['content_mb']:10.2f} {s['blobs']:6d} {s['state_mb']:9.2f} {s['state_share']:13.1%} "
               f"{s['wall_s']:7.1f} {s['cpu_s']:7.1f} {s['cpu_s_per_mb']:8.3f} {s['peak_rss_mb']:11.0f}")
     b, a = r["before"], r["after"]
-    print(f"state {b['state_mb'] / a['state_mb']:.1f}x smaller; CPU per MB {b['cpu_s_per_mb'] / a['cpu_s_per_mb']:.2f}x "
+    print(f"state {b['state_mb'] / a['state_mb']:.1f}x smaller; "
+          f"CPU per MB {b['cpu_s_per_mb'] / a['cpu_s_per_mb']:.2f}x "
           f"better")
     c = r["cat_file"]
     print(f"git cat-file --batch: {c['s']:.2f} s for the same {c['blobs']} blobs ({c['mb']} MB)")

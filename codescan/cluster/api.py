@@ -18,16 +18,7 @@ def cluster(corpus: Corpus, threshold: float = lsh.THRESHOLD, min_repos: int = 2
     if edges is None:
         edges = unit_edges(corpus, threshold)
     groups = unit_groups(corpus, edges, min_repos)
-    similarity = {}
-    if groups:
-        sigs = corpus.signatures()
-        groups = attach(corpus, groups, sigs)
-        for gi, members in enumerate(groups):
-            kind = max((corpus.units[m] for m in members), key=lambda u: u.tokens).kind
-            rows = sigs[[m for m in members if corpus.units[m].kind == kind]]
-            similarity[gi] = float(minhash.similarity(rows, rows[:1]).min())
-    found = build(corpus, groups, line_groups(corpus, min_repos), similarity, min_repos)
-    return [c for c in found if c.score >= min_score]
+    return _scored(corpus, groups, line_groups(corpus, min_repos), min_repos, min_score)
 
 
 def document_units(doc: Document) -> list:
@@ -120,26 +111,68 @@ def _add(corpus: Corpus, doc: Document, units, findings) -> None:
 
 
 def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: int = 2,
-                         incremental: bool = True, min_score: float = 0.0) -> list[Campaign]:
+                         incremental: bool = True, min_score: float = 0.0, stream: bool = False) -> list[Campaign]:
     """Campaigns over everything a crawl stored: units per blob, occurrences, findings.
 
     incremental=True indexes only blobs not yet in the cluster_* tables and reads verified links
-    from there; False clusters everything in memory (same result, no tables written)."""
+    from there; False clusters everything in memory (same result, no tables written).
+    stream=True clusters the state's distinct units on disk in bounded memory instead (stream.py) and
+    expands only the groups that span repositories (not yet the default: see issue 21's note)."""
+    if stream:
+        return _streamed(state, threshold, min_repos, min_score)
     from .store import ClusterStore
 
     corpus = Corpus()
     for blob, idx, unit in _state_units(state):
         corpus.add_unit(corpus.blob_id(blob), idx, unit)
-    for occ in state.occurrences():
+    _place(state, corpus)
+    edges = None
+    if incremental and not getattr(state, "readonly", False):
+        edges = ClusterStore(state.conn, threshold).update(corpus)
+    return cluster(corpus, threshold, min_repos, edges, min_score)
+
+
+def _streamed(state, threshold: float, min_repos: int, min_score: float) -> list[Campaign]:
+    from .stream import clustered_corpus
+
+    corpus, groups, lines, similarity = clustered_corpus(state, threshold, min_repos)
+    _place(state, corpus, occurrences=False)
+    if groups:  # near copies joined to groups holding findings, among the expanded copies
+        sigs = corpus.signatures()
+        before = {tuple(g): similarity[gi] for gi, g in enumerate(groups)}
+        groups = attach(corpus, groups, sigs)
+        similarity = {gi: before[tuple(g)] if tuple(g) in before else _similarity(corpus, sigs, g)
+                      for gi, g in enumerate(groups)}
+    found = build(corpus, groups, lines, similarity, min_repos)
+    return [c for c in found if c.score >= min_score]
+
+
+def _place(state, corpus: Corpus, occurrences: bool = True) -> None:
+    """Occurrences (unless the corpus has them) and findings of the corpus's blobs."""
+    for occ in state.occurrences() if occurrences else ():
         if occ.blob in corpus.blobs:
             corpus.add_occurrence(occ.blob, occ)
     for finding in state.findings():
         if finding.blob in corpus.blobs:
             corpus.findings[corpus.blobs[finding.blob]].append(finding)
-    edges = None
-    if incremental and not getattr(state, "readonly", False):
-        edges = ClusterStore(state.conn, threshold).update(corpus)
-    return cluster(corpus, threshold, min_repos, edges, min_score)
+
+
+def _scored(corpus: Corpus, groups: list, lines: list, min_repos: int, min_score: float) -> list[Campaign]:
+    similarity = {}
+    if groups:
+        sigs = corpus.signatures()
+        groups = attach(corpus, groups, sigs)
+        for gi, members in enumerate(groups):
+            similarity[gi] = _similarity(corpus, sigs, members)
+    found = build(corpus, groups, lines, similarity, min_repos)
+    return [c for c in found if c.score >= min_score]
+
+
+def _similarity(corpus: Corpus, sigs, members: list[int]) -> float:
+    """The least estimated Jaccard of a group's widest kind of unit to its first such member."""
+    kind = max((corpus.units[m] for m in members), key=lambda u: u.tokens).kind
+    rows = sigs[[m for m in members if corpus.units[m].kind == kind]]
+    return float(minhash.similarity(rows, rows[:1]).min())
 
 
 def _state_units(state):

@@ -127,7 +127,7 @@ def _earlier(occ, bid: int, other, other_bid: int) -> bool:
 def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[int]],
           similarity: dict | None = None, min_repos: int = 2) -> list[Campaign]:
     """Campaigns from groups, one per distinct set of places; sorted by score, highest first."""
-    corpus_repos = len(corpus.all_repos())
+    corpus_repos = corpus.repo_count or len(corpus.all_repos())
     similarity = similarity or {}
     places: dict[frozenset, dict] = {}
     kinds: dict[frozenset, tuple] = {}

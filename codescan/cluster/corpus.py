@@ -38,6 +38,7 @@ class Corpus:
     unit_idx: list[int] = field(default_factory=list)  # the unit's index within its blob (state key)
     line_blob: list[int] = field(default_factory=list)
     line_units: list[Unit] = field(default_factory=list)
+    repo_count: int | None = None  # repositories of the whole state, when the corpus holds only part of it
 
     def blob_id(self, blob: str) -> int:
         if blob not in self.blobs:

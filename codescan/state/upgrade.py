@@ -43,6 +43,8 @@ def upgrade_v2(conn: sqlite3.Connection, version: str) -> None:
                     conn.execute(statement)
             _convert(conn)
             conn.execute("DROP TABLE blob_units_v2")
+        for table in ("cluster_meta", "cluster_blobs", "cluster_bands", "cluster_links"):  # built from 64-bit
+            conn.execute(f"DROP TABLE IF EXISTS {table}")  # min-hashes: rebuilt by the next `campaigns`
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
         conn.commit()
     except BaseException:

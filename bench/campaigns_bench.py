@@ -1,0 +1,149 @@
+"""Campaigns on real crawl states, this checkout against a baseline commit in the same run.
+
+    python bench/campaigns_bench.py            # planted harness + history mirrors, then the mirrors doubled
+    python bench/campaigns_bench.py --quick    # planted harness (small) + 4 small history repositories
+    python bench/campaigns_bench.py --base REV --json out.json
+
+1. bench.evaluate's planted harness (bench/plant.py: repositories with planted campaigns) is crawled and
+   `codescan campaigns --state` run by both, and both are scored. The baseline's state is also read by this
+   checkout (upgraded in place): on the same state the campaigns must be identical (a crawl by this checkout can
+   differ only by what the rules found, when the baseline's rules differ).
+2. The history bench's mirrors (bench/history_mirror.py) plus a fork of each (the fork adds one commit), crawled
+   by both; then the same with the second half of the packages added (about twice the state). `campaigns` runs
+   on each state: wall, CPU and peak RSS (largest process) per side and size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/campaigns_bench.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import history_mirror, plant  # noqa: E402
+from bench.eval_planted import campaign_scores  # noqa: E402
+from bench.history_bench import HERE, checkout, codescan, default_base, state_mb  # noqa: E402
+from codescan.sources.git_safety import safe_env  # noqa: E402
+
+
+def fork_all(root: Path) -> None:
+    """A fork of every repository under root (its own bare clone plus one commit touching one file)."""
+    for gitdir in sorted(root.glob("*.git")):
+        fork = root / f"fork-{gitdir.name}"
+        subprocess.run(["git", "clone", "-q", "--bare", "--no-local", str(gitdir), str(fork)], env=safe_env(),
+                       check=True, capture_output=True)
+        files = subprocess.run(["git", f"--git-dir={fork}", "ls-tree", "-r", "--name-only", "main"], env=safe_env(),
+                               check=True, capture_output=True, text=True).stdout.split()
+        if not files:
+            continue
+        head = subprocess.run(["git", f"--git-dir={fork}", "rev-parse", "main"], env=safe_env(), check=True,
+                              capture_output=True, text=True).stdout.strip()
+        path = files[0]
+        text = subprocess.run(["git", f"--git-dir={fork}", "show", f"main:{path}"], env=safe_env(), check=True,
+                              capture_output=True).stdout + b"\n# fork\n"
+        stream = (f"commit refs/heads/main\nauthor Fork Owner <fork@example.org> 1700000000 +0000\n"
+                  f"committer Fork Owner <fork@example.org> 1700000000 +0000\ndata 5\nfork\nfrom {head}\n"
+                  f"M 100644 inline {path}\ndata {len(text)}\n").encode() + text + b"\n\n"
+        subprocess.run(["git", f"--git-dir={fork}", "fast-import", "--quiet", "--force"], input=stream,
+                       env=safe_env(), check=True)
+
+
+def crawl_and_campaigns(code: Path, root: Path, state: Path, out: Path, jobs: int) -> dict:
+    crawl = codescan(code, "crawl", str(root), "--state", str(state), "--no-progress", "-j", str(jobs))
+    shutil.copy(state, state.with_suffix(".copy.db"))  # for the other side to read as it is
+    run = codescan(code, "campaigns", "--state", str(state), "--format", "json", "-o", str(out))
+    found = json.loads(out.read_text())["campaigns"]
+    return {"crawl_s": round(crawl.wall, 1), "state_mb": round(state_mb(state.with_suffix(".copy.db")), 2),
+            "wall_s": round(run.wall, 2), "cpu_s": round(run.cpu or 0, 2),
+            "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(found)}
+
+
+def same_state(tmp: Path, name: str) -> dict:
+    """This checkout's campaigns on the baseline's state (upgraded in place) against the baseline's own."""
+    run = codescan(HERE, "campaigns", "--state", str(tmp / f"{name}-before.copy.db"), "--format", "json", "-o",
+                   str(tmp / f"{name}-upgraded.json"))
+    before = json.loads((tmp / f"{name}-before.json").read_text())["campaigns"]
+    after = json.loads((tmp / f"{name}-upgraded.json").read_text())["campaigns"]
+    return {"identical": before == after, "wall_s": round(run.wall, 2), "cpu_s": round(run.cpu or 0, 2),
+            "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(after)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--base", default=None, help="baseline revision (default: the last schema-2 commit)")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=2, help="commits from one release to the next (history mirrors)")
+    ap.add_argument("--planted-only", action="store_true", help="only the planted harness")
+    ap.add_argument("--json", metavar="FILE")
+    args = ap.parse_args(argv)
+    base_rev = args.base or default_base()
+    result: dict = {"base": base_rev}
+    with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as tmp:
+        tmp = Path(tmp)
+        base_code = checkout(base_rev, tmp / "base")
+        try:
+            repos, files, camps, spread = (9, 4, 3, 3) if args.quick else (40, 10, 8, 4)
+            truth = plant.generate(tmp / "planted", repos, files, None, seed=7, campaigns=camps, spread=spread)
+            planted = {}
+            for name, code in (("before", base_code), ("after", HERE)):
+                out = tmp / f"planted-{name}.json"
+                planted[name] = crawl_and_campaigns(code, tmp / "planted", tmp / f"planted-{name}.db", out, args.jobs)
+                planted[name]["score"] = campaign_scores(json.loads(out.read_text())["campaigns"], truth)
+            planted["same_state"] = same_state(tmp, "planted")
+            result["planted"] = planted
+            halves = [] if args.planted_only else [history_mirror.QUICK] if args.quick else [history_mirror.FIRST,
+                                                                 history_mirror.FIRST + history_mirror.SECOND]
+            result["history"] = []
+            for packages in halves:
+                mirror = tmp / f"mirror-{len(packages)}"
+                t = time.perf_counter()
+                history_mirror.build(mirror, packages, args.steps)
+                fork_all(mirror)
+                row = {"repos": 2 * len(packages), "build_s": round(time.perf_counter() - t, 1)}
+                for name, code in (("before", base_code), ("after", HERE)):
+                    row[name] = crawl_and_campaigns(code, mirror, tmp / f"h{len(packages)}-{name}.db",
+                                                    tmp / f"h{len(packages)}-{name}.json", args.jobs)
+                row["same_state"] = same_state(tmp, f"h{len(packages)}")
+                result["history"].append(row)
+        finally:
+            subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(base_code)],
+                           capture_output=True)
+    report(result)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+def report(r: dict) -> None:
+    print(f"baseline {r['base']}")
+    p = r["planted"]
+    for name in ("before", "after"):
+        s = p[name]
+        print(f"planted harness {name:6}: {s['campaigns']} campaigns, score {s['score']}, "
+              f"campaigns wall {s['wall_s']} s, CPU {s['cpu_s']} s, peak RSS {s['peak_rss_mb']:.0f} MB")
+    u = p["same_state"]
+    print(f"planted harness, the baseline's state read by this checkout (upgraded in place): {u['campaigns']} "
+          f"campaigns, identical to the baseline's: {u['identical']} (wall {u['wall_s']} s, CPU {u['cpu_s']} s, "
+          f"peak RSS {u['peak_rss_mb']:.0f} MB)")
+    print(f"{'state':24} {'side':6} {'state MB':>9} {'crawl s':>8} {'campaigns':>9} {'wall s':>7} {'CPU s':>7} "
+          f"{'peak RSS MB':>11}")
+    for row in r["history"]:
+        for name in ("before", "after"):
+            s = row[name]
+            label = f"{row['repos']} repos (with forks)"
+            print(f"{label:24} {name:6} {s['state_mb']:9.1f} {s['crawl_s']:8.1f} {s['campaigns']:9d} "
+                  f"{s['wall_s']:7.1f} {s['cpu_s']:7.1f} {s['peak_rss_mb']:11.0f}")
+        u = row["same_state"]
+        print(f"{'':24} baseline's state read by this checkout: {u['campaigns']} campaigns, identical: "
+              f"{u['identical']}, wall {u['wall_s']} s, CPU {u['cpu_s']} s, peak RSS {u['peak_rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,202 @@
+"""Campaigns from a crawl state in bounded memory: clustering works on DISTINCT units (each stored once), never on a
+unit per blob. Band keys go to one file per band and are grouped a band at a time; candidate pairs are verified
+against signatures in a memory-mapped file, a chunk at a time; only verified pairs reach the component search.
+Only the units of groups that span repositories are then expanded into the blobs holding them.
+
+Incremental on a writable state: verified links are kept in `cluster_unit_links` and the units already indexed in
+`cluster_unit_done`; a later run verifies only candidate pairs that involve a unit added since."""
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ..state.unitread import blob_lists, narrow_signatures
+from . import lsh, minhash
+from .expand import expand
+
+CHUNK = 20000  # distinct units per signature read; pairs per verification chunk is lsh.verify's
+_TABLES = """
+CREATE TABLE IF NOT EXISTS cluster_unit_meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS cluster_unit_done (key INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS cluster_unit_links (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b))
+    WITHOUT ROWID;
+"""
+
+
+def _column(conn: sqlite3.Connection, sql: str, width: int) -> tuple[np.ndarray, ...]:
+    """Integer columns of a query as numpy arrays, read a chunk of rows at a time (no Python row per unit)."""
+    parts: list[np.ndarray] = []
+    cursor = conn.execute(sql)
+    while True:
+        rows = cursor.fetchmany(CHUNK)
+        if not rows:
+            break
+        parts.append(np.array(rows, dtype=np.int64).reshape(-1, width))
+    table = np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
+    return tuple(table[:, i].copy() for i in range(width))
+
+
+def _blob_repos(conn: sqlite3.Connection) -> tuple[dict[str, tuple[int, ...]], int]:
+    """blob -> the repository ids it occurs in, and how many repositories hold anything."""
+    ids: dict[str, int] = {}
+    out: dict[str, set] = {}
+    for repo, blob in conn.execute("SELECT DISTINCT repo, blob FROM occurrences"):
+        out.setdefault(blob, set()).add(ids.setdefault(repo, len(ids)))
+    return {blob: tuple(sorted(r)) for blob, r in out.items()}, len(ids)
+
+
+def _spread(conn, keys: np.ndarray, blob_repos: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct unit: the one repository holding it (-1: none yet) and whether more than one does."""
+    first = np.full(len(keys), -1, dtype=np.int32)
+    multi = np.zeros(len(keys), dtype=bool)
+    for blob, held, _lines, _ends in blob_lists(conn):
+        repos = blob_repos.get(blob)
+        if not repos or not len(held):
+            continue
+        idx = np.searchsorted(keys, held)
+        if len(repos) > 1:
+            multi[idx] = True
+            continue
+        seen = first[idx]
+        multi[idx[(seen >= 0) & (seen != repos[0])]] = True
+        first[idx[seen < 0]] = repos[0]
+    return first, multi
+
+
+def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple[np.ndarray, Path, list[Path]]:
+    """Keys of the min-hash units (sorted), their 32-bit signatures in one file, and one band-key file per band."""
+    keys: list[np.ndarray] = []
+    sig_path = tmp / "signatures.u32"
+    band_paths = [tmp / f"band{b}.u64" for b in range(bands)]
+    band_files = [open(p, "wb") for p in band_paths]
+    try:
+        with open(sig_path, "wb") as sig_file:
+            cursor = conn.execute("SELECT key, signature, base FROM units WHERE kind != 'line' ORDER BY key")
+            while True:
+                chunk = cursor.fetchmany(CHUNK)
+                if not chunk:
+                    break
+                deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])
+                narrow = np.frombuffer(b"".join(bytes(s) if base is None else deltas[k][0] for k, s, base in chunk),
+                                       dtype="<u4").reshape(len(chunk), -1)
+                sig_file.write(narrow.tobytes())
+                keys.append(np.array([k for k, _, _ in chunk], dtype=np.int64))
+                band_keys = lsh.band_keys(narrow.astype(np.uint64), bands, rows)
+                for b, fh in enumerate(band_files):
+                    fh.write(np.ascontiguousarray(band_keys[:, b]).tobytes())
+    finally:
+        for fh in band_files:
+            fh.close()
+    return (np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)), sig_path, band_paths
+
+
+def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshold: float,
+                    fresh: np.ndarray) -> np.ndarray:
+    """Verified links (as unit positions) among candidate pairs that hold a `fresh` unit, a band at a time."""
+    if count == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    found: list[np.ndarray] = []
+    for path in band_paths:
+        column = np.fromfile(path, dtype=np.uint64)
+        pairs = lsh.candidate_pairs(column[:, None])
+        del column
+        pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
+        for lo in range(0, len(pairs), 65536):
+            block = pairs[lo:lo + 65536]
+            sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
+            sim = minhash.similarity(np.asarray(sigs[block[:, 0]]), np.asarray(sigs[block[:, 1]]))
+            del sigs
+            found.append(block[sim >= threshold])
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def _links(conn, signed: np.ndarray, sig_path: Path, band_paths: list[Path], threshold: float, params: str,
+           persist: bool) -> np.ndarray:
+    """Every verified link as unit positions: the stored ones plus those of units not indexed before."""
+    fresh = np.ones(len(signed), dtype=bool)
+    stored = np.zeros((0, 2), dtype=np.int64)
+    if persist:
+        conn.executescript(_TABLES)
+        row = conn.execute("SELECT value FROM cluster_unit_meta WHERE key = 'params'").fetchone()
+        if row is None or row[0] != params:
+            with conn:
+                conn.execute("DELETE FROM cluster_unit_done")
+                conn.execute("DELETE FROM cluster_unit_links")
+                conn.execute("INSERT OR REPLACE INTO cluster_unit_meta VALUES ('params', ?)", (params,))
+        (done,) = _column(conn, "SELECT key FROM cluster_unit_done ORDER BY key", 1)
+        fresh = ~np.isin(signed, done)
+        del done
+        pairs = np.stack(_column(conn, "SELECT a, b FROM cluster_unit_links", 2), axis=1)
+        if len(pairs):
+            ia, ib = np.searchsorted(signed, pairs[:, 0]), np.searchsorted(signed, pairs[:, 1])
+            ok = (ia < len(signed)) & (ib < len(signed))
+            ok[ok] &= (signed[ia[ok]] == pairs[ok, 0]) & (signed[ib[ok]] == pairs[ok, 1])
+            stored = np.stack([ia[ok], ib[ok]], axis=1)
+    new = _verified_edges(sig_path, len(signed), band_paths, threshold, fresh)
+    if persist:
+        with conn:
+            conn.executemany("INSERT OR IGNORE INTO cluster_unit_links VALUES (?, ?)",
+                             ((int(signed[a]), int(signed[b])) for a, b in new.tolist()))
+            conn.executemany("INSERT OR IGNORE INTO cluster_unit_done VALUES (?)",
+                             ((int(k),) for k in signed[fresh].tolist()))
+    edges = np.concatenate([stored, new]) if len(stored) else new
+    return np.unique(edges, axis=0) if len(edges) else edges
+
+
+def _across(edges: np.ndarray, first: np.ndarray, multi: np.ndarray) -> np.ndarray:
+    """Links that do not stay inside one repository (both units held by that repository alone), as in
+    corpus.unit_groups."""
+    if not len(edges):
+        return edges
+    a, b = edges[:, 0], edges[:, 1]
+    return edges[~(~multi[a] & ~multi[b] & (first[a] == first[b]))]
+
+
+def _components(count: int, edges: np.ndarray) -> np.ndarray:
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (edges[:, 0], edges[:, 1])), shape=(count, count))
+    return connected_components(graph, directed=False)[1]
+
+
+def _spanning(labels: np.ndarray, first: np.ndarray, multi: np.ndarray) -> np.ndarray:
+    """Per unit: whether its component is held by two or more repositories."""
+    n = labels.max() + 1 if len(labels) else 0
+    any_multi = np.zeros(n, dtype=bool)
+    np.logical_or.at(any_multi, labels, multi)
+    held = first >= 0
+    low = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+    high = np.full(n, -1, dtype=np.int64)
+    np.minimum.at(low, labels[held], first[held])
+    np.maximum.at(high, labels[held], first[held])
+    return (any_multi | ((high >= 0) & (low != high)))[labels]
+
+
+def clustered_corpus(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2):
+    """(corpus of the kept copies of spanning groups, unit groups, line groups, similarity per unit group)."""
+    conn = state.conn
+    blob_repos, total_repos = _blob_repos(conn)
+    keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
+    is_line = is_line.astype(bool)
+    first, multi = _spread(conn, keys, blob_repos)
+    bands, rows = lsh.choose_bands(threshold, minhash.NUM_PERM)
+    params = f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows}"
+    with tempfile.TemporaryDirectory(prefix="codescan-campaigns-") as tmp:
+        signed, sig_path, band_paths = _signed_units(conn, Path(tmp), bands, rows)
+        edges = _links(conn, signed, sig_path, band_paths, threshold, params, not getattr(state, "readonly", False))
+    where = np.searchsorted(keys, signed)
+    edges = _across(edges, first[where], multi[where])
+    labels = _components(len(signed), edges)
+    keep = _spanning(labels, first[where], multi[where])
+    # Group label per chosen key: components of min-hash units, and each spanning line on its own.
+    group_of = dict(zip(signed[keep].tolist(), labels[keep].tolist()))
+    offset = int(labels.max()) + 1 if len(labels) else 0
+    lines = keys[is_line & multi]
+    group_of.update(zip(lines.tolist(), range(offset, offset + len(lines))))
+    return expand(state, group_of, blob_repos, total_repos, min_repos)
