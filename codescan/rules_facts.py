@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee")
+              "path", "not_path", "also", "callee", "origin")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -32,6 +32,7 @@ class Condition:
     path: re.Pattern | None = None
     not_path: re.Pattern | None = None
     callee: re.Pattern | None = None  # a regex the call's canonical callee must match
+    origin: re.Pattern | None = None  # a regex the value's name must match (`builtins.open()`: a local file)
     also: tuple = ()  # ((selectors, Condition), ...): conditions on other arguments of the same call
 
 
@@ -102,7 +103,7 @@ def parse_condition(data, where: str) -> Condition:
         if not isinstance(data["equals"], (str, int, float, bool, type(None))):
             raise FactRuleError(f"{where}: facts 'equals' must be a scalar")
         kw["equals"] = (data["equals"],)
-    for key in ("matches", "not_matches", "path", "not_path", "callee"):
+    for key in ("matches", "not_matches", "path", "not_path", "callee", "origin"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
     for key in ("constant", "code", "present"):

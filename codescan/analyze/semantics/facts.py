@@ -64,6 +64,9 @@ def merge(values, const=UNKNOWN, name: str | None = None) -> Value:
 
 
 NOTHING = Value()
+# keyword arguments that configure a call rather than carry its data ("*" leaves them out)
+NOT_DATA = frozenset({"auth", "verify", "cert", "timeout", "proxies", "transport", "allow_redirects", "stream",
+                      "env", "cwd", "shell", "check", "capture_output", "text", "encoding"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,7 @@ class Call:
         out: list[Value] = []
         for sel in selectors:
             if sel == "*":
-                return list(self.args) + [v for _k, v in self.kwargs]
+                return list(self.args) + [v for k, v in self.kwargs if k not in NOT_DATA]
             if isinstance(sel, int):
                 if 0 <= sel < len(self.args):
                     out.append(self.args[sel])

@@ -5,7 +5,7 @@ from ...rules_facts import Condition
 from .facts import Call, Value
 from .values import equals, is_code, text_of
 
-_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code")
+_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin")
 
 
 def value_holds(cond: Condition, value: Value, language: str) -> bool:
@@ -25,6 +25,8 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
         if value.known != cond.constant:
             return False
     if cond.code is not None and is_code(value, language) != cond.code:
+        return False
+    if cond.origin is not None and (value.name is None or not cond.origin.search(value.name)):
         return False
     return True
 

@@ -47,7 +47,7 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "shlex.quote", "pipes.quote", "hashlib.*", "hashlib.*().hexdigest", "hmac.*", "re.escape",
           "html.escape", "markupsafe.escape", "os.path.exists", "os.path.isfile", "os.path.isdir",
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
-          "crypto.createHash", "validator.escape", "**.includes", "**.startswith", "**.endswith",
+          "crypto.createHash", "validator.escape", "Object.keys", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
 # string constants that name credential, wallet and browser-profile files or folders
 CREDENTIAL_PATH = re.compile(
@@ -86,8 +86,9 @@ def clears(name: str | None) -> bool:
 
 
 def constant_labels(value) -> frozenset:
-    """Labels a constant carries by what it names (a path to a credential store)."""
-    if isinstance(value, str) and 3 <= len(value) <= 4096 and CREDENTIAL_PATH.search(value):
+    """Labels a constant carries by what it names (a path to a credential store; not a URL)."""
+    if isinstance(value, str) and 3 <= len(value) <= 4096 and "://" not in value and "?" not in value \
+            and CREDENTIAL_PATH.search(value):
         return frozenset({"credential-file"})
     return frozenset()
 
