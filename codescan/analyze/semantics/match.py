@@ -51,8 +51,10 @@ def holds(cond: Condition | None, call: Call, selectors, path: str, language: st
     if cond.not_path is not None and cond.not_path.search(path):
         return None
     for other_selectors, other in cond.also:
-        if not any(value_holds(other, v, language) for v in call.selected(other_selectors)) and not (
-                other.present is False and not call.selected(other_selectors)):
+        others = call.selected(other_selectors)
+        if other.present is not None and bool(others) != other.present:
+            return None
+        if _has_value_test(other) and not any(value_holds(other, v, language) for v in others):
             return None
     chosen = call.selected(selectors)
     if cond.present is not None and bool(chosen) != cond.present:

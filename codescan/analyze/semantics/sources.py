@@ -45,9 +45,11 @@ SOURCES = {
 CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",
           "builtins.hash", "builtins.id", "builtins.type", "builtins.callable", "builtins.hasattr",
           "shlex.quote", "pipes.quote", "hashlib.*", "hashlib.*().hexdigest", "hmac.*", "re.escape",
-          "html.escape", "markupsafe.escape", "os.path.exists", "os.path.isfile", "os.path.isdir",
+          "html.escape", "markupsafe.escape", "**.escape", "os.path.exists", "os.path.isfile", "os.path.isdir",
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
-          "crypto.createHash", "validator.escape", "Object.keys", "**.includes", "**.startswith", "**.endswith",
+          "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
+          "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
+          "secure_filename", "os.path.basename", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
 # string constants that name credential, wallet and browser-profile files or folders
 CREDENTIAL_PATH = re.compile(

@@ -20,6 +20,7 @@ def text_of(value: Value) -> str | None:
     if isinstance(const, (list, tuple)) and const and all(isinstance(c, (str, bytes)) for c in const):
         return " ".join(c if isinstance(c, str) else c.decode("utf-8", "replace") for c in const)
     if isinstance(const, (list, tuple)) and const and isinstance(const[0], str):
+        # a command list whose program is known: the known words (unknown arguments left out)
         return " ".join(c for c in const if isinstance(c, str))
     return None
 
