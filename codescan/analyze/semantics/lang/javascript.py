@@ -8,12 +8,13 @@ from ...budget import Budget
 
 from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
-from .js_calls import arguments
+from .js_calls import arguments, unbound
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
 from .python_calls import substitute
 
-DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self")
+DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect",
+           b"getOwnPropertyDescriptor", b"getOwnPropertyNames", b"entries")
 MAX_CANDIDATES = 2_000
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
@@ -84,7 +85,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         if fn is None:
             continue
         callee = values.ev(fn)
-        name = callee.name
+        name = unbound(callee.name)
         passed = _passed_to_then(values, node, fn, wanted)
         if passed is not None:
             out.calls.append(passed)

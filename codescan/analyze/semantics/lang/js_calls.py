@@ -1,9 +1,10 @@
 """The value of a JavaScript call: require/import names, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
-from ..constants import UNKNOWN
+from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
+from .js_values import DESCRIPTOR
 from .python_calls import short, substitute
 
 REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
@@ -28,6 +29,9 @@ def call_value(values, node) -> Value:
             text = module.const[5:] if module.const.startswith("node:") else module.const
             return Value(name=text, via="dynamic" if args[0].type not in ("string",) else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    reflected = _reflection(values, name, args, fn)
+    if reflected is not None:
+        return reflected
     arg_values = [values.ev(a) for a in args]
     if name and name.startswith("<def:"):
         function = values.defs.get(int(name[5:-1]))
@@ -53,6 +57,59 @@ def call_value(values, node) -> Value:
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
     return base
+
+
+def unbound(name: str | None) -> str | None:
+    """`f.call` / `f.apply` called: the call is a call of f."""
+    if name and name.endswith((".call", ".apply")):
+        return name.rsplit(".", 1)[0]
+    return name
+
+
+def _reflection(values, name: str | None, args, fn) -> Value | None:
+    """Names reached by reflection: Reflect.get(o, 'k'), Object.getOwnPropertyDescriptor(o, 'k').value,
+    f.bind(...), Object.keys/getOwnPropertyNames(o).find(n => n === 'k'), Object.entries(o).find/filter."""
+    if name in ("Reflect.get", "Object.getOwnPropertyDescriptor") and len(args) >= 2:
+        owner, key = values.ev(args[0]), values.ev(args[1])
+        if owner.name and isinstance(key.const, str):
+            suffix = DESCRIPTOR if name == "Object.getOwnPropertyDescriptor" else ""
+            return Value(name=f"{owner.name}.{key.const}{suffix}", via="dynamic")
+        return None
+    if name and name.endswith(".bind") and fn is not None and fn.type == "member_expression":
+        target = values.ev(fn.child_by_field_name("object"))
+        return Value(name=target.name, via=target.via) if target.name else None
+    if name and name.endswith((".find", ".filter")) and args and fn is not None and fn.type == "member_expression":
+        wanted = _compared_key(args[0])
+        listing = fn.child_by_field_name("object")
+        if wanted is None or listing.type != "call_expression":
+            return None
+        lister = values.ev(listing.child_by_field_name("function")).name
+        inner = arguments(listing)
+        owner = values.ev(inner[0]).name if inner else None
+        if lister in ("Object.keys", "Object.getOwnPropertyNames"):
+            found = wanted
+        elif lister == "Object.entries" and owner:
+            found = [wanted, Name(f"{owner}.{wanted}")]
+        else:
+            return None
+        return Value([found] if name.endswith(".filter") else found, via="dynamic")
+    return None
+
+
+def _compared_key(arrow) -> str | None:
+    """'k' for a callback `n => n === 'k'` / `([n]) => n == "k"`."""
+    if arrow.type not in ("arrow_function", "function_expression"):
+        return None
+    body = arrow.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        statements = [c for c in body.named_children if c.type == "return_statement"]
+        body = statements[0].named_children[0] if statements and statements[0].named_children else None
+    if body is None or body.type != "binary_expression" or body.child_by_field_name("operator").type not in ("===", "=="):
+        return None
+    for side in (body.child_by_field_name("left"), body.child_by_field_name("right")):
+        if side.type == "string":
+            return side.text.decode("utf-8", "replace")[1:-1]
+    return None
 
 
 def _returns(values, function) -> Value:

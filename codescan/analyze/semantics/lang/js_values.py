@@ -5,12 +5,13 @@ from __future__ import annotations
 from ...budget import Budget
 
 from .. import js_constants
-from ..constants import UNKNOWN, NotConstant
+from ..constants import UNKNOWN, Name, NotConstant
 from ...treesitter import Deadline
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_scopes import FUNCTIONS, JsScopes
 
+DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
 MAX_DEPTH = 40
 MAX_EVALS = 20_000
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
@@ -193,6 +194,8 @@ class JsValues:
         return self.attribute(obj, prop, node)
 
     def attribute(self, obj: Value, prop: str, node) -> Value:
+        if obj.name and obj.name.endswith(DESCRIPTOR) and prop == "value":
+            return Value(name=obj.name[:-len(DESCRIPTOR)], via="dynamic")
         name = f"{obj.name}.{prop}" if obj.name else None
         if name is not None:
             labels = labels_of(name)
@@ -215,9 +218,12 @@ class JsValues:
                 return Value(value.const, value.labels, value.name, "dynamic", value.trace)
         if isinstance(obj.const, (list, str)) and isinstance(key.const, int):
             try:
-                return Value(obj.const[key.const])
+                item = obj.const[key.const]
             except IndexError:
                 return NOTHING
+            if isinstance(item, Name):
+                return Value(name=item.dotted, via="dynamic")
+            return Value(item)
         return merge((obj,), UNKNOWN)
 
 
