@@ -249,4 +249,4 @@ def test_codebreaker_variants_still_caught():
     for case, wanted, got in missed:
         print(f"  missed {case}: original {wanted}, variant {got}")
     assert judged >= 10
-    assert rate >= 0.85  # measured 14/15 (93%) with the rules of this commit
+    assert rate >= 0.85  # measured 29/31 (94%) with the rules and semantic layer of this commit

@@ -57,6 +57,25 @@ def built_name(values, fn) -> Value | None:
     return None
 
 
+MAX_EVAL_TEXT = 300  # longest constant expression handed to eval that is evaluated in turn
+
+
+def _eval_text(text: str, deadline) -> Value | None:
+    """The value of `eval("<constant expression>")`: the expression is parsed on its own and evaluated
+    over that small tree (free names there are the snippet's own: `request`, `os`...)."""
+    from ... import languages
+    from .python_values import PyValues
+    source = text.encode("utf-8", "replace")
+    tree = languages.parser("python").parse(source)
+    root = tree.root_node
+    if root.has_error or root.named_child_count != 1 or root.named_children[0].type != "expression_statement":
+        return None
+    statement = root.named_children[0]
+    if statement.named_child_count != 1:
+        return None
+    return PyValues(source, root, deadline).ev(statement.named_children[0])
+
+
 def _attribute_of(values, owner: Value, attr: Value) -> Value:
     if not isinstance(attr.const, str) or not attr.const.isidentifier():
         return Value(UNKNOWN, owner.labels | attr.labels, None, "dynamic", owner.trace or attr.trace)
@@ -84,6 +103,10 @@ def call_value(values, node) -> Value:
         if isinstance(code.const, str) and code.const.replace(".", "").replace("_", "").isalnum() \
                 and not code.const[:1].isdigit():
             return Value(name=canonical(code.const), via="dynamic")
+        if isinstance(code.const, str) and len(code.const) <= MAX_EVAL_TEXT:
+            inner = _eval_text(code.const, values.deadline)
+            if inner is not None:
+                return inner.with_step(line, "eval of a constant expression")
     text = _builtin_text(name, callee, args, values)
     if text is not None:
         return Value(text)
