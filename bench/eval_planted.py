@@ -84,7 +84,8 @@ def campaign_scores(reported: list[dict], truth: dict) -> dict:
                 "false_flagged": flagged["false"]})
     whole = completeness(reported, truth, PLANTED)
     out.update({"complete": whole["complete"], "complete_flagged": whole["complete_flagged"],
-                "shared_max": whole["shared_max"]})
+                "shared_max": whole["shared_max"], "rewritten": whole["rewritten"],
+                "rewritten_joined": whole["rewritten_joined"]})
     return out
 
 
@@ -95,14 +96,20 @@ def completeness(reported: list[dict], truth: dict, mark: float) -> dict:
     keysets = [(_member_keys(c), float(c.get("score") or 0)) for c in reported]
     rows = []
     for camp in truth["campaigns"]:
-        members = [plants[m] for m in camp["members"]]
-        best = max(((sum(_plant_in(p, keys) for p in members), score) for keys, score in keysets), default=(0, 0.0))
+        # A disguised variant is the payload rewritten (names built from pieces, getattr on builtins), not a
+        # copy: rules find it; it joins a campaign only through lines it shares, counted apart.
+        members = [plants[m] for m in camp["members"] if plants[m]["variant"] != "disguised"]
+        rewritten = [plants[m] for m in camp["members"] if plants[m]["variant"] == "disguised"]
+        best = max(((sum(_plant_in(p, keys) for p in members), score, keys) for keys, score in keysets),
+                   key=lambda b: b[:2], default=(0, 0.0, set()))
         flagged = max((sum(_plant_in(p, keys) for p in members) for keys, score in keysets if score >= mark),
                       default=0)
         rows.append({"id": camp["id"], "copies": len(members), "found": best[0], "score": best[1],
-                     "found_flagged": flagged})
+                     "found_flagged": flagged, "rewritten": len(rewritten),
+                     "rewritten_joined": sum(_plant_in(p, best[2]) for p in rewritten)})
     shared = [score for keys, score in keysets if not any(_plant_in(p, keys) for p in truth["plants"])]
     return {"campaigns": rows, "complete": sum(r["found"] == r["copies"] for r in rows),
+            "rewritten": sum(r["rewritten"] for r in rows), "rewritten_joined": sum(r["rewritten_joined"] for r in rows),
             "complete_flagged": sum(r["found_flagged"] == r["copies"] for r in rows),
             "shared_max": max(shared, default=0.0), "shared_flagged": sum(x >= mark for x in shared)}
 

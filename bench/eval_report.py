@@ -73,6 +73,14 @@ def _sections(result: dict, table) -> list[tuple[str, str]]:
             body += (f"; at score >= {camp['threshold']:g} (\"looks planted\", what `filter` drops): "
                      f"{camp['detected_flagged']}/{camp['planted']} detected, {camp['reported_flagged']} reported, "
                      f"{camp['false_flagged']} without a planted copy")
+        if camp and "complete" in camp:
+            body += (f"; found with all their copies (disguised rewrites apart): {camp['complete']}/{camp['planted']} "
+                     f"({camp['complete_flagged']} at or above the mark), disguised rewrites joined "
+                     f"{camp.get('rewritten_joined', 0)}/{camp.get('rewritten', 0)}; highest campaign without a "
+                     f"planted copy {camp['shared_max']:g}")
+        if planted.get("harness"):
+            from bench.eval_campaigns import text as harness_text
+            body += "\n\n```\n" + harness_text(planted["harness"]) + "\n```"
         out.append((f"Planted poison ({planted['repos']} git repositories, {planted['plants']} planted snippets)", body))
     speed = result.get("speed")
     if speed:

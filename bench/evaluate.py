@@ -4,6 +4,7 @@
     python -m bench.evaluate --quick                  # samples of each part, a few minutes
     python -m bench.evaluate --sets trojan-source,guarddog --no-peers --no-clean --no-planted --no-speed
     python -m bench.evaluate --quick --write BENCHMARKS.md --json eval.json
+    python -m bench.evaluate --no-sets --no-clean --no-speed --no-peers   # planted poison + campaign harness only
 
 Labelled sets live in ../shared/eval-data (beside the checkout; --data to point elsewhere); a missing
 set is skipped with a note. Peers: Bandit, semgrep with codescan's own rules/semgrep/, GuardDog
@@ -27,7 +28,7 @@ if __package__ in (None, ""):  # `python bench/evaluate.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus as corpora  # noqa: E402
-from bench import eval_clean, eval_peers, eval_planted, eval_report, tools  # noqa: E402
+from bench import eval_campaigns, eval_clean, eval_peers, eval_planted, eval_report, tools  # noqa: E402
 from bench.eval_core import DEFAULT_DATA, write_items  # noqa: E402
 from bench.eval_score import FindingIndex, Item  # noqa: E402
 from bench.eval_sets import FOLDERS, SETS  # noqa: E402
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the eval sets")
     parser.add_argument("--no-peers", action="store_true", help="codescan only")
     parser.add_argument("--no-clean", action="store_true", help="skip the clean-code packages")
+    parser.add_argument("--no-sets", action="store_true", help="skip the labelled sets (with --no-clean --no-speed: "
+                        "only the planted poison and campaign harness)")
     parser.add_argument("--no-planted", action="store_true", help="skip the planted-poison repositories")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed bench")
     parser.add_argument("--quick-items", type=int, default=QUICK_ITEMS, metavar="N", help="items per set in --quick")
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("semgrep: rules/semgrep/ holds no rules yet, semgrep rows are empty")
     if not args.no_peers and eval_peers.guarddog_command() is None:
         notes.append("guarddog: not installed (python -m bench.clean_code --guarddog)")
-    result: dict = {"sets": run_sets(args, notes)}
+    result: dict = {"sets": [] if args.no_sets else run_sets(args, notes)}
     if not args.no_clean:
         print("[evaluate] clean code ...", file=sys.stderr)
         result["clean"] = eval_clean.evaluate(args.quick, not args.no_peers, args.timeout)
@@ -138,10 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_planted:
         print("[evaluate] planted poison ...", file=sys.stderr)
         result["planted"] = eval_planted.evaluate(args.quick, not args.no_peers, args.timeout)
+        print("[evaluate] campaign harness ...", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="codescan-eval-campaigns-") as tmp:
+            result["planted"]["harness"] = eval_campaigns.evaluate(Path(tmp), args.timeout)
     if not args.no_speed:
         print("[evaluate] speed ...", file=sys.stderr)
         result["speed"] = run_speed(args)
-    cmd = ["python -m bench.evaluate", *(["--quick"] if args.quick else []),
+    cmd = ["python -m bench.evaluate", *(["--quick"] if args.quick else []), *(["--no-sets"] if args.no_sets else []),
            *([f"--sets {args.sets}"] if args.sets else []), *(["--no-peers"] if args.no_peers else [])]
     result.update(notes=notes, quick=args.quick, command=" ".join(cmd), seconds=time.perf_counter() - start,
                   date=datetime.date.today().isoformat(),

@@ -8,7 +8,8 @@ scheme (raw tokens; consistent renaming: each local its own numbered placeholder
 blind renaming: every local one placeholder) and shingle size it prints the share of copies whose
 exact shingle Jaccard with the original reaches 0.7, and how many random pairs of different functions
 reach 0.7 per 1,000 pairs. A third copy also has its prose rewritten (another docstring, one added
-comment); "+code" rows shingle code tokens only (comment and docstring words left out).
+comment); "+code" rows shingle code tokens only (comment and docstring words left out), "+either" rows
+link when either view reaches 0.7 (the code view made only for 20+ code tokens), as campaign units are.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from codescan.analyze import languages  # noqa: E402
 from codescan.cluster.shingles import SCHEMES, shingle_hashes, tokens, unit_tokens  # noqa: E402
+from codescan.cluster.units import MIN_TOKENS  # noqa: E402
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 LINK = 0.7
@@ -130,12 +132,23 @@ def streams(sources: list[str], raw: bool) -> list:
     return out
 
 
-def shingle_sets(token_streams: list, scheme: str, k: int, code_only: bool = False) -> list[set]:
+def shingle_sets(token_streams: list, scheme: str, k: int, code_only: bool | str = False) -> list:
+    """One shingle set per stream; code_only="either": a (all tokens, code tokens) pair, as units are made
+    (the code view only when it has 20+ tokens and the function has prose)."""
+    if code_only == "either":
+        out = []
+        for t in token_streams:
+            full, code = unit_tokens(t, 0, len(t.hashes), scheme), unit_tokens(t, 0, len(t.hashes), scheme, True)
+            view = code if MIN_TOKENS <= len(code) < len(full) else full
+            out.append((set(shingle_hashes(full, k).tolist()), set(shingle_hashes(view, k).tolist())))
+        return out
     return [set(shingle_hashes(unit_tokens(t, 0, len(t.hashes), scheme, code_only), k).tolist())
             for t in token_streams]
 
 
-def jaccard(a: set, b: set) -> float:
+def jaccard(a, b) -> float:
+    if isinstance(a, tuple):  # either view links
+        return max(jaccard(a[0], b[0]), jaccard(a[1], b[1]))
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
@@ -152,14 +165,15 @@ def measure(count: int, pairs: int, sizes: list[int], seed: int = 1) -> list[dic
         parsed = [streams(group, raw) for group in (base, copies, inserted, prose)]
         for scheme in (("raw",) if raw else tuple(s for s in SCHEMES if s != "raw")):
             for k in sizes:
-                for code_only in ((False,) if raw else (False, True)):
+                for code_only in ((False,) if raw else (False, True, "either")):
                     t0 = time.perf_counter()
                     a, b, c, d = (shingle_sets(group, scheme, k, code_only) for group in parsed)
                     recall = sum(jaccard(x, y) >= LINK for x, y in zip(a, b)) / len(a)
                     recall_ins = sum(jaccard(x, y) >= LINK for x, y in zip(a, c)) / len(a)
                     recall_prose = sum(jaccard(x, y) >= LINK for x, y in zip(a, d)) / len(a)
                     false = sum(jaccard(a[i], a[j]) >= LINK for i, j in distinct)
-                    rows.append({"scheme": scheme + ("+code" if code_only else ""), "k": k, "functions": len(base),
+                    suffix = {False: "", True: "+code", "either": "+either"}[code_only]
+                    rows.append({"scheme": scheme + suffix, "k": k, "functions": len(base),
                                  "recall": recall, "recall_inserted": recall_ins, "recall_prose": recall_prose,
                                  "unrelated_per_1000": 1000 * false / len(distinct), "pairs": len(distinct),
                                  "seconds": time.perf_counter() - t0})

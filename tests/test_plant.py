@@ -68,7 +68,7 @@ def test_campaign_scoring_matches_members_to_plants(planted):
     assert eval_planted.campaign_scores(reported, truth) == {
         "planted": 1, "detected": 1, "reported": 2, "false": 1,
         "threshold": 50.0, "detected_flagged": 1, "reported_flagged": 1, "false_flagged": 0,
-        "complete": 0, "complete_flagged": 0, "shared_max": 20.0}
+        "complete": 0, "complete_flagged": 0, "shared_max": 20.0, "rewritten": 0, "rewritten_joined": 0}
     whole = [{"score": 60.0, "members": reported[0]["members"] + [{"repo": plants[2]["repo"], "path": plants[2]["path"],
                                                                    "line": plants[2]["line"], "end_line": 0}]}]
     assert eval_planted.campaign_scores(whole, truth)["complete"] == 1

@@ -71,6 +71,9 @@ def _member(occ, line: int, end_line: int) -> dict:
             "date": getattr(occ, "date", None)}
 
 
+_NAMED = {"function": 3, "class": 2, "block": 1}  # a declaration statement around a function is the function
+
+
 def _unit_spans(corpus: Corpus, indices: list[int]) -> dict:
     """(repo, path) -> (line, end_line, blob, unit, occurrence) for a group of units.
 
@@ -89,7 +92,7 @@ def _unit_spans(corpus: Corpus, indices: list[int]) -> dict:
             held.setdefault(unit.kind, [set(), 0])
             held[unit.kind][0].add(place)
             held[unit.kind][1] = max(held[unit.kind][1], unit.tokens)
-    kind = max(held, key=lambda k: (len(held[k][0]), held[k][1], k))
+    kind = max(held, key=lambda k: (len(held[k][0]), _NAMED.get(k, 0), held[k][1], k))
     best: dict = {}
     for place, entries in found.items():
         mine = [e for e in entries if e[0].kind == kind] or entries

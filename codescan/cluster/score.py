@@ -14,7 +14,8 @@ FULL_FLAGGED = 3  # repositories whose copies carry findings at which the findin
 SEVERITY_WEIGHT = {"low": 0.3, "medium": 0.6, "high": 0.85, "critical": 1.0}
 UNKNOWN_WINDOW = 0.4  # no dates: neither coordinated nor old
 BURST_MIN = 3  # introductions within PLANTING_DAYS that make a wave when other copies are older or newer
-BURST_WINDOW = 0.8  # a wave that holds at least half of the introductions
+BURST_WINDOW = 0.8  # a wave that holds at least half of the introductions, or waves that hold them all
+WAVE_MIN = 2  # introductions per wave when every copy arrived in one
 ONE_INTRODUCTION = 0.15  # every copy comes from one commit (a fork, a mirror): spread, not planted
 # Findings count fully in copies introduced within days; less when nothing says when; little in code
 # that spread over years or in one commit (vendored or forked code that happens to hold a finding).
@@ -96,6 +97,10 @@ def _window(members: list[dict], reasons: list[str]) -> tuple[float, str]:
         reasons.append(f"{burst} of {len(dates)} introductions were made within {PLANTING_DAYS} days, as a "
                        f"coordinated planting would be (all over {_span(days)}).")
         return BURST_WINDOW, "coordinated"
+    if len(dates) >= 2 * WAVE_MIN and all(_neighbour(dates, i) for i in range(len(dates))):
+        reasons.append(f"The {len(dates)} introductions came in waves, each copy within {PLANTING_DAYS} days of "
+                       f"another (all over {_span(days)}), as repeated planting would.")
+        return BURST_WINDOW, "coordinated"
     if days <= 90:
         reasons.append(f"Copies were introduced over {_span(days)}, a short window.")
     else:
@@ -111,6 +116,11 @@ def _burst(dates: list[datetime]) -> int:
             lo += 1
         best = max(best, hi - lo + 1)
     return best
+
+
+def _neighbour(dates: list[datetime], i: int) -> bool:
+    return any(abs((dates[j] - dates[i]).total_seconds()) <= PLANTING_DAYS * 86400
+               for j in (i - 1, i + 1) if 0 <= j < len(dates))
 
 
 def _findings(findings: list, repos: set, reasons: list[str]) -> float:

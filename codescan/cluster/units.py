@@ -8,6 +8,7 @@ import xxhash
 
 from ..records import Unit
 from . import minhash
+from .embedded import units as code_in_strings
 from .shingles import SHINGLE, shingle_hashes, tokens, unit_tokens
 
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere: they need a finding
@@ -20,7 +21,8 @@ LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.s
 STEM_MIN_WORDS = 7  # comments this long also get a fingerprint without their last word
 
 _FUNCTION = ("function_definition", "function_declaration", "method_definition", "method_declaration",
-             "function_item", "constructor_declaration", "function_expression", "method")
+             "function_item", "constructor_declaration", "function_expression", "method", "arrow_function",
+             "generator_function_declaration", "generator_function")
 _CLASS = ("class_definition", "class_declaration", "class_specifier", "struct_item", "impl_item",
           "interface_declaration", "class", "module")
 _LINE_WORD = re.compile(rb"[A-Za-z0-9_]{2,}")
@@ -46,7 +48,7 @@ def _kind(node_type: str) -> str | None:
     return None
 
 
-def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE) -> list[Unit]:
+def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embedded: bool = True) -> list[Unit]:
     """Units of one parsed document, signatures filled (MinHash bytes; 8-byte hash for lines).
 
     A function or class with comments or a docstring gets a second unit shingled from its code alone:
@@ -78,6 +80,8 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE) -> li
     sigs = minhash.signatures(sets)
     units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, count)
              for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
+    if embedded and language == "python":
+        units.extend(code_in_strings(tree, source, extract))
     units.extend(lines(source))
     return units
 
@@ -98,6 +102,11 @@ def _definitions(root, stream, spans: list) -> None:
                 outer = child.parent if child.parent is not None and child.parent.type == "decorated_definition" \
                     else child
                 lo, hi = stream.span(outer.start_byte, outer.end_byte)
+                if name_node is None and child.parent is not None and child.parent.type in (
+                        "variable_declarator", "assignment_expression", "pair"):
+                    # `const send = (a) => {...}`, `exports.send = function () {...}`: the name it is bound to
+                    name_node = child.parent.child_by_field_name("name") or child.parent.child_by_field_name(
+                        "left") or child.parent.child_by_field_name("key")
                 name = name_node.text.decode("utf-8", "replace") if name_node is not None else None
                 spans.append((kind, outer.start_point[0] + 1, outer.end_point[0] + 1, name, lo, hi))
             if child.child_count:
