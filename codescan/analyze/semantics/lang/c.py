@@ -1,0 +1,10 @@
+"""C adapter entry point: the facts of one parsed file (see clike.py and docs/semantics.md)."""
+from __future__ import annotations
+
+from .clike import adapter
+
+DYNAMIC = ()  # words that call a sink without naming it
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None):
+    return adapter("c")(source, tree, "c", deadline, wanted.wants if wanted is not None else None).facts()

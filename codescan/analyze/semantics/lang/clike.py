@@ -1,0 +1,177 @@
+"""Adapter for Go, Java, Kotlin, C#, C and C++: canonical callees, bindings and literal values over tree-sitter."""
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from ...clike_constants import CHARS, INTS, STRINGS, char_value, int_value, string_value
+from ...constants import UNKNOWN, NotConstant
+from ..facts import NOTHING, Value, merge
+from . import clike_calls
+from .concepts import BLOCKERS, DECODERS, env_labels, path_labels, source_labels
+from .treeflow import TreeFlow, concat, join, labelled
+
+BOOLS = {"true": True, "false": False}
+_FORMAT = re.compile(r"%[-+ #0-9.*]*[a-zA-Z]|\{\d+(?::[^}]*)?\}")
+# C functions that write their result into a buffer argument: name -> (buffer position, first data position)
+C_WRITERS = {"strcpy": (0, 1), "strncpy": (0, 1), "strcat": (0, 1), "strncat": (0, 1), "sprintf": (0, 1),
+             "snprintf": (0, 2), "memcpy": (0, 1), "recv": (1, -1), "recvfrom": (1, -1), "read": (1, -1),
+             "fgets": (0, -1), "fread": (0, -1), "wcscpy": (0, 1), "wcscat": (0, 1), "swprintf": (0, 2)}
+APPENDS = frozenset(("append", "Append", "AppendLine", "AppendFormat", "WriteString", "concat", "insert", "add",
+                     "push_back", "Add", "plus"))
+
+
+class CLikeFlow(TreeFlow):
+    """The pieces Go, Java, Kotlin, C# and C/C++ share: literals, `+`, formatting, decoders, sources."""
+
+    STRING_KINDS = STRINGS | {"string_literal", "interpreted_string_literal", "raw_string_literal"}
+
+    def __init__(self, source, tree, language, deadline=None, wanted=None):
+        super().__init__(source, tree, deadline, wanted)
+        self.language = language
+        self.types: dict[str, str] = {}  # variable -> canonical type (flow-insensitive)
+
+    # -- literals ---------------------------------------------------------------------------------
+    def literal(self, node) -> Value | None:
+        kind = node.type
+        try:
+            if kind in self.STRING_KINDS:
+                return Value(string_value(node, self.language))
+            if kind in CHARS:
+                return Value(chr(char_value(node)))
+            if kind in INTS:
+                return Value(int_value(node))
+        except (NotConstant, ValueError, OverflowError):
+            return self.interpolated(node) if kind in self.STRING_KINDS else NOTHING
+        text = node.text
+        if kind in ("true", "false", "boolean_literal", "bool_literal") and text in (b"true", b"false"):
+            return Value(text == b"true")
+        if kind in ("null", "nil", "null_literal"):
+            return Value(None)
+        return None
+
+    def interpolated(self, node) -> Value:
+        """A string with ${x} / {x} parts: labels of the parts (constant when every part is)."""
+        parts = [c for c in node.named_children if c.type not in ("string_content", "string_fragment",
+                                                                  "string_literal_content", "escape_sequence")]
+        values = [self.value(p) for p in parts]
+        return merge(values) if values else NOTHING
+
+    # -- calls ------------------------------------------------------------------------------------
+    def call_value(self, callee, node, args, receiver):
+        line = node.start_point[0] + 1
+        simple = callee.rsplit(".", 1)[-1] if callee else None
+        labels = source_labels(callee)
+        if labels:
+            first = args[0].const if args else None
+            if "env-var" in labels:
+                labels = env_labels(first if args else None)
+            elif labels == ("file",):
+                labels = path_labels(first if isinstance(first, str) else _arg_text(self, node))
+            elif labels == ("network",) and args and args[0].labels:
+                return merge([labelled(labels, line, f"{callee}()")] + list(args))
+            return labelled(labels, line, f"{callee}()")
+        if callee in DECODERS or (simple in ("decode", "DecodeString") and receiver is not None and
+                                  "decoder" in str(receiver.name or "").lower()):
+            data = args[0] if args else (receiver or NOTHING)
+            out = _decode(DECODERS.get(callee, "base64"), data.const)
+            return merge([data, labelled(("decoded",), line, f"decoded by {callee or simple}()")], const=out)
+        if callee in ("java.lang.String", "System.String", "kotlin.String") and len(args) == 1:
+            return args[0]
+        reflective = clike_calls.reflective_value(self, callee, simple, node, args, receiver)
+        if reflective is not None:
+            return reflective
+        if simple in ("toString", "ToString", "trim", "Trim", "strip", "getBytes", "GetBytes", "toLowerCase",
+                      "toUpperCase", "ToLower", "ToUpper", "string", "String", "c_str", "str", "Bytes", "TrimSpace",
+                      "toCharArray", "toByteArray") and receiver is not None and not args:
+            return receiver
+        if simple in APPENDS and receiver is not None and args:
+            return concat(receiver, join(list(args), ""))
+        if simple in ("Sprintf", "format", "Format", "sprintf", "String.format", "Sprint", "Sprintln", "formatted"):
+            return _format(args if simple != "formatted" or receiver is None else [receiver] + list(args))
+        if simple in ("Join", "join", "joinToString") and args:
+            return _join_call(args, receiver)
+        if simple in ("Concat", "concat") and args:
+            return join(([receiver] if receiver is not None else []) + list(args), "")
+        return None
+
+    def blocks_flow(self, callee, simple) -> bool:
+        return simple in BLOCKERS
+
+    def wrote(self, call, buffer_index: int, data_index: int):
+        """A thunk: the value a C writer (strcpy, sprintf, recv...) puts into its buffer argument."""
+        def thunk() -> Value:
+            parts = self.call_parts(call)
+            args = parts[3] if parts else []
+            name = parts[1] if parts else ""
+            line = call.start_point[0] + 1
+            if data_index < 0:
+                labels = source_labels("libc." + name) or ("file",)
+                return labelled(labels, line, f"{name}() into buffer")
+            values = [self.value(a) for a in args[data_index:]]
+            if name in ("sprintf", "snprintf", "swprintf"):
+                return _format(values)
+            return values[0] if values else NOTHING
+        return thunk
+
+
+def _arg_text(flow, node) -> str:
+    """The source text of a call's first argument (a path built as `home + "/.ssh/id_rsa"` still names it)."""
+    parts = flow.call_parts(node)
+    return parts[3][0].text.decode("utf-8", "replace") if parts and parts[3] else ""
+
+
+def _decode(kind: str, data) -> object:
+    if not isinstance(data, str):
+        return UNKNOWN
+    try:
+        if kind == "base64":
+            return base64.b64decode(re.sub(r"\s+", "", data) + "==", validate=False).decode("utf-8")
+        if kind == "hex":
+            return binascii.unhexlify(data.strip()).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _format(values: list[Value]) -> Value:
+    """printf/String.format/string.Format: the format filled with constant arguments (labels joined)."""
+    if not values:
+        return NOTHING
+    fmt, rest = values[0], list(values[1:])
+    if not isinstance(fmt.const, str):
+        return merge(values)
+    pieces, pos, i, known = [], 0, 0, True
+    for m in _FORMAT.finditer(fmt.const):
+        pieces.append(fmt.const[pos:m.start()])
+        token = m.group(0)
+        if token == "%%":
+            pieces.append("%")
+        else:
+            idx = int(token[1:].split(":")[0].rstrip("}")) if token.startswith("{") else i
+            i += 0 if token.startswith("{") else 1
+            if 0 <= idx < len(rest) and rest[idx].const is not UNKNOWN and rest[idx].const is not None:
+                pieces.append(str(rest[idx].const))
+            else:
+                known = False
+        pos = m.end()
+    pieces.append(fmt.const[pos:])
+    return merge(values, const="".join(pieces) if known else UNKNOWN) if any(v.labels for v in values) else \
+        (Value("".join(pieces)) if known else NOTHING)
+
+
+def _join_call(args: list[Value], receiver: Value | None) -> Value:
+    """strings.Join(slice, sep) / String.join(sep, a, b...) / list.joinToString(sep): arrays are held as their
+    space-joined text, so a joined array keeps that text; labels are joined."""
+    if receiver is None and len(args) > 1 and isinstance(args[0].const, str) and len(args[0].const) <= 3:
+        return join(list(args[1:]), args[0].const)  # String.join(" ", a, b)
+    return merge(list(args) + ([receiver] if receiver is not None else []),
+                 const=args[0].const if isinstance(args[0].const, str) else UNKNOWN)
+
+
+def adapter(language: str):
+    """The TreeFlow subclass for a C-like language, or None."""
+    from . import clike_go, clike_jvm
+    return {"go": clike_go.GoFlow, "java": clike_jvm.JavaFlow, "kotlin": clike_jvm.KotlinFlow,
+            "csharp": clike_jvm.CSharpFlow, "c": clike_go.CFlow, "cpp": clike_go.CFlow}.get(language)

@@ -1,0 +1,318 @@
+"""Go and C/C++ adapters: imports and receiver types to canonical callees (`os/exec.Command`, `libc.system`)."""
+from __future__ import annotations
+
+import re
+
+from ..facts import NOTHING, Value, merge
+from .clike import APPENDS, C_WRITERS, CLikeFlow
+from .clike_names import LIBC, RETURNS, go_import_name
+from .treeflow import join, labelled
+
+GO_REQUEST_TYPES = {"net/http.Request": ("request",)}
+_UPPER = re.compile(r"[A-Z][A-Z0-9_]{2,}\Z")
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _args(node) -> list:
+    args = node.child_by_field_name("arguments")
+    return [c for c in args.named_children if "comment" not in c.type] if args is not None else []
+
+
+class GoFlow(CLikeFlow):
+    SCOPES = frozenset(("function_declaration", "method_declaration", "func_literal"))
+    CALLS = frozenset(("call_expression", "composite_literal"))
+    LOOPS = frozenset(("for_statement",))
+
+    def __init__(self, source, tree, language="go", deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+        self.imports: dict[str, str] = {}
+        for child in self.root.named_children:
+            if child.type != "import_declaration":
+                continue
+            for spec in _descendants(child, "import_spec"):
+                path = spec.child_by_field_name("path")
+                name = spec.child_by_field_name("name")
+                path_text = _text(path).strip('"`')
+                alias = _text(name) if name is not None and name.type == "package_identifier" else \
+                    go_import_name(path_text)
+                self.imports[alias] = path_text
+
+    # -- types and names --------------------------------------------------------------------------
+    def type_name(self, node) -> str | None:
+        while node is not None and node.type in ("pointer_type", "parenthesized_type"):
+            node = node.named_children[0] if node.named_children else None
+        if node is None:
+            return None
+        if node.type == "qualified_type":
+            pkg = self.imports.get(_text(node.child_by_field_name("package")))
+            return f"{pkg}.{_text(node.child_by_field_name('name'))}" if pkg else None
+        return None
+
+    def dotted(self, node) -> str | None:
+        """`exec.Command` -> `os/exec.Command`, `base64.StdEncoding` -> `encoding/base64.StdEncoding`."""
+        if node.type == "identifier":
+            return self.imports.get(_text(node))
+        if node.type == "selector_expression":
+            base = self.dotted(node.child_by_field_name("operand"))
+            return f"{base}.{_text(node.child_by_field_name('field'))}" if base else None
+        return None
+
+    def expr_type(self, node) -> str | None:
+        if node.type == "identifier":
+            return self.types.get(_text(node))
+        if node.type == "call_expression":
+            parts = self.call_parts(node)
+            return RETURNS.get(parts[0]) if parts and parts[0] else None
+        if node.type in ("unary_expression", "parenthesized_expression") and node.named_children:
+            return self.expr_type(node.named_children[-1])
+        if node.type == "composite_literal":
+            return self.type_name(node.child_by_field_name("type"))
+        return None
+
+    # -- hooks ------------------------------------------------------------------------------------
+    def params(self, node):
+        plist = node.child_by_field_name("parameters")
+        out = []
+        for decl in (plist.named_children if plist is not None else []):
+            if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+                continue
+            typ = self.type_name(decl.child_by_field_name("type"))
+            for name in decl.children_by_field_name("name"):
+                if typ:
+                    self.types[_text(name)] = typ
+                labels = GO_REQUEST_TYPES.get(typ or "")
+                out.append((_text(name), labelled(labels, decl.start_point[0] + 1, f"{typ} parameter")
+                            if labels else NOTHING))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind in ("short_var_declaration", "assignment_statement"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return ()
+            names, values = left.named_children, right.named_children
+            op = next((c.text for c in node.children if not c.is_named and c.text.endswith(b"=")), b"=")
+            return self._pairs(names, values, "add" if op == b"+=" else "set")
+        if kind in ("var_spec", "const_spec"):
+            value = node.child_by_field_name("value")
+            names = node.children_by_field_name("name")
+            typ = self.type_name(node.child_by_field_name("type"))
+            if typ:
+                for n in names:
+                    self.types[_text(n)] = typ
+            return self._pairs(names, value.named_children if value is not None else [], "set")
+        if kind == "range_clause":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is not None and right is not None and left.named_children:
+                return [(_text(left.named_children[-1]), "set", right)]
+        if kind == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "selector_expression":
+                operand = function.child_by_field_name("operand")
+                if operand.type == "identifier" and _text(function.child_by_field_name("field")) in APPENDS \
+                        and operand.text.decode() not in self.imports:
+                    return [(_text(operand), "add", _thunk_join(self, _args(node)))]
+        return ()
+
+    def _pairs(self, names, values, how):
+        out = []
+        for i, name in enumerate(names):
+            value = values[i] if len(values) == len(names) else (values[0] if i == 0 and values else None)
+            if value is None:
+                continue
+            if name.type == "identifier" and name.text != b"_":
+                typ = self.expr_type(value)
+                if typ:
+                    self.types[_text(name)] = typ
+                out.append((_text(name), how, value))
+            elif name.type == "selector_expression":
+                out.append((_text(name.child_by_field_name("field")), "field-" + how, value))
+        return out
+
+    def name_of(self, node):
+        if node.type == "identifier":
+            text = _text(node)
+            return None if text in self.imports else text
+        return None
+
+    def field_of(self, node):
+        if node.type == "selector_expression":
+            field = _text(node.child_by_field_name("field"))
+            if field in self.fields and self.dotted(node) is None:
+                return field
+        return None
+
+    def special(self, node):
+        kind = node.type
+        if kind == "composite_literal":
+            typ = node.child_by_field_name("type")
+            if typ is not None and typ.type in ("slice_type", "array_type", "implicit_length_array_type"):
+                body = node.child_by_field_name("body")
+                return join([self.value(e) for e in (body.named_children if body is not None else [])])
+        if kind == "type_conversion_expression":
+            return self.value(node.child_by_field_name("operand"))
+        if kind == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and (function.type in ("slice_type", "array_type", "parenthesized_type") or
+                                         _text(function) in ("string", "[]byte")):
+                args = _args(node)
+                return self.value(args[0]) if args else NOTHING
+        return None
+
+    def call_parts(self, node):
+        if node.type == "composite_literal":
+            callee = self.type_name(node.child_by_field_name("type"))
+            if callee is None:
+                return None
+            body = node.child_by_field_name("body")
+            args, kwargs = [], []
+            for element in (body.named_children if body is not None else []):
+                if element.type == "keyed_element":
+                    key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+                    if key is None:
+                        key, value = element.named_children[0], element.named_children[-1]
+                    kwargs.append((_text(key), value))
+                elif "comment" not in element.type:
+                    args.append(element)
+            return callee, None, None, args, kwargs, None
+        function = node.child_by_field_name("function")
+        if function is None:
+            return None
+        args = _args(node)
+        if function.type == "identifier":
+            return None, _text(function), None, args, [], None
+        if function.type != "selector_expression":
+            return None
+        field = _text(function.child_by_field_name("field"))
+        operand = function.child_by_field_name("operand")
+        base = self.dotted(operand)
+        if base:
+            return f"{base}.{field}", None, None, args, [], None
+        from . import clike_calls
+        dynamic = clike_calls.go_reflect_call(self, node, operand, field, args)
+        if dynamic is not None:
+            return dynamic
+        typ = self.expr_type(operand)
+        return f"{typ or '*'}.{field}", None, operand, args, [], None
+
+
+class CFlow(CLikeFlow):
+    SCOPES = frozenset(("function_definition", "lambda_expression"))
+    CALLS = frozenset(("call_expression",))
+
+    def __init__(self, source, tree, language="c", deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+
+    def scope_name(self, node):
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and decl.type != "identifier":
+            decl = decl.child_by_field_name("declarator")
+        return _text(decl) if decl is not None else None
+
+    def params(self, node):
+        decl = node.child_by_field_name("declarator")
+        while decl is not None and decl.type != "function_declarator":
+            decl = decl.child_by_field_name("declarator")
+        plist = decl.child_by_field_name("parameters") if decl is not None else None
+        out = []
+        for p in (plist.named_children if plist is not None else []):
+            name = _declared_name(p.child_by_field_name("declarator"))
+            if name:
+                out.append((name, NOTHING))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind == "init_declarator":
+            name = _declared_name(node.child_by_field_name("declarator"))
+            value = node.child_by_field_name("value")
+            return [(name, "set", value)] if name and value is not None else ()
+        if kind == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            how = "add" if op is not None and op.text == b"+=" else "set"
+            if left is not None and left.type == "identifier":
+                return [(_text(left), how, right)]
+            if left is not None and left.type == "field_expression":
+                return [(_text(left.child_by_field_name("field")), "field-" + how, right)]
+            return ()
+        if kind == "call_expression":
+            function = node.child_by_field_name("function")
+            name = _text(function).rsplit("::", 1)[-1] if function is not None else ""
+            spec = C_WRITERS.get(name)
+            args = _args(node)
+            if spec and len(args) > spec[0]:
+                target = _declared_name(args[spec[0]])
+                if target:
+                    how = "add" if name in ("strcat", "strncat", "wcscat") else "set"
+                    return [(target, how, self.wrote(node, *spec))]
+        return ()
+
+    def name_of(self, node):
+        return _text(node) if node.type == "identifier" else None
+
+    def lookup(self, name, node):
+        value = super().lookup(name, node)
+        if value is NOTHING and _UPPER.match(name):
+            return Value(name)  # a macro constant (CURLOPT_SSL_VERIFYPEER): its name is what rules test
+        return value
+
+    def field_of(self, node):
+        if node.type == "field_expression":
+            field = _text(node.child_by_field_name("field"))
+            return field if field in self.fields else None
+        return None
+
+    def special(self, node):
+        if node.type == "initializer_list":  # {"/bin/sh", "-c", cmd, NULL}: the NULL terminator is not a word
+            return join([v for v in (self.value(c) for c in node.named_children) if v.const is not None])
+        if node.type in ("pointer_expression", "cast_expression", "subscript_expression"):
+            named = [c for c in node.named_children if c.type not in ("type_descriptor",)]
+            return merge(self.value(c) for c in named) if named else NOTHING
+        return None
+
+    def call_parts(self, node):
+        function = node.child_by_field_name("function")
+        args = _args(node)
+        if function is None:
+            return None
+        if function.type in ("identifier", "qualified_identifier"):
+            name = _text(function).rsplit("::", 1)[-1]
+            if name in LIBC:
+                return f"libc.{name}", name, None, args, [], None
+            return None, name, None, args, [], None
+        if function.type == "field_expression":
+            return f"*.{_text(function.child_by_field_name('field'))}", None, \
+                function.child_by_field_name("argument"), args, [], None
+        return None
+
+
+def _declared_name(node) -> str | None:
+    while node is not None and node.type not in ("identifier",):
+        if node.type in ("pointer_declarator", "array_declarator", "init_declarator", "reference_declarator",
+                         "pointer_expression", "parenthesized_declarator"):
+            inner = node.child_by_field_name("declarator") or node.child_by_field_name("argument") or \
+                (node.named_children[0] if node.named_children else None)
+            node = inner
+        else:
+            return None
+    return _text(node) if node is not None else None
+
+
+def _descendants(node, kind):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == kind:
+            yield n
+        stack.extend(n.named_children)
+
+
+def _thunk_join(flow, args):
+    def thunk():
+        return join([flow.value(a) for a in args], "")
+    return thunk

@@ -1,0 +1,509 @@
+"""Java, Kotlin and C# adapters: imports, declared types and receiver types to canonical callees
+(`java.lang.Runtime.exec`, `System.Diagnostics.Process.Start`), reflection included."""
+from __future__ import annotations
+
+import re
+
+from ..facts import NOTHING, Value, merge
+from . import clike_calls
+from .clike import APPENDS, CLikeFlow
+from .clike_names import CSHARP_CLASSES, JAVA_CLASSES, RETURNS
+from .treeflow import join, labelled
+
+REQUEST_TYPES = {"javax.servlet.http.HttpServletRequest", "jakarta.servlet.http.HttpServletRequest",
+                 "HttpServletRequest", "HttpRequest", "Microsoft.AspNetCore.Http.HttpRequest", "ServerHttpRequest",
+                 "WebRequest", "ApplicationCall", "RoutingContext", "Context"}
+REQUEST_ANNOTATIONS = re.compile(r"@(RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|QueryParam"
+                                 r"|PathParam|FormParam|HeaderParam)\b|\[(FromQuery|FromBody|FromForm|FromRoute"
+                                 r"|FromHeader)\b")
+_TEMPLATE = re.compile(r"\$\{([^}]*)\}|\$([A-Za-z_]\w*)")
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _plain(type_text: str) -> str:
+    return re.sub(r"<.*>|\[\]|\?$", "", type_text).strip()
+
+
+class _ObjectFlow(CLikeFlow):
+    """Shared by Java, Kotlin and C#: classes by simple name, typed variables, reflection."""
+
+    CLASSES: dict = {}
+
+    def __init__(self, source, tree, language, deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+        self.imported: dict[str, str] = {}
+        self._imports()
+
+    def _imports(self) -> None:
+        pass
+
+    def qualify(self, simple: str) -> str | None:
+        simple = _plain(simple)
+        if "." in simple:
+            head = simple.split(".", 1)[0]
+            return simple if head[:1].islower() or head == "System" else (self.qualify(head) or head) + \
+                simple[len(head):]
+        return self.imported.get(simple) or self.CLASSES.get(simple)
+
+    def typed(self, name: str, type_text: str, value=None) -> None:
+        """Record a variable's type: the declared one, else (`var`, `val`) the type of its value."""
+        q = self.qualify(type_text) if type_text not in ("var", "val", "") else None
+        if q is None and value is not None:
+            q = self.expr_type(value)
+        if q:
+            self.types[name] = q
+
+    def lookup(self, name, node):
+        """A bare name not bound in its function is the class's field: every assignment to it counts."""
+        if name in self.fields:
+            scope = self.scope_at(node)
+            while scope is not None and scope is not self.global_scope:
+                if name in scope.events:
+                    return super().lookup(name, node)
+                scope = scope.parent
+            return self.field_value(name)
+        return super().lookup(name, node)
+
+    def declared(self, name: str, type_node, modifiers_text: str, line: int) -> Value:
+        type_text = _text(type_node)
+        self.typed(name, type_text)
+        if _plain(type_text) in REQUEST_TYPES or (self.qualify(type_text) or "") in REQUEST_TYPES or \
+                REQUEST_ANNOTATIONS.search(modifiers_text):
+            return labelled(("request",), line, f"request parameter {name}")
+        return NOTHING
+
+    def receiver_callee(self, obj, method: str):
+        """(callee, receiver node) for `obj.method(...)`."""
+        if obj is None:
+            return None, None
+        if obj.type in ("identifier", "simple_identifier") and _text(obj) not in self.types:
+            name = _text(obj)
+            if not self._is_variable(name, obj):
+                q = self.qualify(name)
+                if q or name[:1].isupper():
+                    return f"{q or name}.{method}", None
+        typ = self.expr_type(obj)
+        return f"{typ or '*'}.{method}", obj
+
+    def _is_variable(self, name: str, node) -> bool:
+        scope = self.scope_at(node)
+        while scope is not None:
+            if name in scope.events:
+                return True
+            scope = scope.parent
+        return False
+
+    def expr_type(self, node) -> str | None:
+        kind = node.type
+        if kind in ("identifier", "simple_identifier"):
+            return self.types.get(_text(node))
+        if kind in self.CALLS:
+            parts = self.call_parts(node)
+            if parts and parts[0]:
+                if kind == "object_creation_expression" or (parts[1] and parts[1][:1].isupper()
+                                                            and parts[0].endswith(parts[1])):
+                    return parts[0]
+                return RETURNS.get(parts[0])
+        if kind in ("parenthesized_expression", "cast_expression") and node.named_children:
+            return self.expr_type(node.named_children[-1])
+        return None
+
+    def invoke_parts(self, method: str, obj, args):
+        if method in clike_calls.INVOKES and obj is not None:
+            return clike_calls.invoked(self, method, obj, args)
+        return None
+
+    def append_binding(self, node, obj, method: str, args):
+        """`sb.append(a).append(b)` / `list.add(x)` as statements: the variable grows by the arguments."""
+        if method not in APPENDS or obj is None or obj.type not in ("identifier", "simple_identifier"):
+            return ()
+        chain = [args]
+        current = node
+        while current.parent is not None and current.parent.type in self.CALLS:
+            parent = current.parent
+            parts = self.call_parts(parent)
+            if not parts or parts[2] is None or parts[2] != current or (parts[0] or "").rsplit(".", 1)[-1] not in APPENDS:
+                break
+            chain.append(parts[3])
+            current = parent
+        flat = [a for group in chain for a in group]
+
+        def thunk():
+            return join([self.value(a) for a in flat], "")
+        return [(_text(obj), "add", thunk)]
+
+
+class JavaFlow(_ObjectFlow):
+    SCOPES = frozenset(("method_declaration", "constructor_declaration", "lambda_expression", "static_initializer"))
+    CALLS = frozenset(("method_invocation", "object_creation_expression"))
+    CLASSES = JAVA_CLASSES
+
+    def __init__(self, source, tree, language="java", deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+
+    def _imports(self):
+        for child in self.root.named_children:
+            if child.type == "import_declaration":
+                named = [c for c in child.named_children if c.type in ("scoped_identifier", "identifier")]
+                if named and not any(c.type == "asterisk" for c in child.named_children):
+                    full = _text(named[0])
+                    self.imported[full.rsplit(".", 1)[-1]] = full
+
+    def params(self, node):
+        plist = node.child_by_field_name("parameters")
+        out = []
+        if plist is None and node.type == "lambda_expression":
+            return out
+        for p in (plist.named_children if plist is not None else []):
+            if p.type not in ("formal_parameter", "spread_parameter"):
+                continue
+            name = p.child_by_field_name("name")
+            mods = next((c for c in p.named_children if c.type == "modifiers"), None)
+            out.append((_text(name), self.declared(_text(name), p.child_by_field_name("type"), _text(mods),
+                                                   p.start_point[0] + 1)))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind == "variable_declarator":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            holder = node.parent
+            if holder is not None:
+                self.typed(_text(name), _text(holder.child_by_field_name("type")), value)
+            if value is None:
+                return ()
+            out = [(_text(name), "set", value)]
+            if holder is not None and holder.type == "field_declaration":
+                out.append((_text(name), "field-set", value))
+            return out
+        if kind == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            op = node.child_by_field_name("operator")
+            how = "add" if op is not None and op.text == b"+=" else "set"
+            if left.type == "identifier":
+                return [(_text(left), how, right)]
+            if left.type == "field_access":
+                return [(_text(left.child_by_field_name("field")), "field-" + how, right)]
+        if kind == "method_invocation":
+            return self.append_binding(node, node.child_by_field_name("object"),
+                                       _text(node.child_by_field_name("name")), self._args(node))
+        if kind == "resource":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None and value is not None:
+                self.typed(_text(name), _text(node.child_by_field_name("type")), value)
+                return [(_text(name), "set", value)]
+        if kind == "enhanced_for_statement":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None and value is not None:
+                return [(_text(name), "set", value)]
+        return ()
+
+    def _args(self, node):
+        args = node.child_by_field_name("arguments")
+        return [c for c in args.named_children if "comment" not in c.type] if args is not None else []
+
+    def name_of(self, node):
+        return _text(node) if node.type == "identifier" else None
+
+    def field_of(self, node):
+        if node.type == "field_access":
+            obj = node.child_by_field_name("object")
+            if obj is not None and obj.type == "this":
+                return _text(node.child_by_field_name("field"))
+        return None
+
+    def special(self, node):
+        if node.type == "array_creation_expression":
+            init = node.child_by_field_name("value")
+            return self.value(init) if init is not None else NOTHING
+        if node.type == "array_initializer":
+            return join([self.value(c) for c in node.named_children if "comment" not in c.type])
+        if node.type == "ternary_expression":
+            return merge([self.value(node.child_by_field_name("consequence")),
+                          self.value(node.child_by_field_name("alternative"))])
+        return None
+
+    def call_parts(self, node):
+        args = self._args(node)
+        if node.type == "object_creation_expression":
+            typ = _text(node.child_by_field_name("type"))
+            q = self.qualify(typ)
+            return q or _plain(typ), _plain(typ).rsplit(".", 1)[-1], None, args, [], None
+        method = _text(node.child_by_field_name("name"))
+        obj = node.child_by_field_name("object")
+        dynamic = self.invoke_parts(method, obj, args)
+        if dynamic is not None:
+            return dynamic
+        if obj is None or obj.type == "this":
+            return None, method, None, args, [], None
+        callee, receiver = self.receiver_callee(obj, method)
+        return callee, None, receiver, args, [], None
+
+
+class KotlinFlow(_ObjectFlow):
+    SCOPES = frozenset(("function_declaration", "lambda_literal", "anonymous_function", "secondary_constructor"))
+    CALLS = frozenset(("call_expression",))
+    CLASSES = JAVA_CLASSES
+
+    def __init__(self, source, tree, language="kotlin", deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+
+    def _imports(self):
+        for child in self.root.named_children:
+            for imp in ([child] if child.type in ("import", "import_header") else
+                        [c for c in child.named_children if c.type in ("import", "import_header")]):
+                named = [c for c in imp.named_children if c.type in ("qualified_identifier", "identifier")]
+                if named:
+                    full = _text(named[0])
+                    self.imported[full.rsplit(".", 1)[-1]] = full
+
+    def literal(self, node):
+        if node.type == "string_literal":
+            text = _text(node)
+            if "$" in text and _TEMPLATE.search(text):
+                return self._template(node, text)
+        return super().literal(node)
+
+    def _template(self, node, text: str) -> Value:
+        body = text[3:-3] if text.startswith('"""') else text[1:-1]
+        values, pieces, pos, known = [], [], 0, True
+        for m in _TEMPLATE.finditer(body):
+            pieces.append(body[pos:m.start()])
+            expr = (m.group(1) or m.group(2)).strip()
+            value = self.lookup(expr, node) if re.fullmatch(r"[A-Za-z_]\w*", expr) else NOTHING
+            values.append(value)
+            if isinstance(value.const, str):
+                pieces.append(value.const)
+            else:
+                known = False
+            pos = m.end()
+        pieces.append(body[pos:])
+        text_value = "".join(pieces) if known else None
+        if any(v.labels for v in values):
+            return merge(values, const=text_value if known else merge([]).const)
+        return Value(text_value) if known else NOTHING
+
+    def params(self, node):
+        out = []
+        for plist in node.named_children:
+            if plist.type not in ("function_value_parameters", "lambda_parameters"):
+                continue
+            for p in plist.named_children:
+                if p.type not in ("parameter", "function_value_parameter", "variable_declaration"):
+                    continue
+                ident = next((c for c in p.named_children if c.type in ("identifier", "simple_identifier")), None)
+                typ = next((c for c in p.named_children if c.type in ("user_type", "nullable_type")), None)
+                if ident is not None:
+                    out.append((_text(ident), self.declared(_text(ident), typ, _text(p.prev_named_sibling)
+                                                            if p.prev_named_sibling is not None else "",
+                                                            p.start_point[0] + 1)))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind == "property_declaration":
+            decl = next((c for c in node.named_children if c.type == "variable_declaration"), None)
+            if decl is None:
+                return ()
+            ident = next((c for c in decl.named_children if c.type in ("identifier", "simple_identifier")), None)
+            typ = next((c for c in decl.named_children if c.type in ("user_type", "nullable_type")), None)
+            after = [c for c in node.named_children if c.start_byte >= decl.end_byte and "comment" not in c.type
+                     and c.type not in ("getter", "setter", "property_delegate")]
+            if ident is not None:
+                self.typed(_text(ident), _text(typ) if typ is not None else "", after[0] if after else None)
+            if ident is None or not after:
+                return ()
+            out = [(_text(ident), "set", after[0])]
+            if node.parent is not None and node.parent.type in ("class_body", "source_file"):
+                out.append((_text(ident), "field-set", after[0]))
+            return out
+        if kind == "assignment":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return ()
+            how = "add" if any(c.text == b"+=" for c in node.children if not c.is_named) else "set"
+            if left.type in ("identifier", "simple_identifier"):
+                return [(_text(left), how, right)]
+            if left.type == "navigation_expression" and left.named_children:
+                return [(_text(left.named_children[-1]), "field-" + how, right)]
+        if kind == "call_expression":
+            parts = self.call_parts(node)
+            if parts and parts[2] is not None:
+                return self.append_binding(node, parts[2], (parts[0] or "").rsplit(".", 1)[-1], parts[3])
+        return ()
+
+    def name_of(self, node):
+        return _text(node) if node.type in ("identifier", "simple_identifier") and \
+            (node.parent is None or node.parent.type != "navigation_expression" or
+             node.parent.named_children[0] == node) else None
+
+    def field_of(self, node):
+        if node.type == "navigation_expression" and node.named_children and \
+                node.named_children[0].type == "this_expression":
+            return _text(node.named_children[-1])
+        return None
+
+    def special(self, node):
+        if node.type == "call_expression" and node.named_children and \
+                _text(node.named_children[0]) in ("arrayOf", "listOf", "mutableListOf", "arrayListOf"):
+            return join([self.value(a) for a in self._args(node)])
+        return None
+
+    def _args(self, node):
+        out = []
+        for holder in node.named_children:
+            if holder.type in ("value_arguments", "call_suffix"):
+                for arg in (holder.named_children if holder.type == "value_arguments" else
+                            [a for v in holder.named_children if v.type == "value_arguments"
+                             for a in v.named_children]):
+                    if arg.type == "value_argument" and arg.named_children:
+                        out.append(arg.named_children[-1])
+        return out
+
+    def call_parts(self, node):
+        if not node.named_children:
+            return None
+        function = node.named_children[0]
+        args = self._args(node)
+        if function.type in ("identifier", "simple_identifier"):
+            name = _text(function)
+            q = self.qualify(name)
+            if q or name[:1].isupper():
+                return q or name, name, None, args, [], None
+            return None, name, None, args, [], None
+        if function.type == "navigation_expression" and len(function.named_children) >= 2:
+            obj, method = function.named_children[0], _text(function.named_children[-1])
+            dynamic = self.invoke_parts(method, obj, args)
+            if dynamic is not None:
+                return dynamic
+            if obj.type == "this_expression":
+                return None, method, None, args, [], None
+            callee, receiver = self.receiver_callee(obj, method)
+            return callee, None, receiver, args, [], None
+        return None
+
+
+class CSharpFlow(_ObjectFlow):
+    SCOPES = frozenset(("method_declaration", "constructor_declaration", "local_function_statement",
+                        "lambda_expression", "anonymous_method_expression"))
+    CALLS = frozenset(("invocation_expression", "object_creation_expression"))
+    CLASSES = CSHARP_CLASSES
+
+    def __init__(self, source, tree, language="csharp", deadline=None, wanted=None):
+        super().__init__(source, tree, language, deadline, wanted)
+
+    def literal(self, node):
+        if node.type == "interpolated_string_expression":
+            return merge(self.value(c) for c in node.named_children if c.type == "interpolation")
+        return super().literal(node)
+
+    def params(self, node):
+        plist = node.child_by_field_name("parameters")
+        out = []
+        for p in (plist.named_children if plist is not None else []):
+            if p.type != "parameter":
+                continue
+            name = p.child_by_field_name("name")
+            mods = " ".join(_text(c) for c in p.named_children if c.type == "attribute_list")
+            out.append((_text(name), self.declared(_text(name), p.child_by_field_name("type"), mods,
+                                                   p.start_point[0] + 1)))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind == "variable_declarator":
+            name = node.child_by_field_name("name")
+            rest = [c for c in node.named_children if c != name and c.type not in ("bracketed_argument_list",)]
+            holder = node.parent
+            if not rest:
+                return ()
+            value = rest[-1]
+            if value.type == "equals_value_clause" and value.named_children:
+                value = value.named_children[-1]
+            if holder is not None and holder.type == "variable_declaration":
+                self.typed(_text(name), _text(holder.child_by_field_name("type")), value)
+            out = [(_text(name), "set", value)]
+            if holder is not None and holder.parent is not None and holder.parent.type == "field_declaration":
+                out.append((_text(name), "field-set", value))
+            return out
+        if kind == "assignment_expression":
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None or (node.parent is not None and
+                                                 node.parent.type == "initializer_expression"):
+                return ()
+            how = "add" if any(c.text == b"+=" for c in node.children if not c.is_named) else "set"
+            if left.type == "identifier":
+                return [(_text(left), how, right)]
+            if left.type == "member_access_expression":
+                return [(_text(left.child_by_field_name("name")), "field-" + how, right)]
+        if kind == "invocation_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "member_access_expression":
+                return self.append_binding(node, function.child_by_field_name("expression"),
+                                           _text(function.child_by_field_name("name")), self._args(node)[0])
+        return ()
+
+    def _args(self, node):
+        args, kwargs = [], []
+        holder = node.child_by_field_name("arguments")
+        for arg in (holder.named_children if holder is not None else []):
+            if arg.type != "argument" or not arg.named_children:
+                continue
+            name = arg.child_by_field_name("name")
+            if name is not None:
+                kwargs.append((_text(name), arg.named_children[-1]))
+            else:
+                args.append(arg.named_children[-1])
+        init = node.child_by_field_name("initializer")
+        for item in (init.named_children if init is not None else []):
+            if item.type == "assignment_expression":
+                kwargs.append((_text(item.child_by_field_name("left")), item.child_by_field_name("right")))
+        return args, kwargs
+
+    def name_of(self, node):
+        return _text(node) if node.type == "identifier" else None
+
+    def field_of(self, node):
+        if node.type == "member_access_expression":
+            expr = node.child_by_field_name("expression")
+            if expr is not None and expr.type == "this_expression" or expr is not None and expr.type == "this":
+                return _text(node.child_by_field_name("name"))
+        return None
+
+    def special(self, node):
+        if node.type in ("array_creation_expression", "implicit_array_creation_expression"):
+            init = next((c for c in node.named_children if c.type == "initializer_expression"), None)
+            return self.value(init) if init is not None else NOTHING
+        if node.type == "initializer_expression" and (node.parent is None or
+                                                      node.parent.type != "object_creation_expression"):
+            return join([self.value(c) for c in node.named_children])
+        return None
+
+    def call_parts(self, node):
+        args, kwargs = self._args(node)
+        if node.type == "object_creation_expression":
+            typ = _text(node.child_by_field_name("type"))
+            q = self.qualify(typ)
+            return q or _plain(typ), _plain(typ).rsplit(".", 1)[-1], None, args, kwargs, None
+        function = node.child_by_field_name("function")
+        if function is None:
+            return None
+        if function.type in ("identifier", "generic_name"):
+            return None, _text(function).split("<")[0], None, args, kwargs, None
+        if function.type != "member_access_expression":
+            return None
+        obj, method = function.child_by_field_name("expression"), _text(function.child_by_field_name("name"))
+        dynamic = self.invoke_parts(method, obj, args)
+        if dynamic is not None:
+            return dynamic
+        if obj is not None and obj.type in ("this_expression", "this", "base_expression"):
+            return None, method, None, args, kwargs, None
+        if obj is not None and obj.type in ("member_access_expression", "qualified_name"):
+            q = self.qualify(_text(obj))
+            if q and _text(obj)[:1].isupper() and not self._is_variable(_text(obj).split(".")[0], obj):
+                return f"{q}.{method}", None, None, args, kwargs, None
+        callee, receiver = self.receiver_callee(obj, method)
+        return callee, None, receiver, args, kwargs, None

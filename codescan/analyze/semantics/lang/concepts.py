@@ -1,0 +1,121 @@
+"""Concepts the Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell adapters share: which canonical callees are sources
+(env, network, request, file, secret), decoders and flow blockers. Data, not code: a new framework adds rows."""
+from __future__ import annotations
+
+import re
+
+from ..names import pattern_regex
+
+# canonical callee pattern -> labels of the data it returns
+SOURCES: dict[str, tuple[str, ...]] = {
+    # process environment
+    "os.Getenv": ("env-var",), "os.LookupEnv": ("env-var",), "os.Environ": ("env",), "syscall.Getenv": ("env-var",),
+    "java.lang.System.getenv": ("env-var",), "java.lang.System.getProperty": ("env-var",),
+    "System.Environment.GetEnvironmentVariable": ("env-var",),
+    "System.Environment.GetEnvironmentVariables": ("env",),
+    "libc.getenv": ("env-var",), "libc.secure_getenv": ("env-var",),
+    "php.getenv": ("env-var",), "ENV.fetch": ("env-var",), "ENV.to_h": ("env",), "ENV.to_a": ("env",),
+    "shell.env": ("env",), "shell.printenv": ("env",), "shell.set": ("env",),
+    # network reads
+    "net/http.Get": ("network",), "net/http.Post": ("network",), "net/http.PostForm": ("network",),
+    "net/http.Head": ("network",), "net/http.Client.Do": ("network",), "net/http.Client.Get": ("network",),
+    "net/http.DefaultClient.Get": ("network",), "net/http.DefaultClient.Do": ("network",),
+    "net.Dial": ("network",), "net.DialTimeout": ("network",), "net.Conn.Read": ("network",),
+    "java.net.URL.openStream": ("network",), "java.net.URL.openConnection": ("network",),
+    "java.net.URLConnection.getInputStream": ("network",), "java.net.HttpURLConnection.getInputStream": ("network",),
+    "java.net.Socket.getInputStream": ("network",), "java.net.http.HttpClient.send": ("network",),
+    "java.net.Socket": ("network",),
+    "System.Net.WebClient.DownloadString": ("network",), "System.Net.WebClient.DownloadData": ("network",),
+    "System.Net.WebClient.OpenRead": ("network",), "System.Net.Http.HttpClient.GetStringAsync": ("network",),
+    "System.Net.Http.HttpClient.GetByteArrayAsync": ("network",), "System.Net.Http.HttpClient.GetAsync": ("network",),
+    "System.Net.Http.HttpClient.GetStreamAsync": ("network",),
+    "System.Net.Sockets.TcpClient.GetStream": ("network",),
+    "libc.recv": ("network",), "libc.recvfrom": ("network",), "libc.curl_easy_perform": ("network",),
+    "php.file_get_contents": ("file",), "php.curl_exec": ("network",), "php.fsockopen": ("network",),
+    "php.stream_socket_client": ("network",), "php.fgets": ("file",), "php.fread": ("file",),
+    "php.file": ("file",), "php.readfile": ("file",),
+    "Net.HTTP.get": ("network",), "Net.HTTP.get_response": ("network",), "Net.HTTP.post": ("network",),
+    "URI.open": ("network",), "Kernel.open": ("file",), "OpenURI.open_uri": ("network",),
+    "TCPSocket.new": ("network",), "TCPSocket.open": ("network",), "Faraday.get": ("network",),
+    "HTTParty.get": ("network",), "RestClient.get": ("network",),
+    "shell.curl": ("network",), "shell.wget": ("network",), "shell.nc": ("network",), "shell.ncat": ("network",),
+    "shell.fetch": ("network",),
+    # files
+    "os.ReadFile": ("file",), "io/ioutil.ReadFile": ("file",), "os.Open": ("file",),
+    "java.nio.file.Files.readAllBytes": ("file",), "java.nio.file.Files.readString": ("file",),
+    "java.io.FileInputStream": ("file",), "java.io.FileReader": ("file",),
+    "System.IO.File.ReadAllText": ("file",), "System.IO.File.ReadAllBytes": ("file",),
+    "libc.fopen": ("file",), "libc.fread": ("file",), "libc.fgets": ("file",),
+    "File.read": ("file",), "IO.read": ("file",), "File.open": ("file",),
+    "shell.cat": ("file",),
+    # request input of web frameworks (methods on request objects)
+    "javax.servlet.http.HttpServletRequest.*": ("request",),
+    "jakarta.servlet.http.HttpServletRequest.*": ("request",),
+    "net/http.Request.*": ("request",),
+}
+# Callees whose result is their (first) argument decoded; the label `decoded` is added.
+DECODERS: dict[str, str] = {
+    "encoding/base64.StdEncoding.DecodeString": "base64", "encoding/base64.URLEncoding.DecodeString": "base64",
+    "encoding/base64.RawStdEncoding.DecodeString": "base64", "encoding/base64.RawURLEncoding.DecodeString": "base64",
+    "encoding/hex.DecodeString": "hex",
+    "java.util.Base64.Decoder.decode": "base64", "java.util.Base64.getDecoder.decode": "base64",
+    "java.util.Base64.getMimeDecoder.decode": "base64", "javax.xml.bind.DatatypeConverter.parseBase64Binary": "base64",
+    "org.apache.commons.codec.binary.Base64.decodeBase64": "base64",
+    "System.Convert.FromBase64String": "base64",
+    "php.base64_decode": "base64", "php.hex2bin": "hex", "php.str_rot13": "rot13", "php.gzinflate": "zlib",
+    "php.gzuncompress": "zlib", "php.gzdecode": "zlib", "php.convert_uudecode": "uu", "php.strrev": "reverse",
+    "Base64.decode64": "base64", "Base64.strict_decode64": "base64", "Base64.urlsafe_decode64": "base64",
+    "Zlib.Inflate.inflate": "zlib",
+    "shell.base64": "base64", "shell.xxd": "hex", "shell.openssl": "base64",
+}
+# Calls whose result does not carry their arguments' data (sizes, tests, comparisons).
+BLOCKERS = frozenset("""
+len cap size length count Count Length equals Equals equalsIgnoreCase contains Contains startsWith StartsWith
+endsWith EndsWith HasPrefix HasSuffix isEmpty IsNullOrEmpty strlen strcmp strncmp hashCode GetHashCode
+isset empty is_null is_string strpos preg_match in_array nil? empty? include? start_with? end_with? exists
+Exists IsExist IsNotExist indexOf IndexOf Index Compare compareTo
+""".split())
+
+# Methods that read the network whatever their receiver's type is (the type is often `var`/inferred).
+NETWORK_METHODS = frozenset(("DownloadString", "DownloadData", "DownloadStringTaskAsync", "DownloadDataTaskAsync",
+                             "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "openStream",
+                             "getInputStream", "UploadString", "readText"))
+_SOURCE_RE = {p: pattern_regex([p]) for p in SOURCES}
+SECRET_NAME = re.compile(r"(?i)(secret|token|passw|passwd|api_?key|access_?key|private_?key|credential|auth|session"
+                         r"|aws_|gh_|github_|npm_|slack|stripe|openai)")
+SECRET_PATH = re.compile(r"(?i)(\.ssh/|id_rsa|id_ed25519|\.aws/credentials|\.npmrc|\.pypirc|\.netrc|\.docker/config"
+                         r"|\.kube/config|\.git-credentials|/etc/shadow|\.gnupg|wallet|keychain|\.env\b|Login Data"
+                         r"|cookies\.sqlite)")
+
+
+def source_labels(callee: str | None) -> tuple[str, ...]:
+    if not callee:
+        return ()
+    hit = SOURCES.get(callee)
+    if hit is not None:
+        return hit
+    if callee.startswith("*.") and callee[2:] in NETWORK_METHODS:
+        return ("network",)
+    for pattern, regex in _SOURCE_RE.items():
+        if "*" in pattern and regex.match(callee):
+            return SOURCES[pattern]
+    return ()
+
+
+def env_labels(name: object) -> tuple[str, ...]:
+    """Labels of one environment variable read by name (`env-var`), `secret` too when it is named like one;
+    with no name (`System.getenv()`), the whole environment (`env`)."""
+    if name is None:
+        return ("env",)
+    if isinstance(name, str) and SECRET_NAME.search(name):
+        return ("env-var", "secret")
+    return ("env-var",)
+
+
+def path_labels(path: object) -> tuple[str, ...]:
+    """Labels of data read from a file path: `secret` when it is a credential store."""
+    if isinstance(path, str) and SECRET_PATH.search(path):
+        return ("file", "credential-file")
+    if isinstance(path, str) and re.match(r"(?i)https?://|ftp://", path):
+        return ("network",)
+    return ("file",)

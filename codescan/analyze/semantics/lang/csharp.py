@@ -1,0 +1,10 @@
+"""C# adapter entry point: the facts of one parsed file (see clike.py and docs/semantics.md)."""
+from __future__ import annotations
+
+from .clike import adapter
+
+DYNAMIC = (b"Invoke", b"GetMethod", b"GetType",)  # words that call a sink without naming it
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None):
+    return adapter("csharp")(source, tree, "csharp", deadline, wanted.wants if wanted is not None else None).facts()
