@@ -13,7 +13,9 @@ from . import sources
 from .names import last_parts, pattern_regex
 
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
-ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript"}
+ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript",
+            "go": "go", "java": "java", "kotlin": "kotlin", "csharp": "csharp", "c": "c", "cpp": "cpp",
+            "php": "php", "ruby": "ruby", "shell": "shell"}
 
 
 class Wanted:

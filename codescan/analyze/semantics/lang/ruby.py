@@ -1,0 +1,10 @@
+"""Ruby adapter entry point: the facts of one parsed file (see scripts.py and docs/semantics.md)."""
+from __future__ import annotations
+
+from .scripts import RubyFlow
+
+DYNAMIC = (b"send", b"public_send", b"__send__", b"`", b"%x")  # ways to call a sink without naming it
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None):
+    return RubyFlow(source, tree, deadline, wanted.wants if wanted is not None else None).facts()

@@ -1,0 +1,348 @@
+"""PHP and Ruby adapters: functions and Kernel methods as canonical callees (`php.shell_exec`, `Kernel.system`,
+backticks, `$f(...)`, `call_user_func`, `send(:system, ...)`), superglobals/params/ENV as sources."""
+from __future__ import annotations
+
+import re
+
+from ...fold_values import b64
+from ..facts import NOTHING, Value, merge
+from .concepts import BLOCKERS, DECODERS, env_labels, path_labels, source_labels
+from .treeflow import TreeFlow, join, labelled
+
+PHP_REQUEST = frozenset(("_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "HTTP_GET_VARS", "HTTP_POST_VARS",
+                         "HTTP_RAW_POST_DATA"))
+PHP_CALLBACKS = {"call_user_func": 1, "call_user_func_array": 1, "array_map": 1, "array_walk": 1,
+                 "register_shutdown_function": 1, "forward_static_call": 1}
+RUBY_KERNEL = frozenset(("system", "exec", "spawn", "eval", "open", "instance_eval", "class_eval", "module_eval",
+                         "fork", "syscall", "load", "require", "binding"))
+RUBY_SENDS = frozenset(("send", "public_send", "__send__", "method", "instance_exec"))
+RUBY_REQUEST = frozenset(("params", "cookies", "request"))
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _args(node) -> list:
+    args = node.child_by_field_name("arguments")
+    if args is None:
+        args = next((c for c in node.named_children if c.type in ("arguments", "argument_list")), None)
+    out = []
+    for a in (args.named_children if args is not None else []):
+        if "comment" in a.type:
+            continue
+        if a.type == "argument" and a.named_children:
+            a = a.named_children[-1]
+        out.append(a)
+    return out
+
+
+class _ScriptFlow(TreeFlow):
+    def call_value(self, callee, node, args, receiver):
+        line = node.start_point[0] + 1
+        labels = source_labels(callee)
+        if labels:
+            first = args[0].const if args else None
+            if "env-var" in labels:
+                labels = env_labels(first if args else None)
+            elif labels == ("file",):
+                if isinstance(first, str) and first.startswith("php://input"):
+                    labels = ("request",)
+                else:
+                    labels = path_labels(first if isinstance(first, str) else
+                                         (_text(_args(node)[0]) if _args(node) else ""))
+            return merge([labelled(labels, line, f"{callee}()")] + [a for a in args if a.labels])
+        if callee in DECODERS:
+            data = args[0] if args else NOTHING
+            decoded = NOTHING.const
+            if DECODERS[callee] == "base64" and isinstance(data.const, str):
+                try:
+                    decoded = b64(data.const.encode()).decode("utf-8")
+                except (ValueError, UnicodeDecodeError):
+                    pass
+            return merge([data, labelled(("decoded",), line, f"decoded by {callee}()")], const=decoded)
+        return None
+
+    def blocks_flow(self, callee, simple) -> bool:
+        return (simple or (callee or "").rsplit(".", 1)[-1]) in BLOCKERS
+
+
+class PhpFlow(_ScriptFlow):
+    language = "php"
+    SCOPES = frozenset(("function_definition", "method_declaration", "anonymous_function",
+                        "anonymous_function_creation_expression", "arrow_function"))
+    CALLS = frozenset(("function_call_expression", "member_call_expression", "scoped_call_expression",
+                       "object_creation_expression", "shell_command_expression", "include_expression",
+                       "include_once_expression", "require_expression", "require_once_expression"))
+    CONCAT_OPS = frozenset((b".",))
+
+    def params(self, node):
+        plist = node.child_by_field_name("parameters")
+        out = []
+        for p in (plist.named_children if plist is not None else []):
+            name = p.child_by_field_name("name")
+            if name is not None:
+                out.append((_text(name).lstrip("$"), NOTHING))
+        return out
+
+    def bindings(self, node):
+        kind = node.type
+        if kind in ("assignment_expression", "augmented_assignment_expression"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return ()
+            how = "add" if kind == "augmented_assignment_expression" else "set"
+            if left.type == "variable_name":
+                return [(_text(left).lstrip("$"), how, right)]
+            if left.type == "member_access_expression":
+                return [(_text(left.child_by_field_name("name")), "field-" + how, right)]
+            if left.type == "subscript_expression" and left.named_children:
+                return [(_text(left.named_children[0]).lstrip("$"), "add", right)]
+        if kind == "property_element":
+            name = next((c for c in node.named_children if c.type == "variable_name"), None)
+            value = next((c for c in node.named_children if c.type not in ("variable_name",)), None)
+            if name is not None and value is not None:
+                value = value.named_children[-1] if value.type == "property_initializer" else value
+                return [(_text(name).lstrip("$"), "field-set", value)]
+        if kind == "foreach_statement":
+            named = node.named_children
+            if len(named) >= 2:
+                return [(_text(named[-2] if named[-2].type == "variable_name" else named[1]).lstrip("$"), "set",
+                         named[0])]
+        return ()
+
+    def name_of(self, node):
+        if node.type == "variable_name":
+            name = _text(node).lstrip("$")
+            return None if name in PHP_REQUEST or name in ("_ENV", "_SERVER", "this") else name
+        return None
+
+    def field_of(self, node):
+        if node.type == "member_access_expression":
+            return _text(node.child_by_field_name("name")) if _text(node.child_by_field_name("name")) in self.fields \
+                else None
+        return None
+
+    def literal(self, node):
+        kind = node.type
+        if kind == "string":
+            text = _text(node)
+            body = text[1:-1] if len(text) >= 2 else ""
+            return Value(body.replace("\\'", "'").replace("\\\\", "\\"))
+        if kind == "encapsed_string":
+            parts = [c for c in node.named_children]
+            if all(c.type in ("string_content", "string_value", "escape_sequence") for c in parts):
+                return Value(re.sub(r"\\([\\\"$])", r"\1", "".join(_text(c) for c in parts)))
+            return join([Value(_text(c)) if c.type in ("string_content", "string_value") else self.value(c)
+                         for c in parts], "")
+        if kind == "integer":
+            try:
+                return Value(int(_text(node), 0))
+            except ValueError:
+                return NOTHING
+        if kind == "boolean":
+            return Value(_text(node).lower() == "true")
+        if kind == "name" and node.parent is not None and node.parent.type not in (
+                "function_call_expression", "scoped_call_expression", "member_call_expression", "named_type"):
+            text = _text(node)
+            return Value(text) if text.isupper() else None
+        return None
+
+    def special(self, node):
+        kind = node.type
+        if kind == "subscript_expression" and node.named_children:
+            base = _text(node.named_children[0]).lstrip("$")
+            line = node.start_point[0] + 1
+            if base in PHP_REQUEST:
+                return labelled(("request",), line, f"${base}[...]")
+            if base == "_SERVER":
+                key = self.value(node.named_children[-1]).const
+                if isinstance(key, str) and key.startswith(("HTTP_", "QUERY_STRING", "REQUEST_URI", "PATH_INFO")):
+                    return labelled(("request",), line, f"$_SERVER[{key}]")
+                return NOTHING
+            if base == "_ENV":
+                return labelled(env_labels(self.value(node.named_children[-1]).const), line, "$_ENV[...]")
+        if kind == "variable_name" and _text(node).lstrip("$") in PHP_REQUEST:
+            return labelled(("request",), node.start_point[0] + 1, _text(node))
+        if kind == "variable_name" and _text(node) == "$_ENV":
+            return labelled(("env",), node.start_point[0] + 1, "$_ENV")
+        if kind == "array_creation_expression":
+            return join([self.value(c) for c in node.named_children])
+        return None
+
+    def call_parts(self, node):
+        kind = node.type
+        if kind == "shell_command_expression":
+            return "php.shell_exec", None, None, [node], [], None
+        if kind.startswith(("include", "require")):
+            return "php." + kind.split("_expression")[0], None, None, node.named_children[:1], [], None
+        args = _args(node)
+        if kind == "object_creation_expression":
+            name = next((c for c in node.named_children if c.type in ("name", "qualified_name")), None)
+            return (_text(name).lstrip("\\") or None), None, None, args, [], None
+        if kind == "scoped_call_expression":
+            return f"{_text(node.child_by_field_name('scope')).lstrip(chr(92))}.{_text(node.child_by_field_name('name'))}", \
+                None, None, args, [], None
+        if kind == "member_call_expression":
+            return f"*.{_text(node.child_by_field_name('name'))}", None, node.child_by_field_name("object"), args, [], \
+                None
+        function = node.child_by_field_name("function")
+        if function is None:
+            return None
+        if function.type in ("name", "qualified_name"):
+            name = _text(function).lstrip("\\").lower()
+            if name in PHP_CALLBACKS and args:
+                target = self.value(args[0]).const
+                if isinstance(target, str) and re.fullmatch(r"\w+", target):
+                    return f"php.{target.lower()}", None, None, args[PHP_CALLBACKS[name]:], [], "dynamic"
+            return f"php.{name}", name, None, args, [], None
+        target = self.value(function).const
+        if isinstance(target, str) and re.fullmatch(r"\w+", target):
+            return f"php.{target.lower()}", None, None, args, [], "dynamic"
+        return None
+
+    def _interpolated(self, node) -> Value:
+        return join([Value(_text(c)) if c.type == "string_content" else self.value(c) for c in node.named_children],
+                    "")
+
+    def value(self, node):
+        if node is not None and node.type == "shell_command_expression":
+            return self._interpolated(node)
+        return super().value(node)
+
+
+class RubyFlow(_ScriptFlow):
+    language = "ruby"
+    SCOPES = frozenset(("method", "singleton_method", "lambda", "block", "do_block"))
+    CALLS = frozenset(("call", "subshell"))
+    RETURNS = frozenset(("return",))
+
+    def params(self, node):
+        plist = node.child_by_field_name("parameters")
+        return [(_text(p), NOTHING) for p in (plist.named_children if plist is not None else [])
+                if p.type == "identifier"]
+
+    def returns_of(self, scope, call):
+        body = scope.node.child_by_field_name("body")
+        last = body.named_children[-1] if body is not None and body.named_children else None
+        if last is not None and last not in scope.returns:
+            scope.returns.append(last)
+        return super().returns_of(scope, call)
+
+    def bindings(self, node):
+        kind = node.type
+        if kind in ("assignment", "operator_assignment"):
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            if left is None or right is None:
+                return ()
+            how = "add" if kind == "operator_assignment" else "set"
+            if left.type in ("identifier", "constant", "global_variable"):
+                return [(_text(left), how, right)]
+            if left.type in ("instance_variable", "class_variable"):
+                return [(_text(left), "field-" + how, right)]
+        if kind == "binary" and node.parent is not None and node.parent.type in ("program", "body_statement"):
+            op = node.child_by_field_name("operator")
+            left = node.child_by_field_name("left")
+            if op is not None and op.text == b"<<" and left is not None and left.type == "identifier":
+                return [(_text(left), "add", node.child_by_field_name("right"))]
+        return ()
+
+    def name_of(self, node):
+        if node.type in ("identifier", "constant") and node.parent is not None and \
+                not (node.parent.type == "call" and node.parent.child_by_field_name("method") == node):
+            return _text(node)
+        return None
+
+    def lookup(self, name, node):
+        value = super().lookup(name, node)
+        if value is NOTHING and name in RUBY_REQUEST and not self._bound(name, node):
+            return labelled(("request",), node.start_point[0] + 1, name)
+        return value
+
+    def _bound(self, name, node) -> bool:
+        scope = self.scope_at(node)
+        while scope is not None:
+            if name in scope.events:
+                return True
+            scope = scope.parent
+        return False
+
+    def field_of(self, node):
+        return _text(node) if node.type in ("instance_variable", "class_variable") else None
+
+    def literal(self, node):
+        kind = node.type
+        if kind == "string":
+            parts = node.named_children
+            if all(c.type in ("string_content", "escape_sequence") for c in parts):
+                return Value(re.sub(r"\\(.)", r"\1", "".join(_text(c) for c in parts)))
+            return join([Value(_text(c)) if c.type == "string_content" else self.value(c) for c in parts], "")
+        if kind in ("simple_symbol",):
+            return Value(_text(node).lstrip(":"))
+        if kind == "integer":
+            try:
+                return Value(int(_text(node).replace("_", ""), 0))
+            except ValueError:
+                return NOTHING
+        if kind in ("true", "false"):
+            return Value(kind == "true")
+        if kind == "nil":
+            return Value(None)
+        return None
+
+    def special(self, node):
+        kind = node.type
+        if kind == "interpolation":
+            return merge(self.value(c) for c in node.named_children)
+        if kind == "element_reference" and node.named_children:
+            obj = node.named_children[0]
+            line = node.start_point[0] + 1
+            if _text(obj) == "ENV":
+                key = self.value(node.named_children[1]).const if len(node.named_children) > 1 else None
+                return labelled(env_labels(key), line, "ENV[...]")
+        if kind == "array":
+            return join([self.value(c) for c in node.named_children])
+        if kind == "subshell":
+            return self._interpolated(node)
+        return None
+
+    def _interpolated(self, node) -> Value:
+        return join([Value(_text(c)) if c.type == "string_content" else self.value(c) for c in node.named_children],
+                    "")
+
+    def call_parts(self, node):
+        if node.type == "subshell":
+            return "Kernel.backtick", None, None, [_Whole(node)], [], None
+        method = _text(node.child_by_field_name("method"))
+        receiver = node.child_by_field_name("receiver")
+        args = _args(node)
+        if method in RUBY_SENDS and args:
+            target = self.value(args[0]).const
+            if isinstance(target, str) and re.fullmatch(r"\w+[?!]?", target):
+                if receiver is None or _text(receiver) in ("Kernel", "self", "Object") or target in RUBY_KERNEL:
+                    return f"Kernel.{target}", None, None, args[1:], [], "dynamic"
+                return f"*.{target}", None, receiver, args[1:], [], "dynamic"
+        if receiver is None:
+            if method in RUBY_KERNEL:
+                return f"Kernel.{method}", method, None, args, [], None
+            return None, method, None, args, [], None
+        if receiver.type in ("constant", "scope_resolution"):
+            scope = _text(receiver).replace("::", ".").lstrip(".")
+            if scope == "Kernel" and method in RUBY_KERNEL:
+                return f"Kernel.{method}", None, None, args, [], None
+            return f"{scope}.{method}", None, None, args, [], None
+        return f"*.{method}", None, receiver, args, [], None
+
+    def value(self, node):
+        if isinstance(node, _Whole):
+            return self._interpolated(node.node)
+        return super().value(node)
+
+
+class _Whole:
+    """The text a backtick/%x command runs, as one argument."""
+
+    def __init__(self, node):
+        self.node = node
+        self.type = "subshell-text"
+        self.start_byte, self.end_byte, self.start_point = node.start_byte, node.end_byte, node.start_point

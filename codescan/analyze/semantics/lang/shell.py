@@ -1,0 +1,269 @@
+"""Shell adapter: commands as calls (`shell.<name>`, wrappers like sudo/env stripped), pipes and `< file` as the
+`stdin` keyword, variables, $(...) output, files written by `>`/`curl -o` and run later, functions' $1..$9."""
+from __future__ import annotations
+
+import re
+
+from ...fold_values import b64
+from ..facts import NOTHING, Value, merge
+from .concepts import SECRET_PATH, env_labels, path_labels
+from .treeflow import TreeFlow, join, labelled
+
+DYNAMIC = (b"eval", b"source", b"exec")
+WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nice", "doas", "setsid", "stdbuf",
+                      "xargs", "timeout", "busybox"))
+NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
+DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
+ENVS = frozenset(("env", "printenv", "set", "export", "declare"))
+READERS = frozenset(("cat", "head", "tail", "less", "more", "tac", "strings", "tar", "zip"))
+_NAME = re.compile(r"\$\{?#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*])")
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def facts(source: bytes, tree, wanted, deadline: float | None):
+    return ShellFlow(source, tree, deadline, wanted.wants if wanted is not None else None).facts()
+
+
+class ShellFlow(TreeFlow):
+    language = "shell"
+    SCOPES = frozenset(("function_definition",))
+    CALLS = frozenset(("command",))
+    RETURNS = frozenset()
+
+    def scope_name(self, node):
+        return _text(node.child_by_field_name("name")) or None
+
+    def params(self, node):
+        return [(str(i), NOTHING) for i in range(1, 10)]
+
+    # -- commands ---------------------------------------------------------------------------------
+    def words(self, node):
+        """(name, [argument nodes]) with sudo/env/nohup-style wrappers and their options removed."""
+        name_node = node.child_by_field_name("name")
+        args = list(node.children_by_field_name("argument"))
+        name = _text(name_node).rsplit("/", 1)[-1] if name_node is not None else ""
+        words = [name_node] + args if name_node is not None else args
+        while words and _base(words[0]) in WRAPPERS and len(words) > 1:
+            wrapper = _base(words[0])
+            words = words[1:]
+            while words and (_text(words[0]).startswith("-") or "=" in _text(words[0]) or
+                             (wrapper == "timeout" and _text(words[0])[:1].isdigit())):
+                words = words[1:]
+            name = _base(words[0]) if words else ""
+        if not words:
+            return "", []
+        return name, words[1:]
+
+    def call_parts(self, node):
+        name, args = self.words(node)
+        if not name or "$" in name:
+            value = self.value(node.child_by_field_name("name")) if node.child_by_field_name("name") else NOTHING
+            name = value.const.rsplit("/", 1)[-1] if isinstance(value.const, str) and value.const else ""
+            if not name:
+                return None
+        if "/" in _text(node.child_by_field_name("name")) and name not in NETWORK | DECODERS | {"sh", "bash", "zsh",
+                                                                                             "dash", "ksh"}:
+            return "shell.exec", None, None, [node.child_by_field_name("name")] + args, self._stdin(node), None
+        kwargs = self._stdin(node)
+        return f"shell.{name}", name, None, args, kwargs, None
+
+    def _stdin(self, node):
+        """[("stdin", node)] when the command reads a pipe, a `< file` redirect or a here-string."""
+        parent = node.parent
+        if parent is not None and parent.type == "redirected_statement":
+            for redirect in parent.children_by_field_name("redirect"):
+                op = next((c.text for c in redirect.children if not c.is_named), b"")
+                dest = redirect.child_by_field_name("destination")
+                if op in (b"<", b"<<<") and dest is not None:
+                    return [("stdin", _Redirect(dest, op == b"<"))]
+            node, parent = parent, parent.parent
+        if parent is not None and parent.type == "pipeline":
+            items = [c for c in parent.named_children if c.type != "comment"]
+            index = items.index(node) if node in items else 0
+            if index > 0:
+                return [("stdin", _Pipe(items[index - 1]))]
+        return []
+
+    def output(self, node) -> Value:
+        """What a command (or pipeline, or redirected command) writes to its standard output."""
+        if node.type == "redirected_statement":
+            body = node.child_by_field_name("body")
+            return self.output(body) if body is not None else NOTHING
+        if node.type == "pipeline":
+            items = [c for c in node.named_children if c.type != "comment"]
+            return self.output(items[-1]) if items else NOTHING
+        if node.type != "command":
+            return merge(self.output(c) for c in node.named_children if c.type in ("command", "pipeline",
+                                                                                    "redirected_statement", "list"))
+        name, args = self.words(node)
+        line = node.start_point[0] + 1
+        values = [self.value(a) for a in args]
+        stdin = self._stdin(node)
+        piped = self.value(stdin[0][1]) if stdin else NOTHING
+        if name in NETWORK:
+            return labelled(("network",), line, f"output of {name}")
+        if name in DECODERS and (name in ("gunzip", "zcat", "uudecode") or any(
+                re.fullmatch(r"-[a-zA-Z]*[dDr][a-zA-Z]*|--decode|-base64", _text(a)) for a in args)):
+            data = piped.const.encode() if isinstance(piped.const, str) else None
+            decoded = _decode_text(name, data, [_text(a) for a in args])
+            return merge([piped, labelled(("decoded",), line, f"decoded by {name}")],
+                         const=decoded if decoded is not None else merge([]).const)
+        if name in ENVS and not args:
+            return labelled(("env",), line, f"output of {name}")
+        if name in READERS and args:
+            return merge([labelled(path_labels(_text(a)), line, f"{name} {_text(a)}") for a in args] + [piped])
+        if name in ("echo", "printf"):
+            words = [v for v, a in zip(values, args) if not re.fullmatch(r"-[neE]+", _text(a))]
+            return join(words) if name == "echo" else merge(words, const=words[0].const if len(words) == 1 else
+                                                               merge([]).const)
+        return merge([piped] + [v for v in values if v.labels and "decoded" not in v.labels])
+
+    # -- values -----------------------------------------------------------------------------------
+    def literal(self, node):
+        kind = node.type
+        if kind in ("word", "number"):
+            text = re.sub(r"\\(.)", r"\1", _text(node))
+            file_value = self.fields.get("file:" + text)
+            value = Value(text)
+            if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):  # curl -F f=@~/.ssh/id_rsa
+                value = labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}", text)
+            if file_value:
+                return merge([self.field_value("file:" + text)], const=text)
+            return value
+        if kind == "raw_string":
+            return Value(_text(node)[1:-1])
+        if kind == "ansi_c_string":
+            return Value(_text(node)[2:-1])
+        return None
+
+    def name_of(self, node):
+        if node.type in ("simple_expansion", "expansion"):
+            m = _NAME.match(_text(node))
+            if m and (node.type == "simple_expansion" or re.fullmatch(r"\$\{#?\w+(?:[:-].*)?\}", _text(node), re.S)):
+                return m.group(1)
+        return None
+
+    def lookup(self, name, node):
+        value = super().lookup(name, node)
+        if value is NOTHING and not self._bound(name, node) and name.isupper():
+            return labelled(env_labels(name), node.start_point[0] + 1, f"${name}")
+        return value
+
+    def _bound(self, name, node) -> bool:
+        scope = self.scope_at(node)
+        while scope is not None:
+            if name in scope.events:
+                return True
+            scope = scope.parent
+        return False
+
+    def special(self, node):
+        kind = node.type
+        if kind == "string":
+            parts = [c for c in node.named_children]
+            values = [Value(re.sub(r"\\([\\\"$`])", r"\1", _text(c))) if c.type == "string_content" else self.value(c)
+                      for c in parts]
+            if not parts:
+                return Value("")
+            return _uploads(node, join(values, ""))
+        if kind == "concatenation":
+            return _uploads(node, join([self.value(c) for c in node.named_children], ""))
+        if kind in ("command_substitution", "process_substitution"):
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return merge(self.output(c) for c in inner) if len(inner) != 1 else self.output(inner[0])
+        if isinstance(node, _Redirect):
+            return node.value(self)
+        if isinstance(node, _Pipe):
+            return self.output(node.node)
+        return None
+
+    def value(self, node):
+        if isinstance(node, (_Redirect, _Pipe)):
+            return self.special(node)
+        return super().value(node)
+
+    def bindings(self, node):
+        kind = node.type
+        if kind == "variable_assignment":
+            name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+            if name is not None and value is not None:
+                return [(_text(name), "set", value)]
+        if kind == "for_statement":
+            variable = node.child_by_field_name("variable")
+            values = node.children_by_field_name("value")
+            if variable is not None and values:
+                return [(_text(variable), "set", values[0])]
+        if kind == "redirected_statement":
+            body = node.child_by_field_name("body")
+            out = []
+            for redirect in node.children_by_field_name("redirect"):
+                op = next((c.text for c in redirect.children if not c.is_named), b"")
+                dest = redirect.child_by_field_name("destination")
+                if op in (b">", b">>", b">|", b"&>") and dest is not None and body is not None and \
+                        not _text(dest).startswith("/dev/"):
+                    out.append(("file:" + _text(dest), "field-set", _thunk(self.output, body)))
+            return out
+        if kind == "command":
+            name, args = self.words(node)
+            texts = [_text(a) for a in args]
+            if name in ("curl", "wget"):
+                for i, t in enumerate(texts[:-1]):
+                    if t in ("-o", "-O", "--output", "--output-document") and texts[i + 1] != "-":
+                        return [("file:" + texts[i + 1], "field-set",
+                                 labelled(("network",), node.start_point[0] + 1, f"{name} writes {texts[i + 1]}"))]
+        return ()
+
+
+class _Redirect:
+    """The data a `< file` or `<<< word` redirect feeds a command."""
+
+    type = "redirect"
+
+    def __init__(self, dest, from_file: bool):
+        self.dest, self.from_file = dest, from_file
+        self.start_byte, self.end_byte, self.start_point = dest.start_byte, dest.end_byte, dest.start_point
+
+    def value(self, flow) -> Value:
+        if self.from_file:
+            text = _text(self.dest)
+            return merge([labelled(path_labels(text), self.start_point[0] + 1, f"< {text}"), flow.value(self.dest)])
+        return flow.value(self.dest)
+
+
+class _Pipe:
+    """The output of the previous command of a pipeline."""
+
+    type = "pipe"
+
+    def __init__(self, node):
+        self.node = node
+        self.start_byte, self.end_byte, self.start_point = node.start_byte, node.end_byte, node.start_point
+
+
+def _uploads(node, value: Value) -> Value:
+    """`f=@$HOME/.ssh/id_rsa` (curl -F/-d/--data-binary): the word names a credential file curl reads."""
+    text = _text(node)
+    if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):
+        return merge([value, labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}")],
+                     const=value.const)
+    return value
+
+
+def _base(node) -> str:
+    return _text(node).rsplit("/", 1)[-1]
+
+
+def _thunk(fn, node):
+    return lambda: fn(node)
+
+
+def _decode_text(name: str, data: bytes | None, args: list[str]):
+    if data is None or name != "base64":
+        return None
+    try:
+        return b64(data).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
