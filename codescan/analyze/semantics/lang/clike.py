@@ -9,7 +9,7 @@ from ...clike_constants import CHARS, INTS, STRINGS, char_value, int_value, stri
 from ...constants import UNKNOWN, NotConstant
 from ..facts import NOTHING, Value, merge
 from . import clike_calls
-from .concepts import BLOCKERS, DECODERS, env_labels, path_labels, source_labels
+from .concepts import BLOCKERS, DECODERS, ESCAPERS, FILE_WRITERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, concat, join, labelled
 
 BOOLS = {"true": True, "false": False}
@@ -24,6 +24,14 @@ APPENDS = frozenset(("append", "Append", "AppendLine", "AppendFormat", "WriteStr
 
 class CLikeFlow(TreeFlow):
     """The pieces Go, Java, Kotlin, C# and C/C++ share: literals, `+`, formatting, decoders, sources."""
+
+    def file_write(self, node):
+        parts = self.call_parts(node)
+        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
+        args = parts[3] if spec else []
+        if not spec or len(args) <= max(spec):
+            return None
+        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
 
     STRING_KINDS = STRINGS | {"string_literal", "interpreted_string_literal", "raw_string_literal"}
 
@@ -62,6 +70,9 @@ class CLikeFlow(TreeFlow):
     def call_value(self, callee, node, args, receiver):
         line = node.start_point[0] + 1
         simple = callee.rsplit(".", 1)[-1] if callee else None
+        if simple in ESCAPERS:
+            return merge(list(args) + [labelled(("shell-escaped",), line, f"{simple}()")]) if any(
+                a.labels for a in args) else merge(args)
         labels = source_labels(callee)
         if labels:
             first = args[0].const if args else None

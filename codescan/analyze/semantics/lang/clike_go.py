@@ -73,6 +73,11 @@ class GoFlow(CLikeFlow):
         return None
 
     # -- hooks ------------------------------------------------------------------------------------
+    def places(self, node, kwargs):
+        if node.type == "composite_literal" and kwargs:
+            return [(value.parent if value.parent is not None else value, {key}) for key, value in kwargs]
+        return [(node, None)]
+
     def params(self, node):
         plist = node.child_by_field_name("parameters")
         out = []

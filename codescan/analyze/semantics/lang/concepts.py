@@ -68,6 +68,16 @@ DECODERS: dict[str, str] = {
     "Zlib.Inflate.inflate": "zlib",
     "shell.base64": "base64", "shell.xxd": "hex", "shell.openssl": "base64",
 }
+# Calls that write a file: callee -> (path argument, data argument or -1 for "fetched from the network").
+FILE_WRITERS: dict[str, tuple[int, int]] = {
+    "os.WriteFile": (0, 1), "io/ioutil.WriteFile": (0, 1), "java.nio.file.Files.write": (0, 1),
+    "java.nio.file.Files.writeString": (0, 1), "java.nio.file.Files.copy": (1, 0),
+    "System.IO.File.WriteAllBytes": (0, 1), "System.IO.File.WriteAllText": (0, 1),
+    "System.Net.WebClient.DownloadFile": (1, -1), "*.DownloadFile": (1, -1), "libc.URLDownloadToFileA": (2, -1),
+    "libc.URLDownloadToFileW": (2, -1), "libc.URLDownloadToFile": (2, -1),
+    "php.file_put_contents": (0, 1), "php.copy": (1, 0), "File.write": (0, 1), "File.binwrite": (0, 1),
+    "IO.write": (0, 1), "IO.copy_stream": (1, 0),
+}
 # Calls whose result does not carry their arguments' data (sizes, tests, comparisons).
 BLOCKERS = frozenset("""
 len cap size length count Count Length equals Equals equalsIgnoreCase contains Contains startsWith StartsWith
@@ -75,6 +85,15 @@ endsWith EndsWith HasPrefix HasSuffix isEmpty IsNullOrEmpty strlen strcmp strncm
 isset empty is_null is_string strpos preg_match in_array nil? empty? include? start_with? end_with? exists
 Exists IsExist IsNotExist indexOf IndexOf Index Compare compareTo
 """.split())
+# Shell quoting: the data still reaches the command (a quoted downloaded script still runs), but it cannot
+# inject more commands; such values carry the label `shell-escaped`.
+ESCAPERS = frozenset(("escapeshellarg", "escapeshellcmd", "shellescape", "shell_escape", "escape_shell_arg",
+                      "Shellwords.escape", "Shellwords.shellescape"))
+# Command calls whose later arguments are not the command (Runtime.exec's envp and dir, PHP exec's output
+# array, proc_open's pipes): only the first stays positional, the rest become keywords arg1, arg2...
+FIRST_ARG_ONLY = frozenset(("java.lang.Runtime.exec", "php.exec", "php.proc_open", "php.popen", "php.system",
+                            "php.passthru", "php.shell_exec", "libc.system", "libc.popen", "libc._popen",
+                            "Kernel.backtick", "IO.popen"))
 
 # Methods that read the network whatever their receiver's type is (the type is often `var`/inferred).
 NETWORK_METHODS = frozenset(("DownloadString", "DownloadData", "DownloadStringTaskAsync", "DownloadDataTaskAsync",

@@ -6,7 +6,7 @@ import re
 
 from ...fold_values import b64
 from ..facts import NOTHING, Value, merge
-from .concepts import BLOCKERS, DECODERS, env_labels, path_labels, source_labels
+from .concepts import BLOCKERS, DECODERS, ESCAPERS, FILE_WRITERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, join, labelled
 
 PHP_REQUEST = frozenset(("_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "HTTP_GET_VARS", "HTTP_POST_VARS",
@@ -38,8 +38,20 @@ def _args(node) -> list:
 
 
 class _ScriptFlow(TreeFlow):
+    def file_write(self, node):
+        parts = self.call_parts(node)
+        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
+        args = parts[3] if spec else []
+        if not spec or len(args) <= max(spec):
+            return None
+        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
+
     def call_value(self, callee, node, args, receiver):
         line = node.start_point[0] + 1
+        simple = (callee or "").rsplit(".", 1)[-1]
+        if simple in ESCAPERS or callee in ESCAPERS:
+            return merge(list(args) + [labelled(("shell-escaped",), line, f"{simple}()")]) if any(
+                a.labels for a in args) else merge(args)
         labels = source_labels(callee)
         if labels:
             first = args[0].const if args else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..facts import NOTHING, Call, Facts, Step, Value, merge
 from ...constants import UNKNOWN
 from ...treesitter import Deadline
+from .concepts import FIRST_ARG_ONLY
 
 MAX_DEPTH = 40  # nested evaluations followed for one value
 MAX_TEXT = 8192  # longest constant string built
@@ -61,7 +62,9 @@ class TreeFlow:
         self.sites: dict[str, list] = {}  # simple name -> [(call node, arg nodes)]
         self.calls: list = []  # call nodes in source order
         self._memo: dict = {}
+        self.written: set = set()  # paths files were written to
         self._busy: set = set()
+        self._writing: set = set()
         self._depth = 0
         self._ticks = 0
 
@@ -101,6 +104,15 @@ class TreeFlow:
 
     def call_value(self, callee: str | None, node, args: list[Value], receiver: Value | None) -> Value | None:
         """The value a call returns when the adapter knows it (sources, decoders, builders), else None."""
+        return None
+
+    def places(self, node, kwargs):
+        """Where a call's facts are reported: [(node, None)] for the whole call; struct literals give one fact
+        per field, at the field's line, so a finding points at `InsecureSkipVerify: skip`."""
+        return [(node, None)]
+
+    def file_write(self, node):
+        """(path node, data node or None for "fetched from the network") when this call writes a file."""
         return None
 
     def blocks_flow(self, callee: str | None, simple: str | None) -> bool:
@@ -176,6 +188,13 @@ class TreeFlow:
         finally:
             self._depth -= 1
             self._busy.discard(key)
+        if self.written and isinstance(out.const, str) and out.const in self.written and \
+                key not in self._writing:
+            self._writing.add(key)
+            try:
+                out = merge([out, self.field_value("file:" + out.const)], const=out.const)
+            finally:
+                self._writing.discard(key)
         self._memo[key] = out
         return out
 
@@ -301,6 +320,10 @@ class TreeFlow:
     def facts(self) -> Facts:
         self.collect()
         for node, _scope in self.calls:
+            written = self.file_write(node)
+            if written is not None:
+                self._record_write(node, *written)
+        for node, _scope in self.calls:
             parts = self.call_parts(node)
             if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
                 self.sites.setdefault(parts[1], []).append((node, parts[3]))
@@ -312,13 +335,39 @@ class TreeFlow:
             callee, _simple, receiver, args, kwargs, via = parts
             if self.wanted is not None and not self.wanted(callee):
                 continue
-            line = node.start_point[0] + 1
-            out.calls.append(Call(
-                callee=callee, args=tuple(self.value(a) for a in args),
-                kwargs=tuple((k, self.value(n)) for k, n in kwargs), line=line, end_line=node.end_point[0] + 1,
-                column=node.start_point[1] + 1, scope=scope.id, via=via,
-                receiver=self.value(receiver) if receiver is not None else None))
+            if callee in FIRST_ARG_ONLY and len(args) > 1:
+                kwargs = list(kwargs) + [(f"arg{i}", a) for i, a in enumerate(args[1:], 1)]
+                args = args[:1]
+            places = self.places(node, kwargs)
+            for where, keys in places:
+                out.calls.append(Call(
+                    callee=callee, args=tuple(self.value(a) for a in args) if keys is None else (),
+                    kwargs=tuple((k, self.value(n)) for k, n in kwargs if keys is None or k in keys),
+                    line=where.start_point[0] + 1, end_line=where.end_point[0] + 1,
+                    column=where.start_point[1] + 1, scope=scope.id, via=via,
+                    receiver=self.value(receiver) if receiver is not None else None))
         return out
+
+
+    def _record_write(self, node, path_node, data_node) -> None:
+        """A file written with data: reading or running that path later carries the data's labels."""
+        path = self.value(path_node).const
+        self._memo.clear()
+        if not isinstance(path, str) or not path:
+            return
+        line = node.start_point[0] + 1
+
+        def thunk() -> Value:
+            if data_node is None:
+                return labelled(("network", "downloaded"), line, f"downloaded to {path}")
+            data = self.value(data_node)
+            if isinstance(data.const, str) and data.const.startswith(("http://", "https://", "ftp://")):
+                return labelled(("network", "downloaded"), line, f"{data.const} copied to {path}")
+            if data.labels & {"network", "socket"}:
+                data = merge([data, labelled(("downloaded",), line, f"written to {path}")])
+            return data
+        self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
+        self.written.add(path)
 
 
 def _inside(node, outer) -> bool:
