@@ -26,7 +26,7 @@ class CLikeFlow(TreeFlow):
     """The pieces Go, Java, Kotlin, C# and C/C++ share: literals, `+`, formatting, decoders, sources."""
 
     def file_write(self, node):
-        parts = self.call_parts(node)
+        parts = self.parts(node)
         spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
         args = parts[3] if spec else []
         if not spec or len(args) <= max(spec):
@@ -113,7 +113,7 @@ class CLikeFlow(TreeFlow):
     def wrote(self, call, buffer_index: int, data_index: int):
         """A thunk: the value a C writer (strcpy, sprintf, recv...) puts into its buffer argument."""
         def thunk() -> Value:
-            parts = self.call_parts(call)
+            parts = self.parts(call)
             args = parts[3] if parts else []
             name = parts[1] if parts else ""
             line = call.start_point[0] + 1
@@ -129,7 +129,7 @@ class CLikeFlow(TreeFlow):
 
 def _arg_text(flow, node) -> str:
     """The source text of a call's first argument (a path built as `home + "/.ssh/id_rsa"` still names it)."""
-    parts = flow.call_parts(node)
+    parts = flow.parts(node)
     return parts[3][0].text.decode("utf-8", "replace") if parts and parts[3] else ""
 
 

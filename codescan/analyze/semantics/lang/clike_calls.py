@@ -19,7 +19,7 @@ def reflective_value(flow, callee, simple, node, args, receiver) -> Value | None
             isinstance(args[0].const, str):
         return Value(name=f"{receiver.name}.{args[0].const}", via="dynamic")
     if callee == "reflect.ValueOf":
-        parts = flow.call_parts(node)
+        parts = flow.parts(node)
         arg_nodes = parts[3] if parts else []
         if arg_nodes:
             name = flow.dotted(arg_nodes[0]) if hasattr(flow, "dotted") else None

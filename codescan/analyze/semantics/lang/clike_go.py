@@ -22,6 +22,8 @@ def _args(node) -> list:
 
 
 class GoFlow(CLikeFlow):
+    BINDINGS = frozenset(("short_var_declaration", "assignment_statement", "var_spec", "const_spec", "range_clause",
+                          "call_expression"))
     SCOPES = frozenset(("function_declaration", "method_declaration", "func_literal"))
     CALLS = frozenset(("call_expression", "composite_literal"))
     LOOPS = frozenset(("for_statement",))
@@ -64,7 +66,7 @@ class GoFlow(CLikeFlow):
         if node.type == "identifier":
             return self.types.get(_text(node))
         if node.type == "call_expression":
-            parts = self.call_parts(node)
+            parts = self.parts(node)
             return RETURNS.get(parts[0]) if parts and parts[0] else None
         if node.type in ("unary_expression", "parenthesized_expression") and node.named_children:
             return self.expr_type(node.named_children[-1])
@@ -206,6 +208,7 @@ class GoFlow(CLikeFlow):
 
 
 class CFlow(CLikeFlow):
+    BINDINGS = frozenset(("init_declarator", "assignment_expression", "call_expression"))
     SCOPES = frozenset(("function_definition", "lambda_expression"))
     CALLS = frozenset(("call_expression",))
 

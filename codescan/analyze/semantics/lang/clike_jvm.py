@@ -101,7 +101,7 @@ class _ObjectFlow(CLikeFlow):
         if kind in ("identifier", "simple_identifier"):
             return self.types.get(_text(node))
         if kind in self.CALLS:
-            parts = self.call_parts(node)
+            parts = self.parts(node)
             if parts and parts[0]:
                 if kind == "object_creation_expression" or (parts[1] and parts[1][:1].isupper()
                                                             and parts[0].endswith(parts[1])):
@@ -124,7 +124,7 @@ class _ObjectFlow(CLikeFlow):
         current = node
         while current.parent is not None and current.parent.type in self.CALLS:
             parent = current.parent
-            parts = self.call_parts(parent)
+            parts = self.parts(parent)
             if not parts or parts[2] is None or parts[2] != current or (parts[0] or "").rsplit(".", 1)[-1] not in APPENDS:
                 break
             chain.append(parts[3])
@@ -137,6 +137,8 @@ class _ObjectFlow(CLikeFlow):
 
 
 class JavaFlow(_ObjectFlow):
+    BINDINGS = frozenset(("variable_declarator", "assignment_expression", "method_invocation", "resource",
+                          "enhanced_for_statement"))
     SCOPES = frozenset(("method_declaration", "constructor_declaration", "lambda_expression", "static_initializer"))
     CALLS = frozenset(("method_invocation", "object_creation_expression"))
     CLASSES = JAVA_CLASSES
@@ -244,6 +246,7 @@ class JavaFlow(_ObjectFlow):
 
 
 class KotlinFlow(_ObjectFlow):
+    BINDINGS = frozenset(("property_declaration", "assignment", "call_expression"))
     SCOPES = frozenset(("function_declaration", "lambda_literal", "anonymous_function", "secondary_constructor"))
     CALLS = frozenset(("call_expression",))
     CLASSES = JAVA_CLASSES
@@ -330,7 +333,7 @@ class KotlinFlow(_ObjectFlow):
             if left.type == "navigation_expression" and left.named_children:
                 return [(_text(left.named_children[-1]), "field-" + how, right)]
         if kind == "call_expression":
-            parts = self.call_parts(node)
+            parts = self.parts(node)
             if parts and parts[2] is not None:
                 return self.append_binding(node, parts[2], (parts[0] or "").rsplit(".", 1)[-1], parts[3])
         return ()
@@ -387,6 +390,7 @@ class KotlinFlow(_ObjectFlow):
 
 
 class CSharpFlow(_ObjectFlow):
+    BINDINGS = frozenset(("variable_declarator", "assignment_expression", "invocation_expression"))
     SCOPES = frozenset(("method_declaration", "constructor_declaration", "local_function_statement",
                         "lambda_expression", "anonymous_method_expression"))
     CALLS = frozenset(("invocation_expression", "object_creation_expression"))

@@ -39,7 +39,7 @@ def _args(node) -> list:
 
 class _ScriptFlow(TreeFlow):
     def file_write(self, node):
-        parts = self.call_parts(node)
+        parts = self.parts(node)
         spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
         args = parts[3] if spec else []
         if not spec or len(args) <= max(spec):
@@ -80,6 +80,8 @@ class _ScriptFlow(TreeFlow):
 
 
 class PhpFlow(_ScriptFlow):
+    BINDINGS = frozenset(("assignment_expression", "augmented_assignment_expression", "property_element",
+                          "foreach_statement"))
     language = "php"
     SCOPES = frozenset(("function_definition", "method_declaration", "anonymous_function",
                         "anonymous_function_creation_expression", "arrow_function"))
@@ -224,6 +226,7 @@ class PhpFlow(_ScriptFlow):
 
 
 class RubyFlow(_ScriptFlow):
+    BINDINGS = frozenset(("assignment", "operator_assignment", "binary"))
     language = "ruby"
     SCOPES = frozenset(("method", "singleton_method", "lambda", "block", "do_block"))
     CALLS = frozenset(("call", "subshell"))

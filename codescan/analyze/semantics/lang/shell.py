@@ -28,6 +28,7 @@ def facts(source: bytes, tree, wanted, deadline: float | None):
 
 
 class ShellFlow(TreeFlow):
+    BINDINGS = frozenset(("variable_assignment", "for_statement", "redirected_statement", "command"))
     language = "shell"
     SCOPES = frozenset(("function_definition",))
     CALLS = frozenset(("command",))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
+
+import tree_sitter as ts
 
 from ..facts import NOTHING, Call, Facts, Step, Value, merge
 from ...constants import UNKNOWN
@@ -48,10 +51,12 @@ class TreeFlow:
     RETURNS: frozenset = frozenset(("return_statement",))
     LOOPS: frozenset = frozenset()
     CONCAT_OPS: frozenset = frozenset((b"+",))
+    BINDINGS: frozenset = frozenset()  # node kinds `bindings()` reads
 
     def __init__(self, source: bytes, tree, deadline: float | None = None, wanted=None):
         self.source = source
         self.root = tree.root_node
+        self.grammar = tree.language
         self.deadline = deadline
         self.wanted = wanted  # callee -> bool: only these calls become facts (None: all)
         self.scopes: list[Scope] = []
@@ -62,6 +67,8 @@ class TreeFlow:
         self.sites: dict[str, list] = {}  # simple name -> [(call node, arg nodes)]
         self.calls: list = []  # call nodes in source order
         self._memo: dict = {}
+        self._parts: dict = {}
+        self._collected = False
         self.written: set = set()  # paths files were written to
         self._busy: set = set()
         self._writing: set = set()
@@ -119,6 +126,15 @@ class TreeFlow:
         """True for calls whose result carries none of their arguments' data (len, equals...)."""
         return False
 
+    def parts(self, node):
+        """call_parts, remembered once the bindings are known (before that, types may still change)."""
+        if not self._collected:
+            return self.call_parts(node)
+        key = (node.start_byte, node.end_byte, node.type)
+        if key not in self._parts:
+            self._parts[key] = self.call_parts(node)
+        return self._parts[key]
+
     # -- collection -------------------------------------------------------------------------------
     def _scope(self, node, parent, name):
         scope = Scope(node, parent, name, len(self.scopes))
@@ -127,11 +143,12 @@ class TreeFlow:
         return scope
 
     def collect(self) -> None:
-        stack = [(self.root, self.global_scope)]
-        while stack:
-            node, scope = stack.pop()
+        """One pass over the nodes that matter (scopes, calls, returns, bindings), found by a tree-sitter
+        query in C and visited in source order, so a scope exists before anything inside it."""
+        for node in self._interesting():
             self._tick()
             kind = node.type
+            scope = self.scope_at(node)
             if kind in self.SCOPES and node is not self.root:
                 scope = self._scope(node, scope, self.scope_name(node))
                 if scope.name and scope.name not in self.functions:
@@ -141,22 +158,34 @@ class TreeFlow:
                     self._event(scope, name, Event(node.start_byte, "param", None, value, i))
             if kind in self.RETURNS:
                 scope.returns.append(node)
-            for name, how, value in self.bindings(node):
-                target = self.fields if how.startswith("field") else None
-                ev_kind = "add" if how.endswith("add") else "set"
-                if callable(value):
-                    ev = Event(node.end_byte, ev_kind, node, None, -1, value)
-                else:
-                    ev = Event(node.end_byte if ev_kind == "set" else node.start_byte, ev_kind,
-                               value if not isinstance(value, Value) else None,
-                               value if isinstance(value, Value) else None)
-                if target is not None:
-                    target.setdefault(name, []).append(ev)
-                else:
-                    self._event(scope, name, ev)
+            if kind in self.BINDINGS:
+                self._bind(node, scope)
             if kind in self.CALLS:
                 self.calls.append((node, scope))
-            stack.extend((c, scope) for c in reversed(node.named_children))
+
+    def _interesting(self) -> list:
+        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
+        query = _compiled(self.grammar, kinds)
+        if query is None:
+            return []
+        found = ts.QueryCursor(query).captures(self.root).get("n", [])
+        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return found
+
+    def _bind(self, node, scope) -> None:
+        for name, how, value in self.bindings(node):
+            target = self.fields if how.startswith("field") else None
+            ev_kind = "add" if how.endswith("add") else "set"
+            if callable(value):
+                ev = Event(node.end_byte, ev_kind, node, None, -1, value)
+            else:
+                ev = Event(node.end_byte if ev_kind == "set" else node.start_byte, ev_kind,
+                           value if not isinstance(value, Value) else None,
+                           value if isinstance(value, Value) else None)
+            if target is not None:
+                target.setdefault(name, []).append(ev)
+            else:
+                self._event(scope, name, ev)
 
     def _event(self, scope, name, event) -> None:
         events = scope.events.setdefault(name, [])
@@ -292,7 +321,7 @@ class TreeFlow:
         return merge([declared] + passed, const=const)
 
     def call_result(self, node) -> Value:
-        parts = self.call_parts(node)
+        parts = self.parts(node)
         if parts is None:
             return merge(self.value(c) for c in node.named_children)
         callee, simple, receiver, args, kwargs, _via = parts
@@ -319,17 +348,18 @@ class TreeFlow:
     # -- facts ------------------------------------------------------------------------------------
     def facts(self) -> Facts:
         self.collect()
+        self._collected = True
         for node, _scope in self.calls:
             written = self.file_write(node)
             if written is not None:
                 self._record_write(node, *written)
         for node, _scope in self.calls:
-            parts = self.call_parts(node)
+            parts = self.parts(node)
             if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
                 self.sites.setdefault(parts[1], []).append((node, parts[3]))
         out = Facts(self.language)
         for node, scope in self.calls:
-            parts = self.call_parts(node)
+            parts = self.parts(node)
             if parts is None or not parts[0]:
                 continue
             callee, _simple, receiver, args, kwargs, via = parts
@@ -368,6 +398,15 @@ class TreeFlow:
             return data
         self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
         self.written.add(path)
+
+
+@lru_cache(maxsize=64)
+def _compiled(language, kinds: frozenset):
+    """A query capturing every node of the given kinds that the grammar has (None: none of them)."""
+    present = sorted(k for k in kinds if language.id_for_node_kind(k, True))
+    if not present:
+        return None
+    return ts.Query(language, "[" + " ".join(f"({k})" for k in present) + "] @n")
 
 
 def _inside(node, outer) -> bool:
