@@ -41,8 +41,13 @@ class Wanted:
     def token_regex(self, extra: tuple[bytes, ...] = ()) -> re.Pattern:
         found = self._regexes.get(extra)
         if found is None:
-            alternatives = self._body + b"".join(b"|" + re.escape(e) for e in extra)
-            found = self._regexes[extra] = re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+            words = tuple(e for e in extra if re.match(rb"[\w$]", e))
+            marks = tuple(e for e in extra if e not in words)  # `, ==: found anywhere, no word boundary
+            alternatives = self._body + b"".join(b"|" + re.escape(e) for e in words)
+            pattern = rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])"
+            if marks:
+                pattern += b"|" + b"|".join(re.escape(m) for m in marks)
+            found = self._regexes[extra] = re.compile(pattern)
         return found
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .clike import adapter
+from .treeflow import COMPARE_TOKENS
 
-DYNAMIC = (b"Invoke", b"GetMethod", b"GetType",)  # words that call a sink without naming it
+DYNAMIC = (b"Invoke", b"GetMethod", b"GetType", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
 def facts(source: bytes, tree, wanted, deadline: float | None):

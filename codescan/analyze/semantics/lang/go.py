@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .clike import adapter
+from .treeflow import COMPARE_TOKENS
 
-DYNAMIC = (b"Call", b"ValueOf",)  # words that call a sink without naming it
+DYNAMIC = (b"Call", b"ValueOf", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
 def facts(source: bytes, tree, wanted, deadline: float | None):

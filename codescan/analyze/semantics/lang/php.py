@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .scripts import PhpFlow
+from .treeflow import COMPARE_TOKENS
 
-DYNAMIC = (b"call_user_func", b"array_map", b"`")  # ways to call a sink without naming it
+DYNAMIC = (b"call_user_func", b"array_map", b"`", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
 def facts(source: bytes, tree, wanted, deadline: float | None):

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .scripts import RubyFlow
+from .treeflow import COMPARE_TOKENS
 
-DYNAMIC = (b"send", b"public_send", b"__send__", b"`", b"%x")  # ways to call a sink without naming it
+DYNAMIC = (b"send", b"public_send", b"__send__", b"`", b"%x", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
 def facts(source: bytes, tree, wanted, deadline: float | None):

@@ -12,6 +12,9 @@ from .treeflow import TreeFlow, join, labelled
 DYNAMIC = (b"eval", b"source", b"exec")
 WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nice", "doas", "setsid", "stdbuf",
                       "xargs", "timeout", "busybox"))
+WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"), "env": ("-u", "-C", "-S"),
+                  "nice": ("-n",), "timeout": ("-s", "-k"), "doas": ("-u", "-C"), "stdbuf": ("-i", "-o", "-e"),
+                  "xargs": ("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a")}
 NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
 DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
 ENVS = frozenset(("env", "printenv", "set", "export", "declare"))
@@ -52,7 +55,8 @@ class ShellFlow(TreeFlow):
             words = words[1:]
             while words and (_text(words[0]).startswith("-") or "=" in _text(words[0]) or
                              (wrapper == "timeout" and _text(words[0])[:1].isdigit())):
-                words = words[1:]
+                takes_value = _text(words[0]) in WRAPPER_VALUES.get(wrapper, ())
+                words = words[2:] if takes_value else words[1:]
             name = _base(words[0]) if words else ""
         if not words:
             return "", []

@@ -2,6 +2,7 @@
 and shell adapters share (each adapter says which nodes bind, call and hold literals; this walks them)."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,14 @@ MAX_DEPTH = 40  # nested evaluations followed for one value
 MAX_TEXT = 8192  # longest constant string built
 MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
+MAX_COMPARES = 512  # equality tests turned into facts per file
+EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
+COMPARE_TOKENS = (b"==", b"equals", b"Equals", b"strcmp", b"hash_equals", b"secure_compare")  # gate the layer
+EQ_METHODS = frozenset(("equals", "equalsIgnoreCase", "contentEquals", "Equals", "strcmp", "strcasecmp", "strncmp",
+                        "hash_equals", "secure_compare", "compare_digest", "eql?", "equal?", "ConstantTimeCompare"))
+SECRET_NAMES = re.compile(r"(?i)(?:^|[._$@>-])(?:get_?)?(?:pass|passwd|password|passphrase|pwd|passcode|pin|pincode|secret"
+                          r"|secret_?key|api_?key|(?:auth|access|api|admin|master|private|secret)_?token|master_?key"
+                          r"|admin_?key|admin_?pass\w*|magic|backdoor)(?:\(\))?$")
 
 
 @dataclass(slots=True)
@@ -52,6 +61,7 @@ class TreeFlow:
     LOOPS: frozenset = frozenset()
     CONCAT_OPS: frozenset = frozenset((b"+",))
     BINDINGS: frozenset = frozenset()  # node kinds `bindings()` reads
+    COMPARES: frozenset = frozenset(("binary_expression", "binary", "equality_expression"))
 
     def __init__(self, source: bytes, tree, deadline: float | None = None, wanted=None):
         self.source = source
@@ -66,6 +76,7 @@ class TreeFlow:
         self.functions: dict[str, Scope] = {}  # same-file functions by simple name
         self.sites: dict[str, list] = {}  # simple name -> [(call node, arg nodes)]
         self.calls: list = []  # call nodes in source order
+        self.compares: list = []  # (node, scope, (left, right)) of ==/!= comparisons
         self._memo: dict = {}
         self._parts: dict = {}
         self._collected = False
@@ -112,6 +123,22 @@ class TreeFlow:
     def call_value(self, callee: str | None, node, args: list[Value], receiver: Value | None) -> Value | None:
         """The value a call returns when the adapter knows it (sources, decoders, builders), else None."""
         return None
+
+    def comparison(self, node, scope, left, right) -> Call | None:
+        """`a == b`, `a.equals(b)`, strcmp(a, b) as the fact operator.eq(a, b) when a side is read from a name
+        like `password`, `apiKey` or `adminToken` (that side carries the label `credential-name`), else None."""
+        named = [SECRET_NAMES.search(side.text[-64:].decode("utf-8", "replace")) is not None for side in (left, right)]
+        if not any(named):
+            return None
+        values = []
+        for side, secret in zip((left, right), named):
+            value = self.value(side)
+            if secret:
+                value = merge([value, labelled(("credential-name",), side.start_point[0] + 1,
+                                               side.text[:40].decode("utf-8", "replace"))], const=value.const)
+            values.append(value)
+        return Call(callee="operator.eq", args=tuple(values), line=node.start_point[0] + 1,
+                    end_line=node.end_point[0] + 1, column=node.start_point[1] + 1, scope=scope.id)
 
     def places(self, node, kwargs):
         """Where a call's facts are reported: [(node, None)] for the whole call; struct literals give one fact
@@ -162,9 +189,13 @@ class TreeFlow:
                 self._bind(node, scope)
             if kind in self.CALLS:
                 self.calls.append((node, scope))
+            if kind in self.COMPARES and len(self.compares) < MAX_COMPARES:
+                sides = comparison_sides(node)
+                if sides is not None:
+                    self.compares.append((node, scope, sides))
 
     def _interesting(self) -> list:
-        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
+        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS | self.COMPARES
         query = _compiled(self.grammar, kinds)
         if query is None:
             return []
@@ -358,8 +389,18 @@ class TreeFlow:
             if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
                 self.sites.setdefault(parts[1], []).append((node, parts[3]))
         out = Facts(self.language)
+        compare = self.wanted is None or self.wanted("operator.eq")
+        for node, scope, (left, right) in (self.compares if compare else ()):
+            fact = self.comparison(node, scope, left, right)
+            if fact is not None:
+                out.calls.append(fact)
         for node, scope in self.calls:
             parts = self.parts(node)
+            if compare and parts is not None and (parts[0] or parts[1] or "").rsplit(".", 1)[-1] in EQ_METHODS:
+                sides = ([parts[2]] if parts[2] is not None else []) + list(parts[3])
+                fact = self.comparison(node, scope, sides[0], sides[1]) if len(sides) >= 2 else None
+                if fact is not None:
+                    out.calls.append(fact)
             if parts is None or not parts[0]:
                 continue
             callee, _simple, receiver, args, kwargs, via = parts
@@ -398,6 +439,16 @@ class TreeFlow:
             return data
         self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
         self.written.add(path)
+
+
+def comparison_sides(node):
+    """(left, right) of an equality test node, else None."""
+    op = node.child_by_field_name("operator")
+    ops = [op.text] if op is not None else [c.text for c in node.children if not c.is_named]
+    named = [c for c in node.named_children if "comment" not in c.type]
+    if len(named) != 2 or not ops or ops[0] not in EQUALS:
+        return None
+    return named[0], named[1]
 
 
 @lru_cache(maxsize=64)

