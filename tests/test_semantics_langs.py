@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import importlib
-import time
-
 import pytest
 
 from codescan.analyze import languages
+from codescan.analyze.budget import Budget
 from codescan.analyze.document import Analyzer
 from codescan.analyze.treesitter import Deadline
 from codescan.config import Config
@@ -107,7 +106,7 @@ def test_finding_carries_its_trace():
 def test_deadline_stops_the_layer():
     from codescan.analyze.semantics.lang.clike_go import GoFlow
     source = ("package m\nfunc f() {\n" + "    x := 1\n" * 3000 + "}\n").encode()
-    flow = GoFlow(source, languages.parser("go").parse(source), "go", time.monotonic() - 1, None)
+    flow = GoFlow(source, languages.parser("go").parse(source), "go", Budget(0.0), None)
     with pytest.raises(Deadline):
         flow.facts()
 

@@ -113,6 +113,16 @@ _POSSIBLE = {
                 b"gunzip"),
     "self-serialized": (b"dump",),
 }
+# Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
+_POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
+_POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
+                         b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
+_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
+_POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
+_POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
+                       b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",
+                       b"session")
+_POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]
 

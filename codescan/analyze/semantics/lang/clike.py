@@ -6,7 +6,7 @@ import binascii
 import re
 
 from ...clike_constants import CHARS, INTS, STRINGS, char_value, int_value, string_value
-from ...constants import UNKNOWN, NotConstant
+from ..constants import UNKNOWN, NotConstant
 from ..facts import NOTHING, Value, merge
 from . import clike_calls
 from .concepts import BLOCKERS, DECODERS, ESCAPERS, FILE_WRITERS, env_labels, path_labels, source_labels
@@ -35,8 +35,8 @@ class CLikeFlow(TreeFlow):
 
     STRING_KINDS = STRINGS | {"string_literal", "interpreted_string_literal", "raw_string_literal"}
 
-    def __init__(self, source, tree, language, deadline=None, wanted=None):
-        super().__init__(source, tree, deadline, wanted)
+    def __init__(self, source, tree, language, budget=None, wanted=None):
+        super().__init__(source, tree, budget, wanted)
         self.language = language
         self.types: dict[str, str] = {}  # variable -> canonical type (flow-insensitive)
 

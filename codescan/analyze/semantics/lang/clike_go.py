@@ -28,8 +28,8 @@ class GoFlow(CLikeFlow):
     CALLS = frozenset(("call_expression", "composite_literal"))
     LOOPS = frozenset(("for_statement",))
 
-    def __init__(self, source, tree, language="go", deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language="go", budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
         self.imports: dict[str, str] = {}
         for child in self.root.named_children:
             if child.type != "import_declaration":
@@ -212,8 +212,8 @@ class CFlow(CLikeFlow):
     SCOPES = frozenset(("function_definition", "lambda_expression"))
     CALLS = frozenset(("call_expression",))
 
-    def __init__(self, source, tree, language="c", deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language="c", budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
 
     def scope_name(self, node):
         decl = node.child_by_field_name("declarator")

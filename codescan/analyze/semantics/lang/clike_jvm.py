@@ -32,8 +32,8 @@ class _ObjectFlow(CLikeFlow):
 
     CLASSES: dict = {}
 
-    def __init__(self, source, tree, language, deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language, budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
         self.imported: dict[str, str] = {}
         self._imports()
 
@@ -143,8 +143,8 @@ class JavaFlow(_ObjectFlow):
     CALLS = frozenset(("method_invocation", "object_creation_expression"))
     CLASSES = JAVA_CLASSES
 
-    def __init__(self, source, tree, language="java", deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language="java", budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
 
     def _imports(self):
         for child in self.root.named_children:
@@ -251,8 +251,8 @@ class KotlinFlow(_ObjectFlow):
     CALLS = frozenset(("call_expression",))
     CLASSES = JAVA_CLASSES
 
-    def __init__(self, source, tree, language="kotlin", deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language="kotlin", budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
 
     def _imports(self):
         for child in self.root.named_children:
@@ -396,8 +396,8 @@ class CSharpFlow(_ObjectFlow):
     CALLS = frozenset(("invocation_expression", "object_creation_expression"))
     CLASSES = CSHARP_CLASSES
 
-    def __init__(self, source, tree, language="csharp", deadline=None, wanted=None):
-        super().__init__(source, tree, language, deadline, wanted)
+    def __init__(self, source, tree, language="csharp", budget=None, wanted=None):
+        super().__init__(source, tree, language, budget, wanted)
 
     def literal(self, node):
         if node.type == "interpolated_string_expression":

@@ -7,5 +7,5 @@ from .treeflow import COMPARE_TOKENS
 DYNAMIC = (b"Invoke", b"GetMethod", b"GetType", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None):
-    return adapter("csharp")(source, tree, "csharp", deadline, wanted.wants if wanted is not None else None).facts()
+def facts(source: bytes, tree, wanted, budget):
+    return adapter("csharp")(source, tree, "csharp", budget, wanted.wants if wanted is not None else None).facts()

@@ -7,5 +7,5 @@ from .treeflow import COMPARE_TOKENS
 DYNAMIC = (b"call_user_func", b"array_map", b"`", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None):
-    return PhpFlow(source, tree, deadline, wanted.wants if wanted is not None else None).facts()
+def facts(source: bytes, tree, wanted, budget):
+    return PhpFlow(source, tree, budget, wanted.wants if wanted is not None else None).facts()

@@ -7,5 +7,5 @@ from .treeflow import COMPARE_TOKENS
 DYNAMIC = (b"send", b"public_send", b"__send__", b"`", b"%x", *COMPARE_TOKENS)  # calls a sink without naming it; equality tests
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None):
-    return RubyFlow(source, tree, deadline, wanted.wants if wanted is not None else None).facts()
+def facts(source: bytes, tree, wanted, budget):
+    return RubyFlow(source, tree, budget, wanted.wants if wanted is not None else None).facts()

@@ -26,8 +26,8 @@ def _text(node) -> str:
     return node.text.decode("utf-8", "replace") if node is not None else ""
 
 
-def facts(source: bytes, tree, wanted, deadline: float | None):
-    return ShellFlow(source, tree, deadline, wanted.wants if wanted is not None else None).facts()
+def facts(source: bytes, tree, wanted, budget):
+    return ShellFlow(source, tree, budget, wanted.wants if wanted is not None else None).facts()
 
 
 class ShellFlow(TreeFlow):

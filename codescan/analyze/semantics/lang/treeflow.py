@@ -3,19 +3,20 @@ and shell adapters share (each adapter says which nodes bind, call and hold lite
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 
 import tree_sitter as ts
 
 from ..facts import NOTHING, Call, Facts, Step, Value, merge
-from ...constants import UNKNOWN
+from ..constants import UNKNOWN
+from ...budget import CPU_SECONDS
 from ...treesitter import Deadline
 from .concepts import FIRST_ARG_ONLY
 
 MAX_DEPTH = 40  # nested evaluations followed for one value
 MAX_TEXT = 8192  # longest constant string built
+MAX_STEPS = 200_000  # nodes visited and values evaluated per file
 MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
 MAX_COMPARES = 512  # equality tests turned into facts per file
@@ -63,11 +64,11 @@ class TreeFlow:
     BINDINGS: frozenset = frozenset()  # node kinds `bindings()` reads
     COMPARES: frozenset = frozenset(("binary_expression", "binary", "equality_expression"))
 
-    def __init__(self, source: bytes, tree, deadline: float | None = None, wanted=None):
+    def __init__(self, source: bytes, tree, budget=None, wanted=None):
         self.source = source
         self.root = tree.root_node
         self.grammar = tree.language
-        self.deadline = deadline
+        self.budget = budget  # the per-file analyze.budget.Budget (None: unbounded)
         self.wanted = wanted  # callee -> bool: only these calls become facts (None: all)
         self.scopes: list[Scope] = []
         self._by_node: dict = {}
@@ -164,7 +165,7 @@ class TreeFlow:
 
     # -- collection -------------------------------------------------------------------------------
     def _scope(self, node, parent, name):
-        scope = Scope(node, parent, name, len(self.scopes))
+        scope = Scope(node, parent, name, node.start_byte if parent is not None else -1)
         self.scopes.append(scope)
         self._by_node[(node.start_byte, node.end_byte)] = scope
         return scope
@@ -225,8 +226,10 @@ class TreeFlow:
 
     def _tick(self) -> None:
         self._ticks += 1
-        if self.deadline is not None and not self._ticks & 1023 and time.monotonic() > self.deadline:
-            raise Deadline()
+        if self.budget is not None and not self._ticks & 63:
+            self.budget.check()
+        if self._ticks > MAX_STEPS:
+            raise Deadline(CPU_SECONDS, f"semantic layer: more than {MAX_STEPS} steps")
 
     # -- values -----------------------------------------------------------------------------------
     def value(self, node) -> Value:
