@@ -138,6 +138,9 @@ class GoFlow(CLikeFlow):
                 out.append((_text(name), how, value))
             elif name.type == "selector_expression":
                 out.append((_text(name.child_by_field_name("field")), "field-" + how, value))
+            elif name.type == "index_expression" and name.child_by_field_name("operand") is not None and \
+                    name.child_by_field_name("operand").type == "identifier":  # args[2] = x
+                out.append((_text(name.child_by_field_name("operand")), "add", value))
         return out
 
     def name_of(self, node):
@@ -247,12 +250,21 @@ class CFlow(CLikeFlow):
                 return [(_text(left), how, right)]
             if left is not None and left.type == "field_expression":
                 return [(_text(left.child_by_field_name("field")), "field-" + how, right)]
+            target = left.child_by_field_name("argument") if left is not None and \
+                left.type == "subscript_expression" else None
+            if target is not None and target.type == "identifier":  # argv[2] = cmd
+                return [(_text(target), "add", right)]
             return ()
         if kind == "call_expression":
             function = node.child_by_field_name("function")
             name = _text(function).rsplit("::", 1)[-1] if function is not None else ""
             spec = C_WRITERS.get(name)
             args = _args(node)
+            if name == "curl_easy_setopt" and len(args) == 3 and args[1].text == b"CURLOPT_WRITEDATA":
+                target = _declared_name(args[2])  # the buffer libcurl fills with the response
+                if target:
+                    return [(target, "set", labelled(("network",), node.start_point[0] + 1,
+                                                     "curl response written into " + target))]
             if spec and len(args) > spec[0]:
                 target = _declared_name(args[spec[0]])
                 if target:

@@ -189,6 +189,9 @@ class JavaFlow(_ObjectFlow):
                 return [(_text(left), how, right)]
             if left.type == "field_access":
                 return [(_text(left.child_by_field_name("field")), "field-" + how, right)]
+            array = left.child_by_field_name("array") if left.type == "array_access" else None
+            if array is not None and array.type == "identifier":  # cmd[2] = task: the array holds it too
+                return [(_text(array), "add", right)]
         if kind == "method_invocation":
             return self.append_binding(node, node.child_by_field_name("object"),
                                        _text(node.child_by_field_name("name")), self._args(node))
@@ -443,6 +446,9 @@ class CSharpFlow(_ObjectFlow):
                 return [(_text(left), how, right)]
             if left.type == "member_access_expression":
                 return [(_text(left.child_by_field_name("name")), "field-" + how, right)]
+            if left.type == "element_access_expression" and left.named_children and \
+                    left.named_children[0].type == "identifier":
+                return [(_text(left.named_children[0]), "add", right)]
         if kind == "invocation_expression":
             function = node.child_by_field_name("function")
             if function is not None and function.type == "member_access_expression":

@@ -64,6 +64,11 @@ class ShellFlow(TreeFlow):
 
     def call_parts(self, node):
         name, args = self.words(node)
+        name_node = node.child_by_field_name("name")
+        if name_node is not None and "$" in _text(name_node) and \
+                "file:" + _file_key(_text(name_node)) in self.fields:  # "$T" runs the file written to $T
+            return "shell.exec", None, None, [name_node.named_children[0] if name_node.named_children
+                                              else name_node] + args, self._stdin(node), None
         if not name or "$" in name:
             value = self.value(node.child_by_field_name("name")) if node.child_by_field_name("name") else NOTHING
             name = value.const.rsplit("/", 1)[-1] if isinstance(value.const, str) and value.const else ""
@@ -188,7 +193,12 @@ class ShellFlow(TreeFlow):
     def value(self, node):
         if isinstance(node, (_Redirect, _Pipe)):
             return self.special(node)
-        return super().value(node)
+        out = super().value(node)
+        if node is not None and node.type in ("string", "simple_expansion", "expansion", "concatenation"):
+            key = "file:" + _file_key(_text(node))
+            if key in self.fields and not out.labels:  # "$T" after wget -O "$T": the downloaded file
+                out = merge([out, self.field_value(key)], const=out.const)
+        return out
 
     def bindings(self, node):
         kind = node.type
@@ -209,7 +219,7 @@ class ShellFlow(TreeFlow):
                 dest = redirect.child_by_field_name("destination")
                 if op in (b">", b">>", b">|", b"&>") and dest is not None and body is not None and \
                         not _text(dest).startswith("/dev/"):
-                    out.append(("file:" + _text(dest), "field-set", _thunk(self.output, body)))
+                    out.append(("file:" + _file_key(_text(dest)), "field-set", _thunk(self.output, body)))
             return out
         if kind == "command":
             name, args = self.words(node)
@@ -217,7 +227,7 @@ class ShellFlow(TreeFlow):
             if name in ("curl", "wget"):
                 for i, t in enumerate(texts[:-1]):
                     if t in ("-o", "-O", "--output", "--output-document") and texts[i + 1] != "-":
-                        return [("file:" + texts[i + 1], "field-set",
+                        return [("file:" + _file_key(texts[i + 1]), "field-set",
                                  labelled(("network",), node.start_point[0] + 1, f"{name} writes {texts[i + 1]}"))]
         return ()
 
@@ -255,6 +265,12 @@ def _uploads(node, value: Value) -> Value:
         return merge([value, labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}")],
                      const=value.const)
     return value
+
+
+def _file_key(text: str) -> str:
+    """A written/run path as a key: quotes dropped, ${T} read as $T (a mktemp path in a variable counts)."""
+    text = text.strip().strip("'\"")
+    return re.sub(r"\$\{(\w+)\}", r"$\1", text)
 
 
 def _base(node) -> str:
