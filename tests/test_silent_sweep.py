@@ -111,3 +111,12 @@ def test_report_of_a_state_without_units_says_why_it_has_no_campaigns(tmp_path, 
     crawl(capsys, tmp_path / "root", tmp_path / "s.db", "--no-units")
     assert main(["report", "--state", str(tmp_path / "s.db"), "-o", str(tmp_path / "r.html")]) == 0
     assert "--no-units" in capsys.readouterr().err
+
+
+def test_scan_of_a_dataset_file_with_no_field_it_reads_says_so(tmp_path, capsys):
+    write(tmp_path, "data/train.jsonl", "".join(json.dumps({"id": i, "code": HOOK}) + "\n" for i in range(3)))
+    code = main(["scan", str(tmp_path / "data"), "-f", "json", "--no-progress", "--no-builtin-rules", "--rules",
+                 str(DATA / "rules")])
+    report = json.loads(capsys.readouterr().out)
+    [skip] = report["skipped"]
+    assert code == 0 and skip["path"] == "train.jsonl" and "content" in skip["reason"] and "code" in skip["reason"]

@@ -5,7 +5,7 @@ from dataclasses import replace
 from typing import Iterator
 
 from ..records import Document, Skip
-from .records import Fields, documents, opaque_fields
+from .records import MESSAGE_FIELDS, TEXT_FIELDS, Fields, documents, opaque_fields
 from .shards import Shard, ShardError, read_rows, shard_format
 
 
@@ -19,19 +19,29 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
     `record` says), lines in field coordinates; an unreadable record or file becomes a Skip. `record_lines`
     gains (path, id) -> the record's line in a JSONL file, for reports that point into the file (SARIF)."""
     shard = Shard(full_path, rel, shard_format(rel) or "jsonl")
+    records, parts, seen = 0, 0, set()
     try:
         for row in read_rows(shard, fields.columns()):
             if row.record is None:
                 yield Skip(rel, f"record {row.index}: {row.error}")
                 continue
+            records += 1
+            if len(seen) < 50:
+                seen.update(row.record)
             for reason in opaque_fields(row.record, fields):
                 yield Skip(rel, f"record {row.index}: {reason}")
             for _, doc in documents(row.record, row.index, rel, fields):
+                parts += 1
                 if record_lines is not None and row.line is not None:
                     record_lines[(doc.path, doc.id)] = row.line
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:
         yield Skip(rel, str(exc))
+        return
+    if records and not parts:  # every record read, none analyzed: not a clean file, an unread one
+        has = f"; its records have: {', '.join(sorted(map(str, seen))[:12])}" if seen else ""
+        yield Skip(rel, f"no record holds text in a field codescan reads ({fields.content}, "
+                        f"{', '.join(MESSAGE_FIELDS[:1] + TEXT_FIELDS[:3])}, ...){has}")
 
 
 class RecordTally:
