@@ -102,12 +102,10 @@ def _check_repositories(paths: list[str], min_repos: int) -> None:
 
 def _check_state(state, path: str, min_repos: int) -> None:
     """No campaign from a state: say so when it could not have held one (no units stored, too few repositories)."""
-    from ..state import unitstore
-
     repos = state.conn.execute("SELECT COUNT(*) FROM repos").fetchone()[0]
     if repos < min_repos:
         raise UsageError(f"{path} holds {repos} {'repository' if repos == 1 else 'repositories'}; a campaign spans "
                          f"--min-repos {min_repos}: crawl a ROOT holding more")
-    if next(unitstore.expanded(state.conn), None) is None:
+    if next(iter(state.units()), None) is None:
         raise UsageError(f"{path} holds no campaign units (its crawls ran with --no-units): crawl again without "
                          "--no-units to cluster it")

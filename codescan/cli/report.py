@@ -50,7 +50,7 @@ def run(args) -> int:
 
 
 def _no_units(path: str) -> bool:
-    from ..state import open_state, unitstore
+    from ..state import open_state
 
     with open_state(path, readonly=True) as state:
-        return next(unitstore.expanded(state.conn), None) is None
+        return next(iter(state.units()), None) is None
