@@ -111,13 +111,13 @@ def _add(corpus: Corpus, doc: Document, units, findings) -> None:
 
 
 def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: int = 2,
-                         incremental: bool = True, min_score: float = 0.0, stream: bool = False) -> list[Campaign]:
-    """Campaigns over everything a crawl stored: units per blob, occurrences, findings.
+                         incremental: bool = True, min_score: float = 0.0, stream: bool = True) -> list[Campaign]:
+    """Campaigns over everything a crawl stored: units, occurrences, findings.
 
-    incremental=True indexes only blobs not yet in the cluster_* tables and reads verified links
-    from there; False clusters everything in memory (same result, no tables written).
-    stream=True clusters the state's distinct units on disk in bounded memory instead (stream.py) and
-    expands only the groups that span repositories (not yet the default: see issue 21's note)."""
+    stream=True (the default) clusters the state's distinct units on disk in bounded memory (stream.py) and
+    expands only the groups that span repositories; verified links are kept in the state (when writable) so a
+    later run verifies only pairs with new units. stream=False loads a unit per blob into memory: incremental=True
+    then keeps a per-blob-unit index in the cluster_* tables, False clusters everything in memory."""
     if stream:
         return _streamed(state, threshold, min_repos, min_score)
     from .store import ClusterStore
@@ -135,12 +135,11 @@ def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: 
 def _streamed(state, threshold: float, min_repos: int, min_score: float) -> list[Campaign]:
     from .stream import clustered_corpus
 
-    corpus, groups, lines, similarity = clustered_corpus(state, threshold, min_repos)
-    _place(state, corpus, occurrences=False)
-    if groups:  # near copies joined to groups holding findings, among the expanded copies
+    corpus, groups, lines, similarity, sizes = clustered_corpus(state, threshold, min_repos)
+    if groups:  # near copies joined to groups holding findings (expand.py kept the copies attach looks at)
         sigs = corpus.signatures()
         before = {tuple(g): similarity[gi] for gi, g in enumerate(groups)}
-        groups = attach(corpus, groups, sigs)
+        groups = attach(corpus, groups, sigs, sizes)
         similarity = {gi: before[tuple(g)] if tuple(g) in before else _similarity(corpus, sigs, g)
                       for gi, g in enumerate(groups)}
     found = build(corpus, groups, lines, similarity, min_repos)

@@ -26,9 +26,11 @@ def _flagged(corpus: Corpus, members: list[int]) -> bool:
     return False
 
 
-def attach(corpus: Corpus, groups: list[list[int]], sigs: np.ndarray) -> list[list[int]]:
+def attach(corpus: Corpus, groups: list[list[int]], sigs: np.ndarray, sizes: list[int] | None = None
+           ) -> list[list[int]]:
     """groups with near copies added to those holding findings: a loose unit joins, a group without
-    findings joins whole (the unarmed copies often link among themselves first)."""
+    findings joins whole (the unarmed copies often link among themselves first). sizes: each group's copies when
+    the corpus holds only some of them (cluster/expand.py), for the order groups are checked in."""
     if not groups or not len(sigs):
         return groups
     owner = np.full(len(corpus.units), -1, dtype=np.int64)
@@ -37,7 +39,7 @@ def attach(corpus: Corpus, groups: list[list[int]], sigs: np.ndarray) -> list[li
     kinds = np.array([u.kind for u in corpus.units])
     long = np.array([u.tokens >= MIN_TOKENS for u in corpus.units])
     flags = [_flagged(corpus, g) for g in groups]
-    order = sorted((gi for gi, f in enumerate(flags) if f), key=lambda gi: -len(groups[gi]))
+    order = sorted((gi for gi, f in enumerate(flags) if f), key=lambda gi: -(sizes[gi] if sizes else len(groups[gi])))
     out = [list(g) for g in groups]
     gone: set[int] = set()
     for gi in order[:MAX_GROUPS]:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..state.unitread import blob_lists, narrow_signatures
 from . import lsh, minhash
+from .attach_scan import loose_candidates
 from .expand import expand
 
 CHUNK = 20000  # distinct units per signature read; pairs per verification chunk is lsh.verify's
@@ -66,19 +67,26 @@ def _spread(conn, keys: np.ndarray, blob_repos: dict) -> tuple[np.ndarray, np.nd
     return first, multi
 
 
-def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple[np.ndarray, Path, list[Path]]:
-    """Keys of the min-hash units (sorted), their 32-bit signatures in one file, and one band-key file per band."""
+def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
+    """Keys of the min-hash units (sorted) with their kinds and token counts, their 32-bit signatures in one file,
+    and one band-key file per band."""
     keys: list[np.ndarray] = []
+    kinds: list[str] = []
+    tokens: list[int] = []
     sig_path = tmp / "signatures.u32"
     band_paths = [tmp / f"band{b}.u64" for b in range(bands)]
     band_files = [open(p, "wb") for p in band_paths]
     try:
         with open(sig_path, "wb") as sig_file:
-            cursor = conn.execute("SELECT key, signature, base FROM units WHERE kind != 'line' ORDER BY key")
+            cursor = conn.execute("SELECT key, signature, base, kind, tokens FROM units WHERE kind != 'line' "
+                                  "ORDER BY key")
             while True:
                 chunk = cursor.fetchmany(CHUNK)
                 if not chunk:
                     break
+                kinds.extend(row[3] for row in chunk)
+                tokens.extend(row[4] or 0 for row in chunk)
+                chunk = [row[:3] for row in chunk]
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])
                 narrow = np.frombuffer(b"".join(bytes(s) if base is None else deltas[k][0] for k, s, base in chunk),
                                        dtype="<u4").reshape(len(chunk), -1)
@@ -90,7 +98,8 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple[np.ndarray, P
     finally:
         for fh in band_files:
             fh.close()
-    return (np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)), sig_path, band_paths
+    signed = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
+    return signed, np.array(kinds, dtype=object), np.array(tokens, dtype=np.int64), sig_path, band_paths
 
 
 def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshold: float,
@@ -179,7 +188,7 @@ def _spanning(labels: np.ndarray, first: np.ndarray, multi: np.ndarray) -> np.nd
 
 
 def clustered_corpus(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2):
-    """(corpus of the kept copies of spanning groups, unit groups, line groups, similarity per unit group)."""
+    """(corpus of the kept copies, unit groups, line groups, similarity and copies per unit group)."""
     conn = state.conn
     blob_repos, total_repos = _blob_repos(conn)
     keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
@@ -188,15 +197,19 @@ def clustered_corpus(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2
     bands, rows = lsh.choose_bands(threshold, minhash.NUM_PERM)
     params = f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows}"
     with tempfile.TemporaryDirectory(prefix="codescan-campaigns-") as tmp:
-        signed, sig_path, band_paths = _signed_units(conn, Path(tmp), bands, rows)
+        signed, kinds, tokens, sig_path, band_paths = _signed_units(conn, Path(tmp), bands, rows)
         edges = _links(conn, signed, sig_path, band_paths, threshold, params, not getattr(state, "readonly", False))
-    where = np.searchsorted(keys, signed)
-    edges = _across(edges, first[where], multi[where])
-    labels = _components(len(signed), edges)
-    keep = _spanning(labels, first[where], multi[where])
-    # Group label per chosen key: components of min-hash units, and each spanning line on its own.
-    group_of = dict(zip(signed[keep].tolist(), labels[keep].tolist()))
-    offset = int(labels.max()) + 1 if len(labels) else 0
-    lines = keys[is_line & multi]
-    group_of.update(zip(lines.tolist(), range(offset, offset + len(lines))))
-    return expand(state, group_of, blob_repos, total_repos, min_repos)
+        where = np.searchsorted(keys, signed)
+        edges = _across(edges, first[where], multi[where])
+        labels = _components(len(signed), edges)
+        keep = _spanning(labels, first[where], multi[where])
+        # Group label per chosen key: components of min-hash units, and each spanning line on its own.
+        group_of = dict(zip(signed[keep].tolist(), labels[keep].tolist()))
+        offset = int(labels.max()) + 1 if len(labels) else 0
+        lines = keys[is_line & multi]
+        group_of.update(zip(lines.tolist(), range(offset, offset + len(lines))))
+
+        def scan(flagged, grouped):
+            return loose_candidates(flagged, signed, kinds, tokens, sig_path, grouped)
+
+        return expand(state, group_of, blob_repos, total_repos, min_repos, scan)

@@ -16,7 +16,7 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
-from .unitread import full_keys, narrow_signatures, unpack_keys, unpack_spans  # noqa: F401 (re-exported)
+from .unitread import expanded, full_keys, narrow_signatures, unpack_keys, unpack_spans  # noqa: F401 (re-exported)
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT, tokens INTEGER,
