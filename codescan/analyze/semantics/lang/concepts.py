@@ -89,6 +89,10 @@ Exists IsExist IsNotExist indexOf IndexOf Index Compare compareTo
 # inject more commands; such values carry the label `shell-escaped`.
 ESCAPERS = frozenset(("escapeshellarg", "escapeshellcmd", "shellescape", "shell_escape", "escape_shell_arg",
                       "Shellwords.escape", "Shellwords.shellescape"))
+# Calls whose first argument is a context or a connection, not the data (ctx, link): it is dropped, so
+# the SQL text of db.QueryContext(ctx, q) and mysqli_query($link, $q) is argument 0 as everywhere else.
+LEADING_HANDLE = frozenset(("php.mysqli_query", "php.pg_query", "php.mysqli_real_query", "php.mysqli_multi_query"))
+LEADING_HANDLE_SUFFIX = ("QueryContext", "ExecContext", "QueryRowContext", "PrepareContext")
 # Command calls whose later arguments are not the command (Runtime.exec's envp and dir, PHP exec's output
 # array, proc_open's pipes): only the first stays positional, the rest become keywords arg1, arg2...
 FIRST_ARG_ONLY = frozenset(("java.lang.Runtime.exec", "php.exec", "php.proc_open", "php.popen", "php.system",
@@ -99,6 +103,10 @@ FIRST_ARG_ONLY = frozenset(("java.lang.Runtime.exec", "php.exec", "php.proc_open
 NETWORK_METHODS = frozenset(("DownloadString", "DownloadData", "DownloadStringTaskAsync", "DownloadDataTaskAsync",
                              "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "openStream",
                              "getInputStream", "UploadString", "readText"))
+# Methods that read web request input whatever their receiver's type is (a handler's untyped `req`).
+REQUEST_METHODS = frozenset(("FormValue", "PostFormValue", "FormFile", "getParameter", "getParameterValues",
+                             "getParameterMap", "getQueryString", "getHeader", "getCookies",
+                             "getReader", "getPathInfo", "getRequestURI"))
 _SOURCE_RE = {p: pattern_regex([p]) for p in SOURCES}
 SECRET_NAME = re.compile(r"(?i)(secret|token|passw|passwd|api_?key|access_?key|private_?key|credential|auth|session"
                          r"|aws_|gh_|github_|npm_|slack|stripe|openai)")
@@ -115,6 +123,8 @@ def source_labels(callee: str | None) -> tuple[str, ...]:
         return hit
     if callee.startswith("*.") and callee[2:] in NETWORK_METHODS:
         return ("network",)
+    if callee.startswith("*.") and callee[2:] in REQUEST_METHODS:
+        return ("request",)
     for pattern, regex in _SOURCE_RE.items():
         if "*" in pattern and regex.match(callee):
             return SOURCES[pattern]

@@ -341,12 +341,15 @@ class RubyFlow(_ScriptFlow):
             if method in RUBY_KERNEL:
                 return f"Kernel.{method}", method, None, args, [], None
             return None, method, None, args, [], None
+        pairs = [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
+                 if a.type == "pair" and a.child_by_field_name("value") is not None]
+        args = [a for a in args if a.type != "pair"]  # where(name: x): keywords, not the SQL text
         if receiver.type in ("constant", "scope_resolution"):
             scope = _text(receiver).replace("::", ".").lstrip(".")
             if scope == "Kernel" and method in RUBY_KERNEL:
-                return f"Kernel.{method}", None, None, args, [], None
-            return f"{scope}.{method}", None, None, args, [], None
-        return f"*.{method}", None, receiver, args, [], None
+                return f"Kernel.{method}", None, None, args, pairs, None
+            return f"{scope}.{method}", None, None, args, pairs, None
+        return f"*.{method}", None, receiver, args, pairs, None
 
     def value(self, node):
         if isinstance(node, _Whole):

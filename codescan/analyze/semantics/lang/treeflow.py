@@ -12,7 +12,7 @@ from ..facts import NOTHING, Call, Facts, Step, Value, merge
 from ..constants import UNKNOWN
 from ...budget import CPU_SECONDS
 from ...treesitter import Deadline
-from .concepts import FIRST_ARG_ONLY
+from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 
 MAX_DEPTH = 40  # nested evaluations followed for one value
 MAX_TEXT = 8192  # longest constant string built
@@ -409,6 +409,8 @@ class TreeFlow:
             callee, _simple, receiver, args, kwargs, via = parts
             if self.wanted is not None and not self.wanted(callee):
                 continue
+            if len(args) > 1 and (callee in LEADING_HANDLE or callee.endswith(LEADING_HANDLE_SUFFIX)):
+                args = args[1:]
             if callee in FIRST_ARG_ONLY and len(args) > 1:
                 kwargs = list(kwargs) + [(f"arg{i}", a) for i, a in enumerate(args[1:], 1)]
                 args = args[:1]
