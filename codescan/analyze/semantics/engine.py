@@ -95,7 +95,12 @@ class FactRules:
         adapter = import_module(f"{__package__}.lang.{module}")
         if not wanted.token_regex(adapter.DYNAMIC).search(source):
             return  # no token any rule's sink could be called through: the layer is skipped
-        facts = adapter.facts(source, tree, wanted, ctx.budget)
+        try:
+            facts = adapter.facts(source, tree, wanted, ctx.budget)
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError):
+            # a defect in an adapter must not cost the file its other findings (shape rules, text
+            # detectors); the budget and recursion bounds are handled by the caller as before
+            return
         if not facts.calls:
             return
         path = ctx.doc.path

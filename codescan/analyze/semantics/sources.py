@@ -112,6 +112,8 @@ _POSSIBLE = {
     "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
                 b"gunzip"),
     "self-serialized": (b"dump",),
+    "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
+                b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django"),
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -128,7 +130,6 @@ _POSSIBLE["downloaded"] = _POSSIBLE["network"]
 
 
 def labels_possible(source: bytes) -> frozenset:
-    """The labels whose sources may occur in `source` (request data and parameters: always)."""
+    """The labels whose sources may occur in `source`."""
     lowered = source.lower()
-    found = {label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens)}
-    return frozenset(found | {"request"})
+    return frozenset(label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens))

@@ -5,7 +5,7 @@ from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_values import DESCRIPTOR
-from .python_calls import short, substitute
+from .python_calls import def_start, short, substitute
 
 REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
 
@@ -33,8 +33,8 @@ def call_value(values, node) -> Value:
     if reflected is not None:
         return reflected
     arg_values = [values.ev(a) for a in args]
-    if name and name.startswith("<def:"):
-        function = values.defs.get(int(name[5:-1]))
+    if def_start(name) is not None:
+        function = values.defs.get(def_start(name))
         returned = _returns(values, function) if function is not None else NOTHING
         return substitute(returned, function.start_byte, arg_values, line) if function is not None else merge(arg_values)
     receiver = NOTHING

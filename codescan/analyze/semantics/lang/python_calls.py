@@ -1,6 +1,8 @@
 """The value of a Python call: names built at run time, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
@@ -116,7 +118,7 @@ def call_value(values, node) -> Value:
             merged = merge(items.values())
             return Value({k: v.const for k, v in items.items()}, merged.labels, None, None, merged.trace)
         return Value([] if name == "builtins.list" else UNKNOWN)
-    if name and name.startswith("<def:"):
+    if def_start(name) is not None:
         return _summary(values, node, callee, args, keywords, line)
     labels = labels_of(name)
     arg_values = [values.ev(a) for a in args] + [values.ev(v) for _k, v in keywords]
@@ -174,7 +176,7 @@ def _builtin_text(name: str | None, callee: Value, args, values) -> str | None:
 def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     """Apply a same-file function's summary: its return value with each `param:<def>:<i>` label
     replaced by the labels of the argument passed at this call site."""
-    function = values.defs.get(int(callee.name[5:-1]))
+    function = values.defs.get(def_start(callee.name))
     arg_values = [values.ev(a) for a in args]
     fn = node.child_by_field_name("function")
     if function is not None and fn.type == "attribute" and _is_method(function):
@@ -211,6 +213,15 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
     out = Value(value.const if not parts else UNKNOWN, frozenset(labels), value.name, value.via, trace)
     return out.with_step(line, "passed through a function defined in this file")
+
+
+_DEF = re.compile(r"<def:(\d+)>\Z")
+
+
+def def_start(name: str | None) -> int | None:
+    """The start byte of the same-file function a name `<def:N>` stands for."""
+    match = _DEF.match(name) if name else None
+    return int(match.group(1)) if match else None
 
 
 def short(name: str) -> str:

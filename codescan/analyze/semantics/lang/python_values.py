@@ -53,6 +53,7 @@ class PyValues(Env):
         self._depth = 0
         self._evals = 0
         self._returns: dict[int, Value] = {}
+        self._attributes: dict[tuple, Value | None] = {}
 
     # -- the constant interpreter's questions (Env) -----------------------------------------
     def lookup(self, node):
@@ -329,12 +330,19 @@ class PyValues(Env):
         return Value(name=name, via=obj.via) if name else NOTHING
 
     def _self_attribute(self, node, attr: str) -> Value | None:
-        """`self.x`: the values assigned to `self.x` anywhere in the enclosing class."""
+        """`self.x`: the values assigned to `self.x` anywhere in the enclosing class (once per class)."""
         cls = node.parent
         while cls is not None and cls.type != "class_definition":
             cls = cls.parent
         if cls is None:
             return None
+        key = (cls.start_byte, attr)
+        if key not in self._attributes:
+            self._attributes[key] = NOTHING  # while it is being computed (self.x = self.x + 1)
+            self._attributes[key] = self._class_attribute(cls, attr)
+        return self._attributes[key]
+
+    def _class_attribute(self, cls, attr: str) -> Value | None:
         needle = b"self." + attr.encode()
         values = []
         pos = self.source.find(needle, cls.start_byte, cls.end_byte)
