@@ -33,11 +33,10 @@ from codescan.sources.git_safety import safe_env  # noqa: E402
 
 
 def fork_all(root: Path) -> None:
-    """A fork of every repository under root (its own bare clone plus one commit touching one file)."""
+    """A fork of every repository under root (a copy of the bare repository plus one commit touching one file)."""
     for gitdir in sorted(root.glob("*.git")):
         fork = root / f"fork-{gitdir.name}"
-        subprocess.run(["git", "clone", "-q", "--bare", "--no-local", str(gitdir), str(fork)], env=safe_env(),
-                       check=True, capture_output=True)
+        shutil.copytree(gitdir, fork)
         files = subprocess.run(["git", f"--git-dir={fork}", "ls-tree", "-r", "--name-only", "main"], env=safe_env(),
                                check=True, capture_output=True, text=True).stdout.split()
         if not files:
@@ -81,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--steps", type=int, default=2, help="commits from one release to the next (history mirrors)")
     ap.add_argument("--planted-only", action="store_true", help="only the planted harness")
+    ap.add_argument("--no-planted", action="store_true", help="only the history mirrors")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
     base_rev = args.base or default_base()
@@ -90,13 +90,16 @@ def main(argv: list[str] | None = None) -> int:
         base_code = checkout(base_rev, tmp / "base")
         try:
             repos, files, camps, spread = (9, 4, 3, 3) if args.quick else (40, 10, 8, 4)
-            truth = plant.generate(tmp / "planted", repos, files, None, seed=7, campaigns=camps, spread=spread)
+            if args.no_planted:
+                repos = 0
+            truth = None if not repos else plant.generate(tmp / "planted", repos, files, None, seed=7, campaigns=camps, spread=spread)
             planted = {}
-            for name, code in (("before", base_code), ("after", HERE)):
+            for name, code in (("before", base_code), ("after", HERE)) if truth else ():
                 out = tmp / f"planted-{name}.json"
                 planted[name] = crawl_and_campaigns(code, tmp / "planted", tmp / f"planted-{name}.db", out, args.jobs)
                 planted[name]["score"] = campaign_scores(json.loads(out.read_text())["campaigns"], truth)
-            planted["same_state"] = same_state(tmp, "planted")
+            if truth:
+                planted["same_state"] = same_state(tmp, "planted")
             result["planted"] = planted
             halves = [] if args.planted_only else [history_mirror.QUICK] if args.quick else [history_mirror.FIRST,
                                                                  history_mirror.FIRST + history_mirror.SECOND]
@@ -124,14 +127,15 @@ def main(argv: list[str] | None = None) -> int:
 def report(r: dict) -> None:
     print(f"baseline {r['base']}")
     p = r["planted"]
-    for name in ("before", "after"):
+    for name in ("before", "after") if p else ():
         s = p[name]
         print(f"planted harness {name:6}: {s['campaigns']} campaigns, score {s['score']}, "
               f"campaigns wall {s['wall_s']} s, CPU {s['cpu_s']} s, peak RSS {s['peak_rss_mb']:.0f} MB")
-    u = p["same_state"]
-    print(f"planted harness, the baseline's state read by this checkout (upgraded in place): {u['campaigns']} "
-          f"campaigns, identical to the baseline's: {u['identical']} (wall {u['wall_s']} s, CPU {u['cpu_s']} s, "
-          f"peak RSS {u['peak_rss_mb']:.0f} MB)")
+    u = p.get("same_state")
+    if u:
+        print(f"planted harness, the baseline's state read by this checkout (upgraded in place): {u['campaigns']} "
+              f"campaigns, identical to the baseline's: {u['identical']} (wall {u['wall_s']} s, CPU {u['cpu_s']} s, "
+              f"peak RSS {u['peak_rss_mb']:.0f} MB)")
     print(f"{'state':24} {'side':6} {'state MB':>9} {'crawl s':>8} {'campaigns':>9} {'wall s':>7} {'CPU s':>7} "
           f"{'peak RSS MB':>11}")
     for row in r["history"]:
