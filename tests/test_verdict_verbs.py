@@ -141,3 +141,16 @@ def test_what_each_file_is_caught_for(verdicts):
     assert rules("build/GNUmakefile") == rules("build/rules.mk") == {("manifest-makefile-download-exec", 3)}
     assert rules("latin1.py") >= {("non-utf8-text", 1), ("exec-of-decoded-payload", 3)}
     assert ("gha-download-pipe-to-shell", 6) in rules(".github/workflows/ci.yml")
+
+
+def test_campaigns_of_folders_see_files_as_scan_does(tmp_path):
+    # `campaigns PATH...` analyzes each file under a key path: what the file is still comes from its own path.
+    from codescan.cluster.api import campaigns_from_documents
+    from codescan.records import Document
+    from codescan.rules import load_rules
+
+    plant = FILES[".github/workflows/ci.yml"]
+    docs = [Document(path=".github/workflows/ci.yml", content=plant, repo=repo) for repo in ("a/one", "b/two")]
+    found = campaigns_from_documents(docs, ruleset=load_rules(), min_repos=2)
+    rules = {f.rule_id for c in found for f in c.findings}
+    assert "gha-download-pipe-to-shell" in rules, found

@@ -73,9 +73,9 @@ def campaigns_from_documents(docs: Iterable[Document], *, threshold: float = lsh
                 key = (_repo_of(doc), doc.path)
                 pending[key] = doc
                 # The analysis comes back under the document's path; the repo rides on an id-like path.
-                yield Document(path=_key_path(key), content=doc.content,
-                               language=doc.language or languages.detect(doc.path, doc.content[:200]), repo=doc.repo,
-                               blob=doc.blob_sha, trusted=False)
+                # kind_path: the analyzer decides what the file is from its real path (a Makefile, a workflow).
+                yield Document(path=_key_path(key), content=doc.content, language=doc.language, repo=doc.repo,
+                               blob=doc.blob_sha, trusted=False, kind_path=doc.named)
 
         for result in analyze_all(tagged(docs), ruleset, config, progress=progress, units=True):
             if isinstance(result, Skip):
