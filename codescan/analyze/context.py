@@ -9,6 +9,7 @@ from .filekind import FileKind
 from .textlines import split_lines
 
 SNIPPET_MAX = 300
+MAX_PER_RULE = 100  # findings of one rule kept per document; the rest are counted into one summary
 
 
 @dataclass(slots=True)
@@ -22,6 +23,9 @@ class Context:
     budget: Budget | None = None  # CPU seconds and decoded bytes left for this document
     findings: list[Finding] = field(default_factory=list)
     kind: FileKind | None = None  # what analyze/filekind.py decided the document is (its role, the path it goes by)
+    problems: list[str] = field(default_factory=list)  # bounds hit and detector errors, for the report
+    over_cap: dict[str, int] = field(default_factory=dict)  # rule id -> findings past MAX_PER_RULE
+    _per_rule: dict[str, int] = field(default_factory=dict)
     _lines: list[str] | None = None
 
     @property
@@ -56,6 +60,11 @@ class Context:
         """Record a finding for a selected rule (1-based line and column); unselected rules are dropped."""
         rule = self.rules.get(rule_id)
         if rule is None:
+            return None
+        count = self._per_rule.get(rule_id, 0) + 1
+        self._per_rule[rule_id] = count
+        if count > MAX_PER_RULE:  # 100,000 look-alike names made 200,000 findings
+            self.over_cap[rule_id] = self.over_cap.get(rule_id, 0) + 1
             return None
         end_line = max(end_line or line, line)
         if snippet is None:

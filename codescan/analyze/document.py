@@ -11,9 +11,10 @@ from . import budget as budgets
 from . import deobfuscate, embedded, encoding, fences, filekind, guess, languages, payloads, suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
+from .guard import report, stage
 from .semantics.engine import FactRules
 from .textlines import split_lines
-from .treesitter import CompiledRules, GatedRules
+from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, tree_depth
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
@@ -66,18 +67,20 @@ class Analyzer:
             _encoding_finding(ctx, decoded)
         skips: list[Skip] = []
         unit_list: list = []
+        bound: OverBudget | None = None
         try:
             with budgets.running(budget):
                 unit_list = self._code_and_text(ctx, source)
                 if kind.fenced:
-                    unit_list.extend(self._fenced_blocks(ctx))
+                    with stage(ctx, "fenced code blocks"):
+                        unit_list.extend(self._fenced_blocks(ctx))
         except OverBudget as exc:
-            skips.append(Skip(doc.path, f"analysis exceeded the per-file {budgets.LABELS.get(exc.bound, exc.bound)} "
-                                        f"budget ({exc.detail}); findings so far are reported", doc.repo))
+            bound = exc
             if self.units and not unit_list:  # a planted copy in a huge host still links to its campaign
                 unit_list = _units_only(source, language)
         except RecursionError:
-            skips.append(Skip(doc.path, "nesting too deep to analyze; findings so far are reported", doc.repo))
+            ctx.problems.append("nesting too deep to analyze")
+        report(ctx, skips, bound, budgets.LABELS.get(bound.bound, "") if bound is not None else "")
         findings = _dedupe(ctx.findings)
         suppressed: tuple[Finding, ...] = ()
         if doc.trusted and cfg.honour_suppressions:
@@ -96,7 +99,10 @@ class Analyzer:
         if not self.units:
             return []
         from ..cluster.units import extract, lines
-        return extract(tree, source, language) if tree is not None else lines(source)
+
+        with stage(ctx, "campaign units"):
+            return extract(tree, source, language) if tree is not None else lines(source)
+        return []
 
     def _fenced_blocks(self, ctx: Context) -> list:
         """Each fenced code block of a Markdown-like document, analyzed as a document of its own language (named
@@ -125,10 +131,39 @@ class Analyzer:
         tree = _parse(language, source, ctx.budget)
         compiled = self.compiled(language)
         seen = {(f.rule_id, f.line) for f in ctx.findings}
-        self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen)
-        if context in ("code", "decoded"):
-            self.fact_rules.run(ctx, source, tree, language, line_offset, via)
+        start_depth = None
+        # Every step through a tree this deep costs time in proportion to its depth (node.parent,
+        # descendant lookups, query states): 150,000 chained `'x'+` or 100,000 nested calls ran for
+        # minutes. Rules match above the bound; folding and the semantic layer are left out.
+        deep = tree_depth(tree.root_node) > MAX_START_DEPTH
+        if deep:
+            start_depth = MAX_START_DEPTH
+            ctx.problems.append(f"syntax nested deeper than {MAX_START_DEPTH} levels: rules matched above that depth, "
+                                "folding and semantic rules left out")
+        with stage(ctx, "rules"):
+            self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen,
+                            start_depth)
+        if context in ("code", "decoded") and not deep:
+            with stage(ctx, "semantic rules"):
+                self.fact_rules.run(ctx, source, tree, language, line_offset, via)
+        if not deep:
+            with stage(ctx, "folding"):
+                self._folded(ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,
+                             start_depth)
+        if depth < MAX_DEPTH:
+            with stage(ctx, "payloads"):
+                self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift)
+            if context == "code":
+                with stage(ctx, "code in comments"):
+                    for fragment in embedded.fragments(source, tree, language):
+                        shift = 0 if fragment.trigger else -1
+                        self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,
+                                       depth=depth + 1, via=via, context=fragment.kind, severity_shift=shift)
+        return tree
 
+    def _folded(self, ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,
+                start_depth) -> None:
+        """Rules over the folded view (constant strings joined, aliases followed), only where it changed."""
         folded = deobfuscate.fold(source, tree, language)
         if folded is not None and folded != source:
             before, after = source.split(b"\n"), folded.split(b"\n")
@@ -136,7 +171,8 @@ class Analyzer:
             rows = _changed_rows(before, after)
             folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
             folded_lines = split_lines(folded.decode("utf-8", "replace"))
-            for hit in compiled.run(folded_tree.root_node, ctx.budget, rows=rows, source=folded):
+            for hit in compiled.run(folded_tree.root_node, ctx.budget, rows=rows, source=folded,
+                                    start_depth=start_depth):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
                     continue
@@ -144,38 +180,36 @@ class Analyzer:
                 self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
                            decoded=shown, via=via, severity_shift=severity_shift, seen=seen)
 
-        if depth < MAX_DEPTH:
-            for payload in payloads.find(source, tree, language):
-                inner_lang = payload.language or language
-                if not languages.has_grammar(inner_lang):
-                    inner_lang = language
-                before = len(ctx.findings)
-                self.scan_code(ctx, payload.data, inner_lang, line_offset=line_offset + payload.line - 1,
-                               depth=depth + 1, via=payload.encoding, context="decoded",
-                               severity_shift=severity_shift)
-                # Everything found inside a payload points at the literal, with the payload shown.
-                for i in range(before, len(ctx.findings)):
-                    f = ctx.findings[i]
-                    ctx.findings[i] = f.with_(line=line_offset + payload.line,
-                                              end_line=line_offset + payload.end_line,
-                                              decoded=f.decoded or payload.preview,
-                                              snippet=ctx.line_text(line_offset + payload.line).strip()[:300])
-                if payload.looks_like_code and ctx.wants(ENCODED_CODE):
-                    # A dropper is flagged even when the code it hides matches no rule.
-                    rule = ctx.rules[ENCODED_CODE]
-                    ctx.emit(ENCODED_CODE, line_offset + payload.line, line_offset + payload.end_line,
-                             message=f"{payload.encoding} literal decodes to code: {rule.message}",
-                             context="decoded", decoded=payload.preview,
-                             severity=shift_severity(rule.severity, severity_shift))
-            if context == "code":
-                for fragment in embedded.fragments(source, tree, language):
-                    shift = 0 if fragment.trigger else -1
-                    self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,
-                                   depth=depth + 1, via=via, context=fragment.kind, severity_shift=shift)
-        return tree
+    def _payloads(self, ctx, source, tree, language, line_offset, depth, severity_shift) -> None:
+        """Decode literal payloads and scan what they hold, pointing every finding at the literal."""
+        for payload in payloads.find(source, tree, language):
+            budgets.check()
+            budgets.spend_decoded(len(payload.data))  # every decoded byte counts toward the file's total
+            inner_lang = payload.language or language
+            if not languages.has_grammar(inner_lang):
+                inner_lang = language
+            before = len(ctx.findings)
+            self.scan_code(ctx, payload.data, inner_lang, line_offset=line_offset + payload.line - 1,
+                           depth=depth + 1, via=payload.encoding, context="decoded",
+                           severity_shift=severity_shift)
+            # Everything found inside a payload points at the literal, with the payload shown.
+            for i in range(before, len(ctx.findings)):
+                f = ctx.findings[i]
+                ctx.findings[i] = f.with_(line=line_offset + payload.line,
+                                          end_line=line_offset + payload.end_line,
+                                          decoded=f.decoded or payload.preview,
+                                          snippet=ctx.line_text(line_offset + payload.line).strip()[:300])
+            if payload.looks_like_code and ctx.wants(ENCODED_CODE):
+                # A dropper is flagged even when the code it hides matches no rule.
+                rule = ctx.rules[ENCODED_CODE]
+                ctx.emit(ENCODED_CODE, line_offset + payload.line, line_offset + payload.end_line,
+                         message=f"{payload.encoding} literal decodes to code: {rule.message}",
+                         context="decoded", decoded=payload.preview,
+                         severity=shift_severity(rule.severity, severity_shift))
 
-    def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen):
-        for hit in compiled.run(root, ctx.budget, source=source):
+    def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen,
+                   start_depth=None):
+        for hit in compiled.run(root, ctx.budget, source=source, start_depth=start_depth):
             self._emit(ctx, hit.rule, hit.node, source, line_offset, context, decoded=None, via=via,
                        severity_shift=severity_shift, seen=seen)
 

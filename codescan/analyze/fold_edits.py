@@ -4,6 +4,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from typing import Callable
 
+from . import budget as budgets
+
 
 class Splicer:
     """Folded text for spans of `source`, given candidate nodes and a `rewrite(node) -> bytes | None`.
@@ -32,6 +34,7 @@ class Splicer:
 
     def rewrite(self, key: tuple[int, int]) -> bytes | None:
         if key not in self._memo:
+            budgets.tick()
             self._memo[key] = None  # a cycle folds to nothing
             self._memo[key] = self._rewrite(self._nodes[key])
         return self._memo[key]
@@ -55,6 +58,7 @@ class Splicer:
         pos = start
         i = bisect_left(self._starts, start)
         while i < len(self._order):
+            budgets.tick()
             key = self._order[i]
             i += 1
             if key[0] >= end:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+
+from . import budget as budgets
 from . import languages
 from .semantics.constants import MAX_LEN, UNKNOWN, Env, Name, NotConstant, evaluate
 from .semantics.lang.python_values import shared as shared_values
@@ -49,8 +51,10 @@ def fold(source: bytes, tree) -> bytes | None:
     folder = _PythonFolder(source, root, Scopes(source, root))
     for trigger in TRIGGERS:
         for match in trigger.finditer(source):
+            budgets.tick()
             folder.add_trigger(match.start(), match.end())
     for match in NAME_ASSIGN.finditer(source):
+        budgets.tick()
         folder.add_assignment(match.start())
     folder.names.update(name for name, places in folder.scopes.imports.items()
                         if any(target and target != name and _watched(target) for _, target in places))

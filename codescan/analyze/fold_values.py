@@ -4,10 +4,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
-import gzip
 import re
 import zlib
 from urllib.parse import unquote, unquote_plus
+
+from . import budget as budgets
 
 NEVER = re.compile(rb"(?!x)x")
 PHP_TRIGGER = re.compile(
@@ -26,7 +27,8 @@ _ONE_LINE_BREAKERS = re.compile(r"(\bthen|\bdo|\belse|\{|\||&&|\|\||\\|\(|\bin|<
 
 
 def text(node) -> str:
-    return node.text.decode("utf-8", "replace")
+    """A node's source text; "" for a missing node (`L.(x)` is a call with no method name)."""
+    return "" if node is None else node.text.decode("utf-8", "replace")
 
 
 class Values:
@@ -130,9 +132,10 @@ def b64(data: bytes) -> bytes:
 
 
 def inflate(data: bytes, wbits: int) -> bytes:
-    out = zlib.decompressobj(wbits).decompress(data, DECODED_MAX)
+    out = zlib.decompressobj(wbits).decompress(data, min(DECODED_MAX, budgets.current().decoded_left() + 1))
     if len(out) >= DECODED_MAX:
         raise ValueError("too large")
+    budgets.spend_decoded(len(out))  # capped by its output, and counted in the file's total
     return out
 
 
@@ -149,7 +152,7 @@ _PHP_UNARY = {
     "trim": bytes.strip,
     "gzinflate": lambda b: inflate(b, -15),
     "gzuncompress": lambda b: inflate(b, 15),
-    "gzdecode": lambda b: gzip.decompress(b) if len(b) < DECODED_MAX else b"",
+    "gzdecode": lambda b: inflate(b, 31),  # capped by its output, not its input (a 1 MB bomb inflates 1 GB)
     "hex2bin": binascii.unhexlify,
     "urldecode": lambda b: unquote_plus(b.decode("latin-1"), "latin-1").encode("latin-1"),
     "rawurldecode": lambda b: unquote(b.decode("latin-1"), "latin-1").encode("latin-1"),

@@ -49,13 +49,13 @@ WEAKENING = re.compile(
     r"(?i)verify\s*=\s*False|rejectUnauthorized\s*:\s*false|InsecureSkipVerify|NODE_TLS_REJECT_UNAUTHORIZED"
     r"|\b(?:disable|skip|turn\s+off|bypass|remove)\s+(?:the\s+|all\s+)?(?:ssl|tls|certificate|cert|signature|auth(?:entication)?|csrf)\s*"
     r"(?:verification|validation|checks?|checking)?"
-    r"|\bcurl\s+[^\n|]*\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\s+[^\n|]*\|\s*(?:sudo\s+)?(?:ba)?sh\b"
+    # bounded spans: `curl curl curl ...` with no pipe made an unbounded [^\n|]* scan quadratic
+    r"|\bcurl\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba)?sh\b"
     r"|\b(?:send|post|upload|exfiltrate|forward|copy)\s+(?:[\w.\-]+\s+){0,4}?(?:the\s+)?(?:env(?:ironment)?(?:\s+variables)?|"
     r"\.env|credentials|secrets|api\s+keys?|tokens|ssh\s+keys?|~/\.ssh|~/\.aws|process\.env|os\.environ)\b"
     r"|\b(?:add|insert|include|plant)\s+(?:a\s+|an\s+)?(?:hidden\s+|secret\s+)?(?:backdoor|reverse\s+shell|keylogger)"
     r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
     r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)")
-HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 
 def detect(ctx, view) -> None:
@@ -94,7 +94,7 @@ def _injections(ctx, view) -> None:
     found = list(matches(view))
     if not found:
         return
-    hidden_spans = [(m.start(1), m.end(1)) for m in HTML_COMMENT.finditer(text)] if "<!--" in text else []
+    hidden_spans = _comment_spans(text) if "<!--" in text else []
     weakening_lines = {view.position(m.start())[0] for m in WEAKENING.finditer(text)}
     for strength, m in found:
         start = m.start()
@@ -109,6 +109,21 @@ def _injections(ctx, view) -> None:
         view.emit("prompt-injection", start, m.end(), severity=severity, context=where,
                   message=f"text addressed to an AI assistant ({text[start:m.end()][:60]!r}) in {_where_text(view, where, hidden)}"
                           f"{extra}: a model reading this file may follow it")
+
+
+def _comment_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each HTML comment's body in one linear pass (a regex retried every unclosed `<!--`
+    to the end of the text: quadratic); an unclosed comment runs to the end, as browsers read it."""
+    spans = []
+    pos = text.find("<!--")
+    while pos >= 0:
+        end = text.find("-->", pos + 4)
+        if end < 0:
+            spans.append((pos + 4, len(text)))
+            break
+        spans.append((pos + 4, end))
+        pos = text.find("<!--", end + 3)
+    return spans
 
 
 def _verdict(view, start: int, strength: str, hidden: bool, near_weakening: bool) -> tuple[str, str] | None:

@@ -9,7 +9,7 @@ from .textview import is_placeholder, shannon_entropy
 AWS_PREFIXES = ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA")
 
 PRIVATE_KEY = re.compile(r"-----BEGIN ((?:RSA|EC|DSA|OPENSSH|PGP|ENCRYPTED) )?PRIVATE KEY( BLOCK)?-----")
-KEY_BODY = re.compile(r"[ \t\"',]*(?:[A-Za-z-]+: [^\n]*\n[ \t\"',]*)*(?:\n[ \t\"',]*)?[A-Za-z0-9+/=]{40,}")
+KEY_BODY = re.compile(r"[ \t\"',]*(?:[A-Za-z-]+: [^\n]*\n[ \t\"',]*){0,8}(?:\n[ \t\"',]*)?[A-Za-z0-9+/=]{40,}")
 AWS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z2-7]{16}(?![A-Z0-9])")
 AWS_SECRET = re.compile(
     r"(?i:secret)[\w \t\"'.\-]{0,30}?[=:>]\s*[\"']?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")

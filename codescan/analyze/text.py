@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import blobs, confusables, manifests, prompt_injection, secrets, unicode_hidden
+from .guard import stage
 from .textview import TextView
 
 # Each family does one cheap test of the whole document before any detailed work.
@@ -16,9 +17,11 @@ RULE_IDS = frozenset((
 
 def detect(ctx, tree) -> None:
     """Run every text detector over ctx.text (tree is the parse, or None), emitting through ctx.emit."""
-    manifests.detect(ctx)  # manifests, build files and workflows; guarded by its own rule ids
+    with stage(ctx, "manifests"):
+        manifests.detect(ctx)  # manifests, build files and workflows; guarded by its own rule ids
     if not RULE_IDS & ctx.rules.keys():
         return
     view = TextView(ctx, tree)
     for detector in DETECTORS:
-        detector(ctx, view)
+        with stage(ctx, f"{getattr(detector, '__module__', '').rsplit('.', 1)[-1]} detector"):
+            detector(ctx, view)

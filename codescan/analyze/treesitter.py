@@ -16,6 +16,7 @@ from .rule_gate import Presence
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
+MAX_START_DEPTH = 1000  # deeper trees: matches start only above it (_run_query); real code measured <= 672
 SOLO_LIMIT = 99  # a source admitting more gated rules than this runs the combined query
 
 
@@ -85,7 +86,8 @@ class CompiledRules:
         return self._combine()[1] if self.rules else []
 
     def run(self, root: ts.Node, budget: Budget | None = None,
-            rows: list[tuple[int, int]] | None = None, source: bytes | None = None) -> Iterator[Hit]:
+            rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
+            start_depth: int | None = None) -> Iterator[Hit]:
         """Matches over the whole tree, or only those touching the given (first, last) row ranges.
 
         `source` (the text the tree was parsed from) lets rules it cannot satisfy be left out."""
@@ -93,7 +95,7 @@ class CompiledRules:
             return
         if source is None:
             query, owners = self._combine()
-            yield from _run_query(query, owners, root, budget, rows)
+            yield from _run_query(query, owners, root, budget, rows, start_depth=start_depth)
             return
         seen = Presence(source)
         admitted = self._index.admitted(seen)
@@ -106,7 +108,7 @@ class CompiledRules:
             # Tree-sitter returns every match overlapping a byte range; a gated rule's matches all
             # overlap the span of its tokens, so the walk is confined to it (whole tree: no span).
             spans = gate.spans(seen) if gate is not None and rows is None else None
-            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans)
+            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans, start_depth)
 
 
 class GatedRules:
@@ -125,7 +127,8 @@ class GatedRules:
         self._queries: dict[str, ts.Query] = {}
 
     def run(self, root: ts.Node, budget: Budget | None = None,
-            rows: list[tuple[int, int]] | None = None, source: bytes | None = None) -> Iterator[Hit]:
+            rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
+            start_depth: int | None = None) -> Iterator[Hit]:
         lowered = source.lower() if source is not None else None
         for rule in self.rules:
             gate = self._gates[rule.id]
@@ -134,27 +137,41 @@ class GatedRules:
             query = self._queries.get(rule.id)
             if query is None:
                 query = self._queries[rule.id] = compile_rule(rule, self.language)
-            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows)
+            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows, start_depth=start_depth)
 
 
 def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget: Budget | None,
-               rows: list[tuple[int, int]] | None, spans: list[tuple[int, int]] | None = None) -> Iterator[Hit]:
+               rows: list[tuple[int, int]] | None, spans: list[tuple[int, int]] | None = None,
+               start_depth: int | None = None) -> Iterator[Hit]:
     if budget is not None:
         budget.check()
-    # No progress_callback: with text predicates it crashes py-tree-sitter 0.26 (segfault);
-    # the budget is checked between passes and the match limit bounds pathological queries.
+    # No progress_callback: py-tree-sitter 0.26 keeps a pointer to its options struct after the
+    # block that holds it ends, and calls through garbage (segfault). The budget is checked between
+    # passes, the match limit bounds pathological queries, and on a tree nested deeper than
+    # MAX_START_DEPTH (time grows with depth squared: 5,000 nested calls took 18 s) matches start
+    # only above it (the caller reports the file).
+    def cursor():
+        made = ts.QueryCursor(query, match_limit=MATCH_LIMIT)
+        if start_depth is not None:
+            made.set_max_start_depth(start_depth)
+        return made
+
     if rows is None and spans is None:
-        matches = ts.QueryCursor(query, match_limit=MATCH_LIMIT).matches(root)
+        matches = cursor().matches(root)
     else:
         matches = []
         for first, last in rows or ():
-            cursor = ts.QueryCursor(query, match_limit=MATCH_LIMIT)
-            cursor.set_point_range(ts.Point(first, 0), ts.Point(last + 1, 0))
-            matches.extend(cursor.matches(root))
+            one = cursor()
+            one.set_point_range(ts.Point(first, 0), ts.Point(last + 1, 0))
+            matches.extend(one.matches(root))
+            if budget is not None:
+                budget.check()
         for start, end in spans or ():
-            cursor = ts.QueryCursor(query, match_limit=MATCH_LIMIT)
-            cursor.set_byte_range(start, end)
-            matches.extend(cursor.matches(root))
+            one = cursor()
+            one.set_byte_range(start, end)
+            matches.extend(one.matches(root))
+            if budget is not None:
+                budget.check()
     seen: set[tuple[str, int, int]] = set()
     for pattern_index, captures in matches:
         rule = pattern_rule[pattern_index]
@@ -166,6 +183,24 @@ def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget:
             continue
         seen.add(key)
         yield Hit(rule, node, captures)
+
+
+def tree_depth(root: ts.Node, limit: int = MAX_START_DEPTH) -> int:
+    """The depth of the tree, counted up to `limit` + 1 (a C-level cursor walk: ~6 ms per 100 kB)."""
+    walk = root.walk()
+    depth = deepest = 0
+    while True:
+        if walk.goto_first_child():
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+            continue
+        while not walk.goto_next_sibling():
+            if not walk.goto_parent():
+                return deepest
+            depth -= 1
 
 
 def _combined(rules: tuple[Rule, ...], language: str) -> tuple[ts.Query, list[Rule]] | None:

@@ -53,6 +53,7 @@ def detect(ctx, view) -> None:
 
 
 # -- bidirectional controls ------------------------------------------------------------------
+PLACES_CHECKED = 32  # where (code, string, comment) the first controls of a line sit; a flood of them is no different
 def _bidi(ctx, view) -> None:
     text = view.text
     reported: set[int] = set()
@@ -65,7 +66,7 @@ def _bidi(ctx, view) -> None:
         line_text = view.line(line)
         found = [(start + i, ch) for i, ch in enumerate(line_text) if ch in BIDI_ALL]
         unterminated = _unbalanced(line_text)
-        places = sorted({view.where(off) for off, _ in found})
+        places = sorted({view.where(off) for off, _ in found[:PLACES_CHECKED]})
         kinds = ", ".join(sorted({char_label(ch) for _, ch in found}))
         controls = any(ch not in BIDI_MARKS for _, ch in found)
         in_code = any(p in ("code", "identifier") for p in places)

@@ -11,6 +11,8 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from .. import budget as budgets
+
 MAX_LEN = 100_000  # longest string/bytes/container a fold may produce
 MAX_DEPTH = 60  # expression nesting the interpreter follows
 MAX_ITEMS = 10_000  # elements a comprehension may iterate
@@ -78,6 +80,7 @@ def dispatch(handlers: dict, node, depth: int, *args):
     """Shared by the Python and JS interpreters: depth bound, handler by node type, size bound."""
     if depth > MAX_DEPTH:
         raise NotConstant
+    budgets.tick()  # evaluation of attacker-sized expressions is bounded by the file's CPU budget
     handler = handlers.get(node.type)
     if handler is None:
         raise NotConstant

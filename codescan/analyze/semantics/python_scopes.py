@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from .. import budget as budgets
+
 MODULE = -1
 _SCOPES = {"function_definition", "lambda", "class_definition"}
 # parent type -> field that binds (None: any identifier child binds)
@@ -32,6 +34,8 @@ def _whole_words(source: bytes, name: bytes, start: int, end: int):
     """Offsets of `name` in source[start:end] as a whole word not after a dot (`x.name` is an
     attribute); ASCII letters, digits and `_` continue a word, as bytes.isalnum() sees them."""
     size = len(name)
+    if not size:  # a zero-width MISSING identifier tree-sitter inserted: no occurrence (find would loop forever)
+        return
     # the plain loop (a regex would also try occurrences overlapping rejected ones); for a name with few
     # occurrences it also beats compiling a regex for it (~0.6 ms each, and the semantic layer asks many names)
     if not _ASCII_WORD.fullmatch(name) or (name not in _OCCURRENCES and source.count(name, start, end) <= 48):
@@ -202,6 +206,7 @@ class Scopes:
         encoded = name.encode()
         size = len(encoded)
         for at in _whole_words(self.source, encoded, lo, end):
+            budgets.tick()
             if done and not fresh(at):
                 continue
             node = self.locate(at, at + size)

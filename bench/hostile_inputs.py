@@ -1,0 +1,30 @@
+"""Hostile file contents, generated: each kind that once hung, exhausted or blinded the analyzer (issue 15)."""
+from __future__ import annotations
+
+import base64
+import gzip
+
+
+def _php_gzbomb(inflated: int) -> bytes:
+    packed = gzip.compress(b"\0" * inflated, compresslevel=9)
+    return b"<?php\n$x = 1;\neval(gzdecode(base64_decode('" + base64.b64encode(packed) + b"')));\n"
+
+
+def kinds(scale: float = 1.0) -> dict[str, bytes]:
+    """name (with the extension that selects its language) -> content. `scale` < 1 shrinks the big ones."""
+    def n(count: int) -> int:
+        return max(10, int(count * scale))
+
+    return {
+        "tiny-missing-name.py": b'/"o exec =',
+        "concat-chain.py": b"x = " + b"+".join(b"'x'" for _ in range(n(150_000))) + b"\nexec(x)\n",
+        "deep-calls.py": b"x = " + b"f(" * n(100_000) + b"1" + b")" * n(100_000) + b"\n",
+        "deep-concat.py": b"x = " + b"('a'+" * n(50_000) + b"'b'" + b")" * n(50_000) + b"\nexec(x)\n",
+        "rlo-flood.py": "# \u202e".encode() + "\u202e".encode() * n(320_000) + b"\nx = 1\n",
+        "prompt-curl.md": b"ignore previous instructions\n" + b"curl " * n(40_000) + b"\n",
+        "comment-openers.md": b"<!--" * n(40_000) + b"\n",
+        "key-headers.txt": b"-----BEGIN RSA PRIVATE KEY-----\n" * n(10_000),
+        "cyrillic-names.py": "".join(f"\u0430\u0435{i} = {i}\n" for i in range(n(100_000))).encode(),
+        "php-gzdecode-bomb.php": _php_gzbomb(int(1_000_000_000 * scale)),
+        "ruby-decode-crash.rb": b"require 'base64'\nsystem(Base64.decode64('aWQ='))\nL.(decode64",
+    }
