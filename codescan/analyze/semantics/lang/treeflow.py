@@ -21,6 +21,7 @@ MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
 MAX_COMPARES = 512  # equality tests turned into facts per file
 EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
+SECRETISH = re.compile(rb"(?i)pass|pwd|secret|token|api_?key|pin\b|magic|backdoor")
 COMPARE_TOKENS = (b"==", b"equals", b"Equals", b"strcmp", b"hash_equals", b"secure_compare")  # gate the layer
 EQ_METHODS = frozenset(("equals", "equalsIgnoreCase", "contentEquals", "Equals", "strcmp", "strcasecmp", "strncmp",
                         "hash_equals", "secure_compare", "compare_digest", "eql?", "equal?", "ConstantTimeCompare"))
@@ -196,7 +197,9 @@ class TreeFlow:
                     self.compares.append((node, scope, sides))
 
     def _interesting(self) -> list:
-        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS | self.COMPARES
+        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
+        if (self.wanted is None or self.wanted("operator.eq")) and SECRETISH.search(self.source):
+            kinds = kinds | self.COMPARES  # equality tests matter only where a secret-like name occurs
         query = _compiled(self.grammar, kinds)
         if query is None:
             return []
