@@ -25,6 +25,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # glob patterns of paths not to scan
     honour_suppressions: bool = True  # inline `codescan: ignore[...]` in trusted (own) code
     jobs: int = 0  # worker processes; 0 = one per core
+    max_memory: int = 0  # MiB of address space per worker process; 0 = sized to the machine
     strict: bool = False  # any skipped file fails the run
 
     def replace(self, **changes) -> "Config":

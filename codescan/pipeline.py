@@ -5,17 +5,19 @@ import os
 import sys
 import time
 from collections import Counter
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from typing import Iterable, Iterator
 
 from .analyze.document import Analyzer
+from .analyze.guard import EXHAUSTED
 from .config import Config
 from .lifeline import die_with_parent
 from .records import Analysis, Document, Finding, Skip, severity_at_least
 from .rules import RuleSet
+from .worker_pool import RecyclingPool, default_memory, isolate, limit_memory, resident_bytes
 
 BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
 BATCH_DOCS = 64
@@ -59,15 +61,17 @@ class ScanResult:
 _ANALYZER: Analyzer | None = None
 
 
-def _init_worker(ruleset: RuleSet, config: Config, units: bool = False) -> None:
+def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: int = 0) -> None:
     global _ANALYZER
     die_with_parent()  # a killed scan or crawl leaves no worker behind
+    limit_memory(memory)  # a file that inflates to gigabytes fails its own analysis, not the machine
     _ANALYZER = Analyzer(ruleset, config, units=units)
 
 
-def _analyze_batch(batch: list[Document]) -> list[Analysis]:
+def _analyze_batch(batch: list[Document]) -> tuple[list[Analysis], int]:
+    """The batch's analyses and this worker's resident memory after it (the driver recycles big workers)."""
     assert _ANALYZER is not None
-    return [_safe_analyze(_ANALYZER, doc) for doc in batch]
+    return [_safe_analyze(_ANALYZER, doc) for doc in batch], resident_bytes()
 
 
 def _safe_analyze(analyzer: Analyzer, doc: Document) -> Analysis:
@@ -118,54 +122,55 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                     yield _safe_analyze(analyzer, doc)
                     _tick(bar)
         else:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                     initargs=(ruleset, config, units)) as pool:
-                pending: dict = {}  # future -> its batch, so a failed batch becomes skips
-                window = jobs * 3
+            memory = config.max_memory * (1 << 20) if config.max_memory else default_memory(jobs)
+            initargs = (ruleset, config, units, memory)
+            pool = RecyclingPool(jobs, _init_worker, initargs, memory_mark=memory // 2)
+            culprit = partial(_culprit, any(r.id == EXHAUSTED for r in ruleset.rules))
+            pending: dict = {}  # future -> its batch, so a failed batch is re-run file by file
+            window = jobs * 3
 
-                def submit(batch):
+            def collect(done) -> Iterator[Analysis | Skip]:
+                for future in done:
+                    batch = pending.pop(future)
                     try:
-                        pending[pool.submit(_analyze_batch, batch)] = batch
-                    except BrokenProcessPool as exc:
-                        failed.extend(_failed(batch, exc))
+                        analyses, rss = future.result()
+                        pool.note(rss)
+                    except Exception:  # noqa: BLE001 - a worker died: only the file that killed it is lost
+                        pool.note(0, broken=True)
+                        analyses = isolate(batch, _init_worker, initargs, _analyze_batch, culprit)
+                    for analysis in analyses:
+                        _tick(bar)
+                        yield analysis
 
-                failed: list[Skip] = []
-                for batch in (first, second):
-                    if batch is not None:
-                        submit(batch)
-                for batch in batches:
+            try:
+                for batch in chain((b for b in (first, second) if b is not None), batches):
                     while len(pending) >= window:
                         done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for future in done:
-                            yield from _results(future, pending.pop(future), bar)
+                        yield from collect(done)
                         yield from _drain(skips)
-                    submit(batch)
-                    yield from _drain(failed)
+                    pending[pool.submit(_analyze_batch, batch)] = batch
                 while pending:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        yield from _results(future, pending.pop(future), bar)
-                yield from _drain(failed)
+                    yield from collect(done)
+            finally:
+                pool.close()
         yield from _drain(skips)
     finally:
         if bar is not None:
             bar.close()
 
 
-def _results(future, batch: list[Document], bar) -> Iterator[Analysis | Skip]:
-    try:
-        analyses = future.result()
-    except Exception as exc:  # noqa: BLE001 - a crashed worker loses its batch, not the scan
-        analyses = _failed(batch, exc)
-    for analysis in analyses:
-        if bar is not None:
-            bar.update(1)
-        yield analysis
-
-
-def _failed(batch: list[Document], exc: BaseException) -> list[Skip]:
-    reason = f"worker process failed: {type(exc).__name__}: {exc}".rstrip(": ")
-    return [Skip(doc.path, reason, doc.repo) for doc in batch]
+def _culprit(selected: bool, doc: Document, exc: BaseException) -> Analysis:
+    """The file whose analysis killed its worker (memory limit, crash): reported (a skip), and evidence
+    against it (an analysis-exhausted finding when that rule is selected)."""
+    reason = f"its analysis killed the worker process ({type(exc).__name__}: {exc})".rstrip(": ")[:300]
+    finding = Finding(rule_id=EXHAUSTED, category="obfuscation", severity="high",
+                      message=f"this file defeated its analysis ({reason}): inputs built to exhaust or crash a "
+                              "scanner hide what they carry", path=doc.path, line=1, end_line=1, snippet="",
+                      repo=doc.repo, blob=doc.blob, commit=doc.commit, author=doc.author, date=doc.date,
+                      record=doc.id if doc.id and doc.id != doc.path else None)
+    return Analysis(path=doc.path, findings=(finding,) if selected else (), skips=(Skip(doc.path, reason, doc.repo),),
+                    size=len(doc.content))
 
 
 def _drain(skips: list[Skip]) -> Iterator[Skip]:

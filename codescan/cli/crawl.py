@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--ignore", action="append", metavar="IDS", help="drop these rule ids or categories")
     p.add_argument("--max-file-size", type=int, metavar="BYTES")
     p.add_argument("--file-timeout", type=float, metavar="SECONDS")
+    p.add_argument("--max-memory", type=int, metavar="MIB",
+                    help="address space per worker process (MiB); a file needing more fails alone "
+                         "(default: three quarters of the machine shared by the workers, 2-8 GiB)")
     p.add_argument("--config", metavar="FILE", help="TOML file with codescan settings")
     p.add_argument("--json", action="store_true", help="print the crawl summary as JSON on stdout")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")

@@ -41,6 +41,9 @@ def register(sub) -> None:
     p.add_argument("--config", metavar="FILE", help="TOML file with codescan settings")
     p.add_argument("--max-file-size", type=int, metavar="BYTES")
     p.add_argument("--file-timeout", type=float, metavar="SECONDS")
+    p.add_argument("--max-memory", type=int, metavar="MIB",
+                    help="address space per worker process (MiB); a file needing more fails alone "
+                         "(default: three quarters of the machine shared by the workers, 2-8 GiB)")
     p.add_argument("--no-progress", action="store_true")
 
 

@@ -36,6 +36,9 @@ def register(sub) -> None:
     scan.add_argument("--write-baseline", metavar="FILE", help="write the findings as a baseline file")
     scan.add_argument("--max-file-size", type=int, metavar="BYTES")
     scan.add_argument("--file-timeout", type=float, metavar="SECONDS")
+    scan.add_argument("--max-memory", type=int, metavar="MIB",
+                    help="address space per worker process (MiB); a file needing more fails alone "
+                         "(default: three quarters of the machine shared by the workers, 2-8 GiB)")
     scan.add_argument("--strict", action="store_true", help="any skipped file fails the run (exit 1)")
     scan.add_argument("--untrusted", action="store_true",
                       help="treat the input as third-party (inline suppressions are ignored)")

@@ -38,6 +38,10 @@ def config_from_args(args, start: Path | None = None, **fixed) -> Config:
         if args.file_timeout <= 0:
             raise UsageError("--file-timeout must be more than 0 seconds")
         changes["file_timeout"] = args.file_timeout
+    if getattr(args, "max_memory", None) is not None:
+        if args.max_memory < 256:
+            raise UsageError("--max-memory must be 256 MiB or more")
+        changes["max_memory"] = args.max_memory
     if getattr(args, "strict", False):
         changes["strict"] = True
     if getattr(args, "untrusted", False):
