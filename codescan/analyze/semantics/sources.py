@@ -15,6 +15,8 @@ SOURCES = {
     "host-identity": ("socket.gethostname", "socket.getfqdn", "platform.node", "platform.uname", "os.uname",
                       "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
+    # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
+    "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
                 "requests.delete", "requests.head", "requests.*().get", "requests.*().post",
                 "requests.*().request", "httpx.get", "httpx.post", "httpx.request", "httpx.stream",
@@ -126,6 +128,7 @@ _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"a
                        b"session")
 _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
+_POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]
 
 
