@@ -114,3 +114,13 @@ def test_deadline_stops_the_layer():
 @pytest.mark.parametrize("language", ["go", "java", "kotlin", "csharp", "c", "cpp", "php", "ruby", "shell"])
 def test_broken_source_gives_facts_not_errors(language):
     calls(language, "(((( ]] system( $x = `` ${ \" ' func class { exec(")
+
+
+@pytest.mark.parametrize("path, code, rule", [
+    ("a.rb", 'cmd = params["c"]\nsystem("ls " + cmd)\n', "command-from-request-input"),
+    ("a.php", '<?php\n$c = $_GET["c"];\nsystem("ls " . $c);\n', "command-from-request-input"),
+    ("a.go", 'package m\nimport "os/exec"\nfunc h(q map[string]string) {\n    exec.Command("sh", "-c", req.FormValue("c"))\n}\n',
+     "command-from-request-input"),
+])
+def test_request_sources_of_other_languages_open_the_gate(path, code, rule):
+    assert [f for f in findings(path, code) if f.rule_id == rule]

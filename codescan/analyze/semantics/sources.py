@@ -121,6 +121,10 @@ _POSSIBLE = {
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
 _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
                          b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
+_POSSIBLE["request"] += (b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
+                         b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
+                         b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
+                         b"formparam", b"pathparam")
 _POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
 _POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
 _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
