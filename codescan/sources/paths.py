@@ -87,6 +87,9 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
                 continue
             if _excluded(rel, exclude) or _repeat(p, seen):
                 continue
+            if not _regular(p):  # a FIFO named *.jsonl would block the scan forever
+                yield Skip(rel, NOT_REGULAR)
+                continue
             if is_dataset_file(rel):  # records are scanned one by one, whatever the file's size
                 yield from record_documents(str(p), rel, trusted, record_lines=record_lines)
                 continue
@@ -100,8 +103,21 @@ def _trust(doc: Document, trusted: bool) -> Document:
     return Document(path=doc.path, content=doc.content, trusted=False)
 
 
+NOT_REGULAR = "not a regular file (FIFO, socket or device; never opened)"
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # unreadable: _read says why
+
+
 def _repeat(full: Path, seen: set[Path]) -> bool:
-    key = full.resolve()
+    try:
+        key = full.resolve()
+    except (RuntimeError, OSError):
+        return False
     if key in seen:
         return True
     seen.add(key)
@@ -140,7 +156,11 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
             if _excluded(rel, exclude):
                 continue
             if entry.is_symlink():
-                target = full.resolve()
+                try:
+                    target = full.resolve()
+                except (RuntimeError, OSError):  # a link loop: Python raises RuntimeError
+                    yield Skip(rel, "symbolic link loop (not followed)")
+                    continue
                 if not _inside(target, base):
                     yield Skip(rel, "symbolic link leaving the scanned root (not followed)")
                 # A link inside the root points at something scanned at its own path anyway.
@@ -155,6 +175,9 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
                     subdirs.append((full, ignores))
                 continue
             if _repeat(full, seen):
+                continue
+            if not entry.is_file(follow_symlinks=False):  # FIFO, socket, device: reading could block forever
+                yield Skip(rel, NOT_REGULAR)
                 continue
             if is_dataset_file(rel):
                 yield from record_documents(str(full), rel, trusted, record_lines=record_lines)
