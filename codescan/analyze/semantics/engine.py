@@ -71,7 +71,7 @@ class FactRules:
         """(Wanted, compiled rules) for the rules whose data could exist in `source`: a rule that only
         fires on labelled data is left out when no token of any source of those labels occurs."""
         rules, _wanted, compiled = self.for_language(language)
-        present = sources.labels_possible(source)
+        present = sources.labels_possible(source, language)
         chosen = [(rule, regexes) for rule, regexes in compiled
                   if (needed := _needed_labels(rule)) is None or needed & present]
         key = (language, tuple(rule.id for rule, _r in chosen))

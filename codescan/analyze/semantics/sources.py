@@ -136,7 +136,21 @@ _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo",
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]
 
 
-def labels_possible(source: bytes) -> frozenset:
-    """The labels whose sources may occur in `source`."""
+# Web request data in Python and JavaScript arrives through these (lower-cased) forms only; the broad
+# `request` token above stays for the other languages' adapters (typed request parameters).
+_REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"request.json", b"request.data",
+                   b"request.get", b"request.post", b"request.files", b"request.cookies", b"request.headers",
+                   b"request.body", b"request.meta", b"request.query", b"request.path_params", b"request.stream",
+                   b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
+                   b"ctx.query", b"ctx.params", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
+                   b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns")
+_STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
+
+
+def labels_possible(source: bytes, language: str | None = None) -> frozenset:
+    """The labels whose sources may occur in `source` (written in `language`)."""
     lowered = source.lower()
-    return frozenset(label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens))
+    found = {label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens)}
+    if language in _STRICT_LANGUAGES and "request" in found and not any(t in lowered for t in _REQUEST_STRICT):
+        found.discard("request")
+    return frozenset(found)
