@@ -50,6 +50,7 @@ class Case:
     when: Condition
     severity: str | None = None
     message: str | None = None
+    refines: bool = False  # only re-grades the same rule's shape finding on that line, never a finding alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +162,12 @@ def parse_facts(data, where: str) -> FactSpec:
     sink = parse_sink(data["sink"], where)
     cases = []
     for item in data.get("cases", []) or []:
-        if not isinstance(item, dict) or "when" not in item or set(item) - {"when", "severity", "message"}:
-            raise FactRuleError(f"{where}: each facts case is a mapping with 'when' (and 'severity', 'message')")
+        if not isinstance(item, dict) or "when" not in item or set(item) - {"when", "severity", "message", "refines"}:
+            raise FactRuleError(f"{where}: each facts case is a mapping with 'when' (and 'severity', 'message', "
+                                "'refines')")
         severity = item.get("severity")
         if severity is not None and severity not in SEVERITIES:
             raise FactRuleError(f"{where}: case severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-        cases.append(Case(parse_condition(item["when"], where), severity, item.get("message")))
+        cases.append(Case(parse_condition(item["when"], where), severity, item.get("message"),
+                          item.get("refines") is True))
     return FactSpec(sink=sink, cases=tuple(cases))

@@ -139,6 +139,9 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
     for case in spec.cases:
         found = holds(case.when, call, sink.arg, path, language)
         if found is not None:
+            if case.refines and not any(f.rule_id == rule.id and f.line == call.line + line_offset
+                                        for f in ctx.findings):
+                return  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
             _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via)
             return
 

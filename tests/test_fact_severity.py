@@ -1,0 +1,41 @@
+"""Severities fact cases give: constant-only SQL/shell re-graded, login-name beacons high, own-IP lookups low."""
+from __future__ import annotations
+
+from codescan.analyze.document import Analyzer
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+
+RULES = load_rules()
+
+
+def _by_line(rule_id: str, path: str, text: str) -> dict[int, str]:
+    analyzer = Analyzer(RULES.select((rule_id,), ()), Config(honour_suppressions=False))
+    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
+    return {f.line: f.severity for f in found if f.rule_id == rule_id}
+
+
+def test_sql_built_only_from_constants_is_low_and_parameterised_sql_is_not_reported():
+    text = ("TABLE = 'events'\n"
+            "def f(cur, name):\n"
+            "    cur.execute('SELECT count(*) FROM ' + TABLE)\n"
+            "    cur.execute('SELECT * FROM t WHERE id = ?', (1,))\n"
+            "    cur.execute('SELECT * FROM t WHERE name = ' + name)\n")
+    assert _by_line("sql-built-from-string", "db.py", text) == {3: "low", 5: "high"}
+
+
+def test_shell_command_built_only_from_constants_is_low():
+    text = ("import subprocess\n"
+            "OUT = '/var/tmp/build'\n"
+            "def f(user_dir):\n"
+            "    subprocess.run('rm -rf ' + OUT, shell=True)\n"
+            "    subprocess.run('ls ' + user_dir, shell=True)\n"
+            "    subprocess.run('make all', shell=True)\n")
+    assert _by_line("subprocess-shell-built-command", "b.py", text) == {4: "low", 5: "high"}
+
+
+def test_login_name_in_a_dns_name_is_high_own_address_lookup_is_low():
+    text = ("import socket, getpass\n"
+            "socket.gethostbyname(getpass.getuser() + '.x.example')\n"
+            "ip = socket.gethostbyname(socket.gethostname())\n")
+    assert _by_line("host-identity-sent-over-network", "m.py", text) == {2: "high", 3: "low"}
