@@ -106,7 +106,12 @@ def main(argv: list[str] | None = None) -> int:
     slowest = (0.0, "", 0)
     errors: dict[str, int] = {}
     end = time.monotonic() + args.seconds
+    report_at = time.monotonic() + 30
     while time.monotonic() < end:
+        if time.monotonic() > report_at:  # a status line now and then: a killed run still leaves its figures
+            report_at = time.monotonic() + 30
+            print(f"... {runs} inputs, {crashes} crashes, {hangs} hangs, slowest {slowest[0]:.2f} s CPU, "
+                  f"{time.process_time():.0f} s CPU used", flush=True)
         name, data = rng.choice(pool)
         content = data
         for _ in range(rng.randrange(1, 4)):
@@ -129,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             _save(args.save, "hang", runs, name, content)
         if used > slowest[0]:
             slowest = (used, name, len(content))
-    print(f"inputs run: {runs} in {args.seconds:g} s from {len(pool)} seed files (budget {args.budget:g} s CPU)")
+    print(f"inputs run: {runs} in {args.seconds:g} s wall ({time.process_time():.0f} s CPU) from {len(pool)} seed "
+          f"files (budget {args.budget:g} s CPU)")
     print(f"crashes (exception out of analyze): {crashes}")
     for key, n in sorted(errors.items(), key=lambda kv: -kv[1])[:10]:
         print(f"  {n:>5}  {key}")
