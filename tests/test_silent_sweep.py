@@ -120,3 +120,7 @@ def test_scan_of_a_dataset_file_with_no_field_it_reads_says_so(tmp_path, capsys)
     report = json.loads(capsys.readouterr().out)
     [skip] = report["skipped"]
     assert code == 0 and skip["path"] == "train.jsonl" and "content" in skip["reason"] and "code" in skip["reason"]
+
+
+def test_rules_without_an_action_is_a_usage_error(capsys):
+    _refused(capsys, ["rules"], "codescan rules list")

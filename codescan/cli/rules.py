@@ -33,6 +33,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.rules_verb is None:
+        raise UsageError("usage: codescan rules list | show ID | new ID --language L --category C | docs")
     if args.rules_verb == "new":
         return _new(args)
     if args.rules_verb == "docs":
