@@ -7,7 +7,7 @@ from importlib import import_module
 
 from ...records import TraceStep
 from .. import languages
-from .facts import Call, Step, add_step
+from .facts import NOT_DATA, Call, Step, add_step
 from .match import holds
 from . import sources
 from .names import last_parts, pattern_regex
@@ -136,14 +136,28 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
         found = holds(None, call, sink.arg, path, language)
         _emit(ctx, rule, call, found, None, None, line_offset, via)
         return
-    for case in spec.cases:
-        found = holds(case.when, call, sink.arg, path, language)
-        if found is not None:
-            if case.refines and not any(f.rule_id == rule.id and f.line == call.line + line_offset
-                                        for f in ctx.findings):
-                return  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
-            _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via)
-            return
+    lines: set[int] = set()
+    for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
+        for case in spec.cases:
+            found = holds(case.when, call, selector, path, language)
+            if found is not None:
+                at = call.line_of(found) if found is not True else call.line
+                if case.refines and not any(f.rule_id == rule.id and f.line in (at + line_offset,
+                                                                                 call.line + line_offset)
+                                            for f in ctx.findings):
+                    break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
+                if at not in lines:
+                    lines.add(at)
+                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via)
+                break
+
+
+def _one_by_one(call: Call, selectors) -> list[tuple]:
+    """The sink's argument selectors one at a time (`*`: every data argument given)."""
+    if "*" in selectors:
+        return [(i,) for i in range(len(call.args))] + [
+            (k,) for k, _v in call.kwargs if k not in NOT_DATA] or [selectors]
+    return [(s,) for s in selectors]
 
 
 def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int) -> None:
@@ -174,7 +188,9 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
         steps = steps + (Step(call.line, f"reaches {call.callee}(...)"),) + tuple(extra)
     elif extra:
         steps = (Step(call.line, f"{call.callee}(...)"),) + tuple(extra)
-    line = call.line + line_offset
+    at = call.line_of(value) if value is not None and value is not True else call.line
+    line = at + line_offset
     context = "decoded" if via else "code"
-    ctx.emit(rule.id, line, call.end_line + line_offset, call.column, message=message, severity=severity,
+    ctx.emit(rule.id, line, max(call.end_line, at) + line_offset, call.column if at == call.line else 1,
+             message=message, severity=severity,
              context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))

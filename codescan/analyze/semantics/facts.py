@@ -84,6 +84,14 @@ class Call:
     via: str | None = None  # "dynamic" when the callee's name was built at run time
     receiver: Value | None = None  # the object a method was called on, when there is one
     trace: tuple = ()  # extra steps that led here (e.g. a call site reaching a function's sink)
+    kwlines: tuple = ()  # the line of each keyword argument (parallel to kwargs), where known
+
+    def line_of(self, value) -> int:
+        """The line to report a matched argument at: a keyword argument's own line, else the call's."""
+        for (_k, v), line in zip(self.kwargs, self.kwlines):
+            if v is value:
+                return line
+        return self.line
 
     def selected(self, selectors) -> list[Value]:
         """The argument values named by selectors: ints are positions, strings keywords, `*` all."""

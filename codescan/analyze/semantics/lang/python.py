@@ -105,7 +105,8 @@ class _PythonFacts:
         return Call(callee=name, args=tuple(values.ev(a) for a in args),
                     kwargs=tuple((k, values.ev(v)) for k, v in keywords),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
-                    scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver)
+                    scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver,
+                    kwlines=tuple(v.start_point[0] + 1 for _k, v in keywords))
 
     def _through_callers(self, calls: list) -> list:
         """A sink inside a function reached by its parameters: one fact per call site in the file,
