@@ -268,6 +268,15 @@ def _classify(node):
                 and grand.child_by_field_name("left") == parent:
             return "setitem", grand  # the container is mutated
         return None, None
+    if ptype in _PATTERNS:
+        # `for k, v in os.environ.items()`: each unpacked name is bound by the loop (carries its labels)
+        top = parent
+        while top.parent is not None and top.parent.type in _PATTERNS:
+            top = top.parent
+        loop = top.parent
+        if loop is not None and loop.type in ("for_statement", "for_in_clause") \
+                and loop.child_by_field_name("left") == top:
+            return "for", loop
     if ptype in _BINDERS:
         field = _BINDERS[ptype]
         if field is None or parent.child_by_field_name(field) == node:
@@ -279,6 +288,7 @@ def _classify(node):
     return None, None
 
 
+_PATTERNS = frozenset({"pattern_list", "tuple_pattern", "list_pattern"})
 _OTHER_KINDS = {"augmented_assignment": "augassign", "for_statement": "for", "for_in_clause": "for",
                 "parameters": "param", "lambda_parameters": "param", "default_parameter": "param",
                 "typed_default_parameter": "param", "typed_parameter": "param",

@@ -165,7 +165,8 @@ def _builtin_text(name: str | None, callee: Value, args, values) -> str | None:
         target = name.rsplit(".", 1)[0]
     elif name and name.endswith(".__str__") and len(args) == 1:
         target = name.rsplit(".", 1)[0]
-    if not target or not target.startswith("builtins.") or target.count(".") != 1:
+    if not target or not target.startswith("builtins.") or target.count(".") != 1 \
+            or not target[len("builtins."):].isidentifier():  # `str(dict(x))` is the text of a result, not of `dict`
         return None
     short_name = target[len("builtins."):]
     if short_name in _CLASSES:

@@ -186,9 +186,9 @@ class PyValues(Env):
             if isinstance(const, dict) and key.known and isinstance(key.const, (str, int, bool)):
                 const = dict(const)
                 const[key.const] = item.const if item.known else (Name(item.name) if item.name else UNKNOWN)
-            elif item.labels:
+            elif item.labels or key.labels:
                 const = current.const
-            out = merge((current, item), const)
+            out = merge((current, key, item), const)  # a labelled key (`d[name] = 1`) is data too
             return out.with_step(what.start_point[0] + 1, f"stored in {name}")
         if kind == "for":
             iterable = self.ev(what.child_by_field_name("right"))
