@@ -1,19 +1,13 @@
 """What a project leaves out of its own scan: .gitignore patterns, virtual environments and node_modules."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pathspec
+
 DEPENDENCY_DIRS = frozenset({"node_modules"})
 ENV_MARKERS = ("pyvenv.cfg", "conda-meta")  # a virtual environment (any name), a conda environment
-
-
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    regex: re.Pattern
-    negate: bool
-    dir_only: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,63 +16,14 @@ class IgnoreFile:
     a .gitignore above the root, the path from its folder down to the root."""
 
     base: str
-    patterns: tuple[Pattern, ...]
+    spec: pathspec.GitIgnoreSpec
     prefix: str = ""
 
 
-def parse(text: str) -> tuple[Pattern, ...]:
-    """gitignore(5) lines: `#` comments, `!` negation, trailing `/` for folders, a `/` anywhere but at the end
-    anchors the pattern to the file's folder, `*`/`?`/`[...]` stay within one path part, `**` crosses parts."""
-    out = []
-    for raw in text.splitlines():
-        line = raw.rstrip("\r")
-        if not line or line.startswith("#"):
-            continue
-        if not line.endswith("\\ "):
-            line = line.rstrip(" ")
-        negate = line.startswith("!")
-        if negate or line.startswith("\\"):
-            line = line[1:]
-        dir_only = line.endswith("/")
-        line = line.rstrip("/")
-        if not line:
-            continue
-        anchored = "/" in line
-        body = _translate(line.lstrip("/"))
-        out.append(Pattern(re.compile(body if anchored else f"(?:.*/)?{body}", re.S), negate, dir_only))
-    return tuple(out)
-
-
-def _translate(glob: str) -> str:
-    out, i = [], 0
-    while i < len(glob):
-        if glob.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif glob.startswith("/**", i) and i + 3 == len(glob):
-            out.append("/.*")
-            i += 3
-        elif glob.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif glob[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif glob[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif glob[i] == "[" and "]" in glob[i + 2:]:
-            end = glob.index("]", i + 2)
-            inner = glob[i + 1:end]
-            out.append("[" + ("^" + inner[1:] if inner[:1] in "!^" else inner).replace("\\", "\\\\") + "]")
-            i = end + 1
-        elif glob[i] == "\\" and i + 1 < len(glob):
-            out.append(re.escape(glob[i + 1]))
-            i += 2
-        else:
-            out.append(re.escape(glob[i]))
-            i += 1
-    return "".join(out)
+def parse(text: str) -> pathspec.GitIgnoreSpec | None:
+    """gitignore(5) patterns (pathspec's implementation of git's own matching rules), None when there are none."""
+    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    return spec if any(pattern.include is not None for pattern in spec.patterns) else None
 
 
 def read(folder: Path, base: str) -> IgnoreFile | None:
@@ -86,8 +31,13 @@ def read(folder: Path, base: str) -> IgnoreFile | None:
         text = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
-    patterns = parse(text)
-    return IgnoreFile(base, patterns) if patterns else None
+    return read_text(text, base)
+
+
+def read_text(text: str, base: str) -> IgnoreFile | None:
+    """One .gitignore's text as the patterns that apply under `base`, None when it holds none."""
+    spec = parse(text)
+    return IgnoreFile(base, spec) if spec is not None else None
 
 
 def ignored(files: list[IgnoreFile], rel: str, is_dir: bool) -> bool:
@@ -99,11 +49,9 @@ def ignored(files: list[IgnoreFile], rel: str, is_dir: bool) -> bool:
             continue
         local = rel[len(ignore.base) + 1:] if ignore.base else rel
         local = f"{ignore.prefix}/{local}" if ignore.prefix else local
-        for pattern in ignore.patterns:
-            if pattern.dir_only and not is_dir:
-                continue
-            if pattern.regex.fullmatch(local):
-                verdict = not pattern.negate
+        decided = ignore.spec.check_file(local + "/" if is_dir else local).include
+        if decided is not None:
+            verdict = decided
     return verdict
 
 
@@ -129,5 +77,5 @@ def above(root: Path) -> list[IgnoreFile]:
     for folder in reversed(chain):
         ignore = read(folder, "")
         if ignore is not None:
-            out.append(IgnoreFile("", ignore.patterns, here.relative_to(folder).as_posix()))
+            out.append(IgnoreFile("", ignore.spec, here.relative_to(folder).as_posix()))
     return out
