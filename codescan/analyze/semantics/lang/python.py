@@ -15,6 +15,7 @@ from .python_values import _scope_of, shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval")
+_DYNAMIC_WORDS = frozenset(DYNAMIC)
 MAX_CANDIDATES = 2_000  # call sites examined per file
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 
@@ -41,7 +42,7 @@ class _PythonFacts:
                 break
             node = scopes.locate(match.start(), match.end())
             if node is not None and node.type == "identifier":
-                self._climb(node, 0)
+                self._climb(node, 0, match.group() in _DYNAMIC_WORDS)
         for name, places in scopes.imports.items():
             for _scope, target in places:
                 last = target.rsplit(".", 1)[-1] if target else None
@@ -57,7 +58,9 @@ class _PythonFacts:
         return out
 
     # -- finding call sites ----------------------------------------------------------------
-    def _climb(self, node, depth: int) -> None:
+    def _climb(self, node, depth: int, argument: bool = True) -> None:
+        """Call sites `node` is the callee of (through attributes, subscripts, calls). `argument`: also
+        the call it is an argument of (a builtin that builds a name: getattr(__builtins__, ...))."""
         current = node
         for _ in range(10):
             parent = current.parent
@@ -68,7 +71,7 @@ class _PythonFacts:
                 self.candidates.setdefault(parent.id, parent)
             elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
                 pass
-            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
+            elif kind == "argument_list" and argument and parent.parent is not None and parent.parent.type == "call":
                 parent = parent.parent
                 self.candidates.setdefault(parent.id, parent)
             elif kind == "assignment" and parent.child_by_field_name("right") == current:
