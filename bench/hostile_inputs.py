@@ -26,5 +26,6 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
         "key-headers.txt": b"-----BEGIN RSA PRIVATE KEY-----\n" * n(10_000),
         "cyrillic-names.py": "".join(f"\u0430\u0435{i} = {i}\n" for i in range(n(100_000))).encode(),
         "php-gzdecode-bomb.php": _php_gzbomb(int(1_000_000_000 * scale)),
+        "deep-bidi.py": (b"x = " + b"(" * n(20_000) + "a\u202eb".encode() + b")" * n(20_000) + b"\n") * 6,
         "ruby-decode-crash.rb": b"require 'base64'\nsystem(Base64.decode64('aWQ='))\nL.(decode64",
     }

@@ -144,7 +144,11 @@ class TextView:
         if node is None:
             return "text"
         first = node
-        while node is not None:
+        # A comment or string encloses its place within a few levels; each `parent` step costs time in
+        # proportion to the tree's depth, so climbing a 20,000-deep tree from its leaf took minutes.
+        for _ in range(_CLIMB):
+            if node is None:
+                break
             kind = node.type
             if kind in _COMMENT_TYPES or kind.endswith("comment"):
                 return "comment"
@@ -154,6 +158,9 @@ class TextView:
         if first.type in _IDENTIFIER_TYPES:
             return "identifier"
         return "code"
+
+
+_CLIMB = 48  # ancestors `where` looks at
 
 
 _PLACEHOLDER = re.compile(
