@@ -39,3 +39,12 @@ def test_login_name_in_a_dns_name_is_high_own_address_lookup_is_low():
             "socket.gethostbyname(getpass.getuser() + '.x.example')\n"
             "ip = socket.gethostbyname(socket.gethostname())\n")
     assert _by_line("host-identity-sent-over-network", "m.py", text) == {2: "high", 3: "low"}
+
+
+def test_os_system_of_a_command_built_only_from_constants_is_low():
+    text = ("import os\n"
+            "TOOL = 'gzip'\n"
+            "def f(path):\n"
+            "    os.system(TOOL + ' -9 /var/log/app.log')\n"
+            "    os.system('gzip -9 ' + path)\n")
+    assert _by_line("os-system-built-command", "z.py", text) == {4: "low", 5: "high"}

@@ -85,6 +85,17 @@ def narrowed(labels: frozenset, name: str | None) -> frozenset:
     return labels
 
 
+_SECRET_NAME = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_?key|credential|webhook|"
+                          r"^(?:aws|gh|github|npm|pypi|slack|stripe|openai)_")
+
+
+def secret_name_labels(labels: frozenset, key) -> frozenset:
+    """An environment variable read by a name like a secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) is `secret` too."""
+    if "env-var" in labels and isinstance(key, str) and _SECRET_NAME.search(key):
+        return labels | {"secret"}
+    return labels
+
+
 def clears(name: str | None) -> bool:
     return bool(name) and _CLEARS.match(name) is not None
 

@@ -6,7 +6,7 @@ import re
 from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
-from ..sources import clears, constant_labels, labels_of, narrowed
+from ..sources import clears, constant_labels, labels_of, narrowed, secret_name_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -139,7 +139,10 @@ def call_value(values, node) -> Value:
         base = merge([receiver, *arg_values], const, result_name)
         step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
         trace = base.trace + (step,)
-        return Value(const, narrowed(base.labels | labels | constant_labels(const), name), result_name, None, trace)
+        out_labels = narrowed(base.labels | labels | constant_labels(const), name)
+        if arg_values and arg_values[0].known:
+            out_labels = secret_name_labels(out_labels, arg_values[0].const)
+        return Value(const, out_labels, result_name, None, trace)
     out = merge([receiver, *arg_values], const, result_name)
     if const is not UNKNOWN:
         extra = constant_labels(const)

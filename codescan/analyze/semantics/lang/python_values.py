@@ -8,7 +8,7 @@ from ..python_scopes import MODULE, Scopes
 from ...treesitter import Deadline
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import constant_labels, labels_of, narrowed
+from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
 
 MAX_DEPTH = 40  # nesting of evaluations (names through names through calls)
 MAX_EVALS = 20_000  # expressions evaluated per file
@@ -382,7 +382,7 @@ class PyValues(Env):
         if container.name == "sys.modules" and isinstance(key.const, str):
             return Value(name=canonical(key.const), via="dynamic")
         if container.name and container.labels:
-            labels = narrowed(container.labels, container.name + "[]")
+            labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
             if labels != container.labels:
                 return Value(UNKNOWN, labels, None, None, container.trace)
         if isinstance(container.const, (dict, list, tuple, str, bytes)) and key.known:
