@@ -81,6 +81,8 @@ class _PythonFacts:
                 return
             elif kind in ("pair", "list", "tuple", "dictionary") and depth < 2:
                 pass  # a table of functions: its uses are found through the table's name
+            elif kind in ("conditional_expression", "boolean_operator", "parenthesized_expression"):
+                pass  # `f = getattr(b, n) if cond else other`: the chosen value is still the name
             else:
                 return
             current = parent

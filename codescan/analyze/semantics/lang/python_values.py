@@ -127,6 +127,12 @@ class PyValues(Env):
         if kind == "lambda":
             return Value(name=f"<def:{node.start_byte}>") if self._remember(node) else NOTHING
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
+        if kind == "conditional_expression" and len(parts) == 3:
+            # `getattr(b, "ev" + "al") if cond else b["eval"]`: what either branch denotes (the first that names one)
+            named = next((p for p in (parts[0], parts[2]) if p.name), None)
+            if named is not None:
+                merged = merge((parts[0], parts[2]))
+                return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
         return merge(parts)
 
     def _remember(self, node) -> bool:
