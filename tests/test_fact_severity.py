@@ -48,3 +48,10 @@ def test_os_system_of_a_command_built_only_from_constants_is_low():
             "    os.system(TOOL + ' -9 /var/log/app.log')\n"
             "    os.system('gzip -9 ' + path)\n")
     assert _by_line("os-system-built-command", "z.py", text) == {4: "low", 5: "high"}
+
+
+def test_js_tls_verification_off_in_a_test_file_is_low_elsewhere_high():
+    text = ("const https = require('https');\n"
+            "const agent = new https.Agent({ rejectUnauthorized: false });\n")
+    assert _by_line("js-tls-verification-disabled", "src/__tests__/server.test.js", text) == {2: "low"}
+    assert _by_line("js-tls-verification-disabled", "src/client.js", text) == {2: "high"}
