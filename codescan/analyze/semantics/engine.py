@@ -3,6 +3,7 @@ facts, match sinks and conditions, emit findings that carry their flow trace."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from importlib import import_module
 
 from ...records import TraceStep
@@ -103,15 +104,30 @@ class FactRules:
             return
         if not facts.calls:
             return
+        calls = _character_columns(facts.calls, source)
         path = ctx.doc.path
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:
-                for call in facts.calls:
+                for call in calls:
                     if sinks[0].match(call.callee):
                         _sink_rule(ctx, rule, call, path, language, line_offset, via)
             else:
-                _together_rule(ctx, rule, sinks, facts.calls, path, language, line_offset)
+                _together_rule(ctx, rule, sinks, calls, path, language, line_offset)
+
+
+def _character_columns(calls, source: bytes):
+    """Adapters give tree-sitter's byte columns; findings count characters, as shape-rule findings do."""
+    if source.isascii():
+        return calls
+    lines = source.split(b"\n")
+    out = []
+    for call in calls:
+        row = call.line - 1
+        if call.column > 1 and 0 <= row < len(lines) and not lines[row].isascii():
+            call = replace(call, column=len(lines[row][:call.column - 1].decode("utf-8", "replace")) + 1)
+        out.append(call)
+    return out
 
 
 def _needed_labels(rule) -> frozenset | None:
