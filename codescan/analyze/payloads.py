@@ -14,7 +14,9 @@ from typing import Iterator
 
 import tree_sitter as ts
 
+from . import budget as budgets
 from . import languages
+from .treesitter import MAX_START_DEPTH
 
 MAX_DEPTH = 4  # decoding layers inside one literal (base64 → zlib → base64 → ...)
 MAX_OUTPUT = 256 * 1024  # bytes of decoded output per literal
@@ -96,13 +98,17 @@ def find(source: bytes, tree, language: str) -> Iterator[Payload]:
     query = _query(language)
     if query is None:
         return
-    captures = ts.QueryCursor(query).captures(tree.root_node)
+    cursor = ts.QueryCursor(query)
+    cursor.set_max_start_depth(MAX_START_DEPTH)  # deeper trees are reported by the caller
+    captures = cursor.captures(tree.root_node)
     rot_ids = {n.id for n in captures.get("rot", ())}
     for node in captures.get("rot", ()):
+        budgets.check()
         raw = _string_body(source, node)
         if raw is not None:
             yield from _payload(node, "rot13", codecs.decode(raw, "rot13"), language, depth=1)
     for node in captures.get("str", ()):
+        budgets.check()  # node.parent costs the tree's depth: thousands of deep literals added up to 40 s
         if node.id in rot_ids or (node.parent is not None and node.parent.type == "concatenated_string"):
             continue
         if node.end_byte - node.start_byte < 10 or node.end_byte - node.start_byte > MAX_LITERAL:
@@ -114,6 +120,7 @@ def find(source: bytes, tree, language: str) -> Iterator[Payload]:
         if decoded is not None:
             yield from _payload(node, decoded[0], decoded[1], language, depth=0)
     for node in captures.get("arr", ()):
+        budgets.check()
         if node.end_byte - node.start_byte > MAX_LITERAL:
             continue
         text = _char_codes(source[node.start_byte:node.end_byte].decode("utf-8", "replace"))

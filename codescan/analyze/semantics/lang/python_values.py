@@ -1,6 +1,7 @@
 """Abstract values of Python expressions (constants, labels, canonical names), demand-driven and bounded."""
 from __future__ import annotations
 
+from ... import budget as budgets
 from ...budget import Budget
 
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
@@ -247,6 +248,7 @@ class PyValues(Env):
             at = use.start_byte
             if at >= use_at or at < low:
                 continue
+            budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
             parent = use.parent
             if parent.type not in ("attribute", "argument_list") or _key(_scope_of(use)) != key:
                 continue
