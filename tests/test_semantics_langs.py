@@ -124,3 +124,18 @@ def test_broken_source_gives_facts_not_errors(language):
 ])
 def test_request_sources_of_other_languages_open_the_gate(path, code, rule):
     assert [f for f in findings(path, code) if f.rule_id == rule]
+
+
+def test_comparison_gate_is_a_superset_of_the_secret_names():
+    """The layer is skipped for files without a secret-like name next to an equality test; every name the
+    comparison facts accept must pass that gate (else magic-value findings would be lost)."""
+    from codescan.analyze.semantics.lang.treeflow import SECRET_NAMES, compare_possible
+    names = ["password", "user_password", "$pwd", "this.pin", "pincode", "masterKey", "adminToken",
+             "getPassword()", "admin_pass2", "ADMIN_KEY", "backdoor", "cfg.apiKey", "secretToken"]
+    for name in names:
+        assert SECRET_NAMES.search(name), name
+        for test in (f'if ({name} == "x9!Qv") {{}}', f'if {name}.equals("x9!Qv")', f'strcmp({name}, "x9")',
+                     f'if (ConstantTimeCompare({name}, k))'):
+            assert compare_possible(test.encode()), test
+    assert not compare_possible(b'if (count == 3) { total = 1; }')  # no secret-like name
+    assert not compare_possible(b'String password = read();')  # no equality test

@@ -17,6 +17,10 @@ from .names import last_parts, pattern_regex
 ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript",
             "go": "go", "java": "java", "kotlin": "kotlin", "csharp": "csharp", "c": "c", "cpp": "cpp",
             "php": "php", "ruby": "ruby", "shell": "shell"}
+# Distinct rule subsets kept with their compiled Wanted: a mixed tree has a few hundred (language x labels
+# present); at 64 the cache was cleared over and over and recompiling the regexes cost more than the layer.
+MAX_SUBSETS = 2048
+_WANTED: dict = {}
 
 
 class Wanted:
@@ -76,11 +80,11 @@ class FactRules:
         chosen = [(rule, regexes) for rule, regexes in compiled
                   if (needed := _needed_labels(rule)) is None or needed & present]
         key = (language, tuple(rule.id for rule, _r in chosen))
-        wanted = self._wanted.get(key)
-        if wanted is None:
-            if len(self._wanted) > 64:
+        wanted = self._wanted.get(key, False)
+        if wanted is False:
+            if len(self._wanted) > MAX_SUBSETS:
                 self._wanted.clear()
-            wanted = self._wanted[key] = Wanted([rule for rule, _r in chosen]) if chosen else None
+            wanted = self._wanted[key] = _wanted_for(tuple(rule for rule, _r in chosen)) if chosen else None
         return wanted, chosen
 
     def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
@@ -94,8 +98,10 @@ class FactRules:
         if wanted is None:
             return
         adapter = import_module(f"{__package__}.lang.{module}")
-        if not wanted.token_regex(adapter.DYNAMIC).search(source):
-            return  # no token any rule's sink could be called through: the layer is skipped
+        if not wanted.token_regex(adapter.DYNAMIC).search(source) and not (
+                (compares := getattr(adapter, "compare_possible", None)) is not None
+                and wanted.wants("operator.eq") and compares(source)):
+            return  # no token any rule's sink could be called through, no secret-like comparison: skipped
         try:
             facts = adapter.facts(source, tree, wanted, ctx.budget)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError):
@@ -128,6 +134,18 @@ def _character_columns(calls, source: bytes):
             call = replace(call, column=len(lines[row][:call.column - 1].decode("utf-8", "replace")) + 1)
         out.append(call)
     return out
+
+
+def _wanted_for(rules: tuple) -> Wanted:
+    """One Wanted per distinct set of sink callees: its regexes are compiled once per process (rule subsets
+    that differ only in their labels share it)."""
+    patterns = frozenset(c for r in rules for s in r.facts.sinks() for c in s.callee)
+    found = _WANTED.get(patterns)
+    if found is None:
+        if len(_WANTED) > MAX_SUBSETS:
+            _WANTED.clear()
+        found = _WANTED[patterns] = Wanted(rules)
+    return found
 
 
 def _needed_labels(rule) -> frozenset | None:

@@ -21,13 +21,21 @@ MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
 MAX_COMPARES = 512  # equality tests turned into facts per file
 EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
-SECRETISH = re.compile(rb"(?i)pass|pwd|secret|token|api_?key|pin\b|magic|backdoor")
-COMPARE_TOKENS = (b"==", b"equals", b"Equals", b"strcmp", b"hash_equals", b"secure_compare")  # gate the layer
 EQ_METHODS = frozenset(("equals", "equalsIgnoreCase", "contentEquals", "Equals", "strcmp", "strcasecmp", "strncmp",
                         "hash_equals", "secure_compare", "compare_digest", "eql?", "equal?", "ConstantTimeCompare"))
-SECRET_NAMES = re.compile(r"(?i)(?:^|[._$@>-])(?:get_?)?(?:pass|passwd|password|passphrase|pwd|passcode|pin|pincode|secret"
-                          r"|secret_?key|api_?key|(?:auth|access|api|admin|master|private|secret)_?token|master_?key"
-                          r"|admin_?key|admin_?pass\w*|magic|backdoor)(?:\(\))?$")
+_SECRET_WORDS = (r"(?:get_?)?(?:pass|passwd|password|passphrase|pwd|passcode|pin|pincode|secret"
+                 r"|secret_?key|api_?key|(?:auth|access|api|admin|master|private|secret)_?token|master_?key"
+                 r"|admin_?key|admin_?pass\w*|magic|backdoor)")
+SECRET_NAMES = re.compile(r"(?i)(?:^|[._$@>-])" + _SECRET_WORDS + r"(?:\(\))?$")
+# In the source text, such a name is one of those words followed by no name character: a superset of what
+# SECRET_NAMES accepts on a comparison side, so a file without it cannot hold a magic-value comparison.
+_SECRET_IN_SOURCE = re.compile((r"(?i)" + _SECRET_WORDS + r"(?![\w$])").encode())
+_COMPARE_IN_SOURCE = re.compile(rb"(?i)==|!=|equals|strn?case|strn?cmp|compare|eql\?|equal\?|\b(?:eq|ne)\b")
+
+
+def compare_possible(source: bytes) -> bool:
+    """Whether an equality test of a secret-like name could occur in `source`: the layer runs for it."""
+    return _SECRET_IN_SOURCE.search(source) is not None and _COMPARE_IN_SOURCE.search(source) is not None
 
 
 @dataclass(slots=True)
@@ -198,7 +206,7 @@ class TreeFlow:
 
     def _interesting(self) -> list:
         kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
-        if (self.wanted is None or self.wanted("operator.eq")) and SECRETISH.search(self.source):
+        if (self.wanted is None or self.wanted("operator.eq")) and _SECRET_IN_SOURCE.search(self.source):
             kinds = kinds | self.COMPARES  # equality tests matter only where a secret-like name occurs
         query = _compiled(self.grammar, kinds)
         if query is None:
