@@ -96,6 +96,7 @@ class Rule:
     references: tuple[str, ...] = ()
     source: str = ""  # file the rule came from
     facts: object = None  # engine "facts": the frozen spec (codescan.rules_facts.FactSpec)
+    in_tests: tuple[str, str] | None = None  # (severity, message) for a finding in a test file (rules.TEST_PATH)
 
 
 _WS = re.compile(r"\s+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..records import Document, Finding, Rule
+from ..rules import TEST_PATH
 from .budget import Budget
 from .filekind import FileKind
 from .textlines import split_lines
@@ -74,6 +75,8 @@ class Context:
         if decoded is not None and len(decoded) > 2000:
             decoded = decoded[:2000] + "…"
         doc = self.doc
+        if rule.in_tests is not None and severity in (None, rule.severity) and TEST_PATH.search(doc.path or ""):
+            severity, message = rule.in_tests[0], f"{rule.in_tests[1]}: {message or rule.message}"
         finding = Finding(
             rule_id=rule.id,
             category=category or rule.category,
