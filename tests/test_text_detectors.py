@@ -65,6 +65,10 @@ CASES = [
     ("api-token-in-source", "t.js", 'const t = "sk-ant-api03-' + "Zq8Lm3Xv9Kp2Wn7Rt4Yb" * 3 + '";\n', True),
     ("api-token-in-source", "t.js", 'const t = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";\n', False),
     ("api-token-in-source", "t.js", 'const t = "${GITHUB_TOKEN}";\n', False),
+    ("secret-env-fallback", "c.py", 'k = os.getenv("K") or "Hq3vZ8mK2xL9pW4tR7nB5cY1"\n', True),
+    ("secret-env-fallback", "c.py", 'k = os.getenv("K") or "password"\n', False),
+    ("secret-env-fallback", "c.sh", 'T="${TOKEN:-ghp_4fT9qLm2Xc8VbN1rKz7HdW3sYp6GjE0aUi5o}"\n', True),
+    ("secret-env-fallback", "c.sh", 'T="${TOKEN:-}"\n', False),
     ("password-in-config", "app.env", "DB_PASSWORD=Zr7qP2vLx9wK\n", True),
     ("password-in-config", "app.env", "DB_PASSWORD=${DB_PASSWORD}\n", False),
     ("password-in-config", "app.py", 'password = "Zr7qP2vLx9wK"\n', False),  # code is another rule's job
@@ -156,3 +160,10 @@ def test_guarddog_unicode_identifier_sample():
         got = findings("unicode.py", sample["content"], "confusable-identifier")
         targets = {label["target_line"] for label in sample["labels"] if label["kind"] == "ruleid"}
         assert targets <= {f.line for f in got if f.severity == "critical"}
+
+
+def test_env_fallback_severity_follows_how_sure():
+    known = findings("c.rb", "K = ENV.fetch('K', 'sk_live_51HqL2eK9vX3mN8pQ7rT4wY6zB1cD5fG0hJ')\n", "secret-env-fallback")
+    random = findings("c.rb", "K = ENV.fetch('K', 'Tz5kW8qL3xV7mN2pR9bH4cY6')\n", "secret-env-fallback")
+    assert [f.severity for f in known] == ["high"] and "Stripe" in known[0].message
+    assert [f.severity for f in random] == ["medium"] and "entropy" in random[0].message
