@@ -157,11 +157,24 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns")
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 
+# A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.
+_SEARCHED = tuple((label, tuple(t for t in tokens if not any(o != t and o in t for o in tokens)))
+                  for label, tokens in _POSSIBLE.items())
+
 
 def labels_possible(source: bytes, language: str | None = None) -> frozenset:
     """The labels whose sources may occur in `source` (written in `language`)."""
     lowered = source.lower()
-    found = {label for label, tokens in _POSSIBLE.items() if any(t in lowered for t in tokens)}
+    seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network): one search each
+    found = set()
+    for label, tokens in _SEARCHED:
+        for token in tokens:
+            present = seen.get(token)
+            if present is None:
+                present = seen[token] = token in lowered
+            if present:
+                found.add(label)
+                break
     if language in _STRICT_LANGUAGES and "request" in found and not any(t in lowered for t in _REQUEST_STRICT):
         found.discard("request")
     return frozenset(found)
