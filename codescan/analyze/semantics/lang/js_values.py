@@ -6,21 +6,19 @@ from ...budget import Budget
 
 from .. import js_constants
 from ..constants import UNKNOWN, Name, NotConstant
-from ...treesitter import Deadline
+from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
-MAX_DEPTH = 40
-MAX_EVALS = 20_000
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign"}
 _SKIP = {"comment", "(", ")", ",", ";"}
 
 
-class JsValues:
+class JsValues(MemoEval):
     def __init__(self, source: bytes, root, deadline: Budget | None):
         self.source = source
         self.scopes = JsScopes(source, root)
@@ -31,29 +29,6 @@ class JsValues:
         self._evals = 0
         self.defs: dict[int, object] = {}
 
-    def ev(self, node) -> Value:
-        if node is None:
-            return NOTHING
-        key = node.id
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
-            return NOTHING
-        self._evals += 1
-        if self.deadline is not None and not self._evals % 64 and self.deadline.expired():
-            raise Deadline()
-        self._busy.add(key)
-        self._depth += 1
-        try:
-            value = self._eval(node)
-        except (NotConstant, RecursionError):
-            value = NOTHING
-        finally:
-            self._depth -= 1
-            self._busy.discard(key)
-        self._memo[key] = value
-        return value
 
     def __call__(self, node):
         """The constant interpreter's identifier lookup."""

@@ -6,13 +6,11 @@ from ...budget import Budget
 
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import MODULE, Scopes
-from ...treesitter import Deadline
+from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
 
-MAX_DEPTH = 40  # nesting of evaluations (names through names through calls)
-MAX_EVALS = 20_000  # expressions evaluated per file
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
                 "list", "tuple", "dictionary", "parenthesized_expression", "unary_operator", "subscript",
                 "call", "conditional_expression", "list_comprehension", "generator_expression", "not_operator",
@@ -40,7 +38,7 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
     return values
 
 
-class PyValues(Env):
+class PyValues(Env, MemoEval):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
     def __init__(self, source: bytes, root, deadline: Budget | None, scopes: Scopes | None = None):
@@ -80,27 +78,6 @@ class PyValues(Env):
         return not self.scopes.maybe_rebound(name) or self.scopes.entries(node) is None
 
     # -- evaluation ---------------------------------------------------------------------------
-    def ev(self, node) -> Value:
-        key = node.id
-        found = self._memo.get(key)
-        if found is not None:
-            return found
-        if key in self._busy or self._depth > MAX_DEPTH or self._evals > MAX_EVALS:
-            return NOTHING
-        self._evals += 1
-        if self.deadline is not None and not self._evals % 64 and self.deadline.expired():
-            raise Deadline()
-        self._busy.add(key)
-        self._depth += 1
-        try:
-            value = self._eval(node)
-        except (NotConstant, RecursionError):
-            value = NOTHING
-        finally:
-            self._depth -= 1
-            self._busy.discard(key)
-        self._memo[key] = value
-        return value
 
     def _eval(self, node) -> Value:
         kind = node.type
