@@ -9,7 +9,7 @@ from ...clike_constants import CHARS, INTS, STRINGS, char_value, int_value, stri
 from ..constants import UNKNOWN, NotConstant
 from ..facts import NOTHING, Value, merge
 from . import clike_calls
-from .concepts import BLOCKERS, DECODERS, ESCAPERS, FILE_WRITERS, env_labels, path_labels, source_labels
+from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, concat, join, labelled
 
 BOOLS = {"true": True, "false": False}
@@ -24,14 +24,6 @@ APPENDS = frozenset(("append", "Append", "AppendLine", "AppendFormat", "WriteStr
 
 class CLikeFlow(TreeFlow):
     """The pieces Go, Java, Kotlin, C# and C/C++ share: literals, `+`, formatting, decoders, sources."""
-
-    def file_write(self, node):
-        parts = self.parts(node)
-        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
-        args = parts[3] if spec else []
-        if not spec or len(args) <= max(spec):
-            return None
-        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
 
     STRING_KINDS = STRINGS | {"string_literal", "interpreted_string_literal", "raw_string_literal"}
 

@@ -6,7 +6,7 @@ import re
 
 from ...fold_values import b64
 from ..facts import NOTHING, Value, merge
-from .concepts import BLOCKERS, DECODERS, ESCAPERS, FILE_WRITERS, env_labels, path_labels, source_labels
+from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, join, labelled
 
 PHP_REQUEST = frozenset(("_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "HTTP_GET_VARS", "HTTP_POST_VARS",
@@ -38,14 +38,6 @@ def _args(node) -> list:
 
 
 class _ScriptFlow(TreeFlow):
-    def file_write(self, node):
-        parts = self.parts(node)
-        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
-        args = parts[3] if spec else []
-        if not spec or len(args) <= max(spec):
-            return None
-        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
-
     def call_value(self, callee, node, args, receiver):
         line = node.start_point[0] + 1
         simple = (callee or "").rsplit(".", 1)[-1]
@@ -270,17 +262,9 @@ class RubyFlow(_ScriptFlow):
 
     def lookup(self, name, node):
         value = super().lookup(name, node)
-        if value is NOTHING and name in RUBY_REQUEST and not self._bound(name, node):
+        if value is NOTHING and name in RUBY_REQUEST and not self.bound_in_scope(name, node):
             return labelled(("request",), node.start_point[0] + 1, name)
         return value
-
-    def _bound(self, name, node) -> bool:
-        scope = self.scope_at(node)
-        while scope is not None:
-            if name in scope.events:
-                return True
-            scope = scope.parent
-        return False
 
     def field_of(self, node):
         return _text(node) if node.type in ("instance_variable", "class_variable") else None

@@ -37,6 +37,10 @@ class ShellFlow(TreeFlow):
     CALLS = frozenset(("command",))
     RETURNS = frozenset()
 
+    def file_write(self, node):
+        """Shell writes files through redirections and download flags (see special), not writer calls."""
+        return None
+
     def scope_name(self, node):
         return _text(node.child_by_field_name("name")) or None
 
@@ -158,17 +162,9 @@ class ShellFlow(TreeFlow):
 
     def lookup(self, name, node):
         value = super().lookup(name, node)
-        if value is NOTHING and not self._bound(name, node) and name.isupper():
+        if value is NOTHING and not self.bound_in_scope(name, node) and name.isupper():
             return labelled(env_labels(name), node.start_point[0] + 1, f"${name}")
         return value
-
-    def _bound(self, name, node) -> bool:
-        scope = self.scope_at(node)
-        while scope is not None:
-            if name in scope.events:
-                return True
-            scope = scope.parent
-        return False
 
     def special(self, node):
         kind = node.type

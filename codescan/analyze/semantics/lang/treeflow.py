@@ -12,7 +12,7 @@ from ..facts import NOTHING, Call, Facts, Step, Value, merge
 from ..constants import UNKNOWN
 from ...budget import CPU_SECONDS
 from ...treesitter import Deadline
-from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
+from .concepts import FILE_WRITERS, FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 
 MAX_DEPTH = 40  # nested evaluations followed for one value
 MAX_TEXT = 8192  # longest constant string built
@@ -157,7 +157,21 @@ class TreeFlow:
 
     def file_write(self, node):
         """(path node, data node or None for "fetched from the network") when this call writes a file."""
-        return None
+        parts = self.parts(node)
+        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
+        args = parts[3] if spec else []
+        if not spec or len(args) <= max(spec):
+            return None
+        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
+
+    def bound_in_scope(self, name, node) -> bool:
+        """Whether `name` is assigned in the scope around `node` or a scope enclosing it."""
+        scope = self.scope_at(node)
+        while scope is not None:
+            if name in scope.events:
+                return True
+            scope = scope.parent
+        return False
 
     def blocks_flow(self, callee: str | None, simple: str | None) -> bool:
         """True for calls whose result carries none of their arguments' data (len, equals...)."""
