@@ -99,3 +99,15 @@ def write_shard(path: Path, records: list[dict]) -> Path:
     if name.endswith(".zst"):
         return write_jsonl(path, records, "zst")
     return write_jsonl(path, records)
+
+
+def signed_filter_output(root: Path) -> Path:
+    """Filter a small JSONL + Parquet corpus into root/out with a signing key at root/secret.key."""
+    from codescan.cli import main
+    write_shard(root / "in" / "a.jsonl", code_records(6))
+    write_shard(root / "in" / "b.parquet", code_records(4))
+    key = root / "secret.key"
+    key.write_text("correct horse battery staple\n")
+    assert main(["filter", str(root / "in"), "-o", str(root / "out"), "--no-campaigns", "-j", "1",
+                 "--no-progress", "--sign-key", str(key)]) == 0
+    return root

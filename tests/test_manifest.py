@@ -7,18 +7,12 @@ import pytest
 
 from codescan.cli import main
 from codescan.corpus.manifest import Merkle
-from corpus_data import code_records, write_shard
+from corpus_data import code_records, signed_filter_output, write_shard
 
 
 @pytest.fixture()
 def filtered(tmp_path):
-    write_shard(tmp_path / "in" / "a.jsonl", code_records(6))
-    write_shard(tmp_path / "in" / "b.parquet", code_records(4))
-    key = tmp_path / "secret.key"
-    key.write_text("correct horse battery staple\n")
-    assert main(["filter", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-campaigns", "-j", "1",
-                 "--no-progress", "--sign-key", str(key)]) == 0
-    return tmp_path
+    return signed_filter_output(tmp_path)
 
 
 def _verify(root, capsys, *extra):
