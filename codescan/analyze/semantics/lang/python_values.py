@@ -1,12 +1,12 @@
 """Abstract values of Python expressions (constants, labels, canonical names), demand-driven and bounded."""
 from __future__ import annotations
 
-from ... import budget as budgets
 from ...budget import Budget
 
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import MODULE, Scopes
 from .memo_eval import MemoEval
+from .python_mutations import _at, _key, _scope_of, _scope_start, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
@@ -17,8 +17,6 @@ _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "fa
                 "boolean_operator"}
 _CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension", "generator_expression",
                "dictionary_comprehension", "set_comprehension"}
-_MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
-             "send", "put"}
 REQUEST_NAMES = {"request", "req"}
 _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
 _DYNAMIC_SCOPES = {"globals", "locals", "vars"}
@@ -144,7 +142,7 @@ class PyValues(Env, MemoEval):
         current = NOTHING
         for kind, what in sorted(before, key=_at):
             current = self._bind(name, kind, what, current)
-        return self._mutated(name, current, use_at, use_scope)
+        return mutated(self, name, current, use_at, use_scope)
 
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
         if kind == "import":
@@ -214,90 +212,13 @@ class PyValues(Env, MemoEval):
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
 
-    def _mutated(self, name: str, current: Value, use_at: int, use_scope) -> Value:
-        uses = self.scopes.uses.get(name)
-        if not uses:
-            return current
-        key = _key(use_scope)
-        low = -1 if use_scope is None else use_scope.start_byte
-        added = []
-        for use in uses:
-            at = use.start_byte
-            if at >= use_at or at < low:
-                continue
-            budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
-            parent = use.parent
-            if parent.type not in ("attribute", "argument_list") or _key(_scope_of(use)) != key:
-                continue
-            if parent.type == "attribute" and parent.child_by_field_name("object") == use:
-                attr = parent.child_by_field_name("attribute").text.decode()
-                call = parent.parent
-                if attr in _MUTATORS and call.type == "call" and call.child_by_field_name("function") == parent:
-                    args = call.child_by_field_name("arguments")
-                    if args is not None:
-                        parts = [self.ev(a) for a in args.named_children if a.type != "comment"]
-                        value = parts[0] if len(parts) == 1 else merge(parts)
-                        if attr == "append" and isinstance(current.const, list) and value.known:
-                            current = Value(current.const + [value.const], current.labels, current.name,
-                                            current.via, current.trace)
-                        elif attr in ("append", "extend", "insert", "update", "add") and current.known:
-                            current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)
-                        added.append(value.with_step(call.start_point[0] + 1, f"{name}.{attr}(...)"))
-            elif parent.type == "argument_list":
-                added.append(self._written(name, use, parent.parent))
-        if not any(v.labels for v in added):
-            return current
-        out = merge([current, *added], current.const, current.name)
-        if "network" in out.labels and "downloaded" not in out.labels and any(
-                "network" in v.labels for v in added):
-            out = Value(out.const, out.labels | {"downloaded"}, out.name, out.via, out.trace)
-        return out
-
-    def _written(self, name: str, use, call) -> Value:
-        """Data that flows into `name` because it is the file a call writes (open(name, 'wb') as f:
-        f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
-        if call is None or call.type != "call":
-            return NOTHING
-        callee = canonical(self.ev(call.child_by_field_name("function")).name)
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
-        if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
-            return self.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
-        if callee == "shutil.copyfileobj" and len(args) > 1 and args[1] == use:
-            return self.ev(args[0]).with_step(call.start_point[0] + 1, f"copied into {name}")
-        if callee in ("builtins.open", "io.open", "codecs.open") and args and args[0] == use and len(args) > 1:
-            mode = self.ev(args[1])
-            if not (isinstance(mode.const, str) and ("w" in mode.const or "a" in mode.const)):
-                return NOTHING
-            holder = call.parent
-            target = None
-            if holder.type == "attribute" and holder.parent.type == "call" and \
-                    holder.child_by_field_name("attribute").text in (b"write", b"writelines"):
-                data = holder.parent.child_by_field_name("arguments")  # open(name, "wb").write(data)
-                value = merge(self.ev(a) for a in data.named_children) if data is not None else NOTHING
-                return value.with_step(call.start_point[0] + 1, f"written to the file {name}")
-            if holder.type == "as_pattern":
-                alias = holder.child_by_field_name("alias")
-                target = alias.named_children[0] if alias is not None and alias.named_children else None
-            elif holder.type == "assignment":
-                target = holder.child_by_field_name("left")
-            if target is None or target.type != "identifier":
-                return NOTHING
-            fname = target.text.decode()
-            entries = self.scopes.entries(target)
-            if not entries:
-                return NOTHING
-            scope = _scope_of(target)
-            written = self._mutated(fname, NOTHING, _end_of(scope, self.root), scope)
-            return written.with_step(call.start_point[0] + 1, f"written to the file {name}")
-        return NOTHING
-
     def _attribute(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
         if obj_node.type == "identifier" and obj_node.text == b"self":
             if attr in REQUEST_NAMES:
                 return Value(name="request")
-            found = self._self_attribute(node, attr)
+            found = self_attribute(self, node, attr)
             if found is not None:
                 return found
         obj = self.ev(obj_node)
@@ -313,45 +234,6 @@ class PyValues(Env, MemoEval):
         if obj.labels:
             return Value(UNKNOWN, obj.labels, name, None, obj.trace)
         return Value(name=name, via=obj.via) if name else NOTHING
-
-    def _self_attribute(self, node, attr: str) -> Value | None:
-        """`self.x`: the values assigned to `self.x` anywhere in the enclosing class (once per class)."""
-        cls = node.parent
-        while cls is not None and cls.type != "class_definition":
-            cls = cls.parent
-        if cls is None:
-            return None
-        key = (cls.start_byte, attr)
-        if key not in self._attributes:
-            self._attributes[key] = NOTHING  # while it is being computed (self.x = self.x + 1)
-            self._attributes[key] = self._class_attribute(cls, attr)
-        return self._attributes[key]
-
-    def _class_attribute(self, cls, attr: str) -> Value | None:
-        needle = b"self." + attr.encode()
-        values = []
-        pos = self.source.find(needle, cls.start_byte, cls.end_byte)
-        while pos >= 0 and len(values) < 8:
-            target = self.scopes.locate(pos, pos + len(needle))
-            if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
-                    and target.parent.child_by_field_name("left") == target:
-                values.append(self.ev(target.parent.child_by_field_name("right")))
-            pos = self.source.find(needle, pos + len(needle), cls.end_byte)
-        if not values:
-            return self._method(cls, attr)
-        if len(values) == 1:
-            return values[0]
-        return merge(values)
-
-    def _method(self, cls, attr: str) -> Value | None:
-        body = cls.child_by_field_name("body")
-        for child in body.named_children if body is not None else ():
-            function = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
-            if function is not None and function.type == "function_definition" and \
-                    function.child_by_field_name("name").text.decode() == attr:
-                self.defs[function.start_byte] = function
-                return Value(name=f"<def:{function.start_byte}>")
-        return None
 
     def _subscript(self, node) -> Value:
         container_node = node.child_by_field_name("value")
@@ -475,31 +357,3 @@ def _is_route(function) -> bool:
             if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
                 return True
     return False
-
-
-_SCOPE_TYPES = ("function_definition", "lambda", "class_definition")
-
-
-def _scope_of(node):
-    current = node.parent
-    while current is not None and current.type not in _SCOPE_TYPES:
-        current = current.parent
-    return current
-
-
-def _key(scope) -> int:
-    return MODULE if scope is None else scope.start_byte
-
-
-def _end_of(scope, root) -> int:
-    return (root if scope is None else scope).end_byte
-
-
-def _at(entry) -> int:
-    kind, what = entry
-    return what.start_byte if hasattr(what, "start_byte") else -1
-
-
-def _scope_start(entry) -> int:
-    kind, what = entry
-    return _key(_scope_of(what)) if hasattr(what, "start_byte") else MODULE
