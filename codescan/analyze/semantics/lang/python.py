@@ -18,6 +18,8 @@ DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 MAX_CANDIDATES = 2_000  # call sites examined per file
 MAX_CALLERS = 16  # call sites a function's summary is applied at
+MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
+MAX_CALLER_FACTS = 64  # facts made at call sites per file
 
 
 def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
@@ -115,7 +117,18 @@ class _PythonFacts:
 
     def _through_callers(self, calls: list) -> list:
         """A sink inside a function reached by its parameters: one fact per call site in the file,
-        with the arguments passed there (a same-file summary of which parameters reach which sinks)."""
+        with the arguments passed there (a same-file summary of which parameters reach which sinks).
+        A call site's arguments may be its own function's parameters: followed up to MAX_HOPS functions out."""
+        out: list = []
+        for _hop in range(MAX_HOPS):
+            found = self._callers_once(calls)[:MAX_CALLER_FACTS - len(out)]
+            if not found:
+                break
+            out.extend(found)
+            calls = found
+        return out
+
+    def _callers_once(self, calls: list) -> list:
         out = []
         for call in calls:
             params = {lab for v in (*call.args, *(v for _k, v in call.kwargs)) for lab in v.labels
@@ -128,7 +141,7 @@ class _PythonFacts:
                     sub_args = tuple(substitute(v, start, arg_values, line) for v in call.args)
                     sub_kw = tuple((k, substitute(v, start, arg_values, line)) for k, v in call.kwargs)
                     out.append(Call(call.callee, sub_args, sub_kw, call.line, call.end_line, call.column,
-                                    call.scope, call.via, call.receiver, (step,)))
+                                    call.scope, call.via, call.receiver, (step, *call.trace)[:4]))
         return out
 
     def _call_sites(self, start: int):
@@ -139,9 +152,18 @@ class _PythonFacts:
             while node is not None and node.type not in ("function_definition", "lambda"):
                 node = node.parent
             function = node
-        if function is None or function.type != "function_definition":
+        if function is None:
             return []
-        name = function.child_by_field_name("name").text
+        if function.type == "lambda":  # `f = lambda c: ...` / `self.fn = lambda c: ...`: called by that name
+            holder = function.parent
+            target = holder.child_by_field_name("left") if holder is not None and holder.type == "assignment" else None
+            if target is None or target.type not in ("identifier", "attribute"):
+                return []
+            name = (target if target.type == "identifier" else target.child_by_field_name("attribute")).text
+        elif function.type == "function_definition":
+            name = function.child_by_field_name("name").text
+        else:
+            return []
         found = []
         for match in re.finditer(rb"(?<![\w])" + re.escape(name) + rb"\s*\(", self.source):
             if len(found) >= MAX_CALLERS:

@@ -187,8 +187,74 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
         arg_values = [values.ev(fn.child_by_field_name("object")), *arg_values]
     if function is None:
         return merge(arg_values)
-    returned = values.returns(function)
-    return substitute(returned, function.start_byte, arg_values, line)
+    returned = substitute(values.returns(function), function.start_byte, arg_values, line)
+    if returned.known or returned.name:
+        return returned
+    folded = fold_return(values, function, arg_values, {k: values.ev(v) for k, v in keywords})
+    if folded is UNKNOWN:
+        return returned
+    return Value(folded, returned.labels | constant_labels(folded), None, None, returned.trace)
+
+
+MAX_FOLDED_FUNCTION = 4_000  # bytes of a same-file function whose return is folded with constant arguments
+
+
+def fold_return(values, function, arg_values: list, keywords: dict):
+    """The constant a small same-file function or lambda returns for constant arguments (parameters bound to
+    what the call site passes, else their defaults): `f = lambda a, b: a + b; f("sys", "tem")`."""
+    if function.end_byte - function.start_byte > MAX_FOLDED_FUNCTION:
+        return UNKNOWN
+    body = function.child_by_field_name("body")
+    if function.type == "lambda":
+        expression = body
+    else:
+        from .python_values import _returns
+        found = _returns(body, 2) if body is not None else []
+        expression = found[0].named_children[0] if len(found) == 1 and found[0].named_children else None
+    params = function.child_by_field_name("parameters")
+    if expression is None:
+        return UNKNOWN
+    local = {}
+    for i, param in enumerate(c for c in (params.named_children if params is not None else ()) if c.type != "comment"):
+        name, default = _parameter_parts(param)
+        if name is None:
+            return UNKNOWN
+        given = arg_values[i] if i < len(arg_values) else keywords.get(name)
+        if given is None and default is not None:
+            given = values.ev(default)
+        if given is not None and given.known:
+            local[name] = given.const
+    if not local or _rebinds(values, expression, local):
+        return UNKNOWN
+    try:
+        return evaluate(expression, values, local)
+    except NotConstant:
+        return UNKNOWN
+
+
+def _parameter_parts(param):
+    """(name, default node) of one parameter; (None, None) for *args/**kwargs and other forms."""
+    if param.type == "identifier":
+        return param.text.decode("utf-8", "replace"), None
+    if param.type in ("default_parameter", "typed_default_parameter"):
+        name = param.child_by_field_name("name")
+        return (name.text.decode("utf-8", "replace") if name is not None else None), param.child_by_field_name("value")
+    if param.type == "typed_parameter" and param.named_children and param.named_children[0].type == "identifier":
+        return param.named_children[0].text.decode("utf-8", "replace"), None
+    return None, None
+
+
+def _rebinds(values, expression, local: dict) -> bool:
+    """Whether a parameter used in `expression` is bound again in its function (then its value is not the argument)."""
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if node.type == "identifier" and node.text.decode("utf-8", "replace") in local:
+            entries = values.scopes.entries(node)
+            if entries and any(kind != "param" for kind, _what in entries):
+                return True
+        stack.extend(node.named_children)
+    return False
 
 
 def _is_method(function) -> bool:
@@ -205,6 +271,12 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     used = [lab for lab in value.labels if lab.startswith(prefix)]
     if not used:
         return value
+    if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier():
+        index = int(used[0][len(prefix):])  # the bare parameter reaches here: it is the argument itself
+        if 0 <= index < len(arg_values):
+            given = arg_values[index]
+            return Value(given.const, given.labels, given.name, given.via, given.trace).with_step(
+                line, "passed through a function defined in this file")
     offset = 0
     labels = set(value.labels) - set(used)
     parts = []

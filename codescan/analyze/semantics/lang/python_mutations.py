@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ... import budget as budgets
 from ..facts import NOTHING, Value, merge
-from ..constants import UNKNOWN
+from ..constants import MAX_LEN, UNKNOWN
 from ..names import canonical
 from ..python_scopes import MODULE
+from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
              "send", "put"}
@@ -34,7 +35,12 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
                 if args is not None:
                     parts = [values.ev(a) for a in args.named_children if a.type != "comment"]
                     value = parts[0] if len(parts) == 1 else merge(parts)
-                    if attr == "append" and isinstance(current.const, list) and value.known:
+                    looped = fold_appends(values, call, args.named_children[0]) if attr == "append" \
+                        and isinstance(current.const, list) and not value.known and len(parts) == 1 else None
+                    if looped is not None and len(current.const) + len(looped) <= MAX_LEN:
+                        current = Value(current.const + looped, current.labels, current.name, current.via,
+                                        current.trace)
+                    elif attr == "append" and isinstance(current.const, list) and value.known:
                         current = Value(current.const + [value.const], current.labels, current.name,
                                         current.via, current.trace)
                     elif attr in ("append", "extend", "insert", "update", "add") and current.known:
@@ -104,19 +110,20 @@ def self_attribute(values, node, attr: str) -> Value | None:
 
 def class_attribute(values, cls, attr: str) -> Value | None:
     needle = b"self." + attr.encode()
-    values = []
+    found = []
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
-    while pos >= 0 and len(values) < 8:
+    while pos >= 0 and len(found) < 8:
         target = values.scopes.locate(pos, pos + len(needle))
         if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
                 and target.parent.child_by_field_name("left") == target:
-            values.append(values.ev(target.parent.child_by_field_name("right")))
+            found.append(values.ev(target.parent.child_by_field_name("right")))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    if not values:
+    if not found:
         return method(values, cls, attr)
-    if len(values) == 1:
-        return values[0]
-    return merge(values)
+    if len(found) == 1:
+        return found[0]
+    return merge(found)
+
 
 def method(values, cls, attr: str) -> Value | None:
     body = cls.child_by_field_name("body")

@@ -6,7 +6,8 @@ from ...budget import Budget
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import MODULE, Scopes
 from .memo_eval import MemoEval
-from .python_mutations import _at, _key, _scope_of, _scope_start, mutated, self_attribute
+from .python_loops import fold_accumulation
+from .python_mutations import _at, _key, _scope_of, _scope_start, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
@@ -149,15 +150,23 @@ class PyValues(Env, MemoEval):
             return Value(name=canonical(what)) if what else NOTHING
         if kind == "assign":
             value = self.ev(what)
+            if current.known and what.parent is not None and what.parent.type == "assignment" and \
+                    _mentions(what, name):  # `n = n + c` in a loop over a constant
+                const = fold_accumulation(self, name, what.parent, what, current.const, False)
+                if const is not UNKNOWN:
+                    value = Value(const, value.labels, None, None, value.trace)
             return value.with_step(what.start_point[0] + 1, f"assigned to {name}")
         if kind == "augassign":
-            right = self.ev(what.child_by_field_name("right"))
+            right_node = what.child_by_field_name("right")
+            right = self.ev(right_node)
             const = UNKNOWN
-            if current.known and right.known and what.child_by_field_name("operator").type == "+=":
-                try:
-                    const = current.const + right.const
-                except TypeError:
-                    const = UNKNOWN
+            if current.known and what.child_by_field_name("operator").type == "+=":
+                const = fold_accumulation(self, name, what, right_node, current.const, True)
+                if const is UNKNOWN and right.known:
+                    try:
+                        const = current.const + right.const
+                    except TypeError:
+                        const = UNKNOWN
             out = merge((current, right), const)
             return out.with_step(what.start_point[0] + 1, f"added to {name}")
         if kind == "setitem":
@@ -192,6 +201,7 @@ class PyValues(Env, MemoEval):
             self.defs[what.start_byte] = what
             return Value(name=f"<def:{what.start_byte}>")
         if kind == "class":
+            self.defs[what.start_byte] = what
             return Value(name=f"<class:{what.start_byte}>")
         return NOTHING
 
@@ -222,6 +232,11 @@ class PyValues(Env, MemoEval):
             if found is not None:
                 return found
         obj = self.ev(obj_node)
+        if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
+            cls = self.defs.get(int(obj.name[len("<class:"):-3]))
+            found = method(self, cls, attr) if cls is not None else None
+            if found is not None:
+                return found
         if attr == "__name__" and obj.name and not obj.name.startswith("<"):
             return Value(obj.name.rsplit(".", 1)[-1])
         name = f"{obj.name}.{attr}" if obj.name else None
@@ -238,6 +253,10 @@ class PyValues(Env, MemoEval):
     def _subscript(self, node) -> Value:
         container_node = node.child_by_field_name("value")
         keys = node.children_by_field_name("subscript")
+        if len(keys) == 1 and keys[0].type == "slice":  # `"metsys"[::-1]`, `name[2:]`
+            container = self.ev(container_node)
+            sliced = self._constant(node) if container.known else None
+            return merge((container,), UNKNOWN if sliced is None else sliced)
         key = self.ev(keys[0]) if len(keys) == 1 else NOTHING
         dynamic = self.dynamic_scope(container_node)
         if dynamic is not None:
@@ -356,4 +375,17 @@ def _is_route(function) -> bool:
             head = text.split("(", 1)[0]
             if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
                 return True
+    return False
+
+
+def _mentions(node, name: str) -> bool:
+    """Whether identifier `name` occurs in expression `node` (a cheap text test, then the tree)."""
+    if name.encode() not in node.text:
+        return False
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "identifier" and current.text.decode("utf-8", "replace") == name:
+            return True
+        stack.extend(current.named_children)
     return False

