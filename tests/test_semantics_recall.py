@@ -60,3 +60,24 @@ def test_builtin_exec_names_built_in_loops_and_helpers(capsys, tmp_path, body):
 def test_a_parameter_rebound_inside_the_helper_is_not_the_argument(capsys, tmp_path):
     body = 'def mk(x):\n    x = "pr"\n    return x + "int"\ngetattr(builtins, mk("ev"))(x)\n'
     assert "indirect-builtin-exec-lookup" not in _high(capsys, tmp_path, "b.py", "import builtins\n" + body)
+
+
+@pytest.mark.parametrize("rule, body", [
+    ("yaml-load-without-loader", 'import yaml\nf = getattr(yaml, "lo" + "ad")\nf(data)\n'),
+    ("yaml-unsafe-load", 'import yaml\nL = yaml.FullLoader\nyaml.load(data, Loader=L)\n'),
+    ("marshal-load", 'import marshal\ngetattr(marshal, "lo" + "ads")(blob)\n'),
+    ("weak-hash-algorithm", 'import hashlib\nhashlib.new("md" + "5", data)\n'),
+    ("cipher-ecb-mode", 'from Crypto.Cipher import AES\nAES.new(k, getattr(AES, "MODE_" + "ECB"))\n'),
+    ("tls-verify-disabled", 'import requests\nrequests.get(u, **{"verify": False})\n'),
+])
+def test_disguised_unsafe_choices_are_high(capsys, tmp_path, rule, body):
+    assert rule in _high(capsys, tmp_path, "d.py", body)
+
+
+@pytest.mark.parametrize("rule, body", [
+    ("yaml-unsafe-load", 'import yaml\nL = yaml.SafeLoader\nyaml.load(data, Loader=L)\n'),
+    ("weak-hash-algorithm", 'import hashlib\nhashlib.new("md5", data)\nhashlib.new("sha" + "256", data)\n'),
+    ("cipher-ecb-mode", 'from Crypto.Cipher import AES\nm = AES.MODE_ECB\nAES.new(k, m)\n'),
+])
+def test_plain_or_safe_choices_are_not_high(capsys, tmp_path, rule, body):
+    assert rule not in _high(capsys, tmp_path, "d.py", body)

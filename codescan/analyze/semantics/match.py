@@ -5,7 +5,8 @@ from ...rules_facts import Condition
 from .facts import Call, Value
 from .values import equals, is_code, text_of
 
-_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin")
+_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built")
+BUILT = frozenset({"dynamic", "built"})  # Value.via of names and texts made at run time
 
 
 def value_holds(cond: Condition, value: Value, language: str) -> bool:
@@ -26,13 +27,15 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
             return False
     if cond.code is not None and is_code(value, language) != cond.code:
         return False
+    if cond.built is not None and (value.via in BUILT) != cond.built:
+        return False
     if cond.origin is not None and (value.name is None or not cond.origin.search(value.name)):
         return False
     return True
 
 
 def _has_value_test(cond: Condition) -> bool:
-    return any(getattr(cond, k) not in (None, (), False) or (k == "constant" and cond.constant is False)
+    return any(getattr(cond, k) not in (None, (), False) or (k in ("constant", "built") and getattr(cond, k) is False)
                for k in _VALUE_KEYS)
 
 

@@ -8,7 +8,8 @@ import re
 from ...budget import Budget
 
 from ...treesitter import Deadline
-from ..facts import Call, Facts, Step
+from ..constants import UNKNOWN, Name
+from ..facts import Call, Facts, Step, Value
 from ..names import canonical
 from .python_calls import arguments, callee_value, substitute
 from .python_values import _scope_of, shared
@@ -109,11 +110,27 @@ class _PythonFacts:
         fn = node.child_by_field_name("function")
         receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" else None
         scope = _scope_of(node)
-        return Call(callee=name, args=tuple(values.ev(a) for a in args),
-                    kwargs=tuple((k, values.ev(v)) for k, v in keywords),
+        kwargs = [(k, self._argument(v)) for k, v in keywords]
+        kwlines = [v.start_point[0] + 1 for _k, v in keywords]
+        for splat in _dict_splats(node):  # requests.get(u, **{"verify": False}) / **options
+            held = values.ev(splat)
+            if isinstance(held.const, dict):
+                for key, item in list(held.const.items())[:32]:
+                    if isinstance(key, str) and item is not UNKNOWN:
+                        kwargs.append((key, Value(name=canonical(item.dotted)) if isinstance(item, Name) else Value(item)))
+                        kwlines.append(splat.start_point[0] + 1)
+        return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver,
-                    kwlines=tuple(v.start_point[0] + 1 for _k, v in keywords))
+                    kwlines=tuple(kwlines))
+
+    def _argument(self, node) -> Value:
+        """An argument's value; a constant text assembled at run time ("md" + "5", a loop, a helper) is
+        marked `via="built"` (rules may ask whether a choice was disguised)."""
+        value = self.values.ev(node)
+        if value.via is None and isinstance(value.const, (str, bytes)) and _assembled(self.values, node, 0):
+            return Value(value.const, value.labels, value.name, "built", value.trace)
+        return value
 
     def _through_callers(self, calls: list) -> list:
         """A sink inside a function reached by its parameters: one fact per call site in the file,
@@ -190,3 +207,31 @@ class _PythonFacts:
 def _is_method(function) -> bool:
     from .python_calls import _is_method as check
     return check(function)
+
+
+def _dict_splats(call) -> list:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.type != "argument_list":
+        return []
+    return [c.named_children[0] for c in args.named_children if c.type == "dictionary_splat" and c.named_children]
+
+
+def _assembled(values, node, depth: int) -> bool:
+    """Whether a constant text is computed rather than written out (following plain assignments)."""
+    kind = node.type
+    if kind == "string":
+        return any(c.type == "interpolation" for c in node.children)
+    if kind in ("concatenated_string", "integer", "float", "true", "false", "none"):
+        return False
+    if kind == "parenthesized_expression" and node.named_children:
+        return _assembled(values, node.named_children[0], depth)
+    if kind == "identifier":
+        entries = values.scopes.entries(node)
+        if not entries or depth > 3:
+            return False
+        if len(entries) > 1:
+            return True
+        bound_kind, what = entries[0]
+        return bound_kind == "assign" and _assembled(values, what, depth + 1)
+    return kind in ("binary_operator", "call", "subscript", "conditional_expression", "list_comprehension",
+                    "generator_expression")

@@ -24,7 +24,7 @@ def arguments(node) -> tuple[list, list]:
         if child.type == "keyword_argument":
             keywords.append((child.child_by_field_name("name").text.decode("utf-8", "replace"),
                              child.child_by_field_name("value")))
-        elif child.type != "comment":
+        elif child.type not in ("comment", "dictionary_splat"):
             positional.append(child)
     return positional, keywords
 
