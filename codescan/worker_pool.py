@@ -36,6 +36,15 @@ def limit_memory(limit: int) -> None:
         pass
 
 
+def address_space() -> int:
+    """This process's mapped address space now (0 where /proc is not available)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def resident_bytes() -> int:
     """This process's resident memory now (0 where /proc is not available)."""
     try:

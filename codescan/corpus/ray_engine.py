@@ -103,19 +103,23 @@ def part_rows(task: dict, fields: Fields) -> list[dict]:
 class AnalyzeBatch:
     """map_batches actor: holds one Analyzer and turns record parts into findings and skips (JSON columns)."""
 
-    def __init__(self, ruleset, config, units=False):
-        from ..analyze.document import Analyzer
+    def __init__(self, ruleset, config, units=False, cpus=1):
+        from .ray_isolate import Isolated
 
         self.units = units
-        self.analyzer = Analyzer(ruleset, config, units=units)
+        self.analyzer = Isolated(ruleset, config, units, cpus)  # a record that kills its worker loses only itself
 
     def __call__(self, batch: dict) -> dict:
-        from ..pipeline import _safe_analyze
         from ..records import Document
 
+        rows = [i for i in range(len(batch["part"])) if int(batch["part"][i]) >= 0]
+        docs = [Document(path=str(batch["path"][i]), content=bytes(batch["content"][i]),
+                         language=str(batch["language"][i]) or None, repo=str(batch["repo"][i]) or None,
+                         id=str(batch["id"][i]), trusted=False, kind_path=str(batch["kind_path"][i])) for i in rows]
+        analyzed = dict(zip(rows, zip(docs, self.analyzer.analyze(docs))))
         findings, skips, blobs, units, sigs = [], [], [], [], []
         for i in range(len(batch["part"])):
-            if int(batch["part"][i]) < 0:
+            if i not in analyzed:
                 findings.append("[]")
                 skips.append("[]")
                 blobs.append("")
@@ -123,10 +127,7 @@ class AnalyzeBatch:
                 sigs.append(b"")
                 continue
             blocks = tuple(tuple(span) for span in json.loads(str(batch["blocks"][i])))
-            doc = Document(path=str(batch["path"][i]), content=bytes(batch["content"][i]),
-                           language=str(batch["language"][i]) or None, repo=str(batch["repo"][i]) or None,
-                           id=str(batch["id"][i]), trusted=False, kind_path=str(batch["kind_path"][i]))
-            item = _safe_analyze(self.analyzer, doc)
+            doc, item = analyzed[i]
             field = str(batch["field"][i])
             findings.append(json.dumps([finding_entry(f, field, block_at(blocks, f.line))
                                         for f in item.findings]))
@@ -164,7 +165,7 @@ class RayEngine:
         ds = ray.data.from_items(read_tasks(shards), override_num_blocks=max(1, len(shards)))
         # Analyzer actors take 0.9 CPU each so reading tasks always find room (no deadlock on small clusters).
         ds = ds.flat_map(part_rows, fn_kwargs={"fields": fields}, num_cpus=0.1)
-        ds = ds.map_batches(AnalyzeBatch, fn_constructor_args=(ruleset, config, units), batch_size=BATCH_ROWS,
+        ds = ds.map_batches(AnalyzeBatch, fn_constructor_args=(ruleset, config, units, cpus), batch_size=BATCH_ROWS,
                             concurrency=cpus, num_cpus=0.9, batch_format="numpy")
         if units:
             ds = ds.materialize()  # the campaign stage reads the signatures from here, not from the driver
