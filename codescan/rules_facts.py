@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee", "origin", "built")
+              "path", "not_path", "also", "callee", "origin", "built", "one_of")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -35,6 +35,7 @@ class Condition:
     origin: re.Pattern | None = None  # a regex the value's name must match (`builtins.open()`: a local file)
     built: bool | None = None  # the value's name or text was built at run time (getattr, "md" + "5")
     also: tuple = ()  # ((selectors, Condition), ...): conditions on other arguments of the same call
+    one_of: bool = False  # also holds when any value a table lookup by an unknown key may give satisfies it
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def parse_condition(data, where: str) -> Condition:
     for key in ("matches", "not_matches", "path", "not_path", "callee", "origin"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
-    for key in ("constant", "code", "present", "built"):
+    for key in ("constant", "code", "present", "built", "one_of"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")

@@ -205,6 +205,12 @@ def _dictionary(node, env, local, depth):
     for pair in node.named_children:
         if pair.type == "comment":
             continue
+        if pair.type == "dictionary_splat" and pair.named_children:  # {**DEFAULTS, "timeout": 3}
+            inner = _known(_ev(pair.named_children[0], env, local, depth))
+            if not isinstance(inner, dict):
+                raise NotConstant
+            out.update(inner)
+            continue
         if pair.type != "pair":
             raise NotConstant
         key = _known(_ev(pair.child_by_field_name("key"), env, local, depth))

@@ -29,6 +29,7 @@ class Value:
     name: str | None = None
     via: str | None = None
     trace: tuple = ()
+    choices: tuple = ()  # the Values a table lookup by a key not known here may give (TABLE[param])
 
     @property
     def known(self) -> bool:
@@ -37,7 +38,8 @@ class Value:
     def with_step(self, line: int, note: str) -> "Value":
         if not self.labels:
             return self
-        return Value(self.const, self.labels, self.name, self.via, add_step(self.trace, Step(line, note)))
+        return Value(self.const, self.labels, self.name, self.via, add_step(self.trace, Step(line, note)),
+                     self.choices)
 
 
 def add_step(trace: tuple, step: Step) -> tuple:

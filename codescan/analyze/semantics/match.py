@@ -67,4 +67,6 @@ def holds(cond: Condition | None, call: Call, selectors, path: str, language: st
     for value in chosen:
         if value_holds(cond, value, language):
             return value
+        if cond.one_of and value.choices and any(value_holds(cond, choice, language) for choice in value.choices):
+            return value  # AES.new(k, MODES[name]): one of the modes the table may give is ECB
     return None

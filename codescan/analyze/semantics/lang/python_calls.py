@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from ..constants import UNKNOWN, NotConstant, evaluate
+from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
+from .python_tables import pick
 from ..sources import clears, constant_labels, labels_of, narrowed, secret_name_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
@@ -109,14 +110,29 @@ def call_value(values, node) -> Value:
             inner = _eval_text(code.const, values.deadline)
             if inner is not None:
                 return inner.with_step(line, "eval of a constant expression")
+    fn = node.child_by_field_name("function")
+    if fn.type == "attribute" and fn.child_by_field_name("attribute").text == b"get" and 1 <= len(args) <= 2 \
+            and not keywords:  # MODES.get(level, AES.MODE_GCM) on a table known here
+        table = values.ev(fn.child_by_field_name("object"))
+        if isinstance(table.const, dict):
+            picked = pick(values, table, values.ev(args[0]), args[0], values.ev(args[1]) if len(args) == 2 else None)
+            if picked is not None:
+                return picked
     text = _builtin_text(name, callee, args, values)
     if text is not None:
         return Value(text)
+    if name == "builtins.dict" and len(args) == 1:  # dict(DEFAULTS, timeout=3): a copy, updated
+        base = values.ev(args[0])
+        if isinstance(base.const, dict):
+            items = {k: values.ev(v) for k, v in keywords}
+            merged = merge([base, *items.values()])
+            const = {**base.const, **{k: element(v) for k, v in items.items()}}
+            return Value(const, merged.labels, None, None, merged.trace)
     if name in ("builtins.dict", "builtins.list", "builtins.set") and not args:
         if name == "builtins.dict":
             items = {k: values.ev(v) for k, v in keywords}
             merged = merge(items.values())
-            return Value({k: v.const for k, v in items.items()}, merged.labels, None, None, merged.trace)
+            return Value({k: element(v) for k, v in items.items()}, merged.labels, None, None, merged.trace)
         return Value([] if name == "builtins.list" else UNKNOWN)
     if def_start(name) is not None:
         return _summary(values, node, callee, args, keywords, line)
@@ -156,6 +172,13 @@ def call_value(values, node) -> Value:
 _CLASSES = frozenset("str int float bool bytes bytearray dict list tuple set frozenset type object complex "
                      "range slice memoryview property classmethod staticmethod super enumerate zip map filter "
                      "reversed".split())
+
+
+def element(value: Value):
+    """What a container holds for a value: its constant, else the name it denotes, else UNKNOWN."""
+    if value.known:
+        return value.const
+    return Name(value.name) if value.name else UNKNOWN
 
 
 def _builtin_text(name: str | None, callee: Value, args, values) -> str | None:

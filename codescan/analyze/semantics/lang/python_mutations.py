@@ -43,6 +43,12 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
                     elif attr == "append" and isinstance(current.const, list) and value.known:
                         current = Value(current.const + [value.const], current.labels, current.name,
                                         current.via, current.trace)
+                    elif attr == "update" and isinstance(current.const, dict):
+                        # opts.update(kw): the entries not overridden keep their values (a default
+                        # such as verify=False still holds unless the caller passes another)
+                        extra = value.const if isinstance(value.const, dict) else {}
+                        current = Value({**current.const, **extra}, current.labels, current.name,
+                                        current.via, current.trace)
                     elif attr in ("append", "extend", "insert", "update", "add") and current.known:
                         current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)
                     added.append(value.with_step(call.start_point[0] + 1, f"{name}.{attr}(...)"))

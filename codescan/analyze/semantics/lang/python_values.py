@@ -6,6 +6,7 @@ from ...budget import Budget
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import MODULE, Scopes
 from .memo_eval import MemoEval
+from .python_tables import pick
 from .python_loops import fold_accumulation
 from .python_mutations import _at, _key, _scope_of, _scope_start, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
@@ -271,6 +272,9 @@ class PyValues(Env, MemoEval):
             labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
             if labels != container.labels:
                 return Value(UNKNOWN, labels, None, None, container.trace)
+        picked = pick(self, container, key, keys[0] if len(keys) == 1 else None)
+        if picked is not None:  # MODES[profile]: the entry the key (or the parameter's default) picks
+            return picked
         if isinstance(container.const, (dict, list, tuple, str, bytes)) and key.known:
             try:
                 item = container.const[key.const]

@@ -1,0 +1,60 @@
+"""A value picked from a constant dictionary: by a known key, by a parameter's default, or any of its entries."""
+from __future__ import annotations
+
+from ..constants import UNKNOWN, Name
+from ..facts import Value
+from ..names import canonical
+from ..sources import constant_labels
+
+MAX_CHOICES = 32  # entries of one table kept as the values an unknown key may pick
+
+
+def entry(item) -> Value:
+    """A table entry as a Value picked at run time (`via` dynamic: a reader of the call does not see it)."""
+    if isinstance(item, Name):
+        return Value(name=canonical(item.dotted), via="dynamic")
+    return Value(item, constant_labels(item), via="dynamic")
+
+
+def pick(values, table: Value, key: Value, key_node, fallback: Value | None = None) -> Value | None:
+    """`TABLE[key]` / `TABLE.get(key, fallback)` when `TABLE` is a known dictionary: the entry a constant key
+    or the key parameter's default picks, else (key not known here) a value whose `choices` are every entry."""
+    held = table.const
+    if not isinstance(held, dict) or not held:
+        return None
+    wanted = key.const if key.known else default_of(values, key_node)
+    if wanted is not UNKNOWN:
+        try:
+            item = held.get(wanted, UNKNOWN)
+        except TypeError:
+            item = UNKNOWN
+        if item is not UNKNOWN:
+            return _with(entry(item), table)
+        if fallback is not None:
+            return fallback
+        return None
+    choices = tuple(entry(i) for i in list(held.values())[:MAX_CHOICES] if i is not UNKNOWN)
+    if fallback is not None:
+        choices += (fallback,)
+    # the key's own labels stay behind: a lookup in a constant table is a whitelist (CMDS[request.args["x"]])
+    return Value(UNKNOWN, table.labels, None, "dynamic", table.trace, choices)
+
+
+def _with(value: Value, table: Value) -> Value:
+    if not table.labels:
+        return value
+    return Value(value.const, table.labels | value.labels, value.name, value.via, table.trace)
+
+
+def default_of(values, node):
+    """The default of the parameter `node` names, when that parameter is its only binding in scope."""
+    if node is None or node.type != "identifier":
+        return UNKNOWN
+    entries = values.scopes.entries(node)
+    if not entries or len(entries) != 1:
+        return UNKNOWN
+    kind, what = entries[0]
+    if kind != "param" or what is None or what.type not in ("default_parameter", "typed_default_parameter"):
+        return UNKNOWN
+    default = values.ev(what.child_by_field_name("value"))
+    return default.const if default.known else UNKNOWN

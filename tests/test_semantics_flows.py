@@ -1,0 +1,57 @@
+"""Values reaching a sink through keyword dictionaries, tables, and same-file helpers (severity included)."""
+from __future__ import annotations
+
+from codescan.analyze.document import Analyzer
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+
+RULES = load_rules()
+
+
+def found(rule_id: str, code: str, path: str = "app.py") -> list[tuple[int, str]]:
+    analyzer = Analyzer(RULES.select((rule_id,), ()), Config(honour_suppressions=False))
+    analysis = analyzer.analyze(Document(path=path, content=code.encode()))
+    return sorted((f.line, f.severity) for f in analysis.findings if f.rule_id == rule_id)
+
+
+def test_keyword_dictionary_passes_verify_false():
+    code = ("import requests\nDEFAULTS = {'verify': False, 'timeout': 3}\n"
+            "def get(u, **kw):\n    o = dict(DEFAULTS)\n    o.update(kw)\n    return requests.get(u, **o)\n"
+            "def safe(u):\n    return requests.get(u, **{**DEFAULTS, 'verify': True})\n")
+    assert found("tls-verify-disabled", code) == [(6, "high")]
+
+
+def test_yaml_loader_resolved_by_name():
+    code = ("import yaml\nL = yaml.Loader\nS = yaml.SafeLoader\nyaml.load(a, Loader=L)\nyaml.load(b, Loader=S)\n"
+            "yaml.load(c, **{'Loader': yaml.UnsafeLoader})\n")
+    assert found("yaml-unsafe-load", code) == [(4, "high"), (6, "high")]
+
+
+TABLES = """from Crypto.Cipher import AES
+import hashlib
+MODES = {"fast": AES.MODE_ECB, "safe": AES.MODE_GCM}
+ALGOS = {1: "sha1", 2: "sha256"}
+def a(k, profile="fast"):
+    return AES.new(k, MODES[profile])
+def b(k, profile):
+    return AES.new(k, MODES[profile])
+def c(k, profile="safe"):
+    return AES.new(k, MODES[profile])
+def d(data, version=1):
+    return hashlib.new(ALGOS[version], data)
+def e(data, version):
+    return hashlib.new(ALGOS.get(version, "sha512"), data)
+"""
+
+
+def test_table_pick_is_high_by_default_key_and_medium_when_any_entry():
+    assert found("cipher-ecb-mode", TABLES) == [(6, "high"), (8, "medium")]
+    assert found("weak-hash-algorithm", TABLES) == [(12, "high"), (14, "medium")]
+
+
+def test_lookup_in_a_constant_table_keeps_the_key_data_out():
+    code = ("import subprocess\nfrom flask import request\nCMDS = {'a': 'ls', 'b': 'df'}\n"
+            "def view():\n    subprocess.call(CMDS[request.args['x']], shell=True)\n"
+            "    subprocess.call(request.args['y'], shell=True)\n")
+    assert [line for line, _s in found("command-from-request-input", code)] == [6]
