@@ -61,7 +61,7 @@ def test_v2_state_upgrades_in_place(tmp_path):
         # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
         assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
             ("b2", "b1", 1)]
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
         # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once.
         assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 12
@@ -77,7 +77,7 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 4.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 5.*upgrades it"):
         open_state(path, readonly=True)
 
 
@@ -95,3 +95,38 @@ def test_minhash_values_keep_their_low_32_bits(tmp_path):
         got = {blob: np.frombuffer(u.signature, dtype="<u8") for blob, u in st.units()}
     assert (got["b1"] == (a & 0xFFFFFFFF)).all()
     assert (got["b1"] == got["b2"]).mean() == (a == b).mean()  # estimated Jaccard unchanged
+
+
+def test_v4_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
+    """A version-4 state (spans packed alone) is read as it is read-only, and a writable open only renumbers it."""
+    import zlib
+
+    from codescan.state.unitread import inflate_spans, needs_base
+
+    path = tmp_path / "v4.db"
+    blobs = {"b1": _units(12, 0), "b2": _units(12, 3)}
+    with open_state(path) as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok",
+                       [("run.py", b, "refs/heads/main", f"c{i}", "Ann", "a@x", "2024-01-01", "2024-01-01", i)
+                        for i, b in enumerate(blobs)], [])
+        for blob, units in blobs.items():
+            st.write_batch(crawl, units=[(blob, i, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature)
+                                         for i, u in enumerate(units)])
+        want = sorted(st.units(), key=lambda p: p[0])
+        assert needs_base(st.conn.execute("SELECT spans FROM blob_units WHERE blob = 'b2'").fetchone()[0])
+    conn = sqlite3.connect(path)  # as version 4 wrote it: every blob's spans packed alone
+    with conn:
+        for blob, spans, base in conn.execute("SELECT blob, spans, base FROM blob_units").fetchall():
+            base_raw = inflate_spans(conn.execute("SELECT spans FROM blob_units WHERE blob = ?", (base,)).fetchone()[0],
+                                     None) if base else None
+            conn.execute("UPDATE blob_units SET spans = ? WHERE blob = ?",
+                         (zlib.compress(inflate_spans(spans, base_raw), 6), blob))
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.close()
+    with open_state(path, readonly=True) as st:
+        assert sorted(st.units(), key=lambda p: p[0]) == want
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+    with open_state(path) as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert sorted(st.units(), key=lambda p: p[0]) == want

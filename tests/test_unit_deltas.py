@@ -6,6 +6,7 @@ import numpy as np
 
 from codescan.state import open_state
 from codescan.state.unitdelta import apply_edit, edit
+from codescan.state.unitstore import unit_key
 
 
 def _sig(rng, base=None, change=0):
@@ -58,3 +59,35 @@ def test_edit_round_trip():
     keys = np.concatenate([base[:100], rng.integers(0, 9, 3), base[120:250], base[260:]])
     assert (apply_edit(base, edit(base, keys)) == keys).all()
     assert edit(base, rng.integers(0, 2**40, 300)) is None  # nothing shared: stored whole
+
+
+def test_new_signature_is_a_delta_of_its_most_similar_unit(tmp_path):
+    """A renamed function (no namesake in the version before) and a function's code-only view (a sibling stored by
+    the same blob) are stored as the values that differ from the unit sharing the most, not whole."""
+    rng = np.random.default_rng(11)
+    f1, noise = _sig(rng), _sig(rng)
+    renamed = _sig(rng, f1, change=40)
+    view = _sig(rng, renamed, change=20)
+    v1 = [("function", "f", 1, f1), ("function", "other", 20, noise)]
+    v2 = [("function", "g", 1, renamed), ("function", "g", 1, view), ("function", "other", 20, noise)]
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        occ = [("app.py", b, "refs/heads/main", c, "Ann", "a@x", d, d, ts) for b, c, d, ts in
+               (("v1", "c1", "2024-01-01", 1), ("v2", "c2", "2024-02-01", 2))]
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok", occ, [])
+        st.write_batch(crawl, units=_rows("v1", v1))
+        st.write_batch(crawl, units=_rows("v2", v2))
+        stored = {key: (size, base) for key, size, base in st.conn.execute(
+            "SELECT key, length(signature), base FROM units")}
+        got = {(blob, u.line, u.signature) for blob, u in st.units()}
+
+    def key(name, sig):
+        return unit_key("function", name, 40, sig.astype("<u8").tobytes())
+
+    size, base = stored[key("g", renamed)]
+    assert base == key("f", f1) and size <= 16 + 4 * 40  # against f's first version, not whole (512 bytes)
+    size, base = stored[key("g", view)]
+    assert base == key("g", renamed) and size <= 16 + 4 * 20  # against the full view stored just before it
+    for blob, units in (("v1", v1), ("v2", v2)):
+        for _kind, _name, line, sig in units:
+            assert (blob, line, sig.astype("<u8").tobytes()) in got

@@ -1,13 +1,14 @@
 """The state store's tables: blobs and their analyses (one per kind of path, with the rules' digest), findings and
 units (stored once per distinct content, see unitstore.py), occurrences with provenance, ref cursors, crawls; and
-the upgrades of older states (version 1 here, versions 2 and 3 in upgrade.py)."""
+the upgrades of older states (version 1 here, versions 2 to 4 in upgrade.py)."""
 from __future__ import annotations
 
 import sqlite3
 
 from .unitstore import TABLES as UNIT_TABLES
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
+READABLE = ("4", "5")  # versions this code reads as they are (5 adds only ways of packing that 4 never used)
 
 FINDINGS = """
 CREATE TABLE IF NOT EXISTS findings (

@@ -13,8 +13,8 @@ from . import queries, unitstore
 from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
-from .schema import SCHEMA_VERSION, TABLES, upgrade_v1
-from .upgrade import upgrade_v2, upgrade_v3
+from .schema import READABLE, SCHEMA_VERSION, TABLES, upgrade_v1
+from .upgrade import upgrade_v2, upgrade_v3, upgrade_v4
 from .fresh import carried_first_seen
 
 
@@ -205,10 +205,12 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
                 upgrade_v2(conn, SCHEMA_VERSION)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3":
                 upgrade_v3(conn, SCHEMA_VERSION)
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4":
+                upgrade_v4(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None
-    if version is None or version[0] != SCHEMA_VERSION:
+    if version is None or version[0] != SCHEMA_VERSION and not (readonly and version[0] in READABLE):
         conn.close()
         older = readonly and version and version[0] in ("1", "2", "3")
         hint = " (a crawl with this codescan upgrades it)" if older else ""

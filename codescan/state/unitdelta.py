@@ -8,7 +8,8 @@ import zlib
 import numpy as np
 
 MAX_DEPTH = 8  # a delta's base is at most this many deltas from a full copy (reads stay short)
-SIG_DELTA_MAX = 0.5  # a signature differing from its base in more than this share of values is stored whole
+SIG_DELTA_MAX = 0.75  # a signature differing from its base in more than this share of values is stored whole
+NUM_VALUES = 128  # min-hash values per signature (cluster/minhash.NUM_PERM)
 
 
 def edit(base: np.ndarray, keys: np.ndarray) -> bytes | None:

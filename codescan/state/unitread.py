@@ -18,11 +18,40 @@ def unpack_keys(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype="<i8")
 
 
-def unpack_spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
-    values = np.frombuffer(zlib.decompress(data), dtype="<i4").astype(np.int64)
+def needs_base(data: bytes) -> bool:
+    """Spans packed with their base version's spans as zlib's preset dictionary (the header's FDICT bit)."""
+    return len(data) >= 2 and bool(data[1] & 0x20)
+
+
+def inflate_spans(data: bytes, base: bytes | None) -> bytes:
+    if not needs_base(data):
+        return zlib.decompress(data)
+    if base is None:
+        raise ValueError("spans packed against a base version, but no base given")
+    unpacker = zlib.decompressobj(zdict=base[-32768:])
+    return unpacker.decompress(data) + unpacker.flush()
+
+
+def unpack_spans(data: bytes, base: bytes | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(start lines, end lines); `base`: the raw spans of the blob's base version, for spans packed against it."""
+    values = np.frombuffer(inflate_spans(data, base), dtype="<i4").astype(np.int64)
     half = len(values) // 2
     lines = np.cumsum(values[:half])
     return lines, lines + values[half:]
+
+
+def raw_spans(conn: sqlite3.Connection, blob: str, cache: dict | None = None) -> bytes:
+    """The blob's spans unpacked to their raw bytes (the dictionary its later versions are packed against)."""
+    if cache is not None and blob in cache:
+        return cache[blob]
+    spans, base = conn.execute("SELECT spans, base FROM blob_units WHERE blob = ?", (blob,)).fetchone()
+    spans = bytes(spans)
+    out = inflate_spans(spans, raw_spans(conn, base, cache) if needs_base(spans) else None)
+    if cache is not None:
+        if len(cache) >= CACHE:
+            cache.clear()
+        cache[blob] = out
+    return out
 
 
 def widen(kind: str, stored: bytes) -> bytes:
@@ -96,8 +125,10 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
 def blob_lists(conn: sqlite3.Connection) -> Iterator[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     """(blob, keys, lines, end_lines) per blob, in blob order."""
     cache: dict = {}
+    span_cache: dict = {}
     for blob, keys, spans, base in conn.execute("SELECT blob, keys, spans, base FROM blob_units ORDER BY blob"):
-        lines, ends = unpack_spans(spans)
+        spans = bytes(spans)
+        lines, ends = unpack_spans(spans, raw_spans(conn, base, span_cache) if needs_base(spans) else None)
         full = unpack_keys(keys) if base is None else unitdelta.apply_edit(full_keys(conn, base, cache), keys)
         yield blob, full, lines, ends
 

@@ -16,7 +16,7 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
-from .unitread import expanded, full_keys, narrow_signatures, unpack_keys, unpack_spans  # noqa: F401 (re-exported)
+from .unitread import expanded, full_keys, narrow_signatures, raw_spans, unpack_keys, unpack_spans  # noqa: F401
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT, tokens INTEGER,
@@ -41,13 +41,18 @@ def pack_keys(keys: Iterable[int]) -> bytes:
     return np.fromiter(keys, dtype="<i8").tobytes()
 
 
-def pack_spans(lines: list[int], ends: list[int]) -> bytes:
+def pack_spans(lines: list[int], ends: list[int], base: bytes | None = None) -> bytes:
     """Start lines as deltas from the previous unit's, end lines as offsets from their start: small numbers that
-    zlib packs to about a byte a unit."""
+    zlib packs to about a byte a unit. With `base` (the raw spans of the version the key list is an edit of) as
+    zlib's preset dictionary, what did not move between the versions costs a back-reference."""
     start = np.asarray(lines, dtype=np.int64)
     delta = np.diff(start, prepend=0)
     width = np.asarray(ends, dtype=np.int64) - start
-    return zlib.compress(np.concatenate([delta, width]).astype("<i4").tobytes(), 6)
+    raw = np.concatenate([delta, width]).astype("<i4").tobytes()
+    if not base:
+        return zlib.compress(raw, 6)
+    packer = zlib.compressobj(6, zdict=base[-32768:])
+    return packer.compress(raw) + packer.flush()
 
 
 def _narrow(kind: str, signature: bytes) -> bytes:
@@ -88,12 +93,15 @@ def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None
         delta = unitdelta.edit(base_keys, keys)
         if delta is not None:
             packed, base, depth = delta, near[0], near[1] + 1
+    spans = pack_spans([u[2] for u in units], [u[3] for u in units], raw_spans(conn, base) if base else None)
     conn.execute("INSERT OR IGNORE INTO blob_units (blob, keys, spans, base, depth) VALUES (?, ?, ?, ?, ?)",
-                 (blob, packed, pack_spans([u[2] for u in units], [u[3] for u in units]), base, depth))
+                 (blob, packed, spans, base, depth))
 
 
 def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys) -> None:
-    """Lines whole (8 bytes); a new min-hash unit as a delta from its namesake in the neighbour when close."""
+    """Lines whole (8 bytes); a new min-hash unit as a delta from the most similar unit among the neighbour's and
+    those this blob stored before it (another version of the function, its code-only view, the class holding it),
+    when that is smaller."""
     pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
                      [(key, u[0], u[1], int(u[4] or 0), u[5]) for key, u in pairs if u[0] == "line"])
@@ -105,27 +113,58 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
     fresh = {k: u for k, u in signed.items() if k not in stored}
     if not fresh:
         return
-    namesakes: dict[tuple, int] = {}
-    if base_keys is not None and len(base_keys):
-        wanted = sorted(set(base_keys.tolist()))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, kind, name, depth in conn.execute(
-                    f"SELECT key, kind, name, depth FROM units WHERE key IN ({marks}) AND kind != 'line'", chunk):
-                if depth < unitdelta.MAX_DEPTH:
-                    namesakes.setdefault((kind, name), key)
-    bases = narrow_signatures(conn, list(namesakes.values()))
+    pool = _Pool(conn, base_keys, len(fresh))
     rows = []
     for key, (kind, name, _line, _end, tokens, signature) in fresh.items():
         narrow = _narrow(kind, signature)
         row = (key, kind, name, int(tokens or 0), narrow, None, 0)
-        base = namesakes.get((kind, name))
-        if base is not None:
-            base_sig, depth = bases[base]
+        found = pool.nearest(narrow)
+        if found is not None:
+            base, base_sig, depth = found
             delta = unitdelta.sig_delta(base_sig, narrow)
             if delta is not None:
                 row = (key, kind, name, int(tokens or 0), delta, base, depth + 1)
+        pool.add(key, narrow, row[6])
         rows.append(row)
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+class _Pool:
+    """Signatures a new unit may be stored as a delta of: the neighbour version's min-hash units (below the depth
+    limit) and the units stored for this blob so far."""
+
+    def __init__(self, conn: sqlite3.Connection, base_keys, room: int):
+        found: list[tuple[int, int]] = []
+        if base_keys is not None and len(base_keys):
+            wanted = sorted(set(base_keys.tolist()))
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) AND kind != 'line' "
+                                      f"AND depth < ?", (*chunk, unitdelta.MAX_DEPTH)).fetchall()
+        sigs = narrow_signatures(conn, [k for k, _ in found])
+        self.keys = [k for k, _ in found]
+        self.depths = np.array([d for _, d in found] + [0] * room, dtype=np.int64)
+        self.sigs = np.zeros((len(found) + room, unitdelta.NUM_VALUES), dtype="<u4")
+        for i, key in enumerate(self.keys):
+            self.sigs[i] = np.frombuffer(sigs[key][0], dtype="<u4")
+
+    def nearest(self, narrow: bytes) -> tuple[int, bytes, int] | None:
+        """(key, signature, depth) of the pooled unit sharing the most values (ties: the shallowest)."""
+        n = len(self.keys)
+        values = np.frombuffer(narrow, dtype="<u4")
+        if not n or len(values) != self.sigs.shape[1]:
+            return None
+        same = (self.sigs[:n] == values).sum(axis=1) * (unitdelta.MAX_DEPTH + 1) - self.depths[:n]
+        best = int(np.argmax(same))
+        return self.keys[best], self.sigs[best].tobytes(), int(self.depths[best])
+
+    def add(self, key: int, narrow: bytes, depth: int) -> None:
+        values = np.frombuffer(narrow, dtype="<u4")
+        if depth >= unitdelta.MAX_DEPTH or len(values) != self.sigs.shape[1]:
+            return
+        n = len(self.keys)
+        self.sigs[n] = values
+        self.depths[n] = depth
+        self.keys.append(key)

@@ -1,6 +1,7 @@
 """Upgrade older states in place (no re-crawl): version 2's row-per-unit `blob_units` becomes distinct units plus
 key lists, oldest blobs first so each can be stored as a delta of the version before it, and the file is
-compacted; version 3 (distinct units, whole lists) gains the delta columns."""
+compacted; version 3 (distinct units, whole lists) gains the delta columns; version 4 is read as it is (version 5
+only adds ways of packing: spans against their base version's, signature deltas against any similar unit)."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,6 +10,13 @@ from . import unitstore
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+
+
+def upgrade_v4(conn: sqlite3.Connection, version: str) -> None:
+    """Every version-4 row reads the same under version 5: only the number changes (so older code, which cannot
+    read the new packings, refuses the state instead of misreading it)."""
+    with conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND value = '4'", (version,))
 
 
 def upgrade_v3(conn: sqlite3.Connection, version: str) -> None:
