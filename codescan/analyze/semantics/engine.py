@@ -151,7 +151,7 @@ class FactRules:
                     if sinks[0].match(call.callee):
                         _sink_rule(ctx, rule, call, path, language, line_offset, via)
             else:
-                _together_rule(ctx, rule, sinks, calls, path, language, line_offset)
+                _together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
 
 
 def _character_columns(calls, source: bytes):
@@ -226,20 +226,57 @@ def _one_by_one(call: Call, selectors) -> list[tuple]:
     return [(s,) for s in selectors]
 
 
-def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int) -> None:
+MAX_LIFT = 3  # same-file functions a `together` fact is carried out through (a helper of a helper...)
+MAX_LIFT_SITES = 8  # call sites of one function it is carried to
+
+
+def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int, callers=None) -> None:
+    width = len(sinks)
     by_scope: dict[int, list] = {}
     for index, (item, regex) in enumerate(zip(rule.facts.together, sinks)):
         for call in calls:
             if regex.match(call.callee):
                 found = holds(item.when, call, item.arg, path, language)
                 if found is not None:
-                    by_scope.setdefault(call.scope, [[] for _ in sinks])[index].append((call, found))
+                    by_scope.setdefault(call.scope, [[] for _ in sinks])[index].append((call, found, ()))
+    if callers is not None and any(not all(g) for g in by_scope.values()):
+        _lift(by_scope, callers, width)
+    reported: set[int] = set()
     for scope, found in by_scope.items():
         if all(found):
-            extra = tuple(Step(c.line, f"with {c.callee}(...) in the same scope") for group in found[1:]
-                          for c, _v in group[:1])
-            for call, value in found[0]:
+            for call, value, lifted in found[0]:
+                if call.line in reported:
+                    continue
+                reported.add(call.line)
+                extra = lifted + tuple(
+                    step for group in found[1:] for c, _v, steps in group[:1]
+                    for step in (*steps, Step(c.line, f"with {c.callee}(...) in the same scope")))
                 _emit(ctx, rule, call, value, None, None, line_offset, None, extra)
+
+
+def _lift(by_scope: dict, callers, width: int) -> None:
+    """Facts found in a same-file function also hold where it is called: `_attach(s)` puts the socket on the
+    standard streams in its caller's scope too (carried out through MAX_LIFT functions, each step traced)."""
+    frontier = [scope for scope, groups in by_scope.items() if scope >= 0 and not all(groups)]
+    seen: set[tuple] = set()
+    for _hop in range(MAX_LIFT):
+        following = []
+        for scope in frontier:
+            groups = by_scope[scope]
+            for caller, line, name in callers(scope)[:MAX_LIFT_SITES]:
+                if (scope, caller) in seen or caller == scope:
+                    continue
+                seen.add((scope, caller))
+                target = by_scope.setdefault(caller, [[] for _ in range(width)])
+                for index, group in enumerate(groups):
+                    for call, value, steps in group[:4]:
+                        step = Step(line, f"{name}(...) called here runs {call.callee}(...) (line {call.line})")
+                        target[index].append((call, value, (*steps, step)[-4:]))
+                if caller >= 0:
+                    following.append(caller)
+        if not following:
+            return
+        frontier = following
 
 
 def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=()) -> None:

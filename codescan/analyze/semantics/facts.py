@@ -115,3 +115,6 @@ class Facts:
 
     language: str
     calls: list = field(default_factory=list)
+    # scope start -> [(caller's scope, line, name)] for each call of that same-file function (None: unknown);
+    # asked lazily, only when a `together` rule found part of its facts in a function
+    callers: object = None

@@ -35,6 +35,7 @@ class _PythonFacts:
         self.deadline = deadline
         self.candidates: dict[int, object] = {}
         self._aliases: set[str] = set()
+        self._callers_memo: dict[int, list] = {}
 
     def run(self) -> Facts:
         out = Facts("python")
@@ -58,6 +59,7 @@ class _PythonFacts:
             if call is not None:
                 out.calls.append(call)
         out.calls.extend(self._through_callers(out.calls))
+        out.callers = self.callers_of
         return out
 
     # -- finding call sites ----------------------------------------------------------------
@@ -161,7 +163,33 @@ class _PythonFacts:
                                     call.scope, call.via, call.receiver, (step, *call.trace)[:4]))
         return out
 
+    def callers_of(self, start: int) -> list:
+        """(scope, line, name) of each call site in the file of the function starting at byte `start`."""
+        if start < 0:
+            return []
+        found = self._callers_memo.get(start)
+        if found is None:
+            found = []
+            for site, node, _function in self._site_nodes(start):
+                scope = _scope_of(site)
+                found.append((-1 if scope is None else scope.start_byte, site.start_point[0] + 1,
+                              node.text.decode("utf-8", "replace")))
+            self._callers_memo[start] = found
+        return found
+
     def _call_sites(self, start: int):
+        values = self.values
+        found = []
+        for parent, node, function in self._site_nodes(start):
+            args, _kw = arguments(parent)
+            arg_values = [values.ev(a) for a in args]
+            if node.type == "attribute" and _is_method(function):
+                arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
+            found.append((parent, arg_values))
+        return found
+
+    def _site_nodes(self, start: int) -> list:
+        """(call, callee node, function) for each call in the file of the function starting at `start`."""
         values = self.values
         function = values.defs.get(start)
         if function is None:
@@ -196,11 +224,7 @@ class _PythonFacts:
             callee = callee_value(values, parent)
             if callee.name != f"<def:{start}>":
                 continue
-            args, _kw = arguments(parent)
-            arg_values = [values.ev(a) for a in args]
-            if node.type == "attribute" and _is_method(function):
-                arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
-            found.append((parent, arg_values))
+            found.append((parent, node, function))
         return found
 
 
