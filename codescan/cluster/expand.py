@@ -46,14 +46,23 @@ def _rank(unit: Unit, occ, bid: int) -> tuple:
     return -unit.tokens, getattr(occ, "date", None) or "~", unit.line, bid
 
 
+def _member(held: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of held are in wanted (sorted, distinct)."""
+    if not len(wanted):
+        return np.zeros(len(held), dtype=bool)
+    at = np.minimum(np.searchsorted(wanted, held), len(wanted) - 1)
+    return wanted[at] == held
+
+
 def _walk(conn, wanted: np.ndarray, label_of: dict, known: dict, places: dict, findings: dict, groups: dict,
           blob_repos: dict, names: dict) -> None:
     """Offer every copy of the wanted keys to its group (one pass over the blobs' key lists)."""
     seen: set[int] = set()
+    wanted = np.unique(wanted)  # sorted once: a binary search per blob (np.isin sorted it again for every blob)
     for bid, (blob, held, lines, ends) in enumerate(blob_lists(conn)):
         if blob not in blob_repos:
             continue
-        hits = np.flatnonzero(np.isin(held, wanted))
+        hits = np.flatnonzero(_member(held, wanted))
         if not len(hits):
             continue
         names[bid] = blob
