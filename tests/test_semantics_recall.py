@@ -81,3 +81,42 @@ def test_disguised_unsafe_choices_are_high(capsys, tmp_path, rule, body):
 ])
 def test_plain_or_safe_choices_are_not_high(capsys, tmp_path, rule, body):
     assert rule not in _high(capsys, tmp_path, "d.py", body)
+
+
+FLASK = "from flask import request, abort\nimport os, yaml\n\n@app.route('/x')\ndef handler():\n    param = request.args.get('p')\n"
+
+
+def _flask(capsys, tmp_path, body: str) -> set[str]:
+    text = FLASK + "".join("    " + line + "\n" for line in body.strip("\n").split("\n"))
+    return _high(capsys, tmp_path, "views.py", text)
+
+
+@pytest.mark.parametrize("body", [
+    'bar = "fixed" if 7 * 42 - 86 > 200 else param\neval(bar)',
+    'if 7 * 42 - 86 > 200:\n    bar = "fixed"\nelse:\n    bar = param\neval(bar)',
+    'm = {}\nm["a"] = "fixed"\nm["b"] = param\neval(m["a"])',
+    "if '..' in param or param.startswith('/'):\n    abort(400)\nos.remove(param)",
+    "if not param.isalnum():\n    return 'bad'\nelse:\n    eval(param)",
+    'yaml.load("a: 1", Loader=yaml.Loader)',
+])
+def test_request_data_the_code_does_not_use_or_checks_is_not_high(capsys, tmp_path, body):
+    assert not _flask(capsys, tmp_path, body)
+
+
+@pytest.mark.parametrize("body, rule", [
+    ('bar = "fixed" if 7 * 42 - 86 < 200 else param\neval(bar)', "exec-of-request-input"),
+    ('m = {}\nm["a"] = "fixed"\nm["b"] = param\neval(m["b"])', "exec-of-request-input"),
+    ("if not param:\n    param = ''\nos.remove(param)", "path-from-request-input"),
+    ("if not param:\n    abort(400)\nos.remove(param)", "path-from-request-input"),
+    ('part = param\nif part:\n    part = part.split(" ")[0]\nyaml.load(part, Loader=yaml.Loader)', "yaml-unsafe-load"),
+])
+def test_request_data_that_may_reach_the_sink_stays_high(capsys, tmp_path, body, rule):
+    assert rule in _flask(capsys, tmp_path, body)
+
+
+@pytest.mark.parametrize("body", [
+    'm = {"a": "x", "b": param}\neval(m["b"])',
+    'seq = ["x", param]\neval(seq[1])',
+])
+def test_request_data_stored_in_a_literal_container_is_data_not_a_name(capsys, tmp_path, body):
+    assert "exec-of-request-input" in _flask(capsys, tmp_path, body)

@@ -329,6 +329,30 @@ def _slice(node, env, local, depth) -> slice:
     return slice(*bounds)
 
 
+_COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b,
+            "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "in": lambda a, b: a in b,
+            "not in": lambda a, b: a not in b}
+
+
+def _comparison(node, env, local, depth):
+    """`7 * 42 - num > 200`, `"x" in "abc"`: scalars (and strings in strings/lists) only."""
+    operands = [c for c in node.named_children if c.type != "comment"]
+    operators = [c.type for c in node.children if not c.is_named]
+    if len(operators) != len(operands) - 1 or not operators:
+        raise NotConstant
+    values = [_known(_ev(o, env, local, depth)) for o in operands]
+    for value in values:
+        if not isinstance(value, (*_SCALARS, list, tuple)):
+            raise NotConstant
+    for op, left, right in zip(operators, values, values[1:]):
+        compare = _COMPARE.get(op)
+        if compare is None:
+            raise NotConstant
+        if not compare(left, right):
+            return False
+    return True
+
+
 from . import constants_calls as calls  # noqa: E402  (calls need evaluate, defined above)
 
 _HANDLERS = {
@@ -339,6 +363,6 @@ _HANDLERS = {
     "tuple": lambda n, e, l, d: tuple(_elements(n, e, l, d)),
     "dictionary": _dictionary, "unary_operator": _unary, "not_operator": _not,
     "boolean_operator": _boolean, "conditional_expression": _conditional, "binary_operator": _binary,
-    "subscript": _subscript, "call": calls.call,
+    "subscript": _subscript, "call": calls.call, "comparison_operator": _comparison,
     "generator_expression": calls.comprehension, "list_comprehension": calls.comprehension,
 }

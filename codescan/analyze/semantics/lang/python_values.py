@@ -7,6 +7,7 @@ from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import MODULE, Scopes
 from .memo_eval import MemoEval
 from .python_tables import pick
+from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_mutations import _at, _key, _scope_of, _scope_start, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
@@ -22,6 +23,7 @@ _CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension
 REQUEST_NAMES = {"request", "req"}
 _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
 _DYNAMIC_SCOPES = {"globals", "locals", "vars"}
+_CONSTANT_LABELS = frozenset({"decoded", "credential-file", "self-serialized"})  # labels a known constant can carry
 
 
 _LAST: list = []  # the evaluator of the tree seen last: the fold and the fact rules share it
@@ -62,7 +64,10 @@ class PyValues(Env, MemoEval):
         return value.const
 
     def name_of(self, node) -> str | None:
-        name = self.ev(node).name
+        value = self.ev(node)
+        if value.labels:  # data (a request value, a network response) is not a reference to a function
+            return None
+        name = value.name
         if name and name.startswith("builtins."):
             return name[len("builtins."):]
         return name
@@ -104,6 +109,11 @@ class PyValues(Env, MemoEval):
                 return Value(value)
         if kind == "lambda":
             return Value(name=f"<def:{node.start_byte}>") if self._remember(node) else NOTHING
+        if kind == "conditional_expression":  # `a if <constant> else b`: only the branch taken
+            branches = [c for c in node.named_children if c.type != "comment"]
+            taken = self._constant(branches[1]) if len(branches) == 3 else None
+            if taken is not None:
+                return self.ev(branches[0] if taken else branches[2])
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
         if kind == "conditional_expression" and len(parts) == 3:
             # `getattr(b, "ev" + "al") if cond else b["eval"]`: what either branch denotes (the first that names one)
@@ -133,7 +143,12 @@ class PyValues(Env, MemoEval):
             if name in REQUEST_NAMES:
                 return Value(name="request")
             return Value(name=name)  # an unbound global (a snippet's free name) stands for itself
-        return self.binding_value(name, entries, node.start_byte, _scope_of(node))
+        value = self.binding_value(name, entries, node.start_byte, _scope_of(node))
+        if "request" in value.labels and "checked" not in value.labels:
+            since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)
+            if guarded(name, node, since):
+                value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace)
+        return value
 
     def binding_value(self, name: str, entries: list, use_at: int, use_scope) -> Value:
         """The value `name` holds at byte `use_at`: its bindings replayed in order, then the
@@ -142,8 +157,18 @@ class PyValues(Env, MemoEval):
         if not before or (before and _scope_start(entries[0]) != _key(use_scope)):
             before = entries
         current = NOTHING
-        for kind, what in sorted(before, key=_at):
-            current = self._bind(name, kind, what, current)
+        ordered = sorted(before, key=_at)
+        for kind, what in ordered:
+            if len(ordered) > 1 and kind in ("assign", "augassign") and dead_branch(self, what):
+                continue  # `if 7 * 42 - num > 200: bar = "x" else: bar = param`: the else never runs
+            bound = self._bind(name, kind, what, current)
+            if current is not NOTHING and kind in ("assign", "augassign", "setitem") and \
+                    conditional(self, what, use_at):  # `if not p: p = ""`: p may still hold what it held
+                same = current.known and bound.known and current.const == bound.const
+                bound = Value(bound.const if same else UNKNOWN, current.labels | bound.labels,
+                              bound.name or current.name, bound.via or current.via,
+                              merge((current, bound)).trace)
+            current = bound
         return mutated(self, name, current, use_at, use_scope)
 
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
@@ -177,7 +202,8 @@ class PyValues(Env, MemoEval):
             const = current.const
             if isinstance(const, dict) and key.known and isinstance(key.const, (str, int, bool)):
                 const = dict(const)
-                const[key.const] = item.const if item.known else (Name(item.name) if item.name else UNKNOWN)
+                const[key.const] = item.const if item.known else (
+                    Name(item.name) if item.name and not item.labels else UNKNOWN)
             elif item.labels or key.labels:
                 const = current.const
             out = merge((current, key, item), const)  # a labelled key (`d[name] = 1`) is data too
@@ -283,7 +309,10 @@ class PyValues(Env, MemoEval):
             if isinstance(item, Name):
                 return Value(name=canonical(item.dotted), via="dynamic")
             if item is not UNKNOWN:
-                return Value(item, container.labels | constant_labels(item), None, None, container.trace)
+                labels = container.labels
+                if isinstance(container.const, (dict, list, tuple)):  # d["keyA"] is not what d["keyB"] holds
+                    labels = frozenset(lab for lab in labels if lab in _CONSTANT_LABELS)
+                return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
         return merge((container,), UNKNOWN)
 
     def dynamic_scope(self, node) -> str | None:
