@@ -231,7 +231,7 @@ def fold_return(values, function, arg_values: list, keywords: dict):
     if function.type == "lambda":
         expression = body
     else:
-        from .python_values import _returns
+        from .python_functions import _returns
         found = _returns(body, 2) if body is not None else []
         expression = found[0].named_children[0] if len(found) == 1 and found[0].named_children else None
     params = function.child_by_field_name("parameters")

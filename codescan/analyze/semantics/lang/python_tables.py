@@ -40,10 +40,16 @@ def pick(values, table: Value, key: Value, key_node, fallback: Value | None = No
     return Value(UNKNOWN, table.labels, None, "dynamic", table.trace, choices)
 
 
+CONSTANT_LABELS = frozenset({"decoded", "credential-file", "self-serialized"})  # labels a known constant can carry
+
+
 def _with(value: Value, table: Value) -> Value:
-    if not table.labels:
+    labels = table.labels
+    if value.known:  # m["keyA"] holds a constant: not the data other keys hold
+        labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
+    if not labels:
         return value
-    return Value(value.const, table.labels | value.labels, value.name, value.via, table.trace)
+    return Value(value.const, labels | value.labels, value.name, value.via, table.trace)
 
 
 def default_of(values, node):

@@ -4,9 +4,11 @@ from __future__ import annotations
 from ...budget import Budget
 
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
-from ..python_scopes import MODULE, Scopes
+from ..python_scopes import Scopes
 from .memo_eval import MemoEval
-from .python_tables import pick
+from .python_functions import REQUEST_NAMES, Functions
+from .python_namespaces import Namespaces
+from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_mutations import _at, _key, _scope_of, _scope_start, method, mutated, self_attribute
@@ -20,10 +22,6 @@ _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "fa
                 "boolean_operator"}
 _CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension", "generator_expression",
                "dictionary_comprehension", "set_comprehension"}
-REQUEST_NAMES = {"request", "req"}
-_ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
-_DYNAMIC_SCOPES = {"globals", "locals", "vars"}
-_CONSTANT_LABELS = frozenset({"decoded", "credential-file", "self-serialized"})  # labels a known constant can carry
 
 
 _LAST: list = []  # the evaluator of the tree seen last: the fold and the fact rules share it
@@ -40,7 +38,7 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
     return values
 
 
-class PyValues(Env, MemoEval):
+class PyValues(Env, MemoEval, Namespaces, Functions):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
     def __init__(self, source: bytes, root, deadline: Budget | None, scopes: Scopes | None = None):
@@ -232,23 +230,6 @@ class PyValues(Env, MemoEval):
             return Value(name=f"<class:{what.start_byte}>")
         return NOTHING
 
-    def _parameter(self, name: str, node) -> Value:
-        function = node
-        while function is not None and function.type not in ("function_definition", "lambda"):
-            function = function.parent
-        if function is None:
-            return NOTHING
-        params = function.child_by_field_name("parameters")
-        index = _param_index(params, name) if params is not None else -1
-        self.defs[function.start_byte] = function
-        if name in REQUEST_NAMES or (name == "self" and False):
-            return Value(name="request")
-        labels = {f"param:{function.start_byte}:{index}"}
-        if _is_route(function) and name not in ("self", "cls"):
-            labels.add("request")
-        return Value(UNKNOWN, frozenset(labels), name, None,
-                     (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
-
     def _attribute(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
@@ -311,105 +292,9 @@ class PyValues(Env, MemoEval):
             if item is not UNKNOWN:
                 labels = container.labels
                 if isinstance(container.const, (dict, list, tuple)):  # d["keyA"] is not what d["keyB"] holds
-                    labels = frozenset(lab for lab in labels if lab in _CONSTANT_LABELS)
+                    labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
                 return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
         return merge((container,), UNKNOWN)
-
-    def dynamic_scope(self, node) -> str | None:
-        """'globals' when `node` is globals()/locals()/vars()/vars(builtins)/__builtins__/X.__dict__ of builtins."""
-        if node.type == "call":
-            fn = node.child_by_field_name("function")
-            if fn.type == "identifier" and fn.text.decode() in _DYNAMIC_SCOPES and self.is_builtin(fn):
-                args = node.child_by_field_name("arguments").named_children
-                if not args or self.ev(args[0]).name == "builtins":
-                    return "globals"
-            return None
-        if node.type == "identifier" and node.text == b"__builtins__":
-            return "globals"
-        if node.type == "attribute" and node.child_by_field_name("attribute").text == b"__dict__":
-            if self.ev(node.child_by_field_name("object")).name == "builtins":
-                return "globals"
-        return None
-
-    def namespace_of(self, node) -> str | None:
-        """The module whose namespace `node` is: `os.__dict__`, `vars(subprocess)`."""
-        if node.type == "attribute" and node.child_by_field_name("attribute").text == b"__dict__":
-            return self.ev(node.child_by_field_name("object")).name
-        if node.type == "call":
-            fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments").named_children
-            if fn.type == "identifier" and fn.text == b"vars" and len(args) == 1 and self.is_builtin(fn):
-                return self.ev(args[0]).name
-        return None
-
-    def global_name(self, key: Value, where) -> Value:
-        """What a name built at run time (`globals()[key]`) denotes: a builtin or a module-level import."""
-        if not isinstance(key.const, str) or not key.const.isidentifier():
-            return Value(UNKNOWN, key.labels, None, "dynamic", key.trace)
-        entries = self.scopes.bindings.get((MODULE, key.const))
-        if entries is None:
-            self.scopes.index(key.const)
-            entries = self.scopes.bindings.get((MODULE, key.const))
-        if entries:
-            value = self.binding_value(key.const, entries, where.start_byte, None)
-            return Value(value.const, value.labels, value.name, "dynamic", value.trace)
-        return Value(name=canonical(key.const), via="dynamic")
-
-    def returns(self, function) -> Value:
-        """What a same-file function returns (parameters stay symbolic as `param:<def>:<i>` labels)."""
-        key = function.start_byte
-        if key in self._returns:
-            return self._returns[key]
-        self._returns[key] = NOTHING  # recursion
-        body = function.child_by_field_name("body")
-        if function.type == "lambda":
-            value = self.ev(body) if body is not None else NOTHING
-        else:
-            values = [self.ev(r.named_children[0]) for r in _returns(body) if r.named_children]
-            value = merge(values, values[0].const if len(values) == 1 else UNKNOWN,
-                          values[0].name if len(values) == 1 else None) if values else NOTHING
-        self._returns[key] = value
-        return value
-
-
-def _returns(body, limit: int = 32):
-    """return statements of a function body, not of functions nested in it."""
-    stack = [body] if body is not None else []
-    found = []
-    while stack and len(found) < limit:
-        node = stack.pop()
-        for child in node.named_children:
-            if child.type == "return_statement":
-                found.append(child)
-            elif child.type not in ("function_definition", "class_definition", "lambda") and child.named_child_count:
-                if child.type in ("block", "if_statement", "else_clause", "elif_clause", "try_statement",
-                                  "except_clause", "finally_clause", "with_statement", "for_statement",
-                                  "while_statement", "match_statement", "case_clause", "decorated_definition"):
-                    stack.append(child)
-    return found
-
-
-def _param_index(params, name: str) -> int:
-    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
-        ident = p if p.type == "identifier" else (p.child_by_field_name("name") or
-                                                  (p.named_children[0] if p.named_children else None))
-        if ident is not None and ident.text.decode("utf-8", "replace") == name:
-            return i
-    return -1
-
-
-def _is_route(function) -> bool:
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return False
-    for deco in parent.children:
-        if deco.type == "decorator":
-            text = deco.text.decode("utf-8", "replace")
-            head = text.split("(", 1)[0]
-            if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
-                return True
-    return False
-
 
 def _mentions(node, name: str) -> bool:
     """Whether identifier `name` occurs in expression `node` (a cheap text test, then the tree)."""

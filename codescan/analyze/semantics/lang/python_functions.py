@@ -1,0 +1,85 @@
+"""Same-file Python functions: parameters (symbolic `param:<def>:<i>` labels, route handlers' request input)
+and what a function returns."""
+from __future__ import annotations
+
+from ..constants import UNKNOWN
+from ..facts import NOTHING, Step, Value, merge
+
+REQUEST_NAMES = {"request", "req"}
+_ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
+
+
+class Functions:
+    """Mixed into PyValues (uses its ev, defs and _returns cache)."""
+
+    def _parameter(self, name: str, node) -> Value:
+        function = node
+        while function is not None and function.type not in ("function_definition", "lambda"):
+            function = function.parent
+        if function is None:
+            return NOTHING
+        params = function.child_by_field_name("parameters")
+        index = _param_index(params, name) if params is not None else -1
+        self.defs[function.start_byte] = function
+        if name in REQUEST_NAMES or (name == "self" and False):
+            return Value(name="request")
+        labels = {f"param:{function.start_byte}:{index}"}
+        if _is_route(function) and name not in ("self", "cls"):
+            labels.add("request")
+        return Value(UNKNOWN, frozenset(labels), name, None,
+                     (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
+
+    def returns(self, function) -> Value:
+        """What a same-file function returns (parameters stay symbolic as `param:<def>:<i>` labels)."""
+        key = function.start_byte
+        if key in self._returns:
+            return self._returns[key]
+        self._returns[key] = NOTHING  # recursion
+        body = function.child_by_field_name("body")
+        if function.type == "lambda":
+            value = self.ev(body) if body is not None else NOTHING
+        else:
+            values = [self.ev(r.named_children[0]) for r in _returns(body) if r.named_children]
+            value = merge(values, values[0].const if len(values) == 1 else UNKNOWN,
+                          values[0].name if len(values) == 1 else None) if values else NOTHING
+        self._returns[key] = value
+        return value
+
+
+def _returns(body, limit: int = 32):
+    """return statements of a function body, not of functions nested in it."""
+    stack = [body] if body is not None else []
+    found = []
+    while stack and len(found) < limit:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type == "return_statement":
+                found.append(child)
+            elif child.type not in ("function_definition", "class_definition", "lambda") and child.named_child_count:
+                if child.type in ("block", "if_statement", "else_clause", "elif_clause", "try_statement",
+                                  "except_clause", "finally_clause", "with_statement", "for_statement",
+                                  "while_statement", "match_statement", "case_clause", "decorated_definition"):
+                    stack.append(child)
+    return found
+
+
+def _param_index(params, name: str) -> int:
+    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
+        ident = p if p.type == "identifier" else (p.child_by_field_name("name") or
+                                                  (p.named_children[0] if p.named_children else None))
+        if ident is not None and ident.text.decode("utf-8", "replace") == name:
+            return i
+    return -1
+
+
+def _is_route(function) -> bool:
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    for deco in parent.children:
+        if deco.type == "decorator":
+            text = deco.text.decode("utf-8", "replace")
+            head = text.split("(", 1)[0]
+            if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
+                return True
+    return False
