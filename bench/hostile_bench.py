@@ -2,11 +2,14 @@
 
     python -m bench.hostile_bench                 # full-size hostile inputs, 80 ordinary files
     python -m bench.hostile_bench --scale 0.25 --ordinary 30 --jobs 2
+    python -m bench.hostile_bench --no-cli        # without the setup.py's scan/filter/crawl runs
 
 Prints, in the same run: the scan of the mixed folder (wall, CPU, peak RSS of the largest process) beside
 the scan of the ordinary files alone (the baseline); whether every ordinary file's findings equal those of
 scanning it alone; and each hostile file's CPU seconds analyzed alone in-process against its budget + 1 s.
-Exit 1 when a promise is broken (findings differ, peak RSS > 1.5 GB, a file over budget + 1 s).
+Then the obfuscated setup.py stand-in with 12 ordinary neighbours through `scan`, `filter` and `crawl`
+(bench/hostile_cli.py). Exit 1 when a promise is broken (findings differ, peak RSS > 1.5 GB, a file over
+budget + 1 s, the setup.py not reported at high or kept by filter).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.hostile_cli import cli_routes  # noqa: E402
 from bench.hostile_inputs import kinds  # noqa: E402
 from bench.runner import measure  # noqa: E402
 
@@ -80,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ordinary", type=int, default=80)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--budget", type=float, default=10.0, help="--file-timeout (CPU seconds per file)")
+    ap.add_argument("--no-cli", action="store_true", help="leave out the setup.py's scan/filter/crawl runs")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="codescan-hostile-"))
     try:
@@ -122,7 +127,13 @@ def main(argv: list[str] | None = None) -> int:
         peak_ok = (run.peak_rss_mb or 0) <= RSS_LIMIT_MB
         print(f"\npeak RSS {run.peak_rss_mb or 0:.0f} MB (limit {RSS_LIMIT_MB}): {'ok' if peak_ok else 'OVER'}; "
               f"files over budget + 1 s: {len(over)}; slowest hostile file alone: {max(cpu.values()):.2f} s")
-        return 0 if not differ and peak_ok and not over and run.rc in (0, 1) else 1
+        broken = []
+        if not args.no_cli:
+            neighbours = {rel: path.read_bytes() for rel, path in ordinary[:12]}
+            broken = cli_routes(work / "cli", (mixed / "hostile" / "obfuscated-setup.py").read_bytes(), neighbours,
+                                {rel: expected[rel] for rel in neighbours}, args.jobs, args.budget)
+            print("promises broken: " + ("; ".join(broken) if broken else "none"))
+        return 0 if not differ and peak_ok and not over and run.rc in (0, 1) and not broken else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

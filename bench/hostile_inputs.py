@@ -4,6 +4,8 @@ from __future__ import annotations
 import base64
 import gzip
 
+from bench.obfuscated_setup import obfuscated_setup
+
 
 def _php_gzbomb(inflated: int) -> bytes:
     packed = gzip.compress(b"\0" * inflated, compresslevel=9)
@@ -27,5 +29,6 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
         "cyrillic-names.py": "".join(f"\u0430\u0435{i} = {i}\n" for i in range(n(100_000))).encode(),
         "php-gzdecode-bomb.php": _php_gzbomb(int(1_000_000_000 * scale)),
         "deep-bidi.py": (b"x = " + b"(" * n(20_000) + "a\u202eb".encode() + b")" * n(20_000) + b"\n") * 6,
+        "obfuscated-setup.py": obfuscated_setup(int(667_000 * scale)),  # the held-out PyPI setup.py's stand-in
         "ruby-decode-crash.rb": b"require 'base64'\nsystem(Base64.decode64('aWQ='))\nL.(decode64",
     }
