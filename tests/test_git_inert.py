@@ -128,3 +128,24 @@ def test_sync_into_a_mirror_whose_config_allows_ext_runs_nothing(tmp_path, capsy
 def test_the_environment_pins_the_protocol_allow_list():
     assert git_safety.safe_env({"GIT_ALLOW_PROTOCOL": "ext"})["GIT_ALLOW_PROTOCOL"] == ""
     assert "ext" not in git_safety.sync_env()["GIT_ALLOW_PROTOCOL"].split(":")
+
+
+def test_sync_into_a_mirror_whose_config_names_an_upload_pack_runs_nothing(tmp_path, capsys):
+    """`remote.<url>.uploadpack` applies to a fetch of that very URL (git names the anonymous remote after it), and
+    git runs it through the shell for file:// and local sources: a mirror's config could run any command."""
+    script, marker = _script(tmp_path, read_stdin=False)
+    make_repo(tmp_path / "src" / "tool", [{"a.py": "x = 1\n"}])
+    root = tmp_path / "root"
+    bare = mirror(tmp_path / "src" / "tool", root / "acme" / "tool.git")
+    url = f"file://{tmp_path / 'src' / 'tool'}"
+    _git(bare, "config", f"remote.{url}.uploadpack", f"{script}; git-upload-pack")
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{url} acme/tool.git\n")
+    assert main(["mirror", "sync", str(urls), "--into", str(root)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert not marker.exists(), "the mirror's remote.<url>.uploadpack ran a command"
+    # The test can fail: the same fetch with the protective options but no pinned upload-pack runs the script.
+    subprocess.run(git_safety.git_argv(bare, "fetch", "--", url, "+refs/*:refs/*",
+                                       config=git_safety.SYNC_CONFIG), env=git_safety.sync_env(),
+                   capture_output=True, timeout=60)
+    assert marker.exists()

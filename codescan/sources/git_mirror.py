@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from ..errors import CodescanError
 from .git_repos import _looks_like_gitdir
-from .git_safety import SYNC_CONFIG, first_error_line, run_git, url_rewrites
+from .git_safety import SYNC_CONFIG, UPLOAD_PACK, first_error_line, run_git, url_rewrites
 
 SYNC_TIMEOUT = 3600.0
 _SAFE_PART = re.compile(r"^[A-Za-z0-9._@+-]+$")
@@ -100,14 +100,14 @@ def sync_one(remote: Remote, root: Path, timeout: float = SYNC_TIMEOUT) -> SyncR
             if rewrites:  # the fetch would go where the mirror's config says, not to the listed URL
                 raise RuntimeError(f"{target}: its config rewrites URLs ({rewrites[0][:120]}); not fetched")
             proc = run_git(target, "fetch", "--prune", "--no-write-fetch-head", "--no-auto-gc",
-                           "--no-recurse-submodules", "--", remote.url, "+refs/*:refs/*",
+                           "--no-recurse-submodules", UPLOAD_PACK, "--", remote.url, "+refs/*:refs/*",
                            config=SYNC_CONFIG, timeout=timeout)
             action = "fetched"
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(prefix=".sync-", dir=target.parent))
             try:
-                proc = run_git(None, "clone", "--mirror", "--no-hardlinks", "--quiet", "--", remote.url,
+                proc = run_git(None, "clone", "--mirror", "--no-hardlinks", "--quiet", UPLOAD_PACK, "--", remote.url,
                                str(staging / "repo.git"), config=SYNC_CONFIG, timeout=timeout)
                 if proc.returncode == 0:
                     os.replace(staging / "repo.git", target)  # a clone appears whole or not at all

@@ -63,6 +63,9 @@ SYNC_PROTOCOLS = ("file", "https", "http", "ssh", "git")
 SYNC_CONFIG = _NEUTRAL_CONFIG + ("protocol.allow=never",) + _NEVER + \
     tuple(f"protocol.{p}.allow=always" for p in SYNC_PROTOCOLS)
 
+# The program a fetch or clone starts on a file:// or local source (through the shell). Pinned on the command line:
+# a mirror's config may name one under `remote.<url>.uploadpack`, which git applies to a fetch of that very URL.
+UPLOAD_PACK = "--upload-pack=git-upload-pack"
 READ_TIMEOUT = 3600.0
 RUN_ERRORS = (OSError, subprocess.SubprocessError)  # no git binary, a timeout: what run_git may raise
 
