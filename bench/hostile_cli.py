@@ -94,7 +94,7 @@ def cli_routes(work: Path, setup_py: bytes, neighbours: dict[str, bytes], alone:
                              ("crawl", crawl_run, crawl_found)):
         mine = found.get("pkg/setup.py", [])
         high = sorted({rule for rule, _, severity in mine if severity in HIGH})
-        shown = ", ".join(high[:3]) + (f" +{len(high) - 3}" if len(high) > 3 else "")
+        shown = f"{len(high)} rules at high+: " + ", ".join(r.split("-")[0] for r in high) if high else ""
         equal = sum(1 for rel in neighbours if [(r, ln) for r, ln, _ in found.get(rel, [])] == alone[rel])
         print(f"{name:<8}{run.wall:>8.1f}{(run.cpu or 0):>8.1f}{(run.peak_rss_mb or 0):>13.0f}{str(run.rc):>6}  "
               f"{(shown or 'NOT AT HIGH')[:40]:<42}{equal} of {len(neighbours)}")
