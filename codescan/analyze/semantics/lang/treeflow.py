@@ -2,66 +2,30 @@
 and shell adapters share (each adapter says which nodes bind, call and hold literals; this walks them)."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-
-import tree_sitter as ts
-
-from ..facts import NOTHING, Call, Facts, Step, Value, merge
+from ..facts import NOTHING, Call, Facts, Value, merge
 from ..constants import UNKNOWN
-from ...budget import CPU_SECONDS
-from ...treesitter import Deadline
-from .concepts import FILE_WRITERS, FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
+from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
+from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
+from .flowcollect import FlowIndex
+from .flowscope import Event, Scope
+from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
+from .memo_eval import MemoEval
 
-MAX_DEPTH = 40  # nested evaluations followed for one value
-MAX_TEXT = 8192  # longest constant string built
-MAX_STEPS = 200_000  # nodes visited and values evaluated per file
-MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
-MAX_COMPARES = 512  # equality tests turned into facts per file
-EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
-EQ_METHODS = frozenset(("equals", "equalsIgnoreCase", "contentEquals", "Equals", "strcmp", "strcasecmp", "strncmp",
-                        "hash_equals", "secure_compare", "compare_digest", "eql?", "equal?", "ConstantTimeCompare"))
-_SECRET_WORDS = (r"(?:get_?)?(?:pass|passwd|password|passphrase|pwd|passcode|pin|pincode|secret"
-                 r"|secret_?key|api_?key|(?:auth|access|api|admin|master|private|secret)_?token|master_?key"
-                 r"|admin_?key|admin_?pass\w*|magic|backdoor)")
-SECRET_NAMES = re.compile(r"(?i)(?:^|[._$@>-])" + _SECRET_WORDS + r"(?:\(\))?$")
-# In the source text, such a name is one of those words followed by no name character: a superset of what
-# SECRET_NAMES accepts on a comparison side, so a file without it cannot hold a magic-value comparison.
-_SECRET_IN_SOURCE = re.compile((r"(?i)" + _SECRET_WORDS + r"(?![\w$])").encode())
-_COMPARE_IN_SOURCE = re.compile(rb"(?i)==|!=|equals|strn?case|strn?cmp|compare|eql\?|equal\?|\b(?:eq|ne)\b")
+_LAST: list = []  # the flow of the tree last asked for (fact rules, then the folded view, share it)
 
 
-def compare_possible(source: bytes) -> bool:
-    """Whether an equality test of a secret-like name could occur in `source`: the layer runs for it."""
-    return _SECRET_IN_SOURCE.search(source) is not None and _COMPARE_IN_SOURCE.search(source) is not None
+def shared(flow_class, source: bytes, tree, *args):
+    """One flow per parsed tree, whoever asks first (the fact rules or the folded view), ready for values."""
+    if _LAST and _LAST[0].root == tree.root_node and _LAST[0].source is source and type(_LAST[0]) is flow_class:
+        flow = _LAST[0]
+    else:
+        flow = flow_class(source, tree, *args)
+    flow.prepare()
+    return flow
 
 
-@dataclass(slots=True)
-class Event:
-    """One binding of a name in a scope: `set` replaces its value, `add` appends to it (`+=`, `sb.append`),
-    `param` marks a parameter (position `index`)."""
-
-    pos: int
-    kind: str
-    node: object = None
-    value: Value | None = None
-    index: int = -1
-    thunk: object = None  # computes the value lazily (a C buffer written by strcpy/sprintf/recv)
-
-
-class Scope:
-    __slots__ = ("node", "parent", "events", "returns", "name", "params", "id")
-
-    def __init__(self, node, parent, name: str | None, sid: int):
-        self.node, self.parent, self.name, self.id = node, parent, name, sid
-        self.events: dict[str, list[Event]] = {}
-        self.returns: list = []
-        self.params: list[str] = []
-
-
-class TreeFlow:
+class TreeFlow(FlowIndex, MemoEval):
     """Subclasses fill in the node kinds and the hooks; `facts()` gives the file's calls."""
 
     language = ""
@@ -92,9 +56,11 @@ class TreeFlow:
         self._collected = False
         self.written: set = set()  # paths files were written to
         self._busy: set = set()
-        self._writing: set = set()
         self._depth = 0
+        self._evals = 0
         self._ticks = 0
+        self.deadline = budget  # MemoEval checks it every 64 evaluations
+        self._prepared = False
 
     # -- hooks ----------------------------------------------------------------------------------
     def scope_name(self, node) -> str | None:
@@ -135,43 +101,13 @@ class TreeFlow:
         return None
 
     def comparison(self, node, scope, left, right) -> Call | None:
-        """`a == b`, `a.equals(b)`, strcmp(a, b) as the fact operator.eq(a, b) when a side is read from a name
-        like `password`, `apiKey` or `adminToken` (that side carries the label `credential-name`), else None."""
-        named = [SECRET_NAMES.search(side.text[-64:].decode("utf-8", "replace")) is not None for side in (left, right)]
-        if not any(named):
-            return None
-        values = []
-        for side, secret in zip((left, right), named):
-            value = self.value(side)
-            if secret:
-                value = merge([value, labelled(("credential-name",), side.start_point[0] + 1,
-                                               side.text[:40].decode("utf-8", "replace"))], const=value.const)
-            values.append(value)
-        return Call(callee="operator.eq", args=tuple(values), line=node.start_point[0] + 1,
-                    end_line=node.end_point[0] + 1, column=node.start_point[1] + 1, scope=scope.id)
+        """`a == b`, `a.equals(b)`, strcmp(a, b) as the fact operator.eq(a, b) (see flowcompare)."""
+        return comparison_fact(self, node, scope, left, right)
 
     def places(self, node, kwargs):
         """Where a call's facts are reported: [(node, None)] for the whole call; struct literals give one fact
         per field, at the field's line, so a finding points at `InsecureSkipVerify: skip`."""
         return [(node, None)]
-
-    def file_write(self, node):
-        """(path node, data node or None for "fetched from the network") when this call writes a file."""
-        parts = self.parts(node)
-        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
-        args = parts[3] if spec else []
-        if not spec or len(args) <= max(spec):
-            return None
-        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
-
-    def bound_in_scope(self, name, node) -> bool:
-        """Whether `name` is assigned in the scope around `node` or a scope enclosing it."""
-        scope = self.scope_at(node)
-        while scope is not None:
-            if name in scope.events:
-                return True
-            scope = scope.parent
-        return False
 
     def blocks_flow(self, callee: str | None, simple: str | None) -> bool:
         """True for calls whose result carries none of their arguments' data (len, equals...)."""
@@ -186,104 +122,15 @@ class TreeFlow:
             self._parts[key] = self.call_parts(node)
         return self._parts[key]
 
-    # -- collection -------------------------------------------------------------------------------
-    def _scope(self, node, parent, name):
-        scope = Scope(node, parent, name, node.start_byte if parent is not None else -1)
-        self.scopes.append(scope)
-        self._by_node[(node.start_byte, node.end_byte)] = scope
-        return scope
-
-    def collect(self) -> None:
-        """One pass over the nodes that matter (scopes, calls, returns, bindings), found by a tree-sitter
-        query in C and visited in source order, so a scope exists before anything inside it."""
-        for node in self._interesting():
-            self._tick()
-            kind = node.type
-            scope = self.scope_at(node)
-            if kind in self.SCOPES and node is not self.root:
-                scope = self._scope(node, scope, self.scope_name(node))
-                if scope.name and scope.name not in self.functions:
-                    self.functions[scope.name] = scope
-                for i, (name, value) in enumerate(self.params(node)):
-                    scope.params.append(name)
-                    self._event(scope, name, Event(node.start_byte, "param", None, value, i))
-            if kind in self.RETURNS:
-                scope.returns.append(node)
-            if kind in self.BINDINGS:
-                self._bind(node, scope)
-            if kind in self.CALLS:
-                self.calls.append((node, scope))
-            if kind in self.COMPARES and len(self.compares) < MAX_COMPARES:
-                sides = comparison_sides(node)
-                if sides is not None:
-                    self.compares.append((node, scope, sides))
-
-    def _interesting(self) -> list:
-        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
-        if (self.wanted is None or self.wanted("operator.eq")) and _SECRET_IN_SOURCE.search(self.source):
-            kinds = kinds | self.COMPARES  # equality tests matter only where a secret-like name occurs
-        query = _compiled(self.grammar, kinds)
-        if query is None:
-            return []
-        found = ts.QueryCursor(query).captures(self.root).get("n", [])
-        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-        return found
-
-    def _bind(self, node, scope) -> None:
-        for name, how, value in self.bindings(node):
-            target = self.fields if how.startswith("field") else None
-            ev_kind = "add" if how.endswith("add") else "set"
-            if callable(value):
-                ev = Event(node.end_byte, ev_kind, node, None, -1, value)
-            else:
-                ev = Event(node.end_byte if ev_kind == "set" else node.start_byte, ev_kind,
-                           value if not isinstance(value, Value) else None,
-                           value if isinstance(value, Value) else None)
-            if target is not None:
-                target.setdefault(name, []).append(ev)
-            else:
-                self._event(scope, name, ev)
-
-    def _event(self, scope, name, event) -> None:
-        events = scope.events.setdefault(name, [])
-        if len(events) < MAX_EVENTS:
-            events.append(event)
-
-    def _tick(self) -> None:
-        self._ticks += 1
-        if self.budget is not None and not self._ticks & 63:
-            self.budget.check()
-        if self._ticks > MAX_STEPS:
-            raise Deadline(CPU_SECONDS, f"semantic layer: more than {MAX_STEPS} steps")
-
     # -- values -----------------------------------------------------------------------------------
     def value(self, node) -> Value:
-        if node is None:
-            return NOTHING
-        key = (node.start_byte, node.end_byte, node.type)
-        memo = self._memo.get(key)
-        if memo is not None:
-            return memo
-        if key in self._busy or self._depth > MAX_DEPTH:
-            return NOTHING
-        self._busy.add(key)
-        self._depth += 1
-        self._tick()
-        try:
-            out = self._value(node)
-        except RecursionError:
-            out = NOTHING
-        finally:
-            self._depth -= 1
-            self._busy.discard(key)
-        if self.written and isinstance(out.const, str) and out.const in self.written and \
-                key not in self._writing:
-            self._writing.add(key)
-            try:
-                out = merge([out, self.field_value("file:" + out.const)], const=out.const)
-            finally:
-                self._writing.discard(key)
-        self._memo[key] = out
+        """The node's abstract value, memoized and bounded by MemoEval (depth, evaluations, CPU budget)."""
+        return self.ev(node)
+
+    def _eval(self, node) -> Value:
+        out = self._value(node)
+        if self.written and isinstance(out.const, str) and out.const in self.written:
+            out = merge([out, self.field_value("file:" + out.const)], const=out.const)  # a path written earlier
         return out
 
     def _value(self, node) -> Value:
@@ -320,17 +167,6 @@ class TreeFlow:
                 return self._from_events(name, events, node.start_byte, scope)
             scope = scope.parent
         return NOTHING
-
-    def scope_at(self, node) -> Scope:
-        """The innermost function scope holding node (its nearest scope-kind ancestor)."""
-        current = node.parent
-        while current is not None:
-            if current.type in self.SCOPES:
-                scope = self._by_node.get((current.start_byte, current.end_byte))
-                if scope is not None:
-                    return scope
-            current = current.parent
-        return self.global_scope
 
     def _from_events(self, name: str, events: list[Event], pos: int, scope: Scope) -> Value:
         before = [e for e in events if e.pos <= pos]
@@ -406,16 +242,8 @@ class TreeFlow:
 
     # -- facts ------------------------------------------------------------------------------------
     def facts(self) -> Facts:
-        self.collect()
-        self._collected = True
-        for node, _scope in self.calls:
-            written = self.file_write(node)
-            if written is not None:
-                self._record_write(node, *written)
-        for node, _scope in self.calls:
-            parts = self.parts(node)
-            if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
-                self.sites.setdefault(parts[1], []).append((node, parts[3]))
+        self.prepare()
+        _LAST[:] = [self]
         out = Facts(self.language)
         compare = self.wanted is None or self.wanted("operator.eq")
         for node, scope, (left, right) in (self.compares if compare else ()):
@@ -450,73 +278,5 @@ class TreeFlow:
         return out
 
 
-    def _record_write(self, node, path_node, data_node) -> None:
-        """A file written with data: reading or running that path later carries the data's labels."""
-        path = self.value(path_node).const
-        self._memo.clear()
-        if not isinstance(path, str) or not path:
-            return
-        line = node.start_point[0] + 1
-
-        def thunk() -> Value:
-            if data_node is None:
-                return labelled(("network", "downloaded"), line, f"downloaded to {path}")
-            data = self.value(data_node)
-            if isinstance(data.const, str) and data.const.startswith(("http://", "https://", "ftp://")):
-                return labelled(("network", "downloaded"), line, f"{data.const} copied to {path}")
-            if data.labels & {"network", "socket"}:
-                data = merge([data, labelled(("downloaded",), line, f"written to {path}")])
-            return data
-        self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
-        self.written.add(path)
-
-
-def comparison_sides(node):
-    """(left, right) of an equality test node, else None."""
-    op = node.child_by_field_name("operator")
-    ops = [op.text] if op is not None else [c.text for c in node.children if not c.is_named]
-    named = [c for c in node.named_children if "comment" not in c.type]
-    if len(named) != 2 or not ops or ops[0] not in EQUALS:
-        return None
-    return named[0], named[1]
-
-
-@lru_cache(maxsize=64)
-def _compiled(language, kinds: frozenset):
-    """A query capturing every node of the given kinds that the grammar has (None: none of them)."""
-    present = sorted(k for k in kinds if language.id_for_node_kind(k, True))
-    if not present:
-        return None
-    return ts.Query(language, "[" + " ".join(f"({k})" for k in present) + "] @n")
-
-
 def _inside(node, outer) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
-
-
-def concat(left: Value, right: Value) -> Value:
-    """`left + right` for strings (constant when both are), labels and traces joined."""
-    const = UNKNOWN
-    if isinstance(left.const, str) and isinstance(right.const, str) and len(left.const) + len(right.const) <= MAX_TEXT:
-        const = left.const + right.const
-    if not left.labels and not right.labels:
-        return Value(const) if const is not UNKNOWN else NOTHING
-    return merge((left, right), const=const)
-
-
-def const(text: str) -> Value:
-    return Value(text) if len(text) <= MAX_TEXT else NOTHING
-
-
-def labelled(labels, line: int, note: str, const_value=UNKNOWN) -> Value:
-    """A value that comes from a source: its labels and the step where it entered."""
-    return Value(const_value, frozenset(labels), None, None, (Step(line, note),))
-
-
-def join(values: list[Value], sep: str = " ") -> Value:
-    """The values as one string joined by sep (constant when all are), labels joined."""
-    if values and all(isinstance(v.const, str) for v in values):
-        text = sep.join(v.const for v in values)
-        if len(text) <= MAX_TEXT:
-            return merge(values, const=text) if any(v.labels for v in values) else Value(text)
-    return merge(values)

@@ -1,0 +1,168 @@
+"""Collection for the other-language adapters: one tree-sitter query finds the nodes that open a scope, bind a
+name, return, call or compare; bindings become events of their scope, and files written become fields."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tree_sitter as ts
+
+from ..facts import Value, merge
+from ...budget import CPU_SECONDS
+from ...treesitter import Deadline
+from .concepts import FILE_WRITERS
+from .flowcompare import _SECRET_IN_SOURCE, comparison_sides
+from .flowscope import Event, Scope
+from .flowvalues import labelled
+
+MAX_STEPS = 200_000  # nodes visited per file while collecting scopes, bindings and calls
+MAX_EVENTS = 64  # bindings of one name kept per scope
+MAX_COMPARES = 512  # equality tests turned into facts per file
+
+
+class FlowIndex:
+    """The collection half of TreeFlow (which sets the attributes and the node-kind tables it reads)."""
+
+    def file_write(self, node):
+        """(path node, data node or None for "fetched from the network") when this call writes a file."""
+        parts = self.parts(node)
+        spec = FILE_WRITERS.get(parts[0]) if parts and parts[0] else None
+        args = parts[3] if spec else []
+        if not spec or len(args) <= max(spec):
+            return None
+        return args[spec[0]], (args[spec[1]] if spec[1] >= 0 else None)
+
+    def bound_in_scope(self, name, node) -> bool:
+        """Whether `name` is assigned in the scope around `node` or a scope enclosing it."""
+        scope = self.scope_at(node)
+        while scope is not None:
+            if name in scope.events:
+                return True
+            scope = scope.parent
+        return False
+
+    def scope_at(self, node) -> Scope:
+        """The innermost function scope holding node (its nearest scope-kind ancestor)."""
+        current = node.parent
+        while current is not None:
+            if current.type in self.SCOPES:
+                scope = self._by_node.get((current.start_byte, current.end_byte))
+                if scope is not None:
+                    return scope
+            current = current.parent
+        return self.global_scope
+
+    # -- collection -------------------------------------------------------------------------------
+    def _scope(self, node, parent, name):
+        scope = Scope(node, parent, name, node.start_byte if parent is not None else -1)
+        self.scopes.append(scope)
+        self._by_node[(node.start_byte, node.end_byte)] = scope
+        return scope
+
+    def collect(self) -> None:
+        """One pass over the nodes that matter (scopes, calls, returns, bindings), found by a tree-sitter
+        query in C and visited in source order, so a scope exists before anything inside it."""
+        for node in self._interesting():
+            self._tick()
+            kind = node.type
+            scope = self.scope_at(node)
+            if kind in self.SCOPES and node is not self.root:
+                scope = self._scope(node, scope, self.scope_name(node))
+                if scope.name and scope.name not in self.functions:
+                    self.functions[scope.name] = scope
+                for i, (name, value) in enumerate(self.params(node)):
+                    scope.params.append(name)
+                    self._event(scope, name, Event(node.start_byte, "param", None, value, i))
+            if kind in self.RETURNS:
+                scope.returns.append(node)
+            if kind in self.BINDINGS:
+                self._bind(node, scope)
+            if kind in self.CALLS:
+                self.calls.append((node, scope))
+            if kind in self.COMPARES and len(self.compares) < MAX_COMPARES:
+                sides = comparison_sides(node)
+                if sides is not None:
+                    self.compares.append((node, scope, sides))
+
+    def _interesting(self) -> list:
+        kinds = self.SCOPES | self.CALLS | self.RETURNS | self.BINDINGS
+        if (self.wanted is None or self.wanted("operator.eq")) and _SECRET_IN_SOURCE.search(self.source):
+            kinds = kinds | self.COMPARES  # equality tests matter only where a secret-like name occurs
+        query = _compiled(self.grammar, kinds)
+        if query is None:
+            return []
+        found = ts.QueryCursor(query).captures(self.root).get("n", [])
+        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return found
+
+    def _bind(self, node, scope) -> None:
+        for name, how, value in self.bindings(node):
+            target = self.fields if how.startswith("field") else None
+            ev_kind = "add" if how.endswith("add") else "set"
+            if callable(value):
+                ev = Event(node.end_byte, ev_kind, node, None, -1, value)
+            else:
+                ev = Event(node.end_byte if ev_kind == "set" else node.start_byte, ev_kind,
+                           value if not isinstance(value, Value) else None,
+                           value if isinstance(value, Value) else None)
+            if target is not None:
+                target.setdefault(name, []).append(ev)
+            else:
+                self._event(scope, name, ev)
+
+    def _event(self, scope, name, event) -> None:
+        events = scope.events.setdefault(name, [])
+        if len(events) < MAX_EVENTS:
+            events.append(event)
+
+    def _tick(self) -> None:
+        self._ticks += 1
+        if self.budget is not None and not self._ticks & 63:
+            self.budget.check()
+        if self._ticks > MAX_STEPS:
+            raise Deadline(CPU_SECONDS, f"semantic layer: more than {MAX_STEPS} steps")
+
+    def prepare(self) -> None:
+        """Collect scopes, bindings and calls once, then the files written and same-file call sites: after
+        this, values can be asked for (the facts and the folded view both need it)."""
+        if self._prepared:
+            return
+        self._prepared = True
+        self.collect()
+        self._collected = True
+        for node, _scope in self.calls:
+            written = self.file_write(node)
+            if written is not None:
+                self._record_write(node, *written)
+        for node, _scope in self.calls:
+            parts = self.parts(node)
+            if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
+                self.sites.setdefault(parts[1], []).append((node, parts[3]))
+
+    def _record_write(self, node, path_node, data_node) -> None:
+        """A file written with data: reading or running that path later carries the data's labels."""
+        path = self.value(path_node).const
+        self._memo.clear()
+        if not isinstance(path, str) or not path:
+            return
+        line = node.start_point[0] + 1
+
+        def thunk() -> Value:
+            if data_node is None:
+                return labelled(("network", "downloaded"), line, f"downloaded to {path}")
+            data = self.value(data_node)
+            if isinstance(data.const, str) and data.const.startswith(("http://", "https://", "ftp://")):
+                return labelled(("network", "downloaded"), line, f"{data.const} copied to {path}")
+            if data.labels & {"network", "socket"}:
+                data = merge([data, labelled(("downloaded",), line, f"written to {path}")])
+            return data
+        self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
+        self.written.add(path)
+
+
+@lru_cache(maxsize=64)
+def _compiled(language, kinds: frozenset):
+    """A query capturing every node of the given kinds that the grammar has (None: none of them)."""
+    present = sorted(k for k in kinds if language.id_for_node_kind(k, True))
+    if not present:
+        return None
+    return ts.Query(language, "[" + " ".join(f"({k})" for k in present) + "] @n")
