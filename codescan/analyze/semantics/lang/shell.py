@@ -2,9 +2,13 @@
 `stdin` keyword, variables, $(...) output, files written by `>`/`curl -o` and run later, functions' $1..$9."""
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import re
 
-from ...fold_values import b64
+from ...fold_values import as_text, b64, c_unescape
+from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
 from .treeflow import TreeFlow, join, labelled
@@ -130,9 +134,9 @@ class ShellFlow(TreeFlow):
         if name in READERS and args:
             return merge([labelled(path_labels(_text(a)), line, f"{name} {_text(a)}") for a in args] + [piped])
         if name in ("echo", "printf"):
-            words = [v for v, a in zip(values, args) if not re.fullmatch(r"-[neE]+", _text(a))]
-            return join(words) if name == "echo" else merge(words, const=words[0].const if len(words) == 1 else
-                                                               merge([]).const)
+            return _printed(name, values, [_text(a) for a in args])
+        if name in ("rev", "tr") and isinstance(piped.const, str):
+            return merge([piped], const=_filtered(name, piped.const, [_text(a).strip("'\"") for a in args]))
         return merge([piped] + [v for v in values if v.labels and "decoded" not in v.labels])
 
     # -- values -----------------------------------------------------------------------------------
@@ -278,9 +282,56 @@ def _thunk(fn, node):
 
 
 def _decode_text(name: str, data: bytes | None, args: list[str]):
-    if data is None or name != "base64":
+    """What base64/base32 -d or xxd -r -p print for constant input, as text (None: not known or not text)."""
+    if data is None:
         return None
     try:
-        return b64(data).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
+        if name == "base64":
+            out = b64(data)
+        elif name == "base32":
+            out = base64.b32decode(re.sub(rb"\s+", b"", data))
+        elif name == "xxd" and sorted(args) in (["-p", "-r"], ["-ps", "-r"], ["-rp"]):
+            out = binascii.unhexlify(re.sub(rb"\s+", b"", data))
+        else:
+            return None
+    except (ValueError, binascii.Error):
         return None
+    return as_text(out)
+
+
+def _printed(name: str, values: list[Value], texts: list[str]) -> Value:
+    """What echo/printf print: echo's words joined (-e reads escapes), printf's format filled by %s/%b."""
+    if name == "echo":
+        flags = ""
+        while texts and re.fullmatch(r"-[neE]+", texts[0]):
+            flags += texts.pop(0)
+            values = values[1:]
+        out = join(values)
+        if "e" in flags and isinstance(out.const, str):
+            out = merge([out], const=_unescaped(out.const))
+        return out
+    if not values:
+        return NOTHING
+    fmt, rest = values[0].const, values[1:]
+    const = UNKNOWN
+    if isinstance(fmt, str) and not rest and "%" not in fmt.replace("%%", ""):
+        const = _unescaped(fmt)
+    elif fmt in ("%s", "%s\\n", "%b") and rest and all(isinstance(v.const, str) for v in rest):
+        const = "".join(v.const for v in rest)
+        const = _unescaped(const) if fmt == "%b" else const
+    return merge(values, const=const) if any(v.labels for v in values) else (Value(const) if const is not UNKNOWN
+                                                                              else NOTHING)
+
+
+def _filtered(name: str, data: str, args: list[str]):
+    """`rev` and the rot13 `tr` of constant input."""
+    if name == "rev" and not args:
+        return "\n".join(line[::-1] for line in data.split("\n"))
+    if name == "tr" and args in (["A-Za-z", "N-ZA-Mn-za-m"], ["a-zA-Z", "n-za-mN-ZA-M"]):
+        return codecs.encode(data, "rot13")
+    return UNKNOWN
+
+
+def _unescaped(text: str):
+    out = as_text(c_unescape(text.encode("utf-8")))
+    return out if out is not None else UNKNOWN
