@@ -5,10 +5,10 @@ import base64
 import binascii
 import re
 
-from ...clike_constants import CHARS, INTS, STRINGS, char_value, int_value, string_value
 from ..constants import UNKNOWN, NotConstant
 from ..facts import NOTHING, Value, merge
-from . import clike_calls
+from . import clike_calls, clike_text
+from .clike_literals import CHARS, INTS, STRINGS, char_value, int_value, string_value
 from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, concat, join, labelled
 
@@ -33,13 +33,17 @@ class CLikeFlow(TreeFlow):
         self.types: dict[str, str] = {}  # variable -> canonical type (flow-insensitive)
 
     # -- literals ---------------------------------------------------------------------------------
+    def _value(self, node) -> Value:
+        built = clike_text.value(self, node)  # char-code arrays, casts to char, `+` with chars and numbers
+        return built if built is not None else super()._value(node)
+
     def literal(self, node) -> Value | None:
         kind = node.type
         try:
             if kind in self.STRING_KINDS:
                 return Value(string_value(node, self.language))
             if kind in CHARS:
-                return Value(chr(char_value(node)))
+                return Value(char_value(node))
             if kind in INTS:
                 return Value(int_value(node))
         except (NotConstant, ValueError, OverflowError):

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
+from .clike_literals import Char
 
 MAX_TEXT = 8192  # longest constant string built
 
 
 def concat(left: Value, right: Value) -> Value:
-    """`left + right` for strings (constant when both are), labels and traces joined."""
+    """`left + right` for strings (constant when both are; a char code counts as its character), labels and
+    traces joined."""
     const = UNKNOWN
-    if isinstance(left.const, str) and isinstance(right.const, str) and len(left.const) + len(right.const) <= MAX_TEXT:
-        const = left.const + right.const
+    a, b = _textual(left.const), _textual(right.const)
+    if a is not None and b is not None and len(a) + len(b) <= MAX_TEXT:
+        const = a + b
     if not left.labels and not right.labels:
         return Value(const) if const is not UNKNOWN else NOTHING
     return merge((left, right), const=const)
@@ -28,8 +31,18 @@ def labelled(labels, line: int, note: str, const_value=UNKNOWN) -> Value:
 
 def join(values: list[Value], sep: str = " ") -> Value:
     """The values as one string joined by sep (constant when all are), labels joined."""
-    if values and all(isinstance(v.const, str) for v in values):
-        text = sep.join(v.const for v in values)
+    texts = [_textual(v.const) for v in values]
+    if values and all(t is not None for t in texts):
+        text = sep.join(texts)
         if len(text) <= MAX_TEXT:
             return merge(values, const=text) if any(v.labels for v in values) else Value(text)
     return merge(values)
+
+
+def _textual(const) -> str | None:
+    """A constant as text for `+` and joins: strings, and char codes as their character."""
+    if isinstance(const, str):
+        return const
+    if isinstance(const, Char):
+        return chr(const)
+    return None

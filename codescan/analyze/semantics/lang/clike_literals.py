@@ -1,10 +1,10 @@
-"""Constant values of Go/Java/Kotlin/C#/C/C++/Rust expressions: literals, `+` of strings, char-code arrays."""
+"""Literals of the C-like adapters (Go/Java/Kotlin/C#/C/C++/Rust): strings, chars, ints, `+` as these languages do
+it, char-code lists as text, and the double-quoted literal the folded view writes."""
 from __future__ import annotations
 
 import re
-from typing import Callable
 
-from .semantics.constants import NotConstant
+from ..constants import NotConstant
 
 MAX_TEXT = 4096  # longer built strings are left alone (payload decoding handles blobs)
 
@@ -23,7 +23,10 @@ _KOTLIN_TEMPLATE = re.compile(r"(?<!\\)\$[A-Za-z_{]")
 
 
 class Char(int):
-    """A character code (Java/C# char, Go rune): `+` with a string appends the character."""
+    """A character code (Java/C# char, Go rune): `+` with a string appends the character; str() is the character."""
+
+    def __str__(self) -> str:
+        return chr(self)
 
 
 def _unescape(body: str) -> str:
@@ -164,5 +167,3 @@ def literal(value: str) -> bytes | None:
             out.append(ch)
     return ('"' + "".join(out) + '"').encode("utf-8")
 
-
-Lookup = Callable[[object], object]
