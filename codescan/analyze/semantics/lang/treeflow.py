@@ -253,7 +253,9 @@ class TreeFlow(FlowIndex, MemoEval):
         for node, scope in self.calls:
             parts = self.parts(node)
             if compare and parts is not None and (parts[0] or parts[1] or "").rsplit(".", 1)[-1] in EQ_METHODS:
-                sides = ([parts[2]] if parts[2] is not None else []) + list(parts[3])
+                # strcmp(a, b) and string.Equals(a, b) compare their arguments, a.equals(b) its receiver
+                sides = list(parts[3]) if len(parts[3]) >= 2 else ([parts[2]] if parts[2] is not None else []) + \
+                    list(parts[3])
                 fact = self.comparison(node, scope, sides[0], sides[1]) if len(sides) >= 2 else None
                 if fact is not None:
                     out.calls.append(fact)
