@@ -84,3 +84,19 @@ def test_together_facts_of_same_file_helpers_count_at_the_call_site_with_the_hel
     assert steps.index((6, "_redirect(...) called here runs os.dup2(...) (line 4)")) < steps.index(
         (10, "_hook(...) called here runs os.dup2(...) (line 4)"))
     assert steps[-1] == (11, "with subprocess.call(...) in the same scope")
+
+
+def test_magic_value_in_an_authentication_function_from_the_cli(capsys, tmp_path):
+    import json
+
+    from codescan.cli import main
+    (tmp_path / "auth.py").write_text("def login(user, pw):\n    if pw == 'Xk9#mq2!Lz':\n        return True\n"
+                                      "    if pw == 'password':\n        return True\n    return check(user, pw)\n")
+    (tmp_path / "auth.js").write_text("function hasAccess(u, k) {\n  if (k === 'readOnly') return true;\n"
+                                      "  if (k === 'r00t!Acc3ss') return true;\n  return false;\n}\n")
+    code = main(["scan", str(tmp_path), "--format", "json", "--no-progress", "--select", "magic-value-auth-bypass"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert sorted((f["path"].rsplit("/", 1)[-1], f["line"], f["severity"]) for f in findings) == [
+        ("auth.js", 3, "high"), ("auth.py", 2, "high")]
+    assert any("login(), which then grants" in s["message"] for s in findings[1]["trace"])

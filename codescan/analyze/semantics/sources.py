@@ -142,6 +142,8 @@ _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"a
                        b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",
                        b"session")
 _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
+_POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
+                           b"allowed", b"access", b"perm", b"role", b"privilege")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]

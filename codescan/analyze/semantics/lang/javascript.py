@@ -8,6 +8,7 @@ from ...budget import Budget
 
 from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
+from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
@@ -99,6 +100,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
     out.calls.extend(_through_callers(values, out.calls, source))
+    out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
     return out
 
 

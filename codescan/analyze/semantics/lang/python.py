@@ -11,6 +11,7 @@ from ...treesitter import Deadline
 from ..constants import UNKNOWN, Name
 from ..facts import Call, Facts, Step, Value
 from ..names import canonical
+from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
 from .python_values import _scope_of, shared
 
@@ -59,6 +60,7 @@ class _PythonFacts:
             if call is not None:
                 out.calls.append(call)
         out.calls.extend(self._through_callers(out.calls))
+        out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
         out.callers = self.callers_of
         return out
 

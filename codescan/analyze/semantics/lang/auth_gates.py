@@ -1,0 +1,211 @@
+"""Python and JS/TS: an authentication function that grants when its input equals a constant, as operator.eq facts.
+
+`def login(user, pw): if pw == "Xk9#mq2!Lz": return True` is the magic-password backdoor even when the compared
+name says nothing about credentials. The fact `operator.eq(input, constant)` is made only inside a function named
+like an authentication check (login, authenticate, check_login, verify_user, is_authorized, has_access,
+validate_token...), for an `if` whose test compares a value derived from the function's parameters (or the web
+request) with a constant, and whose branch grants: returns something other than False/None/0, or sets an
+admin/authenticated flag to true. The input side carries the label `auth-input`; the rule judges the constant."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Call, Step, Value
+
+_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b)|verify_?(?:user|login|pass|cred|token|key|access|otp|pin|session)|"
+         rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin)|"
+         rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access)|"
+         rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|valid_?(?:user|token|key|password|login))|"
+         rb"has_?(?:access|perm|role|privilege)|can_?access|require_?(?:auth|login|admin)")
+# a function name (snake_case or camelCase, compared case-insensitively) that says "authentication check"
+AUTH_NAME = re.compile(rb"(?i)(?:" + _AUTH + rb")")
+# where such a function may be defined: def NAME / function NAME / NAME = (...) => / NAME(...) { / NAME: function
+_DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*\(|"
+                      rb"\b[\w$]*(?:" + _AUTH + rb")[\w$]*\s*(?:=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)|"
+                      rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
+_GRANTED = re.compile(r"(?i)admin|auth|logged|login|superuser|staff|root|privileg|grant|allow|trusted|verified")
+MAX_FUNCTIONS = 64
+MAX_TESTS = 64
+
+_PY = {"functions": ("function_definition",), "if": ("if_statement", "elif_clause"), "compare": "comparison_operator",
+       "bool": ("boolean_operator", "parenthesized_expression"), "eq": ("==", "in"),
+       "deny": ("false", "none", "integer", "float"), "true": ("true",)}
+_JS = {"functions": ("function_declaration", "method_definition", "arrow_function", "function_expression",
+                     "function", "generator_function_declaration"),
+       "if": ("if_statement",), "compare": "binary_expression", "bool": ("binary_expression", "parenthesized_expression"),
+       "eq": ("==", "==="), "deny": ("false", "null", "undefined", "number"), "true": ("true",)}
+
+
+def possible(source: bytes) -> bool:
+    """Whether `source` may define an authentication function (cheap gate before any evaluation)."""
+    return _DEFINED.search(source) is not None and (b"==" in source or b" in " in source)
+
+
+def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:
+    """operator.eq facts for the granting comparisons of the file's authentication functions."""
+    if not wanted("operator.eq") or not possible(source):
+        return []
+    grammar = _PY if language == "python" else _JS
+    out: list[Call] = []
+    for function in _auth_functions(source, root, grammar)[:MAX_FUNCTIONS]:
+        for test, branch in _tests(function, grammar)[:MAX_TESTS]:
+            if _grants(branch, grammar):
+                out.extend(_facts(test, values, grammar, function))
+    return out
+
+
+def _auth_functions(source: bytes, root, grammar) -> list:
+    found: dict[int, object] = {}
+    for match in _DEFINED.finditer(source):
+        # the match ends at the function's `(`, `{`, `=>` or `function` keyword: inside the function's node
+        node = root.named_descendant_for_byte_range(match.end() - 1, match.end())
+        while node is not None and node.type not in grammar["functions"]:
+            node = node.parent
+        if node is None:
+            continue
+        name = _name_of(node)
+        if name is not None and AUTH_NAME.search(name.replace(b"_", b"")) is not None:
+            found.setdefault(node.start_byte, node)
+    return list(found.values())
+
+
+def _name_of(function) -> bytes | None:
+    name = function.child_by_field_name("name")
+    if name is not None:
+        return name.text
+    holder = function.parent
+    if holder is not None and holder.type == "variable_declarator":
+        target = holder.child_by_field_name("name")
+        return target.text if target is not None else None
+    if holder is not None and holder.type in ("pair", "assignment_expression"):
+        target = holder.child_by_field_name("key") or holder.child_by_field_name("left")
+        return target.text if target is not None else None
+    return None
+
+
+def _tests(function, grammar) -> list[tuple]:
+    """(condition, branch) of each `if`/`elif` in the function's own body (not in nested functions)."""
+    out = []
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack and len(out) < MAX_TESTS:
+        node = stack.pop()
+        for child in node.named_children:
+            if child.type in grammar["functions"] or child.type == "class_definition":
+                continue
+            if child.type in grammar["if"]:
+                condition = child.child_by_field_name("condition")
+                branch = child.child_by_field_name("consequence")
+                if condition is not None and branch is not None:
+                    out.append((condition, branch))
+            if child.named_child_count:
+                stack.append(child)
+    return out
+
+
+def _grants(branch, grammar) -> bool:
+    """The branch returns something other than a denial, or sets an admin/authenticated flag to true."""
+    statements = branch.named_children if branch.type in ("block", "statement_block") else [branch]
+    for statement in statements[:8]:
+        if statement.type == "return_statement":
+            values = [c for c in statement.named_children if c.type != "comment"]
+            if not values:
+                return False
+            value = values[0]
+            return value.type not in grammar["deny"] or (value.type in ("integer", "number") and value.text not in
+                                                         (b"0", b"-1"))
+        if statement.type in ("raise_statement", "throw_statement"):
+            return False
+        target = statement.named_children[0] if statement.type == "expression_statement" and \
+            statement.named_children else statement
+        if target.type in ("assignment", "assignment_expression"):
+            left = target.child_by_field_name("left")
+            right = target.child_by_field_name("right")
+            if left is not None and right is not None and right.type in grammar["true"] and \
+                    _GRANTED.search(left.text.decode("utf-8", "replace")):
+                return True
+    return False
+
+
+def _comparisons(condition, grammar) -> list:
+    out = []
+    stack = [condition]
+    while stack and len(out) < 8:
+        node = stack.pop()
+        if node.type == grammar["compare"]:
+            operators = [c.type for c in node.children if not c.is_named]
+            if len(operators) == 1 and operators[0] in grammar["eq"]:
+                out.append(node)
+                continue
+            if len(operators) == 1 and operators[0] in ("&&", "||"):
+                stack.extend(node.named_children)
+                continue
+        if node.type in grammar["bool"]:
+            stack.extend(node.named_children)
+    return out
+
+
+def _facts(condition, values, grammar, function) -> list[Call]:
+    out = []
+    for compare in _comparisons(condition, grammar):
+        sides = [c for c in compare.named_children if c.type != "comment"]
+        if len(sides) != 2:
+            continue
+        left, right = values.ev(sides[0]), values.ev(sides[1])
+        operator = next(c.type for c in compare.children if not c.is_named)
+        constants = _constants(right) if operator == "in" else ([right.const] if isinstance(right.const, str) else [])
+        pairs = [(left, sides[0], c) for c in constants]
+        if operator != "in" and isinstance(left.const, str):
+            pairs.append((right, sides[1], left.const))
+        params = _parameters(function)
+        for data, node, constant in pairs:
+            if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
+                                  or _mentions(node, params)):
+                continue
+            line = compare.start_point[0] + 1
+            name = _name_of(function) or b"?"
+            step = Step(line, f"{node.text.decode('utf-8', 'replace')[:40]} compared with a constant in "
+                              f"{name.decode('utf-8', 'replace')}(), which then grants")
+            tagged = Value(data.const, data.labels | {"auth-input"}, data.name, data.via, (*data.trace, step)[-6:])
+            out.append(Call(callee="operator.eq", args=(tagged, Value(constant)), line=line,
+                            end_line=compare.end_point[0] + 1, column=compare.start_point[1] + 1,
+                            scope=function.start_byte))
+    return out
+
+
+def _parameters(function) -> frozenset:
+    """The names of the function's parameters (not self/this/cls, not type annotations or defaults)."""
+    params = function.child_by_field_name("parameters") or function.child_by_field_name("parameter")
+    names = set()
+    stack = [params] if params is not None else []
+    while stack and len(names) < 32:
+        node = stack.pop()
+        if node.type in ("identifier", "shorthand_property_identifier_pattern"):
+            names.add(node.text)
+            continue
+        for field in ("type", "value", "right"):
+            skipped = node.child_by_field_name(field)
+            if skipped is not None and node.type not in ("formal_parameters", "parameters"):
+                stack.extend(c for c in node.named_children if c != skipped and c.type != "type_annotation")
+                break
+        else:
+            stack.extend(c for c in node.named_children if c.type != "type_annotation")
+    return frozenset(names - {b"self", b"cls", b"this"})
+
+
+def _mentions(node, params: frozenset) -> bool:
+    """Whether an expression reads one of the parameters (hashlib.sha256(password.encode()).hexdigest())."""
+    stack, seen = [node], 0
+    while stack and seen < 64:
+        current = stack.pop()
+        seen += 1
+        if current.type == "identifier" and current.text in params:
+            return True
+        stack.extend(current.named_children)
+    return False
+
+
+def _constants(value: Value) -> list[str]:
+    if isinstance(value.const, (tuple, list, set, frozenset)):
+        return [c for c in value.const if isinstance(c, str)][:16]
+    return []
