@@ -100,3 +100,14 @@ def test_magic_value_in_an_authentication_function_from_the_cli(capsys, tmp_path
     assert sorted((f["path"].rsplit("/", 1)[-1], f["line"], f["severity"]) for f in findings) == [
         ("auth.js", 3, "high"), ("auth.py", 2, "high")]
     assert any("login(), which then grants" in s["message"] for s in findings[1]["trace"])
+
+
+def test_argv_form_with_request_data_is_medium_and_numbers_are_not_data():
+    code = ('class R < ApplicationController\n  def a\n'
+            '    system("tar", "czf", "/tmp/r-#{params[:id]}.tgz", dir)\n'
+            '    system("tar", "czf", "/tmp/r-#{Integer(params[:id])}.tgz", dir)\n'
+            '    system("tar czf /tmp/r-#{params[:id]}.tgz")\n'
+            '    system("sh", "-c", "tar #{params[:id]}")\n'
+            '    system("gzip /tmp/#{params[:id].to_i}")\n  end\nend\n')
+    assert found("command-from-request-input", code, "app/controllers/r_controller.rb") == [
+        (3, "medium"), (5, "critical"), (6, "critical")]

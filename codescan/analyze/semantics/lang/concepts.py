@@ -84,7 +84,8 @@ len cap size length count Count Length equals Equals equalsIgnoreCase contains C
 endsWith EndsWith HasPrefix HasSuffix isEmpty IsNullOrEmpty strlen strcmp strncmp hashCode GetHashCode
 isset empty is_null is_string strpos preg_match in_array nil? empty? include? start_with? end_with? exists
 Exists IsExist IsNotExist indexOf IndexOf Index Compare compareTo
-""".split())
+to_i to_f to_r Integer Float intval floatval parseInt parseLong parseDouble Atoi ParseInt ParseUint ParseFloat
+""".split())  # the last line: numeric conversions (Integer(params[:id]), .to_i, intval, Atoi) leave no text to inject
 # Shell quoting: the data still reaches the command (a quoted downloaded script still runs), but it cannot
 # inject more commands; such values carry the label `shell-escaped`.
 ESCAPERS = frozenset(("escapeshellarg", "escapeshellcmd", "shellescape", "shell_escape", "escape_shell_arg",
