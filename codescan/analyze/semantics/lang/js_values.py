@@ -9,6 +9,7 @@ from ..constants import UNKNOWN, Name, NotConstant
 from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
+from .js_callbacks import callback_input, closure_writes, written_file
 from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
@@ -80,6 +81,7 @@ class JsValues(MemoEval):
         entries = self.scopes.bindings(node)
         if not entries:
             return Value(name=name)  # a global (eval, fetch, process, require) or a snippet's free name
+        entries = entries + closure_writes(self.scopes, node, entries)  # `c => body += c` adds to the outer body
         before = [e for e in entries if _at(e) < node.start_byte] or entries
         current = NOTHING
         for kind, what, _scope in sorted(before, key=_at):
@@ -128,7 +130,7 @@ class JsValues(MemoEval):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
-        settled = self._promise_result(function) if index == 0 else None
+        settled = (self._promise_result(function) or callback_input(self, function)) if index == 0 else None
         if settled is not None and settled.labels:
             return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace)
         return Value(UNKNOWN, frozenset({f"param:{key}:{index}"}), name)
@@ -145,6 +147,7 @@ class JsValues(MemoEval):
 
     def _mutated(self, name: str, current: Value, use) -> Value:
         added = []
+        written: list = []
         for other in self.scopes.uses.get(name, ()):
             if other.start_byte >= use.start_byte:
                 continue
@@ -156,9 +159,13 @@ class JsValues(MemoEval):
                     args = call.child_by_field_name("arguments")
                     value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
                     added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
+            elif parent.type == "arguments" and len(written) < 4:
+                written.append(written_file(self, name, other))
         if not any(v.labels for v in added):
+            if any(v.labels for v in written):  # the path still names the same file: its text stays
+                return merge([current, *written], current.const, current.name)
             return current
-        return merge([current, *added], UNKNOWN, current.name)
+        return merge([current, *added, *written], UNKNOWN, current.name)
 
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")

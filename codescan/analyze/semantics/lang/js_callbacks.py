@@ -1,0 +1,95 @@
+"""JavaScript data that arrives through callbacks and streams: what a callback's first parameter receives
+(`https.get(url, res => ..)`, `res.on('data', c => ..)`), variables a nested callback appends to
+(`res.on('data', c => body += c)`), and files a network stream is piped into (`res.pipe(fs.createWriteStream(p))`)."""
+from __future__ import annotations
+
+from ..facts import NOTHING, Value, merge
+from ..sources import labels_of
+
+# calls whose callback's first parameter is the response (or connection) they produce
+RESPONSE_CALLS = frozenset({"https.get", "http.get", "https.request", "http.request", "net.connect",
+                            "net.createConnection", "tls.connect", "request", "request.get", "needle.get"})
+DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", b"close", b"finish"})
+STREAM_WRITERS = frozenset({"fs.createWriteStream"})
+FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.writeFile", "fs.appendFileSync",
+                          "fs.appendFile"})
+MAX_USES = 64  # uses of one name examined for stream and file writes
+
+
+def callback_input(values, function) -> Value | None:
+    """What a callback's first parameter receives, when the callback is given to a network call or to an
+    event listener (`on`/`once`) of an object that carries network data."""
+    holder = function.parent if function is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    if call is None or call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return None
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"on", b"once", b"addListener"):
+        args = [c for c in holder.named_children if c.type != "comment"]
+        event = args[0] if args else None
+        if event is None or event.type != "string" or event.text[1:-1] not in DATA_EVENTS:
+            return None
+        emitter = values.ev(fn.child_by_field_name("object"))
+        return emitter if emitter.labels else None
+    name = values.ev(fn).name
+    if name in RESPONSE_CALLS:
+        labels = labels_of(name) or frozenset({"network"})
+        return Value(labels=labels)
+    return None
+
+
+def closure_writes(scopes, node, entries: list) -> list:
+    """`+=` and `=` bindings of the name made inside functions nested in the binding scope that do not declare
+    the name themselves (`res.on('data', c => body += c)` adds to the outer `body`)."""
+    name = node.text.decode("utf-8", "replace")
+    every = scopes.index(name)
+    if len(every) == len(entries):
+        return []
+    own = {e[2] for e in entries}
+    declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import") or
+                (e[0] == "assign" and e[1] is not None and e[1].parent is not None
+                 and e[1].parent.type == "variable_declarator")}
+    return [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared]
+
+
+def written_file(values, name: str, use) -> Value:
+    """Network data written to the file `name` names: `res.pipe(fs.createWriteStream(name))`,
+    `const out = fs.createWriteStream(name); res.pipe(out)`, `fs.writeFileSync(name, body)`."""
+    args = use.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    if call is None or call.type != "call_expression" or args.named_children[:1] != [use]:
+        return NOTHING
+    callee = values.ev(call.child_by_field_name("function")).name
+    if callee in FILE_WRITERS:
+        data = [values.ev(a) for a in args.named_children[1:2]]
+        return _downloaded(merge(data), call, name)
+    if callee not in STREAM_WRITERS:
+        return NOTHING
+    piped = _piped_into(values, call)
+    holder = call.parent
+    if holder is not None and holder.type == "variable_declarator":
+        stream = holder.child_by_field_name("name")
+        if stream is not None and stream.type == "identifier":
+            values.scopes.index(stream.text.decode("utf-8", "replace"))
+            for other in values.scopes.uses.get(stream.text.decode("utf-8", "replace"), ())[:MAX_USES]:
+                piped = merge((piped, _piped_into(values, other)))
+    return _downloaded(piped, call, name)
+
+
+def _piped_into(values, node) -> Value:
+    """The labels of `X` when `node` is the argument of `X.pipe(node)`."""
+    args = node.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression" or fn.child_by_field_name("property").text != b"pipe":
+        return NOTHING
+    return values.ev(fn.child_by_field_name("object"))
+
+
+def _downloaded(data: Value, call, name: str) -> Value:
+    if not data.labels & {"network", "socket"}:
+        return NOTHING
+    out = Value(labels=data.labels | {"downloaded"}, trace=data.trace)
+    return out.with_step(call.start_point[0] + 1, f"network data written to the file {name}")
