@@ -133,17 +133,9 @@ def campaigns_from_state(state, *, threshold: float = lsh.THRESHOLD, min_repos: 
 
 
 def _streamed(state, threshold: float, min_repos: int, min_score: float) -> list[Campaign]:
-    from .stream import clustered_corpus
+    from .stream import campaigns
 
-    corpus, groups, lines, similarity, sizes = clustered_corpus(state, threshold, min_repos)
-    if groups:  # near copies joined to groups holding findings (expand.py kept the copies attach looks at)
-        sigs = corpus.signatures()
-        before = {tuple(g): similarity[gi] for gi, g in enumerate(groups)}
-        groups = attach(corpus, groups, sigs, sizes)
-        similarity = {gi: before[tuple(g)] if tuple(g) in before else _similarity(corpus, sigs, g)
-                      for gi, g in enumerate(groups)}
-    found = build(corpus, groups, lines, similarity, min_repos)
-    return [c for c in found if c.score >= min_score]
+    return [c for c in campaigns(state, threshold, min_repos) if c.score >= min_score]
 
 
 def _place(state, corpus: Corpus, occurrences: bool = True) -> None:

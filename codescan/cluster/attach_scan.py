@@ -14,14 +14,15 @@ SCAN = 65536  # signatures compared per block
 
 
 def loose_candidates(flagged: list[tuple[int, str, list[int]]], signed: np.ndarray, kinds: np.ndarray,
-                     tokens: np.ndarray, sig_path: Path, grouped: set[int]) -> set[int]:
+                     tokens: np.ndarray, sig_path: Path, grouped) -> set[int]:
     """flagged: (size, widest kind, member keys) of each group holding findings, in group order. Returns keys of
-    units in no group whose estimated Jaccard with a representative of such a group reaches ATTACH."""
+    units in no group (grouped: a set or an array of keys) whose estimated Jaccard with a representative of such a group reaches ATTACH."""
     out: set[int] = set()
     if not len(signed) or not flagged:
         return out
     order = sorted(range(len(flagged)), key=lambda i: -flagged[i][0])[:MAX_GROUPS]
-    loose = ~np.isin(signed, np.fromiter(grouped, dtype=np.int64, count=len(grouped))) & (tokens >= MIN_TOKENS)
+    grouped = np.fromiter(grouped, dtype=np.int64, count=len(grouped)) if isinstance(grouped, set) else grouped
+    loose = ~np.isin(signed, grouped) & (tokens >= MIN_TOKENS)
     sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
     try:
         for i in order:

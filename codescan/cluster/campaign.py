@@ -130,16 +130,34 @@ def _earlier(occ, bid: int, other, other_bid: int) -> bool:
 def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[int]],
           similarity: dict | None = None, min_repos: int = 2) -> list[Campaign]:
     """Campaigns from groups, one per distinct set of places; sorted by score, highest first."""
-    corpus_repos = corpus.repo_count or len(corpus.all_repos())
+    builder = Builder(corpus.findings.__getitem__, corpus.repo_count or len(corpus.all_repos()), min_repos)
     similarity = similarity or {}
-    places: dict[frozenset, dict] = {}
-    kinds: dict[frozenset, tuple] = {}
     for gi, group in enumerate(unit_groups):
-        spans = _spans(corpus, corpus.unit_blob, corpus.units, group)
-        if all(short(span[3]) for span in spans.values()) and not _flagged(corpus, spans):
-            continue  # a short snippet in several repositories is an idiom unless a finding sits in it
+        builder.unit_group(_spans(corpus, corpus.unit_blob, corpus.units, group), similarity.get(gi))
+    for group in line_groups:
+        builder.line_group(_spans(corpus, corpus.line_blob, corpus.line_units, group))
+    return builder.finish()
+
+
+class Builder:
+    """Campaigns from groups given one at a time as their spans (every unit group before the first line group):
+    what it keeps is one span per place of each campaign found so far, so groups can be expanded a batch at a time.
+    findings_of(blob id) gives the findings of the blob a span's blob id names."""
+
+    def __init__(self, findings_of, corpus_repos: int, min_repos: int = 2):
+        self.findings_of = findings_of
+        self.corpus_repos = corpus_repos
+        self.min_repos = min_repos
+        self.places: dict[frozenset, dict] = {}
+        self.kinds: dict[frozenset, tuple] = {}
+        self.line_places: dict[frozenset, dict] = {}
+        self.covered: dict | None = None
+
+    def unit_group(self, spans: dict, sim) -> None:
+        places, kinds = self.places, self.kinds
+        if all(short(span[3]) for span in spans.values()) and not _flagged(self.findings_of, spans):
+            return  # a short snippet in several repositories is an idiom unless a finding sits in it
         key = frozenset(spans)
-        sim = similarity.get(gi)
         if key in places:  # a function and its file copied to the same places: keep the widest spans
             for place, span in spans.items():
                 if span[3].tokens > places[key][place][3].tokens:
@@ -150,19 +168,21 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
         places[key] = spans
         widest = max(spans.values(), key=lambda s: s[3].tokens)[3]  # the title names what all copies share
         kinds[key] = (widest.kind, widest.name, sim)
-    covered = _coverage(places)
-    line_places: dict[frozenset, dict] = {}
-    for group in line_groups:
-        spans = _spans(corpus, corpus.line_blob, corpus.line_units, group)
+
+    def line_group(self, spans: dict) -> None:
+        if self.covered is None:
+            self.covered = _coverage(self.places)
+        covered, min_repos = self.covered, self.min_repos
         if _inside_one(spans, covered):
-            continue  # the line is part of a unit campaign already
+            return  # the line is part of a unit campaign already
         # Copies inside one unit campaign count once: the line must link at least min_repos origins
         # (unit campaigns or repositories), as a trigger line links many host files.
         origins = {_origin(place, span, covered) for place, span in spans.items()}
         if len(origins) < max(min_repos, LINE_MIN_ORIGINS) and not (
-                len(origins) >= min_repos and _flagged(corpus, spans)):
-            continue
+                len(origins) >= min_repos and _flagged(self.findings_of, spans)):
+            return
         key = frozenset(spans)
+        line_places = self.line_places
         if key in line_places:
             for place, span in spans.items():
                 old = line_places[key][place]
@@ -170,11 +190,13 @@ def build(corpus: Corpus, unit_groups: list[list[int]], line_groups: list[list[i
                     line_places[key][place] = (min(old[0], span[0]), max(old[1], span[1]), *old[2:])
         else:
             line_places[key] = spans
-            kinds[key] = ("line", None, 1.0)
-    merged = _merge_overlapping([*places.items(), *line_places.items()], kinds)
-    campaigns = [_campaign(corpus, spans, *kind, corpus_repos) for spans, kind in merged]
-    campaigns = [c for c in campaigns if len(c.repos) >= min_repos]
-    return sorted(campaigns, key=lambda c: (-c.score, c.id))
+            self.kinds[key] = ("line", None, 1.0)
+
+    def finish(self) -> list[Campaign]:
+        merged = _merge_overlapping([*self.places.items(), *self.line_places.items()], self.kinds)
+        campaigns = [_campaign(self.findings_of, spans, *kind, self.corpus_repos) for spans, kind in merged]
+        campaigns = [c for c in campaigns if len(c.repos) >= self.min_repos]
+        return sorted(campaigns, key=lambda c: (-c.score, c.id))
 
 
 def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
@@ -264,9 +286,9 @@ def _origin(place, span, covered: dict):
     return place[0]
 
 
-def _flagged(corpus: Corpus, spans: dict) -> bool:
+def _flagged(findings_of, spans: dict) -> bool:
     """Some copy (of a line or a unit) carries a finding inside it."""
-    return any(line <= f.line <= end for line, end, bid, *_ in spans.values() for f in corpus.findings[bid])
+    return any(line <= f.line <= end for line, end, bid, *_ in spans.values() for f in findings_of(bid))
 
 
 def _inside_one(spans: dict, covered: dict) -> bool:
@@ -279,12 +301,12 @@ def _inside_one(spans: dict, covered: dict) -> bool:
     return bool(candidates)
 
 
-def _campaign(corpus: Corpus, spans: dict, kind: str, name: str | None, similarity, corpus_repos: int
+def _campaign(findings_of, spans: dict, kind: str, name: str | None, similarity, corpus_repos: int
               ) -> Campaign:
     members, findings = [], []
     for (line, end, bid, _unit, occ) in spans.values():
         members.append(_member(occ, line, end))
-        for f in corpus.findings[bid]:
+        for f in findings_of(bid):
             if line <= f.line <= end:
                 findings.append(f.with_(repo=f.repo or occ.repo, path=occ.path, commit=f.commit or occ.commit,
                                         author=f.author or getattr(occ, "author", None),

@@ -1,7 +1,8 @@
 """Campaigns from a crawl state in bounded memory: clustering works on DISTINCT units (each stored once), never on a
 unit per blob. Band keys go to one file per band and are grouped a band at a time; candidate pairs are verified
 against signatures in a memory-mapped file, a chunk at a time; only verified pairs reach the component search.
-Only the units of groups that span repositories are then expanded into the blobs holding them.
+Only the units of groups that span repositories are then expanded into the blobs holding them, a batch of groups
+at a time (batched.py).
 
 Incremental on a writable state: verified links are kept in `cluster_unit_links` and the units already indexed in
 `cluster_unit_done`; a later run verifies only candidate pairs that involve a unit added since."""
@@ -16,7 +17,6 @@ import numpy as np
 from ..state.unitread import blob_lists, narrow_signatures
 from . import lsh, minhash
 from .attach_scan import loose_candidates
-from .expand import expand
 
 CHUNK = 20000  # distinct units per signature read; pairs per verification chunk is lsh.verify's
 _TABLES = """
@@ -187,8 +187,10 @@ def _spanning(labels: np.ndarray, first: np.ndarray, multi: np.ndarray) -> np.nd
     return (any_multi | ((high >= 0) & (low != high)))[labels]
 
 
-def clustered_corpus(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2):
-    """(corpus of the kept copies, unit groups, line groups, similarity and copies per unit group)."""
+def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> list:
+    """Campaigns (sorted, highest score first) with the spanning groups expanded a batch at a time (batched.py)."""
+    from .batched import campaigns as batched
+
     conn = state.conn
     blob_repos, total_repos = _blob_repos(conn)
     keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
@@ -203,13 +205,14 @@ def clustered_corpus(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2
         edges = _across(edges, first[where], multi[where])
         labels = _components(len(signed), edges)
         keep = _spanning(labels, first[where], multi[where])
-        # Group label per chosen key: components of min-hash units, and each spanning line on its own.
-        group_of = dict(zip(signed[keep].tolist(), labels[keep].tolist()))
         offset = int(labels.max()) + 1 if len(labels) else 0
         lines = keys[is_line & multi]
-        group_of.update(zip(lines.tolist(), range(offset, offset + len(lines))))
+        chosen = np.concatenate([signed[keep], lines])
+        chosen_labels = np.concatenate([labels[keep], np.arange(offset, offset + len(lines))]).astype(np.int64)
+        order = np.argsort(chosen, kind="stable")
 
         def scan(flagged, grouped):
             return loose_candidates(flagged, signed, kinds, tokens, sig_path, grouped)
 
-        return expand(state, group_of, blob_repos, total_repos, min_repos, scan)
+        return batched(state, chosen[order], chosen_labels[order], offset, signed, kinds, tokens, sig_path, blob_repos,
+                       total_repos, min_repos, scan)

@@ -1,0 +1,89 @@
+"""Where the chosen distinct units occur: one pass over the blobs' key lists gives every copy (blob, place in the
+blob, lines, whether a finding sits inside it) as numpy columns, a few bytes a copy, never a Python object a copy."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..state.unitread import blob_lists
+
+FLUSH = 2000  # blobs whose copies are gathered before their columns are joined
+
+
+def member(held: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of held are in wanted (sorted, distinct)."""
+    if not len(wanted):
+        return np.zeros(len(held), dtype=bool)
+    at = np.minimum(np.searchsorted(wanted, held), len(wanted) - 1)
+    return wanted[at] == held
+
+
+class Copies:
+    """Columns of the copies of some distinct units, in (blob, place in blob) order: pos (the unit's index in the
+    sorted keys asked for), bid (the blob's place in blob order), idx, line, end, flag (a finding inside)."""
+
+    NAMES = ("pos", "bid", "idx", "line", "end", "flag")
+
+    def __init__(self, columns: dict[str, np.ndarray]):
+        for name in self.NAMES:
+            setattr(self, name, columns[name])
+
+    def __len__(self) -> int:
+        return len(self.pos)
+
+
+def find(conn, keys: np.ndarray, blob_repos: dict, marks: dict, names: dict) -> Copies:
+    """Copies of keys (sorted, distinct) in blobs that occur somewhere. marks: blob -> sorted finding lines.
+    names gains blob order -> blob for every blob holding a copy."""
+    done: dict[str, list] = {name: [] for name in Copies.NAMES}
+    pending: dict[str, list] = {name: [] for name in Copies.NAMES}
+
+    def flush() -> None:
+        if pending["pos"]:
+            for name in Copies.NAMES:
+                done[name].append(np.concatenate(pending[name]))
+                pending[name].clear()
+
+    for bid, (blob, held, lines, ends) in enumerate(blob_lists(conn)):
+        if blob not in blob_repos:
+            continue
+        hits = np.flatnonzero(member(held, keys))
+        if not len(hits):
+            continue
+        names[bid] = blob
+        line, end = lines[hits], ends[hits]
+        found = marks.get(blob)
+        flag = (np.zeros(len(hits), dtype=bool) if found is None else
+                np.searchsorted(found, end, side="right") > np.searchsorted(found, line, side="left"))
+        pending["pos"].append(np.searchsorted(keys, held[hits]))
+        pending["bid"].append(np.full(len(hits), bid, dtype=np.int64))
+        pending["idx"].append(hits.astype(np.int64))
+        pending["line"].append(line)
+        pending["end"].append(end)
+        pending["flag"].append(flag)
+        if len(pending["pos"]) >= FLUSH:
+            flush()
+    flush()
+    types = {"flag": bool}
+    return Copies({name: np.concatenate(parts) if parts else np.zeros(0, dtype=types.get(name, np.int64))
+                   for name, parts in done.items()})
+
+
+def repo_counts(copies: Copies, labels: np.ndarray, count: int, names: dict, blob_repos: dict) -> np.ndarray:
+    """Per label (0..count-1): how many repositories hold one of its copies. labels: the label of each copy."""
+    if not len(copies):
+        return np.zeros(count, dtype=np.int64)
+    span = int(copies.bid.max()) + 1  # one int64 per (label, blob) pair: a 1-D unique needs far less memory
+    both = np.unique(labels.astype(np.int64) * span + copies.bid)
+    pairs = np.stack([both // span, both % span], axis=1)
+    bids = np.unique(pairs[:, 1])
+    held = [blob_repos[names[int(b)]] for b in bids.tolist()]
+    width = np.array([len(r) for r in held], dtype=np.int64)
+    flat = np.fromiter((r for repos in held for r in repos), dtype=np.int64, count=int(width.sum()))
+    start = np.concatenate([[0], np.cumsum(width)[:-1]])
+    at = np.searchsorted(bids, pairs[:, 1])
+    n = width[at]
+    label_rep = np.repeat(pairs[:, 0], n)
+    offsets = np.repeat(start[at], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    width = int(flat.max()) + 1 if len(flat) else 1
+    both = np.unique(label_rep * width + flat[offsets])
+    return np.bincount(both // width, minlength=count)

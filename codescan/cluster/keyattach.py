@@ -1,0 +1,76 @@
+"""cluster/attach.py's joins decided on distinct units before any group is expanded: which loose units and which
+groups without findings each group holding findings takes in (the same choices attach makes over the copies, since
+every copy of a distinct unit has its kind, size and signature)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import minhash
+from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
+from .units import MIN_TOKENS
+
+SCAN = 65536  # signatures compared per block
+
+
+@dataclass
+class Joins:
+    """What one group holding findings takes in: loose unit keys, and (group index, its keys that matched)."""
+
+    loose: set = field(default_factory=set)
+    groups: list = field(default_factory=list)
+
+
+def decide(groups: list, loose: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray,
+           sig_path: Path) -> tuple[dict[int, Joins], set[int]]:
+    """groups: (keys in first-copy order, copies, holds a finding) per unit group, in group order; loose: keys in no
+    group that have copies. Returns the joins per group index and the groups taken in whole."""
+    joins: dict[int, Joins] = {}
+    gone: set[int] = set()
+    order = sorted((gi for gi, g in enumerate(groups) if g[2]), key=lambda gi: -groups[gi][1])[:MAX_GROUPS]
+    if not order or not len(signed):
+        return joins, gone
+    universe = np.concatenate([*(g[0] for g in groups), loose]).astype(np.int64)
+    owner = np.concatenate([*(np.full(len(g[0]), gi, dtype=np.int64) for gi, g in enumerate(groups)),
+                            np.full(len(loose), -1, dtype=np.int64)])
+    where = np.searchsorted(signed, universe)
+    ukind, ulong = kinds[where], tokens[where] >= MIN_TOKENS
+    flagged = np.array([g[2] for g in groups], dtype=bool)
+    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
+    try:
+        for gi in order:
+            mine = np.searchsorted(signed, groups[gi][0])
+            kind = kinds[mine[int(np.argmax(tokens[mine]))]]
+            pool = np.flatnonzero((ukind == kind) & ulong & (owner != gi))
+            if not len(pool):
+                continue
+            reps = np.unique(np.asarray(sigs[mine[kinds[mine] == kind]]), axis=0)[:REPRESENTATIVES]
+            hits = []
+            for lo in range(0, len(pool), SCAN):
+                block = pool[lo:lo + SCAN]
+                rows = np.asarray(sigs[where[block]])
+                best = np.zeros(len(block))
+                for rep in reps:
+                    best = np.maximum(best, minhash.similarity(rows, rep[None, :]))
+                hits.append(block[best >= ATTACH])
+            hits = np.concatenate(hits)
+            if not len(hits):
+                continue
+            mine_joins = Joins()
+            who = owner[hits]
+            taken = who < 0
+            mine_joins.loose.update(universe[hits[taken]].tolist())
+            owner[hits[taken]] = gi
+            for other in sorted(set(who[~taken].tolist())):
+                if other in gone or flagged[other]:
+                    continue
+                mine_joins.groups.append((other, set(universe[hits[who == other]].tolist())))
+                owner[owner == other] = gi
+                gone.add(other)
+            if mine_joins.loose or mine_joins.groups:
+                joins[gi] = mine_joins
+    finally:
+        del sigs
+    return joins, gone
