@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
+from . import tokenwalk
+
 SHINGLE = 5  # tokens per shingle (measured: see README "Campaigns")
 SCHEME = "blind"  # local-name normalization (measured: see README "Campaigns")
 SCHEMES = ("raw", "consistent", "blind")
@@ -31,6 +33,7 @@ _BINDING_PARENTS = frozenset({"parameters", "formal_parameters", "lambda_paramet
                               "tuple_pattern", "list_pattern", "array_pattern", "object_pattern"})
 _IMPORTS = frozenset({"import_statement", "import_from_statement", "aliased_import"})
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_VAR_HASH = xxhash.xxh64_intdigest(VAR)
 
 
 def _is_string(kind: str) -> bool:
@@ -82,12 +85,25 @@ def _classify(kind: str) -> int:
 
 
 def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
-    """Walk the tree once, collect leaves (literals as one leaf), then normalize them (raw: do not)."""
+    """Walk the tree once, collect leaves (literals as one leaf), then normalize them (raw: do not). An error-free
+    tree is walked a piece at a time and pieces seen before (an unchanged statement of an earlier version) are
+    reused: the same stream, value for value (tokenwalk.py)."""
+    if not raw:
+        found = tokenwalk.pieces(tree, source, _leaf_walk, _classify)
+        if found is not None:
+            return TokenStream(*tokenwalk.assemble(found, _VAR_HASH))
+    leaves, bound, imported = _leaf_walk(tree.root_node, [], None, source)
+    return _normalize(leaves, set() if raw else bound - imported, raw)
+
+
+def _leaf_walk(top, parents: list[str], top_field: str | None, source: bytes) -> tuple[list[tuple], set, set]:
+    """Leaves under `top` (start, row, class, text, parent), the names they bind and the modules imported by name;
+    `parents`: the node types above `top` (the last three matter), `top_field`: its field in its parent."""
     leaves: list[tuple] = []  # start, row, class, text, field, parent
     bound: set[bytes] = set()
     imported: set[bytes] = set()  # a module imported by name is API even where the file also defines it
-    cursor = tree.walk()
-    parents: list[str] = []
+    cursor = top.walk()
+    depth = 0
     append = leaves.append
     while True:
         node = cursor.node
@@ -96,7 +112,7 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
             start = node.start_byte
             text = source[start:node.end_byte]
             if cls == 4:
-                field = cursor.field_name
+                field = cursor.field_name if depth else top_field
                 parent = parents[-1] if parents else ""
                 if _binds(field, parent):
                     bound.add(text)
@@ -111,11 +127,13 @@ def tokens(tree, source: bytes, raw: bool = False) -> TokenStream:
                 append((start, node.start_point[0], cls, text, parents[-1] if parents else ""))
         elif cursor.goto_first_child():
             parents.append(node.type)
+            depth += 1
             continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return _normalize(leaves, set() if raw else bound - imported, raw)
+        while not (depth and cursor.goto_next_sibling()):
+            if not depth or not cursor.goto_parent():
+                return leaves, bound, imported
             parents.pop()
+            depth -= 1
 
 
 def _binds(field: str | None, parent: str) -> bool:
