@@ -21,6 +21,10 @@ def _args(node) -> list:
     return [c for c in args.named_children if "comment" not in c.type] if args is not None else []
 
 
+HANDLE_COPIES = frozenset(("io.Copy", "io.CopyN", "io.CopyBuffer"))  # (destination handle, source)
+FILE_OPENERS = frozenset(("os.Create", "os.OpenFile"))  # return a handle writing to their first argument
+
+
 class GoFlow(CLikeFlow):
     BINDINGS = frozenset(("short_var_declaration", "assignment_statement", "var_spec", "const_spec", "range_clause",
                           "call_expression"))
@@ -171,6 +175,43 @@ class GoFlow(CLikeFlow):
                                          _text(function) in ("string", "[]byte")):
                 args = _args(node)
                 return self.value(args[0]) if args else NOTHING
+        return None
+
+    def file_write(self, node):
+        """Also a file written through its handle: `f, _ := os.Create(p)` then io.Copy(f, resp.Body) or
+        f.Write(body) writes the data to p."""
+        found = super().file_write(node)
+        if found is not None:
+            return found
+        parts = self.parts(node)
+        if not parts:
+            return None
+        callee, _simple, receiver, args = parts[0] or "", parts[1], parts[2], parts[3]
+        if callee in HANDLE_COPIES and len(args) >= 2:
+            handle, data = args[0], args[1]
+        elif (callee.rsplit(".", 1)[-1] in ("Write", "WriteString") and receiver is not None and args):
+            handle, data = receiver, args[0]
+        else:
+            return None
+        path = self._opened_path(handle, node)
+        return (path, data) if path is not None else None
+
+    def _opened_path(self, handle, at):
+        """The path node of the os.Create/os.OpenFile call a file handle was bound to before `at`."""
+        if handle is None or handle.type != "identifier":
+            return None
+        name = _text(handle)
+        scope = self.scope_at(at)
+        for event in reversed(scope.events.get(name, []) if scope is not None else []):
+            if event.pos > at.start_byte or event.kind != "set" or event.node is None:
+                continue
+            node = event.node
+            if node.type == "expression_list" and node.named_children:
+                node = node.named_children[0]
+            opened = self.parts(node) if node.type == "call_expression" else None
+            if opened and opened[0] in FILE_OPENERS and opened[3]:
+                return opened[3][0]
+            return None
         return None
 
     def call_parts(self, node):

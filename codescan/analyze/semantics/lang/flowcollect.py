@@ -142,18 +142,22 @@ class FlowIndex:
         """A file written with data: reading or running that path later carries the data's labels."""
         path = self.value(path_node).const
         self._memo.clear()
+        if not isinstance(path, str) and path_node.type == "identifier":
+            # a path held in a variable: runs of that variable in the same function
+            path = f"@{self.scope_at(path_node).id}:{path_node.text.decode('utf-8', 'replace')}"
         if not isinstance(path, str) or not path:
             return
         line = node.start_point[0] + 1
+        shown = f"the file named by {path.split(':', 1)[1]}" if path.startswith("@") else path
 
         def thunk() -> Value:
             if data_node is None:
-                return labelled(("network", "downloaded"), line, f"downloaded to {path}")
+                return labelled(("network", "downloaded"), line, f"downloaded to {shown}")
             data = self.value(data_node)
             if isinstance(data.const, str) and data.const.startswith(("http://", "https://", "ftp://")):
-                return labelled(("network", "downloaded"), line, f"{data.const} copied to {path}")
+                return labelled(("network", "downloaded"), line, f"{data.const} copied to {shown}")
             if data.labels & {"network", "socket"}:
-                data = merge([data, labelled(("downloaded",), line, f"written to {path}")])
+                data = merge([data, labelled(("downloaded",), line, f"written to {shown}")])
             return data
         self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
         self.written.add(path)

@@ -131,6 +131,10 @@ class TreeFlow(FlowIndex, MemoEval):
         out = self._value(node)
         if self.written and isinstance(out.const, str) and out.const in self.written:
             out = merge([out, self.field_value("file:" + out.const)], const=out.const)  # a path written earlier
+        elif self.written and not out.known and node.type == "identifier":  # the variable a file was written to
+            held = f"@{self.scope_at(node).id}:{node.text.decode('utf-8', 'replace')}"
+            if held in self.written:
+                out = merge([out, self.field_value("file:" + held)])
         return out
 
     def _value(self, node) -> Value:
