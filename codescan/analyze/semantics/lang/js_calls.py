@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import clears, constant_labels, labels_of, narrowed
+from .js_fold import fold_call
 from .js_values import DESCRIPTOR
 from .python_calls import def_start, short, substitute
 
@@ -35,8 +36,14 @@ def call_value(values, node) -> Value:
     arg_values = [values.ev(a) for a in args]
     if def_start(name) is not None:
         function = values.defs.get(def_start(name))
-        returned = _returns(values, function) if function is not None else NOTHING
-        return substitute(returned, function.start_byte, arg_values, line) if function is not None else merge(arg_values)
+        if function is None:
+            return merge(arg_values)
+        returned = substitute(_returns(values, function), function.start_byte, arg_values, line)
+        if not returned.known and not returned.name and arg_values and all(v.known for v in arg_values):
+            folded = fold_call(values, function, arg_values)  # _0x51c2(0x1a3): the string-array accessor
+            if isinstance(folded, str):
+                return Value(folded, constant_labels(folded))
+        return returned
     receiver = NOTHING
     if fn is not None and fn.type == "member_expression":
         receiver = values.ev(fn.child_by_field_name("object"))

@@ -1,0 +1,122 @@
+"""A small same-file JavaScript function called with constants, folded: straight-line `var`/assignments then
+one `return` (`function _0x51c2(i) { i = i - 0x1a0; const a = _0x3a1f(); return a[i]; }` — the accessor of a
+string-array obfuscator), evaluated over the arguments without running anything."""
+from __future__ import annotations
+
+from ..constants import UNKNOWN, Name
+
+MAX_FUNCTION = 2_000  # bytes of a function folded at a call site
+MAX_STATEMENTS = 8
+_INT_OPS = {"-": lambda a, b: a - b, "+": lambda a, b: a + b, "*": lambda a, b: a * b, "^": lambda a, b: a ^ b,
+            "&": lambda a, b: a & b, "|": lambda a, b: a | b, "%": lambda a, b: a % b if b else None}
+
+
+class _NoFold(Exception):
+    pass
+
+
+def fold_call(values, function, arg_values: list):
+    """The constant `function` returns for these constant arguments, or UNKNOWN."""
+    if function.end_byte - function.start_byte > MAX_FUNCTION:
+        return UNKNOWN
+    params = function.child_by_field_name("parameters")
+    names = []
+    if params is not None:
+        for p in params.named_children:
+            ident = p if p.type == "identifier" else p.child_by_field_name("pattern") if p.type in (
+                "required_parameter", "optional_parameter") else None
+            if ident is None or ident.type != "identifier":
+                return UNKNOWN
+            names.append(ident.text.decode("utf-8", "replace"))
+    elif function.child_by_field_name("parameter") is not None:
+        names.append(function.child_by_field_name("parameter").text.decode("utf-8", "replace"))
+    env = {n: (a.const if a.known else UNKNOWN) for n, a in zip(names, arg_values)}
+    body = function.child_by_field_name("body")
+    try:
+        if body is None:
+            return UNKNOWN
+        if body.type != "statement_block":
+            return _value(values, body, env)
+        statements = [c for c in body.named_children if c.type != "comment"]
+        if len(statements) > MAX_STATEMENTS:
+            return UNKNOWN
+        for statement in statements:
+            if statement.type == "return_statement":
+                inner = statement.named_children
+                return _value(values, inner[0], env) if inner else UNKNOWN
+            _run(values, statement, env)
+    except (_NoFold, RecursionError):
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _run(values, statement, env: dict) -> None:
+    if statement.type in ("lexical_declaration", "variable_declaration"):
+        for declarator in statement.named_children:
+            if declarator.type != "variable_declarator":
+                continue
+            name, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
+            if name is None or name.type != "identifier":
+                raise _NoFold
+            env[name.text.decode("utf-8", "replace")] = _value(values, value, env) if value is not None else None
+        return
+    if statement.type == "expression_statement" and statement.named_children:
+        expression = statement.named_children[0]
+        if expression.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = expression.child_by_field_name("left")
+            if left.type != "identifier":
+                raise _NoFold
+            name = left.text.decode("utf-8", "replace")
+            right = _value(values, expression.child_by_field_name("right"), env)
+            if expression.type == "augmented_assignment_expression":
+                op = expression.child_by_field_name("operator").type[:-1]
+                right = _combine(op, env.get(name, UNKNOWN), right)
+            env[name] = right
+            return
+    raise _NoFold
+
+
+def _value(values, node, env: dict):
+    kind = node.type
+    if kind == "identifier":
+        name = node.text.decode("utf-8", "replace")
+        if name in env:
+            if env[name] is UNKNOWN:
+                raise _NoFold
+            return env[name]
+    if kind == "parenthesized_expression" and node.named_children:
+        return _value(values, node.named_children[0], env)
+    if kind == "binary_expression":
+        op = node.child_by_field_name("operator").type
+        return _combine(op, _value(values, node.child_by_field_name("left"), env),
+                        _value(values, node.child_by_field_name("right"), env))
+    if kind == "subscript_expression":
+        held = _value(values, node.child_by_field_name("object"), env)
+        key = _value(values, node.child_by_field_name("index"), env)
+        if isinstance(held, (list, str)) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(held):
+            item = held[key]
+            if item is UNKNOWN or isinstance(item, Name):
+                raise _NoFold
+            return item
+        raise _NoFold
+    if kind not in ("string", "number", "template_string", "array", "call_expression", "identifier",
+                    "member_expression", "true", "false", "null"):
+        raise _NoFold
+    value = values.ev(node)
+    if not value.known:
+        raise _NoFold
+    return value.const
+
+
+def _combine(op: str, left, right):
+    if left is UNKNOWN or right is UNKNOWN:
+        raise _NoFold
+    if op == "+" and (isinstance(left, str) or isinstance(right, str)) and isinstance(left, (str, int)) \
+            and isinstance(right, (str, int)):
+        return str(left) + str(right)
+    if isinstance(left, int) and isinstance(right, int) and not isinstance(left, bool) and op in _INT_OPS:
+        result = _INT_OPS[op](left, right)
+        if result is None:
+            raise _NoFold
+        return result
+    raise _NoFold
