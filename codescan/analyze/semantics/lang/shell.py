@@ -41,6 +41,8 @@ class ShellFlow(TreeFlow):
     CALLS = frozenset(("command",))
     RETURNS = frozenset()
 
+    _printing: set = set()  # same-file functions whose output is being read (recursion guard; emptied after use)
+
     def file_write(self, node):
         """Shell writes files through redirections and download flags (see special), not writer calls."""
         return None
@@ -68,6 +70,13 @@ class ShellFlow(TreeFlow):
             name = _base(words[0]) if words else ""
         if not words:
             return "", []
+        if "$" in name and words[0] is not None:  # fetch="curl -fsSL"; $fetch "$URL": the program is curl
+            head = words[0]
+            if head.type == "command_name" and head.named_child_count == 1:
+                head = head.named_children[0]
+            held = self.value(head).const
+            parts = held.split() if isinstance(held, str) else []
+            name = parts[0].rsplit("/", 1)[-1] if parts else name
         return name, words[1:]
 
     def call_parts(self, node):
@@ -129,6 +138,15 @@ class ShellFlow(TreeFlow):
             decoded = _decode_text(name, data, [_text(a) for a in args])
             return merge([piped, labelled(("decoded",), line, f"decoded by {name}")],
                          const=decoded if decoded is not None else merge([]).const)
+        if name in self.functions and name not in self._printing:  # get() { wget -qO- "$1"; }; $(get "$U")
+            body = self.functions[name].node.child_by_field_name("body")
+            self._printing.add(name)
+            try:
+                printed = self.output(body) if body is not None else NOTHING
+            finally:
+                self._printing.discard(name)
+            if printed.labels:
+                return printed.with_step(line, f"printed by {name}()")
         if name in ENVS and not args:
             return labelled(("env",), line, f"output of {name}")
         if name in READERS and args:
