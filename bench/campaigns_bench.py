@@ -11,6 +11,8 @@
 2. The history bench's mirrors (bench/history_mirror.py) plus a fork of each (the fork adds one commit), crawled
    by both; then the same with the second half of the packages added (about twice the state). `campaigns` runs
    on each state: wall, CPU and peak RSS (largest process) per side and size.
+   --one-crawl: each state is crawled once (by this checkout) and both sides run `campaigns` on copies of it (the
+   baseline must read this checkout's schema); the JSON of both must be byte-identical. Prefix with `nice -n 10`.
 """
 from __future__ import annotations
 
@@ -63,6 +65,28 @@ def crawl_and_campaigns(code: Path, root: Path, state: Path, out: Path, jobs: in
             "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(found)}
 
 
+def campaigns_only(code: Path, state: Path, out: Path) -> dict:
+    run = codescan(code, "campaigns", "--state", str(state), "--format", "json", "-o", str(out))
+    found = json.loads(out.read_text())["campaigns"]
+    return {"crawl_s": 0.0, "state_mb": round(state_mb(state), 2), "wall_s": round(run.wall, 2),
+            "cpu_s": round(run.cpu or 0, 2), "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(found)}
+
+
+def one_crawl(base_code: Path, mirror: Path, tmp: Path, name: str, jobs: int) -> dict:
+    """Crawl once with this checkout, then `campaigns` by both sides on copies of that state."""
+    state = tmp / f"{name}.db"
+    crawl = codescan(HERE, "crawl", str(mirror), "--state", str(state), "--no-progress", "-j", str(jobs))
+    row = {}
+    for side, code in (("before", base_code), ("after", HERE)):
+        copy = tmp / f"{name}-{side}.db"
+        shutil.copy(state, copy)
+        row[side] = campaigns_only(code, copy, tmp / f"{name}-{side}.json")
+        row[side]["crawl_s"] = round(crawl.wall, 1)
+    same = (tmp / f"{name}-before.json").read_bytes() == (tmp / f"{name}-after.json").read_bytes()
+    row["same_state"] = {"identical": same, **row["after"]}
+    return row
+
+
 def same_state(tmp: Path, name: str) -> dict:
     """This checkout's campaigns on the baseline's state (upgraded in place) against the baseline's own."""
     run = codescan(HERE, "campaigns", "--state", str(tmp / f"{name}-before.copy.db"), "--format", "json", "-o",
@@ -81,10 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=2, help="commits from one release to the next (history mirrors)")
     ap.add_argument("--planted-only", action="store_true", help="only the planted harness")
     ap.add_argument("--no-planted", action="store_true", help="only the history mirrors")
+    ap.add_argument("--one-crawl", action="store_true",
+                    help="crawl each state once (this checkout); both sides run campaigns on copies of it")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
     base_rev = args.base or default_base()
-    result: dict = {"base": base_rev}
+    result: dict = {"base": base_rev, "one_crawl": args.one_crawl}
     with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as tmp:
         tmp = Path(tmp)
         base_code = checkout(base_rev, tmp / "base")
@@ -94,11 +120,16 @@ def main(argv: list[str] | None = None) -> int:
                 repos = 0
             truth = None if not repos else plant.generate(tmp / "planted", repos, files, None, seed=7, campaigns=camps, spread=spread)
             planted = {}
-            for name, code in (("before", base_code), ("after", HERE)) if truth else ():
+            if truth and args.one_crawl:
+                planted = one_crawl(base_code, tmp / "planted", tmp, "planted", args.jobs)
+                for name in ("before", "after"):
+                    found = json.loads((tmp / f"planted-{name}.json").read_text())["campaigns"]
+                    planted[name]["score"] = campaign_scores(found, truth)
+            for name, code in (("before", base_code), ("after", HERE)) if truth and not args.one_crawl else ():
                 out = tmp / f"planted-{name}.json"
                 planted[name] = crawl_and_campaigns(code, tmp / "planted", tmp / f"planted-{name}.db", out, args.jobs)
                 planted[name]["score"] = campaign_scores(json.loads(out.read_text())["campaigns"], truth)
-            if truth:
+            if truth and not args.one_crawl:
                 planted["same_state"] = same_state(tmp, "planted")
             result["planted"] = planted
             halves = [] if args.planted_only else [history_mirror.QUICK] if args.quick else [history_mirror.FIRST,
@@ -110,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
                 history_mirror.build(mirror, packages, args.steps)
                 fork_all(mirror)
                 row = {"repos": 2 * len(packages), "build_s": round(time.perf_counter() - t, 1)}
+                if args.one_crawl:
+                    row.update(one_crawl(base_code, mirror, tmp, f"h{len(packages)}", args.jobs))
+                    result["history"].append(row)
+                    continue
                 for name, code in (("before", base_code), ("after", HERE)):
                     row[name] = crawl_and_campaigns(code, mirror, tmp / f"h{len(packages)}-{name}.db",
                                                     tmp / f"h{len(packages)}-{name}.json", args.jobs)
@@ -132,7 +167,9 @@ def report(r: dict) -> None:
         print(f"planted harness {name:6}: {s['campaigns']} campaigns, score {s['score']}, "
               f"campaigns wall {s['wall_s']} s, CPU {s['cpu_s']} s, peak RSS {s['peak_rss_mb']:.0f} MB")
     u = p.get("same_state")
-    if u:
+    if u and r.get("one_crawl"):
+        print(f"planted harness, one state read by both: JSON byte-identical: {u['identical']}")
+    elif u:
         print(f"planted harness, the baseline's state read by this checkout (upgraded in place): {u['campaigns']} "
               f"campaigns, identical to the baseline's: {u['identical']} (wall {u['wall_s']} s, CPU {u['cpu_s']} s, "
               f"peak RSS {u['peak_rss_mb']:.0f} MB)")
@@ -145,6 +182,9 @@ def report(r: dict) -> None:
             print(f"{label:24} {name:6} {s['state_mb']:9.1f} {s['crawl_s']:8.1f} {s['campaigns']:9d} "
                   f"{s['wall_s']:7.1f} {s['cpu_s']:7.1f} {s['peak_rss_mb']:11.0f}")
         u = row["same_state"]
+        if r.get("one_crawl"):
+            print(f"{'':24} one state read by both: JSON byte-identical: {u['identical']}")
+            continue
         print(f"{'':24} baseline's state read by this checkout: {u['campaigns']} campaigns, identical: "
               f"{u['identical']}, wall {u['wall_s']} s, CPU {u['cpu_s']} s, peak RSS {u['peak_rss_mb']:.0f} MB")
 

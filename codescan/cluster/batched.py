@@ -51,22 +51,31 @@ def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signe
     order = order[repos[order] >= min_repos].tolist()
     unit_labels = [lab for lab in order if lab < line_from]
     line_labels = [lab for lab in order if lab >= line_from]
-    # Each group's keys in the order of their first copies.
+    # Each group's keys in the order of their first copies (held: key positions sorted by group, then first copy).
     held, first_copy = np.unique(cp.pos, return_index=True)
     held = held[np.lexsort((first_copy, labels[held]))]
     cuts = np.searchsorted(labels[held], np.arange(count + 1))
-    group_keys = {lab: keys[held[cuts[lab]:cuts[lab + 1]]] for lab in unit_labels}
-    groups = [(group_keys[lab], int(size[lab]), bool(flag[lab])) for lab in unit_labels]
-    flagged = [(n, _widest_kind(k, signed, kinds, tokens), sorted(k.tolist())) for k, n, f in groups if f]
+    units = np.array(unit_labels, dtype=np.int64)
+
+    def keys_of(gi: int) -> np.ndarray:
+        return keys[held[cuts[units[gi]]:cuts[units[gi] + 1]]]
+
+    gi_of = np.full(count, -1, dtype=np.int64)
+    gi_of[units] = np.arange(len(units))
+    universe = held[gi_of[labels[held]] >= 0]
+    sizes, flags = size[units], flag[units]
+    flagged = [(int(sizes[gi]), _widest_kind(keys_of(gi), signed, kinds, tokens), sorted(keys_of(gi).tolist()))
+               for gi in np.flatnonzero(flags).tolist()]
     loose = np.array(sorted(loose_scan(flagged, keys)), dtype=np.int64)
     lcp = copy_cols.find(conn, loose, blob_repos, marks, names) if len(loose) else None
     loose_held = loose[np.unique(lcp.pos)] if lcp is not None and len(lcp) else np.zeros(0, dtype=np.int64)
-    joins, gone = keyattach.decide(groups, loose_held, signed, kinds, tokens, sig_path)
-    by_label = _index(label)
-    by_loose = _index(lcp.pos) if lcp is not None else None
-    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
-    try:
-        work = []
+    joins, gone = keyattach.decide(keys[universe], gi_of[labels[universe]], sizes, flags, keys_of, loose_held,
+                                   signed, kinds, tokens, sig_path)
+    del universe, gi_of
+    by_label = _Index(label)
+    by_loose = _Index(lcp.pos) if lcp is not None else None
+
+    def unit_work():
         for gi, lab in enumerate(unit_labels):
             if gi in gone:
                 continue
@@ -75,25 +84,30 @@ def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signe
             if done is not None:
                 parts += [("l", int(k), lcp, by_loose.get(int(np.searchsorted(loose, k)))) for k in sorted(done.loose)]
                 parts += [("g", unit_labels[other], cp, by_label.get(unit_labels[other])) for other, _ in done.groups]
-            work.append((gi, parts))
-        for batch in _batches(work):
-            _expand(conn, batch, names, keys, loose, builder, joins, unit_labels, signed, kinds, tokens, sigs,
-                    group_keys, line=False)
-        work = [(None, [("g", lab, cp, by_label.get(lab))]) for lab in line_labels]
-        for batch in _batches(work):
-            _expand(conn, batch, names, keys, loose, builder, joins, unit_labels, signed, kinds, tokens, sigs,
-                    group_keys, line=True)
+            yield gi, parts
+
+    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
+    try:
+        for batch in _batches(unit_work()):
+            _expand(conn, batch, names, keys, loose, builder, joins, signed, sigs, keys_of, line=False)
+        line_work = ((None, [("g", lab, cp, by_label.get(lab))]) for lab in line_labels)
+        for batch in _batches(line_work):
+            _expand(conn, batch, names, keys, loose, builder, joins, signed, sigs, keys_of, line=True)
     finally:
         del sigs
     return builder.finish()
 
 
-def _index(values: np.ndarray) -> dict[int, np.ndarray]:
-    """value -> the positions holding it, in order."""
-    by = np.argsort(values, kind="stable")
-    found, starts = np.unique(values[by], return_index=True)
-    ends = [*starts[1:].tolist(), len(by)]
-    return {int(v): by[s:e] for v, s, e in zip(found.tolist(), starts.tolist(), ends)}
+class _Index:
+    """value -> the positions holding it (in order), by binary search in one sorted copy of the values."""
+
+    def __init__(self, values: np.ndarray):
+        self.by = np.argsort(values, kind="stable")
+        self.values = values[self.by]
+
+    def get(self, value: int):
+        lo, hi = np.searchsorted(self.values, [value, value + 1]).tolist()
+        return self.by[lo:hi] if hi > lo else None
 
 
 def _widest_kind(keys: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray) -> str:
@@ -149,7 +163,7 @@ def _kept(rows: np.ndarray, cols, names: dict, known: dict, key_of, places: dict
 
 
 def _expand(conn, batch: list, names: dict, keys: np.ndarray, loose: np.ndarray, builder: Builder, joins: dict,
-            unit_labels: list, signed, kinds, tokens, sigs, group_keys: dict, line: bool) -> None:
+            signed, sigs, keys_of: Callable, line: bool) -> None:
     rows = [part for _gi, parts in batch for part in parts if part[3] is not None]
     bids = sorted({int(b) for _t, _l, cols, at in rows for b in np.unique(cols.bid[at]).tolist()})
     places = _occurrences(conn, [names[b] for b in bids])
@@ -181,7 +195,7 @@ def _expand(conn, batch: list, names: dict, keys: np.ndarray, loose: np.ndarray,
         if gi in joins:
             sim = _similarity(member_keys, units, signed, sigs)
         else:
-            ordered = group_keys[unit_labels[gi]]
+            ordered = keys_of(gi)
             sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sigs)
         builder.unit_group(spans, sim)
 

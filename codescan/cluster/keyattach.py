@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -23,25 +24,27 @@ class Joins:
     groups: list = field(default_factory=list)
 
 
-def decide(groups: list, loose: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray,
-           sig_path: Path) -> tuple[dict[int, Joins], set[int]]:
-    """groups: (keys in first-copy order, copies, holds a finding) per unit group, in group order; loose: keys in no
-    group that have copies. Returns the joins per group index and the groups taken in whole."""
+def decide(universe: np.ndarray, owner: np.ndarray, sizes: np.ndarray, flags: np.ndarray, keys_of: Callable,
+           loose: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray, sig_path: Path
+           ) -> tuple[dict[int, Joins], set[int]]:
+    """universe, owner: the keys of every unit group and the index of their group (groups in group order);
+    sizes/flags per group: its copies and whether one holds a finding; keys_of(group index): its keys in
+    first-copy order; loose: keys in no group that have copies. Returns the joins per group index and the groups
+    taken in whole."""
     joins: dict[int, Joins] = {}
     gone: set[int] = set()
-    order = sorted((gi for gi, g in enumerate(groups) if g[2]), key=lambda gi: -groups[gi][1])[:MAX_GROUPS]
+    order = sorted(np.flatnonzero(flags).tolist(), key=lambda gi: -int(sizes[gi]))[:MAX_GROUPS]
     if not order or not len(signed):
         return joins, gone
-    universe = np.concatenate([*(g[0] for g in groups), loose]).astype(np.int64)
-    owner = np.concatenate([*(np.full(len(g[0]), gi, dtype=np.int64) for gi, g in enumerate(groups)),
-                            np.full(len(loose), -1, dtype=np.int64)])
+    universe = np.concatenate([universe, loose]).astype(np.int64)
+    owner = np.concatenate([owner, np.full(len(loose), -1, dtype=np.int64)])
     where = np.searchsorted(signed, universe)
     ukind, ulong = kinds[where], tokens[where] >= MIN_TOKENS
-    flagged = np.array([g[2] for g in groups], dtype=bool)
+    flagged = np.asarray(flags, dtype=bool)
     sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
     try:
         for gi in order:
-            mine = np.searchsorted(signed, groups[gi][0])
+            mine = np.searchsorted(signed, keys_of(gi))
             kind = kinds[mine[int(np.argmax(tokens[mine]))]]
             pool = np.flatnonzero((ukind == kind) & ulong & (owner != gi))
             if not len(pool):

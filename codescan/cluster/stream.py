@@ -18,7 +18,8 @@ from ..state.unitread import blob_lists, narrow_signatures
 from . import lsh, minhash
 from .attach_scan import loose_candidates
 
-CHUNK = 20000  # distinct units per signature read; pairs per verification chunk is lsh.verify's
+CHUNK = 20000  # rows per read of integer columns
+SIG_CHUNK = 4096  # distinct units per signature read (their rows, signatures and band keys are held at once)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS cluster_unit_meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS cluster_unit_done (key INTEGER PRIMARY KEY);
@@ -81,7 +82,7 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
             cursor = conn.execute("SELECT key, signature, base, kind, tokens FROM units WHERE kind != 'line' "
                                   "ORDER BY key")
             while True:
-                chunk = cursor.fetchmany(CHUNK)
+                chunk = cursor.fetchmany(SIG_CHUNK)
                 if not chunk:
                     break
                 kinds.extend(row[3] for row in chunk)
