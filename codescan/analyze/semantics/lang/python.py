@@ -56,9 +56,12 @@ class _PythonFacts:
         for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
             if self.deadline is not None and not i % 32 and self.deadline.expired():
                 raise Deadline()
-            call = self._fact(node)
-            if call is not None:
-                out.calls.append(call)
+            callee = callee_value(self.values, node)
+            names = [callee.name] if callee.name else [c.name for c in callee.choices[:8] if c.name]
+            for name in names:  # HANDLERS[kind](x): a call of every function the table holds
+                call = self._fact(node, name, callee.via)
+                if call is not None:
+                    out.calls.append(call)
         out.calls.extend(self._through_callers(out.calls))
         out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
         out.callers = self.callers_of
@@ -104,9 +107,8 @@ class _PythonFacts:
             self._climb(use, depth)
 
     # -- facts ---------------------------------------------------------------------------
-    def _fact(self, node) -> Call | None:
-        callee = callee_value(self.values, node)
-        name = canonical(callee.name)
+    def _fact(self, node, callee_name: str, via: str | None) -> Call | None:
+        name = canonical(callee_name)
         if not name or not self.wanted.wants(name):
             return None
         values = self.values
@@ -125,7 +127,7 @@ class _PythonFacts:
                         kwlines.append(splat.start_point[0] + 1)
         return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
-                    scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver,
+                    scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
                     kwlines=tuple(kwlines))
 
     def _argument(self, node) -> Value:
