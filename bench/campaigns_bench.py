@@ -11,8 +11,8 @@
 2. The history bench's mirrors (bench/history_mirror.py) plus a fork of each (the fork adds one commit), crawled
    by both; then the same with the second half of the packages added (about twice the state). `campaigns` runs
    on each state: wall, CPU and peak RSS (largest process) per side and size.
-   --one-crawl: each state is crawled once (by this checkout) and both sides run `campaigns` on copies of it (the
-   baseline must read this checkout's schema); the JSON of both must be byte-identical. Prefix with `nice -n 10`.
+   --one-crawl: each state is crawled once (by the baseline) and both sides run `campaigns` on copies of it (this
+   checkout upgrades older schemas in place); the JSON of both must be byte-identical. Prefix with `nice -n 10`.
 """
 from __future__ import annotations
 
@@ -73,9 +73,10 @@ def campaigns_only(code: Path, state: Path, out: Path) -> dict:
 
 
 def one_crawl(base_code: Path, mirror: Path, tmp: Path, name: str, jobs: int) -> dict:
-    """Crawl once with this checkout, then `campaigns` by both sides on copies of that state."""
+    """Crawl once with the baseline (this checkout reads older schemas), then `campaigns` by both sides on copies
+    of that state."""
     state = tmp / f"{name}.db"
-    crawl = codescan(HERE, "crawl", str(mirror), "--state", str(state), "--no-progress", "-j", str(jobs))
+    crawl = codescan(base_code, "crawl", str(mirror), "--state", str(state), "--no-progress", "-j", str(jobs))
     row = {}
     for side, code in (("before", base_code), ("after", HERE)):
         copy = tmp / f"{name}-{side}.db"
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--planted-only", action="store_true", help="only the planted harness")
     ap.add_argument("--no-planted", action="store_true", help="only the history mirrors")
     ap.add_argument("--one-crawl", action="store_true",
-                    help="crawl each state once (this checkout); both sides run campaigns on copies of it")
+                    help="crawl each state once (the baseline); both sides run campaigns on copies of it")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
     base_rev = args.base or default_base()

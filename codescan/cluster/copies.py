@@ -7,6 +7,7 @@ import numpy as np
 from ..state.unitread import blob_lists
 
 FLUSH = 2000  # blobs whose copies are gathered before their columns are joined
+PAIRS = 262144  # copies read at a time when counting repositories
 
 
 def member(held: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -68,21 +69,22 @@ def find(conn, keys: np.ndarray, blob_repos: dict, marks: dict, names: dict) -> 
 
 
 def repo_counts(copies: Copies, labels: np.ndarray, count: int, names: dict, blob_repos: dict) -> np.ndarray:
-    """Per label (0..count-1): how many repositories hold one of its copies. labels: the label of each copy."""
-    if not len(copies):
-        return np.zeros(count, dtype=np.int64)
-    span = int(copies.bid.max()) + 1  # one int64 per (label, blob) pair: a 1-D unique needs far less memory
-    both = np.unique(labels.astype(np.int64) * span + copies.bid)
-    pairs = np.stack([both // span, both % span], axis=1)
-    bids = np.unique(pairs[:, 1])
-    held = [blob_repos[names[int(b)]] for b in bids.tolist()]
-    width = np.array([len(r) for r in held], dtype=np.int64)
-    flat = np.fromiter((r for repos in held for r in repos), dtype=np.int64, count=int(width.sum()))
-    start = np.concatenate([[0], np.cumsum(width)[:-1]])
-    at = np.searchsorted(bids, pairs[:, 1])
-    n = width[at]
-    label_rep = np.repeat(pairs[:, 0], n)
-    offsets = np.repeat(start[at], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-    width = int(flat.max()) + 1 if len(flat) else 1
-    both = np.unique(label_rep * width + flat[offsets])
-    return np.bincount(both // width, minlength=count)
+    """Per label (0..count-1): how many repositories hold one of its copies. labels: the label of each copy. Read a
+    chunk of copies at a time; what is kept is one code per distinct (label, repository)."""
+    found = np.zeros(0, dtype=np.int64)
+    width = 1 + max((r for repos in blob_repos.values() for r in repos), default=0)
+    for lo in range(0, len(copies), PAIRS):
+        bid, label = copies.bid[lo:lo + PAIRS].astype(np.int64), labels[lo:lo + PAIRS].astype(np.int64)
+        span = int(bid.max()) + 1
+        pairs = np.unique(label * span + bid)
+        label, bid = pairs // span, pairs % span
+        bids = np.unique(bid)
+        held = [blob_repos[names[int(b)]] for b in bids.tolist()]
+        many = np.array([len(r) for r in held], dtype=np.int64)
+        flat = np.fromiter((r for repos in held for r in repos), dtype=np.int64, count=int(many.sum()))
+        start = np.concatenate([[0], np.cumsum(many)[:-1]])
+        at = np.searchsorted(bids, bid)
+        n = many[at]
+        offsets = np.repeat(start[at], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        found = np.union1d(found, np.repeat(label, n) * width + flat[offsets])
+    return np.bincount(found // width, minlength=count)

@@ -13,7 +13,7 @@ from . import minhash
 from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
 from .units import MIN_TOKENS
 
-SCAN = 65536  # signatures compared per block
+SCAN = 16384  # signatures compared per block (8 MB)
 
 
 @dataclass

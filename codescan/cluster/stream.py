@@ -19,6 +19,7 @@ from . import lsh, minhash
 from .attach_scan import loose_candidates
 
 CHUNK = 20000  # rows per read of integer columns
+VERIFY = 16384  # candidate pairs verified at a time (both sides' signatures: 8 MB each)
 SIG_CHUNK = 4096  # distinct units per signature read (their rows, signatures and band keys are held at once)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS cluster_unit_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -114,8 +115,8 @@ def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshol
         pairs = lsh.candidate_pairs(column[:, None])
         del column
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
-        for lo in range(0, len(pairs), 65536):
-            block = pairs[lo:lo + 65536]
+        for lo in range(0, len(pairs), VERIFY):
+            block = pairs[lo:lo + VERIFY]
             sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
             sim = minhash.similarity(np.asarray(sigs[block[:, 0]]), np.asarray(sigs[block[:, 1]]))
             del sigs
