@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 import textwrap
 
+import xxhash
+
 from ..records import Unit
 
 MIN_PARAGRAPH = 24  # bytes of a paragraph worth parsing
 MAX_STRING = 20_000  # longer strings are data, not examples
+MEMO = 4096  # strings whose units a worker remembers
+_memo: dict[tuple, list] = {}
 _PROSE = re.compile(rb"^\s*[A-Za-z][a-z]*(?: [a-z]+){2,}[ ,.;:]*(?:$| [a-z])")  # three plain words in a row
 _CODE = re.compile(rb"[=(]")
 
@@ -27,15 +31,28 @@ def units(tree, source: bytes, extract) -> list[Unit]:
         if node.type == "string":
             if b"\n" in source[node.start_byte:node.end_byte] and node.end_byte - node.start_byte <= MAX_STRING:
                 parser = parser or languages.parser("python")
-                out.extend(_paragraphs(node, source, parser, extract))
+                out.extend(_remembered(node, source, parser, extract))
             continue
         stack.extend(node.children)
     return out
 
 
-def _paragraphs(node, source: bytes, parser, extract) -> list[Unit]:
+def _remembered(node, source: bytes, parser, extract) -> list[Unit]:
+    """_paragraphs of a string, remembered by its text (the same docstring in the next version of a file is not
+    parsed again), lines moved to where the string is now."""
     text = source[node.start_byte:node.end_byte]
+    key = (len(text), xxhash.xxh3_128_intdigest(text))
+    found = _memo.get(key)
+    if found is None:
+        found = _paragraphs(text, 0, parser, extract)
+        if len(_memo) >= MEMO:
+            _memo.clear()
+        _memo[key] = found
     row = node.start_point[0]
+    return [Unit(u.kind, u.line + row, u.end_line + row, u.signature, u.name, u.tokens) for u in found]
+
+
+def _paragraphs(text: bytes, row: int, parser, extract) -> list[Unit]:
     found: list[Unit] = []
     lines = text.split(b"\n")
     start = 0

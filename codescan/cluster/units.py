@@ -19,6 +19,8 @@ BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about th
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
 LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.strip()` is everywhere
 STEM_MIN_WORDS = 7  # comments this long also get a fingerprint without their last word
+LINE_MEMO = 65536  # line texts whose fingerprints a worker remembers
+_line_memo: dict[bytes, tuple | None] = {}
 
 _FUNCTION = ("function_definition", "function_declaration", "method_definition", "method_declaration",
              "function_item", "constructor_declaration", "function_expression", "method", "arrow_function",
@@ -154,23 +156,41 @@ def lines(source: bytes) -> list[Unit]:
     a line is decided across the corpus later."""
     out: list[Unit] = []
     seen: set[int] = set()
+    memo = _line_memo
     for row, raw in enumerate(source.split(b"\n"), start=1):
-        text = b" ".join(raw.split())
-        if len(text) < LINE_MIN_CHARS or len(set(_LINE_WORD.findall(text))) < LINE_MIN_WORDS or _GENERIC.match(text):
+        if len(raw) < LINE_MIN_CHARS:
+            continue  # collapsing whitespace never lengthens a line
+        marks = memo.get(raw, False)
+        if marks is False:
+            marks = _marks(raw)
+            if len(memo) >= LINE_MEMO:
+                memo.clear()
+            memo[raw] = marks
+        if marks is None:
             continue
-        h = xxhash.xxh64_intdigest(text)
+        h, stem = marks
         if h not in seen:
             seen.add(h)
             out.append(Unit("line", row, row, h.to_bytes(8, "little"), None, 1))
-        if _COMMENT_LEAD.match(text):
-            words = text.split()
-            if len(words) >= STEM_MIN_WORDS:
-                # A planter who varies only the last word (TrojanPuzzle's placeholder) keeps the stem.
-                stem = xxhash.xxh64_intdigest(b"stem\0" + b" ".join(words[:-1]))
-                if stem not in seen:
-                    seen.add(stem)
-                    out.append(Unit("line", row, row, stem.to_bytes(8, "little"), "stem", 1))
+        if stem is not None and stem not in seen:
+            seen.add(stem)
+            out.append(Unit("line", row, row, stem.to_bytes(8, "little"), "stem", 1))
     return out
+
+
+def _marks(raw: bytes) -> tuple[int, int | None] | None:
+    """A line's fingerprint and its comment stem's (None: not a substantial line). A worker remembers them per line
+    text: most lines of a file's next version are lines of the one before."""
+    text = b" ".join(raw.split())
+    if len(text) < LINE_MIN_CHARS or len(set(_LINE_WORD.findall(text))) < LINE_MIN_WORDS or _GENERIC.match(text):
+        return None
+    stem = None
+    if _COMMENT_LEAD.match(text):
+        words = text.split()
+        if len(words) >= STEM_MIN_WORDS:
+            # A planter who varies only the last word (TrojanPuzzle's placeholder) keeps the stem.
+            stem = xxhash.xxh64_intdigest(b"stem\0" + b" ".join(words[:-1]))
+    return xxhash.xxh64_intdigest(text), stem
 
 
 def line_hash(unit: Unit) -> int:

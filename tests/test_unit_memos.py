@@ -1,0 +1,43 @@
+"""What a worker remembers between versions (a docstring's example units, a line's fingerprint) gives the units a
+fresh extraction gives, moved to where the string or line is in this version."""
+from __future__ import annotations
+
+from codescan.analyze import languages
+from codescan.cluster import embedded, tokenwalk, units
+
+DOC = b'''def fetch(url):
+    """Fetch a page.
+
+    Example:
+
+        import urllib.request
+        data = urllib.request.urlopen(url).read()
+        exec(data.decode("utf-8"), {"__name__": "x"})
+    """
+    # download the page and return its decoded text to the caller now
+    return url.upper()  # a line long enough to be fingerprinted here
+'''
+
+
+def _units(source: bytes):
+    tree = languages.parser("python").parse(source)
+    return [(u.kind, u.line, u.end_line, u.signature, u.name, u.tokens) for u in units.extract(tree, source, "python")]
+
+
+def _fresh(source: bytes):
+    embedded._memo.clear()
+    units._line_memo.clear()
+    tokenwalk._memo.clear()
+    return _units(source)
+
+
+def test_remembered_units_equal_fresh_ones_and_move_with_the_text():
+    first = _fresh(DOC)
+    assert any(k == "block" and line >= 5 for k, line, *_ in first)  # the docstring's example is a unit
+    assert any(k == "line" and n == "stem" for k, _l, _e, _s, n, _t in first)
+    assert len(embedded._memo) == 1 and units._line_memo
+    assert _units(DOC) == first  # all from the memos
+    moved = b"import os\n\n\n" + DOC
+    assert _units(moved) == _fresh(moved)
+    shifted = {(k, line + 3, end + 3, s, n) for k, line, end, s, n, _t in first if k != "file"}
+    assert shifted <= {(k, line, end, s, n) for k, line, end, s, n, _t in _units(moved)}
