@@ -30,21 +30,31 @@ class Wanted:
     def __init__(self, rules):
         patterns = sorted({c for r in rules for s in r.facts.sinks() for c in s.callee})
         self.patterns = patterns
-        self._callee = pattern_regex(patterns) if patterns else re.compile(r"(?!)")
+        # A pattern without `*` is one name: a set look-up. Only the wildcard ones are compiled, once per
+        # process for each distinct set (one regex over every pattern, per rule subset, cost 10 ms each).
+        self._exact = frozenset(p for p in patterns if "*" not in p)
+        wild = tuple(p for p in patterns if "*" in p)
+        self._callee = _compiled(("callee", wild), lambda: pattern_regex(wild)) if wild else None
         words = sorted({w for w in last_parts(patterns) if w.strip("*")})
         body = "|".join(re.escape(w).replace(r"\*", r"[\w$]*") for w in words) or "(?!)"
-        self._word = re.compile("(?:" + body + r")\Z")
         self._body = body.encode()
-        self._literal = frozenset(w.encode() for w in words if "*" not in w)
-        self._wild = tuple(re.escape(w).replace(r"\*", r"[\w$]*").encode() for w in words if "*" in w)
-        self._plain = all(re.fullmatch(r"[\w$*]+", w) for w in words)  # else token_regex keeps one regex
+        self._words = frozenset(w for w in words if "*" not in w)
+        wild_words = tuple(re.escape(w).replace(r"\*", r"[\w$]*") for w in words if "*" in w)
+        self._word = _compiled(("word", wild_words), lambda: re.compile("(?:" + "|".join(wild_words) + r")\Z")) \
+            if wild_words else None
+        self._literal = frozenset(w.encode() for w in words if "*" not in w and _WORD.fullmatch(w.encode()))
+        self._hyphens = tuple(w.encode() for w in words if "*" not in w and not _WORD.fullmatch(w.encode()))
+        self._wild = tuple(w.encode() for w in words if "*" in w)  # as written: `exec*`, `*Async`
+        # words and wildcards of identifier characters, and hyphenated module names (`node-fetch`, called
+        # after require): token_regex finds them word by word; any other form keeps one regex
+        self._plain = all(re.fullmatch(r"[\w$*]+|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+", w) for w in words)
         self._regexes: dict = {}
 
     def wants(self, callee: str) -> bool:
-        return self._callee.match(callee) is not None
+        return callee in self._exact or (self._callee is not None and self._callee.match(callee) is not None)
 
     def token_full(self, word: str) -> bool:
-        return self._word.match(word) is not None
+        return word in self._words or (self._word is not None and self._word.match(word) is not None)
 
     def token_regex(self, extra: tuple[bytes, ...] = ()):
         """Finds the wanted words (and `extra`) as whole words: `.finditer(source)`, `.search(source)`."""
@@ -53,7 +63,7 @@ class Wanted:
             words = tuple(e for e in extra if re.match(rb"[\w$]", e))
             marks = tuple(e for e in extra if e not in words)  # `, ==: found anywhere, no word boundary
             if self._plain and all(_WORD.fullmatch(w) for w in words):
-                found = _Tokens(self._literal | frozenset(words), self._wild, marks)
+                found = _Tokens(self._literal, self._wild, marks, self._hyphens, frozenset(words))
             else:
                 alternatives = self._body + b"".join(b"|" + re.escape(e) for e in words)
                 pattern = rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])"
@@ -65,24 +75,69 @@ class Wanted:
 
 
 _WORD = re.compile(rb"[\w$]+")
+_COMPILED: dict = {}
+
+
+def _compiled(key: tuple, build):
+    """A regex shared by every Wanted and _Tokens that needs the same one (rule subsets differ mostly in
+    their literal words; the wildcard ones are few and the same)."""
+    found = _COMPILED.get(key)
+    if found is None:
+        if len(_COMPILED) > MAX_SUBSETS:
+            _COMPILED.clear()
+        found = _COMPILED[key] = build()
+    return found
 
 
 class _Tokens:
-    """The matches of `(?<![\w$])(?:words)(?![\w$])|marks`, found word by word (a set look-up per word): one
-    alternation of ~250 words, some with a leading `[\w$]*`, cost 4x as much on the stdlib."""
+    r"""The matches of `(?<![\w$])(?:words|extra)(?![\w$])|marks`, found word by word (a set look-up per word):
+    one alternation of ~250 words, some with a leading `[\w$]*`, cost 4x as much on the stdlib.
 
-    def __init__(self, literal: frozenset, wild: tuple[bytes, ...], marks: tuple[bytes, ...]):
+    `hyphens` (`node-fetch`) span several words: tried where their first word occurs, after the wanted
+    words (which sort before them in the alternation) and before `extra` (which comes after it)."""
+
+    def __init__(self, literal: frozenset, wild: tuple[bytes, ...], marks: tuple[bytes, ...],
+                 hyphens: tuple[bytes, ...] = (), extra: frozenset = frozenset()):
         self._literal = literal
-        self._wild = re.compile(rb"(?:" + b"|".join(wild) + rb")\Z").match if wild else None
+        self._extra = extra - literal
+        rest = tuple(re.escape(w).replace(rb"\*", rb"[\w$]*") for w in wild)
+        self._wild = _compiled(("wild", rest), lambda: re.compile(rb"(?:" + b"|".join(rest) + rb")\Z").match) \
+            if rest else None
         self._marks = frozenset(marks)
-        self._scan = re.compile(rb"[\w$]+" + b"".join(b"|" + re.escape(m) for m in marks))
+        self._heads = frozenset(h.split(b"-", 1)[0] for h in hyphens)
+        self._hyphen = re.compile(rb"(?:" + b"|".join(re.escape(h) for h in sorted(hyphens)) + rb")(?![\w$])").match \
+            if hyphens else None
+        # one set look-up decides for most of a file's words (98% are none of these)
+        self._any = literal | self._marks | self._heads | self._extra
+        self._scan = _compiled(("scan", marks), lambda: re.compile(
+            rb"[\w$]+" + b"".join(b"|" + re.escape(m) for m in marks)))
 
     def finditer(self, source: bytes):
-        literal, wild, marks = self._literal, self._wild, self._marks
+        any_word, wild = self._any, self._wild
+        end = 0
         for match in self._scan.finditer(source):
             text = match.group()
-            if text in literal or text in marks or (wild is not None and wild(text) is not None):
+            if text in any_word:
+                found = self._decide(source, match, text, end)
+                if found is not None:
+                    if found is not match:
+                        end = found.end()  # a hyphenated word: the words inside it are not matched again
+                    yield found
+            elif wild is not None and wild(text) is not None and match.start() >= end:
                 yield match
+
+    def _decide(self, source: bytes, match, text: bytes, end: int):
+        """The match this word gives (itself, the hyphenated word it starts, or None), in the alternation's
+        order: the wanted words and wildcards, then the hyphenated words, then `extra`."""
+        if match.start() < end:
+            return None
+        if text in self._literal or text in self._marks or (self._wild is not None and self._wild(text) is not None):
+            return match
+        if text in self._heads:
+            found = self._hyphen(source, match.start())
+            if found is not None:
+                return found
+        return match if text in self._extra else None
 
     def search(self, source: bytes):
         return next(self.finditer(source), None)
@@ -95,6 +150,7 @@ class FactRules:
         self.rules = tuple(r for r in rules if r.facts is not None and r.engine in ("facts", "treesitter"))
         self._by_language: dict[str, tuple] = {}
         self._wanted: dict[tuple, Wanted | None] = {}
+        self._needed = {r.id: _needed_labels(r) for r in self.rules}
 
     def for_language(self, language: str):
         if language not in self._by_language:
@@ -108,9 +164,9 @@ class FactRules:
         """(Wanted, compiled rules) for the rules whose data could exist in `source`: a rule that only
         fires on labelled data is left out when no token of any source of those labels occurs."""
         rules, _wanted, compiled = self.for_language(language)
-        present = sources.labels_possible(source, language)
+        present = sources.PossibleLabels(source, language)  # searched for only the labels these rules need
         chosen = [(rule, regexes) for rule, regexes in compiled
-                  if (needed := _needed_labels(rule)) is None or needed & present]
+                  if (needed := self._needed[rule.id]) is None or any(present.has(label) for label in needed)]
         key = (language, tuple(rule.id for rule, _r in chosen))
         wanted = self._wanted.get(key, False)
         if wanted is False:

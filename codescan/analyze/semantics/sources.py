@@ -162,21 +162,41 @@ _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.
 _SEARCHED = tuple((label, tuple(t for t in tokens if not any(o != t and o in t for o in tokens)))
                   for label, tokens in _POSSIBLE.items())
+_TOKENS = dict(_SEARCHED)
 
 
 def labels_possible(source: bytes, language: str | None = None) -> frozenset:
     """The labels whose sources may occur in `source` (written in `language`)."""
-    lowered = source.lower()
-    seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network): one search each
-    found = set()
-    for label, tokens in _SEARCHED:
-        for token in tokens:
+    possible = PossibleLabels(source, language)
+    return frozenset(label for label, _tokens in _SEARCHED if possible.has(label))
+
+
+class PossibleLabels:
+    """`has(label)`: may a source of `label` occur in `source`? Each label's tokens are searched only when
+    a rule asks about it (a file's rules usually need a few of the ~15 labels), each token once."""
+
+    def __init__(self, source: bytes, language: str | None = None):
+        self._lowered = source.lower()
+        self._language = language
+        self._seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network)
+        self._labels: dict[str, bool] = {}
+
+    def has(self, label: str) -> bool:
+        found = self._labels.get(label)
+        if found is None:
+            found = self._labels[label] = self._search(label)
+        return found
+
+    def _search(self, label: str) -> bool:
+        lowered, seen = self._lowered, self._seen
+        for token in _TOKENS.get(label, ()):
             present = seen.get(token)
             if present is None:
                 present = seen[token] = token in lowered
             if present:
-                found.add(label)
                 break
-    if language in _STRICT_LANGUAGES and "request" in found and not any(t in lowered for t in _REQUEST_STRICT):
-        found.discard("request")
-    return frozenset(found)
+        else:
+            return False
+        if label == "request" and self._language in _STRICT_LANGUAGES:
+            return any(t in lowered for t in _REQUEST_STRICT)
+        return True
