@@ -14,7 +14,7 @@ from .context import Context
 from .guard import report, stage
 from .semantics.engine import FactRules
 from .textlines import split_lines
-from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, tree_depth
+from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
@@ -135,7 +135,7 @@ class Analyzer:
         # Every step through a tree this deep costs time in proportion to its depth (node.parent,
         # descendant lookups, query states): 150,000 chained `'x'+` or 100,000 nested calls ran for
         # minutes. Rules match above the bound; folding and the semantic layer are left out.
-        deep = tree_depth(tree.root_node) > MAX_START_DEPTH
+        deep = deeper_than(tree.root_node, MAX_START_DEPTH)
         if deep:
             start_depth = MAX_START_DEPTH
             ctx.problems.append(f"syntax nested deeper than {MAX_START_DEPTH} levels: rules matched above that depth, "
