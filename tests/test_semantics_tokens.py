@@ -73,3 +73,13 @@ def test_callee_and_word_tests_equal_the_pattern_regexes():
             last = name.rsplit(".", 1)[-1]
             assert wanted.token_full(last) == (word.match(last) is not None), (language, last)
 
+
+def test_call_sites_found_by_find_as_by_the_regex():
+    from codescan.analyze.semantics.lang.python import _called_at
+
+    source = (b"def run(a):\n    pass\nrun(1)\nx.run (2)\nrerun(3)\n_run(4)\nrun\n(5)\nrun_(6)\nrunrun(7)\n"
+              b"caf\xc3\xa9run(8)\n\xc3\xa9run(9)\nrun\t\x0b(10)\nrun = 1\n(run)(11)\nrun")
+    for name in (b"run", b"runrun", b"caf\xc3\xa9run", b"x", b"n", b"\xc3\xa9run", b"(", b"rr"):
+        regex = re.compile(rb"(?<![\w])" + re.escape(name) + rb"\s*\(")
+        assert list(_called_at(source, name)) == [m.start() for m in regex.finditer(source)], name
+    assert len(list(_called_at(source, b"run"))) >= 6
