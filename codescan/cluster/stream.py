@@ -17,6 +17,7 @@ import numpy as np
 from ..state.unitread import blob_lists, narrow_signatures
 from . import lsh, minhash
 from .attach_scan import loose_candidates
+from .copies import member
 
 CHUNK = 20000  # rows per read of integer columns
 VERIFY = 16384  # candidate pairs verified at a time (both sides' signatures: 8 MB each)
@@ -106,13 +107,20 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
 
 def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshold: float,
                     fresh: np.ndarray) -> np.ndarray:
-    """Verified links (as unit positions) among candidate pairs that hold a `fresh` unit, a band at a time."""
-    if count == 0:
+    """Verified links (as unit positions) among candidate pairs that hold a `fresh` unit, a band at a time. Only the
+    buckets holding a fresh unit are grouped (whole, in unit order: the pairs candidate_pairs gives over every unit,
+    restricted to those), so a run after a crawl that added few units groups few rows, and none when none was added."""
+    if count == 0 or not fresh.any():
         return np.zeros((0, 2), dtype=np.int64)
     found: list[np.ndarray] = []
+    every = bool(fresh.all())
     for path in band_paths:
         column = np.fromfile(path, dtype=np.uint64)
-        pairs = lsh.candidate_pairs(column[:, None])
+        if every:
+            pairs = lsh.candidate_pairs(column[:, None])
+        else:
+            rows = np.flatnonzero(member(column, np.unique(column[fresh])))
+            pairs = rows[lsh.candidate_pairs(column[rows][:, None])]
         del column
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
         for lo in range(0, len(pairs), VERIFY):
