@@ -120,3 +120,13 @@ def test_request_data_that_may_reach_the_sink_stays_high(capsys, tmp_path, body,
 ])
 def test_request_data_stored_in_a_literal_container_is_data_not_a_name(capsys, tmp_path, body):
     assert "exec-of-request-input" in _flask(capsys, tmp_path, body)
+
+
+@pytest.mark.parametrize("route, high", [
+    ('"/images/<string:pid>.jpg"', False), ('"/images/<pid>"', False), ('"/items/{pid}"', False),
+    ('"/files/<path:pid>"', True), ('"/files/{pid:path}"', True),
+])
+def test_a_path_from_one_url_segment_is_not_high(capsys, tmp_path, route, high):
+    text = ("from flask import send_file\n\n@app.route(" + route + ")\ndef image(pid):\n"
+            "    return send_file('/srv/img/' + pid)\n")
+    assert ("path-from-request-input" in _high(capsys, tmp_path, "views.py", text)) == high

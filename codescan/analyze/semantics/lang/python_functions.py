@@ -2,6 +2,8 @@
 and what a function returns."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
 
@@ -24,8 +26,11 @@ class Functions:
         if name in REQUEST_NAMES or (name == "self" and False):
             return Value(name="request")
         labels = {f"param:{function.start_byte}:{index}"}
-        if _is_route(function) and name not in ("self", "cls"):
+        route = _route_text(function)
+        if route is not None and name not in ("self", "cls"):
             labels.add("request")
+            if _one_segment(route, name):
+                labels.add("url-segment")
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
 
@@ -72,14 +77,29 @@ def _param_index(params, name: str) -> int:
     return -1
 
 
-def _is_route(function) -> bool:
+def _route_text(function) -> str | None:
+    """The text of the route decorator of a web handler (`@app.route("/img/<pid>")`), else None."""
     parent = function.parent
     if parent is None or parent.type != "decorated_definition":
-        return False
+        return None
     for deco in parent.children:
         if deco.type == "decorator":
             text = deco.text.decode("utf-8", "replace")
             head = text.split("(", 1)[0]
             if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
-                return True
-    return False
+                return text
+    return None
+
+
+def _is_route(function) -> bool:
+    return _route_text(function) is not None
+
+
+def _one_segment(route: str, name: str) -> bool:
+    """Whether the route binds `name` to one URL path segment (Flask `<name>`, `<string:name>`, `<int:name>`;
+    FastAPI/Starlette `{name}`): such a value never holds a `/` (only a `path` converter lets one through)."""
+    found = re.search(r"<(?:(\w+)(?:\([^)]*\))?:)?" + re.escape(name) + r">", route)
+    if found:
+        return found.group(1) != "path"
+    found = re.search(r"\{" + re.escape(name) + r"(?::(\w+))?\}", route)
+    return bool(found) and found.group(1) != "path"
