@@ -41,8 +41,6 @@ class ShellFlow(TreeFlow):
     CALLS = frozenset(("command",))
     RETURNS = frozenset()
 
-    _printing: set = set()  # same-file functions whose output is being read (recursion guard; emptied after use)
-
     def file_write(self, node):
         """Shell writes files through redirections and download flags (see special), not writer calls."""
         return None
@@ -138,13 +136,14 @@ class ShellFlow(TreeFlow):
             decoded = _decode_text(name, data, [_text(a) for a in args])
             return merge([piped, labelled(("decoded",), line, f"decoded by {name}")],
                          const=decoded if decoded is not None else merge([]).const)
-        if name in self.functions and name not in self._printing:  # get() { wget -qO- "$1"; }; $(get "$U")
+        printing = self.__dict__.setdefault("_printing", set())  # functions whose output is being read
+        if name in self.functions and name not in printing:  # get() { wget -qO- "$1"; }; $(get "$U")
             body = self.functions[name].node.child_by_field_name("body")
-            self._printing.add(name)
+            printing.add(name)
             try:
                 printed = self.output(body) if body is not None else NOTHING
             finally:
-                self._printing.discard(name)
+                printing.discard(name)
             if printed.labels:
                 return printed.with_step(line, f"printed by {name}()")
         if name in ENVS and not args:
