@@ -52,13 +52,18 @@ def test_self_attribute_carries_network_data(capsys, tmp_path):
     'f = lambda a, b: a + b\ngetattr(builtins, f("ex", "ec"))(x)\n',
     'def mk(x):\n    return "ev" + x\ngetattr(builtins, mk("al"))(x)\n',
     'def mk(x="ev", y="al"):\n    return x + y\ngetattr(builtins, mk())(x)\n',
+    'glue = lambda *xs: "".join(xs)\ngetattr(builtins, glue("ev", "al"))(x)\n',
+    'def glue(sep, *parts):\n    return sep.join(parts)\ngetattr(builtins, glue("", "ex", "ec"))(x)\n',
 ])
 def test_builtin_exec_names_built_in_loops_and_helpers(capsys, tmp_path, body):
     assert "indirect-builtin-exec-lookup" in _high(capsys, tmp_path, "b.py", "import builtins\n" + body)
 
 
-def test_a_parameter_rebound_inside_the_helper_is_not_the_argument(capsys, tmp_path):
-    body = 'def mk(x):\n    x = "pr"\n    return x + "int"\ngetattr(builtins, mk("ev"))(x)\n'
+@pytest.mark.parametrize("body", [
+    'def mk(x):\n    x = "pr"\n    return x + "int"\ngetattr(builtins, mk("ev"))(x)\n',
+    'def mk(*xs):\n    xs = ("pr", "int")\n    return "".join(xs)\ngetattr(builtins, mk("ev", "al"))(x)\n',
+])
+def test_a_parameter_rebound_inside_the_helper_is_not_the_argument(capsys, tmp_path, body):
     assert "indirect-builtin-exec-lookup" not in _high(capsys, tmp_path, "b.py", "import builtins\n" + body)
 
 

@@ -56,7 +56,8 @@ def call(node, env, local, depth):
         raise NotConstant
     method = function.child_by_field_name("attribute").text.decode("utf-8")
     target = function.child_by_field_name("object")
-    owner = env.name_of(target) if target.type in ("identifier", "attribute") else None
+    bound_here = target.type == "identifier" and local is not None and target.text.decode("utf-8") in local
+    owner = env.name_of(target) if target.type in ("identifier", "attribute") and not bound_here else None
     if owner is not None:
         args, kwargs = _arguments(node, env, local, depth)
         return _module_call(owner, method, args, kwargs)

@@ -211,8 +211,8 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     if function is None:
         return merge(arg_values)
     returned = substitute(values.returns(function), function.start_byte, arg_values, line)
-    if returned.known or returned.name:
-        return returned
+    if returned.known or (returned.name and not returned.name.endswith("()")):
+        return returned  # a constant, or a function or module the helper hands back (an alias)
     folded = fold_return(values, function, arg_values, {k: values.ev(v) for k, v in keywords})
     if folded is UNKNOWN:
         return returned
@@ -237,8 +237,15 @@ def fold_return(values, function, arg_values: list, keywords: dict):
     params = function.child_by_field_name("parameters")
     if expression is None:
         return UNKNOWN
-    local = {}
+    local, splat = {}, None
     for i, param in enumerate(c for c in (params.named_children if params is not None else ()) if c.type != "comment"):
+        if param.type == "list_splat_pattern" and param.named_children:  # *parts: the remaining positional arguments
+            rest = arg_values[i:]
+            if not all(v is not None and v.known for v in rest):
+                return UNKNOWN
+            splat = param.named_children[0].text.decode("utf-8", "replace")
+            local[splat] = tuple(v.const for v in rest)
+            continue
         name, default = _parameter_parts(param)
         if name is None:
             return UNKNOWN
@@ -247,7 +254,7 @@ def fold_return(values, function, arg_values: list, keywords: dict):
             given = values.ev(default)
         if given is not None and given.known:
             local[name] = given.const
-    if not local or _rebinds(values, expression, local):
+    if not local or _rebinds(values, expression, local, splat):
         return UNKNOWN
     try:
         return evaluate(expression, values, local)
@@ -267,14 +274,18 @@ def _parameter_parts(param):
     return None, None
 
 
-def _rebinds(values, expression, local: dict) -> bool:
-    """Whether a parameter used in `expression` is bound again in its function (then its value is not the argument)."""
+def _rebinds(values, expression, local: dict, splat: str | None = None) -> bool:
+    """Whether a parameter used in `expression` is bound again in its function (then its value is not the argument).
+    The scope index files a `*parts` parameter as one binding of kind "other": more than that one is a rebinding."""
     stack = [expression]
     while stack:
         node = stack.pop()
         if node.type == "identifier" and node.text.decode("utf-8", "replace") in local:
             entries = values.scopes.entries(node)
-            if entries and any(kind != "param" for kind, _what in entries):
+            if node.text.decode("utf-8", "replace") == splat:
+                if len(entries) > 1:
+                    return True
+            elif entries and any(kind != "param" for kind, _what in entries):
                 return True
         stack.extend(node.named_children)
     return False
