@@ -41,3 +41,18 @@ def test_remembered_units_equal_fresh_ones_and_move_with_the_text():
     assert _units(moved) == _fresh(moved)
     shifted = {(k, line + 3, end + 3, s, n) for k, line, end, s, n, _t in first if k != "file"}
     assert shifted <= {(k, line, end, s, n) for k, line, end, s, n, _t in _units(moved)}
+
+
+def test_big_units_min_hashed_a_statement_at_a_time_equal_whole_ones(monkeypatch):
+    from codescan.cluster import minhash
+
+    methods = b"".join(b"    def m%d(self, a):\n        return self.table[a] + %d * a\n\n" % (i, i) for i in range(60))
+    v1 = b"import os\n\n\nclass Big:\n" + methods + b"\nprint(Big().m3(2))\n"
+    v2 = v1.replace(b"+ 7 * a", b"- 7 * a * a")
+    minhash._memo.clear()
+    _fresh(v1)
+    cut = _units(v2)  # most statements' min-hashes from the memo
+    assert any(k in ("class", "file") and t >= units.CUT_TOKENS for k, _l, _e, _s, _n, t in cut)
+    monkeypatch.setattr(units, "CUT_TOKENS", 10 ** 9)
+    minhash._memo.clear()
+    assert _fresh(v2) == cut

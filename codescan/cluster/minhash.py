@@ -18,7 +18,7 @@ NUM_PERM = 128
 SEED = 1
 SCHEME = "affine64"
 CHUNK = 16384  # shingles per matrix block: 16384 x 128 x 8 bytes = 16 MB
-MEMO = 16384  # signatures remembered per process (about 1 kB each)
+MEMO = 32768  # signatures (of units and of big units' statements) remembered per process, about 1 kB each
 # MurmurHash3's 64-bit finalizer (shifts and multipliers), the pre-mix datasketch applies to every hash.
 _FMIX = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(33), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33))
 _memo: dict[tuple, np.ndarray] = {}
@@ -60,7 +60,8 @@ def signatures(shingle_sets: list[np.ndarray], num_perm: int = NUM_PERM, seed: i
     if todo:
         out[todo] = _compute([shingle_sets[row] for row in todo], num_perm, seed)
         if len(_memo) + len(todo) > MEMO:
-            _memo.clear()
+            for old in list(_memo)[:max(len(todo), MEMO // 4)]:  # the oldest first
+                del _memo[old]
         for row in todo:
             _memo[keys[row]] = out[row].copy()
     return out

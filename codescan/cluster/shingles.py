@@ -55,6 +55,7 @@ class TokenStream:
     rows: np.ndarray  # int32
     locals: np.ndarray | None = None  # int32: which local name a `$V` token was (-1 for other tokens)
     prose: np.ndarray | None = None  # bool: the token is a word of a comment, docstring or multi-line string
+    cuts: np.ndarray | None = None  # int64: where each piece of the walk starts (tokenwalk.py), when walked so
 
     def span(self, start_byte: int, end_byte: int) -> tuple[int, int]:
         """Index range of the tokens that start inside [start_byte, end_byte)."""
@@ -220,6 +221,11 @@ def unit_tokens(stream: TokenStream, lo: int, hi: int, scheme: str = SCHEME, cod
 
 def shingle_hashes(token_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
     """Unique 64-bit hashes of every k consecutive tokens (one shingle for a shorter stream)."""
+    return np.unique(shingle_sequence(token_hashes, k))
+
+
+def shingle_sequence(token_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
+    """The hash of the k tokens starting at each position, in order (repeats kept)."""
     n = len(token_hashes)
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -231,4 +237,4 @@ def shingle_hashes(token_hashes: np.ndarray, k: int = SHINGLE) -> np.ndarray:
         for j in range(k):  # k array operations per unit, not a loop per shingle
             acc = (acc ^ token_hashes[j:j + count]) * _MIX
             acc ^= acc >> np.uint64(29)
-    return np.unique(acc)
+    return acc

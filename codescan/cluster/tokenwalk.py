@@ -118,7 +118,7 @@ def build(leaves, start: int, row0: int, bound: set, imported: set,
 
 
 def assemble(found: list[tuple[int, int, Piece]], var_hash: int):
-    """(hashes, starts, rows, locals, prose) of the whole document: a candidate name is a local when some piece
+    """(hashes, starts, rows, locals, prose, piece starts) of the whole document: a candidate name is a local when some piece
     binds it and none imports it; locals are numbered in sorted order, as the whole walk numbers them."""
     bound: set = set()
     imported: set = set()
@@ -137,7 +137,9 @@ def assemble(found: list[tuple[int, int, Piece]], var_hash: int):
         parts.append((hashes, piece.starts + start, piece.rows + row, local, piece.prose))
     if not parts:
         empty = np.zeros(0, dtype=np.int64)
-        return np.zeros(0, dtype=np.uint64), empty, empty.astype(np.int32), empty.astype(np.int32), empty.astype(bool)
+        return (np.zeros(0, dtype=np.uint64), empty, empty.astype(np.int32), empty.astype(np.int32),
+                empty.astype(bool), empty)
+    cuts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]]).astype(np.int64)
     return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
             np.concatenate([p[2] for p in parts]).astype(np.int32), np.concatenate([p[3] for p in parts]).astype(np.int32),
-            np.concatenate([p[4] for p in parts]))
+            np.concatenate([p[4] for p in parts]), cuts)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import xxhash
 
 from ..records import Unit
 from . import minhash
 from .embedded import units as code_in_strings
-from .shingles import SHINGLE, shingle_hashes, tokens, unit_tokens
+from .shingles import SHINGLE, shingle_sequence, tokens, unit_tokens
 
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere: they need a finding
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
 SHORT_TOKENS = 8  # a short unit (a planted 2-3 statement snippet) needs this many tokens
 SHORT_SHINGLES = 4  # ... and this many distinct shingles
+CUT_TOKENS = 256  # a unit this long is min-hashed a statement at a time (the unchanged ones come from the memo)
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
 LINE_MIN_WORDS = 4  # ... and this many distinct words (2+ characters): `x = y.strip()` is everywhere
@@ -74,18 +76,44 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
             code = unit_tokens(stream, lo, hi, code_only=True)
             if MIN_TOKENS <= len(code) < len(views[0]):
                 views.append(code)
-        for hashes in views:
-            found = shingle_hashes(hashes, shingle)
+        for n, hashes in enumerate(views):
+            sequence = shingle_sequence(hashes, shingle)
+            found = np.unique(sequence)
             if len(found) >= (MIN_SHINGLES if len(hashes) >= MIN_TOKENS else SHORT_SHINGLES):
                 kept.append((*span[:4], len(hashes)))
-                sets.append(found)
-    sigs = minhash.signatures(sets)
+                sets.append(_cut(sequence, stream.cuts, lo) if n == 0 and hi - lo >= CUT_TOKENS else found)
+    sigs = _signatures(sets)
     units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, count)
              for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
     if embedded and language == "python":
         units.extend(code_in_strings(tree, source, extract))
     units.extend(lines(source))
     return units
+
+
+def _cut(sequence: np.ndarray, cuts, lo: int) -> list[np.ndarray] | np.ndarray:
+    """A big unit's shingles cut where the token walk's pieces start (its statements): min-hashes of a union are
+    the minimum of its parts' min-hashes, and the parts an earlier version shares come from minhash's memo."""
+    if cuts is None:
+        return np.unique(sequence)
+    inside = cuts[(cuts > lo) & (cuts < lo + len(sequence))] - lo
+    return np.split(sequence, inside) if len(inside) else np.unique(sequence)
+
+
+def _signatures(sets: list) -> np.ndarray:
+    """minhash.signatures of each set, a list of parts standing for their union."""
+    flat: list[np.ndarray] = []
+    owner: list[int] = []
+    for row, item in enumerate(sets):
+        parts = item if isinstance(item, list) else [item]
+        flat.extend(parts)
+        owner.extend([row] * len(parts))
+    if not flat:
+        return minhash.signatures([])
+    sigs = minhash.signatures(flat)
+    who = np.asarray(owner, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, who[1:] != who[:-1]])
+    return np.minimum.reduceat(sigs, starts, axis=0)
 
 
 def short(unit: Unit) -> bool:
