@@ -16,6 +16,8 @@ MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everyw
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
 SHORT_TOKENS = 8  # a short unit (a planted 2-3 statement snippet) needs this many tokens
 SHORT_SHINGLES = 4  # ... and this many distinct shingles
+DEF_MEMO = 8192  # top-level statements whose definitions a worker remembers
+_def_memo: dict[tuple, list] = {}
 CUT_TOKENS = 256  # a unit this long is min-hashed a statement at a time (the unchanged ones come from the memo)
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
 LINE_MIN_CHARS = 24  # a line fingerprint needs this much text after whitespace is collapsed
@@ -61,7 +63,7 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
     only where findings sit in them (see campaign.build), as short code collides everywhere."""
     stream = tokens(tree, source)
     spans: list[tuple[str, int, int, str | None, int, int]] = []  # kind, line, end_line, name, lo, hi
-    _definitions(tree.root_node, stream, spans)
+    _definitions(tree, source, stream, spans)
     _blocks(tree.root_node, stream, spans)
     if len(stream.hashes):
         spans.append(("file", 1, int(stream.rows[-1]) + 1, None, 0, len(stream.hashes)))
@@ -121,26 +123,67 @@ def short(unit: Unit) -> bool:
     return unit.kind != "line" and unit.tokens < MIN_TOKENS
 
 
-def _definitions(root, stream, spans: list) -> None:
-    stack = [root]
+def _definitions(tree, source: bytes, stream, spans: list) -> None:
+    """Functions and classes, in the order of a last-in-first-out walk of the tree (units keep that order). In an
+    error-free tree each top-level statement's definitions are remembered by its text (a statement an earlier
+    version had is not walked again): its own definition, then its subtree's, the last statement's first."""
+    root = tree.root_node
+    if root.has_error:
+        found = _walk_definitions(root)
+    else:
+        grammar = getattr(tree.language, "name", None) or id(tree.language)
+        found, later = [], []
+        for child in root.children:
+            own = _definition(child, root)
+            if own is not None:
+                found.append(own)
+            if child.child_count:
+                later.append(child)
+        for child in reversed(later):
+            text = source[child.start_byte:child.end_byte]
+            key = (grammar, root.type, child.type, len(text), xxhash.xxh3_128_intdigest(text))
+            inner = _def_memo.get(key)
+            if inner is None:
+                base, row = child.start_byte, child.start_point[0]
+                inner = [(k, a - base, b - base, line - row, end - row, name)
+                         for k, a, b, line, end, name in _walk_definitions(child)]
+                if len(_def_memo) >= DEF_MEMO:
+                    _def_memo.clear()
+                _def_memo[key] = inner
+            base, row = child.start_byte, child.start_point[0]
+            found.extend((k, a + base, b + base, line + row, end + row, name) for k, a, b, line, end, name in inner)
+    for kind, start, end, line, end_line, name in found:
+        lo, hi = stream.span(start, end)
+        spans.append((kind, line, end_line, name, lo, hi))
+
+
+def _walk_definitions(top) -> list[tuple]:
+    out = []
+    stack = [top]
     while stack:
         node = stack.pop()
         for child in node.children:
-            kind = _kind(child.type) if child.is_named else None
-            if kind is not None:
-                name_node = child.child_by_field_name("name")
-                outer = child.parent if child.parent is not None and child.parent.type == "decorated_definition" \
-                    else child
-                lo, hi = stream.span(outer.start_byte, outer.end_byte)
-                if name_node is None and child.parent is not None and child.parent.type in (
-                        "variable_declarator", "assignment_expression", "pair"):
-                    # `const send = (a) => {...}`, `exports.send = function () {...}`: the name it is bound to
-                    name_node = child.parent.child_by_field_name("name") or child.parent.child_by_field_name(
-                        "left") or child.parent.child_by_field_name("key")
-                name = name_node.text.decode("utf-8", "replace") if name_node is not None else None
-                spans.append((kind, outer.start_point[0] + 1, outer.end_point[0] + 1, name, lo, hi))
+            found = _definition(child, node)
+            if found is not None:
+                out.append(found)
             if child.child_count:
                 stack.append(child)
+    return out
+
+
+def _definition(child, parent) -> tuple | None:
+    """(kind, start byte, end byte, line, end line, name) of a function or class node (its decorators included)."""
+    kind = _kind(child.type) if child.is_named else None
+    if kind is None:
+        return None
+    name_node = child.child_by_field_name("name")
+    outer = parent if parent.type == "decorated_definition" else child
+    if name_node is None and parent.type in ("variable_declarator", "assignment_expression", "pair"):
+        # `const send = (a) => {...}`, `exports.send = function () {...}`: the name it is bound to
+        name_node = parent.child_by_field_name("name") or parent.child_by_field_name(
+            "left") or parent.child_by_field_name("key")
+    name = name_node.text.decode("utf-8", "replace") if name_node is not None else None
+    return kind, outer.start_byte, outer.end_byte, outer.start_point[0] + 1, outer.end_point[0] + 1, name
 
 
 def _blocks(root, stream, spans: list) -> None:
