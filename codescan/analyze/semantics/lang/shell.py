@@ -93,6 +93,9 @@ class ShellFlow(TreeFlow):
                                                                                              "dash", "ksh"}:
             return "shell.exec", None, None, [node.child_by_field_name("name")] + args, self._stdin(node), None
         kwargs = self._stdin(node)
+        if name in ("curl", "wget"):
+            args, credentials = _credential_words(args)
+            kwargs = list(kwargs) + [("auth", word) for word in credentials]
         return f"shell.{name}", name, None, args, kwargs, None
 
     def _stdin(self, node):
@@ -352,3 +355,34 @@ def _filtered(name: str, data: str, args: list[str]):
 def _unescaped(text: str):
     out = as_text(c_unescape(text.encode("utf-8")))
     return out if out is not None else UNKNOWN
+
+
+# A token in an Authorization-like header or a -u user:password is how a client logs in to the service it calls
+# (kept as the `auth` keyword, which is not data sent); the same token in a body, a query or another header is data.
+_AUTH_HEADER = re.compile(r"""^["']?(?:proxy-)?authorization\s*:|^["']?(?:x-[\w-]*(?:key|token|auth)[\w-]*|private-token"""
+                          r"""|api-?key|[\w-]*-token)\s*:""", re.I)
+_CREDENTIAL_FLAGS = {"-u", "--user", "--oauth2-bearer", "--proxy-user", "--password", "--http-password",
+                     "--proxy-password"}
+_HEADER_FLAGS = {"-H", "--header"}
+
+
+def _credential_words(args) -> tuple[list, list]:
+    """curl/wget arguments split into (data and destination words, the words that log the client in)."""
+    kept, credentials, i = [], [], 0
+    while i < len(args):
+        text = _text(args[i])
+        flag, _eq, inline = text.partition("=") if text.startswith("--") else (text, "", "")
+        if flag in _HEADER_FLAGS | _CREDENTIAL_FLAGS and not inline and i + 1 < len(args):
+            value = args[i + 1]
+            if flag in _CREDENTIAL_FLAGS or _AUTH_HEADER.match(_text(value)):
+                kept.append(args[i])
+                credentials.append(value)
+                i += 2
+                continue
+        elif inline and (flag in _CREDENTIAL_FLAGS or (flag == "--header" and _AUTH_HEADER.match(inline))):
+            credentials.append(args[i])
+            i += 1
+            continue
+        kept.append(args[i])
+        i += 1
+    return kept, credentials
