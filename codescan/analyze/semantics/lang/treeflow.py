@@ -16,13 +16,18 @@ _LAST: list = []  # the flow of the tree last asked for (fact rules, then the fo
 
 
 def shared(flow_class, source: bytes, tree, *args):
-    """One flow per parsed tree, whoever asks first (the fact rules or the folded view), ready for values."""
+    """One flow per parsed tree, whoever asks first (the fact rules or the folded view). A flow the folded view
+    builds collects its scopes and bindings only when a value first needs a name, a field or a call: a
+    constant expression (`"java.lang." + "Runtime"`) costs no collection."""
     if _LAST and _LAST[0].root == tree.root_node and _LAST[0].source is source and type(_LAST[0]) is flow_class:
-        flow = _LAST[0]
-    else:
-        flow = flow_class(source, tree, *args)
-    flow.prepare()
+        return _LAST[0]
+    flow = flow_class(source, tree, *args)
+    _LAST[:] = [flow]
     return flow
+
+
+class _NeedsIndex(Exception):
+    """A value asked for before the bindings were collected needs them."""
 
 
 class TreeFlow(FlowIndex, MemoEval):
@@ -46,7 +51,7 @@ class TreeFlow(FlowIndex, MemoEval):
         self.scopes: list[Scope] = []
         self._by_node: dict = {}
         self.global_scope = self._scope(self.root, None, None)
-        self.fields: dict[str, list[Event]] = {}  # this.x / self.x / @x, file-wide
+        self._fields: dict[str, list[Event]] = {}  # this.x / self.x / @x, file-wide
         self.functions: dict[str, Scope] = {}  # same-file functions by simple name
         self.sites: dict[str, list] = {}  # simple name -> [(call node, arg nodes)]
         self.calls: list = []  # call nodes in source order
@@ -61,6 +66,13 @@ class TreeFlow(FlowIndex, MemoEval):
         self._ticks = 0
         self.deadline = budget  # MemoEval checks it every 64 evaluations
         self._prepared = False
+        self._dry = False  # evaluating without the bindings: reading one raises _NeedsIndex
+
+    @property
+    def fields(self) -> dict[str, list[Event]]:
+        """Fields (`this.x`, `s.x`, `@x`) and files written, file-wide: known once the bindings are collected."""
+        self._indexed()
+        return self._fields
 
     # -- hooks ----------------------------------------------------------------------------------
     def scope_name(self, node) -> str | None:
@@ -124,8 +136,26 @@ class TreeFlow(FlowIndex, MemoEval):
 
     # -- values -----------------------------------------------------------------------------------
     def value(self, node) -> Value:
-        """The node's abstract value, memoized and bounded by MemoEval (depth, evaluations, CPU budget)."""
+        """The node's abstract value, memoized and bounded by MemoEval (depth, evaluations, CPU budget). Before the
+        bindings are collected (a flow the folded view built), a value of literals alone is given without
+        collecting them; one that needs a name, a field or a call collects them first, then is evaluated."""
+        if not self._prepared and self._depth == 0:
+            self._dry = True
+            try:
+                return self.ev(node)
+            except _NeedsIndex:
+                pass
+            finally:
+                self._dry = False
+            self.prepare()
         return self.ev(node)
+
+    def _indexed(self) -> None:
+        """Collect the bindings before a name, a field or a call is read (never in the middle of a value)."""
+        if not self._prepared:
+            if self._dry:
+                raise _NeedsIndex()
+            self.prepare()
 
     def _eval(self, node) -> Value:
         out = self._value(node)
@@ -164,6 +194,7 @@ class TreeFlow(FlowIndex, MemoEval):
         return merge(self.value(c) for c in named)
 
     def lookup(self, name: str, node) -> Value:
+        self._indexed()
         scope = self.scope_at(node)
         while scope is not None:
             events = scope.events.get(name)
@@ -194,6 +225,7 @@ class TreeFlow(FlowIndex, MemoEval):
         return value
 
     def field_value(self, field: str) -> Value:
+        self._indexed()
         events = self.fields.get(field)
         if not events:
             return NOTHING
@@ -220,6 +252,7 @@ class TreeFlow(FlowIndex, MemoEval):
         return merge([declared] + passed, const=const)
 
     def call_result(self, node) -> Value:
+        self._indexed()
         parts = self.parts(node)
         if parts is None:
             return merge(self.value(c) for c in node.named_children)
