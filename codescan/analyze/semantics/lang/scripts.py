@@ -299,8 +299,11 @@ class RubyFlow(_ScriptFlow):
 
     def lookup(self, name, node):
         value = super().lookup(name, node)
-        if value is NOTHING and name in RUBY_REQUEST and not self.bound_in_scope(name, node):
-            return labelled(("request",), node.start_point[0] + 1, name)
+        if value is NOTHING and not self.bound_in_scope(name, node):
+            if name in RUBY_REQUEST:
+                return labelled(("request",), node.start_point[0] + 1, name)
+            if name in self.functions and name[:1].islower():  # `script = body`: a call of the method body
+                return self.returns_of(self.functions[name], node)
         return value
 
     def field_of(self, node):

@@ -152,12 +152,31 @@ class ShellFlow(TreeFlow):
         if name in ENVS and not args:
             return labelled(("env",), line, f"output of {name}")
         if name in READERS and args:
-            return merge([labelled(path_labels(_text(a)), line, f"{name} {_text(a)}") for a in args] + [piped])
+            return merge([labelled(path_labels(self._path_text(a)), line, f"{name} {_text(a)}") for a in args] +
+                         [piped])
         if name in ("echo", "printf"):
             return _printed(name, values, [_text(a) for a in args])
         if name in ("rev", "tr") and isinstance(piped.const, str):
             return merge([piped], const=_filtered(name, piped.const, [_text(a).strip("'\"") for a in args]))
         return merge([piped] + [v for v in values if v.labels and "decoded" not in v.labels])
+
+    def _path_text(self, node) -> str:
+        """A path argument as text: its value when known, else its words with what a `$k` in it was bound to
+        (`k=$HOME/.ssh/id_rsa; cat "$k"` reads a key even though $HOME is not known)."""
+        value = self.value(node)
+        if isinstance(value.const, str):
+            return value.const
+        text = _text(node)
+        for m in _NAME.finditer(text):
+            scope = self.scope_at(node)
+            while scope is not None:
+                events = scope.events.get(m.group(1))
+                if events:
+                    before = [e for e in events if e.pos <= node.start_byte] or events
+                    text += " " + (_text(before[-1].node) if before[-1].node is not None else "")
+                    break
+                scope = scope.parent
+        return text
 
     # -- values -----------------------------------------------------------------------------------
     def literal(self, node):

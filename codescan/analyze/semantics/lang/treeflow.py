@@ -41,6 +41,7 @@ class TreeFlow(FlowIndex, MemoEval):
     CONCAT_OPS: frozenset = frozenset((b"+",))
     BINDINGS: frozenset = frozenset()  # node kinds `bindings()` reads
     COMPARES: frozenset = frozenset(("binary_expression", "binary", "equality_expression"))
+    METHODS: frozenset = frozenset(("method_declaration", "method"))  # scopes a receiver.name() call may run
 
     def __init__(self, source: bytes, tree, budget=None, wanted=None):
         self.source = source
@@ -267,6 +268,10 @@ class TreeFlow(FlowIndex, MemoEval):
         if self.blocks_flow(callee, simple):
             return NOTHING
         inputs = arg_values + [self.value(n) for _k, n in kwargs] + ([recv] if recv is not None else [])
+        method = (callee or "").rsplit(".", 1)[-1]
+        if receiver is not None and method in self.functions and self.functions[method].node.type in self.METHODS:
+            # a.fetch() where fetch is a method of this file: what it returns, with what went in
+            return merge([self.returns_of(self.functions[method], node)] + inputs)
         return merge(inputs)
 
     def returns_of(self, scope: Scope, call) -> Value:
