@@ -48,7 +48,9 @@ _BUILDERS = re.compile(rb"getattr|__import__|import_module|eval|__getattribute__
 
 def fold(source: bytes, tree) -> bytes | None:
     root = tree.root_node
-    folder = _PythonFolder(source, root, Scopes(source, root))
+    # The scope index the fact rules built for this tree (or a new one): names both ask about are
+    # indexed once (the fold's own index cost as much as the fact rules' on the stdlib).
+    folder = _PythonFolder(source, root, shared_values(source, root, None).scopes)
     for trigger in TRIGGERS:
         for match in trigger.finditer(source):
             budgets.tick()

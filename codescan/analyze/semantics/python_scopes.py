@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+import tree_sitter as ts
+
 from .. import budget as budgets
 
 MODULE = -1
@@ -86,6 +88,9 @@ class Scopes:
         self.scopes_of: dict[str, list] = {}  # name -> binding keys  # name -> identifier nodes that read it
         self.imports: dict[str, list[tuple[int, str | None]]] = {}  # name -> [(scope, target)]
         self._seen_imports: set[int] = set()
+        # top-level statement -> the function/lambda/class index of scope_of inside it, built on first use
+        self._spans: dict[int, tuple] = {}
+        self._whole_tree = root.parent is None  # else a walk up may leave `root`: scope_of walks too
         self._tops = root.children  # top-level statements: lookups start here, not at the root
         self._top_starts = [n.start_byte for n in self._tops]
         self._index_imports()
@@ -95,6 +100,34 @@ class Scopes:
         i = bisect_right(self._top_starts, start) - 1
         top = self._tops[i] if i >= 0 and self._tops[i].end_byte >= end else self.root
         return top.named_descendant_for_byte_range(start, end) if named else top.descendant_for_byte_range(start, end)
+
+    def scope_of(self, node):
+        """The innermost function, lambda or class above `node` (None: module level), as walking up
+        node.parent finds it, looked up in a sorted index of those nodes in its top-level statement
+        (built when first asked): each .parent walks down from the root, so that walk cost the square
+        of the depth for every name the layer asked about."""
+        start, end = node.start_byte, node.end_byte
+        i = bisect_right(self._top_starts, start) - 1
+        if start == end or i < 0 or self._tops[i].end_byte < end or not self._whole_tree:
+            return _climb(node)  # a zero-width (MISSING) node, the module itself, or a subtree's Scopes
+        spans = self._spans.get(i)
+        if spans is None:
+            top = self._tops[i]
+            source, a, b = self.source, top.start_byte, top.end_byte
+            # a statement without the words cannot hold a scope (most top-level statements: imports...)
+            words = any(source.find(word, a, b) >= 0 for word in (b"def", b"class", b"lambda"))
+            spans = self._spans[i] = _scope_index(top) if words else _NO_SCOPES
+        starts, ends, nodes, parents = spans
+        j = bisect_right(starts, start) - 1
+        while j >= 0:  # the last scope starting at or before `node`, then the scopes around that one
+            if end <= ends[j] and (starts[j] != start or ends[j] != end):  # not `node`, nor inside it
+                return nodes[j]
+            j = parents[j]
+        return None  # above the top-level statement there is only the module
+
+    def scope_key(self, node) -> int:
+        scope = self.scope_of(node)
+        return MODULE if scope is None else scope.start_byte
 
     # -- indexing ----------------------------------------------------------------------------
     def _index_imports(self) -> None:
@@ -112,7 +145,7 @@ class Scopes:
             if node is None or node.type == "module" or node.start_byte in self._seen_imports:
                 continue
             self._seen_imports.add(node.start_byte)
-            scope = _scope_key(node)
+            scope = self.scope_key(node)
             for name, target in _imports(node):
                 self.imports.setdefault(name, []).append((scope, target))
 
@@ -200,9 +233,11 @@ class Scopes:
 
         whole = start == MODULE
         lo = 0 if whole else start
+        binds: list[tuple[int, str, object]] = []
         for scope, target in self.imports.get(name, ()):
             if (whole and scope == MODULE) or (scope != MODULE and lo <= scope < end and fresh(scope)):
-                self._bind(scope, name, "import", target)
+                binds.append((scope, "import", target))
+        uses = []
         encoded = name.encode()
         size = len(encoded)
         for at in _whole_words(self.source, encoded, lo, end):
@@ -214,11 +249,18 @@ class Scopes:
                 continue
             kind, value = _classify(node)
             if kind is None:
-                self.uses.setdefault(name, []).append(node)
+                uses.append(node)
             elif kind != "skip":
-                self._bind(_binding_scope(node), name, kind, value)
+                binds.append((self._binding_scope(node), kind, value))
                 if node.parent.type in ("global_statement", "nonlocal_statement"):
-                    self._bind(MODULE, name, "other", None)
+                    binds.append((MODULE, "other", None))
+        # Recorded once the range is complete: an exception part-way (the budget, a recursion bound an
+        # evaluator catches) leaves the name unindexed there, never indexed twice. The folded view and
+        # the fact rules share this index, so neither may see the other's half-done work.
+        for scope, kind, value in binds:
+            self._bind(scope, name, kind, value)
+        if uses:
+            self.uses.setdefault(name, []).extend(uses)
         # keep the ranges disjoint: the new one swallows those inside it
         ranges[:] = sorted([r for r in ranges if not (lo <= r[0] and r[1] <= end)] + [(lo, end)])
 
@@ -234,10 +276,8 @@ class Scopes:
         """Bindings of identifier `node`'s name in the scope that owns it; None when unbound."""
         name = node.text.decode("utf-8", "replace")
         first = True
-        current = node.parent
+        current = self.scope_of(node)
         while True:
-            while current is not None and current.type not in _SCOPES:
-                current = current.parent
             if current is None:
                 self.index(name)
                 return self.bindings.get((MODULE, name))
@@ -247,7 +287,13 @@ class Scopes:
                 if found is not None:
                     return found
             first = False
-            current = current.parent
+            current = self.scope_of(current)
+
+    def _binding_scope(self, node) -> int:
+        parent = node.parent
+        if parent.type in ("function_definition", "class_definition") and parent.child_by_field_name("name") == node:
+            return self.scope_key(parent)
+        return self.scope_key(node)
 
 
 def _classify(node):
@@ -299,18 +345,40 @@ _OTHER_KINDS = {"augmented_assignment": "augassign", "for_statement": "for", "fo
                 "named_expression": "walrus"}
 
 
-def _binding_scope(node) -> int:
-    parent = node.parent
-    if parent.type in ("function_definition", "class_definition") and parent.child_by_field_name("name") == node:
-        return _scope_key(parent)
-    return _scope_key(node)
-
-
-def _scope_key(node) -> int:
+def _climb(node):
+    """The innermost function, lambda or class above `node`, found by walking up (the reference scope_of
+    follows; each step costs the tree's depth)."""
     current = node.parent
     while current is not None and current.type not in _SCOPES:
         current = current.parent
-    return MODULE if current is None else current.start_byte
+    return current
+
+
+_SCOPE_QUERY: list = []  # compiled once per process
+_NO_SCOPES = ([], [], [], [])
+
+
+def _scope_index(top):
+    """(starts, ends, nodes, enclosing index) of every function, lambda and class in `top`'s subtree (a
+    C-level query), by start, outer first at equal starts."""
+    if not _SCOPE_QUERY:
+        from ..languages import grammar
+        _SCOPE_QUERY.append(ts.Query(grammar("python"), "[(function_definition) (lambda) (class_definition)] @s"))
+    found = [n for n in ts.QueryCursor(_SCOPE_QUERY[0]).captures(top).get("s", ()) if n.end_byte > n.start_byte]
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    starts: list[int] = []
+    ends: list[int] = []
+    parents: list[int] = []
+    stack: list[int] = []
+    for j, scope in enumerate(found):
+        start = scope.start_byte
+        while stack and ends[stack[-1]] <= start:
+            stack.pop()
+        parents.append(stack[-1] if stack else -1)
+        starts.append(start)
+        ends.append(scope.end_byte)
+        stack.append(j)
+    return starts, ends, found, parents
 
 
 def _text(node) -> str:

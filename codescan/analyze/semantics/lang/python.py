@@ -12,7 +12,7 @@ from ..facts import Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
-from .python_values import _scope_of, shared
+from .python_values import shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval")
@@ -114,7 +114,7 @@ class _PythonFacts:
         args, keywords = arguments(node)
         fn = node.child_by_field_name("function")
         receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" else None
-        scope = _scope_of(node)
+        scope = self.values.scopes.scope_of(node)
         kwargs = [(k, self._argument(v)) for k, v in keywords]
         kwlines = [v.start_point[0] + 1 for _k, v in keywords]
         for splat in _dict_splats(node):  # requests.get(u, **{"verify": False}) / **options
@@ -174,7 +174,7 @@ class _PythonFacts:
         if found is None:
             found = []
             for site, node, _function in self._site_nodes(start):
-                scope = _scope_of(site)
+                scope = self.values.scopes.scope_of(site)
                 found.append((-1 if scope is None else scope.start_byte, site.start_point[0] + 1,
                               node.text.decode("utf-8", "replace")))
             self._callers_memo[start] = found

@@ -25,7 +25,7 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
             continue
         budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
         parent = use.parent
-        if parent.type not in ("attribute", "argument_list") or _key(_scope_of(use)) != key:
+        if parent.type not in ("attribute", "argument_list") or values.scopes.scope_key(use) != key:
             continue
         if parent.type == "attribute" and parent.child_by_field_name("object") == use:
             attr = parent.child_by_field_name("attribute").text.decode()
@@ -95,7 +95,7 @@ def written(values, name: str, use, call) -> Value:
         entries = values.scopes.entries(target)
         if not entries:
             return NOTHING
-        scope = _scope_of(target)
+        scope = values.scopes.scope_of(target)
         written = mutated(values, fname, NOTHING, _end_of(scope, values.root), scope)
         return written.with_step(call.start_point[0] + 1, f"written to the file {name}")
     return NOTHING
@@ -142,16 +142,6 @@ def method(values, cls, attr: str) -> Value | None:
     return None
 
 
-_SCOPE_TYPES = ("function_definition", "lambda", "class_definition")
-
-
-def _scope_of(node):
-    current = node.parent
-    while current is not None and current.type not in _SCOPE_TYPES:
-        current = current.parent
-    return current
-
-
 def _key(scope) -> int:
     return MODULE if scope is None else scope.start_byte
 
@@ -165,6 +155,6 @@ def _at(entry) -> int:
     return what.start_byte if hasattr(what, "start_byte") else -1
 
 
-def _scope_start(entry) -> int:
+def _scope_start(entry, scopes) -> int:
     kind, what = entry
-    return _key(_scope_of(what)) if hasattr(what, "start_byte") else MODULE
+    return scopes.scope_key(what) if hasattr(what, "start_byte") else MODULE

@@ -11,7 +11,7 @@ from .python_namespaces import Namespaces
 from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
-from .python_mutations import _at, _key, _scope_of, _scope_start, method, mutated, self_attribute
+from .python_mutations import _at, _key, _scope_start, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
@@ -141,7 +141,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if name in REQUEST_NAMES:
                 return Value(name="request")
             return Value(name=name)  # an unbound global (a snippet's free name) stands for itself
-        value = self.binding_value(name, entries, node.start_byte, _scope_of(node))
+        value = self.binding_value(name, entries, node.start_byte, self.scopes.scope_of(node))
         if "request" in value.labels and "checked" not in value.labels:
             since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)
             if guarded(name, node, since):
@@ -152,7 +152,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         """The value `name` holds at byte `use_at`: its bindings replayed in order, then the
         mutations (`x.append(v)`, `x[k] = v`, writes) made to it before that point."""
         before = [e for e in entries if _at(e) < use_at]
-        if not before or (before and _scope_start(entries[0]) != _key(use_scope)):
+        if not before or (before and _scope_start(entries[0], self.scopes) != _key(use_scope)):
             before = entries
         current = NOTHING
         ordered = sorted(before, key=_at)
