@@ -2,7 +2,6 @@
 across repositories, scored and explained."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -33,7 +32,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ..cluster.api import campaigns_from_documents, campaigns_from_state
-    from ..cluster.campaign import document
 
     if not 0.0 < args.threshold <= 1.0:
         raise UsageError("--threshold must be in (0, 1]")
@@ -69,7 +67,9 @@ def run(args) -> int:
     stream = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
         if args.format == "json":
-            json.dump(document(campaigns), stream, indent=2)
+            from ..outputs.json_campaigns import write_campaigns_json
+
+            write_campaigns_json(campaigns, stream)  # a campaign's dict at a time, same bytes as the whole document
             stream.write("\n")
         else:
             from ..outputs.text_campaigns import write_campaigns
