@@ -25,9 +25,8 @@ def _units(source: bytes):
 
 
 def _fresh(source: bytes):
-    embedded._memo.clear()
-    units._line_memo.clear()
-    tokenwalk._memo.clear()
+    for memo in (embedded._memo, embedded._walks, units._line_memo, units._def_memo, tokenwalk._memo):
+        memo.clear()
     return _units(source)
 
 
@@ -35,7 +34,7 @@ def test_remembered_units_equal_fresh_ones_and_move_with_the_text():
     first = _fresh(DOC)
     assert any(k == "block" and line >= 5 for k, line, *_ in first)  # the docstring's example is a unit
     assert any(k == "line" and n == "stem" for k, _l, _e, _s, n, _t in first)
-    assert len(embedded._memo) == 1 and units._line_memo
+    assert len(embedded._memo) == 1 and units._line_memo and embedded._walks and units._def_memo
     assert _units(DOC) == first  # all from the memos
     moved = b"import os\n\n\n" + DOC
     assert _units(moved) == _fresh(moved)

@@ -15,6 +15,7 @@ MIN_PARAGRAPH = 24  # bytes of a paragraph worth parsing
 MAX_STRING = 20_000  # longer strings are data, not examples
 MEMO = 4096  # strings whose units a worker remembers
 _memo: dict[tuple, list] = {}
+_walks: dict[tuple, list] = {}  # top-level statement -> its strings (offsets from its start)
 _PROSE = re.compile(rb"^\s*[A-Za-z][a-z]*(?: [a-z]+){2,}[ ,.;:]*(?:$| [a-z])")  # three plain words in a row
 _CODE = re.compile(rb"[=(]")
 
@@ -25,22 +26,49 @@ def units(tree, source: bytes, extract) -> list[Unit]:
 
     out: list[Unit] = []
     parser = None
-    stack = [tree.root_node]
+    for start, end, row in _strings(tree, source):
+        parser = parser or languages.parser("python")
+        out.extend(_remembered(source[start:end], row, parser, extract))
+    return out
+
+
+def _strings(tree, source: bytes) -> list[tuple[int, int, int]]:
+    """(start, end, row) of the multi-line strings worth reading, in the order of a last-in-first-out walk. In an
+    error-free tree each top-level statement's are remembered by its text (not walked again in a later version)."""
+    root = tree.root_node
+    if root.has_error or root.type == "string":
+        return _walk(root, source)
+    out: list[tuple[int, int, int]] = []
+    for child in reversed(root.children):
+        text = source[child.start_byte:child.end_byte]
+        key = (root.type, child.type, len(text), xxhash.xxh3_128_intdigest(text))
+        found = _walks.get(key)
+        base, row = child.start_byte, child.start_point[0]
+        if found is None:
+            found = [(a - base, b - base, r - row) for a, b, r in _walk(child, source)]
+            if len(_walks) >= MEMO:
+                _walks.clear()
+            _walks[key] = found
+        out.extend((a + base, b + base, r + row) for a, b, r in found)
+    return out
+
+
+def _walk(top, source: bytes) -> list[tuple[int, int, int]]:
+    out = []
+    stack = [top]
     while stack:
         node = stack.pop()
         if node.type == "string":
             if b"\n" in source[node.start_byte:node.end_byte] and node.end_byte - node.start_byte <= MAX_STRING:
-                parser = parser or languages.parser("python")
-                out.extend(_remembered(node, source, parser, extract))
+                out.append((node.start_byte, node.end_byte, node.start_point[0]))
             continue
         stack.extend(node.children)
     return out
 
 
-def _remembered(node, source: bytes, parser, extract) -> list[Unit]:
+def _remembered(text: bytes, row: int, parser, extract) -> list[Unit]:
     """_paragraphs of a string, remembered by its text (the same docstring in the next version of a file is not
     parsed again), lines moved to where the string is now."""
-    text = source[node.start_byte:node.end_byte]
     key = (len(text), xxhash.xxh3_128_intdigest(text))
     found = _memo.get(key)
     if found is None:
@@ -48,7 +76,6 @@ def _remembered(node, source: bytes, parser, extract) -> list[Unit]:
         if len(_memo) >= MEMO:
             _memo.clear()
         _memo[key] = found
-    row = node.start_point[0]
     return [Unit(u.kind, u.line + row, u.end_line + row, u.signature, u.name, u.tokens) for u in found]
 
 

@@ -10,7 +10,7 @@ import xxhash
 from ..records import Unit
 from . import minhash
 from .embedded import units as code_in_strings
-from .shingles import SHINGLE, shingle_sequence, tokens, unit_tokens
+from .shingles import SCHEME, SHINGLE, shingle_sequence, tokens, unit_tokens
 
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere: they need a finding
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
@@ -68,6 +68,8 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
     if len(stream.hashes):
         spans.append(("file", 1, int(stream.rows[-1]) + 1, None, 0, len(stream.hashes)))
     kept, sets, seen = [], [], set()
+    # Every unit's own view is a slice of the stream (local names all `$V`): its shingles are a slice of the file's.
+    whole = shingle_sequence(stream.hashes, shingle) if SCHEME != "consistent" and len(stream.hashes) else None
     for span in spans:
         kind, lo, hi = span[0], span[4], span[5]
         if hi - lo < SHORT_TOKENS or (lo, hi) in seen:
@@ -79,11 +81,14 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
             if MIN_TOKENS <= len(code) < len(views[0]):
                 views.append(code)
         for n, hashes in enumerate(views):
-            sequence = shingle_sequence(hashes, shingle)
-            found = np.unique(sequence)
-            if len(found) >= (MIN_SHINGLES if len(hashes) >= MIN_TOKENS else SHORT_SHINGLES):
+            if n == 0 and whole is not None and len(hashes) >= shingle:
+                sequence = whole[lo:hi - shingle + 1]  # a shingle depends only on its own tokens
+            else:
+                sequence = shingle_sequence(hashes, shingle)
+            if _enough(sequence, MIN_SHINGLES if len(hashes) >= MIN_TOKENS else SHORT_SHINGLES):
                 kept.append((*span[:4], len(hashes)))
-                sets.append(_cut(sequence, stream.cuts, lo) if n == 0 and hi - lo >= CUT_TOKENS else found)
+                # Repeats change no min-hash: the sequence stands for its set.
+                sets.append(_cut(sequence, stream.cuts, lo) if n == 0 and hi - lo >= CUT_TOKENS else sequence)
     sigs = _signatures(sets)
     units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, count)
              for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
@@ -97,9 +102,16 @@ def _cut(sequence: np.ndarray, cuts, lo: int) -> list[np.ndarray] | np.ndarray:
     """A big unit's shingles cut where the token walk's pieces start (its statements): min-hashes of a union are
     the minimum of its parts' min-hashes, and the parts an earlier version shares come from minhash's memo."""
     if cuts is None:
-        return np.unique(sequence)
+        return sequence
     inside = cuts[(cuts > lo) & (cuts < lo + len(sequence))] - lo
-    return np.split(sequence, inside) if len(inside) else np.unique(sequence)
+    return np.split(sequence, inside) if len(inside) else sequence
+
+
+def _enough(sequence: np.ndarray, need: int) -> bool:
+    """At least `need` distinct shingles (a look at the first few settles most units without sorting them all)."""
+    if len(sequence) < need:
+        return False
+    return len(set(sequence[:4 * need].tolist())) >= need or len(np.unique(sequence)) >= need
 
 
 def _signatures(sets: list) -> np.ndarray:
