@@ -86,7 +86,7 @@ def cli_routes(work: Path, setup_py: bytes, neighbours: dict[str, bytes], alone:
     scan_run, scan_found = _scan(work, tree, common)
     filter_run, filter_found, dropped = _filter(work, files, common)
     crawl_run, crawl_found = _crawl(work, files, common)
-    broken = []
+    broken, notes = [], []
     print(f"\nobfuscated setup.py ({len(setup_py)} bytes) + {len(neighbours)} neighbours through the CLI")
     print(f"{'route':<8}{'wall s':>8}{'cpu s':>8}{'peak RSS MB':>13}{'exit':>6}  setup.py reported as"
           f"{'':<22}neighbours equal alone")
@@ -94,7 +94,8 @@ def cli_routes(work: Path, setup_py: bytes, neighbours: dict[str, bytes], alone:
                              ("crawl", crawl_run, crawl_found)):
         mine = found.get("pkg/setup.py", [])
         high = sorted({rule for rule, _, severity in mine if severity in HIGH})
-        shown = f"{len(high)} rules at high+: " + ", ".join(r.split("-")[0] for r in high) if high else ""
+        shown = f"{len(high)} rules at high or critical" if high else ""
+        notes.append(f"  {name}: setup.py's rules at high or critical: {', '.join(high) or 'none'}")
         equal = sum(1 for rel in neighbours if [(r, ln) for r, ln, _ in found.get(rel, [])] == alone[rel])
         print(f"{name:<8}{run.wall:>8.1f}{(run.cpu or 0):>8.1f}{(run.peak_rss_mb or 0):>13.0f}{str(run.rc):>6}  "
               f"{(shown or 'NOT AT HIGH')[:40]:<42}{equal} of {len(neighbours)}")
@@ -106,6 +107,7 @@ def cli_routes(work: Path, setup_py: bytes, neighbours: dict[str, bytes], alone:
             broken.append(f"{name}: peak RSS {run.peak_rss_mb:.0f} MB")
         if run.rc not in (0, 1):
             broken.append(f"{name}: exit {run.rc}")
+    print("\n".join(notes))
     if "pkg/setup.py" not in dropped:
         broken.append("filter kept the setup.py")
     return broken
