@@ -11,6 +11,7 @@ from codescan.cli import main
 
 def _high(capsys, tmp_path, name: str, text: str) -> set[str]:
     target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     main(["scan", str(target), "--format", "json", "--no-progress"])
     findings = json.loads(capsys.readouterr().out)["findings"]
@@ -82,10 +83,24 @@ def test_disguised_unsafe_choices_are_high(capsys, tmp_path, rule, body):
 @pytest.mark.parametrize("rule, body", [
     ("yaml-unsafe-load", 'import yaml\nL = yaml.SafeLoader\nyaml.load(data, Loader=L)\n'),
     ("weak-hash-algorithm", 'import hashlib\nhashlib.new("md5", data)\nhashlib.new("sha" + "256", data)\n'),
-    ("cipher-ecb-mode", 'from Crypto.Cipher import AES\nm = AES.MODE_ECB\nAES.new(k, m)\n'),
+    ("cipher-ecb-mode", 'from Crypto.Cipher import AES\nMODES = {"a": AES.MODE_GCM, "b": AES.MODE_CTR}\n'
+                        'AES.new(k, MODES[name])\n'),
 ])
 def test_plain_or_safe_choices_are_not_high(capsys, tmp_path, rule, body):
     assert rule not in _high(capsys, tmp_path, "d.py", body)
+
+
+def test_ecb_is_high_written_or_through_a_variable_and_medium_in_a_test_suite(capsys, tmp_path):
+    body = 'from Crypto.Cipher import AES\nm = AES.MODE_ECB\nAES.new(k, m)\nAES.new(k, AES.MODE_ECB)\n'
+    assert "cipher-ecb-mode" in _high(capsys, tmp_path, "d.py", body)
+    assert "cipher-ecb-mode" not in _high(capsys, tmp_path, "tests/test_vectors.py", body)
+
+
+def test_pyyaml_load_without_loader_is_high_but_not_a_ruamel_instance_or_a_splat(capsys, tmp_path):
+    assert "yaml-load-without-loader" in _high(capsys, tmp_path, "y.py", "import yaml\nyaml.load(f)\n")
+    ruamel = "from ruamel.yaml import YAML\nyaml = YAML()\nyaml.load(f)\nimport yaml as y\ny.load(f, **opts)\n"
+    assert "yaml-load-without-loader" not in _high(capsys, tmp_path, "y.py", ruamel)
+    assert "yaml-load-without-loader" not in _high(capsys, tmp_path, "tests/test_y.py", "import yaml\nyaml.load(f)\n")
 
 
 FLASK = "from flask import request, abort\nimport os, yaml\n\n@app.route('/x')\ndef handler():\n    param = request.args.get('p')\n"

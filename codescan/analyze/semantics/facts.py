@@ -68,7 +68,8 @@ def merge(values, const=UNKNOWN, name: str | None = None) -> Value:
 NOTHING = Value()
 # keyword arguments that configure a call rather than carry its data ("*" leaves them out)
 NOT_DATA = frozenset({"auth", "verify", "cert", "timeout", "proxies", "transport", "allow_redirects", "stream",
-                      "env", "cwd", "shell", "check", "capture_output", "text", "encoding"})
+                      "env", "cwd", "shell", "check", "capture_output", "text", "encoding", "**"})
+SPLAT = "**"  # keyword of the marker a call gets for a `**options` whose entries are not known: any keyword may be given
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +95,10 @@ class Call:
             if v is value:
                 return line
         return self.line
+
+    def may_hold_keyword(self, selectors) -> bool:
+        """Whether an unknown `**options` could give one of the keyword selectors (absence is then not known)."""
+        return any(k == SPLAT for k, _v in self.kwargs) and any(isinstance(s, str) and s != "*" for s in selectors)
 
     def selected(self, selectors) -> list[Value]:
         """The argument values named by selectors: ints are positions, strings keywords, `*` all."""

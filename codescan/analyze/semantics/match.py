@@ -57,10 +57,14 @@ def holds(cond: Condition | None, call: Call, selectors, path: str, language: st
         others = call.selected(other_selectors)
         if other.present is not None and bool(others) != other.present:
             return None
+        if other.present is False and call.may_hold_keyword(other_selectors):
+            return None
         if _has_value_test(other) and not any(value_holds(other, v, language) for v in others):
             return None
     chosen = call.selected(selectors)
     if cond.present is not None and bool(chosen) != cond.present:
+        return None
+    if cond.present is False and call.may_hold_keyword(selectors):
         return None
     if not _has_value_test(cond):
         return chosen[0] if chosen else True

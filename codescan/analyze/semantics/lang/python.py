@@ -8,7 +8,7 @@ from ...budget import Budget
 
 from ...treesitter import Deadline
 from ..constants import UNKNOWN, Name
-from ..facts import Call, Facts, Step, Value
+from ..facts import SPLAT, Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
@@ -124,6 +124,9 @@ class _PythonFacts:
                     if isinstance(key, str) and item is not UNKNOWN:
                         kwargs.append((key, Value(name=canonical(item.dotted)) if isinstance(item, Name) else Value(item)))
                         kwlines.append(splat.start_point[0] + 1)
+            else:  # entries not known here: any keyword may be given (`Loader` is not known to be absent)
+                kwargs.append((SPLAT, Value()))
+                kwlines.append(splat.start_point[0] + 1)
         return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
