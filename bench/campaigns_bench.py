@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                 planted[name]["score"] = campaign_scores(json.loads(out.read_text())["campaigns"], truth)
             if truth and not args.one_crawl:
                 planted["same_state"] = same_state(tmp, "planted")
+                planted["same_crawls"] = all(  # each side's campaigns on the state it crawled itself
+                    json.loads((tmp / f"planted-{name}.json").read_text())["campaigns"] ==
+                    json.loads((tmp / "planted-before.json").read_text())["campaigns"] for name in ("after",))
             result["planted"] = planted
             halves = [] if args.planted_only else [history_mirror.QUICK] if args.quick else [history_mirror.FIRST,
                                                                  history_mirror.FIRST + history_mirror.SECOND]
@@ -167,6 +170,8 @@ def report(r: dict) -> None:
         s = p[name]
         print(f"planted harness {name:6}: {s['campaigns']} campaigns, score {s['score']}, "
               f"campaigns wall {s['wall_s']} s, CPU {s['cpu_s']} s, peak RSS {s['peak_rss_mb']:.0f} MB")
+    if "same_crawls" in p:
+        print(f"planted harness, each side on the state it crawled itself: campaigns identical: {p['same_crawls']}")
     u = p.get("same_state")
     if u and r.get("one_crawl"):
         print(f"planted harness, one state read by both: JSON byte-identical: {u['identical']}")
