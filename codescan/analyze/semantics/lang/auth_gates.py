@@ -36,9 +36,15 @@ _JS = {"functions": ("function_declaration", "method_definition", "arrow_functio
        "eq": ("==", "==="), "deny": ("false", "null", "undefined", "number"), "true": ("true",)}
 
 
+# AUTH_NAME without (?i), over lower-cased text (ASCII case folding either way): every _DEFINED match holds one,
+# and this search is 5x cheaper than AUTH_NAME's, itself far cheaper than _DEFINED's `\b[\w$]*` before the words
+_AUTH_LOWER = re.compile(_AUTH)
+
+
 def possible(source: bytes) -> bool:
     """Whether `source` may define an authentication function (cheap gate before any evaluation)."""
-    return _DEFINED.search(source) is not None and (b"==" in source or b" in " in source)
+    return (b"==" in source or b" in " in source) and _AUTH_LOWER.search(source.lower()) is not None \
+        and _DEFINED.search(source) is not None
 
 
 def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:

@@ -1,0 +1,29 @@
+"""The authentication-function gate's cheap pre-test (lower-cased text, no (?i)) keeps its answers."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from codescan.analyze.semantics.lang import auth_gates
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = (b"def ", b"function ", b"LogIn", b"log_in", b"SIGN_IN", b"Authors", b"author", b"AUTH", b"verify_User",
+         b"checkPW", b"isAdmin", b"is_valid_token", b"hasRole", b"canAccess", b"require_LOGIN", b"validateApiKey",
+         b"(", b")", b" = ", b"=> ", b"{", b"\n", b" == ", b" in ", b"x", b"$", b"_", b": function", b"async ")
+
+
+def _old_possible(source: bytes) -> bool:
+    return auth_gates._DEFINED.search(source) is not None and (b"==" in source or b" in " in source)
+
+
+def test_possible_answers_as_before():
+    rng = random.Random(7)
+    sources = [p.read_bytes() for p in sorted((ROOT / "fixtures" / "rules").rglob("*")) if p.is_file()][:400]
+    sources += [b"".join(rng.choice(WORDS) for _ in range(rng.randint(1, 16))) for _ in range(3000)]
+    yes = 0
+    for source in sources:
+        assert auth_gates.possible(source) == _old_possible(source), source[:80]
+        found = auth_gates.AUTH_NAME.search(source)
+        assert (found is not None) == (auth_gates._AUTH_LOWER.search(source.lower()) is not None), source[:80]
+        yes += auth_gates.possible(source)
+    assert yes > 100  # the comparison saw the gate open, not only closed
