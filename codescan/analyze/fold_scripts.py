@@ -128,7 +128,7 @@ class _RubyFolder(_Folder):
     CANDIDATES = frozenset(("binary", "call", "parenthesized_statements"))
 
     def flow_class(self):
-        from .semantics.lang.scripts import RubyFlow
+        from .semantics.lang.scripts_ruby import RubyFlow
         return RubyFlow
 
     def rewrite(self, node) -> bytes | None:

@@ -1,7 +1,7 @@
 """Ruby adapter entry point: the facts of one parsed file (see scripts.py and docs/semantics.md)."""
 from __future__ import annotations
 
-from .scripts import RubyFlow
+from .scripts_ruby import RubyFlow
 from .treeflow import compare_possible  # noqa: F401 (the engine runs the layer where it holds)
 
 DYNAMIC = (b"send", b"public_send", b"__send__", b"`", b"%x")  # calls a sink without naming it (equality tests: treeflow.compare_possible)
