@@ -111,3 +111,9 @@ def test_argv_form_with_request_data_is_medium_and_numbers_are_not_data():
             '    system("gzip /tmp/#{params[:id].to_i}")\n  end\nend\n')
     assert found("command-from-request-input", code, "app/controllers/r_controller.rb") == [
         (3, "medium"), (5, "critical"), (6, "critical")]
+
+
+def test_a_dictionary_updated_with_request_data_is_no_longer_a_constant_table():
+    code = ("import os\nfrom flask import request\n@app.route('/x')\ndef view():\n    cmd = {'c': 'ls'}\n"
+            "    cmd.update(request.args)\n    os.system(cmd['c'])\n")
+    assert [line for line, _s in found("command-from-request-input", code)] == [7]

@@ -43,7 +43,8 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
                     elif attr == "append" and isinstance(current.const, list) and value.known:
                         current = Value(current.const + [value.const], current.labels, current.name,
                                         current.via, current.trace)
-                    elif attr == "update" and isinstance(current.const, dict):
+                    elif attr == "update" and isinstance(current.const, dict) and all(
+                            lab.startswith("param:") for lab in value.labels):  # (source data: not constant)
                         # opts.update(kw): the entries not overridden keep their values (a default
                         # such as verify=False still holds unless the caller passes another)
                         extra = value.const if isinstance(value.const, dict) else {}
