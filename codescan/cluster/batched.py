@@ -140,7 +140,7 @@ def _occurrences(conn, blobs: list[str]) -> dict[str, list]:
 
 def _kept(rows: np.ndarray, cols, names: dict, known: dict, key_of, places: dict) -> dict:
     """(bid, idx) -> (key, Unit) of the copies expand.py keeps of one group's copies (rows of cols, in order)."""
-    group = _Group(0)
+    group = _Group()
     seen: set[int] = set()
     keys: dict[tuple, int] = {}
     for r in rows.tolist():

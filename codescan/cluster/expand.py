@@ -9,17 +9,11 @@ from .campaign import _earlier
 
 
 class _Group:
-    __slots__ = ("order", "best", "extra", "first_of_kind", "keys_of_kind", "widest", "size", "flagged")
+    __slots__ = ("best", "extra")
 
-    def __init__(self, order: int):
-        self.order = order
+    def __init__(self):
         self.best: dict = {}  # (place, kind) -> (line, end, blob order, idx, unit, occ)
         self.extra: dict = {}  # (blob order, idx) -> unit: first copies and copies holding a finding
-        self.first_of_kind: dict[str, int] = {}
-        self.keys_of_kind: dict[str, set] = {}
-        self.widest: tuple[int, str] | None = None
-        self.size = 0  # copies, as a whole corpus counts group members
-        self.flagged = False
 
 
 def _offer(group: _Group, place, line: int, end: int, bid: int, idx: int, unit: Unit, occ) -> None:
