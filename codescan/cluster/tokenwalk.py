@@ -126,20 +126,27 @@ def assemble(found: list[tuple[int, int, Piece]], var_hash: int):
         bound |= piece.bound
         imported |= piece.imported
     ids = {name: n for n, name in enumerate(sorted(bound - imported))}
-    parts: list[tuple] = []
-    var = np.uint64(var_hash)
-    for start, row, piece in found:
-        if not len(piece.base):
-            continue
-        word_ids = np.array([ids.get(w, -1) for w in piece.words] + [-1], dtype=np.int64)
-        local = word_ids[piece.names]  # names == -1 picks the trailing -1
-        hashes = np.where(local >= 0, var, piece.base)
-        parts.append((hashes, piece.starts + start, piece.rows + row, local, piece.prose))
-    if not parts:
+    kept = [(start, row, piece) for start, row, piece in found if len(piece.base)]
+    if not kept:
         empty = np.zeros(0, dtype=np.int64)
         return (np.zeros(0, dtype=np.uint64), empty, empty.astype(np.int32), empty.astype(np.int32),
                 empty.astype(bool), empty)
-    cuts = np.cumsum([0] + [len(p[0]) for p in parts[:-1]]).astype(np.int64)
-    return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-            np.concatenate([p[2] for p in parts]).astype(np.int32), np.concatenate([p[3] for p in parts]).astype(np.int32),
-            np.concatenate([p[4] for p in parts]), cuts)
+    words: list[bytes] = []
+    first_word: list[int] = []
+    sizes: list[int] = []
+    for _, _, piece in kept:  # one pass of numpy over all pieces, not a few calls per piece
+        first_word.append(len(words))
+        words.extend(piece.words)
+        sizes.append(len(piece.base))
+    word_ids = np.array([ids.get(w, -1) for w in words] + [-1], dtype=np.int64)
+    names = np.concatenate([piece.names for _, _, piece in kept])
+    spread = np.repeat(np.asarray(first_word, dtype=np.int64), sizes)
+    local = word_ids[np.where(names >= 0, names + spread, len(words))]
+    hashes = np.where(local >= 0, np.uint64(var_hash), np.concatenate([piece.base for _, _, piece in kept]))
+    starts = np.concatenate([piece.starts for _, _, piece in kept]) + np.repeat(
+        np.asarray([start for start, _, _ in kept], dtype=np.int64), sizes)
+    rows = np.concatenate([piece.rows for _, _, piece in kept]) + np.repeat(
+        np.asarray([row for _, row, _ in kept], dtype=np.int64), sizes)
+    cuts = np.cumsum([0] + sizes[:-1]).astype(np.int64)
+    return (hashes.astype(np.uint64), starts, rows.astype(np.int32), local.astype(np.int32),
+            np.concatenate([piece.prose for _, _, piece in kept]), cuts)
