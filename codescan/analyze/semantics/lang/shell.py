@@ -2,15 +2,11 @@
 `stdin` keyword, variables, $(...) output, files written by `>`/`curl -o` and run later, functions' $1..$9."""
 from __future__ import annotations
 
-import base64
-import binascii
-import codecs
 import re
 
-from ...fold_values import as_text, b64, c_unescape
-from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
+from .shell_text import credential_words, decode_text, echoed, filtered
 from .treeflow import TreeFlow, join, labelled
 
 DYNAMIC = (b"eval", b"source", b"exec")
@@ -94,7 +90,7 @@ class ShellFlow(TreeFlow):
             return "shell.exec", None, None, [node.child_by_field_name("name")] + args, self._stdin(node), None
         kwargs = self._stdin(node)
         if name in ("curl", "wget"):
-            args, credentials = _credential_words(args)
+            args, credentials = credential_words(args)
             kwargs = list(kwargs) + [("auth", word) for word in credentials]
         return f"shell.{name}", name, None, args, kwargs, None
 
@@ -136,7 +132,7 @@ class ShellFlow(TreeFlow):
         if name in DECODERS and (name in ("gunzip", "zcat", "uudecode") or any(
                 re.fullmatch(r"-[a-zA-Z]*[dDr][a-zA-Z]*|--decode|-base64", _text(a)) for a in args)):
             data = piped.const.encode() if isinstance(piped.const, str) else None
-            decoded = _decode_text(name, data, [_text(a) for a in args])
+            decoded = decode_text(name, data, [_text(a) for a in args])
             return merge([piped, labelled(("decoded",), line, f"decoded by {name}")],
                          const=decoded if decoded is not None else merge([]).const)
         printing = self.__dict__.setdefault("_printing", set())  # functions whose output is being read
@@ -155,9 +151,9 @@ class ShellFlow(TreeFlow):
             return merge([labelled(path_labels(self._path_text(a)), line, f"{name} {_text(a)}") for a in args] +
                          [piped])
         if name in ("echo", "printf"):
-            return _printed(name, values, [_text(a) for a in args])
+            return echoed(name, values, [_text(a) for a in args])
         if name in ("rev", "tr") and isinstance(piped.const, str):
-            return merge([piped], const=_filtered(name, piped.const, [_text(a).strip("'\"") for a in args]))
+            return merge([piped], const=filtered(name, piped.const, [_text(a).strip("'\"") for a in args]))
         return merge([piped] + [v for v in values if v.labels and "decoded" not in v.labels])
 
     def _path_text(self, node) -> str:
@@ -318,90 +314,3 @@ def _base(node) -> str:
 
 def _thunk(fn, node):
     return lambda: fn(node)
-
-
-def _decode_text(name: str, data: bytes | None, args: list[str]):
-    """What base64/base32 -d or xxd -r -p print for constant input, as text (None: not known or not text)."""
-    if data is None:
-        return None
-    try:
-        if name == "base64":
-            out = b64(data)
-        elif name == "base32":
-            out = base64.b32decode(re.sub(rb"\s+", b"", data))
-        elif name == "xxd" and sorted(args) in (["-p", "-r"], ["-ps", "-r"], ["-rp"]):
-            out = binascii.unhexlify(re.sub(rb"\s+", b"", data))
-        else:
-            return None
-    except (ValueError, binascii.Error):
-        return None
-    return as_text(out)
-
-
-def _printed(name: str, values: list[Value], texts: list[str]) -> Value:
-    """What echo/printf print: echo's words joined (-e reads escapes), printf's format filled by %s/%b."""
-    if name == "echo":
-        flags = ""
-        while texts and re.fullmatch(r"-[neE]+", texts[0]):
-            flags += texts.pop(0)
-            values = values[1:]
-        out = join(values)
-        if "e" in flags and isinstance(out.const, str):
-            out = merge([out], const=_unescaped(out.const))
-        return out
-    if not values:
-        return NOTHING
-    fmt, rest = values[0].const, values[1:]
-    const = UNKNOWN
-    if isinstance(fmt, str) and not rest and "%" not in fmt.replace("%%", ""):
-        const = _unescaped(fmt)
-    elif fmt in ("%s", "%s\\n", "%b") and rest and all(isinstance(v.const, str) for v in rest):
-        const = "".join(v.const for v in rest)
-        const = _unescaped(const) if fmt == "%b" else const
-    return merge(values, const=const) if any(v.labels for v in values) else (Value(const) if const is not UNKNOWN
-                                                                              else NOTHING)
-
-
-def _filtered(name: str, data: str, args: list[str]):
-    """`rev` and the rot13 `tr` of constant input."""
-    if name == "rev" and not args:
-        return "\n".join(line[::-1] for line in data.split("\n"))
-    if name == "tr" and args in (["A-Za-z", "N-ZA-Mn-za-m"], ["a-zA-Z", "n-za-mN-ZA-M"]):
-        return codecs.encode(data, "rot13")
-    return UNKNOWN
-
-
-def _unescaped(text: str):
-    out = as_text(c_unescape(text.encode("utf-8")))
-    return out if out is not None else UNKNOWN
-
-
-# A token in an Authorization-like header or a -u user:password is how a client logs in to the service it calls
-# (kept as the `auth` keyword, which is not data sent); the same token in a body, a query or another header is data.
-_AUTH_HEADER = re.compile(r"""^["']?(?:proxy-)?authorization\s*:|^["']?(?:x-[\w-]*(?:key|token|auth)[\w-]*|private-token"""
-                          r"""|api-?key|[\w-]*-token)\s*:""", re.I)
-_CREDENTIAL_FLAGS = {"-u", "--user", "--oauth2-bearer", "--proxy-user", "--password", "--http-password",
-                     "--proxy-password"}
-_HEADER_FLAGS = {"-H", "--header"}
-
-
-def _credential_words(args) -> tuple[list, list]:
-    """curl/wget arguments split into (data and destination words, the words that log the client in)."""
-    kept, credentials, i = [], [], 0
-    while i < len(args):
-        text = _text(args[i])
-        flag, _eq, inline = text.partition("=") if text.startswith("--") else (text, "", "")
-        if flag in _HEADER_FLAGS | _CREDENTIAL_FLAGS and not inline and i + 1 < len(args):
-            value = args[i + 1]
-            if flag in _CREDENTIAL_FLAGS or _AUTH_HEADER.match(_text(value)):
-                kept.append(args[i])
-                credentials.append(value)
-                i += 2
-                continue
-        elif inline and (flag in _CREDENTIAL_FLAGS or (flag == "--header" and _AUTH_HEADER.match(inline))):
-            credentials.append(args[i])
-            i += 1
-            continue
-        kept.append(args[i])
-        i += 1
-    return kept, credentials
