@@ -115,9 +115,9 @@ def parse_condition(data, where: str) -> Condition:
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")
             kw[key] = data[key]
     if "via" in data:
-        if data["via"] != "dynamic":
-            raise FactRuleError(f"{where}: facts 'via' can only be 'dynamic'")
-        kw["via"] = "dynamic"
+        if data["via"] not in ("dynamic", "table"):
+            raise FactRuleError(f"{where}: facts 'via' can only be 'dynamic' or 'table'")
+        kw["via"] = data["via"]
     if "also" in data:
         also = data["also"] if isinstance(data["also"], list) else [data["also"]]
         parsed = []

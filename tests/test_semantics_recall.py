@@ -162,3 +162,28 @@ def test_star_parameters_carry_the_callers_arguments(capsys, tmp_path):
 def test_a_command_built_from_constants_in_branches_stays_constant_only(capsys, tmp_path):
     text = ('import os, sys\ncmd = "ls"\nif len(sys.argv) > 1:\n    cmd += " -l"\nos.system(cmd + " /tmp")\n')
     assert "os-system-built-command" not in _high(capsys, tmp_path, "c.py", text)
+
+
+NEGOTIATED_HASH = """from hashlib import md5, sha1
+import hashlib
+_HASHES = {"sha1": sha1, "md5": md5}
+class Transport:
+    def derive(self, m):
+        algo = getattr(self.kex, "hash_algo", None)
+        if algo is None:
+            algo = sha1
+        return algo(m).digest()
+    def check(self, offered, data):
+        for name in offered:
+            if name in _HASHES:
+                alg = _HASHES[name]
+        return alg(data).digest()
+"""
+
+
+def test_a_protocols_negotiated_hash_is_not_a_hidden_weak_hash(capsys, tmp_path):
+    # a table picked by the peer's offer (paramiko's SFTP check-file) and a plain fallback after a getattr on an
+    # object: neither name is built to hide it
+    assert "weak-hash-algorithm" not in _high(capsys, tmp_path, "t.py", NEGOTIATED_HASH)
+    hidden = NEGOTIATED_HASH + "def z(d):\n    return getattr(hashlib, 'md' + '5')(d)\n"
+    assert "weak-hash-algorithm" in _high(capsys, tmp_path, "t.py", hidden)

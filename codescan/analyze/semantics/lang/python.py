@@ -57,8 +57,9 @@ class _PythonFacts:
                 raise Deadline()
             callee = callee_value(self.values, node)
             names = [callee.name] if callee.name else [c.name for c in callee.choices[:8] if c.name]
+            via = callee.via if callee.name else "table"
             for name in names:  # HANDLERS[kind](x): a call of every function the table holds
-                call = self._fact(node, name, callee.via)
+                call = self._fact(node, name, via)
                 if call is not None:
                     out.calls.append(call)
         out.calls.extend(self._through_callers(out.calls))

@@ -165,7 +165,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 # both constants: the later one stands (as before; a constant-only command stays constant-only)
                 both = current.known and bound.known
                 bound = Value(bound.const if both else UNKNOWN, current.labels | bound.labels,
-                              bound.name or current.name, bound.via or current.via,
+                              bound.name or current.name,
+                              (bound.via if bound.name else current.via) if bound.name or current.name else
+                              bound.via or current.via,
                               merge((current, bound)).trace)
             current = bound
         return mutated(self, name, current, use_at, use_scope)
