@@ -232,11 +232,31 @@ class PhpFlow(_ScriptFlow):
 
     def constant_call(self, callee, node, args, receiver):
         name = (callee or "").rsplit(".", 1)[-1]
-        if not (callee or "").startswith("php.") or not args or not all(a.known for a in args):
+        if not (callee or "").startswith("php.") or not args:
             return None
-        nodes = self.parts(node)[3] if self.parts(node) else []
-        items = self.elements(nodes[1]) if name in ("implode", "join") and len(nodes) == 2 else None
-        return self.built(sc.php_call(name, [a.const for a in args], items), args)
+        if name in ("implode", "join"):  # implode(sep, [...]) / implode([...]): the array is read element by element
+            nodes = self.parts(node)[3] if self.parts(node) else []
+            items = self.elements(self._array_node(nodes[-1])) if 1 <= len(nodes) <= 2 else None
+            sep = args[0] if len(nodes) == 2 else Value("")
+            if items is None or not sep.known:
+                return None
+            return self.built(sc.php_call(name, [sep.const, ""], items), args)
+        if not all(a.known for a in args):
+            return None
+        return self.built(sc.php_call(name, [a.const for a in args], None), args)
+
+    def _array_node(self, node):
+        """The array literal `node` is, or the one a variable was last set to before it (`$parts = [...]`)."""
+        name = self.name_of(node) if node is not None and node.type == "variable_name" else None
+        if name is None:
+            return node
+        self._indexed()
+        scope = self.scope_at(node)
+        events = [e for e in (scope.events.get(name, []) if scope is not None else []) if e.pos <= node.start_byte]
+        if not events or events[-1].kind != "set" or any(e.kind != "set" for e in events):
+            return None
+        bound = events[-1].node  # the value the name was set to
+        return bound if bound is not None and bound.type == "array_creation_expression" else None
 
     def elements(self, node):
         if node is None or node.type != "array_creation_expression":
