@@ -12,6 +12,7 @@ from ..facts import SPLAT, Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
+from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
@@ -52,9 +53,13 @@ class _PythonFacts:
                 last = target.rsplit(".", 1)[-1] if target else None
                 if last and last != name and self.wanted.token_full(last):
                     self._alias_uses(name, 0)
+        skips = skips_for(self.wanted)
+        skipping = skips.file_allows(self.source, scopes)
         for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
             if self.deadline is not None and not i % 32 and self.deadline.expired():
                 raise Deadline()
+            if skipping and cannot_be_wanted(skips, self.source, node):
+                continue  # `d.copy()` in a file naming no wanted module: no callee any rule wants
             callee = callee_value(self.values, node)
             names = [callee.name] if callee.name else [c.name for c in callee.choices[:8] if c.name]
             via = callee.via if callee.name else "table"

@@ -1,0 +1,123 @@
+"""A cheap, sound test that a Python call `<expr>.attr(...)` cannot have a callee any fact rule wants.
+
+The evaluator names `<expr>.attr` `<owner>.attr` (canonical() only changes the head), `request`, or a
+same-file `<def:N>`; `self.attr` may also be whatever is assigned to `self.attr`. So when `attr` fits no
+pattern's last part, only patterns ending in a bare wildcard (`requests.*`) remain, and those need their
+head module's name as a word of the file (or a name built at run time: a file using any word of
+is never skipped: BUILDERS)."""
+from __future__ import annotations
+
+import re
+
+from ..names import MODULE_ALIASES
+from .python_functions import REQUEST_NAMES
+
+
+class Skips:
+    """Per set of wanted patterns: which attribute names and which files allow the skip."""
+
+    def __init__(self, patterns):
+        self.never = False  # some pattern could match anything: nothing is skipped
+        segments = []
+        heads = set()
+        for pattern in patterns:
+            parts = pattern.split(".")
+            last = parts[-1]
+            if last.strip("*"):
+                if last.startswith("*") and last.endswith("*") or "<" in last or "(" in last.rstrip("()"):
+                    self.never = True
+                segments.append(re.escape(last).replace(r"\*", r"[^.]*"))
+                continue
+            head = parts[0]
+            if len(parts) < 2 or "*" in head or "<" in head:
+                self.never = True
+                continue
+            heads.add(head.rstrip("()"))
+        if heads & {"builtins", "request"}:  # also reached from unprefixed builtins and `req` parameters
+            self.never = True
+        heads |= {alias for alias, target in MODULE_ALIASES.items() if target.split(".")[0] in heads}
+        self._last = re.compile("(?:" + "|".join(segments) + r")\Z") if segments else None
+        self._memo: dict[str, bool] = {}
+        self._words: re.Pattern | None = None
+        words = b"|".join(re.escape(h.encode()) for h in sorted(heads))
+        self._heads = re.compile(rb"(?<![\w$])(?:" + words + rb")(?![\w$])") if heads else None
+
+    def attr_possible(self, attr: str) -> bool:
+        """Whether a name ending in `.attr` (or being `attr`) could match a pattern's non-bare last part."""
+        found = self._memo.get(attr)
+        if found is None:
+            found = self._memo[attr] = attr in REQUEST_NAMES or (
+                self._last is not None and self._last.match(attr) is not None)
+        return found
+
+    def file_allows(self, source: bytes, scopes=None) -> bool:
+        """The file's code names no head of a bare-wildcard pattern and no builtin that builds a name at
+        run time. With `scopes` (the file's index), a word only in a comment or a string does not count:
+        a string becomes a name only through one of the dynamic words used as a name."""
+        if self.never:
+            return False
+        words = self._words
+        if words is None:
+            heads = self._heads.pattern[len(rb"(?<![\w$])(?:"):-len(rb")(?![\w$])")] if self._heads else b""
+            body = b"|".join(filter(None, (heads, *(re.escape(w) for w in BUILDERS)))) or b"(?!)"
+            words = self._words = re.compile(rb"(?<![\w$])(?:" + body + rb")(?![\w$])")
+        for match in words.finditer(source):
+            if scopes is None:
+                return False
+            node = scopes.locate(match.start(), match.end())
+            if node is None or node.type not in _TEXT:
+                return False
+        return True
+
+
+# What builds a name with a head not written in the code: a lookup in a namespace (globals()["x"],
+# sys.modules[k], vars(), __builtins__), an import of a computed module name, eval of a text. getattr(o, k)
+# and o.__dict__[k] keep o's head unless o is the builtins module (then `builtins`/`__builtin__`/
+# `__builtins__` is written) or a lookup gives importlib's import_module (then `importlib` is).
+BUILDERS = (b"__import__", b"import_module", b"importlib", b"globals", b"locals", b"vars", b"__builtins__",
+            b"__builtin__", b"builtins", b"modules", b"__getattribute__", b"eval")
+_TEXT = frozenset({"comment", "string_content"})
+_SKIPS: dict = {}
+
+
+def skips_for(wanted) -> Skips:
+    key = tuple(wanted.patterns)
+    found = _SKIPS.get(key)
+    if found is None:
+        if len(_SKIPS) > 64:
+            _SKIPS.clear()
+        found = _SKIPS[key] = Skips(wanted.patterns)
+    return found
+
+
+def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
+    """True only when the call `node` (in a file `file_allows`) provably has no wanted callee."""
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "attribute":
+        return False
+    attr_node = fn.child_by_field_name("attribute")
+    obj = fn.child_by_field_name("object")
+    if attr_node is None or obj is None:
+        return False
+    attr = attr_node.text.decode("utf-8", "replace")
+    if skips.attr_possible(attr):
+        return False
+    if obj.type == "identifier" and obj.text == b"self" and not _only_called(source, attr):
+        return False  # self.attr may hold anything assigned to it
+    return True
+
+
+def _only_called(source: bytes, attr: str) -> bool:
+    """Every `self.attr` in the file is directly called (never assigned, so never holds another name)."""
+    needle = b"self." + attr.encode()
+    pos = source.find(needle)
+    while pos >= 0:
+        end = pos + len(needle)
+        if end < len(source) and (source[end:end + 1].isalnum() or source[end:end + 1] in b"_$"):
+            pos = source.find(needle, end)
+            continue
+        rest = source[end:end + 64].lstrip(b" \t")
+        if not rest.startswith(b"("):
+            return False
+        pos = source.find(needle, end)
+    return True
