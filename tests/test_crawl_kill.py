@@ -169,9 +169,12 @@ def test_lock_is_not_held_by_a_forked_child_of_a_dead_holder(tmp_path):
         "import os, sys, time\n"
         "from codescan.state.lock import WriterLock\n"
         "WriterLock(sys.argv[1]).acquire()\n"
+        "ready_r, ready_w = os.pipe()\n"
         "child = os.fork()\n"
         "if child == 0:\n"
+        "    os.write(ready_w, b'x')\n"  # fork() has returned here: the after-fork hook has run
         "    time.sleep(30); os._exit(0)\n"
+        "os.read(ready_r, 1)\n"
         "print(child, flush=True)\n"
         "time.sleep(30)\n")
     proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "s.db")], stdout=subprocess.PIPE, text=True)
