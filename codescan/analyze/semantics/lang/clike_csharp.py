@@ -128,7 +128,7 @@ class CSharpFlow(_ObjectFlow):
             return None, method, None, args, kwargs, None
         if obj is not None and obj.type in ("member_access_expression", "qualified_name"):
             q = self.qualify(_text(obj))
-            if q and _text(obj)[:1].isupper() and not self._is_variable(_text(obj).split(".")[0], obj):
+            if q and _text(obj)[:1].isupper() and not self.bound_in_scope(_text(obj).split(".")[0], obj):
                 return f"{q}.{method}", None, None, args, kwargs, None
         callee, receiver = self.receiver_callee(obj, method)
         return callee, None, receiver, args, kwargs, None

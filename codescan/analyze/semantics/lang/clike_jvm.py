@@ -80,20 +80,12 @@ class _ObjectFlow(CLikeFlow):
             return None, None
         if obj.type in ("identifier", "simple_identifier") and _text(obj) not in self.types:
             name = _text(obj)
-            if not self._is_variable(name, obj):
+            if not self.bound_in_scope(name, obj):
                 q = self.qualify(name)
                 if q or name[:1].isupper():
                     return f"{q or name}.{method}", None
         typ = self.expr_type(obj)
         return f"{typ or '*'}.{method}", obj
-
-    def _is_variable(self, name: str, node) -> bool:
-        scope = self.scope_at(node)
-        while scope is not None:
-            if name in scope.events:
-                return True
-            scope = scope.parent
-        return False
 
     def expr_type(self, node) -> str | None:
         kind = node.type
