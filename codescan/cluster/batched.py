@@ -15,6 +15,7 @@ from ..state.queries import _OCC
 from ..state.records import Occurrence
 from ..state.unitread import distinct_units
 from . import copies as copy_cols
+from .blobfacts import Blobs, Findings
 from . import keyattach, minhash
 from .campaign import Builder, _spans
 from .expand import _Group, _offer
@@ -23,21 +24,25 @@ BATCH = 20000  # copies expanded at a time (a bigger group is expanded alone)
 
 
 def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signed: np.ndarray, kinds: np.ndarray,
-              tokens: np.ndarray, sig_path: Path, blob_repos: dict, total_repos: int, min_repos: int,
-              loose_scan: Callable) -> list:
+              tokens: np.ndarray, sig_path: Path, blobs: Blobs, min_repos: int, loose_scan: Callable,
+              tmp: Path) -> list:
     """keys: the chosen distinct units (sorted), labels: their group (labels from line_from on: one shared line
-    each). loose_scan(flagged, grouped keys) names units in no group that attach could join."""
-    conn = state.conn
-    findings: dict[str, list] = {}
-    for finding in state.findings():
-        if finding.blob in blob_repos:
-            findings.setdefault(finding.blob, []).append(finding)
-    marks = {b: np.sort(np.array([f.line for f in fs], dtype=np.int64)) for b, fs in findings.items()}
-    names: dict[int, str] = {}
-    builder = Builder(lambda bid: findings.get(names.get(bid), ()), total_repos, min_repos)
+    each). loose_scan(flagged, grouped keys) names units in no group that attach could join. tmp: a folder for
+    the run's files (the folded findings)."""
+    findings = Findings(state.conn, blobs, tmp)
+    try:
+        return _campaigns(state.conn, keys, labels, line_from, signed, kinds, tokens, sig_path, blobs, min_repos,
+                          loose_scan, findings)
+    finally:
+        findings.close()
+
+
+def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, blobs, min_repos, loose_scan,
+               findings) -> list:
+    builder = Builder(findings.of, blobs.total, min_repos)
     if not len(keys):
         return builder.finish()
-    cp = copy_cols.find(conn, keys, blob_repos, marks, names)
+    cp = copy_cols.find(conn, keys, blobs, findings)
     if not len(cp):
         return builder.finish()
     label = labels[cp.pos]
@@ -46,7 +51,7 @@ def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signe
     flag = np.zeros(count, dtype=bool)
     np.logical_or.at(flag, label, cp.flag)
     present, first = np.unique(label, return_index=True)
-    repos = copy_cols.repo_counts(cp, label, count, names, blob_repos)
+    repos = copy_cols.repo_counts(cp, label, count, blobs)
     order = present[np.argsort(first, kind="stable")]
     order = order[repos[order] >= min_repos].tolist()
     unit_labels = [lab for lab in order if lab < line_from]
@@ -67,7 +72,7 @@ def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signe
     flagged = [(int(sizes[gi]), _widest_kind(keys_of(gi), signed, kinds, tokens), sorted(keys_of(gi).tolist()))
                for gi in np.flatnonzero(flags).tolist()]
     loose = np.array(sorted(loose_scan(flagged, keys)), dtype=np.int64)
-    lcp = copy_cols.find(conn, loose, blob_repos, marks, names) if len(loose) else None
+    lcp = copy_cols.find(conn, loose, blobs, findings) if len(loose) else None
     loose_held = loose[np.unique(lcp.pos)] if lcp is not None and len(lcp) else np.zeros(0, dtype=np.int64)
     joins, gone = keyattach.decide(keys[universe], gi_of[labels[universe]], sizes, flags, keys_of, loose_held,
                                    signed, kinds, tokens, sig_path)
@@ -89,10 +94,10 @@ def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signe
     sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
     try:
         for batch in _batches(unit_work()):
-            _expand(conn, batch, names, keys, loose, builder, joins, signed, sigs, keys_of, line=False)
+            _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sigs, keys_of, line=False)
         line_work = ((None, [("g", lab, cp, by_label.get(lab))]) for lab in line_labels)
         for batch in _batches(line_work):
-            _expand(conn, batch, names, keys, loose, builder, joins, signed, sigs, keys_of, line=True)
+            _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sigs, keys_of, line=True)
     finally:
         del sigs
     return builder.finish()
@@ -138,7 +143,7 @@ def _occurrences(conn, blobs: list[str]) -> dict[str, list]:
     return out
 
 
-def _kept(rows: np.ndarray, cols, names: dict, known: dict, key_of, places: dict) -> dict:
+def _kept(rows: np.ndarray, cols, known: dict, key_of, places: dict) -> dict:
     """(bid, idx) -> (key, Unit) of the copies expand.py keeps of one group's copies (rows of cols, in order)."""
     group = _Group()
     seen: set[int] = set()
@@ -152,7 +157,7 @@ def _kept(rows: np.ndarray, cols, names: dict, known: dict, key_of, places: dict
         if key not in seen or cols.flag[r]:
             seen.add(key)
             group.extra[(bid, idx)] = unit
-        for occ in places.get(names[bid], ()):
+        for occ in places.get(bid, ()):
             _offer(group, (occ.repo, occ.path), unit.line, unit.end_line, bid, idx, unit, occ)
     kept: dict[tuple, tuple] = {}
     for b in group.best.values():
@@ -162,16 +167,16 @@ def _kept(rows: np.ndarray, cols, names: dict, known: dict, key_of, places: dict
     return kept
 
 
-def _expand(conn, batch: list, names: dict, keys: np.ndarray, loose: np.ndarray, builder: Builder, joins: dict,
+def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray, builder: Builder, joins: dict,
             signed, sigs, keys_of: Callable, line: bool) -> None:
     rows = [part for _gi, parts in batch for part in parts if part[3] is not None]
     bids = sorted({int(b) for _t, _l, cols, at in rows for b in np.unique(cols.bid[at]).tolist()})
-    places = _occurrences(conn, [names[b] for b in bids])
+    places = _occurrences(conn, [blobs.name(b) for b in bids])
     wanted: set[int] = set()
     for kind_, _lab, cols, at in rows:
         wanted.update((keys if kind_ == "g" else loose)[np.unique(cols.pos[at])].tolist())
     known = distinct_units(conn, wanted)
-    occurrences = {b: places.get(names[b], []) for b in bids}
+    occurrences = {b: places.get(blobs.name(b), []) for b in bids}
     for gi, parts in batch:
         kept = []
         for kind_, _lab, cols, at in parts:
@@ -179,7 +184,7 @@ def _expand(conn, batch: list, names: dict, keys: np.ndarray, loose: np.ndarray,
                 kept.append({})
                 continue
             table = keys if kind_ == "g" else loose
-            kept.append(_kept(at, cols, names, known, lambda p, t=table: int(t[p]), places))
+            kept.append(_kept(at, cols, known, lambda p, t=table: int(t[p]), occurrences))
         members = sorted(kept[0].items())
         if len(parts) > 1:
             members += _joined(parts[1:], kept[1:], joins[gi])

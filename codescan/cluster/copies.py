@@ -32,9 +32,9 @@ class Copies:
         return len(self.pos)
 
 
-def find(conn, keys: np.ndarray, blob_repos: dict, marks: dict, names: dict) -> Copies:
-    """Copies of keys (sorted, distinct) in blobs that occur somewhere. marks: blob -> sorted finding lines.
-    names gains blob order -> blob for every blob holding a copy."""
+def find(conn, keys: np.ndarray, blobs, findings) -> Copies:
+    """Copies of keys (sorted, distinct) in blobs that occur somewhere (blobs: blobfacts.Blobs); findings
+    (blobfacts.Findings) gives the lines of each blob's findings."""
     done: dict[str, list] = {name: [] for name in Copies.NAMES}
     pending: dict[str, list] = {name: [] for name in Copies.NAMES}
 
@@ -44,15 +44,14 @@ def find(conn, keys: np.ndarray, blob_repos: dict, marks: dict, names: dict) -> 
                 done[name].append(np.concatenate(pending[name]))
                 pending[name].clear()
 
-    for bid, (blob, held, lines, ends) in enumerate(blob_lists(conn)):
-        if blob not in blob_repos:
+    for bid, (_blob, held, lines, ends) in enumerate(blob_lists(conn)):
+        if not blobs.occurs(bid):
             continue
         hits = np.flatnonzero(member(held, keys))
         if not len(hits):
             continue
-        names[bid] = blob
         line, end = lines[hits], ends[hits]
-        found = marks.get(blob)
+        found = findings.lines(bid)
         flag = (np.zeros(len(hits), dtype=bool) if found is None else
                 np.searchsorted(found, end, side="right") > np.searchsorted(found, line, side="left"))
         pending["pos"].append(np.searchsorted(keys, held[hits]).astype(np.int32))
@@ -68,23 +67,20 @@ def find(conn, keys: np.ndarray, blob_repos: dict, marks: dict, names: dict) -> 
                    for name, parts in done.items()})
 
 
-def repo_counts(copies: Copies, labels: np.ndarray, count: int, names: dict, blob_repos: dict) -> np.ndarray:
+def repo_counts(copies: Copies, labels: np.ndarray, count: int, blobs) -> np.ndarray:
     """Per label (0..count-1): how many repositories hold one of its copies. labels: the label of each copy. Read a
     chunk of copies at a time; what is kept is one code per distinct (label, repository)."""
     found = np.zeros(0, dtype=np.int64)
-    width = 1 + max((r for repos in blob_repos.values() for r in repos), default=0)
+    width = max(blobs.total, 1)
     for lo in range(0, len(copies), PAIRS):
         bid, label = copies.bid[lo:lo + PAIRS].astype(np.int64), labels[lo:lo + PAIRS].astype(np.int64)
         span = int(bid.max()) + 1
         pairs = np.unique(label * span + bid)
         label, bid = pairs // span, pairs % span
-        bids = np.unique(bid)
-        held = [blob_repos[names[int(b)]] for b in bids.tolist()]
-        many = np.array([len(r) for r in held], dtype=np.int64)
-        flat = np.fromiter((r for repos in held for r in repos), dtype=np.int64, count=int(many.sum()))
-        start = np.concatenate([[0], np.cumsum(many)[:-1]])
-        at = np.searchsorted(bids, bid)
-        n = many[at]
-        offsets = np.repeat(start[at], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
-        found = np.union1d(found, np.repeat(label, n) * width + flat[offsets])
+        bids, at = np.unique(bid, return_inverse=True)
+        which, repo = blobs.repo_pairs(bids)
+        starts = np.searchsorted(which, np.arange(len(bids) + 1))  # each blob's repositories: repo[starts[i]:]
+        n = (starts[1:] - starts[:-1])[at]
+        offsets = np.repeat(starts[at], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+        found = np.union1d(found, np.repeat(label, n) * width + repo[offsets])
     return np.bincount(found // width, minlength=count)

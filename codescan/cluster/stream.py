@@ -17,6 +17,7 @@ import numpy as np
 from ..state.unitread import blob_lists, narrow_signatures
 from . import lsh, minhash
 from .attach_scan import loose_candidates
+from .blobfacts import Blobs
 from .copies import member
 
 CHUNK = 20000  # rows per read of integer columns
@@ -43,22 +44,13 @@ def _column(conn: sqlite3.Connection, sql: str, width: int) -> tuple[np.ndarray,
     return tuple(table[:, i].copy() for i in range(width))
 
 
-def _blob_repos(conn: sqlite3.Connection) -> tuple[dict[str, tuple[int, ...]], int]:
-    """blob -> the repository ids it occurs in, and how many repositories hold anything."""
-    ids: dict[str, int] = {}
-    out: dict[str, set] = {}
-    for repo, blob in conn.execute("SELECT DISTINCT repo, blob FROM occurrences"):
-        out.setdefault(blob, set()).add(ids.setdefault(repo, len(ids)))
-    return {blob: tuple(sorted(r)) for blob, r in out.items()}, len(ids)
-
-
-def _spread(conn, keys: np.ndarray, blob_repos: dict) -> tuple[np.ndarray, np.ndarray]:
+def _spread(conn, keys: np.ndarray, blobs: Blobs) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct unit: the one repository holding it (-1: none yet) and whether more than one does."""
     first = np.full(len(keys), -1, dtype=np.int32)
     multi = np.zeros(len(keys), dtype=bool)
-    for blob, held, _lines, _ends in blob_lists(conn):
-        repos = blob_repos.get(blob)
-        if not repos or not len(held):
+    for bid, (_blob, held, _lines, _ends) in enumerate(blob_lists(conn)):
+        repos = blobs.repos_of(bid)
+        if not len(repos) or not len(held):
             continue
         idx = np.searchsorted(keys, held)
         if len(repos) > 1:
@@ -202,10 +194,10 @@ def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> li
     from .batched import campaigns as batched
 
     conn = state.conn
-    blob_repos, total_repos = _blob_repos(conn)
+    blobs = Blobs(conn)
     keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
     is_line = is_line.astype(bool)
-    first, multi = _spread(conn, keys, blob_repos)
+    first, multi = _spread(conn, keys, blobs)
     bands, rows = lsh.choose_bands(threshold, minhash.NUM_PERM)
     params = f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows}"
     with tempfile.TemporaryDirectory(prefix="codescan-campaigns-") as tmp:
@@ -224,5 +216,5 @@ def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> li
         def scan(flagged, grouped):
             return loose_candidates(flagged, signed, kinds, tokens, sig_path, grouped)
 
-        return batched(state, chosen[order], chosen_labels[order], offset, signed, kinds, tokens, sig_path, blob_repos,
-                       total_repos, min_repos, scan)
+        return batched(state, chosen[order], chosen_labels[order], offset, signed, kinds, tokens, sig_path, blobs,
+                       min_repos, scan, Path(tmp))

@@ -34,6 +34,29 @@ def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = No
     introduction (the same rule and snippet, the k-th such in the blob), so provenance names who planted it.
     A finding is first seen by the later of the crawl that recorded the occurrence and the crawl whose rules first
     found it (a re-analysis under new rules makes only what the old rules missed new)."""
+    base = _new_base(conn) if new else None
+    if new and base is None:
+        return
+    out = []
+    for group in folded_by_place(conn):
+        for first, finding in group:
+            if new and first <= base:
+                continue
+            if since is not None and (finding.first_seen is None or finding.first_seen < _as_utc(since)):
+                continue
+            out.append(finding)
+    out.sort(key=finding_order)
+    yield from out
+
+
+def finding_order(f: MirrorFinding) -> tuple:
+    """The order findings() gives."""
+    return f.repo or "", f.path, f.line, f.column, f.rule_id
+
+
+def folded_by_place(conn: sqlite3.Connection) -> Iterator[list[tuple[int, MirrorFinding]]]:
+    """The folded findings of one (repo, path) at a time, as (first crawl, finding with first_seen), in the order
+    their keys were first met: what findings() gives, a place at a time (a place's rows are all that is held)."""
     started = dict(conn.execute("SELECT id, started FROM crawls"))
     sql = (f"SELECT {_OCC}, o.ts, MAX(o.crawl, COALESCE(f.first_crawl, o.crawl)), f.rule_id, f.category, "
            "f.severity, f.confidence, f.message, f.line, "
@@ -42,10 +65,21 @@ def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = No
            "ORDER BY o.repo, o.path, o.blob, f.idx")
     best: dict[tuple, tuple] = {}  # key -> (ts, first crawl, finding)
     seen_in_blob: Counter = Counter()
+    place = None
+
+    def done() -> list[tuple[int, MirrorFinding]]:
+        return [(first, finding.with_(first_seen=started.get(first))) for _ts, first, finding in best.values()]
+
     for row in conn.execute(sql):
         (repo, ref, path, blob, commit, author, email, date, cdate, ts, crawl,
          rule_id, category, severity, confidence, message, line, end_line, col, end_col, snippet, cwe, context,
          decoded) = row
+        if (repo, path) != place:  # rows come by place: a finding folds only with its own place's
+            if best:
+                yield done()
+            best.clear()
+            seen_in_blob.clear()
+            place = (repo, path)
         ident = (repo, path, rule_id, normalize_snippet(snippet or ""))
         seen_in_blob[(blob, *ident)] += 1
         key = (*ident, seen_in_blob[(blob, *ident)])
@@ -60,19 +94,8 @@ def findings(conn: sqlite3.Connection, new: bool = False, since: str | None = No
             best[key] = (ts, first, finding)
         else:
             best[key] = (held[0], first, held[2])
-    base = _new_base(conn) if new else None
-    if new and base is None:
-        return
-    out = []
-    for ts, first, finding in best.values():
-        if new and first <= base:
-            continue
-        seen = started.get(first)
-        if since is not None and (seen is None or seen < _as_utc(since)):
-            continue
-        out.append(finding.with_(first_seen=seen))
-    out.sort(key=lambda f: (f.repo or "", f.path, f.line, f.column, f.rule_id))
-    yield from out
+    if best:
+        yield done()
 
 
 def _as_utc(value: str) -> str:

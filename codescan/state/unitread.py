@@ -88,16 +88,18 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
                 rows[key] = (bytes(signature), base, depth)
         want = {r[1] for r in rows.values() if r[1] is not None and r[1] not in rows}
     out: dict[int, tuple[bytes, int]] = {}
-
-    def resolve(key: int) -> bytes:
-        if key not in out:
-            signature, base, depth = rows[key]
-            out[key] = (signature if base is None else unitdelta.apply_sig_delta(resolve(base), signature), depth)
-        return out[key][0]
-
+    # Each key's chain of bases, resolved from the first one known. Not a recursive closure: a function holding
+    # itself is a reference cycle, and every row read here would wait for the cyclic collector.
     for key in keys:
-        if key in rows:
-            resolve(key)
+        chain = []
+        while key in rows and key not in out:
+            chain.append(key)
+            key = rows[key][1]
+            if key is None:
+                break
+        for key in reversed(chain):
+            signature, base, depth = rows[key]
+            out[key] = (signature if base is None else unitdelta.apply_sig_delta(out[base][0], signature), depth)
     return out
 
 
