@@ -61,7 +61,7 @@ def test_v2_state_upgrades_in_place(tmp_path):
         # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
         assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
             ("b2", "b1", 1)]
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
         # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once.
         assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 12
@@ -77,11 +77,11 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 5.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 6.*upgrades it"):
         open_state(path, readonly=True)
 
 
-def test_minhash_values_keep_their_low_32_bits(tmp_path):
+def test_minhash_values_keep_their_low_16_bits(tmp_path):
     import numpy as np
 
     rng = np.random.default_rng(1)
@@ -93,40 +93,99 @@ def test_minhash_values_keep_their_low_32_bits(tmp_path):
         st.write_batch(crawl, units=[("b1", 0, "function", "f", 1, 9, 50, a.astype("<u8").tobytes()),
                                      ("b2", 0, "function", "f", 1, 9, 50, b.astype("<u8").tobytes())])
         got = {blob: np.frombuffer(u.signature, dtype="<u8") for blob, u in st.units()}
-    assert (got["b1"] == (a & 0xFFFFFFFF)).all()
-    assert (got["b1"] == got["b2"]).mean() == (a == b).mean()  # estimated Jaccard unchanged
+    assert (got["b1"] == (a & 0xFFFF)).all()
+    assert (got["b1"] == got["b2"]).mean() == (a == b).mean()  # estimated Jaccard unchanged (no chance collision)
 
 
-def test_v4_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
-    """A version-4 state (spans packed alone) is read as it is read-only, and a writable open only renumbers it."""
-    import zlib
+def _history(rng):
+    """Two versions of a file: a function changed in 40 of its 128 min-hashes, one unchanged, and line units."""
+    import numpy as np
 
-    from codescan.state.unitread import inflate_spans, needs_base
+    f1, g = rng.integers(0, 2**63, (2, 128), dtype=np.uint64)
+    f2 = f1.copy()
+    f2[:40] = rng.integers(0, 2**63, 40, dtype=np.uint64)
+    line = [(n * 7919).to_bytes(8, "little") for n in range(1, 6)]
+    return {"b1": [Unit("function", 1, 9, f1.astype("<u8").tobytes(), "f", 60),
+                   Unit("function", 11, 20, g.astype("<u8").tobytes(), "g", 70)] +
+                  [Unit("line", 30 + n, 30 + n, h, None, 1) for n, h in enumerate(line)],
+            "b2": [Unit("function", 1, 10, f2.astype("<u8").tobytes(), "f", 61),
+                   Unit("function", 12, 21, g.astype("<u8").tobytes(), "g", 70)] +
+                  [Unit("line", 31 + n, 31 + n, h, None, 1) for n, h in enumerate(line)]}
 
-    path = tmp_path / "v4.db"
-    blobs = {"b1": _units(12, 0), "b2": _units(12, 3)}
+
+def _crawled(path, blobs, root):
     with open_state(path) as st:
-        crawl = st.begin_crawl(str(tmp_path))
+        crawl = st.begin_crawl(str(root))
         st.record_repo(crawl, "acme/app", "/x", True, False, "ok",
                        [("run.py", b, "refs/heads/main", f"c{i}", "Ann", "a@x", "2024-01-01", "2024-01-01", i)
                         for i, b in enumerate(blobs)], [])
         for blob, units in blobs.items():
             st.write_batch(crawl, units=[(blob, i, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature)
                                          for i, u in enumerate(units)])
-        want = sorted(st.units(), key=lambda p: p[0])
-        assert needs_base(st.conn.execute("SELECT spans FROM blob_units WHERE blob = 'b2'").fetchone()[0])
-    conn = sqlite3.connect(path)  # as version 4 wrote it: every blob's spans packed alone
+        return sorted(st.units(), key=lambda p: p[0])
+
+
+def _as_version(path, blobs, version: str) -> None:
+    """Rewrite a state as versions 4 and 5 stored it: each min-hash value's low 32 bits, whole or as a delta (a mask
+    and the differing 32-bit values) of the same base; version 4 also packed every blob's spans alone."""
+    import zlib
+
+    import numpy as np
+
+    from codescan.state.unitread import inflate_spans
+    from codescan.state.unitstore import unit_key
+
+    full = {unit_key(u.kind, u.name, u.tokens, u.signature): np.frombuffer(u.signature, dtype="<u8").astype("<u4")
+            for units in blobs.values() for u in units if u.kind != "line"}
+    conn = sqlite3.connect(path)
     with conn:
-        for blob, spans, base in conn.execute("SELECT blob, spans, base FROM blob_units").fetchall():
-            base_raw = inflate_spans(conn.execute("SELECT spans FROM blob_units WHERE blob = ?", (base,)).fetchone()[0],
-                                     None) if base else None
-            conn.execute("UPDATE blob_units SET spans = ? WHERE blob = ?",
-                         (zlib.compress(inflate_spans(spans, base_raw), 6), blob))
-        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        for key, base in conn.execute("SELECT key, base FROM units WHERE kind != 'line'").fetchall():
+            if base is None:
+                packed = full[key].tobytes()
+            else:
+                differ = full[key] != full[base]
+                packed = np.packbits(differ).tobytes() + full[key][differ].tobytes()
+            conn.execute("UPDATE units SET signature = ? WHERE key = ?", (packed, key))
+        if version == "4":
+            for blob, spans, base in conn.execute("SELECT blob, spans, base FROM blob_units").fetchall():
+                base_raw = inflate_spans(conn.execute("SELECT spans FROM blob_units WHERE blob = ?",
+                                                      (base,)).fetchone()[0], None) if base else None
+                conn.execute("UPDATE blob_units SET spans = ? WHERE blob = ?",
+                             (zlib.compress(inflate_spans(spans, base_raw), 6), blob))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
     conn.close()
-    with open_state(path, readonly=True) as st:
-        assert sorted(st.units(), key=lambda p: p[0]) == want
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
-    with open_state(path) as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "5"
-        assert sorted(st.units(), key=lambda p: p[0]) == want
+
+
+@pytest.mark.parametrize("version", ["4", "5"])
+def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
+    """A version-4/5 state (32-bit min-hash values) reads read-only as the 16-bit values a fresh crawl stores, and a
+    writable open rewrites it to version 6 with the same units, keys and signature rows as a fresh crawl's."""
+    import numpy as np
+
+    blobs = _history(np.random.default_rng(5))
+    fresh = _crawled(tmp_path / "fresh.db", blobs, tmp_path)
+    _crawled(tmp_path / "old.db", blobs, tmp_path)
+    _as_version(tmp_path / "old.db", blobs, version)
+    with open_state(tmp_path / "old.db", readonly=True) as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == version
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+    with open_state(tmp_path / "old.db") as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+    with open_state(tmp_path / "fresh.db") as st:
+        assert upgraded == st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+    sizes = sorted(len(r[4]) for r in upgraded if r[1] != "line")
+    assert sizes == [16 + 2 * 40, 256, 256]  # f2 a delta of f1, f1 and g whole: 16-bit values
+
+
+def test_state_from_newer_codescan_is_refused(tmp_path):
+    with open_state(tmp_path / "s.db"):
+        pass
+    conn = sqlite3.connect(tmp_path / "s.db")
+    with conn:
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    conn.close()
+    for readonly in (False, True):
+        with pytest.raises(CodescanError, match="state schema 7 is not 6"):
+            open_state(tmp_path / "s.db", readonly=readonly)

@@ -10,10 +10,15 @@ from codescan.state.unitstore import unit_key
 
 
 def _sig(rng, base=None, change=0):
-    values = rng.integers(0, 2**32, 128, dtype=np.uint64) if base is None else base.copy()
+    values = rng.integers(0, 2**63, 128, dtype=np.uint64) if base is None else base.copy()
     if change:
-        values[:change] = rng.integers(0, 2**32, change, dtype=np.uint64)
+        values[:change] = rng.integers(0, 2**63, change, dtype=np.uint64)
     return values
+
+
+def _stored(sig):
+    """What a state gives back: each value's low 16 bits (unitstore.py)."""
+    return (sig & np.uint64(0xFFFF)).astype("<u8").tobytes()
 
 
 def _rows(blob, units):
@@ -44,13 +49,13 @@ def test_next_version_is_stored_as_deltas(tmp_path):
         deltas = conn.execute("SELECT kind, name, length(signature) FROM units WHERE base IS NOT NULL "
                               "ORDER BY kind").fetchall()
         assert [(k, n) for k, n, _ in deltas] == [("file", None), ("function", "f")]
-        assert all(size < 128 for _, _, size in deltas)  # not 512 bytes each
+        assert all(size <= 16 + 2 * 12 for _, _, size in deltas)  # a 128-bit mask and 16-bit values, not 256 bytes
         got = {(blob, u.line, u.kind): u for blob, u in st.units()}
     for blob, units in (("v1", v1), ("v2", v2)):
         for kind, name, line, sig in units:
             unit = got[(blob, line, kind)]
             assert (unit.kind, unit.name, unit.end_line) == (kind, name, line + 3)
-            assert unit.signature == (sig.astype("<u8").tobytes() if kind != "line" else sig)
+            assert unit.signature == (_stored(sig) if kind != "line" else sig)
 
 
 def test_edit_round_trip():
@@ -85,9 +90,9 @@ def test_new_signature_is_a_delta_of_its_most_similar_unit(tmp_path):
         return unit_key("function", name, 40, sig.astype("<u8").tobytes())
 
     size, base = stored[key("g", renamed)]
-    assert base == key("f", f1) and size <= 16 + 4 * 40  # against f's first version, not whole (512 bytes)
+    assert base == key("f", f1) and size <= 16 + 2 * 40  # against f's first version, not whole (256 bytes)
     size, base = stored[key("g", view)]
-    assert base == key("g", renamed) and size <= 16 + 4 * 20  # against the full view stored just before it
+    assert base == key("g", renamed) and size <= 16 + 2 * 20  # against the full view stored just before it
     for blob, units in (("v1", v1), ("v2", v2)):
         for _kind, _name, line, sig in units:
-            assert (blob, line, sig.astype("<u8").tobytes()) in got
+            assert (blob, line, _stored(sig)) in got

@@ -77,7 +77,8 @@ class Corpus:
         return {o.repo for occ in self.occurrences for o in occ}
 
     def signatures(self) -> np.ndarray:
-        return minhash.stack([u.signature for u in self.units])
+        """(n, NUM_PERM) values as campaigns compare them: each min-hash's low 16 bits (minhash.stored)."""
+        return minhash.stored(minhash.stack([u.signature for u in self.units]))
 
 
 def unit_edges(corpus: Corpus, threshold: float = lsh.THRESHOLD) -> np.ndarray:

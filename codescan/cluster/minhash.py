@@ -15,6 +15,8 @@ import numpy as np
 import xxhash
 
 NUM_PERM = 128
+STORED_BITS = 16  # bits of each value campaigns compare (b-bit MinHash; error bound in state/unitstore.py)
+STORED_MASK = (1 << STORED_BITS) - 1
 SEED = 1
 SCHEME = "affine64"
 CHUNK = 16384  # shingles per matrix block: 16384 x 128 x 8 bytes = 16 MB
@@ -105,6 +107,12 @@ def lean(signature: np.ndarray, seed: int = SEED):
     from datasketch import LeanMinHash
 
     return LeanMinHash(seed=seed, hashvalues=signature, scheme=SCHEME)
+
+
+def stored(signatures: np.ndarray) -> np.ndarray:
+    """The low STORED_BITS of each value: what a state keeps (state/unitstore.py) and what every comparison uses,
+    so signatures read from a state and signatures computed here compare alike."""
+    return signatures & np.uint64(STORED_MASK)
 
 
 def similarity(left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ class ClusterStore:
         self.threshold = threshold
         self.bands, self.rows = lsh.choose_bands(threshold, num_perm)
         self.params = (f"perm={num_perm} seed={minhash.SEED} threshold={threshold} bands={self.bands}x{self.rows} "
-                       "values=u32")  # the state keeps 32 bits of each min-hash (state/unitstore.py)
+                       f"bits={minhash.STORED_BITS}")  # the values compared (minhash.stored, state/unitstore.py)
 
     def _prepare(self) -> None:
         self.conn.executescript(_TABLES)

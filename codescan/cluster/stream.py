@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..state.unitread import blob_lists, narrow_signatures
+from ..state.unitread import blob_lists, narrow_signatures, stored_value, to_stored
 from . import lsh, minhash
 from .attach_scan import loose_candidates
 from .blobfacts import Blobs
@@ -63,14 +63,15 @@ def _spread(conn, keys: np.ndarray, blobs: Blobs) -> tuple[np.ndarray, np.ndarra
 
 
 def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
-    """Keys of the min-hash units (sorted) with their kinds and token counts, their 32-bit signatures in one file,
-    and one band-key file per band."""
+    """Keys of the min-hash units (sorted) with their kinds and token counts, their stored 16-bit values (as uint32)
+    in one file, and one band-key file per band."""
     keys: list[np.ndarray] = []
     kinds: list[str] = []
     tokens: list[int] = []
     sig_path = tmp / "signatures.u32"
     band_paths = [tmp / f"band{b}.u64" for b in range(bands)]
     band_files = [open(p, "wb") for p in band_paths]
+    value = stored_value(conn)
     try:
         with open(sig_path, "wb") as sig_file:
             cursor = conn.execute("SELECT key, signature, base, kind, tokens FROM units WHERE kind != 'line' "
@@ -83,8 +84,9 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
                 tokens.extend(row[4] or 0 for row in chunk)
                 chunk = [row[:3] for row in chunk]
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])
-                narrow = np.frombuffer(b"".join(bytes(s) if base is None else deltas[k][0] for k, s, base in chunk),
-                                       dtype="<u4").reshape(len(chunk), -1)
+                narrow = np.frombuffer(b"".join(to_stored(s, value) if base is None else deltas[k][0]
+                                                for k, s, base in chunk),
+                                       dtype="<u2").reshape(len(chunk), -1).astype("<u4")
                 sig_file.write(narrow.tobytes())
                 keys.append(np.array([k for k, _, _ in chunk], dtype=np.int64))
                 band_keys = lsh.band_keys(narrow.astype(np.uint64), bands, rows)
@@ -199,7 +201,8 @@ def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> li
     is_line = is_line.astype(bool)
     first, multi = _spread(conn, keys, blobs)
     bands, rows = lsh.choose_bands(threshold, minhash.NUM_PERM)
-    params = f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows}"
+    params = (f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows} "
+              f"bits={minhash.STORED_BITS}")  # links verified on other values are verified again
     with tempfile.TemporaryDirectory(prefix="codescan-campaigns-") as tmp:
         signed, kinds, tokens, sig_path, band_paths = _signed_units(conn, Path(tmp), bands, rows)
         edges = _links(conn, signed, sig_path, band_paths, threshold, params, not getattr(state, "readonly", False))

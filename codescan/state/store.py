@@ -14,8 +14,11 @@ from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
 from .schema import READABLE, SCHEMA_VERSION, TABLES, upgrade_v1
-from .upgrade import upgrade_v2, upgrade_v3, upgrade_v4
+from .upgrade import upgrade_v2, upgrade_v3, upgrade_v5
 from .fresh import carried_first_seen
+
+
+GROWN = 0.5  # a crawl that added at least this share of the file's pages compacts the file when it finishes
 
 
 class StateError(CodescanError):
@@ -34,6 +37,7 @@ class State:
         self.path = path
         self.readonly = readonly
         self._lock: WriterLock | None = None
+        self._pages_at_start: int | None = None
 
     # -- reading (the contract other areas build on) ------------------------------------
     def occurrences(self, blob: str | None = None) -> Iterator[Occurrence]:
@@ -63,6 +67,7 @@ class State:
             self._lock = lock
 
     def begin_crawl(self, root: str) -> int:
+        self._pages_at_start = self._pages()
         with self.conn:
             base = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM crawls WHERE finished IS NOT NULL").fetchone()[0]
             cur = self.conn.execute("INSERT INTO crawls (started, base, root) VALUES (?, ?, ?)", (now(), base, root))
@@ -72,6 +77,26 @@ class State:
         with self.conn:
             self.conn.execute("UPDATE crawls SET finished = ?, stats = ? WHERE id = ?",
                               (now(), json.dumps(stats, sort_keys=True), crawl))
+        self._compact_if_grown()
+
+    def _pages(self) -> int:
+        return self.conn.execute("PRAGMA page_count").fetchone()[0] - self.conn.execute(
+            "PRAGMA freelist_count").fetchone()[0]
+
+    def _compact_if_grown(self) -> None:
+        """VACUUM when this crawl wrote at least GROWN of the file (a first crawl, a big new mirror): rows keyed by
+        hashes arrive in random order and leave B-tree pages about a third empty, and a VACUUM rewrites them full.
+        Its cost is the file's size, at most 1/GROWN times what the crawl added; a crawl that added less leaves the
+        file as it is. Skipped (till a later crawl) when another connection holds the file open in a transaction."""
+        start, self._pages_at_start = self._pages_at_start, None
+        if start is None:
+            return
+        pages = self._pages()
+        if pages and pages - start >= GROWN * pages:
+            try:
+                self.conn.execute("VACUUM")
+            except sqlite3.OperationalError:
+                pass
 
     def cursors(self, repo: str) -> dict[str, str]:
         return dict(self.conn.execute("SELECT ref, commit_sha FROM refs WHERE repo = ?", (repo,)))
@@ -204,9 +229,9 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2":
                 upgrade_v2(conn, SCHEMA_VERSION)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3":
-                upgrade_v3(conn, SCHEMA_VERSION)
-            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4":
-                upgrade_v4(conn, SCHEMA_VERSION)
+                upgrade_v3(conn)
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] in ("4", "5"):
+                upgrade_v5(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None

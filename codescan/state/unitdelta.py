@@ -8,8 +8,8 @@ import zlib
 import numpy as np
 
 MAX_DEPTH = 8  # a delta's base is at most this many deltas from a full copy (reads stay short)
-SIG_DELTA_MAX = 0.75  # a signature differing from its base in more than this share of values is stored whole
 NUM_VALUES = 128  # min-hash values per signature (cluster/minhash.NUM_PERM)
+VALUE = "<u2"  # a stored min-hash value: its low 16 bits (see unitstore.py for the error this costs)
 
 
 def edit(base: np.ndarray, keys: np.ndarray) -> bytes | None:
@@ -44,19 +44,20 @@ def apply_edit(base: np.ndarray, data: bytes) -> np.ndarray:
 
 
 def sig_delta(base: bytes, values: bytes) -> bytes | None:
-    """The positions (a bit mask) and values where `values` differs from `base` (both packed uint32 arrays)."""
-    a, b = np.frombuffer(base, dtype="<u4"), np.frombuffer(values, dtype="<u4")
+    """The positions (a 128-bit mask, 16 bytes) and values where `values` differs from `base` (both packed arrays of
+    stored values); None when that is no smaller than `values` whole."""
+    a, b = np.frombuffer(base, dtype=VALUE), np.frombuffer(values, dtype=VALUE)
     if len(a) != len(b):
         return None
     differ = a != b
-    if differ.mean() > SIG_DELTA_MAX:
-        return None
-    return np.packbits(differ).tobytes() + b[differ].astype("<u4").tobytes()
+    out = np.packbits(differ).tobytes() + b[differ].tobytes()
+    return out if len(out) < len(values) else None
 
 
-def apply_sig_delta(base: bytes, data: bytes) -> bytes:
-    a = np.frombuffer(base, dtype="<u4").copy()
+def apply_sig_delta(base: bytes, data: bytes, value: str = VALUE) -> bytes:
+    """`base` with the delta's values put back (`value`: the dtype both are stored in; "<u4" in schema 4 and 5)."""
+    a = np.frombuffer(base, dtype=value).copy()
     mask_len = (len(a) + 7) // 8
     differ = np.unpackbits(np.frombuffer(data[:mask_len], dtype=np.uint8))[:len(a)].astype(bool)
-    a[differ] = np.frombuffer(data[mask_len:], dtype="<u4")
+    a[differ] = np.frombuffer(data[mask_len:], dtype=value)
     return a.tobytes()

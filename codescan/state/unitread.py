@@ -54,11 +54,29 @@ def raw_spans(conn: sqlite3.Connection, blob: str, cache: dict | None = None) ->
     return out
 
 
-def widen(kind: str, stored: bytes) -> bytes:
-    """Stored min-hashes (32 bits each) as the uint64 signature bytes a Unit carries; lines as they are."""
+def stored_value(conn: sqlite3.Connection) -> str:
+    """The dtype of a stored min-hash value: the low 32 bits in schema 4 and 5 states (read as they are when opened
+    read-only), the low 16 bits from schema 6 on (unitstore.py)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return "<u4" if row is not None and row[0] in ("4", "5") else unitdelta.VALUE
+
+
+def to_stored(values: bytes, value: str = unitdelta.VALUE) -> bytes:
+    """Values stored as `value` cut to the 16 bits every comparison uses (a no-op on a schema-6 state). A whole
+    signature tells its own width by its length (a version-3 state may hold 64-bit ones)."""
+    if len(values) in (4 * unitdelta.NUM_VALUES, 8 * unitdelta.NUM_VALUES):
+        value = f"<u{len(values) // unitdelta.NUM_VALUES}"
+    if value == unitdelta.VALUE:
+        return bytes(values)
+    return np.frombuffer(values, dtype=value).astype(unitdelta.VALUE).tobytes()
+
+
+def widen(kind: str, stored: bytes, value: str = unitdelta.VALUE) -> bytes:
+    """Stored min-hashes as the uint64 signature bytes a Unit carries (each the value's low 16 bits, zero-extended);
+    lines as they are."""
     if kind == "line":
         return bytes(stored)
-    return np.frombuffer(stored, dtype="<u4").astype("<u8").tobytes()
+    return np.frombuffer(to_stored(stored, value), dtype=unitdelta.VALUE).astype("<u8").tobytes()
 
 
 def full_keys(conn: sqlite3.Connection, blob: str, cache: dict | None = None) -> np.ndarray:
@@ -75,7 +93,8 @@ def full_keys(conn: sqlite3.Connection, blob: str, cache: dict | None = None) ->
 
 
 def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[bytes, int]]:
-    """key -> (stored-width signature with its deltas applied, delta depth)."""
+    """key -> (signature with its deltas applied, as 16-bit values; delta depth)."""
+    value = stored_value(conn)
     rows: dict[int, tuple] = {}
     want = set(keys)
     while want:
@@ -99,13 +118,17 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
                 break
         for key in reversed(chain):
             signature, base, depth = rows[key]
-            out[key] = (signature if base is None else unitdelta.apply_sig_delta(out[base][0], signature), depth)
+            out[key] = (signature if base is None else unitdelta.apply_sig_delta(out[base][0], signature, value),
+                        depth)
+    if value != unitdelta.VALUE:
+        return {key: (to_stored(sig, value), depth) for key, (sig, depth) in out.items()}
     return out
 
 
 def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, tuple]:
     """key -> (kind, name, tokens, signature bytes) for these keys."""
     keys = sorted(set(int(k) for k in keys))
+    value = stored_value(conn)
     out: dict[int, tuple] = {}
     deltas: list[int] = []
     for start in range(0, len(keys), 500):
@@ -113,7 +136,7 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
         marks = ",".join("?" * len(chunk))
         for key, kind, name, tokens, signature, base in conn.execute(
                 f"SELECT key, kind, name, tokens, signature, base FROM units WHERE key IN ({marks})", chunk):
-            out[key] = (kind, name, tokens or 0, None if base is not None else widen(kind, signature))
+            out[key] = (kind, name, tokens or 0, None if base is not None else widen(kind, signature, value))
             if base is not None:
                 deltas.append(key)
     if deltas:

@@ -2,10 +2,17 @@
 its kind, name, token count and signature) once; `blob_units` gives each blob the keys it holds (in unit order) and
 their line spans (zlib-packed int32 deltas). A blob's key list is stored as an edit of a neighbouring version's
 (same repository and path, nearest in time) and a new unit's min-hashes as the values that differ from its
-namesake's in that version (unitdelta.py): what a version adds is what it costs. A MinHash signature is stored as the
-low 32 bits of each value (half the bytes; two values that differ there are still told apart with certainty but
-for a 2^-32 chance), and read back zero-extended: signatures read from one state compare with each other as
-before."""
+namesake's in that version (unitdelta.py): what a version adds is what it costs.
+
+A MinHash signature is stored as the low 16 bits of each of its 128 values (b-bit MinHash, Li & Koenig 2010): 256
+bytes whole, a delta 16 bytes of positions plus 2 bytes a differing value. Every comparison the campaigns make
+(band keys, verified links, attach, similarity) uses these 16-bit values, also for signatures computed without a
+state (cluster/minhash.stored), so all of them agree with each other. The cost: two values that differ in full
+agree in their low 16 bits with probability 2^-16, so an estimated Jaccard J' = (equal values)/128 is the full
+estimate plus at most (1 - J) * 2^-16 in expectation (< 1.6e-5), and it moves by a whole 1/128 step only when
+one of the differing values collides: probability <= 128 * 2^-16 < 0.2 % per pair, which changes a link only for a
+pair exactly one value below the threshold. A band (5 values) collides by chance with probability 2^-80: it only
+adds a candidate, which verification then drops."""
 from __future__ import annotations
 
 import sqlite3
@@ -56,9 +63,10 @@ def pack_spans(lines: list[int], ends: list[int], base: bytes | None = None) -> 
 
 
 def _narrow(kind: str, signature: bytes) -> bytes:
+    """A min-hash signature's stored values (low 16 bits of each); a line fingerprint whole."""
     if kind == "line":
         return signature
-    return np.frombuffer(signature, dtype="<u8").astype("<u4").tobytes()
+    return np.frombuffer(signature, dtype="<u8").astype(unitdelta.VALUE).tobytes()
 
 
 def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
@@ -104,7 +112,8 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
     when that is smaller."""
     pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
-                     [(key, u[0], u[1], int(u[4] or 0), u[5]) for key, u in pairs if u[0] == "line"])
+                     sorted(((key, u[0], u[1], int(u[4] or 0), u[5]) for key, u in pairs if u[0] == "line"),
+                            key=lambda r: r[0]))
     signed = {key: u for key, u in pairs if u[0] != "line"}
     if not signed:
         return
@@ -127,7 +136,7 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
         pool.add(key, narrow, row[6])
         rows.append(row)
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(rows, key=lambda r: r[0]))
 
 
 class _Pool:
@@ -146,14 +155,14 @@ class _Pool:
         sigs = narrow_signatures(conn, [k for k, _ in found])
         self.keys = [k for k, _ in found]
         self.depths = np.array([d for _, d in found] + [0] * room, dtype=np.int64)
-        self.sigs = np.zeros((len(found) + room, unitdelta.NUM_VALUES), dtype="<u4")
+        self.sigs = np.zeros((len(found) + room, unitdelta.NUM_VALUES), dtype=unitdelta.VALUE)
         for i, key in enumerate(self.keys):
-            self.sigs[i] = np.frombuffer(sigs[key][0], dtype="<u4")
+            self.sigs[i] = np.frombuffer(sigs[key][0], dtype=unitdelta.VALUE)
 
     def nearest(self, narrow: bytes) -> tuple[int, bytes, int] | None:
         """(key, signature, depth) of the pooled unit sharing the most values (ties: the shallowest)."""
         n = len(self.keys)
-        values = np.frombuffer(narrow, dtype="<u4")
+        values = np.frombuffer(narrow, dtype=unitdelta.VALUE)
         if not n or len(values) != self.sigs.shape[1]:
             return None
         same = (self.sigs[:n] == values).sum(axis=1) * (unitdelta.MAX_DEPTH + 1) - self.depths[:n]
@@ -161,7 +170,7 @@ class _Pool:
         return self.keys[best], self.sigs[best].tobytes(), int(self.depths[best])
 
     def add(self, key: int, narrow: bytes, depth: int) -> None:
-        values = np.frombuffer(narrow, dtype="<u4")
+        values = np.frombuffer(narrow, dtype=unitdelta.VALUE)
         if depth >= unitdelta.MAX_DEPTH or len(values) != self.sigs.shape[1]:
             return
         n = len(self.keys)

@@ -1,25 +1,59 @@
 """Upgrade older states in place (no re-crawl): version 2's row-per-unit `blob_units` becomes distinct units plus
 key lists, oldest blobs first so each can be stored as a delta of the version before it, and the file is
-compacted; version 3 (distinct units, whole lists) gains the delta columns; version 4 is read as it is (version 5
-only adds ways of packing: spans against their base version's, signature deltas against any similar unit)."""
+compacted; version 3 (distinct units, whole lists) gains the delta columns; versions 4 and 5 (32-bit min-hash
+values) have every signature rewritten with the 16-bit values version 6 stores (version 5 only added ways of packing
+that version 4 never used: spans against their base version's, signature deltas against any similar unit)."""
 from __future__ import annotations
 
 import sqlite3
 
-from . import unitstore
+from . import unitdelta, unitread, unitstore
+
+CHUNK = 4096  # units rewritten at a time by the version-5 upgrade
 
 def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def upgrade_v4(conn: sqlite3.Connection, version: str) -> None:
-    """Every version-4 row reads the same under version 5: only the number changes (so older code, which cannot
-    read the new packings, refuses the state instead of misreading it)."""
-    with conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version' AND value = '4'", (version,))
+def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
+    """Versions 4 and 5 stored the low 32 bits of each min-hash value; version 6 stores the low 16 (unitstore.py).
+    Every min-hash unit is rewritten, whole or as a delta of the same base as before (the values that differ in 16
+    bits are a subset of those that differ in 32), into a new table in key order; keys, key lists and spans stay as
+    they are, so blobs crawled later share units with the upgraded ones. The file is then compacted."""
+    conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
+    try:
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] not in ("4", "5"):
+            conn.rollback()  # another process upgraded it meanwhile
+            return
+        conn.execute("DROP TABLE IF EXISTS units_v6")
+        conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v6 "))
+        cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                break
+            signed = [r[0] for r in rows if r[1] != "line"] + [r[5] for r in rows if r[5] is not None]
+            values = unitread.narrow_signatures(conn, signed)  # resolved, cut to 16 bits
+            out = []
+            for key, kind, name, tokens, signature, base, depth in rows:
+                if kind != "line":
+                    signature = values[key][0]
+                    delta = unitdelta.sig_delta(values[base][0], signature) if base is not None else None
+                    base, depth = (base, depth) if delta is not None else (None, 0)
+                    signature = delta if delta is not None else signature
+                out.append((key, kind, name, tokens, signature, base, depth))
+            conn.executemany("INSERT INTO units_v6 VALUES (?, ?, ?, ?, ?, ?, ?)", out)
+        conn.execute("DROP TABLE units")
+        conn.execute("ALTER TABLE units_v6 RENAME TO units")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.execute("VACUUM")  # give the old table's pages back to the file system
 
 
-def upgrade_v3(conn: sqlite3.Connection, version: str) -> None:
+def upgrade_v3(conn: sqlite3.Connection) -> None:
     """Version 3 stored every key list and signature whole: rows without a base are exactly that."""
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -30,7 +64,7 @@ def upgrade_v3(conn: sqlite3.Connection, version: str) -> None:
             if "base" not in _columns(conn, table):
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN base {base}")
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN depth INTEGER NOT NULL DEFAULT 0")
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")  # upgrade_v5 takes it on
         conn.commit()
     except BaseException:
         conn.rollback()
