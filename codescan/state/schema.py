@@ -18,6 +18,10 @@ CREATE TABLE IF NOT EXISTS findings (
     PRIMARY KEY (blob, kind, idx));
 """
 
+# Small rows keyed by text: WITHOUT ROWID keeps each row once, in its key's B-tree, instead of a rowid table plus an
+# index repeating the key (blobs, analyses and occurrences: 0.08 of 1.55 MB on the history bench).
+COMPACT = ("blobs", "analyses", "occurrences")
+
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS crawls (
@@ -29,14 +33,14 @@ CREATE TABLE IF NOT EXISTS refs (
     repo TEXT NOT NULL, ref TEXT NOT NULL, commit_sha TEXT NOT NULL, crawl INTEGER, PRIMARY KEY (repo, ref));
 CREATE TABLE IF NOT EXISTS blobs (
     blob TEXT PRIMARY KEY, size INTEGER, language TEXT, status TEXT NOT NULL, reason TEXT, path TEXT,
-    crawl INTEGER);
+    crawl INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS analyses (
     blob TEXT NOT NULL, kind TEXT NOT NULL, digest TEXT, status TEXT NOT NULL, language TEXT, reason TEXT, path TEXT,
-    crawl INTEGER, PRIMARY KEY (blob, kind));
+    crawl INTEGER, PRIMARY KEY (blob, kind)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS occurrences (
     repo TEXT NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL, ref TEXT, commit_sha TEXT, author TEXT, email TEXT,
     date TEXT, committer_date TEXT, ts INTEGER, crawl INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (repo, path, blob));
+    PRIMARY KEY (repo, path, blob)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS occurrences_blob ON occurrences (blob);
 CREATE TABLE IF NOT EXISTS skips (crawl INTEGER, repo TEXT, path TEXT, blob TEXT, reason TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS skips_crawl ON skips (crawl);

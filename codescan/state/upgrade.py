@@ -45,12 +45,37 @@ def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
             conn.executemany("INSERT INTO units_v6 VALUES (?, ?, ?, ?, ?, ?, ?)", out)
         conn.execute("DROP TABLE units")
         conn.execute("ALTER TABLE units_v6 RENAME TO units")
+        compact_tables(conn)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
     conn.execute("VACUUM")  # give the old table's pages back to the file system
+
+
+def compact_tables(conn: sqlite3.Connection) -> None:
+    """Rebuild schema.COMPACT's rowid tables as the WITHOUT ROWID tables version 6 creates, rows in key order (inside
+    the caller's transaction)."""
+    from .schema import COMPACT, TABLES
+
+    made = {name: sql for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")}
+    for table in COMPACT:
+        if table not in made or "WITHOUT ROWID" in made[table].upper():
+            continue
+        create = next(s for s in TABLES.split(";") if f"IF NOT EXISTS {table} (" in s)
+        columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA table_info({table})"))
+        keys = ", ".join(row[1] for row in sorted(conn.execute(f"PRAGMA table_info({table})"), key=lambda r: r[5])
+                         if row[5])
+        indexes = [sql for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                                                  "AND sql IS NOT NULL", (table,))]
+        conn.execute(f"ALTER TABLE {table} RENAME TO {table}_rowid")
+        conn.execute(create)
+        conn.execute(f"INSERT OR IGNORE INTO {table} ({columns}) SELECT {columns} FROM {table}_rowid "
+                     f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in keys.split(', '))} ORDER BY {keys}")
+        conn.execute(f"DROP TABLE {table}_rowid")
+        for sql in indexes:
+            conn.execute(sql)
 
 
 def upgrade_v3(conn: sqlite3.Connection) -> None:
@@ -85,6 +110,7 @@ def upgrade_v2(conn: sqlite3.Connection, version: str) -> None:
                     conn.execute(statement)
             _convert(conn)
             conn.execute("DROP TABLE blob_units_v2")
+        compact_tables(conn)
         for table in ("cluster_meta", "cluster_blobs", "cluster_bands", "cluster_links"):  # built from 64-bit
             conn.execute(f"DROP TABLE IF EXISTS {table}")  # min-hashes: rebuilt by the next `campaigns`
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
