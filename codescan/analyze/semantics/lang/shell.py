@@ -20,10 +20,39 @@ DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "u
 ENVS = frozenset(("env", "printenv", "set", "export", "declare"))
 READERS = frozenset(("cat", "head", "tail", "less", "more", "tac", "strings", "tar", "zip"))
 _NAME = re.compile(r"\$\{?#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*])")
+INTERPRETER = re.compile(r"(?:python[0-9.]*|perl|ruby|node|php)$")
+# options that name the program on the command line (python -c/-m, perl/ruby/node -e, node -p, php -r)
+PROGRAM_OPTIONS = frozenset(("-c", "-m", "-e", "-E", "-p", "-r", "--eval", "--print"))
 
 
 def _text(node) -> str:
     return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _names_program(args) -> bool:
+    """An interpreter given a script, a module or code on its command line reads only data on stdin
+    (`curl ... | python3 -m json.tool`); with no program, or `-`, stdin is the program."""
+    for arg in args:
+        word = _text(arg).strip("'\"")
+        if word == "-":
+            return False
+        if word == "--":
+            continue
+        if word in PROGRAM_OPTIONS or not word.startswith("-"):
+            return True
+    return False
+
+
+def _fetched_url(name: str, args, values) -> str | None:
+    """The https URL curl/wget fetch, as the name of what they print (rules grade official installers by it);
+    None when TLS checks are turned off, the URL is not a constant or more than one is fetched."""
+    words = [_text(a).strip("'\"") for a in args]
+    if name not in ("curl", "wget") or any(w in ("-k", "--insecure", "--no-check-certificate") or
+                                           (re.fullmatch(r"-[a-zA-Z]+", w) and "k" in w and name == "curl")
+                                           for w in words):
+        return None
+    urls = [v.const for v in values if isinstance(v.const, str) and "://" in v.const]
+    return urls[0] if len(urls) == 1 and urls[0].startswith("https://") else None
 
 
 def facts(source: bytes, tree, wanted, budget):
@@ -88,7 +117,7 @@ class ShellFlow(TreeFlow):
         if "/" in _text(node.child_by_field_name("name")) and name not in NETWORK | DECODERS | {"sh", "bash", "zsh",
                                                                                              "dash", "ksh"}:
             return "shell.exec", None, None, [node.child_by_field_name("name")] + args, self._stdin(node), None
-        kwargs = self._stdin(node)
+        kwargs = self._stdin(node) if not (INTERPRETER.match(name) and _names_program(args)) else []
         if name in ("curl", "wget"):
             args, credentials = credential_words(args)
             kwargs = list(kwargs) + [("auth", word) for word in credentials]
@@ -128,7 +157,9 @@ class ShellFlow(TreeFlow):
         stdin = self._stdin(node)
         piped = self.value(stdin[0][1]) if stdin else NOTHING
         if name in NETWORK:
-            return labelled(("network",), line, f"output of {name}")
+            fetched = labelled(("network",), line, f"output of {name}")
+            url = _fetched_url(name, args, values)
+            return Value(fetched.const, fetched.labels, url, None, fetched.trace) if url else fetched
         if name in DECODERS and (name in ("gunzip", "zcat", "uudecode") or any(
                 re.fullmatch(r"-[a-zA-Z]*[dDr][a-zA-Z]*|--decode|-base64", _text(a)) for a in args)):
             data = piped.const.encode() if isinstance(piped.const, str) else None
