@@ -63,6 +63,7 @@ class FactSpec:
     sink: Sink | None = None
     cases: tuple[Case, ...] = ()
     together: tuple[Sink, ...] = ()
+    yield_to: tuple[str, ...] = ()  # rules that already report this behaviour on a line: then this one does not
 
     def sinks(self) -> tuple[Sink, ...]:
         return (self.sink,) if self.sink is not None else self.together
@@ -149,18 +150,19 @@ def parse_facts(data, where: str) -> FactSpec:
     """The frozen spec of a fact rule; FactRuleError says exactly what is wrong."""
     if not isinstance(data, dict):
         raise FactRuleError(f"{where}: 'facts' must be a mapping with 'sink' (and 'cases') or 'together'")
-    unknown = sorted(set(data) - {"sink", "cases", "together"})
+    unknown = sorted(set(data) - {"sink", "cases", "together", "yield_to"})
     if unknown:
         raise FactRuleError(f"{where}: unknown facts key(s) {', '.join(unknown)}")
     if ("sink" in data) == ("together" in data):
         raise FactRuleError(f"{where}: facts need exactly one of 'sink' or 'together'")
+    yield_to = _strings(data["yield_to"], "yield_to", where) if "yield_to" in data else ()
     if "together" in data:
         items = data["together"]
         if not isinstance(items, list) or len(items) < 2:
             raise FactRuleError(f"{where}: facts 'together' lists at least two sinks")
         if "cases" in data:
             raise FactRuleError(f"{where}: 'cases' go with 'sink', not with 'together'")
-        return FactSpec(together=tuple(parse_sink(i, where) for i in items))
+        return FactSpec(together=tuple(parse_sink(i, where) for i in items), yield_to=yield_to)
     sink = parse_sink(data["sink"], where)
     cases = []
     for item in data.get("cases", []) or []:
@@ -172,4 +174,4 @@ def parse_facts(data, where: str) -> FactSpec:
             raise FactRuleError(f"{where}: case severity {severity!r} is not one of {', '.join(SEVERITIES)}")
         cases.append(Case(parse_condition(item["when"], where), severity, item.get("message"),
                           item.get("refines") is True))
-    return FactSpec(sink=sink, cases=tuple(cases))
+    return FactSpec(sink=sink, cases=tuple(cases), yield_to=yield_to)

@@ -351,6 +351,8 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
         steps = (Step(call.line, f"{call.callee}(...)"),) + tuple(extra)
     at = call.line_of(value) if value is not None and value is not True else call.line
     line = at + line_offset
+    if rule.facts.yield_to and any(f.line == line and f.rule_id in rule.facts.yield_to for f in ctx.findings):
+        return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
     ctx.emit(rule.id, line, max(call.end_line, at) + line_offset, call.column if at == call.line else 1,
              message=message, severity=severity,
