@@ -40,7 +40,11 @@ SOURCES = {
                 "base64.decodebytes", "base64.decodestring", "binascii.unhexlify", "binascii.a2b_hex",
                 "binascii.a2b_base64", "codecs.decode", "zlib.decompress", "gzip.decompress",
                 "bz2.decompress", "lzma.decompress", "bytes.fromhex", "builtins.bytes.fromhex", "atob",
-                "Buffer.from", "zlib.inflateSync", "zlib.gunzipSync"),
+                "Buffer.from", "zlib.inflateSync", "zlib.gunzipSync",
+                # decrypted, or read out of an image (steganography): hidden on purpose as much as base64
+                "**.decrypt", "**.decrypt_and_verify", "**.lsb.reveal", "**.exifHeader.reveal", "**.Steganography.decode",
+                "steggy.reveal", "steggy.reveal()", "crypto.createDecipheriv().update", "crypto.createDecipheriv().final",
+                "crypto.createDecipher().update", "crypto.createDecipher().final"),
     "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump"),
 }
 # calls whose result no longer carries its inputs' data in a dangerous form
@@ -123,7 +127,7 @@ _POSSIBLE = {
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect"),
     "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
-                b"gunzip"),
+                b"gunzip", b"decrypt", b"reveal"),
     "self-serialized": (b"dump",),
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django"),
