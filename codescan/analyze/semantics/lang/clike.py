@@ -15,6 +15,7 @@ from .treeflow import TreeFlow, concat, join, labelled
 BOOLS = {"true": True, "false": False}
 _FORMAT = re.compile(r"%[-+ #0-9.*]*[a-zA-Z]|\{\d+(?::[^}]*)?\}")
 # C functions that write their result into a buffer argument: name -> (buffer position, first data position)
+GO_CODECS = ("encoding/base64.", "encoding/base32.", "encoding/hex.", "encoding/ascii85.")
 C_WRITERS = {"strcpy": (0, 1), "strncpy": (0, 1), "strcat": (0, 1), "strncat": (0, 1), "sprintf": (0, 1),
              "snprintf": (0, 2), "memcpy": (0, 1), "recv": (1, -1), "recvfrom": (1, -1), "read": (1, -1),
              "fgets": (0, -1), "fread": (0, -1), "wcscpy": (0, 1), "wcscat": (0, 1), "swprintf": (0, 2)}
@@ -79,6 +80,9 @@ class CLikeFlow(TreeFlow):
             elif labels == ("network",) and args and args[0].labels:
                 return merge([labelled(labels, line, f"{callee}()")] + list(args))
             return labelled(labels, line, f"{callee}()")
+        if callee and callee.startswith(GO_CODECS) and simple in ("AppendDecode", "NewDecoder") and len(args) > 1:
+            # base64.StdEncoding.AppendDecode(dst, src), base64.NewDecoder(enc, reader): the second argument decoded
+            return merge([args[1], labelled(("decoded",), line, f"decoded by {callee}()")])
         if callee in DECODERS or (simple in ("decode", "DecodeString") and receiver is not None and
                                   "decoder" in str(receiver.name or "").lower()):
             data = args[0] if args else (receiver or NOTHING)

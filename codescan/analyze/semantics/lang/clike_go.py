@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..facts import NOTHING, Value, merge
-from .clike import APPENDS, C_WRITERS, CLikeFlow
+from .clike import APPENDS, C_WRITERS, GO_CODECS, CLikeFlow
 from .clike_names import LIBC, RETURNS, go_import_name
 from .treeflow import join, labelled
 
@@ -127,7 +127,21 @@ class GoFlow(CLikeFlow):
                 if operand.type == "identifier" and _text(function.child_by_field_name("field")) in APPENDS \
                         and operand.text.decode() not in self.imports:
                     return [(_text(operand), "add", _thunk_join(self, _args(node)))]
+                if _text(function.child_by_field_name("field")) == "Decode":
+                    return self._decoded_into(node, self.dotted(operand))
         return ()
+
+    def _decoded_into(self, node, codec: str | None):
+        """base64.StdEncoding.Decode(dst, src), hex.Decode(dst, src): dst now holds src decoded."""
+        args = _args(node)
+        target = _declared_name(args[0]) if len(args) == 2 else None
+        if not codec or not (codec + ".").startswith(GO_CODECS) or not target:
+            return ()
+        line = node.start_point[0] + 1
+
+        def thunk():
+            return merge([self.value(args[1]), labelled(("decoded",), line, f"decoded into {target} by {codec}.Decode()")])
+        return [(target, "set", thunk)]
 
     def _pairs(self, names, values, how):
         out = []
