@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee", "origin", "built", "one_of")
+              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -36,6 +36,7 @@ class Condition:
     built: bool | None = None  # the value's name or text was built at run time (getattr, "md" + "5")
     also: tuple = ()  # ((selectors, Condition), ...): conditions on other arguments of the same call
     one_of: bool = False  # also holds when any value a table lookup by an unknown key may give satisfies it
+    bits: int | None = None  # the value is a known integer with any of these bits set (file modes, flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,10 @@ def parse_condition(data, where: str) -> Condition:
             if not isinstance(data[key], bool):
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")
             kw[key] = data[key]
+    if "bits" in data:
+        if not isinstance(data["bits"], int) or isinstance(data["bits"], bool) or data["bits"] <= 0:
+            raise FactRuleError(f"{where}: facts 'bits' must be a positive integer (a mask)")
+        kw["bits"] = data["bits"]
     if "via" in data:
         if data["via"] not in ("dynamic", "table"):
             raise FactRuleError(f"{where}: facts 'via' can only be 'dynamic' or 'table'")

@@ -5,7 +5,7 @@ from ...rules_facts import Condition
 from .facts import Call, Value
 from .values import equals, is_code, text_of
 
-_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built")
+_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits")
 BUILT = frozenset({"dynamic", "built"})  # Value.via of names and texts made at run time
 
 
@@ -30,6 +30,9 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
     if cond.built is not None and (value.via in BUILT) != cond.built:
         return False
     if cond.origin is not None and (value.name is None or not cond.origin.search(value.name)):
+        return False
+    if cond.bits is not None and (not isinstance(value.const, int) or isinstance(value.const, bool) or
+                                  not value.const & cond.bits):
         return False
     return True
 

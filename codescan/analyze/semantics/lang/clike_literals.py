@@ -97,6 +97,8 @@ def int_value(node) -> int:
             return int(text[2:], 16)
         if text.startswith("0b"):
             return int(text[2:], 2)
+        if text.startswith("0o"):  # Go 1.13+ octal
+            return int(text[2:], 8)
         if len(text) > 1 and text.startswith("0") and text.isdigit():
             return int(text, 8)
         return int(text)

@@ -97,3 +97,11 @@ def php_double_quoted(text: str):
         return unescaped(text[1:-1])
     return UNKNOWN
 
+
+
+def script_int(text: str) -> int:
+    """A PHP/Ruby integer literal: 0x.., 0b.., 0o.., and C-style octal with a leading zero (0777); ValueError else."""
+    text = text.replace("_", "").lower()
+    if len(text) > 1 and text[0] == "0" and text.isdigit():
+        return int(text, 8)
+    return int(text, 0)

@@ -159,7 +159,7 @@ class PhpFlow(_ScriptFlow):
                          for c in parts], "")
         if kind == "integer":
             try:
-                return Value(int(_text(node), 0))
+                return Value(sc.script_int(_text(node)))
             except ValueError:
                 return NOTHING
         if kind == "boolean":

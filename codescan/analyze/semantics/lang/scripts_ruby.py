@@ -85,7 +85,7 @@ class RubyFlow(_ScriptFlow):
             return Value(_text(node).lstrip(":"))
         if kind == "integer":
             try:
-                return Value(int(_text(node).replace("_", ""), 0))
+                return Value(sc.script_int(_text(node)))
             except ValueError:
                 return NOTHING
         if kind in ("true", "false"):

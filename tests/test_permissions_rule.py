@@ -1,0 +1,45 @@
+"""world-writable-permissions: the `bits` fact condition and octal literals of Go, PHP and Ruby."""
+from __future__ import annotations
+
+import pytest
+
+from codescan.analyze.document import Analyzer
+from codescan.analyze.semantics.lang.script_consts import script_int
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+from codescan.rules_facts import FactRuleError, parse_condition
+
+RULES = load_rules()
+
+
+def found(path: str, code: str) -> list[tuple[int, str, str]]:
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    return sorted((f.line, f.rule_id, f.severity)
+                  for f in analyzer.analyze(Document(path=path, content=code.encode())).findings
+                  if f.rule_id == "world-writable-permissions")
+
+
+def test_script_octal_literals():
+    assert [script_int(t) for t in ("0777", "0o666", "0x1f", "0b101", "755", "0", "1_000")] == \
+        [0o777, 0o666, 31, 5, 755, 0, 1000]
+    with pytest.raises(ValueError):
+        script_int("09")
+
+
+def test_bits_must_be_a_positive_mask():
+    assert parse_condition({"bits": 2}, "r").bits == 2
+    for bad in (0, -1, True, "2"):
+        with pytest.raises(FactRuleError):
+            parse_condition({"bits": bad}, "r")
+
+
+@pytest.mark.parametrize("path, code", [
+    ("a.py", "import os\nMODE = 0o700 | 0o077\nos.chmod('/srv/app', MODE)\n"),
+    ("a.go", 'package m\nimport "os"\nfunc f() {\n\tos.Chmod("/srv/app", 0o777)\n}\n'),
+    ("a.php", "<?php\n$m = 0777;\nchmod('/srv/app', $m);\n"),
+])
+def test_a_mode_held_in_a_variable_or_written_in_any_octal_form(path, code):
+    line = code.count("\n", 0, code.index("hmod"))
+    assert found(path, code) == [(line + 1, "world-writable-permissions", "high")]
+    assert found("tests/" + path, code) == [(line + 1, "world-writable-permissions", "medium")]
