@@ -59,3 +59,12 @@ def test_yield_to_names_existing_rules():
     for rule in RULES.rules:
         if rule.facts is not None:
             assert set(rule.facts.yield_to) <= ids, (rule.id, set(rule.facts.yield_to) - ids)
+
+
+def test_ssl2_and_ssl3_are_high_tls10_stays_medium():
+    code = ("import ssl\nfrom OpenSSL import SSL\nctx = ssl.SSLContext(ssl.PROTOCOL_TLSv1)\n"
+            "legacy = ssl.SSLContext(ssl.PROTOCOL_SSLv2)\nold = SSL.Context(SSL.SSLv3_METHOD)\n")
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    got = sorted((f.line, f.severity) for f in analyzer.analyze(Document(path="a.py", content=code.encode())).findings
+                 if f.rule_id == "deprecated-tls-protocol")
+    assert got == [(3, "medium"), (4, "high"), (5, "high")]
