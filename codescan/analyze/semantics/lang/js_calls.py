@@ -57,6 +57,8 @@ def call_value(values, node) -> Value:
     result = f"{name}()" if name else None
     base = merge([receiver, *arg_values], const, result)
     if labels:
+        if callee.via == "dynamic":  # Reflect.get(os, "hostname")(): the source itself was hidden from a reader
+            labels = labels | {"concealed"}
         step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
         return Value(const, narrowed(base.labels | labels, name), result, None, base.trace + (step,))
     if const is not UNKNOWN and constant_labels(const):

@@ -156,6 +156,8 @@ def call_value(values, node) -> Value:
         step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
         trace = base.trace + (step,)
         out_labels = narrowed(base.labels | labels | constant_labels(const), name)
+        if callee.via == "dynamic":  # getattr(socket, "gethost" + "name")(): the source itself hidden from a reader
+            out_labels = out_labels | {"concealed"}
         if arg_values and arg_values[0].known:
             out_labels = secret_name_labels(out_labels, arg_values[0].const)
         return Value(const, out_labels, result_name, None, trace)

