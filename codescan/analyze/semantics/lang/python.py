@@ -12,6 +12,7 @@ from ..facts import SPLAT, Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
+from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
@@ -35,6 +36,7 @@ class _PythonFacts:
         self.wanted = wanted
         self.deadline = deadline
         self.candidates: dict[int, object] = {}
+        self.launches: dict[int, tuple] = {}  # call id -> (call, argument node): a wanted name handed to a call
         self._aliases: set[str] = set()
         self._callers_memo: dict[int, list] = {}
 
@@ -67,6 +69,8 @@ class _PythonFacts:
                 call = self._fact(node, name, via)
                 if call is not None:
                     out.calls.append(call)
+        if self.launches:
+            out.calls.extend(launch_facts(self, list(self.launches.values())[:MAX_CANDIDATES // 8]))
         out.calls.extend(self._through_callers(out.calls))
         out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
         out.callers = self.callers_of
@@ -86,12 +90,31 @@ class _PythonFacts:
                 self.candidates.setdefault(parent.id, parent)
             elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
                 pass
-            elif kind == "argument_list" and argument and parent.parent is not None and parent.parent.type == "call":
-                parent = parent.parent
+            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
+                call = parent.parent
+                if current.type in ("identifier", "attribute", "call") and _may_run(call):
+                    self.launches.setdefault(call.id, (call, current))  # Thread(None, os.system, ...) / run(f, x)
+                elif current.type in ("identifier", "attribute") and depth < 2:
+                    _holder = _added_to(call)  # hooks.append(requests.post): the list's uses call it
+                    if _holder is not None:
+                        self._alias_uses(_holder, depth + 1)
+                if not argument:
+                    return
+                parent = call
                 self.candidates.setdefault(parent.id, parent)
+            elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
+                call = parent.parent.parent if parent.parent is not None else None
+                if call is not None and call.type == "call" and maybe_launcher(call):
+                    self.launches.setdefault(call.id, (call, current))  # Thread(target=requests.post, ...)
+                return
             elif kind == "assignment" and parent.child_by_field_name("right") == current:
                 left = parent.child_by_field_name("left")
                 if left is not None and left.type == "identifier" and depth < 2:
+                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                return
+            elif kind == "for_statement" and parent.child_by_field_name("right") == current and depth < 2:
+                left = parent.child_by_field_name("left")  # for hook in HOOKS: hook(x)
+                if left is not None and left.type == "identifier":
                     self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
                 return
             elif kind in ("pair", "list", "tuple", "dictionary") and depth < 2:
@@ -166,9 +189,9 @@ class _PythonFacts:
                       if lab.startswith("param:")}
             defs = {int(lab.split(":")[1]) for lab in params}
             for start in sorted(defs)[:4]:
-                for site, arg_values in self._call_sites(start):
+                for site, arg_values, note in self._call_sites(start):
                     line = site.start_point[0] + 1
-                    step = Step(line, "called here with data that reaches the call below")
+                    step = Step(line, note)
                     sub_args = tuple(substitute(v, start, arg_values, line) for v in call.args)
                     sub_kw = tuple((k, substitute(v, start, arg_values, line)) for k, v in call.kwargs)
                     out.append(Call(call.callee, sub_args, sub_kw, call.line, call.end_line, call.column,
@@ -191,13 +214,13 @@ class _PythonFacts:
 
     def _call_sites(self, start: int):
         values = self.values
-        found = []
+        found = sites_through_launchers(self, start)  # Thread(target=worker, args=(...)): a call of worker
         for parent, node, function in self._site_nodes(start):
             args, _kw = arguments(parent)
             arg_values = [values.ev(a) for a in args]
             if node.type == "attribute" and _is_method(function):
                 arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
-            found.append((parent, arg_values))
+            found.append((parent, arg_values, "called here with data that reaches the call below"))
         return found
 
     def _site_nodes(self, start: int) -> list:
@@ -256,6 +279,25 @@ def _called_at(source: bytes, name: bytes):
             if source[end:end + 1] == b"(":
                 yield pos
         pos = source.find(name, pos + 1)
+
+
+_ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
+
+
+def _added_to(call) -> str | None:
+    """The name of the list or set `call` adds to (`hooks.append(f)`), else None."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "attribute" or fn.child_by_field_name("attribute").text not in _ADDERS:
+        return None
+    owner = fn.child_by_field_name("object")
+    return owner.text.decode("utf-8", "replace") if owner.type == "identifier" else None
+
+
+def _may_run(call) -> bool:
+    """Whether a call given a function as an argument may call it: a launcher, or a plain name (a function
+    defined in the file that calls its parameter)."""
+    fn = call.child_by_field_name("function")
+    return fn is not None and (fn.type == "identifier" or maybe_launcher(call))
 
 
 def _is_method(function) -> bool:

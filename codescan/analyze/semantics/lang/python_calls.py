@@ -149,7 +149,13 @@ def call_value(values, node) -> Value:
         except NotConstant:
             const = UNKNOWN
     if clears(name):
-        return Value(const, constant_labels(const) if const is not UNKNOWN else frozenset())
+        kept = constant_labels(const) if const is not UNKNOWN else frozenset()
+        if name == "builtins.repr":  # a quoted literal: no longer an injection, still the host's data when sent
+            held = merge(arg_values)
+            kept = kept | (held.labels & _HOST_DATA)
+            if kept - constant_labels(const if const is not UNKNOWN else ""):
+                return Value(const, kept, None, None, held.trace).with_step(line, "repr(...)")
+        return Value(const, kept)
     result_name = f"{name}()" if name else None
     if labels:
         base = merge([receiver, *arg_values], const, result_name)
@@ -171,6 +177,7 @@ def call_value(values, node) -> Value:
     return out
 
 
+_HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file"})
 _CLASSES = frozenset("str int float bool bytes bytearray dict list tuple set frozenset type object complex "
                      "range slice memoryview property classmethod staticmethod super enumerate zip map filter "
                      "reversed".split())

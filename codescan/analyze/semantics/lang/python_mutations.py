@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ... import budget as budgets
 from ..facts import NOTHING, Value, merge
-from ..constants import MAX_LEN, UNKNOWN
+from ..constants import MAX_LEN, UNKNOWN, Name
 from ..names import canonical
 from ..python_scopes import MODULE
 from .python_loops import fold_appends
@@ -42,6 +42,11 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
                                         current.trace)
                     elif attr == "append" and isinstance(current.const, list) and value.known:
                         current = Value(current.const + [value.const], current.labels, current.name,
+                                        current.via, current.trace)
+                    elif attr == "append" and isinstance(current.const, list) and value.name and \
+                            not value.labels and len(parts) == 1 and args.named_children[0].type in (
+                                "identifier", "attribute"):  # hooks.append(requests.post): a function kept
+                        current = Value(current.const + [Name(value.name)], current.labels, current.name,
                                         current.via, current.trace)
                     elif attr == "update" and isinstance(current.const, dict) and all(
                             lab.startswith("param:") for lab in value.labels):  # (source data: not constant)

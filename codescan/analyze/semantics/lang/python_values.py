@@ -254,6 +254,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         if name is not None:
             name = canonical(name)
             labels = labels_of(name)
+            if labels and not _called(node):  # a reference to requests.post is a function, not data
+                labels = labels & _READ_LABELS
             if labels:
                 return Value(UNKNOWN, labels | obj.labels, name, obj.via,
                              (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
@@ -298,6 +300,14 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                     labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
                 return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
         return merge((container,), UNKNOWN)
+
+_READ_LABELS = frozenset({"env", "env-var", "request", "secret"})  # labels reading a name (not calling it) gives
+
+
+def _called(node) -> bool:
+    parent = node.parent
+    return parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
+
 
 def _mentions(node, name: str) -> bool:
     """Whether identifier `name` occurs in expression `node` (a cheap text test, then the tree)."""

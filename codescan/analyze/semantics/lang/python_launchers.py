@@ -1,0 +1,452 @@
+"""Calls made through higher-order functions: Thread/Process targets, executors, partial, map, timers, atexit,
+callbacks; the function that runs and the arguments it is given, mapped from args=/kwargs=/the rest."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..constants import UNKNOWN
+from ..facts import SPLAT, Step, Value, merge
+from ..names import canonical
+from .python_calls import arguments, callee_value, def_start, substitute
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """Where a launcher holds the function, and where the arguments it passes it come from."""
+
+    fn: tuple  # (position, keyword) of the function
+    args: tuple | None = None  # (position, keyword) of a sequence of positional arguments
+    kwargs: tuple | None = None  # (position, keyword) of a mapping of keyword arguments
+    rest: int | None = None  # positional arguments from here on (and the call's keywords) are the function's
+    each: int | None = None  # iterables from here on: the function is called with one item of each
+    star: bool = False  # each item is itself the argument tuple (starmap)
+    role: str = "target"
+
+
+_THREAD = Spec((1, "target"), (3, "args"), (4, "kwargs"))
+BY_NAME = {
+    "threading.Thread": _THREAD, "multiprocessing.Process": _THREAD, "multiprocessing.context.Process": _THREAD,
+    "threading.Timer": Spec((1, "function"), (2, "args"), (3, "kwargs"), role="function"),
+    "atexit.register": Spec((0, "func"), rest=1, role="handler"),
+    "asyncio.to_thread": Spec((0, "func"), rest=1, role="function"),
+    "builtins.map": Spec((0, None), each=1, role="function"),
+    "functools.partial": Spec((0, "func"), rest=1, role="function"),
+    "signal.signal": Spec((1, "handler"), role="handler"),
+}
+BY_METHOD = {  # methods of executors, pools, event loops and schedulers, whatever the receiver is
+    "submit": Spec((0, "fn"), rest=1, role="function"),
+    "map": Spec((0, "fn"), each=1, role="function"),
+    "imap": Spec((0, "func"), each=1, role="function"),
+    "imap_unordered": Spec((0, "func"), each=1, role="function"),
+    "map_async": Spec((0, "func"), each=1, role="function"),
+    "starmap": Spec((0, "func"), each=1, star=True, role="function"),
+    "apply_async": Spec((0, "func"), (1, "args"), (2, "kwds"), role="function"),
+    "apply": Spec((0, "func"), (1, "args"), (2, "kwds"), role="function"),
+    "run_in_executor": Spec((1, None), rest=2, role="function"),
+    "call_soon": Spec((0, None), rest=1, role="callback"),
+    "call_soon_threadsafe": Spec((0, None), rest=1, role="callback"),
+    "call_later": Spec((1, None), rest=2, role="callback"),
+    "call_at": Spec((1, None), rest=2, role="callback"),
+    "enter": Spec((2, "action"), (3, "argument"), (4, "kwargs"), role="action"),
+    "enterabs": Spec((2, "action"), (3, "argument"), (4, "kwargs"), role="action"),
+}
+# words a launcher's callee ends with: a call whose callee text ends otherwise is not examined (cheap gate)
+WORDS = frozenset({"Thread", "Process", "Timer", "register", "to_thread", "map", "partial", "signal", *BY_METHOD})
+MAX_ITEMS = 4  # items of a literal iterable given to map() turned into one call each
+MAX_USES = 16  # calls of a name bound to functools.partial(...)
+
+
+def spec_for(name: str | None) -> Spec | None:
+    if not name:
+        return None
+    found = BY_NAME.get(name)
+    if found is None and "." in name and not name.startswith("builtins."):
+        found = BY_METHOD.get(name.rsplit(".", 1)[1])
+    return found
+
+
+def maybe_launcher(call) -> bool:
+    """Cheap: whether the callee's last word is one a launcher ends with."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    if fn.type == "attribute":
+        fn = fn.child_by_field_name("attribute")
+    return fn.type == "identifier" and fn.text.decode("utf-8", "replace") in WORDS
+
+
+def _slot(args, keywords, where):
+    position, keyword = where
+    if keyword is not None:
+        for k, v in keywords:
+            if k == keyword:
+                return v
+    return args[position] if position is not None and position < len(args) else None
+
+
+def _follow(values, node, depth: int = 0):
+    """A name bound once by a plain assignment stands for the assigned expression (args=(u, d) held in a name)."""
+    while node is not None and node.type == "identifier" and depth < 3:
+        entries = values.scopes.entries(node)
+        if not entries or len(entries) != 1 or entries[0][0] != "assign":
+            return node
+        node = entries[0][1]
+        depth += 1
+    return node
+
+
+class Launch:
+    """One launcher call resolved: `name` the function run, its Values of arguments and keywords."""
+
+    __slots__ = ("name", "via", "fn_node", "args", "kwargs", "kwlines", "note")
+
+    def __init__(self, name, via, fn_node, args, kwargs, kwlines, note):
+        self.name, self.via, self.fn_node = name, via, fn_node
+        self.args, self.kwargs, self.kwlines, self.note = args, kwargs, kwlines, note
+
+
+def _sequence(values, node, ev) -> list[Value]:
+    node = _follow(values, node)
+    if node is None:
+        return []
+    if node.type in ("tuple", "list"):
+        return [ev(c) for c in node.named_children if c.type != "comment"]
+    if node.type == "parenthesized_expression" and node.named_children:
+        return [ev(node.named_children[0])]
+    held = values.ev(node)  # a sequence not written here: every position may hold its data
+    return [Value(UNKNOWN, held.labels, None, None, held.trace)] if held.labels else []
+
+
+def _mapping(values, node, ev) -> list[tuple[str, Value, int]]:
+    node = _follow(values, node)
+    if node is None:
+        return []
+    line = node.start_point[0] + 1
+    if node.type == "dictionary":
+        out = []
+        for pair in node.named_children:
+            if pair.type != "pair":
+                continue
+            key = values.ev(pair.child_by_field_name("key"))
+            if isinstance(key.const, str):
+                out.append((key.const, ev(pair.child_by_field_name("value")), pair.start_point[0] + 1))
+        return out
+    if node.type == "call":
+        callee = callee_value(values, node)
+        if callee.name == "builtins.dict":
+            _args, keywords = arguments(node)
+            return [(k, ev(v), v.start_point[0] + 1) for k, v in keywords]
+    held = values.ev(node)
+    return [(SPLAT, Value(UNKNOWN, held.labels, None, None, held.trace), line)] if held.labels else \
+        [(SPLAT, Value(), line)]
+
+
+def _items(values, node, ev) -> list[Value]:
+    """What one item of an iterable given to map() may be: each item of a literal, else the iterable's data."""
+    node = _follow(values, node)
+    if node is None:
+        return [Value()]
+    if node.type in ("list", "tuple", "set") and node.named_children:
+        return [ev(c) for c in node.named_children if c.type != "comment"][:MAX_ITEMS]
+    held = values.ev(node)
+    if isinstance(held.const, (list, tuple)) and held.const and not held.labels:
+        return [Value(c) for c in held.const[:MAX_ITEMS] if isinstance(c, (str, bytes, int))] or [Value()]
+    return [Value(UNKNOWN, held.labels, None, None, held.trace)]
+
+
+def resolve(values, call, name: str, spec: Spec, ev) -> list[Launch]:
+    """The calls launcher `call` (callee `name`) makes of its function, one per map() item combination."""
+    args, keywords = arguments(call)
+    fn_node = _slot(args, keywords, spec.fn)
+    if fn_node is None:
+        return []
+    fn = callee_of(values, fn_node)
+    line = call.start_point[0] + 1
+    short = name[len("builtins."):] if name.startswith("builtins.") else name
+    note = f"called through {short} {spec.role}"
+    if spec.each is not None:
+        lists = [_items(values, a, ev) for a in args[spec.each:spec.each + 4]]
+        out = []
+        for i in range(max((len(x) for x in lists), default=0)):
+            row = [x[min(i, len(x) - 1)] for x in lists]
+            if spec.star and len(row) == 1:
+                row = [row[0]] * 3  # an argument tuple not known item by item: its data in each position
+            out.append(Launch(fn.name, fn.via, fn_node, row, [], [], note))
+        return out
+    pos, kws, lines = [], [], []
+    if spec.rest is not None:
+        for a in args[spec.rest:]:
+            if a.type == "list_splat" and a.named_children:
+                pos.extend(_sequence(values, a.named_children[0], ev) or [Value()])
+            else:
+                pos.append(ev(a))
+        if spec.fn[1] is None or all(k != spec.fn[1] for k, _v in keywords):
+            kws = [(k, ev(v)) for k, v in keywords]
+            lines = [v.start_point[0] + 1 for _k, v in keywords]
+    else:
+        if spec.args is not None:
+            node = _slot(args, keywords, spec.args)
+            pos = _sequence(values, node, ev) if node is not None else []
+        if spec.kwargs is not None:
+            node = _slot(args, keywords, spec.kwargs)
+            for key, value, at in (_mapping(values, node, ev) if node is not None else []):
+                kws.append((key, value))
+                lines.append(at)
+    return [Launch(fn.name, fn.via, fn_node, pos, kws, lines, note)]
+
+
+def callee_of(values, node) -> Value:
+    """The function a launcher is given (a name, an attribute, getattr(...), a partial already applied)."""
+    if node.type == "call":
+        from .python_calls import built_name
+        built = built_name(values, node)
+        if built is not None:
+            return built
+    return values.ev(node)
+
+
+def partial_sites(values, call) -> list:
+    """(site call node, line) for each call of the partial object `call` makes: `partial(f, a)(b)` or
+    `g = partial(f, a); g(b)`."""
+    parent = call.parent
+    if parent is None:
+        return []
+    if parent.type == "call" and parent.child_by_field_name("function") == call:
+        return [parent]
+    if parent.type == "assignment" and parent.child_by_field_name("right") == call:
+        left = parent.child_by_field_name("left")
+        if left is None or left.type != "identifier":
+            return []
+        name = left.text.decode("utf-8", "replace")
+        values.scopes.index(name)
+        out = []
+        for use in values.scopes.uses.get(name, ())[:64]:
+            up = use.parent
+            if up is not None and up.type == "call" and up.child_by_field_name("function") == use:
+                out.append(up)
+                if len(out) >= MAX_USES:
+                    break
+        return out
+    return []
+
+
+def through_partial(values, call, launch: Launch, ev) -> list[tuple]:
+    """(site, Launch) for each call of a partial: the bound arguments first, then the site's."""
+    out = []
+    for site in partial_sites(values, call):
+        args, keywords = arguments(site)
+        pos = [*launch.args, *(ev(a) for a in args)]
+        kws = [*launch.kwargs, *((k, ev(v)) for k, v in keywords)]
+        lines = [*launch.kwlines, *(v.start_point[0] + 1 for _k, v in keywords)]
+        out.append((site, Launch(launch.name, launch.via, launch.fn_node, pos, kws, lines,
+                                 f"called through functools.partial bound at line {call.start_point[0] + 1}")))
+    return out
+
+
+# -- a same-file function calling one of its parameters --------------------------------------------
+
+def _params(function) -> list:
+    params = function.child_by_field_name("parameters")
+    return [p for p in (params.named_children if params is not None else ()) if p.type != "comment"]
+
+
+def _param_name(param) -> tuple[str | None, str]:
+    """(name, kind) of a parameter: kind is "plain", "star" (*args) or "kw" (**kwargs)."""
+    if param.type == "identifier":
+        return param.text.decode("utf-8", "replace"), "plain"
+    if param.type == "list_splat_pattern" and param.named_children:
+        return param.named_children[0].text.decode("utf-8", "replace"), "star"
+    if param.type == "dictionary_splat_pattern" and param.named_children:
+        return param.named_children[0].text.decode("utf-8", "replace"), "kw"
+    name = param.child_by_field_name("name")
+    if name is None and param.named_children and param.named_children[0].type == "identifier":
+        name = param.named_children[0]
+    return (name.text.decode("utf-8", "replace") if name is not None else None), "plain"
+
+
+MAX_HELPER = 6_000  # bytes of a same-file function searched for calls of its parameters
+
+
+def through_parameter(values, site, arg_node, function, ev, method: bool) -> list[tuple]:
+    """`def run(fn, *a, **k): fn(*a, **k)` called as `run(os.system, cmd)`: (inner call, Launch) for each call
+    of the parameter that received `arg_node`, its arguments mapped from the site's."""
+    if function.type != "function_definition" or function.end_byte - function.start_byte > MAX_HELPER:
+        return []
+    args, keywords = arguments(site)
+    params = _params(function)
+    offset = 1 if method else 0
+    if arg_node in args:
+        index = args.index(arg_node) + offset
+    else:
+        index = next((i for i, p in enumerate(params) for k, v in keywords
+                      if v == arg_node and _param_name(p)[0] == k), None)
+    if index is None or index >= len(params):
+        return []
+    pname, kind = _param_name(params[index])
+    if pname is None or kind != "plain":
+        return []
+    site_values = [Value()] * offset + [ev(a) for a in args]
+    site_kw = {k: ev(v) for k, v in keywords}
+    names = [_param_name(p) for p in params]
+    for i, (n, k) in enumerate(names):
+        if k == "plain" and i >= len(site_values) and n in site_kw:
+            site_values = site_values + [Value()] * (i - len(site_values)) + [site_kw[n]]
+    line = site.start_point[0] + 1
+    start = function.start_byte
+    out = []
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack and len(out) < 4:
+        node = stack.pop()
+        if node.type in ("function_definition", "lambda", "class_definition"):
+            continue
+        if node.type == "call":
+            fn = node.child_by_field_name("function")
+            if fn.type == "identifier" and fn.text.decode("utf-8", "replace") == pname:
+                out.append((node, _inner_launch(values, node, names, site_values, site_kw, start, line, ev)))
+        stack.extend(node.named_children)
+    return out
+
+
+def _inner_launch(values, inner, names, site_values, site_kw, start, line, ev) -> Launch:
+    args, keywords = arguments(inner)
+    plain = [n for n, k in names if k == "plain"]
+    pos, kws, lines = [], [], []
+
+    def mapped(node):
+        if node.type == "identifier":
+            text = node.text.decode("utf-8", "replace")
+            if text in plain:
+                i = [n for n, _k in names].index(text)
+                return site_values[i] if i < len(site_values) else site_kw.get(text, Value())
+        return substitute(ev(node), start, site_values, line)
+
+    for a in args:
+        if a.type == "list_splat" and a.named_children and a.named_children[0].type == "identifier":
+            text = a.named_children[0].text.decode("utf-8", "replace")
+            star = next((i for i, (n, k) in enumerate(names) if k == "star" and n == text), None)
+            if star is not None:
+                pos.extend(site_values[star:])
+                continue
+        pos.append(mapped(a))
+    for k, v in keywords:
+        kws.append((k, mapped(v)))
+        lines.append(v.start_point[0] + 1)
+    for child in (inner.child_by_field_name("arguments").named_children if inner.child_by_field_name("arguments")
+                  else ()):
+        if child.type == "dictionary_splat" and child.named_children:
+            text = child.named_children[0].text.decode("utf-8", "replace")
+            if any(k == "kw" and n == text for n, k in names):
+                given = {n for n, _k in names}
+                for key, value in site_kw.items():
+                    if key not in given:
+                        kws.append((key, value))
+                        lines.append(line)
+    return Launch(None, None, None, pos, kws, lines, f"called through a parameter of a function defined here "
+                                                     f"(given at line {line})")
+
+
+# -- facts ------------------------------------------------------------------------------------------
+
+def launch_facts(adapter, items) -> list:
+    """Call facts for the wanted functions handed to launchers, partials and same-file helpers."""
+    values, ev = adapter.values, adapter._argument
+    out: list = []
+    for call, arg_node in items:
+        callee = callee_value(values, call)
+        name = canonical(callee.name) if callee.name else None
+        spec = spec_for(name)
+        if spec is not None:
+            launches = resolve(values, call, name, spec, ev)
+            if name == "functools.partial":
+                pairs = [pair for launch in launches for pair in through_partial(values, call, launch, ev)]
+            else:
+                pairs = [(call, launch) for launch in launches]
+            out.extend(f for site, launch in pairs if (f := _fact(adapter, site, launch, ())) is not None)
+        elif def_start(callee.name) is not None:
+            function = values.defs.get(def_start(callee.name))
+            if function is None:
+                continue
+            fn = call.child_by_field_name("function")
+            method = fn.type == "attribute" and _is_method(function)
+            target = callee_of(values, arg_node)
+            if not target.name or not adapter.wanted.wants(canonical(target.name)):
+                continue
+            for inner, launch in through_parameter(values, call, arg_node, function, ev, method):
+                launch.name, launch.via = target.name, target.via
+                step = Step(inner.start_point[0] + 1, f"the parameter holding {target.name} is called here")
+                fact = _fact(adapter, call, launch, (step,))
+                if fact is not None:
+                    out.append(fact)
+        if len(out) >= 64:
+            break
+    return out
+
+
+def _fact(adapter, site, launch: Launch, extra: tuple):
+    from ..facts import Call
+    name = canonical(launch.name) if launch.name else None
+    if not name or not adapter.wanted.wants(name):
+        return None
+    line = site.start_point[0] + 1
+    scope = adapter.values.scopes.scope_of(site)
+    return Call(callee=name, args=tuple(launch.args), kwargs=tuple(launch.kwargs), line=line,
+                end_line=site.end_point[0] + 1, column=site.start_point[1] + 1,
+                scope=-1 if scope is None else scope.start_byte, via=launch.via, receiver=None,
+                trace=(Step(line, launch.note), *extra), kwlines=tuple(launch.kwlines))
+
+
+def sites_through_launchers(adapter, start: int) -> list:
+    """(launcher call, argument Values) where the same-file function starting at `start` is handed to a launcher
+    (`threading.Thread(target=worker, args=(u, d))` is a call of worker with u, d)."""
+    values = adapter.values
+    function = values.defs.get(start)
+    if function is None or function.type != "function_definition":
+        return []
+    name = function.child_by_field_name("name").text
+    source = adapter.source
+    out = []
+    pos = source.find(name)
+    while pos >= 0 and len(out) < 8:
+        end = pos + len(name)
+        if (not pos or not (source[pos - 1:pos].isalnum() or source[pos - 1] == 95)) and \
+                not (source[end:end + 1].isalnum() or source[end:end + 1] in (b"_", b"(")):
+            node = values.scopes.locate(pos, end)
+            call = _launcher_around(node)
+            if call is not None:
+                callee = callee_value(values, call)
+                cname = canonical(callee.name) if callee.name else None
+                spec = spec_for(cname)
+                if spec is not None and cname != "functools.partial":
+                    for launch in resolve(values, call, cname, spec, adapter._argument)[:4]:
+                        if launch.name != f"<def:{start}>":
+                            continue
+                        args = list(launch.args)
+                        names = [_param_name(p)[0] for p in _params(function)]
+                        for key, value in launch.kwargs:
+                            if key in names:
+                                i = names.index(key)
+                                args += [Value()] * (i + 1 - len(args)) if i >= len(args) else []
+                                args[i] = value
+                        out.append((call, args, launch.note))
+        pos = source.find(name, pos + 1)
+    return out
+
+
+def _launcher_around(node):
+    if node is None or node.type not in ("identifier", "attribute"):
+        return None
+    parent = node.parent
+    if parent is not None and parent.type == "attribute" and parent.child_by_field_name("attribute") == node:
+        node, parent = parent, parent.parent  # self.worker
+    if parent is not None and parent.type == "keyword_argument":
+        parent = parent.parent
+    if parent is None or parent.type != "argument_list" or parent.parent is None:
+        return None
+    call = parent.parent
+    return call if call.type == "call" and maybe_launcher(call) else None
+
+
+def _is_method(function) -> bool:
+    from .python_calls import _is_method as check
+    return check(function)
