@@ -92,7 +92,8 @@ class _PythonFacts:
                 pass
             elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
                 call = parent.parent
-                if current.type in ("identifier", "attribute", "call") and _may_run(call):
+                if (current.type in ("identifier", "attribute") and _may_run(call)) or \
+                        (current.type == "call" and maybe_launcher(call)):
                     self.launches.setdefault(call.id, (call, current))  # Thread(None, os.system, ...) / run(f, x)
                 elif current.type in ("identifier", "attribute") and depth < 2:
                     _holder = _added_to(call)  # hooks.append(requests.post): the list's uses call it

@@ -160,6 +160,12 @@ def resolve(values, call, name: str, spec: Spec, ev) -> list[Launch]:
     fn_node = _slot(args, keywords, spec.fn)
     if fn_node is None:
         return []
+    pre, pre_kw = [], []
+    if fn_node.type == "call" and canonical(callee_value(values, fn_node).name) == "functools.partial":
+        inner, inner_kw = arguments(fn_node)  # Thread(target=partial(os.system, cmd)): the bound arguments first
+        if not inner:
+            return []
+        fn_node, pre, pre_kw = inner[0], [ev(a) for a in inner[1:]], [(k, ev(v)) for k, v in inner_kw]
     fn = callee_of(values, fn_node)
     line = call.start_point[0] + 1
     short = name[len("builtins."):] if name.startswith("builtins.") else name
@@ -171,7 +177,7 @@ def resolve(values, call, name: str, spec: Spec, ev) -> list[Launch]:
             row = [x[min(i, len(x) - 1)] for x in lists]
             if spec.star and len(row) == 1:
                 row = [row[0]] * 3  # an argument tuple not known item by item: its data in each position
-            out.append(Launch(fn.name, fn.via, fn_node, row, [], [], note))
+            out.append(Launch(fn.name, fn.via, fn_node, [*pre, *row], list(pre_kw), [line] * len(pre_kw), note))
         return out
     pos, kws, lines = [], [], []
     if spec.rest is not None:
@@ -192,7 +198,7 @@ def resolve(values, call, name: str, spec: Spec, ev) -> list[Launch]:
             for key, value, at in (_mapping(values, node, ev) if node is not None else []):
                 kws.append((key, value))
                 lines.append(at)
-    return [Launch(fn.name, fn.via, fn_node, pos, kws, lines, note)]
+    return [Launch(fn.name, fn.via, fn_node, [*pre, *pos], [*pre_kw, *kws], [line] * len(pre_kw) + lines, note)]
 
 
 def callee_of(values, node) -> Value:
@@ -360,6 +366,12 @@ def launch_facts(adapter, items) -> list:
             launches = resolve(values, call, name, spec, ev)
             if name == "functools.partial":
                 pairs = [pair for launch in launches for pair in through_partial(values, call, launch, ev)]
+                outer = _launcher_around(call)  # Thread(target=partial(os.system, cmd)): the launcher runs it
+                if outer is not None:
+                    outer_name = canonical(callee_value(values, outer).name)
+                    outer_spec = spec_for(outer_name)
+                    if outer_spec is not None and outer_name != "functools.partial":
+                        pairs += [(outer, launch) for launch in resolve(values, outer, outer_name, outer_spec, ev)]
             else:
                 pairs = [(call, launch) for launch in launches]
             out.extend(f for site, launch in pairs if (f := _fact(adapter, site, launch, ())) is not None)
@@ -421,8 +433,8 @@ def sites_through_launchers(adapter, start: int) -> list:
                     for launch in resolve(values, call, cname, spec, adapter._argument)[:4]:
                         if launch.name != f"<def:{start}>":
                             continue
-                        args = list(launch.args)
-                        names = [_param_name(p)[0] for p in _params(function)]
+                        args = ([Value()] if _is_method(function) else []) + list(launch.args)  # self
+                        names = [_param_name(p)[0] for p in _params(function)]  # keywords by parameter name
                         for key, value in launch.kwargs:
                             if key in names:
                                 i = names.index(key)
@@ -434,7 +446,7 @@ def sites_through_launchers(adapter, start: int) -> list:
 
 
 def _launcher_around(node):
-    if node is None or node.type not in ("identifier", "attribute"):
+    if node is None or node.type not in ("identifier", "attribute", "call"):
         return None
     parent = node.parent
     if parent is not None and parent.type == "attribute" and parent.child_by_field_name("attribute") == node:
