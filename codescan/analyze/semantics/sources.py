@@ -45,6 +45,8 @@ SOURCES = {
                 "**.decrypt", "**.decrypt_and_verify", "**.lsb.reveal", "**.exifHeader.reveal", "**.Steganography.decode",
                 "steggy.reveal", "steggy.reveal()", "crypto.createDecipheriv().update", "crypto.createDecipheriv().final",
                 "crypto.createDecipher().update", "crypto.createDecipher().final"),
+    # cookie and password stores read through a library (its functions open the browser's files)
+    "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*"),
     "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump"),
 }
 # calls whose result no longer carries its inputs' data in a dangerous form
@@ -122,7 +124,8 @@ _POSSIBLE = {
                         b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"keystore", b"gcloud",
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
-                        b"telegram desktop", b"discord", b"user data"),
+                        b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
+                        b"pycookiecheat"),
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect"),

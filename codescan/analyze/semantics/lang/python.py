@@ -12,7 +12,7 @@ from ..facts import SPLAT, Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
-from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
+from .python_launchers import by_keyword, launch_facts, maybe_launcher, sites_through_launchers
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
@@ -217,10 +217,12 @@ class _PythonFacts:
         values = self.values
         found = sites_through_launchers(self, start)  # Thread(target=worker, args=(...)): a call of worker
         for parent, node, function in self._site_nodes(start):
-            args, _kw = arguments(parent)
+            args, keywords = arguments(parent)
             arg_values = [values.ev(a) for a in args]
             if node.type == "attribute" and _is_method(function):
                 arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
+            if keywords:  # request(url=u, data=body): each keyword fills the parameter of that name
+                arg_values = by_keyword(values, function, arg_values, keywords)
             found.append((parent, arg_values, "called here with data that reaches the call below"))
         return found
 

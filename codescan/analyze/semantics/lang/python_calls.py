@@ -219,6 +219,9 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
         arg_values = [values.ev(fn.child_by_field_name("object")), *arg_values]
     if function is None:
         return merge(arg_values)
+    if keywords and function.type == "function_definition":  # wrap(data=x): x fills the parameter `data`
+        from .python_launchers import by_keyword
+        arg_values = by_keyword(values, function, arg_values, keywords)
     returned = substitute(values.returns(function), function.start_byte, arg_values, line)
     if returned.known or (returned.name and not returned.name.endswith("()")):
         return returned  # a constant, or a function or module the helper hands back (an alias)

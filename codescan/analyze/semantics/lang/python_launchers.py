@@ -270,6 +270,19 @@ def _param_name(param) -> tuple[str | None, str]:
     return (name.text.decode("utf-8", "replace") if name is not None else None), "plain"
 
 
+def by_keyword(values, function, arg_values: list, keywords) -> list:
+    """Positional argument Values of a call of `function` with its keyword arguments put at their parameters."""
+    names = [_param_name(p)[0] for p in _params(function)]
+    out = list(arg_values)
+    for key, node in keywords:
+        if key in names:
+            i = names.index(key)
+            if i >= len(out):
+                out += [Value()] * (i + 1 - len(out))
+            out[i] = values.ev(node)
+    return out
+
+
 MAX_HELPER = 6_000  # bytes of a same-file function searched for calls of its parameters
 
 
