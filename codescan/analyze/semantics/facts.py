@@ -69,6 +69,7 @@ NOTHING = Value()
 # keyword arguments that configure a call rather than carry its data ("*" leaves them out)
 NOT_DATA = frozenset({"auth", "verify", "cert", "timeout", "proxies", "transport", "allow_redirects", "stream",
                       "env", "cwd", "shell", "check", "capture_output", "text", "encoding", "**"})
+RECEIVER = "@receiver"  # selector of the object a method is called on (`path.chmod(0o755)`: the path)
 SPLAT = "**"  # keyword of the marker a call gets for a `**options` whose entries are not known: any keyword may be given
 
 
@@ -106,7 +107,10 @@ class Call:
         for sel in selectors:
             if sel == "*":
                 return list(self.args) + [v for k, v in self.kwargs if k not in NOT_DATA]
-            if isinstance(sel, int):
+            if sel == RECEIVER:
+                if self.receiver is not None:
+                    out.append(self.receiver)
+            elif isinstance(sel, int):
                 if 0 <= sel < len(self.args):
                     out.append(self.args[sel])
             else:

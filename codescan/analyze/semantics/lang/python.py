@@ -65,6 +65,8 @@ class _PythonFacts:
             callee = callee_value(self.values, node)
             names = [callee.name] if callee.name else [c.name for c in callee.choices[:8] if c.name]
             via = callee.via if callee.name else "table"
+            if not names:
+                names, via = self._data_method(node), None
             for name in names:  # HANDLERS[kind](x): a call of every function the table holds
                 call = self._fact(node, name, via)
                 if call is not None:
@@ -75,6 +77,17 @@ class _PythonFacts:
         out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
         out.callers = self.callers_of
         return out
+
+    def _data_method(self, node) -> list:
+        """`x.chmod(...)` where `x` holds data but names nothing (`Path(tmp) / "a"` written with a download):
+        the method of an unnamed object that carries labels, as `<data>.chmod` (rules name it `**.chmod`)."""
+        fn = node.child_by_field_name("function")
+        if fn is None or fn.type != "attribute":
+            return []
+        method = fn.child_by_field_name("attribute").text.decode("utf-8", "replace")
+        if not self.wanted.token_full(method) or not self.values.ev(fn.child_by_field_name("object")).labels:
+            return []
+        return ["<data>." + method]
 
     # -- finding call sites ----------------------------------------------------------------
     def _climb(self, node, depth: int, argument: bool = True) -> None:

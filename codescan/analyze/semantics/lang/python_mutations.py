@@ -10,7 +10,7 @@ from ..python_scopes import MODULE
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
-             "send", "put"}
+             "send", "put", "write_bytes", "write_text"}  # (the last two: a pathlib path is the file they write)
 
 def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
     uses = values.scopes.uses.get(name)
@@ -131,10 +131,42 @@ def class_attribute(values, cls, attr: str) -> Value | None:
             found.append(values.ev(target.parent.child_by_field_name("right")))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
     if not found:
-        return method(values, cls, attr)
+        held = method(values, cls, attr)
+        written = _written_through(values, cls, needle)
+        if held is None or not written.labels:
+            return held
+        return _downloaded(merge([held, written], UNKNOWN, held.name))
+    written = _written_through(values, cls, needle)
+    if written.labels:
+        return _downloaded(merge([*found, written], found[0].const if len(found) == 1 else UNKNOWN,
+                                 found[0].name if len(found) == 1 else None))
     if len(found) == 1:
         return found[0]
     return merge(found)
+
+
+def _written_through(values, cls, needle: bytes) -> Value:
+    """Data a method of the class writes into the file `self.x` names (`self.x.write_bytes(data)`)."""
+    added = []
+    pos = values.source.find(needle + b".write", cls.start_byte, cls.end_byte)
+    while pos >= 0 and len(added) < 8:
+        target = values.scopes.locate(pos, pos + len(needle))
+        holder = target.parent if target is not None else None
+        if holder is not None and holder.type == "attribute" and holder.child_by_field_name("object") == target \
+                and holder.child_by_field_name("attribute").text in (b"write_bytes", b"write_text") \
+                and holder.parent.type == "call" and holder.parent.child_by_field_name("function") == holder:
+            args = holder.parent.child_by_field_name("arguments")
+            data = [values.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
+            if data:
+                added.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
+        pos = values.source.find(needle + b".write", pos + len(needle), cls.end_byte)
+    return merge(added) if added else NOTHING
+
+
+def _downloaded(value: Value) -> Value:
+    if "network" in value.labels and "downloaded" not in value.labels:
+        return Value(value.const, value.labels | {"downloaded"}, value.name, value.via, value.trace)
+    return value
 
 
 def method(values, cls, attr: str) -> Value | None:
