@@ -24,6 +24,17 @@ def test_sql_built_only_from_constants_is_low_and_parameterised_sql_is_not_repor
     assert _by_line("sql-built-from-string", "db.py", text) == {3: "low", 5: "high"}
 
 
+def test_sql_built_from_an_allow_list_table_is_low_from_the_request_itself_high():
+    text = ("ORDERS = {'name': 'name', 'newest': 'created DESC'}\n"
+            "def f(cur, request):\n"
+            "    order = ORDERS.get(request.GET.get('order'), 'id')\n"
+            "    cur.execute('SELECT * FROM t ORDER BY ' + order)\n"
+            "    cur.execute('SELECT * FROM t ORDER BY ' + request.GET.get('order'))\n"
+            "    col = ORDERS.get(request.GET.get('order'), request.GET.get('fallback'))\n"
+            "    cur.execute('SELECT * FROM t ORDER BY ' + col)\n")
+    assert _by_line("sql-built-from-string", "db.py", text) == {4: "low", 5: "high", 7: "high"}
+
+
 def test_shell_command_built_only_from_constants_is_low():
     text = ("import subprocess\n"
             "OUT = '/var/tmp/build'\n"
@@ -55,3 +66,23 @@ def test_js_tls_verification_off_in_a_test_file_is_low_elsewhere_high():
             "const agent = new https.Agent({ rejectUnauthorized: false });\n")
     assert _by_line("js-tls-verification-disabled", "src/__tests__/server.test.js", text) == {2: "low"}
     assert _by_line("js-tls-verification-disabled", "src/client.js", text) == {2: "high"}
+
+
+def test_pickle_of_what_the_class_stored_itself_is_low_of_request_data_it_stored_critical():
+    text = ("import pickle\n"
+            "from flask import request\n"
+            "class Cache:\n"
+            "    def __init__(self):\n"
+            "        self._store = {}\n"
+            "    def put(self, key, value):\n"
+            "        self._store[key] = pickle.dumps(value)\n"
+            "    def get(self, key):\n"
+            "        return pickle.loads(self._store.get(key))\n"
+            "class Inbox:\n"
+            "    def __init__(self):\n"
+            "        self._items = []\n"
+            "    def receive(self):\n"
+            "        self._items.append(request.get_data())\n"
+            "    def pop(self):\n"
+            "        return pickle.loads(self._items.pop())\n")
+    assert _by_line("pickle-load", "cache.py", text) == {9: "low", 16: "critical"}

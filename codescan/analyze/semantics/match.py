@@ -23,7 +23,9 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
         if cond.not_matches is not None and text is not None and cond.not_matches.search(text):
             return False
     if cond.constant is not None:
-        if value.known != cond.constant:
+        # one of a constant table's entries (ORDERS.get(key, "id")): every text it may give is a constant
+        known = value.known or bool(value.choices) and all(c.known for c in value.choices)
+        if known != cond.constant:
             return False
     if cond.code is not None and is_code(value, language) != cond.code:
         return False

@@ -130,37 +130,48 @@ def class_attribute(values, cls, attr: str) -> Value | None:
                 and target.parent.child_by_field_name("left") == target:
             found.append(values.ev(target.parent.child_by_field_name("right")))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
+    written, stored = _written_through(values, cls, needle)
     if not found:
         held = method(values, cls, attr)
-        written = _written_through(values, cls, needle)
-        if held is None or not written.labels:
+        if held is None or not (written.labels or stored.labels):
             return held
-        return _downloaded(merge([held, written], UNKNOWN, held.name))
-    written = _written_through(values, cls, needle)
-    if written.labels:
-        return _downloaded(merge([*found, written], found[0].const if len(found) == 1 else UNKNOWN,
-                                 found[0].name if len(found) == 1 else None))
+        return merge([held, _downloaded(written), stored], UNKNOWN, held.name)
+    if written.labels or stored.labels:  # (a container filled later no longer holds its first constant)
+        return merge([*found, _downloaded(written), stored], UNKNOWN, found[0].name if len(found) == 1 else None)
     if len(found) == 1:
         return found[0]
     return merge(found)
 
 
-def _written_through(values, cls, needle: bytes) -> Value:
-    """Data a method of the class writes into the file `self.x` names (`self.x.write_bytes(data)`)."""
-    added = []
-    pos = values.source.find(needle + b".write", cls.start_byte, cls.end_byte)
-    while pos >= 0 and len(added) < 8:
-        target = values.scopes.locate(pos, pos + len(needle))
-        holder = target.parent if target is not None else None
+_FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "appendleft"}
+
+
+def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
+    """Data methods of the class put into `self.x`: written into the file it names (`self.x.write_bytes(data)`),
+    and stored in the container it holds (`self.x[k] = v`, `self.x.append(v)`)."""
+    written, stored = [], []
+    pos = values.source.find(needle, cls.start_byte, cls.end_byte)
+    while pos >= 0 and len(written) + len(stored) < 8:
+        budgets.check()
+        after = values.source[pos + len(needle):pos + len(needle) + 1]
+        target = values.scopes.locate(pos, pos + len(needle)) if after in (b".", b"[") else None
+        holder = target.parent if target is not None and target.type == "attribute" else None
         if holder is not None and holder.type == "attribute" and holder.child_by_field_name("object") == target \
-                and holder.child_by_field_name("attribute").text in (b"write_bytes", b"write_text") \
                 and holder.parent.type == "call" and holder.parent.child_by_field_name("function") == holder:
+            method_name = holder.child_by_field_name("attribute").text.decode()
             args = holder.parent.child_by_field_name("arguments")
             data = [values.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
-            if data:
-                added.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
-        pos = values.source.find(needle + b".write", pos + len(needle), cls.end_byte)
-    return merge(added) if added else NOTHING
+            if data and method_name in ("write_bytes", "write_text"):
+                written.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
+            elif data and method_name in _FILLERS:
+                stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
+        elif holder is not None and holder.type == "subscript" and holder.child_by_field_name("value") == target \
+                and holder.parent.type == "assignment" and holder.parent.child_by_field_name("left") == holder:
+            right = holder.parent.child_by_field_name("right")
+            if right is not None:
+                stored.append(values.ev(right).with_step(holder.start_point[0] + 1, f"stored in {needle.decode()}[...]"))
+        pos = values.source.find(needle, pos + len(needle), cls.end_byte)
+    return (merge(written) if written else NOTHING), (merge(stored) if stored else NOTHING)
 
 
 def _downloaded(value: Value) -> Value:

@@ -38,6 +38,23 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
     return values
 
 
+MAX_JOINED = 32  # texts a concatenation of table choices may give
+
+
+def _joined_choices(node, parts) -> tuple:
+    """`a + b` where a side is one of a constant table's entries and the other side is known: every text it
+    may give (the table is an allow-list: what is concatenated is one of its constants)."""
+    op = node.child_by_field_name("operator")
+    if op is None or op.type != "+":
+        return ()
+    sides = [p.choices if p.choices else (p,) for p in parts]
+    if not all(v.known and isinstance(v.const, str) for side in sides for v in side):
+        return ()
+    if len(sides[0]) * len(sides[1]) > MAX_JOINED:
+        return ()
+    return tuple(Value(a.const + b.const, via="dynamic") for a in sides[0] for b in sides[1])
+
+
 class PyValues(Env, MemoEval, Namespaces, Functions):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
@@ -113,6 +130,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if taken is not None:
                 return self.ev(branches[0] if taken else branches[2])
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
+        if kind == "binary_operator" and len(parts) == 2 and (parts[0].choices or parts[1].choices):
+            joined = _joined_choices(node, parts)  # "... ORDER BY " + ORDERS.get(key, "id")
+            if joined:
+                merged = merge(parts)
+                return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, joined)
         if kind == "conditional_expression" and len(parts) == 3:
             # `getattr(b, "ev" + "al") if cond else b["eval"]`: what either branch denotes (the first that names one)
             named = next((p for p in (parts[0], parts[2]) if p.name), None)
