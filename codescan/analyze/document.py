@@ -8,7 +8,7 @@ from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, embedded, encoding, fences, filekind, guess, languages, payloads, suppressions, text
+from . import deobfuscate, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
 from .guard import report, stage
@@ -95,6 +95,10 @@ class Analyzer:
         tree = None
         if languages.has_grammar(language):
             tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
+        with stage(ctx, "shell scripts inside"):
+            for offset, script in embedded_shell.bodies(language, ctx.kind.role if ctx.kind else None, ctx.text, tree):
+                budgets.check()
+                self.scan_code(ctx, script, "shell", line_offset=offset, depth=1, via=None)
         text.detect(ctx, tree)
         if not self.units:
             return []

@@ -79,6 +79,11 @@ class ShellFlow(TreeFlow):
     # -- commands ---------------------------------------------------------------------------------
     def words(self, node):
         """(name, [argument nodes]) with sudo/env/nohup-style wrappers and their options removed."""
+        name, _head, args = self.program(node)
+        return name, args
+
+    def program(self, node):
+        """(name, the word naming the program, [argument nodes]): `nohup /tmp/x -d &` runs the word `/tmp/x`."""
         name_node = node.child_by_field_name("name")
         args = list(node.children_by_field_name("argument"))
         name = _text(name_node).rsplit("/", 1)[-1] if name_node is not None else ""
@@ -92,7 +97,7 @@ class ShellFlow(TreeFlow):
                 words = words[2:] if takes_value else words[1:]
             name = _base(words[0]) if words else ""
         if not words:
-            return "", []
+            return "", None, []
         if "$" in name and words[0] is not None:  # fetch="curl -fsSL"; $fetch "$URL": the program is curl
             head = words[0]
             if head.type == "command_name" and head.named_child_count == 1:
@@ -100,23 +105,26 @@ class ShellFlow(TreeFlow):
             held = self.value(head).const
             parts = held.split() if isinstance(held, str) else []
             name = parts[0].rsplit("/", 1)[-1] if parts else name
-        return name, words[1:]
+        return name, words[0], words[1:]
 
     def call_parts(self, node):
-        name, args = self.words(node)
+        name, head, args = self.program(node)
         name_node = node.child_by_field_name("name")
+        if head is not None and name_node is not None and head != name_node and "/" in _text(head) or \
+                head is not None and head != name_node and "$" in _text(head):
+            name_node = head  # a wrapper (nohup, sudo, setsid...) runs a program named by its path or a variable
         if name_node is not None and "$" in _text(name_node) and \
                 "file:" + _file_key(_text(name_node)) in self.fields:  # "$T" runs the file written to $T
-            return "shell.exec", None, None, [name_node.named_children[0] if name_node.named_children
-                                              else name_node] + args, self._stdin(node), None
+            held = name_node.named_children[0] if name_node.type == "command_name" and name_node.named_children \
+                else name_node
+            return "shell.exec", None, None, [held] + args, self._stdin(node), None
         if not name or "$" in name:
-            value = self.value(node.child_by_field_name("name")) if node.child_by_field_name("name") else NOTHING
+            value = self.value(name_node) if name_node is not None else NOTHING
             name = value.const.rsplit("/", 1)[-1] if isinstance(value.const, str) and value.const else ""
             if not name:
                 return None
-        if "/" in _text(node.child_by_field_name("name")) and name not in NETWORK | DECODERS | {"sh", "bash", "zsh",
-                                                                                             "dash", "ksh"}:
-            return "shell.exec", None, None, [node.child_by_field_name("name")] + args, self._stdin(node), None
+        if "/" in _text(name_node) and name not in NETWORK | DECODERS | {"sh", "bash", "zsh", "dash", "ksh"}:
+            return "shell.exec", None, None, [name_node] + args, self._stdin(node), None
         kwargs = self._stdin(node) if not (INTERPRETER.match(name) and _names_program(args)) else []
         if name in ("curl", "wget"):
             args, credentials = credential_words(args)

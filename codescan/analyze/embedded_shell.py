@@ -1,0 +1,67 @@
+"""Shell scripts inside other files (Dockerfile RUN lines, GitHub Actions `run:` steps), as (first line, body) pairs."""
+from __future__ import annotations
+
+from typing import Iterator
+
+import yaml
+
+MAX_BODIES = 200  # scripts of one file analyzed as shell
+MAX_BODY = 64 * 1024
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def bodies(language: str | None, role: str | None, text: str, tree) -> Iterator[tuple[int, bytes]]:
+    """(line offset, script) for each shell script the document holds: a script's line 1 is document line
+    offset + 1, so findings in it keep the document's line numbers."""
+    if language == "dockerfile" and tree is not None:
+        yield from _dockerfile(tree)
+    elif role == "workflow":
+        yield from _workflow(text)
+
+
+def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
+    """RUN's shell form (`RUN a && \\` continuation lines are shell continuations too)."""
+    count = 0
+    for instruction in tree.root_node.named_children:
+        if instruction.type != "run_instruction":
+            continue
+        for child in instruction.named_children:
+            if child.type == "shell_command" and count < MAX_BODIES and child.end_byte - child.start_byte <= MAX_BODY:
+                count += 1
+                # the command starts mid-line (after `RUN `): pad with its column so columns stay where they were
+                yield child.start_point[0], b" " * child.start_point[1] + child.text
+
+
+def _workflow(text: str) -> Iterator[tuple[int, bytes]]:
+    """`run:` steps written as a literal block (`run: |`) or on one line; folded and quoted scalars are left out
+    (their lines do not map one to one onto the file's)."""
+    try:
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError:
+        return
+    count = 0
+    stack = [root] if root is not None else []
+    while stack and count < MAX_BODIES:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == "run" and isinstance(value, yaml.ScalarNode):
+                    body = _run_body(value)
+                    if body is not None:
+                        count += 1
+                        yield body
+                else:
+                    stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _run_body(node) -> tuple[int, bytes] | None:
+    script = node.value
+    if not script.strip() or len(script) > MAX_BODY:
+        return None
+    if node.style == "|":
+        return node.start_mark.line + 1, script.encode("utf-8", "replace")
+    if not node.style and "\n" not in script:  # plain (the C loader says "", the Python one None)
+        return node.start_mark.line, b" " * node.start_mark.column + script.encode("utf-8", "replace")
+    return None
