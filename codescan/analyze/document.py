@@ -95,11 +95,9 @@ class Analyzer:
         tree = None
         if languages.has_grammar(language):
             tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
-        with stage(ctx, "shell scripts inside"):
-            for offset, script in embedded_shell.bodies(language, ctx.kind.role if ctx.kind else None, ctx.text, tree):
-                budgets.check()
-                self.scan_code(ctx, script, "shell", line_offset=offset, depth=1, via=None)
         text.detect(ctx, tree)
+        with stage(ctx, "shell scripts inside"):
+            self._shell_inside(ctx, tree)
         if not self.units:
             return []
         from ..cluster.units import extract, lines
@@ -107,6 +105,18 @@ class Analyzer:
         with stage(ctx, "campaign units"):
             return extract(tree, source, language) if tree is not None else lines(source)
         return []
+
+    def _shell_inside(self, ctx: Context, tree) -> None:
+        """Dockerfile RUN lines and workflow run: steps as shell scripts; what the host's own rules already
+        reported on a line (a curl | sh RUN line) is not reported again in the same category."""
+        before = len(ctx.findings)
+        reported = {(f.line, f.category) for f in ctx.findings}
+        for offset, script in embedded_shell.bodies(ctx.language, ctx.kind.role if ctx.kind else None, ctx.text,
+                                                    tree):
+            budgets.check()
+            self.scan_code(ctx, script, "shell", line_offset=offset, depth=1, via=None)
+        if len(ctx.findings) > before:
+            ctx.findings[before:] = [f for f in ctx.findings[before:] if (f.line, f.category) not in reported]
 
     def _fenced_blocks(self, ctx: Context) -> list:
         """Each fenced code block of a Markdown-like document, analyzed as a document of its own language (named
