@@ -39,21 +39,21 @@ def _workflow(text: str) -> Iterator[tuple[int, bytes]]:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return
-    count = 0
+    found = []
     stack = [root] if root is not None else []
-    while stack and count < MAX_BODIES:
+    while stack and len(found) < MAX_BODIES:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value == "run" and isinstance(value, yaml.ScalarNode):
                     body = _run_body(value)
                     if body is not None:
-                        count += 1
-                        yield body
+                        found.append(body)
                 else:
                     stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+    yield from sorted(found)  # in document order
 
 
 def _run_body(node) -> tuple[int, bytes] | None:
