@@ -61,3 +61,15 @@ def last_parts(patterns) -> set[str]:
             parts.pop()  # `subprocess.*`: the module's name is what must appear
         out.add(parts[-1])
     return out
+
+
+# Node's sub-path modules under the names the rules use (`import { chmod } from "node:fs/promises"` is fs.promises.chmod)
+JS_MODULE_ALIASES = {"fs/promises": "fs.promises", "stream/promises": "stream.promises", "dns/promises": "dns.promises",
+                     "timers/promises": "timers.promises", "readline/promises": "readline.promises"}
+
+
+def js_module(text: str) -> str:
+    """A required or imported module's name: `node:` dropped, sub-path modules dotted."""
+    text = text[5:] if text.startswith("node:") else text
+    return JS_MODULE_ALIASES.get(text, text)
+

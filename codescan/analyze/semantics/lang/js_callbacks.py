@@ -80,13 +80,20 @@ def written_file(values, name: str, use) -> Value:
 
 
 def _piped_into(values, node) -> Value:
-    """The labels of `X` when `node` is the argument of `X.pipe(node)`."""
+    """The labels of `X` when `node` is the argument of `X.pipe(node)`, or of the streams before it in
+    `pipeline(X, ..., node)` (stream and stream/promises)."""
     args = node.parent
     call = args.parent if args is not None and args.type == "arguments" else None
     fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-    if fn is None or fn.type != "member_expression" or fn.child_by_field_name("property").text != b"pipe":
+    if fn is None:
         return NOTHING
-    return values.ev(fn.child_by_field_name("object"))
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text == b"pipe":
+        return values.ev(fn.child_by_field_name("object"))
+    name = values.ev(fn).name or ""
+    if name.rsplit(".", 1)[-1] == "pipeline" or name == "pipeline":
+        before = [a for a in args.named_children if a.type != "comment" and a.end_byte <= node.start_byte]
+        return merge(values.ev(a) for a in before)
+    return NOTHING
 
 
 def _downloaded(data: Value, call, name: str) -> Value:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
+from ..names import js_module
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
 from .js_values import DESCRIPTOR
@@ -28,7 +29,7 @@ def call_value(values, node) -> Value:
     if name in REQUIRE and args:
         module = values.ev(args[0])
         if isinstance(module.const, str):
-            text = module.const[5:] if module.const.startswith("node:") else module.const
+            text = js_module(module.const)
             return Value(name=text, via="dynamic" if args[0].type not in ("string",) else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
     if name in PROMISIFY and len(args) == 1:  # util.promisify(exec): the same function, returning a promise

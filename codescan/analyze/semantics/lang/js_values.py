@@ -8,6 +8,7 @@ from .. import js_constants
 from ..constants import UNKNOWN, Name, NotConstant
 from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
+from ..names import js_module
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_callbacks import callback_input, closure_writes, written_file
 from .js_scopes import FUNCTIONS, JsScopes
@@ -221,7 +222,7 @@ def _import_name(node, local: str) -> Value:
         return NOTHING
     source = statement.child_by_field_name("source")
     module = source.text.decode("utf-8", "replace").strip("'\"`") if source is not None else ""
-    module = module[5:] if module.startswith("node:") else module
+    module = js_module(module)
     if node.type == "import_specifier":
         imported = node.child_by_field_name("name")
         return Value(name=f"{module}.{imported.text.decode('utf-8', 'replace')}")

@@ -125,6 +125,9 @@ class _PythonFacts:
                 left = parent.child_by_field_name("left")
                 if left is not None and left.type == "identifier" and depth < 2:
                     self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                elif left is not None and left.type == "attribute" and depth < 2 and \
+                        left.child_by_field_name("object").text == b"self":
+                    self._self_uses(left, depth + 1)  # self.fn = getattr(...); later self.fn(cmd)
                 return
             elif kind == "for_statement" and parent.child_by_field_name("right") == current and depth < 2:
                 left = parent.child_by_field_name("left")  # for hook in HOOKS: hook(x)
@@ -138,6 +141,25 @@ class _PythonFacts:
             else:
                 return
             current = parent
+
+    def _self_uses(self, target, depth: int) -> None:
+        """The places in the class that read `self.<attr>` (bound at `target`)."""
+        cls = target.parent
+        while cls is not None and cls.type != "class_definition":
+            cls = cls.parent
+        if cls is None:
+            return
+        needle = target.text
+        source, scopes = self.source, self.values.scopes
+        pos, found = source.find(needle, cls.start_byte, cls.end_byte), 0
+        while pos >= 0 and found < 64:
+            end = pos + len(needle)
+            if end >= len(source) or not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_"):
+                use = scopes.locate(pos, end)
+                if use is not None and use.type == "attribute" and use != target:
+                    found += 1
+                    self._climb(use, depth)
+            pos = source.find(needle, end, cls.end_byte)
 
     def _alias_uses(self, name: str, depth: int) -> None:
         if name in self._aliases:

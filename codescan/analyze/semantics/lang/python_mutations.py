@@ -10,7 +10,7 @@ from ..python_scopes import MODULE
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
-             "send", "put", "write_bytes", "write_text"}  # (the last two: a pathlib path is the file they write)
+             "send", "put", "write_bytes", "write_text", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
 
 def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
     uses = values.scopes.uses.get(name)

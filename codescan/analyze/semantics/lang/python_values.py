@@ -302,6 +302,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         container = self.ev(container_node)
         if container.name == "sys.modules" and isinstance(key.const, str):
             return Value(name=canonical(key.const), via="dynamic")
+        if container.name in ("builtins", "builtins.__dict__") and not container.labels and \
+                isinstance(key.const, str) and key.const.isidentifier():
+            # `b = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__; b["exec"]`
+            return Value(name=canonical(f"builtins.{key.const}"), via="dynamic")
         if container.name and container.labels:
             labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
             if labels != container.labels:
