@@ -13,6 +13,7 @@ from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
 from .python_launchers import by_keyword, launch_facts, maybe_launcher, sites_through_launchers
+from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
@@ -57,11 +58,14 @@ class _PythonFacts:
                     self._alias_uses(name, 0)
         skips = skips_for(self.wanted)
         skipping = skips.file_allows(self.source, scopes)
+        needed, heads = needed_for(self.wanted), Heads(self.values)
         for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
             if self.deadline is not None and not i % 32 and self.deadline.expired():
                 raise Deadline()
             if skipping and cannot_be_wanted(skips, self.source, node):
                 continue  # `d.copy()` in a file naming no wanted module: no callee any rule wants
+            if no_wanted_head(needed, heads, node):
+                continue  # `d.get(k)` where d is a local dict: no pattern ending in `.get` can name it
             callee = callee_value(self.values, node)
             names = [callee.name] if callee.name else [c.name for c in callee.choices[:8] if c.name]
             via = callee.via if callee.name else "table"
