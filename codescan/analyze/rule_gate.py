@@ -34,6 +34,19 @@ Clause = tuple[frozenset[str], frozenset[str]]
 _CASEFOLD_TRAPS = ("\u212a".encode(), "\u017f".encode(), "\u0130".encode(), "\u0131".encode())
 
 
+_LAST_PRESENCE: list = []  # the Presence of the source text seen last (its gates and the label gate share it)
+
+
+def presence_of(source: bytes) -> "Presence":
+    """The Presence of this very bytes object, shared with whoever asked last about it (one kept)."""
+    last = _LAST_PRESENCE[0] if _LAST_PRESENCE else None
+    if last is not None and last.source is source:
+        return last
+    found = Presence(source)
+    _LAST_PRESENCE[:] = [found]
+    return found
+
+
 class Presence:
     """Memoized substring tests on one source (a file's gates share most of their tokens)."""
 

@@ -12,7 +12,7 @@ from ..rules import RuleError
 from . import languages
 from .budget import Budget, OverBudget
 from .gate_index import GateIndex
-from .rule_gate import Presence
+from .rule_gate import presence_of
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
@@ -97,7 +97,7 @@ class CompiledRules:
             query, owners = self._combine()
             yield from _run_query(query, owners, root, budget, rows, start_depth=start_depth)
             return
-        seen = Presence(source)
+        seen = presence_of(source)
         admitted = self._index.admitted(seen)
         runs = [(r, None) for r in self._always]
         runs += [(r, g) for (r, g), ok in zip(self._order, admitted) if ok and g is not None]

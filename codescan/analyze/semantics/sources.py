@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..rule_gate import presence_of
 from .names import pattern_regex
 
 # label -> canonical names (reading the name, or the result of calling it, carries the label)
@@ -178,15 +179,45 @@ def labels_possible(source: bytes, language: str | None = None) -> frozenset:
     return frozenset(label for label, _tokens in _SEARCHED if possible.has(label))
 
 
+def _needles(token: bytes) -> tuple[bytes, ...]:
+    """What the source's distinct words (one a line, newline before the first and after the last) must
+    hold for `token` to occur in the source: each run of word characters in it, with a newline where
+    the token puts a non-word character beside it (`.ssh`: a word starting with `ssh`)."""
+    out = []
+    for run in _WORD_RUN.finditer(token):
+        start, end = run.span()
+        out.append((b"\n" if start > 0 else b"") + run.group() + (b"\n" if end < len(token) else b""))
+    return tuple(out)
+
+
+_WORD_RUN = re.compile(rb"[a-z0-9_]+")
+_NEEDLES = {t: _needles(t) for tokens in (*_TOKENS.values(), _REQUEST_STRICT) for t in tokens}
+
+
 class PossibleLabels:
     """`has(label)`: may a source of `label` occur in `source`? Each label's tokens are searched only when
-    a rule asks about it (a file's rules usually need a few of the ~15 labels), each token once."""
+    a rule asks about it (a file's rules usually need a few of the ~15 labels), each token once: first
+    its word runs in the source's distinct words (a sixth of its size, shared with the rules' gate),
+    then, when they all occur, the token itself in the lower-cased source."""
 
     def __init__(self, source: bytes, language: str | None = None):
-        self._lowered = source.lower()
+        self._source = source
+        self._lowered: bytes | None = None
+        self._words: bytes | None = None
         self._language = language
         self._seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network)
         self._labels: dict[str, bool] = {}
+
+    def _occurs(self, token: bytes) -> bool:
+        words = self._words
+        if words is None:
+            words = self._words = b"\n" + presence_of(self._source).text(True, True) + b"\n"
+        for needle in _NEEDLES.get(token) or _needles(token):
+            if needle not in words:
+                return False
+        if self._lowered is None:
+            self._lowered = self._source.lower()
+        return token in self._lowered
 
     def has(self, label: str) -> bool:
         found = self._labels.get(label)
@@ -195,15 +226,15 @@ class PossibleLabels:
         return found
 
     def _search(self, label: str) -> bool:
-        lowered, seen = self._lowered, self._seen
+        seen = self._seen
         for token in _TOKENS.get(label, ()):
             present = seen.get(token)
             if present is None:
-                present = seen[token] = token in lowered
+                present = seen[token] = self._occurs(token)
             if present:
                 break
         else:
             return False
         if label == "request" and self._language in _STRICT_LANGUAGES:
-            return any(t in lowered for t in _REQUEST_STRICT)
+            return any(self._occurs(t) for t in _REQUEST_STRICT)
         return True

