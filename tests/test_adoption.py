@@ -151,7 +151,6 @@ def test_one_small_file_compiles_only_the_rules_it_has_tokens_for(tmp_path, caps
 
 def _cpu(argv) -> float:
     """User + system CPU seconds of this one child (and the processes it waited for), from its own wait4."""
-    import os
     import tempfile
     import threading
 
