@@ -12,6 +12,7 @@ from . import deobfuscate, embedded, embedded_shell, encoding, fences, filekind,
 from .budget import Budget, OverBudget
 from .context import Context
 from .guard import report, stage
+from .reparse import LastTrees, base_path
 from .semantics.engine import FactRules
 from .textlines import split_lines
 from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
@@ -23,10 +24,13 @@ ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to
 class Analyzer:
     """Holds the selected rules (compiled lazily per language) and analyzes documents one by one."""
 
-    def __init__(self, ruleset: RuleSet, config: Config, lazy_rules: bool = False, units: bool = False):
+    def __init__(self, ruleset: RuleSet, config: Config, lazy_rules: bool = False, units: bool = False,
+                 reuse: bool = True):
         """lazy_rules: compile and run only the rules each source has tokens for (few files);
-        else one combined query per language (many files)."""
+        else one combined query per language (many files). reuse: parse a file's next version from the tree
+        of its previous one (same result, less work when a crawl hands out a file's versions in order)."""
         self.config = config
+        self._last = LastTrees() if reuse else None
         self.units = units  # also extract campaign units (codescan.cluster)
         self._lazy = lazy_rules
         self.rules = {r.id: r for r in ruleset.rules}
@@ -70,7 +74,7 @@ class Analyzer:
         bound: OverBudget | None = None
         try:
             with budgets.running(budget):
-                unit_list = self._code_and_text(ctx, source)
+                unit_list = self._code_and_text(ctx, source, (base_path(doc.path), language))
                 if kind.fenced:
                     with stage(ctx, "fenced code blocks"):
                         unit_list.extend(self._fenced_blocks(ctx))
@@ -89,12 +93,13 @@ class Analyzer:
                         size=size, lines=len(ctx.lines), suppressed=suppressed,
                         units=tuple(unit_list))
 
-    def _code_and_text(self, ctx: Context, source: bytes) -> list:
-        """The language's rules (when it has a grammar), then the text detectors; the campaign units if wanted."""
+    def _code_and_text(self, ctx: Context, source: bytes, key: tuple[str, str] | None = None) -> list:
+        """The language's rules (when it has a grammar), then the text detectors; the campaign units if wanted.
+        `key` names the file across its versions (its last tree is reused)."""
         language = ctx.language
         tree = None
         if languages.has_grammar(language):
-            tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None)
+            tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None, key=key)
         text.detect(ctx, tree)
         with stage(ctx, "shell scripts inside"):
             self._shell_inside(ctx, tree)
@@ -138,11 +143,12 @@ class Analyzer:
 
     # -- code, at any depth --------------------------------------------------------------
     def scan_code(self, ctx: Context, source: bytes, language: str, *, line_offset: int, depth: int,
-                  via: str | None, context: str = "code", severity_shift: int = 0):
+                  via: str | None, context: str = "code", severity_shift: int = 0, key: tuple[str, str] | None = None):
         """Parse `source`, run the language's rules, then look through disguise, payloads, comments.
 
-        `line_offset` maps lines of `source` back onto the document; `via` names what decoded it."""
-        tree = _parse(language, source, ctx.budget)
+        `line_offset` maps lines of `source` back onto the document; `via` names what decoded it; `key` names a
+        whole file whose previous version's tree may be re-parsed instead."""
+        tree = self._parse_file(key, language, source, ctx.budget)
         compiled = self.compiled(language)
         seen = {(f.rule_id, f.line) for f in ctx.findings}
         start_depth = None
@@ -173,6 +179,23 @@ class Analyzer:
                         shift = 0 if fragment.trigger else -1
                         self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,
                                        depth=depth + 1, via=via, context=fragment.kind, severity_shift=shift)
+        return tree
+
+    def _parse_file(self, key: tuple[str, str] | None, language: str, source: bytes, budget: Budget):
+        """`source` parsed, from the previous version's tree when this worker parsed one without errors (a tree
+        with an error after the re-parse is made again from scratch: error recovery may differ)."""
+        last = self._last if key is not None else None
+        if last is None:
+            return _parse(language, source, budget)
+        tree = None
+        old = last.old_tree(key, source)
+        if old is not None:
+            tree = _parse(language, source, budget, old)
+            if tree.root_node.has_error:
+                tree = None
+        if tree is None:
+            tree = _parse(language, source, budget)
+        last.keep_tree(key, source, tree)
         return tree
 
     def _folded(self, ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,

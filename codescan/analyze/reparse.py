@@ -1,0 +1,66 @@
+"""A file's next version parsed from its previous version's tree: the tree edited by the one span that changed."""
+from __future__ import annotations
+
+from collections import OrderedDict
+
+KEEP = 64  # files whose last tree a worker keeps (a crawl hands out a file's versions together, oldest first)
+
+
+class LastTrees:
+    """The last error-free tree parsed per (path, language). `old_tree(key, source)` gives it edited into the
+    shape of `source` (None when there is none), for tree-sitter to re-parse only around the change.
+
+    Tree-sitter's incremental parse gives the tree a fresh parse gives. Its error recovery can differ, so a tree
+    with an error is never kept and a re-parse that has one is not used (the caller parses afresh)."""
+
+    def __init__(self, keep: int = KEEP):
+        self.keep = keep
+        self._trees: OrderedDict[tuple[str, str], tuple[bytes, object]] = OrderedDict()
+
+    def old_tree(self, key: tuple[str, str], source: bytes):
+        found = self._trees.get(key)
+        if found is None:
+            return None
+        old, tree = found
+        start = _common_prefix(old, source)
+        room = min(len(old), len(source)) - start  # the suffix may not overlap the prefix
+        end = _common_prefix(old[::-1][:room], source[::-1][:room]) if room else 0
+        edited = tree.copy()
+        edited.edit(start_byte=start, old_end_byte=len(old) - end, new_end_byte=len(source) - end,
+                    start_point=_point(old, start), old_end_point=_point(old, len(old) - end),
+                    new_end_point=_point(source, len(source) - end))
+        return edited
+
+    def keep_tree(self, key: tuple[str, str], source: bytes, tree) -> None:
+        self._trees.pop(key, None)
+        if tree.root_node.has_error:
+            return
+        self._trees[key] = (source, tree)
+        while len(self._trees) > self.keep:
+            self._trees.popitem(last=False)
+
+
+def base_path(path: str) -> str:
+    """The path without the `./` prefixes the crawl adds to tell versions of one file apart in flight."""
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the longest common prefix (halving: each step one C-level slice comparison)."""
+    lo, hi = 0, min(len(a), len(b))
+    if a[:hi] == b[:hi]:
+        return hi
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _point(source: bytes, offset: int) -> tuple[int, int]:
+    """Tree-sitter's (row, byte column) of a byte offset."""
+    return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)
