@@ -6,14 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import minhash
+from . import minhash, sigfile
 from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
 from .units import MIN_TOKENS
 
-SCAN = 16384  # signatures compared per block (8 MB)
+SCAN = 4096  # signatures compared per block (2 MB; the pages a block maps: at most 16 MB)
 
 
-def loose_candidates(flagged: list[tuple[int, str, list[int]]], signed: np.ndarray, kinds: np.ndarray,
+def loose_candidates(flagged: list[tuple[int, int, list[int]]], signed: np.ndarray, kinds: np.ndarray,
                      tokens: np.ndarray, sig_path: Path, grouped) -> set[int]:
     """flagged: (size, widest kind, member keys) of each group holding findings, in group order. Returns keys of
     units in no group (grouped: a set or an array of keys) whose estimated Jaccard with a representative of such a group reaches ATTACH."""
@@ -23,23 +23,19 @@ def loose_candidates(flagged: list[tuple[int, str, list[int]]], signed: np.ndarr
     order = sorted(range(len(flagged)), key=lambda i: -flagged[i][0])[:MAX_GROUPS]
     grouped = np.fromiter(grouped, dtype=np.int64, count=len(grouped)) if isinstance(grouped, set) else grouped
     loose = ~np.isin(signed, grouped) & (tokens >= MIN_TOKENS)
-    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
-    try:
-        for i in order:
-            _size, kind, members = flagged[i]
-            mine = np.searchsorted(signed, np.array(sorted(members), dtype=np.int64))
-            mine = mine[kinds[mine] == kind]
-            if not len(mine):
-                continue
-            reps = np.unique(np.asarray(sigs[mine]), axis=0)[:REPRESENTATIVES]
-            pool = np.flatnonzero(loose & (kinds == kind))
-            for lo in range(0, len(pool), SCAN):
-                block = pool[lo:lo + SCAN]
-                rows = np.asarray(sigs[block])
-                best = np.zeros(len(block))
-                for rep in reps:
-                    best = np.maximum(best, minhash.similarity(rows, rep[None, :]))
-                out.update(signed[block[best >= ATTACH]].tolist())
-    finally:
-        del sigs
+    for i in order:
+        _size, kind, members = flagged[i]
+        mine = np.searchsorted(signed, np.array(sorted(members), dtype=np.int64))
+        mine = mine[kinds[mine] == kind]
+        if not len(mine):
+            continue
+        reps = np.unique(sigfile.rows(sig_path, len(signed), mine), axis=0)[:REPRESENTATIVES]
+        pool = np.flatnonzero(loose & (kinds == kind))
+        for lo in range(0, len(pool), SCAN):
+            block = pool[lo:lo + SCAN]
+            rows = sigfile.rows(sig_path, len(signed), block)
+            best = np.zeros(len(block))
+            for rep in reps:
+                best = np.maximum(best, minhash.similarity(rows, rep[None, :]))
+            out.update(signed[block[best >= ATTACH]].tolist())
     return out

@@ -16,7 +16,7 @@ from ..state.records import Occurrence
 from ..state.unitread import distinct_units
 from . import copies as copy_cols
 from .blobfacts import Blobs, Findings
-from . import keyattach, minhash
+from . import keyattach, minhash, sigfile
 from .campaign import Builder, _spans
 from .expand import _Group, _offer
 
@@ -50,8 +50,17 @@ def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, b
     size = np.bincount(label, minlength=count)
     flag = np.zeros(count, dtype=bool)
     np.logical_or.at(flag, label, cp.flag)
-    present, first = np.unique(label, return_index=True)
     repos = copy_cols.repo_counts(cp, label, count, blobs)
+    # The copies regrouped by label (each group's copies kept in copy order): a group's copies are then one slice.
+    by_label = np.argsort(label, kind="stable")
+    grouped = label[by_label]
+    del label
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    present, first = grouped[starts], by_label[starts]
+    cuts_cp = np.searchsorted(grouped, np.arange(count + 1))
+    del grouped, starts
+    cp = cp.take(by_label)
+    del by_label
     order = present[np.argsort(first, kind="stable")]
     order = order[repos[order] >= min_repos].tolist()
     unit_labels = [lab for lab in order if lab < line_from]
@@ -77,29 +86,28 @@ def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, b
     joins, gone = keyattach.decide(keys[universe], gi_of[labels[universe]], sizes, flags, keys_of, loose_held,
                                    signed, kinds, tokens, sig_path)
     del universe, gi_of
-    by_label = _Index(label)
     by_loose = _Index(lcp.pos) if lcp is not None else None
+
+    def of_label(lab: int):
+        lo, hi = int(cuts_cp[lab]), int(cuts_cp[lab + 1])
+        return np.arange(lo, hi) if hi > lo else None
 
     def unit_work():
         for gi, lab in enumerate(unit_labels):
             if gi in gone:
                 continue
-            parts = [("g", lab, cp, by_label.get(lab))]
+            parts = [("g", lab, cp, of_label(lab))]
             done = joins.get(gi)
             if done is not None:
                 parts += [("l", int(k), lcp, by_loose.get(int(np.searchsorted(loose, k)))) for k in sorted(done.loose)]
-                parts += [("g", unit_labels[other], cp, by_label.get(unit_labels[other])) for other, _ in done.groups]
+                parts += [("g", unit_labels[other], cp, of_label(unit_labels[other])) for other, _ in done.groups]
             yield gi, parts
 
-    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
-    try:
-        for batch in _batches(unit_work()):
-            _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sigs, keys_of, line=False)
-        line_work = ((None, [("g", lab, cp, by_label.get(lab))]) for lab in line_labels)
-        for batch in _batches(line_work):
-            _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sigs, keys_of, line=True)
-    finally:
-        del sigs
+    for batch in _batches(unit_work()):
+        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sig_path, keys_of, line=False)
+    line_work = ((None, [("g", lab, cp, of_label(lab))]) for lab in line_labels)
+    for batch in _batches(line_work):
+        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sig_path, keys_of, line=True)
     return builder.finish()
 
 
@@ -115,7 +123,7 @@ class _Index:
         return self.by[lo:hi] if hi > lo else None
 
 
-def _widest_kind(keys: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray) -> str:
+def _widest_kind(keys: np.ndarray, signed: np.ndarray, kinds: np.ndarray, tokens: np.ndarray) -> int:
     at = np.searchsorted(signed, keys)
     return kinds[at[int(np.argmax(tokens[at]))]]
 
@@ -168,7 +176,7 @@ def _kept(rows: np.ndarray, cols, known: dict, key_of, places: dict) -> dict:
 
 
 def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray, builder: Builder, joins: dict,
-            signed, sigs, keys_of: Callable, line: bool) -> None:
+            signed, sig_path: Path, keys_of: Callable, line: bool) -> None:
     rows = [part for _gi, parts in batch for part in parts if part[3] is not None]
     bids = sorted({int(b) for _t, _l, cols, at in rows for b in np.unique(cols.bid[at]).tolist()})
     places = _occurrences(conn, [blobs.name(b) for b in bids])
@@ -198,10 +206,10 @@ def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray
         spans = _spans(ns, ns.unit_blob, ns.units, list(range(len(units))))
         member_keys = [k for _spot, (k, _u) in members]
         if gi in joins:
-            sim = _similarity(member_keys, units, signed, sigs)
+            sim = _similarity(member_keys, units, signed, sig_path)
         else:
             ordered = keys_of(gi)
-            sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sigs)
+            sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sig_path)
         builder.unit_group(spans, sim)
 
 
@@ -223,12 +231,12 @@ def _joined(parts: list, kept: list, joins) -> list:
     return out
 
 
-def _similarity(member_keys: list, units: list, signed: np.ndarray, sigs) -> float:
+def _similarity(member_keys: list, units: list, signed: np.ndarray, sig_path: Path) -> float:
     """The least estimated Jaccard of a group's widest kind of unit to its first such member (units: a Unit or the
     (kind, name, tokens, signature) facts of each member)."""
     facts = [(u.kind, u.tokens) if isinstance(u, Unit) else (u[0], u[2]) for u in units]
     widest = max(range(len(facts)), key=lambda i: facts[i][1])
     kind = facts[widest][0]
     chosen = [k for k, f in zip(member_keys, facts) if f[0] == kind]
-    rows = np.asarray(sigs[np.searchsorted(signed, np.array(chosen, dtype=np.int64))])
+    rows = sigfile.rows(sig_path, len(signed), np.searchsorted(signed, np.array(chosen, dtype=np.int64)))
     return float(minhash.similarity(rows, rows[:1]).min())

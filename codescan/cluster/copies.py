@@ -7,7 +7,7 @@ import numpy as np
 from ..state.unitread import blob_lists
 
 FLUSH = 2000  # blobs whose copies are gathered before their columns are joined
-PAIRS = 262144  # copies read at a time when counting repositories
+PAIRS = 65536  # copies read at a time when counting repositories
 
 
 def member(held: np.ndarray, wanted: np.ndarray) -> np.ndarray:
@@ -30,6 +30,14 @@ class Copies:
 
     def __len__(self) -> int:
         return len(self.pos)
+
+    def take(self, order: np.ndarray) -> "Copies":
+        """These copies in another order (a column at a time, each old column let go once taken)."""
+        columns = {}
+        for name in self.NAMES:
+            columns[name] = getattr(self, name)[order]
+            setattr(self, name, None)
+        return Copies(columns)
 
 
 def find(conn, keys: np.ndarray, blobs, findings) -> Copies:

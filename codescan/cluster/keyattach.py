@@ -9,11 +9,11 @@ from typing import Callable
 
 import numpy as np
 
-from . import minhash
+from . import minhash, sigfile
 from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
 from .units import MIN_TOKENS
 
-SCAN = 16384  # signatures compared per block (8 MB)
+SCAN = 4096  # signatures compared per block (2 MB; the pages a block maps: at most 16 MB)
 
 
 @dataclass
@@ -41,39 +41,36 @@ def decide(universe: np.ndarray, owner: np.ndarray, sizes: np.ndarray, flags: np
     where = np.searchsorted(signed, universe)
     ukind, ulong = kinds[where], tokens[where] >= MIN_TOKENS
     flagged = np.asarray(flags, dtype=bool)
-    sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(len(signed), minhash.NUM_PERM))
-    try:
-        for gi in order:
-            mine = np.searchsorted(signed, keys_of(gi))
-            kind = kinds[mine[int(np.argmax(tokens[mine]))]]
-            pool = np.flatnonzero((ukind == kind) & ulong & (owner != gi))
-            if not len(pool):
+    count = len(signed)
+    for gi in order:
+        mine = np.searchsorted(signed, keys_of(gi))
+        kind = kinds[mine[int(np.argmax(tokens[mine]))]]
+        pool = np.flatnonzero((ukind == kind) & ulong & (owner != gi))
+        if not len(pool):
+            continue
+        reps = np.unique(sigfile.rows(sig_path, count, mine[kinds[mine] == kind]), axis=0)[:REPRESENTATIVES]
+        hits = []
+        for lo in range(0, len(pool), SCAN):
+            block = pool[lo:lo + SCAN]
+            rows = sigfile.rows(sig_path, count, where[block])
+            best = np.zeros(len(block))
+            for rep in reps:
+                best = np.maximum(best, minhash.similarity(rows, rep[None, :]))
+            hits.append(block[best >= ATTACH])
+        hits = np.concatenate(hits)
+        if not len(hits):
+            continue
+        mine_joins = Joins()
+        who = owner[hits]
+        taken = who < 0
+        mine_joins.loose.update(universe[hits[taken]].tolist())
+        owner[hits[taken]] = gi
+        for other in sorted(set(who[~taken].tolist())):
+            if other in gone or flagged[other]:
                 continue
-            reps = np.unique(np.asarray(sigs[mine[kinds[mine] == kind]]), axis=0)[:REPRESENTATIVES]
-            hits = []
-            for lo in range(0, len(pool), SCAN):
-                block = pool[lo:lo + SCAN]
-                rows = np.asarray(sigs[where[block]])
-                best = np.zeros(len(block))
-                for rep in reps:
-                    best = np.maximum(best, minhash.similarity(rows, rep[None, :]))
-                hits.append(block[best >= ATTACH])
-            hits = np.concatenate(hits)
-            if not len(hits):
-                continue
-            mine_joins = Joins()
-            who = owner[hits]
-            taken = who < 0
-            mine_joins.loose.update(universe[hits[taken]].tolist())
-            owner[hits[taken]] = gi
-            for other in sorted(set(who[~taken].tolist())):
-                if other in gone or flagged[other]:
-                    continue
-                mine_joins.groups.append((other, set(universe[hits[who == other]].tolist())))
-                owner[owner == other] = gi
-                gone.add(other)
-            if mine_joins.loose or mine_joins.groups:
-                joins[gi] = mine_joins
-    finally:
-        del sigs
+            mine_joins.groups.append((other, set(universe[hits[who == other]].tolist())))
+            owner[owner == other] = gi
+            gone.add(other)
+        if mine_joins.loose or mine_joins.groups:
+            joins[gi] = mine_joins
     return joins, gone

@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from ..state.unitread import blob_lists, narrow_signatures, stored_value, to_stored
-from . import lsh, minhash
+from . import lsh, minhash, sigfile
 from .attach_scan import loose_candidates
 from .blobfacts import Blobs
 from .copies import member
 
 CHUNK = 20000  # rows per read of integer columns
-VERIFY = 16384  # candidate pairs verified at a time (both sides' signatures: 8 MB each)
+VERIFY = 4096  # candidate pairs verified at a time (both sides' signatures: 2 MB each, pages mapped: 32 MB)
 SIG_CHUNK = 4096  # distinct units per signature read (their rows, signatures and band keys are held at once)
 _TABLES = """
 CREATE TABLE IF NOT EXISTS cluster_unit_meta (key TEXT PRIMARY KEY, value TEXT);
@@ -63,11 +63,12 @@ def _spread(conn, keys: np.ndarray, blobs: Blobs) -> tuple[np.ndarray, np.ndarra
 
 
 def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
-    """Keys of the min-hash units (sorted) with their kinds and token counts, their stored 16-bit values (as uint32)
-    in one file, and one band-key file per band."""
+    """Keys of the min-hash units (sorted) with their kinds (a small integer code per kind of unit: only compared)
+    and token counts, their stored 16-bit values (as uint32) in one file, and one band-key file per band."""
     keys: list[np.ndarray] = []
-    kinds: list[str] = []
-    tokens: list[int] = []
+    kinds: list[np.ndarray] = []
+    tokens: list[np.ndarray] = []
+    codes: dict[str, int] = {}
     sig_path = tmp / "signatures.u32"
     band_paths = [tmp / f"band{b}.u64" for b in range(bands)]
     band_files = [open(p, "wb") for p in band_paths]
@@ -80,8 +81,8 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
                 chunk = cursor.fetchmany(SIG_CHUNK)
                 if not chunk:
                     break
-                kinds.extend(row[3] for row in chunk)
-                tokens.extend(row[4] or 0 for row in chunk)
+                kinds.append(np.array([codes.setdefault(row[3], len(codes)) for row in chunk], dtype=np.int16))
+                tokens.append(np.array([row[4] or 0 for row in chunk], dtype=np.int32))
                 chunk = [row[:3] for row in chunk]
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])
                 narrow = np.frombuffer(b"".join(to_stored(s, value) if base is None else deltas[k][0]
@@ -95,8 +96,10 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
     finally:
         for fh in band_files:
             fh.close()
-    signed = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
-    return signed, np.array(kinds, dtype=object), np.array(tokens, dtype=np.int64), sig_path, band_paths
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int16), np.zeros(0, dtype=np.int32), sig_path, \
+            band_paths
+    return np.concatenate(keys), np.concatenate(kinds), np.concatenate(tokens), sig_path, band_paths
 
 
 def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshold: float,
@@ -106,7 +109,7 @@ def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshol
     restricted to those), so a run after a crawl that added few units groups few rows, and none when none was added."""
     if count == 0 or not fresh.any():
         return np.zeros((0, 2), dtype=np.int64)
-    found: list[np.ndarray] = []
+    found = np.zeros(0, dtype=np.int64)  # verified links so far, one code a * count + b each (sorted, distinct)
     every = bool(fresh.all())
     for path in band_paths:
         column = np.fromfile(path, dtype=np.uint64)
@@ -117,15 +120,16 @@ def _verified_edges(sig_path: Path, count: int, band_paths: list[Path], threshol
             pairs = rows[lsh.candidate_pairs(column[rows][:, None])]
         del column
         pairs = pairs[fresh[pairs[:, 0]] | fresh[pairs[:, 1]]]
+        pairs = pairs[~member(pairs[:, 0] * count + pairs[:, 1], found)]  # linked by an earlier band already
+        linked = [found]
         for lo in range(0, len(pairs), VERIFY):
             block = pairs[lo:lo + VERIFY]
-            sigs = np.memmap(sig_path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
-            sim = minhash.similarity(np.asarray(sigs[block[:, 0]]), np.asarray(sigs[block[:, 1]]))
-            del sigs
-            found.append(block[sim >= threshold])
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+            sim = minhash.similarity(sigfile.rows(sig_path, count, block[:, 0]),
+                                     sigfile.rows(sig_path, count, block[:, 1]))
+            block = block[sim >= threshold]
+            linked.append(block[:, 0] * count + block[:, 1])
+        found = np.unique(np.concatenate(linked))
+    return np.stack([found // count, found % count], axis=1)
 
 
 def _links(conn, signed: np.ndarray, sig_path: Path, band_paths: list[Path], threshold: float, params: str,
