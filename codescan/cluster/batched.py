@@ -185,6 +185,7 @@ def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray
         wanted.update((keys if kind_ == "g" else loose)[np.unique(cols.pos[at])].tolist())
     known = distinct_units(conn, wanted)
     occurrences = {b: places.get(blobs.name(b), []) for b in bids}
+    sigs = sigfile.mapping(sig_path, len(signed))  # held for this batch only
     for gi, parts in batch:
         kept = []
         for kind_, _lab, cols, at in parts:
@@ -206,10 +207,10 @@ def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray
         spans = _spans(ns, ns.unit_blob, ns.units, list(range(len(units))))
         member_keys = [k for _spot, (k, _u) in members]
         if gi in joins:
-            sim = _similarity(member_keys, units, signed, sig_path)
+            sim = _similarity(member_keys, units, signed, sigs)
         else:
             ordered = keys_of(gi)
-            sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sig_path)
+            sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sigs)
         builder.unit_group(spans, sim)
 
 
@@ -231,12 +232,12 @@ def _joined(parts: list, kept: list, joins) -> list:
     return out
 
 
-def _similarity(member_keys: list, units: list, signed: np.ndarray, sig_path: Path) -> float:
+def _similarity(member_keys: list, units: list, signed: np.ndarray, sigs: np.ndarray) -> float:
     """The least estimated Jaccard of a group's widest kind of unit to its first such member (units: a Unit or the
     (kind, name, tokens, signature) facts of each member)."""
     facts = [(u.kind, u.tokens) if isinstance(u, Unit) else (u[0], u[2]) for u in units]
     widest = max(range(len(facts)), key=lambda i: facts[i][1])
     kind = facts[widest][0]
     chosen = [k for k, f in zip(member_keys, facts) if f[0] == kind]
-    rows = sigfile.rows(sig_path, len(signed), np.searchsorted(signed, np.array(chosen, dtype=np.int64)))
+    rows = np.asarray(sigs[np.searchsorted(signed, np.array(chosen, dtype=np.int64))])
     return float(minhash.similarity(rows, rows[:1]).min())

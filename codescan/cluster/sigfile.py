@@ -10,9 +10,15 @@ import numpy as np
 from . import minhash
 
 
+def mapping(path: Path, count: int) -> np.ndarray:
+    """The whole file mapped (count: rows in it), for many small reads: the caller lets it go after a bounded number
+    of them (its pages stay resident while it is held)."""
+    return np.memmap(path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
+
+
 def rows(path: Path, count: int, at) -> np.ndarray:
     """The signatures at these row positions (count: rows in the file)."""
-    sigs = np.memmap(path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
+    sigs = mapping(path, count)
     try:
         return np.array(sigs[at])
     finally:
