@@ -48,6 +48,15 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "libc.fopen": ("file",), "libc.fread": ("file",), "libc.fgets": ("file",),
     "File.read": ("file",), "IO.read": ("file",), "File.open": ("file",),
     "shell.cat": ("file",),
+    # host identity (host name, login name): sent out, a beacon of where the code runs
+    "os.Hostname": ("host-identity",), "os/user.Current": ("host-identity", "user-identity"),
+    "os/user.Current().Username": ("host-identity", "user-identity"),
+    "java.net.InetAddress.getLocalHost": ("host-identity",), "InetAddress.getLocalHost": ("host-identity",),
+    "php.gethostname": ("host-identity",), "php.php_uname": ("host-identity",),
+    "php.get_current_user": ("host-identity", "user-identity"), "Socket.gethostname": ("host-identity",),
+    "Etc.getlogin": ("host-identity", "user-identity"), "Etc.getpwuid": ("host-identity", "user-identity"),
+    "shell.hostname": ("host-identity",), "shell.uname": ("host-identity",),
+    "shell.whoami": ("host-identity", "user-identity"), "shell.id": ("host-identity", "user-identity"),
     # request input of web frameworks (methods on request objects)
     "javax.servlet.http.HttpServletRequest.*": ("request",),
     "jakarta.servlet.http.HttpServletRequest.*": ("request",),

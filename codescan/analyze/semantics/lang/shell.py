@@ -18,6 +18,8 @@ WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D")
 NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
 DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
 ENVS = frozenset(("env", "printenv", "set", "export", "declare"))
+IDENTITY = {"hostname": ("host-identity",), "uname": ("host-identity",), "whoami": ("host-identity", "user-identity"),
+            "id": ("host-identity", "user-identity"), "logname": ("host-identity", "user-identity")}
 READERS = frozenset(("cat", "head", "tail", "less", "more", "tac", "strings", "tar", "zip"))
 _NAME = re.compile(r"\$\{?#?([A-Za-z_][A-Za-z0-9_]*|[0-9@*])")
 INTERPRETER = re.compile(r"(?:python[0-9.]*|perl|ruby|node|php)$")
@@ -186,6 +188,8 @@ class ShellFlow(TreeFlow):
                 return printed.with_step(line, f"printed by {name}()")
         if name in ENVS and not args:
             return labelled(("env",), line, f"output of {name}")
+        if name in IDENTITY:  # whoami, id -un, hostname, uname -a: who and where the script runs
+            return labelled(IDENTITY[name], line, f"output of {name}")
         if name in READERS and args:
             return merge([labelled(path_labels(self._path_text(a)), line, f"{name} {_text(a)}") for a in args] +
                          [piped])
