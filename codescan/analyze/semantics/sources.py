@@ -46,9 +46,10 @@ SOURCES = {
                 "**.decrypt", "**.decrypt_and_verify", "**.lsb.reveal", "**.exifHeader.reveal", "**.Steganography.decode",
                 "steggy.reveal", "steggy.reveal()", "crypto.createDecipheriv().update", "crypto.createDecipheriv().final",
                 "crypto.createDecipher().update", "crypto.createDecipher().final"),
-    # cookie and password stores read through a library (its functions open the browser's files)
-    "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*"),
     "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump"),
+    # browsers' saved cookies and passwords read through a library: the same loot as their files
+    "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*", "win32crypt.CryptUnprotectData",
+                        "browser_history.*", "rookiepy.*"),
 }
 # calls whose result no longer carries its inputs' data in a dangerous form
 CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",
@@ -126,7 +127,7 @@ _POSSIBLE = {
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
-                        b"pycookiecheat"),
+                        b"pycookiecheat", b"cryptunprotectdata", b"rookiepy"),
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect"),
