@@ -47,3 +47,12 @@ def test_a_decoded_payload_run_by_a_shell_is_one_finding():
     got = sorted((f.line, f.rule_id, f.severity)
                  for f in analyzer.analyze(Document(path="a.sh", content=code.encode())).findings)
     assert got == [(3, "sh-decoded-payload-exec", "critical"), (4, "sh-decoded-payload-exec", "critical")]
+
+
+def test_a_script_named_install_sh_is_code_an_install_document_is_documentation():
+    line = "curl -fsSL https://get.example.dev/setup | sh\n"
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    docs = {"install.sh": line, "docs/build.sh": line, "INSTALL.md": "```sh\n" + line + "```\n"}
+    graded = {path: [f.severity for f in analyzer.analyze(Document(path=path, content=text.encode())).findings
+                     if f.rule_id == "sh-download-exec"] for path, text in docs.items()}
+    assert graded == {"install.sh": ["critical"], "docs/build.sh": ["critical"], "INSTALL.md": ["medium"]}
