@@ -13,6 +13,11 @@
    on each state: wall, CPU and peak RSS (largest process) per side and size.
    --one-crawl: each state is crawled once (by the baseline) and both sides run `campaigns` on copies of it (this
    checkout upgrades older schemas in place); the JSON of both must be byte-identical. Prefix with `nice -n 10`.
+   --doubling mixed: the doubled state is the first half with its forks plus the second half's repositories
+   WITHOUT forks: the state doubles while the campaigns found stay about the same (with forks of every repository
+   every unit is a campaign candidate, so the output doubles with the state); `both` runs the two doublings.
+   --states DIR: mirrors and crawled states kept in DIR and reused by later runs (crawled by the baseline the
+   first time; implies --one-crawl).
 """
 from __future__ import annotations
 
@@ -82,17 +87,22 @@ def campaigns_only(code: Path, state: Path, out: Path) -> dict:
             "cpu_s": round(run.cpu or 0, 2), "peak_rss_mb": round(run.peak_rss_mb or 0, 1), "campaigns": len(found)}
 
 
-def one_crawl(base_code: Path, mirror: Path, tmp: Path, name: str, jobs: int) -> dict:
+def one_crawl(base_code: Path, mirror: Path, tmp: Path, name: str, jobs: int, kept: Path | None = None) -> dict:
     """Crawl once with the baseline (this checkout reads older schemas), then `campaigns` by both sides on copies
-    of that state."""
+    of that state. kept: a state crawled before (by a baseline) to use instead."""
     state = tmp / f"{name}.db"
-    crawl = codescan(base_code, "crawl", str(mirror), "--state", str(state), "--no-progress", "-j", str(jobs))
+    crawl_s = 0.0
+    if kept is None:
+        crawl_s = codescan(base_code, "crawl", str(mirror), "--state", str(state), "--no-progress", "-j",
+                           str(jobs)).wall
+    else:
+        state = kept
     row = {}
     for side, code in (("before", base_code), ("after", HERE)):
         copy = tmp / f"{name}-{side}.db"
         shutil.copy(state, copy)
         row[side] = campaigns_only(code, copy, tmp / f"{name}-{side}.json")
-        row[side]["crawl_s"] = round(crawl.wall, 1)
+        row[side]["crawl_s"] = round(crawl_s, 1)
     same = (tmp / f"{name}-before.json").read_bytes() == (tmp / f"{name}-after.json").read_bytes()
     row["same_state"] = {"identical": same, **row["after"]}
     return row
@@ -118,8 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-planted", action="store_true", help="only the history mirrors")
     ap.add_argument("--one-crawl", action="store_true",
                     help="crawl each state once (the baseline); both sides run campaigns on copies of it")
+    ap.add_argument("--doubling", choices=("forks", "mixed", "both"), default="forks",
+                    help="the doubled state: the second half forked too (forks), or added without forks (mixed)")
+    ap.add_argument("--states", metavar="DIR", help="keep mirrors and crawled states here, reuse them next time")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
+    args.one_crawl = args.one_crawl or bool(args.states)
     base_rev = args.base or default_base()
     result: dict = {"base": base_rev, "one_crawl": args.one_crawl}
     with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as tmp:
@@ -145,17 +159,26 @@ def main(argv: list[str] | None = None) -> int:
                 planted["same_crawls"] = all(  # each side's campaigns on the state it crawled itself
                     untimed(tmp / f"planted-{name}.json") == untimed(tmp / "planted-before.json") for name in ("after",))
             result["planted"] = planted
-            halves = [] if args.planted_only else [history_mirror.QUICK] if args.quick else [history_mirror.FIRST,
-                                                                 history_mirror.FIRST + history_mirror.SECOND]
             result["history"] = []
-            for packages in halves:
-                mirror = tmp / f"mirror-{len(packages)}"
+            for variant, forked, plain in [] if args.planted_only else variants(args.quick, args.doubling):
+                packages = forked + plain
+                where = Path(args.states) if args.states else tmp
+                mirror = where / f"m-{variant}-s{args.steps}"
+                kept = where / f"{variant}-s{args.steps}.db" if args.states else None
                 t = time.perf_counter()
-                history_mirror.build(mirror, packages, args.steps)
-                fork_all(mirror)
-                row = {"repos": 2 * len(packages), "build_s": round(time.perf_counter() - t, 1)}
+                if kept is None or not kept.exists():
+                    shutil.rmtree(mirror, ignore_errors=True)
+                    mirror.mkdir(parents=True)
+                    history_mirror.build(mirror, forked, args.steps)
+                    fork_all(mirror)
+                    history_mirror.build(mirror, plain, args.steps)
+                row = {"repos": 2 * len(forked) + len(plain), "forked": len(forked),
+                       "build_s": round(time.perf_counter() - t, 1)}
                 if args.one_crawl:
-                    row.update(one_crawl(base_code, mirror, tmp, f"h{len(packages)}", args.jobs))
+                    if kept is not None and not kept.exists():
+                        codescan(base_code, "crawl", str(mirror), "--state", str(kept), "--no-progress", "-j",
+                                 str(args.jobs))
+                    row.update(one_crawl(base_code, mirror, tmp, f"h-{variant}", args.jobs, kept))
                     result["history"].append(row)
                     continue
                 for name, code in (("before", base_code), ("after", HERE)):
@@ -170,6 +193,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return 0
+
+
+def variants(quick: bool, doubling: str) -> list[tuple[str, tuple, tuple]]:
+    """(name, packages forked, packages not forked) of each history state, smallest first."""
+    if quick:
+        return [("quick", history_mirror.QUICK, ())]
+    first, second = history_mirror.FIRST, history_mirror.SECOND
+    out = [("fork10", first, ())]
+    if doubling in ("forks", "both"):
+        out.append(("fork21", first + second, ()))
+    if doubling in ("mixed", "both"):
+        out.append(("mixed21", first, second))
+    return out
 
 
 def report(r: dict) -> None:
@@ -189,17 +225,19 @@ def report(r: dict) -> None:
         print(f"planted harness, the baseline's state read by this checkout (upgraded in place): {u['campaigns']} "
               f"campaigns, identical to the baseline's: {u['identical']} (wall {u['wall_s']} s, CPU {u['cpu_s']} s, "
               f"peak RSS {u['peak_rss_mb']:.0f} MB)")
-    print(f"{'state':24} {'side':6} {'state MB':>9} {'crawl s':>8} {'campaigns':>9} {'wall s':>7} {'CPU s':>7} "
+    print(f"{'state':28} {'side':6} {'state MB':>9} {'crawl s':>8} {'campaigns':>9} {'wall s':>7} {'CPU s':>7} "
           f"{'peak RSS MB':>11}")
     for row in r["history"]:
         for name in ("before", "after"):
             s = row[name]
-            label = f"{row['repos']} repos (with forks)"
-            print(f"{label:24} {name:6} {s['state_mb']:9.1f} {s['crawl_s']:8.1f} {s['campaigns']:9d} "
+            forked = row.get("forked", row["repos"] // 2)
+            label = (f"{row['repos']} repos (with forks)" if 2 * forked == row["repos"] else
+                     f"{row['repos']} repos ({forked} forked)")
+            print(f"{label:28} {name:6} {s['state_mb']:9.1f} {s['crawl_s']:8.1f} {s['campaigns']:9d} "
                   f"{s['wall_s']:7.1f} {s['cpu_s']:7.1f} {s['peak_rss_mb']:11.0f}")
         u = row["same_state"]
         if r.get("one_crawl"):
-            print(f"{'':24} one state read by both: JSON byte-identical: {u['identical']}")
+            print(f"{'':28} one state read by both: JSON byte-identical: {u['identical']}")
             continue
         print(f"{'':24} baseline's state read by this checkout: {u['campaigns']} campaigns, identical: "
               f"{u['identical']}, wall {u['wall_s']} s, CPU {u['cpu_s']} s, peak RSS {u['peak_rss_mb']:.0f} MB")

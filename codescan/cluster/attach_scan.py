@@ -10,8 +10,6 @@ from . import minhash, sigfile
 from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
 from .units import MIN_TOKENS
 
-SCAN = 4096  # signatures compared per block (2 MB; the pages a block maps: at most 16 MB)
-
 
 def loose_candidates(flagged: list[tuple[int, int, list[int]]], signed: np.ndarray, kinds: np.ndarray,
                      tokens: np.ndarray, sig_path: Path, grouped) -> set[int]:
@@ -31,9 +29,7 @@ def loose_candidates(flagged: list[tuple[int, int, list[int]]], signed: np.ndarr
             continue
         reps = np.unique(sigfile.rows(sig_path, len(signed), mine), axis=0)[:REPRESENTATIVES]
         pool = np.flatnonzero(loose & (kinds == kind))
-        for lo in range(0, len(pool), SCAN):
-            block = pool[lo:lo + SCAN]
-            rows = sigfile.rows(sig_path, len(signed), block)
+        for block, rows in sigfile.blocks(sig_path, len(signed), pool):
             best = np.zeros(len(block))
             for rep in reps:
                 best = np.maximum(best, minhash.similarity(rows, rep[None, :]))

@@ -13,8 +13,6 @@ from . import minhash, sigfile
 from .attach import ATTACH, MAX_GROUPS, REPRESENTATIVES
 from .units import MIN_TOKENS
 
-SCAN = 4096  # signatures compared per block (2 MB; the pages a block maps: at most 16 MB)
-
 
 @dataclass
 class Joins:
@@ -50,9 +48,9 @@ def decide(universe: np.ndarray, owner: np.ndarray, sizes: np.ndarray, flags: np
             continue
         reps = np.unique(sigfile.rows(sig_path, count, mine[kinds[mine] == kind]), axis=0)[:REPRESENTATIVES]
         hits = []
-        for lo in range(0, len(pool), SCAN):
-            block = pool[lo:lo + SCAN]
-            rows = sigfile.rows(sig_path, count, where[block])
+        pool = pool[np.argsort(where[pool], kind="stable")]  # in file order (hits are used as a set)
+        for at, rows in sigfile.blocks(sig_path, count, where[pool]):
+            block, pool = pool[:len(at)], pool[len(at):]
             best = np.zeros(len(block))
             for rep in reps:
                 best = np.maximum(best, minhash.similarity(rows, rep[None, :]))

@@ -1,19 +1,24 @@
-"""The run's file of 32-bit signatures (one row of minhash.NUM_PERM per signed unit), read a block of rows at a
-time: each read maps the file, copies the rows out and unmaps it, so the pages a scan touches leave the process's
-resident memory with the block (a mapping held over a whole scan keeps every page it touched: the whole file)."""
+"""The run's file of signatures (one row of minhash.NUM_PERM stored 16-bit values per signed unit). Random rows are
+read through a mapping opened and closed per read, so the pages a read touches leave the process's resident memory
+with it (a mapping held over a whole scan keeps every page it touched: the whole file); scans over many rows read
+the file a stretch at a time without mapping it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
 from . import minhash
 
+DTYPE = "<u2"
+STRETCH = 4096  # rows read at a time by blocks() (1 MB)
+
 
 def mapping(path: Path, count: int) -> np.ndarray:
     """The whole file mapped (count: rows in it), for many small reads: the caller lets it go after a bounded number
     of them (its pages stay resident while it is held)."""
-    return np.memmap(path, dtype="<u4", mode="r", shape=(count, minhash.NUM_PERM))
+    return np.memmap(path, dtype=DTYPE, mode="r", shape=(count, minhash.NUM_PERM))
 
 
 def rows(path: Path, count: int, at) -> np.ndarray:
@@ -23,3 +28,19 @@ def rows(path: Path, count: int, at) -> np.ndarray:
         return np.array(sigs[at])
     finally:
         del sigs
+
+
+def blocks(path: Path, count: int, positions: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(positions, their signatures) a stretch of the file at a time, for sorted positions: only the stretches
+    holding one are read, each into memory of its own (nothing mapped)."""
+    width = minhash.NUM_PERM * np.dtype(DTYPE).itemsize
+    with open(path, "rb") as fh:
+        i = 0
+        while i < len(positions):
+            start = int(positions[i])
+            end = min(start + STRETCH, count)
+            j = int(np.searchsorted(positions, end))
+            fh.seek(start * width)
+            data = np.fromfile(fh, dtype=DTYPE, count=(end - start) * minhash.NUM_PERM).reshape(-1, minhash.NUM_PERM)
+            yield positions[i:j], data[positions[i:j] - start]
+            i = j

@@ -64,12 +64,12 @@ def _spread(conn, keys: np.ndarray, blobs: Blobs) -> tuple[np.ndarray, np.ndarra
 
 def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
     """Keys of the min-hash units (sorted) with their kinds (a small integer code per kind of unit: only compared)
-    and token counts, their stored 16-bit values (as uint32) in one file, and one band-key file per band."""
+    and token counts, their stored 16-bit values in one file (sigfile.py), and one band-key file per band."""
     keys: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
     tokens: list[np.ndarray] = []
     codes: dict[str, int] = {}
-    sig_path = tmp / "signatures.u32"
+    sig_path = tmp / "signatures.u16"
     band_paths = [tmp / f"band{b}.u64" for b in range(bands)]
     band_files = [open(p, "wb") for p in band_paths]
     value = stored_value(conn)
@@ -87,7 +87,7 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])
                 narrow = np.frombuffer(b"".join(to_stored(s, value) if base is None else deltas[k][0]
                                                 for k, s, base in chunk),
-                                       dtype="<u2").reshape(len(chunk), -1).astype("<u4")
+                                       dtype="<u2").reshape(len(chunk), -1)
                 sig_file.write(narrow.tobytes())
                 keys.append(np.array([k for k, _, _ in chunk], dtype=np.int64))
                 band_keys = lsh.band_keys(narrow.astype(np.uint64), bands, rows)
