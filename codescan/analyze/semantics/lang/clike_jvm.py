@@ -137,6 +137,52 @@ class JavaFlow(_ObjectFlow):
     def __init__(self, source, tree, language="java", budget=None, wanted=None):
         super().__init__(source, tree, language, budget, wanted)
 
+    def file_write(self, node):
+        """Also a file written through a stream opened on it: `out = new FileOutputStream(f)` then
+        `in.transferTo(out)` or `out.write(buf)` writes that data to f."""
+        found = super().file_write(node)
+        if found is not None:
+            return found
+        parts = self.parts(node)
+        if not parts or node.type != "method_invocation":
+            return None
+        method = (parts[0] or "").rsplit(".", 1)[-1]
+        receiver, args = node.child_by_field_name("object"), parts[3]
+        if method == "transferTo" and args and receiver is not None:
+            handle, data = args[0], receiver
+        elif method == "write" and args and receiver is not None:
+            handle, data = receiver, args[0]
+        else:
+            return None
+        path = self._stream_path(handle, node)
+        return (path, data) if path is not None else None
+
+    def _stream_path(self, handle, at):
+        """The path node of the `new FileOutputStream(p)` a stream variable was bound to before `at`."""
+        if handle is None or handle.type != "identifier":
+            return None
+        name = _text(handle)
+        scope = self.scope_at(at)
+        for event in reversed(scope.events.get(name, []) if scope is not None else []):
+            if event.pos > at.start_byte or event.kind != "set" or event.node is None:
+                continue
+            node = event.node
+            if node.type != "object_creation_expression":
+                return None
+            opened = self.parts(node)
+            callee = (opened[0] or "") if opened else ""
+            if callee.rsplit(".", 1)[-1] == "FileOutputStream" and opened[3]:
+                return opened[3][0]
+            if callee.rsplit(".", 1)[-1] == "BufferedOutputStream" and opened[3]:
+                inner = opened[3][0]  # new BufferedOutputStream(fos) or (new FileOutputStream(p))
+                if inner.type == "identifier":
+                    return self._stream_path(inner, at)
+                wrapped = self.parts(inner) if inner.type == "object_creation_expression" else None
+                if wrapped and (wrapped[0] or "").endswith("FileOutputStream") and wrapped[3]:
+                    return wrapped[3][0]
+            return None
+        return None
+
     def _imports(self):
         for child in self.root.named_children:
             if child.type == "import_declaration":
