@@ -6,6 +6,7 @@ import re
 
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES, PY_BUILTINS, canonical
 from .python_functions import REQUEST_NAMES
+from .python_skip import for_patterns
 
 # PyValues names `<obj>.attr` `canonical(<obj's name>.attr)`, `request`, a `<def:N>` (a method, a lambda), or,
 # for `self.attr`, whatever is assigned to `self.attr` in the class. Every expression kind other than a name, an
@@ -191,17 +192,8 @@ class Heads:
         return out
 
 
-_NEEDED: dict = {}
-
-
 def needed_for(wanted) -> NeededHeads:
-    key = tuple(wanted.patterns)
-    found = _NEEDED.get(key)
-    if found is None:
-        if len(_NEEDED) > 64:
-            _NEEDED.clear()
-        found = _NEEDED[key] = NeededHeads(wanted.patterns)
-    return found
+    return for_patterns(NeededHeads, wanted)
 
 
 def no_wanted_head(needed: NeededHeads, heads: Heads, node) -> bool:

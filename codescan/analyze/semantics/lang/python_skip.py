@@ -77,17 +77,22 @@ class Skips:
 BUILDERS = (b"__import__", b"import_module", b"importlib", b"globals", b"locals", b"vars", b"__builtins__",
             b"__builtin__", b"builtins", b"modules", b"__getattribute__", b"eval")
 _TEXT = frozenset({"comment", "string_content"})
-_SKIPS: dict = {}
+_BUILT: dict = {}
+
+
+def for_patterns(build, wanted):
+    """`build(wanted.patterns)`, made once per process for each distinct set of patterns (and builder)."""
+    key = (build, tuple(wanted.patterns))
+    found = _BUILT.get(key)
+    if found is None:
+        if len(_BUILT) > 64:
+            _BUILT.clear()
+        found = _BUILT[key] = build(wanted.patterns)
+    return found
 
 
 def skips_for(wanted) -> Skips:
-    key = tuple(wanted.patterns)
-    found = _SKIPS.get(key)
-    if found is None:
-        if len(_SKIPS) > 64:
-            _SKIPS.clear()
-        found = _SKIPS[key] = Skips(wanted.patterns)
-    return found
+    return for_patterns(Skips, wanted)
 
 
 def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
