@@ -50,7 +50,7 @@ def presence_of(source: bytes) -> "Presence":
 class Presence:
     """Memoized substring tests on one source (a file's gates share most of their tokens)."""
 
-    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered", "_marks")
+    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered", "_marks", "_word_set")
 
     def __init__(self, source: bytes, lowered: bytes | None = None):
         self.source = source
@@ -59,6 +59,7 @@ class Presence:
         self._trap: bool | None = None
         self._words: bytes | None = None
         self._words_lowered: bytes | None = None
+        self._word_set: set[bytes] | None = None
         self._marks: dict[tuple[str, bool], list[tuple[int, int]]] = {}
 
     def has(self, token: str, folded: bool) -> bool:
@@ -93,12 +94,18 @@ class Presence:
                 self._lowered = self.source.lower()
             return self._lowered
         if self._words is None:
-            self._words = b"\n".join(set(_WORDS.findall(self.source)))
+            self._words = b"\n".join(self.word_set())
         if not folded:
             return self._words
         if self._words_lowered is None:
             self._words_lowered = self._words.lower()
         return self._words_lowered
+
+    def word_set(self) -> set[bytes]:
+        """The source's distinct runs of `[A-Za-z0-9_]` (do not change it)."""
+        if self._word_set is None:
+            self._word_set = set(_WORDS.findall(self.source))
+        return self._word_set
 
     def token_spans(self, tokens, folded) -> list[tuple[int, int]] | None:
         """Byte spans covering every occurrence of these tokens (`folded` ones in the lower-cased

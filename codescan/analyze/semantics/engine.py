@@ -12,6 +12,7 @@ from .facts import NOT_DATA, Call, Step, add_step
 from .match import holds
 from . import sources
 from .names import last_parts, pattern_regex
+from .token_words import WordFinder
 
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
 ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript",
@@ -111,8 +112,13 @@ class _Tokens:
         self._any = literal | self._marks | self._heads | self._extra
         self._scan = _compiled(("scan", marks), lambda: re.compile(
             rb"[\w$]+" + b"".join(b"|" + re.escape(m) for m in marks)))
+        # no marks, no hyphenated words: every match is a whole word in _any or fitting a wildcard
+        self._by_words = WordFinder(self._any, rest) if not marks and not hyphens else None
 
     def finditer(self, source: bytes):
+        if self._by_words is not None and b"$" not in source:
+            yield from self._by_words.finditer(source)  # the same matches, from the source's distinct words
+            return
         any_word, wild = self._any, self._wild
         end = 0
         for match in self._scan.finditer(source):
