@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .. import budget as budgets
+from .constants_memo import CONTEXT, LITERAL_ONLY, remembered
 
 MAX_LEN = 100_000  # longest string/bytes/container a fold may produce
 MAX_DEPTH = 60  # expression nesting the interpreter follows
@@ -40,6 +41,8 @@ _SCALARS = (str, bytes, int, float, bool, type(None))
 class Env:
     """What the interpreter needs from its caller: name lookups (overridden by the folder)."""
 
+    const_memo: dict | None = None  # node id -> (value, depth) of literal-only subtrees (PyValues keeps one)
+
     def lookup(self, node):
         """The constant value bound to identifier `node`, else raise NotConstant."""
         raise NotConstant
@@ -63,8 +66,11 @@ _ASK_ENV = frozenset({"call", "subscript", "attribute"})
 
 def evaluate(node, env: Env, local: dict | None = None, depth: int = 0):
     """The constant value of `node`; raises NotConstant (never anything else for bad input)."""
+    memo = env.const_memo if local is None else None
     try:
-        return dispatch(_HANDLERS, node, depth, env, local)
+        if memo is None:
+            return dispatch(_HANDLERS, node, depth, env, local)
+        return remembered(memo, node, depth, lambda: dispatch(_HANDLERS, node, depth, env, None), NotConstant)
     except NotConstant:
         if depth and local is None and node.type in _ASK_ENV:
             return env.constant_of(node)
@@ -79,8 +85,11 @@ BAD_INPUT = (ValueError, TypeError, IndexError, KeyError, OverflowError, SyntaxE
 def dispatch(handlers: dict, node, depth: int, *args):
     """Shared by the Python and JS interpreters: depth bound, handler by node type, size bound."""
     if depth > MAX_DEPTH:
+        CONTEXT[0] += 1
         raise NotConstant
     budgets.tick()  # evaluation of attacker-sized expressions is bounded by the file's CPU budget
+    if node.type not in LITERAL_ONLY:
+        CONTEXT[0] += 1
     handler = handlers.get(node.type)
     if handler is None:
         raise NotConstant

@@ -70,6 +70,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         self._evals = 0
         self._returns: dict[int, Value] = {}
         self._attributes: dict[tuple, Value | None] = {}
+        self.const_memo: dict = {}  # constants of literal-only subtrees (constants.evaluate)
 
     # -- the constant interpreter's questions (Env) -----------------------------------------
     def lookup(self, node):
