@@ -36,6 +36,10 @@ def call_value(values, node) -> Value:
         target = values.ev(args[0])
         if target.name:
             return Value(name=target.name, via=target.via)
+    if name == "Promise" and node.type == "new_expression" and args:  # new Promise(resolve => ... resolve(x))
+        settled = _resolved(values, args[0])
+        if settled is not None:
+            return settled
     reflected = _reflection(values, name, args, fn)
     if reflected is not None:
         return reflected
@@ -72,6 +76,40 @@ def call_value(values, node) -> Value:
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
     return base
+
+
+MAX_EXECUTOR = 8_000  # bytes of a Promise executor searched for calls of its resolve parameter
+
+
+def _resolved(values, executor) -> Value | None:
+    """What a `new Promise((resolve, reject) => ...)` settles with: the arguments its body passes to `resolve`."""
+    if executor.type not in ("arrow_function", "function_expression", "function") or \
+            executor.end_byte - executor.start_byte > MAX_EXECUTOR:
+        return None
+    params = executor.child_by_field_name("parameters")
+    first = executor.child_by_field_name("parameter")
+    if first is None and params is not None:
+        named = [c for c in params.named_children if c.type != "comment"]
+        first = named[0] if named else None
+        if first is not None and first.type == "required_parameter":
+            first = first.named_children[0] if first.named_children else None
+    if first is None or first.type != "identifier":
+        return None
+    resolve = first.text
+    found = []
+    stack = [executor.child_by_field_name("body")]
+    while stack and len(found) < 8:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "call_expression":
+            fn = node.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and fn.text == resolve:
+                given = arguments(node)
+                if given:
+                    found.append(values.ev(given[0]).with_step(node.start_point[0] + 1, "the promise resolves with it"))
+        stack.extend(node.named_children)
+    return merge(found) if found else None
 
 
 def unbound(name: str | None) -> str | None:
