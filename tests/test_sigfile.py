@@ -1,0 +1,27 @@
+"""The run's signature file read by rows (mapped per read) and by stretches (read, not mapped): the same rows as the
+whole array, in the order asked, every asked position once."""
+from __future__ import annotations
+
+import numpy as np
+
+from codescan.cluster import minhash, sigfile
+
+
+def test_rows_and_stretches_give_the_written_signatures(tmp_path, monkeypatch):
+    rng = np.random.default_rng(3)
+    count = 1000
+    table = rng.integers(0, 1 << 16, size=(count, minhash.NUM_PERM), dtype=np.uint16)
+    path = tmp_path / "signatures.u16"
+    path.write_bytes(table.astype(sigfile.DTYPE).tobytes())
+    at = np.array([999, 3, 3, 512, 0])
+    assert np.array_equal(sigfile.rows(path, count, at), table[at])
+    monkeypatch.setattr(sigfile, "STRETCH", 64)  # many stretches, some holding no asked position
+    wanted = np.sort(rng.choice(count, size=150, replace=False))
+    wanted = np.concatenate([wanted[wanted < 200], wanted[wanted > 700], [count - 1]])
+    wanted = np.unique(wanted)
+    seen = []
+    for positions, rows in sigfile.blocks(path, count, wanted):
+        assert len(positions) and positions.max() - positions.min() < 64
+        assert np.array_equal(rows, table[positions])
+        seen.extend(positions.tolist())
+    assert seen == wanted.tolist()
