@@ -44,6 +44,27 @@ def _column(conn: sqlite3.Connection, sql: str, width: int) -> tuple[np.ndarray,
     return tuple(table[:, i].copy() for i in range(width))
 
 
+def _universe(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct unit's key (sorted) and whether it is a line: the keys of `units` and those the blobs hold
+    without a row there (plain lines, whose key is their fingerprint: unitread.line_of)."""
+    keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
+    held: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
+    for _blob, listed, _lines, _ends in blob_lists(conn):
+        pending.append(listed)
+        if len(pending) >= 1000:
+            held.append(np.unique(np.concatenate(pending)))
+            pending.clear()
+    if pending:
+        held.append(np.unique(np.concatenate(pending)))
+    rowless = np.setdiff1d(np.unique(np.concatenate(held)), keys) if held else np.zeros(0, dtype=np.int64)
+    if not len(rowless):
+        return keys, is_line.astype(bool)
+    order = np.argsort(np.concatenate([keys, rowless]), kind="stable")
+    return (np.concatenate([keys, rowless.astype(np.int64)])[order],
+            np.concatenate([is_line.astype(bool), np.ones(len(rowless), dtype=bool)])[order])
+
+
 def _spread(conn, keys: np.ndarray, blobs: Blobs) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct unit: the one repository holding it (-1: none yet) and whether more than one does."""
     first = np.full(len(keys), -1, dtype=np.int32)
@@ -201,8 +222,7 @@ def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> li
 
     conn = state.conn
     blobs = Blobs(conn)
-    keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
-    is_line = is_line.astype(bool)
+    keys, is_line = _universe(conn)
     first, multi = _spread(conn, keys, blobs)
     bands, rows = lsh.choose_bands(threshold, minhash.NUM_PERM)
     params = (f"perm={minhash.NUM_PERM} seed={minhash.SEED} threshold={threshold} bands={bands}x{rows} "

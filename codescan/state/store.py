@@ -14,7 +14,7 @@ from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
 from .schema import READABLE, SCHEMA_VERSION, TABLES, upgrade_v1
-from .upgrade import upgrade_v2, upgrade_v3, upgrade_v5
+from .upgrade import upgrade_v2, upgrade_v3, upgrade_v5, upgrade_v6
 from .fresh import carried_first_seen
 
 
@@ -231,7 +231,9 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3":
                 upgrade_v3(conn)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] in ("4", "5"):
-                upgrade_v5(conn, SCHEMA_VERSION)
+                upgrade_v5(conn, "6")
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6":
+                upgrade_v6(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None

@@ -125,8 +125,18 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
     return out
 
 
+def plain_line(kind: str, name: str | None, tokens: int, signature: bytes) -> bool:
+    """A line fingerprint without a stem name: from schema 7 on its key is the fingerprint and it has no row."""
+    return kind == "line" and name is None and int(tokens or 0) == 1 and len(signature) == 8
+
+
+def line_of(key: int) -> tuple:
+    """(kind, name, tokens, signature) of a key with no row in `units`: a plain line, its key its fingerprint."""
+    return "line", None, 1, int(key).to_bytes(8, "little", signed=True)
+
+
 def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, tuple]:
-    """key -> (kind, name, tokens, signature bytes) for these keys."""
+    """key -> (kind, name, tokens, signature bytes) for these keys (a key with no row: a plain line, see line_of)."""
     keys = sorted(set(int(k) for k in keys))
     value = stored_value(conn)
     out: dict[int, tuple] = {}
@@ -139,6 +149,9 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
             out[key] = (kind, name, tokens or 0, None if base is not None else widen(kind, signature, value))
             if base is not None:
                 deltas.append(key)
+    for key in keys:
+        if key not in out:
+            out[key] = line_of(key)
     if deltas:
         resolved = narrow_signatures(conn, deltas)
         for key in deltas:

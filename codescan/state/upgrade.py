@@ -2,10 +2,13 @@
 key lists, oldest blobs first so each can be stored as a delta of the version before it, and the file is
 compacted; version 3 (distinct units, whole lists) gains the delta columns; versions 4 and 5 (32-bit min-hash
 values) have every signature rewritten with the 16-bit values version 6 stores (version 5 only added ways of packing
-that version 4 never used: spans against their base version's, signature deltas against any similar unit)."""
+that version 4 never used: spans against their base version's, signature deltas against any similar unit); version
+6's plain line fingerprints lose their rows, their keys in every key list becoming the fingerprints (version 7)."""
 from __future__ import annotations
 
 import sqlite3
+
+import numpy as np
 
 from . import unitdelta, unitread, unitstore
 
@@ -52,6 +55,51 @@ def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
         conn.rollback()
         raise
     conn.execute("VACUUM")  # give the old table's pages back to the file system
+
+
+def upgrade_v6(conn: sqlite3.Connection, version: str) -> None:
+    """Version 6 kept a row per plain line fingerprint, keyed by a hash of it; from version 7 on such a line's key is
+    the fingerprint itself and it has no row (unitstore.unit_key). Every key list is rewritten: a whole list key by
+    key, an edit of its base's list only in its literal keys (a run copies positions of the base's list, rewritten
+    the same way). Stem lines and min-hash units keep their keys, so cluster tables stay valid."""
+    conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
+    try:
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "6":
+            conn.rollback()  # another process upgraded it meanwhile
+            return
+        old, new = [], []
+        for key, kind, name, tokens, signature in conn.execute(
+                "SELECT key, kind, name, tokens, signature FROM units WHERE kind = 'line' ORDER BY key"):
+            if unitread.plain_line(kind, name, tokens, bytes(signature)):
+                old.append(key)
+                new.append(int.from_bytes(bytes(signature), "little", signed=True))
+        old_keys, new_keys = np.array(old, dtype=np.int64), np.array(new, dtype=np.int64)
+
+        def mapped(keys: np.ndarray) -> np.ndarray:
+            if not len(old_keys) or not len(keys):
+                return keys
+            at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
+            return np.where(old_keys[at] == keys, new_keys[at], keys)
+
+        rows = conn.execute("SELECT blob, keys, base FROM blob_units ORDER BY blob").fetchall()
+        out = []
+        for blob, keys, base in rows:
+            keys = bytes(keys)
+            if base is None:
+                packed = unitstore.pack_keys(mapped(unitread.unpack_keys(keys)).tolist())
+            else:
+                size = int.from_bytes(keys[:4], "little")
+                literals = np.frombuffer(keys[4 + size:], dtype="<i8")
+                packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
+            out.append((packed, blob))
+        conn.executemany("UPDATE blob_units SET keys = ? WHERE blob = ?", out)
+        conn.executemany("DELETE FROM units WHERE key = ?", ((k,) for k in old))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.execute("VACUUM")  # give the deleted rows' pages back to the file system
 
 
 def compact_tables(conn: sqlite3.Connection) -> None:
