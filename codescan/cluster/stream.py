@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..state.unitread import blob_lists, narrow_signatures, stored_value, to_stored
+from ..state.unitread import blob_lists, kind_name, narrow_signatures, stored_value, to_stored
 from . import lsh, minhash, sigfile
 from .attach_scan import loose_candidates
 from .blobfacts import Blobs
@@ -47,7 +47,7 @@ def _column(conn: sqlite3.Connection, sql: str, width: int) -> tuple[np.ndarray,
 def _universe(conn: sqlite3.Connection) -> tuple[np.ndarray, np.ndarray]:
     """Every distinct unit's key (sorted) and whether it is a line: the keys of `units` and those the blobs hold
     without a row there (plain lines, whose key is their fingerprint: unitread.line_of)."""
-    keys, is_line = _column(conn, "SELECT key, kind = 'line' FROM units ORDER BY key", 2)
+    keys, is_line = _column(conn, "SELECT key, kind IN ('line', 0) FROM units ORDER BY key", 2)
     held: list[np.ndarray] = []
     pending: list[np.ndarray] = []
     for _blob, listed, _lines, _ends in blob_lists(conn):
@@ -96,13 +96,13 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
     value = stored_value(conn)
     try:
         with open(sig_path, "wb") as sig_file:
-            cursor = conn.execute("SELECT key, signature, base, kind, tokens FROM units WHERE kind != 'line' "
+            cursor = conn.execute("SELECT key, signature, base, kind, tokens FROM units WHERE kind NOT IN ('line', 0) "
                                   "ORDER BY key")
             while True:
                 chunk = cursor.fetchmany(SIG_CHUNK)
                 if not chunk:
                     break
-                kinds.append(np.array([codes.setdefault(row[3], len(codes)) for row in chunk], dtype=np.int16))
+                kinds.append(np.array([codes.setdefault(kind_name(row[3]), len(codes)) for row in chunk], dtype=np.int16))
                 tokens.append(np.array([row[4] or 0 for row in chunk], dtype=np.int32))
                 chunk = [row[:3] for row in chunk]
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])

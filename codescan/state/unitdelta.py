@@ -9,6 +9,7 @@ import numpy as np
 
 MAX_DEPTH = 8  # a delta's base is at most this many deltas from a full copy (reads stay short)
 NUM_VALUES = 128  # min-hash values per signature (cluster/minhash.NUM_PERM)
+SMALL = 16  # fewer differing values than this: their positions a byte each (3 bytes a value against 16 + 2)
 VALUE = "<u2"  # a stored min-hash value: its low 16 bits (see unitstore.py for the error this costs)
 
 
@@ -44,19 +45,43 @@ def apply_edit(base: np.ndarray, data: bytes) -> np.ndarray:
 
 
 def sig_delta(base: bytes, values: bytes) -> bytes | None:
-    """The positions (a 128-bit mask, 16 bytes) and values where `values` differs from `base` (both packed arrays of
-    stored values); None when that is no smaller than `values` whole."""
+    """The positions and values where `values` differs from `base` (both packed arrays of stored values); None when
+    that is no smaller than `values` whole. Positions are a 128-bit mask (16 bytes: an even length in all), or, when
+    fewer than 16 values differ, a byte each, padded to an odd length (schema 7; 12 kB on the history bench). A
+    schema-6 delta is always a mask, so both read by their length alone."""
     a, b = np.frombuffer(base, dtype=VALUE), np.frombuffer(values, dtype=VALUE)
     if len(a) != len(b):
         return None
     differ = a != b
-    out = np.packbits(differ).tobytes() + b[differ].tobytes()
+    if differ.sum() < SMALL and len(a) <= 256:
+        where = np.flatnonzero(differ)
+        out = where.astype(np.uint8).tobytes() + b[differ].tobytes()
+        out += b"\0" * (1 - len(out) % 2)
+    else:
+        out = np.packbits(differ).tobytes() + b[differ].tobytes()
     return out if len(out) < len(values) else None
+
+
+def repacked(data: bytes) -> bytes:
+    """A schema-6 delta (mask and 16-bit values) with its positions as bytes when fewer than SMALL values differ."""
+    if len(data) % 2 or len(data) < NUM_VALUES // 8:
+        return data
+    mask = NUM_VALUES // 8
+    where = np.flatnonzero(np.unpackbits(np.frombuffer(data[:mask], dtype=np.uint8)))
+    if len(where) >= SMALL or len(data) != mask + 2 * len(where):
+        return data
+    out = where.astype(np.uint8).tobytes() + data[mask:]
+    return out + b"\0" * (1 - len(out) % 2)
 
 
 def apply_sig_delta(base: bytes, data: bytes, value: str = VALUE) -> bytes:
     """`base` with the delta's values put back (`value`: the dtype both are stored in; "<u4" in schema 4 and 5)."""
     a = np.frombuffer(base, dtype=value).copy()
+    if len(data) % 2:  # positions as bytes
+        count = len(data) // (1 + np.dtype(value).itemsize)
+        a[np.frombuffer(data[:count], dtype=np.uint8)] = np.frombuffer(data[count:count * (1 + a.itemsize)],
+                                                                        dtype=value)
+        return a.tobytes()
     mask_len = (len(a) + 7) // 8
     differ = np.unpackbits(np.frombuffer(data[:mask_len], dtype=np.uint8))[:len(a)].astype(bool)
     a[differ] = np.frombuffer(data[mask_len:], dtype=value)

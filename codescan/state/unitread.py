@@ -12,6 +12,16 @@ from ..records import Unit
 from . import unitdelta
 
 CACHE = 4096  # decoded key lists kept while reading
+# From schema 7 on a unit's kind is stored as a small integer (0 and 1 take no byte in a SQLite record, the others
+# one): 31 kB of the history bench's units table was the kinds' text. Schema 4 to 6 states hold the text itself,
+# which every reader takes as it is; so does a kind without a code. SQL asks for lines with kind IN ('line', 0).
+KIND_CODES = {"line": 0, "function": 1, "class": 2, "block": 3, "file": 4}
+KIND_NAMES = {code: kind for kind, code in KIND_CODES.items()}
+
+
+def kind_name(stored) -> str:
+    """A stored kind (its code, or its text) as its name."""
+    return KIND_NAMES.get(stored, stored) if isinstance(stored, int) else stored
 
 
 def unpack_keys(data: bytes) -> np.ndarray:
@@ -146,6 +156,7 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
         marks = ",".join("?" * len(chunk))
         for key, kind, name, tokens, signature, base in conn.execute(
                 f"SELECT key, kind, name, tokens, signature, base FROM units WHERE key IN ({marks})", chunk):
+            kind = kind_name(kind)
             out[key] = (kind, name, tokens or 0, None if base is not None else widen(kind, signature, value))
             if base is not None:
                 deltas.append(key)

@@ -23,10 +23,11 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
-from .unitread import expanded, full_keys, narrow_signatures, plain_line, raw_spans, unpack_keys, unpack_spans  # noqa: F401
+from .unitread import (KIND_CODES, expanded, full_keys, narrow_signatures, plain_line, raw_spans,  # noqa: F401
+                       unpack_keys, unpack_spans)
 
 TABLES = """
-CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT, tokens INTEGER,
+CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind NOT NULL, name TEXT, tokens INTEGER,
     signature BLOB NOT NULL, base INTEGER, depth INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS blob_units (blob TEXT PRIMARY KEY, keys BLOB NOT NULL, spans BLOB NOT NULL, base TEXT,
     depth INTEGER NOT NULL DEFAULT 0);
@@ -117,7 +118,7 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
     when that is smaller."""
     pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
-                     sorted(((key, u[0], u[1], int(u[4] or 0), u[5]) for key, u in pairs
+                     sorted(((key, KIND_CODES.get(u[0], u[0]), u[1], int(u[4] or 0), u[5]) for key, u in pairs
                              if u[0] == "line" and not plain_line(u[0], u[1], u[4], u[5])),
                             key=lambda r: r[0]))
     signed = {key: u for key, u in pairs if u[0] != "line"}
@@ -132,13 +133,14 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
     rows = []
     for key, (kind, name, _line, _end, tokens, signature) in fresh.items():
         narrow = _narrow(kind, signature)
-        row = (key, kind, name, int(tokens or 0), narrow, None, 0)
+        code = KIND_CODES.get(kind, kind)
+        row = (key, code, name, int(tokens or 0), narrow, None, 0)
         found = pool.nearest(narrow)
         if found is not None:
             base, base_sig, depth = found
             delta = unitdelta.sig_delta(base_sig, narrow)
             if delta is not None:
-                row = (key, kind, name, int(tokens or 0), delta, base, depth + 1)
+                row = (key, code, name, int(tokens or 0), delta, base, depth + 1)
         pool.add(key, narrow, row[6])
         rows.append(row)
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
@@ -156,7 +158,7 @@ class _Pool:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) AND kind != 'line' "
+                found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) AND kind NOT IN ('line', 0) "
                                       f"AND depth < ?", (*chunk, unitdelta.MAX_DEPTH)).fetchall()
         sigs = narrow_signatures(conn, [k for k, _ in found])
         self.keys = [k for k, _ in found]

@@ -58,8 +58,10 @@ def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
 
 
 def upgrade_v6(conn: sqlite3.Connection, version: str) -> None:
-    """Version 6 kept a row per plain line fingerprint, keyed by a hash of it; from version 7 on such a line's key is
-    the fingerprint itself and it has no row (unitstore.unit_key). Every key list is rewritten: a whole list key by
+    """Version 6 kept a row per plain line fingerprint, keyed by a hash of it, and kinds as text; from version 7 on such
+    a line's key is the fingerprint itself and it has no row (unitstore.unit_key), and kinds are small integers
+    (unitread.KIND_CODES), and a delta where fewer than 16 values differ has its positions as bytes
+    (unitdelta.repacked). Every key list is rewritten: a whole list key by
     key, an edit of its base's list only in its literal keys (a run copies positions of the base's list, rewritten
     the same way). Stem lines and min-hash units keep their keys, so cluster tables stay valid."""
     conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
@@ -93,7 +95,20 @@ def upgrade_v6(conn: sqlite3.Connection, version: str) -> None:
                 packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
             out.append((packed, blob))
         conn.executemany("UPDATE blob_units SET keys = ? WHERE blob = ?", out)
-        conn.executemany("DELETE FROM units WHERE key = ?", ((k,) for k in old))
+        conn.execute("DROP TABLE IF EXISTS units_v7")  # the rest, kinds as their codes, into a new table in key order
+        conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v7 "))
+        plain = set(old)
+        cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
+        while True:
+            rows = cursor.fetchmany(CHUNK)
+            if not rows:
+                break
+            conn.executemany("INSERT INTO units_v7 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [(r[0], unitread.KIND_CODES.get(r[1], r[1]), r[2], r[3],
+                               r[4] if r[5] is None else unitdelta.repacked(bytes(r[4])), r[5], r[6])
+                              for r in rows if r[0] not in plain])
+        conn.execute("DROP TABLE units")
+        conn.execute("ALTER TABLE units_v7 RENAME TO units")
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
         conn.commit()
     except BaseException:
