@@ -61,10 +61,11 @@ def test_v2_state_upgrades_in_place(tmp_path):
         # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
         assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
             ("b2", "b1", 1)]
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
-        # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once.
-        assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 12
+        # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once (the 4 plain
+        # lines in none: their keys are their fingerprints).
+        assert st.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 8
         assert st.conn.execute("SELECT COUNT(*) FROM blob_units").fetchone()[0] == 3
         tables = {r[0] for r in st.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "blob_units_v2" not in tables
@@ -77,7 +78,7 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 6.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 7.*upgrades it"):
         open_state(path, readonly=True)
 
 
@@ -125,6 +126,91 @@ def _crawled(path, blobs, root):
         return sorted(st.units(), key=lambda p: p[0])
 
 
+def _v6_key(signature: bytes) -> int:
+    """A plain line's key as version 6 made it: a hash of its kind, name, token count and fingerprint."""
+    import xxhash
+
+    value = xxhash.xxh64(b"line\0\x01\x001\0" + signature).intdigest()
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _as_v6(path) -> None:
+    """Rewrite a state as version 6 stored it: a row per plain line keyed by a hash of it (key lists naming that
+    key), kinds as text, every delta's positions as a 128-bit mask."""
+    import numpy as np
+
+    from codescan.state import unitread, unitstore
+
+    conn = sqlite3.connect(path)
+    with conn:
+        rows = {key for (key,) in conn.execute("SELECT key FROM units")}
+        lines: dict[int, int] = {}
+
+        def old(keys: np.ndarray) -> np.ndarray:
+            for key in keys.tolist():
+                if key not in rows:
+                    lines[key] = _v6_key(unitread.line_of(key)[3])
+            return np.array([lines.get(k, k) for k in keys.tolist()], dtype="<i8")
+
+        for blob, keys, base in conn.execute("SELECT blob, keys, base FROM blob_units").fetchall():
+            if base is None:
+                packed = unitstore.pack_keys(old(unitread.unpack_keys(keys)).tolist())
+            else:
+                size = int.from_bytes(keys[:4], "little")
+                packed = keys[:4 + size] + old(np.frombuffer(keys[4 + size:], dtype="<i8")).tobytes()
+            conn.execute("UPDATE blob_units SET keys = ? WHERE blob = ?", (packed, blob))
+        conn.executemany("INSERT INTO units (key, kind, name, tokens, signature) VALUES (?, 'line', NULL, 1, ?)",
+                         [(k6, unitread.line_of(k7)[3]) for k7, k6 in lines.items()])
+        for code, name in unitread.KIND_NAMES.items():
+            conn.execute("UPDATE units SET kind = ? WHERE kind = ?", (name, code))
+        for key, data in conn.execute("SELECT key, signature FROM units WHERE base IS NOT NULL").fetchall():
+            if len(data) % 2:
+                count = len(data) // 3
+                mask = np.zeros(128, dtype=bool)
+                mask[np.frombuffer(data[:count], dtype=np.uint8)] = True
+                conn.execute("UPDATE units SET signature = ? WHERE key = ?",
+                             (np.packbits(mask).tobytes() + data[count:3 * count], key))
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    conn.close()
+
+
+def _history_small():
+    """Two versions of a file whose function differs in 3 of its min-hashes, with plain and stem lines."""
+    import numpy as np
+
+    rng = np.random.default_rng(9)
+    f1 = rng.integers(0, 2**63, 128, dtype=np.uint64)
+    f2 = f1.copy()
+    f2[[5, 60, 127]] = rng.integers(0, 2**63, 3, dtype=np.uint64)
+    lines = [Unit("line", 30 + n, 30 + n, (n * 104729 + 3).to_bytes(8, "little"), "stem" if n % 2 else None, 1)
+             for n in range(6)]
+    return {"b1": [Unit("function", 1, 9, f1.astype("<u8").tobytes(), "f", 60)] + lines,
+            "b2": [Unit("class", 1, 10, f2.astype("<u8").tobytes(), "C", 61)] + lines[1:] +
+                  [Unit("line", 50, 50, (2**64 - 77).to_bytes(8, "little"), None, 1)]}
+
+
+def test_v6_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
+    """A version-6 state (a row per plain line, kinds as text, deltas with a mask) reads read-only as it is, and a
+    writable open rewrites it to version 7: no plain line rows, the same units and rows as a fresh crawl's."""
+    blobs = _history_small()
+    fresh = _crawled(tmp_path / "fresh.db", blobs, tmp_path)
+    _crawled(tmp_path / "old.db", blobs, tmp_path)
+    _as_v6(tmp_path / "old.db")
+    with open_state(tmp_path / "old.db", readonly=True) as st:
+        assert st.conn.execute("SELECT count(*) FROM units WHERE kind = 'line' AND name IS NULL").fetchone()[0] == 4
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+    with open_state(tmp_path / "old.db") as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        upgraded = [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("units", "blob_units")]
+    with open_state(tmp_path / "fresh.db") as st:
+        assert upgraded == [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                            for t in ("units", "blob_units")]
+    kinds = sorted((r[1], r[2], len(r[4])) for r in upgraded[0])
+    # Stem lines keep a row; the function whole, the class a delta of it with 3 positions as bytes (3 + 6 bytes).
+    assert kinds == [(0, "stem", 8)] * 3 + [(1, "f", 256), (2, "C", 9)]
+
+
 def _as_version(path, blobs, version: str) -> None:
     """Rewrite a state as versions 4 and 5 stored it: each min-hash value's low 32 bits, whole or as a delta (a mask
     and the differing 32-bit values) of the same base; version 4 also packed every blob's spans alone."""
@@ -137,6 +223,7 @@ def _as_version(path, blobs, version: str) -> None:
 
     full = {unit_key(u.kind, u.name, u.tokens, u.signature): np.frombuffer(u.signature, dtype="<u8").astype("<u4")
             for units in blobs.values() for u in units if u.kind != "line"}
+    _as_v6(path)
     conn = sqlite3.connect(path)
     with conn:
         for key, base in conn.execute("SELECT key, base FROM units WHERE kind != 'line'").fetchall():
@@ -159,7 +246,7 @@ def _as_version(path, blobs, version: str) -> None:
 @pytest.mark.parametrize("version", ["4", "5"])
 def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
     """A version-4/5 state (32-bit min-hash values) reads read-only as the 16-bit values a fresh crawl stores, and a
-    writable open rewrites it to version 6 with the same units, keys and signature rows as a fresh crawl's."""
+    writable open rewrites it to version 7 with the same units, keys and signature rows as a fresh crawl's."""
     import numpy as np
 
     blobs = _history(np.random.default_rng(5))
@@ -170,12 +257,12 @@ def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
         assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == version
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
     with open_state(tmp_path / "old.db") as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
         upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
     with open_state(tmp_path / "fresh.db") as st:
         assert upgraded == st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
-    sizes = sorted(len(r[4]) for r in upgraded if r[1] != "line")
+    sizes = sorted(len(r[4]) for r in upgraded if r[1] != 0)
     assert sizes == [16 + 2 * 40, 256, 256]  # f2 a delta of f1, f1 and g whole: 16-bit values
 
 
@@ -184,8 +271,8 @@ def test_state_from_newer_codescan_is_refused(tmp_path):
         pass
     conn = sqlite3.connect(tmp_path / "s.db")
     with conn:
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     conn.close()
     for readonly in (False, True):
-        with pytest.raises(CodescanError, match="state schema 7 is not 6"):
+        with pytest.raises(CodescanError, match="state schema 8 is not 7"):
             open_state(tmp_path / "s.db", readonly=readonly)
