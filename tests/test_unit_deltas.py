@@ -6,6 +6,7 @@ import numpy as np
 
 from codescan.state import open_state
 from codescan.state.unitdelta import apply_edit, edit
+from codescan.state.unitread import kind_name
 from codescan.state.unitstore import unit_key
 
 
@@ -46,8 +47,8 @@ def test_next_version_is_stored_as_deltas(tmp_path):
         assert conn.execute("SELECT base, depth FROM blob_units WHERE blob = 'v2'").fetchone() == ("v1", 1)
         keys_size = conn.execute("SELECT length(keys) FROM blob_units WHERE blob = 'v2'").fetchone()[0]
         assert keys_size < 8 * len(v2) / 3
-        deltas = conn.execute("SELECT kind, name, length(signature) FROM units WHERE base IS NOT NULL "
-                              "ORDER BY kind").fetchall()
+        deltas = sorted((kind_name(k), n, size) for k, n, size in conn.execute(
+            "SELECT kind, name, length(signature) FROM units WHERE base IS NOT NULL"))
         assert [(k, n) for k, n, _ in deltas] == [("file", None), ("function", "f")]
         assert all(size <= 16 + 2 * 12 for _, _, size in deltas)  # a 128-bit mask and 16-bit values, not 256 bytes
         got = {(blob, u.line, u.kind): u for blob, u in st.units()}
