@@ -102,7 +102,8 @@ def _signed_units(conn, tmp: Path, bands: int, rows: int) -> tuple:
                 chunk = cursor.fetchmany(SIG_CHUNK)
                 if not chunk:
                     break
-                kinds.append(np.array([codes.setdefault(kind_name(row[3]), len(codes)) for row in chunk], dtype=np.int16))
+                kinds.append(np.array([codes.setdefault(kind_name(row[3]), len(codes)) for row in chunk],
+                                      dtype=np.int16))
                 tokens.append(np.array([row[4] or 0 for row in chunk], dtype=np.int32))
                 chunk = [row[:3] for row in chunk]
                 deltas = narrow_signatures(conn, [k for k, _, base in chunk if base is not None])

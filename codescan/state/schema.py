@@ -8,7 +8,7 @@ import sqlite3
 from .unitstore import TABLES as UNIT_TABLES
 
 SCHEMA_VERSION = "7"
-READABLE = ("4", "5", "6", "7")  # versions a read-only open reads as they are (unitread.stored_value: their value width)
+READABLE = ("4", "5", "6", "7")  # read-only opens read these as they are (unitread: value width, kinds, line rows)
 
 FINDINGS = """
 CREATE TABLE IF NOT EXISTS findings (

@@ -2,7 +2,8 @@
 its kind, name, token count and signature) once; `blob_units` gives each blob the keys it holds (in unit order) and
 their line spans (zlib-packed int32 deltas). A blob's key list is stored as an edit of a neighbouring version's
 (same repository and path, nearest in time) and a new unit's min-hashes as the values that differ from its
-namesake's in that version (unitdelta.py): what a version adds is what it costs.
+namesake's in that version (unitdelta.py): what a version adds is what it costs. From schema 7 on a plain line
+fingerprint is its own key and has no row (unit_key), and a kind is stored as a small integer (unitread.KIND_CODES).
 
 A MinHash signature is stored as the low 16 bits of each of its 128 values (b-bit MinHash, Li & Koenig 2010): 256
 bytes whole, a delta 16 bytes of positions plus 2 bytes a differing value. Every comparison the campaigns make
@@ -113,9 +114,9 @@ def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None
 
 
 def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys) -> None:
-    """Stem lines whole (8 bytes), plain lines not at all (their key is their fingerprint); a new min-hash unit as a delta from the most similar unit among the neighbour's and
-    those this blob stored before it (another version of the function, its code-only view, the class holding it),
-    when that is smaller."""
+    """Stem lines whole (8 bytes), plain lines not at all (their key is their fingerprint); a new min-hash unit as a
+    delta from the most similar unit among the neighbour's and those this blob stored before it (another version of
+    the function, its code-only view, the class holding it), when that is smaller."""
     pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
                      sorted(((key, KIND_CODES.get(u[0], u[0]), u[1], int(u[4] or 0), u[5]) for key, u in pairs
@@ -158,7 +159,8 @@ class _Pool:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 marks = ",".join("?" * len(chunk))
-                found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) AND kind NOT IN ('line', 0) "
+                found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) "
+                                      f"AND kind NOT IN ('line', 0) "
                                       f"AND depth < ?", (*chunk, unitdelta.MAX_DEPTH)).fetchall()
         sigs = narrow_signatures(conn, [k for k, _ in found])
         self.keys = [k for k, _ in found]
