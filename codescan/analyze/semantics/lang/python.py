@@ -12,7 +12,8 @@ from ..facts import SPLAT, Call, Facts, Step, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
-from .python_launchers import by_keyword, launch_facts, maybe_launcher, sites_through_launchers
+from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
+from .python_param_calls import by_keyword
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared

@@ -220,7 +220,7 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     if function is None:
         return merge(arg_values)
     if keywords and function.type == "function_definition":  # wrap(data=x): x fills the parameter `data`
-        from .python_launchers import by_keyword
+        from .python_param_calls import by_keyword
         arg_values = by_keyword(values, function, arg_values, keywords)
     returned = substitute(values.returns(function), function.start_byte, arg_values, line)
     if returned.known or (returned.name and not returned.name.endswith("()")):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..constants import UNKNOWN
-from ..facts import SPLAT, Step, Value, merge
+from ..facts import SPLAT, Step, Value
 from ..names import canonical
-from .python_calls import arguments, callee_value, def_start, substitute
+from .python_calls import arguments, callee_value, def_start
+from .python_param_calls import Launch, param_name, params_of, through_parameter
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,16 +94,6 @@ def _follow(values, node, depth: int = 0):
         node = entries[0][1]
         depth += 1
     return node
-
-
-class Launch:
-    """One launcher call resolved: `name` the function run, its Values of arguments and keywords."""
-
-    __slots__ = ("name", "via", "fn_node", "args", "kwargs", "kwlines", "note")
-
-    def __init__(self, name, via, fn_node, args, kwargs, kwlines, note):
-        self.name, self.via, self.fn_node = name, via, fn_node
-        self.args, self.kwargs, self.kwlines, self.note = args, kwargs, kwlines, note
 
 
 def _sequence(values, node, ev) -> list[Value]:
@@ -249,122 +240,6 @@ def through_partial(values, call, launch: Launch, ev) -> list[tuple]:
     return out
 
 
-# -- a same-file function calling one of its parameters --------------------------------------------
-
-def _params(function) -> list:
-    params = function.child_by_field_name("parameters")
-    return [p for p in (params.named_children if params is not None else ()) if p.type != "comment"]
-
-
-def _param_name(param) -> tuple[str | None, str]:
-    """(name, kind) of a parameter: kind is "plain", "star" (*args) or "kw" (**kwargs)."""
-    if param.type == "identifier":
-        return param.text.decode("utf-8", "replace"), "plain"
-    if param.type == "list_splat_pattern" and param.named_children:
-        return param.named_children[0].text.decode("utf-8", "replace"), "star"
-    if param.type == "dictionary_splat_pattern" and param.named_children:
-        return param.named_children[0].text.decode("utf-8", "replace"), "kw"
-    name = param.child_by_field_name("name")
-    if name is None and param.named_children and param.named_children[0].type == "identifier":
-        name = param.named_children[0]
-    return (name.text.decode("utf-8", "replace") if name is not None else None), "plain"
-
-
-def by_keyword(values, function, arg_values: list, keywords) -> list:
-    """Positional argument Values of a call of `function` with its keyword arguments put at their parameters."""
-    names = [_param_name(p)[0] for p in _params(function)]
-    out = list(arg_values)
-    for key, node in keywords:
-        if key in names:
-            i = names.index(key)
-            if i >= len(out):
-                out += [Value()] * (i + 1 - len(out))
-            out[i] = values.ev(node)
-    return out
-
-
-MAX_HELPER = 6_000  # bytes of a same-file function searched for calls of its parameters
-
-
-def through_parameter(values, site, arg_node, function, ev, method: bool) -> list[tuple]:
-    """`def run(fn, *a, **k): fn(*a, **k)` called as `run(os.system, cmd)`: (inner call, Launch) for each call
-    of the parameter that received `arg_node`, its arguments mapped from the site's."""
-    if function.type != "function_definition" or function.end_byte - function.start_byte > MAX_HELPER:
-        return []
-    args, keywords = arguments(site)
-    params = _params(function)
-    offset = 1 if method else 0
-    if arg_node in args:
-        index = args.index(arg_node) + offset
-    else:
-        index = next((i for i, p in enumerate(params) for k, v in keywords
-                      if v == arg_node and _param_name(p)[0] == k), None)
-    if index is None or index >= len(params):
-        return []
-    pname, kind = _param_name(params[index])
-    if pname is None or kind != "plain":
-        return []
-    site_values = [Value()] * offset + [ev(a) for a in args]
-    site_kw = {k: ev(v) for k, v in keywords}
-    names = [_param_name(p) for p in params]
-    for i, (n, k) in enumerate(names):
-        if k == "plain" and i >= len(site_values) and n in site_kw:
-            site_values = site_values + [Value()] * (i - len(site_values)) + [site_kw[n]]
-    line = site.start_point[0] + 1
-    start = function.start_byte
-    out = []
-    body = function.child_by_field_name("body")
-    stack = [body] if body is not None else []
-    while stack and len(out) < 4:
-        node = stack.pop()
-        if node.type in ("function_definition", "lambda", "class_definition"):
-            continue
-        if node.type == "call":
-            fn = node.child_by_field_name("function")
-            if fn.type == "identifier" and fn.text.decode("utf-8", "replace") == pname:
-                out.append((node, _inner_launch(values, node, names, site_values, site_kw, start, line, ev)))
-        stack.extend(node.named_children)
-    return out
-
-
-def _inner_launch(values, inner, names, site_values, site_kw, start, line, ev) -> Launch:
-    args, keywords = arguments(inner)
-    plain = [n for n, k in names if k == "plain"]
-    pos, kws, lines = [], [], []
-
-    def mapped(node):
-        if node.type == "identifier":
-            text = node.text.decode("utf-8", "replace")
-            if text in plain:
-                i = [n for n, _k in names].index(text)
-                return site_values[i] if i < len(site_values) else site_kw.get(text, Value())
-        return substitute(ev(node), start, site_values, line)
-
-    for a in args:
-        if a.type == "list_splat" and a.named_children and a.named_children[0].type == "identifier":
-            text = a.named_children[0].text.decode("utf-8", "replace")
-            star = next((i for i, (n, k) in enumerate(names) if k == "star" and n == text), None)
-            if star is not None:
-                pos.extend(site_values[star:])
-                continue
-        pos.append(mapped(a))
-    for k, v in keywords:
-        kws.append((k, mapped(v)))
-        lines.append(v.start_point[0] + 1)
-    for child in (inner.child_by_field_name("arguments").named_children if inner.child_by_field_name("arguments")
-                  else ()):
-        if child.type == "dictionary_splat" and child.named_children:
-            text = child.named_children[0].text.decode("utf-8", "replace")
-            if any(k == "kw" and n == text for n, k in names):
-                given = {n for n, _k in names}
-                for key, value in site_kw.items():
-                    if key not in given:
-                        kws.append((key, value))
-                        lines.append(line)
-    return Launch(None, None, None, pos, kws, lines, f"called through a parameter of a function defined here "
-                                                     f"(given at line {line})")
-
-
 # -- facts ------------------------------------------------------------------------------------------
 
 def launch_facts(adapter, items) -> list:
@@ -447,7 +322,7 @@ def sites_through_launchers(adapter, start: int) -> list:
                         if launch.name != f"<def:{start}>":
                             continue
                         args = ([Value()] if _is_method(function) else []) + list(launch.args)  # self
-                        names = [_param_name(p)[0] for p in _params(function)]  # keywords by parameter name
+                        names = [param_name(p)[0] for p in params_of(function)]  # keywords by parameter name
                         for key, value in launch.kwargs:
                             if key in names:
                                 i = names.index(key)
