@@ -107,6 +107,18 @@ class CLikeFlow(TreeFlow):
             return join(([receiver] if receiver is not None else []) + list(args), "")
         return None
 
+    def handle_binding(self, handle, at):
+        """The node a handle variable (`f`, `out`) was last set to before `at` in its scope, or None."""
+        if handle is None or handle.type != "identifier":
+            return None
+        scope = self.scope_at(at)
+        name = handle.text.decode("utf-8", "replace")
+        for event in reversed(scope.events.get(name, []) if scope is not None else []):
+            if event.pos > at.start_byte or event.kind != "set" or event.node is None:
+                continue
+            return event.node
+        return None
+
     def blocks_flow(self, callee, simple) -> bool:
         return simple in BLOCKERS
 

@@ -212,20 +212,14 @@ class GoFlow(CLikeFlow):
 
     def _opened_path(self, handle, at):
         """The path node of the os.Create/os.OpenFile call a file handle was bound to before `at`."""
-        if handle is None or handle.type != "identifier":
+        node = self.handle_binding(handle, at)
+        if node is None:
             return None
-        name = _text(handle)
-        scope = self.scope_at(at)
-        for event in reversed(scope.events.get(name, []) if scope is not None else []):
-            if event.pos > at.start_byte or event.kind != "set" or event.node is None:
-                continue
-            node = event.node
-            if node.type == "expression_list" and node.named_children:
-                node = node.named_children[0]
-            opened = self.parts(node) if node.type == "call_expression" else None
-            if opened and opened[0] in FILE_OPENERS and opened[3]:
-                return opened[3][0]
-            return None
+        if node.type == "expression_list" and node.named_children:
+            node = node.named_children[0]
+        opened = self.parts(node) if node.type == "call_expression" else None
+        if opened and opened[0] in FILE_OPENERS and opened[3]:
+            return opened[3][0]
         return None
 
     def call_parts(self, node):

@@ -159,28 +159,20 @@ class JavaFlow(_ObjectFlow):
 
     def _stream_path(self, handle, at):
         """The path node of the `new FileOutputStream(p)` a stream variable was bound to before `at`."""
-        if handle is None or handle.type != "identifier":
+        node = self.handle_binding(handle, at)
+        if node is None or node.type != "object_creation_expression":
             return None
-        name = _text(handle)
-        scope = self.scope_at(at)
-        for event in reversed(scope.events.get(name, []) if scope is not None else []):
-            if event.pos > at.start_byte or event.kind != "set" or event.node is None:
-                continue
-            node = event.node
-            if node.type != "object_creation_expression":
-                return None
-            opened = self.parts(node)
-            callee = (opened[0] or "") if opened else ""
-            if callee.rsplit(".", 1)[-1] == "FileOutputStream" and opened[3]:
-                return opened[3][0]
-            if callee.rsplit(".", 1)[-1] == "BufferedOutputStream" and opened[3]:
-                inner = opened[3][0]  # new BufferedOutputStream(fos) or (new FileOutputStream(p))
-                if inner.type == "identifier":
-                    return self._stream_path(inner, at)
-                wrapped = self.parts(inner) if inner.type == "object_creation_expression" else None
-                if wrapped and (wrapped[0] or "").endswith("FileOutputStream") and wrapped[3]:
-                    return wrapped[3][0]
-            return None
+        opened = self.parts(node)
+        callee = (opened[0] or "") if opened else ""
+        if callee.rsplit(".", 1)[-1] == "FileOutputStream" and opened[3]:
+            return opened[3][0]
+        if callee.rsplit(".", 1)[-1] == "BufferedOutputStream" and opened[3]:
+            inner = opened[3][0]  # new BufferedOutputStream(fos) or (new FileOutputStream(p))
+            if inner.type == "identifier":
+                return self._stream_path(inner, at)
+            wrapped = self.parts(inner) if inner.type == "object_creation_expression" else None
+            if wrapped and (wrapped[0] or "").endswith("FileOutputStream") and wrapped[3]:
+                return wrapped[3][0]
         return None
 
     def _imports(self):
