@@ -65,6 +65,7 @@ class FactSpec:
     cases: tuple[Case, ...] = ()
     together: tuple[Sink, ...] = ()
     yield_to: tuple[str, ...] = ()  # rules that already report this behaviour on a line: then this one does not
+    scope: str = "function"  # `together` facts in one function, or anywhere in the file ("file")
 
     def sinks(self) -> tuple[Sink, ...]:
         return (self.sink,) if self.sink is not None else self.together
@@ -155,7 +156,7 @@ def parse_facts(data, where: str) -> FactSpec:
     """The frozen spec of a fact rule; FactRuleError says exactly what is wrong."""
     if not isinstance(data, dict):
         raise FactRuleError(f"{where}: 'facts' must be a mapping with 'sink' (and 'cases') or 'together'")
-    unknown = sorted(set(data) - {"sink", "cases", "together", "yield_to"})
+    unknown = sorted(set(data) - {"sink", "cases", "together", "yield_to", "scope"})
     if unknown:
         raise FactRuleError(f"{where}: unknown facts key(s) {', '.join(unknown)}")
     if ("sink" in data) == ("together" in data):
@@ -167,7 +168,12 @@ def parse_facts(data, where: str) -> FactSpec:
             raise FactRuleError(f"{where}: facts 'together' lists at least two sinks")
         if "cases" in data:
             raise FactRuleError(f"{where}: 'cases' go with 'sink', not with 'together'")
-        return FactSpec(together=tuple(parse_sink(i, where) for i in items), yield_to=yield_to)
+        scope = data.get("scope", "function")
+        if scope not in ("function", "file"):
+            raise FactRuleError(f"{where}: facts 'scope' is 'function' or 'file'")
+        return FactSpec(together=tuple(parse_sink(i, where) for i in items), yield_to=yield_to, scope=scope)
+    if "scope" in data:
+        raise FactRuleError(f"{where}: 'scope' goes with 'together', not with 'sink'")
     sink = parse_sink(data["sink"], where)
     cases = []
     for item in data.get("cases", []) or []:

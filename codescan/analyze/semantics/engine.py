@@ -296,14 +296,16 @@ MAX_LIFT_SITES = 8  # call sites of one function it is carried to
 
 def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int, callers=None) -> None:
     width = len(sinks)
+    whole_file = rule.facts.scope == "file"  # a listener callback and a timer that ships its buffer
     by_scope: dict[int, list] = {}
     for index, (item, regex) in enumerate(zip(rule.facts.together, sinks)):
         for call in calls:
             if regex.match(call.callee):
                 found = holds(item.when, call, item.arg, path, language)
                 if found is not None:
-                    by_scope.setdefault(call.scope, [[] for _ in sinks])[index].append((call, found, ()))
-    if callers is not None and any(not all(g) for g in by_scope.values()):
+                    by_scope.setdefault(-1 if whole_file else call.scope,
+                                        [[] for _ in sinks])[index].append((call, found, ()))
+    if not whole_file and callers is not None and any(not all(g) for g in by_scope.values()):
         _lift(by_scope, callers, width)
     reported: set[int] = set()
     for scope, found in by_scope.items():
@@ -314,7 +316,7 @@ def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offse
                 reported.add(call.line)
                 extra = lifted + tuple(
                     step for group in found[1:] for c, _v, steps in group[:1]
-                    for step in (*steps, Step(c.line, f"with {c.callee}(...) in the same scope")))
+                    for step in (*steps, Step(c.line, f"with {c.callee}(...) in the same {'file' if whole_file else 'scope'}")))
                 _emit(ctx, rule, call, value, None, None, line_offset, None, extra)
 
 
