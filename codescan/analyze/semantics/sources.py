@@ -70,6 +70,8 @@ CREDENTIAL_PATH = re.compile(
     r"^(?:exodus|electrum|metamask|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
              r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data"))
+# the file of public keys sshd accepts for a login (planting a key there is persistence)
+AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # network destinations that are chat bots / paste sites used as drop boxes
 DROPBOX_URL = re.compile(
     r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
@@ -110,10 +112,12 @@ def clears(name: str | None) -> bool:
 
 def constant_labels(value) -> frozenset:
     """Labels a constant carries by what it names (a path to a credential store; not a URL)."""
-    if isinstance(value, str) and 3 <= len(value) <= 4096 and "://" not in value and "?" not in value \
-            and CREDENTIAL_PATH.search(value):
-        return frozenset({"credential-file"})
-    return frozenset()
+    if not isinstance(value, str) or not 3 <= len(value) <= 4096 or "://" in value or "?" in value:
+        return frozenset()
+    labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()
+    if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
+        labels |= {"authorized-keys"}
+    return labels
 
 
 # Tokens without which a label cannot arise in a file (rules that need only those labels skip it);
@@ -153,6 +157,7 @@ _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"a
 _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege")
+_POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]

@@ -8,6 +8,7 @@ from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import FlowIndex
 from .flowscope import Event, Scope
+from ..sources import AUTHORIZED_KEYS
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .memo_eval import MemoEval
 
@@ -171,6 +172,9 @@ class TreeFlow(FlowIndex, MemoEval):
     def _value(self, node) -> Value:
         lit = self.literal(node)
         if lit is not None:
+            if isinstance(lit.const, str) and AUTHORIZED_KEYS.search(lit.const):  # kept through path joins
+                return merge([lit, labelled(("authorized-keys",), node.start_point[0] + 1, "names authorized_keys")],
+                             const=lit.const)
             return lit
         name = self.name_of(node)
         if name is not None:
