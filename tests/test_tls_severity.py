@@ -1,0 +1,35 @@
+"""Certificate checks switched off are high in code and low in a test suite, whichever way they are written."""
+from __future__ import annotations
+
+import pytest
+
+from codescan.analyze.document import Analyzer
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import load_rules
+
+RULES = load_rules()
+
+CONTEXT = ("import ssl\n"
+           "ctx = ssl.create_default_context()\n"
+           "ctx.check_hostname = False\n"
+           "ctx.verify_mode = ssl.CERT_NONE\n")
+KEYWORD = ("import ssl, urllib3\n"
+           "pool = urllib3.PoolManager(cert_reqs=ssl.CERT_NONE)\n")
+
+
+def graded(path: str, code: str) -> set[str]:
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    return {f.severity for f in analyzer.analyze(Document(path=path, content=code.encode())).findings
+            if f.rule_id == "ssl-cert-checks-disabled"}
+
+
+@pytest.mark.parametrize("code", [CONTEXT, KEYWORD])
+def test_high_in_code(code):
+    assert graded("app/client.py", code) == {"high"}
+
+
+@pytest.mark.parametrize("path", ["tests/test_client.py", "pkg/client_test.py", "conftest.py", "test_tls.py"])
+@pytest.mark.parametrize("code", [CONTEXT, KEYWORD])
+def test_low_in_a_test_suite(path, code):
+    assert graded(path, code) == {"low"}
