@@ -303,11 +303,35 @@ class ShellFlow(TreeFlow):
             name, args = self.words(node)
             texts = [_text(a) for a in args]
             if name in ("curl", "wget"):
-                for i, t in enumerate(texts[:-1]):
-                    if t in ("-o", "-O", "--output", "--output-document") and texts[i + 1] != "-":
-                        return [("file:" + _file_key(texts[i + 1]), "field-set",
-                                 labelled(("network",), node.start_point[0] + 1, f"{name} writes {texts[i + 1]}"))]
+                target = download_target(name, texts)
+                if target is not None:
+                    return [("file:" + _file_key(target), "field-set",
+                             labelled(("network",), node.start_point[0] + 1, f"{name} writes {target}"))]
         return ()
+
+
+_OUTPUT = {"curl": ("o", "--output"), "wget": ("O", "--output-document")}
+
+
+def download_target(name: str, texts: list[str]) -> str | None:
+    """The file curl/wget writes its download to: `-o F`, `-sSLo F`, `-oF`, `--output F`, `--output=F` for curl;
+    `-O F`, `-qO F`, `--output-document=F` for wget (`-` is standard output, not a file)."""
+    letter, long = _OUTPUT[name]
+    for i, t in enumerate(texts):
+        following = texts[i + 1] if i + 1 < len(texts) else None
+        if t == long:
+            value = following
+        elif t.startswith(long + "="):
+            value = t[len(long) + 1:]
+        elif (t.startswith("-") and not t.startswith("--") and letter in t[1:]
+              and all(c.isalpha() for c in t[1:t.index(letter)])):  # a cluster of short flags ending in it
+            rest = t[t.index(letter) + 1:]
+            value = rest or following
+        else:
+            continue
+        if value and value != "-":
+            return value
+    return None
 
 
 class _Redirect:
