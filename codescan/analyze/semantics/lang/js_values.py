@@ -92,6 +92,8 @@ class JsValues(MemoEval):
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
         if kind == "assign":
             return self.ev(what).with_step(what.start_point[0] + 1, f"assigned to {name}")
+        if kind == "mayassign" and current is NOTHING:  # `let win;` then `win = new X()` in a function
+            return self.ev(what).with_step(what.start_point[0] + 1, f"assigned to {name} in a function")
         if kind == "mayassign":  # assigned in a callback: the value before may still be there
             return merge((current, self.ev(what))).with_step(what.start_point[0] + 1, f"assigned to {name} in a callback")
         if kind == "augassign":
