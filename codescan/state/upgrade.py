@@ -18,43 +18,54 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
-    """Versions 4 and 5 stored the low 32 bits of each min-hash value; version 6 stores the low 16 (unitstore.py).
-    Every min-hash unit is rewritten, whole or as a delta of the same base as before (the values that differ in 16
-    bits are a subset of those that differ in 32), into a new table in key order; keys, key lists and spans stay as
-    they are, so blobs crawled later share units with the upgraded ones. The file is then compacted."""
-    conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
+def _upgrade(conn: sqlite3.Connection, expected: tuple[str, ...], version: str, rewrite, vacuum: bool = True) -> None:
+    """Run `rewrite(conn)` and set the schema version in one transaction (the upgrade happens whole or not at all),
+    unless another process upgraded the state meanwhile; then compact the file (give the old pages back)."""
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] not in ("4", "5"):
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] not in expected:
             conn.rollback()  # another process upgraded it meanwhile
             return
-        conn.execute("DROP TABLE IF EXISTS units_v6")
-        conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v6 "))
-        cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            signed = [r[0] for r in rows if r[1] != "line"] + [r[5] for r in rows if r[5] is not None]
-            values = unitread.narrow_signatures(conn, signed)  # resolved, cut to 16 bits
-            out = []
-            for key, kind, name, tokens, signature, base, depth in rows:
-                if kind != "line":
-                    signature = values[key][0]
-                    delta = unitdelta.sig_delta(values[base][0], signature) if base is not None else None
-                    base, depth = (base, depth) if delta is not None else (None, 0)
-                    signature = delta if delta is not None else signature
-                out.append((key, kind, name, tokens, signature, base, depth))
-            conn.executemany("INSERT INTO units_v6 VALUES (?, ?, ?, ?, ?, ?, ?)", out)
-        conn.execute("DROP TABLE units")
-        conn.execute("ALTER TABLE units_v6 RENAME TO units")
-        compact_tables(conn)
+        rewrite(conn)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
-    conn.execute("VACUUM")  # give the old table's pages back to the file system
+    if vacuum:
+        conn.execute("VACUUM")
+
+
+def upgrade_v5(conn: sqlite3.Connection, version: str) -> None:
+    """Versions 4 and 5 stored the low 32 bits of each min-hash value; version 6 stores the low 16 (unitstore.py).
+    Every min-hash unit is rewritten, whole or as a delta of the same base as before (the values that differ in 16
+    bits are a subset of those that differ in 32), into a new table in key order; keys, key lists and spans stay as
+    they are, so blobs crawled later share units with the upgraded ones. The file is then compacted."""
+    _upgrade(conn, ("4", "5"), version, _upgrade_v5_rows)
+
+
+def _upgrade_v5_rows(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS units_v6")
+    conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v6 "))
+    cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
+    while True:
+        rows = cursor.fetchmany(CHUNK)
+        if not rows:
+            break
+        signed = [r[0] for r in rows if r[1] != "line"] + [r[5] for r in rows if r[5] is not None]
+        values = unitread.narrow_signatures(conn, signed)  # resolved, cut to 16 bits
+        out = []
+        for key, kind, name, tokens, signature, base, depth in rows:
+            if kind != "line":
+                signature = values[key][0]
+                delta = unitdelta.sig_delta(values[base][0], signature) if base is not None else None
+                base, depth = (base, depth) if delta is not None else (None, 0)
+                signature = delta if delta is not None else signature
+            out.append((key, kind, name, tokens, signature, base, depth))
+        conn.executemany("INSERT INTO units_v6 VALUES (?, ?, ?, ?, ?, ?, ?)", out)
+    conn.execute("DROP TABLE units")
+    conn.execute("ALTER TABLE units_v6 RENAME TO units")
+    compact_tables(conn)
 
 
 def upgrade_v6(conn: sqlite3.Connection, version: str) -> None:
@@ -64,57 +75,50 @@ def upgrade_v6(conn: sqlite3.Connection, version: str) -> None:
     (unitdelta.repacked). Every key list is rewritten: a whole list key by
     key, an edit of its base's list only in its literal keys (a run copies positions of the base's list, rewritten
     the same way). Stem lines and min-hash units keep their keys, so cluster tables stay valid."""
-    conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
-    try:
-        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "6":
-            conn.rollback()  # another process upgraded it meanwhile
-            return
-        old, new = [], []
-        for key, kind, name, tokens, signature in conn.execute(
-                "SELECT key, kind, name, tokens, signature FROM units WHERE kind = 'line' ORDER BY key"):
-            if unitread.plain_line(kind, name, tokens, bytes(signature)):
-                old.append(key)
-                new.append(int.from_bytes(bytes(signature), "little", signed=True))
-        old_keys, new_keys = np.array(old, dtype=np.int64), np.array(new, dtype=np.int64)
+    _upgrade(conn, ("6",), version, _upgrade_v6_rows)
 
-        def mapped(keys: np.ndarray) -> np.ndarray:
-            if not len(old_keys) or not len(keys):
-                return keys
-            at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
-            return np.where(old_keys[at] == keys, new_keys[at], keys)
 
-        rows = conn.execute("SELECT blob, keys, base FROM blob_units ORDER BY blob").fetchall()
-        out = []
-        for blob, keys, base in rows:
-            keys = bytes(keys)
-            if base is None:
-                packed = unitstore.pack_keys(mapped(unitread.unpack_keys(keys)).tolist())
-            else:
-                size = int.from_bytes(keys[:4], "little")
-                literals = np.frombuffer(keys[4 + size:], dtype="<i8")
-                packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
-            out.append((packed, blob))
-        conn.executemany("UPDATE blob_units SET keys = ? WHERE blob = ?", out)
-        conn.execute("DROP TABLE IF EXISTS units_v7")  # the rest, kinds as their codes, into a new table in key order
-        conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v7 "))
-        plain = set(old)
-        cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
-        while True:
-            rows = cursor.fetchmany(CHUNK)
-            if not rows:
-                break
-            conn.executemany("INSERT INTO units_v7 VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [(r[0], unitread.KIND_CODES.get(r[1], r[1]), r[2], r[3],
-                               r[4] if r[5] is None else unitdelta.repacked(bytes(r[4])), r[5], r[6])
-                              for r in rows if r[0] not in plain])
-        conn.execute("DROP TABLE units")
-        conn.execute("ALTER TABLE units_v7 RENAME TO units")
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.execute("VACUUM")  # give the deleted rows' pages back to the file system
+def _upgrade_v6_rows(conn: sqlite3.Connection) -> None:
+    old, new = [], []
+    for key, kind, name, tokens, signature in conn.execute(
+            "SELECT key, kind, name, tokens, signature FROM units WHERE kind = 'line' ORDER BY key"):
+        if unitread.plain_line(kind, name, tokens, bytes(signature)):
+            old.append(key)
+            new.append(int.from_bytes(bytes(signature), "little", signed=True))
+    old_keys, new_keys = np.array(old, dtype=np.int64), np.array(new, dtype=np.int64)
+
+    def mapped(keys: np.ndarray) -> np.ndarray:
+        if not len(old_keys) or not len(keys):
+            return keys
+        at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
+        return np.where(old_keys[at] == keys, new_keys[at], keys)
+
+    rows = conn.execute("SELECT blob, keys, base FROM blob_units ORDER BY blob").fetchall()
+    out = []
+    for blob, keys, base in rows:
+        keys = bytes(keys)
+        if base is None:
+            packed = unitstore.pack_keys(mapped(unitread.unpack_keys(keys)).tolist())
+        else:
+            size = int.from_bytes(keys[:4], "little")
+            literals = np.frombuffer(keys[4 + size:], dtype="<i8")
+            packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
+        out.append((packed, blob))
+    conn.executemany("UPDATE blob_units SET keys = ? WHERE blob = ?", out)
+    conn.execute("DROP TABLE IF EXISTS units_v7")  # the rest, kinds as their codes, into a new table in key order
+    conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v7 "))
+    plain = set(old)
+    cursor = conn.execute("SELECT key, kind, name, tokens, signature, base, depth FROM units ORDER BY key")
+    while True:
+        rows = cursor.fetchmany(CHUNK)
+        if not rows:
+            break
+        conn.executemany("INSERT INTO units_v7 VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(r[0], unitread.KIND_CODES.get(r[1], r[1]), r[2], r[3],
+                           r[4] if r[5] is None else unitdelta.repacked(bytes(r[4])), r[5], r[6])
+                          for r in rows if r[0] not in plain])
+    conn.execute("DROP TABLE units")
+    conn.execute("ALTER TABLE units_v7 RENAME TO units")
 
 
 def compact_tables(conn: sqlite3.Connection) -> None:
@@ -143,45 +147,32 @@ def compact_tables(conn: sqlite3.Connection) -> None:
 
 def upgrade_v3(conn: sqlite3.Connection) -> None:
     """Version 3 stored every key list and signature whole: rows without a base are exactly that."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "3":
-            conn.rollback()
-            return
-        for table, base in (("units", "INTEGER"), ("blob_units", "TEXT")):
-            if "base" not in _columns(conn, table):
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN base {base}")
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN depth INTEGER NOT NULL DEFAULT 0")
-        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")  # upgrade_v5 takes it on
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
+    _upgrade(conn, ("3",), "5", _upgrade_v3_rows, vacuum=False)
+
+
+def _upgrade_v3_rows(conn: sqlite3.Connection) -> None:
+    for table, base in (("units", "INTEGER"), ("blob_units", "TEXT")):
+        if "base" not in _columns(conn, table):
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN base {base}")
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN depth INTEGER NOT NULL DEFAULT 0")
 
 
 def upgrade_v2(conn: sqlite3.Connection, version: str) -> None:
     """Every blob's unit rows, in idx order, become its key list; each distinct unit is stored once."""
-    conn.execute("BEGIN IMMEDIATE")  # the upgrade happens whole or not at all
-    try:
-        if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "2":
-            conn.rollback()  # another process upgraded it meanwhile
-            return
-        if "idx" in _columns(conn, "blob_units"):
-            conn.execute("ALTER TABLE blob_units RENAME TO blob_units_v2")
-            for statement in unitstore.TABLES.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            _convert(conn)
-            conn.execute("DROP TABLE blob_units_v2")
-        compact_tables(conn)
-        for table in ("cluster_meta", "cluster_blobs", "cluster_bands", "cluster_links"):  # built from 64-bit
-            conn.execute(f"DROP TABLE IF EXISTS {table}")  # min-hashes: rebuilt by the next `campaigns`
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
-        conn.commit()
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.execute("VACUUM")  # give the dropped rows' pages back to the file system
+    _upgrade(conn, ("2",), version, _upgrade_v2_rows)
+
+
+def _upgrade_v2_rows(conn: sqlite3.Connection) -> None:
+    if "idx" in _columns(conn, "blob_units"):
+        conn.execute("ALTER TABLE blob_units RENAME TO blob_units_v2")
+        for statement in unitstore.TABLES.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        _convert(conn)
+        conn.execute("DROP TABLE blob_units_v2")
+    compact_tables(conn)
+    for table in ("cluster_meta", "cluster_blobs", "cluster_bands", "cluster_links"):  # built from 64-bit
+        conn.execute(f"DROP TABLE IF EXISTS {table}")  # min-hashes: rebuilt by the next `campaigns`
 
 
 def _convert(conn: sqlite3.Connection) -> None:
