@@ -9,11 +9,14 @@ from codescan.analyze.semantics.lang import auth_gates
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (b"def ", b"function ", b"LogIn", b"log_in", b"SIGN_IN", b"Authors", b"author", b"AUTH", b"verify_User",
          b"checkPW", b"isAdmin", b"is_valid_token", b"hasRole", b"canAccess", b"require_LOGIN", b"validateApiKey",
-         b"(", b")", b" = ", b"=> ", b"{", b"\n", b" == ", b" in ", b"x", b"$", b"_", b": function", b"async ")
+         b"(", b")", b" = ", b"=> ", b"compare_digest", b"timingSafeEqual", b"{", b"\n", b" == ", b" in ", b"x", b"$", b"_", b": function", b"async ")
 
 
 def _old_possible(source: bytes) -> bool:
-    return auth_gates._DEFINED.search(source) is not None and (b"==" in source or b" in " in source)
+    # the plain definition of the gate: an authentication function is defined and something compares
+    # (==, `in`, or a constant-time helper such as hmac.compare_digest / crypto.timingSafeEqual)
+    compares = b"==" in source or b" in " in source or auth_gates._EQ_CALL_WORDS.search(source) is not None
+    return auth_gates._DEFINED.search(source) is not None and compares
 
 
 def test_possible_answers_as_before():

@@ -12,7 +12,7 @@ import re
 
 from ..facts import Call, Step, Value
 
-_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b)|verify_?(?:user|login|pass|cred|token|key|access|otp|pin|session)|"
+_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session)|"
          rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin)|"
          rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access)|"
          rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|valid_?(?:user|token|key|password|login))|"
@@ -43,7 +43,8 @@ _AUTH_LOWER = re.compile(_AUTH)
 
 def possible(source: bytes) -> bool:
     """Whether `source` may define an authentication function (cheap gate before any evaluation)."""
-    return (b"==" in source or b" in " in source) and _AUTH_LOWER.search(source.lower()) is not None \
+    return (b"==" in source or b" in " in source or _EQ_CALL_WORDS.search(source) is not None) \
+        and _AUTH_LOWER.search(source.lower()) is not None \
         and _DEFINED.search(source) is not None
 
 
@@ -133,11 +134,59 @@ def _grants(branch, grammar) -> bool:
     return False
 
 
+# constant-time equality helpers: hmac.compare_digest(a, b), secrets.compare_digest, crypto.timingSafeEqual,
+# Django's constant_time_compare, Rails-style secure_compare
+_EQ_CALLS = frozenset((b"compare_digest", b"timingSafeEqual", b"constant_time_compare", b"secure_compare",
+                       b"safe_str_cmp", b"safeCompare", b"timingSafeCompare"))
+
+
+_EQ_CALL_WORDS = re.compile(rb"compare_digest|timingSafe|constant_time_compare|secure_compare|safe_str_cmp|safeCompare")
+
+
+def _equality_call(node) -> bool:
+    if node.type not in ("call", "call_expression"):
+        return False
+    callee = node.child_by_field_name("function")
+    arguments = node.child_by_field_name("arguments")
+    if callee is None or arguments is None:
+        return False
+    name = callee.text.rsplit(b".", 1)[-1]
+    return name in _EQ_CALLS and len(_sides(node)) == 2
+
+
+def _sides(compare) -> list:
+    """The two compared expressions of `a == b` or of `compare_digest(a, b)` (an argument's text-to-bytes
+    wrapper taken off: `pw.encode()`, `bytes(pw, "utf-8")`, `Buffer.from(pw)`)."""
+    if compare.type in ("call", "call_expression"):
+        arguments = compare.child_by_field_name("arguments")
+        return [_unwrapped(c) for c in arguments.named_children if c.type != "comment"] \
+            if arguments is not None else []
+    return [c for c in compare.named_children if c.type != "comment"]
+
+
+def _unwrapped(node):
+    if node.type not in ("call", "call_expression"):
+        return node
+    callee, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+    if callee is None or arguments is None:
+        return node
+    inner = [c for c in arguments.named_children if c.type != "comment"]
+    if callee.type in ("attribute", "member_expression") and callee.text.endswith(b".encode"):
+        target = callee.child_by_field_name("object")
+        return target if target is not None else node
+    if callee.text in (b"bytes", b"Buffer.from") and inner:
+        return inner[0]
+    return node
+
+
 def _comparisons(condition, grammar) -> list:
     out = []
     stack = [condition]
     while stack and len(out) < 8:
         node = stack.pop()
+        if _equality_call(node):
+            out.append(node)
+            continue
         if node.type == grammar["compare"]:
             operators = [c.type for c in node.children if not c.is_named]
             if len(operators) == 1 and operators[0] in grammar["eq"]:
@@ -154,15 +203,15 @@ def _comparisons(condition, grammar) -> list:
 def _facts(condition, values, grammar, function) -> list[Call]:
     out = []
     for compare in _comparisons(condition, grammar):
-        sides = [c for c in compare.named_children if c.type != "comment"]
+        sides = _sides(compare)
         if len(sides) != 2:
             continue
         left, right = values.ev(sides[0]), values.ev(sides[1])
-        operator = next(c.type for c in compare.children if not c.is_named)
-        constants = _constants(right) if operator == "in" else ([right.const] if isinstance(right.const, str) else [])
+        operator = "==" if _equality_call(compare) else next(c.type for c in compare.children if not c.is_named)
+        constants = _constants(right) if operator == "in" else _text(right.const)
         pairs = [(left, sides[0], c) for c in constants]
-        if operator != "in" and isinstance(left.const, str):
-            pairs.append((right, sides[1], left.const))
+        if operator != "in":
+            pairs.extend((right, sides[1], c) for c in _text(left.const))
         params = _parameters(function)
         for data, node, constant in pairs:
             if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
@@ -209,6 +258,15 @@ def _mentions(node, params: frozenset) -> bool:
             return True
         stack.extend(current.named_children)
     return False
+
+
+def _text(const) -> list[str]:
+    """A compared constant as text: a str, or bytes (b"..." compared with pw.encode()) read as UTF-8."""
+    if isinstance(const, str):
+        return [const]
+    if isinstance(const, bytes):
+        return [const.decode("utf-8", "replace")]
+    return []
 
 
 def _constants(value: Value) -> list[str]:
