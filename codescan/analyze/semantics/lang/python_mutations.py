@@ -12,12 +12,12 @@ from .python_loops import fold_appends
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
              "send", "put", "write_bytes", "write_text", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
 
-def mutated(values, name: str, current: Value, use_at: int, use_scope) -> Value:
+def mutated(values, name: str, current: Value, use_at: int, use_scope, start: int = -1) -> Value:
     uses = values.scopes.uses.get(name)
     if not uses:
         return current
     key = _key(use_scope)
-    low = -1 if use_scope is None else use_scope.start_byte
+    low = max(start, -1 if use_scope is None else use_scope.start_byte)
     added = []
     for use in uses:
         at = use.start_byte
@@ -90,9 +90,13 @@ def written(values, name: str, use, call) -> Value:
             data = holder.parent.child_by_field_name("arguments")  # open(name, "wb").write(data)
             value = merge(values.ev(a) for a in data.named_children) if data is not None else NOTHING
             return value.with_step(call.start_point[0] + 1, f"written to the file {name}")
+        block = None
         if holder.type == "as_pattern":
             alias = holder.child_by_field_name("alias")
             target = alias.named_children[0] if alias is not None and alias.named_children else None
+            block = holder.parent
+            while block is not None and block.type != "with_statement":
+                block = block.parent
         elif holder.type == "assignment":
             target = holder.child_by_field_name("left")
         if target is None or target.type != "identifier":
@@ -102,7 +106,9 @@ def written(values, name: str, use, call) -> Value:
         if not entries:
             return NOTHING
         scope = values.scopes.scope_of(target)
-        written = mutated(values, fname, NOTHING, _end_of(scope, values.root), scope)
+        # a `with open(..) as fh:` handle is written inside its block (another block may reuse the name)
+        written = mutated(values, fname, NOTHING, block.end_byte, scope, block.start_byte) if block is not None \
+            else mutated(values, fname, NOTHING, _end_of(scope, values.root), scope)
         return written.with_step(call.start_point[0] + 1, f"written to the file {name}")
     return NOTHING
 
@@ -149,20 +155,25 @@ _FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "append
 def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
     """Data methods of the class put into `self.x`: written into the file it names (`self.x.write_bytes(data)`),
     and stored in the container it holds (`self.x[k] = v`, `self.x.append(v)`)."""
-    written, stored = [], []
+    written_to, stored = [], []
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
-    while pos >= 0 and len(written) + len(stored) < 8:
+    while pos >= 0 and len(written_to) + len(stored) < 8:
         budgets.check()
         after = values.source[pos + len(needle):pos + len(needle) + 1]
-        target = values.scopes.locate(pos, pos + len(needle)) if after in (b".", b"[") else None
+        target = values.scopes.locate(pos, pos + len(needle)) if after in (b".", b"[", b",", b")") else None
         holder = target.parent if target is not None and target.type == "attribute" else None
+        if holder is not None and holder.type == "argument_list":  # open(self.x, "wb") as fh: fh.write(data)
+            data = written(values, needle.decode(), target, holder.parent)
+            if data.labels:
+                written_to.append(data)
+            holder = None
         if holder is not None and holder.type == "attribute" and holder.child_by_field_name("object") == target \
                 and holder.parent.type == "call" and holder.parent.child_by_field_name("function") == holder:
             method_name = holder.child_by_field_name("attribute").text.decode()
             args = holder.parent.child_by_field_name("arguments")
             data = [values.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
             if data and method_name in ("write_bytes", "write_text"):
-                written.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
+                written_to.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
             elif data and method_name in _FILLERS:
                 stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
         elif holder is not None and holder.type == "subscript" and holder.child_by_field_name("value") == target \
@@ -171,7 +182,7 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
             if right is not None:
                 stored.append(values.ev(right).with_step(holder.start_point[0] + 1, f"stored in {needle.decode()}[...]"))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    return (merge(written) if written else NOTHING), (merge(stored) if stored else NOTHING)
+    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING)
 
 
 def _downloaded(value: Value) -> Value:
