@@ -36,3 +36,31 @@ def test_dockerfile_run_lines_with_continuations_keep_lines_and_columns():
 def test_other_files_hold_no_scripts():
     assert list(embedded_shell.bodies("python", None, "run = 1\n", None)) == []
     assert list(embedded_shell.bodies("yaml", None, "run: echo hi\n", None)) == []
+
+
+def test_other_ci_services_script_lists_and_command_keys_are_shell():
+    text = ("stages: [test]\n"
+            "test:\n"
+            "  before_script:\n"
+            "    - pip install -r req.txt\n"
+            "    - echo two\n"
+            "  script:\n"
+            "    - |\n"
+            "      pytest -q\n"
+            "  variables:\n"
+            "    run: not-a-step\n")
+    got = list(embedded_shell.bodies("yaml", "ci", text, None))
+    assert [offset for offset, _ in got] == [3, 4, 7]  # (a variable named run is no step)
+    assert got[0][1].decode().strip() == "pip install -r req.txt"
+    assert got[2][1].decode().strip() == "pytest -q"
+    # a GitHub workflow's lists are not steps (only `run:` is)
+    assert list(embedded_shell.bodies("yaml", "workflow", text, None)) == []
+
+
+def test_ci_files_are_recognised_by_path():
+    from codescan.analyze import filekind
+    for path in (".gitlab-ci.yml", "ci/templates/build.gitlab-ci.yml", ".circleci/config.yml", ".travis.yml",
+                 "azure-pipelines.yml", "bitbucket-pipelines.yml"):
+        assert filekind.of_path(path).role == "ci", path
+    assert filekind.of_path("config.yml").role is None
+    assert filekind.of_path(".github/workflows/ci.yml").role == "workflow"

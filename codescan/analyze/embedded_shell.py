@@ -1,4 +1,5 @@
-"""Shell scripts inside other files (Dockerfile RUN lines, GitHub Actions `run:` steps), as (first line, body) pairs."""
+"""Shell scripts inside other files (Dockerfile RUN lines, GitHub Actions `run:` steps, other CI services' script
+steps), as (first line, body) pairs."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -16,7 +17,15 @@ def bodies(language: str | None, role: str | None, text: str, tree) -> Iterator[
     if language == "dockerfile" and tree is not None:
         yield from _dockerfile(tree)
     elif role == "workflow":
-        yield from _workflow(text)
+        yield from _workflow(text, ("run",))
+    elif role == "ci":
+        yield from _workflow(text, _CI_KEYS)
+
+
+# GitLab (script, before_script, after_script), CircleCI (run, command), Travis (install, before_install, script...),
+# Azure (script, bash), Bitbucket and Drone (script, commands): a scalar or a list of command lines.
+_CI_KEYS = ("script", "before_script", "after_script", "run", "command", "commands", "bash", "install",
+            "before_install", "after_success", "after_failure", "before_deploy", "after_deploy")
 
 
 def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
@@ -32,9 +41,9 @@ def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
                 yield child.start_point[0], b" " * child.start_point[1] + child.text
 
 
-def _workflow(text: str) -> Iterator[tuple[int, bytes]]:
-    """`run:` steps written as a literal block (`run: |`) or on one line; folded and quoted scalars are left out
-    (their lines do not map one to one onto the file's)."""
+def _workflow(text: str, keys: tuple[str, ...]) -> Iterator[tuple[int, bytes]]:
+    """Steps under `keys` (`run:`) written as a literal block (`run: |`) or on one line, or a list of such lines;
+    folded and quoted scalars are left out (their lines do not map one to one onto the file's)."""
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
@@ -45,15 +54,21 @@ def _workflow(text: str) -> Iterator[tuple[int, bytes]]:
         node = stack.pop()
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == "run" and isinstance(value, yaml.ScalarNode):
+                if isinstance(key, yaml.ScalarNode) and key.value in keys and isinstance(value, yaml.ScalarNode):
                     body = _run_body(value)
                     if body is not None:
                         found.append(body)
-                else:
+                elif isinstance(key, yaml.ScalarNode) and key.value in keys and isinstance(value, yaml.SequenceNode) \
+                        and keys != ("run",):
+                    for item in value.value:
+                        body = _run_body(item) if isinstance(item, yaml.ScalarNode) else None
+                        if body is not None and len(found) < MAX_BODIES:
+                            found.append(body)
+                elif not (isinstance(key, yaml.ScalarNode) and key.value in ("variables", "env")):  # (values, not steps)
                     stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    yield from sorted(found)  # in document order
+    yield from sorted(set(found))  # in document order (a YAML alias may reach one node twice)
 
 
 def _run_body(node) -> tuple[int, bytes] | None:

@@ -11,6 +11,9 @@ from . import fences, guess, languages
 from .dependencies import manifest_kind
 
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+# Other CI services' pipeline files: their script steps are shell (GitLab, CircleCI, Travis, Azure, Bitbucket, Drone).
+_CI = re.compile(r"(^|/)([^/]*\.gitlab-ci\.ya?ml|\.gitlab/ci/[^/]+\.ya?ml|\.circleci/config\.ya?ml|\.travis\.ya?ml"
+                 r"|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml)$")
 _MAKEFILE = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
 # Languages whose text is prose around fenced code blocks: each block is analyzed as code in its own language.
 FENCED = frozenset(("markdown", "agent-rules"))
@@ -26,7 +29,7 @@ NOT_CODE = frozenset((
 @dataclass(frozen=True, slots=True)
 class FileKind:
     """path: the name it was classified by ("" when nothing names it); language: grammar or text kind (None:
-    unknown, text detectors only); role: "workflow", "makefile" or a manifest ("package.json", "requirements"...)."""
+    unknown, text detectors only); role: "workflow", "ci", "makefile" or a manifest ("package.json", "requirements"...)."""
 
     path: str
     language: str | None
@@ -51,6 +54,8 @@ def of_path(path: str) -> FileKind:
     name = PurePosixPath(path).name
     if _WORKFLOW.search(path):
         role = "workflow"
+    elif _CI.search(path):
+        role = "ci"
     elif _MAKEFILE.search(name):
         role = "makefile"
     else:

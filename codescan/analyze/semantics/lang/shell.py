@@ -10,6 +10,9 @@ from .shell_text import credential_words, decode_text, echoed, filtered
 from .treeflow import TreeFlow, join, labelled
 
 DYNAMIC = (b"eval", b"source", b"exec")
+# A command run by its path or a variable (`/tmp/x --bg`, `"$T"`) is a `shell.exec` call whose word is not written:
+# a one-line script (a CI step) that downloads and runs a file holds no other token a sink is called through.
+DYNAMIC_CALLS = re.compile(rb"(?m)(?:^|[;&|(`]|\bthen\b|\bdo\b|\belse\b)[ \t]*[\"']?(?:\.{0,2}/[\w.-]|\$\{?\w)")
 WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nice", "doas", "setsid", "stdbuf",
                       "xargs", "timeout", "busybox"))
 WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"), "env": ("-u", "-C", "-S"),
