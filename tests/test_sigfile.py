@@ -15,6 +15,9 @@ def test_rows_and_stretches_give_the_written_signatures(tmp_path, monkeypatch):
     path.write_bytes(table.astype(sigfile.DTYPE).tobytes())
     at = np.array([999, 3, 3, 512, 0])
     assert np.array_equal(sigfile.rows(path, count, at), table[at])
+    with sigfile.Reader(path) as reader:
+        assert np.array_equal(reader.rows(at), table[at])
+        assert reader.rows(np.zeros(0, dtype=np.int64)).shape == (0, minhash.NUM_PERM)
     monkeypatch.setattr(sigfile, "STRETCH", 64)  # many stretches, some holding no asked position
     wanted = np.sort(rng.choice(count, size=150, replace=False))
     wanted = np.concatenate([wanted[wanted < 200], wanted[wanted > 700], [count - 1]])

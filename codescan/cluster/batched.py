@@ -185,33 +185,33 @@ def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray
         wanted.update((keys if kind_ == "g" else loose)[np.unique(cols.pos[at])].tolist())
     known = distinct_units(conn, wanted)
     occurrences = {b: places.get(blobs.name(b), []) for b in bids}
-    sigs = sigfile.mapping(sig_path, len(signed))  # held for this batch only
-    for gi, parts in batch:
-        kept = []
-        for kind_, _lab, cols, at in parts:
-            if at is None:
-                kept.append({})
+    with sigfile.Reader(sig_path) as sigs:  # rows read as asked: nothing of the file stays resident
+        for gi, parts in batch:
+            kept = []
+            for kind_, _lab, cols, at in parts:
+                if at is None:
+                    kept.append({})
+                    continue
+                table = keys if kind_ == "g" else loose
+                kept.append(_kept(at, cols, known, lambda p, t=table: int(t[p]), occurrences))
+            members = sorted(kept[0].items())
+            if len(parts) > 1:
+                members += _joined(parts[1:], kept[1:], joins[gi])
+            units = [u for _spot, (_k, u) in members]
+            blobs = [spot[0] for spot, _ in members]
+            ns = SimpleNamespace(occurrences=occurrences, unit_blob=blobs, units=units, line_blob=blobs,
+                                 line_units=list(units))
+            if line:
+                builder.line_group(_spans(ns, ns.line_blob, ns.line_units, list(range(len(units)))))
                 continue
-            table = keys if kind_ == "g" else loose
-            kept.append(_kept(at, cols, known, lambda p, t=table: int(t[p]), occurrences))
-        members = sorted(kept[0].items())
-        if len(parts) > 1:
-            members += _joined(parts[1:], kept[1:], joins[gi])
-        units = [u for _spot, (_k, u) in members]
-        blobs = [spot[0] for spot, _ in members]
-        ns = SimpleNamespace(occurrences=occurrences, unit_blob=blobs, units=units, line_blob=blobs,
-                             line_units=list(units))
-        if line:
-            builder.line_group(_spans(ns, ns.line_blob, ns.line_units, list(range(len(units)))))
-            continue
-        spans = _spans(ns, ns.unit_blob, ns.units, list(range(len(units))))
-        member_keys = [k for _spot, (k, _u) in members]
-        if gi in joins:
-            sim = _similarity(member_keys, units, signed, sigs)
-        else:
-            ordered = keys_of(gi)
-            sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sigs)
-        builder.unit_group(spans, sim)
+            spans = _spans(ns, ns.unit_blob, ns.units, list(range(len(units))))
+            member_keys = [k for _spot, (k, _u) in members]
+            if gi in joins:
+                sim = _similarity(member_keys, units, signed, sigs)
+            else:
+                ordered = keys_of(gi)
+                sim = _similarity(ordered.tolist(), [known[int(k)] for k in ordered.tolist()], signed, sigs)
+            builder.unit_group(spans, sim)
 
 
 def _joined(parts: list, kept: list, joins) -> list:
@@ -232,12 +232,12 @@ def _joined(parts: list, kept: list, joins) -> list:
     return out
 
 
-def _similarity(member_keys: list, units: list, signed: np.ndarray, sigs: np.ndarray) -> float:
+def _similarity(member_keys: list, units: list, signed: np.ndarray, sigs: sigfile.Reader) -> float:
     """The least estimated Jaccard of a group's widest kind of unit to its first such member (units: a Unit or the
     (kind, name, tokens, signature) facts of each member)."""
     facts = [(u.kind, u.tokens) if isinstance(u, Unit) else (u[0], u[2]) for u in units]
     widest = max(range(len(facts)), key=lambda i: facts[i][1])
     kind = facts[widest][0]
     chosen = [k for k, f in zip(member_keys, facts) if f[0] == kind]
-    rows = np.asarray(sigs[np.searchsorted(signed, np.array(chosen, dtype=np.int64))])
+    rows = sigs.rows(np.searchsorted(signed, np.array(chosen, dtype=np.int64)))
     return float(minhash.similarity(rows, rows[:1]).min())

@@ -1,9 +1,10 @@
 """The run's file of signatures (one row of minhash.NUM_PERM stored 16-bit values per signed unit). Random rows are
-read through a mapping opened and closed per read, so the pages a read touches leave the process's resident memory
+read by positional reads (Reader) or through a mapping opened and closed per read, so the pages a read touches leave the process's resident memory
 with it (a mapping held over a whole scan keeps every page it touched: the whole file); scans over many rows read
 the file a stretch at a time without mapping it."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +20,29 @@ def mapping(path: Path, count: int) -> np.ndarray:
     """The whole file mapped (count: rows in it), for many small reads: the caller lets it go after a bounded number
     of them (its pages stay resident while it is held)."""
     return np.memmap(path, dtype=DTYPE, mode="r", shape=(count, minhash.NUM_PERM))
+
+
+class Reader:
+    """Rows read one by one with positional reads of an open file: only the bytes asked for, nothing mapped (a
+    mapping keeps every page it touched resident while it is held)."""
+
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDONLY)
+        self.width = minhash.NUM_PERM * np.dtype(DTYPE).itemsize
+
+    def rows(self, at) -> np.ndarray:
+        at = np.asarray(at, dtype=np.int64)
+        data = b"".join(os.pread(self.fd, self.width, p * self.width) for p in at.tolist())
+        return np.frombuffer(data, dtype=DTYPE).reshape(len(at), minhash.NUM_PERM)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def rows(path: Path, count: int, at) -> np.ndarray:
