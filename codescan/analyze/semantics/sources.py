@@ -161,6 +161,7 @@ _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]
+_POSSIBLE["insecure-origin"] = (b"http://", b"ftp://", *(b"://%d" % d for d in range(10)))  # plain http/ftp, a bare IP
 
 
 # Web request data in Python and JavaScript arrives through these (lower-cased) forms only; the broad

@@ -48,6 +48,15 @@ def _names_program(args) -> bool:
     return False
 
 
+_INSECURE_ORIGIN = re.compile(r"^[\"']?(?:(?:http|ftp|tftp)://|[a-z]+://(?:\d{1,3}\.){3}\d{1,3}(?:[:/\"']|$))", re.I)
+
+
+def fetched_labels(args, values) -> tuple[str, ...]:
+    """network, and insecure-origin when the URL is plain http/ftp or a bare IP address (no name, no TLS identity)."""
+    texts = [v.const if isinstance(v.const, str) and "://" in v.const else _text(a) for a, v in zip(args, values)]
+    return ("network", "insecure-origin") if any(_INSECURE_ORIGIN.match(t) for t in texts) else ("network",)
+
+
 def _fetched_url(name: str, args, values) -> str | None:
     """The https URL curl/wget fetch, as the name of what they print (rules grade official installers by it);
     None when TLS checks are turned off, the URL is not a constant or more than one is fetched."""
@@ -170,7 +179,7 @@ class ShellFlow(TreeFlow):
         stdin = self._stdin(node)
         piped = self.value(stdin[0][1]) if stdin else NOTHING
         if name in NETWORK:
-            fetched = labelled(("network",), line, f"output of {name}")
+            fetched = labelled(fetched_labels(args, values), line, f"output of {name}")
             url = _fetched_url(name, args, values)
             return Value(fetched.const, fetched.labels, url, None, fetched.trace) if url else fetched
         if name in DECODERS and (name in ("gunzip", "zcat", "uudecode") or any(
@@ -277,8 +286,10 @@ class ShellFlow(TreeFlow):
         out = super().value(node)
         if node is not None and node.type in ("string", "simple_expansion", "expansion", "concatenation"):
             key = "file:" + _file_key(_text(node))
-            if key in self.fields and not out.labels:  # "$T" after wget -O "$T": the downloaded file
-                out = merge([out, self.field_value(key)], const=out.const)
+            if key in self.fields:  # "$T" after wget -O "$T": the downloaded file ($T may hold "$HOME/...": env)
+                held = self.field_value(key)
+                if not held.labels <= out.labels:
+                    out = merge([out, held], const=out.const)
         return out
 
     def bindings(self, node):
@@ -308,8 +319,9 @@ class ShellFlow(TreeFlow):
             if name in ("curl", "wget"):
                 target = download_target(name, texts)
                 if target is not None:
+                    labels = fetched_labels(args, [self.value(a) for a in args])
                     return [("file:" + _file_key(target), "field-set",
-                             labelled(("network",), node.start_point[0] + 1, f"{name} writes {target}"))]
+                             labelled(labels, node.start_point[0] + 1, f"{name} writes {target}"))]
         return ()
 
 
