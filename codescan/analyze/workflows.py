@@ -1,11 +1,16 @@
-"""GitHub Actions workflow checks: untrusted event text in run:, curl | sh steps, pull_request_target checkouts."""
+"""GitHub Actions workflow checks: untrusted event text in run:, curl | sh steps, pull_request_target checkouts, every
+secret handed to one step."""
 from __future__ import annotations
 
 import re
 
 import yaml
 
-RULE_IDS = frozenset(("gha-untrusted-input-in-run", "gha-download-pipe-to-shell", "gha-pull-request-target-checkout"))
+RULE_IDS = frozenset(("gha-untrusted-input-in-run", "gha-download-pipe-to-shell", "gha-pull-request-target-checkout",
+                      "gha-all-secrets-exposed"))
+# The whole secrets context as one value (toJSON(secrets), or the object itself passed on): every secret the
+# repository holds reaches one step, whatever it needs.
+_ALL_SECRETS = re.compile(r"(?i)\$\{\{[^}]*\btojson\s*\(\s*secrets\s*\)[^}]*\}\}|\$\{\{\s*secrets\s*\}\}")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Event fields any outside user controls (issue/PR/comment text, branch names, commit metadata).
 UNTRUSTED = re.compile(
@@ -29,6 +34,9 @@ def detect(ctx, text: str) -> None:
     if not isinstance(root, yaml.MappingNode):
         return
     target = _on_pull_request_target(root)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "secrets" in line and _ALL_SECRETS.search(line) and not line.lstrip().startswith("#"):
+            ctx.emit("gha-all-secrets-exposed", number)
     for key, value in _pairs(root):
         if key == "run" and isinstance(value, yaml.ScalarNode):
             _run_step(ctx, value)
