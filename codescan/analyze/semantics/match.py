@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ...rules_facts import Condition
 from .facts import Call, Value
-from .values import equals, is_code, text_of
+from .values import equals, is_code, text_of, whole
 
 _VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits")
 BUILT = frozenset({"dynamic", "built"})  # Value.via of names and texts made at run time
@@ -24,7 +24,8 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
             return False
     if cond.constant is not None:
         # one of a constant table's entries (ORDERS.get(key, "id")): every text it may give is a constant
-        known = value.known or bool(value.choices) and all(c.known for c in value.choices)
+        # a container is constant only when every item is: {"content": text} carries unknown data
+        known = whole(value) or bool(value.choices) and all(whole(c) for c in value.choices)
         if known != cond.constant:
             return False
     if cond.code is not None and is_code(value, language) != cond.code:

@@ -39,6 +39,8 @@ def _classify(node):
         if loop is not None and loop.type in ("for_statement", "for_in_clause") \
                 and loop.child_by_field_name("left") == top:
             return "for", loop
+    if ptype == "global_statement":
+        return "other", parent  # (the statement: PyValues reads a `global` name as the module's variable)
     if ptype in _BINDERS:
         field = _BINDERS[ptype]
         if field is None or parent.child_by_field_name(field) == node:

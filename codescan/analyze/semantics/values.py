@@ -25,6 +25,21 @@ def text_of(value: Value) -> str | None:
     return None
 
 
+def whole(value: Value) -> bool:
+    """The value is known entirely: a constant, and no item of a container (at any depth) is unknown."""
+    return value.known and _whole(value.const, 0)
+
+
+def _whole(const, depth: int) -> bool:
+    if const is UNKNOWN or depth > 8:
+        return const is not UNKNOWN
+    if isinstance(const, dict):
+        return all(_whole(k, depth + 1) and _whole(v, depth + 1) for k, v in const.items())
+    if isinstance(const, (list, tuple, set, frozenset)):
+        return all(_whole(c, depth + 1) for c in const)
+    return True
+
+
 def equals(value: Value, wanted) -> bool:
     const = value.const
     if const is UNKNOWN or isinstance(const, (list, tuple, dict)):

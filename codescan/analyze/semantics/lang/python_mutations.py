@@ -19,14 +19,22 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
     key = _key(use_scope)
     low = max(start, -1 if use_scope is None else use_scope.start_byte)
     added = []
+    shared = _shared(values, name, use_scope)
+    foreign = _foreign(values, name) if shared else {}
     for use in uses:
         at = use.start_byte
-        if at >= use_at or at < low:
+        if not low <= at < use_at and use.start_byte not in foreign:
             continue
         budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
         parent = use.parent
-        if parent.type not in ("attribute", "argument_list") or values.scopes.scope_key(use) != key:
+        if parent.type not in ("attribute", "argument_list", "subscript"):
             continue
+        where = values.scopes.scope_key(use)
+        if not (low <= at < use_at and where == key):
+            # a module-level container filled elsewhere (in a callback, at module level) holds that data
+            # whenever it is read in a function: `BAG = []`, `def collect(): BAG.append(env)`, read in another
+            if use.start_byte not in foreign or where == key:
+                continue
         if parent.type == "attribute" and parent.child_by_field_name("object") == use:
             attr = parent.child_by_field_name("attribute").text.decode()
             call = parent.parent
@@ -60,6 +68,18 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
                     added.append(value.with_step(call.start_point[0] + 1, f"{name}.{attr}(...)"))
         elif parent.type == "argument_list":
             added.append(written(values, name, use, parent.parent))
+        elif (call := _nested_fill(use)) is not None:  # STATE["keys"].append(key): an item is filled
+            args = call.child_by_field_name("arguments")
+            value = merge(values.ev(a) for a in args.named_children if a.type != "comment")
+            if current.known and not (value.known and value.const == []):
+                current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)
+            added.append(value.with_step(call.start_point[0] + 1, f"{name}[...] filled"))
+    if shared:
+        added.extend(_stored_elsewhere(values, name, key))
+        rebound = [values._bind(name, kind, what, current) for kind, what in _rebound_globally(values, name)]
+        if any(v.const is not current.const and v.const != current.const for v in rebound) and current.known:
+            current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)  # `log += key`
+        added.extend(rebound)
     if not any(v.labels for v in added):
         return current
     out = merge([current, *added], current.const, current.name)
@@ -200,6 +220,98 @@ def method(values, cls, attr: str) -> Value | None:
             values.defs[function.start_byte] = function
             return Value(name=f"<def:{function.start_byte}>")
     return None
+
+
+def _shared(values, name: str, use_scope) -> bool:
+    """Whether `name` read in `use_scope` (None: module level) is a module-level variable assigned a value
+    (not an import, function or class) that functions may fill without rebinding it."""
+    module = values.scopes.bindings.get((MODULE, name))
+    if not module or not any(kind == "assign" for kind, _what in module):
+        return False
+    return use_scope is None or _only_stores(values.scopes.bindings.get((use_scope.start_byte, name)))
+
+
+def _only_stores(entries) -> bool:
+    """No binding of the name in a function, or only stores into it (`BAG[k] = v`) or a `global` statement: it is
+    still the module's variable."""
+    return entries is None or all(kind == "setitem" or (kind == "other" and what is not None)
+                                  for kind, what in entries)
+
+
+def _nested_fill(use):
+    """The call of a mutating method on an item of the container `use` names (`STATE["keys"].append(k)`), or None."""
+    item = use
+    while item.parent is not None and item.parent.type == "subscript" and item.parent.child_by_field_name("value") == item:
+        item = item.parent
+    holder = item.parent
+    if item is use or holder is None or holder.type != "attribute" or holder.child_by_field_name("object") != item:
+        return None
+    call = holder.parent
+    if call.type != "call" or call.child_by_field_name("function") != holder or \
+            holder.child_by_field_name("attribute").text.decode() not in _MUTATORS or \
+            call.child_by_field_name("arguments") is None or call.child_by_field_name("arguments").type != "argument_list":
+        return None
+    return call
+
+
+def _rebound_globally(values, name: str) -> list:
+    """The assignments to `name` in functions that declare it `global` (`global log; log += str(key)`), at most 16."""
+    cache = values.__dict__.setdefault("_global_rebinds", {})
+    if name not in cache:
+        found = []
+        for scope, _name in values.scopes.scopes_of.get(name, ()):
+            entries = values.scopes.bindings.get((scope, name)) or ()
+            if scope != MODULE and any(kind == "other" and what is not None for kind, what in entries):
+                found.extend(e for e in entries if e[0] in ("assign", "augassign"))
+        cache[name] = found[:16]
+    return cache[name]
+
+
+def declared_global(values, name: str) -> Value:
+    """A name a function declares `global`: the module's variable, with everything assigned to it or stored in it
+    by any function (they may all have run before this read)."""
+    values.scopes.index(name)  # the whole file (the function's own scope may be all that was indexed)
+    module = [e for e in values.scopes.bindings.get((MODULE, name), ()) if e[0] != "other"]
+    if not module:
+        return NOTHING
+    return values.binding_value(name, module, len(values.source), None)
+
+
+def _foreign(values, name: str) -> dict:
+    """Start byte -> use, for the uses of module-level `name` that may fill it: a mutating method called on it
+    or an argument of a call (a file written), at module level or in a function that does not rebind it.
+    Computed once per name (every read of the name asks)."""
+    cache = values.__dict__.setdefault("_global_fills", {})
+    if name in cache:
+        return cache[name]
+    found = {}
+    for use in values.scopes.uses.get(name, ()):
+        budgets.check()
+        parent = use.parent
+        if parent.type == "attribute":
+            call = parent.parent
+            if parent.child_by_field_name("object") != use or call.type != "call" or \
+                    parent.child_by_field_name("attribute").text.decode() not in _MUTATORS:
+                continue
+        elif parent.type != "argument_list" and _nested_fill(use) is None:
+            continue
+        where = values.scopes.scope_key(use)
+        if where == MODULE or _only_stores(values.scopes.bindings.get((where, name))):
+            found[use.start_byte] = use
+    cache[name] = found
+    return found
+
+
+def _stored_elsewhere(values, name: str, key: int) -> list:
+    """What functions other than the reader store into module-level `name` (`BAG[k] = v`)."""
+    out = []
+    for scope, _name in values.scopes.scopes_of.get(name, ()):
+        entries = values.scopes.bindings.get((scope, name))
+        if scope in (MODULE, key) or not entries or not _only_stores(entries):
+            continue
+        for kind, what in entries[:8]:
+            out.append(values._bind(name, kind, what, NOTHING))
+    return out
 
 
 def _key(scope) -> int:

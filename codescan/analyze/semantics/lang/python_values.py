@@ -11,7 +11,7 @@ from .python_namespaces import Namespaces
 from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
-from .python_mutations import _at, _key, _scope_start, method, mutated, self_attribute
+from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
@@ -174,6 +174,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
     def binding_value(self, name: str, entries: list, use_at: int, use_scope) -> Value:
         """The value `name` holds at byte `use_at`: its bindings replayed in order, then the
         mutations (`x.append(v)`, `x[k] = v`, writes) made to it before that point."""
+        if use_scope is not None and any(kind == "other" and what is not None for kind, what in entries):
+            return declared_global(self, name)
         before = [e for e in entries if _at(e) < use_at]
         if not before or (before and _scope_start(entries[0], self.scopes) != _key(use_scope)):
             before = entries
