@@ -114,3 +114,13 @@ def test_java_deserialization_round_trip_in_a_test_is_low_socket_data_or_main_co
             "}\n")
     assert _by_line("java-unsafe-deserialization", "src/test/java/OrderTest.java", text) == {7: "low", 10: "high"}
     assert _by_line("java-unsafe-deserialization", "src/main/java/Order.java", text) == {7: "high", 10: "high"}
+
+
+def test_verify_false_on_a_client_whose_base_url_is_local_is_low_in_tests_only():
+    text = ("import httpx\n"
+            "def api():\n"
+            "    a = httpx.Client(base_url='https://127.0.0.1:8443', verify=False)\n"
+            "    b = httpx.AsyncClient(base_url='https://api.example.com', verify=False)\n"
+            "    return a, b\n")
+    assert _by_line("tls-verify-disabled", "tests/conftest.py", text) == {3: "low", 4: "high"}
+    assert _by_line("tls-verify-disabled", "app/client.py", text) == {3: "high", 4: "high"}
