@@ -8,6 +8,9 @@ from .clike import APPENDS, C_WRITERS, GO_CODECS, CLikeFlow
 from .clike_names import LIBC, RETURNS, go_import_name
 from .treeflow import join, labelled
 
+_GO_APPENDS = APPENDS | {"Set"}  # url.Values / http.Header: form.Set(k, v) fills the form
+_FLAGS = frozenset(("_", "ok", "found", "exists", "err", "present", "loaded"))  # results that are a status, not data
+
 GO_REQUEST_TYPES = {"net/http.Request": ("request",)}
 _UPPER = re.compile(r"[A-Z][A-Z0-9_]{2,}\Z")
 
@@ -124,7 +127,7 @@ class GoFlow(CLikeFlow):
             function = node.child_by_field_name("function")
             if function is not None and function.type == "selector_expression":
                 operand = function.child_by_field_name("operand")
-                if operand.type == "identifier" and _text(function.child_by_field_name("field")) in APPENDS \
+                if operand.type == "identifier" and _text(function.child_by_field_name("field")) in _GO_APPENDS \
                         and operand.text.decode() not in self.imports:
                     return [(_text(operand), "add", _thunk_join(self, _args(node)))]
                 if _text(function.child_by_field_name("field")) == "Decode":
@@ -147,6 +150,9 @@ class GoFlow(CLikeFlow):
         out = []
         for i, name in enumerate(names):
             value = values[i] if len(values) == len(names) else (values[0] if i == 0 and values else None)
+            if value is None and len(values) == 1 and values[0].type == "call_expression" and \
+                    _text(name) not in _FLAGS and not _text(name).lower().endswith("err"):
+                value = values[0]  # k, v, ok := strings.Cut(kv, "="): every result but the error/ok carries its data
             if value is None:
                 continue
             if name.type == "identifier" and name.text != b"_":
