@@ -8,7 +8,7 @@ from importlib import import_module
 
 from ...records import TraceStep
 from .. import languages
-from .facts import NOT_DATA, Call, Step, add_step
+from .facts import NOT_DATA, RECEIVER, Call, Step, add_step
 from .match import holds
 from . import sources
 from .names import last_parts, pattern_regex
@@ -211,9 +211,10 @@ class FactRules:
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:
-                for call in calls:
-                    if sinks[0].match(call.callee):
-                        _sink_rule(ctx, rule, call, path, language, line_offset, via)
+                matched = [call for call in calls if sinks[0].match(call.callee)]
+                sink_lines = frozenset(call.line for call in matched)
+                for call in matched:
+                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines)
             else:
                 _together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
 
@@ -257,7 +258,8 @@ def _needed_labels(rule) -> frozenset | None:
     return frozenset(needed)
 
 
-def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via) -> None:
+def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via,
+               sink_lines: frozenset = frozenset()) -> None:
     spec = rule.facts
     sink = spec.sink
     if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
@@ -268,6 +270,9 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
         return
     lines: set[int] = set()
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
+        if selector == (RECEIVER,) and "*" in sink.arg and call.receiver is not None and any(
+                step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
+            continue  # req.write(data); req.end(): the data was reported where it was handed to the sink
         for case in spec.cases:
             found = holds(case.when, call, selector, path, language)
             if found is not None:
@@ -283,10 +288,12 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
 
 
 def _one_by_one(call: Call, selectors) -> list[tuple]:
-    """The sink's argument selectors one at a time (`*`: every data argument given)."""
+    """The sink's argument selectors one at a time (`*`: every data argument given; with `@receiver` listed too,
+    the object the method is called on: `form.submit(url)` sends what was appended to the form)."""
     if "*" in selectors:
         return [(i,) for i in range(len(call.args))] + [
-            (k,) for k, _v in call.kwargs if k not in NOT_DATA] or [selectors]
+            (k,) for k, _v in call.kwargs if k not in NOT_DATA] + [
+            (RECEIVER,) for _ in (1,) if RECEIVER in selectors and call.receiver is not None] or [selectors]
     return [(s,) for s in selectors]
 
 

@@ -61,15 +61,19 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
-# string constants that name credential, wallet and browser-profile files or folders
+# string constants that name credential, wallet and browser-profile files or folders (a browser wallet extension's
+# storage is named by the extension's id under "Local Extension Settings")
 CREDENTIAL_PATH = re.compile(
     r"(?i)(?:\.ssh(?:[/\\]|$)|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|\.aws[/\\]credentials|\.npmrc|\.pypirc|"
     r"(?:^|[/\\~])\.netrc|\.git-credentials|\.docker[/\\]config\.json|\.kube[/\\]config|\.gnupg|"
-    r"wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn|ethereum[/\\]keystore|\.config[/\\]gcloud|"
+    r"wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn|ejbalbakoplchlghecdalmeeeajnimhm|bfnaelmomeimhlpmgjnjophhpkkoljpa|"
+    r"hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|ethereum[/\\]keystore|\.config[/\\]gcloud|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
-    r"^(?:exodus|electrum|metamask|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh)$)"
+    r"^(?:exodus|electrum|metamask|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|"
+    r"local extension settings)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
-             r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data"))
+             r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data|"
+             r"local extension settings|indexeddb"))
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # network destinations that are chat bots / paste sites used as drop boxes
@@ -127,7 +131,8 @@ _POSSIBLE = {
     "host-identity": (b"gethostname", b"getfqdn", b"platform", b"uname", b"getuser", b"getlogin", b"getnode",
                       b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
     "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
-                        b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"keystore", b"gcloud",
+                        b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"ejbalbak", b"bfnaelmo", b"hnfankno", b"fhbohima", b"ibnejdfj",
+                        b"extension settings", b"indexeddb", b"keystore", b"gcloud",
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",

@@ -16,6 +16,7 @@ from .js_scopes import FUNCTIONS, JsScopes
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
+_SIZES = frozenset(("length", "size", "byteLength"))
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign"}
 _SKIP = {"comment", "(", ")", ",", ";"}
 
@@ -190,6 +191,8 @@ class JsValues(MemoEval):
             if labels:
                 return Value(UNKNOWN, narrowed(labels | obj.labels, name), name, obj.via,
                              (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
+        if obj.labels and prop in _SIZES:  # a count of the data, not the data (as len() in Python)
+            return NOTHING
         if obj.labels:
             return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
         return Value(name=name, via=obj.via) if name else NOTHING
