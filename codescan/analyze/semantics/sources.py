@@ -103,11 +103,39 @@ _SECRET_NAME = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_
                           r"^(?:aws|gh|github|npm|pypi|slack|stripe|openai)_")
 
 
+_SECRET_WORD = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_?key|credential|auth")
+# the service a secret's name says it belongs to (label `secret-of-<service>`): a rule can then tell a token sent to
+# its own service from one sent anywhere else
+_SECRET_SERVICE = re.compile(
+    r"(?i)^(?:(?P<github>GITHUB_|GH_)|(?P<npm>NPM_|NODE_AUTH_TOKEN$)|(?P<pypi>PYPI_|TWINE_)|(?P<aws>AWS_)|"
+    r"(?P<gitlab>GITLAB_|CI_JOB_TOKEN$)|(?P<openai>OPENAI_)|(?P<anthropic>ANTHROPIC_)|(?P<slack>SLACK_)|"
+    r"(?P<stripe>STRIPE_)|(?P<huggingface>HF_|HUGGING_?FACE_)|(?P<docker>DOCKER(?:HUB)?_)|(?P<azure>AZURE_|ARM_CLIENT_SECRET$)|"
+    r"(?P<google>GOOGLE_|GCP_|GCLOUD_)|(?P<heroku>HEROKU_)|(?P<cloudflare>CLOUDFLARE_|CF_API_)|(?P<circleci>CIRCLE_?CI_)|"
+    r"(?P<digitalocean>DIGITALOCEAN_)|(?P<twilio>TWILIO_)|(?P<sendgrid>SENDGRID_)|(?P<datadog>DD_|DATADOG_)|"
+    r"(?P<sentry>SENTRY_)|(?P<vercel>VERCEL_)|(?P<netlify>NETLIFY_)|(?P<codecov>CODECOV_))")
+
+
 def secret_name_labels(labels: frozenset, key) -> frozenset:
-    """An environment variable read by a name like a secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) is `secret` too."""
+    """An environment variable read by a name like a secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) is `secret` too,
+    and `secret-of-<service>` when the name says whose secret it is."""
     if "env-var" in labels and isinstance(key, str) and _SECRET_NAME.search(key):
-        return labels | {"secret"}
+        found = _SECRET_SERVICE.match(key) if _SECRET_WORD.search(key) else None  # (not GITHUB_SHA)
+        return labels | {"secret"} | ({f"secret-of-{found.lastgroup}"} if found else frozenset())
     return labels
+
+
+# header and option names that carry a credential to the service being called (requests/fetch/axios headers,
+# axios `auth`): a secret there logs the client in, it is not the data sent
+_AUTH_KEY = re.compile(r"(?i)^(?:authorization|proxy-authorization|x-api-key|api-key|x-auth-token|private-token|"
+                       r"x-goog-api-key|x-github-token|x-npm-token|auth)$")
+
+
+def authenticating(labels: frozenset, key) -> frozenset:
+    """A secret stored under an Authorization-like key (`{"Authorization": "Bearer " + token}`) is `secret-auth`:
+    still a secret, but used the way it is meant to be (sent to the service it logs in to)."""
+    if "secret" not in labels or not isinstance(key, str) or not _AUTH_KEY.match(key):
+        return labels
+    return frozenset(lab for lab in labels if lab != "secret" and not lab.startswith("secret-of-")) | {"secret-auth"}
 
 
 def clears(name: str | None) -> bool:

@@ -9,7 +9,7 @@ from ..constants import UNKNOWN, Name, NotConstant
 from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
-from ..sources import clears, constant_labels, labels_of, narrowed
+from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
 from .js_scopes import FUNCTIONS, JsScopes
 
@@ -75,7 +75,12 @@ class JsValues(MemoEval):
         if kind in ("arrow_function", "function_expression", "function"):
             self.defs[node.start_byte] = node
             return Value(name=f"<def:{node.start_byte}>")
-        return merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+        out = merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+        if kind == "pair" and "secret" in out.labels:  # {Authorization: `Bearer ${token}`}: logging in
+            key = node.child_by_field_name("key")
+            text = key.text.decode("utf-8", "replace").strip("'\"") if key is not None else None
+            out = Value(out.const, authenticating(out.labels, text), out.name, out.via, out.trace)
+        return out
 
     # -- names --------------------------------------------------------------------------------
     def _identifier(self, node) -> Value:
@@ -107,7 +112,8 @@ class JsValues(MemoEval):
             value_node, key = what
             source = self.ev(value_node)
             if source.name:
-                return Value(UNKNOWN, narrowed(source.labels, f"{source.name}.{key}"), f"{source.name}.{key}",
+                return Value(UNKNOWN, secret_name_labels(narrowed(source.labels, f"{source.name}.{key}"), key),
+                             f"{source.name}.{key}",
                              source.via, source.trace)
             return Value(UNKNOWN, source.labels, None, None, source.trace)
         if kind == "import":
@@ -189,7 +195,8 @@ class JsValues(MemoEval):
         if name is not None:
             labels = labels_of(name)
             if labels:
-                return Value(UNKNOWN, narrowed(labels | obj.labels, name), name, obj.via,
+                labels = secret_name_labels(narrowed(labels | obj.labels, name), prop)  # process.env.NPM_TOKEN
+                return Value(UNKNOWN, labels, name, obj.via,
                              (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
         if obj.labels and prop in _SIZES:  # a count of the data, not the data (as len() in Python)
             return NOTHING

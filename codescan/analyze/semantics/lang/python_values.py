@@ -14,7 +14,7 @@ from .python_loops import fold_accumulation
 from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import constant_labels, labels_of, narrowed, secret_name_labels
+from ..sources import authenticating, constant_labels, labels_of, narrowed, secret_name_labels
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
                 "list", "tuple", "dictionary", "parenthesized_expression", "unary_operator", "subscript",
@@ -118,7 +118,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         elif kind in _CONTAINERS:
             value = self._constant(node)
             parts = merge(self.ev(c) for c in node.named_children if c.type != "comment")
-            return Value(UNKNOWN if value is None else value, parts.labels, None, None, parts.trace)
+            labels = parts.labels
+            if kind == "pair" and "secret" in labels:  # {"Authorization": "Bearer " + token}: logging in
+                key = self.ev(node.child_by_field_name("key"))
+                labels = authenticating(labels, key.const)
+            return Value(UNKNOWN if value is None else value, labels, None, None, parts.trace)
         elif kind in _CONST_TYPES:
             value = self._constant(node)
             if value is not None:
@@ -232,6 +236,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                     Name(item.name) if item.name and not item.labels else UNKNOWN)
             elif item.labels or key.labels:
                 const = current.const
+            item = Value(item.const, authenticating(item.labels, key.const), item.name, item.via, item.trace,
+                         item.choices) if "secret" in item.labels else item  # headers["Authorization"] = ...
             out = merge((current, key, item), const)  # a labelled key (`d[name] = 1`) is data too
             return out.with_step(what.start_point[0] + 1, f"stored in {name}")
         if kind == "for":
