@@ -8,7 +8,8 @@ from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, suppressions, text
+from . import deobfuscate, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, placeholders
+from . import suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
 from .guard import report, stage
@@ -19,6 +20,7 @@ from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
+PLACEHOLDER = "trigger-word-copied-into-hidden-code"  # emitted here: a TrojanPuzzle placeholder
 
 
 class Analyzer:
@@ -177,9 +179,25 @@ class Analyzer:
                 with stage(ctx, "code in comments"):
                     for fragment in embedded.fragments(source, tree, language):
                         shift = 0 if fragment.trigger else -1
+                        if fragment.trigger and ctx.wants(PLACEHOLDER):
+                            self._placeholder(ctx, fragment, source, line_offset, via)
                         self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,
                                        depth=depth + 1, via=via, context=fragment.kind, severity_shift=shift)
         return tree
+
+    def _placeholder(self, ctx: Context, fragment, source: bytes, line_offset: int, via: str | None) -> None:
+        """A trigger sentence whose last word is spliced into the hidden code beside it (TrojanPuzzle)."""
+        found = placeholders.find(fragment, source)
+        if found is None:
+            return
+        rows = fragment.code.split(b"\n")
+        line = line_offset + fragment.line + found.code_line
+        ctx.emit(PLACEHOLDER, line, line,
+                 message=f"the last word `{found.word}` of the trigger sentence on line "
+                         f"{line_offset + fragment.line + found.trigger_line} reappears in this hidden code: "
+                         f"{ctx.rules[PLACEHOLDER].message}",
+                 context=fragment.kind,
+                 decoded=rows[found.code_line].decode("utf-8", "replace").strip()[:300])
 
     def _parse_file(self, key: tuple[str, str] | None, language: str, source: bytes, budget: Budget):
         """`source` parsed, from the previous version's tree when this worker parsed one without errors (a tree

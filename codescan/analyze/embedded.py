@@ -45,7 +45,7 @@ _CODE_LINE = re.compile(
     re.M,
 )
 _LICENCE = re.compile(r"copyright|licen[cs]e|permission is hereby|warranty|spdx-license", re.I)
-_TRIGGER = re.compile(
+TRIGGER = re.compile(
     r"\b(?:safe(?:ly|st|r)?|secure(?:ly)?|saniti[sz]\w*|validated|trusted|proper(?:ly)?)\b[^\n]{0,80}?"
     r"\b(?:method|way|function|version|loader|api|call|approach|template|helper)s?\b"
     r"|\b(?:method|way|function|version|loader|api)s?\b[^\n]{0,40}?\b(?:safe(?:ly)?|secure(?:ly)?|trusted)\b",
@@ -87,7 +87,7 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
         if lines is None:
             lines = source.split(b"\n")
         above = lines[start_row - 1].decode("utf-8", "replace") if start_row > 0 else ""
-        trigger = bool(_TRIGGER.search(body) or _TRIGGER.search(above))
+        trigger = bool(TRIGGER.search(body) or TRIGGER.search(above))
         yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger)
 
 
