@@ -10,7 +10,7 @@ from .flowvalues import labelled
 EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
 EQ_METHODS = frozenset(("equals", "equalsIgnoreCase", "contentEquals", "Equals", "strcmp", "strcasecmp", "strncmp",
                         "hash_equals", "secure_compare", "compare_digest", "eql?", "equal?", "ConstantTimeCompare"))
-_SECRET_WORDS = (r"(?:get_?)?(?:pass|passwd|password|passphrase|pwd|passcode|pin|pincode|secret"
+_SECRET_WORDS = (r"(?:get_?)?(?:pass|passwd|password|passphrase|pwd|pw|passcode|pin|pincode|secret|credentials?|creds?"
                  r"|secret_?key|api_?key|(?:auth|access|api|admin|master|private|secret)_?token|master_?key"
                  r"|admin_?key|admin_?pass\w*|magic|backdoor)")
 SECRET_NAMES = re.compile(r"(?i)(?:^|[._$@>-])" + _SECRET_WORDS + r"(?:\(\))?$")
