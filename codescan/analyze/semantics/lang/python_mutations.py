@@ -10,7 +10,7 @@ from ..python_scopes import MODULE
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
-             "send", "put", "write_bytes", "write_text", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
+             "send", "put", "write_bytes", "write_text", "writestr", "addfile", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
 
 def mutated(values, name: str, current: Value, use_at: int, use_scope, start: int = -1) -> Value:
     uses = values.scopes.uses.get(name)
@@ -88,6 +88,11 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
         out = Value(out.const, out.labels | {"downloaded"}, out.name, out.via, out.trace)
     return out
 
+# archive and compression writers over a file object: what is written through them lands in that object
+_WRAPPERS = frozenset(("zipfile.ZipFile", "zipfile.PyZipFile", "gzip.GzipFile", "gzip.open", "bz2.BZ2File", "bz2.open",
+                       "lzma.LZMAFile", "lzma.open", "io.TextIOWrapper", "io.BufferedWriter"))
+
+
 def written(values, name: str, use, call) -> Value:
     """Data that flows into `name` because it is the file a call writes (open(name, 'wb') as f:
     f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
@@ -99,9 +104,15 @@ def written(values, name: str, use, call) -> Value:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
     if callee == "shutil.copyfileobj" and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"copied into {name}")
-    if callee in ("builtins.open", "io.open", "codecs.open") and args and args[0] == use and len(args) > 1:
-        mode = values.ev(args[1])
-        if not (isinstance(mode.const, str) and ("w" in mode.const or "a" in mode.const)):
+    wrapper = callee in _WRAPPERS and bool(args) and args[0] == use  # zipfile.ZipFile(buf, "w") as zf: zf.writestr
+    if wrapper or callee in ("builtins.open", "io.open", "codecs.open") and args and args[0] == use and len(args) > 1:
+        positional = [a for a in args if a.type != "keyword_argument"]
+        mode = values.ev(positional[1]) if len(positional) > 1 else Value("w" if callee.startswith("io.") else "r")
+        if len(positional) == 1:  # zipfile.ZipFile(buf, mode="w"), open(path, mode="wb")
+            given = dict((k.child_by_field_name("name").text, k.child_by_field_name("value"))
+                         for k in call.child_by_field_name("arguments").named_children if k.type == "keyword_argument")
+            mode = values.ev(given[b"mode"]) if b"mode" in given else mode
+        if not (isinstance(mode.const, str) and ("w" in mode.const or "a" in mode.const or "x" in mode.const)):
             return NOTHING
         holder = call.parent
         target = None
