@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Call, merge
+from .auth_gates import AUTH_NAME as _AUTH_SCOPE
 from .flowvalues import labelled
 
 EQUALS = frozenset((b"==", b"!=", b"===", b"!==", b"eq", b"ne"))
@@ -35,10 +36,37 @@ def comparison_sides(node):
     return named[0], named[1]
 
 
+# a digest or encoding of the secret (`md5($pass)`, `sha1($pw)`, `hash('sha256', $password)`,
+# `DigestUtils.sha256Hex(password)`, `Digest::MD5.hexdigest(pass)`, `base64_encode($key)`): compared with a
+# constant, the constant is the secret in disguise
+_DIGEST_CALL = re.compile(r"(?is)^[\w$.:\\>-]*?(?:md5|sha\d*|hash|crypt|digest|hex|base64|b64|rot13|strrev)"
+                          r"[\w$.:\\>-]*\s*\((.{1,120})\)(?:\.\w+\(\))*$")
+
+
+_HEX_DIGEST = re.compile(r"^[\"'`](?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|"
+                         r"[0-9a-fA-F]{128})[\"'`]$")
+
+
+def _named(side) -> bool:
+    text = side.text[-200:].decode("utf-8", "replace").strip()
+    if SECRET_NAMES.search(text[-64:]) is not None:
+        return True
+    found = _DIGEST_CALL.match(text)
+    return found is not None and any(SECRET_NAMES.search(arg.strip()) is not None
+                                     for arg in found.group(1).split(","))
+
+
 def comparison_fact(flow, node, scope, left, right) -> Call | None:
     """`a == b`, `a.equals(b)`, strcmp(a, b) as the fact operator.eq(a, b) when a side is read from a name
-    like `password`, `apiKey` or `adminToken` (that side carries the label `credential-name`), else None."""
-    named = [SECRET_NAMES.search(side.text[-64:].decode("utf-8", "replace")) is not None for side in (left, right)]
+    like `password`, `apiKey` or `adminToken`, or is a digest of one (`md5($pass)`); that side carries the label
+    `credential-name`. Else None."""
+    named = [_named(side) for side in (left, right)]
+    if not any(named) and _AUTH_SCOPE.search((getattr(scope, "name", None) or "").encode()):
+        # in a function named like an authentication check: a digest of anything compared with a digest-sized
+        # hex constant (`hex.EncodeToString(sum[:]) == "9f86d0..."`)
+        named = [_DIGEST_CALL.match(side.text[-200:].decode("utf-8", "replace").strip()) is not None and
+                 _HEX_DIGEST.match(other.text.decode("utf-8", "replace")) is not None
+                 for side, other in ((left, right), (right, left))]
     if not any(named):
         return None
     values = []
