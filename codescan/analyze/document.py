@@ -8,7 +8,7 @@ from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, placeholders
+from . import deobfuscate, disguise, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, placeholders
 from . import suppressions, text
 from .budget import Budget, OverBudget
 from .context import Context
@@ -232,8 +232,11 @@ class Analyzer:
                 if (hit.rule.id, line + line_offset) in seen:
                     continue
                 shown = folded_lines[line - 1].strip() if line <= len(folded_lines) else ""
+                hidden = language == "python" and context == "code" and any(
+                    before[row] != after[row] and disguise.folded_disguise(before[row], after[row])
+                    for row in range(hit.node.start_point[0], min(hit.node.end_point[0], len(before) - 1) + 1))
                 self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
-                           decoded=shown, via=via, severity_shift=severity_shift, seen=seen)
+                           decoded=shown, via=via, severity_shift=severity_shift, seen=seen, disguised=hidden)
 
     def _payloads(self, ctx, source, tree, language, line_offset, depth, severity_shift) -> None:
         """Decode literal payloads and scan what they hold, pointing every finding at the literal."""
@@ -269,7 +272,7 @@ class Analyzer:
                        severity_shift=severity_shift, seen=seen)
 
     def _emit(self, ctx: Context, rule: Rule, node, source: bytes, line_offset: int, context: str,
-              decoded: str | None, via: str | None, severity_shift: int, seen: set) -> None:
+              decoded: str | None, via: str | None, severity_shift: int, seen: set, disguised: bool = False) -> None:
         start_row, start_col = node.start_point
         end_row, end_col = node.end_point
         line = start_row + line_offset + 1
@@ -287,6 +290,10 @@ class Analyzer:
             severity = shift_severity(rule.severity, severity_shift)
         elif context == "decoded":
             message = f"inside a {via or 'decoded'} payload: {rule.message}"
+        elif context == "folded" and disguised:
+            # the insecure value or name was spelled so a reader (or a pattern) would not see it
+            message = f"seen through disguise (the insecure choice is built in pieces): {rule.message}"
+            severity = disguise.raised(rule.severity)
         elif context == "folded":
             message = f"seen through disguise: {rule.message}"
         if context == "decoded" and decoded is None:

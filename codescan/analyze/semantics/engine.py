@@ -7,8 +7,8 @@ from dataclasses import replace
 from importlib import import_module
 
 from ...records import TraceStep
-from .. import languages
-from .facts import NOT_DATA, RECEIVER, Call, Step, add_step
+from .. import disguise, languages
+from .facts import NOT_DATA, RECEIVER, Call, Step, Value, add_step
 from .match import holds
 from . import sources
 from .names import last_parts, pattern_regex
@@ -266,7 +266,7 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
         return
     if not spec.cases:
         found = holds(None, call, sink.arg, path, language)
-        _emit(ctx, rule, call, found, None, None, line_offset, via)
+        _emit(ctx, rule, call, found, None, None, line_offset, via, language=language)
         return
     lines: set[int] = set()
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
@@ -283,7 +283,7 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
                     break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
                 if at not in lines:
                     lines.add(at)
-                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via)
+                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language)
                 break
 
 
@@ -352,7 +352,13 @@ def _lift(by_scope: dict, callers, width: int) -> None:
         frontier = following
 
 
-def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=()) -> None:
+def _disguised(call: Call, value) -> bool:
+    """The sink was named at run time (getattr, __dict__, __import__) or its deciding argument was spelled to
+    hide it ('0.0' + '.0.0', '127.0.0.1'.replace(...), flag[1])."""
+    return call.via == "dynamic" or isinstance(value, Value) and value.via == "disguised"
+
+
+def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=(), language=None) -> None:
     trace: tuple = ()
     if value is not None and value is not True:
         for step in value.trace:
@@ -369,6 +375,10 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
     if rule.facts.yield_to and any(f.line == line and f.rule_id in rule.facts.yield_to for f in ctx.findings):
         return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
+    if language == "python" and not via and (severity or rule.severity) == "medium" \
+            and _disguised(call, value):
+        severity = disguise.raised("medium")
+        message = f"disguised (the insecure choice is built or looked up at run time): {message or rule.message}"
     ctx.emit(rule.id, line, max(call.end_line, at) + line_offset, call.column if at == call.line else 1,
              message=message, severity=severity,
              context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))

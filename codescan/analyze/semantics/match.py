@@ -6,7 +6,7 @@ from .facts import Call, Value
 from .values import equals, is_code, text_of, whole
 
 _VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits")
-BUILT = frozenset({"dynamic", "built"})  # Value.via of names and texts made at run time
+BUILT = frozenset({"dynamic", "built", "disguised"})  # Value.via of names and texts made at run time
 
 
 def value_holds(cond: Condition, value: Value, language: str) -> bool:

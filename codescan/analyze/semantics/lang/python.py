@@ -4,6 +4,7 @@ Demand-driven: call sites are found near the tokens the rules' callees end with 
 builtins that build names at run time), then only their callees and arguments are evaluated."""
 from __future__ import annotations
 
+from ... import disguise
 from ...budget import Budget
 
 from ...treesitter import Deadline
@@ -206,8 +207,13 @@ class _PythonFacts:
         """An argument's value; a constant text assembled at run time ("md" + "5", a loop, a helper) is
         marked `via="built"` (rules may ask whether a choice was disguised)."""
         value = self.values.ev(node)
-        if value.via is None and isinstance(value.const, (str, bytes)) and _assembled(self.values, node, 0):
-            return Value(value.const, value.labels, value.name, "built", value.trace)
+        if value.via is None and isinstance(value.const, (str, bytes, tuple, list)):
+            built = _assembled(self.values, node, 0)
+            if built is not None:
+                # spelled to hide the constant ('0.0' + '.0.0', 'abc'[:0]) rather than computed (a default, a helper)
+                text = built.text[:400].decode("utf-8", "replace")
+                via = "disguised" if disguise.disguised_line(text) else "built"
+                return Value(value.const, value.labels, value.name, via, value.trace)
         return value
 
     def _through_callers(self, calls: list) -> list:
@@ -355,22 +361,28 @@ def _dict_splats(call) -> list:
     return [c.named_children[0] for c in args.named_children if c.type == "dictionary_splat" and c.named_children]
 
 
-def _assembled(values, node, depth: int) -> bool:
-    """Whether a constant text is computed rather than written out (following plain assignments)."""
+def _assembled(values, node, depth: int):
+    """The expression that computes a constant text rather than writing it out (following plain
+    assignments), or None."""
     kind = node.type
     if kind == "string":
-        return any(c.type == "interpolation" for c in node.children)
+        return node if any(c.type == "interpolation" for c in node.children) else None
     if kind in ("concatenated_string", "integer", "float", "true", "false", "none"):
-        return False
+        return None
     if kind == "parenthesized_expression" and node.named_children:
         return _assembled(values, node.named_children[0], depth)
+    if kind in ("tuple", "list"):  # ('0.0' + '.0.0', 80): an address tuple with a built part
+        return next((found for child in node.named_children[:8]
+                     if (found := _assembled(values, child, depth)) is not None), None)
     if kind == "identifier":
         entries = values.scopes.entries(node)
         if not entries or depth > 3:
-            return False
+            return None
         if len(entries) > 1:
-            return True
+            return node
         bound_kind, what = entries[0]
-        return bound_kind == "assign" and _assembled(values, what, depth + 1)
-    return kind in ("binary_operator", "call", "subscript", "conditional_expression", "list_comprehension",
-                    "generator_expression")
+        return _assembled(values, what, depth + 1) if bound_kind == "assign" else None
+    if kind in ("binary_operator", "call", "subscript", "conditional_expression", "list_comprehension",
+                "generator_expression"):
+        return node
+    return None

@@ -174,6 +174,9 @@ def call_value(values, node) -> Value:
             out = Value(const, out.labels | extra, result_name, None, out.trace)
     if out.labels and name:
         out = out.with_step(line, f"{short(name)}(...)")
+    if callee.via == "dynamic" and out.via is None and out.name == result_name and result_name:
+        # mod = __import__("paramiko.client"); c = mod.SSHClient(): c's methods were reached at run time too
+        out = Value(out.const, out.labels, out.name, "dynamic", out.trace)
     return out
 
 

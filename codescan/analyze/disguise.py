@@ -1,0 +1,53 @@
+"""Was an insecure choice disguised? Source text that builds a value or a name the plain way would write out."""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from ..records import shift_severity
+
+# Python spellings that hide a literal or a name from a reader (CodeBreaker's transformations): dunder
+# lookups, getattr/import_module, literal + literal, slices and indexes of literals, literal conversions
+# (bool(1), int(False)), reversed strings, character codes and decoders. Plain constants, aliases and
+# ordinary calls (int(port), ", ".join(hosts)) are not disguise.
+PYTHON = re.compile(
+    r"__(?:dict|getattribute|import|builtins|class|globals)__|\bgetattr\(|\bimport_module\("
+    r"|\b(?:globals|locals|vars)\(\)\["
+    r"|['\"][ \t]*\+[ \t]*[rbuRBUfF]?['\"]"  # 'ab' + 'cd'
+    r"|['\"][ \t]*\[[ \t]*-?\d*[ \t]*:"  # 'abc'[:0]
+    r"|['\"][ \t]*\[[ \t]*-?\d+[ \t]*\]"  # 'abc'[1]
+    r"|['\"][ \t]*\.(?:replace|swapcase|upper|lower|strip|lstrip|rstrip|translate)\("  # '127.0.0.1'.replace(..)
+    r"|(?:''|\"\")[ \t]*\.join\(|\[[ \t]*::[ \t]*-1[ \t]*\]"
+    r"|\b(?:int|bool|str|float)\([ \t]*(?:True|False|None|-?\d+[ \t]*\)|['\"])"  # bool(1), int(False)
+    r"|\bnot[ \t]+(?:True|False|None|\d)"
+    r"|\bchr\([ \t]*\d|\bb64decode\(|\bfromhex\(|\bunhexlify\(|\bcodecs\.decode\("
+    r"|[A-Za-z_]\w*\[[ \t]*-?\d+[ \t]*\]"  # flag[1]: a constant table indexed by position
+)
+CONTEXT = 3  # characters either side of a changed span that still belong to it ('0.0'+'.0.0': the quotes)
+
+
+def disguised_line(text: str) -> bool:
+    """A Python line that builds a value or a name in one of the disguising ways."""
+    return PYTHON.search(text) is not None
+
+
+def folded_disguise(before: bytes, after: bytes) -> bool:
+    """Whether folding a line rewrote a disguising spelling (not merely an alias or a named constant):
+    the spans of `before` that folding replaced or removed, with a little context, match PYTHON."""
+    old = before.decode("utf-8", "replace")
+    new = after.decode("utf-8", "replace")
+    pieces = []
+    for tag, i1, i2, _j1, _j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            start, end = i1, i2
+            while start > 0 and (old[start - 1].isalnum() or old[start - 1] in "_."):
+                start -= 1  # the whole name a changed span sits in (flag[1], ssh.__dict__[...])
+            while end < len(old) and (old[end].isalnum() or old[end] == "_"):
+                end += 1
+            pieces.append(old[max(0, start - CONTEXT):end + CONTEXT])
+    return any(PYTHON.search(piece) for piece in pieces)
+
+
+def raised(severity: str) -> str:
+    """A medium finding whose insecure choice was disguised is high: clean code has no reason to hide it."""
+    return shift_severity(severity, 1) if severity == "medium" else severity
