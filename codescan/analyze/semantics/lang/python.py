@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ... import disguise
 from ...budget import Budget
+from ...rule_gate import presence_of
 
 from ...treesitter import Deadline
 from ..constants import UNKNOWN, Name
@@ -15,6 +16,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .python_calls import arguments, callee_value, substitute
 from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
 from .python_param_calls import by_keyword
+from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
@@ -22,6 +24,7 @@ from .python_values import shared
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval")
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
+DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
 MAX_CANDIDATES = 2_000  # call sites examined per file
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
@@ -40,30 +43,44 @@ class _PythonFacts:
         self.deadline = deadline
         self.candidates: dict[int, object] = {}
         self.launches: dict[int, tuple] = {}  # call id -> (call, argument node): a wanted name handed to a call
-        self._aliases: set[str] = set()
+        self._aliases: dict[str, tuple] = {}  # name -> (its uses were climbed from a live word, depth)
+        self._live = True  # the word being climbed from can end a wanted name in this file
+        self.live: set[int] | None = None  # ids of candidates reached from live words (None: all are)
         self._callers_memo: dict[int, list] = {}
 
     def run(self) -> Facts:
         out = Facts("python")
         scopes = self.values.scopes
         pattern = self.wanted.token_regex(DYNAMIC)
+        dead = dead_words_for(self.wanted).for_file(presence_of(self.source).word_set(),
+                                                    code_words(self.source, scopes)) if DEAD_WORDS else None
+        if dead is not None:
+            self.live = set()
         for count, match in enumerate(pattern.finditer(self.source)):
             if count > MAX_CANDIDATES * 4:
                 break
             node = scopes.locate(match.start(), match.end())
             if node is not None and node.type == "identifier":
-                self._climb(node, 0, match.group() in _DYNAMIC_WORDS)
+                word = match.group()
+                # `x.get()` in a file naming no module whose `get` a rule wants: climbed (candidates keep the
+                # order they are met in) but not evaluated unless a live word reaches it too
+                self._live = dead is None or word in _DYNAMIC_WORDS or not dead(word)
+                self._climb(node, 0, word in _DYNAMIC_WORDS)
         for name, places in scopes.imports.items():
             for _scope, target in places:
                 last = target.rsplit(".", 1)[-1] if target else None
                 if last and last != name and self.wanted.token_full(last):
+                    self._live = dead is None or not dead(last.encode())
                     self._alias_uses(name, 0)
         skips = skips_for(self.wanted)
         skipping = skips.file_allows(self.source, scopes)
         needed, heads = needed_for(self.wanted), Heads(self.values)
+        live = self.live
         for i, node in enumerate(list(self.candidates.values())[:MAX_CANDIDATES]):
             if self.deadline is not None and not i % 32 and self.deadline.expired():
                 raise Deadline()
+            if live is not None and node.id not in live:
+                continue  # met only from words no wanted name here can end with
             if skipping and cannot_be_wanted(skips, self.source, node):
                 continue  # `d.copy()` in a file naming no wanted module: no callee any rule wants
             if no_wanted_head(needed, heads, node):
@@ -106,7 +123,7 @@ class _PythonFacts:
                 return
             kind = parent.type
             if kind == "call" and parent.child_by_field_name("function") == current:
-                self.candidates.setdefault(parent.id, parent)
+                self._candidate(parent)
             elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
                 pass
             elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
@@ -121,7 +138,7 @@ class _PythonFacts:
                 if not argument:
                     return
                 parent = call
-                self.candidates.setdefault(parent.id, parent)
+                self._candidate(parent)
             elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
                 call = parent.parent.parent if parent.parent is not None else None
                 if call is not None and call.type == "call" and maybe_launcher(call):
@@ -148,6 +165,11 @@ class _PythonFacts:
                 return
             current = parent
 
+    def _candidate(self, call) -> None:
+        self.candidates.setdefault(call.id, call)
+        if self._live and self.live is not None:
+            self.live.add(call.id)
+
     def _self_uses(self, target, depth: int) -> None:
         """The places in the class that read `self.<attr>` (bound at `target`)."""
         cls = target.parent
@@ -168,9 +190,13 @@ class _PythonFacts:
             pos = source.find(needle, end, cls.end_byte)
 
     def _alias_uses(self, name: str, depth: int) -> None:
-        if name in self._aliases:
-            return
-        self._aliases.add(name)
+        climbed = self._aliases.get(name)
+        if climbed is not None:
+            if climbed[0] or not self._live:
+                return
+            depth = climbed[1]  # climbed from a dead word first: again from a live one, as far as then (no new
+            # candidates, only marked live)
+        self._aliases[name] = (self._live, depth)
         scopes = self.values.scopes
         scopes.index(name)
         for use in scopes.uses.get(name, ())[:64]:

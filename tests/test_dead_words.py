@@ -1,0 +1,128 @@
+"""Words no wanted name can end with in a file (python_dead_words): their calls are never wanted, order is kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import corpus as corpora
+from codescan.analyze import languages
+from codescan.analyze.rule_gate import presence_of
+from codescan.analyze.semantics.engine import FactRules
+from codescan.analyze.semantics.lang import python as adapter
+from codescan.analyze.semantics.lang.python_calls import callee_value
+from codescan.analyze.semantics.lang.python_dead_words import DeadWords, code_words
+from codescan.analyze.semantics.names import canonical
+from codescan.rules import load_rules
+
+PATTERNS = ["requests.get", "requests.*().post", "yaml.load", "**.execute", "builtins.eval", "subprocess.getoutput",
+            "os.exec*", "operator.eq"]
+
+TRICKY = b'''
+import yaml as y
+from commands import getoutput as go
+r = __import__("requests")
+def f(d, cur):
+    d.get("k")
+    r.get("u")
+    y.load(d)
+    go("ls")
+    cur.execute("q")
+    s = r.Session()
+    s.post("u", data=d)
+    h = s.get
+    h("x")
+    for hook in (r.get, d.get):
+        hook("y")
+'''
+
+
+def _dead(source: bytes, patterns=PATTERNS):
+    tree = languages.parser("python").parse(source)
+    values = adapter.shared(source, tree.root_node, None)
+    return DeadWords(patterns).for_file(presence_of(source).word_set(), code_words(source, values.scopes))
+
+
+def test_a_word_is_dead_only_when_every_pattern_ending_in_it_needs_an_absent_module():
+    dead = _dead(b"def f(d):\n    return d.get('k'), d.load(), d.execute(), d.getoutput(), d.execvp()\n")
+    assert dead(b"get") and dead(b"load") and dead(b"getoutput") and dead(b"execvp")
+    assert not dead(b"execute")  # `**.execute`: any owner
+    assert not dead(b"eval")  # builtins need no word
+    assert not dead(b"whatever")  # not a wanted word: the adapter's own, kept
+    with_requests = _dead(b"import requests\nrequests.get('u')\n")
+    assert not with_requests(b"get") and with_requests(b"load")
+    # canonical() renames `commands` to subprocess: its word keeps subprocess.getoutput
+    assert not _dead(b"import commands\ncommands.getoutput('ls')\n")(b"getoutput")
+    # the request object, flask's included, needs no import
+    assert not _dead(b"def f(d):\n    return d.get(1)\n", PATTERNS + ["request.args.get"])(b"get")
+
+
+def test_names_built_from_text_keep_every_word():
+    for builder in (b"__import__(n)", b"importlib.import_module(n)", b"sys.modules[n]", b"globals()[n]",
+                    b"eval(n)", b"vars()[n]", b"locals()[n]", b"getattr(__builtins__, n)"):
+        assert _dead(b"import sys, importlib\ndef f(d, n):\n    " + builder + b"\n    d.get(1)\n") is None, builder
+    # in a comment or a string a builder builds nothing
+    dead = _dead(b"def f(d):\n    # eval(x) or __import__(y)\n    s = 'sys.modules'\n    return d.get(1)\n")
+    assert dead is not None and dead(b"get")
+    assert DeadWords(["<def:3>.get", "requests.get"]).for_file({b"get"}, lambda w: False) is None
+
+
+def _wanted():
+    rules, wanted, _compiled = FactRules(load_rules().rules).for_language("python")
+    return wanted
+
+
+def _sources(count: int) -> list[bytes]:
+    files = list(corpora.sample(tuple(corpora.collect(corpora.default_root()).python), count))
+    return [TRICKY] + [Path(p).read_bytes() for p in files]
+
+
+def test_calls_met_only_from_dead_words_resolve_to_no_wanted_name():
+    wanted = _wanted()
+    skipped = total = 0
+    for source in _sources(120):
+        tree = languages.parser("python").parse(source)
+        facts = adapter._PythonFacts(source, tree, wanted, None)
+        facts.run()
+        if facts.live is None:
+            continue
+        for node in list(facts.candidates.values())[:adapter.MAX_CANDIDATES]:
+            total += 1
+            if node.id in facts.live:
+                continue
+            skipped += 1
+            callee = callee_value(facts.values, node)
+            names = [callee.name] if callee.name else [c.name for c in callee.choices if c.name]
+            for name in names:
+                assert not wanted.wants(canonical(name) or ""), (name, node.text[:80])
+            for name in facts._data_method(node):
+                assert not wanted.wants(name), (name, node.text[:80])
+    assert total > 500 and skipped > total // 10  # exercised, not vacuous
+
+
+def test_tricky_calls_stay_and_candidates_keep_their_order(monkeypatch):
+    wanted = _wanted()
+    tree = languages.parser("python").parse(TRICKY)
+    on = adapter._PythonFacts(TRICKY, tree, wanted, None)
+    calls = on.run().calls
+    assert {c.callee for c in calls} >= {"requests.get", "yaml.load", "subprocess.getoutput", "requests.Session().post"}
+    monkeypatch.setattr(adapter, "DEAD_WORDS", False)
+    off = adapter._PythonFacts(TRICKY, languages.parser("python").parse(TRICKY), wanted, None)
+    assert [(c.callee, c.line, c.column) for c in off.run().calls] == [(c.callee, c.line, c.column) for c in calls]
+    assert [n.start_byte for n in off.candidates.values()] == [n.start_byte for n in on.candidates.values()]
+
+
+def test_facts_are_the_same_with_and_without_dead_words(monkeypatch):
+    rules = FactRules(load_rules().rules)
+    sources = _sources(60)
+
+    def facts_of(source):
+        wanted, _chosen = rules.active("python", source)
+        if wanted is None:
+            return []
+        tree = languages.parser("python").parse(source)
+        return [(c.callee, c.line, c.column, c.via, c.args, c.kwargs, c.trace)
+                for c in adapter.facts(source, tree, wanted, None).calls]
+
+    with_gate = [facts_of(s) for s in sources]
+    monkeypatch.setattr(adapter, "DEAD_WORDS", False)
+    assert [facts_of(s) for s in sources] == with_gate
+    assert sum(map(len, with_gate)) > 50
