@@ -44,6 +44,26 @@ PHRASES = (
      r"\b(?:ai|llm|assistant|agent)s?\s+(?:reading|processing|parsing)\s+this\b"),
 )
 COMPILED = tuple((strength, needles, re.compile(rx), re.compile(rx, re.I)) for strength, needles, rx in PHRASES)
+
+
+def _keyed(needles: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The needles grouped under their longest word (`not tell`, `n't tell`, `never tell` under `tell`): a key
+    absent from the text rules out its whole group with one search instead of one per needle."""
+    groups: dict[str, list[str]] = {}
+    for needle in needles:
+        words = needle.split(" ")
+        groups.setdefault(max(reversed(words), key=len), []).append(needle)
+    # a needle alone in its group is its own key (one search, as before)
+    return tuple((key, tuple(group)) if len(group) > 1 else (group[0], ()) for key, group in groups.items())
+
+
+def _shared(needles: tuple[str, ...]) -> str:
+    """The longest word every needle holds (`code` in `write code`, `generating any code`...), or ''."""
+    common = set.intersection(*(set(n.split(" ")) for n in needles))
+    return max(sorted(common), key=len) if len(needles) > 1 and common else ""
+
+
+KEYED = tuple((_shared(needles), _keyed(needles)) for _strength, needles, _rx, _rx_i in COMPILED)
 # Security-weakening asks: the payload a poisoned instruction wants planted in generated code.
 WEAKENING = re.compile(
     r"(?i)verify\s*=\s*False|rejectUnauthorized\s*:\s*false|InsecureSkipVerify|NODE_TLS_REJECT_UNAUTHORIZED"
@@ -82,8 +102,9 @@ def detect(ctx, view) -> None:
 def matches(view):
     """(strength, match) for every instruction phrase; regexes run only when their literals occur."""
     lower = view.lower
-    for strength, needles, rx, rx_i in COMPILED:
-        if any(n in lower for n in needles):
+    for (strength, _needles, rx, rx_i), (shared, keyed) in zip(COMPILED, KEYED):
+        if shared in lower and any(key in lower and (not group or any(n in lower for n in group))
+                                   for key, group in keyed):
             # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
             for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
                 yield strength, m
