@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ...rule_gate import presence_of
 from ..facts import Call, Step, Value
 
 _AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session)|"
@@ -43,8 +44,10 @@ _AUTH_LOWER = re.compile(_AUTH)
 
 def possible(source: bytes) -> bool:
     """Whether `source` may define an authentication function (cheap gate before any evaluation)."""
+    # _AUTH holds only word characters: a match lies inside one run of them, so the source's distinct words
+    # (lower-cased, one a line, shared with the rules' gate) hold one iff the lower-cased source does
     return (b"==" in source or b" in " in source or _EQ_CALL_WORDS.search(source) is not None) \
-        and _AUTH_LOWER.search(source.lower()) is not None \
+        and _AUTH_LOWER.search(presence_of(source).text(True, True)) is not None \
         and _DEFINED.search(source) is not None
 
 
