@@ -126,3 +126,19 @@ def test_facts_are_the_same_with_and_without_dead_words(monkeypatch):
     monkeypatch.setattr(adapter, "DEAD_WORDS", False)
     assert [facts_of(s) for s in sources] == with_gate
     assert sum(map(len, with_gate)) > 50
+
+
+def test_skip_file_test_from_the_word_set_answers_as_the_regex():
+    from codescan.analyze.semantics.lang.python_skip import Skips
+    wanted = _wanted()
+    fast = Skips(wanted.patterns)
+    slow = Skips(wanted.patterns)
+    slow._odd = (b"",)  # every source holds it: always the regex
+    allowed = 0
+    for source in _sources(150) + [b"import sys\nx = sys.modules\n", b"# sys.modules\ns = 'eval'\n", b"$eval(x)\n", b"# database/sql\n"]:
+        tree = languages.parser("python").parse(source)
+        scopes = adapter.shared(source, tree.root_node, None).scopes
+        for with_scopes in (scopes, None):
+            assert fast.file_allows(source, with_scopes) == slow.file_allows(source, with_scopes), source[:80]
+        allowed += fast.file_allows(source, scopes)
+    assert 10 < allowed < 140  # both answers seen

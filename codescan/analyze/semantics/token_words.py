@@ -20,7 +20,7 @@ class WordFinder:
     def finditer(self, source: bytes):
         last_source, found = self._last
         if last_source is not source:  # the engine's search and the adapter's walk ask about one source
-            found = self._last = (source, _occurrences(source, self._present(source)))
+            found = self._last = (source, occurrences(source, self._present(source)))
             found = found[1]
         return iter(found)
 
@@ -51,7 +51,7 @@ class _Hit:
         return self._word
 
 
-def _occurrences(source: bytes, words) -> list:
+def occurrences(source: bytes, words) -> list:
     """_Hits of each word where no word character or `$` is beside it, by offset."""
     found = []
     for word in words:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from ...rule_gate import presence_of
 from ..names import MODULE_ALIASES
+from ..token_words import occurrences
 from .python_functions import REQUEST_NAMES
 
 
@@ -41,6 +43,11 @@ class Skips:
         self._words: re.Pattern | None = None
         words = b"|".join(re.escape(h.encode()) for h in sorted(heads))
         self._heads = re.compile(rb"(?<![\w$])(?:" + words + rb")(?![\w$])") if heads else None
+        blocking = frozenset(h.encode() for h in heads) | frozenset(BUILDERS)
+        # a whole-word occurrence of a plain word is one of the source's distinct words (rule_gate); other
+        # heads (`database/sql` of a Go rule) send a source holding them to the regex
+        self._blocking = frozenset(w for w in blocking if re.fullmatch(rb"\w+", w))
+        self._odd = tuple(blocking - self._blocking)
 
     def attr_possible(self, attr: str) -> bool:
         """Whether a name ending in `.attr` (or being `attr`) could match a pattern's non-bare last part."""
@@ -56,18 +63,28 @@ class Skips:
         a string becomes a name only through one of the dynamic words used as a name."""
         if self.never:
             return False
+        if not any(odd in source for odd in self._odd):
+            present = presence_of(source).word_set() & self._blocking
+            if not present:
+                return True
+            hits = occurrences(source, present)  # the same whole-word matches as the regex, by offset
+        else:
+            hits = self._regex().finditer(source)
+        for hit in hits:
+            if scopes is None:
+                return False
+            node = scopes.locate(hit.start(), hit.end())
+            if node is None or node.type not in _TEXT:
+                return False
+        return True
+
+    def _regex(self) -> re.Pattern:
         words = self._words
         if words is None:
             heads = self._heads.pattern[len(rb"(?<![\w$])(?:"):-len(rb")(?![\w$])")] if self._heads else b""
             body = b"|".join(filter(None, (heads, *(re.escape(w) for w in BUILDERS)))) or b"(?!)"
             words = self._words = re.compile(rb"(?<![\w$])(?:" + body + rb")(?![\w$])")
-        for match in words.finditer(source):
-            if scopes is None:
-                return False
-            node = scopes.locate(match.start(), match.end())
-            if node is None or node.type not in _TEXT:
-                return False
-        return True
+        return words
 
 
 # What builds a name with a head not written in the code: a lookup in a namespace (globals()["x"],
