@@ -143,7 +143,10 @@ def clears(name: str | None) -> bool:
 
 
 def constant_labels(value) -> frozenset:
-    """Labels a constant carries by what it names (a path to a credential store; not a URL)."""
+    """Labels a constant carries by what it names (a path to a credential store; not a URL); a short list of
+    such names carries theirs (`['.npmrc', '.ssh/id_rsa'].map(...)`, `for f in [...]`)."""
+    if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
+        return frozenset().union(*(constant_labels(item) for item in value if isinstance(item, str)))
     if not isinstance(value, str) or not 3 <= len(value) <= 4096 or "://" in value or "?" in value:
         return frozenset()
     labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()

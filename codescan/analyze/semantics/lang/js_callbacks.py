@@ -14,6 +14,8 @@ STREAM_WRITERS = frozenset({"fs.createWriteStream"})
 FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.writeFile", "fs.appendFileSync",
                           "fs.appendFile"})
 FILE_READERS = frozenset({"fs.readFile", "fs.promises.readFile"})
+# array methods whose callback's first parameter is an item of the array
+ITEM_CALLBACKS = frozenset({b"forEach", b"map", b"flatMap", b"filter", b"some", b"every", b"find", b"findIndex"})
 MAX_USES = 64  # uses of one name examined for stream and file writes
 
 
@@ -35,6 +37,13 @@ def callback_input(values, function) -> Value | None:
         emitter = values.ev(fn.child_by_field_name("object"))
         return emitter.with_step(call.start_point[0] + 1, f"'{event.text[1:-1].decode()}' event of the response")\
             if emitter.labels else None
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text in ITEM_CALLBACKS:
+        # `['.npmrc', '.ssh/id_rsa'].forEach(f => ..)`: each item of the array (what it is labelled with)
+        items = values.ev(fn.child_by_field_name("object"))
+        if items.labels:
+            method = fn.child_by_field_name("property").text.decode()
+            return Value(labels=items.labels, trace=(*items.trace, Step(call.start_point[0] + 1, f"item given to .{method}(...)")))
+        return None
     name = values.ev(fn).name
     if name in RESPONSE_CALLS:
         labels = labels_of(name) or frozenset({"network"})
