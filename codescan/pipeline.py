@@ -13,6 +13,7 @@ from typing import Iterable, Iterator
 
 from .analyze.document import Analyzer
 from .analyze.guard import EXHAUSTED
+from .analyze.reparse import base_path
 from .config import Config
 from .lifeline import die_with_parent
 from .records import Analysis, Document, Finding, Skip, severity_at_least
@@ -21,6 +22,7 @@ from .worker_pool import RecyclingPool, default_memory, isolate, limit_memory, r
 
 BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
 BATCH_DOCS = 64
+GROUP_BYTES, GROUP_DOCS = 8 * BATCH_BYTES, 4 * BATCH_DOCS  # a file's versions stay together up to this much
 IN_PROCESS_BYTES = 256 * 1024  # below this much work, worker start-up costs more than it saves
 
 
@@ -85,17 +87,21 @@ def _safe_analyze(analyzer: Analyzer, doc: Document) -> Analysis:
 
 # -- driver side -------------------------------------------------------------------------
 def _batches(items: Iterable[Document | Skip], skips: list[Skip]) -> Iterator[list[Document]]:
+    """Documents in batches of about BATCH_BYTES or BATCH_DOCS. A full batch is not cut between two versions of one
+    file (a crawl sends them one after the other, `./`-prefixed in flight) until it reaches GROUP_BYTES/GROUP_DOCS:
+    the worker holding the previous version reuses its tree and units (cut, the next one starts cold)."""
     batch: list[Document] = []
     size = 0
     for item in items:
         if isinstance(item, Skip):
             skips.append(item)
             continue
-        batch.append(item)
-        size += len(item.content)
-        if size >= BATCH_BYTES or len(batch) >= BATCH_DOCS:
+        if batch and (size >= BATCH_BYTES or len(batch) >= BATCH_DOCS) and (
+                size >= GROUP_BYTES or len(batch) >= GROUP_DOCS or base_path(item.path) != base_path(batch[-1].path)):
             yield batch
             batch, size = [], 0
+        batch.append(item)
+        size += len(item.content)
     if batch:
         yield batch
 
