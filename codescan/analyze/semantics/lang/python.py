@@ -126,6 +126,9 @@ class _PythonFacts:
                 self._candidate(parent)
             elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
                 pass
+            elif (kind == "lambda" and parent.child_by_field_name("body") == current) or kind == "dictionary" or \
+                    (kind == "pair" and parent.child_by_field_name("value") == current):
+                pass  # OPS = {"load": lambda n: importlib.import_module(n)}: OPS["load"](x) calls it
             elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
                 call = parent.parent
                 if (current.type in ("identifier", "attribute") and _may_run(call)) or \

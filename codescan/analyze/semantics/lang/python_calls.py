@@ -222,6 +222,11 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
         arg_values = [values.ev(fn.child_by_field_name("object")), *arg_values]
     if function is None:
         return merge(arg_values)
+    if not keywords:  # _ops["pick"](_ops["load"]("subprocess"), "run"): a getattr/import_module wrapper
+        from .python_reflect_wrappers import through_wrapper
+        named = through_wrapper(values, function, arg_values)
+        if named is not None:
+            return named
     if keywords and function.type == "function_definition":  # wrap(data=x): x fills the parameter `data`
         from .python_param_calls import by_keyword
         arg_values = by_keyword(values, function, arg_values, keywords)

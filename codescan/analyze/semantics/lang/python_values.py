@@ -11,6 +11,7 @@ from .python_namespaces import Namespaces
 from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
+from .python_classattrs import class_level
 from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
@@ -122,6 +123,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if kind == "pair" and "secret" in labels:  # {"Authorization": "Bearer " + token}: logging in
                 key = self.ev(node.child_by_field_name("key"))
                 labels = authenticating(labels, key.const)
+            if kind == "dictionary" and isinstance(value, dict):
+                value = self._functions_in(node, value)
             return Value(UNKNOWN if value is None else value, labels, None, None, parts.trace)
         elif kind in _CONST_TYPES:
             value = self._constant(node)
@@ -264,6 +267,21 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             return Value(name=f"<class:{what.start_byte}>")
         return NOTHING
 
+    def _functions_in(self, node, table: dict) -> dict:
+        """{"load": lambda n: ..., "run": helper}: entries that are same-file functions keep their names (a call
+        through the table is a call of the function), where the constant interpreter knows nothing."""
+        out = None
+        for pair in node.named_children:
+            if pair.type != "pair" or pair.child_by_field_name("value").type not in ("lambda", "identifier"):
+                continue
+            key = self._constant(pair.child_by_field_name("key"))
+            if isinstance(key, str) and key in table and table[key] is UNKNOWN:
+                held = self.ev(pair.child_by_field_name("value"))
+                if held.name and held.name.startswith("<def:"):
+                    out = out if out is not None else dict(table)
+                    out[key] = Name(held.name)
+        return table if out is None else out
+
     def _attribute(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
@@ -274,6 +292,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if found is not None:
                 return found
         obj = self.ev(obj_node)
+        if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">") and obj_node.type == "identifier":
+            cls = self.defs.get(int(obj.name[len("<class:"):-1]))  # Names.mod: the class's own attribute
+            found = class_level(self, cls, obj_node.text.decode(), attr) if cls is not None else None
+            if found is not None:
+                return found
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
             cls = self.defs.get(int(obj.name[len("<class:"):-3]))
             found = method(self, cls, attr) if cls is not None else None

@@ -1,0 +1,39 @@
+"""`Cls.attr` read from the class itself (not an instance): the class body's binding, then the module's own
+rebinds and `+=` of `Cls.attr` (`Names.mod = "subpro"; Names.mod += "cess"`)."""
+from __future__ import annotations
+
+from ..facts import Value, merge
+
+
+def class_level(values, cls, cls_name: str, attr: str) -> Value | None:
+    """The value of `cls_name.attr`, or None when the class body does not bind `attr`."""
+    body = cls.child_by_field_name("body")
+    current = None
+    for child in body.named_children if body is not None else ():
+        current = _apply(values, child, attr, current)
+    if current is None:
+        return None
+    dotted = f"{cls_name}.{attr}".encode()
+    for statement in values.root.named_children:  # module-level statements only (in order)
+        if dotted in statement.text[:256]:
+            current = _apply(values, statement, dotted.decode(), current)
+    return current
+
+
+def _apply(values, statement, target: str, current: Value | None) -> Value | None:
+    if statement.type != "expression_statement" or not statement.named_children:
+        return current
+    binding = statement.named_children[0]
+    if binding.type not in ("assignment", "augmented_assignment"):
+        return current
+    left, right = binding.child_by_field_name("left"), binding.child_by_field_name("right")
+    if left is None or right is None or left.text.decode("utf-8", "replace") != target:
+        return current
+    value = values.ev(right)
+    if binding.type == "assignment" or current is None:
+        return value
+    operator = binding.child_by_field_name("operator")
+    if operator is not None and operator.text == b"+=" and isinstance(current.const, str) and \
+            isinstance(value.const, str):
+        return merge([current, value], current.const + value.const)
+    return merge([current, value])
