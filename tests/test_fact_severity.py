@@ -124,3 +124,18 @@ def test_verify_false_on_a_client_whose_base_url_is_local_is_low_in_tests_only()
             "    return a, b\n")
     assert _by_line("tls-verify-disabled", "tests/conftest.py", text) == {3: "low", 4: "high"}
     assert _by_line("tls-verify-disabled", "app/client.py", text) == {3: "high", 4: "high"}
+
+
+def test_java_sql_from_a_constant_allow_list_map_is_low_from_the_input_high():
+    text = ("import java.util.Map;\n"
+            "class Q {\n"
+            "  static final Map<String, String> COLS = Map.of(\"date\", \"created_at\", \"total\", \"amount\");\n"
+            "  void q(java.sql.Connection c, String sort, String name) throws Exception {\n"
+            "    c.prepareStatement(\"SELECT * FROM t ORDER BY \" + COLS.getOrDefault(sort, \"id\"));\n"
+            "    c.prepareStatement(\"SELECT * FROM t ORDER BY \" + sort);\n"
+            "    String col = COLS.getOrDefault(sort, name);\n"
+            "    c.prepareStatement(\"SELECT * FROM t ORDER BY \" + col);\n"
+            "    c.prepareStatement(\"SELECT * FROM t ORDER BY \" + COLS.get(sort));\n"
+            "  }\n"
+            "}\n")
+    assert _by_line("java-sql-string-concat", "Q.java", text) == {5: "low", 6: "high", 8: "high", 9: "low"}

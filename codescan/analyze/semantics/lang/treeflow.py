@@ -10,6 +10,7 @@ from .flowcollect import FlowIndex
 from .flowscope import Event, Scope
 from ..sources import AUTHORIZED_KEYS
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
+from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
 
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
@@ -192,7 +193,8 @@ class TreeFlow(FlowIndex, MemoEval):
         ops = [c.text for c in node.children if not c.is_named]
         if len(named) == 2 and ((op is not None and op.text in self.CONCAT_OPS) or
                                 (op is None and len(ops) == 1 and ops[0] in self.CONCAT_OPS)):
-            return concat(self.value(named[0]), self.value(named[1]))
+            left, right = self.value(named[0]), self.value(named[1])
+            return joined(left, right) or concat(left, right)
         if len(named) == 1 and node.type.startswith(("parenthesized", "argument", "value_argument", "expression_list",
                                                       "literal_element", "expression_statement")):
             return self.value(named[0])
@@ -267,6 +269,9 @@ class TreeFlow(FlowIndex, MemoEval):
         known = self.call_value(callee, node, arg_values, recv)
         if known is not None:
             return known
+        table = table_value(callee, arg_values) or lookup_value(callee, recv, arg_values)
+        if table is not None:  # Map.of("date", "created_at"); SORTS.getOrDefault(key, "id")
+            return table
         if simple and simple in self.functions and receiver is None:
             return self.returns_of(self.functions[simple], node)
         if self.blocks_flow(callee, simple):
