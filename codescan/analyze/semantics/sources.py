@@ -76,6 +76,12 @@ CREDENTIAL_PATH = re.compile(
              r"local extension settings|indexeddb"))
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
+# a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
+STARTUP_FILE = re.compile(
+    r"(?i)(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|cshrc|tcshrc)$|"
+    r"(?:^|/)etc/(?:profile|profile\.d(?:/.*)?|bash\.bashrc|rc\.local|crontab|cron\.(?:d|hourly|daily|weekly)(?:/.*)?|"
+    r"environment|ld\.so\.preload|init\.d(?:/.*)?)$|(?:^|/)var/spool/cron(?:/.*)?$|\.config/autostart(?:/.*)?$|"
+    r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$")
 # network destinations that are chat bots / paste sites used as drop boxes
 DROPBOX_URL = re.compile(
     r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
@@ -194,6 +200,10 @@ _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
+_POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
+                             b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
+                             b"launchagents", b"launchdaemons", b"systemd/", b"/etc/environment", b"ld.so.preload",
+                             b"init.d", b"profile.d")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]

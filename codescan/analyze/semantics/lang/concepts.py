@@ -151,6 +151,10 @@ def env_labels(name: object) -> tuple[str, ...]:
     return ("env-var",)
 
 
+# labels that say what a path names (not what the file holds): dropped from the data read from it
+NAME_LABELS = frozenset({"startup-file"})
+
+
 def path_labels(path: object) -> tuple[str, ...]:
     """Labels of data read from a file path: `secret` when it is a credential store."""
     if isinstance(path, str) and SECRET_PATH.search(path):

@@ -40,6 +40,18 @@ class FlowIndex:
             scope = scope.parent
         return False
 
+    def binding_scope(self, node) -> Scope:
+        """The scope whose binding of identifier `node` it reads (a block writing to an outer variable: the outer
+        scope), else the innermost scope around it."""
+        name = node.text.decode("utf-8", "replace")
+        scope = self.scope_at(node)
+        current = scope
+        while current is not None:
+            if name in current.events:
+                return current
+            current = current.parent
+        return scope
+
     def scope_at(self, node) -> Scope:
         """The innermost function scope holding node (its nearest scope-kind ancestor)."""
         current = node.parent
@@ -144,7 +156,7 @@ class FlowIndex:
         self._memo.clear()
         if not isinstance(path, str) and path_node.type == "identifier":
             # a path held in a variable: runs of that variable in the same function
-            path = f"@{self.scope_at(path_node).id}:{path_node.text.decode('utf-8', 'replace')}"
+            path = f"@{self.binding_scope(path_node).id}:{path_node.text.decode('utf-8', 'replace')}"
         if not isinstance(path, str) or not path:
             return
         line = node.start_point[0] + 1

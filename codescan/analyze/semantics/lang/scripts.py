@@ -8,7 +8,7 @@ from ...fold_values import b64
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from . import script_consts as sc
-from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
+from .concepts import BLOCKERS, DECODERS, ESCAPERS, NAME_LABELS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, join, labelled
 
 PHP_REQUEST = frozenset(("_GET", "_POST", "_REQUEST", "_COOKIE", "_FILES", "HTTP_GET_VARS", "HTTP_POST_VARS",
@@ -53,7 +53,10 @@ class _ScriptFlow(TreeFlow):
                 else:
                     labels = path_labels(first if isinstance(first, str) else
                                          (_text(_args(node)[0]) if _args(node) else ""))
-            return merge([labelled(labels, line, f"{callee}()")] + [a for a in args if a.labels])
+            kept = [a for a in args if a.labels]
+            if "file" in labels:  # what a file holds is not the file's name (a .profile read, then copied elsewhere)
+                kept = [Value(a.const, a.labels - NAME_LABELS, a.name, a.via, a.trace, a.choices) for a in kept]
+            return merge([labelled(labels, line, f"{callee}()")] + kept)
         if callee in DECODERS:
             data = args[0] if args else NOTHING
             if callee.startswith("php."):

@@ -29,6 +29,50 @@ class RubyFlow(_ScriptFlow):
         return [(_text(p), NOTHING) for p in (plist.named_children if plist is not None else [])
                 if p.type == "identifier"]
 
+    def param_value(self, scope, name, event):
+        value = super().param_value(scope, name, event)
+        holder = scope.node.parent
+        if event.index == 0 and scope.node.type in ("block", "do_block") and holder is not None and \
+                holder.type == "call" and holder.child_by_field_name("block") == scope.node:
+            # `URI.open(url) do |remote|`: the block is given what the call opened (network data, a file...)
+            given = self.value(holder)
+            if given.labels:
+                return merge([value, given.with_step(holder.start_point[0] + 1, f"given to the block as {name}")])
+        return value
+
+    def file_write(self, node):
+        written = super().file_write(node)
+        if written is not None or node.type != "call":
+            return written
+        # File.open(path, 'wb') { |f| f.write(data) }: the block writes the data through its parameter
+        parts = self.parts(node)
+        block = node.child_by_field_name("block")
+        if parts is None or parts[0] not in ("File.open", "File.new", "Kernel.open") or block is None or \
+                len(parts[3]) < 2:
+            return None
+        mode = self.value(parts[3][1]).const
+        params = block.child_by_field_name("parameters")
+        names = [c for c in params.named_children if c.type == "identifier"] if params is not None else []
+        if not isinstance(mode, str) or not re.search(r"[wa]", mode) or not names:
+            return None
+        handle = names[0].text
+        stack = [block.child_by_field_name("body")]
+        while stack:
+            current = stack.pop()
+            if current is None:
+                continue
+            if current.type == "call" and current.child_by_field_name("receiver") is not None and \
+                    current.child_by_field_name("receiver").text == handle and \
+                    _text(current.child_by_field_name("method")) in ("write", "print", "puts", "syswrite", "<<"):
+                args = _args(current)
+                if args:
+                    return parts[3][0], args[0]
+            if current.type == "binary" and current.child_by_field_name("left") is not None and \
+                    current.child_by_field_name("left").text == handle and current.child_by_field_name("operator").text == b"<<":
+                return parts[3][0], current.child_by_field_name("right")
+            stack.extend(reversed(current.named_children))
+        return None
+
     def returns_of(self, scope, call):
         body = scope.node.child_by_field_name("body")
         last = body.named_children[-1] if body is not None and body.named_children else None

@@ -8,7 +8,7 @@ from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import FlowIndex
 from .flowscope import Event, Scope
-from ..sources import AUTHORIZED_KEYS
+from ..sources import AUTHORIZED_KEYS, STARTUP_FILE
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
@@ -165,7 +165,7 @@ class TreeFlow(FlowIndex, MemoEval):
         if self.written and isinstance(out.const, str) and out.const in self.written:
             out = merge([out, self.field_value("file:" + out.const)], const=out.const)  # a path written earlier
         elif self.written and not out.known and node.type == "identifier":  # the variable a file was written to
-            held = f"@{self.scope_at(node).id}:{node.text.decode('utf-8', 'replace')}"
+            held = f"@{self.binding_scope(node).id}:{node.text.decode('utf-8', 'replace')}"
             if held in self.written:
                 out = merge([out, self.field_value("file:" + held)])
         return out
@@ -175,6 +175,9 @@ class TreeFlow(FlowIndex, MemoEval):
         if lit is not None:
             if isinstance(lit.const, str) and AUTHORIZED_KEYS.search(lit.const):  # kept through path joins
                 return merge([lit, labelled(("authorized-keys",), node.start_point[0] + 1, "names authorized_keys")],
+                             const=lit.const)
+            if isinstance(lit.const, str) and len(lit.const) < 512 and STARTUP_FILE.search(lit.const):
+                return merge([lit, labelled(("startup-file",), node.start_point[0] + 1, f"names {lit.const}")],
                              const=lit.const)
             return lit
         name = self.name_of(node)
