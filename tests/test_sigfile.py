@@ -28,3 +28,14 @@ def test_rows_and_stretches_give_the_written_signatures(tmp_path, monkeypatch):
         assert np.array_equal(rows, table[positions])
         seen.extend(positions.tolist())
     assert seen == wanted.tolist()
+
+
+def test_signed_units_narrowed_give_the_same_rows_for_the_kept_keys(tmp_path):
+    keys = np.array([3, 8, 20, 21, 40], dtype=np.int64)
+    units = sigfile.Signed(keys, np.zeros(5, dtype=np.int16), np.ones(5, dtype=np.int32), tmp_path / "s.u16")
+    asked = np.array([40, 8, 20], dtype=np.int64)
+    before = units.rows_of(asked)
+    assert before.tolist() == [4, 1, 2]
+    units.narrow(np.array([5, 8, 20, 40], dtype=np.int64))  # 5 has no signature: left out
+    assert units.keys is None and units.kinds is None and units.tokens is None
+    assert units.rows_of(asked).tolist() == before.tolist()

@@ -23,22 +23,20 @@ from .expand import _Group, _offer
 BATCH = 20000  # copies expanded at a time (a bigger group is expanded alone)
 
 
-def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, signed: np.ndarray, kinds: np.ndarray,
-              tokens: np.ndarray, sig_path: Path, blobs: Blobs, min_repos: int, loose_scan: Callable,
-              tmp: Path) -> list:
+def campaigns(state, keys: np.ndarray, labels: np.ndarray, line_from: int, units: sigfile.Signed, blobs: Blobs,
+              min_repos: int, loose_scan: Callable, tmp: Path) -> list:
     """keys: the chosen distinct units (sorted), labels: their group (labels from line_from on: one shared line
-    each). loose_scan(flagged, grouped keys) names units in no group that attach could join. tmp: a folder for
-    the run's files (the folded findings)."""
+    each); units: the signed units' columns, narrowed to the keys expansion reads once attach's joins are decided.
+    loose_scan(flagged, grouped keys) names units in no group that attach could join. tmp: a folder for the run's
+    files (the folded findings)."""
     findings = Findings(state.conn, blobs, tmp)
     try:
-        return _campaigns(state.conn, keys, labels, line_from, signed, kinds, tokens, sig_path, blobs, min_repos,
-                          loose_scan, findings)
+        return _campaigns(state.conn, keys, labels, line_from, units, blobs, min_repos, loose_scan, findings)
     finally:
         findings.close()
 
 
-def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, blobs, min_repos, loose_scan,
-               findings) -> list:
+def _campaigns(conn, keys, labels, line_from, signed: sigfile.Signed, blobs, min_repos, loose_scan, findings) -> list:
     builder = Builder(findings.of, blobs.total, min_repos)
     if not len(keys):
         return builder.finish()
@@ -78,14 +76,16 @@ def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, b
     gi_of[units] = np.arange(len(units))
     universe = held[gi_of[labels[held]] >= 0]
     sizes, flags = size[units], flag[units]
-    flagged = [(int(sizes[gi]), _widest_kind(keys_of(gi), signed, kinds, tokens), sorted(keys_of(gi).tolist()))
+    flagged = [(int(sizes[gi]), _widest_kind(keys_of(gi), signed.keys, signed.kinds, signed.tokens),
+                sorted(keys_of(gi).tolist()))
                for gi in np.flatnonzero(flags).tolist()]
     loose = np.array(sorted(loose_scan(flagged, keys)), dtype=np.int64)
     lcp = copy_cols.find(conn, loose, blobs, findings) if len(loose) else None
     loose_held = loose[np.unique(lcp.pos)] if lcp is not None and len(lcp) else np.zeros(0, dtype=np.int64)
     joins, gone = keyattach.decide(keys[universe], gi_of[labels[universe]], sizes, flags, keys_of, loose_held,
-                                   signed, kinds, tokens, sig_path)
+                                   signed.keys, signed.kinds, signed.tokens, signed.path)
     del universe, gi_of
+    signed.narrow(np.union1d(keys, loose))  # expansion reads only these keys' signatures
     by_loose = _Index(lcp.pos) if lcp is not None else None
 
     def of_label(lab: int):
@@ -104,10 +104,10 @@ def _campaigns(conn, keys, labels, line_from, signed, kinds, tokens, sig_path, b
             yield gi, parts
 
     for batch in _batches(unit_work()):
-        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sig_path, keys_of, line=False)
+        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, keys_of, line=False)
     line_work = ((None, [("g", lab, cp, of_label(lab))]) for lab in line_labels)
     for batch in _batches(line_work):
-        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, sig_path, keys_of, line=True)
+        _expand(conn, batch, blobs, keys, loose, builder, joins, signed, keys_of, line=True)
     return builder.finish()
 
 
@@ -176,7 +176,7 @@ def _kept(rows: np.ndarray, cols, known: dict, key_of, places: dict) -> dict:
 
 
 def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray, builder: Builder, joins: dict,
-            signed, sig_path: Path, keys_of: Callable, line: bool) -> None:
+            signed: sigfile.Signed, keys_of: Callable, line: bool) -> None:
     rows = [part for _gi, parts in batch for part in parts if part[3] is not None]
     bids = sorted({int(b) for _t, _l, cols, at in rows for b in np.unique(cols.bid[at]).tolist()})
     places = _occurrences(conn, [blobs.name(b) for b in bids])
@@ -185,7 +185,7 @@ def _expand(conn, batch: list, blobs: Blobs, keys: np.ndarray, loose: np.ndarray
         wanted.update((keys if kind_ == "g" else loose)[np.unique(cols.pos[at])].tolist())
     known = distinct_units(conn, wanted)
     occurrences = {b: places.get(blobs.name(b), []) for b in bids}
-    with sigfile.Reader(sig_path) as sigs:  # rows read as asked: nothing of the file stays resident
+    with sigfile.Reader(signed.path) as sigs:  # rows read as asked: nothing of the file stays resident
         for gi, parts in batch:
             kept = []
             for kind_, _lab, cols, at in parts:
@@ -232,12 +232,12 @@ def _joined(parts: list, kept: list, joins) -> list:
     return out
 
 
-def _similarity(member_keys: list, units: list, signed: np.ndarray, sigs: sigfile.Reader) -> float:
+def _similarity(member_keys: list, units: list, signed: sigfile.Signed, sigs: sigfile.Reader) -> float:
     """The least estimated Jaccard of a group's widest kind of unit to its first such member (units: a Unit or the
     (kind, name, tokens, signature) facts of each member)."""
     facts = [(u.kind, u.tokens) if isinstance(u, Unit) else (u[0], u[2]) for u in units]
     widest = max(range(len(facts)), key=lambda i: facts[i][1])
     kind = facts[widest][0]
     chosen = [k for k, f in zip(member_keys, facts) if f[0] == kind]
-    rows = sigs.rows(np.searchsorted(signed, np.array(chosen, dtype=np.int64)))
+    rows = sigs.rows(signed.rows_of(np.array(chosen, dtype=np.int64)))
     return float(minhash.similarity(rows, rows[:1]).min())

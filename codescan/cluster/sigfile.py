@@ -16,6 +16,30 @@ DTYPE = "<u2"
 STRETCH = 4096  # rows read at a time by blocks() (1 MB)
 
 
+class Signed:
+    """The run's signed units: keys (sorted), kinds and token counts as columns, and the file of their signatures
+    (path). narrow() lets the columns go once only some keys' rows are still asked for (rows_of)."""
+
+    def __init__(self, keys: np.ndarray, kinds: np.ndarray, tokens: np.ndarray, path: Path):
+        self.keys, self.kinds, self.tokens, self.path = keys, kinds, tokens, path
+        self._wanted: np.ndarray | None = None
+        self._rows: np.ndarray | None = None
+
+    def narrow(self, wanted: np.ndarray) -> None:
+        """Keep the row positions of these keys (sorted, distinct; those with no signature are left out) and let
+        every column go: what is kept is proportional to the keys asked for, not to the signed units."""
+        at = np.minimum(np.searchsorted(self.keys, wanted), max(len(self.keys) - 1, 0))
+        ok = self.keys[at] == wanted if len(self.keys) else np.zeros(len(wanted), dtype=bool)
+        self._wanted, self._rows = wanted[ok], at[ok]
+        self.keys = self.kinds = self.tokens = None
+
+    def rows_of(self, keys: np.ndarray) -> np.ndarray:
+        """Row positions in the file of these signed keys."""
+        if self._wanted is None:
+            return np.searchsorted(self.keys, keys)
+        return self._rows[np.searchsorted(self._wanted, keys)]
+
+
 def mapping(path: Path, count: int) -> np.ndarray:
     """The whole file mapped (count: rows in it), for many small reads: the caller lets it go after a bounded number
     of them (its pages stay resident while it is held)."""

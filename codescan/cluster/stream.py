@@ -232,17 +232,31 @@ def campaigns(state, threshold: float = lsh.THRESHOLD, min_repos: int = 2) -> li
         signed, kinds, tokens, sig_path, band_paths = _signed_units(conn, Path(tmp), bands, rows)
         edges = _links(conn, signed, sig_path, band_paths, threshold, params, not getattr(state, "readonly", False))
         where = np.searchsorted(keys, signed)
-        edges = _across(edges, first[where], multi[where])
+        held, several = first[where], multi[where]
+        del where
+        edges = _across(edges, held, several)
         labels = _components(len(signed), edges)
-        keep = _spanning(labels, first[where], multi[where])
-        offset = int(labels.max()) + 1 if len(labels) else 0
+        del edges
+        keep = _spanning(labels, held, several)
+        del held, several
         lines = keys[is_line & multi]
+        del keys, is_line, first, multi  # nothing a distinct unit is held past this point but the signed columns
+        offset = int(labels.max()) + 1 if len(labels) else 0
         chosen = np.concatenate([signed[keep], lines])
         chosen_labels = np.concatenate([labels[keep], np.arange(offset, offset + len(lines))]).astype(np.int64)
+        del labels, keep, lines
         order = np.argsort(chosen, kind="stable")
+        chosen, chosen_labels = chosen[order], chosen_labels[order]
+        del order
+        # Labels renumbered densely in the same order: the per-group arrays of batched.py are sized by the groups
+        # chosen, not by every component of the signed units.
+        present, chosen_labels = np.unique(chosen_labels, return_inverse=True)
+        offset = int(np.searchsorted(present, offset))
+        del present
+        units = sigfile.Signed(signed, kinds, tokens, sig_path)  # batched.py narrows it before expanding
+        del signed, kinds, tokens
 
         def scan(flagged, grouped):
-            return loose_candidates(flagged, signed, kinds, tokens, sig_path, grouped)
+            return loose_candidates(flagged, units.keys, units.kinds, units.tokens, units.path, grouped)
 
-        return batched(state, chosen[order], chosen_labels[order], offset, signed, kinds, tokens, sig_path, blobs,
-                       min_repos, scan, Path(tmp))
+        return batched(state, chosen, chosen_labels, offset, units, blobs, min_repos, scan, Path(tmp))
