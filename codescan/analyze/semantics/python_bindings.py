@@ -39,6 +39,9 @@ def _classify(node):
         if loop is not None and loop.type in ("for_statement", "for_in_clause") \
                 and loop.child_by_field_name("left") == top:
             return "for", loop
+        if loop is not None and loop.type == "assignment" and loop.child_by_field_name("left") == top \
+                and top is parent:
+            return "unpack", loop  # `fd, path = tempfile.mkstemp()` (the layer reads a few such calls)
     if ptype == "global_statement":
         return "other", parent  # (the statement: PyValues reads a `global` name as the module's variable)
     if ptype in _BINDERS:

@@ -222,8 +222,10 @@ class JavaFlow(_ObjectFlow):
             if array is not None and array.type == "identifier":  # cmd[2] = task: the array holds it too
                 return [(_text(array), "add", right)]
         if kind == "method_invocation":
-            return self.append_binding(node, node.child_by_field_name("object"),
-                                       _text(node.child_by_field_name("name")), self._args(node))
+            method, obj, args = _text(node.child_by_field_name("name")), node.child_by_field_name("object"), self._args(node)
+            if method in ("read", "readFully", "readNBytes") and obj is not None and args and args[0].type == "identifier":
+                return [(_text(args[0]), "add", obj)]  # in.read(buf): the buffer holds what the stream gives
+            return self.append_binding(node, obj, method, args)
         if kind == "resource":
             name, value = node.child_by_field_name("name"), node.child_by_field_name("value")
             if name is not None and value is not None:

@@ -102,10 +102,12 @@ def written(values, name: str, use, call) -> Value:
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
+    if callee == "os.write" and len(args) > 1 and args[0] == use:  # os.write(fd, data)
+        return values.ev(args[1]).with_step(call.start_point[0] + 1, f"written to the file {name}")
     if callee == "shutil.copyfileobj" and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"copied into {name}")
     wrapper = callee in _WRAPPERS and bool(args) and args[0] == use  # zipfile.ZipFile(buf, "w") as zf: zf.writestr
-    if wrapper or callee in ("builtins.open", "io.open", "codecs.open") and args and args[0] == use and len(args) > 1:
+    if wrapper or callee in ("builtins.open", "io.open", "codecs.open", "os.fdopen") and args and args[0] == use and len(args) > 1:
         positional = [a for a in args if a.type != "keyword_argument"]
         mode = values.ev(positional[1]) if len(positional) > 1 else Value("w" if callee.startswith("io.") else "r")
         if len(positional) == 1:  # zipfile.ZipFile(buf, mode="w"), open(path, mode="wb")
@@ -142,6 +144,25 @@ def written(values, name: str, use, call) -> Value:
             else mutated(values, fname, NOTHING, _end_of(scope, values.root), scope)
         return written.with_step(call.start_point[0] + 1, f"written to the file {name}")
     return NOTHING
+
+
+def unpacked(values, name: str, assignment) -> Value:
+    """A name unpacked from a call's result. `fd, path = tempfile.mkstemp()`: the path holds what is written
+    through the descriptor (os.write(fd, data), os.fdopen(fd, "wb") as fh: fh.write(data)); anything else: nothing
+    known."""
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    names = [c for c in left.named_children if c.type == "identifier"] if left is not None else []
+    if right is None or right.type != "call" or len(names) != 2 or names[1].text.decode() != name:
+        return NOTHING
+    if canonical(values.ev(right.child_by_field_name("function")).name) not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
+        return NOTHING
+    fd = names[0].text.decode()
+    values.scopes.index(fd)
+    scope = values.scopes.scope_of(assignment)
+    written = mutated(values, fd, NOTHING, _end_of(scope, values.root), scope)
+    if "network" in written.labels and "downloaded" not in written.labels:
+        written = Value(written.const, written.labels | {"downloaded"}, written.name, written.via, written.trace)
+    return written.with_step(assignment.start_point[0] + 1, f"{name} names the file written through {fd}")
 
 
 def self_attribute(values, node, attr: str) -> Value | None:

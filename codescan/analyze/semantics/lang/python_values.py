@@ -12,7 +12,7 @@ from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_classattrs import class_level
-from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute
+from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute, unpacked
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, labels_of, narrowed, secret_name_labels
@@ -255,6 +255,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if item is not None and item.type == "as_pattern":
                 return self.ev(item.named_children[0])
             return NOTHING
+        if kind == "unpack":
+            return unpacked(self, name, what)
         if kind == "walrus":
             return self.ev(what.child_by_field_name("value"))
         if kind == "param":
