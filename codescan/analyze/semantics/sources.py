@@ -69,6 +69,7 @@ CREDENTIAL_PATH = re.compile(
     r"wallet\.dat|nkbihfbeogaeaoehlefnkodbefgpgknn|ejbalbakoplchlghecdalmeeeajnimhm|bfnaelmomeimhlpmgjnjophhpkkoljpa|"
     r"hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|ethereum[/\\]keystore|\.config[/\\]gcloud|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
+    r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|"
     r"local extension settings)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
@@ -169,7 +170,8 @@ _POSSIBLE = {
                       b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
     "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
                         b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"ejbalbak", b"bfnaelmo", b"hnfankno", b"fhbohima", b"ibnejdfj",
-                        b"extension settings", b"indexeddb", b"keystore", b"gcloud",
+                        b"extension settings", b"indexeddb", b"logins.json", b"key4.db", b"key3.db", b"firefox",
+                        b"keystore", b"gcloud",
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
