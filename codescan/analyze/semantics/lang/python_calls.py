@@ -33,6 +33,10 @@ def arguments(node) -> tuple[list, list]:
 def callee_value(values, node) -> Value:
     """The Value the called expression denotes (its `name` is the canonical callee)."""
     fn = node.child_by_field_name("function")
+    for _ in range(4):  # f.__call__(x) calls f (getattr(os, "startfile").__call__(cmd))
+        if fn.type != "attribute" or fn.child_by_field_name("attribute").text != b"__call__":
+            break
+        fn = fn.child_by_field_name("object")
     built = built_name(values, fn)
     return built if built is not None else values.ev(fn)
 
