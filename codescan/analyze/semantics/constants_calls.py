@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import re
 
 from .constants import MAX_ITEMS, MAX_LEN, _BIG_WIDTH, _SCALARS, NotConstant, _ev, _is_int, _known
 
@@ -121,9 +122,25 @@ def _method(value, method: str, args: list, kwargs: dict):
 def _codec_args(args: list, kwargs: dict) -> tuple:
     encoding = args[0] if args else kwargs.get("encoding", "utf-8")
     errors = args[1] if len(args) > 1 else kwargs.get("errors", "strict")
-    if not isinstance(encoding, str) or encoding.lower() not in _TEXT_CODECS or errors not in ("strict", "ignore"):
+    if not isinstance(encoding, str) or not _text_codec(encoding) or errors not in ("strict", "ignore"):
         raise NotConstant
     return encoding, errors
+
+
+# Table codecs: EBCDIC code pages (cp1026, cp037, cp500: BlankOBF writes `exec` as b"\x85\xa7\x85\x83"), the
+# UTF family and single-byte pages. Looking a codec up runs only the standard library's own tables.
+_CODEC_NAME = re.compile(r"^(?:utf-(?:8|16|32)(?:-[lb]e)?|utf-7|ascii|latin-1|iso8859-\d+|cp\d+|mac-[a-z]+)$")
+
+
+def _text_codec(encoding: str) -> bool:
+    if encoding.lower() in _TEXT_CODECS:
+        return True
+    if len(encoding) > 20:
+        return False
+    try:
+        return _CODEC_NAME.match(codecs.lookup(encoding).name) is not None
+    except LookupError:
+        return False
 
 
 def _chr(args, kwargs):
