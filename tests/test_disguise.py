@@ -14,7 +14,7 @@ from codescan.rules import load_rules
 
 from fixture_marks import FIXTURES
 
-CASES = ("bind-all-interfaces", "ssh-auto-accept-host-key", "flask-debug-mode")
+CASES = ("bind-all-interfaces", "ssh-auto-accept-host-key", "flask-debug-mode", "ssl-wrap-socket")
 TAG = re.compile(r"expect: ([\w-]+) \((disguised|plain): (high|medium)\)")
 
 

@@ -31,9 +31,10 @@ def disguised_line(text: str) -> bool:
     return PYTHON.search(text) is not None
 
 
-def folded_disguise(before: bytes, after: bytes) -> bool:
+def folded_disguise(before: bytes, after: bytes, source: bytes = b"") -> bool:
     """Whether folding a line rewrote a disguising spelling (not merely an alias or a named constant):
-    the spans of `before` that folding replaced or removed, with a little context, match PYTHON."""
+    the spans of `before` that folding replaced or removed, with a little context, match PYTHON, or a
+    name folding replaced was bound to such a spelling (`m = __import__("ssl")` for `m.wrap_socket`)."""
     old = before.decode("utf-8", "replace")
     new = after.decode("utf-8", "replace")
     pieces = []
@@ -45,7 +46,27 @@ def folded_disguise(before: bytes, after: bytes) -> bool:
             while end < len(old) and (old[end].isalnum() or old[end] == "_"):
                 end += 1
             pieces.append(old[max(0, start - CONTEXT):end + CONTEXT])
-    return any(PYTHON.search(piece) for piece in pieces)
+    if any(PYTHON.search(piece) for piece in pieces):
+        return True
+    names = {name for piece in pieces for name in _NAME.findall(piece)} - _KEYWORDS
+    return any(_bound_disguised(name, source) for name in sorted(names)[:8])
+
+
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+_KEYWORDS = frozenset("and or not in is if else for while return lambda None True False def class import from as".split())
+
+
+def _bound_disguised(name: str, source: bytes) -> bool:
+    """A plain assignment of `name` in the file whose value is a disguising spelling (first few only)."""
+    if not source:
+        return False
+    binding = re.compile(rb"(?m)^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([^=\n][^\n]*)$")
+    for count, match in enumerate(binding.finditer(source)):
+        if count >= 3:
+            break
+        if PYTHON.search(match.group(1).decode("utf-8", "replace")):
+            return True
+    return False
 
 
 def raised(severity: str) -> str:

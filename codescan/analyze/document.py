@@ -233,7 +233,7 @@ class Analyzer:
                     continue
                 shown = folded_lines[line - 1].strip() if line <= len(folded_lines) else ""
                 hidden = language == "python" and context == "code" and any(
-                    before[row] != after[row] and disguise.folded_disguise(before[row], after[row])
+                    before[row] != after[row] and disguise.folded_disguise(before[row], after[row], source)
                     for row in range(hit.node.start_point[0], min(hit.node.end_point[0], len(before) - 1) + 1))
                 self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
                            decoded=shown, via=via, severity_shift=severity_shift, seen=seen, disguised=hidden)
