@@ -20,6 +20,7 @@ PYTHON = re.compile(
     r"|(?:''|\"\")[ \t]*\.join\(|\[[ \t]*::[ \t]*-1[ \t]*\]"
     r"|\b(?:int|bool|str|float)\([ \t]*(?:True|False|None|-?\d+[ \t]*\)|['\"])"  # bool(1), int(False)
     r"|\bnot[ \t]+(?:True|False|None|\d)"
+    r"|\b(?:exec|eval)\([ \t]*[rbuRBU]?['\"]"  # code kept in a string and run: exec("client.set_policy(...)")
     r"|\bchr\([ \t]*\d|\bb64decode\(|\bfromhex\(|\bunhexlify\(|\bcodecs\.decode\("
     r"|[A-Za-z_]\w*\[[ \t]*-?\d+[ \t]*\]"  # flag[1]: a constant table indexed by position
 )
