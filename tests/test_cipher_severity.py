@@ -27,7 +27,8 @@ CASES = [
     ("enc.rb", "require 'openssl'\nk = 1\nc = OpenSSL::Cipher.new('aes-256-ecb')\n", "rb-weak-cipher"),
     ("Enc.cs", "using System.Security.Cryptography;\nclass E { void F(Aes a) {\n  a.Mode = CipherMode.ECB; } }\n",
      "cs-weak-cipher"),
-    ("enc.py", "from Crypto.Cipher import AES\nk = b'0' * 16\nc = AES.new(k, AES.MODE_ECB)\n", "cipher-ecb-mode"),
+    # a random key: a constant one is a second behaviour (constant-cipher-key)
+    ("enc.py", "import os\nfrom Crypto.Cipher import AES\nc = AES.new(os.urandom(16), AES.MODE_ECB)\n", "cipher-ecb-mode"),
 ]
 
 
