@@ -97,3 +97,27 @@ def test_new_signature_is_a_delta_of_its_most_similar_unit(tmp_path):
     for blob, units in (("v1", v1), ("v2", v2)):
         for _kind, _name, line, sig in units:
             assert (blob, line, _stored(sig)) in got
+
+
+def test_blob_lists_same_when_the_base_cache_is_emptied_on_the_way(tmp_path, monkeypatch):
+    """blob_lists keeps decoded base versions up to a byte budget; past it they are decoded again: same lists."""
+    from codescan.state import unitread
+
+    rng = np.random.default_rng(5)
+    lines = [(n * 977).to_bytes(8, "little") for n in range(1, 40)]
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        occ = [("app.py", f"v{i}", "refs/heads/main", f"c{i}", "Ann", "a@x", "2024-01-01", "2024-01-01", i)
+               for i in range(6)]
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok", occ, [])
+        f = _sig(rng)
+        for i in range(6):  # each version an edit of the one before: a chain of bases
+            f = _sig(rng, f, change=3)
+            units = [("function", "f", 1, f)] + [("line", None, 10 + n + i, h) for n, h in enumerate(lines[i:])]
+            st.write_batch(crawl, units=_rows(f"v{i}", units))
+        conn = st.conn
+        assert conn.execute("SELECT max(depth) FROM blob_units").fetchone()[0] >= 2
+        whole = [(b, k.tolist(), s.tolist(), e.tolist()) for b, k, s, e in unitread.blob_lists(conn)]
+        monkeypatch.setattr(unitread, "CACHE_BYTES", 64)  # smaller than one decoded list: emptied at every base
+        small = [(b, k.tolist(), s.tolist(), e.tolist()) for b, k, s, e in unitread.blob_lists(conn)]
+    assert small == whole and len(whole) == 6

@@ -12,6 +12,7 @@ from ..records import Unit
 from . import unitdelta
 
 CACHE = 4096  # decoded key lists kept while reading
+CACHE_BYTES = 1 << 20  # and at most this many bytes of them (blob_lists)
 # From schema 7 on a unit's kind is stored as a small integer (0 and 1 take no byte in a SQLite record, the others
 # one): 31 kB of the history bench's units table was the kinds' text. Schema 4 to 6 states hold the text itself,
 # which every reader takes as it is; so does a kind without a code. SQL asks for lines with kind IN ('line', 0).
@@ -171,10 +172,28 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
     return out
 
 
+class _Budget(dict):
+    """A cache of decoded base versions emptied when it passes CACHE_BYTES: blobs come in name order, so the bases
+    a pass decodes are spread over the whole pass, and keeping every one held memory in proportion to the state
+    (a base dropped is decoded again when a later version asks for it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.size = 0
+
+    def __setitem__(self, blob, value) -> None:
+        size = getattr(value, "nbytes", None) or len(value)
+        if self.size + size > CACHE_BYTES:
+            self.clear()
+            self.size = 0
+        self.size += size
+        super().__setitem__(blob, value)
+
+
 def blob_lists(conn: sqlite3.Connection) -> Iterator[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     """(blob, keys, lines, end_lines) per blob, in blob order."""
-    cache: dict = {}
-    span_cache: dict = {}
+    cache: dict = _Budget()
+    span_cache: dict = _Budget()
     for blob, keys, spans, base in conn.execute("SELECT blob, keys, spans, base FROM blob_units ORDER BY blob"):
         spans = bytes(spans)
         lines, ends = unpack_spans(spans, raw_spans(conn, base, span_cache) if needs_base(spans) else None)
