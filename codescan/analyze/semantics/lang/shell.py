@@ -200,6 +200,8 @@ class ShellFlow(TreeFlow):
                 return printed.with_step(line, f"printed by {name}()")
         if name in ENVS and not args:
             return labelled(("env",), line, f"output of {name}")
+        if name == "uname" and not any(re.fullmatch(r"-[a-zA-Z]*[an][a-zA-Z]*|--all|--nodename", _text(a)) for a in args):
+            return NOTHING  # uname -m / -s / -r: the machine type or kernel (a download picks its build), no host name
         if name in IDENTITY:  # whoami, id -un, hostname, uname -a: who and where the script runs
             return labelled(IDENTITY[name], line, f"output of {name}")
         if name in READERS and args:
