@@ -128,7 +128,7 @@ class ShellFlow(TreeFlow):
                 head is not None and head != name_node and "$" in _text(head):
             name_node = head  # a wrapper (nohup, sudo, setsid...) runs a program named by its path or a variable
         if name_node is not None and "$" in _text(name_node) and \
-                "file:" + _file_key(_text(name_node)) in self.fields:  # "$T" runs the file written to $T
+                self.file_field(_file_key(_text(name_node))):  # "$T" runs the file written to $T (or unpacked in $D)
             held = name_node.named_children[0] if name_node.type == "command_name" and name_node.named_children \
                 else name_node
             return "shell.exec", None, None, [held] + args, self._stdin(node), None
@@ -236,12 +236,12 @@ class ShellFlow(TreeFlow):
         kind = node.type
         if kind in ("word", "number"):
             text = re.sub(r"\\(.)", r"\1", _text(node))
-            file_value = self.fields.get("file:" + text)
+            field = self.file_field(text)
             value = Value(text)
             if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):  # curl -F f=@~/.ssh/id_rsa
                 value = labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}", text)
-            if file_value:
-                return merge([self.field_value("file:" + text)], const=text)
+            if field:
+                return merge([self.field_value(field)], const=text)
             return value
         if kind == "raw_string":
             return Value(_text(node)[1:-1])
@@ -287,8 +287,8 @@ class ShellFlow(TreeFlow):
             return self.special(node)
         out = super().value(node)
         if node is not None and node.type in ("string", "simple_expansion", "expansion", "concatenation"):
-            key = "file:" + _file_key(_text(node))
-            if key in self.fields:  # "$T" after wget -O "$T": the downloaded file ($T may hold "$HOME/...": env)
+            key = self.file_field(_file_key(_text(node)))
+            if key:  # "$T" after wget -O "$T": the downloaded file ($T may hold "$HOME/...": env)
                 held = self.field_value(key)
                 if not held.labels <= out.labels:
                     out = merge([out, held], const=out.const)
@@ -324,10 +324,50 @@ class ShellFlow(TreeFlow):
                     labels = fetched_labels(args, [self.value(a) for a in args])
                     return [("file:" + _file_key(target), "field-set",
                              labelled(labels, node.start_point[0] + 1, f"{name} writes {target}"))]
+            if name in ("tar", "bsdtar", "unzip"):
+                folder = unpack_folder(name, texts)
+                if folder is not None:  # curl .. | tar xz -C "$D": what it unpacks is in $D
+                    stdin = self._stdin(node)
+                    line = node.start_point[0] + 1
+
+                    def unpacked(stdin=stdin, args=args, line=line, name=name, folder=folder):
+                        held = merge([self.value(stdin[0][1]) if stdin else NOTHING] + [self.value(a) for a in args])
+                        # (a release archive from a named https host, unpacked and run, is how images install
+                        # tools: only an archive from plain http or a bare IP marks what it unpacks)
+                        return held.with_step(line, f"{name} unpacks into {folder}") \
+                            if "insecure-origin" in held.labels else NOTHING
+                    return [("file:" + _file_key(folder).rstrip("/") + "/*", "field-set", unpacked)]
         return ()
+
+    def file_field(self, key: str) -> str | None:
+        """The field of a file written at `key`, or of the folder an archive was unpacked into that holds it."""
+        if "file:" + key in self.fields:
+            return "file:" + key
+        for folder in (k[5:-2] for k in self.fields if k.endswith("/*")):  # (not cached: filled while indexing)
+            if key.startswith(folder + "/") and "/.." not in key[len(folder):]:
+                return "file:" + folder + "/*"
+        return None
 
 
 _OUTPUT = {"curl": ("o", "--output"), "wget": ("O", "--output-document")}
+
+
+def unpack_folder(name: str, texts: list[str]) -> str | None:
+    """The folder `tar -x... -C D` / `tar --directory=D` / `unzip ... -d D` unpacks into (`.`: the working folder)."""
+    words = [t.strip("'\"") for t in texts]
+    if name == "unzip":
+        for i, w in enumerate(words):
+            if w == "-d" and i + 1 < len(words):
+                return words[i + 1]
+        return "."
+    if not any(re.fullmatch(r"-?[a-zA-Z]*x[a-zA-Z]*|--extract|--get", w) for w in words[:3]):
+        return None
+    for i, w in enumerate(words):
+        if w == "-C" and i + 1 < len(words):
+            return words[i + 1]
+        if w.startswith("--directory="):
+            return w.split("=", 1)[1]
+    return "."
 
 
 def download_target(name: str, texts: list[str]) -> str | None:
