@@ -160,8 +160,9 @@ class RubyFlow(_ScriptFlow):
 
     def special(self, node):
         kind = node.type
-        if kind == "interpolation":
-            return merge(self.value(c) for c in node.named_children)
+        if kind == "interpolation":  # "#{x}": the one expression's value (its constant too, when known)
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return self.value(inner[0]) if len(inner) == 1 else merge(self.value(c) for c in inner)
         if kind == "element_reference" and node.named_children:
             obj = node.named_children[0]
             line = node.start_point[0] + 1
