@@ -5,17 +5,17 @@ import re
 
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES
 from .python_functions import REQUEST_NAMES
-from .python_skip import BUILDERS, for_patterns
+from .python_builders import WORDS, building_words
+from .python_skip import for_patterns
 
 # A callee name's first part comes from a word of the file: an import, a free name, a parameter (python_heads).
 # The exceptions have no such word, so their patterns always stay: unprefixed builtins (`builtins.*`), the
 # request object (`request`, `req`, flask.request...), the comparisons auth_gates reports (`operator.eq`),
 # same-file functions (`<def:N>`), wildcard heads (`**.execute`, `*.new`). A name built at run time from a
-# text (BUILDERS: __import__, sys.modules[...], globals(), eval...) may have any head: a file whose code uses
-# one of them keeps every word.
+# text (__import__, sys.modules[k], globals()[k], eval...) may have any head: a file where one of those words
+# may build a name (python_builders) keeps every word.
 _FREE_HEADS = frozenset(BUILTIN_MODULES | REQUEST_NAMES | {"request", "operator"}
                         | {p.split(".")[0] for p in OBJECT_ALIASES})
-_TEXT = frozenset({"comment", "string_content"})
 
 
 class DeadWords:
@@ -42,10 +42,10 @@ class DeadWords:
 
     def for_file(self, words: set, code_word) -> "_Dead | None":
         """A test of the words the finder meets in one file (None: every word is kept). `words`: the file's
-        distinct words; `code_word(word)`: some occurrence is outside comments and strings (asked for BUILDERS)."""
+        distinct words; `code_word(word)`: some occurrence may build a name (asked for python_builders.WORDS)."""
         if self.never or not self._heads:
             return None
-        if any(b in words and code_word(b) for b in BUILDERS):
+        if any(b in words and code_word(b) for b in WORDS):
             return None  # a name may be built from a text
         present = frozenset(h for h in self._heads if h in words)
         return _Dead(self, present)
@@ -86,11 +86,5 @@ def dead_words_for(wanted) -> DeadWords:
 
 
 def code_words(source: bytes, scopes):
-    """`code_word(word)` for DeadWords.dead: some whole-word occurrence of it is outside comments and strings."""
-    def code_word(word: bytes) -> bool:
-        for match in re.finditer(rb"(?<![\w$])" + re.escape(word) + rb"(?![\w$])", source):
-            node = scopes.locate(match.start(), match.end())
-            if node is None or node.type not in _TEXT:
-                return True
-        return False
-    return code_word
+    """`code_word(word)` for DeadWords.for_file: some occurrence of a name-building word may build a name."""
+    return building_words(source, scopes)
