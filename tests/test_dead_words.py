@@ -155,3 +155,22 @@ def test_skip_file_test_from_the_word_set_answers_as_the_regex():
             assert fast.file_allows(source, with_scopes) == slow.file_allows(source, with_scopes), source[:80]
         allowed += fast.file_allows(source, scopes)
     assert 10 < allowed < 140  # both answers seen
+
+
+def test_skip_last_parts_without_one_big_regex_answer_as_it():
+    import re
+
+    from codescan.analyze.semantics.lang.python_functions import REQUEST_NAMES
+    from codescan.analyze.semantics.lang.python_skip import Skips
+    patterns = list(_wanted().patterns) + ["x.reveal()", "y.exec*", "z.*Async", "a.b.c"]
+    lasts = [p.split(".")[-1] for p in patterns if p.split(".")[-1].strip("*")]
+    old = re.compile("(?:" + "|".join(re.escape(last).replace(r"\*", r"[^.]*") for last in lasts) + r")\Z")
+    words = {w.decode() for s in _sources(50) for w in re.findall(rb"[A-Za-z_]\w*", s)}
+    words |= {"reveal", "reveal()", "execve", "exec", "runAsync", "Async", "c", "request", "req"}
+    skips = Skips(patterns)
+    possible = 0
+    for word in sorted(words):
+        expected = word in REQUEST_NAMES or old.match(word) is not None
+        assert skips.attr_possible(word) == expected, word
+        possible += expected
+    assert 20 < possible < len(words) // 2

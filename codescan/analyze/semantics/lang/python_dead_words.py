@@ -34,7 +34,7 @@ class DeadWords:
             last = parts[-1]
             needed = _needed(pattern)
             if "*" in last:
-                self._wild.append((re.compile(re.escape(last).replace(r"\*", "[^.]*").encode() + rb"\Z"), needed))
+                self._wild.append((_fits(last.encode()), needed))
             else:
                 self._exact.setdefault(last.encode(), []).append(needed)
         self._heads = frozenset(h for lists in (*self._exact.values(), [n for _r, n in self._wild])
@@ -79,6 +79,17 @@ def _needed(pattern: str) -> frozenset | None:
         return None
     return frozenset({head.encode()} | {a.encode() for a, target in MODULE_ALIASES.items()
                                         if target.split(".")[0] == head})
+
+
+_FITS: dict = {}
+
+
+def _fits(last: bytes) -> re.Pattern:
+    """A wildcard last part's regex, compiled once per process."""
+    found = _FITS.get(last)
+    if found is None:
+        found = _FITS[last] = re.compile(re.escape(last).replace(rb"\*", rb"[^.]*") + rb"\Z")
+    return found
 
 
 def dead_words_for(wanted) -> DeadWords:
