@@ -18,6 +18,8 @@ MAX_STEPS = 200_000  # nodes visited per file while collecting scopes, bindings 
 MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_COMPARES = 512  # equality tests turned into facts per file
 
+_VARIABLES = frozenset(("identifier", "variable_name"))  # a name holding a path (PHP: $path)
+
 
 class FlowIndex:
     """The collection half of TreeFlow (which sets the attributes and the node-kind tables it reads)."""
@@ -154,7 +156,7 @@ class FlowIndex:
         """A file written with data: reading or running that path later carries the data's labels."""
         path = self.value(path_node).const
         self._memo.clear()
-        if not isinstance(path, str) and path_node.type == "identifier":
+        if not isinstance(path, str) and path_node.type in _VARIABLES:
             # a path held in a variable: runs of that variable in the same function
             path = f"@{self.binding_scope(path_node).id}:{path_node.text.decode('utf-8', 'replace')}"
         if not isinstance(path, str) or not path:

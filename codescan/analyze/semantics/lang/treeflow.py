@@ -6,7 +6,7 @@ from ..facts import NOTHING, Call, Facts, Value, merge
 from ..constants import UNKNOWN
 from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
-from .flowcollect import FlowIndex
+from .flowcollect import _VARIABLES, FlowIndex
 from .flowscope import Event, Scope
 from ..sources import AUTHORIZED_KEYS, STARTUP_FILE
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
@@ -164,7 +164,7 @@ class TreeFlow(FlowIndex, MemoEval):
         out = self._value(node)
         if self.written and isinstance(out.const, str) and out.const in self.written:
             out = merge([out, self.field_value("file:" + out.const)], const=out.const)  # a path written earlier
-        elif self.written and not out.known and node.type == "identifier":  # the variable a file was written to
+        elif self.written and not out.known and node.type in _VARIABLES:  # the variable a file was written to
             held = f"@{self.binding_scope(node).id}:{node.text.decode('utf-8', 'replace')}"
             if held in self.written:
                 out = merge([out, self.field_value("file:" + held)])
