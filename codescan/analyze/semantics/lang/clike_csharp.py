@@ -67,9 +67,42 @@ class CSharpFlow(_ObjectFlow):
         if kind == "invocation_expression":
             function = node.child_by_field_name("function")
             if function is not None and function.type == "member_access_expression":
-                return self.append_binding(node, function.child_by_field_name("expression"),
-                                           _text(function.child_by_field_name("name")), self._args(node)[0])
+                method, obj, args = _text(function.child_by_field_name("name")), \
+                    function.child_by_field_name("expression"), self._args(node)[0]
+                if method in ("Read", "ReadAsync", "ReadExactly") and obj is not None and args and \
+                        args[0].type == "identifier":
+                    return [(_text(args[0]), "add", obj)]  # s.Read(buf, 0, n): the buffer holds the stream's data
+                return self.append_binding(node, obj, method, args)
         return ()
+
+    def file_write(self, node):
+        """Also a file written through a stream opened on it: `fs = new FileStream(p, ..)` / `File.Create(p)`, then
+        `fs.Write(buf, ..)` or `src.CopyTo(fs)` writes that data to p."""
+        found = super().file_write(node)
+        if found is not None or node.type != "invocation_expression":
+            return found
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "member_access_expression":
+            return None
+        method, obj, args = _text(function.child_by_field_name("name")), function.child_by_field_name("expression"), \
+            self._args(node)[0]
+        if method in ("Write", "WriteAsync") and obj is not None and args:
+            handle, data = obj, args[0]
+        elif method in ("CopyTo", "CopyToAsync") and obj is not None and args:
+            handle, data = args[0], obj
+        else:
+            return None
+        opened = self.handle_binding(handle, node)
+        if opened is None:
+            return None
+        if opened.type == "object_creation_expression" and _text(opened.child_by_field_name("type")).endswith("FileStream"):
+            path = self._args(opened)[0]
+            return (path[0], data) if path else None
+        target = opened.child_by_field_name("function") if opened.type == "invocation_expression" else None
+        if target is not None and _text(target).replace("System.IO.", "") in ("File.Create", "File.OpenWrite"):
+            path = self._args(opened)[0]
+            return (path[0], data) if path else None
+        return None
 
     def _args(self, node):
         args, kwargs = [], []

@@ -112,7 +112,8 @@ FIRST_ARG_ONLY = frozenset(("java.lang.Runtime.exec", "php.exec", "php.proc_open
 # Methods that read the network whatever their receiver's type is (the type is often `var`/inferred).
 NETWORK_METHODS = frozenset(("DownloadString", "DownloadData", "DownloadStringTaskAsync", "DownloadDataTaskAsync",
                              "GetStringAsync", "GetByteArrayAsync", "GetStreamAsync", "openStream",
-                             "getInputStream", "UploadString", "readText"))
+                             "getInputStream", "UploadString", "readText", "GetResponseStream", "ReadAsStreamAsync",
+                             "ReadAsByteArrayAsync", "OpenReadTaskAsync"))
 # Methods that read web request input whatever their receiver's type is (a handler's untyped `req`).
 REQUEST_METHODS = frozenset(("FormValue", "PostFormValue", "FormFile", "getParameter", "getParameterValues",
                              "getParameterMap", "getQueryString", "getHeader", "getCookies",
