@@ -63,13 +63,15 @@ def test_names_built_from_text_keep_every_word():
     for builder in (b"getattr(sys, 'mod' + 'ules')[n]", b"s = sys\n    s.modules[n]", b"getattr(importlib, n)(m)",
                     b"m = sys.modules\n    m[n]", b"g = globals\n    g()[n]", b"b = builtins\n    b.eval(n)",
                     b"builtins.__dict__[n]", b"__builtins__.get(n)", b"from builtins import eval as e\n    e(n)",
-                    b"return globals()", b"f(sys)", b"getattr(builtins, n)"):
+                    b"return globals()", b"f(sys)", b"getattr(builtins, n)",
+                    b"s = sys\n    s.__dict__['modules'][n]", b"s = sys\n    getattr(s, 'modules')[n]"):
         assert _dead(b"import sys, importlib, builtins\ndef f(d, n):\n    " + builder + b"\n    d.get(1)\n") is None, \
             builder
     # uses that read no name from a text
     for inert in (b"n in sys.modules", b"sys.modules.pop(n, None)", b"del sys.modules[n]", b"sys.modules[n] = d",
                   b"exec(n, globals())", b"'%(n)s' % locals()", b"f(**vars())", b"builtins.open(n)", b"d.eval()",
-                  b"getattr(d, n)", b"sys.exit(1)", b"import_helper.import_module(n)", b"self.locals[n]"):
+                  b"getattr(d, n)", b"sys.exit(1)", b"import_helper.import_module(n)", b"self.locals[n]",
+                  b"s = sys\n    s.argv"):
         dead = _dead(b"import sys, builtins\ndef f(d, n):\n    " + inert + b"\n    d.get(1)\n")
         assert dead is not None and dead(b"get"), inert
     # in a comment or a string a builder builds nothing

@@ -27,6 +27,13 @@ _INERT_USES = frozenset({"argument_list", "keyword_argument", "dictionary_splat"
                          "comparison_operator", "expression_statement"})
 
 
+def asked(words: set) -> list[bytes]:
+    """The WORDS of a file (its distinct words) whose occurrences must be judged. `sys` builds a name only as
+    getattr(sys, k) or sys.__dict__[k] (an alias of sys is judged where it is used): without getattr or
+    __dict__ in the file its many occurrences (sys.argv, sys.exit) are not looked at."""
+    return [w for w in WORDS if w in words and (w != b"sys" or b"getattr" in words or b"__dict__" in words)]
+
+
 def building_words(source: bytes, scopes):
     """`builds(word)`: some whole-word occurrence of `word` outside comments and strings may build a name."""
     def builds(word: bytes) -> bool:

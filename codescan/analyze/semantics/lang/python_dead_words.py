@@ -5,7 +5,7 @@ import re
 
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES
 from .python_functions import REQUEST_NAMES
-from .python_builders import WORDS, building_words
+from .python_builders import asked, building_words
 from .python_skip import for_patterns
 
 # A callee name's first part comes from a word of the file: an import, a free name, a parameter (python_heads).
@@ -45,7 +45,7 @@ class DeadWords:
         distinct words; `code_word(word)`: some occurrence may build a name (asked for python_builders.WORDS)."""
         if self.never or not self._heads:
             return None
-        if any(b in words and code_word(b) for b in WORDS):
+        if any(code_word(b) for b in asked(words)):
             return None  # a name may be built from a text
         present = frozenset(h for h in self._heads if h in words)
         return _Dead(self, present)
