@@ -129,6 +129,15 @@ def test_homoglyph_twin_is_critical():
     assert [f.severity for f in got] == ["critical"]
 
 
+def test_mixed_script_twin_in_a_string_is_high():
+    code = ('con.create_function("alice", 0, alice)\ncon.create_function("\u0430lice", 0, bob)\n'
+            'cur.execute("INSERT INTO user VALUES (\u0430lice(), 1)")\n')
+    assert {f.severity for f in findings("a.py", code, "confusable-identifier")} == {"high"}
+    # a whole word of another script that reads as a Latin word in the file stays medium (ordinary text)
+    text = 'label = "\u0441\u043e\u0440"\ncop = 1\n'
+    assert {f.severity for f in findings("a.py", text, "confusable-identifier")} == {"medium"}
+
+
 def _samples(name: str):
     path = EVAL / name
     if not path.exists():

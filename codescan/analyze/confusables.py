@@ -84,7 +84,7 @@ def detect(ctx, view) -> None:
             nfkc = unicodedata.normalize("NFKC", word) == skel
             if place == "string" and not (twin or mixed or nfkc):
                 continue  # a whole word of another script that happens to read as Latin: ordinary text
-            _emit_confusable(view, m, place, skel, twin)
+            _emit_confusable(view, m, place, skel, twin, mixed)
 
 
 def _non_ascii_words(text: str):
@@ -128,12 +128,14 @@ def _emit_mixed(view, m, place: str) -> None:
               decoded=skeleton(word), context="string" if place == "string" else "code")
 
 
-def _emit_confusable(view, m, place: str, skel: str, twin: bool) -> None:
+def _emit_confusable(view, m, place: str, skel: str, twin: bool, mixed: bool = False) -> None:
     word = m.group()
     nfkc_only = unicodedata.normalize("NFKC", word) == skel
     in_code = place == "code" and view.code
     if twin:
-        severity = "critical" if in_code else "medium"
+        # a string twin mixing scripts inside one word names something by text (an SQL function registered under
+        # "аlice" beside "alice", a dispatch key): the same trick as in code; whole foreign-script words stay medium
+        severity = "critical" if in_code else "high" if mixed and place == "string" else "medium"
         why = f"looks exactly like `{skel}`, which also appears in this file, but is a different name"
     elif nfkc_only:
         severity = "critical" if in_code and skel in DANGEROUS else "high" if in_code else "low"
