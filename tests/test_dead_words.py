@@ -8,10 +8,9 @@ from codescan.analyze import languages
 from codescan.analyze.rule_gate import presence_of
 from codescan.analyze.semantics.engine import FactRules
 from codescan.analyze.semantics.lang import python as adapter
-from codescan.analyze.semantics.lang.python_calls import callee_value
 from codescan.analyze.semantics.lang.python_dead_words import DeadWords, code_words
-from codescan.analyze.semantics.names import canonical
 from codescan.rules import load_rules
+from unwanted_calls import assert_unwanted
 
 PATTERNS = ["requests.get", "requests.*().post", "yaml.load", "**.execute", "builtins.eval", "subprocess.getoutput",
             "os.exec*", "operator.eq"]
@@ -104,10 +103,7 @@ def test_calls_met_only_from_dead_words_resolve_to_no_wanted_name():
             if node.id in facts.live:
                 continue
             skipped += 1
-            callee = callee_value(facts.values, node)
-            names = [callee.name] if callee.name else [c.name for c in callee.choices if c.name]
-            for name in names:
-                assert not wanted.wants(canonical(name) or ""), (name, node.text[:80])
+            assert_unwanted(facts, wanted, node)
             for name in facts._data_method(node):
                 assert not wanted.wants(name), (name, node.text[:80])
     assert total > 500 and skipped > total // 10  # exercised, not vacuous

@@ -9,10 +9,9 @@ from bench import corpus as corpora
 from codescan.analyze import languages
 from codescan.analyze.semantics.engine import FactRules
 from codescan.analyze.semantics.lang import python as adapter
-from codescan.analyze.semantics.lang.python_calls import callee_value
 from codescan.analyze.semantics.lang.python_skip import Skips, cannot_be_wanted, skips_for
-from codescan.analyze.semantics.names import canonical
 from codescan.rules import load_rules
+from unwanted_calls import assert_unwanted
 
 TRICKY = b'''
 import os
@@ -50,10 +49,7 @@ def _check(source: bytes, wanted) -> tuple[int, int]:
         if not (allowed and cannot_be_wanted(skips, source, node)):
             continue
         skipped += 1
-        callee = callee_value(facts.values, node)
-        names = [callee.name] if callee.name else [c.name for c in callee.choices if c.name]
-        for name in names:
-            assert not wanted.wants(canonical(name) or ""), (name, node.text[:80])
+        assert_unwanted(facts, wanted, node)
     return skipped, len(facts.candidates)
 
 
