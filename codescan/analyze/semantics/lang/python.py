@@ -132,7 +132,7 @@ class _PythonFacts:
             elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
                 call = parent.parent
                 if (current.type in ("identifier", "attribute") and _may_run(call)) or \
-                        (current.type == "call" and maybe_launcher(call)):
+                        (current.type in _LOOKED_UP and maybe_launcher(call)):
                     self.launches.setdefault(call.id, (call, current))  # Thread(None, os.system, ...) / run(f, x)
                 elif current.type in ("identifier", "attribute") and depth < 2:
                     _holder = _added_to(call)  # hooks.append(requests.post): the list's uses call it
@@ -369,6 +369,11 @@ def _added_to(call) -> str | None:
         return None
     owner = fn.child_by_field_name("object")
     return owner.text.decode("utf-8", "replace") if owner.type == "identifier" else None
+
+
+# Argument kinds that may denote a function looked up at run time: partial(getattr(b, n)), partial(b.__dict__[n]),
+# partial(b[n] if cond else getattr(b, n)).
+_LOOKED_UP = frozenset({"call", "subscript", "conditional_expression", "parenthesized_expression", "boolean_operator"})
 
 
 def _may_run(call) -> bool:
