@@ -139,3 +139,15 @@ def test_java_sql_from_a_constant_allow_list_map_is_low_from_the_input_high():
             "  }\n"
             "}\n")
     assert _by_line("java-sql-string-concat", "Q.java", text) == {5: "low", 6: "high", 8: "high", 9: "low"}
+
+
+def test_dev_server_on_every_interface_is_high_only_with_the_debugger_on():
+    text = ("from werkzeug.serving import run_simple\n"
+            "from flask import Flask\n"
+            "app = Flask(__name__)\n"
+            "run_simple('0.0.0.0', 80, app, use_debugger=True)\n"
+            "run_simple('0.0.0.0', 80, app, use_debugger=False)\n"
+            "app.run(host='0.0.0.0', port=80, debug=True)\n"
+            "app.run(host='0.0.0.0', port=80)\n"
+            "run_simple('127.0.0.1', 80, app, use_debugger=True)\n")
+    assert _by_line("bind-all-interfaces", "serve.py", text) == {4: "high", 5: "medium", 6: "high", 7: "medium"}
