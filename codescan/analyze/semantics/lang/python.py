@@ -15,6 +15,7 @@ from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value, substitute
 from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
+from .python_methodcaller import methodcaller_call
 from .python_param_calls import by_keyword
 from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
@@ -22,7 +23,7 @@ from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
-           b"modules", b"__getattribute__", b"__dict__", b"eval")
+           b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller")
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
 MAX_CANDIDATES = 2_000  # call sites examined per file
@@ -81,6 +82,12 @@ class _PythonFacts:
                 raise Deadline()
             if live is not None and node.id not in live:
                 continue  # met only from words no wanted name here can end with
+            applied = methodcaller_call(self.values, node)
+            if applied is not None:  # methodcaller("system", cmd)(os): os.system(cmd), named at run time
+                call = self._fact(node, applied[0], "dynamic", applied[1], applied[2])
+                if call is not None:
+                    out.calls.append(call)
+                continue
             if skipping and cannot_be_wanted(skips, self.source, node):
                 continue  # `d.copy()` in a file naming no wanted module: no callee any rule wants
             if no_wanted_head(needed, heads, node):
@@ -206,12 +213,12 @@ class _PythonFacts:
             self._climb(use, depth)
 
     # -- facts ---------------------------------------------------------------------------
-    def _fact(self, node, callee_name: str, via: str | None) -> Call | None:
+    def _fact(self, node, callee_name: str, via: str | None, bound=None, bound_kw=()) -> Call | None:
         name = canonical(callee_name)
         if not name or not self.wanted.wants(name):
             return None
         values = self.values
-        args, keywords = arguments(node)
+        args, keywords = arguments(node) if bound is None else (bound, bound_kw)
         fn = node.child_by_field_name("function")
         receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" else None
         scope = self.values.scopes.scope_of(node)

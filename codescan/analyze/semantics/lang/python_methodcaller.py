@@ -1,0 +1,27 @@
+"""`operator.methodcaller(name, *args)(obj)`: a call of `obj.<name>(*args)`, the method named at run time."""
+from __future__ import annotations
+
+from ..names import canonical
+from .python_calls import arguments, callee_value
+
+
+def methodcaller_call(values, node):
+    """(callee name, argument nodes, keyword pairs) when `node` applies a methodcaller to an object, else None.
+    The bound arguments are the method's; the object is its receiver (`methodcaller("system", cmd)(os)`)."""
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "call":
+        return None
+    inner = fn.child_by_field_name("function")
+    if inner is None or not inner.text.endswith(b"methodcaller"):
+        return None
+    if canonical(callee_value(values, fn).name or "") != "operator.methodcaller":
+        return None
+    bound, keywords = arguments(fn)
+    applied, _kw = arguments(node)
+    if not bound or len(applied) != 1:
+        return None
+    method = values.ev(bound[0]).const
+    owner = values.ev(applied[0]).name
+    if not isinstance(method, str) or not method.isidentifier() or not owner:
+        return None
+    return canonical(f"{owner}.{method}"), bound[1:], keywords
