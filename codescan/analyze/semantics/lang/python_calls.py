@@ -147,7 +147,8 @@ def call_value(values, node) -> Value:
     if fn.type == "attribute":
         receiver = values.ev(fn.child_by_field_name("object"))
     const = UNKNOWN
-    if all(v.known for v in arg_values) and (receiver.known or receiver.name or fn.type == "identifier"):
+    if all(v.known or _builtin_function(name, i, v) for i, v in enumerate(arg_values)) and \
+            (receiver.known or receiver.name or fn.type == "identifier"):
         try:
             const = evaluate(node, values)
         except NotConstant:
@@ -195,6 +196,12 @@ def element(value: Value):
     if value.known:
         return value.const
     return Name(value.name) if value.name else UNKNOWN
+
+
+def _builtin_function(name: str | None, i: int, value: Value) -> bool:
+    """map(chr, [101, 120]): the function map is given is a builtin the constant interpreter applies itself."""
+    return name == "builtins.map" and i == 0 and not value.labels and bool(value.name) and \
+        value.name.startswith("builtins.") and value.name.count(".") == 1
 
 
 def _builtin_text(name: str | None, callee: Value, args, values) -> str | None:
