@@ -152,7 +152,12 @@ class RubyFlow(_ScriptFlow):
             return None
         return self.built(sc.ruby_call(method, receiver.const, [a.const for a in args], items), [receiver] + list(args))
 
-    def elements(self, node):
+    def elements(self, node, depth: int = 0):
+        if node is not None and node.type == "call" and depth < 4 and node.child_by_field_name("arguments") is None:
+            method = node.child_by_field_name("method")  # %w[l a v e].reverse.join: the array's items reversed
+            if method is not None and _text(method) == "reverse":
+                items = self.elements(node.child_by_field_name("receiver"), depth + 1)
+                return items[::-1] if items is not None else None
         if node is None or node.type not in ("array", "string_array"):
             return None
         items = [_text(c) if c.type == "bare_string" else self.value(c).const for c in node.named_children]
