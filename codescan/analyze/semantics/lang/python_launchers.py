@@ -301,6 +301,9 @@ def sites_through_launchers(adapter, start: int) -> list:
     (`threading.Thread(target=worker, args=(u, d))` is a call of worker with u, d)."""
     values = adapter.values
     function = values.defs.get(start)
+    if function is not None and function.type == "lambda":  # map(lambda c: run(c), [...]): the lambda is the argument
+        call = _launcher_around(function)
+        return _launched(adapter, call, start, function) if call is not None else []
     if function is None or function.type != "function_definition":
         return []
     name = function.child_by_field_name("name").text
@@ -314,27 +317,36 @@ def sites_through_launchers(adapter, start: int) -> list:
             node = values.scopes.locate(pos, end)
             call = _launcher_around(node)
             if call is not None:
-                callee = callee_value(values, call)
-                cname = canonical(callee.name) if callee.name else None
-                spec = spec_for(cname)
-                if spec is not None and cname != "functools.partial":
-                    for launch in resolve(values, call, cname, spec, adapter._argument)[:4]:
-                        if launch.name != f"<def:{start}>":
-                            continue
-                        args = ([Value()] if _is_method(function) else []) + list(launch.args)  # self
-                        names = [param_name(p)[0] for p in params_of(function)]  # keywords by parameter name
-                        for key, value in launch.kwargs:
-                            if key in names:
-                                i = names.index(key)
-                                args += [Value()] * (i + 1 - len(args)) if i >= len(args) else []
-                                args[i] = value
-                        out.append((call, args, launch.note))
+                out.extend(_launched(adapter, call, start, function))
         pos = source.find(name, pos + 1)
     return out
 
 
+def _launched(adapter, call, start: int, function) -> list:
+    """(call, argument Values, note) for each call launcher `call` makes of the function starting at `start`."""
+    values = adapter.values
+    callee = callee_value(values, call)
+    cname = canonical(callee.name) if callee.name else None
+    spec = spec_for(cname)
+    if spec is None or cname == "functools.partial":
+        return []
+    out = []
+    for launch in resolve(values, call, cname, spec, adapter._argument)[:4]:
+        if launch.name != f"<def:{start}>":
+            continue
+        args = ([Value()] if _is_method(function) else []) + list(launch.args)  # self
+        names = [param_name(p)[0] for p in params_of(function)]  # keywords by parameter name
+        for key, value in launch.kwargs:
+            if key in names:
+                i = names.index(key)
+                args += [Value()] * (i + 1 - len(args)) if i >= len(args) else []
+                args[i] = value
+        out.append((call, args, launch.note))
+    return out
+
+
 def _launcher_around(node):
-    if node is None or node.type not in ("identifier", "attribute", "call"):
+    if node is None or node.type not in ("identifier", "attribute", "call", "lambda"):
         return None
     parent = node.parent
     if parent is not None and parent.type == "attribute" and parent.child_by_field_name("attribute") == node:
