@@ -303,10 +303,15 @@ def sites_through_launchers(adapter, start: int) -> list:
     function = values.defs.get(start)
     if function is not None and function.type == "lambda":  # map(lambda c: run(c), [...]): the lambda is the argument
         call = _launcher_around(function)
-        return _launched(adapter, call, start, function) if call is not None else []
-    if function is None or function.type != "function_definition":
+        if call is not None:
+            return _launched(adapter, call, start, function)
+        name = _lambda_name(function)  # send = lambda body: ...; map(send, bodies)
+    elif function is not None and function.type == "function_definition":
+        name = function.child_by_field_name("name").text
+    else:
         return []
-    name = function.child_by_field_name("name").text
+    if name is None:
+        return []
     source = adapter.source
     out = []
     pos = source.find(name)
@@ -320,6 +325,15 @@ def sites_through_launchers(adapter, start: int) -> list:
                 out.extend(_launched(adapter, call, start, function))
         pos = source.find(name, pos + 1)
     return out
+
+
+def _lambda_name(function):
+    """The name a lambda is bound to by a plain assignment (`send = lambda b: ...`), else None."""
+    parent = function.parent
+    if parent is None or parent.type != "assignment" or parent.child_by_field_name("right") != function:
+        return None
+    left = parent.child_by_field_name("left")
+    return left.text if left is not None and left.type == "identifier" else None
 
 
 def _launched(adapter, call, start: int, function) -> list:
