@@ -261,11 +261,29 @@ class PhpFlow(_ScriptFlow):
         bound = events[-1].node  # the value the name was set to
         return bound if bound is not None and bound.type == "array_creation_expression" else None
 
-    def elements(self, node):
+    def elements(self, node, depth: int = 0):
+        if node is not None and node.type == "function_call_expression" and depth < 4:
+            return self._array_call(node, depth)  # array_reverse(str_split('metsys'))
         if node is None or node.type != "array_creation_expression":
             return None
         items = [self.value(e.named_children[-1]).const for e in node.named_children if e.named_children]
         return items if all(isinstance(i, (str, bytes, int)) for i in items) else None
+
+    def _array_call(self, node, depth: int):
+        """The elements of array_reverse([...]) / str_split('text') with constant input, else None."""
+        fn, arguments = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        args = [a.named_children[-1] for a in (arguments.named_children if arguments else ())
+                if a.type == "argument" and a.named_children]
+        if fn is None or len(args) != 1:
+            return None
+        name = _text(fn).lower()
+        if name == "array_reverse":
+            items = self.elements(self._array_node(args[0]), depth + 1)
+            return items[::-1] if items is not None else None
+        if name == "str_split":
+            text = self.value(args[0]).const
+            return list(text) if isinstance(text, str) and len(text) <= 256 else None
+        return None
 
     def value(self, node):
         if node is not None and node.type == "shell_command_expression":
