@@ -125,6 +125,21 @@ def _passed_to_then(values, node, fn, wanted) -> Call | None:
                 column=node.start_point[1] + 1, scope=-1)
 
 
+def _function_name(function) -> bytes | None:
+    """The name a same-file function is called by: its declaration's, or the variable an arrow function or
+    function expression initialises (`const send = (u, d) => fetch(u, ...)`)."""
+    if function is None:
+        return None
+    if function.type == "function_declaration":
+        return function.child_by_field_name("name").text
+    parent = function.parent
+    if function.type in ("arrow_function", "function_expression", "function") and parent is not None and \
+            parent.type == "variable_declarator" and parent.child_by_field_name("value") == function:
+        name = parent.child_by_field_name("name")
+        return name.text if name is not None and name.type == "identifier" else None
+    return None
+
+
 def _through_callers(values, calls, source: bytes) -> list:
     """Sinks reached by a same-file function's parameters, once per call site of that function."""
     import re
@@ -132,10 +147,9 @@ def _through_callers(values, calls, source: bytes) -> list:
     for call in calls:
         starts = {int(lab.split(":")[1]) for v in call.args for lab in v.labels if lab.startswith("param:")}
         for start in sorted(starts)[:4]:
-            function = values.defs.get(start)
-            if function is None or function.type != "function_declaration":
+            name = _function_name(values.defs.get(start))
+            if name is None:
                 continue
-            name = function.child_by_field_name("name").text
             for match in list(re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"\s*\(", source))[:16]:
                 ident = values.scopes.locate(match.start(), match.start() + len(name))
                 site = ident.parent if ident is not None else None
