@@ -6,6 +6,7 @@ import re
 
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
+from .shell_downloads import download_target, fetched_labels, fetched_url, node_text as _text, unpack_folder
 from .shell_text import credential_words, decode_text, echoed, filtered
 from .treeflow import TreeFlow, join, labelled
 
@@ -30,10 +31,6 @@ INTERPRETER = re.compile(r"(?:python[0-9.]*|perl|ruby|node|php)$")
 PROGRAM_OPTIONS = frozenset(("-c", "-m", "-e", "-E", "-p", "-r", "--eval", "--print"))
 
 
-def _text(node) -> str:
-    return node.text.decode("utf-8", "replace") if node is not None else ""
-
-
 def _names_program(args) -> bool:
     """An interpreter given a script, a module or code on its command line reads only data on stdin
     (`curl ... | python3 -m json.tool`); with no program, or `-`, stdin is the program."""
@@ -46,27 +43,6 @@ def _names_program(args) -> bool:
         if word in PROGRAM_OPTIONS or not word.startswith("-"):
             return True
     return False
-
-
-_INSECURE_ORIGIN = re.compile(r"^[\"']?(?:(?:http|ftp|tftp)://|[a-z]+://(?:\d{1,3}\.){3}\d{1,3}(?:[:/\"']|$))", re.I)
-
-
-def fetched_labels(args, values) -> tuple[str, ...]:
-    """network, and insecure-origin when the URL is plain http/ftp or a bare IP address (no name, no TLS identity)."""
-    texts = [v.const if isinstance(v.const, str) and "://" in v.const else _text(a) for a, v in zip(args, values)]
-    return ("network", "insecure-origin") if any(_INSECURE_ORIGIN.match(t) for t in texts) else ("network",)
-
-
-def _fetched_url(name: str, args, values) -> str | None:
-    """The https URL curl/wget fetch, as the name of what they print (rules grade official installers by it);
-    None when TLS checks are turned off, the URL is not a constant or more than one is fetched."""
-    words = [_text(a).strip("'\"") for a in args]
-    if name not in ("curl", "wget") or any(w in ("-k", "--insecure", "--no-check-certificate") or
-                                           (re.fullmatch(r"-[a-zA-Z]+", w) and "k" in w and name == "curl")
-                                           for w in words):
-        return None
-    urls = [v.const for v in values if isinstance(v.const, str) and "://" in v.const]
-    return urls[0] if len(urls) == 1 and urls[0].startswith("https://") else None
 
 
 def facts(source: bytes, tree, wanted, budget):
@@ -180,7 +156,7 @@ class ShellFlow(TreeFlow):
         piped = self.value(stdin[0][1]) if stdin else NOTHING
         if name in NETWORK:
             fetched = labelled(fetched_labels(args, values), line, f"output of {name}")
-            url = _fetched_url(name, args, values)
+            url = fetched_url(name, args, values)
             return Value(fetched.const, fetched.labels, url, None, fetched.trace) if url else fetched
         if name in DECODERS and (name in ("gunzip", "zcat", "uudecode") or any(
                 re.fullmatch(r"-[a-zA-Z]*[dDr][a-zA-Z]*|--decode|-base64", _text(a)) for a in args)):
@@ -347,48 +323,6 @@ class ShellFlow(TreeFlow):
             if key.startswith(folder + "/") and "/.." not in key[len(folder):]:
                 return "file:" + folder + "/*"
         return None
-
-
-_OUTPUT = {"curl": ("o", "--output"), "wget": ("O", "--output-document")}
-
-
-def unpack_folder(name: str, texts: list[str]) -> str | None:
-    """The folder `tar -x... -C D` / `tar --directory=D` / `unzip ... -d D` unpacks into (`.`: the working folder)."""
-    words = [t.strip("'\"") for t in texts]
-    if name == "unzip":
-        for i, w in enumerate(words):
-            if w == "-d" and i + 1 < len(words):
-                return words[i + 1]
-        return "."
-    if not any(re.fullmatch(r"-?[a-zA-Z]*x[a-zA-Z]*|--extract|--get", w) for w in words[:3]):
-        return None
-    for i, w in enumerate(words):
-        if w == "-C" and i + 1 < len(words):
-            return words[i + 1]
-        if w.startswith("--directory="):
-            return w.split("=", 1)[1]
-    return "."
-
-
-def download_target(name: str, texts: list[str]) -> str | None:
-    """The file curl/wget writes its download to: `-o F`, `-sSLo F`, `-oF`, `--output F`, `--output=F` for curl;
-    `-O F`, `-qO F`, `--output-document=F` for wget (`-` is standard output, not a file)."""
-    letter, long = _OUTPUT[name]
-    for i, t in enumerate(texts):
-        following = texts[i + 1] if i + 1 < len(texts) else None
-        if t == long:
-            value = following
-        elif t.startswith(long + "="):
-            value = t[len(long) + 1:]
-        elif (t.startswith("-") and not t.startswith("--") and letter in t[1:]
-              and all(c.isalpha() for c in t[1:t.index(letter)])):  # a cluster of short flags ending in it
-            rest = t[t.index(letter) + 1:]
-            value = rest or following
-        else:
-            continue
-        if value and value != "-":
-            return value
-    return None
 
 
 class _Redirect:

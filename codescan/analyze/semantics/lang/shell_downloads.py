@@ -1,0 +1,72 @@
+"""Shell downloads: what curl/wget fetch (labels, the https URL) and write (`-o F`), and where tar/unzip unpack."""
+from __future__ import annotations
+
+import re
+
+
+def node_text(node) -> str:
+    """A node's source text (empty for no node)."""
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+_INSECURE_ORIGIN = re.compile(r"^[\"']?(?:(?:http|ftp|tftp)://|[a-z]+://(?:\d{1,3}\.){3}\d{1,3}(?:[:/\"']|$))", re.I)
+
+
+def fetched_labels(args, values) -> tuple[str, ...]:
+    """network, and insecure-origin when the URL is plain http/ftp or a bare IP address (no name, no TLS identity)."""
+    texts = [v.const if isinstance(v.const, str) and "://" in v.const else node_text(a) for a, v in zip(args, values)]
+    return ("network", "insecure-origin") if any(_INSECURE_ORIGIN.match(t) for t in texts) else ("network",)
+
+
+def fetched_url(name: str, args, values) -> str | None:
+    """The https URL curl/wget fetch, as the name of what they print (rules grade official installers by it);
+    None when TLS checks are turned off, the URL is not a constant or more than one is fetched."""
+    words = [node_text(a).strip("'\"") for a in args]
+    if name not in ("curl", "wget") or any(w in ("-k", "--insecure", "--no-check-certificate") or
+                                           (re.fullmatch(r"-[a-zA-Z]+", w) and "k" in w and name == "curl")
+                                           for w in words):
+        return None
+    urls = [v.const for v in values if isinstance(v.const, str) and "://" in v.const]
+    return urls[0] if len(urls) == 1 and urls[0].startswith("https://") else None
+
+
+_OUTPUT = {"curl": ("o", "--output"), "wget": ("O", "--output-document")}
+
+
+def unpack_folder(name: str, texts: list[str]) -> str | None:
+    """The folder `tar -x... -C D` / `tar --directory=D` / `unzip ... -d D` unpacks into (`.`: the working folder)."""
+    words = [t.strip("'\"") for t in texts]
+    if name == "unzip":
+        for i, w in enumerate(words):
+            if w == "-d" and i + 1 < len(words):
+                return words[i + 1]
+        return "."
+    if not any(re.fullmatch(r"-?[a-zA-Z]*x[a-zA-Z]*|--extract|--get", w) for w in words[:3]):
+        return None
+    for i, w in enumerate(words):
+        if w == "-C" and i + 1 < len(words):
+            return words[i + 1]
+        if w.startswith("--directory="):
+            return w.split("=", 1)[1]
+    return "."
+
+
+def download_target(name: str, texts: list[str]) -> str | None:
+    """The file curl/wget writes its download to: `-o F`, `-sSLo F`, `-oF`, `--output F`, `--output=F` for curl;
+    `-O F`, `-qO F`, `--output-document=F` for wget (`-` is standard output, not a file)."""
+    letter, long = _OUTPUT[name]
+    for i, t in enumerate(texts):
+        following = texts[i + 1] if i + 1 < len(texts) else None
+        if t == long:
+            value = following
+        elif t.startswith(long + "="):
+            value = t[len(long) + 1:]
+        elif (t.startswith("-") and not t.startswith("--") and letter in t[1:]
+              and all(c.isalpha() for c in t[1:t.index(letter)])):  # a cluster of short flags ending in it
+            rest = t[t.index(letter) + 1:]
+            value = rest or following
+        else:
+            continue
+        if value and value != "-":
+            return value
+    return None
