@@ -75,7 +75,7 @@ def test_callee_and_word_tests_equal_the_pattern_regexes():
 
 
 def test_call_sites_found_by_find_as_by_the_regex():
-    from codescan.analyze.semantics.lang.python import _called_at
+    from codescan.analyze.semantics.lang.python_callsites import _called_at
 
     source = (b"def run(a):\n    pass\nrun(1)\nx.run (2)\nrerun(3)\n_run(4)\nrun\n(5)\nrun_(6)\nrunrun(7)\n"
               b"caf\xc3\xa9run(8)\n\xc3\xa9run(9)\nrun\t\x0b(10)\nrun = 1\n(run)(11)\nrun")

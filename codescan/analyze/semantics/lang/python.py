@@ -10,13 +10,13 @@ from ...rule_gate import presence_of
 
 from ...treesitter import Deadline
 from ..constants import UNKNOWN, Name
-from ..facts import SPLAT, Call, Facts, Step, Value
+from ..facts import SPLAT, Call, Facts, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
-from .python_calls import arguments, callee_value, substitute
-from .python_launchers import launch_facts, maybe_launcher, sites_through_launchers
+from .python_calls import arguments, callee_value
+from .python_callsites import CallSites
+from .python_launchers import launch_facts, maybe_launcher
 from .python_methodcaller import methodcaller_call
-from .python_param_calls import by_keyword
 from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
@@ -27,16 +27,13 @@ DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
 MAX_CANDIDATES = 2_000  # call sites examined per file
-MAX_CALLERS = 16  # call sites a function's summary is applied at
-MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
-MAX_CALLER_FACTS = 64  # facts made at call sites per file
 
 
 def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
     return _PythonFacts(source, tree, wanted, deadline).run()
 
 
-class _PythonFacts:
+class _PythonFacts(CallSites):
     def __init__(self, source: bytes, tree, wanted, deadline):
         self.source = source
         self.values = shared(source, tree.root_node, deadline)
@@ -252,119 +249,6 @@ class _PythonFacts:
                 return Value(value.const, value.labels, value.name, via, value.trace)
         return value
 
-    def _through_callers(self, calls: list) -> list:
-        """A sink inside a function reached by its parameters: one fact per call site in the file,
-        with the arguments passed there (a same-file summary of which parameters reach which sinks).
-        A call site's arguments may be its own function's parameters: followed up to MAX_HOPS functions out."""
-        out: list = []
-        for _hop in range(MAX_HOPS):
-            found = self._callers_once(calls)[:MAX_CALLER_FACTS - len(out)]
-            if not found:
-                break
-            out.extend(found)
-            calls = found
-        return out
-
-    def _callers_once(self, calls: list) -> list:
-        out = []
-        for call in calls:
-            params = {lab for v in (*call.args, *(v for _k, v in call.kwargs)) for lab in v.labels
-                      if lab.startswith("param:")}
-            defs = {int(lab.split(":")[1]) for lab in params}
-            for start in sorted(defs)[:4]:
-                for site, arg_values, note in self._call_sites(start):
-                    line = site.start_point[0] + 1
-                    step = Step(line, note)
-                    sub_args = tuple(substitute(v, start, arg_values, line) for v in call.args)
-                    sub_kw = tuple((k, substitute(v, start, arg_values, line)) for k, v in call.kwargs)
-                    out.append(Call(call.callee, sub_args, sub_kw, call.line, call.end_line, call.column,
-                                    call.scope, call.via, call.receiver, (step, *call.trace)[:4]))
-        return out
-
-    def callers_of(self, start: int) -> list:
-        """(scope, line, name) of each call site in the file of the function starting at byte `start`."""
-        if start < 0:
-            return []
-        found = self._callers_memo.get(start)
-        if found is None:
-            found = []
-            for site, node, _function in self._site_nodes(start):
-                scope = self.values.scopes.scope_of(site)
-                found.append((-1 if scope is None else scope.start_byte, site.start_point[0] + 1,
-                              node.text.decode("utf-8", "replace")))
-            self._callers_memo[start] = found
-        return found
-
-    def _call_sites(self, start: int):
-        values = self.values
-        found = sites_through_launchers(self, start)  # Thread(target=worker, args=(...)): a call of worker
-        for parent, node, function in self._site_nodes(start):
-            args, keywords = arguments(parent)
-            arg_values = [values.ev(a) for a in args]
-            if node.type == "attribute" and _is_method(function):
-                arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
-            if keywords:  # request(url=u, data=body): each keyword fills the parameter of that name
-                arg_values = by_keyword(values, function, arg_values, keywords)
-            found.append((parent, arg_values, "called here with data that reaches the call below"))
-        return found
-
-    def _site_nodes(self, start: int) -> list:
-        """(call, callee node, function) for each call in the file of the function starting at `start`."""
-        values = self.values
-        function = values.defs.get(start)
-        if function is None:
-            node = values.scopes.locate(start, start + 3)
-            while node is not None and node.type not in ("function_definition", "lambda"):
-                node = node.parent
-            function = node
-        if function is None:
-            return []
-        if function.type == "lambda":  # `f = lambda c: ...` / `self.fn = lambda c: ...`: called by that name
-            holder = function.parent
-            target = holder.child_by_field_name("left") if holder is not None and holder.type == "assignment" else None
-            if target is None or target.type not in ("identifier", "attribute"):
-                return []
-            name = (target if target.type == "identifier" else target.child_by_field_name("attribute")).text
-        elif function.type == "function_definition":
-            name = function.child_by_field_name("name").text
-        else:
-            return []
-        found = []
-        for at in _called_at(self.source, name):
-            if len(found) >= MAX_CALLERS:
-                break
-            node = values.scopes.locate(at, at + len(name))
-            if node is None or node.type != "identifier":
-                continue
-            parent = node.parent
-            if parent.type == "attribute":
-                node, parent = parent, parent.parent
-            if parent is None or parent.type != "call" or parent.child_by_field_name("function") != node:
-                continue
-            callee = callee_value(values, parent)
-            if callee.name != f"<def:{start}>":
-                continue
-            found.append((parent, node, function))
-        return found
-
-
-def _called_at(source: bytes, name: bytes):
-    r"""Offsets where `name` is followed by `(` (spaces between allowed) and not preceded by a word character:
-    the matches of `(?<![\w])name\s*\(` found with bytes.find (a regex compiled per function name, whose
-    leading look-behind makes it try every offset, cost more than the call sites' evaluation)."""
-    size = len(name)
-    if not size:
-        return
-    pos = source.find(name)
-    while pos >= 0:
-        if not pos or not (source[pos - 1:pos].isalnum() or source[pos - 1] == 95):  # 95: `_`
-            end = pos + size
-            while source[end:end + 1].isspace():
-                end += 1
-            if source[end:end + 1] == b"(":
-                yield pos
-        pos = source.find(name, pos + 1)
-
 
 _ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
 
@@ -388,11 +272,6 @@ def _may_run(call) -> bool:
     defined in the file that calls its parameter)."""
     fn = call.child_by_field_name("function")
     return fn is not None and (fn.type == "identifier" or maybe_launcher(call))
-
-
-def _is_method(function) -> bool:
-    from .python_calls import _is_method as check
-    return check(function)
 
 
 def _dict_splats(call) -> list:
