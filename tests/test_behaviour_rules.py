@@ -74,9 +74,14 @@ def test_together_scope_is_function_or_file_and_only_with_together():
         parse_facts({"sink": {"callee": "a.b"}, "scope": "file"}, "t")
 
 
+def _one_rule(rule_id: str, path: str, code: str) -> list[tuple[int, str]]:
+    """(line, severity) of what one rule reports on `code` analyzed as the file `path`."""
+    analyzer = Analyzer(RULES.select((rule_id,), ()), Config(honour_suppressions=False))
+    return [(f.line, f.severity) for f in analyzer.analyze(Document(path=path, content=code.encode())).findings]
+
+
 def _keylogger_findings(code: str) -> list[tuple[int, str]]:
-    analyzer = Analyzer(RULES.select(("keystrokes-sent-over-network",), ()), Config(honour_suppressions=False))
-    return [(f.line, f.severity) for f in analyzer.analyze(Document(path="k.py", content=code.encode())).findings]
+    return _one_rule("keystrokes-sent-over-network", "k.py", code)
 
 
 def test_keylogger_callback_and_timer_sender_in_different_functions_are_one_behaviour():
@@ -91,8 +96,7 @@ def test_keylogger_callback_and_timer_sender_in_different_functions_are_one_beha
 
 
 def _electron_findings(code: str) -> list[tuple[int, str]]:
-    analyzer = Analyzer(RULES.select(("electron-node-window-loads-remote",), ()), Config(honour_suppressions=False))
-    return [(f.line, f.severity) for f in analyzer.analyze(Document(path="main.js", content=code.encode())).findings]
+    return _one_rule("electron-node-window-loads-remote", "main.js", code)
 
 
 def test_node_window_options_built_in_variables_and_a_window_loaded_from_another_function():
