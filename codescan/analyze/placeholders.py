@@ -17,6 +17,7 @@ _ENDING = re.compile(r"\b(?:method|way|function|version|loader|api|call|approach
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 MIN_WORD = 2  # the attack's placeholders are single tokens of a model's vocabulary: "ev", "cos_", "Arrow"
 MAX_LINES = 200  # fragments longer than this are documentation, not a planted snippet
+MAX_CHECKS = 512  # (trigger word, code line) pairs examined per fragment: each may search the whole file
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ def find(fragment: Fragment, source: bytes) -> Placeholder | None:
     if len(lines) > MAX_LINES:
         return None
     outside: str | None = None
+    checks = 0
     for row, line in enumerate(lines):
         if not TRIGGER.search(line):
             continue
@@ -48,8 +50,12 @@ def find(fragment: Fragment, source: bytes) -> Placeholder | None:
             outside = _outside(source, fragment.line, len(lines))
         for word in words:
             for other, code in enumerate(lines):
-                if other != row and word in code and _code_like(code) and _spliced(code, word, outside):
-                    return Placeholder(word, row, other)
+                if other != row and word in code and _code_like(code):
+                    checks += 1
+                    if checks > MAX_CHECKS:  # a hostile fragment of many triggers: bounded, not quadratic
+                        return None
+                    if _spliced(code, word, outside):
+                        return Placeholder(word, row, other)
     return None
 
 
