@@ -100,8 +100,8 @@ def config_args(config: tuple[str, ...] = READ_CONFIG) -> list[str]:
 def git_argv(gitdir: Path | str | None, *args: str, config: tuple[str, ...] = READ_CONFIG) -> list[str]:
     """`git -c ... [--git-dir=DIR] ARGS`: the one way codescan starts git."""
     argv = ["git", *config_args(config)]
-    if gitdir is not None:
-        argv.append(f"--git-dir={os.fspath(gitdir)}")
+    if gitdir is not None:  # absolute: git runs from "/" (a relative folder would name another one)
+        argv.append(f"--git-dir={os.path.abspath(os.fspath(gitdir))}")
     argv.extend(args)
     return argv
 
