@@ -40,6 +40,7 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
 
 
 MAX_JOINED = 32  # texts a concatenation of table choices may give
+MAX_LOOP_CHOICES = 16  # items of a constant list a loop variable is known to be one of
 
 
 def _joined_choices(node, parts) -> tuple:
@@ -247,8 +248,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             iterable = self.ev(what.child_by_field_name("right"))
             const = iterable.const
             names = [i.dotted for i in const if isinstance(i, Name)] if isinstance(const, (list, tuple)) else []
+            # for cmd in [["certutil", ...], ["bitsadmin", ...]]: the variable holds one of the items
+            choices = tuple(Value(i) for i in const if i is not UNKNOWN and not isinstance(i, Name)) \
+                if isinstance(const, (list, tuple)) and len(const) <= MAX_LOOP_CHOICES else ()
             out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
-                        None, iterable.trace)
+                        None, iterable.trace, choices)
             return out.with_step(what.start_point[0] + 1, f"loop variable {name}")
         if kind == "with":
             item = what.parent
