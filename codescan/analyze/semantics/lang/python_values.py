@@ -344,6 +344,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 isinstance(key.const, str) and key.const.isidentifier():
             # `b = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__; b["exec"]`
             return Value(name=canonical(f"builtins.{key.const}"), via="dynamic")
+        if container.name and container.name.endswith(".__dict__") and not container.labels and \
+                isinstance(key.const, str) and key.const.isidentifier():  # ns = vars(os); ns["system"]
+            return Value(name=canonical(f"{container.name[:-len('.__dict__')]}.{key.const}"), via="dynamic")
         if container.name and container.labels:
             labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
             if labels != container.labels:
