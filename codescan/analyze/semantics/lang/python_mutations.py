@@ -152,6 +152,17 @@ def unpacked(values, name: str, assignment) -> Value:
     known."""
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     names = [c for c in left.named_children if c.type == "identifier"] if left is not None else []
+    if right is not None and left is not None and len(names) == len(left.named_children):
+        position = next((i for i, c in enumerate(names) if c.text.decode() == name), None)
+        parts = [c for c in right.named_children if c.type != "comment"]
+        if right.type in ("expression_list", "tuple", "list") and len(parts) == len(names) and position is not None \
+                and not any(p.type in ("list_splat", "parenthesized_list_splat") for p in parts):
+            return values.ev(parts[position])  # H, P = "198.51.100.9", 4444: each name its own item
+        whole_value = values.ev(right) if right.type != "call" else NOTHING
+        if position is not None and isinstance(whole_value.const, (tuple, list)) and len(whole_value.const) == len(names):
+            item = whole_value.const[position]  # H, P = ADDRESS: the items of a known tuple
+            if item is not UNKNOWN and not isinstance(item, Name):
+                return Value(item, whole_value.labels, None, None, whole_value.trace)
     if right is None or right.type != "call" or len(names) != 2 or names[1].text.decode() != name:
         return NOTHING
     if canonical(values.ev(right.child_by_field_name("function")).name) not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
