@@ -129,8 +129,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             return Value(UNKNOWN if value is None else value, labels, None, None, parts.trace)
         elif kind in _CONST_TYPES:
             value = self._constant(node)
-            if value is not None:
-                return Value(value)
+            if value is not None:  # "." + "aws" names what ".aws" names
+                return Value(value, constant_labels(value) if kind == "binary_operator" else frozenset())
         if kind == "lambda":
             return Value(name=f"<def:{node.start_byte}>") if self._remember(node) else NOTHING
         if kind == "conditional_expression":  # `a if <constant> else b`: only the branch taken
