@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import SCHEMA_VERSION
 from . import score as scoring
@@ -12,6 +13,9 @@ from .units import short
 MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
 LINE_MIN_ORIGINS = 3  # a line shared by two repositories is an idiom unless a finding sits on it
 NEAR_LINES = 2  # copies this close in one file are parts of one planted snippet
+# A campaign over more than this many times a line's places is not what the line's copies share: a line planted
+# into a few copies of shared code (a CI step, an install hook in setup.py boilerplate) is a campaign of its own.
+WIDER = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +181,11 @@ class Builder:
             return  # the line is part of a unit campaign already
         # Copies inside one unit campaign count once: the line must link at least min_repos origins
         # (unit campaigns or repositories), as a trigger line links many host files.
-        origins = {_origin(place, span, covered) for place, span in spans.items()}
+        origins = {_origin(place, span, covered, len(spans)) for place, span in spans.items()}
         if len(origins) < max(min_repos, LINE_MIN_ORIGINS) and not (
                 len(origins) >= min_repos and _flagged(self.findings_of, spans)):
             return
-        key = frozenset(spans)
+        key = (frozenset(spans), "line")  # never a unit campaign's key (same places, other kind)
         line_places = self.line_places
         if key in line_places:
             for place, span in spans.items():
@@ -219,13 +223,15 @@ def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
         if kinds[key][0] == "file":
             continue
         for place, span in spans.items():
-            by_place.setdefault(place, []).append((gi, span[0], span[1]))
+            by_place.setdefault(place, []).append((gi, span[0], span[1], span))
     shared: dict = {}
     for entries in by_place.values():
         for a in range(len(entries)):
             for b in range(a + 1, len(entries)):
-                (ga, la, ha), (gb, lb, hb) = entries[a], entries[b]
-                if la <= hb + NEAR_LINES and lb <= ha + NEAR_LINES:
+                (ga, la, ha, sa), (gb, lb, hb, sb) = entries[a], entries[b]
+                if la <= hb + NEAR_LINES and lb <= ha + NEAR_LINES and _together(
+                        sa, sb, len(groups[ga][1]), len(groups[gb][1]), kinds[groups[ga][0]][0],
+                        kinds[groups[gb][0]][0]):
                     pair = (min(ga, gb), max(ga, gb))
                     shared[pair] = shared.get(pair, 0) + 1
     for (ga, gb), count in shared.items():
@@ -270,19 +276,50 @@ def _shared_name(spans: dict, kind: str, fallback: str | None) -> str | None:
 
 
 def _coverage(places: dict) -> dict:
-    """(repo, path) -> list of (campaign key, line, end_line)."""
+    """(repo, path) -> list of (campaign key, line, end_line, span, places)."""
     out: dict = {}
     for key, spans in places.items():
         for place, span in spans.items():
-            out.setdefault(place, []).append((key, span[0], span[1]))
+            out.setdefault(place, []).append((key, span[0], span[1], span, len(spans)))
     return out
 
 
-def _origin(place, span, covered: dict):
+@lru_cache(maxsize=65536)
+def _moment(date: str | None):
+    return scoring.parse_date(date)
+
+
+def _same_arrival(a, b) -> bool:
+    """Two spans at one place came with one change: one file version, or versions introduced within
+    PLANTING_DAYS of each other (or undated). A line added years after the shared code around it is not part
+    of what was shared."""
+    if a[2] == b[2]:
+        return True
+    da, db = _moment(getattr(a[4], "date", None)), _moment(getattr(b[4], "date", None))
+    return da is None or db is None or abs((da - db).total_seconds()) <= scoring.PLANTING_DAYS * 86400
+
+
+def _together(a, b, places_a: int, places_b: int, kind_a: str, kind_b: str) -> bool:
+    """Overlapping spans of two groups at one place are parts of one planting: they arrived together, and a line
+    group is not joined to a group over more than WIDER times its places (shared code it was planted into)."""
+    if kind_a == "line" and places_b > WIDER * places_a:
+        return False
+    if kind_b == "line" and places_a > WIDER * places_b:
+        return False
+    return _same_arrival(a, b)
+
+
+def _covers(entry, span, line_places: int) -> bool:
+    _key, lo, hi, unit_span, unit_places = entry
+    return (lo <= span[0] and span[1] <= hi and unit_places <= WIDER * line_places
+            and _same_arrival(unit_span, span))
+
+
+def _origin(place, span, covered: dict, line_places: int = 0):
     """The unit campaign holding this copy of a line, else its repository."""
-    for key, lo, hi in covered.get(place, ()):
-        if lo <= span[0] and span[1] <= hi:
-            return key
+    for entry in covered.get(place, ()):
+        if _covers(entry, span, line_places):
+            return entry[0]
     return place[0]
 
 
@@ -294,7 +331,7 @@ def _flagged(findings_of, spans: dict) -> bool:
 def _inside_one(spans: dict, covered: dict) -> bool:
     candidates = None
     for place, span in spans.items():
-        keys = {k for k, lo, hi in covered.get(place, ()) if lo <= span[0] and span[1] <= hi}
+        keys = {entry[0] for entry in covered.get(place, ()) if _covers(entry, span, len(spans))}
         candidates = keys if candidates is None else candidates & keys
         if not candidates:
             return False

@@ -11,6 +11,7 @@ from ..records import Unit
 from . import minhash
 from .embedded import units as code_in_strings
 from .shingles import SCHEME, SHINGLE, shingle_sequence, tokens, unit_tokens
+from .textmarks import stream_sentences, text_sentences, urls
 
 MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everywhere: they need a finding
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
@@ -94,7 +95,8 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
              for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
     if embedded and language == "python":
         units.extend(code_in_strings(tree, source, extract))
-    units.extend(lines(source))
+    units.extend(lines(source, prose=False))
+    units.extend(stream_sentences(stream, source))
     return units
 
 
@@ -232,8 +234,9 @@ def _blocks(root, stream, spans: list) -> None:
     flush()
 
 
-def lines(source: bytes) -> list[Unit]:
-    """A fingerprint per substantial line (whitespace collapsed); long comments also by their stem.
+def lines(source: bytes, prose: bool = True) -> list[Unit]:
+    """A fingerprint per substantial line (whitespace collapsed); long comments also by their stem; every URL
+    (textmarks.py); with prose (a file without a grammar: Markdown, rule files, notes) its sentences too.
 
     Generic lines (imports, block headers, short statements) are left out; how many repositories share
     a line is decided across the corpus later."""
@@ -258,6 +261,9 @@ def lines(source: bytes) -> list[Unit]:
         if stem is not None and stem not in seen:
             seen.add(stem)
             out.append(Unit("line", row, row, stem.to_bytes(8, "little"), "stem", 1))
+    out.extend(urls(source))
+    if prose:
+        out.extend(text_sentences(source))
     return out
 
 

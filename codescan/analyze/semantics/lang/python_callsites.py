@@ -49,14 +49,10 @@ class CallSites:
         found = self._callers_memo.get(start)
         if found is None:
             found = []
-            sites = [(site, node.text) for site, node, _function in self._site_nodes(start)]
-            # threading.Thread(target=watch).start(): the launcher is where the function runs
-            sites += [(call, call.child_by_field_name("function").text) for call, _args, _note
-                      in sites_through_launchers(self, start)]
-            for site, text in sites:
+            for site, node, _function in self._site_nodes(start):
                 scope = self.values.scopes.scope_of(site)
                 found.append((-1 if scope is None else scope.start_byte, site.start_point[0] + 1,
-                              text.decode("utf-8", "replace")))
+                              node.text.decode("utf-8", "replace")))
             self._callers_memo[start] = found
         return found
 
