@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits")
+              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -37,6 +37,8 @@ class Condition:
     also: tuple = ()  # ((selectors, Condition), ...): conditions on other arguments of the same call
     one_of: bool = False  # also holds when any value a table lookup by an unknown key may give satisfies it
     bits: int | None = None  # the value is a known integer with any of these bits set (file modes, flags)
+    written: re.Pattern | None = None  # a regex the call's own source lines must match (literal pieces of a
+    # command built around values only known at run time: "certutil -urlcache -f " + url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +111,7 @@ def parse_condition(data, where: str) -> Condition:
         if not isinstance(data["equals"], (str, int, float, bool, type(None))):
             raise FactRuleError(f"{where}: facts 'equals' must be a scalar")
         kw["equals"] = (data["equals"],)
-    for key in ("matches", "not_matches", "path", "not_path", "callee", "origin"):
+    for key in ("matches", "not_matches", "path", "not_path", "callee", "origin", "written"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
     for key in ("constant", "code", "present", "built", "one_of"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from itertools import compress
 
-from .rule_gate import _WORD, Gate, Presence
+from .rule_gate import _WORD, END, Gate, Presence, ends_a_word
 
 
 class GateIndex:
@@ -14,7 +14,8 @@ class GateIndex:
     Word-character runs are looked up in the source's distinct words (a sixth of its size). A token
     holding other characters is searched in the whole source only when its longest word run occurs:
     a run inside the token lies inside one of the source's words wherever the token occurs, so most
-    such tokens (`"eval"`, `'os'`, `.bashrc`) are ruled out by one cheap word lookup."""
+    such tokens (`"eval"`, `'os'`, `.bashrc`) are ruled out by one cheap word lookup. A word ending in
+    END (a whole name) is looked up at the end of the source's words (ends_a_word)."""
 
     def __init__(self, gates: list[Gate | None]):
         ids: dict[tuple[str, bool], int] = {}
@@ -33,7 +34,7 @@ class GateIndex:
         for folded in (False, True):
             words: dict[str, int] = {}
             wordy: list[tuple[bytes, tuple[str, bool], int]] = []
-            others: list[tuple[bytes, tuple[str, bool], int, int | None]] = []
+            others: list[tuple[bytes, tuple[str, bool], int, int | None, bool]] = []
             for (token, fold), i in ids.items():
                 if fold != folded:
                     continue
@@ -44,11 +45,11 @@ class GateIndex:
                 runs = _WORD.findall(token)
                 run = max(runs, key=len) if runs else None
                 others.append((token.encode("utf-8"), (token, fold), i,
-                               None if run is None else words.setdefault(run, len(words))))
+                               None if run is None else words.setdefault(run, len(words)), token.endswith(END)))
             wordy_at = [words[k[0]] for _t, k, _i in wordy]
             self._cases.append((folded, _Words([w.encode("utf-8") for w in words]), [k for _t, k, _i in wordy],
-                                [i for _t, _k, i in wordy], wordy_at, [(t, r) for t, _k, _i, r in others],
-                                [k for _t, k, _i, _r in others], [i for _t, _k, i, _r in others]))
+                                [i for _t, _k, i in wordy], wordy_at, [(t, r, e) for t, _k, _i, r, e in others],
+                                [k for _t, k, _i, _r, _e in others], [i for _t, _k, i, _r, _e in others]))
 
     def admitted(self, seen: Presence) -> list[bool]:
         """For each gate, whether the source may satisfy it (an ungated rule: always)."""
@@ -59,13 +60,15 @@ class GateIndex:
                 present.update(wordy_ids)
                 present.update(other_ids)
                 continue
-            found = words.found(seen.text(True, folded))
+            listed = seen.text(True, folded)
+            found = words.found(listed)
             hits = [found[at] for at in wordy_at]
             notes += zip(wordy_keys, hits)
             present.update(compress(wordy_ids, hits))
             if others:
                 source = seen.text(False, folded)
-                hits = [(run is None or found[run]) and token in source for token, run in others]
+                hits = [(run is None or found[run]) and (ends_a_word(token, listed) if end else token in source)
+                        for token, run, end in others]
                 notes += zip(other_keys, hits)
                 present.update(compress(other_ids, hits))
         seen.note_all(notes)

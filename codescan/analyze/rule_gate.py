@@ -18,6 +18,10 @@ except ImportError:  # pragma: no cover
     import sre_parse  # type: ignore[no-redef]
 
 MIN_TOKEN = 3  # shorter required literals gate almost nothing; treat them as no requirement
+# A token ending in END is a word that occurs where no word character follows it: the whole text of an
+# identifier a predicate names (`iv`, too short as a substring, is selective as a whole name).
+END = "\n"
+WORD_NODES = frozenset({"identifier"})  # node types lexed as maximal runs of identifier characters
 
 
 SPAN_GAP = 1024  # token occurrences closer than this share one query walk
@@ -47,6 +51,11 @@ def presence_of(source: bytes) -> "Presence":
     return found
 
 
+def ends_a_word(token: bytes, listed: bytes) -> bool:
+    """Whether some word of a newline-separated word list ends with `token` (a word followed by END)."""
+    return token in listed or listed.endswith(token[:-1])
+
+
 class Presence:
     """Memoized substring tests on one source (a file's gates share most of their tokens)."""
 
@@ -68,6 +77,8 @@ class Presence:
         if found is None:
             if folded and self.trapped():
                 found = True
+            elif token.endswith(END):
+                found = ends_a_word(token.encode("utf-8"), self.text(True, folded))
             else:
                 found = token.encode("utf-8") in self.text(_WORD.fullmatch(token) is not None, folded)
             self._seen[key] = found
@@ -86,7 +97,7 @@ class Presence:
     def text(self, word: bool, folded: bool) -> bytes:
         """Where to look for a token: one of word characters only can only occur inside a run of
         them, so the source's distinct words (one a line, about a sixth of its size) hold it iff the
-        source does. `folded`: lower-cased."""
+        source does (ends_a_word tells whether one of them ends with a word). `folded`: lower-cased."""
         if not word:
             if not folded:
                 return self.source
@@ -138,7 +149,8 @@ class Presence:
         if found is None:
             finder = _FINDERS.get(token)
             if finder is None:
-                finder = _FINDERS[token] = re.compile(re.escape(token.encode("utf-8")))
+                finder = _FINDERS[token] = re.compile(re.escape(token.encode("utf-8"))) if not token.endswith(END) \
+                    else re.compile(re.escape(token[:-1].encode("utf-8")) + rb"(?![A-Za-z0-9_])")
             found = self._marks[key] = [m.span() for m in finder.finditer(self.text(False, folded))]
         return found
 
@@ -359,22 +371,97 @@ def _predicate_clause(pred: _Node) -> tuple[str, Clause] | None:
     return captures[0], ((frozenset(), req[0]) if req[1] else (req[0], frozenset()))
 
 
+def _word_clause(pred: _Node) -> tuple[str, Clause] | None:
+    """(capture, clause) for a positive predicate that fixes a capture's whole text to a finite set of
+    words (`#eq?`/`#any-of?`, or a `#match?` anchored at both ends): held by an identifier, such a
+    word occurs in the source with no word character after it (END tokens), however short it is."""
+    name = pred.children[0].text
+    args = pred.children[1:]
+    captures = pred.children[0].captures
+    if name not in _POSITIVE or len(captures) != 1 or not args or any(a.kind != "string" for a in args):
+        return None
+    strings = [_unquote(a.text) for a in args]
+    folded = False
+    if name == "#match?":
+        if len(strings) != 1:
+            return None
+        whole = _anchored_strings(strings[0])
+        if whole is None:
+            return None
+        strings, folded = whole
+    if not strings or not all(_WORD.fullmatch(s) for s in strings):
+        return None
+    words = frozenset(s + END for s in strings)
+    return captures[0], ((frozenset(), words) if folded else (words, frozenset()))
+
+
+def _anchored_strings(pattern: str) -> tuple[list[str], bool] | None:
+    """Every text a regex `^...$` matches (lower-cased when it ignores case), when they are few; else None."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - an odd regex just cannot gate
+        return None
+    flags = parsed.state.flags
+    if flags & (re.MULTILINE | re.VERBOSE):
+        return None
+    items = list(parsed)
+    if len(items) < 2 or items[0] != (sre_const.AT, sre_const.AT_BEGINNING) \
+            or items[-1] not in ((sre_const.AT, sre_const.AT_END), (sre_const.AT, sre_const.AT_END_STRING)):
+        return None
+    ci = bool(flags & re.IGNORECASE)
+    whole = _finite(items[1:-1])
+    if whole is None or "" in whole:
+        return None
+    return sorted(s.lower() if ci else s for s in whole), ci
+
+
+def _finite(items) -> set[str] | None:
+    """Every string a parsed regex sequence matches, when it is literals, classes of literals,
+    groups without flags, alternations and `?` and there are at most MAX_STRINGS; else None."""
+    out = {""}
+    for op, arg in items:
+        if op is sre_const.LITERAL:
+            step = {chr(arg)}
+        elif op is sre_const.IN and arg and all(o is sre_const.LITERAL for o, _ in arg):
+            step = {chr(a) for _o, a in arg}
+        elif op is sre_const.SUBPATTERN and not arg[1] and not arg[2]:
+            step = _finite(list(arg[3]))
+        elif op is sre_const.BRANCH:
+            alts = [_finite(list(b)) for b in arg[1]]
+            step = None if any(a is None for a in alts) else set().union(*alts)
+        elif op in (sre_const.MAX_REPEAT, sre_const.MIN_REPEAT) and (arg[0], arg[1]) in ((0, 1), (1, 1)):
+            step = _finite(list(arg[2]))
+            if step is not None and arg[0] == 0:
+                step = step | {""}
+        else:
+            return None
+        if step is None or len(out) * len(step) > MAX_STRINGS:
+            return None
+        out = {a + b for a in out for b in step}
+    return out
+
+
 def _strength(clause: Clause) -> int:
     return min(len(t) for t in (*clause[0], *clause[1]))
 
 
-def _clauses(node: _Node, by_capture: dict[str, list[Clause]]) -> list[Clause]:
+def _clauses(node: _Node, by_capture: dict[str, list[Clause]],
+             by_word: dict[str, list[Clause]] | None = None) -> list[Clause]:
     """Clauses every match of this element satisfies (tree-sitter applies a pattern's predicates to
-    its captures wherever they sit; a capture in an optional or unchosen branch proves nothing)."""
+    its captures wherever they sit; a capture in an optional or unchosen branch proves nothing).
+    `by_word`: END clauses, which hold only where the capture is an identifier node."""
     if node.quant in ("?", "*"):
         return []
     out = [c for cap in node.captures for c in by_capture.get(cap, ())]
+    if by_word and node.kind == "(" and node.children and node.children[0].kind == "atom" \
+            and node.children[0].text in WORD_NODES:
+        out += [c for cap in node.captures for c in by_word.get(cap, ())]
     if node.kind == "(":
         for child in node.children:
             if not _is_predicate(child):
-                out += _clauses(child, by_capture)
+                out += _clauses(child, by_capture, by_word)
     elif node.kind == "[":
-        branches = [_clauses(c, by_capture) for c in node.children if not _is_predicate(c)]
+        branches = [_clauses(c, by_capture, by_word) for c in node.children if not _is_predicate(c)]
         if branches and all(branches):
             # Whichever branch matched satisfies its strongest clause, so their union always holds.
             picked = [max(b, key=_strength) for b in branches]
@@ -392,11 +479,14 @@ def gate_for_query(query: str) -> Gate | None:
     conjunctions: list[tuple[Clause, ...]] = []
     for pattern in patterns:
         by_capture: dict[str, list[Clause]] = {}
+        by_word: dict[str, list[Clause]] = {}
         for pred in _predicates(pattern):
             found = _predicate_clause(pred)
             if found is not None:
                 by_capture.setdefault(found[0], []).append(found[1])
-        clauses = list(dict.fromkeys(_clauses(pattern, by_capture)))
+            elif (word := _word_clause(pred)) is not None:
+                by_word.setdefault(word[0], []).append(word[1])
+        clauses = list(dict.fromkeys(_clauses(pattern, by_capture, by_word)))
         if not clauses:
             return None
         conjunctions.append(tuple(sorted(clauses, key=_strength, reverse=True)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import posixpath
 import re
 
 from .constants import MAX_ITEMS, MAX_LEN, _BIG_WIDTH, _SCALARS, NotConstant, _ev, _is_int, _known
@@ -79,6 +80,9 @@ def _module_call(owner: str, method: str, args: list, kwargs: dict):
         if not isinstance(encoding, str) or encoding.lower() not in _CODECS:
             raise NotConstant
         return getattr(codecs, method)(args[0], encoding)
+    if owner in ("os.path", "posixpath") and method == "join" and args and not kwargs and \
+            all(isinstance(a, str) for a in args) and sum(map(len, args)) <= 4096:
+        return posixpath.join(*args)  # os.path.join("~", "." + "aws", "credentials"): one path text
     if owner == "str" and method == "join" and len(args) == 2:
         return _method(args[0], "join", args[1:], {})
     raise NotConstant

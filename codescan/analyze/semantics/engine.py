@@ -214,7 +214,7 @@ class FactRules:
                 matched = [call for call in calls if sinks[0].match(call.callee)]
                 sink_lines = frozenset(call.line for call in matched)
                 for call in matched:
-                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines)
+                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, source)
             else:
                 _together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
 
@@ -258,8 +258,29 @@ def _needed_labels(rule) -> frozenset | None:
     return frozenset(needed)
 
 
+def _written(source: bytes | None, call: Call, pattern) -> bool:
+    """The call's own source lines (from its first to its last) match `pattern`."""
+    if source is None:
+        return False
+    start = 0
+    for _ in range(call.line - 1):
+        start = source.find(b"\n", start) + 1
+        if not start:
+            return False
+    end = start
+    for _ in range(max(call.end_line, call.line) - call.line + 1):
+        end = source.find(b"\n", end + 1)
+        if end < 0:
+            end = len(source)
+            break
+    return pattern.search(source[start:end][:MAX_WRITTEN].decode("utf-8", "replace")) is not None
+
+
+MAX_WRITTEN = 8192  # bytes of a call's source a `written` condition reads
+
+
 def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via,
-               sink_lines: frozenset = frozenset()) -> None:
+               sink_lines: frozenset = frozenset(), source: bytes | None = None) -> None:
     spec = rule.facts
     sink = spec.sink
     if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
@@ -274,6 +295,8 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
                 step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
             continue  # req.write(data); req.end(): the data was reported where it was handed to the sink
         for case in spec.cases:
+            if case.when.written is not None and not _written(source, call, case.when.written):
+                continue
             found = holds(case.when, call, selector, path, language)
             if found is not None:
                 at = call.line_of(found) if found is not True else call.line
@@ -281,6 +304,8 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
                                                                                  call.line + line_offset)
                                             for f in ctx.findings):
                     break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
+                if case.when.written is not None:
+                    at = call.line  # the call's text decided, not one argument: one finding per call
                 if at not in lines:
                     lines.add(at)
                     _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language)

@@ -165,7 +165,8 @@ def constant_labels(value) -> frozenset:
 # Tokens without which a label cannot arise in a file (rules that need only those labels skip it);
 # looked up with bytes.find in the lower-cased source (far cheaper than one regex alternation).
 _POSSIBLE = {
-    "env": (b"environ", b"getenv", b"process.env", b"process[", b"deno.env", b"bun.env"),
+    "env": (b"environ", b"getenv", b"process.env", b"process[", b"deno.env", b"bun.env",
+            b"} = process", b"}=process", b"'process'", b'"process"', b"node:process"),  # const { env } = process
     "host-identity": (b"gethostname", b"getfqdn", b"platform", b"uname", b"getuser", b"getlogin", b"getnode",
                       b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
     "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",

@@ -111,6 +111,8 @@ class JsValues(MemoEval):
         if kind == "destructure":
             value_node, key = what
             source = self.ev(value_node)
+            if source.name and labels_of(f"{source.name}.{key}"):  # const { env } = process: a source read
+                return self.attribute(source, key, value_node)
             if source.name:
                 return Value(UNKNOWN, secret_name_labels(narrowed(source.labels, f"{source.name}.{key}"), key),
                              f"{source.name}.{key}",

@@ -59,6 +59,12 @@ def built_name(values, fn) -> Value | None:
             base = values.ev(owner.child_by_field_name("object"))
             if isinstance(key.const, str) and base.name:
                 return Value(name=canonical(f"{base.name}.{key.const}"), via="dynamic")
+        if method in _LOOKUP_METHODS and args:  # ns = vars(os); ns.get("system"): an alias of a namespace
+            space = values.ev(owner)
+            key = values.ev(args[0])
+            if space.name and space.name.endswith(".__dict__") and not space.labels and \
+                    isinstance(key.const, str) and key.const.isidentifier():
+                return Value(name=canonical(f"{space.name[:-len('.__dict__')]}.{key.const}"), via="dynamic")
         if method == "__getattribute__" and len(args) == 1:
             return _attribute_of(values, values.ev(owner), values.ev(args[0]))
     return None
@@ -105,6 +111,16 @@ def call_value(values, node) -> Value:
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
             return Value(name=canonical(module.const), via="dynamic")
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    fn = node.child_by_field_name("function")
+    if fn.type == "attribute" and fn.child_by_field_name("attribute").text.decode() in _LOOKUP_METHODS:
+        looked_up = built_name(values, node)  # handler = vars(builtins).get("ex" + "ec"); handler(x)
+        if looked_up is not None and looked_up.name:
+            return looked_up
+    if name == "builtins.vars" and len(args) == 1 and not keywords:
+        # table = vars(builtins); table["exec"]: the alias is the module's namespace, looked up later
+        module = values.ev(args[0])
+        if module.name and not module.labels and not module.name.startswith("<") and not module.name.endswith(")"):
+            return Value(name=f"{module.name}.__dict__", via="dynamic")
     if name in ("builtins.eval",) and len(args) == 1:
         code = values.ev(args[0])
         if isinstance(code.const, str) and code.const.replace(".", "").replace("_", "").isalnum() \

@@ -49,10 +49,14 @@ class CallSites:
         found = self._callers_memo.get(start)
         if found is None:
             found = []
-            for site, node, _function in self._site_nodes(start):
+            sites = [(site, node.text) for site, node, _function in self._site_nodes(start)]
+            # threading.Thread(target=watch).start(): the launcher is where the function runs
+            sites += [(call, call.child_by_field_name("function").text) for call, _args, _note
+                      in sites_through_launchers(self, start)]
+            for site, text in sites:
                 scope = self.values.scopes.scope_of(site)
                 found.append((-1 if scope is None else scope.start_byte, site.start_point[0] + 1,
-                              node.text.decode("utf-8", "replace")))
+                              text.decode("utf-8", "replace")))
             self._callers_memo[start] = found
         return found
 

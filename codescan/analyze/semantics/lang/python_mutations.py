@@ -152,6 +152,17 @@ def unpacked(values, name: str, assignment) -> Value:
     known."""
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
     names = [c for c in left.named_children if c.type == "identifier"] if left is not None else []
+    if right is not None and left is not None and len(names) == len(left.named_children):
+        position = next((i for i, c in enumerate(names) if c.text.decode() == name), None)
+        parts = [c for c in right.named_children if c.type != "comment"]
+        if right.type in ("expression_list", "tuple", "list") and len(parts) == len(names) and position is not None \
+                and not any(p.type in ("list_splat", "parenthesized_list_splat") for p in parts):
+            return values.ev(parts[position])  # H, P = "198.51.100.9", 4444: each name its own item
+        whole_value = values.ev(right) if right.type != "call" else NOTHING
+        if position is not None and isinstance(whole_value.const, (tuple, list)) and len(whole_value.const) == len(names):
+            item = whole_value.const[position]  # H, P = ADDRESS: the items of a known tuple
+            if item is not UNKNOWN and not isinstance(item, Name):
+                return Value(item, whole_value.labels, None, None, whole_value.trace)
     if right is None or right.type != "call" or len(names) != 2 or names[1].text.decode() != name:
         return NOTHING
     if canonical(values.ev(right.child_by_field_name("function")).name) not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
@@ -188,7 +199,11 @@ def class_attribute(values, cls, attr: str) -> Value | None:
                 and target.parent.child_by_field_name("left") == target:
             found.append(values.ev(target.parent.child_by_field_name("right")))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    written, stored = _written_through(values, cls, needle)
+    written, stored, keyed = _written_through(values, cls, needle)
+    if len(found) == 1 and isinstance(found[0].const, dict) and keyed and not stored.labels:
+        # self.kw = dict(timeout=3); self.kw["ver" + "ify"] = False: the entries stored by constant keys
+        held = found[0]
+        found = [Value({**held.const, **keyed}, held.labels, held.name, held.via, held.trace)]
     if not found:
         held = method(values, cls, attr)
         if held is None or not (written.labels or stored.labels):
@@ -207,7 +222,7 @@ _FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "append
 def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
     """Data methods of the class put into `self.x`: written into the file it names (`self.x.write_bytes(data)`),
     and stored in the container it holds (`self.x[k] = v`, `self.x.append(v)`)."""
-    written_to, stored = [], []
+    written_to, stored, keyed = [], [], {}
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
     while pos >= 0 and len(written_to) + len(stored) < 8:
         budgets.check()
@@ -232,9 +247,16 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
                 and holder.parent.type == "assignment" and holder.parent.child_by_field_name("left") == holder:
             right = holder.parent.child_by_field_name("right")
             if right is not None:
-                stored.append(values.ev(right).with_step(holder.start_point[0] + 1, f"stored in {needle.decode()}[...]"))
+                item = values.ev(right)
+                stored.append(item.with_step(holder.start_point[0] + 1, f"stored in {needle.decode()}[...]"))
+                keys = holder.children_by_field_name("subscript")
+                key = values.ev(keys[0]) if len(keys) == 1 else NOTHING
+                if keyed is not None and isinstance(key.const, str) and item.known and not item.labels:
+                    keyed[key.const] = item.const
+                else:
+                    keyed = None  # an entry not known here: the container's constants are no longer all it holds
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING)
+    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING), keyed or {}
 
 
 def _downloaded(value: Value) -> Value:

@@ -40,6 +40,7 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
 
 
 MAX_JOINED = 32  # texts a concatenation of table choices may give
+MAX_LOOP_CHOICES = 16  # items of a constant list a loop variable is known to be one of
 
 
 def _joined_choices(node, parts) -> tuple:
@@ -128,8 +129,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             return Value(UNKNOWN if value is None else value, labels, None, None, parts.trace)
         elif kind in _CONST_TYPES:
             value = self._constant(node)
-            if value is not None:
-                return Value(value)
+            if value is not None:  # "." + "aws" names what ".aws" names
+                return Value(value, constant_labels(value) if kind == "binary_operator" else frozenset())
         if kind == "lambda":
             return Value(name=f"<def:{node.start_byte}>") if self._remember(node) else NOTHING
         if kind == "conditional_expression":  # `a if <constant> else b`: only the branch taken
@@ -247,8 +248,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             iterable = self.ev(what.child_by_field_name("right"))
             const = iterable.const
             names = [i.dotted for i in const if isinstance(i, Name)] if isinstance(const, (list, tuple)) else []
+            # for cmd in [["certutil", ...], ["bitsadmin", ...]]: the variable holds one of the items
+            choices = tuple(Value(i) for i in const if i is not UNKNOWN and not isinstance(i, Name)) \
+                if isinstance(const, (list, tuple)) and len(const) <= MAX_LOOP_CHOICES else ()
             out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
-                        None, iterable.trace)
+                        None, iterable.trace, choices)
             return out.with_step(what.start_point[0] + 1, f"loop variable {name}")
         if kind == "with":
             item = what.parent
@@ -340,6 +344,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 isinstance(key.const, str) and key.const.isidentifier():
             # `b = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__; b["exec"]`
             return Value(name=canonical(f"builtins.{key.const}"), via="dynamic")
+        if container.name and container.name.endswith(".__dict__") and not container.labels and \
+                isinstance(key.const, str) and key.const.isidentifier():  # ns = vars(os); ns["system"]
+            return Value(name=canonical(f"{container.name[:-len('.__dict__')]}.{key.const}"), via="dynamic")
         if container.name and container.labels:
             labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
             if labels != container.labels:
