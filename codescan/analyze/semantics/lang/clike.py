@@ -79,7 +79,9 @@ class CLikeFlow(TreeFlow):
                 labels = path_labels(first if isinstance(first, str) else _arg_text(self, node))
             elif labels == ("network",) and args and args[0].labels:
                 return merge([labelled(labels, line, f"{callee}()")] + list(args))
-            return labelled(labels, line, f"{callee}()")
+            out = labelled(labels, line, f"{callee}()")
+            # the machine's name as it is (os.Hostname()): a rule can tell it from a name built from it
+            return Value(out.const, out.labels, f"{callee}()", None, out.trace) if "host-identity" in labels else out
         if callee and callee.startswith(GO_CODECS) and simple in ("AppendDecode", "NewDecoder") and len(args) > 1:
             # base64.StdEncoding.AppendDecode(dst, src), base64.NewDecoder(enc, reader): the second argument decoded
             return merge([args[1], labelled(("decoded",), line, f"decoded by {callee}()")])
