@@ -36,7 +36,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "php.file": ("file",), "php.readfile": ("file",),
     "Net.HTTP.get": ("network",), "Net.HTTP.get_response": ("network",), "Net.HTTP.post": ("network",),
     "URI.open": ("network",), "Kernel.open": ("file",), "OpenURI.open_uri": ("network",),
-    "TCPSocket.new": ("network",), "TCPSocket.open": ("network",), "Faraday.get": ("network",),
+    "TCPSocket.new": ("network",), "TCPSocket.open": ("network",), "Socket.tcp": ("network",), "Faraday.get": ("network",),
     "HTTParty.get": ("network",), "RestClient.get": ("network",),
     "shell.curl": ("network",), "shell.wget": ("network",), "shell.nc": ("network",), "shell.ncat": ("network",),
     "shell.fetch": ("network",),
