@@ -19,6 +19,10 @@ MAX_EVENTS = 64  # bindings of one name kept per scope
 MAX_COMPARES = 512  # equality tests turned into facts per file
 
 _VARIABLES = frozenset(("identifier", "variable_name"))  # a name holding a path (PHP: $path)
+MAX_WRITE_SITES = 8  # call sites of a helper a file written through its parameter is carried to
+_PATH_VIEWS = frozenset(("toPath", "toFile", "getAbsolutePath", "getPath", "toAbsolutePath", "getCanonicalPath",
+                         "toString", "ToString", "FullName"))  # f.toPath(): the same file as f
+_PATH_MAKERS = frozenset(("get", "of", "File", "Path", "FileInfo"))  # Paths.get(p), Path.of(p), new File(p)
 
 
 class FlowIndex:
@@ -144,16 +148,52 @@ class FlowIndex:
         self.collect()
         self._collected = True
         for node, _scope in self.calls:
-            written = self.file_write(node)
-            if written is not None:
-                self._record_write(node, *written)
-        for node, _scope in self.calls:
             parts = self.parts(node)
             if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
                 self.sites.setdefault(parts[1], []).append((node, parts[3]))
+        for node, _scope in self.calls:
+            written = self.file_write(node)
+            if written is not None:
+                self._record_write(node, *written)
+                self._write_through_callers(node, *written)
+
+    def _write_through_callers(self, node, path_node, data_node) -> None:
+        """A helper that writes the file its parameter names (`save(dst)`, `fetch(path)`): each same-file call of
+        it writes the file its argument names there, so the caller running that path runs what was written."""
+        path_node = self.path_variable(path_node)
+        if path_node.type not in _VARIABLES:
+            return
+        name = path_node.text.decode("utf-8", "replace").lstrip("$")  # PHP parameters are named without `$`
+        scope = self.binding_scope(path_node)
+        if scope.name is None or name not in scope.params or \
+                any(e.kind != "param" for e in scope.events.get(name, ())):
+            return  # a parameter reassigned in the helper names another file
+        index = scope.params.index(name)
+        for site, args in self.sites.get(scope.name, [])[:MAX_WRITE_SITES]:
+            if index < len(args) and self.scope_at(site) is not scope:
+                self._record_write(site, args[index], data_node)
+
+    def path_variable(self, node):
+        """The variable a path expression is made of (`f.toPath()`, `Paths.get(p)`, `new File(p)`), else node."""
+        if node.type == "argument" and node.named_child_count == 1:  # PHP/C# wrap each argument
+            node = node.named_children[0]
+        if node.type in _VARIABLES:
+            return node
+        parts = self.parts(node) if node.type in self.CALLS else None
+        if not parts:
+            return node
+        method = (parts[0] or parts[1] or "").rsplit(".", 1)[-1]
+        receiver, args = parts[2], parts[3]
+        if method in _PATH_VIEWS and receiver is not None and receiver.type in _VARIABLES and not args:
+            return receiver
+        if method in _PATH_MAKERS and len(args) == 1 and args[0].type in _VARIABLES and \
+                (method not in ("get", "of") or "Path" in (parts[0] or "")):
+            return args[0]
+        return node
 
     def _record_write(self, node, path_node, data_node) -> None:
         """A file written with data: reading or running that path later carries the data's labels."""
+        path_node = self.path_variable(path_node)
         path = self.value(path_node).const
         self._memo.clear()
         if not isinstance(path, str) and path_node.type in _VARIABLES:

@@ -99,6 +99,11 @@ class PhpFlow(_ScriptFlow):
                        "include_once_expression", "require_expression", "require_once_expression"))
     CONCAT_OPS = frozenset((b".",))
 
+    def scope_name(self, node):
+        """Function names as calls name them: PHP function names are not case-sensitive (calls are lower-cased)."""
+        name = super().scope_name(node)
+        return name.lower() if name is not None and node.type == "function_definition" else name
+
     def params(self, node):
         plist = node.child_by_field_name("parameters")
         out = []
