@@ -16,7 +16,7 @@ from .js_values import JsValues
 from .js_written import RUNNERS, linked
 from .python_calls import substitute
 
-DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect",
+DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect", b"Proxy",
            b"getOwnPropertyDescriptor", b"getOwnPropertyNames", b"entries")
 MAX_CANDIDATES = 2_000
 JS_NAMES = {"eval": "eval", "Function": "Function"}

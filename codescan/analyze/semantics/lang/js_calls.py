@@ -6,7 +6,7 @@ from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
-from .js_values import DESCRIPTOR
+from .js_values import DESCRIPTOR, GLOBAL_NAMES
 from .python_calls import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
@@ -40,6 +40,11 @@ def call_value(values, node) -> Value:
         settled = _resolved(values, args[0])
         if settled is not None:
             return settled
+    if name == "Proxy" and node.type == "new_expression" and len(args) == 2:
+        from .js_proxy import proxied
+        reached = proxied(values, args[0], args[1])
+        if reached is not None:
+            return reached
     reflected = _reflection(values, name, args, fn)
     if reflected is not None:
         return reflected
@@ -124,6 +129,8 @@ def _reflection(values, name: str | None, args, fn) -> Value | None:
     f.bind(...), Object.keys/getOwnPropertyNames(o).find(n => n === 'k'), Object.entries(o).find/filter."""
     if name in ("Reflect.get", "Object.getOwnPropertyDescriptor") and len(args) >= 2:
         owner, key = values.ev(args[0]), values.ev(args[1])
+        if owner.name in GLOBAL_NAMES and not owner.labels and isinstance(key.const, str) and name == "Reflect.get":
+            return Value(name=key.const, via="dynamic")  # Reflect.get(globalThis, "ev" + "al")
         if owner.name and isinstance(key.const, str):
             suffix = DESCRIPTOR if name == "Object.getOwnPropertyDescriptor" else ""
             return Value(name=f"{owner.name}.{key.const}{suffix}", via="dynamic")

@@ -15,6 +15,7 @@ from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
+GLOBAL_NAMES = frozenset({"window", "global", "globalThis"})  # values that are the global object itself
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
 _SIZES = frozenset(("length", "size", "byteLength"))
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign"}
@@ -191,6 +192,8 @@ class JsValues(MemoEval):
         return self.attribute(obj, prop, node)
 
     def attribute(self, obj: Value, prop: str, node) -> Value:
+        if obj.name in GLOBAL_NAMES and not obj.labels:  # const g = globalThis; g.eval / a Proxy onto it
+            return Value(name=prop, via="dynamic")
         if obj.name and obj.name.endswith(DESCRIPTOR) and prop == "value":
             return Value(name=obj.name[:-len(DESCRIPTOR)], via="dynamic")
         name = f"{obj.name}.{prop}" if obj.name else None
