@@ -175,3 +175,17 @@ def test_dev_server_on_every_interface_is_high_only_with_the_debugger_on():
             "app.run(host='0.0.0.0', port=80)\n"
             "run_simple('127.0.0.1', 80, app, use_debugger=True)\n")
     assert _by_line("bind-all-interfaces", "serve.py", text) == {4: "high", 5: "medium", 6: "high", 7: "medium"}
+
+
+def test_js_sql_built_only_from_constants_is_low_and_from_data_high():
+    text = ("const TABLE = 'events';\n"
+            "const COLS = ['id', 'name'];\n"
+            "async function f(db, req, name) {\n"
+            "  await db.query('SELECT id FROM ' + TABLE + ' WHERE ' + ['a = $1', 'b = $2'].join(' AND '), [req.body.a, 2]);\n"
+            "  await db.query(`SELECT ${COLS} FROM ${TABLE} WHERE id = ?`, [req.params.id]);\n"
+            "  await db.query('SELECT * FROM t WHERE name = ' + name);\n"
+            "  await db.query(`SELECT * FROM t WHERE id = ${req.query.id}`);\n"
+            "  const where = [`name = '${req.body.name}'`];\n"
+            "  await db.execute('SELECT id FROM users WHERE ' + where.join(' AND '));\n"
+            "}\n")
+    assert _by_line("js-sql-injection-built-query", "db.js", text) == {4: "low", 5: "low", 6: "high", 7: "high", 9: "high"}
