@@ -147,6 +147,11 @@ def _call(node, lookup, depth):
         if _text(function) == "atob":
             (data,) = _args(node, lookup, depth)
             return base64.b64decode(data).decode("latin-1")
+        if _text(function) == "Boolean":  # Boolean(0): the truth value of a constant (JS rules: "", 0, NaN are false)
+            args = _args(node, lookup, depth)
+            if len(args) == 1 and (args[0] is None or isinstance(args[0], (bool, int, float, str))):
+                value = args[0]
+                return bool(value) and value == value
         raise NotConstant
     if function.type != "member_expression":
         raise NotConstant

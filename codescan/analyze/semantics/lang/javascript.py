@@ -10,7 +10,7 @@ from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
-from .js_options import option_fields
+from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
 from .js_written import RUNNERS, linked
@@ -101,7 +101,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         args = [values.ev(a) for a in arguments(node)]
         if args and name in RUNNERS:  # execFileSync('/tmp/.tool') after writeFileSync('/tmp/.tool', body)
             args[0] = linked(values, name, node, args[0])
-        out.calls.append(Call(callee=name, args=tuple(args), kwargs=tuple(option_fields(values, node, name)),
+        fields = option_fields(values, node, name)
+        out.calls.append(Call(callee=name, args=tuple(args), kwargs=tuple((k, v) for k, v, _line in fields),
+                              kwlines=tuple(line for _k, _v, line in fields) if name in TLS_OPTIONS else (),
                               line=node.start_point[0] + 1,
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))

@@ -8,16 +8,24 @@ MAX_FIELDS = 64
 MAX_DEPTH = 3
 
 
-def option_fields(values, node, name: str) -> list[tuple[str, object]]:
-    """[(dotted key, Value)] of the first argument's object (written there or bound to a name once or more;
+def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
+    """[(dotted key, Value, line written)] of the first argument's object (written there or bound to a name once or more;
     nested objects and `...spread` of such names followed), for the constructors in WITH_OPTIONS only."""
-    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS:
+    tls = name in TLS_OPTIONS
+    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls:
         return []
     args = arguments(node)
     out: list = []
-    if args:
-        _fields(values, args[0], "", out, 0)
+    for arg in (args[:3] if tls else args[:1]):  # https.Agent(options), https.request(url, options), tls.connect(port, host, options)
+        _fields(values, arg, "", out, 0)
+    if tls:  # only the verification switches: the other fields are data the rules read from the arguments
+        out = [field for field in out if field[0].rsplit(".", 1)[-1] in TLS_FIELDS]
     return out[:MAX_FIELDS]
+
+
+TLS_OPTIONS = frozenset({"https.Agent", "https.request", "https.get", "tls.connect", "tls.createSecureContext",
+                         "axios.create", "undici.Agent", "ws.WebSocket", "WebSocket"})
+TLS_FIELDS = frozenset({"rejectUnauthorized"})
 
 
 def _objects(values, node, depth: int) -> list:
@@ -26,6 +34,8 @@ def _objects(values, node, depth: int) -> list:
         return [node]
     if node.type == "parenthesized_expression" and node.named_children:
         return _objects(values, node.named_children[0], depth)
+    if node.type == "member_expression" and depth <= MAX_DEPTH:  # ...cfg.tls: a class field or getter's object
+        return _member_objects(values, node, depth)
     if node.type == "identifier" and depth <= MAX_DEPTH:
         found = []
         for kind, what, _scope in values.scopes.bindings(node):
@@ -53,4 +63,34 @@ def _fields(values, node, prefix: str, out: list, depth: int) -> None:
             if _objects(values, value_node, depth + 1):
                 _fields(values, value_node, f"{prefix}{key}.", out, depth + 1)
             else:
-                out.append((f"{prefix}{key}", values.ev(value_node)))
+                out.append((f"{prefix}{key}", values.ev(value_node), value_node.start_point[0] + 1))
+
+
+def _member_objects(values, node, depth: int) -> list:
+    """`cfg.tls` where `cfg = new Config()` and the class declares `tls = {...}` or `get tls() { return {...} }`."""
+    owner = node.child_by_field_name("object")
+    prop = node.child_by_field_name("property")
+    if owner is None or prop is None or owner.type != "identifier":
+        return []
+    found = []
+    for kind, what, _scope in values.scopes.bindings(owner):
+        if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "new_expression":
+            continue
+        made = values.ev(what.child_by_field_name("constructor")).name or ""
+        cls = values.defs.get(int(made[5:-1])) if made.startswith("<def:") and made[5:-1].isdigit() else None
+        body = cls.child_by_field_name("body") if cls is not None and cls.type in ("class_declaration", "class") \
+            else None
+        for member in body.named_children if body is not None else ():
+            name = member.child_by_field_name("property") or member.child_by_field_name("name")
+            if name is None or name.text != prop.text:
+                continue
+            if member.type in ("field_definition", "public_field_definition"):
+                value = member.child_by_field_name("value")
+                if value is not None:
+                    found.extend(_objects(values, value, depth + 1))
+            elif member.type == "method_definition" and any(c.type == "get" for c in member.children):
+                block = member.child_by_field_name("body")
+                for statement in block.named_children if block is not None else ():
+                    if statement.type == "return_statement" and statement.named_children:
+                        found.extend(_objects(values, statement.named_children[0], depth + 1))
+    return found
