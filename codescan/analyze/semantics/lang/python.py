@@ -23,7 +23,7 @@ from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
-           b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller")
+           b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter")
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
 MAX_CANDIDATES = 2_000  # call sites examined per file

@@ -99,6 +99,20 @@ def _attribute_of(values, owner: Value, attr: Value) -> Value:
     return Value(UNKNOWN, owner.labels, None, "dynamic", owner.trace)
 
 
+def attrgetter_applied(values, getter, target) -> Value | None:
+    """What `operator.attrgetter("a.b")` applied to `target` reads: the attribute named by the constant."""
+    if getter.type != "call":
+        return None
+    bound, keywords = arguments(getter)
+    path = values.ev(bound[0]).const if len(bound) == 1 and not keywords else None
+    if not isinstance(path, str) or not 0 < len(path) <= 200:
+        return None
+    value = values.ev(target)
+    for part in path.split("."):
+        value = _attribute_of(values, value, Value(part))
+    return value
+
+
 def call_value(values, node) -> Value:
     line = node.start_point[0] + 1
     callee = callee_value(values, node)
@@ -106,6 +120,10 @@ def call_value(values, node) -> Value:
     args, keywords = arguments(node)
     if name == "builtins.getattr" and len(args) >= 2:
         return _attribute_of(values, values.ev(args[0]), values.ev(args[1]))
+    if name == "operator.attrgetter()" and len(args) == 1 and not keywords:
+        got = attrgetter_applied(values, node.child_by_field_name("function"), args[0])
+        if got is not None:  # operator.attrgetter("loads")(pickle): pickle.loads, named at run time
+            return got
     if name in IMPORTERS and args:
         module = values.ev(args[0])
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
