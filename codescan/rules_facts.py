@@ -8,7 +8,7 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written")
+              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -39,6 +39,9 @@ class Condition:
     bits: int | None = None  # the value is a known integer with any of these bits set (file modes, flags)
     written: re.Pattern | None = None  # a regex the call's own source lines must match (literal pieces of a
     # command built around values only known at run time: "certutil -urlcache -f " + url)
+    # the same file also calls one of these (canonical patterns): the inverse half of a round trip, such as a
+    # class that pickles what it stores and unpickles what it reads back
+    paired: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,7 @@ def parse_condition(data, where: str) -> Condition:
     if unknown:
         raise FactRuleError(f"{where}: unknown facts condition(s) {', '.join(unknown)}")
     kw: dict = {}
-    for key in ("label", "no_label"):
+    for key in ("label", "no_label", "paired"):
         if key in data:
             kw[key] = _strings(data[key], key, where)
     if "equals" in data:

@@ -189,3 +189,34 @@ def test_js_sql_built_only_from_constants_is_low_and_from_data_high():
             "  await db.execute('SELECT id FROM users WHERE ' + where.join(' AND '));\n"
             "}\n")
     assert _by_line("js-sql-injection-built-query", "db.js", text) == {4: "low", 5: "low", 6: "high", 7: "high", 9: "high"}
+
+
+def test_unpickling_in_a_file_that_pickles_into_its_own_store_is_medium_decoded_or_request_data_stays_high():
+    # an index that pickles its keys on insert and unpickles what its storage gives back on query
+    text = ("import base64, pickle\n"
+            "from flask import request\n"
+            "class Index:\n"
+            "    def insert(self, key):\n"
+            "        self.table.insert(pickle.dumps(key))\n"
+            "    def query(self, h):\n"
+            "        return [pickle.loads(k) for k in self.table.get(h)]\n"
+            "    def restore(self, blob):\n"
+            "        return pickle.loads(base64.b64decode(blob))\n"
+            "    def upload(self):\n"
+            "        return pickle.loads(request.get_data())\n")
+    assert _by_line("pickle-load", "index.py", text) == {7: "medium", 9: "high", 11: "critical"}
+    # the same load with no pickling anywhere in the file: nothing says where the bytes were made
+    alone = text.replace("self.table.insert(pickle.dumps(key))", "self.table.insert(key)")
+    assert _by_line("pickle-load", "index.py", alone) == {7: "high", 9: "high", 11: "critical"}
+
+
+def test_a_buffer_dumped_into_then_loaded_is_medium_a_json_dump_is_no_pair():
+    text = ("import io, dill, json\n"
+            "def test_round_trip(mod):\n"
+            "    buf = io.BytesIO()\n"
+            "    dill.dump_module(buf, mod)\n"
+            "    buf.seek(0)\n"
+            "    return dill.load(buf)\n")
+    assert _by_line("pickle-load", "test_session.py", text) == {6: "medium"}
+    other = text.replace("dill.dump_module(buf, mod)", "json.dump(mod, buf)")
+    assert _by_line("pickle-load", "test_session.py", other) == {6: "high"}

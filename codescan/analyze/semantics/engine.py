@@ -29,7 +29,7 @@ class Wanted:
     sites cheaply, the words those callees end with."""
 
     def __init__(self, rules):
-        patterns = sorted({c for r in rules for s in r.facts.sinks() for c in s.callee})
+        patterns = sorted(callees_of(rules))
         self.patterns = patterns
         # A pattern without `*` is one name: a set look-up. Only the wildcard ones are compiled, once per
         # process for each distinct set (one regex over every pattern, per rule subset, cost 10 ms each).
@@ -208,13 +208,14 @@ class FactRules:
             return
         calls = _character_columns(facts.calls, source)
         path = ctx.doc.path
+        present = frozenset(call.callee for call in calls)
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:
                 matched = [call for call in calls if sinks[0].match(call.callee)]
                 sink_lines = frozenset(call.line for call in matched)
                 for call in matched:
-                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, source)
+                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, source, present)
             else:
                 _together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
 
@@ -236,13 +237,20 @@ def _character_columns(calls, source: bytes):
 def _wanted_for(rules: tuple) -> Wanted:
     """One Wanted per distinct set of sink callees: its regexes are compiled once per process (rule subsets
     that differ only in their labels share it)."""
-    patterns = frozenset(c for r in rules for s in r.facts.sinks() for c in s.callee)
+    patterns = callees_of(rules)
     found = _WANTED.get(patterns)
     if found is None:
         if len(_WANTED) > MAX_SUBSETS:
             _WANTED.clear()
         found = _WANTED[patterns] = Wanted(rules)
     return found
+
+
+def callees_of(rules) -> frozenset:
+    """The canonical callee patterns the rules need as facts: their sinks, and the calls a case wants `paired`
+    with them in the same file (the other half of a round trip)."""
+    return frozenset(c for r in rules for s in r.facts.sinks() for c in s.callee) | frozenset(
+        c for r in rules for case in r.facts.cases for c in case.when.paired)
 
 
 def _needed_labels(rule) -> frozenset | None:
@@ -280,7 +288,8 @@ MAX_WRITTEN = 8192  # bytes of a call's source a `written` condition reads
 
 
 def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via,
-               sink_lines: frozenset = frozenset(), source: bytes | None = None) -> None:
+               sink_lines: frozenset = frozenset(), source: bytes | None = None,
+               present: frozenset = frozenset()) -> None:
     spec = rule.facts
     sink = spec.sink
     if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
@@ -297,7 +306,7 @@ def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int
         for case in spec.cases:
             if case.when.written is not None and not _written(source, call, case.when.written):
                 continue
-            found = holds(case.when, call, selector, path, language)
+            found = holds(case.when, call, selector, path, language, present)
             if found is not None:
                 at = call.line_of(found) if found is not True else call.line
                 if case.refines and not any(f.rule_id == rule.id and f.line in (at + line_offset,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ...rules_facts import Condition
 from .facts import Call, Value
+from .names import pattern_regex
 from .values import equals, is_code, text_of, whole
 
 _VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits")
@@ -40,20 +41,34 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
     return True
 
 
+_PAIRED: dict = {}
+
+
+def _paired(patterns: tuple, present: frozenset) -> bool:
+    """Whether the file calls one of the canonical `patterns` (compiled once per pattern list)."""
+    regex = _PAIRED.get(patterns)
+    if regex is None:
+        regex = _PAIRED[patterns] = pattern_regex(patterns)
+    return any(regex.match(callee) for callee in present)
+
+
 def _has_value_test(cond: Condition) -> bool:
     return any(getattr(cond, k) not in (None, (), False) or (k in ("constant", "built") and getattr(cond, k) is False)
                for k in _VALUE_KEYS)
 
 
-def holds(cond: Condition | None, call: Call, selectors, path: str, language: str) -> Value | None | bool:
+def holds(cond: Condition | None, call: Call, selectors, path: str, language: str,
+          present: frozenset = frozenset()) -> Value | None | bool:
     """The argument value that satisfies `cond` (True when the condition is about the call only,
-    None when it does not hold)."""
+    None when it does not hold); `present` holds the callees of the file's calls (for `paired`)."""
     if cond is None:
         chosen = call.selected(selectors)
         return chosen[0] if chosen else True
     if cond.via is not None and call.via != cond.via and not (cond.via == "dynamic" and call.via == "table"):
         return None  # a function picked from a table by a key not known here is reached dynamically too
     if cond.callee is not None and not cond.callee.search(call.callee):
+        return None
+    if cond.paired and not _paired(cond.paired, present):
         return None
     if cond.path is not None and not cond.path.search(path):
         return None
