@@ -8,7 +8,8 @@ from .errors import CodescanError
 from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
-              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired")
+              "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired",
+              "windows_only")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -42,6 +43,7 @@ class Condition:
     # the same file also calls one of these (canonical patterns): the inverse half of a round trip, such as a
     # class that pickles what it stores and unpickles what it reads back
     paired: tuple[str, ...] = ()
+    windows_only: bool | None = None  # the call runs only on Windows (inside a platform test's branch)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,7 @@ def parse_condition(data, where: str) -> Condition:
     for key in ("matches", "not_matches", "path", "not_path", "callee", "origin", "written"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
-    for key in ("constant", "code", "present", "built", "one_of"):
+    for key in ("constant", "code", "present", "built", "one_of", "windows_only"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")

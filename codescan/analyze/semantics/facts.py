@@ -89,6 +89,7 @@ class Call:
     receiver: Value | None = None  # the object a method was called on, when there is one
     trace: tuple = ()  # extra steps that led here (e.g. a call site reaching a function's sink)
     kwlines: tuple = ()  # the line of each keyword argument (parallel to kwargs), where known
+    windows_only: bool = False  # the call sits in a branch that runs only on Windows (`if os.name == "nt":`)
 
     def line_of(self, value) -> int:
         """The line to report a matched argument at: a keyword argument's own line, else the call's."""

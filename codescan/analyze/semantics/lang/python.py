@@ -17,6 +17,7 @@ from .python_calls import arguments, callee_value
 from .python_callsites import CallSites
 from .python_launchers import launch_facts, maybe_launcher
 from .python_methodcaller import methodcaller_call
+from .python_platform import windows_only
 from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
@@ -234,7 +235,7 @@ class _PythonFacts(CallSites):
         return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
-                    kwlines=tuple(kwlines))
+                    kwlines=tuple(kwlines), windows_only=windows_only(node))
 
     def _argument(self, node) -> Value:
         """An argument's value; a constant text assembled at run time ("md" + "5", a loop, a helper) is
