@@ -9,7 +9,7 @@ from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
               "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired",
-              "windows_only")
+              "windows_only", "pickle_data")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -44,6 +44,7 @@ class Condition:
     # class that pickles what it stores and unpickles what it reads back
     paired: tuple[str, ...] = ()
     windows_only: bool | None = None  # the call runs only on Windows (inside a platform test's branch)
+    pickle_data: bool | None = None  # the value is a constant pickle whose imports are all data types
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ def parse_condition(data, where: str) -> Condition:
     for key in ("matches", "not_matches", "path", "not_path", "callee", "origin", "written"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
-    for key in ("constant", "code", "present", "built", "one_of", "windows_only"):
+    for key in ("constant", "code", "present", "built", "one_of", "windows_only", "pickle_data"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")

@@ -220,3 +220,14 @@ def test_a_buffer_dumped_into_then_loaded_is_medium_a_json_dump_is_no_pair():
     assert _by_line("pickle-load", "test_session.py", text) == {6: "medium"}
     other = text.replace("dill.dump_module(buf, mod)", "json.dump(mod, buf)")
     assert _by_line("pickle-load", "test_session.py", other) == {6: "high"}
+
+
+def test_a_constant_pickle_of_data_types_is_low_one_that_imports_a_command_runner_stays_high():
+    text = ("import pickle\n"
+            "pkl = b\"cnumpy\\ndtype\\np0\\n(S'M8'\\np1\\nI0\\nI1\\ntp2\\nRp3\\n(I4\\nS'<'\\np4\\nNNNI-1\\nI-1\\nI0\\n\"\\\n"
+            "    b\"((dp5\\n(S'D'\\np6\\nI7\\nI1\\nI1\\ntp7\\ntp8\\ntp9\\nb.\"\n"
+            "dtype = pickle.loads(pkl)\n"
+            "run = pickle.loads(b\"cos\\nsystem\\n(S'id'\\ntR.\")\n"
+            "run4 = pickle.loads(b'\\x80\\x04\\x8c\\x05posix\\x94\\x8c\\x06system\\x94\\x93\\x8c\\x02id\\x85R.')\n"
+            "gadget = pickle.loads(b\"cnumpy.core\\n_ufunc_reconstruct\\n(S'os'\\nS'system'\\ntR.\")\n")
+    assert _by_line("pickle-load", "t.py", text) == {4: "low", 5: "high", 6: "high", 7: "high"}

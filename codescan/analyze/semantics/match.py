@@ -4,9 +4,11 @@ from __future__ import annotations
 from ...rules_facts import Condition
 from .facts import Call, Value
 from .names import pattern_regex
+from .pickle_constant import data_only
 from .values import equals, is_code, text_of, whole
 
-_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits")
+_VALUE_KEYS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "origin", "built", "bits",
+               "pickle_data")
 BUILT = frozenset({"dynamic", "built", "disguised"})  # Value.via of names and texts made at run time
 
 
@@ -34,6 +36,8 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
     if cond.built is not None and (value.via in BUILT) != cond.built:
         return False
     if cond.origin is not None and (value.name is None or not cond.origin.search(value.name)):
+        return False
+    if cond.pickle_data is not None and (value.known and data_only(value.const)) != cond.pickle_data:
         return False
     if cond.bits is not None and (not isinstance(value.const, int) or isinstance(value.const, bool) or
                                   not value.const & cond.bits):
