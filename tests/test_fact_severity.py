@@ -231,3 +231,24 @@ def test_a_constant_pickle_of_data_types_is_low_one_that_imports_a_command_runne
             "run4 = pickle.loads(b'\\x80\\x04\\x8c\\x05posix\\x94\\x8c\\x06system\\x94\\x93\\x8c\\x02id\\x85R.')\n"
             "gadget = pickle.loads(b\"cnumpy.core\\n_ufunc_reconstruct\\n(S'os'\\nS'system'\\ntR.\")\n")
     assert _by_line("pickle-load", "t.py", text) == {4: "low", 5: "high", 6: "high", 7: "high"}
+
+
+def test_round_trips_through_a_file_the_code_writes_itself_are_medium_a_download_stays_high():
+    text = ("import numpy as np, pandas as pd, requests, yaml\n"
+            "def test_round_trip(tmp_path, df, arr, cfg):\n"
+            "    df.to_pickle(tmp_path / 'a.pkl')\n"
+            "    back = pd.read_pickle(tmp_path / 'a.pkl')\n"
+            "    np.save(tmp_path / 'a.npy', arr)\n"
+            "    again = np.load(tmp_path / 'a.npy', allow_pickle=True)\n"
+            "    text = yaml.dump(cfg)\n"
+            "    cfg2 = yaml.load(text, Loader=yaml.Loader)\n"
+            "    remote = yaml.load(requests.get(URL).text, Loader=yaml.Loader)\n")
+    assert _by_line("pickle-load", "t.py", text) == {4: "medium"}
+    assert _by_line("numpy-load-allow-pickle", "t.py", text) == {6: "medium"}
+    assert _by_line("yaml-unsafe-load", "t.py", text) == {8: "medium", 9: "high"}
+    alone = "import numpy as np\ndef load(path):\n    return np.load(path, allow_pickle=True)\n"
+    assert _by_line("numpy-load-allow-pickle", "t.py", alone) == {3: "high"}
+    no_dump = text.replace("yaml.dump(cfg)", "str(cfg)").replace("np.save(", "print(").replace("df.to_pickle(", "print(")
+    assert _by_line("pickle-load", "t.py", no_dump) == {4: "high"}
+    assert _by_line("numpy-load-allow-pickle", "t.py", no_dump) == {6: "high"}
+    assert _by_line("yaml-unsafe-load", "t.py", no_dump) == {8: "high", 9: "high"}
