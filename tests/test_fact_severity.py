@@ -252,3 +252,16 @@ def test_round_trips_through_a_file_the_code_writes_itself_are_medium_a_download
     assert _by_line("pickle-load", "t.py", no_dump) == {4: "high"}
     assert _by_line("numpy-load-allow-pickle", "t.py", no_dump) == {6: "high"}
     assert _by_line("yaml-unsafe-load", "t.py", no_dump) == {8: "high", 9: "high"}
+
+
+def test_a_name_spliced_into_a_pragma_or_schema_statement_is_medium_request_data_or_a_where_clause_stays_high():
+    text = ("from flask import request\n"
+            "def setup(conn, table, version, name):\n"
+            "    conn.execute(f'PRAGMA user_version={int(version)};')\n"
+            "    conn.execute('PRAGMA %s = %s;' % (table, version))\n"
+            "    conn.execute(f'DROP TABLE IF EXISTS \"{table}\"')\n"
+            "    conn.execute(f'DROP TABLE {request.args[\"t\"]}')\n"
+            "    conn.execute(f'PRAGMA x; SELECT * FROM users WHERE name = {name}')\n"
+            "    conn.execute(f'SELECT * FROM users WHERE name = {name}')\n")
+    assert _by_line("sql-built-from-string", "db.py", text) == {3: "medium", 4: "medium", 5: "medium",
+                                                                  6: "high", 7: "high", 8: "high"}
