@@ -265,3 +265,13 @@ def test_a_name_spliced_into_a_pragma_or_schema_statement_is_medium_request_data
             "    conn.execute(f'SELECT * FROM users WHERE name = {name}')\n")
     assert _by_line("sql-built-from-string", "db.py", text) == {3: "medium", 4: "medium", 5: "medium",
                                                                   6: "high", 7: "high", 8: "high"}
+
+
+def test_load_of_a_ruamel_yaml_object_named_yaml_is_low_pyyaml_module_load_stays():
+    text = ("from ruamel.yaml import YAML\n"
+            "yaml = YAML()\n"
+            "def settings(fd):\n"
+            "    return yaml.load(fd)\n")
+    assert _by_line("yaml-load-without-loader", "settings.py", text) == {4: "low"}
+    pyyaml = "import yaml\ndef settings(fd):\n    return yaml.load(fd)\n"
+    assert _by_line("yaml-load-without-loader", "settings.py", pyyaml) == {3: "high"}
