@@ -71,7 +71,7 @@ def detect(ctx, view) -> None:
         place = _place(view, m.start())
         if place == "comment":
             continue
-        mixed = is_mixed(word)
+        mixed = is_mixed(word) and not (place == "string" and _not_a_word(text, m))
         skel = skeleton(word)
         disguised = (skel != word and skel.isascii() and ASCII_WORD.fullmatch(skel) is not None
                      and (len(skel) >= 3 or skel in DANGEROUS))
@@ -85,6 +85,24 @@ def detect(ctx, view) -> None:
             if place == "string" and not (twin or mixed or nfkc):
                 continue  # a whole word of another script that happens to read as Latin: ordinary text
             _emit_confusable(view, m, place, skel, twin, mixed)
+
+
+_ESCAPE_LETTERS = frozenset("ntrabfv")
+
+
+def _not_a_word(text: str, m) -> bool:
+    """A run of letters in a string that is not one word: an escape's letter glued to the text after it (`"\\nαβγ"`),
+    or characters of a regex character class (`[a-zA-Zα-ω]`: range ends, or a class of symbols with no ASCII)."""
+    word, start = m.group(), m.start()
+    if start and text[start - 1] == "\\" and word[0] in _ESCAPE_LETTERS and not is_mixed(word[1:]):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    opened = before.rfind("[")
+    if opened < 0 or "]" in before[opened:]:
+        return False
+    after = text[m.end():m.end() + 1]
+    return before.endswith("-") or after == "-" or not any(c.isascii() for c in word)
 
 
 def _non_ascii_words(text: str):
