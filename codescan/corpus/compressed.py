@@ -1,5 +1,6 @@
 """Compressed shard streams that fail loudly: a zstd stream cut short or a corrupt gzip/zstd stream raises
-ShardError instead of ending early (a shard cut in half must never read as a shorter or empty shard)."""
+ShardError instead of ending early (a shard cut in half must never read as a shorter or empty shard), and a
+compression bomb is refused instead of being inflated into memory or read for hours."""
 from __future__ import annotations
 
 import gzip
@@ -8,6 +9,23 @@ import os
 import zlib
 
 READ_CHUNK = 1 << 20
+ZSTD_SLICE = 512  # compressed bytes per zstd call: a 4-byte RLE block inflates to 128 KiB, so one call gives <= 16 MiB
+ZSTD_MAX_WINDOW = 1 << 27
+BOMB_RATIO = 250  # code text compresses 3-10x; past BOMB_FLOOR, more than this many bytes out per byte in is a bomb
+BOMB_FLOOR = 64 << 20
+
+
+class _Ratio:
+    """Counts decompressed bytes against the compressed bytes read so far and refuses a compression bomb."""
+
+    def __init__(self, raw):
+        self._raw, self.out = raw, 0
+
+    def add(self, size: int) -> None:
+        self.out += size
+        if self.out > BOMB_FLOOR and self.out > BOMB_RATIO * max(self._raw.tell(), 1):
+            raise CorruptStream(f"a compression bomb: {self._raw.tell()} compressed bytes already gave {self.out} "
+                                f"(more than {BOMB_RATIO} times as many); not read further")
 
 
 class CorruptStream(ValueError):
@@ -22,10 +40,14 @@ class _ZstdFrames(io.RawIOBase):
         import zstandard
 
         self._raw, self._zstd = raw, zstandard
-        self._dctx = zstandard.ZstdDecompressor()
+        # zstd's own default for streams: a frame asking for a larger window (its whole content, for a one-shot
+        # compressed bomb) is refused instead of being given that much memory
+        self._dctx = zstandard.ZstdDecompressor(max_window_size=ZSTD_MAX_WINDOW)
         self._obj = None  # decompressor of the frame being read (None between frames)
         self._out = memoryview(b"")  # decompressed bytes not handed out yet
+        self._in = memoryview(b"")  # compressed bytes not fed to the decompressor yet
         self._done = False
+        self._ratio = _Ratio(raw)
 
     def readable(self) -> bool:
         return True
@@ -39,25 +61,31 @@ class _ZstdFrames(io.RawIOBase):
         return size
 
     def _fill(self) -> None:
-        data = self._raw.read(READ_CHUNK)
-        if not data:
-            if self._obj is not None:
-                raise CorruptStream("zstd stream is cut short (its last frame is incomplete)")
-            self._done = True
-            return
-        out = []
-        while data:
+        """Decompress about READ_CHUNK bytes, feeding the input in small slices so that no single call can
+        inflate a bomb into memory."""
+        out, size = [], 0
+        while size < READ_CHUNK:
+            if not len(self._in):
+                data = self._raw.read(READ_CHUNK)
+                if not data:
+                    if self._obj is not None:
+                        raise CorruptStream("zstd stream is cut short (its last frame is incomplete)")
+                    self._done = True
+                    break
+                self._in = memoryview(data)
             if self._obj is None:
                 self._obj = self._dctx.decompressobj()
+            piece, self._in = self._in[:ZSTD_SLICE], self._in[ZSTD_SLICE:]
             try:
-                out.append(self._obj.decompress(data))
+                got = self._obj.decompress(piece)
             except self._zstd.ZstdError as exc:
                 raise CorruptStream(f"not valid zstd data: {exc}") from None
-            if self._obj.eof:
-                data = self._obj.unused_data
+            out.append(got)
+            size += len(got)
+            self._ratio.add(len(got))
+            if self._obj.eof:  # the frame ended inside this slice: the rest starts the next frame
+                self._in = memoryview(bytes(self._obj.unused_data) + bytes(self._in))
                 self._obj = None
-            else:
-                data = b""
         self._out = memoryview(b"".join(out))
 
     def close(self) -> None:
@@ -73,19 +101,22 @@ class _CheckedGzip(io.RawIOBase):
     def __init__(self, raw):
         self._gz = gzip.GzipFile(fileobj=raw, mode="rb")
         self._raw = raw
+        self._ratio = _Ratio(raw)
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         try:
-            return self._gz.readinto(buffer)
+            size = self._gz.readinto(buffer)
         except zlib.error as exc:
             raise CorruptStream(f"corrupt gzip data: {exc}") from None
         except EOFError:
             raise CorruptStream("gzip stream is cut short") from None
         except gzip.BadGzipFile as exc:
             raise CorruptStream(f"not gzip data: {exc}") from None
+        self._ratio.add(size)
+        return size
 
     def close(self) -> None:
         try:

@@ -24,6 +24,9 @@ FORMATS = {  # suffix -> format name (longest suffixes first when matching)
 }
 PARQUET_BATCH_ROWS = 1024  # rows per record batch read from a Parquet shard
 PARQUET_GROUP_ROWS = 65536  # at most this many kept rows are buffered before a row group is written
+MAX_LINE = 64 << 20  # a JSONL record longer than this is unreadable: it is never held whole in memory
+LINE_CHUNK = 1 << 20
+_SPACE = b" \t\r\n\f\v"
 
 
 class ShardError(CodescanError):
@@ -153,7 +156,12 @@ def read_rows(shard: Shard, columns: Iterable[str] | None = None, row_groups: li
 def _jsonl_rows(shard: Shard) -> Iterator[Row]:
     index = 0
     with open_binary(shard.path, shard.format) as stream:
-        for number, line in enumerate(stream, 1):
+        for number, line, size in lines(stream):
+            if line is None:
+                yield Row(index, None, None, f"a record of {size} bytes, longer than the {MAX_LINE} a "
+                                             "record may have (not read)", line=number)
+                index += 1
+                continue
             line = line.rstrip(b"\r\n")
             if not line.strip():
                 continue
@@ -167,6 +175,51 @@ def _jsonl_rows(shard: Shard) -> Iterator[Row]:
                 else:
                     yield Row(index, None, line, f"a JSON {type(record).__name__}, not an object", line=number)
             index += 1
+
+
+def lines(stream, limit: int | None = None) -> Iterator[tuple[int, bytes | None, int]]:
+    """(1-based line number, the line without its newline, its length) for each line that is not blank; a line
+    longer than `limit` is given as None and never held whole, and runs of blank lines are passed over at C
+    speed (a gzip bomb of newlines would otherwise cost a Python step per line)."""
+    limit = MAX_LINE if limit is None else limit
+    buf, pos, number = b"", 0, 1
+    while True:
+        if buf[pos:pos + 1] in (b" ", b"\t", b"\r", b"\n", b"\f", b"\v"):
+            stripped = len(buf) - len(buf[pos:].lstrip(_SPACE))  # first byte that is not white space
+            blank_end = buf.rfind(b"\n", pos, stripped) + 1  # ... back to the start of its line
+            if blank_end > pos:
+                number += buf.count(b"\n", pos, blank_end)
+                pos = blank_end
+        if pos >= len(buf):
+            buf, pos = stream.read(LINE_CHUNK), 0
+            if not buf:
+                return
+            continue
+        end = buf.find(b"\n", pos)
+        if end >= 0:
+            yield number, buf[pos:end] if end - pos <= limit else None, end - pos
+            number, pos = number + 1, end + 1
+            continue
+        pieces, size = [buf[pos:]], len(buf) - pos  # the line goes on past this chunk
+        buf, pos = b"", 0
+        while True:
+            chunk = stream.read(LINE_CHUNK)
+            if not chunk:
+                break
+            end = chunk.find(b"\n")
+            part = chunk if end < 0 else chunk[:end]
+            size += len(part)
+            if size <= limit:
+                pieces.append(part)
+            else:
+                pieces.clear()
+            if end >= 0:
+                buf, pos = chunk, end + 1
+                break
+        line = b"".join(pieces) if size <= limit else None
+        if line is None or line.strip():
+            yield number, line, size
+        number += 1
 
 
 def _parquet_rows(shard: Shard, columns: Iterable[str] | None, row_groups: list[int] | None) -> Iterator[Row]:
@@ -241,7 +294,8 @@ class ShardWriter:
     def write(self, row: Row) -> None:
         self.rows += 1
         if self._writer is None:
-            self._stream.write(row.raw + b"\n")
+            if row.raw is not None:  # a record too long to read was never held: the drop report names it
+                self._stream.write(row.raw + b"\n")
             return
         if row.batch is not self._batch:
             self._flush_batch()
