@@ -55,11 +55,12 @@ def test_bad_repositories_and_blobs_are_skips_with_reasons(capsys, tmp_path):
     assert "submodule" in reasons[("odd/work", "vendor/lib")] and "not followed" in reasons[("odd/work", "vendor/lib")]
     assert "LFS pointer" in reasons[("odd/work", "model.bin")]
     assert "too large" in reasons[("odd/work", "big.py")]
-    assert "not UTF-8" in reasons[("odd/work", "caf\\xe9.py")]
+    assert ("odd/work", "caf\\xe9.py") not in reasons  # a name that is not UTF-8 hides nothing
     assert "shallow clone" in reasons[("ok/shallow", ".")]
     scanned = {(f["repo"], f["path"]) for f in report["findings"]}
     # The good repositories are scanned despite their neighbours; the shallow clone too.
-    assert {("ok/good", "a.py"), ("broken/corrupt", "a.py"), ("ok/shallow", "a.py")} <= scanned, scanned
+    assert {("ok/good", "a.py"), ("broken/corrupt", "a.py"), ("ok/shallow", "a.py"),
+            ("odd/work", "caf\\xe9.py")} <= scanned, scanned
     assert stats["repos_skipped"] == 1 and code == 1
 
 

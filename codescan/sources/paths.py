@@ -12,6 +12,7 @@ from ..records import Document, Skip
 from ..errors import CodescanError
 from ..corpus.dataset_files import is_dataset_file, record_documents
 from . import gitignore
+from .git_repos import shown
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn"})
 
@@ -80,7 +81,7 @@ def walk(paths: list[str], max_size: int, exclude: tuple[str, ...] = (), trusted
             yield from _walk_dir(p, max_size, exclude, trusted, seen, skip_ignored,
                                  left_out if left_out is not None else [], record_lines)
         else:
-            rel = p.as_posix()
+            rel = shown(p.as_posix())
             rel = rel[2:] if rel.startswith("./") else rel
             if p.is_symlink():
                 yield Skip(rel, "symbolic link (not followed)")
@@ -144,15 +145,9 @@ def _walk_dir(root: Path, max_size: int, exclude: tuple[str, ...], trusted: bool
         subdirs = []
         for entry in entries:
             full = Path(entry.path)
-            rel = full.relative_to(base).as_posix()
-            try:
-                name_ok = rel.encode("utf-8") is not None
-            except UnicodeEncodeError:
-                name_ok = False
-            if not name_ok:
-                yield Skip(rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                           "file name is not valid UTF-8")
-                continue
+            # A name that is not UTF-8 is read like any other (skipping it would hide the file) and shown
+            # with \xNN escapes, as crawl shows such paths.
+            rel = shown(full.relative_to(base).as_posix())
             if _excluded(rel, exclude):
                 continue
             if entry.is_symlink():

@@ -43,11 +43,10 @@ class RepoPlan:
         return [(self.spot.name, r.name, r.commit) for r in self.refs] if self.complete else []
 
 
-def _decode_path(raw: bytes) -> str | None:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+def _decode_path(raw: bytes) -> str:
+    """A path as stored and shown: bytes that are not UTF-8 become \\xNN (the blob is scanned all the same:
+    skipping it would let a file hide behind one odd byte in its name)."""
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def plan_repo(spot: RepoSpot, which_refs: str, cursors: dict[str, str]) -> RepoPlan:
@@ -93,10 +92,6 @@ def _collect(plan: RepoPlan, commits) -> None:
             if change.mode == MODE_SYMLINK:
                 continue
             path = _decode_path(change.path)
-            if path is None:
-                plan.skips.append((change.path.decode("utf-8", "backslashreplace"), change.blob,
-                                   "path is not UTF-8 (not scanned)"))
-                continue
             if change.mode == MODE_SUBMODULE:
                 if path not in submodules:  # newest first: the latest pinned commit is named
                     submodules.add(path)
