@@ -166,7 +166,7 @@ def _jsonl_rows(shard: Shard) -> Iterator[Row]:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = _loads(line)
             except (ValueError, RecursionError) as exc:
                 yield Row(index, None, line, f"not valid JSON: {str(exc)[:120]}", line=number)
             else:
@@ -175,6 +175,16 @@ def _jsonl_rows(shard: Shard) -> Iterator[Row]:
                 else:
                     yield Row(index, None, line, f"a JSON {type(record).__name__}, not an object", line=number)
             index += 1
+
+
+def _loads(line: bytes):
+    """A JSONL line's record. A stray byte that is not UTF-8 (one Latin-1 character in a string) does not make
+    the record unreadable, which would hide all of it: it is kept as U+DC80..U+DCFF (surrogateescape), which the
+    analyzer gets back as that byte and reports as it does for a file (`non-utf8-text`)."""
+    try:
+        return json.loads(line)
+    except UnicodeDecodeError:
+        return json.loads(line.decode("utf-8", "surrogateescape"))
 
 
 def lines(stream, limit: int | None = None) -> Iterator[tuple[int, bytes | None, int]]:
