@@ -8,6 +8,7 @@ import sys
 from .. import __version__
 from ..errors import CodescanError
 from .common import EXIT_CLEAN, EXIT_USAGE, UsageError
+from .overwrite import refuse_overwriting_inputs
 
 # Verb modules, in the order `codescan --help` lists them. A verb whose module is not there yet is left out.
 VERB_MODULES = ("scan", "crawl", "findings", "campaigns", "filter", "verify", "report", "mirror", "rules")
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        refuse_overwriting_inputs(args)
         return verbs[args.verb].run(args)
     except CodescanError as exc:
         print(f"codescan: error: {' '.join(str(exc).split())}", file=sys.stderr)  # one line, always
