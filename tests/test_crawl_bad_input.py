@@ -121,3 +121,24 @@ def test_head_naming_a_missing_branch_falls_back_to_the_branches(capsys, tmp_pat
     assert stats["repos_skipped"] == 0 and stats["refs"] == 1
     _, report = findings(capsys, tmp_path / "s.db")
     assert [(f["repo"], f["path"]) for f in report["findings"]] == [("o/r", "a.py")]
+
+
+def test_a_commondir_or_a_chain_of_alternates_out_of_root_is_not_followed(capsys, tmp_path):
+    """A git dir's `commondir` file names where its refs and objects live; git also follows an alternate's own
+    alternates. Either leading out of ROOT made the crawl read another repository's history (issue 15's promise:
+    a repository whose objects lead out of ROOT is skipped)."""
+    outside = make_repo(tmp_path / "outside" / "secret", [{"s.py": GOOD}])
+    gitdir = os.path.join(outside.working_tree_dir, ".git")
+    root = tmp_path / "root"
+    make_repo(root / "ok" / "good", [{"a.py": "x = 1\n"}])
+    for name in ("common.git", "b.git", "c.git"):
+        subprocess.run(["git", "init", "-q", "--bare", str(root / "x" / name)], env=safe_env(), check=True)
+    (root / "x" / "common.git" / "commondir").write_text(gitdir + "\n")
+    (root / "x" / "b.git" / "objects" / "info" / "alternates").write_text("../../c.git/objects\n")
+    (root / "x" / "c.git" / "objects" / "info" / "alternates").write_text(os.path.join(gitdir, "objects") + "\n")
+    crawl(capsys, root, tmp_path / "s.db", "--refs", "all")
+    _, report = findings(capsys, tmp_path / "s.db")
+    reasons = {s.get("repo"): s["reason"] for s in report["skipped"]}
+    assert "commondir points out of ROOT" in reasons["x/common.git"], reasons
+    assert "through the alternate" in reasons["x/b.git"] and "out of ROOT" in reasons["x/c.git"]
+    assert [f["path"] for f in report["findings"]] == [], report["findings"]

@@ -48,23 +48,61 @@ def _name(rel: str) -> str:
     return rel[:-4] if rel.endswith(".git") and len(rel) > 4 else rel
 
 
+ALTERNATES_DEPTH = 5  # git follows alternates of alternates this deep
+
+
 def _escape_reason(gitdir: Path, root: Path) -> str | None:
-    """Why reading this repository would leave ROOT (a symlinked objects folder, alternates elsewhere)."""
-    objects = (gitdir / "objects").resolve()
-    if not _inside(objects, root):
-        return "objects folder is a link out of ROOT (not followed)"
-    alternates = objects / "info" / "alternates"
+    """Why reading this repository would leave ROOT: a symlinked objects folder, a `commondir` (where a linked
+    worktree's refs and objects live) elsewhere, or alternates elsewhere, also through another alternate."""
+    common = _pointer(gitdir, "commondir")
+    if common is not None and not _inside(common, root):
+        return f"commondir points out of ROOT ({_short(common)}); not followed"
+    for place in dict.fromkeys(p for p in (gitdir, common) if p is not None):
+        objects = (place / "objects").resolve()
+        if not _inside(objects, root):
+            return "objects folder is a link out of ROOT (not followed)"
+        reason = _alternates_reason(objects, root)
+        if reason:
+            return reason
+    return None
+
+
+def _short(path: Path) -> str:
+    return shown(str(path))[:120]
+
+
+def _pointer(gitdir: Path, name: str) -> Path | None:
+    """The folder a one-line pointer file in the git dir names (relative to the git dir), resolved; None without."""
     try:
-        lines = alternates.read_text("utf-8", "replace").splitlines() if alternates.is_file() else []
+        text = (gitdir / name).read_text("utf-8", "replace").strip() if (gitdir / name).is_file() else ""
     except OSError:
-        lines = []
-    for line in lines:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        target = Path(line) if os.path.isabs(line) else objects / line
-        if not _inside(target.resolve(), root):
-            return f"objects/info/alternates points out of ROOT ({line[:120]}); not followed"
+        return None
+    if not text:
+        return None
+    target = Path(text)
+    return (target if target.is_absolute() else gitdir / target).resolve()
+
+
+def _alternates_reason(objects: Path, root: Path) -> str | None:
+    seen, todo = {objects}, [(objects, 0)]
+    while todo:
+        folder, depth = todo.pop()
+        alternates = folder / "info" / "alternates"
+        try:
+            lines = alternates.read_text("utf-8", "replace").splitlines() if alternates.is_file() else []
+        except OSError:
+            lines = []
+        for line in lines:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            target = (Path(line) if os.path.isabs(line) else folder / line).resolve()
+            if not _inside(target, root):
+                via = "" if folder == objects else f" through the alternate {_short(folder)}"
+                return f"objects/info/alternates points out of ROOT ({line[:120]}){via}; not followed"
+            if target not in seen and depth + 1 < ALTERNATES_DEPTH:
+                seen.add(target)
+                todo.append((target, depth + 1))
     return None
 
 
