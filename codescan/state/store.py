@@ -208,6 +208,9 @@ class State:
         self.close()
 
 
+BUSY_TIMEOUT = 30.0  # seconds to wait for another program's write lock on the state
+
+
 def open_state(path: str | Path, readonly: bool = False) -> State:
     """Open (creating when writable) a state file; readonly opens never write and never create."""
     path = str(path)
@@ -215,10 +218,10 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
         if readonly:
             if not Path(path).is_file():
                 raise StateError(f"{path}: no such state file (run `codescan crawl ROOT --state {path}` first)")
-            conn = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True, timeout=30)
+            conn = sqlite3.connect(f"file:{Path(path).resolve().as_posix()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT)
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, timeout=30)
+            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(TABLES)
@@ -235,6 +238,11 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6":
                 upgrade_v6(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):  # another program holds a write lock: the file is fine
+            raise StateError(f"{path}: the state is locked by another program (it held the lock for {BUSY_TIMEOUT:g} s: {exc}); "
+                             "run again once it is done") from None
+        raise StateError(f"{path}: not a codescan state file ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise StateError(f"{path}: not a codescan state file ({exc})") from None
     if version is None or version[0] != SCHEMA_VERSION and not (readonly and version[0] in READABLE):
