@@ -12,6 +12,7 @@ from .facts import NOT_DATA, RECEIVER, Call, Step, Value, add_step
 from .match import holds
 from . import sources
 from .names import last_parts, pattern_regex
+from .together_gate import TogetherGate
 from .token_words import WordFinder
 
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
@@ -22,6 +23,7 @@ ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javas
 # present); at 64 the cache was cleared over and over and recompiling the regexes cost more than the layer.
 MAX_SUBSETS = 2048
 _WANTED: dict = {}
+TOGETHER_GATE = True  # leave out `together` rules an item of which cannot occur in the file (off: tests compare)
 
 
 class Wanted:
@@ -157,6 +159,7 @@ class FactRules:
         self._by_language: dict[str, tuple] = {}
         self._wanted: dict[tuple, Wanted | None] = {}
         self._needed = {r.id: _needed_labels(r) for r in self.rules}
+        self._together = TogetherGate(self.rules)
 
     def for_language(self, language: str):
         if language not in self._by_language:
@@ -168,11 +171,14 @@ class FactRules:
 
     def active(self, language: str, source: bytes):
         """(Wanted, compiled rules) for the rules whose data could exist in `source`: a rule that only
-        fires on labelled data is left out when no token of any source of those labels occurs."""
+        fires on labelled data is left out when no token of any source of those labels occurs, and a `together`
+        rule when one of its items cannot occur (TogetherGate: `write` with no `chmod` in the file)."""
         rules, _wanted, compiled = self.for_language(language)
         present = sources.PossibleLabels(source, language)  # searched for only the labels these rules need
+        words = self._together.words_for(source, language) if TOGETHER_GATE else None
         chosen = [(rule, regexes) for rule, regexes in compiled
-                  if (needed := self._needed[rule.id]) is None or any(present.has(label) for label in needed)]
+                  if ((needed := self._needed[rule.id]) is None or any(present.has(label) for label in needed))
+                  and (not TOGETHER_GATE or self._together.possible(rule, present, words, source))]
         key = (language, tuple(rule.id for rule, _r in chosen))
         wanted = self._wanted.get(key, False)
         if wanted is False:
