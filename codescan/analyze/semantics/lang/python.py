@@ -27,6 +27,9 @@ DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b
            b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter")
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
+# `len(getattr(o, n))`: a call met only as the one a name-building call is an argument of, whose callee is a plain
+# name or attribute, is not evaluated (its last word is not wanted, else that word's own climb met it too)
+SKIP_ENCLOSING = True
 MAX_CANDIDATES = 2_000  # call sites examined per file
 
 
@@ -45,6 +48,7 @@ class _PythonFacts(CallSites):
         self._aliases: dict[str, tuple] = {}  # name -> (its uses were climbed from a live word, depth)
         self._live = True  # the word being climbed from can end a wanted name in this file
         self.live: set[int] | None = None  # ids of candidates reached from live words (None: all are)
+        self.enclosing: set[int] = set()  # ids of candidates met only as a call an argument climbed into
         self._callers_memo: dict[int, list] = {}
 
     def run(self) -> Facts:
@@ -80,6 +84,9 @@ class _PythonFacts(CallSites):
                 raise Deadline()
             if live is not None and node.id not in live:
                 continue  # met only from words no wanted name here can end with
+            if node.id in self.enclosing and SKIP_ENCLOSING and \
+                    node.child_by_field_name("function").type in ("identifier", "attribute"):
+                continue  # print(getattr(o, n)): what print names does not depend on its argument
             applied = methodcaller_call(self.values, node)
             if applied is not None:  # methodcaller("system", cmd)(os): os.system(cmd), named at run time
                 call = self._fact(node, applied[0], "dynamic", applied[1], applied[2])
@@ -146,7 +153,9 @@ class _PythonFacts(CallSites):
                 if not argument:
                     return
                 parent = call
-                self._candidate(parent)
+                if call.id not in self.candidates:
+                    self.enclosing.add(call.id)
+                self._candidate(parent, enclosing=True)
             elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
                 call = parent.parent.parent if parent.parent is not None else None
                 if call is not None and call.type == "call" and maybe_launcher(call):
@@ -173,7 +182,9 @@ class _PythonFacts(CallSites):
                 return
             current = parent
 
-    def _candidate(self, call) -> None:
+    def _candidate(self, call, enclosing: bool = False) -> None:
+        if not enclosing:
+            self.enclosing.discard(call.id)
         self.candidates.setdefault(call.id, call)
         if self._live and self.live is not None:
             self.live.add(call.id)
