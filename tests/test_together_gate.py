@@ -37,7 +37,8 @@ def test_a_together_rule_without_one_items_word_is_left_out():
 
 @pytest.mark.parametrize("builder", [b'getattr(os, "ch" + "mod")(p, 0o755)', b'os.__dict__["ch" "mod"](p, 0o755)',
                                      b'vars(os)["ch" + "mod"](p, 0o755)', b'eval("os.ch" + "mod")(p, 0o755)',
-                                     b'operator.methodcaller("ch" + "mod", 0o755)(p)'])
+                                     b'operator.methodcaller("ch" + "mod", 0o755)(p)',
+                                     b'operator.attrgetter("ch" + "mod")(os)(p, 0o755)'])
 def test_a_name_built_from_text_keeps_every_together_rule(builder):
     source = WRITE.encode() + b"    import os, operator\n    " + builder + b"\n"
     assert FETCH in _chosen(source)

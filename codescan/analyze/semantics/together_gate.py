@@ -5,7 +5,8 @@ from ..rule_gate import presence_of
 
 # Python words through which a callee name can be made from a text (getattr(os, "ch" "mod"), globals()[k],
 # sys.modules[k], X.__dict__[k], vars(m)[k], eval, the importers, methodcaller("name")): a file holding one
-# may call anything, so its words say nothing about its callees.
+# may call anything, so its words say nothing about its callees. The Python adapter's DYNAMIC words (attrgetter...)
+# are added to these when the gate is made.
 PY_BUILDERS = frozenset({b"getattr", b"__import__", b"import_module", b"importlib", b"globals", b"locals", b"vars",
                          b"__builtins__", b"__builtin__", b"builtins", b"modules", b"__getattribute__", b"__dict__",
                          b"eval", b"methodcaller"})
@@ -53,6 +54,8 @@ class TogetherGate:
     """`possible(rule, present, source, language)` for the `together` rules of one rule set."""
 
     def __init__(self, rules):
+        from .lang.python import DYNAMIC  # the adapter's name-building words, whatever it learns later
+        self._builders = PY_BUILDERS | frozenset(DYNAMIC)
         self._items = {r.id: tuple(_Item(item) for item in r.facts.together)
                        for r in rules if r.facts is not None and r.facts.sink is None and r.facts.together}
 
@@ -61,7 +64,7 @@ class TogetherGate:
         if language != "python":
             return None
         words = presence_of(source).word_set()
-        return None if not PY_BUILDERS.isdisjoint(words) else words
+        return None if not self._builders.isdisjoint(words) else words
 
     def possible(self, rule, present, word_set: set | None, source: bytes) -> bool:
         items = self._items.get(rule.id)
