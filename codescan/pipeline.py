@@ -93,7 +93,7 @@ def _batches(items: Iterable[Document | Skip], skips: list[Skip]) -> Iterator[li
     batch: list[Document] = []
     size = 0
     for item in items:
-        if isinstance(item, Skip):
+        if isinstance(item, (Skip, Analysis)):
             skips.append(item)
             continue
         if batch and (size >= BATCH_BYTES or len(batch) >= BATCH_DOCS) and (
@@ -113,7 +113,8 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
     units=True also fills Analysis.units (campaign clustering); a plain scan leaves it off."""
     jobs = config.jobs or os.cpu_count() or 1
     skips: list[Skip] = []
-    batches = _batches(items, skips)
+    selected = any(r.id == EXHAUSTED for r in ruleset.rules)
+    batches = _batches((_evidence(item, selected) for item in items), skips)
     bar = _progress(progress, total)
     first = next(batches, None)
     second = next(batches, None) if first is not None else None
@@ -177,6 +178,18 @@ def _culprit(selected: bool, doc: Document, exc: BaseException) -> Analysis:
                       record=doc.id if doc.id and doc.id != doc.path else None)
     return Analysis(path=doc.path, findings=(finding,) if selected else (), skips=(Skip(doc.path, reason, doc.repo),),
                     size=len(doc.content))
+
+
+def _evidence(item, selected: bool):
+    """A source's skip for input built to exhaust the scanner (a dataset file that is a compression bomb) is
+    reported like a file that exhausted its analysis: the skip plus an analysis-exhausted finding."""
+    if not isinstance(item, Skip) or not item.exhausted:
+        return item
+    finding = Finding(rule_id=EXHAUSTED, category="obfuscation", severity="high",
+                      message=f"this file defeated its analysis ({item.reason[:300]}): inputs built to exhaust or "
+                              "crash a scanner hide what they carry", path=item.path, line=1, end_line=1, snippet="",
+                      repo=item.repo)
+    return Analysis(path=item.path, findings=(finding,) if selected else (), skips=(item,))
 
 
 def _drain(skips: list[Skip]) -> Iterator[Skip]:

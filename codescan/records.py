@@ -188,6 +188,7 @@ class Skip:
     path: str
     reason: str
     repo: str | None = None
+    exhausted: bool = False  # built to exhaust the scanner (a compression bomb): evidence, an analysis-exhausted finding
 
     def to_dict(self) -> dict:
         out = {"path": self.path, "reason": self.reason}

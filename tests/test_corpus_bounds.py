@@ -120,3 +120,28 @@ def test_one_zstd_call_never_inflates_a_bomb_into_memory(tmp_path):
     message, peak_kib = done.stdout.strip().splitlines()
     assert "compression bomb" in message
     assert int(peak_kib) < 300 * 1024, f"peak {int(peak_kib) >> 10} MiB"
+
+
+def test_a_parquet_row_group_that_inflates_like_a_bomb_is_refused_before_it_is_read(tmp_path, monkeypatch, capsys):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(compressed, "BOMB_FLOOR", 1 << 20)
+    path = tmp_path / "in" / "bomb.parquet"
+    path.parent.mkdir()
+    pq.write_table(pa.table({"id": ["big", "b"], "content": ["a" * (8 << 20), BAD]}), path, compression="zstd")
+    with pytest.raises(ShardError, match="row group 0 is a compression bomb"):
+        _rows(path, "parquet")
+    code = main(["filter", str(path), "-o", str(tmp_path / "out"), "--no-progress", "-j", "1", "--no-campaigns"])
+    err = capsys.readouterr().err
+    assert code == 2 and "compression bomb" in err and "Traceback" not in err, err
+    # scan: evidence, not a quiet skip (a bomb row group would otherwise hide the payload beside it, exit 0)
+    code = main(["scan", str(path), "--format", "json", "--no-progress", "-j", "1"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and [f["rule_id"] for f in report["findings"]] == ["analysis-exhausted"], report
+    assert "compression bomb" in report["skipped"][0]["reason"]
+    ok = tmp_path / "in" / "ok.parquet"  # ordinary code compresses a few times, never 250x
+    pq.write_table(pa.table({"id": [str(i) for i in range(4000)],
+                             "content": [f"def f{i}(x):\n    return x * {i}\n" * 30 for i in range(4000)]}), ok,
+                   compression="zstd")
+    assert len(_rows(ok, "parquet")) == 4000

@@ -36,7 +36,7 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
                     record_lines[(doc.path, doc.id)] = row.line
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:
-        yield Skip(rel, str(exc))
+        yield Skip(rel, str(exc), exhausted="compression bomb" in str(exc))
         return
     if records and not parts:  # every record read, none analyzed: not a clean file, an unread one
         has = f"; its records have: {', '.join(sorted(map(str, seen))[:12])}" if seen else ""
