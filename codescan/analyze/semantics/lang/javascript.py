@@ -54,7 +54,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                         if bound is not None and bound.type in ("identifier", "shorthand_property_identifier_pattern"):
                             alias_uses(bound.text.decode("utf-8", "replace"), depth + 1)
                 return
-            elif kind in ("await_expression", "parenthesized_expression"):
+            elif kind in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression",
+                          "satisfies_expression", "type_assertion"):  # (globalThis as any)[name]: TypeScript wrappers
                 pass
             else:
                 return
@@ -98,7 +99,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         scope = node.parent
         while scope is not None and scope.type not in FUNCTIONS:
             scope = scope.parent
-        args = [values.ev(a) for a in arguments(node)]
+        args = _applied(values, callee.name, arguments(node))
         if args and name in RUNNERS:  # execFileSync('/tmp/.tool') after writeFileSync('/tmp/.tool', body)
             args[0] = linked(values, name, node, args[0])
         fields = option_fields(values, node, name)
@@ -163,3 +164,15 @@ def _through_callers(values, calls, source: bytes) -> list:
                                 call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
                                 (Step(line, "called here with data that reaches the call below"),)))
     return out
+
+
+def _applied(values, callee: str | None, nodes) -> list:
+    """The arguments the called function receives: `f.call(thisArg, a, b)` gives a, b; `f.apply(thisArg, [a, b])`
+    the array's items (one unknown list stays one value); `Reflect.apply(f, thisArg, [a])` is named elsewhere."""
+    if callee and callee.endswith(".call") and nodes:
+        return [values.ev(a) for a in nodes[1:]]
+    if callee and callee.endswith(".apply") and nodes:
+        if len(nodes) > 1 and nodes[1].type == "array":
+            return [values.ev(a) for a in nodes[1].named_children if a.type != "comment"]
+        return [values.ev(a) for a in nodes[1:2]]
+    return [values.ev(a) for a in nodes]
