@@ -16,6 +16,7 @@ from .python_mutations import _at, _key, _scope_start, declared_global, method, 
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, labels_of, narrowed, secret_name_labels
+from ..values import whole
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
                 "list", "tuple", "dictionary", "parenthesized_expression", "unary_operator", "subscript",
@@ -129,6 +130,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             return Value(UNKNOWN if value is None else value, labels, None, None, parts.trace)
         elif kind in _CONST_TYPES:
             value = self._constant(node)
+            if value is not None and not whole(Value(value)):
+                # ["ping", "-c1"] + parts: a list whose other items are data keeps that data's labels
+                held = merge(self.ev(c) for c in node.named_children if c.type != "comment")
+                return Value(value, held.labels | constant_labels(value), None, None, held.trace)
             if value is not None:  # "." + "aws" names what ".aws" names
                 return Value(value, constant_labels(value) if kind == "binary_operator" else frozenset())
         if kind == "lambda":
