@@ -178,6 +178,14 @@ class _PythonFacts(CallSites):
                 pass  # a table of functions: its uses are found through the table's name
             elif kind in ("conditional_expression", "boolean_operator", "parenthesized_expression"):
                 pass  # `f = getattr(b, n) if cond else other`: the chosen value is still the name
+            elif kind == "return_statement" and depth < 2:
+                function = parent.parent
+                while function is not None and function.type not in ("function_definition", "lambda"):
+                    function = function.parent
+                named = function.child_by_field_name("name") if function is not None else None
+                if named is not None:  # def pick(): return getattr(os, n) — then pick()(cmd)
+                    self._alias_uses(named.text.decode("utf-8", "replace"), depth + 1)
+                return
             else:
                 return
             current = parent
