@@ -2,6 +2,8 @@
 names) and `self.x` attributes assigned anywhere in the class."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ... import budget as budgets
 from ..facts import NOTHING, Value, merge
 from ..constants import MAX_LEN, UNKNOWN, Name
@@ -12,6 +14,9 @@ from .python_loops import fold_appends
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
              "send", "put", "write_bytes", "write_text", "writestr", "addfile", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
 
+WINDOW = True  # look only at the uses in range (off: the plain loop, for tests comparing both)
+
+
 def mutated(values, name: str, current: Value, use_at: int, use_scope, start: int = -1) -> Value:
     uses = values.scopes.uses.get(name)
     if not uses:
@@ -21,7 +26,7 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
     added = []
     shared = _shared(values, name, use_scope)
     foreign = _foreign(values, name) if shared else {}
-    for use in uses:
+    for use in (uses if foreign or not WINDOW else _in_window(values, name, uses, low, use_at)):
         at = use.start_byte
         if not low <= at < use_at and use.start_byte not in foreign:
             continue
@@ -274,6 +279,29 @@ def method(values, cls, attr: str) -> Value | None:
             values.defs[function.start_byte] = function
             return Value(name=f"<def:{function.start_byte}>")
     return None
+
+
+def _in_window(values, name: str, uses: list, low: int, high: int):
+    """The uses of `name` starting in [low, high), in the order of `uses` (a bisect over their sorted starts, kept
+    per name and list length): a loop over every use of a name for each of its reads cost the square of its uses
+    (694k uses looked at for 24k in range on 300 stdlib files). Uses indexed while the caller works (the list
+    grows) come last, as a loop over the growing list meets them."""
+    cache = values.__dict__.setdefault("_use_starts", {})
+    count = len(uses)
+    found = cache.get(name)
+    if found is None or found[0] != count or found[1] is not uses:
+        starts = [use.start_byte for use in uses]
+        order = sorted(range(count), key=starts.__getitem__)
+        found = cache[name] = (count, uses, [starts[i] for i in order], order)
+    ordered, order = found[2], found[3]
+    for i in sorted(order[bisect_left(ordered, low):bisect_left(ordered, high)]):
+        yield uses[i]
+    while len(uses) > count:
+        grown = len(uses)
+        for use in uses[count:grown]:
+            if low <= use.start_byte < high:
+                yield use
+        count = grown
 
 
 def _shared(values, name: str, use_scope) -> bool:
