@@ -9,7 +9,7 @@ from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
               "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired",
-              "windows_only", "pickle_data")
+              "windows_only", "pickle_data", "not_languages")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -45,6 +45,9 @@ class Condition:
     paired: tuple[str, ...] = ()
     windows_only: bool | None = None  # the call runs only on Windows (inside a platform test's branch)
     pickle_data: bool | None = None  # the value is a constant pickle whose imports are all data types
+    # the file's language is none of these: the same method name is a different API there (PHP's
+    # PDOStatement::execute takes the bound parameters, never the SQL text that Python's cursor.execute takes)
+    not_languages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ def parse_condition(data, where: str) -> Condition:
     if unknown:
         raise FactRuleError(f"{where}: unknown facts condition(s) {', '.join(unknown)}")
     kw: dict = {}
-    for key in ("label", "no_label", "paired"):
+    for key in ("label", "no_label", "paired", "not_languages"):
         if key in data:
             kw[key] = _strings(data[key], key, where)
     if "equals" in data:

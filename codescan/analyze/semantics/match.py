@@ -72,6 +72,8 @@ def holds(cond: Condition | None, call: Call, selectors, path: str, language: st
         return None  # a function picked from a table by a key not known here is reached dynamically too
     if cond.callee is not None and not cond.callee.search(call.callee):
         return None
+    if cond.not_languages and language in cond.not_languages:
+        return None
     if cond.windows_only is not None and call.windows_only != cond.windows_only:
         return None
     if cond.paired and not _paired(cond.paired, present):
