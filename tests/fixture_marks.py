@@ -12,11 +12,12 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 
 
 def marks(text: str) -> dict[str, dict[int, set[str]]]:
-    """{"expect": {line: {rule ids}}, "ok": {...}}; a mark on a comment-only line applies to the next code line."""
+    """{"expect": {line: {rule ids}}, "ok": {...}}; a mark on a comment-only line applies to the next code line
+    (an XML comment's closing `-->` is not part of the ids)."""
     out: dict[str, dict[int, set[str]]] = {"expect": {}, "ok": {}}
     pending: list[tuple[str, set[str]]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        found = [(("expect" if kind == "ruleid" else kind), {i.strip() for i in ids.split(",") if i.strip()})
+        found = [(("expect" if kind == "ruleid" else kind), {i.strip().rstrip("-").strip() for i in ids.split(",") if i.strip().rstrip("-").strip()})
                  for kind, ids in MARK.findall(line)]
         stripped = line.strip()
         if found and COMMENT_ONLY.match(line):

@@ -15,6 +15,10 @@ _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
 _CI = re.compile(r"(^|/)([^/]*\.gitlab-ci\.ya?ml|\.gitlab/ci/[^/]+\.ya?ml|\.circleci/config\.ya?ml|\.travis\.ya?ml"
                  r"|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml)$")
 _MAKEFILE = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
+# Files whose commands run when a project is built or a package installed, without being read: MSBuild projects and
+# the .targets/.props a NuGet package adds to every build of its consumers, NuGet's PowerShell install hooks, Gradle.
+_BUILD_SCRIPT = re.compile(r"(?i)\.(csproj|vbproj|fsproj|proj|targets|props)$|(^|/)tools/(install|init|uninstall)\.ps1$"
+                           r"|(^|/)(build|settings)\.gradle(\.kts)?$")
 # Languages whose text is prose around fenced code blocks: each block is analyzed as code in its own language.
 FENCED = frozenset(("markdown", "agent-rules"))
 # Text formats with no grammar that are never guessed to be code from their content (markup, data, config).
@@ -29,7 +33,7 @@ NOT_CODE = frozenset((
 @dataclass(frozen=True, slots=True)
 class FileKind:
     """path: the name it was classified by ("" when nothing names it); language: grammar or text kind (None:
-    unknown, text detectors only); role: "workflow", "ci", "makefile" or a manifest ("package.json", "requirements"...)."""
+    unknown, text detectors only); role: "workflow", "ci", "makefile", "build-script" or a manifest ("package.json", "requirements"...)."""
 
     path: str
     language: str | None
@@ -58,6 +62,8 @@ def of_path(path: str) -> FileKind:
         role = "ci"
     elif _MAKEFILE.search(name):
         role = "makefile"
+    elif _BUILD_SCRIPT.search(path):
+        role = "build-script"
     else:
         role = manifest_kind(path) if path else None
     return FileKind(path, language, role)

@@ -6,12 +6,13 @@ import re
 import tomllib
 
 from . import dependencies as deps
-from . import typosquat, workflows
+from . import build_scripts, typosquat, workflows
 from .textlines import split_lines
 
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
+    "manifest-build-step-fetches-code",
 )) | workflows.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
@@ -55,6 +56,9 @@ def detect(ctx) -> None:
         return
     if kind == "makefile":
         _makefile(ctx, text)
+        return
+    if kind == "build-script":
+        build_scripts.detect(ctx, text, FETCHES_CODE)
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)

@@ -1,0 +1,50 @@
+"""Build files whose commands run unread on every build or install: MSBuild <Exec Command="...">, NuGet
+PowerShell install hooks and Gradle build scripts that download, decode or run fetched code."""
+from __future__ import annotations
+
+import html
+import re
+
+from .textlines import split_lines
+
+RULE_ID = "manifest-build-step-fetches-code"
+# An MSBuild Exec task's command (an attribute, or the task's text between tags on one line).
+_EXEC_COMMAND = re.compile(r"(?is)<Exec\b[^>]*?\bCommand\s*=\s*(\"[^\"]*\"|'[^']*')")
+# A PowerShell download followed by running what came down, or a download cradle piped into iex.
+_PS_RUNS = re.compile(r"(?i)\b(start-process|invoke-item|iex|invoke-expression|saps)\b|&\s*\$|\.\s*\$|"
+                      r"\[system\.diagnostics\.process\]::start|\bcmd(\.exe)?\s+/c\b")
+_COMMENT = re.compile(r"^\s*(#|//|<!--|\*)")
+
+
+def detect(ctx, text: str, fetches) -> None:
+    path = (ctx.kind.path or "").lower()
+    if path.endswith(".ps1"):
+        _powershell(ctx, text, fetches)
+    elif path.endswith((".gradle", ".gradle.kts")):
+        _lines(ctx, text, fetches, "a Gradle build step")
+    else:
+        _msbuild(ctx, text, fetches)
+
+
+def _msbuild(ctx, text: str, fetches) -> None:
+    for match in _EXEC_COMMAND.finditer(text):
+        command = html.unescape(match.group(1)[1:-1])
+        if fetches.search(command):
+            line = text.count("\n", 0, match.start()) + 1
+            ctx.emit(RULE_ID, line, message="an MSBuild Exec task downloads, decodes or runs fetched code on every "
+                                            f"build: {command[:160]}")
+
+
+def _powershell(ctx, text: str, fetches) -> None:
+    """NuGet runs tools/init.ps1 and install.ps1 in Visual Studio when the package is installed."""
+    lines = split_lines(text)
+    fetched = [n for n, line in enumerate(lines, start=1) if not _COMMENT.match(line) and fetches.search(line)]
+    if fetched and any(_PS_RUNS.search(line) for line in lines if not _COMMENT.match(line)):
+        ctx.emit(RULE_ID, fetched[0], message="a NuGet install script downloads code and runs it when the package "
+                                              "is installed")
+
+
+def _lines(ctx, text: str, fetches, what: str) -> None:
+    for number, line in enumerate(split_lines(text), start=1):
+        if not _COMMENT.match(line) and fetches.search(line):
+            ctx.emit(RULE_ID, number, message=f"{what} downloads, decodes or runs fetched code: {line.strip()[:160]}")
