@@ -8,6 +8,12 @@ import re
 from .textlines import split_lines
 
 RULE_ID = "manifest-build-step-fetches-code"
+SENDS_ID = "manifest-build-script-sends-credentials"
+# A string literal in a build script (Groovy/Kotlin quotes).
+_STRING = re.compile(r"'([^'\n]{3,200})'|\"([^\"\n]{3,200})\"")
+# The build script opens an outgoing request that carries a body (Groovy/Kotlin on the JVM, or curl).
+_SENDS = re.compile(r"(?i)\.openConnection\s*\(|HttpURLConnection|\bHttpClient\b|\bcurl\b[^\n]*\s(-d|--data|-F|-T|--upload-file)\b|"
+                    r"\boutputStream\b|getOutputStream\s*\(|\bSocket\s*\(")
 # An MSBuild Exec task's command (an attribute, or the task's text between tags on one line).
 _EXEC_COMMAND = re.compile(r"(?is)<Exec\b[^>]*?\bCommand\s*=\s*(\"[^\"]*\"|'[^']*')")
 # A PowerShell download followed by running what came down, or a download cradle piped into iex.
@@ -22,6 +28,7 @@ def detect(ctx, text: str, fetches) -> None:
         _powershell(ctx, text, fetches)
     elif path.endswith((".gradle", ".gradle.kts")):
         _lines(ctx, text, fetches, "a Gradle build step")
+        _gradle_sends_credentials(ctx, text)
     else:
         _msbuild(ctx, text, fetches)
 
@@ -48,3 +55,19 @@ def _lines(ctx, text: str, fetches, what: str) -> None:
     for number, line in enumerate(split_lines(text), start=1):
         if not _COMMENT.match(line) and fetches.search(line):
             ctx.emit(RULE_ID, number, message=f"{what} downloads, decodes or runs fetched code: {line.strip()[:160]}")
+
+
+def _gradle_sends_credentials(ctx, text: str) -> None:
+    """A build script that names a credential file (~/.ssh keys, ~/.aws/credentials, .npmrc...) and opens an outgoing
+    request with a body: the build steals the developer's keys (reported at the first credential path)."""
+    from .semantics.sources import CREDENTIAL_PATH
+    if not _SENDS.search(text):
+        return
+    for number, line in enumerate(split_lines(text), start=1):
+        if _COMMENT.match(line):
+            continue
+        for match in _STRING.finditer(line):
+            literal = match.group(1) or match.group(2)
+            if "://" not in literal and CREDENTIAL_PATH.search(literal):
+                ctx.emit(SENDS_ID, number, message=f"the build script reads {literal!r} and sends a request with a body")
+                return

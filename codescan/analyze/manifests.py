@@ -12,7 +12,7 @@ from .textlines import split_lines
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
-    "manifest-build-step-fetches-code",
+    "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials",
 )) | workflows.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
