@@ -54,6 +54,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                         if bound is not None and bound.type in ("identifier", "shorthand_property_identifier_pattern"):
                             alias_uses(bound.text.decode("utf-8", "replace"), depth + 1)
                 return
+            elif kind == "pair" and parent.child_by_field_name("value") == current or kind == "object":
+                pass  # const ops = { run: exec }: ops.run(...) / ops['run'](...) call it
             elif kind in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression",
                           "satisfies_expression", "type_assertion"):  # (globalThis as any)[name]: TypeScript wrappers
                 pass

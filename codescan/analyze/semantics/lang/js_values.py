@@ -186,6 +186,9 @@ class JsValues(MemoEval):
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
+        entry = self._entry(obj_node, prop)
+        if entry is not None:
+            return entry
         obj = self.ev(obj_node)
         if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS and not obj.labels:
             return Value(name=prop, via="dynamic" if obj_node.type == "this" else None)
@@ -209,6 +212,32 @@ class JsValues(MemoEval):
             return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
         return Value(name=name, via=obj.via) if name else NOTHING
 
+    def _entry(self, obj_node, key: str) -> Value | None:
+        """The function an object literal bound to a name holds under `key` (`const ops = { run: exec }`):
+        only references to functions, so a table of handlers is called through like the handler itself."""
+        if obj_node.type != "identifier":
+            return None
+        bindings = self.scopes.bindings(obj_node)
+        if not bindings or len(bindings) > 4:
+            return None
+        for kind, what, _scope in bindings:
+            if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "object":
+                continue
+            for part in what.named_children:
+                if part.type == "pair":
+                    name = part.child_by_field_name("key")
+                    value = part.child_by_field_name("value")
+                    text = name.text.decode("utf-8", "replace").strip("'\"`") if name is not None else None
+                elif part.type == "shorthand_property_identifier":
+                    value, text = part, part.text.decode("utf-8", "replace")
+                else:
+                    continue
+                if text == key and value is not None and value.type in ("identifier", "member_expression",
+                                                                       "shorthand_property_identifier"):
+                    found = self.ev(value)
+                    return found if found.name and not found.labels else None
+        return None
+
     def _subscript(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         key = self.ev(node.child_by_field_name("index"))
@@ -216,6 +245,9 @@ class JsValues(MemoEval):
         if isinstance(key.const, str):
             if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS:
                 return Value(name=key.const, via="dynamic")
+            entry = self._entry(obj_node, key.const)
+            if entry is not None:  # TABLE['run'] where TABLE = { run: exec }: the table's function, not a hidden name
+                return entry
             if obj.name:
                 value = self.attribute(obj, key.const, node)
                 return Value(value.const, value.labels, value.name, "dynamic", value.trace)
