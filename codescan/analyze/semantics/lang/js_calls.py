@@ -24,6 +24,8 @@ def call_value(values, node) -> Value:
     line = node.start_point[0] + 1
     fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
     callee = values.ev(fn) if fn is not None else NOTHING
+    if fn is not None and fn.type == "import":  # await import('child' + '_process'): a module named at run time
+        callee = Value(name="import")
     name = callee.name
     args = arguments(node)
     if name in REQUIRE and args:
