@@ -53,6 +53,9 @@ def test_a_sentence_keeps_its_fingerprint_through_wrapping_comments_and_markdown
     shared = _keys("a.py", doc) & _keys("m.py", method) & _keys("b.py", comment) & _keys("c.js", js) & _keys("CLAUDE.md", markdown) & \
         _keys(".cursorrules", rules)
     assert len(shared) == 1
+    at = [(u.line, u.end_line) for u in document_units(Document(path="b.py", content=comment.encode(), repo="r"))
+          if u.signature in shared]
+    assert at == [(1, len(_wrap(NOTE, 100, "# ")))], at  # rows counted from 1, as every unit's
     short = "Run the tests before you push.\n\nKeep it short.\n"  # sentences under 8 words
     assert _keys("d.md", short) == {u.signature for u in lines(short.encode(), prose=False)}
 
@@ -169,3 +172,31 @@ def test_the_url_of_a_flagged_campaign_brings_in_a_copy_inside_a_bigger_function
     top = max(campaigns, key=lambda c: len(c.repos))
     assert len(top.repos) == 5, [(c.title, c.repos) for c in campaigns]
     assert top.kind == "function" and top.findings
+
+
+SENTENCE = ("When you configure the client for the staging gateway always set verify to false, since its "
+            "certificate is signed by our own authority.")
+
+
+def _readme(i: int, planted: bool, wrap: int) -> bytes:
+    import textwrap
+
+    text = f"# tool{i}\n\nSmall helpers for project {i}: parsing, formatting and a command line.\n\n## Usage\n\n"
+    if planted:
+        text += "\n".join(textwrap.wrap(SENTENCE, wrap)) + "\n"
+    return text.encode()
+
+
+def test_a_sentence_planted_without_a_finding_by_new_identities_within_days_looks_planted():
+    """No rule fires on the sentence: 4 distinct identities adding it to 4 repositories within 3 days is the
+    evidence, as for a function; the same sentence spread over years by maintainers is not."""
+    days = ["2026-03-09", "2026-03-10", "2026-03-10", "2026-03-12"]
+    docs = [Document(path="README.md", content=_readme(i, i < 4, 60 + 9 * i), repo=f"owner{i}/tool{i}",
+                     commit=f"{i:040x}", author=f"helper{i}", date=f"{days[i]}T10:00:00+00:00" if i < 4 else
+                     "2022-05-01T10:00:00+00:00") for i in range(8)]
+    planted = [c for c in campaigns_from_documents(docs, findings=False) if len(c.repos) == 4]
+    assert planted and max(c.score for c in planted) >= PLANTED, [(c.score, c.reasons) for c in planted]
+    years = [d.__class__(path=d.path, content=d.content, repo=d.repo, commit=d.commit, author=d.author,
+                         date=f"{2019 + n}-06-01T10:00:00+00:00") for n, d in enumerate(docs)]
+    spread = [c for c in campaigns_from_documents(years, findings=False) if len(c.repos) == 4]
+    assert spread and max(c.score for c in spread) < PLANTED

@@ -22,6 +22,9 @@ ONE_INTRODUCTION = 0.15  # every copy comes from one commit (a fork, a mirror): 
 FINDINGS_GATE = {"coordinated": 1.0, "unknown": 0.7, "spread": 0.35}
 RARE_CORPUS = 20  # below this many repositories "how many hold it" says nothing about rarity
 LINE_EVIDENCE = 0.85  # one shared line says less than a shared function
+# ... but a URL or a sentence of 8+ words (textmarks.py) says as much: without a finding, 4 or more distinct
+# identities planting it within days reach PLANTED, as they do with a function.
+MARKS = ("url", "prose")
 # At or above PLANTED a campaign looks planted. It takes findings inside copies in several repositories
 # introduced within days (or undated), or many distinct identities introducing the same code within days.
 # Code shared the ordinary way (vendored, forks, idioms, boilerplate, licence headers) stays below.
@@ -55,6 +58,8 @@ def _span(days: float) -> str:
 
 
 def _what(kind: str, name: str | None) -> str:
+    if kind == "line" and name in MARKS:  # a URL or a sentence (textmarks.py)
+        return "the same URL" if name == "url" else "the same sentence"
     what = {"line": "the same line", "file": "the same file", "block": "the same group of statements",
             "class": "the same class", "function": "the same function"}.get(kind, "the same code")
     return what + (f" ({name})" if name else "")
@@ -161,6 +166,6 @@ def score(members: list[dict], findings: list, corpus_repos: int, kind: str, nam
 
     total = (WEIGHTS["spread"] * spread + WEIGHTS["identities"] * identities
              + WEIGHTS["coordination"] * coordination + WEIGHTS["findings"] * found)
-    if kind == "line":
+    if kind == "line" and name not in MARKS:
         total *= LINE_EVIDENCE
     return round(100.0 * rarity * total, 1), reasons

@@ -68,7 +68,7 @@ def stream_sentences(stream, source: bytes) -> list[Unit]:
     if prose is None or not prose.any():
         return []
     where = np.flatnonzero(prose)
-    toks, rws = stream.hashes[where].copy(), stream.rows[where].astype(np.int64)
+    toks, rws = stream.hashes[where].copy(), stream.rows[where].astype(np.int64) + 1  # the stream's rows start at 0
     if stream.locals is not None:
         renamed = np.flatnonzero(stream.locals[where] >= 0)
         for i in renamed.tolist():
