@@ -275,3 +275,18 @@ def test_load_of_a_ruamel_yaml_object_named_yaml_is_low_pyyaml_module_load_stays
     assert _by_line("yaml-load-without-loader", "settings.py", text) == {4: "low"}
     pyyaml = "import yaml\ndef settings(fd):\n    return yaml.load(fd)\n"
     assert _by_line("yaml-load-without-loader", "settings.py", pyyaml) == {3: "high"}
+
+
+def test_a_module_imported_by_pytest_importorskip_is_that_module():
+    # a test's import: the dump/load pair is seen (round trip, medium) and the module's sinks are named
+    text = ("import pytest\n"
+            "def test_yaml_dump(df):\n"
+            "    yaml = pytest.importorskip('yaml')\n"
+            "    dumped = yaml.dump(df)\n"
+            "    return yaml.load(dumped, Loader=yaml.Loader)\n")
+    assert _by_line("yaml-unsafe-load", "test_downstream.py", text) == {5: "medium"}
+    alone = text.replace("yaml.dump(df)", "str(df)")
+    assert _by_line("yaml-unsafe-load", "test_downstream.py", alone) == {5: "high"}
+    fetched = text.replace("yaml.load(dumped,", "yaml.load(requests.get(URL).text,").replace(
+        "import pytest\n", "import pytest, requests\n")
+    assert _by_line("yaml-unsafe-load", "test_downstream.py", fetched) == {5: "high"}

@@ -124,6 +124,11 @@ def call_value(values, node) -> Value:
         got = attrgetter_applied(values, node.child_by_field_name("function"), args[0])
         if got is not None:  # operator.attrgetter("loads")(pickle): pickle.loads, named at run time
             return got
+    if name == "pytest.importorskip" and args:
+        # yaml = pytest.importorskip("yaml"): the module itself, imported by its written name (a test's import)
+        module = values.ev(args[0])
+        if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
+            return Value(name=canonical(module.const))
     if name in IMPORTERS and args:
         module = values.ev(args[0])
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
