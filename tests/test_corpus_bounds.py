@@ -145,3 +145,20 @@ def test_a_parquet_row_group_that_inflates_like_a_bomb_is_refused_before_it_is_r
                              "content": [f"def f{i}(x):\n    return x * {i}\n" * 30 for i in range(4000)]}), ok,
                    compression="zstd")
     assert len(_rows(ok, "parquet")) == 4000
+
+
+def test_a_parquet_dictionary_value_repeated_over_many_rows_is_refused_as_a_bomb(tmp_path, monkeypatch):
+    """One big value stored once in a dictionary page and referenced by every row: small on disk and in the
+    metadata, huge as records."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(compressed, "BOMB_FLOOR", 1 << 20)
+    path = tmp_path / "dict.parquet"
+    rows = 400
+    pq.write_table(pa.table({"id": [str(i) for i in range(rows)],
+                             "content": pa.array(["a" * (64 << 10)] * rows).dictionary_encode()}), path,
+                   compression="zstd")
+    assert path.stat().st_size < 20_000
+    with pytest.raises(ShardError, match="compression bomb"):
+        _rows(path, "parquet")
