@@ -38,3 +38,11 @@ def test_text_output_names_the_record(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "record chat-bad:messages[1].content#0" in out
     assert "in 1 file (1 record)" in out
+
+
+def test_an_unreadable_record_names_its_line(tmp_path, capsys):
+    """Blank lines are not records, so the record number alone sent a user to the wrong line."""
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"id": "a", "content": "x = 1"}\n\n\n{"id": "b", "content": "trunc\n')
+    code, report = _scan(capsys, path)
+    assert [s["reason"].split(":")[0] for s in report["skipped"]] == ["record 1 (line 4)"], report["skipped"]

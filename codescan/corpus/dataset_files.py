@@ -22,8 +22,9 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
     records, parts, seen = 0, 0, set()
     try:
         for row in read_rows(shard, fields.columns()):
-            if row.record is None:
-                yield Skip(rel, f"record {row.index}: {row.error}")
+            if row.record is None:  # the row number counts records; with blank lines it is not the line number
+                where = f"record {row.index}" + (f" (line {row.line})" if row.line is not None else "")
+                yield Skip(rel, f"{where}: {row.error}")
                 continue
             records += 1
             if len(seen) < 50:
