@@ -301,6 +301,11 @@ def sites_through_launchers(adapter, start: int) -> list:
     (`threading.Thread(target=worker, args=(u, d))` is a call of worker with u, d)."""
     values = adapter.values
     function = values.defs.get(start)
+    if function is None:  # not evaluated by name yet (defs fill lazily): the definition starting there
+        node = values.scopes.locate(start, start + 3)
+        while node is not None and node.type not in ("function_definition", "lambda"):
+            node = node.parent
+        function = node if node is not None and node.start_byte == start else None
     if function is not None and function.type == "lambda":  # map(lambda c: run(c), [...]): the lambda is the argument
         call = _launcher_around(function)
         if call is not None:
