@@ -159,6 +159,8 @@ def constant_labels(value) -> frozenset:
     labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
+    if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot
+        labels |= {"startup-file"}
     return labels
 
 
