@@ -72,3 +72,19 @@ def test_ray_workers_never_import_a_codescan_package_in_the_current_folder(tmp_p
     assert proc.returncode == 0, err[-2000:]
     assert not marker.exists()
     assert json.loads((tree / "out" / "drop-report.json").read_text())["summary"]["dropped"] >= 1
+
+
+def test_a_shard_error_in_a_ray_task_is_the_same_one_line_message(tmp_path, capsys, ray_local):
+    """A compression bomb (one 1 MiB dictionary value on 80 rows of an 8 kB Parquet file) is refused inside a Ray
+    task; the run ended on a Ray traceback (exit 1) instead of the local engine's one-line error (exit 2)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * 80, pa.int32()), pa.array(["a" * (1 << 20)]))
+    path = tmp_path / "in" / "bomb.parquet"
+    path.parent.mkdir()
+    pq.write_table(pa.table({"id": [str(i) for i in range(80)], "content": column}), path, compression="zstd")
+    code = main(["filter", str(path), "-o", str(tmp_path / "out"), "--engine", "ray", "--no-progress", "-j", "2",
+                 "--no-campaigns"])
+    err = capsys.readouterr().err
+    assert code == 2 and "compression bomb" in err.strip().splitlines()[-1], err[-2000:]

@@ -7,6 +7,7 @@ import atexit
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from .analysis import Counts
 from .clustering import PartUnits, blob_key, neutral, part_repo
 from .policy import Verdict, dedupe, finding_entry
 from .records import Fields, block_at, documents, meta, opaque_fields
-from .shards import Shard, parquet_row_groups, read_rows
+from .shards import Shard, ShardError, parquet_row_groups, read_rows
 from .write import write_shard
 
 BATCH_ROWS = 64  # record parts per analysis batch
@@ -155,10 +156,38 @@ def _without_signature(unit):
     return replace(unit, signature=b"")
 
 
+def _shard_error(exc: BaseException) -> str | None:
+    """The ShardError a Ray task raised (a corrupt shard, a compression bomb), found under the Ray exceptions that
+    wrap it, so the run ends on the same one-line message as the local engine instead of a Ray traceback."""
+    seen, todo = set(), [exc]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ShardError):
+            return str(item)
+        todo.extend(e for e in (getattr(item, "cause", None), item.__cause__, item.__context__)
+                    if isinstance(e, BaseException))
+    found = re.search(r"ShardError: ([^\n]+)", str(exc))
+    return found.group(1).strip() if found else None
+
+
 class RayEngine:
     name = "ray"
 
-    def analyze(self, shards, fields, ruleset, config, progress, units=False):
+    def analyze(self, *args, **kwargs):
+        try:
+            return self._analyze(*args, **kwargs)
+        except CodescanError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - only a shard's own error is turned into a message
+            message = _shard_error(exc)
+            if message is None:
+                raise
+            raise ShardError(message) from None
+
+    def _analyze(self, shards, fields, ruleset, config, progress, units=False):
         ray = start(config.jobs)
         shards = _absolute(shards)
         cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
