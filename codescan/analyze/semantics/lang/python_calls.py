@@ -61,6 +61,8 @@ def built_name(values, fn) -> Value | None:
                 return Value(name=canonical(f"{base.name}.{key.const}"), via="dynamic")
         if method in _LOOKUP_METHODS and args:  # ns = vars(os); ns.get("system"): an alias of a namespace
             space = values.ev(owner)
+            if space.name in ("builtins.globals()", "builtins.locals()") and not space.labels:
+                return values.global_name(values.ev(args[0]), fn)  # g = globals(); g.get("ex" + "ec")
             key = values.ev(args[0])
             if space.name and space.name.endswith(".__dict__") and not space.labels and \
                     isinstance(key.const, str) and key.const.isidentifier():

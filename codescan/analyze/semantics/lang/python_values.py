@@ -343,6 +343,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         if owner is not None and isinstance(key.const, str) and key.const.isidentifier():
             return Value(name=canonical(f"{owner}.{key.const}"), via="dynamic")
         container = self.ev(container_node)
+        if container.name in ("builtins.globals()", "builtins.locals()") and not container.labels:
+            return self.global_name(key, node)  # g = globals(); g["__builtins__"]: the module's namespace
         if container.name == "sys.modules" and isinstance(key.const, str):
             return Value(name=canonical(key.const), via="dynamic")
         if container.name in ("builtins", "builtins.__dict__") and not container.labels and \
