@@ -77,6 +77,10 @@ class JsValues(MemoEval):
             self.defs[node.start_byte] = node
             return Value(name=f"<def:{node.start_byte}>")
         out = merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+        if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
+            branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
+            if all(b is not None for b in branches):
+                out = Value(out.const, out.labels, out.name, out.via, out.trace, tuple(self.ev(b) for b in branches))
         if kind == "pair" and "secret" in out.labels:  # {Authorization: `Bearer ${token}`}: logging in
             key = node.child_by_field_name("key")
             text = key.text.decode("utf-8", "replace").strip("'\"") if key is not None else None
