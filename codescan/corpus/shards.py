@@ -196,7 +196,14 @@ def lines(stream, limit: int | None = None) -> Iterator[tuple[int, bytes | None,
     buf, pos, number = b"", 0, 1
     while True:
         if buf[pos:pos + 1] in (b" ", b"\t", b"\r", b"\n", b"\f", b"\v"):
-            stripped = len(buf) - len(buf[pos:].lstrip(_SPACE))  # first byte that is not white space
+            width = 256  # look at a window growing 8x at a time: the cost follows the white space, not the buffer
+            while True:
+                window = buf[pos:pos + width]
+                rest = window.lstrip(_SPACE)
+                if rest or pos + width >= len(buf):
+                    break
+                width *= 8
+            stripped = pos + len(window) - len(rest)  # first byte that is not white space
             blank_end = buf.rfind(b"\n", pos, stripped) + 1  # ... back to the start of its line
             if blank_end > pos:
                 number += buf.count(b"\n", pos, blank_end)
