@@ -56,7 +56,7 @@ def test_a_sentence_keeps_its_fingerprint_through_wrapping_comments_and_markdown
     at = [(u.line, u.end_line) for u in document_units(Document(path="b.py", content=comment.encode(), repo="r"))
           if u.signature in shared]
     assert at == [(1, len(_wrap(NOTE, 100, "# ")))], at  # rows counted from 1, as every unit's
-    short = "Run the tests before you push.\n\nKeep it short.\n"  # sentences under 8 words
+    short = "Run the tests before you push.\n\nKeep it short.\n"  # sentences under SENTENCE_WORDS (10) words
     assert _keys("d.md", short) == {u.signature for u in lines(short.encode(), prose=False)}
 
 
@@ -200,3 +200,13 @@ def test_a_sentence_planted_without_a_finding_by_new_identities_within_days_look
                          date=f"{2019 + n}-06-01T10:00:00+00:00") for n, d in enumerate(docs)]
     spread = [c for c in campaigns_from_documents(years, findings=False) if len(c.repos) == 4]
     assert spread and max(c.score for c in spread) < PLANTED
+
+
+def test_sentence_threshold_keeps_the_state_small():
+    """Every sentence fingerprint costs each blob that holds it 8 bytes of state: a 9-word sentence (common in
+    docstrings) is no fingerprint, a 10-word one is (the history bench's state stays under 10 % of its content)."""
+    from codescan.cluster.textmarks import PROSE, text_sentences
+    nine = "The parser reads each record and returns parsed fields.\n"
+    ten = "The parser reads each record and returns its parsed fields.\n"
+    assert not [u for u in text_sentences(nine.encode()) if u.name == PROSE]
+    assert len([u for u in text_sentences(ten.encode()) if u.name == PROSE]) == 1

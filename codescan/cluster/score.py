@@ -22,7 +22,7 @@ ONE_INTRODUCTION = 0.15  # every copy comes from one commit (a fork, a mirror): 
 FINDINGS_GATE = {"coordinated": 1.0, "unknown": 0.7, "spread": 0.35}
 RARE_CORPUS = 20  # below this many repositories "how many hold it" says nothing about rarity
 LINE_EVIDENCE = 0.85  # one shared line says less than a shared function
-# ... but a URL or a sentence of 8+ words (textmarks.py) says as much: without a finding, 4 or more distinct
+# ... but a URL or a sentence of SENTENCE_WORDS (10)+ words (textmarks.py) says as much: without a finding, 4 or more distinct
 # identities planting it within days reach PLANTED, as they do with a function.
 MARKS = ("url", "prose")
 # At or above PLANTED a campaign looks planted. It takes findings inside copies in several repositories

@@ -15,7 +15,7 @@ import xxhash
 from ..records import Unit
 
 URL, PROSE = "url", "prose"  # the line units' names
-SENTENCE_WORDS = 8  # words a sentence needs: "Returns the value." is everywhere
+SENTENCE_WORDS = 10  # words a sentence needs: "Returns the value." is everywhere; each sentence costs its blob 8 bytes of state
 URL_MIN_CHARS = 14  # `http://a.io/x`: shorter ones are placeholders
 TEXT_MAX = 1 << 19  # a text file this big is data (a dump, a log), not notes an assistant or a reader follows
 _URL = re.compile(rb"""\b(?:https?|ftps?|wss?)://[^\s'"`<>()\[\]{}\\|^]+""", re.I)
