@@ -252,6 +252,15 @@ def test_round_trips_through_a_file_the_code_writes_itself_are_medium_a_download
     assert _by_line("pickle-load", "t.py", no_dump) == {4: "high"}
     assert _by_line("numpy-load-allow-pickle", "t.py", no_dump) == {6: "high"}
     assert _by_line("yaml-unsafe-load", "t.py", no_dump) == {8: "high", 9: "high"}
+    # a config file read beside a save function: the loaded stream is not the dumped text, so no round trip
+    saved = ("import yaml\n"
+             "def save(path, info):\n"
+             "    with open(path, 'w') as f:\n"
+             "        f.write(yaml.dump(info))\n"
+             "def read(path):\n"
+             "    with open(path) as f:\n"
+             "        return yaml.load(f, Loader=yaml.Loader)\n")
+    assert _by_line("yaml-unsafe-load", "t.py", saved) == {7: "high"}
 
 
 def test_a_name_spliced_into_a_pragma_or_schema_statement_is_medium_request_data_or_a_where_clause_stays_high():

@@ -46,7 +46,8 @@ SOURCES = {
                 "**.decrypt", "**.decrypt_and_verify", "**.lsb.reveal", "**.exifHeader.reveal", "**.Steganography.decode",
                 "steggy.reveal", "steggy.reveal()", "crypto.createDecipheriv().update", "crypto.createDecipheriv().final",
                 "crypto.createDecipher().update", "crypto.createDecipher().final"),
-    "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump"),
+    "self-serialized": ("pickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps", "joblib.dump",
+                        "yaml.dump", "yaml.dump_all"),
     # browsers' saved cookies and passwords read through a library: the same loot as their files
     "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*", "win32crypt.CryptUnprotectData",
                         "browser_history.*", "rookiepy.*"),
