@@ -122,6 +122,7 @@ def test_ctrl_c_leaves_no_semgrep_process(tmp_path):
             except KeyboardInterrupt:
                 print("interrupted", flush=True)
                 sys.exit(130)
+            print("finished", flush=True)
     """))
     (tmp_path / "slow.py").write_text(SLOW_FILE)
     child = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
@@ -134,11 +135,15 @@ def test_ctrl_c_leaves_no_semgrep_process(tmp_path):
         assert any("semgrep-core" in c for _, c in group_members(pgid)), "semgrep-core never started"
         child.send_signal(signal.SIGINT)  # what Ctrl-C sends codescan (semgrep sits in its own session)
         rest = child.stdout.read()
-        assert child.wait(timeout=30) == 130 and "interrupted" in rest
+        code = child.wait(timeout=30)
     finally:
         if child.poll() is None:
             child.kill()
     assert group_members(pgid) == []
+    if code == 0 and "finished" in rest:
+        # on a loaded machine the scan can end between the test seeing semgrep-core and the signal arriving
+        pytest.skip("semgrep finished before the Ctrl-C arrived: the interrupt path was not exercised")
+    assert code == 130 and "interrupted" in rest
 
 
 def test_a_rule_semgrep_cannot_parse_is_a_usage_error_not_a_crash(tmp_path, capsys):
