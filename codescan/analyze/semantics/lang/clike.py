@@ -77,6 +77,8 @@ class CLikeFlow(TreeFlow):
                 labels = env_labels(first if args else None)
             elif labels == ("file",):
                 labels = path_labels(first if isinstance(first, str) else _arg_text(self, node))
+                if labels == ("file",) and args and "credential-file" in args[0].labels:
+                    labels = ("file", "credential-file")  # a path joined from a piece naming a secret store
             elif labels == ("network",) and args and args[0].labels:
                 return merge([labelled(labels, line, f"{callee}()")] + list(args))
             out = labelled(labels, line, f"{callee}()")

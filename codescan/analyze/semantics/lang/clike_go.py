@@ -8,7 +8,8 @@ from .clike import APPENDS, C_WRITERS, GO_CODECS, CLikeFlow
 from .clike_names import LIBC, RETURNS, go_import_name
 from .treeflow import join, labelled
 
-_GO_APPENDS = APPENDS | {"Set"}  # url.Values / http.Header: form.Set(k, v) fills the form
+_GO_APPENDS = APPENDS | {"Set", "Write"}  # url.Values / http.Header: form.Set(k, v) fills the form;
+# buf.Write(b) on a bytes.Buffer (or any writer held in a variable) holds b afterwards
 _FLAGS = frozenset(("_", "ok", "found", "exists", "err", "present", "loaded"))  # results that are a status, not data
 
 GO_REQUEST_TYPES = {"net/http.Request": ("request",)}

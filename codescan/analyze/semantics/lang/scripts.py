@@ -53,6 +53,8 @@ class _ScriptFlow(TreeFlow):
                 else:
                     labels = path_labels(first if isinstance(first, str) else
                                          (_text(_args(node)[0]) if _args(node) else ""))
+                    if labels == ("file",) and args and "credential-file" in args[0].labels:
+                        labels = ("file", "credential-file")  # a path joined from a piece naming a secret store
             kept = [a for a in args if a.labels]
             if "file" in labels:  # what a file holds is not the file's name (a .profile read, then copied elsewhere)
                 kept = [Value(a.const, a.labels - NAME_LABELS, a.name, a.via, a.trace, a.choices) for a in kept]
