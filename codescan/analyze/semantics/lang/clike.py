@@ -36,6 +36,12 @@ class CLikeFlow(TreeFlow):
     # -- literals ---------------------------------------------------------------------------------
     def _value(self, node) -> Value:
         built = clike_text.value(self, node)  # char-code arrays, casts to char, `+` with chars and numbers
+        if built is None and node.type in ("unary_expression", "prefix_unary_expression") and \
+                node.children and node.children[0].type == "!" and len(node.named_children) == 1:
+            inner = self.value(node.named_children[0])  # !strict: a known boolean negated
+            if isinstance(inner.const, bool):
+                return Value(not inner.const, inner.labels, None, None, inner.trace)
+            return Value(UNKNOWN, inner.labels, None, None, inner.trace)
         return built if built is not None else super()._value(node)
 
     def literal(self, node) -> Value | None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ..facts import NOTHING, Value, merge
+from ..facts import NOTHING, Call, Value, merge
 from .clike import APPENDS, C_WRITERS, GO_CODECS, CLikeFlow
 from .clike_names import LIBC, RETURNS, go_import_name
 from .treeflow import join, labelled
@@ -39,6 +39,7 @@ class GoFlow(CLikeFlow):
     def __init__(self, source, tree, language="go", budget=None, wanted=None):
         super().__init__(source, tree, language, budget, wanted)
         self.imports: dict[str, str] = {}
+        self.field_sets: list = []  # (selector node, struct type, field, value node) of `x.Field = v`
         for child in self.root.named_children:
             if child.type != "import_declaration":
                 continue
@@ -163,6 +164,10 @@ class GoFlow(CLikeFlow):
                 out.append((_text(name), how, value))
             elif name.type == "selector_expression":
                 out.append((_text(name.child_by_field_name("field")), "field-" + how, value))
+                operand = name.child_by_field_name("operand")
+                typ = self.types.get(_text(operand)) if operand is not None and operand.type == "identifier" else None
+                if typ and len(self.field_sets) < 64:  # cfg.InsecureSkipVerify = skip: set like the literal's field
+                    self.field_sets.append((name, typ, _text(name.child_by_field_name("field")), value))
             elif name.type == "index_expression" and name.child_by_field_name("operand") is not None and \
                     name.child_by_field_name("operand").type == "identifier":  # args[2] = x
                 out.append((_text(name.child_by_field_name("operand")), "add", value))
@@ -180,6 +185,18 @@ class GoFlow(CLikeFlow):
             if field in self.fields and self.dotted(node) is None:
                 return field
         return None
+
+    def facts(self):
+        """The calls, plus each `x.Field = v` on a variable of a known struct type as that type's literal with the
+        field set (`cfg := &tls.Config{}` then `cfg.InsecureSkipVerify = !strict`)."""
+        out = super().facts()
+        for name, typ, field, value in self.field_sets:
+            if self.wanted is not None and not self.wanted(typ):
+                continue
+            out.calls.append(Call(callee=typ, args=(), kwargs=((field, self.value(value)),),
+                                  line=name.start_point[0] + 1, end_line=value.end_point[0] + 1,
+                                  column=name.start_point[1] + 1, scope=self.scope_at(name).id))
+        return out
 
     def special(self, node):
         kind = node.type
