@@ -194,6 +194,9 @@ def call_value(values, node) -> Value:
             const = evaluate(node, values)
         except NotConstant:
             const = UNKNOWN
+    splats = _splat_values(values, node)  # "{u}@{h}".format(**info), f(*parts): their data goes in too
+    if splats:
+        arg_values = arg_values + splats
     if clears(name):
         kept = constant_labels(const) if const is not UNKNOWN else frozenset()
         if name == "builtins.repr":  # a quoted literal: no longer an injection, still the host's data when sent
@@ -224,6 +227,15 @@ def call_value(values, node) -> Value:
         # mod = __import__("paramiko.client"); c = mod.SSHClient(): c's methods were reached at run time too
         out = Value(out.const, out.labels, out.name, "dynamic", out.trace)
     return out
+
+
+def _splat_values(values, node) -> list:
+    """The values of a call's `**mapping` arguments (a `*items` one is positional and already read)."""
+    args = node.child_by_field_name("arguments")
+    if args is None or args.type != "argument_list":
+        return []
+    return [values.ev(c.named_children[0]) for c in args.named_children
+            if c.type == "dictionary_splat" and c.named_children][:4]
 
 
 _HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file"})
