@@ -31,8 +31,39 @@ class Functions:
             labels.add("request")
             if _one_segment(route, name):
                 labels.add("url-segment")
+        if route is None and index >= 0 and name not in ("self", "cls"):
+            name = self._instance_passed(function, index) or name  # bundle(Places()): places.each() is Places.each
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
+
+    def _instance_passed(self, function, index: int) -> str | None:
+        """`<class:N>()` when every same-file call of this plain function passes, at `index`, an instance of the
+        same class of this file (so a method called on the parameter is that class's method), else None."""
+        from .python_callsites import _called_at
+        from .python_calls import arguments
+        named = function.child_by_field_name("name") if function.type == "function_definition" else None
+        if named is None or function.parent is None or function.parent.type != "module":
+            return None
+        key = ("instance", function.start_byte, index)
+        if key in self._attributes:
+            return self._attributes[key]
+        self._attributes[key] = None  # while computing (a call site inside the function itself)
+        found = set()
+        for count, at in enumerate(_called_at(self.source, named.text)):
+            node = self.scopes.locate(at, at + len(named.text)) if count < 8 else None
+            call = node.parent if node is not None else None
+            if call is not None and call.type == "function_definition":
+                continue  # the def itself
+            if call is None or call.type != "call" or call.child_by_field_name("function") != node:
+                return None
+            args, _keywords = arguments(call)
+            held = self.ev(args[index]) if index < len(args) else None
+            if held is None or not (held.name or "").startswith("<class:") or not held.name.endswith(">()"):
+                return None
+            found.add(held.name)
+        result = found.pop() if len(found) == 1 else None
+        self._attributes[key] = result
+        return result
 
     def returns(self, function) -> Value:
         """What a same-file function returns (parameters stay symbolic as `param:<def>:<i>` labels)."""
@@ -44,15 +75,18 @@ class Functions:
         if function.type == "lambda":
             value = self.ev(body) if body is not None else NOTHING
         else:
-            values = [self.ev(r.named_children[0]) for r in _returns(body) if r.named_children]
-            value = merge(values, values[0].const if len(values) == 1 else UNKNOWN,
-                          values[0].name if len(values) == 1 else None) if values else NOTHING
+            found = _returns(body)
+            values = [self.ev(r.named_children[0]) for r in found if r.named_children]
+            single = len(values) == 1 and found[0].type == "return_statement"
+            # a generator's yielded items are what iterating its call gives: their data, no one constant
+            value = merge(values, values[0].const if single else UNKNOWN,
+                          values[0].name if single else None) if values else NOTHING
         self._returns[key] = value
         return value
 
 
 def _returns(body, limit: int = 32):
-    """return statements of a function body, not of functions nested in it."""
+    """return statements (and yield expressions) of a function body, not of functions nested in it."""
     stack = [body] if body is not None else []
     found = []
     while stack and len(found) < limit:
@@ -60,6 +94,9 @@ def _returns(body, limit: int = 32):
         for child in node.named_children:
             if child.type == "return_statement":
                 found.append(child)
+            elif child.type == "expression_statement" and child.named_children and \
+                    child.named_children[0].type == "yield":
+                found.append(child.named_children[0])  # yield x / yield from xs
             elif child.type not in ("function_definition", "class_definition", "lambda") and child.named_child_count:
                 if child.type in ("block", "if_statement", "else_clause", "elif_clause", "try_statement",
                                   "except_clause", "finally_clause", "with_statement", "for_statement",

@@ -9,6 +9,7 @@ from ..facts import NOTHING, Value, merge
 from ..constants import MAX_LEN, UNKNOWN, Name
 from ..names import canonical
 from ..python_scopes import MODULE
+from .python_classattrs import class_level
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
@@ -211,6 +212,9 @@ def class_attribute(values, cls, attr: str) -> Value | None:
         found = [Value({**held.const, **keyed}, held.labels, held.name, held.via, held.trace)]
     if not found:
         held = method(values, cls, attr)
+        if held is None:  # `parts = {...}` in the class body, read as self.parts
+            name = cls.child_by_field_name("name")
+            held = class_level(values, cls, name.text.decode("utf-8", "replace") if name is not None else "", attr)
         if held is None or not (written.labels or stored.labels):
             return held
         return merge([held, _downloaded(written), stored], UNKNOWN, held.name)
