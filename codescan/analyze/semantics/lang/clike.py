@@ -12,6 +12,9 @@ from .clike_literals import CHARS, INTS, STRINGS, char_value, int_value, string_
 from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, concat, join, labelled
 
+# streams over bytes held in memory (not a file, socket or request): their origin is named for the rules
+IN_MEMORY_STREAMS = frozenset(("ByteArrayInputStream", "MemoryStream"))
+
 BOOLS = {"true": True, "false": False}
 _FORMAT = re.compile(r"%[-+ #0-9.*]*[a-zA-Z]|\{\d+(?::[^}]*)?\}")
 # C functions that write their result into a buffer argument: name -> (buffer position, first data position)
@@ -98,6 +101,10 @@ class CLikeFlow(TreeFlow):
             data = args[0] if args else (receiver or NOTHING)
             out = _decode(DECODERS.get(callee, "base64"), data.const)
             return merge([data, labelled(("decoded",), line, f"decoded by {callee or simple}()")], const=out)
+        if simple in IN_MEMORY_STREAMS and args:
+            # new ByteArrayInputStream(bytes): the bytes' labels, named so a rule can tell in-memory bytes (`origin`)
+            data = merge(list(args))
+            return Value(UNKNOWN, data.labels, f"{callee}()", None, data.trace)
         if callee in ("java.lang.String", "System.String", "kotlin.String") and len(args) == 1:
             return args[0]
         reflective = clike_calls.reflective_value(self, callee, simple, node, args, receiver)
