@@ -58,9 +58,12 @@ def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:
     grammar = _PY if language == "python" else _JS
     out: list[Call] = []
     for function in _auth_functions(source, root, grammar)[:MAX_FUNCTIONS]:
+        named = None
         for test, branch in _tests(function, grammar)[:MAX_TESTS]:
             if _grants(branch, grammar):
-                out.extend(_facts(test, values, grammar, function))
+                if named is None:
+                    named = _named_tests(function, grammar)
+                out.extend(_facts(test, values, grammar, function, named))
     return out
 
 
@@ -182,11 +185,40 @@ def _unwrapped(node):
     return node
 
 
-def _comparisons(condition, grammar) -> list:
+def _named_tests(function, grammar) -> dict:
+    """name -> the comparison or boolean expression the function's body binds it to (`ok = pw == "..."`,
+    `const ok = pw === "..."`): an `if ok:` tests that comparison."""
+    out: dict = {}
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    seen = 0
+    while stack and seen < 4096:
+        node = stack.pop()
+        seen += 1
+        for child in node.named_children:
+            if child.type in grammar["functions"] or child.type == "class_definition":
+                continue
+            if child.type in ("assignment", "assignment_expression", "variable_declarator"):
+                left = child.child_by_field_name("left") or child.child_by_field_name("name")
+                right = child.child_by_field_name("right") or child.child_by_field_name("value")
+                if left is not None and right is not None and left.type == "identifier" and (
+                        right.type in (grammar["compare"], *grammar["bool"]) or _equality_call(right)):
+                    out.setdefault(left.text, []).append(right)
+            if child.named_child_count:
+                stack.append(child)
+    return out
+
+
+def _comparisons(condition, grammar, named=None) -> list:
     out = []
     stack = [condition]
+    followed = 0
     while stack and len(out) < 8:
         node = stack.pop()
+        if node.type == "identifier" and named and node.text in named and followed < 8:
+            followed += 1  # `if maintenance or ...:` with `maintenance = password == "..."` above
+            stack.extend(named[node.text][:4])
+            continue
         if _equality_call(node):
             out.append(node)
             continue
@@ -203,9 +235,9 @@ def _comparisons(condition, grammar) -> list:
     return out
 
 
-def _facts(condition, values, grammar, function) -> list[Call]:
+def _facts(condition, values, grammar, function, named=None) -> list[Call]:
     out = []
-    for compare in _comparisons(condition, grammar):
+    for compare in _comparisons(condition, grammar, named):
         sides = _sides(compare)
         if len(sides) != 2:
             continue
