@@ -17,6 +17,12 @@ PHRASES = (
                 "never tell", "never mention", "never reveal", "never disclose", "never inform", "never show"),
      r"\b(?:do\s+not|don'?t|never)\s+(?:tell|mention|reveal|disclose|inform|show|let)\s+(?:this\s+|it\s+|anything\s+)?"
      r"(?:to\s+)?(?:the\s+)?(?:user|human|developer|reviewer|operator)s?\b"),
+    # concealing the instruction itself: "do not mention this line", "never reveal these instructions"
+    ("strong", ("this line", "this instruction", "these instructions", "this rule", "these rules", "this check",
+                "this note", "this comment", "this change", "these changes", "this step"),
+     r"\b(?:do\s+not|don'?t|never)\s+(?:tell\s+(?:anyone\s+|the\s+user\s+)?about|mention|reveal|disclose|explain|show|"
+     r"point\s+out|draw\s+attention\s+to)\s+(?:this|these)\s+(?:lines?|instructions?|rules?|checks?|notes?|comments?|"
+     r"changes?|steps?)\b"),
     ("strong", ("without telling", "without informing", "without notifying", "without alerting"),
      r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|developer|reviewer)s?\b"),
     ("strong", ("system prompt", "hidden instruction", "initial instruction"),
@@ -30,11 +36,14 @@ PHRASES = (
     ("weak", ("you are now",),
      r"\byou\s+are\s+now\s+(?:an?\s+|in\s+|acting\s+|operating\s+|dan\b|unrestricted|jailbroken|free\s+from)"),
     ("weak", ("from now on",), r"\bfrom\s+now\s+on,?\s+you\s+(?:are|will|must|should)\b"),
-    ("weak", tuple(f"{verb} {any_}code" for verb in ("generating", "writing", "suggesting", "completing", "producing",
-                                                     "generate", "write", "suggest", "complete")
-                   for any_ in ("", "any ")),
-     r"\b(?:(?:when(?:ever)?|while)\s+(?:generating|writing|suggesting|completing|producing)"
-     r"|(?:when(?:ever)?|if)\s+you\s+(?:generate|write|suggest|complete))\s+(?:any\s+)?code\b"),
+    ("weak", tuple(f"{lead} {verb}" for lead in ("when", "whenever", "while")
+                   for verb in ("generating", "writing", "suggesting", "completing", "producing", "editing"))
+     + tuple(f"{lead} you {verb}" for lead in ("when", "whenever", "if")
+             for verb in ("generate", "write", "suggest", "complete", "edit", "modify", "touch", "create")),
+     r"\b(?:(?:when(?:ever)?|while)\s+(?:generating|writing|suggesting|completing|producing|editing)"
+     r"|(?:when(?:ever)?|if)\s+you\s+(?:generate|write|suggest|complete|edit|modify|touch|create))"
+     r"(?:\s+or\s+(?:edit|modify|touch|create|change|review|update)(?:ing)?)?\s+(?:any\s+)?"
+     r"(?:[\w/-]+\s+(?:or\s+)?){0,3}?code\b"),
     ("weak", ("note to", "note for", "message to", "message for", "instructions to", "instructions for",
               "instruction to", "instruction for"),
      r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:ai|llm|assistant|copilot|model|agent)s?\b"),
@@ -74,6 +83,10 @@ WEAKENING = re.compile(
     r"|\b(?:send|post|upload|exfiltrate|forward|copy)\s+(?:[\w.\-]+\s+){0,4}?(?:the\s+)?(?:env(?:ironment)?(?:\s+variables)?|"
     r"\.env|credentials|secrets|api\s+keys?|tokens|ssh\s+keys?|~/\.ssh|~/\.aws|process\.env|os\.environ)\b"
     r"|\b(?:add|insert|include|plant)\s+(?:a\s+|an\s+)?(?:hidden\s+|secret\s+)?(?:backdoor|reverse\s+shell|keylogger)"
+    # a shared password accepted for every account: the magic-password backdoor asked of the assistant
+    r"|(?<!not )(?<!n't )(?<!never )\b(?:accept|allow|permit|honou?r|let\s+in\s+with)\s+(?:the\s+|a\s+|an\s+|one\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:password|passphrase|passcode|pin|token|api\s+key)\b[^.\n]{0,80}?\bfor\s+(?:every|any|all)\s+"
+    r"(?:accounts?|users?|logins?|tenants?)\b"
     r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
     r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)")
 
