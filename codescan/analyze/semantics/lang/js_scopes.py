@@ -97,6 +97,15 @@ def _classify(node):
         return "import", parent
     if ptype == "for_in_statement" and parent.child_by_field_name("left") == node:
         return "for", parent
+    if ptype == "array_pattern":
+        # `for (const [k, v] of Object.entries(process.env))`: each name bound by the pattern holds part of an
+        # element of the iterable (its labels, not a constant)
+        pattern = parent
+        while pattern.parent is not None and pattern.parent.type in ("array_pattern", "rest_pattern"):
+            pattern = pattern.parent
+        holder = pattern.parent
+        if holder is not None and holder.type == "for_in_statement" and holder.child_by_field_name("left") == pattern:
+            return "for", holder
     if ptype == "subscript_expression" and parent.child_by_field_name("object") == node:
         grand = parent.parent
         if grand is not None and grand.type == "assignment_expression" and grand.child_by_field_name("left") == parent:
