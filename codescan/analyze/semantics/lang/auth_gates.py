@@ -13,7 +13,7 @@ import re
 from ...rule_gate import presence_of
 from ..facts import Call, Step, Value
 
-_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session)|"
+_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b|_?(?:type|header|url|uri|method|scheme|provider|config|conf|settings|class|mode|kind)s?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session)|"
          rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin)|"
          rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access)|"
          rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|valid_?(?:user|token|key|password|login))|"
