@@ -8,6 +8,7 @@ import pytest
 from codescan.errors import CodescanError
 from codescan.records import Unit
 from codescan.state import open_state
+from codescan.cluster import linekey
 from codescan.state.schema import FINDINGS
 
 # The version-2 tables, as the code before distinct units wrote them.
@@ -61,7 +62,7 @@ def test_v2_state_upgrades_in_place(tmp_path):
         # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
         assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
             ("b2", "b1", 1)]
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
         # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once (the 4 plain
         # lines in none: their keys are their fingerprints).
@@ -78,7 +79,7 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 7.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 8.*upgrades it"):
         open_state(path, readonly=True)
 
 
@@ -105,7 +106,7 @@ def _history(rng):
     f1, g = rng.integers(0, 2**63, (2, 128), dtype=np.uint64)
     f2 = f1.copy()
     f2[:40] = rng.integers(0, 2**63, 40, dtype=np.uint64)
-    line = [(n * 7919).to_bytes(8, "little") for n in range(1, 6)]
+    line = [linekey.mark(n * 7919, None) for n in range(1, 6)]
     return {"b1": [Unit("function", 1, 9, f1.astype("<u8").tobytes(), "f", 60),
                    Unit("function", 11, 20, g.astype("<u8").tobytes(), "g", 70)] +
                   [Unit("line", 30 + n, 30 + n, h, None, 1) for n, h in enumerate(line)],
@@ -126,21 +127,68 @@ def _crawled(path, blobs, root):
         return sorted(st.units(), key=lambda p: p[0])
 
 
-def _v6_key(signature: bytes) -> int:
-    """A plain line's key as version 6 made it: a hash of its kind, name, token count and fingerprint."""
+def _old_key(name, signature: bytes) -> int:
+    """A line's key as versions 6 and 7 made it for a row: a hash of its kind, name, token count and fingerprint."""
     import xxhash
 
-    value = xxhash.xxh64(b"line\0\x01\x001\0" + signature).intdigest()
+    head = b"line\0" + (name.encode() if name is not None else b"\x01") + b"\x001\0"
+    value = xxhash.xxh64(head + signature).intdigest()
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def _untagged(key: int) -> int:
+    """A line fingerprint as the code before version 8 hashed it: any low bits (here some taken from its hash)."""
+    return (key & ~linekey.MASK) | ((key >> linekey.BITS) & linekey.MASK)
+
+
+def _as_v7(path) -> None:
+    """Rewrite a fresh state as version 7 stored it: lines hashed without their name in the low bits; a named line
+    (stem, URL, sentence) a row keyed by a hash of it, a plain line no row, its key its fingerprint."""
+    import numpy as np
+
+    from codescan.state import unitread, unitstore
+
+    conn = sqlite3.connect(path)
+    with conn:
+        rows = {key for (key,) in conn.execute("SELECT key FROM units")}
+        named: dict[int, tuple] = {}
+
+        def old(keys: np.ndarray) -> np.ndarray:
+            out = []
+            for key in keys.tolist():
+                if key in rows:
+                    out.append(key)
+                    continue
+                _kind, name, _tokens, _sig = unitread.line_of(key)
+                fingerprint = _untagged(key).to_bytes(8, "little", signed=True)
+                if name is None:
+                    out.append(_untagged(key))
+                else:
+                    named[key] = (_old_key(name, fingerprint), name, fingerprint)
+                    out.append(named[key][0])
+            return np.array(out, dtype="<i8")
+
+        for blob, keys, base in conn.execute("SELECT blob, keys, base FROM blob_units").fetchall():
+            if base is None:
+                packed = unitstore.pack_keys(old(unitread.unpack_keys(keys)).tolist())
+            else:
+                size = int.from_bytes(keys[:4], "little")
+                packed = keys[:4 + size] + old(np.frombuffer(keys[4 + size:], dtype="<i8")).tobytes()
+            conn.execute("UPDATE blob_units SET keys = ? WHERE blob = ?", (packed, blob))
+        conn.executemany("INSERT INTO units (key, kind, name, tokens, signature) VALUES (?, 0, ?, 1, ?)",
+                         list(named.values()))
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    conn.close()
+
+
 def _as_v6(path) -> None:
-    """Rewrite a state as version 6 stored it: a row per plain line keyed by a hash of it (key lists naming that
+    """Rewrite a fresh state as version 6 stored it: a row per plain line keyed by a hash of it (key lists naming that
     key), kinds as text, every delta's positions as a 128-bit mask."""
     import numpy as np
 
     from codescan.state import unitread, unitstore
 
+    _as_v7(path)
     conn = sqlite3.connect(path)
     with conn:
         rows = {key for (key,) in conn.execute("SELECT key FROM units")}
@@ -149,7 +197,7 @@ def _as_v6(path) -> None:
         def old(keys: np.ndarray) -> np.ndarray:
             for key in keys.tolist():
                 if key not in rows:
-                    lines[key] = _v6_key(unitread.line_of(key)[3])
+                    lines[key] = _old_key(None, unitread.line_of(key)[3])
             return np.array([lines.get(k, k) for k in keys.tolist()], dtype="<i8")
 
         for blob, keys, base in conn.execute("SELECT blob, keys, base FROM blob_units").fetchall():
@@ -175,40 +223,52 @@ def _as_v6(path) -> None:
 
 
 def _history_small():
-    """Two versions of a file whose function differs in 3 of its min-hashes, with plain and stem lines."""
+    """Two versions of a file whose function differs in 3 of its min-hashes, with plain, stem, URL and sentence lines
+    (fingerprints carrying their names, as extraction makes them)."""
     import numpy as np
 
     rng = np.random.default_rng(9)
     f1 = rng.integers(0, 2**63, 128, dtype=np.uint64)
     f2 = f1.copy()
     f2[[5, 60, 127]] = rng.integers(0, 2**63, 3, dtype=np.uint64)
-    lines = [Unit("line", 30 + n, 30 + n, (n * 104729 + 3).to_bytes(8, "little"), "stem" if n % 2 else None, 1)
-             for n in range(6)]
+    names = (None, "stem", None, "url", "prose", "stem")
+    lines = [Unit("line", 30 + n, 30 + n, linekey.mark(n * 104729 + 3 + (n << 61), name), name, 1)
+             for n, name in enumerate(names)]
     return {"b1": [Unit("function", 1, 9, f1.astype("<u8").tobytes(), "f", 60)] + lines,
             "b2": [Unit("class", 1, 10, f2.astype("<u8").tobytes(), "C", 61)] + lines[1:] +
-                  [Unit("line", 50, 50, (2**64 - 77).to_bytes(8, "little"), None, 1)]}
+                  [Unit("line", 50, 50, linekey.mark(2**64 - 77, None), None, 1)]}
 
 
-def test_v6_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
-    """A version-6 state (a row per plain line, kinds as text, deltas with a mask) reads read-only as it is, and a
-    writable open rewrites it to version 7: no plain line rows, the same units and rows as a fresh crawl's."""
+def _as_read(units):
+    """(blob, Unit) pairs as an older state reads them: line fingerprints without their names in the low bits."""
+    return [(b, Unit(u.kind, u.line, u.end_line, _untagged(int.from_bytes(u.signature, "little", signed=True)).to_bytes(
+        8, "little", signed=True), u.name, u.tokens) if u.kind == "line" else u) for b, u in units]
+
+
+@pytest.mark.parametrize("version", ["6", "7"])
+def test_v6_and_v7_states_read_as_they_are_and_upgrade_in_place(tmp_path, version):
+    """A version-6 state (a row per line, kinds as text, deltas with a mask) or version-7 one (a row per named line,
+    plain lines by their fingerprint) reads read-only as it is, and a writable open rewrites it to version 8: no line
+    rows at all, every line keyed by its fingerprint with its name in the low bits, the same units and rows as a fresh
+    crawl's."""
     blobs = _history_small()
     fresh = _crawled(tmp_path / "fresh.db", blobs, tmp_path)
     _crawled(tmp_path / "old.db", blobs, tmp_path)
-    _as_v6(tmp_path / "old.db")
+    (_as_v6 if version == "6" else _as_v7)(tmp_path / "old.db")
     with open_state(tmp_path / "old.db", readonly=True) as st:
-        assert st.conn.execute("SELECT count(*) FROM units WHERE kind = 'line' AND name IS NULL").fetchone()[0] == 4
-        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        rows = st.conn.execute("SELECT name, count(*) FROM units WHERE kind IN ('line', 0) GROUP BY 1 ORDER BY 1")
+        assert rows.fetchall() == ([(None, 3)] if version == "6" else []) + [("prose", 1), ("stem", 2), ("url", 1)]
+        assert sorted(st.units(), key=lambda p: p[0]) == _as_read(fresh)
     with open_state(tmp_path / "old.db") as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
         upgraded = [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("units", "blob_units")]
     with open_state(tmp_path / "fresh.db") as st:
         assert upgraded == [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
                             for t in ("units", "blob_units")]
     kinds = sorted((r[1], r[2], len(r[4])) for r in upgraded[0])
-    # Stem lines keep a row; the function whole, the class a delta of it with 3 positions as bytes (3 + 6 bytes).
-    assert kinds == [(0, "stem", 8)] * 3 + [(1, "f", 256), (2, "C", 9)]
+    # No line has a row; the function whole, the class a delta of it with 3 positions as bytes (3 + 6 bytes).
+    assert kinds == [(1, "f", 256), (2, "C", 9)]
 
 
 def _as_version(path, blobs, version: str) -> None:
@@ -246,7 +306,7 @@ def _as_version(path, blobs, version: str) -> None:
 @pytest.mark.parametrize("version", ["4", "5"])
 def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
     """A version-4/5 state (32-bit min-hash values) reads read-only as the 16-bit values a fresh crawl stores, and a
-    writable open rewrites it to version 7 with the same units, keys and signature rows as a fresh crawl's."""
+    writable open rewrites it to version 8 with the same units, keys and signature rows as a fresh crawl's."""
     import numpy as np
 
     blobs = _history(np.random.default_rng(5))
@@ -255,9 +315,9 @@ def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
     _as_version(tmp_path / "old.db", blobs, version)
     with open_state(tmp_path / "old.db", readonly=True) as st:
         assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == version
-        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        assert sorted(st.units(), key=lambda p: p[0]) == _as_read(fresh)
     with open_state(tmp_path / "old.db") as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
         upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
     with open_state(tmp_path / "fresh.db") as st:
@@ -271,8 +331,8 @@ def test_state_from_newer_codescan_is_refused(tmp_path):
         pass
     conn = sqlite3.connect(tmp_path / "s.db")
     with conn:
-        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     conn.close()
     for readonly in (False, True):
-        with pytest.raises(CodescanError, match="state schema 8 is not 7"):
+        with pytest.raises(CodescanError, match="state schema 9 is not 8"):
             open_state(tmp_path / "s.db", readonly=readonly)

@@ -3,8 +3,9 @@
 A planter rewraps a docstring, turns it into a comment or a Markdown note, quotes a command differently in each
 CI file or calls `os.system` in one copy and `subprocess.call` in the next: the line fingerprints differ, but the
 endpoint's URL and the prose's sentences (its words in order, wherever the lines break) stay. Both are line units
-named URL / PROSE (an 8-byte fingerprint, like a comment's stem), spanning the rows they cover: a distinctive
-mark, so one that links a campaign holding findings to a copy no unit links brings that copy in (campaign.py)."""
+named URL / PROSE (an 8-byte fingerprint carrying its name, like a comment's stem: linekey.py), spanning the rows
+they cover: a distinctive mark, so one that links a campaign holding findings to a copy no unit links brings that
+copy in (campaign.py)."""
 from __future__ import annotations
 
 import re
@@ -13,8 +14,7 @@ import numpy as np
 import xxhash
 
 from ..records import Unit
-
-URL, PROSE = "url", "prose"  # the line units' names
+from .linekey import PROSE, URL, mark
 SENTENCE_WORDS = 10  # words a sentence needs: "Returns the value." is everywhere; each sentence costs its blob 8 bytes of state
 URL_MIN_CHARS = 14  # `http://a.io/x`: shorter ones are placeholders
 TEXT_MAX = 1 << 19  # a text file this big is data (a dump, a log), not notes an assistant or a reader follows
@@ -51,7 +51,7 @@ def urls(source: bytes) -> list[Unit]:
         seen.add(h)
         row += source.count(b"\n", at, m.start())
         at = m.start()
-        out.append(Unit("line", row, row, h.to_bytes(8, "little"), URL, 1))
+        out.append(Unit("line", row, row, mark(h, URL), URL, 1))
     return out
 
 
@@ -139,5 +139,5 @@ def _sentences(toks: np.ndarray, rows: np.ndarray, brk: np.ndarray, words: np.nd
         if h in seen:
             continue
         seen.add(h)
-        out.append(Unit("line", int(rows[a]), int(rows[b - 1]), h.to_bytes(8, "little"), PROSE, 1))
+        out.append(Unit("line", int(rows[a]), int(rows[b - 1]), mark(h, PROSE), PROSE, 1))
     return out

@@ -10,6 +10,7 @@ import xxhash
 from ..records import Unit
 from . import minhash
 from .embedded import units as code_in_strings
+from .linekey import STEM, mark
 from .shingles import SCHEME, SHINGLE, shingle_sequence, tokens, unit_tokens
 from .textmarks import stream_sentences, text_sentences, urls
 
@@ -257,10 +258,10 @@ def lines(source: bytes, prose: bool = True) -> list[Unit]:
         h, stem = marks
         if h not in seen:
             seen.add(h)
-            out.append(Unit("line", row, row, h.to_bytes(8, "little"), None, 1))
+            out.append(Unit("line", row, row, mark(h, None), None, 1))
         if stem is not None and stem not in seen:
             seen.add(stem)
-            out.append(Unit("line", row, row, stem.to_bytes(8, "little"), "stem", 1))
+            out.append(Unit("line", row, row, mark(stem, STEM), STEM, 1))
     out.extend(urls(source))
     if prose:
         out.extend(text_sentences(source))

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from ..cluster import linekey
 from ..records import Unit
 from . import unitdelta
 
@@ -68,8 +69,18 @@ def raw_spans(conn: sqlite3.Connection, blob: str, cache: dict | None = None) ->
 def stored_value(conn: sqlite3.Connection) -> str:
     """The dtype of a stored min-hash value: the low 32 bits in schema 4 and 5 states (read as they are when opened
     read-only), the low 16 bits from schema 6 on (unitstore.py)."""
+    return "<u4" if schema(conn) in ("4", "5") else unitdelta.VALUE
+
+
+def schema(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return "<u4" if row is not None and row[0] in ("4", "5") else unitdelta.VALUE
+    return row[0] if row is not None else None
+
+
+def names_in_keys(conn: sqlite3.Connection) -> bool:
+    """Whether a line key with no row carries its name (schema 8 on, cluster/linekey.py); in schema 7 such a key is
+    a plain line's fingerprint as it is."""
+    return schema(conn) not in ("4", "5", "6", "7")
 
 
 def to_stored(values: bytes, value: str = unitdelta.VALUE) -> bytes:
@@ -137,19 +148,27 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
 
 
 def plain_line(kind: str, name: str | None, tokens: int, signature: bytes) -> bool:
-    """A line fingerprint without a stem name: from schema 7 on its key is the fingerprint and it has no row."""
+    """A line fingerprint without a name: in schema 7 the only line whose key is its fingerprint, with no row."""
     return kind == "line" and name is None and int(tokens or 0) == 1 and len(signature) == 8
 
 
-def line_of(key: int) -> tuple:
-    """(kind, name, tokens, signature) of a key with no row in `units`: a plain line, its key its fingerprint."""
-    return "line", None, 1, int(key).to_bytes(8, "little", signed=True)
+def keyed_line(kind: str, name: str | None, tokens: int, signature: bytes) -> bool:
+    """A line unit whose fingerprint carries its name (linekey.py): from schema 8 on its key is the fingerprint and
+    it has no row, whatever its name."""
+    return kind == "line" and int(tokens or 0) == 1 and linekey.named(signature, name)
+
+
+def line_of(key: int, named: bool = True) -> tuple:
+    """(kind, name, tokens, signature) of a key with no row in `units`: a line, its key its fingerprint, its name in
+    the key's low bits (named: schema 8 on) or none (a schema-7 plain line)."""
+    return "line", linekey.name_of(int(key)) if named else None, 1, int(key).to_bytes(8, "little", signed=True)
 
 
 def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, tuple]:
-    """key -> (kind, name, tokens, signature bytes) for these keys (a key with no row: a plain line, see line_of)."""
+    """key -> (kind, name, tokens, signature bytes) for these keys (a key with no row: a line, see line_of)."""
     keys = sorted(set(int(k) for k in keys))
     value = stored_value(conn)
+    named = names_in_keys(conn)
     out: dict[int, tuple] = {}
     deltas: list[int] = []
     for start in range(0, len(keys), 500):
@@ -163,7 +182,7 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
                 deltas.append(key)
     for key in keys:
         if key not in out:
-            out[key] = line_of(key)
+            out[key] = line_of(key, named)
     if deltas:
         resolved = narrow_signatures(conn, deltas)
         for key in deltas:

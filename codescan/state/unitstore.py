@@ -3,7 +3,8 @@ its kind, name, token count and signature) once; `blob_units` gives each blob th
 their line spans (zlib-packed int32 deltas). A blob's key list is stored as an edit of a neighbouring version's
 (same repository and path, nearest in time) and a new unit's min-hashes as the values that differ from its
 namesake's in that version (unitdelta.py): what a version adds is what it costs. From schema 7 on a plain line
-fingerprint is its own key and has no row (unit_key), and a kind is stored as a small integer (unitread.KIND_CODES).
+fingerprint is its own key and has no row (unit_key), and a kind is stored as a small integer (unitread.KIND_CODES);
+from schema 8 on so is every line fingerprint, its name in its low bits (cluster/linekey.py).
 
 A MinHash signature is stored as the low 16 bits of each of its 128 values (b-bit MinHash, Li & Koenig 2010): 256
 bytes whole, a delta 16 bytes of positions plus 2 bytes a differing value. Every comparison the campaigns make
@@ -24,7 +25,7 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
-from .unitread import (KIND_CODES, expanded, full_keys, narrow_signatures, plain_line, raw_spans,  # noqa: F401
+from .unitread import (KIND_CODES, expanded, full_keys, keyed_line, narrow_signatures, raw_spans,  # noqa: F401
                        unpack_keys, unpack_spans)
 
 TABLES = """
@@ -38,11 +39,12 @@ _SIGNED = 1 << 63
 
 
 def unit_key(kind: str, name: str | None, tokens: int, signature: bytes) -> int:
-    """The distinct-content key of a unit, as a signed 64-bit SQLite integer. A plain line fingerprint (kind "line",
-    no name, one token) is its own key and has no row in `units` (unitread.plain_line reads it back): 5.3 k of the
-    10.6 k distinct units on the history bench, 0.17 MB of rows. It could collide with another unit's hash only
-    with probability about 2^-64 per pair, as two hashed keys can."""
-    if plain_line(kind, name, tokens, signature):
+    """The distinct-content key of a unit, as a signed 64-bit SQLite integer. A line fingerprint carrying its name
+    (kind "line", one token, linekey.py) is its own key and has no row in `units` (unitread.line_of reads it back):
+    plain lines from schema 7 on (5.3 k of the 10.6 k distinct units on the history bench, 0.17 MB of rows), comment
+    stems, URLs and sentences from schema 8 on (2.4 k rows, 82 kB). It could collide with another unit's hash only
+    with probability about 2^-61 per pair."""
+    if keyed_line(kind, name, tokens, signature):
         return int.from_bytes(signature, "little", signed=True)
     h = xxhash.xxh64()
     h.update(f"{kind}\0{name if name is not None else chr(1)}\0{int(tokens or 0)}\0".encode("utf-8", "surrogatepass"))
@@ -114,13 +116,14 @@ def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None
 
 
 def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys) -> None:
-    """Stem lines whole (8 bytes), plain lines not at all (their key is their fingerprint); a new min-hash unit as a
+    """Lines not at all (their key is their fingerprint; only a line whose fingerprint does not carry its name has a
+    row, whole); a new min-hash unit as a
     delta from the most similar unit among the neighbour's and those this blob stored before it (another version of
     the function, its code-only view, the class holding it), when that is smaller."""
     pairs = list(zip(keys.tolist(), units))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
                      sorted(((key, KIND_CODES.get(u[0], u[0]), u[1], int(u[4] or 0), u[5]) for key, u in pairs
-                             if u[0] == "line" and not plain_line(u[0], u[1], u[4], u[5])),
+                             if u[0] == "line" and not keyed_line(u[0], u[1], u[4], u[5])),
                             key=lambda r: r[0]))
     signed = {key: u for key, u in pairs if u[0] != "line"}
     if not signed:

@@ -3,13 +3,15 @@ key lists, oldest blobs first so each can be stored as a delta of the version be
 compacted; version 3 (distinct units, whole lists) gains the delta columns; versions 4 and 5 (32-bit min-hash
 values) have every signature rewritten with the 16-bit values version 6 stores (version 5 only added ways of packing
 that version 4 never used: spans against their base version's, signature deltas against any similar unit); version
-6's plain line fingerprints lose their rows, their keys in every key list becoming the fingerprints (version 7)."""
+6's plain line fingerprints lose their rows, their keys in every key list becoming the fingerprints (version 7);
+version 7's named lines lose theirs too, every line's fingerprint carrying its name (version 8)."""
 from __future__ import annotations
 
 import sqlite3
 
 import numpy as np
 
+from ..cluster import linekey
 from . import unitdelta, unitread, unitstore
 
 CHUNK = 4096  # units rewritten at a time by the version-5 upgrade
@@ -93,18 +95,7 @@ def _upgrade_v6_rows(conn: sqlite3.Connection) -> None:
         at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
         return np.where(old_keys[at] == keys, new_keys[at], keys)
 
-    rows = conn.execute("SELECT blob, keys, base FROM blob_units ORDER BY blob").fetchall()
-    out = []
-    for blob, keys, base in rows:
-        keys = bytes(keys)
-        if base is None:
-            packed = unitstore.pack_keys(mapped(unitread.unpack_keys(keys)).tolist())
-        else:
-            size = int.from_bytes(keys[:4], "little")
-            literals = np.frombuffer(keys[4 + size:], dtype="<i8")
-            packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
-        out.append((packed, blob))
-    conn.executemany("UPDATE blob_units SET keys = ? WHERE blob = ?", out)
+    _rewrite_lists(conn, mapped)
     conn.execute("DROP TABLE IF EXISTS units_v7")  # the rest, kinds as their codes, into a new table in key order
     conn.execute(unitstore.TABLES.split(";")[0].replace("IF NOT EXISTS units ", "units_v7 "))
     plain = set(old)
@@ -119,6 +110,69 @@ def _upgrade_v6_rows(conn: sqlite3.Connection) -> None:
                           for r in rows if r[0] not in plain])
     conn.execute("DROP TABLE units")
     conn.execute("ALTER TABLE units_v7 RENAME TO units")
+
+
+def _rewrite_lists(conn: sqlite3.Connection, mapped) -> None:
+    """Every key list with its keys replaced by mapped(keys): a whole list key by key, an edit of its base's list
+    only in its literal keys (a run copies positions of the base's list, rewritten the same way). A chunk of rows at
+    a time, by rowid."""
+    last = -1
+    while True:
+        rows = conn.execute("SELECT rowid, keys, base FROM blob_units WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                            (last, CHUNK)).fetchall()
+        if not rows:
+            return
+        out = []
+        for rowid, keys, base in rows:
+            keys = bytes(keys)
+            if base is None:
+                packed = unitstore.pack_keys(mapped(unitread.unpack_keys(keys)).tolist())
+            else:
+                size = int.from_bytes(keys[:4], "little")
+                literals = np.frombuffer(keys[4 + size:], dtype="<i8")
+                packed = keys[:4 + size] + mapped(literals).astype("<i8").tobytes()
+            out.append((packed, rowid))
+        conn.executemany("UPDATE blob_units SET keys = ? WHERE rowid = ?", out)
+        last = rows[-1][0]
+
+
+def upgrade_v7(conn: sqlite3.Connection, version: str) -> None:
+    """Version 7 kept a row per named line (comment stem, URL, sentence: 2.4 k rows, 82 kB of the history bench's
+    1.40 MB state) keyed by a hash of it, and a plain line's key was its fingerprint as hashed; from version 8 on
+    every line's fingerprint carries its name in its low bits (cluster/linekey.py) and is its key, with no row. Every
+    key list is rewritten (named lines to their new keys, plain ones to their low bits cleared, min-hash units as
+    they are, so cluster tables stay valid), the named lines' rows are dropped, and the file is compacted."""
+    _upgrade(conn, ("7",), version, _upgrade_v7_rows)
+
+
+def _upgrade_v7_rows(conn: sqlite3.Connection) -> None:
+    old, new = [], []
+    for key, name, tokens, signature in conn.execute(
+            "SELECT key, name, tokens, signature FROM units WHERE kind IN ('line', 0) ORDER BY key"):
+        signature = bytes(signature)
+        if name in linekey.CODES and int(tokens or 0) == 1 and len(signature) == 8:
+            old.append(key)
+            new.append(int.from_bytes(linekey.mark(int.from_bytes(signature, "little"), name), "little", signed=True))
+    old_keys, new_keys = np.array(old, dtype=np.int64), np.array(new, dtype=np.int64)
+    (rows,) = np.array(conn.execute("SELECT key FROM units ORDER BY key").fetchall(), dtype=np.int64).reshape(1, -1)
+    plain = np.int64(~linekey.MASK)
+
+    def mapped(keys: np.ndarray) -> np.ndarray:
+        if not len(keys):
+            return keys
+        out = keys & plain  # a key with no row: a plain line, its fingerprint's low bits cleared
+        if len(rows):
+            at = np.minimum(np.searchsorted(rows, keys), len(rows) - 1)
+            out = np.where(rows[at] == keys, keys, out)
+        if len(old_keys):
+            at = np.minimum(np.searchsorted(old_keys, keys), len(old_keys) - 1)
+            out = np.where(old_keys[at] == keys, new_keys[at], out)
+        return out
+
+    _rewrite_lists(conn, mapped)
+    for start in range(0, len(old), 500):
+        chunk = old[start:start + 500]
+        conn.execute(f"DELETE FROM units WHERE key IN ({','.join('?' * len(chunk))})", chunk)
 
 
 def compact_tables(conn: sqlite3.Connection) -> None:
@@ -182,9 +236,17 @@ def _convert(conn: sqlite3.Connection) -> None:
     ).fetchall()
     per_blob: dict[str, list[tuple]] = {}
     for (blob,) in order:
-        per_blob[blob] = [(kind, name, line, end_line, tokens or 0, bytes(signature or b""))
+        per_blob[blob] = [(kind, name, line, end_line, tokens or 0, _line_mark(kind, name, tokens, signature))
                           for kind, name, line, end_line, tokens, signature in conn.execute(
                               "SELECT kind, name, line, end_line, tokens, signature FROM blob_units_v2 "
                               "WHERE blob = ? ORDER BY idx", (blob,))]
         unitstore.write(conn, per_blob)
         per_blob.clear()
+
+
+def _line_mark(kind: str, name: str | None, tokens: int, signature) -> bytes:
+    """A version-2 line fingerprint with its name in its low bits, as extraction makes it from version 8 on."""
+    signature = bytes(signature or b"")
+    if kind == "line" and int(tokens or 0) == 1 and len(signature) == 8 and name in linekey.CODES:
+        return linekey.mark(int.from_bytes(signature, "little"), name)
+    return signature
