@@ -156,10 +156,19 @@ def unpacked(values, name: str, assignment) -> Value:
     """A name unpacked from a call's result. `fd, path = tempfile.mkstemp()`: the path holds what is written
     through the descriptor (os.write(fd, data), os.fdopen(fd, "wb") as fh: fh.write(data)); anything else: nothing
     known."""
-    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    left = assignment.child_by_field_name("left")
     names = [c for c in left.named_children if c.type == "identifier"] if left is not None else []
+    position = next((i for i, c in enumerate(names) if c.text.decode() == name), None)
+    if left is None or len(names) != len(left.named_children):
+        return NOTHING
+    return unpacked_at(values, position, assignment)
+
+
+def unpacked_at(values, position: int | None, assignment) -> Value:
+    """The value the target at `position` of `a, b = right` gets (`fd, self.path = tempfile.mkstemp()` too)."""
+    left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
+    names = [c for c in left.named_children if c.type in ("identifier", "attribute")] if left is not None else []
     if right is not None and left is not None and len(names) == len(left.named_children):
-        position = next((i for i, c in enumerate(names) if c.text.decode() == name), None)
         parts = [c for c in right.named_children if c.type != "comment"]
         if right.type in ("expression_list", "tuple", "list") and len(parts) == len(names) and position is not None \
                 and not any(p.type in ("list_splat", "parenthesized_list_splat") for p in parts):
@@ -169,11 +178,12 @@ def unpacked(values, name: str, assignment) -> Value:
             item = whole_value.const[position]  # H, P = ADDRESS: the items of a known tuple
             if item is not UNKNOWN and not isinstance(item, Name):
                 return Value(item, whole_value.labels, None, None, whole_value.trace)
-    if right is None or right.type != "call" or len(names) != 2 or names[1].text.decode() != name:
+    if right is None or right.type != "call" or len(names) != 2 or position != 1 or names[0].type != "identifier":
         return NOTHING
     if canonical(values.ev(right.child_by_field_name("function")).name) not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
         return NOTHING
     fd = names[0].text.decode()
+    name = names[1].text.decode()
     values.scopes.index(fd)
     scope = values.scopes.scope_of(assignment)
     written = mutated(values, fd, NOTHING, _end_of(scope, values.root), scope)
@@ -204,6 +214,11 @@ def class_attribute(values, cls, attr: str) -> Value | None:
         if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
                 and target.parent.child_by_field_name("left") == target:
             found.append(values.ev(target.parent.child_by_field_name("right")))
+        elif target is not None and target.type == "attribute" and target.parent.type == "pattern_list" and \
+                target.parent.parent is not None and target.parent.parent.type == "assignment" and \
+                target.parent.parent.child_by_field_name("left") == target.parent:  # fd, self.path = mkstemp()
+            position = next(i for i, c in enumerate(target.parent.named_children) if c == target)
+            found.append(unpacked_at(values, position, target.parent.parent))
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
     written, stored, keyed = _written_through(values, cls, needle)
     if len(found) == 1 and isinstance(found[0].const, dict) and keyed and not stored.labels:
