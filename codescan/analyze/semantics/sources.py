@@ -186,6 +186,7 @@ _POSSIBLE = {
     "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
                 b"gunzip", b"decrypt", b"reveal"),
     "self-serialized": (b"dump",),
+    "own-source": (b"__doc__", b"__file__"),
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django"),
 }

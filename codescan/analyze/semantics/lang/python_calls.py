@@ -136,6 +136,9 @@ def call_value(values, node) -> Value:
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
             return Value(name=canonical(module.const), via="dynamic")
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if _reads_own_file(name, node, args):  # open(__file__).read(), Path(__file__).read_text()
+        from .python_values import own_source
+        return own_source(node, "its own source file read")
     fn = node.child_by_field_name("function")
     if fn.type == "attribute" and fn.child_by_field_name("attribute").text.decode() in _LOOKUP_METHODS:
         looked_up = built_name(values, node)  # handler = vars(builtins).get("ex" + "ec"); handler(x)
@@ -227,6 +230,23 @@ def call_value(values, node) -> Value:
         # mod = __import__("paramiko.client"); c = mod.SSHClient(): c's methods were reached at run time too
         out = Value(out.const, out.labels, out.name, "dynamic", out.trace)
     return out
+
+
+_OPENERS = frozenset(("builtins.open", "io.open", "codecs.open", "tokenize.open", "linecache.getlines"))
+
+
+def _reads_own_file(name, node, args) -> bool:
+    """open(__file__) / Path(__file__).read_text(): the file itself (not a file next to it), read."""
+    if name in _OPENERS:
+        return bool(args) and args[0].text == b"__file__"
+    fn = node.child_by_field_name("function")
+    if fn.type != "attribute" or fn.child_by_field_name("attribute").text not in (b"read_text", b"read_bytes", b"open"):
+        return False
+    holder = fn.child_by_field_name("object")
+    if holder.type != "call" or not holder.child_by_field_name("function").text.endswith(b"Path"):
+        return False
+    inner, _keywords = arguments(holder)
+    return len(inner) == 1 and inner[0].text == b"__file__"
 
 
 def _splat_values(values, node) -> list:

@@ -172,6 +172,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         name = node.text.decode("utf-8", "replace")
         entries = self.scopes.entries(node)
         if not entries:
+            if name == "__doc__":  # the module's docstring: text of this file, not data
+                return own_source(node, "the module docstring read")
             if name in PY_BUILTINS or name in BUILTIN_MODULES:
                 return Value(name=canonical(name))
             if name in REQUEST_NAMES:
@@ -296,6 +298,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
     def _attribute(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
+        if attr == "__doc__":  # f.__doc__, sys.modules[__name__].__doc__: a docstring of this program
+            return own_source(node, "a docstring read")
         if obj_node.type == "identifier" and obj_node.text == b"self":
             if attr in REQUEST_NAMES:
                 return Value(name="request")
@@ -394,3 +398,9 @@ def _mentions(node, name: str) -> bool:
             return True
         stack.extend(current.named_children)
     return False
+
+
+def own_source(node, note: str) -> Value:
+    """Text of the program's own file (a docstring, the file read through `__file__`): code run from it was
+    hidden in comments or docstrings."""
+    return Value(UNKNOWN, frozenset({"own-source"}), None, None, (Step(node.start_point[0] + 1, note),))
