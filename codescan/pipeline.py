@@ -18,6 +18,7 @@ from .config import Config
 from .lifeline import die_with_parent
 from .records import Analysis, Document, Finding, Skip, severity_at_least
 from .rules import RuleSet
+from .unit_columns import pack, unpack
 from .worker_pool import RecyclingPool, default_memory, isolate, limit_memory, resident_bytes
 
 BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
@@ -70,10 +71,11 @@ def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: 
     _ANALYZER = Analyzer(ruleset, config, units=units)
 
 
-def _analyze_batch(batch: list[Document]) -> tuple[list[Analysis], int]:
-    """The batch's analyses and this worker's resident memory after it (the driver recycles big workers)."""
+def _analyze_batch(batch: list[Document]) -> tuple[list, int]:
+    """The batch's analyses, their units as columns (unit_columns.unpack gives them back), and this worker's
+    resident memory after it (the driver recycles big workers)."""
     assert _ANALYZER is not None
-    return [_safe_analyze(_ANALYZER, doc) for doc in batch], resident_bytes()
+    return pack([_safe_analyze(_ANALYZER, doc) for doc in batch]), resident_bytes()
 
 
 def _safe_analyze(analyzer: Analyzer, doc: Document) -> Analysis:
@@ -141,10 +143,11 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                     batch = pending.pop(future)
                     try:
                         analyses, rss = future.result()
+                        analyses = unpack(analyses)
                         pool.note(rss)
                     except Exception:  # noqa: BLE001 - a worker died: only the file that killed it is lost
                         pool.note(0, broken=True)
-                        analyses = isolate(batch, _init_worker, initargs, _analyze_batch, culprit)
+                        analyses = unpack(isolate(batch, _init_worker, initargs, _analyze_batch, culprit))
                     for analysis in analyses:
                         _tick(bar)
                         yield analysis
