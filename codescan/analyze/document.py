@@ -21,6 +21,7 @@ from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
 PLACEHOLDER = "trigger-word-copied-into-hidden-code"  # emitted here: a TrojanPuzzle placeholder
+EDITED_GATE = True  # the folded view's rule gate from the original's tokens and the changed lines' (off: tests)
 
 
 class Analyzer:
@@ -226,8 +227,11 @@ class Analyzer:
             rows = _changed_rows(before, after)
             folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
             folded_lines = split_lines(folded.decode("utf-8", "replace"))
+            # the rules' gate: the original's tokens (looked up for its own rules) and the changed lines'
+            changed = b"\n".join(after[row] for first, last in rows
+                                  for row in range(first, min(last, len(after) - 1) + 1))
             for hit in compiled.run(folded_tree.root_node, ctx.budget, rows=rows, source=folded,
-                                    start_depth=start_depth):
+                                    start_depth=start_depth, edited=(source, changed) if EDITED_GATE else None):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
                     continue

@@ -31,6 +31,9 @@ class GateIndex:
         # per case (as written, lower-cased): the words to look up, and the other tokens with the
         # index of their longest word run in that list (None: no run, always searched)
         self._cases = []
+        self._last: tuple[Presence, set[int]] | None = None  # the last source's tokens (present())
+        # tokens a line break may split (none of today's rules has one): taken as present in an edited source
+        self._multiline = frozenset(i for (token, _f), i in ids.items() if "\n" in token.removesuffix(END))
         for folded in (False, True):
             words: dict[str, int] = {}
             wordy: list[tuple[bytes, tuple[str, bool], int]] = []
@@ -53,6 +56,24 @@ class GateIndex:
 
     def admitted(self, seen: Presence) -> list[bool]:
         """For each gate, whether the source may satisfy it (an ungated rule: always)."""
+        return self._admit(self.present(seen))
+
+    def admitted_edited(self, unchanged: Presence, changed: Presence) -> list[bool]:
+        """The gates a source may satisfy that is `unchanged`'s text with some whole lines replaced, the new
+        lines joined being `changed`'s text (the folded view). A token lies within one line (a word, a word
+        at its end, literal text without a line break), so each token of the edited source occurs in a kept
+        line, hence in `unchanged`, or in a new one, hence in `changed`: the union admits every gate the
+        edited source would, perhaps more (a rule its gate would leave out matches nothing there anyway).
+        A token holding a line break could straddle kept and new lines: taken as present. `unchanged`'s
+        tokens were looked up for its own rules (kept), `changed` is a few lines: the whole edited source's
+        words are never listed (that cost more than the folded view's queries)."""
+        return self._admit(self.present(unchanged) | self.present(changed) | self._multiline)
+
+    def present(self, seen: Presence) -> set[int]:
+        """The ids of the tokens `seen`'s source holds (the last source's kept: its folded view asks again)."""
+        last = self._last
+        if last is not None and last[0] is seen:
+            return last[1]
         present: set[int] = set()
         notes: list[tuple[tuple[str, bool], bool]] = []
         for folded, words, wordy_keys, wordy_ids, wordy_at, others, other_keys, other_ids in self._cases:
@@ -72,6 +93,10 @@ class GateIndex:
                 notes += zip(other_keys, hits)
                 present.update(compress(other_ids, hits))
         seen.note_all(notes)
+        self._last = (seen, present)
+        return present
+
+    def _admit(self, present: set[int]) -> list[bool]:
         # most gates hold none of their tokens: one disjointness test rejects them
         return [gate is None or (not anyof.isdisjoint(present) and any(
             all(not c.isdisjoint(present) for c in clauses) for clauses in gate))

@@ -12,7 +12,7 @@ from ..rules import RuleError
 from . import languages
 from .budget import Budget, OverBudget
 from .gate_index import GateIndex
-from .rule_gate import presence_of
+from .rule_gate import Presence, presence_of
 
 MATCH_CAPTURE = "match"
 MATCH_LIMIT = 4096  # in-progress matches a query may hold at once
@@ -87,18 +87,24 @@ class CompiledRules:
 
     def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
-            start_depth: int | None = None) -> Iterator[Hit]:
+            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None) -> Iterator[Hit]:
         """Matches over the whole tree, or only those touching the given (first, last) row ranges.
 
-        `source` (the text the tree was parsed from) lets rules it cannot satisfy be left out."""
+        `source` (the text the tree was parsed from) lets rules it cannot satisfy be left out. `edited`:
+        (the text `source` was made from by replacing whole lines, those new lines joined), for the folded
+        view: the rules left out are those neither text can satisfy (GateIndex.admitted_edited)."""
         if not self.rules:
             return
         if source is None:
             query, owners = self._combine()
             yield from _run_query(query, owners, root, budget, rows, start_depth=start_depth)
             return
-        seen = presence_of(source)
-        admitted = self._index.admitted(seen)
+        if edited is not None and rows is not None:
+            seen = None  # only the rows are queried: no spans, no words of the whole edited source
+            admitted = self._index.admitted_edited(presence_of(edited[0]), Presence(edited[1]))
+        else:
+            seen = presence_of(source)
+            admitted = self._index.admitted(seen)
         runs = [(r, None) for r in self._always]
         runs += [(r, g) for (r, g), ok in zip(self._order, admitted) if ok and g is not None]
         for rule, gate in runs:
@@ -128,7 +134,7 @@ class GatedRules:
 
     def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
-            start_depth: int | None = None) -> Iterator[Hit]:
+            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None) -> Iterator[Hit]:
         lowered = source.lower() if source is not None else None
         for rule in self.rules:
             gate = self._gates[rule.id]
