@@ -42,13 +42,20 @@ _PRIMARY = {"identifier", "attribute", "call", "subscript", "parenthesized_expre
 _CONST_USE = {"argument_list", "tuple", "list", "return_statement", "expression_list"}
 _SCALAR = (str, bytes, int, float, bool, type(None))
 _BUILDERS = re.compile(rb"getattr|__import__|import_module|eval|__getattribute__")
+# The constants of literal-only subtrees are kept with the semantic layer's evaluator of the tree and shared
+# (one evaluation of a value: a table the fold asks about twice, or the layer already evaluated, is done once)
+SHARE_MEMO = True  # off: tests compare
 
 
 def fold(source: bytes, tree) -> bytes | None:
     root = tree.root_node
     # The scope index the fact rules built for this tree (or a new one): names both ask about are
-    # indexed once (the fold's own index cost as much as the fact rules' on the stdlib).
-    folder = _PythonFolder(source, root, shared_values(source, root, None).scopes)
+    # indexed once (the fold's own index cost as much as the fact rules' on the stdlib). Likewise the
+    # constants of literal-only subtrees: they do not depend on the Env that asks (constants_memo).
+    values = shared_values(source, root, None)
+    folder = _PythonFolder(source, root, values.scopes)
+    if SHARE_MEMO:
+        folder.const_memo = values.const_memo
     for trigger in TRIGGERS:
         for match in trigger.finditer(source):
             budgets.tick()
