@@ -299,3 +299,22 @@ def test_a_module_imported_by_pytest_importorskip_is_that_module():
     fetched = text.replace("yaml.load(dumped,", "yaml.load(requests.get(URL).text,").replace(
         "import pytest\n", "import pytest, requests\n")
     assert _by_line("yaml-unsafe-load", "test_downstream.py", fetched) == {5: "high"}
+
+
+def test_js_download_checked_against_a_pinned_digest_is_medium_unchecked_or_unrelated_hash_stays_critical():
+    head = ("const crypto = require('crypto');\nconst fs = require('fs');\n"
+            "const PINS = { linux: 'ab12' };\n")
+    checked = head + (
+        "async function get(url, dest) {\n"
+        "  const buf = Buffer.from(await (await fetch(url)).arrayBuffer());\n"
+        "  const sum = crypto.createHash('sha256').update(buf).digest('hex');\n"
+        "  if (sum !== PINS.linux) throw new Error('bad digest');\n"
+        "  fs.writeFileSync(dest, buf);\n"
+        "  fs.chmodSync(dest, 0o755);\n"
+        "}\n")
+    assert _by_line("js-download-and-run-file", "scripts/get.js", checked) == {9: "medium"}
+    unchecked = checked.replace("  if (sum !== PINS.linux) throw new Error('bad digest');\n",
+                                "  console.log(sum);\n")
+    assert _by_line("js-download-and-run-file", "scripts/get.js", unchecked) == {9: "critical"}
+    other = checked.replace(".update(buf)", ".update(url)")
+    assert _by_line("js-download-and-run-file", "scripts/get.js", other) == {9: "critical"}

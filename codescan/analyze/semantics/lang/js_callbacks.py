@@ -3,6 +3,8 @@
 (`res.on('data', c => body += c)`), and files a network stream is piped into (`res.pipe(fs.createWriteStream(p))`)."""
 from __future__ import annotations
 
+import re
+
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of
 
@@ -100,7 +102,10 @@ def written_file(values, name: str, use) -> Value:
     callee = values.ev(call.child_by_field_name("function")).name
     if callee in FILE_WRITERS:
         data = [values.ev(a) for a in args.named_children[1:2]]
-        return _downloaded(merge(data), call, name)
+        out = _downloaded(merge(data), call, name)
+        if out.labels and _digest_checked(call, args.named_children[1:2]):
+            out = Value(labels=(out.labels - {"downloaded"}) | {"verified-download"}, trace=out.trace)
+        return out
     if callee not in STREAM_WRITERS:
         return NOTHING
     piped = _piped_into(values, call)
@@ -136,3 +141,28 @@ def _downloaded(data: Value, call, name: str) -> Value:
         return NOTHING
     out = Value(labels=data.labels | {"downloaded"}, trace=data.trace)
     return out.with_step(call.start_point[0] + 1, f"network data written to the file {name}")
+
+
+_FUNCTIONS = frozenset(("function_declaration", "function_expression", "arrow_function", "method_definition",
+                        "function", "generator_function_declaration"))
+
+
+def _digest_checked(call, data) -> bool:
+    """The data written was hashed and the digest compared before the write, with a throw or exit on the way
+    (`createHash('sha256').update(buf).digest('hex')` then `if (sum !== SUMS[t]) throw ...`): a download pinned to
+    a known digest, as release-binary installers do."""
+    if len(data) != 1 or data[0].type != "identifier":
+        return False
+    scope = call.parent
+    while scope is not None and scope.type not in _FUNCTIONS:
+        scope = scope.parent
+    if scope is None:
+        return False
+    before = scope.text[:call.start_byte - scope.start_byte]
+    name = re.escape(data[0].text)
+    hashed = re.search(rb"createHash\(\s*['\"`]sha(?:256|384|512)['\"`]\s*\)\s*\.update\(\s*" + name + rb"\s*\)", before)
+    if hashed is None:
+        return False
+    after = before[hashed.end():]
+    return b"digest(" in after[:200] and re.search(rb"[!=]==?", after) is not None and \
+        re.search(rb"\bthrow\b|process\.exit\(", after) is not None
