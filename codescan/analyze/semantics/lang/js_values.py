@@ -11,6 +11,7 @@ from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
+from .js_this import this_field
 from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
@@ -190,6 +191,10 @@ class JsValues(MemoEval):
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
+        if obj_node.type == "this":
+            field = this_field(self, node, prop)  # this.bin set in the constructor, written, then run
+            if field is not None:
+                return field
         entry = self._entry(obj_node, prop)
         if entry is not None:
             return entry

@@ -1,0 +1,58 @@
+"""`this.x` inside a JavaScript class: what the class's methods assign to it, and the network data written to the
+file it names (`this.bin = path.join(...)`; `fs.writeFileSync(this.bin, body)`; later `spawn(this.bin)`)."""
+from __future__ import annotations
+
+from ..facts import Value, merge
+from .js_callbacks import written_file
+
+_CLASSES = frozenset(("class_declaration", "class", "class_expression"))
+MAX_SITES = 16
+
+
+def this_field(values, node, prop: str) -> Value | None:
+    """The value of `this.prop` at `node` (a member expression in a class), or None outside a class or when no
+    method assigns it (a method, or a field the class never sets: the caller's usual reading applies)."""
+    cls = node.parent
+    while cls is not None and cls.type not in _CLASSES:
+        cls = cls.parent
+    if cls is None:
+        return None
+    memo = values.__dict__.setdefault("_this_fields", {})
+    key = (cls.start_byte, prop)
+    if key in memo:
+        assigned, sites = memo[key]
+    else:
+        memo[key] = ([], [])  # while it is being computed (this.x = this.x + 1)
+        assigned, sites = _sites(values, cls, prop)
+        memo[key] = (assigned, sites)
+    if not assigned:
+        return None
+    value = merge(values.ev(right) for right in assigned)
+    written = [written_file(values, f"this.{prop}", use) for use in sites if use.start_byte < node.start_byte]
+    if any(w.labels for w in written):  # the path still names the same file: the download it holds comes along
+        return merge([value, *written], value.const, value.name)
+    return value
+
+
+def _sites(values, cls, prop: str):
+    """(right sides assigned to this.prop, this.prop nodes passed as a call's first argument) in the class."""
+    needle = b"this." + prop.encode()
+    source = values.source
+    assigned, sites = [], []
+    pos = source.find(needle, cls.start_byte, cls.end_byte)
+    while pos >= 0 and len(assigned) + len(sites) < MAX_SITES:
+        end = pos + len(needle)
+        if end >= len(source) or not (chr(source[end]).isalnum() or source[end] in b"_$"):
+            member = cls.descendant_for_byte_range(pos, end)
+            while member is not None and member.type != "member_expression" and member.end_byte <= end:
+                member = member.parent
+            if member is not None and member.type == "member_expression" and member.start_byte == pos \
+                    and member.end_byte == end:
+                parent = member.parent
+                if parent.type == "assignment_expression" and parent.child_by_field_name("left") == member:
+                    assigned.append(parent.child_by_field_name("right"))
+                elif parent.type == "arguments" and parent.named_children[:1] == [member]:
+                    sites.append(member)
+        pos = source.find(needle, end, cls.end_byte)
+    return assigned, sites
+
