@@ -318,3 +318,11 @@ def test_js_download_checked_against_a_pinned_digest_is_medium_unchecked_or_unre
     assert _by_line("js-download-and-run-file", "scripts/get.js", unchecked) == {9: "critical"}
     other = checked.replace(".update(buf)", ".update(url)")
     assert _by_line("js-download-and-run-file", "scripts/get.js", other) == {9: "critical"}
+
+
+def test_xss_from_a_generator_yielding_request_input_is_high_in_an_app_low_in_a_tests_handler():
+    text = ("import flask\napp = flask.Flask(__name__)\n\n\n@app.route('/')\ndef index():\n"
+            "    def generate():\n        yield 'Hello '\n        yield flask.request.args['name']\n\n"
+            "    return flask.Response(generate())\n")
+    assert _by_line("xss-from-request-input", "app/views.py", text) == {11: "high"}
+    assert _by_line("xss-from-request-input", "tests/test_stream.py", text) == {11: "low"}
