@@ -38,6 +38,7 @@ class State:
         self.readonly = readonly
         self._lock: WriterLock | None = None
         self._pages_at_start: int | None = None
+        self._known = unitstore.Known()  # units this process wrote or read (unitstore.Known)
 
     # -- reading (the contract other areas build on) ------------------------------------
     def occurrences(self, blob: str | None = None) -> Iterator[Occurrence]:
@@ -155,6 +156,13 @@ class State:
         blobs: (blob, size, language, status, reason, path); analyses: (blob, kind, digest, status, language, reason,
         path); findings: (blob, kind, idx, rule_id, ..., decoded). An analysis replaces the findings its (blob, kind)
         had; a finding the old ones already held (same rule and normalized snippet) keeps its first-seen crawl."""
+        try:
+            self._write_batch(crawl, blobs, analyses, findings, units, skips, cursors)
+        except BaseException:
+            self._known.clear()  # the transaction's units are not stored
+            raise
+
+    def _write_batch(self, crawl: int, blobs, analyses, findings, units, skips, cursors) -> None:
         with self.conn:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO blobs (blob, size, language, status, reason, path, crawl) "
@@ -184,7 +192,7 @@ class State:
         for blob, _idx, kind, name, line, end_line, tokens, signature in units:
             per_blob.setdefault(blob, []).append((kind, name, line, end_line, tokens, signature))
         if per_blob:
-            unitstore.write(self.conn, per_blob)
+            unitstore.write(self.conn, per_blob, self._known)
 
     def drop_refs(self, repo: str, keep: Iterable[str]) -> None:
         """Forget cursors of refs the repository no longer has (deleted branches)."""

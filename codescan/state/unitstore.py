@@ -78,9 +78,24 @@ def _narrow(kind: str, signature: bytes) -> bytes:
     return np.frombuffer(signature, dtype="<u8").astype(unitdelta.VALUE).tobytes()
 
 
-def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
+class Known(dict):
+    """Units of this state a crawl has written or read, by key: (stored 16-bit values, delta depth) of a min-hash unit,
+    None for a line. A crawl writes a file's versions one after the other, so the version a new one is stored
+    against was mostly written moments before: its signatures were read back from SQLite and their deltas applied
+    again for every version (0.37 of the 1.07 CPU-s the history bench's unit writes cost). Emptied when full, and by
+    the writer when a transaction fails (its rows are gone)."""
+
+    LIMIT = 1 << 16
+
+    def put(self, key: int, value) -> None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[key] = value
+
+
+def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]], known: Known | None = None) -> None:
     """per_blob: blob -> [(kind, name, line, end_line, tokens, signature), ...] in unit order. A blob already
-    holding units keeps them (units depend on the syntax tree, not on the rules)."""
+    holding units keeps them (units depend on the syntax tree, not on the rules). `known`: see Known."""
     blobs = sorted(per_blob)
     have: set[str] = set()
     for start in range(0, len(blobs), 500):
@@ -89,7 +104,7 @@ def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]]) -> None:
         have.update(r[0] for r in conn.execute(f"SELECT blob FROM blob_units WHERE blob IN ({marks})", chunk))
     for blob in blobs:
         if blob not in have:
-            _write_blob(conn, blob, per_blob[blob])
+            _write_blob(conn, blob, per_blob[blob], known)
 
 
 def _neighbour(conn: sqlite3.Connection, blob: str) -> tuple[str, int] | None:
@@ -100,11 +115,11 @@ def _neighbour(conn: sqlite3.Connection, blob: str) -> tuple[str, int] | None:
         "ORDER BY ABS(COALESCE(o2.ts, 0) - COALESCE(o1.ts, 0)), b.depth LIMIT 1", (blob,)).fetchone()
 
 
-def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None:
+def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple], known: Known | None = None) -> None:
     keys = np.array([unit_key(k, n, t, s) for k, n, _l, _e, t, s in units], dtype=np.int64)
     near = _neighbour(conn, blob)
     base_keys = full_keys(conn, near[0]) if near else None
-    _write_units(conn, units, keys, base_keys)
+    _write_units(conn, units, keys, base_keys, known)
     packed, base, depth = pack_keys(keys.tolist()), None, 0
     if near is not None and near[1] < unitdelta.MAX_DEPTH:
         delta = unitdelta.edit(base_keys, keys)
@@ -115,7 +130,8 @@ def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple]) -> None
                  (blob, packed, spans, base, depth))
 
 
-def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys) -> None:
+def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys,
+                 known: Known | None = None) -> None:
     """Lines not at all (their key is their fingerprint; only a line whose fingerprint does not carry its name has a
     row, whole); a new min-hash unit as a
     delta from the most similar unit among the neighbour's and those this blob stored before it (another version of
@@ -125,15 +141,20 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
                      sorted(((key, KIND_CODES.get(u[0], u[0]), u[1], int(u[4] or 0), u[5]) for key, u in pairs
                              if u[0] == "line" and not keyed_line(u[0], u[1], u[4], u[5])),
                             key=lambda r: r[0]))
+    if known is not None:
+        for key, u in pairs:
+            if u[0] == "line":
+                known.put(key, None)
     signed = {key: u for key, u in pairs if u[0] != "line"}
-    if not signed:
+    ask = [key for key in signed if known is None or key not in known]
+    if not ask:
         return
-    marks = ",".join("?" * len(signed))
-    stored = {r[0] for r in conn.execute(f"SELECT key FROM units WHERE key IN ({marks})", list(signed))}
-    fresh = {k: u for k, u in signed.items() if k not in stored}
+    marks = ",".join("?" * len(ask))
+    stored = {r[0] for r in conn.execute(f"SELECT key FROM units WHERE key IN ({marks})", ask)}
+    fresh = {k: signed[k] for k in ask if k not in stored}
     if not fresh:
         return
-    pool = _Pool(conn, base_keys, len(fresh))
+    pool = _Pool(conn, base_keys, len(fresh), known)
     rows = []
     for key, (kind, name, _line, _end, tokens, signature) in fresh.items():
         narrow = _narrow(kind, signature)
@@ -147,6 +168,8 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
                 row = (key, code, name, int(tokens or 0), delta, base, depth + 1)
         pool.add(key, narrow, row[6])
         rows.append(row)
+        if known is not None:
+            known.put(key, (narrow, row[6]))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(rows, key=lambda r: r[0]))
 
@@ -155,22 +178,33 @@ class _Pool:
     """Signatures a new unit may be stored as a delta of: the neighbour version's min-hash units (below the depth
     limit) and the units stored for this blob so far."""
 
-    def __init__(self, conn: sqlite3.Connection, base_keys, room: int):
-        found: list[tuple[int, int]] = []
+    def __init__(self, conn: sqlite3.Connection, base_keys, room: int, known: Known | None = None):
+        pooled: dict[int, tuple[bytes, int]] = {}
         if base_keys is not None and len(base_keys):
             wanted = sorted(set(base_keys.tolist()))
+            if known is not None:
+                for key in wanted:
+                    value = known.get(key)
+                    if value is not None and value[1] < unitdelta.MAX_DEPTH:
+                        pooled[key] = value
+                wanted = [key for key in wanted if key not in known]
+            found: list[tuple[int, int]] = []
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start:start + 500]
                 marks = ",".join("?" * len(chunk))
                 found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) "
                                       f"AND kind NOT IN ('line', 0) "
                                       f"AND depth < ?", (*chunk, unitdelta.MAX_DEPTH)).fetchall()
-        sigs = narrow_signatures(conn, [k for k, _ in found])
-        self.keys = [k for k, _ in found]
-        self.depths = np.array([d for _, d in found] + [0] * room, dtype=np.int64)
-        self.sigs = np.zeros((len(found) + room, unitdelta.NUM_VALUES), dtype=unitdelta.VALUE)
+            sigs = narrow_signatures(conn, [k for k, _ in found])
+            for key, depth in found:
+                pooled[key] = (sigs[key][0], depth)
+                if known is not None:
+                    known.put(key, pooled[key])
+        self.keys = sorted(pooled)  # key order, the order SQLite's IN gives them
+        self.depths = np.array([pooled[k][1] for k in self.keys] + [0] * room, dtype=np.int64)
+        self.sigs = np.zeros((len(self.keys) + room, unitdelta.NUM_VALUES), dtype=unitdelta.VALUE)
         for i, key in enumerate(self.keys):
-            self.sigs[i] = np.frombuffer(sigs[key][0], dtype=unitdelta.VALUE)
+            self.sigs[i] = np.frombuffer(pooled[key][0], dtype=unitdelta.VALUE)
 
     def nearest(self, narrow: bytes) -> tuple[int, bytes, int] | None:
         """(key, signature, depth) of the pooled unit sharing the most values (ties: the shallowest)."""
