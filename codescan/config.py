@@ -18,7 +18,7 @@ class ConfigError(CodescanError, ValueError):
 class Config:
     fail_on: str = "high"
     max_file_size: int = 2_000_000  # bytes; larger files are reported as skipped
-    file_timeout: float = 10.0  # seconds of analysis per file before it is cut short
+    file_timeout: float = 10.0  # CPU seconds of analysis per file (per 512 kB above that size) before it is cut short
     rules: tuple[str, ...] = ()  # extra rule folders or files
     select: tuple[str, ...] = ()  # rule ids or categories to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule ids or categories to drop

@@ -10,7 +10,7 @@ from ..rules import RuleSet
 from . import budget as budgets
 from . import deobfuscate, disguise, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, placeholders
 from . import suppressions, text
-from .budget import Budget, OverBudget
+from .budget import Budget, OverBudget, file_budget
 from .context import Context
 from .guard import report, stage
 from .reparse import LastTrees, base_path
@@ -68,7 +68,7 @@ class Analyzer:
         language = kind.language
         if languages.has_grammar(language):
             self.compiled(language)  # compiling the rules is start-up cost, not this file's time budget
-        budget = Budget(cfg.file_timeout)
+        budget = Budget(file_budget(cfg.file_timeout, size))
         ctx = Context(doc=doc, text=source_text, rules=self.rules, language=language, budget=budget, kind=kind)
         if decoded.problem is not None:
             _encoding_finding(ctx, decoded)

@@ -7,6 +7,9 @@ FUNCTIONS = {"function_declaration", "function_expression", "arrow_function", "m
              "generator_function_declaration", "generator_function", "function"}
 MODULE = -1
 MAX_OCCURRENCES = 400  # occurrences of one name classified per file
+WORD_INDEX_AFTER = 2_000_000  # bytes searched name by name before every word of the file is indexed at once
+_WORD = re.compile(rb"[\w$]+")  # maximal runs of ASCII word characters and $: a plain name is one of them
+_PLAIN = re.compile(rb"[\w$]+")
 
 
 class JsScopes:
@@ -17,6 +20,28 @@ class JsScopes:
         self.root = root
         self._by_name: dict[str, list] = {}
         self.uses: dict[str, list] = {}
+        self._words: dict[bytes, list[int]] | None = None
+        self._searches = 0
+
+    def _starts(self, name: str):
+        """Start offsets of `name` as a whole word not after a `.` (what the per-name pattern below finds).
+        The first names are searched for one by one; once WORD_INDEX_AFTER bytes were searched that way, one
+        pass over the source indexes every word: a 1 MB bundle asked for 8,600 names, 8,600 scans of 1 MB."""
+        raw = name.encode()
+        if self._words is None and self._searches * len(self.source) < WORD_INDEX_AFTER or not _PLAIN.fullmatch(raw):
+            self._searches += 1
+            pattern = re.compile(rb"(?<![\w$.])" + re.escape(raw) + rb"(?![\w$])")
+            return (m.start() for m in pattern.finditer(self.source))
+        if self._words is None:
+            words: dict[bytes, list[int]] = {}
+            source = self.source
+            for match in _WORD.finditer(source):
+                start = match.start()
+                if start and source[start - 1] == 46:  # b"." before: a property, never a binding or a use
+                    continue
+                words.setdefault(match.group(), []).append(start)
+            self._words = words
+        return iter(self._words.get(raw, ()))
 
     def locate(self, start: int, end: int):
         return self.root.named_descendant_for_byte_range(start, end)
@@ -27,12 +52,12 @@ class JsScopes:
             return found
         found = []
         uses = []
-        pattern = re.compile(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])")
-        for count, match in enumerate(pattern.finditer(self.source)):
+        width = len(name.encode())
+        for count, start in enumerate(self._starts(name)):
             if count > MAX_OCCURRENCES:
                 break
-            node = self.locate(match.start(), match.end())
-            if node is None or node.start_byte != match.start() or node.end_byte != match.end():
+            node = self.locate(start, start + width)
+            if node is None or node.start_byte != start or node.end_byte != start + width:
                 continue
             kind, what = _classify(node)
             if kind is None:

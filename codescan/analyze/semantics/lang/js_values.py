@@ -33,6 +33,7 @@ class JsValues(MemoEval):
         self._depth = 0
         self._evals = 0
         self.defs: dict[int, object] = {}
+        self._sites: dict[str, tuple] = {}
 
 
     def __call__(self, node):
@@ -166,21 +167,39 @@ class JsValues(MemoEval):
             return None
         return self.ev(fn.child_by_field_name("object"))
 
-    def _mutated(self, name: str, current: Value, use) -> Value:
-        added = []
-        written: list = []
-        for other in self.scopes.uses.get(name, ()):
-            if other.start_byte >= use.start_byte:
-                continue
+    def _mutation_sites(self, name: str) -> list:
+        """The uses of `name` that may change what it holds, in source order: `name.push(...)`-like calls
+        (start, call, prop) and `f(name)` arguments (start, None, None); found once per name, not once per read
+        (a bundle's one-letter names are read thousands of times)."""
+        uses = self.scopes.uses.get(name, ())
+        key = (id(uses), len(uses))
+        cached = self._sites.get(name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        sites = []
+        for other in uses:
             parent = other.parent
             if parent.type == "member_expression" and parent.child_by_field_name("object") == other:
                 prop = parent.child_by_field_name("property").text.decode("utf-8", "replace")
                 call = parent.parent
                 if prop in _MUTATORS and call.type == "call_expression" and call.child_by_field_name("function") == parent:
-                    args = call.child_by_field_name("arguments")
-                    value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
-                    added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
-            elif parent.type == "arguments" and len(written) < 4:
+                    sites.append((other.start_byte, other, call, prop))
+            elif parent.type == "arguments":
+                sites.append((other.start_byte, other, None, None))
+        self._sites[name] = (key, sites)
+        return sites
+
+    def _mutated(self, name: str, current: Value, use) -> Value:
+        added = []
+        written: list = []
+        for start, other, call, prop in self._mutation_sites(name):
+            if start >= use.start_byte:
+                continue
+            if call is not None:
+                args = call.child_by_field_name("arguments")
+                value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
+                added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
+            elif len(written) < 4:
                 written.append(written_file(self, name, other))
         if not any(v.labels for v in added):
             if any(v.labels for v in written):  # the path still names the same file: its text stays
