@@ -6,12 +6,10 @@ import re
 from dataclasses import replace
 from importlib import import_module
 
-from ...records import TraceStep
-from .. import disguise, languages
-from .facts import NOT_DATA, RECEIVER, Call, Step, Value, add_step
-from .match import holds
+from .. import languages
 from . import sources
 from .names import last_parts, pattern_regex
+from .rule_findings import SourceLines, sink_rule, together_rule
 from .together_gate import TogetherGate
 from .token_words import WordFinder
 
@@ -215,15 +213,16 @@ class FactRules:
         calls = _character_columns(facts.calls, source)
         path = ctx.doc.path
         present = frozenset(call.callee for call in calls)
+        lines = SourceLines(source)
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:
                 matched = [call for call in calls if sinks[0].match(call.callee)]
                 sink_lines = frozenset(call.line for call in matched)
                 for call in matched:
-                    _sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, source, present)
+                    sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, lines, present)
             else:
-                _together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
+                together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
 
 
 def _character_columns(calls, source: bytes):
@@ -270,155 +269,3 @@ def _needed_labels(rule) -> frozenset | None:
             return None
         needed.update(case.when.label)
     return frozenset(needed)
-
-
-def _written(source: bytes | None, call: Call, pattern) -> bool:
-    """The call's own source lines (from its first to its last) match `pattern`."""
-    if source is None:
-        return False
-    start = 0
-    for _ in range(call.line - 1):
-        start = source.find(b"\n", start) + 1
-        if not start:
-            return False
-    end = start
-    for _ in range(max(call.end_line, call.line) - call.line + 1):
-        end = source.find(b"\n", end + 1)
-        if end < 0:
-            end = len(source)
-            break
-    return pattern.search(source[start:end][:MAX_WRITTEN].decode("utf-8", "replace")) is not None
-
-
-MAX_WRITTEN = 8192  # bytes of a call's source a `written` condition reads
-
-
-def _sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via,
-               sink_lines: frozenset = frozenset(), source: bytes | None = None,
-               present: frozenset = frozenset()) -> None:
-    spec = rule.facts
-    sink = spec.sink
-    if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
-        return
-    if not spec.cases:
-        found = holds(None, call, sink.arg, path, language)
-        _emit(ctx, rule, call, found, None, None, line_offset, via, language=language)
-        return
-    lines: set[int] = set()
-    for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
-        if selector == (RECEIVER,) and "*" in sink.arg and call.receiver is not None and any(
-                step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
-            continue  # req.write(data); req.end(): the data was reported where it was handed to the sink
-        for case in spec.cases:
-            if case.when.written is not None and not _written(source, call, case.when.written):
-                continue
-            found = holds(case.when, call, selector, path, language, present)
-            if found is not None:
-                at = call.line_of(found) if found is not True else call.line
-                if case.refines and not any(f.rule_id == rule.id and f.line in (at + line_offset,
-                                                                                 call.line + line_offset)
-                                            for f in ctx.findings):
-                    break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
-                if case.when.written is not None:
-                    at = call.line  # the call's text decided, not one argument: one finding per call
-                if at not in lines:
-                    lines.add(at)
-                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language)
-                break
-
-
-def _one_by_one(call: Call, selectors) -> list[tuple]:
-    """The sink's argument selectors one at a time (`*`: every data argument given; with `@receiver` listed too,
-    the object the method is called on: `form.submit(url)` sends what was appended to the form)."""
-    if "*" in selectors:
-        return [(i,) for i in range(len(call.args))] + [
-            (k,) for k, _v in call.kwargs if k not in NOT_DATA] + [
-            (RECEIVER,) for _ in (1,) if RECEIVER in selectors and call.receiver is not None] or [selectors]
-    return [(s,) for s in selectors]
-
-
-MAX_LIFT = 3  # same-file functions a `together` fact is carried out through (a helper of a helper...)
-MAX_LIFT_SITES = 8  # call sites of one function it is carried to
-
-
-def _together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int, callers=None) -> None:
-    width = len(sinks)
-    whole_file = rule.facts.scope == "file"  # a listener callback and a timer that ships its buffer
-    by_scope: dict[int, list] = {}
-    for index, (item, regex) in enumerate(zip(rule.facts.together, sinks)):
-        for call in calls:
-            if regex.match(call.callee):
-                found = holds(item.when, call, item.arg, path, language)
-                if found is not None:
-                    by_scope.setdefault(-1 if whole_file else call.scope,
-                                        [[] for _ in sinks])[index].append((call, found, ()))
-    if not whole_file and callers is not None and any(not all(g) for g in by_scope.values()):
-        _lift(by_scope, callers, width)
-    reported: set[int] = set()
-    for scope, found in by_scope.items():
-        if all(found):
-            for call, value, lifted in found[0]:
-                if call.line in reported:
-                    continue
-                reported.add(call.line)
-                extra = lifted + tuple(
-                    step for group in found[1:] for c, _v, steps in group[:1]
-                    for step in (*steps, Step(c.line, f"with {c.callee}(...) in the same {'file' if whole_file else 'scope'}")))
-                _emit(ctx, rule, call, value, None, None, line_offset, None, extra)
-
-
-def _lift(by_scope: dict, callers, width: int) -> None:
-    """Facts found in a same-file function also hold where it is called: `_attach(s)` puts the socket on the
-    standard streams in its caller's scope too (carried out through MAX_LIFT functions, each step traced)."""
-    frontier = [scope for scope, groups in by_scope.items() if scope >= 0 and not all(groups)]
-    seen: set[tuple] = set()
-    for _hop in range(MAX_LIFT):
-        following = []
-        for scope in frontier:
-            groups = by_scope[scope]
-            for caller, line, name in callers(scope)[:MAX_LIFT_SITES]:
-                if (scope, caller) in seen or caller == scope:
-                    continue
-                seen.add((scope, caller))
-                target = by_scope.setdefault(caller, [[] for _ in range(width)])
-                for index, group in enumerate(groups):
-                    for call, value, steps in group[:4]:
-                        step = Step(line, f"{name}(...) called here runs {call.callee}(...) (line {call.line})")
-                        target[index].append((call, value, (*steps, step)[-4:]))
-                if caller >= 0:
-                    following.append(caller)
-        if not following:
-            return
-        frontier = following
-
-
-def _disguised(call: Call, value) -> bool:
-    """The sink was named at run time (getattr, __dict__, __import__) or its deciding argument was spelled to
-    hide it ('0.0' + '.0.0', '127.0.0.1'.replace(...), flag[1])."""
-    return call.via == "dynamic" or isinstance(value, Value) and value.via == "disguised"
-
-
-def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=(), language=None) -> None:
-    trace: tuple = ()
-    if value is not None and value is not True:
-        for step in value.trace:
-            trace = add_step(trace, step)
-    for step in call.trace:
-        trace = add_step(trace, step)
-    steps = tuple(trace)
-    if steps:
-        steps = steps + (Step(call.line, f"reaches {call.callee}(...)"),) + tuple(extra)
-    elif extra:
-        steps = (Step(call.line, f"{call.callee}(...)"),) + tuple(extra)
-    at = call.line_of(value) if value is not None and value is not True else call.line
-    line = at + line_offset
-    if rule.facts.yield_to and any(f.line == line and f.rule_id in rule.facts.yield_to for f in ctx.findings):
-        return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
-    context = "decoded" if via else "code"
-    if language == "python" and not via and (severity or rule.severity) == "medium" \
-            and _disguised(call, value):
-        severity = disguise.raised("medium")
-        message = f"disguised (the insecure choice is built or looked up at run time): {message or rule.message}"
-    ctx.emit(rule.id, line, max(call.end_line, at) + line_offset, call.column if at == call.line else 1,
-             message=message, severity=severity,
-             context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))
