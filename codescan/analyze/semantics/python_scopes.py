@@ -12,6 +12,9 @@ import tree_sitter as ts
 
 from .. import budget as budgets
 from .python_bindings import _classify, _imports
+from .python_bound import ASKED, bound_anywhere
+
+BOUND_CHECK = True  # entries() skips names no occurrence of which can bind them (off: tests compare)
 
 MODULE = -1
 _SCOPES = {"function_definition", "lambda", "class_definition"}
@@ -83,6 +86,8 @@ class Scopes:
         # top-level statement -> the function/lambda/class index of scope_of inside it, built on first use
         self._spans: dict[int, tuple] = {}
         self._whole_tree = root.parent is None  # else a walk up may leave `root`: scope_of walks too
+        self.clean = self._whole_tree and not root.has_error  # (python_bound reads the text only then)
+        self._bound: dict[str, bool] = {}
         self._tops = root.children  # top-level statements: lookups start here, not at the root
         self._top_starts = [n.start_byte for n in self._tops]
         self._index_imports()
@@ -264,9 +269,19 @@ class Scopes:
         self.bindings[key].append((kind, value))
 
     # -- lookups -----------------------------------------------------------------------------
+    def bound_anywhere(self, name: str) -> bool:
+        """False when no occurrence of `name` in the file can bind it (then it has no entries anywhere); searched
+        for the builtins only (other names asked about are nearly always bound: the search would add to the index's work)."""
+        found = self._bound.get(name)
+        if found is None:
+            found = self._bound[name] = bound_anywhere(self, name) if BOUND_CHECK and name in ASKED else True
+        return found
+
     def entries(self, node) -> list | None:
         """Bindings of identifier `node`'s name in the scope that owns it; None when unbound."""
         name = node.text.decode("utf-8", "replace")
+        if not self.bound_anywhere(name):
+            return None  # (not indexed: a builtin's hundreds of calls need not be classified one by one)
         first = True
         current = self.scope_of(node)
         while True:
