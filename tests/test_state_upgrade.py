@@ -62,7 +62,7 @@ def test_v2_state_upgrades_in_place(tmp_path):
         # b2 is the next version of b1's file: its key list is an edit of b1's, not a copy.
         assert st.conn.execute("SELECT blob, base, depth FROM blob_units WHERE base IS NOT NULL").fetchall() == [
             ("b2", "b1", 1)]
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "9"
         assert sorted(st.units(), key=lambda p: p[0]) == [(b, u) for b in sorted(blobs) for u in blobs[b]]
         # b2 repeats b1's units lower down and b3 is a prefix of b1: each distinct unit is stored once (the 4 plain
         # lines in none: their keys are their fingerprints).
@@ -79,7 +79,7 @@ def test_upgrade_keeps_a_readonly_open_honest(tmp_path):
     conn = sqlite3.connect(path)
     conn.executescript(V2)
     conn.close()
-    with pytest.raises(CodescanError, match="schema 2 is not 8.*upgrades it"):
+    with pytest.raises(CodescanError, match="schema 2 is not 9.*upgrades it"):
         open_state(path, readonly=True)
 
 
@@ -148,6 +148,7 @@ def _as_v7(path) -> None:
 
     from codescan.state import unitread, unitstore
 
+    _as_v8(path)
     conn = sqlite3.connect(path)
     with conn:
         rows = {key for (key,) in conn.execute("SELECT key FROM units")}
@@ -179,6 +180,43 @@ def _as_v7(path) -> None:
                          list(named.values()))
         conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
     conn.close()
+
+
+def _as_v8(path) -> None:
+    """Rewrite a fresh state as version 8 stored it: every min-hash unit's name in full, also a delta's named as its
+    base."""
+    from codescan.state import unitread
+
+    conn = sqlite3.connect(path)
+    with conn:
+        inherited = [key for (key,) in conn.execute("SELECT key FROM units WHERE name = ?", (unitread.SAME_NAME,))]
+        names: dict = {}
+        unitread.narrow_signatures(conn, inherited, names)
+        conn.executemany("UPDATE units SET name = ? WHERE key = ?", [(names[k], k) for k in inherited])
+        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    conn.close()
+    return len(inherited)
+
+
+def test_v8_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
+    """A version-8 state (every name in full) reads read-only as it is, and a writable open rewrites it to version 9:
+    a delta named as its base stores no name, the same units and rows as a fresh crawl's."""
+    import numpy as np
+
+    blobs = _history(np.random.default_rng(5))
+    fresh = _crawled(tmp_path / "fresh.db", blobs, tmp_path)
+    _crawled(tmp_path / "old.db", blobs, tmp_path)
+    assert _as_v8(tmp_path / "old.db") == 1  # f2, a delta of f1
+    with open_state(tmp_path / "old.db", readonly=True) as st:
+        assert st.conn.execute("SELECT count(*) FROM units WHERE name = ?", (b"",)).fetchone()[0] == 0
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+    with open_state(tmp_path / "old.db") as st:
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "9"
+        assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+    with open_state(tmp_path / "fresh.db") as st:
+        assert upgraded == st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+    assert sorted((repr(r[2]), r[5] is not None) for r in upgraded) == [("'f'", False), ("'g'", False), ("b''", True)]
 
 
 def _as_v6(path) -> None:
@@ -260,7 +298,7 @@ def test_v6_and_v7_states_read_as_they_are_and_upgrade_in_place(tmp_path, versio
         assert rows.fetchall() == ([(None, 3)] if version == "6" else []) + [("prose", 1), ("stem", 2), ("url", 1)]
         assert sorted(st.units(), key=lambda p: p[0]) == _as_read(fresh)
     with open_state(tmp_path / "old.db") as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "9"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
         upgraded = [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("units", "blob_units")]
     with open_state(tmp_path / "fresh.db") as st:
@@ -317,7 +355,7 @@ def test_32_bit_state_reads_as_it_is_and_upgrades_in_place(tmp_path, version):
         assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == version
         assert sorted(st.units(), key=lambda p: p[0]) == _as_read(fresh)
     with open_state(tmp_path / "old.db") as st:
-        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8"
+        assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "9"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
         upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
     with open_state(tmp_path / "fresh.db") as st:
@@ -331,8 +369,8 @@ def test_state_from_newer_codescan_is_refused(tmp_path):
         pass
     conn = sqlite3.connect(tmp_path / "s.db")
     with conn:
-        conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     conn.close()
     for readonly in (False, True):
-        with pytest.raises(CodescanError, match="state schema 9 is not 8"):
+        with pytest.raises(CodescanError, match="state schema 10 is not 9"):
             open_state(tmp_path / "s.db", readonly=readonly)

@@ -49,7 +49,8 @@ def test_next_version_is_stored_as_deltas(tmp_path):
         assert keys_size < 8 * len(v2) / 3
         deltas = sorted((kind_name(k), n, size) for k, n, size in conn.execute(
             "SELECT kind, name, length(signature) FROM units WHERE base IS NOT NULL"))
-        assert [(k, n) for k, n, _ in deltas] == [("file", None), ("function", "f")]
+        # f2 is named as its base f1: it stores no name (SAME_NAME), and reads back as "f" below.
+        assert [(k, n) for k, n, _ in deltas] == [("file", None), ("function", b"")]
         assert all(size <= 16 + 2 * 12 for _, _, size in deltas)  # a 128-bit mask and 16-bit values, not 256 bytes
         got = {(blob, u.line, u.kind): u for blob, u in st.units()}
     for blob, units in (("v1", v1), ("v2", v2)):
@@ -121,3 +122,27 @@ def test_blob_lists_same_when_the_base_cache_is_emptied_on_the_way(tmp_path, mon
         monkeypatch.setattr(unitread, "CACHE_BYTES", 64)  # smaller than one decoded list: emptied at every base
         small = [(b, k.tolist(), s.tolist(), e.tolist()) for b, k, s, e in unitread.blob_lists(conn)]
     assert small == whole and len(whole) == 6
+
+
+def test_a_delta_named_as_its_base_stores_no_name_along_a_chain(tmp_path):
+    """Versions of a function keep its name once: a delta of a delta of `f` reads back as `f` (the name resolved
+    through both bases, also when its base came from the neighbour version); a renamed one stores its new name."""
+    rng = np.random.default_rng(11)
+    f1 = _sig(rng)
+    f2 = _sig(rng, f1, change=10)
+    f3 = _sig(rng, f2, change=10)
+    h4 = _sig(rng, f3, change=10)
+    versions = {"v1": ("f", f1), "v2": ("f", f2), "v3": ("f", f3), "v4": ("h", h4)}
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok",
+                       [("app.py", b, "refs/heads/main", f"c{i}", "Ann", "a@x", "2024-01-01", "2024-01-01", i)
+                        for i, b in enumerate(versions)], [])
+        for blob, (name, sig) in versions.items():
+            st.write_batch(crawl, units=_rows(blob, [("function", name, 1, sig)]))
+        stored = [(n, d) for n, d in st.conn.execute("SELECT name, depth FROM units ORDER BY depth")]
+        assert stored == [("f", 0), (b"", 1), (b"", 2), ("h", 3)]
+        got = {blob: u.name for blob, u in st.units()}
+    assert got == {"v1": "f", "v2": "f", "v3": "f", "v4": "h"}
+    with open_state(tmp_path / "s.db", readonly=True) as st:
+        assert {blob: u.name for blob, u in st.units()} == got

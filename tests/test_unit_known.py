@@ -53,9 +53,9 @@ def test_versions_are_stored_against_remembered_signatures_without_reading_them_
     asked: list[int] = []
     real = unitstore.narrow_signatures
 
-    def counting(conn, keys):
+    def counting(conn, keys, *names):
         asked.extend(keys)
-        return real(conn, keys)
+        return real(conn, keys, *names)
 
     monkeypatch.setattr(unitstore, "narrow_signatures", counting)
     rows = _crawl(tmp_path / "a.db")

@@ -1,14 +1,14 @@
 """The state store's tables: blobs and their analyses (one per kind of path, with the rules' digest), findings and
 units (stored once per distinct content, see unitstore.py), occurrences with provenance, ref cursors, crawls; and
-the upgrades of older states (version 1 here, versions 2 to 7 in upgrade.py)."""
+the upgrades of older states (version 1 here, versions 2 to 8 in upgrade.py)."""
 from __future__ import annotations
 
 import sqlite3
 
 from .unitstore import TABLES as UNIT_TABLES
 
-SCHEMA_VERSION = "8"
-READABLE = ("4", "5", "6", "7", "8")  # read-only opens read these as they are (unitread: value width, kinds, line rows)
+SCHEMA_VERSION = "9"
+READABLE = ("4", "5", "6", "7", "8", "9")  # read-only opens read these as they are (unitread: widths, kinds, rows)
 
 FINDINGS = """
 CREATE TABLE IF NOT EXISTS findings (

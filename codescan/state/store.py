@@ -14,7 +14,7 @@ from .lock import WriterLock
 from .records import Occurrence
 from .kinds import READ_SKIP, path_kind
 from .schema import READABLE, SCHEMA_VERSION, TABLES, upgrade_v1
-from .upgrade import upgrade_v2, upgrade_v3, upgrade_v5, upgrade_v6, upgrade_v7
+from .upgrade import upgrade_v2, upgrade_v3, upgrade_v5, upgrade_v6, upgrade_v7, upgrade_v8
 from .fresh import carried_first_seen
 
 
@@ -246,7 +246,9 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "6":
                 upgrade_v6(conn, "7")
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "7":
-                upgrade_v7(conn, SCHEMA_VERSION)
+                upgrade_v7(conn, "8")
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "8":
+                upgrade_v8(conn, SCHEMA_VERSION)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):  # another program holds a write lock: the file is fine

@@ -19,6 +19,9 @@ CACHE_BYTES = 1 << 20  # and at most this many bytes of them (blob_lists)
 # which every reader takes as it is; so does a kind without a code. SQL asks for lines with kind IN ('line', 0).
 KIND_CODES = {"line": 0, "function": 1, "class": 2, "block": 3, "file": 4}
 KIND_NAMES = {code: kind for kind, code in KIND_CODES.items()}
+# From schema 9 on a delta's name is stored as a zero-length BLOB (no byte in a SQLite record; TEXT affinity keeps a
+# BLOB as it is) when it is its base's name: versions of a function share it (37 kB of names on the history bench).
+SAME_NAME = b""
 
 
 def kind_name(stored) -> str:
@@ -114,8 +117,10 @@ def full_keys(conn: sqlite3.Connection, blob: str, cache: dict | None = None) ->
     return out
 
 
-def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tuple[bytes, int]]:
-    """key -> (signature with its deltas applied, as 16-bit values; delta depth)."""
+def narrow_signatures(conn: sqlite3.Connection, keys: list[int],
+                      names: dict[int, str | None] | None = None) -> dict[int, tuple[bytes, int]]:
+    """key -> (signature with its deltas applied, as 16-bit values; delta depth). With `names`, each key's name is put
+    there too, a name stored as SAME_NAME taken from its base."""
     value = stored_value(conn)
     rows: dict[int, tuple] = {}
     want = set(keys)
@@ -124,10 +129,12 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
         for start in range(0, len(todo), 500):
             chunk = todo[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for key, signature, base, depth in conn.execute(
-                    f"SELECT key, signature, base, depth FROM units WHERE key IN ({marks})", chunk):
-                rows[key] = (bytes(signature), base, depth)
+            for key, signature, base, depth, name in conn.execute(
+                    f"SELECT key, signature, base, depth, name FROM units WHERE key IN ({marks})", chunk):
+                rows[key] = (bytes(signature), base, depth, name)
         want = {r[1] for r in rows.values() if r[1] is not None and r[1] not in rows}
+    if names is not None:
+        _names(rows, keys, names)
     out: dict[int, tuple[bytes, int]] = {}
     # Each key's chain of bases, resolved from the first one known. Not a recursive closure: a function holding
     # itself is a reference cycle, and every row read here would wait for the cyclic collector.
@@ -139,12 +146,30 @@ def narrow_signatures(conn: sqlite3.Connection, keys: list[int]) -> dict[int, tu
             if key is None:
                 break
         for key in reversed(chain):
-            signature, base, depth = rows[key]
+            signature, base, depth, _name = rows[key]
             out[key] = (signature if base is None else unitdelta.apply_sig_delta(out[base][0], signature, value),
                         depth)
     if value != unitdelta.VALUE:
         return {key: (to_stored(sig, value), depth) for key, (sig, depth) in out.items()}
     return out
+
+
+def _names(rows: dict[int, tuple], keys: list[int], names: dict[int, str | None]) -> None:
+    """Each key's name, a SAME_NAME taken from its base (rows: key -> (signature, base, depth, name))."""
+    for key in keys:
+        chain = []
+        while key in rows and key not in names:
+            chain.append(key)
+            if not _same(rows[key][3]) or rows[key][1] is None:
+                break
+            key = rows[key][1]
+        for key in reversed(chain):
+            name, base = rows[key][3], rows[key][1]
+            names[key] = names.get(base) if _same(name) and base is not None else name
+
+
+def _same(name) -> bool:
+    return isinstance(name, bytes) and name == SAME_NAME
 
 
 def plain_line(kind: str, name: str | None, tokens: int, signature: bytes) -> bool:
@@ -184,10 +209,11 @@ def distinct_units(conn: sqlite3.Connection, keys: Iterable[int]) -> dict[int, t
         if key not in out:
             out[key] = line_of(key, named)
     if deltas:
-        resolved = narrow_signatures(conn, deltas)
+        names: dict[int, str | None] = {}
+        resolved = narrow_signatures(conn, deltas, names)
         for key in deltas:
-            kind, name, tokens, _ = out[key]
-            out[key] = (kind, name, tokens, widen(kind, resolved[key][0]))
+            kind, _name, tokens, _ = out[key]
+            out[key] = (kind, names[key], tokens, widen(kind, resolved[key][0]))
     return out
 
 

@@ -4,7 +4,8 @@ their line spans (zlib-packed int32 deltas). A blob's key list is stored as an e
 (same repository and path, nearest in time) and a new unit's min-hashes as the values that differ from its
 namesake's in that version (unitdelta.py): what a version adds is what it costs. From schema 7 on a plain line
 fingerprint is its own key and has no row (unit_key), and a kind is stored as a small integer (unitread.KIND_CODES);
-from schema 8 on so is every line fingerprint, its name in its low bits (cluster/linekey.py).
+from schema 8 on so is every line fingerprint, its name in its low bits (cluster/linekey.py); from schema 9 on a
+delta named as its base stores its name as unitread.SAME_NAME.
 
 A MinHash signature is stored as the low 16 bits of each of its 128 values (b-bit MinHash, Li & Koenig 2010): 256
 bytes whole, a delta 16 bytes of positions plus 2 bytes a differing value. Every comparison the campaigns make
@@ -25,8 +26,8 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
-from .unitread import (KIND_CODES, expanded, full_keys, keyed_line, narrow_signatures, raw_spans,  # noqa: F401
-                       unpack_keys, unpack_spans)
+from .unitread import (KIND_CODES, SAME_NAME, expanded, full_keys, keyed_line, narrow_signatures,  # noqa: F401
+                       raw_spans, unpack_keys, unpack_spans)
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS units (key INTEGER PRIMARY KEY, kind NOT NULL, name TEXT, tokens INTEGER,
@@ -79,8 +80,8 @@ def _narrow(kind: str, signature: bytes) -> bytes:
 
 
 class Known(dict):
-    """Units of this state a crawl has written or read, by key: (stored 16-bit values, delta depth) of a min-hash unit,
-    None for a line. A crawl writes a file's versions one after the other, so the version a new one is stored
+    """Units of this state a crawl has written or read, by key: (stored 16-bit values, delta depth, name) of a min-hash
+    unit, None for a line. A crawl writes a file's versions one after the other, so the version a new one is stored
     against was mostly written moments before: its signatures were read back from SQLite and their deltas applied
     again for every version (0.37 of the 1.07 CPU-s the history bench's unit writes cost). Emptied when full, and by
     the writer when a transaction fails (its rows are gone)."""
@@ -162,14 +163,15 @@ def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray,
         row = (key, code, name, int(tokens or 0), narrow, None, 0)
         found = pool.nearest(narrow)
         if found is not None:
-            base, base_sig, depth = found
+            base, base_sig, depth, base_name = found
             delta = unitdelta.sig_delta(base_sig, narrow)
             if delta is not None:
-                row = (key, code, name, int(tokens or 0), delta, base, depth + 1)
-        pool.add(key, narrow, row[6])
+                stored_name = SAME_NAME if name is not None and name == base_name else name
+                row = (key, code, stored_name, int(tokens or 0), delta, base, depth + 1)
+        pool.add(key, narrow, row[6], name)
         rows.append(row)
         if known is not None:
-            known.put(key, (narrow, row[6]))
+            known.put(key, (narrow, row[6], name))
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature, base, depth) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", sorted(rows, key=lambda r: r[0]))
 
@@ -179,7 +181,7 @@ class _Pool:
     limit) and the units stored for this blob so far."""
 
     def __init__(self, conn: sqlite3.Connection, base_keys, room: int, known: Known | None = None):
-        pooled: dict[int, tuple[bytes, int]] = {}
+        pooled: dict[int, tuple[bytes, int, str | None]] = {}
         if base_keys is not None and len(base_keys):
             wanted = sorted(set(base_keys.tolist()))
             if known is not None:
@@ -195,28 +197,31 @@ class _Pool:
                 found += conn.execute(f"SELECT key, depth FROM units WHERE key IN ({marks}) "
                                       f"AND kind NOT IN ('line', 0) "
                                       f"AND depth < ?", (*chunk, unitdelta.MAX_DEPTH)).fetchall()
-            sigs = narrow_signatures(conn, [k for k, _ in found])
+            names: dict[int, str | None] = {}
+            sigs = narrow_signatures(conn, [k for k, _ in found], names)
             for key, depth in found:
-                pooled[key] = (sigs[key][0], depth)
+                pooled[key] = (sigs[key][0], depth, names.get(key))
                 if known is not None:
                     known.put(key, pooled[key])
         self.keys = sorted(pooled)  # key order, the order SQLite's IN gives them
+        self.names = {key: pooled[key][2] for key in self.keys}
         self.depths = np.array([pooled[k][1] for k in self.keys] + [0] * room, dtype=np.int64)
         self.sigs = np.zeros((len(self.keys) + room, unitdelta.NUM_VALUES), dtype=unitdelta.VALUE)
         for i, key in enumerate(self.keys):
             self.sigs[i] = np.frombuffer(pooled[key][0], dtype=unitdelta.VALUE)
 
-    def nearest(self, narrow: bytes) -> tuple[int, bytes, int] | None:
-        """(key, signature, depth) of the pooled unit sharing the most values (ties: the shallowest)."""
+    def nearest(self, narrow: bytes) -> tuple[int, bytes, int, str | None] | None:
+        """(key, signature, depth, name) of the pooled unit sharing the most values (ties: the shallowest)."""
         n = len(self.keys)
         values = np.frombuffer(narrow, dtype=unitdelta.VALUE)
         if not n or len(values) != self.sigs.shape[1]:
             return None
         same = (self.sigs[:n] == values).sum(axis=1) * (unitdelta.MAX_DEPTH + 1) - self.depths[:n]
         best = int(np.argmax(same))
-        return self.keys[best], self.sigs[best].tobytes(), int(self.depths[best])
+        key = self.keys[best]
+        return key, self.sigs[best].tobytes(), int(self.depths[best]), self.names.get(key)
 
-    def add(self, key: int, narrow: bytes, depth: int) -> None:
+    def add(self, key: int, narrow: bytes, depth: int, name: str | None) -> None:
         values = np.frombuffer(narrow, dtype=unitdelta.VALUE)
         if depth >= unitdelta.MAX_DEPTH or len(values) != self.sigs.shape[1]:
             return
@@ -224,3 +229,4 @@ class _Pool:
         self.sigs[n] = values
         self.depths[n] = depth
         self.keys.append(key)
+        self.names[key] = name

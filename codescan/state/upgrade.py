@@ -4,7 +4,8 @@ compacted; version 3 (distinct units, whole lists) gains the delta columns; vers
 values) have every signature rewritten with the 16-bit values version 6 stores (version 5 only added ways of packing
 that version 4 never used: spans against their base version's, signature deltas against any similar unit); version
 6's plain line fingerprints lose their rows, their keys in every key list becoming the fingerprints (version 7);
-version 7's named lines lose theirs too, every line's fingerprint carrying its name (version 8)."""
+version 7's named lines lose theirs too, every line's fingerprint carrying its name (version 8); a delta named as its
+base no longer repeats the name (version 9)."""
 from __future__ import annotations
 
 import sqlite3
@@ -173,6 +174,22 @@ def _upgrade_v7_rows(conn: sqlite3.Connection) -> None:
     for start in range(0, len(old), 500):
         chunk = old[start:start + 500]
         conn.execute(f"DELETE FROM units WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def upgrade_v8(conn: sqlite3.Connection, version: str) -> None:
+    """Version 8 stored every min-hash unit's name in full; from version 9 on a delta named as its base stores
+    unitread.SAME_NAME (no byte) instead: the names of such rows are replaced, and the file is compacted."""
+    _upgrade(conn, ("8",), version, _upgrade_v8_rows)
+
+
+def _upgrade_v8_rows(conn: sqlite3.Connection) -> None:
+    same = [key for (key,) in conn.execute(
+        "SELECT u.key FROM units u JOIN units b ON b.key = u.base WHERE u.name IS NOT NULL AND u.name = b.name "
+        "ORDER BY u.key")]  # every name in a version-8 state is whole: compared before any is replaced
+    for start in range(0, len(same), 500):
+        chunk = same[start:start + 500]
+        conn.execute(f"UPDATE units SET name = ? WHERE key IN ({','.join('?' * len(chunk))})",
+                     (unitread.SAME_NAME, *chunk))
 
 
 def compact_tables(conn: sqlite3.Connection) -> None:
