@@ -193,29 +193,39 @@ def _as_v8(path) -> None:
         names: dict = {}
         unitread.narrow_signatures(conn, inherited, names)
         conn.executemany("UPDATE units SET name = ? WHERE key = ?", [(names[k], k) for k in inherited])
+        conn.execute("UPDATE occurrences SET committer_date = date WHERE committer_date IS NULL")
         conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     conn.close()
     return len(inherited)
 
 
 def test_v8_state_reads_as_it_is_and_upgrades_in_place(tmp_path):
-    """A version-8 state (every name in full) reads read-only as it is, and a writable open rewrites it to version 9:
-    a delta named as its base stores no name, the same units and rows as a fresh crawl's."""
+    """A version-8 state (every name and committer date in full) reads read-only as it is, and a writable open
+    rewrites it to version 9: a delta named as its base stores no name, a committer date equal to the author date is
+    NULL, the same units and rows as a fresh crawl's."""
     import numpy as np
 
     blobs = _history(np.random.default_rng(5))
     fresh = _crawled(tmp_path / "fresh.db", blobs, tmp_path)
     _crawled(tmp_path / "old.db", blobs, tmp_path)
     assert _as_v8(tmp_path / "old.db") == 1  # f2, a delta of f1
+    with open_state(tmp_path / "fresh.db", readonly=True) as st:
+        occurrences = list(st.occurrences())
+        assert {o.committer_date for o in occurrences} == {"2024-01-01"}
     with open_state(tmp_path / "old.db", readonly=True) as st:
         assert st.conn.execute("SELECT count(*) FROM units WHERE name = ?", (b"",)).fetchone()[0] == 0
+        assert st.conn.execute("SELECT count(*) FROM occurrences WHERE committer_date IS NULL").fetchone()[0] == 0
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
+        assert list(st.occurrences()) == occurrences
     with open_state(tmp_path / "old.db") as st:
         assert st.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "9"
         assert sorted(st.units(), key=lambda p: p[0]) == fresh
-        upgraded = st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+        assert list(st.occurrences()) == occurrences
+        upgraded = [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in ("units", "occurrences")]
     with open_state(tmp_path / "fresh.db") as st:
-        assert upgraded == st.conn.execute("SELECT * FROM units ORDER BY key").fetchall()
+        assert upgraded == [st.conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall()
+                            for t in ("units", "occurrences")]
+    upgraded = upgraded[0]
     assert sorted((repr(r[2]), r[5] is not None) for r in upgraded) == [("'f'", False), ("'g'", False), ("b''", True)]
 
 
@@ -374,3 +384,19 @@ def test_state_from_newer_codescan_is_refused(tmp_path):
     for readonly in (False, True):
         with pytest.raises(CodescanError, match="state schema 10 is not 9"):
             open_state(tmp_path / "s.db", readonly=readonly)
+
+
+def test_a_committer_date_equal_to_the_author_date_is_stored_once(tmp_path):
+    """Most commits were never rewritten: their committer date is their author date, stored once (NULL) and read
+    back; a rewritten commit's own committer date is kept."""
+    with open_state(tmp_path / "s.db") as st:
+        crawl = st.begin_crawl(str(tmp_path))
+        st.record_repo(crawl, "acme/app", "/x", True, False, "ok",
+                       [("a.py", "b1", "refs/heads/main", "c1", "Ann", "a@x", "2024-01-01T10:00:00+00:00",
+                         "2024-01-01T10:00:00+00:00", 1),
+                        ("b.py", "b2", "refs/heads/main", "c2", "Ann", "a@x", "2024-01-01T10:00:00+00:00",
+                         "2024-03-05T08:00:00+01:00", 2)], [])
+        stored = st.conn.execute("SELECT blob, committer_date FROM occurrences ORDER BY blob").fetchall()
+        assert stored == [("b1", None), ("b2", "2024-03-05T08:00:00+01:00")]
+        assert [(o.blob, o.committer_date) for o in st.occurrences()] == [
+            ("b1", "2024-01-01T10:00:00+00:00"), ("b2", "2024-03-05T08:00:00+01:00")]

@@ -10,7 +10,9 @@ from ..records import Unit, normalize_snippet
 from . import unitread
 from .records import MirrorFinding, Occurrence
 
-_OCC = "o.repo, o.ref, o.path, o.blob, o.commit_sha, o.author, o.email, o.date, o.committer_date"
+# From schema 9 on a committer date equal to the author date is stored as NULL (store.record_repo): 26 bytes of each
+# occurrence row on the history bench, where no commit was rewritten.
+_OCC = "o.repo, o.ref, o.path, o.blob, o.commit_sha, o.author, o.email, o.date, COALESCE(o.committer_date, o.date)"
 
 
 def occurrences(conn: sqlite3.Connection, blob: str | None = None) -> Iterator[Occurrence]:

@@ -132,7 +132,9 @@ class State:
 
     def record_repo(self, crawl: int, repo: str, gitdir: str, bare: bool, shallow: bool, status: str,
                     occurrences: list[tuple], skips: list[tuple]) -> None:
-        """A repository's walk: its occurrences (earliest introduction wins) and repository-level skips."""
+        """A repository's walk: its occurrences (earliest introduction wins) and repository-level skips. occurrences:
+        (path, blob, ref, commit, author, email, date, committer date, ts); a committer date equal to the author
+        date is stored as NULL (queries._OCC reads it back)."""
         with self.conn:
             self.conn.execute(
                 "INSERT INTO repos (repo, gitdir, bare, shallow, first_crawl, last_crawl, status) "
@@ -145,7 +147,8 @@ class State:
                 "ref = excluded.ref, commit_sha = excluded.commit_sha, author = excluded.author, "
                 "email = excluded.email, date = excluded.date, committer_date = excluded.committer_date, "
                 "ts = excluded.ts WHERE excluded.ts < occurrences.ts",
-                [(repo, *occ, path_kind(occ[0]), crawl) for occ in occurrences])
+                [(repo, *occ[:7], None if occ[7] == occ[6] else occ[7], occ[8], path_kind(occ[0]), crawl)
+                 for occ in occurrences])
             self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
                                   [(crawl, repo, *s) for s in skips])
 
@@ -238,7 +241,7 @@ def open_state(path: str | Path, readonly: bool = False) -> State:
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "1":
                 upgrade_v1(conn)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2":
-                upgrade_v2(conn, SCHEMA_VERSION)
+                upgrade_v2(conn, "8")
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3":
                 upgrade_v3(conn)
             if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] in ("4", "5"):

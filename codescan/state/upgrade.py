@@ -5,7 +5,7 @@ values) have every signature rewritten with the 16-bit values version 6 stores (
 that version 4 never used: spans against their base version's, signature deltas against any similar unit); version
 6's plain line fingerprints lose their rows, their keys in every key list becoming the fingerprints (version 7);
 version 7's named lines lose theirs too, every line's fingerprint carrying its name (version 8); a delta named as its
-base no longer repeats the name (version 9)."""
+base no longer repeats the name, nor an occurrence its author date as its committer date (version 9)."""
 from __future__ import annotations
 
 import sqlite3
@@ -177,8 +177,9 @@ def _upgrade_v7_rows(conn: sqlite3.Connection) -> None:
 
 
 def upgrade_v8(conn: sqlite3.Connection, version: str) -> None:
-    """Version 8 stored every min-hash unit's name in full; from version 9 on a delta named as its base stores
-    unitread.SAME_NAME (no byte) instead: the names of such rows are replaced, and the file is compacted."""
+    """Version 8 stored every min-hash unit's name in full, and every occurrence's committer date; from version 9 on
+    a delta named as its base stores unitread.SAME_NAME (no byte) instead, and a committer date equal to the author
+    date is NULL (queries._OCC): such names and dates are replaced, and the file is compacted."""
     _upgrade(conn, ("8",), version, _upgrade_v8_rows)
 
 
@@ -190,6 +191,7 @@ def _upgrade_v8_rows(conn: sqlite3.Connection) -> None:
         chunk = same[start:start + 500]
         conn.execute(f"UPDATE units SET name = ? WHERE key IN ({','.join('?' * len(chunk))})",
                      (unitread.SAME_NAME, *chunk))
+    conn.execute("UPDATE occurrences SET committer_date = NULL WHERE committer_date = date")
 
 
 def compact_tables(conn: sqlite3.Connection) -> None:
