@@ -152,6 +152,10 @@ def _call(node, lookup, depth):
             if len(args) == 1 and (args[0] is None or isinstance(args[0], (bool, int, float, str))):
                 value = args[0]
                 return bool(value) and value == value
+        if _text(function) == "String":  # String(0), String(false): a constant's text
+            args = _args(node, lookup, depth)
+            if len(args) == 1 and (args[0] is None or isinstance(args[0], (bool, int, float, str))):
+                return _js_text(args[0])
         raise NotConstant
     if function.type != "member_expression":
         raise NotConstant
@@ -230,3 +234,14 @@ _HANDLERS = {
     "parenthesized_expression": _paren, "array": _array, "call_expression": _call, "identifier": _identifier,
     "true": lambda *a: True, "false": lambda *a: False, "null": lambda *a: None,
 }
+
+
+def _js_text(value) -> str:
+    """What String(value) gives for a constant in JS."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value == value and abs(value) < 1e21 and value == int(value):
+        return str(int(value))
+    return str(value)

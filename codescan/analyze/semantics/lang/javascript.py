@@ -10,6 +10,7 @@ from ...treesitter import Deadline
 from ..facts import Call, Facts, Step
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
+from .js_env_set import ENV_SET, env_sets
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
@@ -111,6 +112,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
     out.calls.extend(_through_callers(values, out.calls, source))
+    if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
+        out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
     return out
 
