@@ -11,6 +11,7 @@ from ..facts import Call, Facts, Step
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
+from .js_function_ctor import MARKS as FUNCTION_MARKS
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
@@ -20,6 +21,7 @@ from .python_calls import substitute
 DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect", b"Proxy",
            b"getOwnPropertyDescriptor", b"getOwnPropertyNames", b"entries")
 MAX_CANDIDATES = 2_000
+DYNAMIC_CALLS = FUNCTION_MARKS  # a gate beside the words: the Function constructor reached through `.constructor`
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
 
@@ -84,6 +86,10 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 climb(node, 0)
         elif node is not None and node.type == "string_fragment":
             climb(node.parent, 0)
+    for count, match in enumerate(DYNAMIC_CALLS.finditer(source)):  # (async () => {}).constructor: Function
+        node = values.scopes.locate(match.end() - len("constructor"), match.end())
+        if count < MAX_CANDIDATES and node is not None and node.parent is not None:
+            climb(node.parent if node.parent.type == "member_expression" else node, 0)
     out = Facts("javascript")
     for i, node in enumerate(list(candidates.values())[:MAX_CANDIDATES]):
         if deadline is not None and not i % 32 and deadline.expired():

@@ -12,6 +12,7 @@ from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
 from .js_this import this_field
+from .js_function_ctor import function_constructor
 from .js_scopes import FUNCTIONS, JsScopes
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
@@ -210,6 +211,8 @@ class JsValues(MemoEval):
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
+        if prop == "constructor" and function_constructor(obj_node):
+            return Value(name="Function", via="dynamic")  # (async () => {}).constructor: the Function constructor
         if obj_node.type == "this":
             field = this_field(self, node, prop)  # this.bin set in the constructor, written, then run
             if field is not None:

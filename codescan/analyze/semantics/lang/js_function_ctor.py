@@ -1,0 +1,38 @@
+"""The Function constructor reached without its name: `(() => {}).constructor`,
+`Object.getPrototypeOf(async function () {}).constructor` (AsyncFunction), `''.constructor.constructor`."""
+from __future__ import annotations
+
+import re
+
+_FUNCTIONS = frozenset(("function_expression", "function", "arrow_function", "generator_function",
+                        "async_function", "async_arrow_function"))
+_PROTOTYPE_OF = frozenset((b"Object.getPrototypeOf", b"Reflect.getPrototypeOf"))
+# where a file may reach it (the gate: a `constructor` word alone is in every class-based file)
+MARKS = re.compile(rb"\)\s*\.\s*constructor\b|\bconstructor\s*\.\s*constructor\b|__proto__\s*\.\s*constructor\b")
+
+
+def function_constructor(obj_node) -> bool:
+    """Whether `obj_node.constructor` is the Function (or AsyncFunction/GeneratorFunction) constructor."""
+    node = _unwrapped(obj_node)
+    if node is None:
+        return False
+    if node.type in _FUNCTIONS:  # (function () {}).constructor, (async () => {}).constructor
+        return True
+    if node.type == "call_expression":  # Object.getPrototypeOf(async function () {}).constructor
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        inner = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        return fn is not None and fn.text in _PROTOTYPE_OF and len(inner) == 1 and \
+            _unwrapped(inner[0]) is not None and _unwrapped(inner[0]).type in _FUNCTIONS
+    if node.type == "member_expression":  # ''.constructor.constructor, fn.__proto__.constructor
+        prop = node.child_by_field_name("property")
+        return prop is not None and prop.text in (b"constructor", b"__proto__") and \
+            node.child_by_field_name("object") is not None
+    return False
+
+
+def _unwrapped(node):
+    for _ in range(4):
+        if node is None or node.type not in ("parenthesized_expression", "as_expression", "non_null_expression"):
+            return node
+        node = node.named_children[0] if node.named_children else None
+    return node
