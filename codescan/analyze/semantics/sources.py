@@ -150,11 +150,13 @@ def clears(name: str | None) -> bool:
     return bool(name) and _CLEARS.match(name) is not None
 
 
-def constant_labels(value) -> frozenset:
+def constant_labels(value, depth: int = 0) -> frozenset:
     """Labels a constant carries by what it names (a path to a credential store; not a URL); a short list of
-    such names carries theirs (`['.npmrc', '.ssh/id_rsa'].map(...)`, `for f in [...]`)."""
+    such names carries theirs (`['.npmrc', '.ssh/id_rsa'].map(...)`, `for f in [...]`), also a list of path
+    pieces per store (`[['Exodus', 'exodus.wallet'], ...]` spread into a join)."""
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
-        return frozenset().union(*(constant_labels(item) for item in value if isinstance(item, str)))
+        return frozenset().union(*(constant_labels(item, depth + 1) for item in value
+                                   if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
     if not isinstance(value, str) or not 3 <= len(value) <= 4096 or "://" in value or "?" in value:
         return frozenset()
     labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()

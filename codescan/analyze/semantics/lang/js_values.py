@@ -20,7 +20,9 @@ GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
 GLOBAL_NAMES = frozenset({"window", "global", "globalThis"})  # values that are the global object itself
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
 _SIZES = frozenset(("length", "size", "byteLength"))
-_MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign"}
+_MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign",
+             # archives filled from files and folders (adm-zip, archiver, jszip): the archive holds what they name
+             "addLocalFolder", "addLocalFile", "addFile", "directory", "file", "glob"}
 _SKIP = {"comment", "(", ")", ",", ";"}
 
 
@@ -184,18 +186,26 @@ class JsValues(MemoEval):
                 prop = parent.child_by_field_name("property").text.decode("utf-8", "replace")
                 call = parent.parent
                 if prop in _MUTATORS and call.type == "call_expression" and call.child_by_field_name("function") == parent:
-                    sites.append((other.start_byte, other, call, prop))
+                    sites.append((other.start_byte, other, call, prop, self._binding_scopes(other)))
             elif parent.type == "arguments":
-                sites.append((other.start_byte, other, None, None))
+                sites.append((other.start_byte, other, None, None, self._binding_scopes(other)))
         self._sites[name] = (key, sites)
         return sites
+
+    def _binding_scopes(self, node) -> frozenset:
+        """The scopes whose binding of the name a use reads (one, or the module's)."""
+        return frozenset(e[2] for e in self.scopes.bindings(node))
 
     def _mutated(self, name: str, current: Value, use) -> Value:
         added = []
         written: list = []
-        for start, other, call, prop in self._mutation_sites(name):
+        sites = self._mutation_sites(name)
+        mine = self._binding_scopes(use) if sites else frozenset()
+        for start, other, call, prop, scopes in sites:
             if start >= use.start_byte:
                 continue
+            if mine and scopes != mine:
+                continue  # another function's own `zip` (or `parts`): not this variable
             if call is not None:
                 args = call.child_by_field_name("arguments")
                 value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
