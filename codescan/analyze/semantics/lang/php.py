@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import re
 
-from .scripts import PhpFlow
+from .scripts import PHP_CALLBACKS, PhpFlow
 from .treeflow import compare_possible  # noqa: F401 (the engine runs the layer where it holds)
 
-DYNAMIC = (b"call_user_func", b"array_map", b"`")  # calls a sink without naming it (equality tests: treeflow.compare_possible)
+# calls a sink without naming it: every callback-taking builtin the adapter follows (call_user_func_array was
+# missing: a file calling only it never reached the layer), and backticks (equality tests: treeflow.compare_possible)
+DYNAMIC = tuple(sorted(name.encode() for name in PHP_CALLBACKS)) + (b"`",)
 DYNAMIC_CALLS = re.compile(rb"\$\w+\s*\(")  # `$f(...)`: the function is named by a variable ($f = 'sys'.'tem')
 
 

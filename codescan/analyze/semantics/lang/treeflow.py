@@ -203,7 +203,8 @@ class TreeFlow(FlowIndex, MemoEval):
             left, right = self.value(named[0]), self.value(named[1])
             return joined(left, right) or concat(left, right)
         if len(named) == 1 and node.type.startswith(("parenthesized", "argument", "value_argument", "expression_list",
-                                                      "literal_element", "expression_statement")):
+                                                      "literal_element", "expression_statement",
+                                                      "return_statement")):  # a helper's `return decode($n);`
             return self.value(named[0])
         return merge(self.value(c) for c in named)
 
