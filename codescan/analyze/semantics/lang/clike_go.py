@@ -200,6 +200,12 @@ class GoFlow(CLikeFlow):
 
     def special(self, node):
         kind = node.type
+        if kind == "call_expression":  # f.Name(): the file the handle f was opened on (what was written to it)
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "selector_expression" and not _args(node) and \
+                    _text(function.child_by_field_name("field")) == "Name" and \
+                    function.child_by_field_name("operand").type == "identifier":
+                return self.value(function.child_by_field_name("operand"))
         if kind == "composite_literal":
             typ = node.child_by_field_name("type")
             if typ is not None and typ.type in ("slice_type", "array_type", "implicit_length_array_type"):
@@ -244,6 +250,8 @@ class GoFlow(CLikeFlow):
         opened = self.parts(node) if node.type == "call_expression" else None
         if opened and opened[0] in FILE_OPENERS and opened[3]:
             return opened[3][0]
+        if opened and opened[0] == "os.CreateTemp" and handle.type == "identifier":
+            return handle  # a temporary file has no path of its own here: the handle names it (f.Name())
         return None
 
     def call_parts(self, node):
