@@ -89,10 +89,13 @@ def c_unescape(raw: bytes) -> bytes:
     """Backslash escapes as PHP/Ruby double quotes and printf/echo -e read them."""
     def one(m: re.Match) -> bytes:
         body = m.group(1)
-        if body[:1] == b"x":
+        if body[:1] == b"x" and len(body) > 1:
             return bytes([int(body[1:], 16)])
-        if body[:1] == b"u":
-            return chr(int(body[1:].strip(b"{}"), 16)).encode("utf-8")
+        if body[:1] == b"u" and len(body) > 1:
+            digits = body[1:].strip(b"{}")
+            code = int(digits, 16) if digits else 0x110000
+            # `\u` with no digits (a PHP namespace "google\appengine\util" in a string) or past Unicode stays as written
+            return chr(code).encode("utf-8", "surrogatepass") if code <= 0x10FFFF else b"\\" + body
         if body[:1].isdigit() and body != b"0":
             return bytes([int(body, 8) & 0xFF])
         return _SIMPLE.get(body, b"\\" + body)
