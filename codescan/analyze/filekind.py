@@ -30,6 +30,12 @@ NOT_CODE = frozenset((
 ))
 
 
+# Languages in which no file can begin with an XML prolog or doctype (PHP can: `<?xml` is an open tag there).
+_NO_XML_PROLOG = frozenset(("python", "javascript", "typescript", "tsx", "go", "java", "kotlin", "c", "cpp", "csharp",
+                            "ruby", "rust", "shell", "dockerfile"))
+_XML_PROLOG = re.compile(r"\ufeff?\s*<(?:\?xml[\s?]|!DOCTYPE\s)", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class FileKind:
     """path: the name it was classified by ("" when nothing names it); language: grammar or text kind (None:
@@ -76,6 +82,11 @@ def classify(path: str | None, text: str = "", language: str | None = None) -> F
     kind = of_path(path or "")
     if language is not None:
         return FileKind(kind.path, language, kind.role)
+    if kind.language in _NO_XML_PROLOG and text[:1] in ("<", "\ufeff", " ", "\t", "\r", "\n") \
+            and _XML_PROLOG.match(text):
+        # an XML document under a code extension (Qt Linguist's .ts translations, XML test data named .cs): no
+        # file of that language can start with `<?xml`, and its translated text is not code to read as such
+        return FileKind(kind.path, None, kind.role)
     if kind.language is not None or kind.role is not None or _not_code(kind.path):
         return kind
     head = text.lstrip()[:200].encode("utf-8", "replace")
