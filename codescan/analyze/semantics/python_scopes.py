@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-import tree_sitter as ts
-
 from .. import budget as budgets
 from .python_bindings import _classify, _imports
 from .python_bound import ASKED, bound_anywhere
+from .python_scope_index import NO_SCOPES, scope_index
 
 BOUND_CHECK = True  # entries() skips names no occurrence of which can bind them (off: tests compare)
 
@@ -113,7 +112,7 @@ class Scopes:
             source, a, b = self.source, top.start_byte, top.end_byte
             # a statement without the words cannot hold a scope (most top-level statements: imports...)
             words = any(source.find(word, a, b) >= 0 for word in (b"def", b"class", b"lambda"))
-            spans = self._spans[i] = _scope_index(top) if words else _NO_SCOPES
+            spans = self._spans[i] = scope_index(top, source if self.clean else None) if words else NO_SCOPES
         starts, ends, nodes, parents = spans
         j = bisect_right(starts, start) - 1
         while j >= 0:  # the last scope starting at or before `node`, then the scopes around that one
@@ -310,30 +309,3 @@ def _climb(node):
     while current is not None and current.type not in _SCOPES:
         current = current.parent
     return current
-
-
-_SCOPE_QUERY: list = []  # compiled once per process
-_NO_SCOPES = ([], [], [], [])
-
-
-def _scope_index(top):
-    """(starts, ends, nodes, enclosing index) of every function, lambda and class in `top`'s subtree (a
-    C-level query), by start, outer first at equal starts."""
-    if not _SCOPE_QUERY:
-        from ..languages import grammar
-        _SCOPE_QUERY.append(ts.Query(grammar("python"), "[(function_definition) (lambda) (class_definition)] @s"))
-    found = [n for n in ts.QueryCursor(_SCOPE_QUERY[0]).captures(top).get("s", ()) if n.end_byte > n.start_byte]
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    starts: list[int] = []
-    ends: list[int] = []
-    parents: list[int] = []
-    stack: list[int] = []
-    for j, scope in enumerate(found):
-        start = scope.start_byte
-        while stack and ends[stack[-1]] <= start:
-            stack.pop()
-        parents.append(stack[-1] if stack else -1)
-        starts.append(start)
-        ends.append(scope.end_byte)
-        stack.append(j)
-    return starts, ends, found, parents
