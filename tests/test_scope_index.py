@@ -1,70 +1,60 @@
-"""python_scope_index: the scopes of a top-level statement found from their keywords equal the tree query's."""
+"""Scopes.scope_of (a sorted index of functions, lambdas and classes) finds what walking up node.parent finds."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from bench import corpus as corpora
 from codescan.analyze import languages
-from codescan.analyze.semantics import python_scope_index
-from codescan.analyze.semantics.python_scope_index import scope_index
-from codescan.analyze.semantics.python_scopes import Scopes
+from codescan.analyze.semantics.python_scopes import Scopes, _climb
 
-TRICKY = b'''
-"""def f(): class C: lambda"""
-# def commented(): pass
-@decorator(lambda x: x)
-async def outer(a=lambda: 1, *, b=(lambda y, z: y)):
-    class Inner(Base, metaclass=lambda *a: type(*a)):
-        def method(self): return f"{(lambda: 'def')()}"
-    undefined = classify = lambda_ = 0
-    return [lambda: i for i in range(3)]
-class Empty: pass
-x = {"class": lambda: None, "def": 1}
-'''
-
-
-def _spans(top, source):
-    starts, ends, nodes, parents = scope_index(top, source)
-    return starts, ends, [(n.type, n.start_byte, n.end_byte) for n in nodes], nodes, parents
+ROOT = Path(__file__).resolve().parent.parent
+TRICKY = b"""
+f = lambda x: lambda y: x + y
+lambda: 0
+@deco(lambda q: q)
+class A(B, metaclass=lambda *a: type(*a)):
+    x = [lambda: i for i in range(3)]
+    def m(self, d=lambda: 1):
+        def inner():
+            class C: pass
+            return C
+        return inner
+    async def n(self): yield (lambda: (yield))
+def broken(:
+    x = 1
+class D: pass"""
 
 
-def test_keywords_give_the_query_scopes_on_tricky_and_stdlib_sources():
-    sources = [TRICKY] + [Path(p).read_bytes()
-                          for p in corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60)]
-    parser = languages.parser("python")
-    statements = scopes = 0
+def _all_nodes(root):
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(node.children)
+
+
+def test_scope_of_equals_the_walk_up():
+    sources = [TRICKY, b"class OnlyOne: pass", b"lambda: 0", b""]
+    sources += [p.read_bytes() for p in sorted((ROOT / "codescan" / "analyze" / "semantics").glob("*.py"))[:6]]
+    sources += [p.read_bytes() for p in sorted((ROOT / "fixtures" / "rules" / "python").glob("*.py"))[:20]]
+    checked = scoped = 0
     for source in sources:
-        tree = parser.parse(source)
-        if tree.root_node.has_error:
-            continue
-        for top in tree.root_node.children:
-            by_query, by_text = _spans(top, None), _spans(top, source)
-            assert by_text == by_query, top.start_byte
-            statements += 1
-            scopes += len(by_text[0])
-    assert statements > 1000 and scopes > 1000
-    tricky = parser.parse(TRICKY).root_node.children
-    assert [n.type for n in scope_index(tricky[2], TRICKY)[2]] == [  # (the decorator's lambda first)
-        "lambda", "function_definition", "lambda", "lambda", "class_definition", "lambda", "function_definition",
-        "lambda", "lambda"]
+        tree = languages.parser("python").parse(source)
+        scopes = Scopes(source, tree.root_node)
+        for node in _all_nodes(tree.root_node):
+            want = _climb(node)
+            got = scopes.scope_of(node)
+            assert (got is None) == (want is None), (source[:60], node.type, node.start_point)
+            if want is not None:
+                assert (got.start_byte, got.end_byte, got.type) == (want.start_byte, want.end_byte, want.type)
+                scoped += 1
+            checked += 1
+    assert checked > 20_000 and scoped > 5_000
 
 
-def test_a_clean_tree_needs_no_query_and_an_error_tree_uses_it(monkeypatch):
-    def no_query(_top):
-        raise AssertionError("query used")
-
-    monkeypatch.setattr(python_scope_index, "_by_query", no_query)
+def test_a_subtree_root_falls_back_to_the_walk():
     tree = languages.parser("python").parse(TRICKY)
-    scopes = Scopes(TRICKY, tree.root_node)
-    inner = scopes.locate(TRICKY.index(b"self"), TRICKY.index(b"self") + 4)
-    assert scopes.scope_of(inner).type == "function_definition"
-    broken = TRICKY + b"def (:\n"
-    tree = languages.parser("python").parse(broken)
-    scopes = Scopes(broken, tree.root_node)
-    assert not scopes.clean
-    try:
-        scopes.scope_of(scopes.locate(broken.index(b"self"), broken.index(b"self") + 4))
-    except AssertionError as error:
-        assert "query used" in str(error)
-    else:
-        raise AssertionError("an error tree must be read by the query")
+    block = next(n for n in _all_nodes(tree.root_node) if n.type == "block" and b"inner" in n.text)
+    scopes = Scopes(TRICKY, block)
+    inner = [n for n in _all_nodes(block) if n.type == "identifier"]
+    assert inner and all(scopes.scope_of(n) == _climb(n) for n in inner)
+    assert _climb(inner[0]) is not None
