@@ -28,28 +28,39 @@ class Wanted:
     """What the fact rules for one language need: callees (canonical patterns) and, for finding call
     sites cheaply, the words those callees end with."""
 
-    def __init__(self, rules):
+    def __init__(self, rules, prefilter=None):
         patterns = sorted(callees_of(rules))
         self.patterns = patterns
-        # A pattern without `*` is one name: a set look-up. Only the wildcard ones are compiled, once per
-        # process for each distinct set (one regex over every pattern, per rule subset, cost 10 ms each).
+        # A pattern without `*` is one name: a set look-up. The wildcard ones: one regex over all of them, compiled
+        # once per process for each distinct set — or, for a rule subset, the regex of its language's whole set
+        # (`prefilter`) and the subset's own patterns one by one (a subset's regex cost ~4 ms to compile).
         self._exact = frozenset(p for p in patterns if "*" not in p)
         wild = tuple(p for p in patterns if "*" in p)
-        self._callee = _compiled(("callee", wild), lambda: pattern_regex(wild)) if wild else None
+        if not wild:
+            self._callee = None
+        elif prefilter is not None:
+            self._callee = _WildSubset(prefilter, wild)
+        else:
+            self._callee = _compiled(("callee", wild), lambda: pattern_regex(wild))
         words = sorted({w for w in last_parts(patterns) if w.strip("*")})
-        body = "|".join(re.escape(w).replace(r"\*", r"[\w$]*") for w in words) or "(?!)"
-        self._body = body.encode()
+        self._word_list = words
         self._words = frozenset(w for w in words if "*" not in w)
-        wild_words = tuple(re.escape(w).replace(r"\*", r"[\w$]*") for w in words if "*" in w)
+        wild_words = tuple(_escaped(w) for w in words if "*" in w)
         self._word = _compiled(("word", wild_words), lambda: re.compile("(?:" + "|".join(wild_words) + r")\Z")) \
             if wild_words else None
-        self._literal = frozenset(w.encode() for w in words if "*" not in w and _WORD.fullmatch(w.encode()))
-        self._hyphens = tuple(w.encode() for w in words if "*" not in w and not _WORD.fullmatch(w.encode()))
+        kinds = [_word_kind(w) for w in words]
+        self._literal = frozenset(w.encode() for w, kind in zip(words, kinds) if kind == "word")
+        self._hyphens = tuple(w.encode() for w, kind in zip(words, kinds) if kind == "other")
         self._wild = tuple(w.encode() for w in words if "*" in w)  # as written: `exec*`, `*Async`
         # words and wildcards of identifier characters, and hyphenated module names (`node-fetch`, called
         # after require): token_regex finds them word by word; any other form keeps one regex
-        self._plain = all(re.fullmatch(r"[\w$*]+|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+", w) for w in words)
+        self._plain = all(_PLAIN.get(w) or _plain(w) for w in words)
         self._regexes: dict = {}
+
+    @property
+    def _body(self) -> bytes:
+        """The alternation of every wanted word (wildcards as `[\\w$]*`), for the one-regex form of token_regex."""
+        return ("|".join(_escaped(w) for w in self._word_list) or "(?!)").encode()
 
     def wants(self, callee: str) -> bool:
         return callee in self._exact or (self._callee is not None and self._callee.match(callee) is not None)
@@ -77,6 +88,48 @@ class Wanted:
 
 _WORD = re.compile(rb"[\w$]+")
 _COMPILED: dict = {}
+_PLAIN: dict[str, bool] = {}  # word -> token_regex can find it word by word (memo: subsets share their words)
+_KINDS: dict[str, str] = {}
+
+
+def _plain(word: str) -> bool:
+    found = _PLAIN[word] = re.fullmatch(r"[\w$*]+|[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)+", word) is not None
+    return found
+
+
+def _word_kind(word: str) -> str:
+    """"wild" (holds `*`), "word" (identifier characters and `$`) or "other" (`node-fetch`), memoized."""
+    kind = _KINDS.get(word)
+    if kind is None:
+        kind = _KINDS[word] = "wild" if "*" in word else "word" if _WORD.fullmatch(word.encode()) else "other"
+    return kind
+
+
+def _escaped(word: str) -> str:
+    return re.escape(word).replace(r"\*", r"[\w$]*")
+
+
+class _WildSubset:
+    """`match(callee)` of a rule subset's wildcard patterns: the language's regex over all of its patterns says
+    no for nearly every callee; the few it fits are tried against the subset's own patterns (each compiled once
+    per process), memoized. The same answers as one regex over the subset's patterns."""
+
+    __slots__ = ("_prefilter", "_patterns", "_memo")
+
+    def __init__(self, prefilter, patterns: tuple):
+        self._prefilter = prefilter
+        self._patterns = patterns
+        self._memo: dict[str, bool] = {}
+
+    def match(self, callee: str):
+        if self._prefilter.match(callee) is None:
+            return None
+        found = self._memo.get(callee)
+        if found is None:
+            found = self._memo[callee] = any(
+                _compiled(("one", pattern), lambda p=pattern: pattern_regex((p,))).match(callee) is not None
+                for pattern in self._patterns)
+        return True if found else None
 
 
 def _compiled(key: tuple, build):
@@ -182,7 +235,7 @@ class FactRules:
         if wanted is False:
             if len(self._wanted) > MAX_SUBSETS:
                 self._wanted.clear()
-            wanted = self._wanted[key] = _wanted_for(tuple(rule for rule, _r in chosen)) if chosen else None
+            wanted = self._wanted[key] = _wanted_for(tuple(rule for rule, _r in chosen), _wanted) if chosen else None
         return wanted, chosen
 
     def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
@@ -239,15 +292,16 @@ def _character_columns(calls, source: bytes):
     return out
 
 
-def _wanted_for(rules: tuple) -> Wanted:
+def _wanted_for(rules: tuple, whole: Wanted | None = None) -> Wanted:
     """One Wanted per distinct set of sink callees: its regexes are compiled once per process (rule subsets
-    that differ only in their labels share it)."""
+    that differ only in their labels share it). `whole`: the Wanted of all the language's rules (a superset)."""
     patterns = callees_of(rules)
     found = _WANTED.get(patterns)
     if found is None:
         if len(_WANTED) > MAX_SUBSETS:
             _WANTED.clear()
-        found = _WANTED[patterns] = Wanted(rules)
+        prefilter = whole._callee if whole is not None and isinstance(whole._callee, re.Pattern) else None
+        found = _WANTED[patterns] = Wanted(rules, prefilter)
     return found
 
 

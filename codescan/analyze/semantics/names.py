@@ -56,11 +56,17 @@ def last_parts(patterns) -> set[str]:
     """The final name part of each pattern (`os.exec*` -> `exec*`): what must appear near a call site."""
     out = set()
     for pattern in patterns:
-        parts = [p.rstrip("()") for p in pattern.split(".")]
-        while len(parts) > 1 and not parts[-1].strip("*"):
-            parts.pop()  # `subprocess.*`: the module's name is what must appear
-        out.add(parts[-1])
+        last = _LAST.get(pattern)
+        if last is None:
+            parts = [p.rstrip("()") for p in pattern.split(".")]
+            while len(parts) > 1 and not parts[-1].strip("*"):
+                parts.pop()  # `subprocess.*`: the module's name is what must appear
+            last = _LAST[pattern] = parts[-1]
+        out.add(last)
     return out
+
+
+_LAST: dict[str, str] = {}  # pattern -> its last part (rule subsets share their patterns; rules are few thousand)
 
 
 # Node's sub-path modules under the names the rules use (`import { chmod } from "node:fs/promises"` is fs.promises.chmod)

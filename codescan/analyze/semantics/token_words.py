@@ -14,7 +14,7 @@ class WordFinder:
 
     def __init__(self, words: frozenset, wild: tuple[bytes, ...]):
         self._words = words
-        self._wild = re.compile(rb"(?m)^(?:" + b"|".join(wild) + rb")$").findall if wild else None
+        self._wild = _wild_search(wild) if wild else None
         self._last: tuple = (None, ())
 
     def finditer(self, source: bytes):
@@ -30,6 +30,19 @@ class WordFinder:
         if self._wild is not None:
             present.update(self._wild(seen.text(True, False)))
         return present
+
+
+_WILD: dict = {}
+
+
+def _wild_search(wild: tuple[bytes, ...]):
+    """findall of the wildcards over a newline-separated word list, compiled once per process for each set."""
+    found = _WILD.get(wild)
+    if found is None:
+        if len(_WILD) > 1024:
+            _WILD.clear()
+        found = _WILD[wild] = re.compile(rb"(?m)^(?:" + b"|".join(wild) + rb")$").findall
+    return found
 
 
 class _Hit:

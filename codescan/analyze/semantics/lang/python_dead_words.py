@@ -72,7 +72,18 @@ class _Dead:
 
 
 def _needed(pattern: str) -> frozenset | None:
-    """Words one of which must occur for a name matching `pattern` to be made; None: no word is needed."""
+    """Words one of which must occur for a name matching `pattern` to be made; None: no word is needed
+    (memoized: every rule subset asks about its ~400 patterns)."""
+    found = _NEEDED.get(pattern, False)
+    if found is False:
+        found = _NEEDED[pattern] = _needed_words(pattern)
+    return found
+
+
+_NEEDED: dict = {}
+
+
+def _needed_words(pattern: str) -> frozenset | None:
     parts = pattern.split(".")
     head = parts[0].rstrip("()")
     if len(parts) < 2 or not head or "*" in head or "<" in head or "$" in head or head in _FREE_HEADS:
