@@ -30,3 +30,32 @@ def test_possible_answers_as_before():
         assert (found is not None) == (auth_gates._AUTH_LOWER.search(source.lower()) is not None), source[:80]
         yes += auth_gates.possible(source)
     assert yes > 100  # the comparison saw the gate open, not only closed
+
+
+def test_defined_somewhere_is_the_defining_regex_search():
+    rng = random.Random(11)
+    pieces = WORDS + (b"\t", b"  ", b"auth_type", b"Auth_Headers", b"\xc4\xb1", b"K", b"\\", b"#", b": bool", b"(u, p)",
+                      b"a1", b"=", b"checkAuth$", b"$x", b"function", b"def", b"DEF ", b"undef ", b"\x0b")
+    sources = [p.read_bytes() for p in sorted((ROOT / "fixtures" / "rules").rglob("*")) if p.is_file()]
+    sources += [b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    hits = 0
+    for source in sources:
+        expected = auth_gates._DEFINED.search(source) is not None
+        assert auth_gates.defined_somewhere(source) == expected, source[:120]
+        hits += expected
+    assert hits > 100
+
+
+def test_possible_does_not_run_the_defining_regex_over_the_file(monkeypatch):
+    class Refused:
+        def search(self, *_args):
+            raise AssertionError("_DEFINED searched over the whole source")
+
+        def __getattr__(self, name):
+            return getattr(auth_gates._DEFINED, name)
+
+    source = b"def check_login(user, pw):\n    if pw == 'x':\n        return True\n"
+    assert auth_gates.possible(source)
+    monkeypatch.setattr(auth_gates, "_DEFINED", Refused())
+    assert auth_gates.possible(source)
+    assert not auth_gates.possible(b"def loginx_helper_list = [1]\nif a == b: pass\n")

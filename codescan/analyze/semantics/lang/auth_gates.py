@@ -48,7 +48,47 @@ def possible(source: bytes) -> bool:
     # (lower-cased, one a line, shared with the rules' gate) hold one iff the lower-cased source does
     return (b"==" in source or b" in " in source or _EQ_CALL_WORDS.search(source) is not None) \
         and _AUTH_LOWER.search(presence_of(source).text(True, True)) is not None \
-        and _DEFINED.search(source) is not None
+        and defined_somewhere(source)
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_SPACE_BYTES = frozenset(b" \t\n\r\x0b\x0c")  # what `\s` matches in a bytes pattern
+# what _DEFINED asks after the name, in its two forms
+_AFTER_DEF = re.compile(rb"\s*\(")
+_AFTER_NAME = re.compile(rb"(?i)\s*(?:=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)|"
+                         rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
+
+
+def defined_somewhere(source: bytes) -> bool:
+    """`_DEFINED.search(source) is not None`, from the authentication words' places only (the regex tries its
+    leading `\\b[\\w$]*` at every word of the file, most of the gate's cost). An authentication word lies
+    in one run of word characters, and so does each match's name: `def`/`function`, spaces, then the name's
+    run holding the word, then `\\s*(`; or the `[\\w$]` run holding the word (a `\\b` starts it at the
+    first word character of the run before the word) followed by what _AFTER_NAME takes: neither can stop
+    inside the run, since what follows a name is never a word character."""
+    lowered = source.lower()
+    size = len(source)
+    for match in _AUTH_LOWER.finditer(lowered):  # every run holding a word holds a reported match
+        start, end = match.start(), match.end()
+        while end < size and source[end] in _WORD_BYTES:
+            end += 1
+        while start and source[start - 1] in _WORD_BYTES:
+            start -= 1
+        # `def name(` / `function name(`: spaces, then `def`/`function` after a word boundary
+        space = start
+        while space and source[space - 1] in _SPACE_BYTES:
+            space -= 1
+        if space < start and _AFTER_DEF.match(source, end) is not None:
+            for keyword in (b"def", b"function"):
+                at = space - len(keyword)
+                if at >= 0 and lowered[at:space] == keyword and (not at or source[at - 1] not in _WORD_BYTES):
+                    return True
+        # `name = (...) =>`, `name: function`, `name(...) {`, `name = function`: the name's run may hold `$`
+        while end < size and (source[end] in _WORD_BYTES or source[end] == 36):  # 36: `$`
+            end += 1
+        if _AFTER_NAME.match(source, end) is not None:
+            return True
+    return False
 
 
 def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:
