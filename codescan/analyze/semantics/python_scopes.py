@@ -33,24 +33,32 @@ def _whole_words(source: bytes, name: bytes, start: int, end: int):
     if not size:  # a zero-width MISSING identifier tree-sitter inserted: no occurrence (find would loop forever)
         return
     # the plain loop (a regex would also try occurrences overlapping rejected ones); for a name with few
-    # occurrences it also beats compiling a regex for it (~0.6 ms each, and the semantic layer asks many names)
-    if not _ASCII_WORD.fullmatch(name) or (name not in _OCCURRENCES and source.count(name, start, end) <= 48):
+    # occurrences it also beats compiling a regex for it (~0.6 ms each, and the semantic layer asks many names).
+    # Past 48 occurrences the regex takes over from the next one (not a count of them first: another pass over
+    # the range for every name asked about).
+    word = _ASCII_WORD.fullmatch(name) is not None
+    pattern = _OCCURRENCES.get(name) if word else None
+    if pattern is None:
         pos = source.find(name, start, end)
+        seen = 0
         while pos >= 0:
+            seen += 1
+            if seen > 48 and word:
+                break
             at, pos = pos, source.find(name, pos + size, end)
             after = source[at + size:at + size + 1]
             if not ((at and (source[at - 1:at].isalnum() or source[at - 1] in b"_.")) or
                     after.isalnum() or after == b"_"):
                 yield at
-        return
-    # An ASCII word's occurrences cannot overlap one another and pass the test, so a regex
-    # (whose search runs in C) yields the same offsets.
-    pattern = _OCCURRENCES.get(name)
-    if pattern is None:
+        if pos < 0:
+            return
+        # An ASCII word's occurrences cannot overlap one another and pass the test, so a regex
+        # (whose search runs in C) yields the same offsets from here on.
         if len(_OCCURRENCES) > 4096:
             _OCCURRENCES.clear()
         n = re.escape(name)
         pattern = _OCCURRENCES[name] = re.compile(n + rb"(?<![A-Za-z0-9_.]" + n + rb")(?![A-Za-z0-9_])")
+        start = pos
     for match in pattern.finditer(source, start):
         at = match.start()
         if at + size > end:
