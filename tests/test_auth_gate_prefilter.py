@@ -13,10 +13,11 @@ WORDS = (b"def ", b"function ", b"LogIn", b"log_in", b"SIGN_IN", b"Authors", b"a
 
 
 def _old_possible(source: bytes) -> bool:
-    # the plain definition of the gate: an authentication function is defined and something compares
-    # (==, `in`, or a constant-time helper such as hmac.compare_digest / crypto.timingSafeEqual)
+    # the plain definition of the gate: an authentication function (or a request hook) is defined and something
+    # compares (==, `in`, or a constant-time helper such as hmac.compare_digest / crypto.timingSafeEqual)
     compares = b"==" in source or b" in " in source or auth_gates._EQ_CALL_WORDS.search(source) is not None
-    return auth_gates._DEFINED.search(source) is not None and compares
+    defined = auth_gates._DEFINED.search(source) is not None or auth_gates._HOOK.search(source) is not None
+    return defined and compares
 
 
 def test_possible_answers_as_before():

@@ -3,7 +3,8 @@
 `def login(user, pw): if pw == "Xk9#mq2!Lz": return True` is the magic-password backdoor even when the compared
 name says nothing about credentials. The fact `operator.eq(input, constant)` is made only inside a function named
 like an authentication check (login, authenticate, check_login, verify_user, is_authorized, has_access,
-validate_token...), for an `if` whose test compares a value derived from the function's parameters (or the web
+validate_token...) or in a request hook (Flask before_request, middleware, Django process_request/process_view,
+Express `(req, res, next)`), for an `if` whose test compares a value derived from the function's parameters (or the web
 request) with a constant, and whose branch grants: returns something other than False/None/0, or sets an
 admin/authenticated flag to true. The input side carries the label `auth-input`; the rule judges the constant."""
 from __future__ import annotations
@@ -24,6 +25,10 @@ AUTH_NAME = re.compile(rb"(?i)(?:" + _AUTH + rb")")
 _DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*\(|"
                       rb"\b[\w$]*(?:" + _AUTH + rb")[\w$]*\s*(?:=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)|"
                       rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
+# request hooks run before every handler (Flask before_request, FastAPI/Starlette middleware, Django middleware
+# methods, Express `(req, res, next)` middleware): a granting test there is an authentication check whatever its name
+_HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b|\bdef\s+process_(?:request|view)\s*\(|"
+                   rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
 _GRANTED = re.compile(r"(?i)admin|auth|logged|login|superuser|staff|root|privileg|grant|allow|trusted|verified")
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
@@ -47,8 +52,14 @@ def possible(source: bytes) -> bool:
     # _AUTH holds only word characters: a match lies inside one run of them, so the source's distinct words
     # (lower-cased, one a line, shared with the rules' gate) hold one iff the lower-cased source does
     return (b"==" in source or b" in " in source or _EQ_CALL_WORDS.search(source) is not None) \
-        and _AUTH_LOWER.search(presence_of(source).text(True, True)) is not None \
-        and defined_somewhere(source)
+        and ((_AUTH_LOWER.search(presence_of(source).text(True, True)) is not None and defined_somewhere(source))
+             or _hooked(source))
+
+
+def _hooked(source: bytes) -> bool:
+    """A request hook may be defined (byte look-ups first: the regex only where one of its words occurs)."""
+    return (b"before_" in source or b"middleware" in source or b"process_" in source or b"next" in source) \
+        and _HOOK.search(source) is not None
 
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -118,6 +129,17 @@ def _auth_functions(source: bytes, root, grammar) -> list:
             continue
         name = _name_of(node)
         if name is not None and AUTH_NAME.search(name.replace(b"_", b"")) is not None:
+            found.setdefault(node.start_byte, node)
+    for match in _HOOK.finditer(source):  # a decorator before its def, `def process_request(`, `(req, res, next)`
+        at = source.find(b"(", match.start()) if match.group().startswith(b"def") else match.end() - 1
+        if match.group().startswith(b"@"):
+            at = source.find(b"def ", match.end())
+            if at < 0 or at - match.end() > 400:
+                continue
+        node = root.named_descendant_for_byte_range(at, at + 1)
+        while node is not None and node.type not in grammar["functions"]:
+            node = node.parent
+        if node is not None:
             found.setdefault(node.start_byte, node)
     return list(found.values())
 
