@@ -141,6 +141,10 @@ class _PythonFacts(CallSites):
             elif (kind == "lambda" and parent.child_by_field_name("body") == current) or kind == "dictionary" or \
                     (kind == "pair" and parent.child_by_field_name("value") == current):
                 pass  # OPS = {"load": lambda n: importlib.import_module(n)}: OPS["load"](x) calls it
+            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call" and \
+                    _wraps_function(parent.parent):
+                current = parent.parent  # staticmethod(exec): the call gives the function itself
+                continue
             elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
                 call = parent.parent
                 if (current.type in ("identifier", "attribute") and _may_run(call)) or \
@@ -165,6 +169,9 @@ class _PythonFacts(CallSites):
                 left = parent.child_by_field_name("left")
                 if left is not None and left.type == "identifier" and depth < 2:
                     self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                    owner = _class_of_body(parent)
+                    if owner is not None:  # class C: run = staticmethod(exec) — then self.run(x) / cls.run(x)
+                        self._member_uses(owner, left.text, depth + 1)
                 elif left is not None and left.type == "attribute" and depth < 2 and \
                         left.child_by_field_name("object").text == b"self":
                     self._self_uses(left, depth + 1)  # self.fn = getattr(...); later self.fn(cmd)
@@ -215,6 +222,27 @@ class _PythonFacts(CallSites):
                     found += 1
                     self._climb(use, depth)
             pos = source.find(needle, end, cls.end_byte)
+
+    def _member_uses(self, cls, attr: bytes, depth: int) -> None:
+        """The places that read a class attribute: `self.<attr>`/`cls.<attr>` inside the class, `<Class>.<attr>`
+        anywhere in the file."""
+        named = cls.child_by_field_name("name")
+        wanted = [(b"self." + attr, cls.start_byte, cls.end_byte), (b"cls." + attr, cls.start_byte, cls.end_byte)]
+        if named is not None:
+            wanted.append((named.text + b"." + attr, 0, len(self.source)))
+        source, scopes = self.source, self.values.scopes
+        for needle, start, stop in wanted:
+            pos, found = source.find(needle, start, stop), 0
+            while pos >= 0 and found < 64:
+                end = pos + len(needle)
+                before = source[pos - 1:pos] if pos else b""
+                if not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_") and \
+                        not (before.isalnum() or before in (b"_", b".")):
+                    use = scopes.locate(pos, end)
+                    if use is not None and use.type == "attribute":
+                        found += 1
+                        self._climb(use, depth)
+                pos = source.find(needle, end, stop)
 
     def _alias_uses(self, name: str, depth: int) -> None:
         climbed = self._aliases.get(name)
@@ -271,6 +299,22 @@ class _PythonFacts(CallSites):
 
 
 _ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
+
+
+def _wraps_function(call) -> bool:
+    """`staticmethod(f)` / `classmethod(f)`: a call whose value is its one argument, the function."""
+    fn = call.child_by_field_name("function")
+    arguments = call.child_by_field_name("arguments")
+    return fn is not None and fn.text in (b"staticmethod", b"classmethod") and arguments is not None and \
+        arguments.named_child_count == 1
+
+
+def _class_of_body(assignment):
+    """The class whose body holds this assignment statement directly (`class C: run = exec`), else None."""
+    statement = assignment.parent
+    block = statement.parent if statement is not None and statement.type == "expression_statement" else None
+    owner = block.parent if block is not None and block.type == "block" else None
+    return owner if owner is not None and owner.type == "class_definition" else None
 
 
 def _added_to(call) -> str | None:

@@ -126,6 +126,8 @@ def call_value(values, node) -> Value:
         got = attrgetter_applied(values, node.child_by_field_name("function"), args[0])
         if got is not None:  # operator.attrgetter("loads")(pickle): pickle.loads, named at run time
             return got
+    if name in ("builtins.staticmethod", "builtins.classmethod") and len(args) == 1 and not keywords:
+        return values.ev(args[0])  # class C: run = staticmethod(exec) — C.run is exec
     if name == "pytest.importorskip" and args:
         # yaml = pytest.importorskip("yaml"): the module itself, imported by its written name (a test's import)
         module = values.ev(args[0])

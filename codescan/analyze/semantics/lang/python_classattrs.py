@@ -37,3 +37,32 @@ def _apply(values, statement, target: str, current: Value | None) -> Value | Non
             isinstance(value.const, str):
         return merge([current, value], current.const + value.const)
     return merge([current, value])
+
+
+def bound_in_class_body(node, attr: bytes) -> bool:
+    """Whether a class enclosing `node` binds `attr` in its own body (`class C: run = staticmethod(exec)`): then
+    `self.attr`/`cls.attr` there may be any function, whatever the attribute's name says."""
+    current = node.parent
+    while current is not None:
+        if current.type == "class_definition":
+            body = current.child_by_field_name("body")
+            for child in body.named_children if body is not None else ():
+                binding = child.named_children[0] if child.type == "expression_statement" and \
+                    child.named_children else None
+                if binding is not None and binding.type == "assignment":
+                    left = binding.child_by_field_name("left")
+                    if left is not None and left.type == "identifier" and left.text == attr:
+                        return True
+        current = current.parent
+    return False
+
+
+def cls_attribute(values, node, attr: str) -> Value | None:
+    """`cls.attr` in a method of a class (a classmethod's first parameter): the class body's binding of `attr`."""
+    current = node.parent
+    while current is not None and current.type != "class_definition":
+        current = current.parent
+    if current is None:
+        return None
+    named = current.child_by_field_name("name")
+    return class_level(values, current, named.text.decode("utf-8", "replace") if named is not None else "", attr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES, PY_BUILTINS, canonical
+from .python_classattrs import bound_in_class_body
 from .python_functions import REQUEST_NAMES
 from .python_skip import for_patterns
 
@@ -221,6 +222,9 @@ def no_wanted_head(needed: NeededHeads, heads: Heads, node) -> bool:
     if wanted_heads is None:
         return False
     obj = fn.child_by_field_name("object")
+    if obj is not None and obj.type == "identifier" and obj.text in (b"self", b"cls") and \
+            bound_in_class_body(node, attr.text):
+        return False  # class C: go = staticmethod(os.system) — self.go(...) / cls.go(...) calls os.system
     if obj is not None and obj.type == "identifier" and obj.text == b"self":
         assigned = heads._self_values(attr.text, 0)  # `self.go = os.system`: self.go(...) calls os.system
         if assigned is None or not assigned <= {"<"}:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ...rule_gate import presence_of
+from .python_classattrs import bound_in_class_body
 from ..names import MODULE_ALIASES
 from ..token_words import occurrences
 from .python_functions import REQUEST_NAMES
@@ -141,6 +142,8 @@ def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
         return False
     if obj.type == "identifier" and obj.text == b"self" and not _only_called(source, attr):
         return False  # self.attr may hold anything assigned to it
+    if obj.type == "identifier" and obj.text in (b"self", b"cls") and bound_in_class_body(node, attr_node.text):
+        return False  # class C: run = exec — self.run / cls.run is exec
     return True
 
 

@@ -11,7 +11,7 @@ from .python_namespaces import Namespaces
 from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
-from .python_classattrs import class_level
+from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute, unpacked
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
@@ -304,6 +304,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if attr in REQUEST_NAMES:
                 return Value(name="request")
             found = self_attribute(self, node, attr)
+            if found is not None:
+                return found
+        if obj_node.type == "identifier" and obj_node.text == b"cls":
+            found = cls_attribute(self, node, attr)  # a classmethod's cls.attr: its class's own binding
             if found is not None:
                 return found
         obj = self.ev(obj_node)
