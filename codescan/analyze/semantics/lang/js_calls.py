@@ -1,6 +1,8 @@
 """The value of a JavaScript call: require/import names, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
@@ -20,6 +22,24 @@ def arguments(node) -> list:
     return [c for c in args.named_children if c.type != "comment"]
 
 
+_GLOBAL_BODY = re.compile(r"\s*(?:'use strict';?\s*)?return\s*\(?\s*(?:this|globalThis|global|window|self)\s*\)?\s*;?\s*$")
+
+
+def _returns_global(values, fn) -> bool:
+    """`new Function('return this')`, `Function('return globalThis')`: a function made from text that gives the
+    global object (how code reaches `process` or `require` without naming them)."""
+    while fn.type == "parenthesized_expression" and fn.named_children:
+        fn = fn.named_children[0]
+    if fn.type not in ("new_expression", "call_expression"):
+        return False
+    made = fn.child_by_field_name("constructor") or fn.child_by_field_name("function")
+    if made is None or values.ev(made).name != "Function":
+        return False
+    parts = arguments(fn)
+    body = values.ev(parts[-1]).const if parts else None
+    return isinstance(body, str) and _GLOBAL_BODY.match(body) is not None
+
+
 def call_value(values, node) -> Value:
     line = node.start_point[0] + 1
     fn = node.child_by_field_name("function") or node.child_by_field_name("constructor")
@@ -28,11 +48,16 @@ def call_value(values, node) -> Value:
         callee = Value(name="import")
     name = callee.name
     args = arguments(node)
+    if fn is not None and _returns_global(values, fn):  # new Function('return this')(): the global object
+        return Value(name="globalThis", via="dynamic")
     if name in REQUIRE and args:
         module = values.ev(args[0])
         if isinstance(module.const, str):
             text = js_module(module.const)
-            return Value(name=text, via="dynamic" if args[0].type not in ("string",) else None)
+            # named at run time, or loaded through a require that was itself reached at run time or through the
+            # process's back door (new Function('return this')().process.mainModule.require)
+            hidden = args[0].type not in ("string",) or callee.via == "dynamic" or name == "process.mainModule.require"
+            return Value(name=text, via="dynamic" if hidden else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
     if name in PROMISIFY and len(args) == 1:  # util.promisify(exec): the same function, returning a promise
         target = values.ev(args[0])
