@@ -123,7 +123,7 @@ def test_installer_line_in_documentation_is_medium_a_bare_address_or_plain_http_
     assert _by_line("sh-download-exec", "scripts/setup.sh", script) == {2: "critical"}
 
 
-def test_java_deserialization_round_trip_in_a_test_is_low_socket_data_or_main_code_stays_high():
+def test_java_deserialization_round_trip_in_a_test_is_low_in_main_code_medium_socket_data_stays_high():
     text = ("import java.io.*;\n"
             "import java.net.Socket;\n"
             "class OrderTest {\n"
@@ -137,7 +137,8 @@ def test_java_deserialization_round_trip_in_a_test_is_low_socket_data_or_main_co
             "  }\n"
             "}\n")
     assert _by_line("java-unsafe-deserialization", "src/test/java/OrderTest.java", text) == {7: "low", 10: "high"}
-    assert _by_line("java-unsafe-deserialization", "src/main/java/Order.java", text) == {7: "high", 10: "high"}
+    # main code reading back in-memory bytes it serialized itself (a deep copy) is a round trip too, but only medium
+    assert _by_line("java-unsafe-deserialization", "src/main/java/Order.java", text) == {7: "medium", 10: "high"}
 
 
 def test_verify_false_on_a_client_whose_base_url_is_local_is_low_in_tests_only():
