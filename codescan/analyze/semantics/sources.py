@@ -77,6 +77,8 @@ CREDENTIAL_PATH = re.compile(
              r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data|"
              r"local extension settings|indexeddb"))
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
+# files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
+PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
 STARTUP_FILE = re.compile(
@@ -164,6 +166,8 @@ def constant_labels(value, depth: int = 0) -> frozenset:
         labels |= {"authorized-keys"}
     if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot
         labels |= {"startup-file"}
+    if PYTHON_STARTUP.search(value):  # a .pth file, sitecustomize.py: run by every Python that starts
+        labels |= {"python-startup"}
     return labels
 
 
@@ -209,6 +213,7 @@ _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
+_POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
                              b"launchagents", b"launchdaemons", b"systemd/", b"/etc/environment", b"ld.so.preload",
