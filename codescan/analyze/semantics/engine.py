@@ -143,6 +143,21 @@ def _compiled(key: tuple, build):
     return found
 
 
+def _lone_dollars(source: bytes) -> bool:
+    """Whether every `$` of the source (at most 64 looked at) stands beside no word character and no `$`: then
+    every match, a whole run of `[\\w$]`, is a run of word characters, one of the source's distinct words
+    (a regex `r"^\\d+$"` in Python; `$name` of a template is not)."""
+    pos = source.find(b"$")
+    for _ in range(64):
+        if pos < 0:
+            return True
+        before, after = source[pos - 1:pos] if pos else b"", source[pos + 1:pos + 2]
+        if before.isalnum() or before in (b"_", b"$") or after.isalnum() or after in (b"_", b"$"):
+            return False
+        pos = source.find(b"$", pos + 1)
+    return pos < 0
+
+
 class _Tokens:
     r"""The matches of `(?<![\w$])(?:words|extra)(?![\w$])|marks`, found word by word (a set look-up per word):
     one alternation of ~250 words, some with a leading `[\w$]*`, cost 4x as much on the stdlib.
@@ -167,9 +182,11 @@ class _Tokens:
             rb"[\w$]+" + b"".join(b"|" + re.escape(m) for m in marks)))
         # no marks, no hyphenated words: every match is a whole word in _any or fitting a wildcard
         self._by_words = WordFinder(self._any, rest) if not marks and not hyphens else None
+        # a word of `$` only (jQuery's `$`) would match a `$` standing alone: then every `$` takes the scan
+        self._dollar_words = any(w and not w.replace(b"*", b"").strip(b"$") for w in (*self._any, *wild))
 
     def finditer(self, source: bytes):
-        if self._by_words is not None and b"$" not in source:
+        if self._by_words is not None and (b"$" not in source or (not self._dollar_words and _lone_dollars(source))):
             yield from self._by_words.finditer(source)  # the same matches, from the source's distinct words
             return
         any_word, wild = self._any, self._wild
