@@ -37,12 +37,26 @@ def asked(words: set) -> list[bytes]:
 def building_words(source: bytes, scopes):
     """`builds(word)`: some whole-word occurrence of `word` outside comments and strings may build a name."""
     def builds(word: bytes) -> bool:
-        for match in re.finditer(rb"(?<![\w$])" + re.escape(word) + rb"(?![\w$])", source):
+        for match in _whole(word).finditer(source):
             node = scopes.locate(match.start(), match.end())
             if node is None or (node.type not in _TEXT and not _inert(node, word)):
                 return True
         return False
     return builds
+
+
+def _whole(word: bytes) -> re.Pattern:
+    """`word` where no `[\\w$]` is beside it. The word comes first and what precedes it is tested behind: a
+    pattern that starts with a look-behind is tried at every offset of the file (~2 ms a file), one that starts
+    with a literal only where that occurs. Compiled once per process per word (a few building words)."""
+    found = _WHOLE.get(word)
+    if found is None:
+        w = re.escape(word)
+        found = _WHOLE[word] = re.compile(w + rb"(?<![\w$]" + w + rb")(?![\w$])")
+    return found
+
+
+_WHOLE: dict = {}
 
 
 def _inert(node, word: bytes) -> bool:
