@@ -16,7 +16,7 @@ from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import FUNCTIONS
 from .js_values import JsValues
 from .js_written import RUNNERS, linked
-from .python_calls import substitute
+from .python_summaries import substitute
 
 DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect", b"Proxy",
            b"getOwnPropertyDescriptor", b"getOwnPropertyNames", b"entries")

@@ -9,7 +9,7 @@ from ..names import js_module
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
 from .js_values import DESCRIPTOR, GLOBAL_NAMES
-from .python_calls import def_start, short, substitute
+from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
 REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}

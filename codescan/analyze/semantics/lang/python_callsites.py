@@ -3,7 +3,8 @@ sinks is applied (a mixin of the adapter's per-file facts: it reads self.values,
 from __future__ import annotations
 
 from ..facts import Call, Step
-from .python_calls import arguments, callee_value, substitute
+from .python_calls import arguments, callee_value
+from .python_summaries import substitute
 from .python_launchers import sites_through_launchers
 from .python_param_calls import by_keyword
 
@@ -133,5 +134,5 @@ def _called_at(source: bytes, name: bytes):
 
 
 def _is_method(function) -> bool:
-    from .python_calls import _is_method as check
+    from .python_summaries import _is_method as check
     return check(function)

@@ -57,11 +57,17 @@ def bound_in_class_body(node, attr: bytes) -> bool:
     return False
 
 
-def cls_attribute(values, node, attr: str) -> Value | None:
-    """`cls.attr` in a method of a class (a classmethod's first parameter): the class body's binding of `attr`."""
+def enclosing_class(node):
+    """The innermost class definition around `node`, or None."""
     current = node.parent
     while current is not None and current.type != "class_definition":
         current = current.parent
+    return current
+
+
+def cls_attribute(values, node, attr: str) -> Value | None:
+    """`cls.attr` in a method of a class (a classmethod's first parameter): the class body's binding of `attr`."""
+    current = enclosing_class(node)
     if current is None:
         return None
     named = current.child_by_field_name("name")

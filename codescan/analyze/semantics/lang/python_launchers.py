@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from ..constants import UNKNOWN
 from ..facts import SPLAT, Step, Value
 from ..names import canonical
-from .python_calls import arguments, callee_value, def_start
+from .python_calls import arguments, callee_value
+from .python_summaries import def_start
 from .python_param_calls import Launch, param_name, params_of, through_parameter
 
 
@@ -379,5 +380,5 @@ def _launcher_around(node):
 
 
 def _is_method(function) -> bool:
-    from .python_calls import _is_method as check
+    from .python_summaries import _is_method as check
     return check(function)

@@ -9,7 +9,7 @@ from ..facts import NOTHING, Value, merge
 from ..constants import MAX_LEN, UNKNOWN, Name
 from ..names import canonical
 from ..python_scopes import MODULE
-from .python_classattrs import class_level
+from .python_classattrs import class_level, enclosing_class
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
@@ -194,9 +194,7 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
 
 def self_attribute(values, node, attr: str) -> Value | None:
     """`self.x`: the values assigned to `self.x` anywhere in the enclosing class (once per class)."""
-    cls = node.parent
-    while cls is not None and cls.type != "class_definition":
-        cls = cls.parent
+    cls = enclosing_class(node)
     if cls is None:
         return None
     key = (cls.start_byte, attr)

@@ -3,7 +3,8 @@ call site's, and the Launch record every launcher resolution gives (the function
 from __future__ import annotations
 
 from ..facts import Value
-from .python_calls import arguments, substitute
+from .python_calls import arguments
+from .python_summaries import substitute
 
 
 class Launch:
