@@ -12,7 +12,8 @@ from .python_tables import CONSTANT_LABELS, pick
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_classattrs import class_level, cls_attribute
-from .python_mutations import _at, _key, _scope_start, declared_global, method, mutated, self_attribute, unpacked
+from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
+from .python_selfattrs import method, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, labels_of, narrowed, secret_name_labels

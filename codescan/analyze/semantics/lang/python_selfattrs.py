@@ -1,0 +1,116 @@
+"""`self.x` in a class: what its methods assign to it, write into the file it names or put into the container it
+holds, else the method or class-body binding of that name."""
+from __future__ import annotations
+
+from ... import budget as budgets
+from ..constants import UNKNOWN
+from ..facts import NOTHING, Value, merge
+from .python_classattrs import class_level, enclosing_class
+from .python_mutations import unpacked_at, written
+
+
+def self_attribute(values, node, attr: str) -> Value | None:
+    """`self.x`: the values assigned to `self.x` anywhere in the enclosing class (once per class)."""
+    cls = enclosing_class(node)
+    if cls is None:
+        return None
+    key = (cls.start_byte, attr)
+    if key not in values._attributes:
+        values._attributes[key] = NOTHING  # while it is being computed (self.x = self.x + 1)
+        values._attributes[key] = class_attribute(values, cls, attr)
+    return values._attributes[key]
+
+
+def class_attribute(values, cls, attr: str) -> Value | None:
+    needle = b"self." + attr.encode()
+    found = []
+    pos = values.source.find(needle, cls.start_byte, cls.end_byte)
+    while pos >= 0 and len(found) < 8:
+        target = values.scopes.locate(pos, pos + len(needle))
+        if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
+                and target.parent.child_by_field_name("left") == target:
+            found.append(values.ev(target.parent.child_by_field_name("right")))
+        elif target is not None and target.type == "attribute" and target.parent.type == "pattern_list" and \
+                target.parent.parent is not None and target.parent.parent.type == "assignment" and \
+                target.parent.parent.child_by_field_name("left") == target.parent:  # fd, self.path = mkstemp()
+            position = next(i for i, c in enumerate(target.parent.named_children) if c == target)
+            found.append(unpacked_at(values, position, target.parent.parent))
+        pos = values.source.find(needle, pos + len(needle), cls.end_byte)
+    written, stored, keyed = _written_through(values, cls, needle)
+    if len(found) == 1 and isinstance(found[0].const, dict) and keyed and not stored.labels:
+        # self.kw = dict(timeout=3); self.kw["ver" + "ify"] = False: the entries stored by constant keys
+        held = found[0]
+        found = [Value({**held.const, **keyed}, held.labels, held.name, held.via, held.trace)]
+    if not found:
+        held = method(values, cls, attr)
+        if held is None:  # `parts = {...}` in the class body, read as self.parts
+            name = cls.child_by_field_name("name")
+            held = class_level(values, cls, name.text.decode("utf-8", "replace") if name is not None else "", attr)
+        if held is None or not (written.labels or stored.labels):
+            return held
+        return merge([held, _downloaded(written), stored], UNKNOWN, held.name)
+    if written.labels or stored.labels:  # (a container filled later no longer holds its first constant)
+        return merge([*found, _downloaded(written), stored], UNKNOWN, found[0].name if len(found) == 1 else None)
+    if len(found) == 1:
+        return found[0]
+    return merge(found)
+
+
+_FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "appendleft"}
+
+
+def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
+    """Data methods of the class put into `self.x`: written into the file it names (`self.x.write_bytes(data)`),
+    and stored in the container it holds (`self.x[k] = v`, `self.x.append(v)`)."""
+    written_to, stored, keyed = [], [], {}
+    pos = values.source.find(needle, cls.start_byte, cls.end_byte)
+    while pos >= 0 and len(written_to) + len(stored) < 8:
+        budgets.check()
+        after = values.source[pos + len(needle):pos + len(needle) + 1]
+        target = values.scopes.locate(pos, pos + len(needle)) if after in (b".", b"[", b",", b")") else None
+        holder = target.parent if target is not None and target.type == "attribute" else None
+        if holder is not None and holder.type == "argument_list":  # open(self.x, "wb") as fh: fh.write(data)
+            data = written(values, needle.decode(), target, holder.parent)
+            if data.labels:
+                written_to.append(data)
+            holder = None
+        if holder is not None and holder.type == "attribute" and holder.child_by_field_name("object") == target \
+                and holder.parent.type == "call" and holder.parent.child_by_field_name("function") == holder:
+            method_name = holder.child_by_field_name("attribute").text.decode()
+            args = holder.parent.child_by_field_name("arguments")
+            data = [values.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
+            if data and method_name in ("write_bytes", "write_text"):
+                written_to.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
+            elif data and method_name in _FILLERS:
+                stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
+        elif holder is not None and holder.type == "subscript" and holder.child_by_field_name("value") == target \
+                and holder.parent.type == "assignment" and holder.parent.child_by_field_name("left") == holder:
+            right = holder.parent.child_by_field_name("right")
+            if right is not None:
+                item = values.ev(right)
+                stored.append(item.with_step(holder.start_point[0] + 1, f"stored in {needle.decode()}[...]"))
+                keys = holder.children_by_field_name("subscript")
+                key = values.ev(keys[0]) if len(keys) == 1 else NOTHING
+                if keyed is not None and isinstance(key.const, str) and item.known and not item.labels:
+                    keyed[key.const] = item.const
+                else:
+                    keyed = None  # an entry not known here: the container's constants are no longer all it holds
+        pos = values.source.find(needle, pos + len(needle), cls.end_byte)
+    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING), keyed or {}
+
+
+def _downloaded(value: Value) -> Value:
+    if "network" in value.labels and "downloaded" not in value.labels:
+        return Value(value.const, value.labels | {"downloaded"}, value.name, value.via, value.trace)
+    return value
+
+
+def method(values, cls, attr: str) -> Value | None:
+    body = cls.child_by_field_name("body")
+    for child in body.named_children if body is not None else ():
+        function = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+        if function is not None and function.type == "function_definition" and \
+                function.child_by_field_name("name").text.decode() == attr:
+            values.defs[function.start_byte] = function
+            return Value(name=f"<def:{function.start_byte}>")
+    return None
