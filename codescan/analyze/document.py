@@ -13,6 +13,7 @@ from . import suppressions, text
 from .budget import Budget, OverBudget, file_budget
 from .context import Context
 from .guard import report, stage
+from .quiet_rules import Quiet, changed_statements
 from .reparse import LastTrees, base_path
 from .semantics.engine import FactRules
 from .textlines import split_lines
@@ -151,7 +152,7 @@ class Analyzer:
 
         `line_offset` maps lines of `source` back onto the document; `via` names what decoded it; `key` names a
         whole file whose previous version's tree may be re-parsed instead."""
-        tree = self._parse_file(key, language, source, ctx.budget)
+        tree, quiet = self._parse_file(key, language, source, ctx.budget)
         compiled = self.compiled(language)
         seen = {(f.rule_id, f.line) for f in ctx.findings}
         start_depth = None
@@ -165,7 +166,7 @@ class Analyzer:
                                 "folding and semantic rules left out")
         with stage(ctx, "rules"):
             self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen,
-                            start_depth)
+                            start_depth, quiet)
         if context in ("code", "decoded") and not deep:
             with stage(ctx, "semantic rules"):
                 self.fact_rules.run(ctx, source, tree, language, line_offset, via)
@@ -202,20 +203,22 @@ class Analyzer:
 
     def _parse_file(self, key: tuple[str, str] | None, language: str, source: bytes, budget: Budget):
         """`source` parsed, from the previous version's tree when this worker parsed one without errors (a tree
-        with an error after the re-parse is made again from scratch: error recovery may differ)."""
+        with an error after the re-parse is made again from scratch: error recovery may differ); and what the
+        rules may skip given that version (quiet_rules.Quiet; None without one)."""
         last = self._last if key is not None else None
         if last is None:
-            return _parse(language, source, budget)
-        tree = None
-        old = last.old_tree(key, source)
-        if old is not None:
-            tree = _parse(language, source, budget, old)
+            return _parse(language, source, budget), None
+        tree, quiet, previous = None, Quiet(frozenset(), []), last.previous(key, source)
+        if previous is not None:
+            tree = _parse(language, source, budget, previous[0])
             if tree.root_node.has_error:
                 tree = None
+            else:
+                quiet = Quiet(frozenset(previous[2]), changed_statements(previous[0], tree, previous[1]))
         if tree is None:
             tree = _parse(language, source, budget)
-        last.keep_tree(key, source, tree)
-        return tree
+        last.keep_tree(key, source, tree, quiet.now)
+        return tree, quiet
 
     def _folded(self, ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,
                 start_depth) -> None:
@@ -270,8 +273,8 @@ class Analyzer:
                          severity=shift_severity(rule.severity, severity_shift))
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen,
-                   start_depth=None):
-        for hit in compiled.run(root, ctx.budget, source=source, start_depth=start_depth):
+                   start_depth=None, quiet=None):
+        for hit in compiled.run(root, ctx.budget, source=source, start_depth=start_depth, quiet=quiet):
             self._emit(ctx, hit.rule, hit.node, source, line_offset, context, decoded=None, via=via,
                        severity_shift=severity_shift, seen=seen)
 

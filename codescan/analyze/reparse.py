@@ -15,13 +15,19 @@ class LastTrees:
 
     def __init__(self, keep: int = KEEP):
         self.keep = keep
-        self._trees: OrderedDict[tuple[str, str], tuple[bytes, object]] = OrderedDict()
+        self._trees: OrderedDict[tuple[str, str], tuple[bytes, object, set]] = OrderedDict()
 
     def old_tree(self, key: tuple[str, str], source: bytes):
+        found = self.previous(key, source)
+        return None if found is None else found[0]
+
+    def previous(self, key: tuple[str, str], source: bytes):
+        """(the last tree edited into the shape of `source`, the edited byte span in `source`, the rule ids its
+        version was found quiet for: quiet_rules) or None."""
         found = self._trees.get(key)
         if found is None:
             return None
-        old, tree = found
+        old, tree, quiet = found
         start = _common_prefix(old, source)
         room = min(len(old), len(source)) - start  # the suffix may not overlap the prefix
         end = _common_prefix(old[::-1][:room], source[::-1][:room]) if room else 0
@@ -29,13 +35,14 @@ class LastTrees:
         edited.edit(start_byte=start, old_end_byte=len(old) - end, new_end_byte=len(source) - end,
                     start_point=_point(old, start), old_end_point=_point(old, len(old) - end),
                     new_end_point=_point(source, len(source) - end))
-        return edited
+        return edited, (start, len(source) - end), quiet
 
-    def keep_tree(self, key: tuple[str, str], source: bytes, tree) -> None:
+    def keep_tree(self, key: tuple[str, str], source: bytes, tree, quiet: set | None = None) -> None:
+        """`quiet`: the set the analysis of this version fills with the rules that matched nothing in it."""
         self._trees.pop(key, None)
         if tree.root_node.has_error:
             return
-        self._trees[key] = (source, tree)
+        self._trees[key] = (source, tree, quiet if quiet is not None else set())
         while len(self._trees) > self.keep:
             self._trees.popitem(last=False)
 

@@ -12,6 +12,7 @@ from ..rules import RuleError
 from . import languages
 from .budget import Budget, OverBudget
 from .gate_index import GateIndex
+from .quiet_rules import pattern_roots, quiet_in
 from .rule_gate import Presence, presence_of
 
 MATCH_CAPTURE = "match"
@@ -87,12 +88,14 @@ class CompiledRules:
 
     def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
-            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None) -> Iterator[Hit]:
+            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None, quiet=None) -> Iterator[Hit]:
         """Matches over the whole tree, or only those touching the given (first, last) row ranges.
 
         `source` (the text the tree was parsed from) lets rules it cannot satisfy be left out. `edited`:
         (the text `source` was made from by replacing whole lines, those new lines joined), for the folded
-        view: the rules left out are those neither text can satisfy (GateIndex.admitted_edited)."""
+        view: the rules left out are those neither text can satisfy (GateIndex.admitted_edited). `quiet`
+        (quiet_rules.Quiet, for a whole file's tree): rules that matched nothing in its previous version are
+        queried on the changed statements first, and the rules that match nothing are noted for the next one."""
         if not self.rules:
             return
         if source is None:
@@ -111,10 +114,21 @@ class CompiledRules:
             query = self._solo.get(rule.id)
             if query is None:
                 query = self._solo[rule.id] = compile_rule(rule, self.language)
+            roots = pattern_roots(rule.query, query.pattern_count) if quiet is not None else None
+            local = roots is not None and rows is None and start_depth is None and root.type not in roots
+            if local and rule.id in quiet.before and quiet_in(query, quiet.changed, MATCH_LIMIT):
+                quiet.now.add(rule.id)
+                continue
             # Tree-sitter returns every match overlapping a byte range; a gated rule's matches all
             # overlap the span of its tokens, so the walk is confined to it (whole tree: no span).
             spans = gate.spans(seen) if gate is not None and rows is None else None
-            yield from _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans, start_depth)
+            over: list[bool] = []
+            found = 0
+            for hit in _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans, start_depth, over):
+                found += 1
+                yield hit
+            if local and not found and not any(over):
+                quiet.now.add(rule.id)
 
 
 class GatedRules:
@@ -134,7 +148,9 @@ class GatedRules:
 
     def run(self, root: ts.Node, budget: Budget | None = None,
             rows: list[tuple[int, int]] | None = None, source: bytes | None = None,
-            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None) -> Iterator[Hit]:
+            start_depth: int | None = None, edited: tuple[bytes, bytes] | None = None,
+            quiet=None) -> Iterator[Hit]:
+        """`quiet` goes unused here (quiet_rules): a few files, not a file's versions."""
         lowered = source.lower() if source is not None else None
         for rule in self.rules:
             gate = self._gates[rule.id]
@@ -148,7 +164,8 @@ class GatedRules:
 
 def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget: Budget | None,
                rows: list[tuple[int, int]] | None, spans: list[tuple[int, int]] | None = None,
-               start_depth: int | None = None) -> Iterator[Hit]:
+               start_depth: int | None = None, over: list | None = None) -> Iterator[Hit]:
+    """`over` (a list) gets whether each cursor hit its match limit (some matches may be missing)."""
     if budget is not None:
         budget.check()
     # No progress_callback: py-tree-sitter 0.26 keeps a pointer to its options struct after the
@@ -163,7 +180,10 @@ def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget:
         return made
 
     if rows is None and spans is None:
-        matches = cursor().matches(root)
+        whole = cursor()
+        matches = whole.matches(root)
+        if over is not None:
+            over.append(whole.did_exceed_match_limit)
     else:
         matches = []
         for first, last in rows or ():
@@ -176,6 +196,8 @@ def _run_query(query: ts.Query, pattern_rule: list[Rule], root: ts.Node, budget:
             one = cursor()
             one.set_byte_range(start, end)
             matches.extend(one.matches(root))
+            if over is not None:
+                over.append(one.did_exceed_match_limit)
             if budget is not None:
                 budget.check()
     seen: set[tuple[str, int, int]] = set()
