@@ -66,6 +66,9 @@ class JsValues(MemoEval):
         if kind in ("call_expression", "new_expression"):
             from .js_calls import call_value
             return call_value(self, node)
+        if kind == "sequence_expression":  # (0, eval): the comma operator gives its last operand (indirect eval)
+            operands = [c for c in node.named_children if c.type != "comment"]
+            return self.ev(operands[-1]) if operands else NOTHING
         if kind in ("parenthesized_expression", "await_expression", "as_expression", "non_null_expression",
                     "satisfies_expression", "type_assertion"):
             inner = [c for c in node.named_children if c.type not in ("comment",) and not c.type.endswith("type")]
