@@ -59,6 +59,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 return
             elif kind == "pair" and parent.child_by_field_name("value") == current or kind == "object":
                 pass  # const ops = { run: exec }: ops.run(...) / ops['run'](...) call it
+            elif kind == "sequence_expression" and parent.named_children and parent.named_children[-1] == current:
+                pass  # (0, eval)(code): the comma operator gives its last operand
             elif kind in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression",
                           "satisfies_expression", "type_assertion"):  # (globalThis as any)[name]: TypeScript wrappers
                 pass
