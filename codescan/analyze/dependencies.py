@@ -29,8 +29,8 @@ _TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(\s*[}\]])', re.S)
 def manifest_kind(path: str) -> str | None:
     """Which dependency manifest a path is, by its file name."""
     name = PurePosixPath(path).name
-    if name == "package.json":
-        return "package.json"
+    if name in ("package.json", "composer.json"):
+        return name
     if name in ("pyproject.toml", "setup.cfg", "go.mod", "Cargo.toml"):
         return name
     if re.match(r"^(.*requirements.*|constraints.*)\.(txt|in)$", name, re.I) or \

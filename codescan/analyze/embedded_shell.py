@@ -2,9 +2,12 @@
 steps), as (first line, body) pairs."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 import yaml
+
+from .semantics.lang.concepts import SECRET_NAME
 
 MAX_BODIES = 200  # scripts of one file analyzed as shell
 MAX_BODY = 64 * 1024
@@ -17,7 +20,7 @@ def bodies(language: str | None, role: str | None, text: str, tree) -> Iterator[
     if language == "dockerfile" and tree is not None:
         yield from _dockerfile(tree)
     elif role == "workflow":
-        yield from _workflow(text, ("run",))
+        yield from _with_secrets(_workflow(text, ("run",), _ENV_SECRETS))
     elif role == "ci":
         yield from _workflow(text, _CI_KEYS)
 
@@ -41,23 +44,26 @@ def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
                 yield child.start_point[0], b" " * child.start_point[1] + child.text
 
 
-def _workflow(text: str, keys: tuple[str, ...]) -> Iterator[tuple[int, bytes]]:
+def _workflow(text: str, keys: tuple[str, ...], track=None) -> Iterator[tuple]:
     """Steps under `keys` (`run:`) written as a literal block (`run: |`) or on one line, or a list of such lines;
-    folded and quoted scalars are left out (their lines do not map one to one onto the file's)."""
+    folded and quoted scalars are left out (their lines do not map one to one onto the file's). track (workflows):
+    each body comes with the {variable: secret} its step sees through `env:` (workflow, job and step level)."""
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return
     found = []
-    stack = [root] if root is not None else []
+    stack = [(root, ())] if root is not None else []
     while stack and len(found) < MAX_BODIES:
-        node = stack.pop()
+        node, env = stack.pop()
         if isinstance(node, yaml.MappingNode):
+            if track is not None:
+                env = env + track(node)
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in keys and isinstance(value, yaml.ScalarNode):
                     body = _run_body(value)
                     if body is not None:
-                        found.append(body)
+                        found.append(body + ((env,) if track is not None else ()))
                 elif isinstance(key, yaml.ScalarNode) and key.value in keys and isinstance(value, yaml.SequenceNode) \
                         and keys != ("run",):
                     for item in value.value:
@@ -65,10 +71,47 @@ def _workflow(text: str, keys: tuple[str, ...]) -> Iterator[tuple[int, bytes]]:
                         if body is not None and len(found) < MAX_BODIES:
                             found.append(body)
                 elif not (isinstance(key, yaml.ScalarNode) and key.value in ("variables", "env")):  # (values, not steps)
-                    stack.append(value)
+                    stack.append((value, env))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, env) for item in node.value)
     yield from sorted(set(found))  # in document order (a YAML alias may reach one node twice)
+
+
+_SECRET_EXPR = re.compile(r"\$\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def _ENV_SECRETS(node) -> tuple[tuple[str, str], ...]:
+    """(variable, secret name) for each `env:` entry of this mapping whose value is `${{ secrets.NAME }}`."""
+    out = []
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "env" and isinstance(value, yaml.MappingNode):
+            for name, bound in value.value:
+                if isinstance(name, yaml.ScalarNode) and isinstance(bound, yaml.ScalarNode) \
+                        and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.value):
+                    found = _SECRET_EXPR.search(bound.value)
+                    if found:
+                        out.append((name.value, found.group(1)))
+    return tuple(out)
+
+
+def _secret_variable(secret: str) -> str:
+    """A shell variable that reads as the secret it holds (its own name when that already says secret)."""
+    return secret if SECRET_NAME.search(secret) else f"{secret}_SECRET"
+
+
+def _with_secrets(bodies) -> Iterator[tuple[int, bytes]]:
+    """A workflow step sees its `env:` secrets as variables and `${{ secrets.X }}` pasted into its text: the body
+    gets one line in front (its offset moves up one, so every line keeps its number) binding each such variable to
+    an environment variable named like the secret, and each pasted secret is read as that variable."""
+    for offset, body, env in bodies:
+        body = _SECRET_EXPR.sub(lambda m: "${" + _secret_variable(m.group(1)) + "}",
+                                body.decode("utf-8", "replace")).encode("utf-8", "replace")
+        if env:
+            # (`;` after each: tree-sitter-bash reads `A=x B=y` + newline + a command as one command with prefixes)
+            head = " ".join(f'{name}="${{{_secret_variable(secret)}}}";' for name, secret in dict(env).items())
+            yield offset - 1, head.encode() + b"\n" + body
+        else:
+            yield offset, body
 
 
 def _run_body(node) -> tuple[int, bytes] | None:

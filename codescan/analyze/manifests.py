@@ -12,12 +12,16 @@ from .textlines import split_lines
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
-    "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials",
+    "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials", "manifest-composer-script-fetches-code",
 )) | workflows.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
              "prepublish")
 _RUNS_AT_INSTALL = ("preinstall", "install", "postinstall")
+# Composer events whose scripts run by themselves on `composer install/update/create-project` in the checkout.
+_COMPOSER_EVENTS = ("pre-install-cmd", "post-install-cmd", "pre-update-cmd", "post-update-cmd", "pre-autoload-dump",
+                    "post-autoload-dump", "post-root-package-install", "post-create-project-cmd", "pre-package-install",
+                    "post-package-install", "pre-package-update", "post-package-update")
 # Shell that fetches, decodes or evaluates code (shared with the workflow and Makefile checks).
 FETCHES_CODE = re.compile(
     r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(/\S*/)?((ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby)\b"
@@ -62,6 +66,8 @@ def detect(ctx) -> None:
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)
+    elif kind == "composer.json":
+        _composer_scripts(ctx, text)
     elif kind == "pyproject.toml":
         _pyproject_hooks(ctx, text)
     elif kind == "setup.cfg":
@@ -86,6 +92,38 @@ def _npm_scripts(ctx, text: str) -> None:
         elif hook in _RUNS_AT_INSTALL and not _BENIGN_INSTALL.match(command):
             ctx.emit("manifest-npm-install-script", line,
                      message=f"npm '{hook}' script runs at install time: {command[:160]}")
+
+
+def _composer_scripts(ctx, text: str) -> None:
+    """An install/update event whose commands (a string or a list; `@name` runs another script, followed two deep)
+    pipe a download into a shell, decode into one or use a download cradle."""
+    data = deps.load_json(text)
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return
+    _, start = deps.line_of(text, '"scripts"')
+    for event in _COMPOSER_EVENTS:
+        if event not in scripts:
+            continue
+        command = next((c for c in _composer_commands(scripts, event, 3)
+                        if FETCHES_CODE.search(c) or _POWERSHELL.search(c)), None)
+        if command is not None:
+            line, _ = deps.line_of(text, f'"{event}"', start)
+            ctx.emit("manifest-composer-script-fetches-code", line,
+                     message=f"composer '{event}' script downloads, decodes or evaluates code: {command[:160]}")
+
+
+def _composer_commands(scripts: dict, name: str, depth: int) -> list[str]:
+    value = scripts.get(name)
+    commands = [value] if isinstance(value, str) else [c for c in value if isinstance(c, str)] \
+        if isinstance(value, list) else []
+    out = []
+    for command in commands:
+        if command.startswith("@") and depth > 1 and command[1:].split()[0:1] and command[1:].split()[0] in scripts:
+            out.extend(_composer_commands(scripts, command[1:].split()[0], depth - 1))
+        else:
+            out.append(command)
+    return out
 
 
 def _pyproject_hooks(ctx, text: str) -> None:
