@@ -200,6 +200,10 @@ class GoFlow(CLikeFlow):
 
     def special(self, node):
         kind = node.type
+        if kind == "selector_expression" and node.parent is not None and node.parent.type != "call_expression":
+            named = self.dotted(node)  # a package function used as a value (run := exec.Command) names it
+            if named:
+                return Value(name=named)
         if kind == "call_expression":  # f.Name(): the file the handle f was opened on (what was written to it)
             function = node.child_by_field_name("function")
             if function is not None and function.type == "selector_expression" and not _args(node) and \
@@ -275,7 +279,12 @@ class GoFlow(CLikeFlow):
             return None
         args = _args(node)
         if function.type == "identifier":
-            return None, _text(function), None, args, [], None
+            simple = _text(function)
+            if self._collected:
+                held = self.value(function)  # run := exec.Command; run("sh", "-c", x): the function it holds
+                if held.name and "." in held.name:
+                    return held.name, None, None, args, [], held.via
+            return None, simple, None, args, [], None
         if function.type != "selector_expression":
             return None
         field = _text(function.child_by_field_name("field"))
