@@ -12,6 +12,7 @@ class CSharpFlow(_ObjectFlow):
     SCOPES = frozenset(("method_declaration", "constructor_declaration", "local_function_statement",
                         "lambda_expression", "anonymous_method_expression"))
     CALLS = frozenset(("invocation_expression", "object_creation_expression"))
+    RETURNS = frozenset(("return_statement", "arrow_expression_clause"))  # string D(string s) => Decode(s);
     CLASSES = CSHARP_CLASSES
 
     def __init__(self, source, tree, language="csharp", budget=None, wanted=None):
@@ -60,7 +61,11 @@ class CSharpFlow(_ObjectFlow):
             if left.type == "identifier":
                 return [(_text(left), how, right)]
             if left.type == "member_access_expression":
-                return [(_text(left.child_by_field_name("name")), "field-" + how, right)]
+                out = [(_text(left.child_by_field_name("name")), "field-" + how, right)]
+                obj = left.child_by_field_name("expression")
+                if obj is not None and obj.type == "identifier" and not _text(obj)[:1].isupper():
+                    out.append((_text(obj), "add", right))  # psi.Arguments = x: the object psi now holds x
+                return out
             if left.type == "element_access_expression" and left.named_children and \
                     left.named_children[0].type == "identifier":
                 return [(_text(left.named_children[0]), "add", right)]

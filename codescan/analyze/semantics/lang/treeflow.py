@@ -204,7 +204,8 @@ class TreeFlow(FlowIndex, MemoEval):
             return joined(left, right) or concat(left, right)
         if len(named) == 1 and node.type.startswith(("parenthesized", "argument", "value_argument", "expression_list",
                                                       "literal_element", "expression_statement",
-                                                      "return_statement")):  # a helper's `return decode($n);`
+                                                      "return_statement", "arrow_expression_clause")):
+            # a helper's `return decode($n);` / C#'s `=> Decode(s);`
             return self.value(named[0])
         return merge(self.value(c) for c in named)
 
