@@ -33,6 +33,8 @@ BY_NAME = {
     "asyncio.to_thread": Spec((0, "func"), rest=1, role="function"),
     "builtins.map": Spec((0, None), each=1, role="function"),
     "functools.partial": Spec((0, "func"), rest=1, role="function"),
+    # requests.Session.request = partialmethod(requests.Session.request, verify=False): every later call gets it
+    "functools.partialmethod": Spec((0, "func"), rest=1, role="function"),
     "signal.signal": Spec((1, "handler"), role="handler"),
 }
 BY_METHOD = {  # methods of executors, pools, event loops and schedulers, whatever the receiver is
@@ -53,7 +55,8 @@ BY_METHOD = {  # methods of executors, pools, event loops and schedulers, whatev
     "enterabs": Spec((2, "action"), (3, "argument"), (4, "kwargs"), role="action"),
 }
 # words a launcher's callee ends with: a call whose callee text ends otherwise is not examined (cheap gate)
-WORDS = frozenset({"Thread", "Process", "Timer", "register", "to_thread", "map", "partial", "signal", *BY_METHOD})
+WORDS = frozenset({"Thread", "Process", "Timer", "register", "to_thread", "map", "partial", "partialmethod", "signal",
+                   *BY_METHOD})
 MAX_ITEMS = 4  # items of a literal iterable given to map() turned into one call each
 MAX_USES = 16  # calls of a name bound to functools.partial(...)
 
