@@ -114,13 +114,13 @@ class Call:
             elif isinstance(sel, int):
                 if 0 <= sel < len(self.args):
                     out.append(self.args[sel])
-            elif "." in sel:  # options.verify_signature: one entry of a keyword argument's constant mapping
-                name, key = sel.split(".", 1)
-                for k, v in self.kwargs:
-                    if k == name and isinstance(v.const, dict) and key in v.const:
-                        out.append(Value(v.const[key], v.labels, None, v.via, v.trace))
             else:
-                out.extend(v for k, v in self.kwargs if k == sel)
+                named = [v for k, v in self.kwargs if k == sel]
+                if not named and "." in sel:  # options.verify_signature: one entry of a keyword's constant mapping
+                    name, key = sel.split(".", 1)  # (JS option paths such as webPreferences.nodeIntegration are
+                    named = [Value(v.const[key], v.labels, None, v.via, v.trace)  # keywords of their own)
+                             for k, v in self.kwargs if k == name and isinstance(v.const, dict) and key in v.const]
+                out.extend(named)
         return out
 
 
