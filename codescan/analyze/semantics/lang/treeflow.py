@@ -12,7 +12,7 @@ from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, STARTUP_FILE
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
-from .command_strings import network_client
+from .command_strings import network_client, shell_line
 
 MAX_SITES = 16  # call sites of one same-file function folded into its parameters
 _LAST: list = []  # the flow of the tree last asked for (fact rules, then the folded view, share it)
@@ -323,10 +323,13 @@ class TreeFlow(FlowIndex, MemoEval):
             if parts is None or not parts[0]:
                 continue
             callee, _simple, receiver, args, kwargs, via = parts
-            sender = network_client(callee, getattr(args[0], "node", args[0])) if args else None
+            line_node = getattr(args[0], "node", args[0]) if args else None
+            via_sh = shell_line(self, callee, args) if args else None
+            sender = network_client("sh -c", via_sh) if via_sh is not None else network_client(callee, line_node)
             if sender is not None and (self.wanted is None or self.wanted(sender)):
                 # system("curl -d '#{creds}' https://...") sends what the line holds, as curl in a script does
-                out.calls.append(Call(callee=sender, args=(self.value(args[0]),), kwargs=(),
+                out.calls.append(Call(callee=sender, args=(self.value(via_sh if via_sh is not None else args[0]),),
+                                      kwargs=(),
                                       line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
                                       column=node.start_point[1] + 1, scope=scope.id, via=via))
             if self.wanted is not None and not self.wanted(callee):
