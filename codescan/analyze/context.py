@@ -75,7 +75,7 @@ class Context:
         if decoded is not None and len(decoded) > 2000:
             decoded = decoded[:2000] + "…"
         doc = self.doc
-        if rule.in_tests is not None and severity in (None, rule.severity) and TEST_PATH.search(doc.path or ""):
+        if rule.in_tests is not None and severity in (None, rule.severity) and TEST_PATH.search(doc.named or ""):
             severity, message = rule.in_tests[0], f"{rule.in_tests[1]}: {message or rule.message}"
         finding = Finding(
             rule_id=rule.id,

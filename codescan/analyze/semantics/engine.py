@@ -281,7 +281,7 @@ class FactRules:
         if not facts.calls:
             return
         calls = _character_columns(facts.calls, source)
-        path = ctx.doc.path
+        path = ctx.doc.named  # a record part is judged by its file's path (path/not_path, in_tests), as in a scan
         present = frozenset(call.callee for call in calls)
         lines = SourceLines(source)
         for rule, sinks in compiled:
