@@ -204,7 +204,10 @@ def test_python_agrees_on_stdlib_files():
 
 def test_entries_are_unchanged_and_builtins_are_not_indexed(monkeypatch):
     skipped = 0
-    for path, source in _stdlib(25):
+    # files that read `len`, picked by that property so the count does not depend on the stdlib's layout
+    files = [(path, source) for path, source in _stdlib(120) if b"len(" in source][:20]
+    assert len(files) >= 10
+    for path, source in files:
         tree = languages.parser("python").parse(source)
         identifiers = [n for n in _identifiers(tree.root_node)]
         monkeypatch.setattr(python_scopes, "BOUND_CHECK", False)
@@ -215,7 +218,7 @@ def test_entries_are_unchanged_and_builtins_are_not_indexed(monkeypatch):
         assert [after.entries(n) for n in identifiers] == expected, path
         if b"len(" in source and "len" not in after._indexed and "len" not in after._scanned:
             skipped += 1  # every `len` read, and the name never indexed
-    assert skipped >= 10
+    assert skipped >= len(files) * 3 // 4
     scopes = _scopes(b"def f(x):\n    return len(x) + len(x.y)\n")
     at = scopes.source.index(b"len")
     assert scopes.entries(scopes.locate(at, at + 3)) is None and "len" not in scopes._scanned

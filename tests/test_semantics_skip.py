@@ -66,7 +66,7 @@ def test_skip_agrees_with_full_resolution_on_stdlib_files():
         got = _check(source, wanted)
         skipped += got[0]
         total += got[1]
-    assert total > 500 and skipped > total // 10  # the check is exercised, not vacuous
+    assert total > 500 and skipped > 100  # the check is exercised, not vacuous
 
 
 def _calls(node):
