@@ -56,6 +56,9 @@ CASES = [
     ("def f():\n    '''\n    # Process the template by calling the secure method ';\n"
      "    with open('index.html') as f:\n        return jinja2.Template(f.read()).';(x=x)\n    '''\n",
      "python", [(2, "docstring", True)], "with open('index.html') as f:"),
+    # an endorsement other than "safe"/"secure": "the recommended way"
+    ('def f():\n    """Load the feed the recommended way for user uploads::\n\n        data = pickle.loads(blob)\n'
+     '        return data\n    """\n', "python", [(2, "docstring", True)], "data = pickle.loads(blob)"),
     # Markdown fence in a docstring: only the fenced code is kept
     ('def f():\n    """Use it like this.\n\n    ```python\n    exec(base64.b64decode(blob))\n    ```\n    """\n',
      "python", [(2, "docstring", False)], "exec(base64.b64decode(blob))"),

@@ -46,7 +46,9 @@ _CODE_LINE = re.compile(
 )
 _LICENCE = re.compile(r"copyright|licen[cs]e|permission is hereby|warranty|spdx-license", re.I)
 TRIGGER = re.compile(
-    r"\b(?:safe(?:ly|st|r)?|secure(?:ly)?|saniti[sz]\w*|validated|trusted|proper(?:ly)?)\b[^\n]{0,80}?"
+    # endorsement: "safe"/"secure"/"proper" (COVERT, TrojanPuzzle) or "recommended"/"correct"/"best" way
+    r"\b(?:safe(?:ly|st|r)?|secure(?:ly)?|saniti[sz]\w*|validated|trusted|proper(?:ly)?"
+    r"|recommended|preferred|correct(?:ly)?|right|best|approved|official|canonical|idiomatic)\b[^\n]{0,80}?"
     r"\b(?:method|way|function|version|loader|api|call|approach|template|helper)s?\b"
     r"|\b(?:method|way|function|version|loader|api)s?\b[^\n]{0,40}?\b(?:safe(?:ly)?|secure(?:ly)?|trusted)\b",
     re.I,
