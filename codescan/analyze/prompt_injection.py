@@ -91,6 +91,19 @@ WEAKENING = re.compile(
     r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)")
 
 
+# A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
+_CLAUSE_END = re.compile(r"[.;:!?,\n]|(?:^|\s)[-*]\s")
+_FORBIDS = re.compile(r"(?i)\b(?:never|not|no|avoid|forbid(?:den)?|prohibit(?:ed)?|instead\s+of|rather\s+than)\b|n't\b")
+
+
+def _forbidden(text: str, start: int) -> bool:
+    """A negation among the last five words of the clause that leads to the match at start."""
+    before = text[max(0, start - 120):start]
+    ends = list(_CLAUSE_END.finditer(before))
+    clause = before[ends[-1].end():] if ends else before
+    return bool(_FORBIDS.search(" ".join(clause.split()[-5:])))
+
+
 def detect(ctx, view) -> None:
     """Report prompt injection in agent rule files, Markdown (visible or in HTML comments) and code comments/strings."""
     injection = ctx.wants("prompt-injection")
@@ -107,6 +120,8 @@ def detect(ctx, view) -> None:
                           message=f"instructions for an AI hidden in invisible tag characters: {decoded[:120]!r}")
     if weakening:
         for m in WEAKENING.finditer(text):
+            if _forbidden(text, m.start()):
+                continue
             view.emit("insecure-agent-instruction", m.start(), m.end(), severity="high",
                       message=f"agent rule file tells the assistant to weaken security ({m.group()[:60]!r}): "
                               "every change the assistant makes will carry it")
