@@ -33,3 +33,28 @@ def test_high_in_code(code):
 @pytest.mark.parametrize("code", [CONTEXT, KEYWORD])
 def test_low_in_a_test_suite(path, code):
     assert graded(path, code) == {"low"}
+
+
+# Other languages' ways of switching verification off: high in shipped code, low in a test suite's file.
+OTHERS = [
+    ("go", "client.go", "client_test.go", "package c\nimport \"crypto/tls\"\nvar cfg = &tls.Config{InsecureSkipVerify: true}\n",
+     {"go-tls-insecure-skip-verify", "tls-skip-verify-set"}),
+    ("java", "src/main/java/Trust.java", "src/test/java/TrustTest.java",
+     "class T implements javax.net.ssl.X509TrustManager {\n"
+     "  public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}\n}\n",
+     {"java-trust-all-certificates"}),
+    ("ruby", "lib/client.rb", "spec/client_spec.rb", "conn = Faraday.new(url, ssl: { verify: false })\n",
+     {"rb-tls-verify-disabled"}),
+]
+
+
+def severities(path: str, code: str, rules: set[str]) -> set[str]:
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    return {f.severity for f in analyzer.analyze(Document(path=path, content=code.encode())).findings
+            if f.rule_id in rules}
+
+
+@pytest.mark.parametrize("language,shipped,test_file,code,rules", OTHERS, ids=[o[0] for o in OTHERS])
+def test_other_languages_are_high_in_code_and_low_in_tests(language, shipped, test_file, code, rules):
+    assert severities(shipped, code, rules) == {"high"}
+    assert severities(test_file, code, rules) == {"low"}
