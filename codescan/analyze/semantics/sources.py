@@ -78,6 +78,13 @@ CREDENTIAL_PATH = re.compile(
              r"local extension settings|indexeddb"))
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 # files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
+# a shell line that downloads code and runs it at once (`curl -s URL | sh`, PowerShell's `iex (iwr URL)`): text that,
+# once it is in a crontab, a startup file or a command, runs whatever the server sends
+FETCH_AND_RUN = re.compile(
+    r"(?i)\b(?:curl|wget)\b[^\n|;]{0,300}\|\s*(?:sudo\s+)?(?:/usr)?(?:/bin/)?(?:ba|z|da|k)?sh\b"
+    r"|\b(?:iex|invoke-expression)\b[^\n]{0,200}\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b"
+    r"|\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b[^\n]{0,300}\|\s*(?:iex|invoke-expression)\b")
+_FETCH_AND_RUN_LABEL = frozenset({"fetch-and-run"})
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
@@ -159,8 +166,11 @@ def constant_labels(value, depth: int = 0) -> frozenset:
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
         return frozenset().union(*(constant_labels(item, depth + 1) for item in value
                                    if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
-    if not isinstance(value, str) or not 3 <= len(value) <= 4096 or "://" in value or "?" in value:
+    if not isinstance(value, str) or not 3 <= len(value) <= 4096:
         return frozenset()
+    if "://" in value or "?" in value:  # a URL: it names no local store; it may be a line that fetches and runs code
+        return _FETCH_AND_RUN_LABEL if ("curl" in value or "wget" in value or "iex" in value.lower()) and \
+            FETCH_AND_RUN.search(value) else frozenset()
     labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
@@ -213,6 +223,7 @@ _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
+_POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
