@@ -72,12 +72,10 @@ CREDENTIAL_PATH = re.compile(
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|"
-    r"local extension settings)$)"
+    r"local extension settings|local storage|discord(?:canary|ptb)?|lightcord)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
              r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data|"
              r"local extension settings|indexeddb"))
-# the file of public keys sshd accepts for a login (planting a key there is persistence)
-# files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 # a shell line that downloads code and runs it at once (`curl -s URL | sh`, PowerShell's `iex (iwr URL)`): text that,
 # once it is in a crontab, a startup file or a command, runs whatever the server sends
 FETCH_AND_RUN = re.compile(
@@ -85,6 +83,8 @@ FETCH_AND_RUN = re.compile(
     r"|\b(?:iex|invoke-expression)\b[^\n]{0,200}\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b"
     r"|\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b[^\n]{0,300}\|\s*(?:iex|invoke-expression)\b")
 _FETCH_AND_RUN_LABEL = frozenset({"fetch-and-run"})
+# the file of public keys sshd accepts for a login (planting a key there is persistence)
+# files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
