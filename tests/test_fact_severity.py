@@ -338,3 +338,17 @@ def test_crontab_fed_a_line_that_fetches_and_runs_code_is_critical_a_local_job_m
             "    subprocess.run(['crontab', '-'], input=old + LOCAL, text=True)\n"
             "    subprocess.run(['crontab', '-l'])\n")
     assert _by_line("persistence-command", "cron.py", text) == {5: "critical", 6: "medium"}
+
+
+def test_sql_through_a_relatively_imported_connection_is_graded_by_its_data():
+    # `from .db import connect`: calls through a name of the package itself are facts too (before, the name had
+    # no canonical form and the constant-only SQL below stayed high from its shape alone)
+    text = ("from .db import connect\n"
+            "def report(flags, user_text):\n"
+            "    parts = []\n"
+            "    if flags:\n"
+            "        parts.append('kind = %s')\n"
+            "    where = ' AND '.join(parts) or 'TRUE'\n"
+            "    connect().cursor().execute(f'SELECT * FROM t WHERE {where}', flags)\n"
+            "    connect().cursor().execute(f'SELECT * FROM t WHERE name = {user_text}')\n")
+    assert _by_line("sql-built-from-string", "app/reports.py", text) == {7: "low", 8: "high"}

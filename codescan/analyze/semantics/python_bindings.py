@@ -81,11 +81,14 @@ def _imports(node):
                 yield _text(child.child_by_field_name("alias")), _text(child.child_by_field_name("name"))
         return
     module = node.child_by_field_name("module_name")
-    base = _text(module) if module is not None and module.type == "dotted_name" else None
+    base = _text(module) if module is not None and module.type in ("dotted_name", "relative_import") else None
+    # `from .db import conn`: a module of the scanned package, named `.db.conn` (the leading dots keep it apart
+    # from a top-level module of the same name); `from . import x` is `.x`
+    sep = "" if base and base.endswith(".") else "."
     for child in node.children_by_field_name("name"):
         if child.type == "dotted_name":
             name = _text(child)
-            yield name, f"{base}.{name}" if base else None
+            yield name, f"{base}{sep}{name}" if base else None
         elif child.type == "aliased_import":
             name = _text(child.child_by_field_name("name"))
-            yield _text(child.child_by_field_name("alias")), f"{base}.{name}" if base else None
+            yield _text(child.child_by_field_name("alias")), f"{base}{sep}{name}" if base else None
