@@ -17,6 +17,7 @@ SOURCES = {
                       "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
     # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
+    "password": ("getpass.getpass",),
     "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
                 "requests.delete", "requests.head", "requests.*().get", "requests.*().post",
@@ -118,6 +119,21 @@ def narrowed(labels: frozenset, name: str | None) -> frozenset:
 
 _SECRET_NAME = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_?key|credential|webhook|"
                           r"^(?:aws|gh|github|npm|pypi|slack|stripe|openai)_")
+
+
+# a name that says it holds a password (CodeQL's sensitive-data heuristics work the same way): a parameter,
+# variable, attribute or key named so is label `password` when its value is not known here
+_PASSWORD_NAME = re.compile(r"(?i)passw(?:or)?d|passphrase|^pwd$|^pw$|_pwd$|^pwd_|^pass$|_pass$|^pw_|_pw$")
+_PASSWORD = frozenset({"password"})
+
+
+def password_named(value, name) -> object:
+    """`value` with the `password` label when `name` says it holds a password and its value is not known."""
+    if isinstance(name, str) and not value.known and "password" not in value.labels and \
+            ("pass" in name or "pw" in name or "PASS" in name or "PW" in name or "Pass" in name or "Pw" in name) and \
+            _PASSWORD_NAME.search(name):
+        return type(value)(value.const, value.labels | _PASSWORD, value.name, value.via, value.trace, value.choices)
+    return value
 
 
 _SECRET_WORD = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_?key|credential|auth")
@@ -222,6 +238,7 @@ _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"a
 _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege")
+_POSSIBLE["password"] = (b"pass", b"pw")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")

@@ -16,7 +16,7 @@ from .python_mutations import _at, _key, _scope_start, declared_global, mutated,
 from .python_selfattrs import method, self_attribute
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import authenticating, constant_labels, labels_of, narrowed, secret_name_labels
+from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_name_labels
 from ..values import whole
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
@@ -179,13 +179,13 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 return Value(name=canonical(name))
             if name in REQUEST_NAMES:
                 return Value(name="request")
-            return Value(name=name)  # an unbound global (a snippet's free name) stands for itself
+            return password_named(Value(name=name), name)  # an unbound global (a snippet's free name): itself
         value = self.binding_value(name, entries, node.start_byte, self.scopes.scope_of(node))
         if "request" in value.labels and "checked" not in value.labels:
             since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)
             if guarded(name, node, since):
                 value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace)
-        return value
+        return password_named(value, name)
 
     def binding_value(self, name: str, entries: list, use_at: int, use_scope) -> Value:
         """The value `name` holds at byte `use_at`: its bindings replayed in order, then the
@@ -334,8 +334,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 return Value(UNKNOWN, labels | obj.labels, name, obj.via,
                              (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
         if obj.labels:
-            return Value(UNKNOWN, obj.labels, name, None, obj.trace)
-        return Value(name=name, via=obj.via) if name else NOTHING
+            return password_named(Value(UNKNOWN, obj.labels, name, None, obj.trace), attr)
+        return password_named(Value(name=name, via=obj.via) if name else NOTHING, attr)  # user.password
 
     def _subscript(self, node) -> Value:
         container_node = node.child_by_field_name("value")
@@ -382,7 +382,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 if isinstance(container.const, (dict, list, tuple)):  # d["keyA"] is not what d["keyB"] holds
                     labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
                 return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
-        return merge((container,), UNKNOWN)
+        return password_named(merge((container,), UNKNOWN), key.const)  # form["password"]
 
 _READ_LABELS = frozenset({"env", "env-var", "request", "secret"})  # labels reading a name (not calling it) gives
 
