@@ -72,7 +72,7 @@ CREDENTIAL_PATH = re.compile(
     r"hnfanknocfeofbddgcijnmhnfnkdnaad|fhbohimaelbohpjbbldcngcnapndodjp|ibnejdfjmmkpcnlpebklmnkoeoihofec|ethereum[/\\]keystore|\.config[/\\]gcloud|\.config[/\\]solana\b|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
-    r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|"
+    r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|\.docker|\.kube|"
     r"local extension settings|local storage|discord(?:canary|ptb)?|lightcord)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
              r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data|"
