@@ -352,3 +352,15 @@ def test_sql_through_a_relatively_imported_connection_is_graded_by_its_data():
             "    connect().cursor().execute(f'SELECT * FROM t WHERE {where}', flags)\n"
             "    connect().cursor().execute(f'SELECT * FROM t WHERE name = {user_text}')\n")
     assert _by_line("sql-built-from-string", "app/reports.py", text) == {7: "low", 8: "high"}
+
+
+def test_php_include_of_an_allow_listed_page_is_low_of_the_raw_request_high():
+    text = ("<?php\n"
+            "$pages = ['home', 'about'];\n"
+            "$p = in_array($_GET['p'], $pages, true) ? $_GET['p'] : 'home';\n"
+            "include 'pages/' . $p . '.php';\n"
+            "$q = isset($_GET['q']) ? $_GET['q'] : 'home';\n"
+            "include 'pages/' . $q . '.php';\n"
+            "$r = preg_match('/^[a-z]+$/', $_GET['r']) ? $_GET['r'] : 'home';\n"
+            "include 'pages/' . $r . '.php';\n")
+    assert _by_line("php-include-from-request-input", "index.php", text) == {4: "low", 6: "high", 8: "low"}

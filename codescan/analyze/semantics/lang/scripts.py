@@ -185,6 +185,8 @@ class PhpFlow(_ScriptFlow):
 
     def special(self, node):
         kind = node.type
+        if kind == "conditional_expression":
+            return _allow_listed(self, node)
         if kind == "subscript_expression" and node.named_children:
             base = _text(node.named_children[0]).lstrip("$")
             line = node.start_point[0] + 1
@@ -296,3 +298,24 @@ class PhpFlow(_ScriptFlow):
         if node is not None and node.type == "shell_command_expression":
             return self._interpolated(node)
         return super().value(node)
+
+
+# `in_array($x, $allowed, true) ? $x : 'home'`, `isset($map[$x]) ? $x : ...`, `preg_match('/^\w+$/', $x) ? $x : ...`:
+# the branch taken holds request data only after a test against an allow list or an anchored pattern
+_ALLOW_TEST = r"(?:\b(?:in_array|array_key_exists|array_search)\s*\(\s*{x}\s*,|\bisset\s*\(\s*\$\w+\s*\[\s*{x}\s*\]" \
+              r"|\bpreg_match\s*\(\s*(['\"]).\^[^'\"]*\$.[a-z]*\1\s*,\s*{x}\s*\))"
+
+
+def _allow_listed(flow, node):
+    """The value of a ternary whose condition tests the taken branch against an allow list: `checked` request data."""
+    condition, body = node.child_by_field_name("condition"), node.child_by_field_name("body")
+    if condition is None or body is None:
+        return None
+    test = re.compile(_ALLOW_TEST.replace("{x}", re.escape(_text(body))))
+    if not test.search(_text(condition)):
+        return None
+    other = node.child_by_field_name("alternative")
+    value = join([flow.value(body)] + ([flow.value(other)] if other is not None else []))
+    if "request" not in value.labels:
+        return value
+    return Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace, value.choices)
