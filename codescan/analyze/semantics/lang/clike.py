@@ -212,6 +212,6 @@ def _join_call(args: list[Value], receiver: Value | None) -> Value:
 
 def adapter(language: str):
     """The TreeFlow subclass for a C-like language, or None."""
-    from . import clike_csharp, clike_go, clike_jvm, clike_kotlin
+    from . import clike_c, clike_csharp, clike_go, clike_jvm, clike_kotlin
     return {"go": clike_go.GoFlow, "java": clike_jvm.JavaFlow, "kotlin": clike_kotlin.KotlinFlow,
-            "csharp": clike_csharp.CSharpFlow, "c": clike_go.CFlow, "cpp": clike_go.CFlow}.get(language)
+            "csharp": clike_csharp.CSharpFlow, "c": clike_c.CFlow, "cpp": clike_c.CFlow}.get(language)
