@@ -364,3 +364,22 @@ def test_php_include_of_an_allow_listed_page_is_low_of_the_raw_request_high():
             "$r = preg_match('/^[a-z]+$/', $_GET['r']) ? $_GET['r'] : 'home';\n"
             "include 'pages/' . $r . '.php';\n")
     assert _by_line("php-include-from-request-input", "index.php", text) == {4: "low", 6: "high", 8: "low"}
+
+
+def test_verify_false_on_a_pytest_fixture_url_is_graded_by_what_the_fixture_gives():
+    text = ("import pytest, requests\n"
+            "@pytest.fixture(scope='module')\n"
+            "def server():\n"
+            "    proc = start()\n"
+            "    yield 'https://127.0.0.1:8443'\n"
+            "    proc.kill()\n"
+            "@pytest.fixture\n"
+            "def upstream():\n"
+            "    return 'https://api.partner.example'\n"
+            "def test_a(server, upstream):\n"
+            "    requests.get(server + '/health', verify=False)\n"
+            "    requests.get(upstream + '/health', verify=False)\n"
+            "def helper(server):\n"
+            "    requests.get(server + '/health', verify=False)\n")
+    # a plain function's parameter named like a fixture is not given the fixture's value
+    assert _by_line("tls-verify-disabled", "tests/test_api.py", text) == {11: "low", 12: "high", 14: "high"}

@@ -32,9 +32,32 @@ class Functions:
             if _one_segment(route, name):
                 labels.add("url-segment")
         if route is None and index >= 0 and name not in ("self", "cls"):
+            fixture = self._fixture_value(function, name)
+            if fixture is not None:  # def test_x(server): what the same-file fixture `server` returns or yields
+                return fixture.with_step(node.start_point[0] + 1, f"pytest fixture {name}")
             name = self._instance_passed(function, index) or name  # bundle(Places()): places.each() is Places.each
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
+
+    def _fixture_value(self, function, name: str) -> Value | None:
+        """What pytest passes a test's (or a fixture's) parameter `name`: the value the same-file function named
+        `name` decorated with `@pytest.fixture` / `@fixture` returns or yields; None when there is no such
+        fixture (one defined elsewhere, in a conftest, stays an unknown parameter)."""
+        named = function.child_by_field_name("name") if function.type == "function_definition" else None
+        if named is None or not (named.text.startswith(b"test") or _fixture_of(function)):
+            return None
+        key = ("fixture", name)
+        if key not in self._attributes:
+            self._attributes[key] = None  # while computing (a fixture asking for itself)
+            found = [f for f in _module_functions(self.root, name) if _fixture_of(f)]
+            if len(found) == 1 and found[0] is not function:
+                # a yield fixture gives the test what it yields (once): `yield url` is url, not a generator
+                ends = _returns(found[0].child_by_field_name("body"))
+                if len(ends) == 1 and ends[0].named_children:
+                    self._attributes[key] = self.ev(ends[0].named_children[0])
+                elif ends:
+                    self._attributes[key] = self.returns(found[0])
+        return self._attributes[key]
 
     def _instance_passed(self, function, index: int) -> str | None:
         """`<class:N>()` when every same-file call of this plain function passes, at `index`, an instance of the
@@ -140,3 +163,35 @@ def _one_segment(route: str, name: str) -> bool:
         return found.group(1) != "path"
     found = re.search(r"\{" + re.escape(name) + r"(?::(\w+))?\}", route)
     return bool(found) and found.group(1) != "path"
+
+
+def _fixture_of(function) -> bool:
+    """Whether a function is decorated as a pytest fixture (`@pytest.fixture`, `@pytest.fixture(scope=...)`,
+    `@fixture`) and takes its own name as the fixture's (no `name=` given)."""
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return False
+    for deco in parent.children:
+        if deco.type == "decorator":
+            text = deco.text.decode("utf-8", "replace")
+            head = text[1:].split("(", 1)[0].strip()
+            if head in ("pytest.fixture", "fixture", "pytest_asyncio.fixture") and "name=" not in text:
+                return True
+    return False
+
+
+def _module_functions(root, name: str) -> list:
+    """The module-level (and class-level, one deep) functions called `name`."""
+    out = []
+    blocks = [root]
+    for child in root.named_children:
+        if child.type == "class_definition" and child.child_by_field_name("body") is not None:
+            blocks.append(child.child_by_field_name("body"))
+    for block in blocks:
+        for child in block.named_children:
+            fn = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+            if fn is not None and fn.type == "function_definition":
+                named = fn.child_by_field_name("name")
+                if named is not None and named.text.decode("utf-8", "replace") == name:
+                    out.append(fn)
+    return out
