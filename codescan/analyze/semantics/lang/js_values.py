@@ -214,12 +214,48 @@ class JsValues(MemoEval):
                 value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
                 added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
             elif len(written) < 4:
-                written.append(written_file(self, name, other))
+                found = written_file(self, name, other)
+                if not found.labels:  # grab(url, dest, done): a same-file helper writes the download to its parameter
+                    found = self._written_by_helper(name, other)
+                written.append(found)
         if not any(v.labels for v in added):
             if any(v.labels for v in written):  # the path still names the same file: its text stays
                 return merge([current, *written], current.const, current.name)
             return current
         return merge([current, *added, *written], UNKNOWN, current.name)
+
+    def _written_by_helper(self, name: str, arg) -> Value:
+        """Network data a same-file function writes to the file its parameter names, when `arg` (a use of `name`)
+        is given at that parameter's place: `function grab(url, out) { https.get(url, r =>
+        r.pipe(fs.createWriteStream(out))) }` then `grab(src, dest)` writes the download to dest. One call deep."""
+        call = arg.parent.parent
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if fn is None or fn.type != "identifier" or getattr(self, "_in_helper", False):
+            return NOTHING
+        target = self.ev(fn).name or ""
+        if not target.startswith("<def:"):
+            return NOTHING
+        function = self.defs.get(int(target[5:-1]))
+        params = function.child_by_field_name("parameters") if function is not None else None
+        index = [a for a in arg.parent.named_children if a.type != "comment"].index(arg)
+        listed = [c for c in params.named_children if c.type != "comment"] if params is not None else []
+        if index >= len(listed) or listed[index].type != "identifier":
+            return NOTHING
+        param = listed[index].text.decode("utf-8", "replace")
+        self.scopes.index(param)
+        self._in_helper = True
+        try:
+            found = [written_file(self, param, use) for use in self.scopes.uses.get(param, ())[:MAX_HELPER_USES]
+                     if function.start_byte <= use.start_byte < function.end_byte]
+        finally:
+            self._in_helper = False
+        data = merge([v for v in found if v.labels])
+        if not data.labels:
+            return NOTHING
+        # the helper's own parameters (its url) stay inside it: what the caller's path holds is the download
+        data = Value(UNKNOWN, frozenset(x for x in data.labels if not x.startswith("param:")), None, None, data.trace)
+        return data.with_step(call.start_point[0] + 1, f"{name} given to {fn.text.decode('utf-8', 'replace')}(...), "
+                                                       f"which writes to its parameter {param}")
 
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
@@ -335,6 +371,9 @@ def _is_handler(function) -> bool:
             prop = fn.child_by_field_name("property").text.decode("utf-8", "replace")
             return prop in ("get", "post", "put", "patch", "delete", "all", "use", "route", "handle", "on")
     return True
+
+
+MAX_HELPER_USES = 16  # uses of a helper's parameter examined for a file write
 
 
 def _param_index(function, node) -> int:
