@@ -51,7 +51,7 @@ def fold_return(values, function, arg_values: list, keywords: dict):
         found = _returns(body, 2) if body is not None else []
         expression = found[0].named_children[0] if len(found) == 1 and found[0].named_children else None
     params = function.child_by_field_name("parameters")
-    if expression is None:
+    if expression is None and function.type == "lambda":
         return UNKNOWN
     local, splat = {}, None
     for i, param in enumerate(c for c in (params.named_children if params is not None else ()) if c.type != "comment"):
@@ -70,12 +70,18 @@ def fold_return(values, function, arg_values: list, keywords: dict):
             given = values.ev(default)
         if given is not None and given.known:
             local[name] = given.const
-    if not local or _rebinds(values, expression, local, splat):
+    if not local:
         return UNKNOWN
-    try:
-        return evaluate(expression, values, local)
-    except NotConstant:
+    if expression is not None and not _rebinds(values, expression, local, splat):
+        try:
+            return evaluate(expression, values, local)
+        except NotConstant:
+            pass
+    if function.type != "function_definition":
         return UNKNOWN
+    # `s = ""; for c in codes: s += chr(c); return s`: the body run statement by statement on the constants
+    from .python_interpret import run_body
+    return run_body(values, function, local)
 
 
 def _parameter_parts(param):
