@@ -293,7 +293,7 @@ class ShellFlow(TreeFlow):
             return out
         if kind == "command":
             name, args = self.words(node)
-            texts = [_text(a) for a in args]
+            texts = self._held_options(node) + [_text(a) for a in args]
             if name in ("curl", "wget"):
                 target = download_target(name, texts)
                 if target is not None:
@@ -314,6 +314,18 @@ class ShellFlow(TreeFlow):
                             if "insecure-origin" in held.labels else NOTHING
                     return [("file:" + _file_key(folder).rstrip("/") + "/*", "field-set", unpacked)]
         return ()
+
+    def _held_options(self, node) -> list:
+        """The words after the program in a command line held by the variable that names the program: with
+        DL="curl -fsSL -o", `$DL "$DEST" "$URL"` is `curl -fsSL -o "$DEST" "$URL"` (an unquoted expansion is split
+        into words), so the file it writes is known."""
+        _name, head, _args = self.program(node)
+        if head is None or "$" not in _text(head) or _text(head).startswith('"'):
+            return []
+        if head.type == "command_name" and head.named_child_count == 1:
+            head = head.named_children[0]
+        held = self.value(head).const
+        return held.split()[1:] if isinstance(held, str) else []
 
     def file_field(self, key: str) -> str | None:
         """The field of a file written at `key`, or of the folder an archive was unpacked into that holds it."""
