@@ -15,6 +15,7 @@ _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines
              "send", "put", "write_bytes", "write_text", "writestr", "addfile", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
 
 WINDOW = True  # look only at the uses in range (off: the plain loop, for tests comparing both)
+FILL_KINDS = True  # skip, before its scope is looked up, a use that cannot fill the name (off: tests compare)
 
 
 def mutated(values, name: str, current: Value, use_at: int, use_scope, start: int = -1) -> Value:
@@ -26,11 +27,18 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
     added = []
     shared = _shared(values, name, use_scope)
     foreign = _foreign(values, name) if shared else {}
+    fills = values.__dict__.setdefault("_fills", {}) if FILL_KINDS else None
     for use in (uses if foreign or not WINDOW else _in_window(values, name, uses, low, use_at)):
         at = use.start_byte
         if not low <= at < use_at and use.start_byte not in foreign:
             continue
         budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
+        if fills is not None:
+            fill = fills.get(at)
+            if fill is None:
+                fill = fills[at] = _fill_kind(use)
+            if not fill:
+                continue  # `x.strip()`, `d[x]`: no use that can fill the name (most uses, read again for every read)
         parent = use.parent
         if parent.type not in ("attribute", "argument_list", "subscript"):
             continue
@@ -228,6 +236,23 @@ def _only_stores(entries) -> bool:
     still the module's variable."""
     return entries is None or all(kind == "setitem" or (kind == "other" and what is not None)
                                   for kind, what in entries)
+
+
+def _fill_kind(use) -> bool:
+    """Whether mutated() acts on this use of a name wherever it is: the object of a mutating method's call with
+    arguments (`x.append(v)`), an argument (a file a call may write), an item filled (`x["k"].append(v)`).
+    A pure function of the tree, kept per use: a name's uses are looked at again for each of its reads."""
+    parent = use.parent
+    kind = parent.type
+    if kind == "attribute":
+        if parent.child_by_field_name("object") != use:
+            return False
+        call = parent.parent
+        return parent.child_by_field_name("attribute").text.decode() in _MUTATORS and call.type == "call" and \
+            call.child_by_field_name("function") == parent and call.child_by_field_name("arguments") is not None
+    if kind == "argument_list":
+        return True
+    return kind == "subscript" and _nested_fill(use) is not None
 
 
 def _nested_fill(use):

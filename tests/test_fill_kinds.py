@@ -1,0 +1,78 @@
+"""python_mutations: a use that cannot fill a name (`x.strip()`, `d[x]`) is passed over before its scope is looked
+up (`_fill_kind`, kept per use), with the same facts as the plain loop."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench import corpus as corpora
+from codescan.analyze import languages
+from codescan.analyze.semantics import python_scopes
+from codescan.analyze.semantics.engine import FactRules
+from codescan.analyze.semantics.lang import python as adapter
+from codescan.analyze.semantics.lang import python_mutations
+from codescan.analyze.semantics.lang.python_mutations import _fill_kind
+from codescan.rules import load_rules
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+
+
+def _use_of(source: bytes, at: bytes):
+    tree = languages.parser("python").parse(source)
+    start = source.index(at)
+    node = tree.root_node.named_descendant_for_byte_range(start, start + 1)
+    assert node.type == "identifier" and node.text == b"x"
+    return node
+
+
+def test_which_uses_can_fill_a_name():
+    fills = [b"x.append(v)", b"x.update(a=1)", b"x.write(data)", b"f(x)", b"f(1, x)", b'x["k"].append(v)',
+             b"x[0][1].add(v)", b"open(x, 'wb')"]
+    cannot = [b"x.strip()", b"x.append", b"d[x]", b"x[0]", b"y = x", b"x.upper().append(v)", b"print(x.name)",
+              b'x["k"].strip()', b"x + 1", b"return x"]
+    for text in fills:
+        source = b"def g():\n    " + text + b"\n"
+        assert _fill_kind(_use_of(source, b"x")) is True, text
+    for text in cannot:
+        source = b"def g():\n    " + text + b"\n"
+        assert _fill_kind(_use_of(source, b"x")) is False, text
+
+
+def test_scopes_are_looked_up_only_for_uses_that_can_fill(monkeypatch):
+    reads = "".join(f"    y{i} = x.strip()\n" for i in range(40))
+    source = ("import os, subprocess\n\ndef g():\n    x = ''\n" + reads +
+              "    x.append(os.environ['A'])\n    subprocess.run(x, shell=True)\n").encode()
+    asked = []
+    original = python_scopes.Scopes.scope_key
+
+    def counting(self, node):
+        if node.type == "identifier" and node.text == b"x":
+            asked.append(node.start_byte)
+        return original(self, node)
+
+    monkeypatch.setattr(python_scopes.Scopes, "scope_key", counting)
+    wanted, _chosen = FactRules(load_rules().rules).active("python", source)
+    tree = languages.parser("python").parse(source)
+    calls = adapter.facts(source, tree, wanted, None).calls
+    run = [c for c in calls if c.callee == "subprocess.run"]
+    assert run and "env-var" in run[0].args[0].labels  # the append still fills x
+    assert len(asked) < 10  # not one look-up per `x.strip()` read (40 of them)
+
+
+def test_facts_are_the_same_with_and_without_fill_kinds(monkeypatch):
+    rules = FactRules(load_rules().rules)
+    files = list(corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60))
+    files += sorted(FIXTURES.rglob("*.py"))
+    sources = [Path(p).read_bytes() for p in files]
+
+    def facts_of(source):
+        wanted, _chosen = rules.active("python", source)
+        if wanted is None:
+            return []
+        tree = languages.parser("python").parse(source)
+        return [(c.callee, c.line, c.column, c.via, c.args, c.kwargs, c.receiver, c.trace)
+                for c in adapter.facts(source, tree, wanted, None).calls]
+
+    with_kinds = [facts_of(s) for s in sources]
+    monkeypatch.setattr(python_mutations, "FILL_KINDS", False)
+    assert [facts_of(s) for s in sources] == with_kinds
+    assert sum(1 for c in with_kinds for call in c if any(v.labels for v in call[4])) > 20
