@@ -137,17 +137,22 @@ def _param_index(params, name: str) -> int:
     return -1
 
 
-def _route_text(function) -> str | None:
-    """The text of the route decorator of a web handler (`@app.route("/img/<pid>")`), else None."""
+def _decorators(function):
+    """The text of each decorator of a function (`@app.route("/x")`), in order; none when it has none."""
     parent = function.parent
     if parent is None or parent.type != "decorated_definition":
-        return None
+        return
     for deco in parent.children:
         if deco.type == "decorator":
-            text = deco.text.decode("utf-8", "replace")
-            head = text.split("(", 1)[0]
-            if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
-                return text
+            yield deco.text.decode("utf-8", "replace")
+
+
+def _route_text(function) -> str | None:
+    """The text of the route decorator of a web handler (`@app.route("/img/<pid>")`), else None."""
+    for text in _decorators(function):
+        head = text.split("(", 1)[0]
+        if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
+            return text
     return None
 
 
@@ -168,15 +173,10 @@ def _one_segment(route: str, name: str) -> bool:
 def _fixture_of(function) -> bool:
     """Whether a function is decorated as a pytest fixture (`@pytest.fixture`, `@pytest.fixture(scope=...)`,
     `@fixture`) and takes its own name as the fixture's (no `name=` given)."""
-    parent = function.parent
-    if parent is None or parent.type != "decorated_definition":
-        return False
-    for deco in parent.children:
-        if deco.type == "decorator":
-            text = deco.text.decode("utf-8", "replace")
-            head = text[1:].split("(", 1)[0].strip()
-            if head in ("pytest.fixture", "fixture", "pytest_asyncio.fixture") and "name=" not in text:
-                return True
+    for text in _decorators(function):
+        head = text[1:].split("(", 1)[0].strip()
+        if head in ("pytest.fixture", "fixture", "pytest_asyncio.fixture") and "name=" not in text:
+            return True
     return False
 
 
