@@ -62,13 +62,21 @@ class ScanResult:
 
 # -- worker side -------------------------------------------------------------------------
 _ANALYZER: Analyzer | None = None
+# The driver's analyzer, built and warmed before the workers are forked: (ruleset, config, units, analyzer).
+# A forked worker inherits it with its compiled queries instead of compiling its own copy (each worker used to
+# compile most of a language's rules again); under the spawn start method a worker sees None and builds its own.
+_PREBUILT: tuple | None = None
 
 
 def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: int = 0) -> None:
     global _ANALYZER
     die_with_parent()  # a killed scan or crawl leaves no worker behind
     limit_memory(memory)  # a file that inflates to gigabytes fails its own analysis, not the machine
-    _ANALYZER = Analyzer(ruleset, config, units=units)
+    built = _PREBUILT
+    if built is not None and built[0] is ruleset and built[1] is config and built[2] == units:
+        _ANALYZER = built[3]
+    else:
+        _ANALYZER = Analyzer(ruleset, config, units=units)
 
 
 def _analyze_batch(batch: list[Document]) -> tuple[list, int]:
@@ -133,6 +141,7 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
         else:
             memory = config.max_memory * (1 << 20) if config.max_memory else default_memory(jobs)
             initargs = (ruleset, config, units, memory)
+            _prebuild(ruleset, config, units, chain(first or (), second or ()))
             pool = RecyclingPool(jobs, _init_worker, initargs, memory_mark=memory // 2)
             culprit = partial(_culprit, any(r.id == EXHAUSTED for r in ruleset.rules))
             pending: dict = {}  # future -> its batch, so a failed batch is re-run file by file
@@ -164,10 +173,24 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                     yield from collect(done)
             finally:
                 pool.close()
+                _prebuild(None)
         yield from _drain(skips)
     finally:
         if bar is not None:
             bar.close()
+
+
+def _prebuild(ruleset: RuleSet | None, config: Config | None = None, units: bool = False,
+              docs: Iterable[Document] = ()) -> None:
+    """Build the analyzer forked workers will share, warmed on the first documents (their admitted rules'
+    queries compiled once here, not once per worker and again in each recycled pool); None: forget it."""
+    global _PREBUILT
+    _PREBUILT = None
+    if ruleset is None:
+        return
+    analyzer = Analyzer(ruleset, config, units=units)
+    analyzer.warm(docs)
+    _PREBUILT = (ruleset, config, units, analyzer)
 
 
 def _culprit(selected: bool, doc: Document, exc: BaseException) -> Analysis:

@@ -53,6 +53,28 @@ class Analyzer:
                 CompiledRules(wanted, language, lazy=True)
         return self._compiled[language]
 
+    def warm(self, docs) -> int:
+        """Before worker processes are forked from this analyzer: compile the rule queries these documents'
+        sources admit and each language's fact rules, so every worker shares them instead of compiling its own
+        copy; how many queries were compiled. Analyzes nothing."""
+        compiled = 0
+        for doc in docs:
+            if len(doc.content) > self.config.max_file_size:
+                continue
+            try:
+                decoded = encoding.decode(doc.content)
+            except encoding.NotText:
+                continue
+            source = doc.content if decoded.exact else decoded.text.encode("utf-8")
+            language = filekind.classify(doc.named, decoded.text, doc.language).language
+            if not languages.has_grammar(language):
+                continue
+            rules = self.compiled(language)
+            if isinstance(rules, CompiledRules):
+                compiled += rules.warm(source)
+            self.fact_rules.for_language(language)
+        return compiled
+
     # -- the one entry point -------------------------------------------------------------
     def analyze(self, doc: Document) -> Analysis:
         cfg = self.config

@@ -78,6 +78,20 @@ class CompiledRules:
             self._combined_query = combined
         return self._combined_query
 
+    def warm(self, source: bytes) -> int:
+        """Compile now the queries a run over `source` would compile first (its admitted and ungated rules), so
+        that worker processes forked afterwards share them; how many were compiled. A query that does not
+        compile is left for run() to report, as before."""
+        compiled = 0
+        for (rule, gate), ok in zip(self._order, self._index.admitted(presence_of(source))):
+            if (ok or gate is None) and rule.id not in self._solo:
+                try:
+                    self._solo[rule.id] = compile_rule(rule, self.language)
+                except RuleError:
+                    continue
+                compiled += 1
+        return compiled
+
     @property
     def query(self) -> ts.Query | None:
         return self._combine()[0] if self.rules else None
