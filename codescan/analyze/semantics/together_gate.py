@@ -54,8 +54,7 @@ class TogetherGate:
     """`possible(rule, present, source, language)` for the `together` rules of one rule set."""
 
     def __init__(self, rules):
-        from .lang.python import DYNAMIC  # the adapter's name-building words, whatever it learns later
-        self._builders = PY_BUILDERS | frozenset(DYNAMIC)
+        self._builders: frozenset | None = None  # read from the Python adapter on the first Python source
         self._items = {r.id: tuple(_Item(item) for item in r.facts.together)
                        for r in rules if r.facts is not None and r.facts.sink is None and r.facts.together}
 
@@ -63,6 +62,11 @@ class TogetherGate:
         """The file's distinct words when they bound its callees' names (Python without a name builder), else None."""
         if language != "python":
             return None
+        if self._builders is None:
+            # the adapter's name-building words, whatever it learns later; imported here, not when the analyzer
+            # is built, so a scan without Python never loads the Python adapter
+            from .lang.python import DYNAMIC
+            self._builders = PY_BUILDERS | frozenset(DYNAMIC)
         words = presence_of(source).word_set()
         return None if not self._builders.isdisjoint(words) else words
 
