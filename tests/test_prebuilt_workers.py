@@ -86,3 +86,21 @@ def test_a_worker_without_the_driver_analyzer_builds_its_own(monkeypatch):
         assert pipeline._ANALYZER is not other
     finally:
         pipeline._ANALYZER = None
+
+
+def test_a_file_the_driver_cannot_read_does_not_stop_the_warm_up(monkeypatch):
+    from codescan.analyze import document
+
+    real = document.encoding.decode
+
+    def fragile(content):
+        if content.startswith(b"# BAD"):
+            raise RuntimeError("odd input")
+        return real(content)
+
+    monkeypatch.setattr(document.encoding, "decode", fragile)
+    analyzer = pipeline.Analyzer(load_rules(), Config(max_file_size=4096))
+    docs = [Document(path="bad.py", content=b"# BAD\n" + BODY), Document(path="big.py", content=b"x" * 5000),
+            Document(path="bin.py", content=b"\x00\xff" * 100), Document(path="good.py", content=BODY)]
+    assert analyzer.warm(docs) > 0
+    assert analyzer.compiled("python")._solo

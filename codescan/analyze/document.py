@@ -63,16 +63,16 @@ class Analyzer:
                 continue
             try:
                 decoded = encoding.decode(doc.content)
-            except encoding.NotText:
+                source = doc.content if decoded.exact else decoded.text.encode("utf-8")
+                language = filekind.classify(doc.named, decoded.text, doc.language).language
+                if not languages.has_grammar(language):
+                    continue
+                rules = self.compiled(language)
+                if isinstance(rules, CompiledRules):
+                    compiled += rules.warm(source)
+                self.fact_rules.for_language(language)
+            except Exception:  # noqa: BLE001 - only a head start: the worker meets this file and reports it
                 continue
-            source = doc.content if decoded.exact else decoded.text.encode("utf-8")
-            language = filekind.classify(doc.named, decoded.text, doc.language).language
-            if not languages.has_grammar(language):
-                continue
-            rules = self.compiled(language)
-            if isinstance(rules, CompiledRules):
-                compiled += rules.warm(source)
-            self.fact_rules.for_language(language)
         return compiled
 
     # -- the one entry point -------------------------------------------------------------
