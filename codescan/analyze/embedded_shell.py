@@ -32,16 +32,49 @@ _CI_KEYS = ("script", "before_script", "after_script", "run", "command", "comman
 
 
 def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
-    """RUN's shell form (`RUN a && \\` continuation lines are shell continuations too)."""
-    count = 0
+    """ONE script of the image's build: RUN's shell form (`RUN a && \\` continuation lines are shell continuations
+    too), CMD/ENTRYPOINT's shell form, and `ADD <url> <dest>` without --checksum read as the download it is
+    (`curl -fsSL -o <dest> <url>`), each at its own line. Files persist from one instruction to the next, so a file
+    ADDed from a bare IP, chmod-ed in a later RUN and started by CMD is one dropper."""
+    pieces = []
     for instruction in tree.root_node.named_children:
-        if instruction.type != "run_instruction":
+        if len(pieces) >= MAX_BODIES:
+            break
+        if instruction.type in ("run_instruction", "cmd_instruction", "entrypoint_instruction"):
+            for child in instruction.named_children:
+                if child.type == "shell_command" and child.end_byte - child.start_byte <= MAX_BODY:
+                    pieces.append((child.start_point[0], child.start_point[1], child.text))
+        elif instruction.type == "add_instruction":
+            line = _remote_add(instruction)
+            if line is not None:
+                pieces.append((instruction.start_point[0], 0, line))
+    first = row = pieces[0][0] if pieces else 0
+    script = b""
+    for start, column, text in pieces:
+        if start < row:
             continue
-        for child in instruction.named_children:
-            if child.type == "shell_command" and count < MAX_BODIES and child.end_byte - child.start_byte <= MAX_BODY:
-                count += 1
-                # the command starts mid-line (after `RUN `): pad with its column so columns stay where they were
-                yield child.start_point[0], b" " * child.start_point[1] + child.text
+        # the command starts mid-line (after `RUN `): pad with its column so columns stay where they were
+        script += b"\n" * (start - row) + b" " * column + text
+        row = start + text.count(b"\n")
+    if script:
+        yield first, script
+
+
+def _remote_add(instruction) -> bytes | None:
+    """`ADD http://host/f /dest` as the shell line that does the same (`curl -fsSL -o /dest http://host/f`; a
+    destination ending in / gets the URL's file name); None for a local source, several sources, or a pinned
+    --checksum."""
+    words = [c.text for c in instruction.named_children]
+    if any(w.startswith(b"--checksum") for w in words):
+        return None
+    paths = [c.text for c in instruction.named_children if c.type == "path"]
+    if len(paths) != 2 or not re.match(rb"(?i)(?:https?|ftp)://[^\s'\"`$;&|]+$", paths[0]) or \
+            not re.match(rb"[\w./-]+$", paths[1]):
+        return None
+    source, dest = paths
+    if dest.endswith(b"/"):
+        dest += source.rstrip(b"/").rsplit(b"/", 1)[-1]
+    return b"curl -fsSL -o " + dest + b" " + source
 
 
 def _workflow(text: str, keys: tuple[str, ...], track=None) -> Iterator[tuple]:
