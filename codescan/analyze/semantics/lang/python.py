@@ -22,9 +22,10 @@ from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
+from .python_setattr import setattr_facts
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
-           b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter")
+           b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter", b"setattr")
 _DYNAMIC_WORDS = frozenset(DYNAMIC)
 DEAD_WORDS = True  # skip the words no wanted name can end with in this file (off: for tests comparing both)
 # `len(getattr(o, n))`: a call met only as the one a name-building call is an argument of, whose callee is a plain
@@ -87,6 +88,9 @@ class _PythonFacts(CallSites):
             if node.id in self.enclosing and SKIP_ENCLOSING and \
                     node.child_by_field_name("function").type in ("identifier", "attribute"):
                 continue  # print(getattr(o, n)): what print names does not depend on its argument
+            if node.child_by_field_name("function").text == b"setattr":
+                out.calls.extend(setattr_facts(self, node))  # setattr(s, "verify", False): s's verify set
+                continue
             applied = methodcaller_call(self.values, node)
             if applied is not None:  # methodcaller("system", cmd)(os): os.system(cmd), named at run time
                 call = self._fact(node, applied[0], "dynamic", applied[1], applied[2])
