@@ -7,7 +7,9 @@ import zlib
 
 import numpy as np
 
-MAX_DEPTH = 8  # a delta's base is at most this many deltas from a full copy (reads stay short)
+MAX_DEPTH = 16  # a delta's base is at most this many deltas from a full copy (reads stay short). 8 until versions
+# were stored oldest first with a treap's bases (unitstore._neighbour): chains are about log2(versions) deep then, and
+# 16 lets a function's 10th version still be a delta (history bench: units 643 -> ~700 kB of pages at 8, ~692 at 16)
 NUM_VALUES = 128  # min-hash values per signature (cluster/minhash.NUM_PERM)
 SMALL = 16  # fewer differing values than this: their positions a byte each (3 bytes a value against 16 + 2)
 VALUE = "<u2"  # a stored min-hash value: its low 16 bits (see unitstore.py for the error this costs)
