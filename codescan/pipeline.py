@@ -1,6 +1,7 @@
 """source → analyze → collect: runs the analyzer over Documents in local worker processes."""
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -24,6 +25,7 @@ from .worker_pool import RecyclingPool, default_memory, isolate, limit_memory, r
 BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
 BATCH_DOCS = 64
 GROUP_BYTES, GROUP_DOCS = 8 * BATCH_BYTES, 4 * BATCH_DOCS  # a file's versions stay together up to this much
+GC_YOUNG = 20_000  # allocations between a worker's young-generation collections (Python's default: 700)
 IN_PROCESS_BYTES = 256 * 1024  # below this much work, worker start-up costs more than it saves
 
 
@@ -77,6 +79,11 @@ def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: 
         _ANALYZER = built[3]
     else:
         _ANALYZER = Analyzer(ruleset, config, units=units)
+    # The rules, grammars and analyzer live as long as the worker: frozen, no collection traces them again; an
+    # analysis makes few reference cycles, so young collections can be rarer. On the history bench's first 120
+    # blobs (/tmp/s9c/gcab.py, one analyzer) the collector took 0.19 CPU-s in 532 runs, 0.06 in 6; peak RSS +8 MB.
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _analyze_batch(batch: list[Document]) -> tuple[list, int]:

@@ -55,3 +55,37 @@ def test_big_units_min_hashed_a_statement_at_a_time_equal_whole_ones(monkeypatch
     monkeypatch.setattr(units, "CUT_TOKENS", 10 ** 9)
     minhash._memo.clear()
     assert _fresh(v2) == cut
+
+
+def _big_class(changed: bool) -> bytes:
+    """A class of 40 methods, each with a docstring holding an example; one method's body differs when changed."""
+    out = [b"import os\n\n\nclass Service:\n    '''Talks to the service.\n\n    Example:\n\n        s = Service()\n"
+           b"        s.call(1)\n    '''\n\n"]
+    for i in range(40):
+        body = b"self.table[a] - 7 * a * a" if changed and i == 17 else b"self.table[a] + %d * a" % i
+        out.append(b"    def m%d(self, a):\n        '''Method %d.\n\n        x = self.m%d(a)\n        '''\n"
+                   b"        def inner(b):\n            return b * %d\n\n        return %s + inner(a)\n\n"
+                   % (i, i, i, i, body))
+    out.append(b"\nprint(Service().m3(2))\n")
+    return b"".join(out)
+
+
+def test_a_big_statement_with_one_changed_method_is_walked_a_piece_at_a_time(monkeypatch):
+    v1, v2 = _big_class(False), _big_class(True)
+    _fresh(v1)
+    walked: list[int] = []
+    walk_defs, walk_strings = units._walk_definitions, embedded._walk
+    monkeypatch.setattr(units, "_walk_definitions",
+                        lambda top: walked.append(top.end_byte - top.start_byte) or walk_defs(top))
+    monkeypatch.setattr(embedded, "_walk",
+                        lambda top, source: walked.append(top.end_byte - top.start_byte) or walk_strings(top, source))
+    got = _units(v2)
+    tree = languages.parser("python").parse(v2)
+    grammar = getattr(tree.language, "name", None) or id(tree.language)
+    remembered = (units._remembered_definitions(tree.root_node, None, grammar, v2, split=True),
+                  embedded._strings(tree, v2))
+    assert 0 < sum(walked) < len(v2) // 8  # the changed method's pieces, not the whole class again
+    monkeypatch.undo()
+    # the same spans in the same order as one walk of the whole tree, and the same units as a fresh extraction
+    assert remembered == (units._walk_definitions(tree.root_node), embedded._walk(tree.root_node, v2))
+    assert got == _fresh(v2)

@@ -13,7 +13,8 @@ from ..records import Unit
 
 MIN_PARAGRAPH = 24  # bytes of a paragraph worth parsing
 MAX_STRING = 20_000  # longer strings are data, not examples
-MEMO = 4096  # strings whose units a worker remembers
+MEMO = 4096  # strings whose units a worker remembers (and statements whose strings)
+PIECE_BYTES = 2048  # a statement bigger than this is walked a child at a time (tokenwalk.PIECE_BYTES)
 _memo: dict[tuple, list] = {}
 _walks: dict[tuple, list] = {}  # top-level statement -> its strings (offsets from its start)
 _PROSE = re.compile(rb"^\s*[A-Za-z][a-z]*(?: [a-z]+){2,}[ ,.;:]*(?:$| [a-z])")  # three plain words in a row
@@ -38,19 +39,27 @@ def _strings(tree, source: bytes) -> list[tuple[int, int, int]]:
     root = tree.root_node
     if root.has_error or root.type == "string":
         return _walk(root, source)
-    out: list[tuple[int, int, int]] = []
-    for child in reversed(root.children):
-        text = source[child.start_byte:child.end_byte]
-        key = (root.type, child.type, len(text), xxhash.xxh3_128_intdigest(text))
-        found = _walks.get(key)
-        base, row = child.start_byte, child.start_point[0]
-        if found is None:
-            found = [(a - base, b - base, r - row) for a, b, r in _walk(child, source)]
-            if len(_walks) >= MEMO:
-                _walks.clear()
-            _walks[key] = found
-        out.extend((a + base, b + base, r + row) for a, b, r in found)
-    return out
+    return _strings_of(root, None, source, split=True)
+
+
+def _strings_of(node, parent, source: bytes, split: bool = False) -> list[tuple[int, int, int]]:
+    """_walk(node), each node of at most PIECE_BYTES (and each of the root's statements) remembered by its text, a
+    bigger one that is not a string (a class whose one method changed) walked as its children, the last one first."""
+    if split or (node.end_byte - node.start_byte > PIECE_BYTES and node.child_count and node.type != "string"):
+        out: list[tuple[int, int, int]] = []
+        for child in reversed(node.children):
+            out.extend(_strings_of(child, node, source))
+        return out
+    text = source[node.start_byte:node.end_byte]
+    key = (parent.type, node.type, len(text), xxhash.xxh3_128_intdigest(text))
+    found = _walks.get(key)
+    base, row = node.start_byte, node.start_point[0]
+    if found is None:
+        found = [(a - base, b - base, r - row) for a, b, r in _walk(node, source)]
+        if len(_walks) >= MEMO:
+            _walks.clear()
+        _walks[key] = found
+    return [(a + base, b + base, r + row) for a, b, r in found]
 
 
 def _walk(top, source: bytes) -> list[tuple[int, int, int]]:

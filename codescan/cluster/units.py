@@ -18,7 +18,8 @@ MIN_TOKENS = 20  # shorter functions (getters, one-line wrappers) collide everyw
 MIN_SHINGLES = 10  # distinct shingles a unit needs: `__all__ = [$S, $S, ...]` repeats one shape
 SHORT_TOKENS = 8  # a short unit (a planted 2-3 statement snippet) needs this many tokens
 SHORT_SHINGLES = 4  # ... and this many distinct shingles
-DEF_MEMO = 8192  # top-level statements whose definitions a worker remembers
+DEF_MEMO = 8192  # top-level statements (and pieces of big ones) whose definitions a worker remembers
+PIECE_BYTES = 2048  # a statement bigger than this is walked a child at a time (tokenwalk.PIECE_BYTES)
 _def_memo: dict[tuple, list] = {}
 CUT_TOKENS = 256  # a unit this long is min-hashed a statement at a time (the unchanged ones come from the memo)
 BLOCK_LINES = 40  # a run of top-level statements is cut into groups of about this many lines
@@ -147,29 +148,38 @@ def _definitions(tree, source: bytes, stream, spans: list) -> None:
         found = _walk_definitions(root)
     else:
         grammar = getattr(tree.language, "name", None) or id(tree.language)
+        found = _remembered_definitions(root, None, grammar, source, split=True)
+    for kind, start, end, line, end_line, name in found:
+        lo, hi = stream.span(start, end)
+        spans.append((kind, line, end_line, name, lo, hi))
+
+
+def _remembered_definitions(node, parent, grammar, source: bytes, split: bool = False) -> list[tuple]:
+    """_walk_definitions(node), each node of at most PIECE_BYTES (and each of the root's statements) remembered by its
+    text, a bigger one (a class of a hundred methods, one of which changed) walked as its children: its children's
+    own definitions, then each child's subtree, the last child's first (the order of the last-in-first-out walk)."""
+    if split or (node.end_byte - node.start_byte > PIECE_BYTES and node.child_count):
         found, later = [], []
-        for child in root.children:
-            own = _definition(child, root)
+        for child in node.children:
+            own = _definition(child, node)
             if own is not None:
                 found.append(own)
             if child.child_count:
                 later.append(child)
         for child in reversed(later):
-            text = source[child.start_byte:child.end_byte]
-            key = (grammar, root.type, child.type, len(text), xxhash.xxh3_128_intdigest(text))
-            inner = _def_memo.get(key)
-            if inner is None:
-                base, row = child.start_byte, child.start_point[0]
-                inner = [(k, a - base, b - base, line - row, end - row, name)
-                         for k, a, b, line, end, name in _walk_definitions(child)]
-                if len(_def_memo) >= DEF_MEMO:
-                    _def_memo.clear()
-                _def_memo[key] = inner
-            base, row = child.start_byte, child.start_point[0]
-            found.extend((k, a + base, b + base, line + row, end + row, name) for k, a, b, line, end, name in inner)
-    for kind, start, end, line, end_line, name in found:
-        lo, hi = stream.span(start, end)
-        spans.append((kind, line, end_line, name, lo, hi))
+            found.extend(_remembered_definitions(child, node, grammar, source))
+        return found
+    text = source[node.start_byte:node.end_byte]
+    key = (grammar, parent.type, node.type, len(text), xxhash.xxh3_128_intdigest(text))
+    base, row = node.start_byte, node.start_point[0]
+    inner = _def_memo.get(key)
+    if inner is None:
+        inner = [(k, a - base, b - base, line - row, end - row, name)
+                 for k, a, b, line, end, name in _walk_definitions(node)]
+        if len(_def_memo) >= DEF_MEMO:
+            _def_memo.clear()
+        _def_memo[key] = inner
+    return [(k, a + base, b + base, line + row, end + row, name) for k, a, b, line, end, name in inner]
 
 
 def _walk_definitions(top) -> list[tuple]:
