@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import sys
 import time
@@ -82,8 +83,10 @@ def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: 
     # The rules, grammars and analyzer live as long as the worker: frozen, no collection traces them again; an
     # analysis makes few reference cycles, so young collections can be rarer. On the history bench's first 120
     # blobs (/tmp/s9c/gcab.py, one analyzer) the collector took 0.19 CPU-s in 532 runs, 0.06 in 6; peak RSS +8 MB.
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
+    # Only in a worker process: a caller in the main process keeps its own collector settings.
+    if multiprocessing.parent_process() is not None:
+        gc.freeze()
+        gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _analyze_batch(batch: list[Document]) -> tuple[list, int]:
