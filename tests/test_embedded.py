@@ -116,6 +116,29 @@ def test_trigger_keeps_the_rule_severity():
     assert finding.severity == "critical"
 
 
+def test_a_counter_example_the_text_warns_against_is_two_levels_lower():
+    # documentation showing what not to do: prose or a trailing comment that warns, no endorsement nearby
+    src = ('import base64\n\ndef load(blob):\n    """Load a plugin.\n\n    Do not write it like this:\n\n'
+           '        data = blob.strip()\n        exec(base64.b64decode(data))\n    """\n    return blob\n')
+    (finding,) = [f for f in analyze(src).findings if f.rule_id == "exec-of-decoded-payload"]
+    assert (finding.line, finding.context, finding.severity) == (9, "docstring", "medium")
+    trailing = ("import base64\n\ndef load(blob):\n    # data = blob.strip()\n"
+                "    # exec(base64.b64decode(data))  # insecure: runs whatever arrives\n    return blob\n")
+    (finding,) = [f for f in analyze(trailing).findings if f.rule_id == "exec-of-decoded-payload"]
+    assert finding.severity == "medium"
+    # an identifier holding the word (never_cache, yaml.unsafe_load) is code, not a warning
+    plain = ("import base64\n\ndef load(blob):\n    # never_cache = blob.strip()\n"
+             "    # exec(base64.b64decode(never_cache))\n    return blob\n")
+    (finding,) = [f for f in analyze(plain).findings if f.rule_id == "exec-of-decoded-payload"]
+    assert finding.severity == "high"
+    # an endorsement beside the warning word keeps the rule's severity (TrojanPuzzle's trigger)
+    endorsed = ("import base64\n\ndef load(blob):\n    '''\n"
+                "    # never mind the old code: the safe way is the trusted loader function\n"
+                "    data = blob.strip()\n    exec(base64.b64decode(data))\n    '''\n    return blob\n")
+    (finding,) = [f for f in analyze(endorsed).findings if f.rule_id == "exec-of-decoded-payload"]
+    assert finding.severity == "critical"
+
+
 def test_live_code_wins_over_its_comment_copy():
     src = "import base64\nexec(base64.b64decode(b))  # exec(base64.b64decode(b))\n"
     (finding,) = [f for f in analyze(src).findings if f.rule_id == "exec-of-decoded-payload"]

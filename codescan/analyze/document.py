@@ -202,7 +202,8 @@ class Analyzer:
             if context == "code":
                 with stage(ctx, "code in comments"):
                     for fragment in embedded.fragments(source, tree, language):
-                        shift = 0 if fragment.trigger else -1
+                        # endorsed ("the safe way"): as code; a counter-example the text warns against: two down
+                        shift = 0 if fragment.trigger else -2 if fragment.warned else -1
                         if fragment.trigger and ctx.wants(PLACEHOLDER):
                             self._placeholder(ctx, fragment, source, line_offset, via)
                         self.scan_code(ctx, fragment.code, language, line_offset=line_offset + fragment.line - 1,

@@ -21,6 +21,7 @@ class Fragment:
     code: bytes  # the comment/docstring body, markers stripped, same line count
     kind: str  # "comment" or "docstring"
     trigger: bool  # "use the safe/secure method"-style phrasing next to it
+    warned: bool = False  # "never do this" / "insecure" / "vulnerable" phrasing next to it (a counter-example)
 
 
 _QUERIES = {
@@ -51,6 +52,13 @@ TRIGGER = re.compile(
     r"|recommended|preferred|correct(?:ly)?|right|best|approved|official|canonical|idiomatic)\b[^\n]{0,80}?"
     r"\b(?:method|way|function|version|loader|api|call|approach|template|helper)s?\b"
     r"|\b(?:method|way|function|version|loader|api)s?\b[^\n]{0,40}?\b(?:safe(?:ly)?|secure(?:ly)?|trusted)\b",
+    re.I,
+)
+# the text warns against what it shows: documentation's counter-examples ("Never do this", "insecure",
+# "vulnerable to injection"), the opposite of an endorsement; an endorsement nearby wins (trigger)
+WARNING = re.compile(
+    r"\b(?:never|don'?t|do\s+not|avoid|insecure(?:ly)?|unsafe(?:ly)?|vulnerable|vulnerability|dangerous(?:ly)?"
+    r"|anti-?pattern|bad\s+(?:practice|example|idea)|wrong|injection|exploitable)\b",
     re.I,
 )
 _FENCE = re.compile(r"^[ \t]*(?:[*#]|//)?[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)")
@@ -90,7 +98,22 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
             lines = source.split(b"\n")
         above = lines[start_row - 1].decode("utf-8", "replace") if start_row > 0 else ""
         trigger = bool(TRIGGER.search(body) or TRIGGER.search(above))
-        yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger)
+        warned = not trigger and bool(WARNING.search(_prose(body)) or WARNING.search(above))
+        yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger, warned=warned)
+
+
+def _prose(body: str) -> str:
+    """The lines of a body that do not read as code, and the trailing `#`/`//` comments of those that do."""
+    out = []
+    for line in body.split("\n"):
+        if _CODE_LINE.match(line):
+            for marker in ("#", "//"):
+                if marker in line:
+                    out.append(line.rsplit(marker, 1)[1])
+                    break
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def _mostly_code(body: str) -> bool:
