@@ -198,7 +198,8 @@ class Analyzer:
                              start_depth)
         if depth < MAX_DEPTH:
             with stage(ctx, "payloads"):
-                self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift)
+                self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift,
+                               comments=context == "code" and not deep)  # one walk for both: literal_walk
             if context == "code":
                 with stage(ctx, "code in comments"):
                     for fragment in embedded.fragments(source, tree, language):
@@ -268,9 +269,9 @@ class Analyzer:
                 self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
                            decoded=shown, via=via, severity_shift=severity_shift, seen=seen, disguised=hidden)
 
-    def _payloads(self, ctx, source, tree, language, line_offset, depth, severity_shift) -> None:
+    def _payloads(self, ctx, source, tree, language, line_offset, depth, severity_shift, comments=False) -> None:
         """Decode literal payloads and scan what they hold, pointing every finding at the literal."""
-        for payload in payloads.find(source, tree, language):
+        for payload in payloads.find(source, tree, language, comments):
             budgets.check()
             budgets.spend_decoded(len(payload.data))  # every decoded byte counts toward the file's total
             inner_lang = payload.language or language

@@ -9,7 +9,7 @@ from typing import Iterator
 
 import tree_sitter as ts
 
-from . import languages
+from . import languages, literal_walk
 
 MIN_CODE = 10  # characters: shorter bodies cannot hold a payload worth parsing
 MAX_FRAGMENT = 256 * 1024
@@ -76,6 +76,11 @@ def _query(language: str) -> ts.Query | None:
     return ts.Query(languages.grammar(language), _QUERIES[family])
 
 
+def query_text(language: str) -> str | None:
+    """The comment/docstring query's text for this language (None: comments are not read)."""
+    return _QUERIES.get(_family(language))
+
+
 def _family(language: str) -> str:
     return "javascript" if language in ("javascript", "typescript", "tsx") else language
 
@@ -85,7 +90,9 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
     query = _query(language) if tree is not None else None
     if query is None:
         return
-    captures = ts.QueryCursor(query).captures(tree.root_node)
+    captures = literal_walk.taken(tree)  # payloads' walk of this tree found them too
+    if captures is None:
+        captures = ts.QueryCursor(query).captures(tree.root_node)
     family = _family(language)
     lines = None
     for kind, start_row, body in _bodies(source, captures, family):

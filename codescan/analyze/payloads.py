@@ -15,7 +15,7 @@ from typing import Iterator
 import tree_sitter as ts
 
 from . import budget as budgets
-from . import languages
+from . import embedded, languages, literal_walk
 from .treesitter import MAX_START_DEPTH
 
 MAX_DEPTH = 4  # decoding layers inside one literal (base64 → zlib → base64 → ...)
@@ -83,24 +83,33 @@ _QUERIES = {
 
 @lru_cache(maxsize=None)
 def _query(language: str) -> ts.Query | None:
-    base = "python" if language == "python" else "javascript" if language in ("javascript", "typescript", "tsx") \
-        else None
+    base = _base(language)
     if base is None:
         return None
     return ts.Query(languages.grammar(language), _QUERIES[base])
 
 
+def _base(language: str) -> str | None:
+    return "python" if language == "python" else "javascript" if language in ("javascript", "typescript", "tsx") \
+        else None
+
+
 # -- finding literals ---------------------------------------------------------------------
-def find(source: bytes, tree, language: str) -> Iterator[Payload]:
-    """Yield decoded payloads found in literals of `tree`."""
+def find(source: bytes, tree, language: str, comments: bool = False) -> Iterator[Payload]:
+    """Yield decoded payloads found in literals of `tree`. `comments`: embedded.fragments will read this tree's
+    comments next, and no node of it is deeper than MAX_START_DEPTH (one walk finds both: literal_walk)."""
     if tree is None or not _GATE.search(source):
         return
     query = _query(language)
     if query is None:
         return
-    cursor = ts.QueryCursor(query)
-    cursor.set_max_start_depth(MAX_START_DEPTH)  # deeper trees are reported by the caller
-    captures = cursor.captures(tree.root_node)
+    comment_text = embedded.query_text(language) if comments and literal_walk.COMBINED else None
+    if comment_text is not None:
+        captures = literal_walk.walk(tree, language, _QUERIES[_base(language)], comment_text, MAX_START_DEPTH)
+    else:
+        cursor = ts.QueryCursor(query)
+        cursor.set_max_start_depth(MAX_START_DEPTH)  # deeper trees are reported by the caller
+        captures = cursor.captures(tree.root_node)
     rot_ids = {n.id for n in captures.get("rot", ())}
     for node in captures.get("rot", ()):
         budgets.check()
