@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 from .. import budget as budgets
 from .python_bindings import _classify, _imports
@@ -14,6 +15,7 @@ from .python_bound import ASKED, bound_anywhere
 from .python_scope_index import NO_SCOPES, scope_index
 
 BOUND_CHECK = True  # entries() skips names no occurrence of which can bind them (off: tests compare)
+ASSIGNED_INDEX = True  # assignment_count reads one pass over the file for every ASCII name (off: tests compare)
 
 MODULE = -1
 _SCOPES = {"function_definition", "lambda", "class_definition"}
@@ -24,6 +26,10 @@ _ARGUMENT_AFTER = b",)=:"
 
 _OCCURRENCES: dict[bytes, re.Pattern] = {}
 _ASCII_WORD = re.compile(rb"[A-Za-z0-9_]+")
+# `word =` / `word=` (not `==`), the word not after a word character or a dot: what assignment_count's loop counts
+# for an ASCII word (its run of word characters ends where ` =` or `=` starts, so the run is the name)
+_ASSIGNED = re.compile(rb"(?<![A-Za-z0-9_.])([A-Za-z0-9_]+) ?=(?!=)")
+_ASCII_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
 def _whole_words(source: bytes, name: bytes, start: int, end: int):
@@ -85,6 +91,7 @@ class Scopes:
         # name -> sorted, disjoint (start, end) byte ranges of scopes already indexed for it
         self._scanned: dict[str, list[tuple[int, int]]] = {}
         self._assigned: dict[str, int] = {}
+        self._assignments: Counter | None = None  # ASCII word -> how many `word =` (assignment_count)
         self._rebound: dict[str, bool] = {}
         self.uses: dict[str, list] = {}
         self.scopes_of: dict[str, list] = {}  # name -> binding keys  # name -> identifier nodes that read it
@@ -156,6 +163,10 @@ class Scopes:
     def assignment_count(self, name: str) -> int:
         """How many `name = ...` statements the source has (a cheap test before indexing)."""
         count = self._assigned.get(name)
+        if count is None and ASSIGNED_INDEX and _ASCII_NAME.fullmatch(name):
+            if self._assignments is None:  # every `word =`/`word=` of the file, in one pass (a name: two passes)
+                self._assignments = Counter(_ASSIGNED.findall(self.source))
+            count = self._assigned[name] = self._assignments.get(name.encode(), 0)
         if count is None:
             count = 0
             source = self.source
