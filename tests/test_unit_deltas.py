@@ -146,3 +146,25 @@ def test_a_delta_named_as_its_base_stores_no_name_along_a_chain(tmp_path):
     assert got == {"v1": "f", "v2": "f", "v3": "f", "v4": "h"}
     with open_state(tmp_path / "s.db", readonly=True) as st:
         assert {blob: u.name for blob, u in st.units()} == got
+
+
+def test_edit_round_trip_with_moves_repeats_and_literals():
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        base = rng.integers(0, 20, int(rng.integers(0, 60))).astype(np.int64)  # repeated keys too
+        keys = base.tolist()
+        for _ in range(int(rng.integers(0, 8))):
+            op = int(rng.integers(0, 3))
+            if op == 0 and keys:
+                del keys[int(rng.integers(0, len(keys)))]
+            elif op == 1:
+                keys.insert(int(rng.integers(0, len(keys) + 1)), int(rng.integers(0, 40)))
+            elif keys:  # a unit moved
+                keys.insert(int(rng.integers(0, len(keys))), keys.pop(int(rng.integers(0, len(keys)))))
+        keys = np.array(keys, dtype=np.int64)
+        packed = edit(base, keys)
+        if packed is not None:
+            assert (apply_edit(base, packed) == keys).all()
+    base = np.arange(1000, dtype=np.int64)
+    moved = np.r_[base[500:], base[:500]]
+    assert len(edit(base, moved)) < 100  # two copies

@@ -108,7 +108,10 @@ def _cut(sequence: np.ndarray, cuts, lo: int) -> list[np.ndarray] | np.ndarray:
     if cuts is None:
         return sequence
     inside = cuts[(cuts > lo) & (cuts < lo + len(sequence))] - lo
-    return np.split(sequence, inside) if len(inside) else sequence
+    if not len(inside):
+        return sequence
+    edges = [0, *inside.tolist(), len(sequence)]
+    return [sequence[a:b] for a, b in zip(edges, edges[1:])]  # np.split's views, without its 25 us a call
 
 
 def _enough(sequence: np.ndarray, need: int) -> bool:

@@ -63,10 +63,18 @@ def pack_spans(lines: list[int], ends: list[int], base: bytes | None = None) -> 
     """Start lines as deltas from the previous unit's, end lines as offsets from their start: small numbers that
     zlib packs to about a byte a unit. With `base` (the raw spans of the version the key list is an edit of) as
     zlib's preset dictionary, what did not move between the versions costs a back-reference."""
+    return pack_raw_spans(span_bytes(lines, ends), base)
+
+
+def span_bytes(lines: list[int], ends: list[int]) -> bytes:
+    """The raw spans pack_spans packs (what unitread.raw_spans gives back)."""
     start = np.asarray(lines, dtype=np.int64)
     delta = np.diff(start, prepend=0)
     width = np.asarray(ends, dtype=np.int64) - start
-    raw = np.concatenate([delta, width]).astype("<i4").tobytes()
+    return np.concatenate([delta, width]).astype("<i4").tobytes()
+
+
+def pack_raw_spans(raw: bytes, base: bytes | None = None) -> bytes:
     if not base:
         return zlib.compress(raw, 6)
     packer = zlib.compressobj(6, zdict=base[-32768:])
@@ -88,11 +96,29 @@ class Known(dict):
     the writer when a transaction fails (its rows are gone)."""
 
     LIMIT = 1 << 16
+    LISTS = 512  # and the whole key lists and raw spans of the blobs it wrote or decoded last (bases of the next)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.lists: dict[str, np.ndarray] = {}
+        self.spans: dict[str, bytes] = {}
 
     def put(self, key: int, value) -> None:
         if len(self) >= self.LIMIT:
-            self.clear()
+            super().clear()
         self[key] = value
+
+    def clear(self) -> None:
+        super().clear()
+        self.lists.clear()
+        self.spans.clear()
+
+    def caches(self) -> tuple[dict, dict]:
+        """full_keys' and raw_spans' caches, emptied when full."""
+        for cache in (self.lists, self.spans):
+            if len(cache) >= self.LISTS:
+                cache.clear()
+        return self.lists, self.spans
 
 
 def write(conn: sqlite3.Connection, per_blob: dict[str, list[tuple]], known: Known | None = None) -> None:
@@ -148,16 +174,21 @@ def _neighbour(conn: sqlite3.Connection, blob: str) -> tuple[str, int] | None:
 def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple], known: Known | None = None) -> None:
     keys = np.array([unit_key(k, n, t, s) for k, n, _l, _e, t, s in units], dtype=np.int64)
     near = _neighbour(conn, blob)
-    base_keys = full_keys(conn, near[0]) if near else None
+    lists, spans_of = known.caches() if known is not None else (None, None)
+    base_keys = full_keys(conn, near[0], lists) if near else None
     _write_units(conn, units, keys, base_keys, known)
     packed, base, depth = pack_keys(keys.tolist()), None, 0
     if near is not None and near[1] < unitdelta.MAX_DEPTH:
         delta = unitdelta.edit(base_keys, keys)
         if delta is not None:
             packed, base, depth = delta, near[0], near[1] + 1
-    spans = pack_spans([u[2] for u in units], [u[3] for u in units], raw_spans(conn, base) if base else None)
+    raw = span_bytes([u[2] for u in units], [u[3] for u in units])
+    spans = pack_raw_spans(raw, raw_spans(conn, base, spans_of) if base else None)
     conn.execute("INSERT OR IGNORE INTO blob_units (blob, keys, spans, base, depth) VALUES (?, ?, ?, ?, ?)",
                  (blob, packed, spans, base, depth))
+    if known is not None:  # the next version's base, most likely
+        lists[blob] = keys
+        spans_of[blob] = raw
 
 
 def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys,
