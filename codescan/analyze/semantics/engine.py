@@ -16,7 +16,7 @@ from .token_words import WordFinder
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
 ADAPTERS = {"python": "python", "javascript": "javascript", "typescript": "javascript", "tsx": "javascript",
             "go": "go", "java": "java", "kotlin": "kotlin", "csharp": "csharp", "c": "c", "cpp": "cpp",
-            "php": "php", "ruby": "ruby", "shell": "shell"}
+            "php": "php", "ruby": "ruby", "shell": "shell", "rust": "rust"}
 # Distinct rule subsets kept with their compiled Wanted: a mixed tree has a few hundred (language x labels
 # present); at 64 the cache was cleared over and over and recompiling the regexes cost more than the layer.
 MAX_SUBSETS = 2048

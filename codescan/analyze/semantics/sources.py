@@ -231,6 +231,10 @@ _POSSIBLE["request"] += (b"params", b"cookies", b"$_get", b"$_post", b"$_request
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam")
 _POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
+# Rust (lang/clike_rust.py): env::var / env! / option_env!, reqwest/ureq/TcpStream, hostname/whoami crates
+_POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")
+_POSSIBLE["network"] += (b"reqwest", b"ureq", b"tcpstream", b"udpsocket")
+_POSSIBLE["host-identity"] += (b"whoami", b"sys_info")
 _POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
 _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
                        b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",
@@ -247,7 +251,7 @@ _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc"
                              b"launchagents", b"launchdaemons", b"systemd/", b"/etc/environment", b"ld.so.preload",
                              b"init.d", b"profile.d")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
-_POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid")
+_POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")
 _POSSIBLE["downloaded"] = _POSSIBLE["network"]
 _POSSIBLE["insecure-origin"] = (b"http://", b"ftp://", *(b"://%d" % d for d in range(10)))  # plain http/ftp, a bare IP
 

@@ -57,6 +57,20 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "Etc.getlogin": ("host-identity", "user-identity"), "Etc.getpwuid": ("host-identity", "user-identity"),
     "shell.hostname": ("host-identity",), "shell.uname": ("host-identity",),
     "shell.whoami": ("host-identity", "user-identity"), "shell.id": ("host-identity", "user-identity"),
+    # Rust (lang/rust_names.py): environment, responses and streams, files, host identity
+    "std.env.var": ("env-var",), "std.env.var_os": ("env-var",), "std.env.vars": ("env",), "std.env.vars_os": ("env",),
+    "dotenv.var": ("env-var",), "dotenvy.var": ("env-var",), "dotenv.vars": ("env",), "dotenvy.vars": ("env",),
+    "reqwest.get": ("network",), "reqwest.blocking.get": ("network",), "reqwest.RequestBuilder.send": ("network",),
+    "ureq.Request.call": ("network",), "ureq.Request.send_*": ("network",), "ureq.get": ("network",),
+    "std.net.TcpStream.connect": ("network",), "std.net.TcpStream.connect_timeout": ("network",),
+    "std.net.UdpSocket.recv_from": ("network",), "std.net.UdpSocket.recv": ("network",),
+    "std.fs.read_to_string": ("file",), "std.fs.read": ("file",), "std.fs.File.open": ("file",),
+    "hostname.get": ("host-identity",), "gethostname.gethostname": ("host-identity",),
+    "whoami.hostname": ("host-identity",), "whoami.devicename": ("host-identity",),
+    "whoami.fallible.hostname": ("host-identity",), "whoami.username": ("host-identity", "user-identity"),
+    "whoami.realname": ("host-identity", "user-identity"), "whoami.fallible.username": ("host-identity", "user-identity"),
+    "sys_info.hostname": ("host-identity",), "nix.unistd.gethostname": ("host-identity",),
+    "users.get_current_username": ("host-identity", "user-identity"),
     # request input of web frameworks (methods on request objects)
     "javax.servlet.http.HttpServletRequest.*": ("request",),
     "jakarta.servlet.http.HttpServletRequest.*": ("request",),
@@ -85,7 +99,7 @@ FILE_WRITERS: dict[str, tuple[int, int]] = {
     "System.Net.WebClient.DownloadFile": (1, -1), "*.DownloadFile": (1, -1), "libc.URLDownloadToFileA": (2, -1),
     "libc.URLDownloadToFileW": (2, -1), "libc.URLDownloadToFile": (2, -1),
     "php.file_put_contents": (0, 1), "php.copy": (1, 0), "File.write": (0, 1), "File.binwrite": (0, 1),
-    "IO.write": (0, 1), "IO.copy_stream": (1, 0),
+    "IO.write": (0, 1), "IO.copy_stream": (1, 0), "std.fs.write": (0, 1), "std.fs.copy": (1, 0),
 }
 # Calls whose result does not carry their arguments' data (sizes, tests, comparisons).
 BLOCKERS = frozenset("""
