@@ -253,8 +253,8 @@ class RustFlow(CLikeFlow):
         if kind == "array_expression":
             values = [self.value(c) for c in node.named_children if "comment" not in c.type]
             if values and all(isinstance(v.const, str) for v in values):
-                return merge(values, const=[v.const for v in values]) if any(v.labels for v in values) else \
-                    Value([v.const for v in values])
+                return merge(values, const=tuple(v.const for v in values)) if any(v.labels for v in values) else \
+                    Value(tuple(v.const for v in values))
             return merge(values)
         return None
 
@@ -262,7 +262,7 @@ class RustFlow(CLikeFlow):
         simple = (callee or "").rsplit(".", 1)[-1]
         if callee in _FROM and args:
             return args[0]
-        if receiver is not None and isinstance(receiver.const, list) and simple in ("concat", "join"):
+        if receiver is not None and isinstance(receiver.const, (list, tuple)) and simple in ("concat", "join"):
             sep = args[0].const if args and isinstance(args[0].const, str) else ""
             text = sep.join(receiver.const) if all(isinstance(t, str) for t in receiver.const) else UNKNOWN
             return merge([receiver] + list(args), const=text) if receiver.labels else Value(text)

@@ -81,7 +81,7 @@ def list_words(flow, node) -> list[Word]:
                                                                                       "macro_invocation"):
             return list_words(flow, bound)
     value = flow.value(node)
-    if isinstance(value.const, list) and all(isinstance(v, str) for v in value.const):
+    if isinstance(value.const, (list, tuple)) and all(isinstance(v, str) for v in value.const):
         return [Word(None, Value(v, value.labels, None, None, value.trace)) for v in value.const]
     return [Word(node, value)]
 

@@ -62,8 +62,8 @@ def value(flow, node) -> Value | None:
     if name == "vec":
         values = [piece_value(flow, p) for p in args]
         if values and all(isinstance(v.const, str) for v in values):
-            return merge(values, const=[v.const for v in values]) if any(v.labels for v in values) else \
-                Value([v.const for v in values])
+            return merge(values, const=tuple(v.const for v in values)) if any(v.labels for v in values) else \
+                Value(tuple(v.const for v in values))
         return merge(values)
     if name == "stringify":
         return Value(" ".join(t.text.decode("utf-8", "replace") for p in args for t in p))

@@ -264,8 +264,8 @@ class TreeFlow(FlowIndex, MemoEval):
                 passed.append(value)
         if not passed:
             return declared
-        consts = {v.const for v in passed if v.known}
-        const = consts.pop() if len(consts) == 1 and all(v.known for v in passed) else UNKNOWN
+        consts = [v.const for v in passed]  # compared, not hashed: a list constant (vec![..]) is one too
+        const = consts[0] if all(v.known for v in passed) and all(c == consts[0] for c in consts) else UNKNOWN
         return merge([declared] + passed, const=const)
 
     def call_result(self, node) -> Value:
