@@ -24,6 +24,7 @@ _STATEMENTS = frozenset(("let_declaration", "expression_statement", "empty_state
                          "const_item", "static_item", "struct_item", "enum_item", "impl_item", "line_comment",
                          "block_comment", "macro_definition", "attribute_item"))
 _AUTH_HEADER = re.compile(r"(?i)authoriz|api[-_]?key|private[-_]token|x-auth|x-token|access[-_]token")
+MAX_TYPE_DEPTH = 48  # calls of one method chain followed for a receiver's type (each costs Python frames)
 FILE_HANDLES = frozenset(("std.fs.File.create", "std.fs.File.create_new", "std.fs.OpenOptions.open"))
 
 
@@ -65,6 +66,7 @@ class RustFlow(CLikeFlow):
         super().__init__(source, tree, language, budget, wanted)
         self.uses = read_uses(self.root, tree.language)
         self._locals: frozenset | None = None
+        self._type_depth = 0
 
     def local_names(self) -> frozenset:
         """Names bound as variables anywhere in the file (they shadow a module or type of the same name)."""
@@ -179,7 +181,16 @@ class RustFlow(CLikeFlow):
         return None
 
     def expr_type(self, node) -> str | None:
-        node = unwrap(node)
+        """The canonical type of an expression, through at most MAX_TYPE_DEPTH calls of a method chain."""
+        if self._type_depth > MAX_TYPE_DEPTH:
+            return None
+        self._type_depth += 1
+        try:
+            return self._expr_type(unwrap(node))
+        finally:
+            self._type_depth -= 1
+
+    def _expr_type(self, node) -> str | None:
         if node is None:
             return None
         if node.type == "identifier":

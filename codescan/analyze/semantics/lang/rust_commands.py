@@ -33,7 +33,7 @@ class Word:
 def command_words(flow, node, depth: int = 0) -> list[Word] | None:
     """The program and arguments of the Command an expression builds, else None (not a Command)."""
     node = unwrap(node)
-    if node is None or depth > 12:
+    if node is None or depth > 64:
         return None
     if node.type == "identifier":
         return _held(flow, node, depth)
@@ -108,7 +108,9 @@ def _held(flow, ident, depth: int) -> list[Word] | None:
 def chain_root(call):
     """The variable a chain of builder calls starts from (`c` of `c.arg("-c").arg(x)`), else None."""
     node = call
-    while node is not None and node.type == "call_expression":
+    for _ in range(MAX_ARGS):
+        if node is None or node.type != "call_expression":
+            break
         function = node.child_by_field_name("function")
         if function is None or function.type != "field_expression":
             return None
@@ -123,7 +125,7 @@ def chain_added(flow, call) -> list[Word] | None:
     """The words a statement `c.arg(a).args([b, c])` adds to the Command held in `c`, in order."""
     steps = []
     node = call
-    while node is not None and node.type == "call_expression":
+    while node is not None and node.type == "call_expression" and len(steps) < MAX_ARGS:
         function = node.child_by_field_name("function")
         if function is None or function.type != "field_expression":
             return None

@@ -139,8 +139,11 @@ def piece_value(flow, tokens: list) -> Value:
                 j += 2
             elif j < n and tokens[j].type == "token_tree" and tokens[j].text.startswith(b"("):
                 args = [piece_value(flow, p) for p in _split(tokens[j])]
-                callee = canonical(path, flow.uses, flow.local_names())
+                single = len(path) == 1 and path[0] not in flow.uses
+                callee = None if single else canonical(path, flow.uses, flow.local_names())
                 got = flow.call_value(callee, tok, args, None) if callee else None
+                if got is None and single and path[0] in flow.functions:  # a same-file function: what it returns
+                    got = merge([flow.returns_of(flow.functions[path[0]], tok)] + args)
                 if got is None:
                     got = merge(args)
                 j += 1
