@@ -216,7 +216,7 @@ class RustFlow(CLikeFlow):
         args = _args(node)
         if function.type == "identifier":
             name = _text(function)
-            if name in self.uses and name not in self.local_names():
+            if name in self.uses and name not in self.local_names() and name not in self.functions:
                 return canonical([name], self.uses), None, None, args, [], None
             return None, name, None, args, [], None
         if function.type in ("scoped_identifier", "generic_function"):
