@@ -23,6 +23,8 @@ MAX_SPANS = 32  # more scattered than this: one walk over the hull of them all
 _FINDERS: dict = {}  # token -> a compiled search for it
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 _WORDS = re.compile(rb"[A-Za-z0-9_]+")
+# every byte that is not a word character made a space: split() then gives the runs _WORDS finds, in C (half its CPU)
+_SPACED = bytes(b if re.fullmatch(rb"[A-Za-z0-9_]", bytes([b])) else 32 for b in range(256))
 
 # One requirement: any of `tokens` occurs in the source, or any of `folded` in the lower-cased source.
 Clause = tuple[frozenset[str], frozenset[str]]
@@ -109,7 +111,7 @@ class Presence:
     def word_set(self) -> set[bytes]:
         """The source's distinct runs of `[A-Za-z0-9_]` (do not change it)."""
         if self._word_set is None:
-            self._word_set = set(_WORDS.findall(self.source))
+            self._word_set = set(self.source.translate(_SPACED).split())
         return self._word_set
 
     def token_spans(self, tokens, folded) -> list[tuple[int, int]] | None:
