@@ -102,6 +102,16 @@ class GoFlow(CLikeFlow):
                             if labels else NOTHING))
         return out
 
+    def param_value(self, scope, name, event):
+        """Also the path a `filepath.Walk(root, func(p string, ...) ...)` callback is given: a path under root."""
+        value = super().param_value(scope, name, event)
+        walked = writers.walk_root(self, scope.node) if event.index == 0 else None
+        if walked is None:
+            return value
+        root = self.value(walked)
+        return merge([value, root.with_step(walked.start_point[0] + 1, "a path under it given to the walk callback")]) \
+            if root.labels else value
+
     def bindings(self, node):
         kind = node.type
         if kind in ("short_var_declaration", "assignment_statement"):
@@ -118,13 +128,21 @@ class GoFlow(CLikeFlow):
             if typ:
                 for n in names:
                     self.types[_text(n)] = typ
-            return self._pairs(names, value.named_children if value is not None else [], "set")
+            if value is None:  # `var buf bytes.Buffer`: declared here, empty (a closure appending to it adds here)
+                return [(_text(n), "set", NOTHING) for n in names if n.text != b"_"]
+            return self._pairs(names, value.named_children, "set")
         if kind == "range_clause":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is not None and right is not None and left.named_children:
                 return [(_text(left.named_children[-1]), "set", right)]
         if kind == "call_expression":
             function = node.child_by_field_name("function")
+            if function is not None and function.type == "identifier" and function.text.decode() not in self.imports:
+                # fill(&buf): what the same-file fill writes into that parameter (io.Copy(out, fh), a zip writer
+                # made on it) is in buf afterwards
+                return [(_text(t), "add", writers.out_param(self, function.text.decode(), i, node))
+                        for i, t in enumerate(_args(node)) if t.type == "unary_expression" and writers.target(t)
+                        for t in [writers.target(t)]]
             if function is not None and function.type == "selector_expression":
                 operand = function.child_by_field_name("operand")
                 field = _text(function.child_by_field_name("field"))

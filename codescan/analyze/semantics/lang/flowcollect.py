@@ -125,7 +125,7 @@ class FlowIndex:
             if target is not None:
                 target.setdefault(name, []).append(ev)
             else:
-                self._event(scope, name, ev)
+                self._event(_adding_scope(scope, name) if ev_kind == "add" else scope, name, ev)
 
     def _event(self, scope, name, event) -> None:
         events = scope.events.setdefault(name, [])
@@ -215,6 +215,17 @@ class FlowIndex:
             return data
         self.fields.setdefault("file:" + path, []).append(Event(node.end_byte, "set", node, None, -1, thunk))
         self.written.add(path)
+
+
+def _adding_scope(scope, name: str):
+    """Where an append to `name` is recorded: a closure (a Walk callback, a lambda) appending to a variable of the
+    function around it adds to that variable, not to a name of its own."""
+    current = scope
+    while current is not None:
+        if name in current.events:
+            return current
+        current = current.parent
+    return scope
 
 
 @lru_cache(maxsize=64)
