@@ -32,7 +32,7 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
         at = use.start_byte
         if not low <= at < use_at and use.start_byte not in foreign:
             continue
-        budgets.check()  # each .parent costs the tree's depth; thousands of uses ran past the budget
+        budgets.tick()  # each .parent costs the tree's depth; thousands of uses ran past the budget
         if fills is not None:
             fill = fills.get(at)
             if fill is None:
@@ -303,7 +303,7 @@ def _foreign(values, name: str) -> dict:
         return cache[name]
     found = {}
     for use in values.scopes.uses.get(name, ()):
-        budgets.check()
+        budgets.tick()
         parent = use.parent
         if parent.type == "attribute":
             call = parent.parent

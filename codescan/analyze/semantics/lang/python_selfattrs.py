@@ -65,7 +65,7 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
     written_to, stored, keyed = [], [], {}
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
     while pos >= 0 and len(written_to) + len(stored) < 8:
-        budgets.check()
+        budgets.tick()
         after = values.source[pos + len(needle):pos + len(needle) + 1]
         target = values.scopes.locate(pos, pos + len(needle)) if after in (b".", b"[", b",", b")") else None
         holder = target.parent if target is not None and target.type == "attribute" else None
