@@ -51,6 +51,7 @@ class _PythonFacts(CallSites):
         self.live: set[int] | None = None  # ids of candidates reached from live words (None: all are)
         self.enclosing: set[int] = set()  # ids of candidates met only as a call an argument climbed into
         self._callers_memo: dict[int, list] = {}
+        self._sites_memo: dict[int, list] = {}  # function start -> its call sites (python_callsites)
 
     def run(self) -> Facts:
         out = Facts("python")

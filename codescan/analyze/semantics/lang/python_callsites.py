@@ -1,5 +1,5 @@
 """Python adapter: the call sites of a same-file function, where the summary of which parameters reach which
-sinks is applied (a mixin of the adapter's per-file facts: it reads self.values, self.source, self._callers_memo)."""
+sinks is applied (a mixin of the adapter's per-file facts: it reads self.values, self.source and its two memos)."""
 from __future__ import annotations
 
 from ..facts import Call, Step
@@ -11,6 +11,7 @@ from .python_param_calls import by_keyword
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
 MAX_CALLER_FACTS = 64  # facts made at call sites per file
+SITES_MEMO = True  # a function's call sites evaluated once per file (off: tests compare)
 
 
 class CallSites:
@@ -63,6 +64,16 @@ class CallSites:
         return found
 
     def _call_sites(self, start: int):
+        """(call, argument Values, note) at each call site of the function starting at `start`, once per file: every
+        sink reached by its parameters, and every hop out, asks again. The same list each time: these run after the
+        candidates, at no nesting, and what they evaluate is memoized (a value past the file's evaluation cap is
+        NOTHING each time)."""
+        found = self._sites_memo.get(start) if SITES_MEMO else None
+        if found is None:
+            found = self._sites_memo[start] = self._call_sites_now(start)
+        return found
+
+    def _call_sites_now(self, start: int):
         values = self.values
         found = sites_through_launchers(self, start)  # Thread(target=worker, args=(...)): a call of worker
         for parent, node, function in self._site_nodes(start):
