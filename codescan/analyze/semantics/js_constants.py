@@ -108,6 +108,10 @@ def _number(node, lookup, depth):
         return int(text)
     if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
         return int(text, 16)
+    if re.fullmatch(r"0[oO][0-7]+", text):  # 0o755: a file mode
+        return int(text[2:], 8)
+    if re.fullmatch(r"0[bB][01]+", text):
+        return int(text[2:], 2)
     raise NotConstant
 
 
