@@ -27,6 +27,8 @@ def class_attribute(values, cls, attr: str) -> Value | None:
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
     while pos >= 0 and len(found) < 8:
         target = values.scopes.locate(pos, pos + len(needle))
+        if target is not None and target.end_byte != pos + len(needle):
+            target = None  # `self.cmd_note` when asked for `self.cmd`: another attribute
         if target is not None and target.type == "attribute" and target.parent.type == "assignment" \
                 and target.parent.child_by_field_name("left") == target:
             found.append(values.ev(target.parent.child_by_field_name("right")))
