@@ -409,3 +409,13 @@ def test_verify_false_on_a_pytest_fixture_url_is_graded_by_what_the_fixture_give
             "    requests.get(server + '/health', verify=False)\n")
     # a plain function's parameter named like a fixture is not given the fixture's value
     assert _by_line("tls-verify-disabled", "tests/test_api.py", text) == {11: "low", 12: "high", 14: "high"}
+
+
+def test_password_hashed_by_a_table_picked_function_is_medium_picked_md5_high():
+    text = ("import hashlib\n"
+            "HASHES = {'MD5': hashlib.md5, 'SHA-256': hashlib.sha256}\n"
+            "def response(alg, user, password):\n"
+            "    return HASHES[alg.upper()](user + ':' + password).hexdigest()\n"
+            "def store(password):\n"
+            "    return hashlib.md5(password.encode()).hexdigest()\n")
+    assert _by_line("weak-hash-of-password", "auth.py", text) == {4: "medium", 6: "high"}
