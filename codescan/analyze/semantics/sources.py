@@ -16,8 +16,9 @@ SOURCES = {
     "host-identity": ("socket.gethostname", "socket.getfqdn", "platform.node", "platform.uname", "os.uname",
                       "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
-    # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
+    # a password the user types (also: values named like passwords, python_values via password_named)
     "password": ("getpass.getpass",),
+    # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
     "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
                 "requests.delete", "requests.head", "requests.*().get", "requests.*().post",
