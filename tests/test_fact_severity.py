@@ -419,3 +419,12 @@ def test_password_hashed_by_a_table_picked_function_is_medium_picked_md5_high():
             "def store(password):\n"
             "    return hashlib.md5(password.encode()).hexdigest()\n")
     assert _by_line("weak-hash-of-password", "auth.py", text) == {4: "medium", 6: "high"}
+
+
+def test_php_allow_list_test_is_read_only_for_a_short_taken_branch():
+    # the taken branch's text becomes a search pattern: a long expression is not tested (the request value stays high)
+    long_index = "['" + "k" * 300 + "']"
+    text = ("<?php\n"
+            f"$p = in_array($_GET{long_index}, $pages, true) ? $_GET{long_index} : 'home';\n"
+            "include 'pages/' . $p . '.php';\n")
+    assert _by_line("php-include-from-request-input", "index.php", text) == {3: "high"}

@@ -75,13 +75,18 @@ def detect(ctx) -> None:
     _dependencies(ctx, kind, text)
 
 
-def _npm_scripts(ctx, text: str) -> None:
+def _scripts_of(text: str) -> tuple[dict, int]:
+    """The `scripts` object of a package.json / composer.json and the offset of its key ({} when there is none)."""
     data = deps.load_json(text)
     scripts = data.get("scripts") if isinstance(data, dict) else None
     if not isinstance(scripts, dict):
-        return
-    _, start = deps.line_of(text, '"scripts"')
-    for hook in NPM_HOOKS:
+        return {}, 0
+    return scripts, deps.line_of(text, '"scripts"')[1]
+
+
+def _npm_scripts(ctx, text: str) -> None:
+    scripts, start = _scripts_of(text)
+    for hook in NPM_HOOKS if scripts else ():
         command = scripts.get(hook)
         if not isinstance(command, str):
             continue
@@ -97,12 +102,8 @@ def _npm_scripts(ctx, text: str) -> None:
 def _composer_scripts(ctx, text: str) -> None:
     """An install/update event whose commands (a string or a list; `@name` runs another script, followed two deep)
     pipe a download into a shell, decode into one or use a download cradle."""
-    data = deps.load_json(text)
-    scripts = data.get("scripts") if isinstance(data, dict) else None
-    if not isinstance(scripts, dict):
-        return
-    _, start = deps.line_of(text, '"scripts"')
-    for event in _COMPOSER_EVENTS:
+    scripts, start = _scripts_of(text)
+    for event in _COMPOSER_EVENTS if scripts else ():
         if event not in scripts:
             continue
         command = next((c for c in _composer_commands(scripts, event, 3)

@@ -25,18 +25,7 @@ def macro_name(node) -> str:
 def pieces(node) -> list[list]:
     """A macro's arguments: the tokens of its token tree split at top-level commas (`;` for `vec![x; n]`)."""
     tree = next((c for c in node.children if c.type == "token_tree"), None)
-    if tree is None:
-        return []
-    out, current = [], []
-    for child in tree.children[1:-1]:
-        if not child.is_named and child.type in (",", ";"):
-            out.append(current)
-            current = []
-        elif "comment" not in child.type:
-            current.append(child)
-    if current:
-        out.append(current)
-    return out[:MAX_PIECES]
+    return [] if tree is None else _split(tree, (",", ";"))
 
 
 def value(flow, node) -> Value | None:
@@ -175,10 +164,11 @@ def piece_value(flow, tokens: list) -> Value:
     return merge(parts)
 
 
-def _split(tree) -> list[list]:
+def _split(tree, separators=(",",)) -> list[list]:
+    """The tokens of a token tree between its brackets, split at top-level separators (comments left out)."""
     out, current = [], []
     for child in tree.children[1:-1]:
-        if not child.is_named and child.type == ",":
+        if not child.is_named and child.type in separators:
             out.append(current)
             current = []
         elif "comment" not in child.type:

@@ -306,13 +306,18 @@ _ALLOW_TEST = r"(?:\b(?:in_array|array_key_exists|array_search)\s*\(\s*{x}\s*,|\
               r"|\bpreg_match\s*\(\s*(['\"]).\^[^'\"]*\$.[a-z]*\1\s*,\s*{x}\s*\))"
 
 
+_MAX_TESTED = 200  # bytes of the taken branch's text a condition is searched for
+
+
 def _allow_listed(flow, node):
     """The value of a ternary whose condition tests the taken branch against an allow list: `checked` request data."""
     condition, body = node.child_by_field_name("condition"), node.child_by_field_name("body")
-    if condition is None or body is None:
+    if condition is None or body is None or body.end_byte - body.start_byte > _MAX_TESTED:
+        return None  # an allow-listed value is a short expression: no pattern is built from a long one
+    cond = _text(condition)
+    if "in_array" not in cond and "array_" not in cond and "isset" not in cond and "preg_match" not in cond:
         return None
-    test = re.compile(_ALLOW_TEST.replace("{x}", re.escape(_text(body))))
-    if not test.search(_text(condition)):
+    if not re.search(_ALLOW_TEST.replace("{x}", re.escape(_text(body))), cond[:_MAX_TESTED * 8]):
         return None
     other = node.child_by_field_name("alternative")
     value = join([flow.value(body)] + ([flow.value(other)] if other is not None else []))
