@@ -59,21 +59,35 @@ class FlowIndex:
         return scope
 
     def scope_at(self, node) -> Scope:
-        """The innermost function scope holding node (its nearest scope-kind ancestor)."""
+        """The innermost function scope holding node (its nearest scope-kind ancestor). Each ancestor walked keeps the
+        answer (until a new scope is collected), so the nodes of a 900-link method chain do not each climb it again:
+        that was quadratic in the chain's depth."""
+        memo = self._scope_memo
+        walked = []
         current = node.parent
+        found = self.global_scope
         while current is not None:
+            known = memo.get(current.id)
+            if known is not None:
+                found = known
+                break
+            walked.append(current.id)
             if current.type in self.SCOPES:
                 scope = self._by_node.get((current.start_byte, current.end_byte))
                 if scope is not None:
-                    return scope
+                    found = scope
+                    break
             current = current.parent
-        return self.global_scope
+        for key in walked:
+            memo[key] = found
+        return found
 
     # -- collection -------------------------------------------------------------------------------
     def _scope(self, node, parent, name):
         scope = Scope(node, parent, name, node.start_byte if parent is not None else -1)
         self.scopes.append(scope)
         self._by_node[(node.start_byte, node.end_byte)] = scope
+        self._scope_memo.clear()  # a node below the new scope now answers it
         return scope
 
     def collect(self) -> None:

@@ -54,6 +54,7 @@ class TreeFlow(FlowIndex, MemoEval):
         self.wanted = wanted  # callee -> bool: only these calls become facts (None: all)
         self.scopes: list[Scope] = []
         self._by_node: dict = {}
+        self._scope_memo: dict = {}  # node id -> the scope scope_at found above it (flowcollect.scope_at)
         self.global_scope = self._scope(self.root, None, None)
         self._fields: dict[str, list[Event]] = {}  # this.x / self.x / @x, file-wide
         self.functions: dict[str, Scope] = {}  # same-file functions by simple name
