@@ -13,6 +13,8 @@ from codescan.analyze.semantics.lang import python_mutations
 from codescan.analyze.semantics.lang.python_mutations import _fill_kind
 from codescan.rules import load_rules
 
+from python_facts import facts_of
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 
 
@@ -64,15 +66,7 @@ def test_facts_are_the_same_with_and_without_fill_kinds(monkeypatch):
     files += sorted(FIXTURES.rglob("*.py"))
     sources = [Path(p).read_bytes() for p in files]
 
-    def facts_of(source):
-        wanted, _chosen = rules.active("python", source)
-        if wanted is None:
-            return []
-        tree = languages.parser("python").parse(source)
-        return [(c.callee, c.line, c.column, c.via, c.args, c.kwargs, c.receiver, c.trace)
-                for c in adapter.facts(source, tree, wanted, None).calls]
-
-    with_kinds = [facts_of(s) for s in sources]
+    with_kinds = [facts_of(rules, s) for s in sources]
     monkeypatch.setattr(python_mutations, "FILL_KINDS", False)
-    assert [facts_of(s) for s in sources] == with_kinds
+    assert [facts_of(rules, s) for s in sources] == with_kinds
     assert sum(1 for c in with_kinds for call in c if any(v.labels for v in call[4])) > 20

@@ -4,12 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import corpus as corpora
-from codescan.analyze import languages
 from codescan.analyze.semantics.engine import FactRules
-from codescan.analyze.semantics.lang import python as adapter
 from codescan.analyze.semantics.lang import python_mutations
 from codescan.analyze.semantics.lang.python_mutations import _in_window
 from codescan.rules import load_rules
+
+from python_facts import facts_of
 
 
 class _Use:
@@ -46,15 +46,7 @@ def test_facts_are_the_same_with_and_without_the_window(monkeypatch):
     files = list(corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60))
     sources = [Path(p).read_bytes() for p in files]
 
-    def facts_of(source):
-        wanted, _chosen = rules.active("python", source)
-        if wanted is None:
-            return []
-        tree = languages.parser("python").parse(source)
-        return [(c.callee, c.line, c.column, c.via, c.args, c.kwargs, c.receiver, c.trace)
-                for c in adapter.facts(source, tree, wanted, None).calls]
-
-    with_window = [facts_of(s) for s in sources]
+    with_window = [facts_of(rules, s) for s in sources]
     monkeypatch.setattr(python_mutations, "WINDOW", False)
-    assert [facts_of(s) for s in sources] == with_window
+    assert [facts_of(rules, s) for s in sources] == with_window
     assert sum(map(len, with_window)) > 50
