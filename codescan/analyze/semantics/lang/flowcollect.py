@@ -49,14 +49,7 @@ class FlowIndex:
     def binding_scope(self, node) -> Scope:
         """The scope whose binding of identifier `node` it reads (a block writing to an outer variable: the outer
         scope), else the innermost scope around it."""
-        name = node.text.decode("utf-8", "replace")
-        scope = self.scope_at(node)
-        current = scope
-        while current is not None:
-            if name in current.events:
-                return current
-            current = current.parent
-        return scope
+        return _holding_scope(self.scope_at(node), node.text.decode("utf-8", "replace"))
 
     def scope_at(self, node) -> Scope:
         """The innermost function scope holding node (its nearest scope-kind ancestor). Each ancestor walked keeps the
@@ -139,7 +132,7 @@ class FlowIndex:
             if target is not None:
                 target.setdefault(name, []).append(ev)
             else:
-                self._event(_adding_scope(scope, name) if ev_kind == "add" else scope, name, ev)
+                self._event(_holding_scope(scope, name) if ev_kind == "add" else scope, name, ev)
 
     def _event(self, scope, name, event) -> None:
         events = scope.events.setdefault(name, [])
@@ -231,9 +224,10 @@ class FlowIndex:
         self.written.add(path)
 
 
-def _adding_scope(scope, name: str):
-    """Where an append to `name` is recorded: a closure (a Walk callback, a lambda) appending to a variable of the
-    function around it adds to that variable, not to a name of its own."""
+def _holding_scope(scope, name: str):
+    """The nearest scope from `scope` outwards that binds `name`, else `scope`: where a read of `name` finds its
+    binding, and where an append to it is recorded (a closure appending to a variable of the function around it adds
+    to that variable, not to a name of its own)."""
     current = scope
     while current is not None:
         if name in current.events:
