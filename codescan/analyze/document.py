@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..config import Config
-from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
+from ..records import SEVERITY_RANK, Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
-from . import deobfuscate, disguise, embedded, embedded_shell, encoding, fences, filekind, guess, languages, payloads, placeholders
+from . import deobfuscate, disguise, embedded, embedded_shell, encoding, fences, filekind, guess, inline_code, languages, payloads, placeholders
 from . import suppressions, text
 from .budget import Budget, OverBudget, file_budget
 from .context import Context
@@ -139,15 +139,19 @@ class Analyzer:
 
     def _shell_inside(self, ctx: Context, tree) -> None:
         """Dockerfile RUN lines and workflow run: steps as shell scripts; what the host's own rules already
-        reported on a line (a curl | sh RUN line) is not reported again in the same category."""
+        reported on a line (a curl | sh RUN line) is not reported again in the same category, unless the script's
+        finding is graver (`node -e` running curl | sh from a bare IP, which the step's own rule grades medium)."""
         before = len(ctx.findings)
-        reported = {(f.line, f.category) for f in ctx.findings}
+        reported: dict = {}
+        for f in ctx.findings:
+            reported[f.line, f.category] = max(reported.get((f.line, f.category), -1), SEVERITY_RANK[f.severity])
         for offset, script in embedded_shell.bodies(ctx.language, ctx.kind.role if ctx.kind else None, ctx.text,
                                                     tree):
             budgets.check()
             self.scan_code(ctx, script, "shell", line_offset=offset, depth=1, via=None)
         if len(ctx.findings) > before:
-            ctx.findings[before:] = [f for f in ctx.findings[before:] if (f.line, f.category) not in reported]
+            ctx.findings[before:] = [f for f in ctx.findings[before:]
+                                     if reported.get((f.line, f.category), -1) < SEVERITY_RANK[f.severity]]
 
     def _fenced_blocks(self, ctx: Context) -> list:
         """Each fenced code block of a Markdown-like document, analyzed as a document of its own language (named
@@ -200,6 +204,9 @@ class Analyzer:
             with stage(ctx, "payloads"):
                 self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift,
                                comments=context == "code" and not deep)  # one walk for both: literal_walk
+            if language == "shell" and not deep:
+                with stage(ctx, "inline programs"):
+                    self._inline_programs(ctx, source, tree, line_offset, depth, severity_shift)
             if context == "code":
                 with stage(ctx, "code in comments"):
                     for fragment in embedded.fragments(source, tree, language):
@@ -295,6 +302,25 @@ class Analyzer:
                          message=f"{payload.encoding} literal decodes to code: {rule.message}",
                          context="decoded", decoded=payload.preview,
                          severity=shift_severity(rule.severity, severity_shift))
+
+    def _inline_programs(self, ctx, source, tree, line_offset, depth, severity_shift) -> None:
+        """`python3 -c CODE`, `node -e CODE`, a here-document fed to an interpreter: the program analyzed in its
+        own language, its findings on the script's lines (the first line's columns shifted to the program)."""
+        for inline in inline_code.find(source, tree):
+            budgets.check()
+            if not languages.has_grammar(inline.language):
+                continue
+            self.compiled(inline.language)
+            before = len(ctx.findings)
+            self.scan_code(ctx, inline.code, inline.language, line_offset=line_offset + inline.row, depth=depth + 1,
+                           via=f"`{inline.label}`", context="decoded", severity_shift=severity_shift)
+            first = line_offset + inline.row + 1
+            for i in range(before, len(ctx.findings)):
+                f = ctx.findings[i]
+                shifted = {"column": f.column + inline.column} if f.line == first else {}
+                if f.line == first and f.end_line == first and f.end_column is not None:
+                    shifted["end_column"] = f.end_column + inline.column
+                ctx.findings[i] = f.with_(snippet=ctx.line_text(f.line).strip()[:300], **shifted)
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen,
                    start_depth=None, quiet=None):

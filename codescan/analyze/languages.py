@@ -70,7 +70,8 @@ _BY_EXT = {ext: spec.name for spec in SPECS for ext in spec.extensions}
 _BY_FILENAME = {fn: spec.name for spec in SPECS for fn in spec.filenames}
 _BY_INTERP = {it: spec.name for spec in SPECS for it in spec.interpreters}
 _SHEBANG = re.compile(rb"^#!\s*(\S+)(?:\s+(\S+))?")
-_DOCKERFILE = re.compile(r"^(Dockerfile|Containerfile)[.-][\w.-]+$")
+# Dockerfile.prod, Containerfile-dev, api_Dockerfile, web-Dockerfile (app.dockerfile goes by its suffix)
+_DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)[.-][\w.-]+$|^[\w.-]+[_-](?:Dockerfile|Containerfile)$")
 
 AGENT_RULE_PATTERNS = (
     re.compile(r"(^|/)\.cursor/rules/[^/]+\.mdc?$"),
