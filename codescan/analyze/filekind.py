@@ -11,6 +11,10 @@ from . import fences, guess, languages
 from .dependencies import manifest_kind
 
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
+# A GitHub Actions workflow kept elsewhere (a dataset record, a template folder, a copy in docs): top-level `on:`
+# and `jobs:`, and a job's `runs-on:` or `steps:` (reusable workflows: `uses:` under a job)
+_WORKFLOW_TEXT = (re.compile(r"(?m)^(?:on|\"on\"|'on'):"), re.compile(r"(?m)^jobs:[ \t]*(?:#.*)?$"),
+                  re.compile(r"(?m)^[ \t]+(?:runs-on|steps|uses):"))
 # Other CI services' pipeline files: their script steps are shell (GitLab, CircleCI, Travis, Azure, Bitbucket, Drone).
 _CI = re.compile(r"(^|/)([^/]*\.gitlab-ci\.ya?ml|\.gitlab/ci/[^/]+\.ya?ml|\.circleci/config\.ya?ml|\.travis\.ya?ml"
                  r"|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml)$")
@@ -87,6 +91,8 @@ def classify(path: str | None, text: str = "", language: str | None = None) -> F
         # an XML document under a code extension (Qt Linguist's .ts translations, XML test data named .cs): no
         # file of that language can start with `<?xml`, and its translated text is not code to read as such
         return FileKind(kind.path, None, kind.role)
+    if kind.language == "yaml" and kind.role is None and all(p.search(text, 0, 1 << 20) for p in _WORKFLOW_TEXT):
+        return FileKind(kind.path, kind.language, "workflow")
     if kind.language is not None or kind.role is not None or _not_code(kind.path):
         return kind
     head = text.lstrip()[:200].encode("utf-8", "replace")
