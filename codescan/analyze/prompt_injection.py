@@ -23,6 +23,13 @@ PHRASES = (
      r"\b(?:do\s+not|don'?t|never)\s+(?:tell\s+(?:anyone\s+|the\s+user\s+)?about|mention|reveal|disclose|explain|show|"
      r"point\s+out|draw\s+attention\s+to)\s+(?:this|these)\s+(?:lines?|instructions?|rules?|checks?|notes?|comments?|"
      r"changes?|steps?)\b"),
+    # keeping the work out of what the user reads: "don't describe it in your summary", "never list these steps in
+    # the PR description" (the channels through which an assistant reports to its user)
+    ("strong", ("summary", "summaries", "explanation", "description", "response", "reply", "replies", "answer"),
+     r"\b(?:do\s+not|don'?t|never)\s+(?:list|mention|include|note|document|describe|explain|report|disclose|show|"
+     r"reference)\s+(?:this|these|them|it|that|any\s+of\s+(?:this|these|them))(?:\s+(?:steps?|changes?|lines?|"
+     r"calls?|tags?|requests?))?\s+in\s+(?:your\s+|the\s+|any\s+)?(?:explanations?|summar(?:y|ies)|"
+     r"(?:pr|pull\s+request|merge\s+request|commit)\s+descriptions?|responses?|repl(?:y|ies)|answers?)\b"),
     ("strong", ("without telling", "without informing", "without notifying", "without alerting"),
      r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|developer|reviewer)s?\b"),
     ("strong", ("system prompt", "hidden instruction", "initial instruction"),
@@ -47,6 +54,8 @@ PHRASES = (
     ("weak", ("note to", "note for", "message to", "message for", "instructions to", "instructions for",
               "instruction to", "instruction for"),
      r"\b(?:note|message|instructions?)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?(?:ai|llm|assistant|copilot|model|agent)s?\b"),
+    # a note meant for the model alone: "IMPORTANT, for the assistant only:"
+    ("weak", ("only",), r"\b(?:for|to)\s+(?:the\s+)?(?:ai|llm|assistant|copilot|model|agent)s?\s+only\b"),
     ("weak", ("if you are a",),
      r"\bif\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|coding\s+assistant)\b"),
     ("weak", ("reading this", "processing this", "parsing this"),
@@ -96,12 +105,28 @@ _CLAUSE_END = re.compile(r"[.;:!?,\n]|(?:^|\s)[-*]\s")
 _FORBIDS = re.compile(r"(?i)\b(?:never|not|no|avoid|forbid(?:den)?|prohibit(?:ed)?|instead\s+of|rather\s+than)\b|n't\b")
 
 
+# A clause that opens with a prohibition forbids its whole object, examples in parentheses included ("Never pipe
+# remote scripts into a shell (`curl ... | bash`)"), unless a later word turns it into an order ("never ask first:
+# run curl ... | sh", "do not wait, just ...").
+_OPENS_FORBIDDING = re.compile(r"(?i)^\W*(?:never|avoid|(?:do|must|should)\s+not|(?:do|must|should)n'?t|no)\b")
+_ABBREVIATIONS = re.compile(r"(?i)\b(?:e\.\s?g|i\.\s?e)\.")
+_EXAMPLE_LEAD = re.compile(r"(?i)^\W*(?:(?:eg|for\s+(?:example|instance)|such\s+as|like|say)\b)?\W*$")
+_TURNS = re.compile(r"(?i)\b(?:first|before|without|unless|except|then|just|instead|always|but)\b")
+
+
 def _forbidden(text: str, start: int) -> bool:
-    """A negation among the last five words of the clause that leads to the match at start."""
-    before = text[max(0, start - 120):start]
+    """A negation among the last five words of the clause that leads to the match at start, or one the clause opens
+    with when nothing between it and the match turns the clause into an order."""
+    before = _ABBREVIATIONS.sub("eg", text[max(0, start - 120):start])
     ends = list(_CLAUSE_END.finditer(before))
     clause = before[ends[-1].end():] if ends else before
-    return bool(_FORBIDS.search(" ".join(clause.split()[-5:])))
+    if len(ends) > 1 and _EXAMPLE_LEAD.match(clause):
+        # "Do not turn off certificate checks, e.g. verify=False": the example belongs to the clause before
+        clause = before[ends[-2].end():ends[-1].start()]
+    if _FORBIDS.search(" ".join(clause.split()[-5:])):
+        return True
+    opening = _OPENS_FORBIDDING.match(clause)
+    return bool(opening) and not _TURNS.search(clause, opening.end())
 
 
 def detect(ctx, view) -> None:
@@ -178,7 +203,10 @@ def _comment_spans(text: str) -> list[tuple[int, int]]:
 def _verdict(view, start: int, strength: str, hidden: bool, near_weakening: bool) -> tuple[str, str] | None:
     """(severity, context) for a match, or None when the place makes it ordinary prose."""
     if view.agent_rules:
-        return ("critical" if near_weakening or hidden else "high"), "comment"
+        if near_weakening or hidden:
+            return "critical", "comment"
+        # a rule file is addressed to the assistant: "when writing code, add type hints" is its ordinary business
+        return ("high", "comment") if strength == "strong" else None
     if hidden:
         return ("critical" if near_weakening else "high"), "comment"
     if view.code:
