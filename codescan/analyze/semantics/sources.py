@@ -94,7 +94,7 @@ STARTUP_FILE = re.compile(
     r"(?i)(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|cshrc|tcshrc)$|"
     r"(?:^|/)etc/(?:profile|profile\.d(?:/.*)?|bash\.bashrc|rc\.local|crontab|cron\.(?:d|hourly|daily|weekly)(?:/.*)?|"
     r"environment|ld\.so\.preload|init\.d(?:/.*)?)$|(?:^|/)var/spool/cron(?:/.*)?$|\.config/autostart(?:/.*)?$|"
-    r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$")
+    r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$|Start Menu[/\\]Programs[/\\]Startup(?:[/\\].*)?$")
 # network destinations that are chat bots / paste sites used as drop boxes
 DROPBOX_URL = re.compile(
     r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
@@ -249,7 +249,7 @@ _POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
-                             b"launchagents", b"launchdaemons", b"systemd/", b"/etc/environment", b"ld.so.preload",
+                             b"launchagents", b"launchdaemons", b"systemd", b"/etc/environment", b"ld.so.preload", b"startup",
                              b"init.d", b"profile.d")
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")

@@ -5,6 +5,7 @@ from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from .python_tables import pick
+from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
 from ..sources import clears, constant_labels, labels_of, narrowed, secret_name_labels
@@ -226,6 +227,8 @@ def call_value(values, node) -> Value:
         extra = constant_labels(const)
         if extra:
             out = Value(const, out.labels | extra, result_name, None, out.trace)
+    elif name in PATH_JOINS:  # os.path.join(home, ".config", "systemd", "user"): what the known end names
+        out = with_tail_labels(out, join_tail(arg_values))
     if out.labels and name:
         out = out.with_step(line, f"{short(name)}(...)")
     if callee.via == "dynamic" and out.via is None and out.name == result_name and result_name:

@@ -9,6 +9,7 @@ from .memo_eval import MemoEval
 from .python_functions import REQUEST_NAMES, Functions
 from .python_namespaces import Namespaces
 from .python_tables import CONSTANT_LABELS, pick
+from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_classattrs import class_level, cls_attribute
@@ -156,6 +157,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if named is not None:
                 merged = merge((parts[0], parts[2]))
                 return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
+        if kind == "binary_operator" and len(parts) == 2 and isinstance(parts[1].const, str):  # home / ".bashrc"
+            return with_tail_labels(merge(parts), slash_tail(self, node))
         return merge(parts)
 
     def _remember(self, node) -> bool:
