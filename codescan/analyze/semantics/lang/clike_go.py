@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..facts import NOTHING, Call, Value, merge
 from .clike import APPENDS, GO_CODECS, CLikeFlow
 from . import clike_go_writers as writers
+from .clike_go_fields import foreign_literals, owner_type
 from .clike_names import RETURNS, go_import_name
 from .treeflow import join, labelled
 
@@ -188,8 +189,7 @@ class GoFlow(CLikeFlow):
                 out.append((_text(name), how, value))
             elif name.type == "selector_expression":
                 out.append((_text(name.child_by_field_name("field")), "field-" + how, value))
-                operand = name.child_by_field_name("operand")
-                typ = self.types.get(_text(operand)) if operand is not None and operand.type == "identifier" else None
+                typ = owner_type(self, name)  # cfg.X, tr.TLSClientConfig.X, t.(*http.Transport).TLSClientConfig.X
                 if typ and len(self.field_sets) < 64:  # cfg.InsecureSkipVerify = skip: set like the literal's field
                     self.field_sets.append((name, typ, _text(name.child_by_field_name("field")), value))
             elif name.type == "index_expression" and name.child_by_field_name("operand") is not None and \
@@ -214,7 +214,7 @@ class GoFlow(CLikeFlow):
         """The calls, plus each `x.Field = v` on a variable of a known struct type as that type's literal with the
         field set (`cfg := &tls.Config{}` then `cfg.InsecureSkipVerify = !strict`)."""
         out = super().facts()
-        for name, typ, field, value in self.field_sets:
+        for name, typ, field, value in self.field_sets + foreign_literals(self):  # + Options{InsecureSkipVerify: v}
             if self.wanted is not None and not self.wanted(typ):
                 continue
             out.calls.append(Call(callee=typ, args=(), kwargs=((field, self.value(value)),),
