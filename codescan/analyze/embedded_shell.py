@@ -2,7 +2,9 @@
 steps), as (first line, body) pairs."""
 from __future__ import annotations
 
+import json
 import re
+import shlex
 from typing import Iterator
 
 import yaml
@@ -44,6 +46,11 @@ def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
             for child in instruction.named_children:
                 if child.type == "shell_command" and child.end_byte - child.start_byte <= MAX_BODY:
                     pieces.append((child.start_point[0], child.start_point[1], child.text))
+                elif child.type == "json_string_array" and instruction.type != "run_instruction" and \
+                        child.end_byte - child.start_byte <= MAX_BODY:
+                    line = _exec_form(child)  # CMD ["/usr/local/bin/w", "-o", "pool:443"]: the command it starts
+                    if line is not None:
+                        pieces.append((child.start_point[0], child.start_point[1], line))
         elif instruction.type == "add_instruction":
             line = _remote_add(instruction)
             if line is not None:
@@ -58,6 +65,21 @@ def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
         row = start + text.count(b"\n")
     if script:
         yield first, script
+
+
+def _exec_form(array) -> bytes | None:
+    """CMD/ENTRYPOINT's exec form (a JSON array of words) as the one shell line that starts the same program, each
+    word quoted; None when a word is not a plain JSON string."""
+    words = []
+    for item in array.named_children:
+        try:
+            word = json.loads(item.text)
+        except ValueError:
+            return None
+        if not isinstance(word, str):
+            return None
+        words.append(shlex.quote(word))
+    return " ".join(words).encode() if words else None
 
 
 def _remote_add(instruction) -> bytes | None:

@@ -85,6 +85,20 @@ FETCH_AND_RUN = re.compile(
     r"|\b(?:iex|invoke-expression)\b[^\n]{0,200}\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b"
     r"|\b(?:iwr|invoke-webrequest|downloadstring|irm|invoke-restmethod)\b[^\n]{0,300}\|\s*(?:iex|invoke-expression)\b")
 _FETCH_AND_RUN_LABEL = frozenset({"fetch-and-run"})
+# text that names a cryptocurrency miner: a stratum pool URL, a known miner program, a miner's own option, a public
+# mining pool's host, a stratum method, or a Monero wallet address (95 base58 characters starting 4)
+MINER = re.compile(
+    r"(?i)\bstratum\d?\+(?:tcp|ssl|tls|wss?)://"
+    r"|(?<![\w.-])(?:xmrig(?:-notls|-cuda|-nvidia)?|xmr-stak(?:-rx|-cpu)?|cpuminer(?:-opt|-multi)?|minerd|cgminer|bfgminer|"
+    r"ethminer|phoenixminer|nbminer|lolminer|teamredminer|nanominer|srbminer(?:-multi)?|ccminer|nheqminer|"
+    r"kawpowminer)(?:\.exe)?(?![\w-])"
+    r"|--donate-level\b|--cpu-max-threads-hint\b|--rig-id\b"
+    r"|--(?:coin|algo)[= ](?:monero|xmr|rx/\w+|cn/\w+|randomx|cryptonight\S*|kawpow|ethash|etchash|autolykos2?)\b"
+    r"|\b(?:minexmr|supportxmr|moneroocean|nanopool|hashvault|herominers|c3pool|2miners|f2pool|nicehash|minergate|"
+    r"ethermine|unmineable|xmrpool|dwarfpool|viabtc|antpool|prohashing)\.(?:com|org|net|stream|pro|io|eu)\b"
+    r"|\bmining\.(?:subscribe|authorize|submit)\b"
+    r"|(?<![\w+/=])4[0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?![\w+/=])")
+_MINER_LABEL = frozenset({"miner"})
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 # files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
@@ -183,12 +197,15 @@ def constant_labels(value, depth: int = 0) -> frozenset:
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
         return frozenset().union(*(constant_labels(item, depth + 1) for item in value
                                    if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
+    if isinstance(value, bytes) and 3 <= len(value) <= 4096:  # b'{"method": "mining.subscribe"...}' sent to a pool
+        return _MINER_LABEL if MINER.search(value.decode("latin-1")) else frozenset()
     if not isinstance(value, str) or not 3 <= len(value) <= 4096:
         return frozenset()
+    mined = _MINER_LABEL if MINER.search(value) else frozenset()  # a pool URL, a miner's name, option or wallet
     if "://" in value or "?" in value:  # a URL: it names no local store; it may be a line that fetches and runs code
-        return _FETCH_AND_RUN_LABEL if ("curl" in value or "wget" in value or "iex" in value.lower()) and \
-            FETCH_AND_RUN.search(value) else frozenset()
-    labels = frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset()
+        return mined | (_FETCH_AND_RUN_LABEL if ("curl" in value or "wget" in value or "iex" in value.lower()) and
+                        FETCH_AND_RUN.search(value) else frozenset())
+    labels = mined | (frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset())
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
     if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot
@@ -246,6 +263,11 @@ _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b
 _POSSIBLE["password"] = (b"pass", b"pw")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
+_POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-hint", b"rig-id", b"--coin", b"--algo", b"minexmr", b"moneroocean",
+                      b"nanopool", b"hashvault", b"herominers", b"c3pool", b"2miners", b"f2pool", b"nicehash",
+                      b"minergate", b"ethermine", b"unmineable", b"dwarfpool", b"viabtc", b"antpool", b"prohashing",
+                      b"mining.", *(b"\"4%d" % d for d in range(10)), *(b"'4%d" % d for d in range(10)), b"\"4a", b"\"4b",
+                      b"'4a", b"'4b")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",

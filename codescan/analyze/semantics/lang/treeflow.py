@@ -8,7 +8,7 @@ from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import _VARIABLES, FlowIndex
 from .flowscope import Event, Scope
-from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, STARTUP_FILE
+from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, MINER, STARTUP_FILE
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
@@ -180,6 +180,9 @@ class TreeFlow(FlowIndex, MemoEval):
                              const=lit.const)
             if isinstance(lit.const, str) and len(lit.const) < 512 and STARTUP_FILE.search(lit.const):
                 return merge([lit, labelled(("startup-file",), node.start_point[0] + 1, f"names {lit.const}")],
+                             const=lit.const)
+            if isinstance(lit.const, str) and 3 <= len(lit.const) < 4096 and MINER.search(lit.const):  # a pool URL,
+                return merge([lit, labelled(("miner",), node.start_point[0] + 1, "names a miner")],  # a miner, a wallet
                              const=lit.const)
             if isinstance(lit.const, str) and 3 <= len(lit.const) < 512 and "://" not in lit.const \
                     and CREDENTIAL_PATH.search(lit.const):  # a path piece naming a secret store, kept through joins
