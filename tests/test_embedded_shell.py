@@ -30,7 +30,15 @@ def test_dockerfile_run_lines_with_continuations_keep_lines_and_columns():
     got = list(embedded_shell.bodies("dockerfile", None, text, tree))
     assert len(got) == 1
     offset, body = got[0]
-    assert offset == 1 and body.decode() == "    a && \\\n    b"
+    # CMD's exec form is the command it starts, its words quoted, at its own line and column
+    assert offset == 1 and body.decode() == "    a && \\\n    b\n    c"
+
+
+def test_dockerfile_exec_form_words_are_quoted():
+    text = 'FROM x\nENTRYPOINT ["/w", "-o", "a b;c"]\n'
+    tree = languages.parser("dockerfile").parse(text.encode())
+    got = list(embedded_shell.bodies("dockerfile", None, text, tree))
+    assert got == [(1, b"           /w -o 'a b;c'")]
 
 
 def test_other_files_hold_no_scripts():
