@@ -194,3 +194,27 @@ fn main() {
         return {(f.rule_id, f.severity) for f in analyzer.analyze(Document(path=path, content=code)).findings}
     assert graded("tools/build.rs") == {(ids[0], "critical"), (ids[1], "high")}
     assert graded("src/lib.rs") == {(ids[0], "high"), (ids[1], "medium")}
+
+
+def test_curl_write_function_and_hyper_responses_carry_network_data_and_nid_constants_are_named():
+    code = """
+use curl::easy::Easy;
+use hyper::{body, Client};
+use openssl::nid::Nid;
+use openssl::symm::Cipher;
+async fn f() {
+    let mut e = Easy::new();
+    let mut got = Vec::new();
+    e.write_function(|d| { got.extend_from_slice(d); Ok(d.len()) }).unwrap();
+    std::process::Command::new("sh").arg(String::from_utf8(got).unwrap()).status();
+    let c = Client::new();
+    let r = c.get("http://h/x".parse().unwrap()).await.unwrap();
+    let b = body::to_bytes(r.into_body()).await.unwrap();
+    std::process::Command::new("sh").arg(b.to_vec()).status();
+    Cipher::from_nid(Nid::RC4).unwrap();
+}
+"""
+    runs = calls_of(code, "std.process.Command")
+    assert [("network" in run.args[-1].labels) for run in runs] == [True, True]
+    [pick] = calls_of(code, "openssl.symm.Cipher.from_nid")
+    assert pick.args[0].name == "openssl.nid.Nid.RC4"

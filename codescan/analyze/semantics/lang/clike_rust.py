@@ -12,6 +12,7 @@ from .clike import CLikeFlow, _decode
 from .flowvalues import join, labelled
 from .rust_names import PASS_THROUGH, canonical, path_parts, read_uses, returned_type, unwrap
 
+_CONSTANT_NAME = re.compile(r"[A-Z][A-Z0-9_]*$")
 _PUSHES = frozenset(("push_str", "push", "extend", "extend_from_slice", "insert_str", "write_str", "append"))
 _READS_INTO = frozenset(("read_to_string", "read_to_end", "read_line", "read", "read_exact"))
 _KEEPS_TYPE = frozenset(("unwrap", "expect", "unwrap_or_default", "ok", "clone", "as_mut", "by_ref", "try_clone",
@@ -97,10 +98,12 @@ class RustFlow(CLikeFlow):
         for p in (plist.named_children if plist is not None else []):
             pattern = p.child_by_field_name("pattern") if p.type == "parameter" else p
             typ = self.type_name(p.child_by_field_name("type")) if p.type == "parameter" else None
+            received = _received_by(node)
             for name in pattern_names(pattern):
                 if typ:
                     self.types[name] = typ
-                out.append((name, NOTHING))
+                out.append((name, labelled(received, p.start_point[0] + 1, "the bytes the curl handle received")
+                            if received else NOTHING))
         return out
 
     def type_name(self, node) -> str | None:
@@ -261,6 +264,10 @@ class RustFlow(CLikeFlow):
             return self.value(node.child_by_field_name("value") or node.named_children[0])
         if kind == "unary_expression" and node.children and node.children[0].type == "*" and node.named_children:
             return self.value(node.named_children[0])
+        if kind == "scoped_identifier" and _CONSTANT_NAME.match(_text(node.child_by_field_name("name"))):
+            named = canonical(path_parts(node) or [], self.uses, self.local_names())
+            if named:  # Nid::MD5, general_purpose::STANDARD: the crate's constant, by its canonical name
+                return Value(name=named)
         if kind == "array_expression":
             values = [self.value(c) for c in node.named_children if "comment" not in c.type]
             if values and all(isinstance(v.const, str) for v in values):
@@ -363,3 +370,18 @@ class RustFlow(CLikeFlow):
         return Call(callee=callee, args=(rust_macros.value(self, node),), line=node.start_point[0] + 1,
                     end_line=node.end_point[0] + 1, column=node.start_point[1] + 1, scope=scope.id,
                     receiver=self.value(target[0]))
+
+
+# a callback whose parameter is the data a transfer received: the curl crate's write_function(|data| ...)
+_RECEIVING_CALLBACKS = frozenset((b"write_function",))
+
+
+def _received_by(node) -> tuple[str, ...]:
+    """("network",) for a closure given to a curl handle's write_function (its parameter is the response body)."""
+    if node.type != "closure_expression" or node.parent is None or node.parent.type != "arguments":
+        return ()
+    call = node.parent.parent
+    function = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    field = function.child_by_field_name("field") if function is not None and function.type == "field_expression" \
+        else None
+    return ("network",) if field is not None and field.text in _RECEIVING_CALLBACKS else ()

@@ -63,6 +63,7 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "reqwest.get": ("network",), "reqwest.blocking.get": ("network",), "reqwest.RequestBuilder.send": ("network",),
     "ureq.Request.call": ("network",), "ureq.Request.send_*": ("network",), "ureq.get": ("network",),
     "std.net.TcpStream.connect": ("network",), "std.net.TcpStream.connect_timeout": ("network",),
+    "hyper.Client.get": ("network",), "hyper.Client.request": ("network",), "*.send_request": ("network",),
     "std.net.UdpSocket.recv_from": ("network",), "std.net.UdpSocket.recv": ("network",),
     "std.fs.read_to_string": ("file",), "std.fs.read": ("file",), "std.fs.File.open": ("file",),
     "hostname.get": ("host-identity",), "gethostname.gethostname": ("host-identity",),

@@ -22,7 +22,9 @@ SAME_TYPE = {"tokio.process.Command": "std.process.Command", "async_process.Comm
              "reqwest.blocking.ClientBuilder": "reqwest.ClientBuilder",
              "reqwest.blocking.RequestBuilder": "reqwest.RequestBuilder", "std.os.unix.fs.PermissionsExt":
              "std.fs.Permissions", "std.os.unix.prelude.PermissionsExt": "std.fs.Permissions",
-             "ureq.Agent": "ureq.Agent"}
+             "ureq.Agent": "ureq.Agent", "hyper.client.Client": "hyper.Client",
+             "hyper_util.client.legacy.Client": "hyper.Client", "hyper_util.client.legacy.Builder": "hyper.client.Builder",
+             "hyper.client.Builder": "hyper.client.Builder"}
 # callee -> the type of what it returns (after `?`, .unwrap(), .expect(..), .await)
 RETURNS = {
     "std.process.Command.new": "std.process.Command",
@@ -35,6 +37,11 @@ RETURNS = {
     "ureq.agent": "ureq.Agent", "ureq.AgentBuilder.new": "ureq.AgentBuilder", "ureq.AgentBuilder.build": "ureq.Agent",
     "ureq.Agent.new": "ureq.Agent", "ureq.builder": "ureq.AgentBuilder",
     "std.fs.Permissions.from_mode": "std.fs.Permissions",
+    # the curl crate's handles and hyper's client
+    "curl.easy.Easy.new": "curl.easy.Easy", "curl.easy.Easy2.new": "curl.easy.Easy2",
+    "curl.easy.Easy.transfer": "curl.easy.Transfer", "hyper.Client.new": "hyper.Client",
+    "hyper.Client.builder": "hyper.client.Builder", "hyper.client.Builder.build": "hyper.Client",
+    "hyper.client.Builder.build_http": "hyper.Client",
 }
 for _verb in ("get", "post", "put", "patch", "delete", "head", "request"):
     RETURNS[f"reqwest.Client.{_verb}"] = "reqwest.RequestBuilder"
@@ -44,7 +51,8 @@ for _verb in ("get", "post", "put", "patch", "delete", "head", "request"):
 BUILDERS = {"std.process.Command": frozenset(("spawn", "output", "status", "exec", "get_program", "get_args")),
             "reqwest.RequestBuilder": frozenset(("send", "build", "try_clone")),
             "reqwest.ClientBuilder": frozenset(("build",)), "ureq.AgentBuilder": frozenset(("build",)),
-            "ureq.Request": frozenset(("call", "send_string", "send_json", "send_form", "send_bytes", "send"))}
+            "ureq.Request": frozenset(("call", "send_string", "send_json", "send_form", "send_bytes", "send")),
+            "hyper.client.Builder": frozenset(("build", "build_http"))}
 # methods that give what their receiver holds (Result/Option unwrapping, borrowing, cloning, string views)
 PASS_THROUGH = frozenset(("unwrap", "expect", "unwrap_or_default", "unwrap_unchecked", "ok", "clone", "as_mut",
                           "as_ref", "by_ref", "to_string", "to_owned", "as_str", "as_bytes", "into_bytes", "to_vec",
