@@ -1,18 +1,18 @@
-"""Language-agnostic text detectors: hidden Unicode, look-alike names, secrets, encoded blobs, prompt injection."""
+"""Language-agnostic text detectors: hidden Unicode, look-alike names, secrets, encoded blobs, prompt injection, miners."""
 from __future__ import annotations
 
-from . import blobs, confusables, env_fallback, manifests, prompt_injection, secrets, unicode_hidden
+from . import blobs, confusables, env_fallback, manifests, miners, prompt_injection, secrets, unicode_hidden
 from .guard import stage
 from .textview import TextView
 
 # Each family does one cheap test of the whole document before any detailed work.
 DETECTORS = (unicode_hidden.detect, confusables.detect, secrets.detect, env_fallback.detect, blobs.detect,
-             prompt_injection.detect)
+             prompt_injection.detect, miners.detect)
 RULE_IDS = frozenset((
     "bidi-control-character", "invisible-character", "unicode-tag-characters", "variation-selector-payload",
     "mixed-script-identifier", "confusable-identifier", "private-key-in-source", "cloud-access-key",
     "api-token-in-source", "password-in-config", "encoded-blob", "high-entropy-literal", "prompt-injection",
-    "insecure-agent-instruction", "secret-env-fallback",
+    "insecure-agent-instruction", "secret-env-fallback", "crypto-miner-configured",
 ))
 
 
