@@ -1,4 +1,5 @@
-"""A crypto-miner set up to run: a miner program or its tuning options together with a mining pool or a wallet."""
+"""A crypto-miner set up in configuration (deployment manifests, compose files, miner config files): a miner program or
+its tuning options together with a mining pool or a wallet. Code is cryptominer-started's (a fact rule on process starts)."""
 from __future__ import annotations
 
 import re
@@ -15,7 +16,7 @@ _KINDS = (
     ("program", re.compile(r"(?i)(?<![\w-])(?:xmrig(?:-notls|-cuda)?|xmr-stak(?:-rx|-cpu)?|cpuminer(?:-multi|-opt)?"
                            r"|minerd|ccminer|t-rex|nbminer|lolminer|phoenixminer|ethminer|gminer|srbminer(?:-multi)?"
                            r"|nanominer|teamredminer|bzminer)(?![\w-])")),
-    ("options", re.compile(r"(?i)--donate-level\b|--cpu-max-threads-hint\b|--randomx-(?:1gb-pages|mode|no-numa)\b"
+    ("options", re.compile(r"(?i)(?:--|\")donate-level\b|--cpu-max-threads-hint\b|--randomx-(?:1gb-pages|mode|no-numa)\b"
                            r"|--coin[= ](?:monero|xmr)\b|(?:-a|--algo)[= ](?:rx/0|randomx|cn/r|cryptonight|kawpow"
                            r"|ethash|autolykos2?)\b")),
 )
@@ -24,7 +25,7 @@ _DOC = frozenset((".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".html", 
 
 def detect(ctx, view) -> None:
     """Report a file that holds a miner program or its options and a pool endpoint or a wallet to mine to."""
-    if not ctx.wants(RULE) or not view.has_any(("stratum", "miner", "xmr", "donate-level", "threads-hint",
+    if not ctx.wants(RULE) or view.code or view.agent_rules or not view.has_any(("stratum", "miner", "xmr", "donate-level", "threads-hint",
                                                 "randomx", "--coin", "--algo", "rx/0"), lower=True):
         return
     text = view.text
