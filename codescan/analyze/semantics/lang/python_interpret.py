@@ -1,5 +1,6 @@
 """A same-file helper's return folded statement by statement for constant arguments: plain assignments, `+=`,
-`.append`, and `for` loops over constants (`s = ""; for c in codes: s += chr(c); return s`), nothing else."""
+`.append`, `for` loops over constants (`s = ""; for c in codes: s += chr(c); return s`) and `if`/`elif`/`else` whose
+conditions are constants there (`if c > 96: s += chr(c - 32)`), nothing else."""
 from __future__ import annotations
 
 from ..constants import MAX_LEN, UNKNOWN, NotConstant, evaluate
@@ -49,6 +50,9 @@ def _block(values, block, env: dict, state: dict) -> None:
             raise _Return(_value(values, statement.named_children[0], env))
         if kind == "for_statement":
             _loop(values, statement, env, state)
+            continue
+        if kind == "if_statement":
+            _branch(values, statement, env, state)
             continue
         if kind != "expression_statement" or len(statement.named_children) != 1:
             raise _Stop
@@ -114,6 +118,24 @@ def _loop(values, statement, env: dict, state: dict) -> None:
         else:
             raise _Stop
         _block(values, statement.child_by_field_name("body"), env, state)
+
+
+def _branch(values, statement, env: dict, state: dict) -> None:
+    """Run the block of the first `if`/`elif` whose condition is true (else the `else` block); a condition that is
+    not a constant here stops the folding."""
+    if bool(_value(values, statement.child_by_field_name("condition"), env)):
+        _block(values, statement.child_by_field_name("consequence"), env, state)
+        return
+    for clause in statement.children_by_field_name("alternative"):
+        if clause.type == "elif_clause":
+            if bool(_value(values, clause.child_by_field_name("condition"), env)):
+                _block(values, clause.child_by_field_name("consequence"), env, state)
+                return
+        elif clause.type == "else_clause":
+            _block(values, clause.child_by_field_name("body"), env, state)
+            return
+        else:
+            raise _Stop
 
 
 def _value(values, node, env: dict):
