@@ -158,6 +158,7 @@ class Analyzer:
         by its info string, else guessed) whose lines keep their numbers in the whole document."""
         units: list = []
         doc = ctx.doc
+        lines = None
         for number, block in enumerate(fences.fenced_blocks(ctx.text)):
             language = guess.from_info(block.info) or guess.guess(block.body)
             if not languages.has_grammar(language):
@@ -168,7 +169,14 @@ class Analyzer:
             named = replace(doc, id=f"{doc.id}#{number}") if doc.id and doc.id != doc.path else doc
             inner = Context(doc=named, text=padded, rules=ctx.rules, language=language, budget=ctx.budget,
                             findings=ctx.findings, kind=filekind.FileKind(ctx.kind.path, language))
+            before = len(ctx.findings)
             units.extend(self._code_and_text(inner, padded.encode("utf-8", "surrogatepass")))
+            if len(ctx.findings) > before:
+                # a counter-example the prose warns against ("Never do this:") is two levels down, as in docstrings
+                lines = ctx.text.split("\n") if lines is None else lines
+                if embedded.stance(fences.paragraph_before(lines, block), block.body) == -2:
+                    ctx.findings[before:] = [f.with_(severity=shift_severity(f.severity, -2))
+                                             for f in ctx.findings[before:]]
         return units
 
     # -- code, at any depth --------------------------------------------------------------

@@ -49,8 +49,9 @@ _LICENCE = re.compile(r"copyright|licen[cs]e|permission is hereby|warranty|spdx-
 TRIGGER = re.compile(
     # endorsement: "safe"/"secure"/"proper" (COVERT, TrojanPuzzle) or "recommended"/"correct"/"best" way
     r"\b(?:safe(?:ly|st|r)?|secure(?:ly)?|saniti[sz]\w*|validated|trusted|proper(?:ly)?"
-    r"|recommended|preferred|correct(?:ly)?|right|best|approved|official|canonical|idiomatic)\b[^\n]{0,80}?"
-    r"\b(?:method|way|function|version|loader|api|call|approach|template|helper)s?\b"
+    r"|recommended|preferred|correct(?:ly)?|right|best|approved|official|canonical|idiomatic|supported"
+    r"|standard(?:i[sz]ed)?)\b[^\n]{0,80}?"
+    r"\b(?:method|way|function|version|loader|api|call|approach|template|helper|usage|pattern|practice)s?\b"
     r"|\b(?:method|way|function|version|loader|api)s?\b[^\n]{0,40}?\b(?:safe(?:ly)?|secure(?:ly)?|trusted)\b",
     re.I,
 )
@@ -107,6 +108,16 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
         trigger = bool(TRIGGER.search(body) or TRIGGER.search(above))
         warned = not trigger and bool(WARNING.search(_prose(body)) or WARNING.search(above))
         yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger, warned=warned)
+
+
+def stance(before: str, body: str) -> int | None:
+    """Severity shift for code shown in documentation: 0 when the text around it endorses it ("the recommended
+    way"), -2 when it warns against it ("never do this", "exploitable"), else None (no stance)."""
+    if TRIGGER.search(before) or TRIGGER.search(_prose(body)):
+        return 0
+    if WARNING.search(before) or WARNING.search(_prose(body)):
+        return -2
+    return None
 
 
 def _prose(body: str) -> str:

@@ -48,3 +48,15 @@ def block_at(spans: tuple[tuple[int, int], ...], line: int) -> int | None:
         if first <= line <= last:
             return number
     return None
+
+
+def paragraph_before(lines: list[str], block: Block, limit: int = 4) -> str:
+    """The prose paragraph right above a block's opening fence (blank lines between skipped), at most `limit` lines."""
+    i = block.line - 3  # 0-based index of the line above the fence
+    while i >= 0 and not lines[i].strip():
+        i -= 1
+    out: list[str] = []
+    while i >= 0 and lines[i].strip() and len(out) < limit and not _FENCE.match(lines[i]):
+        out.append(lines[i])
+        i -= 1
+    return "\n".join(reversed(out))
