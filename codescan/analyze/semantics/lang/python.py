@@ -15,7 +15,7 @@ from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value
 from .python_callsites import CallSites
-from .python_launchers import launch_facts, maybe_launcher
+from .python_launchers import applied_lambda, launch_facts, maybe_launcher
 from .python_methodcaller import methodcaller_call
 from .python_platform import windows_only
 from .python_dead_words import code_words, dead_words_for
@@ -347,7 +347,7 @@ def _may_run(call) -> bool:
     """Whether a call given a function as an argument may call it: a launcher, or a plain name (a function
     defined in the file that calls its parameter)."""
     fn = call.child_by_field_name("function")
-    return fn is not None and (fn.type == "identifier" or maybe_launcher(call))
+    return fn is not None and (fn.type == "identifier" or maybe_launcher(call) or applied_lambda(call) is not None)
 
 
 def _dict_splats(call) -> list:

@@ -267,8 +267,8 @@ def launch_facts(adapter, items) -> list:
             else:
                 pairs = [(call, launch) for launch in launches]
             out.extend(f for site, launch in pairs if (f := _fact(adapter, site, launch, ())) is not None)
-        elif def_start(callee.name) is not None:
-            function = values.defs.get(def_start(callee.name))
+        elif def_start(callee.name) is not None or applied_lambda(call) is not None:
+            function = applied_lambda(call) or values.defs.get(def_start(callee.name))
             if function is None:
                 continue
             fn = call.child_by_field_name("function")
@@ -285,6 +285,14 @@ def launch_facts(adapter, items) -> list:
         if len(out) >= 64:
             break
     return out
+
+
+def applied_lambda(call):
+    """The lambda a call applies where it is written, `(lambda f, x: f(x))(eval, src)`, else None."""
+    fn = call.child_by_field_name("function")
+    while fn is not None and fn.type == "parenthesized_expression" and fn.named_child_count == 1:
+        fn = fn.named_children[0]
+    return fn if fn is not None and fn.type == "lambda" else None
 
 
 def _fact(adapter, site, launch: Launch, extra: tuple):

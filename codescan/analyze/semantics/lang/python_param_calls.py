@@ -1,5 +1,5 @@
-"""A same-file function that calls one of its parameters (`def run(fn, *a): fn(*a)`), its arguments mapped from a
-call site's, and the Launch record every launcher resolution gives (the function run and its argument Values)."""
+"""A same-file function or lambda that calls one of its parameters (`def run(fn, *a): fn(*a)`), its arguments mapped
+from a call site's, and the Launch record every launcher resolution gives (the function run and its argument Values)."""
 from __future__ import annotations
 
 from ..facts import Value
@@ -57,7 +57,7 @@ MAX_HELPER = 6_000  # bytes of a same-file function searched for calls of its pa
 def through_parameter(values, site, arg_node, function, ev, method: bool) -> list[tuple]:
     """`def run(fn, *a, **k): fn(*a, **k)` called as `run(os.system, cmd)`: (inner call, Launch) for each call
     of the parameter that received `arg_node`, its arguments mapped from the site's."""
-    if function.type != "function_definition" or function.end_byte - function.start_byte > MAX_HELPER:
+    if function.type not in ("function_definition", "lambda") or function.end_byte - function.start_byte > MAX_HELPER:
         return []
     args, keywords = arguments(site)
     params = params_of(function)
