@@ -19,6 +19,14 @@ TRIGGERS = tuple(re.compile(p) for p in (
     rb"'[ \t]*[+%\[.]", rb'"[ \t]*[+%\[.]', rb"\+[ \t]*[rbuRBU]?['\"]", rb"\{[ \t]*['\"]",
     rb"int\([ \t]*(?:True|False|\d|['\"])", rb"bool\(", rb"not (?:True|False)", rb"::-1",
 ))
+# TRIGGERS[0]'s alternatives. None is a prefix of another, so at most one matches at an offset, and finditer's
+# matches are those of all their occurrences met from the left, each starting at or after the previous one's end:
+# one bytes.find loop per word gives them in C (the regex tried the alternation at every offset, 0.1 CPU-s on the
+# 300-file stdlib sample; the loops 0.03).
+TRIGGER_WORDS = (b"__import__", b"__dict__", b"__getattribute__", b"__builtins__", b"getattr", b"import_module",
+                 b"eval", b"exec", b"chr(", b"decode", b"fromhex", b"unhexlify", b"a2b_", b"globals(", b"locals(",
+                 b"vars(", b"modules[")
+WORD_SCAN = True  # off: TRIGGERS[0] by its regex (tests compare)
 # `= <dotted name>`, `= [`, `= (`, `= {`: assignments that may define an alias or a constant container.
 NAME_ASSIGN = re.compile(rb"=[ \t]*(?:[\[\({]|[A-Za-z_][\w.]*[ \t]*(?:#[^\n]*)?$)", re.M)
 _CANDIDATE_TYPES = {"call", "binary_operator", "subscript", "not_operator", "string"}
@@ -57,9 +65,11 @@ def fold(source: bytes, tree) -> bytes | None:
     if SHARE_MEMO:
         folder.const_memo = values.const_memo
     for trigger in TRIGGERS:
-        for match in trigger.finditer(source):
+        spans = _word_matches(source) if WORD_SCAN and trigger is TRIGGERS[0] else \
+            (match.span() for match in trigger.finditer(source))
+        for start, end in spans:
             budgets.tick()
-            folder.add_trigger(match.start(), match.end())
+            folder.add_trigger(start, end)
     for match in NAME_ASSIGN.finditer(source):
         budgets.tick()
         folder.add_assignment(match.start())
@@ -297,6 +307,25 @@ class _PythonFolder(FoldNames, Env):
             target = self.name_of(value)
             return (target is not None and _watched(target)) or self._constant_value(value) is not None
         return self._constant_value(value) is not None
+
+
+def _word_matches(source: bytes) -> list[tuple[int, int]]:
+    """The (start, end) of TRIGGERS[0].finditer(source)'s matches, in order."""
+    found = []
+    for word in TRIGGER_WORDS:
+        size = len(word)
+        at = source.find(word)
+        while at >= 0:
+            found.append((at, at + size))
+            at = source.find(word, at + 1)
+    found.sort()
+    taken, end = [], 0
+    for span in found:
+        if span[0] >= end:
+            taken.append(span)
+            end = span[1]
+    return taken
+
 
 def _watched(dotted: str) -> bool:
     root = dotted.split(".", 1)[0]
