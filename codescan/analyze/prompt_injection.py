@@ -152,9 +152,44 @@ def detect(ctx, view) -> None:
                               "every change the assistant makes will carry it")
 
 
+_RUN = re.compile(r"[a-z0-9_]+")
+
+
+def _test(needle: str) -> tuple[str, str | None, bool]:
+    """(needle, its longest run of word characters or None, whether the needle is nothing but that run)."""
+    runs = _RUN.findall(needle)
+    longest = max(runs, key=len) if runs else None
+    return needle, longest, longest == needle
+
+
+# KEYED with each literal paired with its longest word run: a run of word characters occurs in the lower-cased text
+# only inside one of its words, so the text's distinct words (TextView.lower_words, a sixth of its size) rule most
+# literals out in one short search; the whole text is searched only for a literal whose run is there.
+TESTS = tuple((_test(shared), tuple((_test(key), tuple(map(_test, group))) for key, group in keyed))
+              for shared, keyed in KEYED)
+WORD_TESTS = True  # off: every literal searched in the whole text (tests compare)
+
+
 def matches(view):
     """(strength, match) for every instruction phrase; regexes run only when their literals occur."""
     lower = view.lower
+    if not WORD_TESTS:
+        yield from _matches_plain(view, lower)
+        return
+    words = view.lower_words
+
+    def occurs(test: tuple[str, str | None, bool]) -> bool:
+        needle, run, whole = test
+        return needle in words if whole else (run is None or run in words) and needle in lower
+
+    for (strength, _needles, rx, rx_i), (shared, keyed) in zip(COMPILED, TESTS):
+        if occurs(shared) and any(occurs(key) and (not group or any(occurs(n) for n in group)) for key, group in keyed):
+            # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
+            for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
+                yield strength, m
+
+
+def _matches_plain(view, lower: str):
     for (strength, _needles, rx, rx_i), (shared, keyed) in zip(COMPILED, KEYED):
         if shared in lower and any(key in lower and (not group or any(n in lower for n in group))
                                    for key, group in keyed):

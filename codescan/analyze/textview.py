@@ -32,6 +32,10 @@ _IDENTIFIER_TYPES = frozenset(("identifier", "property_identifier", "shorthand_p
                                "private_property_identifier", "statement_identifier", "keyword_identifier"))
 
 
+# every byte but [A-Za-z0-9_] made a space: split() then gives the runs of word characters
+_SPACED = bytes(b if re.fullmatch(rb"[A-Za-z0-9_]", bytes([b])) else 32 for b in range(256))
+
+
 def shannon_entropy(text: str) -> float:
     """Bits per character of `text` (0 for an empty string)."""
     if not text:
@@ -62,6 +66,7 @@ class TextView:
         self._starts: list[int] | None = None
         self._split: list[str] | None = None
         self._lower: str | None = None
+        self._lower_words: str | None = None
         self._column = (-1, 0, 0)  # (line start, character column, byte column) of the last node_at
 
     def _looks_minified(self) -> bool:
@@ -75,6 +80,15 @@ class TextView:
         if self._lower is None:
             self._lower = self.text.lower()
         return self._lower
+
+    @property
+    def lower_words(self) -> str:
+        """The distinct runs of [a-z0-9_] of `lower`, one a line: a string of those characters occurs in `lower` iff it
+        occurs here (each character not ASCII becomes `?` before splitting, so the runs are exactly lower's)."""
+        if self._lower_words is None:
+            data = self.lower.encode("ascii", "replace").translate(_SPACED)
+            self._lower_words = b"\n".join(set(data.split())).decode("ascii")
+        return self._lower_words
 
     def has_any(self, needles, lower: bool = False) -> bool:
         """True when any literal occurs (substring search is far cheaper than a regex over the file)."""
