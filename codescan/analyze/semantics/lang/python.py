@@ -23,6 +23,7 @@ from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 from .python_setattr import setattr_facts
+from .python_reflect_wrappers import climb_from_class, proxy_classes
 from .python_stdin import fed_input
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
@@ -72,6 +73,10 @@ class _PythonFacts(CallSites):
                 # order they are met in) but not evaluated unless a live word reaches it too
                 self._live = dead is None or word in _DYNAMIC_WORDS or not dead(word)
                 self._climb(node, 0, word in _DYNAMIC_WORDS)
+        if b"__getattr__" in self.source:  # lazy = Proxy(); lazy.runner(cmd): the hook names what runs
+            self._live = True
+            for cls_name in proxy_classes(self.values.root):
+                climb_from_class(self, cls_name)
         for name, places in scopes.imports.items():
             for _scope, target in places:
                 last = target.rsplit(".", 1)[-1] if target else None

@@ -1,5 +1,6 @@
 """Same-file wrappers of the reflection calls (`lambda m, a: getattr(m, a)`, `def load(n): return
-importlib.import_module(n)`): a call through one names what the wrapped call would name for these arguments."""
+importlib.import_module(n)`, a class's `__getattr__` over a table of modules): a call through one names what the
+wrapped call would name for these arguments."""
 from __future__ import annotations
 
 from ..constants import UNKNOWN
@@ -10,13 +11,15 @@ IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__impo
 
 
 def through_wrapper(values, function, arg_values: list) -> Value | None:
-    """The name a call of `function` (a lambda or a one-return function around getattr/import_module) gives
-    for `arg_values`, else None."""
+    """The name a call of `function` (a lambda or a small function around getattr/import_module) gives for
+    `arg_values`, else None. Simple statements before the return are run on the arguments: local names bound
+    from them (`mod, attr = TABLE[item]`), bare calls skipped (`__import__(mod)`), `sys.modules[m]` is module m."""
     from .python_calls import _attribute_of, arguments, callee_value
 
-    body = _wrapped_call(function)
-    if body is None:
+    found = _wrapped_call(function)
+    if found is None:
         return None
+    body, before = found
     inner = callee_value(values, body).name
     if inner != "builtins.getattr" and inner not in IMPORTERS:
         return None
@@ -24,11 +27,13 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
     names = [p.text.decode("utf-8", "replace") for p in (params.named_children if params is not None else ())
              if p.type == "identifier"]
     bound = dict(zip(names, arg_values))
+    for statement in before:
+        if not _bind(values, statement, bound):
+            return None
     inner_args, _keywords = arguments(body)
 
     def ev(node):
-        text = node.text.decode("utf-8", "replace")
-        return bound[text] if node.type == "identifier" and text in bound else values.ev(node)
+        return _local(values, node, bound)
 
     if inner == "builtins.getattr" and len(inner_args) >= 2:
         return _attribute_of(values, ev(inner_args[0]), ev(inner_args[1]))
@@ -40,15 +45,132 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
     return None
 
 
+MAX_STATEMENTS = 6  # simple statements before a wrapper's return that are run on its arguments
+
+
 def _wrapped_call(function):
+    """(the returned call, the statements before the return) of a lambda or a small function, else None."""
     body = function.child_by_field_name("body")
     if body is None:
         return None
     if function.type == "lambda":
-        return body if body.type == "call" else None
+        return (body, []) if body.type == "call" else None
     statements = [c for c in body.named_children if c.type not in ("comment",) and not (
         c.type == "expression_statement" and c.named_children and c.named_children[0].type == "string")]
-    if len(statements) == 1 and statements[0].type == "return_statement" and statements[0].named_children and \
-            statements[0].named_children[0].type == "call":
-        return statements[0].named_children[0]
+    if not statements or len(statements) > MAX_STATEMENTS + 1:
+        return None
+    last = statements[-1]
+    if last.type == "return_statement" and last.named_children and last.named_children[0].type == "call":
+        return last.named_children[0], statements[:-1]
     return None
+
+
+def _bind(values, statement, bound: dict) -> bool:
+    """Run one simple statement of a wrapper on the bound names: False when it is not one (a branch, a loop)."""
+    if statement.type != "expression_statement" or not statement.named_children:
+        return False
+    node = statement.named_children[0]
+    if node.type == "call":
+        return True  # __import__(mod): its effect is what sys.modules[mod] reads
+    if node.type != "assignment":
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    value = _local(values, right, bound)
+    if left.type == "identifier":
+        bound[left.text.decode("utf-8", "replace")] = value
+        return True
+    if left.type in ("pattern_list", "tuple_pattern", "list_pattern"):
+        targets = [t for t in left.named_children if t.type == "identifier"]
+        if len(targets) != len(left.named_children):
+            return False
+        items = value.const if isinstance(value.const, (tuple, list)) and len(value.const) == len(targets) else None
+        for i, target in enumerate(targets):
+            bound[target.text.decode("utf-8", "replace")] = Value(items[i]) if items is not None else Value()
+        return True
+    return False
+
+
+def _local(values, node, bound: dict) -> Value:
+    """A wrapper's expression with its parameters and locals bound: names, `sys.modules[m]`, a constant table's
+    entry for a known key, an item of a known tuple, an attribute of the instance passed as `self`."""
+    if node.type == "identifier":
+        text = node.text.decode("utf-8", "replace")
+        if text in bound:
+            return bound[text]
+    elif node.type == "subscript":
+        keys = node.children_by_field_name("subscript")
+        if len(keys) == 1:
+            container = _local(values, node.child_by_field_name("value"), bound)
+            key = _local(values, keys[0], bound).const
+            if container.name == "sys.modules" and isinstance(key, str):
+                return Value(name=canonical(key), via="dynamic")
+            held = container.const
+            if isinstance(held, dict) and isinstance(key, (str, int)) and key in held and held[key] is not UNKNOWN:
+                return Value(held[key])
+            if isinstance(held, (tuple, list)) and isinstance(key, int) and -len(held) <= key < len(held):
+                return Value(held[key])
+    elif node.type == "attribute":
+        owner = node.child_by_field_name("object")
+        if owner.type == "identifier" and owner.text.decode("utf-8", "replace") in bound:
+            instance = bound[owner.text.decode("utf-8", "replace")].name or ""
+            if instance.startswith("<class:") and instance.endswith(">()"):
+                from .python_classattrs import class_level
+                cls = values.defs.get(int(instance[len("<class:"):-3]))
+                attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
+                found = class_level(values, cls, "", attr) if cls is not None else None
+                if found is not None:
+                    return found
+    return values.ev(node)
+
+
+def through_getattr_hook(values, cls, instance: Value, attr: str) -> Value | None:
+    """`obj.attr` on an instance of a same-file class that does not define `attr` but resolves names in
+    `__getattr__` (a lazy proxy over a table of modules): what the hook returns for "attr"."""
+    from .python_classattrs import class_level
+    from .python_selfattrs import method
+    from .python_summaries import def_start
+
+    if attr.startswith("__") or class_level(values, cls, "", attr) is not None:
+        return None
+    hook = method(values, cls, "__getattr__")
+    function = values.defs.get(def_start(hook.name)) if hook is not None else None
+    if function is None:
+        return None
+    found = through_wrapper(values, function, [instance, Value(attr)])
+    return found if found is not None and found.name else None
+
+
+def proxy_classes(root) -> list[bytes]:
+    """Names of the module-level classes that define `__getattr__` (their instances' attributes are looked up)."""
+    out = []
+    for child in root.named_children:
+        cls = child.child_by_field_name("definition") if child.type == "decorated_definition" else child
+        if cls is None or cls.type != "class_definition" or b"__getattr__" not in cls.text:
+            continue
+        body = cls.child_by_field_name("body")
+        for member in body.named_children if body is not None else ():
+            function = member.child_by_field_name("definition") if member.type == "decorated_definition" else member
+            if function is not None and function.type == "function_definition" and \
+                    function.child_by_field_name("name").text == b"__getattr__":
+                out.append(cls.child_by_field_name("name").text)
+                break
+    return out[:8]
+
+
+def climb_from_class(adapter, cls_name: bytes) -> None:
+    """Climb from each place a class is named: its instances, and the attribute calls made on them, become call
+    sites (`lazy = Proxy()` then `lazy.runner(cmd)`)."""
+    source, scopes = adapter.source, adapter.values.scopes
+    pos, found = source.find(cls_name), 0
+    while pos >= 0 and found < 16:
+        end = pos + len(cls_name)
+        if (not pos or not (source[pos - 1:pos].isalnum() or source[pos - 1] == 95)) and \
+                not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_"):
+            node = scopes.locate(pos, end)
+            if node is not None and node.type == "identifier" and node.parent is not None and \
+                    node.parent.type != "class_definition":
+                found += 1
+                adapter._climb(node, 0, False)
+        pos = source.find(cls_name, end)

@@ -15,6 +15,7 @@ from .python_loops import fold_accumulation
 from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
 from .python_selfattrs import method, self_attribute
+from .python_reflect_wrappers import through_getattr_hook
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_name_labels
@@ -323,6 +324,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
             cls = self.defs.get(int(obj.name[len("<class:"):-3]))
             found = method(self, cls, attr) if cls is not None else None
+            if found is None and cls is not None:  # Lazy().runner: a name the class's __getattr__ looks up
+                found = through_getattr_hook(self, cls, obj, attr)
             if found is not None:
                 return found
         if attr == "__name__" and obj.name and not obj.name.startswith("<"):
