@@ -23,6 +23,7 @@ MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 ENCODED_CODE = "encoded-code-payload"  # emitted here: a literal that decodes to code
 PLACEHOLDER = "trigger-word-copied-into-hidden-code"  # emitted here: a TrojanPuzzle placeholder
 EDITED_GATE = True  # the folded view's rule gate from the original's tokens and the changed lines' (off: tests)
+FRAGMENT_TREES = True  # with reuse: inner sources' trees kept by their text (reparse.LastTrees.fragment; off: tests)
 
 
 class Analyzer:
@@ -244,9 +245,15 @@ class Analyzer:
         """`source` parsed, from the previous version's tree when this worker parsed one without errors (a tree
         with an error after the re-parse is made again from scratch: error recovery may differ); and what the
         rules may skip given that version (quiet_rules.Quiet; None without one)."""
-        last = self._last if key is not None else None
+        last = self._last
         if last is None:
             return _parse(language, source, budget), None
+        if key is None:  # an inner source: the tree of the same text in an earlier version, if kept
+            if not FRAGMENT_TREES:
+                return _parse(language, source, budget), None
+            if budget is not None:
+                budget.check()
+            return last.fragment(language, source, lambda: _parse(language, source, budget)), None
         tree, quiet, previous = None, Quiet(frozenset(), []), last.previous(key, source)
         if previous is not None:
             tree = _parse(language, source, budget, previous[0])

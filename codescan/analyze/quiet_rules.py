@@ -22,6 +22,7 @@ import tree_sitter as ts
 from .rule_gate import _is_predicate, _parse
 
 _ROOTS: dict[tuple[str, int], frozenset[str] | None] = {}
+QUIET_SPANS = True  # a gated quiet rule is queried only where its tokens are (off: whole changed statements; tests)
 
 
 def pattern_roots(query: str, pattern_count: int) -> frozenset[str] | None:
@@ -75,10 +76,23 @@ def changed_statements(old_edited: ts.Tree, new: ts.Tree, span: tuple[int, int])
             if any(child.start_byte <= end and start <= child.end_byte for start, end in ranges)]
 
 
-def quiet_in(query: ts.Query, statements: list[ts.Node], limit: int) -> bool:
-    """True when no pattern matches in any of these subtrees (and no cursor hit its match limit)."""
+def quiet_in(query: ts.Query, statements: list[ts.Node], limit: int, spans: list[tuple[int, int]] | None = None
+             ) -> bool:
+    """True when no pattern matches in any of these subtrees (and no cursor hit its match limit).
+
+    `spans` (a gated rule's token spans, rule_gate.Gate.spans): every match overlaps one of them, so only the parts
+    of a statement that a span touches are queried (a cursor confined to a byte range returns every match
+    overlapping it); a statement no span touches holds no match. None: whole statements."""
     for node in statements:
-        cursor = ts.QueryCursor(query, match_limit=limit)
-        if cursor.matches(node) or cursor.did_exceed_match_limit:
-            return False
+        if spans is None or not QUIET_SPANS:
+            ranges = [None]
+        else:
+            ranges = [(max(start, node.start_byte), min(end, node.end_byte)) for start, end in spans
+                      if start <= node.end_byte and node.start_byte <= end]
+        for bounds in ranges:
+            cursor = ts.QueryCursor(query, match_limit=limit)
+            if bounds is not None:
+                cursor.set_byte_range(*bounds)
+            if cursor.matches(node) or cursor.did_exceed_match_limit:
+                return False
     return True

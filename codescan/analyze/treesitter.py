@@ -130,12 +130,12 @@ class CompiledRules:
                 query = self._solo[rule.id] = compile_rule(rule, self.language)
             roots = pattern_roots(rule.query, query.pattern_count) if quiet is not None else None
             local = roots is not None and rows is None and start_depth is None and root.type not in roots
-            if local and rule.id in quiet.before and quiet_in(query, quiet.changed, MATCH_LIMIT):
-                quiet.now.add(rule.id)
-                continue
             # Tree-sitter returns every match overlapping a byte range; a gated rule's matches all
             # overlap the span of its tokens, so the walk is confined to it (whole tree: no span).
             spans = gate.spans(seen) if gate is not None and rows is None else None
+            if local and rule.id in quiet.before and quiet_in(query, quiet.changed, MATCH_LIMIT, spans):
+                quiet.now.add(rule.id)
+                continue
             over: list[bool] = []
             found = 0
             for hit in _run_query(query, [rule] * query.pattern_count, root, budget, rows, spans, start_depth, over):
