@@ -30,6 +30,7 @@ class Value:
     via: str | None = None
     trace: tuple = ()
     choices: tuple = ()  # the Values a table lookup by a key not known here may give (TABLE[param])
+    text: str | None = None  # a string not known entirely: its constant parts, HOLE for the rest (lang/python_skeleton)
 
     @property
     def known(self) -> bool:
@@ -39,7 +40,7 @@ class Value:
         if not self.labels:
             return self
         return Value(self.const, self.labels, self.name, self.via, add_step(self.trace, Step(line, note)),
-                     self.choices)
+                     self.choices, self.text)
 
 
 def add_step(trace: tuple, step: Step) -> tuple:

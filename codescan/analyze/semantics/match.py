@@ -21,6 +21,8 @@ def value_holds(cond: Condition, value: Value, language: str) -> bool:
         return False
     if cond.matches is not None or cond.not_matches is not None:
         text = text_of(value)
+        if text is None:
+            text = value.text  # a string known in part: the shape of its constant parts
         if cond.matches is not None and (text is None or not cond.matches.search(text)):
             return False
         if cond.not_matches is not None and text is not None and cond.not_matches.search(text):

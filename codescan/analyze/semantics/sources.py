@@ -147,7 +147,8 @@ def password_named(value, name) -> object:
     if isinstance(name, str) and not value.known and "password" not in value.labels and \
             ("pass" in name or "pw" in name or "PASS" in name or "PW" in name or "Pass" in name or "Pw" in name) and \
             _PASSWORD_NAME.search(name):
-        return type(value)(value.const, value.labels | _PASSWORD, value.name, value.via, value.trace, value.choices)
+        return type(value)(value.const, value.labels | _PASSWORD, value.name, value.via, value.trace, value.choices,
+                       value.text)
     return value
 
 

@@ -16,6 +16,7 @@ from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
 from .python_selfattrs import method, self_attribute
 from .python_reflect_wrappers import through_getattr_hook
+from .python_skeleton import skeleton
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_name_labels
@@ -158,6 +159,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             if named is not None:
                 merged = merge((parts[0], parts[2]))
                 return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
+        if kind in ("binary_operator", "string"):
+            text = skeleton(self, node, parts)  # "curl -s %s | sh" % url: the command's shape is known
+            if text is not None:
+                merged = merge(parts)
+                return Value(UNKNOWN, merged.labels, None, None, merged.trace, (), text)
         if kind == "binary_operator" and len(parts) == 2 and isinstance(parts[1].const, str):  # home / ".bashrc"
             return with_tail_labels(merge(parts), slash_tail(self, node))
         return merge(parts)
