@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codescan.analyze.document import Analyzer
-from codescan.analyze.semantics.lang.python_skeleton import HOLE
+from codescan.analyze.semantics.skeleton import HOLE
 from codescan.config import Config
 from codescan.records import Document
 from codescan.rules import load_rules
@@ -100,3 +100,15 @@ def test_request_input_formatted_into_a_shell_string_stays_critical_and_argv_wor
     got = {line: severity for line, rule, severity in _found(analyzer, "net.py", text)
            if rule == "command-from-request-input"}
     assert got == {6: "critical", 7: "critical", 8: "medium"}
+
+
+def test_verify_off_against_this_machine_outside_a_test_is_medium_and_a_remote_host_high(analyzer):
+    text = ("import requests\n"
+            "def health(port):\n"
+            "    requests.get(f'https://127.0.0.1:{port}/health', verify=False)\n"
+            "    requests.get('https://localhost/metrics', verify=False)\n"
+            "    requests.get('https://localhost.evil.example/x', verify=False)\n"
+            "    requests.get(f'https://{port}.example.org/x', verify=False)\n")
+    got = {line: severity for line, rule, severity in _found(analyzer, "svc/health.py", text)
+           if rule == "tls-verify-disabled"}
+    assert got == {3: "medium", 4: "medium", 5: "high", 6: "high"}

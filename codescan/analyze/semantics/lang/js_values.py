@@ -10,6 +10,7 @@ from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
+from .js_skeleton import skeleton
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
 from .js_this import this_field
 from .js_function_ctor import function_constructor
@@ -85,6 +86,10 @@ class JsValues(MemoEval):
             self.defs[node.start_byte] = node
             return Value(name=f"<def:{node.start_byte}>")
         out = merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+        if kind in ("template_string", "binary_expression") and not out.known:
+            text = skeleton(self, node)  # `curl ${base}/get | bash`: the command's shape is known
+            if text is not None:
+                out = Value(UNKNOWN, out.labels, None, None, out.trace, (), text)
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
