@@ -112,3 +112,13 @@ def test_verify_off_against_this_machine_outside_a_test_is_medium_and_a_remote_h
     got = {line: severity for line, rule, severity in _found(analyzer, "svc/health.py", text)
            if rule == "tls-verify-disabled"}
     assert got == {3: "medium", 4: "medium", 5: "high", 6: "high"}
+
+
+@pytest.mark.parametrize("expression, text", [
+    ('"curl -s {} | {sh}".format(url, sh="bash")', f"curl -s {HOLE} | bash"),
+    ('"{0}://{1}:{port}/{{x}}".format("https", host, port=port)', f"https://{HOLE}:{HOLE}/{{x}}"),
+    ('" ".join(["wget", "-qO-", url, "|", "sh"])', f"wget -qO- {HOLE} | sh"),
+])
+def test_format_and_join_keep_the_known_parts(expression, text):
+    value = _argument_text(f"import os\ndef f(url, host, port):\n    os.system({expression})\n", "os.system")
+    assert not value.known and value.text == text

@@ -5,6 +5,7 @@ from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from .python_tables import pick
+from .python_skeleton import method_skeleton
 from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
@@ -229,6 +230,11 @@ def call_value(values, node) -> Value:
             out = Value(const, out.labels | extra, result_name, None, out.trace)
     elif name in PATH_JOINS:  # os.path.join(home, ".config", "systemd", "user"): what the known end names
         out = with_tail_labels(out, join_tail(arg_values))
+    elif fn.type == "attribute" and (receiver.known or receiver.text):
+        text = method_skeleton(values, fn.child_by_field_name("attribute").text.decode("utf-8", "replace"),
+                               receiver, args, keywords)  # "curl {} | sh".format(url): the shape is known
+        if text is not None:
+            out = Value(UNKNOWN, out.labels, out.name, None, out.trace, (), text)
     if out.labels and name:
         out = out.with_step(line, f"{short(name)}(...)")
     if callee.via == "dynamic" and out.via is None and out.name == result_name and result_name:

@@ -60,3 +60,37 @@ def _fstring(values, node) -> str | None:
             inner = child.child_by_field_name("expression")
             out.append(text_part(values.ev(inner)) if inner is not None else HOLE)
     return "".join(out)
+
+
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
+
+
+def method_skeleton(values, method: str, receiver: Value, args: list, keywords: list) -> str | None:
+    """`"curl {} | sh".format(url)` and `" ".join(["curl", url, "|", "sh"])` when a part is not known here."""
+    if method == "format" and texty(receiver):
+        positional = [values.ev(a) for a in args[:MAX_ITEMS]]
+        named = {k: values.ev(v) for k, v in keywords[:MAX_ITEMS]}
+        auto = iter(range(len(positional)))
+
+        def fill(match) -> str:
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                return token[0]
+            field = match.group(1)
+            key, _, _rest = field.partition(".")
+            key, _, _index = key.partition("[")
+            if key == "":
+                i = next(auto, None)
+                return text_part(positional[i]) if i is not None else HOLE
+            if key.isdigit():
+                i = int(key)
+                return text_part(positional[i]) if i < len(positional) else HOLE
+            return text_part(named[key]) if key in named else HOLE
+
+        return kept(_FIELD.sub(fill, text_part(receiver)))
+    if method == "join" and isinstance(receiver.const, str) and len(args) == 1 and not keywords:
+        items = values.ev(args[0])
+        if isinstance(items.const, (list, tuple)) and 0 < len(items.const) <= MAX_ITEMS * 4:
+            parts = [item if isinstance(item, str) else HOLE for item in items.const]
+            return kept(receiver.const.join(parts))
+    return None
