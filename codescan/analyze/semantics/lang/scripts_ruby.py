@@ -203,6 +203,11 @@ class RubyFlow(_ScriptFlow):
                 return f"Kernel.{method}", method, None, args, [], None
             if method == "sh" and args and method not in self.functions:  # Rake's sh "cmd": FileUtils#sh
                 return "FileUtils.sh", method, None, args, [], None
+            if method == "render" and method not in self.functions:  # a Rails controller's render inline: TEXT
+                pairs = [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
+                         if a.type == "pair" and a.child_by_field_name("value") is not None]
+                if pairs:
+                    return "ActionController.render", method, None, [], pairs, None
             return None, method, None, args, [], None
         pairs = [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
                  if a.type == "pair" and a.child_by_field_name("value") is not None]
