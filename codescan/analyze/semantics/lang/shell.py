@@ -6,7 +6,8 @@ import re
 
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
-from .shell_downloads import download_target, fetched_labels, fetched_url, node_text as _text, unpack_folder
+from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched_url, node_text as _text, unpack_folder, \
+    verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
 from .treeflow import TreeFlow, join, labelled
 
@@ -19,6 +20,7 @@ WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nic
 WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"), "env": ("-u", "-C", "-S"),
                   "nice": ("-n",), "timeout": ("-s", "-k"), "doas": ("-u", "-C"), "stdbuf": ("-i", "-o", "-e"),
                   "xargs": ("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a")}
+_UNVERIFIED = frozenset(("network", "insecure-origin", "downloaded", "socket"))  # what a checked checksum vouches for
 NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
 DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
 ENVS = frozenset(("env", "printenv", "set", "export", "declare"))
@@ -300,6 +302,13 @@ class ShellFlow(TreeFlow):
                     labels = fetched_labels(args, [self.value(a) for a in args])
                     return [("file:" + _file_key(target), "field-set",
                              labelled(labels, node.start_point[0] + 1, f"{name} writes {target}"))]
+            if name in VERIFIERS:
+                verified = verified_files(name, texts, self._piped_text(node))
+                line = node.start_point[0] + 1
+                # a pinned checksum or signature checked (`set -e` or `&&` stops on a mismatch): the file is the one
+                # the image's author reviewed, no longer just what a server sent
+                return [("file:" + _file_key(f), "field-set", labelled(("verified-download",), line, f"{name} verifies {f}"))
+                        for f in verified]
             if name in ("tar", "bsdtar", "unzip"):
                 folder = unpack_folder(name, texts)
                 if folder is not None:  # curl .. | tar xz -C "$D": what it unpacks is in $D
@@ -315,6 +324,15 @@ class ShellFlow(TreeFlow):
                     return [("file:" + _file_key(folder).rstrip("/") + "/*", "field-set", unpacked)]
         return ()
 
+    def _piped_text(self, node) -> str:
+        """The text of the command whose output this one reads (`echo "SUM  file" | sha256sum -c -`), else ""."""
+        stdin = self._stdin(node)
+        if stdin and isinstance(stdin[0][1], _Pipe):
+            return _text(stdin[0][1].node)
+        if stdin and isinstance(stdin[0][1], _Redirect) and not stdin[0][1].from_file:  # <<< "SUM  file"
+            return _text(stdin[0][1].dest)
+        return ""
+
     def _held_options(self, node) -> list:
         """The words after the program in a command line held by the variable that names the program: with
         DL="curl -fsSL -o", `$DL "$DEST" "$URL"` is `curl -fsSL -o "$DEST" "$URL"` (an unquoted expansion is split
@@ -326,6 +344,13 @@ class ShellFlow(TreeFlow):
             head = head.named_children[0]
         held = self.value(head).const
         return held.split()[1:] if isinstance(held, str) else []
+
+    def field_value(self, field: str) -> Value:
+        """A file's data; once a pinned checksum or signature of it is checked, no longer what a server sent."""
+        value = super().field_value(field)
+        if "verified-download" in value.labels and value.labels & _UNVERIFIED:
+            return Value(value.const, value.labels - _UNVERIFIED, value.name, value.via, value.trace)
+        return value
 
     def file_field(self, key: str) -> str | None:
         """The field of a file written at `key`, or of the folder an archive was unpacked into that holds it."""

@@ -70,3 +70,38 @@ def download_target(name: str, texts: list[str]) -> str | None:
         if value and value != "-":
             return value
     return None
+
+
+# checksum and signature tools: `sha256sum -c`, `shasum -a 256 -c`, `gpg --verify SIG FILE`, `cosign verify-blob ... FILE`
+VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum",
+                       "gpg", "gpgv", "cosign", "minisign", "signify"})
+_PATHLIKE = re.compile(r"[\w$.{}~-]*/[\w$.{}/~-]+|[\w$.{}~-]+\.[A-Za-z0-9]{1,8}")
+
+
+def verified_files(name: str, texts: list[str], piped: str) -> list[str]:
+    """The files a checksum/signature command checks: the names in the `SUM  FILE` lines piped or here-stringed
+    into `sha256sum -c` (a checksum file's own lines are not known here), the file `gpg --verify SIG FILE`,
+    `cosign verify-blob ... FILE`, `minisign -V -m FILE` name."""
+    words = [t.strip("'\"") for t in texts]
+    if name.endswith("sum"):
+        if not any(w in ("-c", "--check") or (w.startswith("-") and not w.startswith("--") and "c" in w[1:])
+                   for w in words):
+            return []
+        lines = piped.replace("\\n", "\n").split("\n")
+        found = []
+        for line in lines:
+            # "<hex or ${VAR}>  <file>": the last path-like word of the line
+            names = [m.group(0) for m in _PATHLIKE.finditer(line) if not m.group(0).startswith(("echo", "printf"))]
+            if names:
+                found.append(names[-1].strip("'\""))
+        return found[:16]
+    if name in ("gpg", "gpgv") and ("--verify" in words or name == "gpgv"):
+        files = [w for w in words if not w.startswith("-")]
+        return files[-1:] if len(files) >= 2 else []
+    if name == "cosign" and words[:1] and words[0].startswith("verify"):
+        files = [w for w in words[1:] if not w.startswith("-")]
+        return files[-1:]
+    if name == "minisign" and "-V" in words and "-m" in words:
+        at = words.index("-m")
+        return words[at + 1:at + 2]
+    return []
