@@ -12,9 +12,11 @@ _BINDERS = {
 }
 
 
-def _classify(node):
-    """(kind, value) when identifier `node` is bound here, (None, None) when it is a use."""
-    parent = node.parent
+def _classify(node, parent=None):
+    """(kind, value) when identifier `node` is bound here, (None, None) when it is a use. `parent`: node.parent
+    when the caller has it already (each .parent walks down from the root)."""
+    if parent is None:
+        parent = node.parent
     ptype = parent.type
     if ptype in ("dotted_name", "aliased_import", "relative_import", "import_prefix") or (
             ptype == "keyword_argument" and parent.child_by_field_name("name") == node):

@@ -16,6 +16,7 @@ from .python_scope_index import NO_SCOPES, scope_index
 
 BOUND_CHECK = True  # entries() skips names no occurrence of which can bind them (off: tests compare)
 ASSIGNED_INDEX = True  # assignment_count reads one pass over the file for every ASCII name (off: tests compare)
+ONE_PARENT = True  # _index_range reads each occurrence's parent once (off: the plain loop, tests compare)
 
 MODULE = -1
 _SCOPES = {"function_definition", "lambda", "class_definition"}
@@ -256,6 +257,51 @@ class Scopes:
                 binds.append((scope, "import", target))
         uses = []
         encoded = name.encode()
+        if ONE_PARENT:
+            self._occurrences(encoded, lo, end, done, fresh, binds, uses)
+        else:
+            self._occurrences_reference(encoded, lo, end, done, fresh, binds, uses)
+        # Recorded once the range is complete: an exception part-way (the budget, a recursion bound an
+        # evaluator catches) leaves the name unindexed there, never indexed twice. The folded view and
+        # the fact rules share this index, so neither may see the other's half-done work.
+        for scope, kind, value in binds:
+            self._bind(scope, name, kind, value)
+        if uses:
+            self.uses.setdefault(name, []).extend(uses)
+        # keep the ranges disjoint: the new one swallows those inside it
+        ranges[:] = sorted([r for r in ranges if not (lo <= r[0] and r[1] <= end)] + [(lo, end)])
+
+    def _occurrences(self, encoded: bytes, lo: int, end: int, done: list, fresh, binds: list, uses: list) -> None:
+        """_index_range's loop over the occurrences, each identifier's parent read once (.parent walks down from
+        the root: _classify, _binding_scope and the `global` test each read it) and the budget looked up once."""
+        size = len(encoded)
+        tick = budgets.current().tick
+        tops, top_starts, root = self._tops, self._top_starts, self.root
+        for at in _whole_words(self.source, encoded, lo, end):
+            tick()
+            if done and not fresh(at):
+                continue
+            i = bisect_right(top_starts, at) - 1  # self.locate(at, at + size), inline
+            top = tops[i] if i >= 0 and tops[i].end_byte >= at + size else root
+            node = top.named_descendant_for_byte_range(at, at + size)
+            if node is None or node.type != "identifier" or node.start_byte != at:
+                continue
+            parent = node.parent
+            kind, value = _classify(node, parent)
+            if kind is None:
+                uses.append(node)
+            elif kind != "skip":
+                if parent.type in ("function_definition", "class_definition") and \
+                        parent.child_by_field_name("name") == node:
+                    binds.append((self.scope_key(parent), kind, value))
+                else:
+                    binds.append((self.scope_key(node), kind, value))
+                if parent.type in ("global_statement", "nonlocal_statement"):
+                    binds.append((MODULE, "other", None))
+
+    def _occurrences_reference(self, encoded: bytes, lo: int, end: int, done: list, fresh, binds: list,
+                               uses: list) -> None:
+        """The loop _occurrences replaces (ONE_PARENT off): .parent read up to three times, locate() called."""
         size = len(encoded)
         for at in _whole_words(self.source, encoded, lo, end):
             budgets.tick()
@@ -271,15 +317,6 @@ class Scopes:
                 binds.append((self._binding_scope(node), kind, value))
                 if node.parent.type in ("global_statement", "nonlocal_statement"):
                     binds.append((MODULE, "other", None))
-        # Recorded once the range is complete: an exception part-way (the budget, a recursion bound an
-        # evaluator catches) leaves the name unindexed there, never indexed twice. The folded view and
-        # the fact rules share this index, so neither may see the other's half-done work.
-        for scope, kind, value in binds:
-            self._bind(scope, name, kind, value)
-        if uses:
-            self.uses.setdefault(name, []).extend(uses)
-        # keep the ranges disjoint: the new one swallows those inside it
-        ranges[:] = sorted([r for r in ranges if not (lo <= r[0] and r[1] <= end)] + [(lo, end)])
 
     def _bind(self, scope: int, name: str, kind: str, value) -> None:
         key = (scope, name)
