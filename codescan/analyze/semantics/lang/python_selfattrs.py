@@ -9,6 +9,11 @@ from .python_classattrs import class_level, enclosing_class
 from .python_mutations import unpacked_at, written
 
 
+PREFILTER = True  # class_attribute skips, by the byte after it, a `self.x` that cannot be assigned (off: tests compare)
+_NOT_ASSIGNED = (b".", b"(", b"[")
+_WORD = frozenset(bytes([c]) for c in b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 def self_attribute(values, node, attr: str) -> Value | None:
     """`self.x`: the values assigned to `self.x` anywhere in the enclosing class (once per class)."""
     cls = enclosing_class(node)
@@ -25,7 +30,13 @@ def class_attribute(values, cls, attr: str) -> Value | None:
     needle = b"self." + attr.encode()
     found = []
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
+    clean = values.scopes.clean
     while pos >= 0 and len(found) < 8:
+        after = values.source[pos + len(needle):pos + len(needle) + 1]
+        if PREFILTER and clean and (after in _NOT_ASSIGNED or after in _WORD):
+            # `self.x.y`, `self.x(`, `self.x[`, `self.xy`: in a tree without errors, not an assignment's target
+            pos = values.source.find(needle, pos + len(needle), cls.end_byte)
+            continue
         target = values.scopes.locate(pos, pos + len(needle))
         if target is not None and target.end_byte != pos + len(needle):
             target = None  # `self.cmd_note` when asked for `self.cmd`: another attribute
