@@ -119,7 +119,7 @@ class CLikeFlow(TreeFlow):
         if simple in ("Sprintf", "format", "Format", "sprintf", "String.format", "Sprint", "Sprintln", "formatted"):
             return _format(args if simple != "formatted" or receiver is None else [receiver] + list(args))
         if simple in ("Join", "join", "joinToString") and args:
-            return _join_call(args, receiver)
+            return _join_call(args, receiver, simple)
         if simple in ("Concat", "concat") and args:
             return join(([receiver] if receiver is not None else []) + list(args), "")
         return None
@@ -201,11 +201,15 @@ def _format(values: list[Value]) -> Value:
         (Value("".join(pieces)) if known else NOTHING)
 
 
-def _join_call(args: list[Value], receiver: Value | None) -> Value:
+def _join_call(args: list[Value], receiver: Value | None, simple: str = "join") -> Value:
     """strings.Join(slice, sep) / String.join(sep, a, b...) / list.joinToString(sep): arrays are held as their
     space-joined text, so a joined array keeps that text; labels are joined."""
     if receiver is None and len(args) > 1 and isinstance(args[0].const, str) and len(args[0].const) <= 3:
         return join(list(args[1:]), args[0].const)  # String.join(" ", a, b)
+    if simple == "joinToString" and receiver is not None and isinstance(receiver.const, str) and \
+            isinstance(args[0].const, str) and not receiver.labels:
+        # listOf("M", "D", "5").joinToString(""): the list's items (held space-joined) joined by the separator
+        return Value(args[0].const.join(receiver.const.split(" ")))
     return merge(list(args) + ([receiver] if receiver is not None else []),
                  const=args[0].const if isinstance(args[0].const, str) else UNKNOWN)
 
