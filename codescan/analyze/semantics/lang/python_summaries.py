@@ -124,7 +124,8 @@ def _is_method(function) -> bool:
 def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Value:
     """`value` with the parameter labels of function `def_start` replaced by the arguments' data."""
     prefix = f"param:{def_start}:"
-    used = [lab for lab in value.labels if lab.startswith(prefix)]
+    # in parameter order: the labels are a set, and its order (the hash seed's) would order the trace's steps
+    used = sorted((lab for lab in value.labels if lab.startswith(prefix)), key=lambda lab: int(lab[len(prefix):]))
     if not used:
         return value
     if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier():
