@@ -91,7 +91,7 @@ def _inline(source: bytes, command) -> InlineCode | None:
     for j, word in enumerate(rest):
         if not _is_flag(word, flags):
             # options come before the program; past a script's name (`python tool.py -c cfg`) they are its own
-            if word.startswith("-") or (j and rest[j - 1] in _TAKES_VALUE) or word in flags:
+            if word.startswith("-") or (j and rest[j - 1] in _TAKES_VALUE):
                 continue
             break
         if j + 1 < len(rest):
