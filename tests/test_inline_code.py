@@ -82,3 +82,10 @@ def test_dockerfile_run_line_and_workflow_step(analyzer):
 ])
 def test_ordinary_one_liners_are_not_reported(analyzer, line):
     assert _high(analyzer, "ci.sh", "#!/bin/sh\n" + line + "\n") == []
+
+
+def test_wrappers_and_their_option_values_are_skipped_as_the_shell_adapter_skips_them():
+    got = _programs("sudo -u app -E python3 -c 'import os'\nexec gosu app node -e 'x()'\n"
+                    "ionice -c 3 nice -n 10 ruby -e 'puts 1'\nenv -u HOME X=1 timeout 5 php -r 'echo 1;'\n")
+    assert [(row, language) for row, _col, language, _label, _code in got] == \
+        [(0, "python"), (1, "javascript"), (2, "ruby"), (3, "php")]

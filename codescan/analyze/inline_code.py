@@ -11,6 +11,7 @@ import tree_sitter as ts
 
 from . import budget as budgets
 from . import languages
+from .semantics.lang.shell_wrappers import past_wrappers
 
 MAX_CODES = 100  # inline programs of one script analyzed
 MAX_CODE = 64 * 1024
@@ -23,14 +24,9 @@ _INTERPRETERS = (
     (re.compile(r"ruby[0-9.]*|jruby"), "ruby", ("-e",)),
     (re.compile(r"php[0-9.]*"), "php", ("-r",)),
 )
-# words that run the command after them (their own options and VAR=value words are skipped too)
-_WRAPPERS = frozenset({"sudo", "doas", "env", "nohup", "exec", "time", "nice", "ionice", "setsid", "command",
-                       "timeout", "stdbuf", "chroot", "runuser", "su-exec", "gosu", "xargs"})
 # interpreter options whose value is the next word (python -W ignore, -X dev; node -r mod; ruby -I dir, -r lib)
 _TAKES_VALUE = frozenset({"-W", "-X", "-r", "--require", "--import", "-I", "--loader", "--experimental-loader",
                           "--env-file"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-_DURATION = re.compile(r"[0-9.]+[smhd]?")
 _DOUBLE_QUOTED_ESCAPE = re.compile(r"\\([\\\"$`\n])")
 
 
@@ -78,9 +74,10 @@ def _inline(source: bytes, command) -> InlineCode | None:
     if words and words[0].type == "command_name":
         words[0] = words[0].named_children[0] if words[0].named_child_count else words[0]
     texts = [_text(source, w) for w in words]
-    i = _skip_wrappers(texts)
-    if i is None:
+    program = past_wrappers(range(len(words)), lambda k: texts[k])  # sudo -u app nohup env X=1 python3 -c ...
+    if not program:
         return None
+    i = program[0]
     name = texts[i].rsplit("/", 1)[-1]
     for pattern, language, flags in _INTERPRETERS:
         if pattern.fullmatch(name):
@@ -133,25 +130,6 @@ def _make(source: bytes, row: int, start: int, language: str, label: str, code: 
     line_start = source.rfind(b"\n", 0, start) + 1
     column = len(source[line_start:start].decode("utf-8", "replace"))
     return InlineCode(row, column, language, label, data)
-
-
-def _skip_wrappers(texts: list[str]) -> int | None:
-    """Index of the word that names the program run, past sudo/env/nohup/timeout 5 and their options."""
-    i = 0
-    while i < len(texts):
-        word = texts[i]
-        base = word.rsplit("/", 1)[-1]
-        if base in _WRAPPERS:
-            i += 1
-            while i < len(texts) and (texts[i].startswith("-") or _ASSIGNMENT.match(texts[i])
-                                      or (base == "timeout" and _DURATION.fullmatch(texts[i]))):
-                i += 1
-            continue
-        if _ASSIGNMENT.match(word):
-            i += 1
-            continue
-        return i
-    return None
 
 
 def _text(source: bytes, node) -> str:

@@ -204,13 +204,11 @@ class RubyFlow(_ScriptFlow):
             if method == "sh" and args and method not in self.functions:  # Rake's sh "cmd": FileUtils#sh
                 return "FileUtils.sh", method, None, args, [], None
             if method == "render" and method not in self.functions:  # a Rails controller's render inline: TEXT
-                pairs = [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
-                         if a.type == "pair" and a.child_by_field_name("value") is not None]
+                pairs = _pairs(args)
                 if pairs:
                     return "ActionController.render", method, None, [], pairs, None
             return None, method, None, args, [], None
-        pairs = [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
-                 if a.type == "pair" and a.child_by_field_name("value") is not None]
+        pairs = _pairs(args)
         args = [a for a in args if a.type != "pair"]  # where(name: x): keywords, not the SQL text
         if receiver.type in ("constant", "scope_resolution"):
             scope = _text(receiver).replace("::", ".").lstrip(".")
@@ -223,6 +221,12 @@ class RubyFlow(_ScriptFlow):
         if isinstance(node, _Whole):
             return self._interpolated(node.node)
         return super().value(node)
+
+
+def _pairs(args) -> list:
+    """(keyword, value node) of a call's `key: value` arguments (`where(name: x)`, `render inline: text`)."""
+    return [(_text(a.child_by_field_name("key")).strip(":"), a.child_by_field_name("value")) for a in args
+            if a.type == "pair" and a.child_by_field_name("value") is not None]
 
 
 class _Whole:

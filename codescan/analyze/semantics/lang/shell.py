@@ -9,17 +9,13 @@ from .concepts import SECRET_PATH, env_labels, path_labels
 from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched_url, node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
+from .shell_wrappers import WRAPPERS, past_wrappers
 from .treeflow import TreeFlow, join, labelled
 
 DYNAMIC = (b"eval", b"source", b"exec")
 # A command run by its path or a variable (`/tmp/x --bg`, `"$T"`) is a `shell.exec` call whose word is not written:
 # a one-line script (a CI step) that downloads and runs a file holds no other token a sink is called through.
 DYNAMIC_CALLS = re.compile(rb"(?m)(?:^|[;&|(`]|\bthen\b|\bdo\b|\belse\b)[ \t]*[\"']?(?:\.{0,2}/[\w.-]|\$\{?\w)")
-WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nice", "doas", "setsid", "stdbuf",
-                      "xargs", "timeout", "busybox"))
-WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"), "env": ("-u", "-C", "-S"),
-                  "nice": ("-n",), "timeout": ("-s", "-k"), "doas": ("-u", "-C"), "stdbuf": ("-i", "-o", "-e"),
-                  "xargs": ("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a")}
 _UNVERIFIED = frozenset(("network", "insecure-origin", "downloaded", "socket"))  # what a checked checksum vouches for
 NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
 DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
@@ -80,13 +76,8 @@ class ShellFlow(TreeFlow):
         args = list(node.children_by_field_name("argument"))
         name = _text(name_node).rsplit("/", 1)[-1] if name_node is not None else ""
         words = [name_node] + args if name_node is not None else args
-        while words and _base(words[0]) in WRAPPERS and len(words) > 1:
-            wrapper = _base(words[0])
-            words = words[1:]
-            while words and (_text(words[0]).startswith("-") or "=" in _text(words[0]) or
-                             (wrapper == "timeout" and _text(words[0])[:1].isdigit())):
-                takes_value = _text(words[0]) in WRAPPER_VALUES.get(wrapper, ())
-                words = words[2:] if takes_value else words[1:]
+        if words and _base(words[0]) in WRAPPERS and len(words) > 1:
+            words = past_wrappers(words, _text)
             name = _base(words[0]) if words else ""
         if not words:
             return "", None, []
