@@ -57,6 +57,7 @@ class TreeFlow(FlowIndex, MemoEval):
         self._scope_memo: dict = {}  # node id -> the scope scope_at found above it (flowcollect.scope_at)
         self.global_scope = self._scope(self.root, None, None)
         self._fields: dict[str, list[Event]] = {}  # this.x / self.x / @x, file-wide
+        self._busy_fields: set[str] = set()  # fields whose value is being computed (field_value)
         self.functions: dict[str, Scope] = {}  # same-file functions by simple name
         self.sites: dict[str, list] = {}  # simple name -> [(call node, arg nodes)]
         self.calls: list = []  # call nodes in source order
@@ -246,12 +247,19 @@ class TreeFlow(FlowIndex, MemoEval):
         return value
 
     def field_value(self, field: str) -> Value:
+        """What a field (this.x, a file written by the script) holds: its writes merged. A write whose own value reads
+        the field (`prep "$4" && cat src >"$4"`: the redirect's body reads "$4") adds nothing while it is computed,
+        as a name's self-reference does (it recursed until Python's limit: a false analysis-exhausted)."""
         self._indexed()
         events = self.fields.get(field)
-        if not events:
+        if not events or field in self._busy_fields:
             return NOTHING
-        values = [e.thunk() if e.thunk is not None else e.value if e.value is not None else self.value(e.node)
-                  for e in events]
+        self._busy_fields.add(field)
+        try:
+            values = [e.thunk() if e.thunk is not None else e.value if e.value is not None else self.value(e.node)
+                      for e in events]
+        finally:
+            self._busy_fields.discard(field)
         if len(values) == 1:
             return values[0]
         return merge(values)
