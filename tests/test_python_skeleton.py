@@ -18,6 +18,11 @@ def analyzer():
     return Analyzer(load_rules(), Config())
 
 
+def _graded(analyzer, path, text, rule_id) -> dict[int, str]:
+    """line -> severity of `rule_id`'s findings."""
+    return {line: severity for line, rule, severity in _found(analyzer, path, text) if rule == rule_id}
+
+
 def _found(analyzer, path, text):
     return sorted((f.line, f.rule_id, f.severity) for f in analyzer.analyze(Document(path=path, content=text.encode())).findings)
 
@@ -67,7 +72,7 @@ def test_a_partly_known_download_saved_or_checksummed_is_not_a_pipe_to_a_shell(a
             "    cmd = f'curl -fsSL {base}/pkg.tgz -o {dest}'\n"
             "    subprocess.run(cmd, shell=True)\n"
             "    subprocess.run('curl -s %s | sha256sum' % base, shell=True)\n")
-    assert not [r for r in _found(analyzer, "fetch.py", text) if r[1] == "shell-pipe-to-interpreter"]
+    assert not _graded(analyzer, "fetch.py", text, "shell-pipe-to-interpreter")
 
 
 def test_verify_off_against_a_local_server_on_a_port_given_at_run_time_is_low_in_a_test(analyzer):
@@ -77,15 +82,14 @@ def test_verify_off_against_a_local_server_on_a_port_given_at_run_time_is_low_in
             "    assert r.ok\n"
             "def test_remote(server):\n"
             "    requests.get('https://%s/health' % server.host, verify=False)\n")
-    got = {line: severity for line, rule, severity in _found(analyzer, "tests/test_api.py", text)
-           if rule == "tls-verify-disabled"}
+    got = _graded(analyzer, "tests/test_api.py", text, "tls-verify-disabled")
     assert got == {3: "low", 6: "high"}
 
 
 def test_a_hole_never_equals_a_constant(analyzer):
     # `equals` reads constants only: a partly known value is not the constant its known parts spell
     text = "import requests\ndef f(flag):\n    requests.get('https://api.example.org', verify=f'{flag}')\n"
-    assert not [r for r in _found(analyzer, "c.py", text) if r[1] == "tls-verify-disabled"]
+    assert not _graded(analyzer, "c.py", text, "tls-verify-disabled")
 
 
 def test_request_input_formatted_into_a_shell_string_stays_critical_and_argv_words_stay_medium(analyzer):
@@ -97,8 +101,7 @@ def test_request_input_formatted_into_a_shell_string_stays_critical_and_argv_wor
             "    subprocess.check_output(cmd, shell=True)\n"
             "    subprocess.check_output(f'dig +short {request.args[\"h\"]}', shell=True)\n"
             "    subprocess.check_output(['nslookup', request.form['host']])\n")
-    got = {line: severity for line, rule, severity in _found(analyzer, "net.py", text)
-           if rule == "command-from-request-input"}
+    got = _graded(analyzer, "net.py", text, "command-from-request-input")
     assert got == {6: "critical", 7: "critical", 8: "medium"}
 
 
@@ -109,8 +112,7 @@ def test_verify_off_against_this_machine_outside_a_test_is_medium_and_a_remote_h
             "    requests.get('https://localhost/metrics', verify=False)\n"
             "    requests.get('https://localhost.evil.example/x', verify=False)\n"
             "    requests.get(f'https://{port}.example.org/x', verify=False)\n")
-    got = {line: severity for line, rule, severity in _found(analyzer, "svc/health.py", text)
-           if rule == "tls-verify-disabled"}
+    got = _graded(analyzer, "svc/health.py", text, "tls-verify-disabled")
     assert got == {3: "medium", 4: "medium", 5: "high", 6: "high"}
 
 
