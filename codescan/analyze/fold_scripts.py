@@ -9,7 +9,8 @@ Ruby: constant string expressions (`"sys" + "tem"`, `"metsys".reverse`, `%w[..].
 `Base64.decode64("...")`, `[..].pack("c*")`) become one double-quoted literal (so `send("sys"+"tem")`
 reads `send("system")`); `X.const_get(<constant path>)` becomes the path; `eval("<one line>")` becomes it.
 Shell: a command name held in a variable assigned a constant once (`c="ev""al"; $c ...`) becomes the
-name; `eval "$(echo B64 | base64 -d)"`, `sh -c CONST` and `echo B64 | base64 -d | sh` become the
+name; a variable written to a file or echoed (`echo "$LINE" >> "$RC"`, `bash -i >& "$T"`) becomes its skeleton
+(semantics/lang/shell_skeleton.py: what it holds, unknown variables inside left as written); `eval "$(echo B64 | base64 -d)"`, `sh -c CONST` and `echo B64 | base64 -d | sh` become the
 decoded one-line script (echo/printf piped through base64 -d, rev, xxd -r -p, rot13 `tr`).
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from . import budget as budgets
 from . import fold_values as fv
 from .fold_edits import Splicer
+from .semantics.lang.shell_skeleton import spelled
 from .semantics.lang.treeflow import shared
 
 _PHP_LITERAL_ROOTS = frozenset(("binary_expression", "function_call_expression", "parenthesized_expression"))
@@ -159,7 +161,7 @@ def _is_receiver(node) -> bool:
 
 class _ShellFolder(_Folder):
     TRIGGER = fv.SHELL_TRIGGER
-    CANDIDATES = frozenset(("command_name", "command", "pipeline"))
+    CANDIDATES = frozenset(("command_name", "command", "pipeline", "simple_expansion", "expansion"))
 
     def flow_class(self):
         from .semantics.lang.shell import ShellFlow
@@ -176,7 +178,29 @@ class _ShellFolder(_Folder):
             return None
         if node.type == "command":
             return self._command(node)
+        if node.type in ("simple_expansion", "expansion"):
+            return self._expansion(node)
         return self._pipeline(node)
+
+    def _expansion(self, node) -> bytes | None:
+        """A variable in a redirect's target or in what echo/printf write: its skeleton, so the shape rules read
+        `echo "$KEY" >> "$F"` as the key and the file it appends to."""
+        word, quoted = node, False
+        while word.parent is not None and word.parent.type in ("string", "concatenation"):
+            quoted = quoted or word.parent.type == "string"
+            word = word.parent
+        holder = word.parent
+        if holder is None or not (holder.type == "file_redirect" and holder.child_by_field_name("destination") == word
+                                  or holder.type == "command" and word.type != "command_name"
+                                  and fv.text(holder.child_by_field_name("name")) in ("echo", "printf")):
+            return None
+        found = spelled(self.flow, node)
+        if found is None:
+            return None
+        text, as_source = found
+        if not as_source:
+            text = text.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`")
+        return (text if quoted else '"' + text + '"').encode()
 
     def _command(self, node) -> bytes | None:
         name = node.child_by_field_name("name")

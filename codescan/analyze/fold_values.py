@@ -16,7 +16,8 @@ PHP_TRIGGER = re.compile(
     rb"['\"]\s*\.|\.\s*['\"]|base64_decode|str_rot13|strrev|gz(?:inflate|uncompress|decode)|hex2bin|chr\s*\("
     rb"|\$\w+\s*\(|call_user_func|\beval\s*\(|\bassert\s*\(|implode|str_replace", re.I)
 RUBY_TRIGGER = re.compile(rb"['\"]\s*\+|\+\s*['\"]|\.reverse|\.join|\.pack|decode64|unpack1?|const_get|eval|send")
-SHELL_TRIGGER = re.compile(rb"(?m)^[ \t]*\$\{?\w|[;&|(][ \t]*\$\{?\w|base64|xxd|\beval\b|\bsh\s+-c|\bbash\s+-c|\brev\b")
+SHELL_TRIGGER = re.compile(rb"(?m)^[ \t]*\$\{?\w|[;&|(][ \t]*\$\{?\w|base64|xxd|\beval\b|\bsh\s+-c|\bbash\s+-c|\brev\b"
+                           rb"|>[>&|]?[ \t]*[\"']?\$\{?\w|\b(?:echo|printf)\b[^\n]*\$\{?\w")
 IDENTIFIER = re.compile(r"[A-Za-z_]\w*\Z")
 CONSTANT_PATH = re.compile(r"[A-Z]\w*(::[A-Z]\w*)*\Z")
 COMMAND_WORD = re.compile(r"[\w./+-]+\Z")
