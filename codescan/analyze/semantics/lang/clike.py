@@ -8,6 +8,7 @@ import re
 from ..constants import UNKNOWN, NotConstant
 from ..facts import NOTHING, Value, merge
 from . import clike_calls, clike_text
+from .clike_digests import weak_digest
 from .clike_literals import CHARS, INTS, STRINGS, char_value, int_value, string_value
 from .concepts import BLOCKERS, DECODERS, ESCAPERS, env_labels, path_labels, source_labels
 from .treeflow import TreeFlow, concat, join, labelled
@@ -79,6 +80,9 @@ class CLikeFlow(TreeFlow):
         if simple in ESCAPERS:
             return merge(list(args) + [labelled(("shell-escaped",), line, f"{simple}()")]) if any(
                 a.labels for a in args) else merge(args)
+        weak = weak_digest(callee, args, line)
+        if weak is not None:
+            return weak
         labels = source_labels(callee)
         if labels:
             first = args[0].const if args else None

@@ -8,7 +8,7 @@ from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import _VARIABLES, FlowIndex
 from .flowscope import Event, Scope
-from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, MINER, STARTUP_FILE
+from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, MINER, STARTUP_FILE, password_named
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
@@ -216,12 +216,14 @@ class TreeFlow(FlowIndex, MemoEval):
         return merge(self.value(c) for c in named)
 
     def lookup(self, name: str, node) -> Value:
+        """What `name` holds at `node`; a parameter or variable named like a password whose value is not known here
+        is labelled `password` (sources.password_named, as in Python)."""
         self._indexed()
         scope = self.scope_at(node)
         while scope is not None:
             events = scope.events.get(name)
             if events:
-                return self._from_events(name, events, node.start_byte, scope)
+                return password_named(self._from_events(name, events, node.start_byte, scope), name)
             scope = scope.parent
         return NOTHING
 
