@@ -69,7 +69,8 @@ def merge(values, const=UNKNOWN, name: str | None = None) -> Value:
 NOTHING = Value()
 # keyword arguments that configure a call rather than carry its data ("*" leaves them out)
 NOT_DATA = frozenset({"auth", "cookies", "verify", "cert", "timeout", "proxies", "transport", "allow_redirects",
-                      "stream", "env", "cwd", "shell", "check", "capture_output", "text", "encoding", "**"})
+                      "stream", "env", "cwd", "shell", "check", "capture_output", "text", "encoding", "**",
+                      "contents"})  # contents: what a file writer puts in its file (the tree-flow adapters), named only
 RECEIVER = "@receiver"  # selector of the object a method is called on (`path.chmod(0o755)`: the path)
 SPLAT = "**"  # keyword of the marker a call gets for a `**options` whose entries are not known: any keyword may be given
 

@@ -353,15 +353,39 @@ class TreeFlow(FlowIndex, MemoEval):
             if callee in FIRST_ARG_ONLY and len(args) > 1:
                 kwargs = list(kwargs) + [(f"arg{i}", a) for i, a in enumerate(args[1:], 1)]
                 args = args[:1]
+            contents = self._contents(node, args)
+            if contents is not None:  # what a writer puts in its file: a rule may ask (`contents`)
+                kwargs = list(kwargs) + [("contents", contents)]
             places = self.places(node, kwargs)
             for where, keys in places:
                 out.calls.append(Call(
                     callee=callee, args=tuple(self.value(a) for a in args) if keys is None else (),
-                    kwargs=tuple((k, self.value(n)) for k, n in kwargs if keys is None or k in keys),
+                    kwargs=tuple((k, n if isinstance(n, Value) else self.value(n)) for k, n in kwargs
+                                 if keys is None or k in keys),
                     line=where.start_point[0] + 1, end_line=where.end_point[0] + 1,
                     column=where.start_point[1] + 1, scope=scope.id, via=via,
                     receiver=self.value(receiver) if receiver is not None else None))
         return out
+
+
+    def _contents(self, node, args):
+        """The data node a writer call puts in its file (`File.open(p, "a") { |f| f.puts(line) }`, os.WriteFile), or,
+        for an opener whose handle is written later (`f, _ := os.OpenFile(p, ...)`; `f.WriteString(s)`), the Value of
+        everything written to the same path expression (joined); None when nothing is known."""
+        written = self.file_write(node)
+        if written is not None:
+            return written[1]
+        if not args:
+            return None
+        by_path = self.__dict__.get("_writes_by_path")
+        if by_path is None:
+            by_path = self._writes_by_path = {}
+            for call, _scope in self.calls:
+                found = self.file_write(call)
+                if found is not None and found[1] is not None:
+                    by_path.setdefault((found[0].start_byte, found[0].end_byte), []).append(found[1])
+        datas = by_path.get((args[0].start_byte, args[0].end_byte))
+        return join([self.value(d) for d in datas], "") if datas else None
 
 
 def _inside(node, outer) -> bool:
