@@ -274,6 +274,7 @@ def _parse(language: str, source: bytes, budget: Budget | None, old_tree=None):
     """Parse `source` (reusing `old_tree`, already edited to match it, when given)."""
     if budget is not None:
         budget.check()
+    source = languages.grammar_input(language, source)
     parser = languages.parser(language)
     reuse = {} if old_tree is None else {"old_tree": old_tree}
     if budget is None:

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import yaml
 
+from .languages import HERE_STRING, HERE_STRING_MASK
 from .semantics.lang.concepts import SECRET_NAME
 
 MAX_BODIES = 200  # scripts of one file analyzed as shell
@@ -45,7 +46,8 @@ def _dockerfile(tree) -> Iterator[tuple[int, bytes]]:
         if instruction.type in ("run_instruction", "cmd_instruction", "entrypoint_instruction"):
             for child in instruction.named_children:
                 if child.type == "shell_command" and child.end_byte - child.start_byte <= MAX_BODY:
-                    pieces.append((child.start_point[0], child.start_point[1], child.text))
+                    text = child.text.replace(HERE_STRING_MASK, HERE_STRING)  # (languages.grammar_input)
+                    pieces.append((child.start_point[0], child.start_point[1], text))
                 elif child.type == "json_string_array" and instruction.type != "run_instruction" and \
                         child.end_byte - child.start_byte <= MAX_BODY:
                     line = _exec_form(child)  # CMD ["/usr/local/bin/w", "-o", "pool:443"]: the command it starts

@@ -134,6 +134,21 @@ def parser(language: str) -> ts.Parser:
     return ts.Parser(grammar(language))
 
 
+# A bash here-string (`sha256sum -c <<< "$SUM  f"`) in a Dockerfile RUN line: the Dockerfile grammar reads its `<<`
+# as a heredoc marker and the rest of the file becomes one error node (later instructions unseen by every rule).
+# Dockerfile heredocs need a word after `<<`, so `<<<` is always a here-string: the grammar is given it masked, same
+# length, and the shell text of a RUN line is unmasked (embedded_shell) before it is analyzed as shell.
+HERE_STRING = b"<<<"
+HERE_STRING_MASK = b"<\x7f<"
+
+
+def grammar_input(language: str, source: bytes) -> bytes:
+    """The bytes the grammar of `language` parses: `source`, with what it cannot read masked (same length)."""
+    if language == "dockerfile" and HERE_STRING in source:
+        return source.replace(HERE_STRING, HERE_STRING_MASK)
+    return source
+
+
 def rule_languages(language: str) -> tuple[str, ...]:
     """The rule sets that apply to a language: its own plus those it inherits."""
     spec = BY_NAME.get(language)

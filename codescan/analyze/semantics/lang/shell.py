@@ -116,6 +116,9 @@ class ShellFlow(TreeFlow):
 
     def _stdin(self, node):
         """[("stdin", node)] when the command reads a pipe, a `< file` redirect or a here-string."""
+        for redirect in node.children_by_field_name("redirect"):  # `cmd <<< WORD`: the grammar puts it in the command
+            if redirect.type == "herestring_redirect" and redirect.named_children:
+                return [("stdin", _Redirect(redirect.named_children[-1], False))]
         parent = node.parent
         if parent is not None and parent.type == "redirected_statement":
             for redirect in parent.children_by_field_name("redirect"):
