@@ -365,7 +365,22 @@ class TreeFlow(FlowIndex, MemoEval):
                     line=where.start_point[0] + 1, end_line=where.end_point[0] + 1,
                     column=where.start_point[1] + 1, scope=scope.id, via=via,
                     receiver=self.value(receiver) if receiver is not None else None))
+        out.callers = self.callers_of
         return out
+
+    def callers_of(self, sid: int) -> list:
+        """(caller's scope id, line, name) of each same-file call of the function whose scope id is `sid`; a block or
+        lambda (no name) runs in the function around it. A `together` rule carries facts out through these."""
+        scope = next((s for s in self.scopes if s.id == sid), None) if sid >= 0 else None
+        if scope is None:
+            return []
+        if scope.name is None:
+            parent = scope.parent
+            return [(parent.id, scope.node.start_point[0] + 1, "block")] if parent is not None else []
+        if self.functions.get(scope.name) is not scope:
+            return []
+        return [(self.scope_at(site).id, site.start_point[0] + 1, scope.name)
+                for site, _args in self.sites.get(scope.name, [])[:MAX_SITES]]
 
 
     def _contents(self, node, args):
