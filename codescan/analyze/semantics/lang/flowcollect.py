@@ -156,8 +156,14 @@ class FlowIndex:
         self._collected = True
         for node, _scope in self.calls:
             parts = self.parts(node)
-            if parts is not None and parts[1] and parts[1] in self.functions and parts[2] is None:
+            if parts is None:
+                continue
+            if parts[1] and parts[1] in self.functions and parts[2] is None:
                 self.sites.setdefault(parts[1], []).append((node, parts[3]))
+            elif parts[2] is not None and parts[0]:
+                method = parts[0].rsplit(".", 1)[-1]  # r.byName(x), byName a method of this file: x reaches it
+                if method in self.functions and self.functions[method].node.type in self.METHODS:
+                    self.sites.setdefault(method, []).append((node, parts[3]))
         for node, _scope in self.calls:
             written = self.file_write(node)
             if written is not None:
