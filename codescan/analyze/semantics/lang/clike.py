@@ -118,6 +118,8 @@ class CLikeFlow(TreeFlow):
                       "toUpperCase", "ToLower", "ToUpper", "string", "String", "c_str", "str", "Bytes", "TrimSpace",
                       "toCharArray", "toByteArray") and receiver is not None and not args:
             return receiver
+        if simple in ("getBytes", "toByteArray") and receiver is not None and len(args) == 1 and receiver.known:
+            return receiver  # "iv-0123456789ab".getBytes(StandardCharsets.US_ASCII): the text's bytes
         if simple in APPENDS and receiver is not None and args:
             return concat(receiver, join(list(args), ""))
         if simple in ("Sprintf", "format", "Format", "sprintf", "String.format", "Sprint", "Sprintln", "formatted"):

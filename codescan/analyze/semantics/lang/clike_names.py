@@ -7,7 +7,7 @@ java.lang.Runtime java.lang.ProcessBuilder java.lang.System java.lang.Class java
 java.lang.StringBuilder java.lang.StringBuffer java.lang.Process java.lang.ClassLoader
 java.net.URL java.net.URI java.net.URLConnection java.net.HttpURLConnection java.net.Socket java.net.ServerSocket
 java.net.http.HttpClient java.net.http.HttpRequest java.util.Base64 java.util.Scanner
-javax.crypto.Cipher javax.crypto.spec.SecretKeySpec javax.crypto.spec.IvParameterSpec java.security.MessageDigest
+javax.crypto.Cipher javax.crypto.spec.SecretKeySpec javax.crypto.spec.IvParameterSpec javax.crypto.spec.GCMParameterSpec java.security.MessageDigest
 java.security.SecureRandom java.util.Random javax.script.ScriptEngineManager java.io.ObjectInputStream
 java.io.FileInputStream java.io.FileReader java.io.BufferedReader java.io.InputStreamReader java.io.OutputStream
 java.io.DataOutputStream java.io.PrintWriter java.nio.file.Files java.nio.file.Paths java.lang.reflect.Method
