@@ -228,6 +228,11 @@ class GoFlow(CLikeFlow):
             named = self.dotted(node)  # a package function used as a value (run := exec.Command) names it
             if named:
                 return Value(name=named)
+            operand = node.child_by_field_name("operand")
+            held = self.value(operand) if operand is not None else NOTHING
+            field = _text(node.child_by_field_name("field"))
+            if isinstance(held.const, dict) and field in held.const:  # o.SkipVerify of Options{SkipVerify: true}
+                return Value(held.const[field], held.labels, None, None, held.trace)
         if kind == "call_expression":  # f.Name(): the file the handle f was opened on (what was written to it)
             function = node.child_by_field_name("function")
             if function is not None and function.type == "selector_expression" and not _args(node) and \
@@ -239,6 +244,8 @@ class GoFlow(CLikeFlow):
             if typ is not None and typ.type in ("slice_type", "array_type", "implicit_length_array_type"):
                 body = node.child_by_field_name("body")
                 return join([self.value(e) for e in (body.named_children if body is not None else [])])
+            if typ is not None and typ.type == "type_identifier":
+                return self._struct_value(node.child_by_field_name("body"))
         if kind == "type_conversion_expression":
             return self.value(node.child_by_field_name("operand"))
         if kind == "call_expression":
@@ -248,6 +255,22 @@ class GoFlow(CLikeFlow):
                 args = _args(node)
                 return self.value(args[0]) if args else NOTHING
         return None
+
+    def _struct_value(self, body):
+        """A literal of a struct type of this file (`Options{Timeout: t, SkipVerify: true}`): its fields as a
+        dictionary (a selector reads one back), with every field's labels; None when a field is given by position."""
+        fields, values = {}, []
+        for element in (body.named_children if body is not None else []):
+            if element.type == "keyed_element":
+                key, value = element.child_by_field_name("key"), element.child_by_field_name("value")
+                if key is None:
+                    key, value = element.named_children[0], element.named_children[-1]
+                held = self.value(value)
+                fields[_text(key)] = held.const
+                values.append(held)
+            elif "comment" not in element.type:
+                return None
+        return merge(values, const=fields) if fields else None
 
     def file_write(self, node):
         """Also a file written through its handle: `f, _ := os.Create(p)` then io.Copy(f, resp.Body) or
