@@ -162,9 +162,16 @@ def env_labels(name: object) -> tuple[str, ...]:
     with no name (`System.getenv()`), the whole environment (`env`)."""
     if name is None:
         return ("env",)
+    if isinstance(name, str) and CGI_REQUEST.match(name):
+        return ("env-var", "request")  # a CGI program's request: the query, path, cookies and headers the client sent
     if isinstance(name, str) and SECRET_NAME.search(name):
         return ("env-var", "secret")
     return ("env-var",)
+
+
+# CGI (RFC 3875) puts the client's request in the environment: QUERY_STRING, the path, and each header as HTTP_<NAME>
+# (HTTP_PROXY is the machine's proxy setting, not a header)
+CGI_REQUEST = re.compile(r"(?:QUERY_STRING|REQUEST_URI|PATH_INFO|PATH_TRANSLATED|HTTP_(?!PROXY$)[A-Z0-9_]+)$")
 
 
 # labels that say what a path names (not what the file holds): dropped from the data read from it
