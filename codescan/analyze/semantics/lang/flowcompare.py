@@ -47,8 +47,13 @@ _HEX_DIGEST = re.compile(r"^[\"'`](?:[0-9a-fA-F]{32}|[0-9a-fA-F]{40}|[0-9a-fA-F]
                          r"[0-9a-fA-F]{128})[\"'`]$")
 
 
+# accessors that give the same text in another form (`pw.c_str()`, `password.trim()`, `key.to_s`): the name is the owner's
+_SAME_TEXT = re.compile(r"(?:\s*(?:\.|->)\s*(?:c_str|data|str|toString|ToString|trim|Trim|strip|to_s|to_str|as_str|"
+                        r"as_bytes|getBytes|toByteArray|encode)\s*(?:\(\s*\))?)+$")
+
+
 def _named(side) -> bool:
-    text = side.text[-200:].decode("utf-8", "replace").strip()
+    text = _SAME_TEXT.sub("", side.text[-200:].decode("utf-8", "replace").strip())
     if SECRET_NAMES.search(text[-64:]) is not None:
         return True
     found = _DIGEST_CALL.match(text)
