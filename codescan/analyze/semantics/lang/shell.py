@@ -6,7 +6,8 @@ import re
 
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
-from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched_url, node_text as _text, unpack_folder, \
+from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched_url, files_through_callers, \
+    node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
 from .shell_wrappers import WRAPPERS, past_wrappers
@@ -57,6 +58,12 @@ class ShellFlow(TreeFlow):
     def file_write(self, node):
         """Shell writes files through redirections and download flags (see special), not writer calls."""
         return None
+
+    def prepare(self) -> None:
+        if self._prepared:
+            return
+        super().prepare()
+        files_through_callers(self, _file_key, _text)
 
     def scope_name(self, node):
         return _text(node.child_by_field_name("name")) or None
@@ -292,10 +299,11 @@ class ShellFlow(TreeFlow):
             texts = self._held_options(node) + [_text(a) for a in args]
             if name in ("curl", "wget"):
                 target = download_target(name, texts)
-                if target is not None:
-                    labels = fetched_labels(args, [self.value(a) for a in args])
-                    return [("file:" + _file_key(target), "field-set",
-                             labelled(labels, node.start_point[0] + 1, f"{name} writes {target}"))]
+                if target is not None:  # (read when asked: a function's "$1" is known only from its callers)
+                    def downloaded(args=args, line=node.start_point[0] + 1, name=name, target=target):
+                        return labelled(fetched_labels(args, [self.value(a) for a in args]), line,
+                                        f"{name} writes {target}")
+                    return [("file:" + _file_key(target), "field-set", downloaded)]
             if name in VERIFIERS:
                 verified = verified_files(name, texts, self._piped_text(node))
                 line = node.start_point[0] + 1

@@ -1,7 +1,10 @@
-"""Shell downloads: what curl/wget fetch (labels, the https URL) and write (`-o F`), and where tar/unzip unpack."""
+"""Shell downloads: what curl/wget fetch (labels, the https URL) and write (`-o F`, also through a function's "$2"),
+and where tar/unzip unpack."""
 from __future__ import annotations
 
 import re
+
+from .flowscope import Event
 
 
 def node_text(node) -> str:
@@ -75,6 +78,7 @@ def download_target(name: str, texts: list[str]) -> str | None:
 # checksum and signature tools: `sha256sum -c`, `shasum -a 256 -c`, `gpg --verify SIG FILE`, `cosign verify-blob ... FILE`
 VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum",
                        "gpg", "gpgv", "cosign", "minisign", "signify"})
+_VARIABLE_FILE = re.compile(r"\s\*?(\$\{?\w+\}?)[\"']?\s*$")
 _PATHLIKE = re.compile(r"[\w$.{}~-]*/[\w$.{}/~-]+|[\w$.{}~-]+\.[A-Za-z0-9]{1,8}")
 
 
@@ -94,6 +98,9 @@ def verified_files(name: str, texts: list[str], piped: str) -> list[str]:
                 continue
             # "<hex or ${VAR}>  <file>": the last path-like word of the line
             names = [m.group(0) for m in _PATHLIKE.finditer(line) if not m.group(0).startswith(("echo", "printf"))]
+            if not names:  # "<sum>  $FILE": the file named by a variable
+                held = _VARIABLE_FILE.search(line)
+                names = [held.group(1)] if held else []
             if names:
                 found.append(names[-1].strip("'\""))
         return found[:16]
@@ -107,3 +114,29 @@ def verified_files(name: str, texts: list[str], piped: str) -> list[str]:
         at = words.index("-m")
         return words[at + 1:at + 2]
     return []
+
+
+_POSITIONAL_FILE = re.compile(r"file:\$\{?([1-9])\}?")
+MAX_SITES = 8
+
+
+def files_through_callers(flow, file_key, text) -> None:
+    """`get() { wget -qO "$2" "$1"; }; get "$URL" "$DEST"`: a file a function writes to one of its positional
+    parameters is written, at each call of the function, to the path that call passes (so running "$DEST" later runs
+    what was downloaded)."""
+    fields, added = flow._fields, False
+    for key, events in list(fields.items()):
+        found = _POSITIONAL_FILE.fullmatch(key)
+        if not found:
+            continue
+        index = int(found.group(1)) - 1
+        for scope in flow.scopes:
+            inside = [e for e in events if scope.name and scope.node.start_byte <= e.pos <= scope.node.end_byte]
+            for site, args in (flow.sites.get(scope.name, [])[:MAX_SITES] if inside else ()):
+                if index < len(args):
+                    target = fields.setdefault("file:" + file_key(text(args[index])), [])
+                    target.extend(Event(site.end_byte, e.kind, e.node, e.value, e.index, e.thunk) for e in inside)
+                    added = True
+    if added:  # call parts and values read before these files were known are read again
+        flow._parts.clear()
+        flow._memo.clear()

@@ -62,3 +62,4 @@ def _spelled(flow, node, depth: int) -> str:
         pos = child.end_byte
     parts.append(flow.source[pos:end].decode("utf-8", "replace"))
     return "".join(parts)
+
