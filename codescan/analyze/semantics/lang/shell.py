@@ -10,6 +10,7 @@ from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched
     node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
+from .shell_streams import Pipe as _Pipe, Redirect as _Redirect
 from .shell_wrappers import WRAPPERS, past_wrappers
 from .treeflow import TreeFlow, join, labelled
 
@@ -362,32 +363,6 @@ class ShellFlow(TreeFlow):
             if key.startswith(folder + "/") and "/.." not in key[len(folder):]:
                 return "file:" + folder + "/*"
         return None
-
-
-class _Redirect:
-    """The data a `< file` or `<<< word` redirect feeds a command."""
-
-    type = "redirect"
-
-    def __init__(self, dest, from_file: bool):
-        self.dest, self.from_file = dest, from_file
-        self.start_byte, self.end_byte, self.start_point = dest.start_byte, dest.end_byte, dest.start_point
-
-    def value(self, flow) -> Value:
-        if self.from_file:
-            text = _text(self.dest)
-            return merge([labelled(path_labels(text), self.start_point[0] + 1, f"< {text}"), flow.value(self.dest)])
-        return flow.value(self.dest)
-
-
-class _Pipe:
-    """The output of the previous command of a pipeline."""
-
-    type = "pipe"
-
-    def __init__(self, node):
-        self.node = node
-        self.start_byte, self.end_byte, self.start_point = node.start_byte, node.end_byte, node.start_point
 
 
 def _uploads(node, value: Value) -> Value:
