@@ -106,12 +106,38 @@ def _composer_scripts(ctx, text: str) -> None:
     for event in _COMPOSER_EVENTS if scripts else ():
         if event not in scripts:
             continue
-        command = next((c for c in _composer_commands(scripts, event, 3)
-                        if FETCHES_CODE.search(c) or _POWERSHELL.search(c)), None)
+        commands = _composer_commands(scripts, event, 3)
+        command = next((c for c in commands if FETCHES_CODE.search(c) or _POWERSHELL.search(c)), None) or \
+            _download_then_run(commands)
         if command is not None:
             line, _ = deps.line_of(text, f'"{event}"', start)
             ctx.emit("manifest-composer-script-fetches-code", line,
                      message=f"composer '{event}' script downloads, decodes or evaluates code: {command[:160]}")
+
+
+# a command that writes what a URL serves to a file: PHP's copy(url, f) / file_put_contents(f, file_get_contents(url)),
+# curl -o F / wget -O F
+_DOWNLOADED_TO = (
+    re.compile(r"""\bcopy\s*\(\s*['"](?:https?|ftp)://[^'"]+['"]\s*,\s*['"]([^'"]+)['"]""", re.I),
+    re.compile(r"""\bfile_put_contents\s*\(\s*['"]([^'"]+)['"]\s*,\s*(?:@?file_get_contents|fopen)\s*\(\s*['"](?:https?|ftp)://""",
+               re.I),
+    re.compile(r"""\b(?:curl|wget)\b[^\n;&|]*?\s(?:-o|-O|--output(?:-document)?)[\s=]+['"]?([^\s'";&|]+)""", re.I),
+)
+
+
+def _download_then_run(commands: list[str]) -> str | None:
+    """The command that runs (sh/bash/php/python F, ./F, chmod +x F) a file an earlier command of the same event
+    downloaded (the two steps of a dropper written as two list items), else None."""
+    written: list[str] = []
+    for command in commands:
+        for path in written:
+            runs = re.compile(r"(?:(?:^|[\s;&|(])(?:(?:ba|z|da|k)?sh|php|python[0-9.]*|perl|ruby|node|source|\.)\s+"
+                              r"|(?:^|[\s;&|(])chmod\s+\S*x\S*\s+|^\s*|[;&|(]\s*)['\"]?" + re.escape(path) +
+                              r"(?:['\"\s;&|)]|$)")
+            if runs.search(command) and not any(p.search(command) for p in _DOWNLOADED_TO):
+                return command
+        written.extend(m.group(1) for pattern in _DOWNLOADED_TO for m in pattern.finditer(command))
+    return None
 
 
 def _composer_commands(scripts: dict, name: str, depth: int) -> list[str]:
