@@ -6,15 +6,17 @@ import re
 from ..facts import NOTHING, Value, merge
 from .clike_jvm import _ObjectFlow, _text
 from .clike_names import JAVA_CLASSES
+from .concepts import BLOCKERS
 from .treeflow import join
 
 _TEMPLATE = re.compile(r"\$\{([^}]*)\}|\$([A-Za-z_]\w*)")
 
 
 class KotlinFlow(_ObjectFlow):
-    BINDINGS = frozenset(("property_declaration", "assignment", "call_expression"))
+    BINDINGS = frozenset(("property_declaration", "assignment", "call_expression", "for_statement"))
     SCOPES = frozenset(("function_declaration", "lambda_literal", "anonymous_function", "secondary_constructor"))
     CALLS = frozenset(("call_expression",))
+    RETURNS = frozenset(("return_expression",))
     CLASSES = JAVA_CLASSES
 
     def __init__(self, source, tree, language="kotlin", budget=None, wanted=None):
@@ -102,7 +104,41 @@ class KotlinFlow(_ObjectFlow):
             parts = self.parts(node)
             if parts and parts[2] is not None:
                 return self.append_binding(node, parts[2], (parts[0] or "").rsplit(".", 1)[-1], parts[3])
+        if kind == "for_statement":  # for (x in xs) / for ((k, v) in map): each name holds what the iterable holds
+            decl = next((c for c in node.named_children
+                         if c.type in ("variable_declaration", "multi_variable_declaration")), None)
+            iterable = next((c for c in node.named_children if decl is not None and c.start_byte >= decl.end_byte
+                             and c.type not in ("block", "control_structure_body") and "comment" not in c.type), None)
+            if iterable is None:
+                return ()
+            names = [decl] if decl.type == "variable_declaration" else \
+                [c for c in decl.named_children if c.type == "variable_declaration"]
+            idents = [next((c for c in d.named_children if c.type in ("identifier", "simple_identifier")), None)
+                      for d in names]
+            return [(_text(i), "set", iterable) for i in idents if i is not None]
         return ()
+
+    def returns_of(self, scope, call):
+        """`fun f() = expr`: the expression body is what the function returns."""
+        body = next((c for c in scope.node.named_children if c.type == "function_body"), None)
+        expr = body.named_children[0] if body is not None and body.named_children else None
+        if expr is not None and expr.type != "block" and expr not in scope.returns:
+            scope.returns.append(expr)
+        return super().returns_of(scope, call)
+
+    def lookup(self, name, node):
+        """`it` in a lambda given to x.use { }, x.let { }, x.also { }, xs.forEach { }: what x holds."""
+        value = super().lookup(name, node)
+        if value is NOTHING and name == "it":
+            holder = node.parent
+            while holder is not None and holder.type != "lambda_literal":
+                holder = holder.parent
+            call = holder.parent.parent if holder is not None and holder.parent is not None and \
+                holder.parent.type == "annotated_lambda" else None
+            callee = call.named_children[0] if call is not None and call.type == "call_expression" else None
+            if callee is not None and callee.type == "navigation_expression" and callee.named_children:
+                return self.value(callee.named_children[0])
+        return value
 
     def name_of(self, node):
         return _text(node) if node.type in ("identifier", "simple_identifier") and \
@@ -116,6 +152,9 @@ class KotlinFlow(_ObjectFlow):
         return None
 
     def special(self, node):
+        if node.type == "navigation_expression" and node.named_children and \
+                _text(node.named_children[-1]) in BLOCKERS and (node.parent is None or node.parent.type != "call_expression"):
+            return NOTHING  # xs.size, s.length: a property that keeps nothing of the data
         if node.type == "call_expression" and node.named_children and \
                 _text(node.named_children[0]) in ("arrayOf", "listOf", "mutableListOf", "arrayListOf"):
             return join([self.value(a) for a in self._args(node)])
