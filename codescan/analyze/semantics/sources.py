@@ -253,7 +253,8 @@ _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::ht
 _POSSIBLE["request"] += (b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
-                         b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_")
+                         b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
+                         b"filter_input")
 _POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
 # Rust (lang/clike_rust.py): env::var / env! / option_env!, reqwest/ureq/TcpStream, hostname/whoami crates
 _POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")

@@ -34,6 +34,9 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "php.file_get_contents": ("file",), "php.curl_exec": ("network",), "php.fsockopen": ("network",),
     "php.stream_socket_client": ("network",), "php.fgets": ("file",), "php.fread": ("file",),
     "php.file": ("file",), "php.readfile": ("file",),
+    # filter_input(INPUT_GET|INPUT_POST|INPUT_COOKIE|INPUT_SERVER, name): the request, filtered or not (FILTER_UNSAFE_RAW
+    # and the default filter keep shell and SQL metacharacters)
+    "php.filter_input": ("request",), "php.filter_input_array": ("request",),
     "Net.HTTP.get": ("network",), "Net.HTTP.get_response": ("network",), "Net.HTTP.post": ("network",),
     "URI.open": ("network",), "Kernel.open": ("file",), "OpenURI.open_uri": ("network",),
     "TCPSocket.new": ("network",), "TCPSocket.open": ("network",), "Socket.tcp": ("network",), "Faraday.get": ("network",),

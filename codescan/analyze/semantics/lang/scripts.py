@@ -35,6 +35,9 @@ def _args(node) -> list:
     return out
 
 
+_NUMERIC_FILTER = re.compile(r"FILTER_VALIDATE_(?:INT|FLOAT|BOOL|BOOLEAN|IP|MAC)$|FILTER_SANITIZE_NUMBER_(?:INT|FLOAT)$")
+
+
 class _ScriptFlow(TreeFlow):
     def call_value(self, callee, node, args, receiver):
         line = node.start_point[0] + 1
@@ -43,6 +46,9 @@ class _ScriptFlow(TreeFlow):
             return merge(list(args) + [labelled(("shell-escaped",), line, f"{simple}()")]) if any(
                 a.labels for a in args) else merge(args)
         labels = source_labels(callee)
+        if callee == "php.filter_input" and len(args) > 2 and isinstance(args[2].const, str) and _NUMERIC_FILTER.match(
+                args[2].const):
+            return NOTHING  # FILTER_VALIDATE_INT, _IP, _BOOL...: a number or an address, or false; no text to inject
         if labels:
             first = args[0].const if args else None
             if "env-var" in labels:
