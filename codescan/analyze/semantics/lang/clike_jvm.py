@@ -127,6 +127,11 @@ class _ObjectFlow(CLikeFlow):
         return [(_text(obj), "add", thunk)]
 
 
+# methods that call their lambda with the receiver's items (or the receiver itself)
+_ITERATORS = frozenset(("forEach", "forEachOrdered", "map", "mapToObj", "flatMap", "filter", "peek", "ifPresent",
+                        "replaceAll", "anyMatch", "allMatch", "noneMatch", "computeIfPresent"))
+
+
 class JavaFlow(_ObjectFlow):
     BINDINGS = frozenset(("variable_declarator", "assignment_expression", "method_invocation", "resource",
                           "enhanced_for_statement"))
@@ -182,6 +187,28 @@ class JavaFlow(_ObjectFlow):
                 if named and not any(c.type == "asterisk" for c in child.named_children):
                     full = _text(named[0])
                     self.imported[full.rsplit(".", 1)[-1]] = full
+
+    def lookup(self, name, node):
+        """A lambda's parameter given to xs.forEach/map/filter/ifPresent(...) holds what xs holds (`vars.forEach((k, v)
+        -> sb.append(k))`: k is the environment's when vars is)."""
+        value = super().lookup(name, node)
+        if value is not NOTHING:
+            return value
+        holder = node.parent
+        while holder is not None and holder.type != "lambda_expression":
+            holder = holder.parent
+        call = holder.parent.parent if holder is not None and holder.parent is not None else None
+        if call is None or call.type != "method_invocation" or _text(call.child_by_field_name("name")) not in _ITERATORS:
+            return value
+        plist = holder.child_by_field_name("parameters")
+        names = [plist] if plist is not None and plist.type == "identifier" else \
+            [c for c in (plist.named_children if plist is not None else []) if c.type == "identifier"] + \
+            [c.child_by_field_name("name") for c in (plist.named_children if plist is not None else [])
+             if c.type == "formal_parameter"]
+        receiver = call.child_by_field_name("object")
+        if receiver is not None and any(n is not None and _text(n) == name for n in names):
+            return self.value(receiver)
+        return value
 
     def params(self, node):
         plist = node.child_by_field_name("parameters")
