@@ -188,3 +188,11 @@ def path_labels(path: object) -> tuple[str, ...]:
     if isinstance(path, str) and re.match(r"(?i)https?://|ftp://", path):
         return ("network",)
     return ("file",)
+
+
+# a name that starts like a password but names something about it (passwordResetUrl, password_policy, pwdHash,
+# passwordLength): not the password itself
+NOT_A_PASSWORD = re.compile(r"(?i)(?:passw(?:or)?d|passphrase|pwd|pass)_?(?:reset|url|uri|link|polic|hint|length|len\b|"
+                            r"size|field|label|prompt|expir|change|required|rule|regex|pattern|file|path|dir|page|form|"
+                            r"id\b|count|attempt|strength|hash|digest|salt|encrypt|enc\b|manager|store|service|"
+                            r"validator|encoder|config|setting|flag|enabled|visible|date|time|version)")

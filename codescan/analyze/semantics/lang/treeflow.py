@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..facts import NOTHING, Call, Facts, Value, merge
 from ..constants import UNKNOWN
-from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX
+from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX, NOT_A_PASSWORD
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import _VARIABLES, FlowIndex
 from .flowscope import Event, Scope
@@ -223,7 +223,8 @@ class TreeFlow(FlowIndex, MemoEval):
         while scope is not None:
             events = scope.events.get(name)
             if events:
-                return password_named(self._from_events(name, events, node.start_byte, scope), name)
+                held = self._from_events(name, events, node.start_byte, scope)
+                return held if NOT_A_PASSWORD.search(name) else password_named(held, name)
             scope = scope.parent
         return NOTHING
 
