@@ -35,6 +35,18 @@ def test_content_decides_only_when_the_path_says_nothing():
     assert classify("a.txt", "x", language="python").language == "python"  # a dataset's label wins
 
 
+def test_prose_that_quotes_a_command_or_two_is_not_code():
+    # a wheel's METADATA: mail headers, then a long changelog that mentions `pip install` twice in 400 lines
+    changelog = "".join(f"- Fixed issue {i} in the URL builder, see the pull request.\n\n" for i in range(200))
+    metadata = "Metadata-Version: 2.4\nName: yarl\nVersion: 1.0\n\n" + changelog + "pip install yarl\n"
+    assert classify("yarl-1.0.dist-info/METADATA", metadata).language == "markdown"
+    assert classify("CHANGES", changelog + "pip install .\ncurl -O https://x.example/a\n").language is None
+    # the same lines in a short snippet, or as a real share of a longer file, still decide
+    assert classify("CHANGES", "pip install .\ncurl -O https://x.example/a\n").language == "shell"
+    script = "".join(f"echo step {i}\ncurl -fsSO https://x.example/{i}\n" for i in range(30))
+    assert classify("setup-env", script).language == "shell"
+
+
 def test_markdown_and_agent_rule_files_read_their_fences():
     assert classify("README.md").fenced and classify("docs/x.markdown").fenced and classify("AGENTS.md").fenced
     assert not classify("a.py").fenced

@@ -18,6 +18,8 @@ _WORKFLOW_TEXT = (re.compile(r"(?m)^(?:on|\"on\"|'on'):"), re.compile(r"(?m)^job
 # Other CI services' pipeline files: their script steps are shell (GitLab, CircleCI, Travis, Azure, Bitbucket, Drone).
 _CI = re.compile(r"(^|/)([^/]*\.gitlab-ci\.ya?ml|\.gitlab/ci/[^/]+\.ya?ml|\.circleci/config\.ya?ml|\.travis\.ya?ml"
                  r"|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.drone\.ya?ml|\.woodpecker\.ya?ml)$")
+# A Python package's core metadata (PKG-INFO, a wheel's METADATA): mail-style headers, then the README as its body.
+_CORE_METADATA = re.compile(r"\ufeff?Metadata-Version: *\d")
 _MAKEFILE = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
 # Files whose commands run when a project is built or a package installed, without being read: MSBuild projects and
 # the .targets/.props a NuGet package adds to every build of its consumers, NuGet's PowerShell install hooks, Gradle.
@@ -98,7 +100,7 @@ def classify(path: str | None, text: str = "", language: str | None = None) -> F
     head = text.lstrip()[:200].encode("utf-8", "replace")
     named = languages.detect("", head) if head.startswith(b"#!") else None
     if named is None and text:
-        named = "markdown" if fences.has_fences(text) else guess.guess(text)
+        named = "markdown" if fences.has_fences(text) or _CORE_METADATA.match(text) else guess.guess_file(text)
     return FileKind(kind.path, named, None)
 
 

@@ -68,7 +68,27 @@ def guess(text: str) -> str | None:
         lang = languages.detect("", head)
         if lang:
             return lang
+    best, score = _best(text[:20000])
+    return best if score else None
+
+
+def guess_file(text: str) -> str | None:
+    """The language a whole file with no name to go by looks like: as guess(), but the tell-tale lines must be a
+    share of the lines (prose that quotes `pip install` twice in 400 lines, a package's METADATA, is not shell)."""
+    head = text.lstrip()[:200].encode("utf-8", "replace")
+    if head.startswith(b"#!"):
+        return guess(text)
     sample = text[:20000]
+    best, score = _best(sample)
+    lines = sum(1 for line in sample.splitlines() if line.strip())
+    return best if score and (lines <= _FEW_LINES or score * _SHARE >= lines) else None
+
+
+_FEW_LINES = 20  # a short file is judged by any tell-tale line, as a snippet is
+_SHARE = 20  # else at least one line in twenty must be a tell-tale line
+
+
+def _best(sample: str) -> tuple[str, int]:
     scores = {lang: len(pattern.findall(sample)) for lang, pattern in _MARKS.items()}
     best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] else None
+    return best, scores[best]
