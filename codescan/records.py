@@ -97,6 +97,7 @@ class Rule:
     source: str = ""  # file the rule came from
     facts: object = None  # engine "facts": the frozen spec (codescan.rules_facts.FactSpec)
     in_tests: tuple[str, str] | None = None  # (severity, message) for a finding in a test file (rules.TEST_PATH)
+    under_option: tuple[str, str] | None = None  # (severity, message) on a branch a caller's option chooses
 
 
 _WS = re.compile(r"\s+")

@@ -14,7 +14,7 @@ RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CWE_ID = re.compile(r"^CWE-\d+$")
 REQUIRED = ("id", "languages", "category", "severity", "cwe", "message", "docs")
 DOC_FIELDS = ("what", "why", "example", "instead")
-OPTIONAL = ("query", "engine", "confidence", "references", "facts", "in_tests")
+OPTIONAL = ("query", "engine", "confidence", "references", "facts", "in_tests", "under_option")
 # A test suite's own files (fixtures, conftest, __tests__/, *.spec.ts): a credential or a switch there serves a test.
 TEST_PATH = re.compile(r"(^|/)(tests?|testing|__tests__|spec)/|(^|/)(test_[^/]*|conftest)\.py$|_test\.(py|go)$"
                        r"|\.(test|spec)\.[cm]?[jt]sx?$")
@@ -97,7 +97,10 @@ def parse_rule(data: object, where: str) -> Rule:
         # a tree-sitter rule may also name facts: one rule per behaviour, matched by shape and by flow
         from .rules_facts import parse_facts
         facts = parse_facts(data["facts"], where)
-    in_tests = _in_tests(data.get("in_tests"), where)
+    in_tests = _graded(data.get("in_tests"), "in_tests", where)
+    under_option = _graded(data.get("under_option"), "under_option", where)
+    if under_option is not None and (engine != "treesitter" or set(data["languages"]) != {"python"}):
+        raise RuleError(f"{where}: under_option is for Python tree-sitter rules (the branch is read from the match)")
     return Rule(
         id=rule_id,
         languages=_as_tuple(data["languages"], "languages", where),
@@ -113,19 +116,21 @@ def parse_rule(data: object, where: str) -> Rule:
         source=where,
         facts=facts,
         in_tests=in_tests,
+        under_option=under_option,
     )
 
 
-def _in_tests(raw: object, where: str) -> tuple[str, str] | None:
-    """`in_tests: {severity: low, message: ...}`: how a finding in a test suite's file is graded."""
+def _graded(raw: object, key: str, where: str) -> tuple[str, str] | None:
+    """`in_tests: {severity: low, message: ...}` (a finding in a test suite's file), `under_option: {...}` (a match
+    on a branch a caller's option chooses, analyze/option_branch): how such a finding is graded."""
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) != {"severity", "message"}:
-        raise RuleError(f"{where}: in_tests must be a mapping with exactly severity and message")
+        raise RuleError(f"{where}: {key} must be a mapping with exactly severity and message")
     if raw["severity"] not in SEVERITIES:
-        raise RuleError(f"{where}: in_tests severity {raw['severity']!r} is not one of {', '.join(SEVERITIES)}")
+        raise RuleError(f"{where}: {key} severity {raw['severity']!r} is not one of {', '.join(SEVERITIES)}")
     if not isinstance(raw["message"], str) or not raw["message"].strip():
-        raise RuleError(f"{where}: in_tests message must be a non-empty string")
+        raise RuleError(f"{where}: {key} message must be a non-empty string")
     return raw["severity"], raw["message"].strip()
 
 

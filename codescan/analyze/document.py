@@ -7,7 +7,7 @@ from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
 from . import deobfuscate, disguise, embedded, encoding, filekind, languages
-from . import suppressions, text
+from . import option_branch, suppressions, text
 from .budget import Budget, OverBudget, file_budget
 from .context import Context
 from .nested import PLACEHOLDER, CodeInsideDocuments
@@ -263,6 +263,11 @@ class Analyzer(CodeInsideDocuments):
             severity = disguise.raised(rule.severity)
         elif context == "folded":
             message = f"seen through disguise: {rule.message}"
+        if rule.under_option is not None and context in ("code", "folded") and not disguised:
+            option = option_branch.chosen_by(node)
+            if option is not None:  # a library honouring its caller's choice, not a choice made for every caller
+                severity = rule.under_option[0]
+                message = f"{rule.under_option[1]} (`{option}`)"
         if context == "decoded" and decoded is None:
             line_end = source.find(b"\n", node.start_byte)
             decoded = source[line_start:line_end if line_end >= 0 else len(source)].decode("utf-8", "replace").strip()

@@ -176,6 +176,11 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
     if rule.facts.yield_to and any(f.line == line and f.rule_id in rule.facts.yield_to for f in ctx.findings):
         return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
+    if rule.under_option is not None and (severity or rule.severity) == rule.severity:
+        optional = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == line
+                         and f.message.startswith(rule.under_option[1])), None)
+        if optional is not None:  # the shape match saw this line on a branch a caller's option chooses
+            severity, message = optional.severity, optional.message
     if language == "python" and not via and (severity or rule.severity) == "medium" \
             and _disguised(call, value):
         severity = disguise.raised("medium")
