@@ -513,3 +513,16 @@ def test_tls_checks_off_on_a_branch_the_callers_option_chooses_are_medium():
     text = (FIXTURES / "tls-verify-disabled" / "library_options.py").read_text(encoding="utf-8")
     # the shape match and the fact verdict on one line: the option's grading holds for both
     assert _by_line("tls-verify-disabled", "lib/client.py", text) == {8: "medium", 14: "high"}
+
+
+def test_sql_with_only_names_spliced_in_is_medium_a_value_slot_or_request_input_high():
+    text = ("def f(cur, table, schema, user, request):\n"
+            "    cur.execute(f'DELETE FROM {table}')\n"
+            "    cur.execute('SELECT * FROM `%s` LIMIT 1' % table)\n"
+            "    cur.execute(f'SELECT count(*) FROM \"{schema}\".\"{table}\"')\n"
+            "    cur.execute(f'SELECT * FROM {table} WHERE name = {user}')\n"
+            "    cur.execute(f'INSERT INTO {table} VALUES ({user})')\n"
+            "    cur.execute('SELECT * FROM ' + request.GET['table'])\n"
+            "    cur.execute(f\"SELECT * FROM t WHERE name = \\\"{user}\\\"\")\n")
+    assert _by_line("sql-built-from-string", "db.py", text) == {
+        2: "medium", 3: "medium", 4: "medium", 5: "high", 6: "high", 7: "high", 8: "high"}
