@@ -526,3 +526,10 @@ def test_sql_with_only_names_spliced_in_is_medium_a_value_slot_or_request_input_
             "    cur.execute(f\"SELECT * FROM t WHERE name = \\\"{user}\\\"\")\n")
     assert _by_line("sql-built-from-string", "db.py", text) == {
         2: "medium", 3: "medium", 4: "medium", 5: "high", 6: "high", 7: "high", 8: "high"}
+
+
+def test_pickle_loaded_only_when_the_caller_opts_in_is_medium():
+    text = (FIXTURES / "pickle-load" / "opt_in.py").read_text(encoding="utf-8")
+    # a guard clause that refuses unless allow_pickle: medium; allow_pickle=True by default, or `if fmt == ...`
+    # (no switch a caller sets for safety): high
+    assert _by_line("pickle-load", "lib/parse.py", text) == {12: "medium", 18: "high", 23: "high"}

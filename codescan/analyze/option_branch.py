@@ -1,23 +1,27 @@
 """Is a Python statement on a branch its caller chooses? A library that offers "verify=False" has to turn the checks
-off somewhere: `if verify is False: ctx.check_hostname = False` inside `create_ssl_context(verify=True)` honours
-an option; the same line on its own, or under a test no caller controls, is a planted choice.
+off somewhere: `if verify is False: ctx.check_hostname = False` inside `create_ssl_context(verify=True)` honours an
+option, and so does `if not allow_pickle: raise ...` before a `pickle.loads`; the same line on its own, or under a
+test no caller controls, is a choice made for every caller.
 
-A branch is chosen by an option when the tests that lead to it (the `if`, an `elif`, the tests an `else` negates, a
-conditional expression's test) read a parameter of the enclosing function named like a switch (verify, cert_reqs,
-assert_hostname, insecure), or such an attribute of `self` (`self.verify`, `self._insecure`): `if url:` or
-`if os.name == "nt":` chooses nothing a caller asked for. Not when the parameter's default already takes that branch for a caller
-that passes nothing: a positive name (verify, check, validate, secure) defaulting to False or 0, or a negative one
-(insecure, no_verify, skip_*, disable_*, unsafe) defaulting to True, is an insecure default, still reported.
+The tests that lead to a statement are collected up to its function: an `if` or `elif` it sits under (true), the
+tests an `else` or later `elif` comes after (false), a conditional expression's test, and guard clauses before it in
+an enclosing block (`if T: raise/return`, false). The branch is an option's when one of those tests reads a
+parameter named like a switch (verify, cert_reqs, assert_hostname, insecure, allow_pickle) or such an attribute of
+`self` (`self.verify`). `if url:` or `if os.name == "nt":` chooses nothing a caller asked for.
+
+Not when a caller that passes nothing reaches the statement: every test is evaluated with the parameters' defaults
+(`verify=False` → `not verify` is true), and when all of them come out as the path needs, the insecure branch is the
+default, still reported. A parameter without a default, or a test this does not evaluate, leaves it to the caller.
 """
 from __future__ import annotations
 
 import re
 
-_BRANCHES = frozenset(("if_statement", "elif_clause", "else_clause", "conditional_expression"))
 _SCOPES = frozenset(("function_definition", "lambda", "class_definition", "module"))
-_SWITCH = re.compile(r"(?i)verif|insecure|unsafe|ssl|tls|cert|hostname|fingerprint|check|validat|secure|trust|strict")
-_NEGATIVE = re.compile(r"(?i)^_*(insecure|unsafe|no_?|skip|disable|ignore|allow_insecure|dont_)")
-_FALSY = frozenset((b"False", b"0"))  # None: "the default", which is to verify
+_SWITCH = re.compile(r"(?i)verif|insecure|unsafe|ssl|tls|cert|hostname|fingerprint|check|validat|secure|trust|strict"
+                     r"|allow|pickle")
+_CONSTANTS = {b"True": True, b"False": False, b"None": None}
+_UNKNOWN = object()
 
 
 def chosen_by(node) -> str | None:
@@ -29,36 +33,58 @@ def chosen_by(node) -> str | None:
     if not tests:
         return None
     params = _parameters(parent) if parent is not None and parent.type == "function_definition" else {}
-    for test in tests:
+    option = None
+    for test, _wanted in tests:
         for name in _names(test):
-            if name in params and _SWITCH.search(name) and not _default_takes_branch(name, params[name]):
-                return name
-            if name.startswith("self.") and _SWITCH.search(name[5:]):
-                return name
-    return None
+            if (name in params or name.startswith("self.")) and _SWITCH.search(name.rsplit(".", 1)[-1]):
+                option = option or name
+    if option is None:
+        return None
+    if all(_evaluate(test, params) is wanted for test, wanted in tests):
+        return None  # a caller passing nothing takes this branch: the insecure choice is the default
+    return option
 
 
-def _tests_to(parent, child) -> list:
-    """The test nodes that decide whether `child` (a part of `parent`) runs."""
+def _tests_to(parent, child) -> list[tuple[object, bool]]:
+    """(test, the truth it must have) for each test deciding whether `child` (a part of `parent`) runs."""
     kind = parent.type
     if kind == "if_statement":
         condition = parent.child_by_field_name("condition")
         if child == parent.child_by_field_name("consequence"):
-            return [condition]
+            return [(condition, True)]
         if child.type in ("elif_clause", "else_clause"):  # the tests it comes after
-            tests = [condition]
+            tests = [(condition, False)]
             for clause in parent.children_by_field_name("alternative"):
                 if clause == child:
                     break
-                tests.append(clause.child_by_field_name("condition"))
-            return [t for t in tests if t is not None]
+                tests.append((clause.child_by_field_name("condition"), False))
+            return [(t, w) for t, w in tests if t is not None]
         return []
     if kind == "elif_clause" and child == parent.child_by_field_name("consequence"):
-        return [parent.child_by_field_name("condition")]
+        return [(parent.child_by_field_name("condition"), True)]
     if kind == "conditional_expression":
         parts = [c for c in parent.named_children if c.type != "comment"]
-        return [parts[1]] if len(parts) == 3 and child != parts[1] else []
+        if len(parts) == 3 and child != parts[1]:
+            return [(parts[1], child == parts[0])]
+        return []
+    if kind == "block":
+        return [(test, False) for test in _guards_before(parent, child)]
     return []
+
+
+def _guards_before(block, child) -> list:
+    """The tests of `if T: raise ...` / `if T: return ...` statements before `child` in `block`."""
+    out = []
+    for statement in block.named_children:
+        if statement == child:
+            break
+        if statement.type != "if_statement" or statement.children_by_field_name("alternative"):
+            continue
+        body = statement.child_by_field_name("consequence")
+        steps = [s for s in body.named_children if s.type != "comment"] if body is not None else []
+        if steps and steps[-1].type in ("raise_statement", "return_statement"):
+            out.append(statement.child_by_field_name("condition"))
+    return [t for t in out if t is not None]
 
 
 def _names(test) -> list[str]:
@@ -74,37 +100,75 @@ def _names(test) -> list[str]:
             obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
             if obj is not None and attr is not None and obj.type == "identifier" and obj.text == b"self":
                 out.append("self." + attr.text.decode("utf-8", "replace"))
-            continue  # `ssl.IS_PYOPENSSL`, `x.y`: a module's or another object's state, no option of this call
+            # `ssl.IS_PYOPENSSL`, `x.y`: a module's or another object's state, no option of this call
         elif node.type == "call":
             stack.append(node.child_by_field_name("arguments"))
-            continue
-        stack.extend(node.named_children)
+        else:
+            stack.extend(node.named_children)
     return out
 
 
-def _parameters(function) -> dict[str, bytes | None]:
-    """Parameter name → its default's text (None: no default)."""
+def _parameters(function) -> dict[str, object]:
+    """Parameter name → its default as a constant (True/False/None/int/str), _UNKNOWN when there is none or it is
+    not a literal."""
     params = function.child_by_field_name("parameters")
-    out: dict[str, bytes | None] = {}
+    out: dict[str, object] = {}
     for param in params.named_children if params is not None else ():
-        if param.type == "identifier":
-            out[param.text.decode("utf-8", "replace")] = None
-        elif param.type in ("typed_parameter", "list_splat_pattern", "dictionary_splat_pattern"):
-            name = next((c for c in param.named_children if c.type == "identifier"), None)
-            if name is not None:
-                out[name.text.decode("utf-8", "replace")] = None
-        elif param.type in ("default_parameter", "typed_default_parameter"):
+        if param.type in ("default_parameter", "typed_default_parameter"):
             name, value = param.child_by_field_name("name"), param.child_by_field_name("value")
             if name is not None:
-                out[name.text.decode("utf-8", "replace")] = value.text if value is not None else None
-    out.pop("self", None)
-    out.pop("cls", None)
+                out[name.text.decode("utf-8", "replace")] = _literal(value)
+        elif param.type == "identifier":
+            out[param.text.decode("utf-8", "replace")] = _UNKNOWN
+        else:
+            name = next((c for c in param.named_children if c.type == "identifier"), None)
+            if name is not None:
+                out[name.text.decode("utf-8", "replace")] = _UNKNOWN
     return out
 
 
-def _default_takes_branch(name: str, default: bytes | None) -> bool:
-    """A caller passing nothing gets the insecure branch: the option's default is the insecure choice."""
-    if default is None:
-        return False
-    negative = bool(_NEGATIVE.search(name))
-    return default == b"True" if negative else default in _FALSY
+def _literal(node) -> object:
+    if node is None:
+        return _UNKNOWN
+    if node.text in _CONSTANTS:
+        return _CONSTANTS[node.text]
+    if node.type == "integer" and node.text.isdigit():
+        return int(node.text)
+    if node.type == "string" and node.text[:1] in (b"'", b'"') and node.text[-1:] == node.text[:1]:
+        return node.text[1:-1].decode("utf-8", "replace")
+    return _UNKNOWN
+
+
+def _evaluate(test, params: dict[str, object]) -> object:
+    """The test's truth with every parameter at its default: True, False, or _UNKNOWN."""
+    kind = test.type
+    if kind == "parenthesized_expression" and test.named_child_count == 1:
+        return _evaluate(test.named_children[0], params)
+    if kind == "not_operator":
+        inner = _evaluate(test.child_by_field_name("argument"), params)
+        return _UNKNOWN if inner is _UNKNOWN else not inner
+    if kind == "boolean_operator":
+        left = _evaluate(test.child_by_field_name("left"), params)
+        right = _evaluate(test.child_by_field_name("right"), params)
+        is_and = test.child_by_field_name("operator").type == "and"
+        if left is (not is_and) or right is (not is_and):
+            return not is_and  # one side decides: False for `and`, True for `or`
+        return _UNKNOWN if _UNKNOWN in (left, right) else is_and
+    if kind == "comparison_operator" and test.named_child_count == 2:
+        ops = [c.type for c in test.children if not c.is_named]
+        left, right = (_value(c, params) for c in test.named_children)
+        if _UNKNOWN in (left, right) or len(ops) not in (1, 2):
+            return _UNKNOWN
+        op = " ".join(ops)
+        same = left is right if op in ("is", "is not") else left == right if op in ("==", "!=") else _UNKNOWN
+        if same is _UNKNOWN:
+            return _UNKNOWN
+        return same if op in ("is", "==") else not same
+    value = _value(test, params)
+    return _UNKNOWN if value is _UNKNOWN else bool(value)
+
+
+def _value(node, params: dict[str, object]) -> object:
+    if node.type == "identifier":
+        return params.get(node.text.decode("utf-8", "replace"), _UNKNOWN)
+    return _literal(node)

@@ -283,7 +283,7 @@ class FactRules:
         calls = _character_columns(facts.calls, source)
         path = ctx.doc.named  # a record part is judged by its file's path (path/not_path, in_tests), as in a scan
         present = frozenset(call.callee for call in calls)
-        lines = SourceLines(source)
+        lines = SourceLines(source, tree if language == "python" else None)
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:

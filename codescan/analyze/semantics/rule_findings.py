@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ...records import TraceStep
-from .. import disguise
+from .. import disguise, option_branch
 from .facts import NOT_DATA, RECEIVER, Call, Step, Value, add_step
 from .match import holds
 
@@ -14,8 +14,9 @@ class SourceLines:
     """Where the lines of one source start, found once (a `written` condition read a call's lines by counting
     newlines from the top of the file, for every call it was asked about)."""
 
-    def __init__(self, source: bytes):
+    def __init__(self, source: bytes, tree=None):
         self.source = source
+        self.tree = tree  # the parse, for findings graded by where the call sits (option_branch)
         self._breaks: list[int] | None = None
 
     def _newlines(self) -> list[int]:
@@ -63,7 +64,7 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
         return
     if not spec.cases:
         found = holds(None, call, sink.arg, path, language)
-        _emit(ctx, rule, call, found, None, None, line_offset, via, language=language)
+        _emit(ctx, rule, call, found, None, None, line_offset, via, language=language, text=text)
         return
     lines: set[int] = set()
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
@@ -84,7 +85,8 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
                     at = call.line  # the call's text decided, not one argument: one finding per call
                 if at not in lines:
                     lines.add(at)
-                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language)
+                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language,
+                          text=text)
                 break
 
 
@@ -159,7 +161,8 @@ def _disguised(call: Call, value) -> bool:
     return call.via == "dynamic" or isinstance(value, Value) and value.via == "disguised"
 
 
-def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=(), language=None) -> None:
+def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=(), language=None,
+          text: SourceLines | None = None) -> None:
     trace: tuple = ()
     if value is not None and value is not True:
         for step in value.trace:
@@ -177,10 +180,7 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
         return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
     if rule.under_option is not None and (severity or rule.severity) == rule.severity:
-        optional = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == line
-                         and f.message.startswith(rule.under_option[1])), None)
-        if optional is not None:  # the shape match saw this line on a branch a caller's option chooses
-            severity, message = optional.severity, optional.message
+        severity, message = _under_option(ctx, rule, call, line, text, severity, message)
     if language == "python" and not via and (severity or rule.severity) == "medium" \
             and _disguised(call, value):
         severity = disguise.raised("medium")
@@ -188,3 +188,20 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
     ctx.emit(rule.id, line, max(call.end_line, at) + line_offset, call.column if at == call.line else 1,
              message=message, severity=severity,
              context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))
+
+
+def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, severity, message):
+    """The grade of a call on a branch a caller's option chooses (analyze/option_branch), else as given."""
+    shaped = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == line
+                   and f.message.startswith(rule.under_option[1])), None)
+    if shaped is not None:  # the shape match saw this line on a branch a caller's option chooses
+        return shaped.severity, shaped.message
+    tree = text.tree if text is not None else None
+    if tree is None or call.via:
+        return severity, message
+    row = call.line - 1
+    node = tree.root_node.descendant_for_point_range((row, max(call.column - 1, 0)), (row, max(call.column - 1, 0)))
+    option = option_branch.chosen_by(node) if node is not None else None
+    if option is None:
+        return severity, message
+    return rule.under_option[0], f"{rule.under_option[1]} (`{option}`)"

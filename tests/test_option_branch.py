@@ -1,0 +1,37 @@
+"""analyze/option_branch: which option's test leads to a statement, evaluated with the parameters' defaults."""
+from __future__ import annotations
+
+import pytest
+
+from codescan.analyze import languages
+from codescan.analyze.option_branch import chosen_by
+
+
+def _option(source: str, marker: str = "TARGET") -> str | None:
+    data = source.encode()
+    tree = languages.parser("python").parse(data)
+    at = data.index(marker.encode())
+    node = tree.root_node.descendant_for_byte_range(at, at)
+    return chosen_by(node)
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("def f(verify=True):\n    if verify is False:\n        TARGET()\n", "verify"),
+    ("def f(verify=False):\n    if verify is False:\n        TARGET()\n", None),  # the default takes it
+    ("def f(verify=True):\n    if verify:\n        pass\n    else:\n        TARGET()\n", "verify"),
+    ("def f(verify):\n    x = 1 if verify else TARGET()\n", "verify"),
+    ("def f(insecure=False):\n    if insecure and debug:\n        TARGET()\n", "insecure"),
+    ("def f(insecure=True):\n    if insecure:\n        TARGET()\n", None),
+    ("def f(cert_reqs=None):\n    if cert_reqs == 2:\n        pass\n    elif cert_reqs == 0:\n        TARGET()\n",
+     "cert_reqs"),
+    ("def f(allow_pickle=False):\n    if not allow_pickle:\n        raise ValueError\n    TARGET()\n", "allow_pickle"),
+    ("def f(allow_pickle=False):\n    if allow_pickle:\n        raise ValueError\n    TARGET()\n", None),
+    ("def f(url):\n    if url:\n        TARGET()\n", None),  # a test, but no switch
+    ("def f(x):\n    if os.name == 'nt':\n        TARGET()\n", None),
+    ("if verify:\n    TARGET()\n", None),  # module level: no caller
+    ("def f(verify=True):\n    TARGET()\n", None),  # no test at all
+    ("class C:\n    def f(self):\n        if not self.verify_tls:\n            TARGET()\n", "self.verify_tls"),
+    ("def f(verify=True):\n    def g():\n        TARGET()\n    if not verify:\n        g()\n", None),
+])
+def test_the_option_whose_test_leads_to_a_statement(source, expected):
+    assert _option(source) == expected
