@@ -7,6 +7,7 @@ import re
 
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of
+from .js_scopes import FUNCTIONS, MODULE
 
 # calls whose callback's first parameter is the response (or connection) they produce
 RESPONSE_CALLS = frozenset({"https.get", "http.get", "https.request", "http.request", "net.connect",
@@ -81,15 +82,30 @@ def closure_writes(scopes, node, entries: list) -> list:
     if len(every) == len(entries):
         return []
     own = {e[2] for e in entries}
-    declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import") or
+    # scopes that declare the name (`let x;` and `for (let x of ..)` too): a write in a nested function is to the
+    # nearest of them around it, which must be this binding's scope (a minified bundle's `e` is declared anew in
+    # hundreds of functions; a write to one of them is not a write to the module's `e`)
+    declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import", "other", "for") or
                 (e[0] == "assign" and e[1] is not None and e[1].parent is not None
                  and e[1].parent.type == "variable_declarator")}
-    out = [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared]
+    out = [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared
+           and _declaring_scope(e[1], declared) in own]
     for kind, what, scope in every:  # `fs.readFile(p, (e, d) => { text = d })`: the outer name may now hold d
         if kind == "assign" and scope not in own and scope not in declared and what is not None and \
-                what.parent is not None and what.parent.type == "assignment_expression":
+                what.parent is not None and what.parent.type == "assignment_expression" and \
+                _declaring_scope(what, declared) in own:
             out.append(("mayassign", what, scope))
     return out
+
+
+def _declaring_scope(node, declared: set) -> int:
+    """The key of the innermost function around `node` that declares the name (MODULE when none does)."""
+    current = node.parent
+    while current is not None:
+        if current.type in FUNCTIONS and current.start_byte in declared:
+            return current.start_byte
+        current = current.parent
+    return MODULE
 
 
 def written_file(values, name: str, use) -> Value:
