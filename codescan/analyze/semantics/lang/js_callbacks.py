@@ -75,8 +75,8 @@ def file_callback_input(values, function, index: int) -> Value | None:
 
 
 def closure_writes(scopes, node, entries: list) -> list:
-    """`+=` and `=` bindings of the name made inside functions nested in the binding scope that do not declare
-    the name themselves (`res.on('data', c => body += c)` adds to the outer `body`)."""
+    """`+=`, `x[k] =` and `=` bindings of the name made inside functions nested in the binding scope that do not
+    declare the name themselves (`res.on('data', c => body += c)` adds to the outer `body`)."""
     name = node.text.decode("utf-8", "replace")
     every = scopes.index(name)
     if len(every) == len(entries):
@@ -88,7 +88,8 @@ def closure_writes(scopes, node, entries: list) -> list:
     declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import", "other", "for") or
                 (e[0] == "assign" and e[1] is not None and e[1].parent is not None
                  and e[1].parent.type == "variable_declarator")}
-    out = [e for e in every if e[0] == "augassign" and e[2] not in own and e[2] not in declared
+    # `c => body += c`, `k => { out[k] = process.env[k] }`: added to or stored in the outer name
+    out = [e for e in every if e[0] in ("augassign", "setitem") and e[2] not in own and e[2] not in declared
            and _declaring_scope(e[1], declared) in own]
     for kind, what, scope in every:  # `fs.readFile(p, (e, d) => { text = d })`: the outer name may now hold d
         if kind == "assign" and scope not in own and scope not in declared and what is not None and \

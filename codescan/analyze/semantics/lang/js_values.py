@@ -9,6 +9,7 @@ from ..constants import UNKNOWN, Name, NotConstant
 from .memo_eval import MemoEval
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
+from ..skeleton import HOLE
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
@@ -344,6 +345,10 @@ class JsValues(MemoEval):
             if isinstance(item, Name):
                 return Value(name=item.dotted, via="dynamic")
             return Value(item)
+        if "env" in obj.labels and obj.name == "process.env" and key.text and key.text.strip(HOLE):
+            # process.env['PG' + key.toUpperCase()]: a name with a known part reads one variable of a family
+            # (a bare key may be every name in turn: `for (k in process.env) out[k] = process.env[k]`)
+            return Value(UNKNOWN, (obj.labels - {"env"}) | {"env-var"}, None, None, obj.trace)
         return merge((obj,), UNKNOWN)
 
 
