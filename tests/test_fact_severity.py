@@ -533,3 +533,11 @@ def test_pickle_loaded_only_when_the_caller_opts_in_is_medium():
     # a guard clause that refuses unless allow_pickle: medium; allow_pickle=True by default, or `if fmt == ...`
     # (no switch a caller sets for safety): high
     assert _by_line("pickle-load", "lib/parse.py", text) == {12: "medium", 18: "high", 23: "high"}
+
+
+def test_a_dockerfile_run_line_pasted_into_a_readme_shell_block_is_read_past_run():
+    readme = ("# Install\n\n```bash\n# Dockerfile\nRUN curl -fsS https://tool.example.com/ | sh\n"
+              "RUN tool prebuild\n```\n")
+    assert _by_line("sh-download-exec", "README.md", readme) == {5: "medium"}  # an installer line in docs
+    script = "#!/bin/sh\nRUN curl -fsS https://tool.example.com/ | sh\n"
+    assert _by_line("sh-download-exec", "scripts/setup.sh", script) == {2: "critical"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Callable, Sequence, TypeVar
 
 WRAPPERS = frozenset(("sudo", "nohup", "env", "command", "builtin", "time", "nice", "doas", "setsid", "stdbuf",
-                      "xargs", "timeout", "busybox", "exec", "ionice", "gosu", "su-exec"))
+                      "xargs", "timeout", "busybox", "exec", "ionice", "gosu", "su-exec",
+                      "RUN"))  # a Dockerfile's RUN line pasted into a shell block (README install notes)
 WRAPPER_VALUES = {"sudo": ("-u", "-g", "-C", "-h", "-p", "-U", "-r", "-t", "-D"), "env": ("-u", "-C", "-S"),
                   "nice": ("-n",), "timeout": ("-s", "-k"), "doas": ("-u", "-C"), "stdbuf": ("-i", "-o", "-e"),
                   "xargs": ("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a"), "ionice": ("-c", "-n", "-p")}
