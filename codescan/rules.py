@@ -99,8 +99,10 @@ def parse_rule(data: object, where: str) -> Rule:
         facts = parse_facts(data["facts"], where)
     in_tests = _graded(data.get("in_tests"), "in_tests", where)
     under_option = _graded(data.get("under_option"), "under_option", where)
-    if under_option is not None and set(data["languages"]) != {"python"}:
-        raise RuleError(f"{where}: under_option is for Python rules (the branch a match sits on is read from its tree)")
+    if under_option is not None and not (set(data["languages"]) == {"python"} or
+                                         set(data["languages"]) <= {"javascript", "typescript", "tsx"}):
+        raise RuleError(f"{where}: under_option is for Python or for JavaScript/TypeScript rules (the branch a match "
+                        "sits on is read from its tree)")
     return Rule(
         id=rule_id,
         languages=_as_tuple(data["languages"], "languages", where),

@@ -541,3 +541,11 @@ def test_a_dockerfile_run_line_pasted_into_a_readme_shell_block_is_read_past_run
     assert _by_line("sh-download-exec", "README.md", readme) == {5: "medium"}  # an installer line in docs
     script = "#!/bin/sh\nRUN curl -fsS https://tool.example.com/ | sh\n"
     assert _by_line("sh-download-exec", "scripts/setup.sh", script) == {2: "critical"}
+
+
+def test_js_tls_checks_off_on_a_branch_the_users_setting_chooses_are_medium():
+    js = Path(__file__).resolve().parent.parent / "fixtures" / "rules" / "javascript"
+    text = (js / "js-tls-verification-disabled" / "library_options.js").read_text(encoding="utf-8")
+    # self.strictSSL === false, switch (process.env.PGSSLMODE): the user's setting; no test, or `if (url)`: high
+    assert _by_line("js-tls-verification-disabled", "lib/request.js", text) == {
+        9: "medium", 18: "medium", 24: "high", 29: "high"}

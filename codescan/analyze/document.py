@@ -264,7 +264,7 @@ class Analyzer(CodeInsideDocuments):
         elif context == "folded":
             message = f"seen through disguise: {rule.message}"
         if rule.under_option is not None and context in ("code", "folded") and not disguised:
-            option = option_branch.chosen_by(node)
+            option = option_branch.chosen_by(node, "python" if "python" in rule.languages else "javascript")
             if option is not None:  # a library honouring its caller's choice, not a choice made for every caller
                 severity = rule.under_option[0]
                 message = f"{rule.under_option[1]} (`{option}`)"

@@ -24,8 +24,11 @@ _CONSTANTS = {b"True": True, b"False": False, b"None": None}
 _UNKNOWN = object()
 
 
-def chosen_by(node) -> str | None:
-    """The option (a parameter or `self.<switch>`) whose test leads to `node`, or None."""
+def chosen_by(node, language: str = "python") -> str | None:
+    """The option (a parameter or `self.<switch>`; in JS a switch-named property or environment variable) whose
+    test leads to `node`, or None."""
+    if language != "python":
+        return _chosen_by_js(node)
     tests, child, parent = [], node, node.parent
     while parent is not None and parent.type not in _SCOPES:
         tests.extend(_tests_to(parent, child))
@@ -172,3 +175,77 @@ def _value(node, params: dict[str, object]) -> object:
     if node.type == "identifier":
         return params.get(node.text.decode("utf-8", "replace"), _UNKNOWN)
     return _literal(node)
+
+
+# -- JavaScript / TypeScript -----------------------------------------------------------------------------------------
+# No defaults to evaluate: an option is a switch-named property of anything (`self.strictSSL === false`,
+# `this.ssl === 'no-verify'`, `options.insecure`) or environment variable (`switch (process.env.PGSSLMODE)`), or a
+# parameter named like one; a plain local name (`if (url)`) or a constant object's property chooses nothing.
+_JS_SCOPES = frozenset(("function_declaration", "function_expression", "arrow_function", "method_definition",
+                        "generator_function_declaration", "generator_function", "program", "class_body"))
+
+
+def _chosen_by_js(node) -> str | None:
+    child, parent = node, node.parent
+    while parent is not None and parent.type not in _JS_SCOPES:
+        for test in _js_tests_to(parent, child):
+            for name in _js_names(test):
+                if _SWITCH.search(name.rsplit(".", 1)[-1]):
+                    return name
+        child, parent = parent, parent.parent
+    return None
+
+
+def _js_tests_to(parent, child) -> list:
+    kind = parent.type
+    if kind == "if_statement":
+        condition = parent.child_by_field_name("condition")
+        return [condition] if condition is not None and child != condition else []
+    if kind == "ternary_expression":
+        condition = parent.child_by_field_name("condition")
+        return [condition] if condition is not None and child != condition else []
+    if kind in ("switch_case", "switch_default"):
+        body = parent.parent
+        switch = body.parent if body is not None else None
+        value = switch.child_by_field_name("value") if switch is not None else None
+        return [value] if value is not None else []
+    return []
+
+
+def _js_names(test) -> list[str]:
+    """Switch candidates a JS test reads: member chains by their text (`self.strictSSL`, `process.env.PGSSLMODE`)
+    and the names of parameters of the function around it."""
+    out, stack = [], [test]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        if node.type == "member_expression":
+            out.append(node.text.decode("utf-8", "replace"))
+        elif node.type == "identifier" and _is_parameter(node):
+            out.append(node.text.decode("utf-8", "replace"))
+        elif node.type != "call_expression":
+            stack.extend(node.named_children)
+        else:
+            stack.append(node.child_by_field_name("arguments"))
+    return out
+
+
+def _is_parameter(identifier) -> bool:
+    name, current = identifier.text, identifier.parent
+    while current is not None and current.type not in _JS_SCOPES:
+        current = current.parent
+    params = current.child_by_field_name("parameters") if current is not None else None
+    if params is None and current is not None and current.type == "arrow_function":
+        params = current.child_by_field_name("parameter")
+    if params is None:
+        return False
+    return any(n.type == "identifier" and n.text == name for n in _walk(params))
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)

@@ -11,6 +11,8 @@ from . import sources
 from .names import last_parts, pattern_regex
 from .rule_findings import SourceLines, sink_rule, together_rule
 from .together_gate import TogetherGate
+
+OPTION_LANGUAGES = frozenset(("python", "javascript", "typescript", "tsx"))  # rules' under_option reads the tree
 from .token_words import WordFinder
 
 # language -> adapter module (each has `facts(source, tree, wanted, budget) -> Facts`: budget is the per-file analyze.budget.Budget)
@@ -283,7 +285,7 @@ class FactRules:
         calls = _character_columns(facts.calls, source)
         path = ctx.doc.named  # a record part is judged by its file's path (path/not_path, in_tests), as in a scan
         present = frozenset(call.callee for call in calls)
-        lines = SourceLines(source, tree if language == "python" else None)
+        lines = SourceLines(source, tree if language in OPTION_LANGUAGES else None)
         for rule, sinks in compiled:
             spec = rule.facts
             if spec.sink is not None:

@@ -180,7 +180,7 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
         return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
     if rule.under_option is not None and (severity or rule.severity) == rule.severity:
-        severity, message = _under_option(ctx, rule, call, line, text, severity, message)
+        severity, message = _under_option(ctx, rule, call, line, text, severity, message, language)
     if language == "python" and not via and (severity or rule.severity) == "medium" \
             and _disguised(call, value):
         severity = disguise.raised("medium")
@@ -190,7 +190,7 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
              context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))
 
 
-def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, severity, message):
+def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, severity, message, language):
     """The grade of a call on a branch a caller's option chooses (analyze/option_branch), else as given."""
     shaped = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == line
                    and f.message.startswith(rule.under_option[1])), None)
@@ -201,7 +201,7 @@ def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, se
         return severity, message
     row = call.line - 1
     node = tree.root_node.descendant_for_point_range((row, max(call.column - 1, 0)), (row, max(call.column - 1, 0)))
-    option = option_branch.chosen_by(node) if node is not None else None
+    option = option_branch.chosen_by(node, language) if node is not None else None
     if option is None:
         return severity, message
     return rule.under_option[0], f"{rule.under_option[1]} (`{option}`)"
