@@ -35,3 +35,17 @@ def _option(source: str, marker: str = "TARGET") -> str | None:
 ])
 def test_the_option_whose_test_leads_to_a_statement(source, expected):
     assert _option(source) == expected
+
+
+@pytest.mark.parametrize("call,expected", [
+    ("f(url)", "verify"),
+    ("f(url, verify=True)", "verify"),
+    ("f(url, verify=False)", None),  # a caller in this file turns it off
+    ("f(url, False)", None),
+    ("client.f(url, verify=False)", None),
+    ("g(url, verify=False)", "verify"),  # another function's option
+])
+def test_a_call_in_the_same_file_that_takes_the_branch_keeps_it_reported(call, expected):
+    source = ("def f(url, verify=True):\n    if verify is False:\n        TARGET()\n\n"
+              f"def main(url):\n    return {call}\n")
+    assert _option(source) == expected

@@ -45,7 +45,64 @@ def chosen_by(node, language: str = "python") -> str | None:
         return None
     if all(_evaluate(test, params) is wanted for test, wanted in tests):
         return None  # a caller passing nothing takes this branch: the insecure choice is the default
+    for given in _calls_in_file(parent, params):
+        if all(_evaluate(test, given) is wanted for test, wanted in tests):
+            return None  # `fetch(url, verify=False)` in this file: a caller here makes the insecure choice
     return option
+
+
+MAX_CALL_NODES = 200_000  # nodes looked through for the calls of one function
+
+
+def _calls_in_file(function, params: dict[str, object]):
+    """The parameters (defaults, then what the call gives) at each call of `function` in its file by name
+    (`name(..)`, `obj.name(..)`): positional arguments by position past `self`, keyword arguments by name."""
+    name_node = function.child_by_field_name("name") if function is not None else None
+    if name_node is None:
+        return
+    name, root = name_node.text, function
+    while root.parent is not None:
+        root = root.parent
+    order = [p for p in _positional_names(function) if p not in ("self", "cls")]
+    stack, seen = [root], 0
+    while stack and seen < MAX_CALL_NODES:
+        node = stack.pop()
+        seen += 1
+        if node.type == "call":
+            callee = node.child_by_field_name("function")
+            called = callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" \
+                else callee
+            if called is not None and called.type == "identifier" and called.text == name:
+                given = dict(params)
+                args = node.child_by_field_name("arguments")
+                positional = 0
+                for arg in args.named_children if args is not None else ():
+                    if arg.type == "keyword_argument":
+                        key = arg.child_by_field_name("name")
+                        if key is not None:
+                            given[key.text.decode("utf-8", "replace")] = _literal(arg.child_by_field_name("value"))
+                    elif arg.type not in ("list_splat", "dictionary_splat", "comment"):
+                        if positional < len(order):
+                            given[order[positional]] = _literal(arg)
+                        positional += 1
+                yield given
+        stack.extend(node.named_children)
+
+
+def _positional_names(function) -> list[str]:
+    params = function.child_by_field_name("parameters")
+    out = []
+    for param in params.named_children if params is not None else ():
+        if param.type == "identifier":
+            out.append(param.text.decode("utf-8", "replace"))
+        elif param.type in ("default_parameter", "typed_default_parameter", "typed_parameter"):
+            name = param.child_by_field_name("name") or next(
+                (c for c in param.named_children if c.type == "identifier"), None)
+            if name is not None:
+                out.append(name.text.decode("utf-8", "replace"))
+        elif param.type in ("list_splat_pattern", "keyword_separator", "dictionary_splat_pattern"):
+            break
+    return out
 
 
 def _tests_to(parent, child) -> list[tuple[object, bool]]:
