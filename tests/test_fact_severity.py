@@ -548,4 +548,4 @@ def test_js_tls_checks_off_on_a_branch_the_users_setting_chooses_are_medium():
     text = (js / "js-tls-verification-disabled" / "library_options.js").read_text(encoding="utf-8")
     # self.strictSSL === false, switch (process.env.PGSSLMODE): the user's setting; no test, or `if (url)`: high
     assert _by_line("js-tls-verification-disabled", "lib/request.js", text) == {
-        9: "medium", 18: "medium", 24: "high", 29: "high"}
+        9: "medium", 18: "medium", 24: "high", 29: "high", 36: "high", 43: "high"}

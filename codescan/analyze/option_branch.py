@@ -247,10 +247,45 @@ def _chosen_by_js(node) -> str | None:
     while parent is not None and parent.type not in _JS_SCOPES:
         for test in _js_tests_to(parent, child):
             for name in _js_names(test):
-                if _SWITCH.search(name.rsplit(".", 1)[-1]):
+                key = name.rsplit(".", 1)[-1]
+                if _SWITCH.search(key) and _js_option_holder(name, test) and not _js_set_in_file(parent, key):
                     return name
         child, parent = parent, parent.parent
     return None
+
+
+def _js_option_holder(name: str, test) -> bool:
+    """Whose setting it is: the object's own (`this.`/`self.`), the environment's, or a parameter's
+    (`options.insecure`, `verify`); a local object (`const cfg = {insecure: true}`) is the code's own choice."""
+    head = name.split(".", 1)[0]
+    if head in ("this", "self") or name.startswith("process.env."):
+        return True
+    holder = next((n for n in _walk(test) if n.type == "identifier" and n.text.decode("utf-8", "replace") == head),
+                  None)
+    return holder is not None and _is_parameter(holder)
+
+
+def _js_set_in_file(node, key: str) -> bool:
+    """Whether the file itself gives the switch a literal (`connect({insecure: true})`, `strictSSL: false`):
+    then a caller here makes the choice, and it is reported as any other."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    wanted = key.encode()
+    negative = bool(_JS_NEGATIVE.search(key))
+    for pair in _walk(root):
+        if pair.type == "pair":
+            k, v = pair.child_by_field_name("key"), pair.child_by_field_name("value")
+            if k is None or v is None or k.text.strip(b"'\"") != wanted:
+                continue
+            if v.type == ("true" if negative else "false") or (not negative and v.text in (b"0", b"!1")) or \
+                    v.type == "string" and _JS_OFF.search(v.text.decode("utf-8", "replace")):
+                return True  # the insecure side, written here (a `{strictSSL: true}` default is not)
+    return False
+
+
+_JS_NEGATIVE = re.compile(r"(?i)insecure|unsafe|skip|disable|ignore|no_?verify|allow")
+_JS_OFF = re.compile(r"(?i)no-?verify|disable|insecure|^['\"`](?:none|off|allow|prefer)['\"`]$")
 
 
 def _js_tests_to(parent, child) -> list:
