@@ -18,17 +18,18 @@ from __future__ import annotations
 import re
 
 _SCOPES = frozenset(("function_definition", "lambda", "class_definition", "module"))
-_SWITCH = re.compile(r"(?i)verif|insecure|unsafe|ssl|tls|cert|hostname|fingerprint|check|validat|secure|trust|strict"
+SWITCH = re.compile(r"(?i)verif|insecure|unsafe|ssl|tls|cert|hostname|fingerprint|check|validat|secure|trust|strict"
                      r"|allow|pickle")
 _CONSTANTS = {b"True": True, b"False": False, b"None": None}
 _UNKNOWN = object()
 
 
 def chosen_by(node, language: str = "python") -> str | None:
-    """The option (a parameter or `self.<switch>`; in JS a switch-named property or environment variable) whose
-    test leads to `node`, or None."""
+    """The option (a parameter or `self.<switch>`; for JS see option_branch_js) whose test leads to `node`, or
+    None."""
     if language != "python":
-        return _chosen_by_js(node)
+        from .option_branch_js import chosen_by as chosen_by_js
+        return chosen_by_js(node)
     tests, child, parent = [], node, node.parent
     while parent is not None and parent.type not in _SCOPES:
         tests.extend(_tests_to(parent, child))
@@ -39,7 +40,7 @@ def chosen_by(node, language: str = "python") -> str | None:
     option = None
     for test, _wanted in tests:
         for name in _names(test):
-            if (name in params or name.startswith("self.")) and _SWITCH.search(name.rsplit(".", 1)[-1]):
+            if (name in params or name.startswith("self.")) and SWITCH.search(name.rsplit(".", 1)[-1]):
                 option = option or name
     if option is None:
         return None
@@ -232,112 +233,3 @@ def _value(node, params: dict[str, object]) -> object:
     if node.type == "identifier":
         return params.get(node.text.decode("utf-8", "replace"), _UNKNOWN)
     return _literal(node)
-
-
-# -- JavaScript / TypeScript -----------------------------------------------------------------------------------------
-# No defaults to evaluate: an option is a switch-named property of anything (`self.strictSSL === false`,
-# `this.ssl === 'no-verify'`, `options.insecure`) or environment variable (`switch (process.env.PGSSLMODE)`), or a
-# parameter named like one; a plain local name (`if (url)`) or a constant object's property chooses nothing.
-_JS_SCOPES = frozenset(("function_declaration", "function_expression", "arrow_function", "method_definition",
-                        "generator_function_declaration", "generator_function", "program", "class_body"))
-
-
-def _chosen_by_js(node) -> str | None:
-    child, parent = node, node.parent
-    while parent is not None and parent.type not in _JS_SCOPES:
-        for test in _js_tests_to(parent, child):
-            for name in _js_names(test):
-                key = name.rsplit(".", 1)[-1]
-                if _SWITCH.search(key) and _js_option_holder(name, test) and not _js_set_in_file(parent, key):
-                    return name
-        child, parent = parent, parent.parent
-    return None
-
-
-def _js_option_holder(name: str, test) -> bool:
-    """Whose setting it is: the object's own (`this.`/`self.`), the environment's, or a parameter's
-    (`options.insecure`, `verify`); a local object (`const cfg = {insecure: true}`) is the code's own choice."""
-    head = name.split(".", 1)[0]
-    if head in ("this", "self") or name.startswith("process.env."):
-        return True
-    holder = next((n for n in _walk(test) if n.type == "identifier" and n.text.decode("utf-8", "replace") == head),
-                  None)
-    return holder is not None and _is_parameter(holder)
-
-
-def _js_set_in_file(node, key: str) -> bool:
-    """Whether the file itself gives the switch a literal (`connect({insecure: true})`, `strictSSL: false`):
-    then a caller here makes the choice, and it is reported as any other."""
-    root = node
-    while root.parent is not None:
-        root = root.parent
-    wanted = key.encode()
-    negative = bool(_JS_NEGATIVE.search(key))
-    for pair in _walk(root):
-        if pair.type == "pair":
-            k, v = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            if k is None or v is None or k.text.strip(b"'\"") != wanted:
-                continue
-            if v.type == ("true" if negative else "false") or (not negative and v.text in (b"0", b"!1")) or \
-                    v.type == "string" and _JS_OFF.search(v.text.decode("utf-8", "replace")):
-                return True  # the insecure side, written here (a `{strictSSL: true}` default is not)
-    return False
-
-
-_JS_NEGATIVE = re.compile(r"(?i)insecure|unsafe|skip|disable|ignore|no_?verify|allow")
-_JS_OFF = re.compile(r"(?i)no-?verify|disable|insecure|^['\"`](?:none|off|allow|prefer)['\"`]$")
-
-
-def _js_tests_to(parent, child) -> list:
-    kind = parent.type
-    if kind == "if_statement":
-        condition = parent.child_by_field_name("condition")
-        return [condition] if condition is not None and child != condition else []
-    if kind == "ternary_expression":
-        condition = parent.child_by_field_name("condition")
-        return [condition] if condition is not None and child != condition else []
-    if kind in ("switch_case", "switch_default"):
-        body = parent.parent
-        switch = body.parent if body is not None else None
-        value = switch.child_by_field_name("value") if switch is not None else None
-        return [value] if value is not None else []
-    return []
-
-
-def _js_names(test) -> list[str]:
-    """Switch candidates a JS test reads: member chains by their text (`self.strictSSL`, `process.env.PGSSLMODE`)
-    and the names of parameters of the function around it."""
-    out, stack = [], [test]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            continue
-        if node.type == "member_expression":
-            out.append(node.text.decode("utf-8", "replace"))
-        elif node.type == "identifier" and _is_parameter(node):
-            out.append(node.text.decode("utf-8", "replace"))
-        elif node.type != "call_expression":
-            stack.extend(node.named_children)
-        else:
-            stack.append(node.child_by_field_name("arguments"))
-    return out
-
-
-def _is_parameter(identifier) -> bool:
-    name, current = identifier.text, identifier.parent
-    while current is not None and current.type not in _JS_SCOPES:
-        current = current.parent
-    params = current.child_by_field_name("parameters") if current is not None else None
-    if params is None and current is not None and current.type == "arrow_function":
-        params = current.child_by_field_name("parameter")
-    if params is None:
-        return False
-    return any(n.type == "identifier" and n.text == name for n in _walk(params))
-
-
-def _walk(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.named_children)
