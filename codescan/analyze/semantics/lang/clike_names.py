@@ -30,7 +30,7 @@ CSHARP_CLASSES["string"] = "System.String"
 LIBC = frozenset("""
 system popen _popen wpopen _wpopen execl execlp execle execv execvp execvpe execve fexecve posix_spawn posix_spawnp
 WinExec ShellExecuteA ShellExecuteW ShellExecute ShellExecuteExA CreateProcessA CreateProcessW CreateProcess
-getenv secure_getenv _wgetenv recv recvfrom read fread fgets fopen connect socket send sendto write dlopen dlsym
+getenv secure_getenv _wgetenv recv recvfrom read fread fgets fopen open creat connect socket send sendto write dlopen dlsym
 LoadLibraryA LoadLibraryW curl_easy_setopt curl_easy_perform sprintf snprintf strcpy strncpy strcat strncat
 memcpy gethostbyname inet_addr dup2 URLDownloadToFileA URLDownloadToFileW URLDownloadToFile SSL_CTX_set_verify SSL_set_verify
 """.split())
