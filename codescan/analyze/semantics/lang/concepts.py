@@ -139,7 +139,7 @@ REQUEST_METHODS = frozenset(("FormValue", "PostFormValue", "FormFile", "getParam
 _SOURCE_RE = {p: pattern_regex([p]) for p in SOURCES}
 SECRET_NAME = re.compile(r"(?i)(secret|token|passw|passwd|api_?key|access_?key|private_?key|credential|auth|session"
                          r"|aws_|gh_|github_|npm_|slack|stripe|openai)")
-SECRET_PATH = re.compile(r"(?i)(\.ssh/|id_rsa|id_ed25519|\.aws/credentials|\.npmrc|\.pypirc|\.netrc|\.docker/config"
+SECRET_PATH = re.compile(r"(?i)(\.ssh\b|id_rsa|id_ed25519|\.aws/credentials|\.npmrc|\.pypirc|\.netrc|\.docker/config"
                          r"|\.kube/config|\.git-credentials|/etc/shadow|\.gnupg|wallet|keychain|\.env\b|Login Data"
                          r"|cookies\.sqlite)")
 

@@ -6,7 +6,7 @@ import re
 
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
-from .shell_downloads import VERIFIERS, download_target, fetched_labels, fetched_url, files_through_callers, \
+from .shell_downloads import VERIFIERS, archive_target, download_target, fetched_labels, fetched_url, files_through_callers, \
     node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
@@ -222,7 +222,7 @@ class ShellFlow(TreeFlow):
                 value = labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}", text)
             if field:
                 return merge([self.field_value(field)], const=text)
-            return value
+            return _uploads(node, value, self) if text.startswith("@") else value  # --data-binary @/tmp/k.zip
         if kind == "raw_string":
             return Value(_text(node)[1:-1])
         if kind == "ansi_c_string":
@@ -250,9 +250,9 @@ class ShellFlow(TreeFlow):
                       for c in parts]
             if not parts:
                 return Value("")
-            return _uploads(node, join(values, ""))
+            return _uploads(node, join(values, ""), self)
         if kind == "concatenation":
-            return _uploads(node, join([self.value(c) for c in node.named_children], ""))
+            return _uploads(node, join([self.value(c) for c in node.named_children], ""), self)
         if kind in ("command_substitution", "process_substitution"):
             inner = [c for c in node.named_children if c.type != "comment"]
             return merge(self.output(c) for c in inner) if len(inner) != 1 else self.output(inner[0])
@@ -312,6 +312,15 @@ class ShellFlow(TreeFlow):
                 # the image's author reviewed, no longer just what a server sent
                 return [("file:" + _file_key(f), "field-set", labelled(("verified-download",), line, f"{name} verifies {f}"))
                         for f in verified]
+            if name in ("tar", "bsdtar", "zip"):
+                at = archive_target(name, texts[len(texts) - len(args):])
+                if at is not None:  # tar czf "$A" -C "$HOME/.ssh" .: the archive holds what it packs
+                    line, target = node.start_point[0] + 1, _text(args[at])
+
+                    def packed(args=args, at=at, line=line, name=name, target=target):
+                        return merge([labelled(path_labels(self._path_text(a)), line, f"{name} packs {_text(a)}")
+                                      for i, a in enumerate(args) if i != at and not _text(a).startswith("-")])
+                    return [("file:" + _file_key(target), "field-set", packed)]
             if name in ("tar", "bsdtar", "unzip"):
                 folder = unpack_folder(name, texts)
                 if folder is not None:  # curl .. | tar xz -C "$D": what it unpacks is in $D
@@ -365,12 +374,18 @@ class ShellFlow(TreeFlow):
         return None
 
 
-def _uploads(node, value: Value) -> Value:
-    """`f=@$HOME/.ssh/id_rsa` (curl -F/-d/--data-binary): the word names a credential file curl reads."""
+def _uploads(node, value: Value, flow=None) -> Value:
+    """`f=@$HOME/.ssh/id_rsa` (curl -F/-d/--data-binary): the word names a credential file curl reads; `f=@$A` a file
+    the script wrote (an archive it packed) uploads what was written."""
     text = _text(node)
     if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):
         return merge([value, labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}")],
                      const=value.const)
+    field = flow.file_field(_file_key(text.split("@", 1)[1])) if flow is not None and "@" in text else None
+    if field:
+        held = flow.field_value(field)
+        return merge([value, held.with_step(node.start_point[0] + 1, f"uploads {text}")], const=value.const) \
+            if held.labels else value
     return value
 
 

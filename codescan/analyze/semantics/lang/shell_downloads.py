@@ -54,6 +54,20 @@ def unpack_folder(name: str, texts: list[str]) -> str | None:
     return "."
 
 
+def archive_target(name: str, texts: list[str]) -> int | None:
+    """The index of the archive file `tar -czf F ...` / `tar cf F ...` / `zip -r F ...` creates, else None."""
+    words = [t.strip("'\"") for t in texts]
+    if name == "zip":
+        return next((i for i, w in enumerate(words) if not w.startswith("-")), None)
+    for i, w in enumerate(words[:4]):
+        if re.fullmatch(r"-?[a-zA-Z]*c[a-zA-Z]*f", w) and i + 1 < len(words):  # czf F, -cvzf F: F follows
+            return i + 1
+        if w == "-f" and i + 1 < len(words) and any(re.fullmatch(r"-?[a-zA-Z]*c[a-zA-Z]*|--create", x)
+                                                    for x in words[:i]):
+            return i + 1
+    return None
+
+
 def download_target(name: str, texts: list[str]) -> str | None:
     """The file curl/wget writes its download to: `-o F`, `-sSLo F`, `-oF`, `--output F`, `--output=F` for curl;
     `-O F`, `-qO F`, `--output-document=F` for wget (`-` is standard output, not a file)."""
