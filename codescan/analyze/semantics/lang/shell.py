@@ -10,7 +10,7 @@ from .shell_downloads import VERIFIERS, archive_target, download_target, fetched
     node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
-from .shell_streams import Pipe as _Pipe, Redirect as _Redirect
+from .shell_streams import Pipe as _Pipe, Redirect as _Redirect, file_key as _file_key, uploads as _uploads
 from .shell_wrappers import WRAPPERS, past_wrappers
 from .treeflow import TreeFlow, join, labelled
 
@@ -372,27 +372,6 @@ class ShellFlow(TreeFlow):
             if key.startswith(folder + "/") and "/.." not in key[len(folder):]:
                 return "file:" + folder + "/*"
         return None
-
-
-def _uploads(node, value: Value, flow=None) -> Value:
-    """`f=@$HOME/.ssh/id_rsa` (curl -F/-d/--data-binary): the word names a credential file curl reads; `f=@$A` a file
-    the script wrote (an archive it packed) uploads what was written."""
-    text = _text(node)
-    if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):
-        return merge([value, labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}")],
-                     const=value.const)
-    field = flow.file_field(_file_key(text.split("@", 1)[1])) if flow is not None and "@" in text else None
-    if field:
-        held = flow.field_value(field)
-        return merge([value, held.with_step(node.start_point[0] + 1, f"uploads {text}")], const=value.const) \
-            if held.labels else value
-    return value
-
-
-def _file_key(text: str) -> str:
-    """A written/run path as a key: quotes dropped, ${T} read as $T (a mktemp path in a variable counts)."""
-    text = text.strip().strip("'\"")
-    return re.sub(r"\$\{(\w+)\}", r"$\1", text)
 
 
 def _base(node) -> str:

@@ -1,9 +1,11 @@
-"""What a shell command reads on its standard input: a `< file` / `<<< word` redirect, or the previous command of a
-pipeline (the shell adapter's `stdin` keyword)."""
+"""What a shell command reads besides its words: its standard input (a `< file` / `<<< word` redirect, the previous
+command of a pipeline: the adapter's `stdin` keyword) and the files an `@file` upload word names."""
 from __future__ import annotations
 
+import re
+
 from ..facts import Value, merge
-from .concepts import path_labels
+from .concepts import SECRET_PATH, path_labels
 from .flowvalues import labelled
 from .shell_downloads import node_text as _text
 
@@ -32,3 +34,24 @@ class Pipe:
     def __init__(self, node):
         self.node = node
         self.start_byte, self.end_byte, self.start_point = node.start_byte, node.end_byte, node.start_point
+
+
+def uploads(node, value: Value, flow=None) -> Value:
+    """`f=@$HOME/.ssh/id_rsa` (curl -F/-d/--data-binary): the word names a credential file curl reads; `f=@$A` a file
+    the script wrote (an archive it packed) uploads what was written."""
+    text = _text(node)
+    if "@" in text and SECRET_PATH.search(text.split("@", 1)[1]):
+        return merge([value, labelled(("credential-file",), node.start_point[0] + 1, f"uploads {text}")],
+                     const=value.const)
+    field = flow.file_field(file_key(text.split("@", 1)[1])) if flow is not None and "@" in text else None
+    if field:
+        held = flow.field_value(field)
+        return merge([value, held.with_step(node.start_point[0] + 1, f"uploads {text}")], const=value.const) \
+            if held.labels else value
+    return value
+
+
+def file_key(text: str) -> str:
+    """A written/run path as a key: quotes dropped, ${T} read as $T (a mktemp path in a variable counts)."""
+    text = text.strip().strip("'\"")
+    return re.sub(r"\$\{(\w+)\}", r"$\1", text)
