@@ -156,3 +156,14 @@ def _destructured(node, key: str):
         return "param", node
     value = current.child_by_field_name("value")
     return ("destructure", (value, key)) if value is not None else ("other", None)
+
+
+def param_index(function, node) -> int:
+    """The position of the parameter `node` is (in) among the function's parameters (-1: none)."""
+    params = function.child_by_field_name("parameters")
+    if params is None:
+        return 0 if function.child_by_field_name("parameter") is not None else -1
+    for i, p in enumerate(c for c in params.named_children if c.type != "comment"):
+        if p.start_byte <= node.start_byte < p.end_byte:
+            return i
+    return -1
