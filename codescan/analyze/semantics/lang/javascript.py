@@ -13,7 +13,7 @@ from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_function_ctor import MARKS as FUNCTION_MARKS
 from .js_options import TLS_OPTIONS, option_fields
-from .js_scopes import FUNCTIONS
+from .js_scopes import enclosing_function
 from .js_values import JsValues
 from .js_written import RUNNERS, linked
 from .python_summaries import substitute
@@ -107,9 +107,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         if not name or not wanted.wants(name):
             continue
         receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "member_expression" else None
-        scope = node.parent
-        while scope is not None and scope.type not in FUNCTIONS:
-            scope = scope.parent
+        scope = enclosing_function(node)
         args = _applied(values, callee.name, arguments(node))
         if args and name in RUNNERS:  # execFileSync('/tmp/.tool') after writeFileSync('/tmp/.tool', body)
             args[0] = linked(values, name, node, args[0])

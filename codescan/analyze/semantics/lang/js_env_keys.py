@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..constants import UNKNOWN
 from ..facts import Value, merge
 from ..skeleton import HOLE
-from .js_scopes import FUNCTIONS, param_index
+from .js_scopes import FUNCTIONS, enclosing_function, param_index
 
 
 def one_variable(values, key_node, key: Value, obj: Value, node) -> Value | None:
@@ -36,9 +36,7 @@ def _param_constants(values, ident) -> list[str] | None:
     entries = [e for e in values.scopes.bindings(ident) if e[0] == "param"]
     if not entries:
         return None
-    function = ident.parent
-    while function is not None and function.type not in FUNCTIONS:
-        function = function.parent
+    function = enclosing_function(ident)
     if function is None:
         return None
     index = param_index(function, entries[0][1])

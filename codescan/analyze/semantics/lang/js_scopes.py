@@ -85,10 +85,16 @@ class JsScopes:
         return [e for e in entries if e[2] == MODULE]
 
 
-def _scope_key(node) -> int:
+def enclosing_function(node):
+    """The innermost function node around `node` (None at module level)."""
     current = node.parent
     while current is not None and current.type not in FUNCTIONS:
         current = current.parent
+    return current
+
+
+def _scope_key(node) -> int:
+    current = enclosing_function(node)
     return MODULE if current is None else current.start_byte
 
 
