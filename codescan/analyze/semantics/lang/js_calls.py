@@ -6,7 +6,7 @@ import re
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
-from ..sources import clears, constant_labels, labels_of, narrowed
+from ..sources import clears, command_output_labels, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
 from .js_values import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
@@ -96,6 +96,8 @@ def call_value(values, node) -> Value:
     if clears(name):
         return Value(const)
     labels = labels_of(name)
+    if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it
+        labels = labels | command_output_labels(name, arg_values[0].const)
     result = f"{name}()" if name else None
     base = merge([receiver, *arg_values], const, result)
     if labels:

@@ -17,6 +17,8 @@ from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
 from .js_scopes import FUNCTIONS, JsScopes, param_index
 
+MAX_LOOP_CHOICES = 16  # items of a constant list a for...of variable is known to be one of
+
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
 GLOBAL_NAMES = frozenset({"window", "global", "globalThis"})  # values that are the global object itself
@@ -146,7 +148,12 @@ class JsValues(MemoEval):
             return Value(name=f"<def:{what.start_byte}>")
         if kind == "for":
             right = self.ev(what.child_by_field_name("right"))
-            return Value(UNKNOWN, right.labels, None, None, right.trace)
+            operator = what.child_by_field_name("operator")
+            const = right.const
+            # for (const k of ["NPM_TOKEN", "HOME"]): the variable holds one of the items
+            choices = tuple(Value(i) for i in const if isinstance(i, (str, int))) if operator is not None and \
+                operator.type == "of" and isinstance(const, list) and len(const) <= MAX_LOOP_CHOICES else ()
+            return Value(UNKNOWN, right.labels, None, None, right.trace, choices)
         if kind == "setitem":
             right = self.ev(what.child_by_field_name("right"))
             out = merge((current, right), UNKNOWN, current.name)
@@ -337,6 +344,11 @@ class JsValues(MemoEval):
             if obj.name:
                 value = self.attribute(obj, key.const, node)
                 return Value(value.const, value.labels, value.name, "dynamic", value.trace)
+        if not key.known and key.choices and obj.name and all(isinstance(c.const, str) for c in key.choices):
+            # process.env[k] with k one of ["NODE_ENV", "NPM_TOKEN"]: what those names read, not the whole object
+            picks = [self.attribute(obj, c.const, node) for c in key.choices]
+            if any(p.labels for p in picks):
+                return merge(picks)
         if isinstance(obj.const, (list, str)) and isinstance(key.const, int):
             try:
                 item = obj.const[key.const]

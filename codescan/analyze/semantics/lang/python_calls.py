@@ -9,7 +9,7 @@ from .python_skeleton import method_skeleton
 from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
-from ..sources import clears, constant_labels, labels_of, narrowed, secret_name_labels
+from ..sources import clears, command_output_labels, constant_labels, labels_of, narrowed, secret_key_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -190,6 +190,8 @@ def call_value(values, node) -> Value:
         return _summary(values, node, callee, args, keywords, line)
     labels = labels_of(name)
     arg_values = [values.ev(a) for a in args] + [values.ev(v) for _k, v in keywords]
+    if args and arg_values[0].known:  # check_output(["whoami"]): what the command prints is who runs it
+        labels = labels | command_output_labels(name, arg_values[0].const)
     receiver = NOTHING
     fn = node.child_by_field_name("function")
     if fn.type == "attribute":
@@ -220,8 +222,8 @@ def call_value(values, node) -> Value:
         out_labels = narrowed(base.labels | labels | constant_labels(const), name)
         if callee.via == "dynamic":  # getattr(socket, "gethost" + "name")(): the source itself hidden from a reader
             out_labels = out_labels | {"concealed"}
-        if arg_values and arg_values[0].known:
-            out_labels = secret_name_labels(out_labels, arg_values[0].const)
+        if arg_values:
+            out_labels = secret_key_labels(out_labels, arg_values[0])
         return Value(const, out_labels, result_name, None, trace)
     out = merge([receiver, *arg_values], const, result_name)
     if const is not UNKNOWN:

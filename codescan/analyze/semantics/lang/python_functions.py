@@ -104,6 +104,8 @@ class Functions:
             # a generator's yielded items are what iterating its call gives: their data, no one constant
             value = merge(values, values[0].const if single else UNKNOWN,
                           values[0].name if single else None) if values else NOTHING
+            if single and values[0].via and values[0].name:  # return getattr(os, n): still a name found at run time
+                value = Value(value.const, value.labels, value.name, values[0].via, value.trace, value.choices)
         self._returns[key] = value
         return value
 

@@ -19,7 +19,7 @@ from .python_reflect_wrappers import through_getattr_hook
 from .python_skeleton import skeleton
 from ..facts import NOTHING, Step, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_name_labels
+from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_key_labels
 from ..values import whole
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
@@ -118,6 +118,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             return call_value(self, node)
         if kind == "subscript":
             return self._subscript(node)
+        if kind == "parenthesized_expression":  # (_)(blob), (os.system)(cmd): what the inner expression is
+            inner = [c for c in node.named_children if c.type != "comment"]
+            if len(inner) == 1:
+                return self.ev(inner[0])
         if kind in ("string", "concatenated_string"):
             value = self._constant(node)
             if value is not None:
@@ -376,7 +380,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                 isinstance(key.const, str) and key.const.isidentifier():  # ns = vars(os); ns["system"]
             return Value(name=canonical(f"{container.name[:-len('.__dict__')]}.{key.const}"), via="dynamic")
         if container.name and container.labels:
-            labels = secret_name_labels(narrowed(container.labels, container.name + "[]"), key.const)
+            labels = secret_key_labels(narrowed(container.labels, container.name + "[]"), key)
             if labels != container.labels:
                 return Value(UNKNOWN, labels, None, None, container.trace)
         picked = pick(self, container, key, keys[0] if len(keys) == 1 else None)
