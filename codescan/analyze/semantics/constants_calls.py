@@ -37,8 +37,15 @@ def _arguments(node, env, local, depth) -> tuple[list, dict]:
         if child.type == "keyword_argument":
             kwargs[child.child_by_field_name("name").text.decode()] = _known(
                 _ev(child.child_by_field_name("value"), env, local, depth))
-        elif child.type in ("list_splat", "dictionary_splat"):
-            raise NotConstant
+        elif child.type in ("list_splat", "dictionary_splat"):  # "{a} {b}".format(**PARTS), f(*ARGS): known
+            inner = _known(_ev(child.named_children[0], env, local, depth)) if child.named_children else None
+            if child.type == "list_splat" and isinstance(inner, (list, tuple)) and not kwargs:
+                args.extend(_known(item) for item in inner)
+            elif child.type == "dictionary_splat" and isinstance(inner, dict) and \
+                    all(isinstance(k, str) for k in inner):
+                kwargs.update((k, _known(v)) for k, v in inner.items())
+            else:
+                raise NotConstant
         else:
             args.append(_known(_ev(child, env, local, depth)))
     return args, kwargs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from ...records import TraceStep
+from ...records import SEVERITY_RANK, TraceStep
 from .. import disguise, option_branch
 from .facts import NOT_DATA, RECEIVER, Call, Step, Value, add_step
 from .match import holds
@@ -66,7 +66,7 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
         found = holds(None, call, sink.arg, path, language)
         _emit(ctx, rule, call, found, None, None, line_offset, via, language=language, text=text)
         return
-    lines: set[int] = set()
+    lines: dict[int, tuple] = {}  # line -> (rank, found, case): the gravest verdict of the arguments on it
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
         if selector == (RECEIVER,) and "*" in sink.arg and call.receiver is not None and any(
                 step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
@@ -83,11 +83,12 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
                     break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
                 if case.when.written is not None:
                     at = call.line  # the call's text decided, not one argument: one finding per call
-                if at not in lines:
-                    lines.add(at)
-                    _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language,
-                          text=text)
+                rank = SEVERITY_RANK[case.severity or rule.severity]
+                if at not in lines or rank > lines[at][0]:  # a token in its own API's URL (low) and a secret in
+                    lines[at] = (rank, found, case)  # the body (high) of one call: the body decides
                 break
+    for _rank, found, case in lines.values():
+        _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language, text=text)
 
 
 def _one_by_one(call: Call, selectors) -> list[tuple]:

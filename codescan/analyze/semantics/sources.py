@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..rule_gate import presence_of
+from .host_data import PUBLIC_IP_LABEL, public_ip
 from .names import pattern_regex
 
 # label -> canonical names (reading the name, or the result of calling it, carries the label)
@@ -64,6 +65,8 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
+
+
 # string constants that name credential, wallet and browser-profile files or folders (a browser wallet extension's
 # storage is named by the extension's id under "Local Extension Settings")
 CREDENTIAL_PATH = re.compile(
@@ -99,24 +102,6 @@ MINER = re.compile(
     r"|\bmining\.(?:subscribe|authorize|submit)\b"
     r"|(?<![\w+/=])4[0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?![\w+/=])")
 _MINER_LABEL = frozenset({"miner"})
-# a URL or host written as a public IPv4 address (`http://45.9.148.3/c`, `{host: "45.9.148.3"}`): a destination no
-# domain names, as collection and command-and-control endpoints are; loopback, private, link-local, shared (CGNAT),
-# multicast and reserved ranges are not public
-_IPV4_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^/@\s]*@)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?::\d{1,5})?"
-                        r"(?:[/?#]|$)", re.I)
-_PUBLIC_IP_LABEL = frozenset({"public-ip"})
-
-
-def _public_ip(text: str) -> bool:
-    found = _IPV4_HOST.match(text)
-    if found is None:
-        return False
-    a, b, c, d = (int(x) for x in found.groups())
-    if max(a, b, c, d) > 255 or a in (0, 10, 127) or a >= 224 or (a, b) in ((169, 254), (192, 168)) or \
-            (a == 172 and 16 <= b <= 31) or (a == 100 and 64 <= b <= 127) or (a, b, c) in ((192, 0, 2),
-                                                                                        (198, 51, 100), (203, 0, 113)):
-        return False
-    return True
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 # files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
@@ -144,31 +129,6 @@ def labels_of(name: str | None) -> frozenset:
     if not name:
         return frozenset()
     return frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name))
-
-
-# calls whose result is what a command printed, and the commands that print who and where the process runs:
-# `subprocess.check_output(["whoami"])`, `os.popen("hostname").read()`, `execSync("whoami")` read the host identity
-# as `getpass.getuser()` / `os.hostname()` do
-_COMMAND_OUTPUT = frozenset({"subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
-                             "subprocess.run", "os.popen", "commands.getoutput", "child_process.execSync",
-                             "child_process.execFileSync", "child_process.spawnSync"})
-_USER_COMMAND = re.compile(r"^\s*(?:whoami|logname|id(?:\s+-u?n[u]?)?|echo\s+%username%|echo\s+\$(?:USER|LOGNAME))\s*$",
-                           re.I)
-_HOST_COMMAND = re.compile(r"^\s*(?:hostname(?:\s+-[a-z]+)?|uname(?:\s+-[a-z]+)*|ipconfig(?:\s+/all)?|ifconfig|"
-                           r"ip\s+a(?:ddr)?|cat\s+/etc/hostname|echo\s+%computername%|systeminfo)\s*$", re.I)
-
-
-def command_output_labels(name: str | None, command) -> frozenset:
-    """Labels of what a constant identity command prints, when `name` returns a command's output."""
-    if name not in _COMMAND_OUTPUT:
-        return frozenset()
-    if isinstance(command, (list, tuple)) and all(isinstance(part, str) for part in command):
-        command = " ".join(command)
-    if not isinstance(command, str) or len(command) > 64:
-        return frozenset()
-    if _USER_COMMAND.match(command):
-        return frozenset({"host-identity", "user-identity"})
-    return frozenset({"host-identity"}) if _HOST_COMMAND.match(command) else frozenset()
 
 
 def narrowed(labels: frozenset, name: str | None) -> frozenset:
@@ -207,7 +167,8 @@ _SECRET_SERVICE = re.compile(
     r"(?P<stripe>STRIPE_)|(?P<huggingface>HF_|HUGGING_?FACE_)|(?P<docker>DOCKER(?:HUB)?_)|(?P<azure>AZURE_|ARM_CLIENT_SECRET$)|"
     r"(?P<google>GOOGLE_|GCP_|GCLOUD_)|(?P<heroku>HEROKU_)|(?P<cloudflare>CLOUDFLARE_|CF_API_)|(?P<circleci>CIRCLE_?CI_)|"
     r"(?P<digitalocean>DIGITALOCEAN_)|(?P<twilio>TWILIO_)|(?P<sendgrid>SENDGRID_)|(?P<datadog>DD_|DATADOG_)|"
-    r"(?P<sentry>SENTRY_)|(?P<vercel>VERCEL_)|(?P<netlify>NETLIFY_)|(?P<codecov>CODECOV_))")
+    r"(?P<sentry>SENTRY_)|(?P<vercel>VERCEL_)|(?P<netlify>NETLIFY_)|(?P<codecov>CODECOV_)|"
+    r"(?P<telegram>TELEGRAM_|TG_BOT_))")
 
 
 def secret_name_labels(labels: frozenset, key) -> frozenset:
@@ -262,7 +223,7 @@ def constant_labels(value, depth: int = 0) -> frozenset:
         return frozenset()
     mined = _MINER_LABEL if MINER.search(value) else frozenset()  # a pool URL, a miner's name, option or wallet
     if value[:1].isdigit() or value[:4].lower() in ("http", "ws:/", "wss:", "ftp:", "tcp:", "udp:"):
-        mined = mined | (_PUBLIC_IP_LABEL if _public_ip(value) else frozenset())
+        mined = mined | (PUBLIC_IP_LABEL if public_ip(value) else frozenset())
     if "://" in value or "?" in value:  # a URL: it names no local store; it may be a line that fetches and runs code
         return mined | (_FETCH_AND_RUN_LABEL if ("curl" in value or "wget" in value or "iex" in value.lower()) and
                         FETCH_AND_RUN.search(value) else frozenset())

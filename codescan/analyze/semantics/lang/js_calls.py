@@ -6,7 +6,8 @@ import re
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
-from ..sources import clears, command_output_labels, constant_labels, labels_of, narrowed
+from ..host_data import HOST_DATA, command_output_labels, escapes
+from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
 from .js_values import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
@@ -94,6 +95,9 @@ def call_value(values, node) -> Value:
         const = values._constant(node)
         const = UNKNOWN if const is None else const
     if clears(name):
+        held = merge(arg_values) if escapes(name) else NOTHING  # encodeURIComponent(token): escaped, still the token
+        if held.labels & HOST_DATA:
+            return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const)
     labels = labels_of(name)
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it

@@ -9,7 +9,8 @@ from .python_skeleton import method_skeleton
 from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
-from ..sources import clears, command_output_labels, constant_labels, labels_of, narrowed, secret_key_labels
+from ..host_data import HOST_DATA, command_output_labels, escapes
+from ..sources import clears, constant_labels, labels_of, narrowed, secret_key_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -208,11 +209,11 @@ def call_value(values, node) -> Value:
         arg_values = arg_values + splats
     if clears(name):
         kept = constant_labels(const) if const is not UNKNOWN else frozenset()
-        if name == "builtins.repr":  # a quoted literal: no longer an injection, still the host's data when sent
+        if escapes(name):  # repr(x), shlex.quote(x): no longer an injection, still the host's data when sent
             held = merge(arg_values)
-            kept = kept | (held.labels & _HOST_DATA)
+            kept = kept | (held.labels & HOST_DATA)
             if kept - constant_labels(const if const is not UNKNOWN else ""):
-                return Value(const, kept, None, None, held.trace).with_step(line, "repr(...)")
+                return Value(const, kept, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const, kept)
     result_name = f"{name}()" if name else None
     if labels:
@@ -271,7 +272,6 @@ def _splat_values(values, node) -> list:
             if c.type == "dictionary_splat" and c.named_children][:4]
 
 
-_HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file"})
 _CLASSES = frozenset("str int float bool bytes bytearray dict list tuple set frozenset type object complex "
                      "range slice memoryview property classmethod staticmethod super enumerate zip map filter "
                      "reversed".split())
