@@ -6,6 +6,7 @@ import re
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
+from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
@@ -113,7 +114,18 @@ def call_value(values, node) -> Value:
         base = Value(const, base.labels | constant_labels(const), result, None, base.trace)
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
-    return base
+    return _replaced(fn, base, arg_values)
+
+
+def _replaced(fn, base: Value, arg_values: list) -> Value:
+    """`text.replace(RE, MINE)` on text not known here: its shape is what was put in, among unknown parts."""
+    if base.known or base.text or len(arg_values) != 2 or not isinstance(arg_values[1].const, str) or \
+            fn is None or fn.type != "member_expression":
+        return base
+    prop = fn.child_by_field_name("property")
+    text = kept(HOLE + arg_values[1].const + HOLE) if prop is not None and \
+        prop.text in (b"replace", b"replaceAll") else None
+    return base if text is None else Value(base.const, base.labels, base.name, base.via, base.trace, base.choices, text)
 
 
 MAX_EXECUTOR = 8_000  # bytes of a Promise executor searched for calls of its resolve parameter

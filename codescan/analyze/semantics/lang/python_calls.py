@@ -233,7 +233,8 @@ def call_value(values, node) -> Value:
             out = Value(const, out.labels | extra, result_name, None, out.trace)
     elif name in PATH_JOINS:  # os.path.join(home, ".config", "systemd", "user"): what the known end names
         out = with_tail_labels(out, join_tail(arg_values))
-    elif fn.type == "attribute" and (receiver.known or receiver.text):
+    elif fn.type == "attribute" and (receiver.known or receiver.text or
+                                     fn.child_by_field_name("attribute").text == b"replace"):
         text = method_skeleton(values, fn.child_by_field_name("attribute").text.decode("utf-8", "replace"),
                                receiver, args, keywords)  # "curl {} | sh".format(url): the shape is known
         if text is not None:

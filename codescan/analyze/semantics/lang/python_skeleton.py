@@ -88,6 +88,10 @@ def method_skeleton(values, method: str, receiver: Value, args: list, keywords: 
             return text_part(named[key]) if key in named else HOLE
 
         return kept(_FIELD.sub(fill, text_part(receiver)))
+    if method == "replace" and not receiver.known and len(args) == 2 and not keywords:
+        new = values.ev(args[1])  # text.replace(addr, MINE): what was put in, among parts not known here
+        if isinstance(new.const, str):
+            return kept(HOLE + new.const + HOLE)
     if method == "join" and isinstance(receiver.const, str) and len(args) == 1 and not keywords:
         items = values.ev(args[0])
         if isinstance(items.const, (list, tuple)) and 0 < len(items.const) <= MAX_ITEMS * 4:
