@@ -201,7 +201,8 @@ _BUILTINS = {
     "ord": lambda a, k: ord(a[0]) if len(a) == 1 and isinstance(a[0], str) else _raise(),
     "len": lambda a, k: len(a[0]) if len(a) == 1 and isinstance(a[0], (str, bytes, list, tuple, dict)) else _raise(),
     "list": _sequence(list), "tuple": _sequence(tuple),
-    "reversed": lambda a, k: list(reversed(a[0])) if len(a) == 1 and isinstance(a[0], (str, list, tuple)) else _raise(),
+    "reversed": lambda a, k: list(reversed(a[0])) if len(a) == 1 and isinstance(a[0], (str, bytes, list, tuple)) \
+    else _raise(),  # bytes(reversed(b"...")): a list of ints that bytes() joins back
     "map": None,
 }
 

@@ -203,6 +203,8 @@ class _PythonFacts(CallSites):
                 named = function.child_by_field_name("name") if function is not None else None
                 if named is not None:  # def pick(): return getattr(os, n) — then pick()(cmd)
                     self._alias_uses(named.text.decode("utf-8", "replace"), depth + 1)
+                    if _in_class_body(function):
+                        self._attribute_uses(named.text, depth + 1)  # a method or @property: Tool().run(cmd)
                 return
             else:
                 return
@@ -254,6 +256,21 @@ class _PythonFacts(CallSites):
                         found += 1
                         self._climb(use, depth)
                 pos = source.find(needle, end, stop)
+
+    def _attribute_uses(self, attr: bytes, depth: int) -> None:
+        """The places that read `<anything>.<attr>` (a method or property of a class in this file)."""
+        source, scopes = self.source, self.values.scopes
+        needle = b"." + attr
+        pos, found = source.find(needle), 0
+        while pos >= 0 and found < 64:
+            end = pos + len(needle)
+            if not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_"):
+                use = scopes.locate(pos + 1, end)
+                if use is not None and use.type == "identifier" and use.parent is not None and \
+                        use.parent.type == "attribute":
+                    found += 1
+                    self._climb(use.parent, depth)
+            pos = source.find(needle, end)
 
     def _alias_uses(self, name: str, depth: int) -> None:
         climbed = self._aliases.get(name)
@@ -332,6 +349,15 @@ def _class_of_body(assignment):
     block = statement.parent if statement is not None and statement.type == "expression_statement" else None
     owner = block.parent if block is not None and block.type == "block" else None
     return owner if owner is not None and owner.type == "class_definition" else None
+
+
+def _in_class_body(function) -> bool:
+    """The function is defined directly in a class body (a method, a property), decorated or not."""
+    holder = function.parent if function.parent is not None and function.parent.type == "decorated_definition" \
+        else function
+    block = holder.parent
+    return block is not None and block.type == "block" and block.parent is not None and \
+        block.parent.type == "class_definition"
 
 
 def _added_to(call) -> str | None:

@@ -7,6 +7,7 @@ from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from .python_classattrs import class_level, enclosing_class
 from .python_mutations import unpacked_at, written
+from .python_summaries import def_start
 
 
 PREFILTER = True  # class_attribute skips, by the byte after it, a `self.x` that cannot be assigned (off: tests compare)
@@ -127,3 +128,16 @@ def method(values, cls, attr: str) -> Value | None:
             values.defs[function.start_byte] = function
             return Value(name=f"<def:{function.start_byte}>")
     return None
+
+
+def property_value(values, found):
+    """A method reached as an attribute (`Runner().run`) is what its getter returns when it is a @property."""
+    if found is None or not found.name or not found.name.startswith("<def:"):
+        return found
+    function = values.defs.get(def_start(found.name))
+    holder = function.parent if function is not None else None
+    if holder is None or holder.type != "decorated_definition" or not any(
+            d.text.strip() in (b"@property", b"@functools.cached_property", b"@cached_property")
+            for d in holder.named_children if d.type == "decorator"):
+        return found
+    return values.returns(function)

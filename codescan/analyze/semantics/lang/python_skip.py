@@ -1,7 +1,8 @@
 """A cheap, sound test that a Python call `<expr>.attr(...)` cannot have a callee any fact rule wants.
 
 The evaluator names `<expr>.attr` `<owner>.attr` (canonical() only changes the head), `request`, or a
-same-file `<def:N>`; `self.attr` may also be whatever is assigned to `self.attr`. So when `attr` fits no
+same-file `<def:N>`; `self.attr` may also be whatever is assigned to `self.attr`, and `x.attr` what a same-file
+@property `attr` returns. So when `attr` fits no
 pattern's last part, only patterns ending in a bare wildcard (`requests.*`) remain, and those need their
 head module's name as a word of the file (or a name built at run time: a file using any word of
 is never skipped: BUILDERS)."""
@@ -144,6 +145,8 @@ def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
         return False  # self.attr may hold anything assigned to it
     if obj.type == "identifier" and obj.text in (b"self", b"cls") and bound_in_class_body(node, attr_node.text):
         return False  # class C: run = exec — self.run / cls.run is exec
+    if b"property" in source and re.search(rb"\bdef\s+" + re.escape(attr_node.text) + rb"\s*\(", source):
+        return False  # a @property getter's value: Tool().run may be what `def run` returns
     return True
 
 

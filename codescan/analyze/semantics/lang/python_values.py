@@ -14,7 +14,7 @@ from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
-from .python_selfattrs import method, self_attribute
+from .python_selfattrs import method, property_value, self_attribute
 from .python_reflect_wrappers import through_getattr_hook
 from .python_skeleton import skeleton
 from ..facts import NOTHING, Step, Value, merge
@@ -334,6 +334,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
             cls = self.defs.get(int(obj.name[len("<class:"):-3]))
             found = method(self, cls, attr) if cls is not None else None
+            found = property_value(self, found)  # Runner().run where run is a @property: what its getter returns
             if found is None and cls is not None:  # Lazy().runner: a name the class's __getattr__ looks up
                 found = through_getattr_hook(self, cls, obj, attr)
             if found is not None:
