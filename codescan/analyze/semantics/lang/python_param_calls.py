@@ -2,7 +2,7 @@
 from a call site's, and the Launch record every launcher resolution gives (the function run and its argument Values)."""
 from __future__ import annotations
 
-from ..facts import Value
+from ..facts import Value, merge
 from .python_calls import arguments
 from .python_summaries import substitute
 
@@ -48,6 +48,33 @@ def by_keyword(values, function, arg_values: list, keywords) -> list:
             if i >= len(out):
                 out += [Value()] * (i + 1 - len(out))
             out[i] = values.ev(node)
+    return out
+
+
+def with_splat_params(values, site, function, arg_values: list, keywords) -> list:
+    """`def send(*parts, **kw)` called as `send(a, b, x=1, **os.environ)`: the `*parts` parameter holds the
+    positional arguments from its place on (and `*seq` spread there), `**kw` the keywords no other parameter takes
+    (and `**mapping` spread there); the other parameters keep what `arg_values` gave them."""
+    params = [param_name(p) for p in params_of(function)]
+    kinds = [kind for _n, kind in params]
+    if "star" not in kinds and "kw" not in kinds:
+        return arg_values
+    args_node = site.child_by_field_name("arguments")
+    spread = [c for c in (args_node.named_children if args_node is not None else ())
+              if c.type in ("list_splat", "dictionary_splat") and c.named_children]
+    out = list(arg_values)
+    named = {n for n, kind in params if kind == "plain"}
+    for i, (_name, kind) in enumerate(params):
+        if kind == "star":
+            held = out[i:] + [values.ev(c.named_children[0]) for c in spread if c.type == "list_splat"]
+        elif kind == "kw":
+            held = [values.ev(v) for k, v in keywords if k not in named] + \
+                [values.ev(c.named_children[0]) for c in spread if c.type == "dictionary_splat"]
+        else:
+            continue
+        if i >= len(out):
+            out += [Value()] * (i + 1 - len(out))
+        out[i] = merge(held) if held else Value()
     return out
 
 

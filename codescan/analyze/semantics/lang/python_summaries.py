@@ -26,7 +26,11 @@ def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     if keywords and function.type == "function_definition":  # wrap(data=x): x fills the parameter `data`
         from .python_param_calls import by_keyword
         arg_values = by_keyword(values, function, arg_values, keywords)
-    returned = substitute(values.returns(function), function.start_byte, arg_values, line)
+    bound = arg_values
+    if function.type == "function_definition":  # build(**os.environ) into def build(**kw): kw holds its data
+        from .python_param_calls import with_splat_params
+        bound = with_splat_params(values, node, function, arg_values, keywords)
+    returned = substitute(values.returns(function), function.start_byte, bound, line)
     if returned.known or (returned.name and not returned.name.endswith("()")):
         return returned  # a constant, or a function or module the helper hands back (an alias)
     folded = fold_return(values, function, arg_values, {k: values.ev(v) for k, v in keywords})
