@@ -161,13 +161,19 @@ def _through_callers(values, calls, source: bytes) -> list:
     for call in calls:
         starts = {int(lab.split(":")[1]) for v in call.args for lab in v.labels if lab.startswith("param:")}
         for start in sorted(starts)[:4]:
-            name = _function_name(values.defs.get(start))
+            function = values.defs.get(start)
+            name = _function_name(function)
+            method = name is None and function is not None and function.type == "method_definition"
+            if method:  # class A { go(c) { cp.exec(c) } }  new A().go(x) / a.go(x): called as a member
+                name = function.child_by_field_name("name").text
             if name is None:
                 continue
-            for match in list(re.finditer(rb"(?<![\w$.])" + re.escape(name) + rb"\s*\(", source))[:16]:
+            before = rb"(?<=\.)" if method else rb"(?<![\w$.])"
+            for match in list(re.finditer(before + re.escape(name) + rb"\s*\(", source))[:16]:
                 ident = values.scopes.locate(match.start(), match.start() + len(name))
-                site = ident.parent if ident is not None else None
-                if site is None or site.type != "call_expression" or site.child_by_field_name("function") != ident:
+                callee = ident.parent if method and ident is not None else ident
+                site = callee.parent if callee is not None else None
+                if site is None or site.type != "call_expression" or site.child_by_field_name("function") != callee:
                     continue
                 args = [values.ev(a) for a in arguments(site)]
                 line = site.start_point[0] + 1

@@ -27,7 +27,11 @@ def this_field(values, node, prop: str) -> Value | None:
         memo[key] = (assigned, sites)
     if not assigned:
         return None
-    value = merge(values.ev(right) for right in assigned)
+    held = [values.ev(right) for right in assigned]
+    names = {v.name for v in held}
+    value = merge(held)
+    if len(names) == 1 and held[0].name:  # this.cp = require("child_process"): this.cp.exec is child_process.exec
+        value = Value(value.const, value.labels, held[0].name, held[0].via, value.trace)
     written = [written_file(values, f"this.{prop}", use) for use in sites if use.start_byte < node.start_byte]
     if any(w.labels for w in written):  # the path still names the same file: the download it holds comes along
         return merge([value, *written], value.const, value.name)
