@@ -145,9 +145,20 @@ def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
         return False  # self.attr may hold anything assigned to it
     if obj.type == "identifier" and obj.text in (b"self", b"cls") and bound_in_class_body(node, attr_node.text):
         return False  # class C: run = exec — self.run / cls.run is exec
-    if b"property" in source and re.search(rb"\bdef\s+" + re.escape(attr_node.text) + rb"\s*\(", source):
+    if attr_node.text in _property_names(source):
         return False  # a @property getter's value: Tool().run may be what `def run` returns
     return True
+
+
+_PROPERTY = re.compile(rb"@(?:functools\.)?(?:cached_)?property\s+(?:@[^\n]*\s+)*(?:async\s+)?def\s+(\w+)")
+_LAST_PROPERTIES: list = [None, frozenset()]  # (the source searched last, its property names): one scan per file
+
+
+def _property_names(source: bytes) -> frozenset:
+    """Names of the @property getters defined in the file."""
+    if _LAST_PROPERTIES[0] is not source:
+        _LAST_PROPERTIES[:] = [source, frozenset(_PROPERTY.findall(source)) if b"property" in source else frozenset()]
+    return _LAST_PROPERTIES[1]
 
 
 def _only_called(source: bytes, attr: str) -> bool:
