@@ -2,6 +2,8 @@
 its decoded payloads and the code hidden in its comments, then the text detectors."""
 from __future__ import annotations
 
+from itertools import count
+
 from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
@@ -216,7 +218,7 @@ class Analyzer(CodeInsideDocuments):
             # Only what folding changed can match anew: query just those rows.
             rows = _changed_rows(before, after)
             folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
-            folded_lines = split_lines(folded.decode("utf-8", "replace"))
+            folded_lines = None  # split on the first hit only: most folded views match nothing
             # the rules' gate: the original's tokens (looked up for its own rules) and the changed lines'
             changed = b"\n".join(after[row] for first, last in rows
                                   for row in range(first, min(last, len(after) - 1) + 1))
@@ -225,6 +227,8 @@ class Analyzer(CodeInsideDocuments):
                 line = hit.node.start_point[0] + 1
                 if (hit.rule.id, line + line_offset) in seen:
                     continue
+                if folded_lines is None:
+                    folded_lines = split_lines(folded.decode("utf-8", "replace"))
                 shown = folded_lines[line - 1].strip() if line <= len(folded_lines) else ""
                 hidden = language == "python" and context == "code" and any(
                     before[row] != after[row] and disguise.folded_disguise(before[row], after[row], source)
@@ -287,8 +291,11 @@ def _parse(language: str, source: bytes, budget: Budget | None, old_tree=None):
     # Some inputs parse in quadratic time (e.g. thousands of trailing comment lines in Python); the
     # progress callback (honoured only for a read callback, not for bytes) stops the parse at the deadline.
     try:
+        # Tree-sitter calls back every ~100 parse steps (200,000 times on the stdlib); reading the thread's CPU
+        # clock is a system call, so it is read on every 16th call only (a few hundred microseconds late at most).
+        ticks = count()
         tree = parser.parse(lambda byte, _point: source[byte:byte + 65536], **reuse,
-                            progress_callback=lambda *_: budget.expired())
+                            progress_callback=lambda *_: not next(ticks) & 15 and budget.expired())
         # A tree read through a callback holds no source, so every text predicate (#eq?, #match?)
         # re-reads through it: queries ran 7x slower. Re-parsing the bytes with old_tree and no
         # edits reuses the whole tree (~1 ms per 100 kB) and gives back a tree with its text.
