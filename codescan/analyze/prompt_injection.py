@@ -168,6 +168,20 @@ def _test(needle: str) -> tuple[str, str | None, bool]:
 TESTS = tuple((_test(shared), tuple((_test(key), tuple(map(_test, group))) for key, group in keyed))
               for shared, keyed in KEYED)
 WORD_TESTS = True  # off: every literal searched in the whole text (tests compare)
+# Words a phrase's regex holds whole (after a word boundary or whitespace, before whitespace or a boundary), one of each
+# group: in ASCII text, where the regex runs on `lower`, whose runs of [a-z0-9_] are TextView.lower_word_set, a phrase
+# missing a group's words cannot match. For the two phrases whose literals are common in code ('ignor', 'only' let
+# their regexes run on 593 and 714 of the stdlib's 1,790 files; 211 and 39 hold the words).
+WHOLE_WORDS = {
+    "ignor": (frozenset(("ignore", "disregard", "forget", "override", "bypass")),
+              frozenset(("previous", "prior", "above", "earlier", "preceding", "former", "original", "system",
+                         "safety")),
+              frozenset(("instruction", "instructions", "prompt", "prompts", "rules", "directives", "guidelines",
+                         "guardrails", "context"))),
+    "only": (frozenset(("for", "to")), frozenset(("only",)),
+             frozenset(f"{who}{s}" for who in ("ai", "llm", "assistant", "copilot", "model", "agent") for s in ("", "s"))),
+}
+REQUIRED = tuple(WHOLE_WORDS.get(needles[0], ()) for _strength, needles, _rx in PHRASES)
 
 
 def matches(view):
@@ -182,8 +196,10 @@ def matches(view):
         needle, run, whole = test
         return needle in words if whole else (run is None or run in words) and needle in lower
 
-    for (strength, _needles, rx, rx_i), (shared, keyed) in zip(COMPILED, TESTS):
+    for (strength, _needles, rx, rx_i), (shared, keyed), required in zip(COMPILED, TESTS, REQUIRED):
         if occurs(shared) and any(occurs(key) and (not group or any(occurs(n) for n in group)) for key, group in keyed):
+            if required and view.ascii and any(group.isdisjoint(view.lower_word_set) for group in required):
+                continue
             # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
             for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
                 yield strength, m

@@ -67,6 +67,7 @@ class TextView:
         self._split: list[str] | None = None
         self._lower: str | None = None
         self._lower_words: str | None = None
+        self._lower_word_set: frozenset[str] | None = None
         self._column = (-1, 0, 0)  # (line start, character column, byte column) of the last node_at
 
     def _looks_minified(self) -> bool:
@@ -89,6 +90,13 @@ class TextView:
             data = self.lower.encode("ascii", "replace").translate(_SPACED)
             self._lower_words = b"\n".join(set(data.split())).decode("ascii")
         return self._lower_words
+
+    @property
+    def lower_word_set(self) -> frozenset[str]:
+        """The same words as a set (whole-word tests)."""
+        if self._lower_word_set is None:
+            self._lower_word_set = frozenset(self.lower_words.split("\n"))
+        return self._lower_word_set
 
     def has_any(self, needles, lower: bool = False) -> bool:
         """True when any literal occurs (substring search is far cheaper than a regex over the file)."""
