@@ -34,6 +34,7 @@ class GateIndex:
         self._last: tuple[Presence, set[int]] | None = None  # the last source's tokens (present())
         # tokens a line break may split (none of today's rules has one): taken as present in an edited source
         self._multiline = frozenset(i for (token, _f), i in ids.items() if "\n" in token.removesuffix(END))
+        self._ids = ids  # (token, folded) -> id, for Presence.has to read `present` by (note_all)
         for folded in (False, True):
             words: dict[str, int] = {}
             wordy: list[tuple[bytes, tuple[str, bool], int]] = []
@@ -50,9 +51,9 @@ class GateIndex:
                 others.append((token.encode("utf-8"), (token, fold), i,
                                None if run is None else words.setdefault(run, len(words)), token.endswith(END)))
             wordy_at = [words[k[0]] for _t, k, _i in wordy]
-            self._cases.append((folded, _Words([w.encode("utf-8") for w in words]), [k for _t, k, _i in wordy],
-                                [i for _t, _k, i in wordy], wordy_at, [(t, r, e) for t, _k, _i, r, e in others],
-                                [k for _t, k, _i, _r, _e in others], [i for _t, _k, i, _r, _e in others]))
+            self._cases.append((folded, _Words([w.encode("utf-8") for w in words]), [i for _t, _k, i in wordy],
+                                wordy_at, [(t, r, e) for t, _k, _i, r, e in others],
+                                [i for _t, _k, i, _r, _e in others]))
 
     def admitted(self, seen: Presence) -> list[bool]:
         """For each gate, whether the source may satisfy it (an ungated rule: always)."""
@@ -75,8 +76,7 @@ class GateIndex:
         if last is not None and last[0] is seen:
             return last[1]
         present: set[int] = set()
-        notes: list[tuple[tuple[str, bool], bool]] = []
-        for folded, words, wordy_keys, wordy_ids, wordy_at, others, other_keys, other_ids in self._cases:
+        for folded, words, wordy_ids, wordy_at, others, other_ids in self._cases:
             if folded and seen.trapped():
                 present.update(wordy_ids)
                 present.update(other_ids)
@@ -84,15 +84,13 @@ class GateIndex:
             listed = seen.text(True, folded)
             found = words.found(listed)
             hits = [found[at] for at in wordy_at]
-            notes += zip(wordy_keys, hits)
             present.update(compress(wordy_ids, hits))
             if others:
                 source = seen.text(False, folded)
                 hits = [(run is None or found[run]) and (ends_a_word(token, listed) if end else token in source)
                         for token, run, end in others]
-                notes += zip(other_keys, hits)
                 present.update(compress(other_ids, hits))
-        seen.note_all(notes)
+        seen.note_all(self._ids, present)
         self._last = (seen, present)
         return present
 

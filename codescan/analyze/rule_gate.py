@@ -55,7 +55,7 @@ def ends_a_word(token: bytes, listed: bytes) -> bool:
 class Presence:
     """Memoized substring tests on one source (a file's gates share most of their tokens)."""
 
-    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered", "_marks", "_word_set")
+    __slots__ = ("source", "_lowered", "_seen", "_trap", "_words", "_words_lowered", "_marks", "_word_set", "_known")
 
     def __init__(self, source: bytes, lowered: bytes | None = None):
         self.source = source
@@ -66,11 +66,16 @@ class Presence:
         self._words_lowered: bytes | None = None
         self._word_set: set[bytes] | None = None
         self._marks: dict[tuple[str, bool], list[tuple[int, int]]] = {}
+        self._known: list[tuple[dict, set[int]]] = []  # (token ids, ids present) a GateIndex looked up (note_all)
 
     def has(self, token: str, folded: bool) -> bool:
         key = (token, folded)
         found = self._seen.get(key)
         if found is None:
+            for ids, present in self._known:
+                at = ids.get(key)
+                if at is not None:
+                    return at in present
             if folded and self.trapped():
                 found = True
             elif token.endswith(END):
@@ -80,14 +85,16 @@ class Presence:
             self._seen[key] = found
         return found
 
-    def note_all(self, results) -> None:
-        """Record ((token, folded), occurs) pairs (GateIndex checks every token at once)."""
-        self._seen.update(results)
+    def note_all(self, ids: dict[tuple[str, bool], int], present: set[int]) -> None:
+        """Record what a GateIndex found, which checks every token at once: `ids` numbers (token, folded) pairs,
+        `present` holds the numbers of those that occur (kept as they are: most are never asked about again)."""
+        self._known.append((ids, present))
 
     def trapped(self) -> bool:
         """Whether the source holds a letter that `re` case-folds onto ASCII and bytes.lower() does not."""
         if self._trap is None:
-            self._trap = any(t in self.source for t in _CASEFOLD_TRAPS)
+            # every trap is a multi-byte letter: ASCII text (most sources) holds none, one C-level test says so
+            self._trap = not self.source.isascii() and any(t in self.source for t in _CASEFOLD_TRAPS)
         return self._trap
 
     def text(self, word: bool, folded: bool) -> bytes:
