@@ -182,6 +182,10 @@ WHOLE_WORDS = {
              frozenset(f"{who}{s}" for who in ("ai", "llm", "assistant", "copilot", "model", "agent") for s in ("", "s"))),
 }
 REQUIRED = tuple(WHOLE_WORDS.get(needles[0], ()) for _strength, needles, _rx in PHRASES)
+# A phrase's regex without its leading \b, searched first: `re` scans for its first characters fast only without the
+# \b (about four times faster on the stdlib), and a text it finds nothing in has no match of the phrase either.
+QUICK = tuple((re.compile(rx[2:]), re.compile(rx[2:], re.I)) if rx.startswith(r"\b") else None
+              for _strength, _needles, rx in PHRASES)
 
 
 def matches(view):
@@ -196,9 +200,11 @@ def matches(view):
         needle, run, whole = test
         return needle in words if whole else (run is None or run in words) and needle in lower
 
-    for (strength, _needles, rx, rx_i), (shared, keyed), required in zip(COMPILED, TESTS, REQUIRED):
+    for (strength, _needles, rx, rx_i), (shared, keyed), required, quick in zip(COMPILED, TESTS, REQUIRED, QUICK):
         if occurs(shared) and any(occurs(key) and (not group or any(occurs(n) for n in group)) for key, group in keyed):
             if required and view.ascii and any(group.isdisjoint(view.lower_word_set) for group in required):
+                continue
+            if quick is not None and (quick[0].search(lower) if view.ascii else quick[1].search(view.text)) is None:
                 continue
             # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
             for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
