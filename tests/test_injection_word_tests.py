@@ -63,3 +63,23 @@ def test_same_matches_with_and_without_word_tests(monkeypatch):
         assert _found(text, path, monkeypatch, True) == before, text[:80]
         matched += bool(before)
     assert matched >= 12  # the phrases above do match
+
+
+def test_lower_words_from_the_rule_gates_words_are_the_same_words():
+    """TextView.lower_words reuses the words rule_gate listed for the text's bytes (ctx.presence) when both are
+    ASCII: the same set of words as its own split, and texts that are not ASCII keep their own."""
+    from codescan.analyze.rule_gate import Presence
+
+    stdlib = corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60)
+    texts = [Path(p).read_text("utf-8", "replace") for p in stdlib] + PHRASES + ["", "Foo foo FOO_1 x\r\n\u00e9t\u00e9"]
+    reused = 0
+    for text in texts:
+        own = _view(text)
+        ctx = _Ctx(text, "notes.md")
+        ctx.presence = Presence(text.encode("utf-8"))
+        shared = TextView(ctx, None)
+        assert set(shared.lower_words.split("\n")) == set(own.lower_words.split("\n")), text[:80]
+        assert shared.lower_word_set == own.lower_word_set
+        assert (ctx.presence._words_lowered is not None) == text.isascii()  # reused exactly for ASCII text
+        reused += text.isascii()
+    assert reused >= 60

@@ -27,6 +27,7 @@ class Context:
     problems: list[str] = field(default_factory=list)  # bounds hit and detector errors, for the report
     over_cap: dict[str, int] = field(default_factory=dict)  # rule id -> findings past MAX_PER_RULE
     _per_rule: dict[str, int] = field(default_factory=dict)
+    presence: object | None = None  # rule_gate.Presence of the bytes the rules read (its words serve TextView too)
     _lines: list[str] | None = None
 
     @property

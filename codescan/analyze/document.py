@@ -16,6 +16,7 @@ from .nested import PLACEHOLDER, CodeInsideDocuments
 from .guard import report, stage
 from .quiet_rules import Quiet, changed_statements
 from .reparse import LastTrees, base_path
+from .rule_gate import presence_of
 from .semantics.engine import FactRules
 from .textlines import split_lines
 from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
@@ -125,6 +126,7 @@ class Analyzer(CodeInsideDocuments):
         language = ctx.language
         tree = None
         if languages.has_grammar(language):
+            ctx.presence = presence_of(source)  # the rules' token lookups of this very source (rule_gate)
             tree = self.scan_code(ctx, source, language, line_offset=0, depth=0, via=None, key=key)
         text.detect(ctx, tree)
         with stage(ctx, "shell scripts inside"):

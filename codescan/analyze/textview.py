@@ -98,8 +98,15 @@ class TextView:
         """The distinct runs of [a-z0-9_] of `lower`, one a line: a string of those characters occurs in `lower` iff it
         occurs here (each character not ASCII becomes `?` before splitting, so the runs are exactly lower's)."""
         if self._lower_words is None:
-            data = self.lower.encode("ascii", "replace").translate(_SPACED)
-            self._lower_words = b"\n".join(set(data.split())).decode("ascii")
+            presence = getattr(self.ctx, "presence", None)
+            if presence is not None and self.ascii and len(presence.source) == len(self.text) \
+                    and presence.source.isascii():
+                # the words the rule gates listed for this text's bytes, lower-cased: the same words (a word that
+                # differs from another only by case is listed twice, which no substring test can tell)
+                self._lower_words = presence.text(True, True).decode("ascii")
+            else:
+                data = self.lower.encode("ascii", "replace").translate(_SPACED)
+                self._lower_words = b"\n".join(set(data.split())).decode("ascii")
         return self._lower_words
 
     @property
