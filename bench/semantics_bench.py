@@ -20,7 +20,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 HERE = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # `python bench/semantics_bench.py`
@@ -58,36 +60,52 @@ def high_plus(report: dict) -> int:
     return sum(1 for f in report.get("findings", []) if f["severity"] in ("high", "critical"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description: str, best: str) -> argparse.ArgumentParser:
+    """The options both tree-beside-baseline benches take (this one and bench.stage_times)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--corpus", metavar="DIR", help="folder (default: the interpreter's stdlib)")
     parser.add_argument("--quick", type=int, metavar="N", help="only N Python files spread over the tree")
     parser.add_argument("--base", help="baseline revision (default: the commit before the semantic layer)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per tree; the best CPU time counts")
-    args = parser.parse_args(argv)
+    parser.add_argument("--repeat", type=int, default=2, help=f"runs per tree; {best}")
+    return parser
+
+
+def python_files(args: argparse.Namespace) -> list[Path]:
     root = Path(args.corpus) if args.corpus else corpora.default_root()
     files = list(corpora.collect(root).python)
-    if args.quick:
-        files = list(corpora.sample(tuple(files), args.quick))
-    size = sum(p.stat().st_size for p in files)
-    lines = sum(p.read_bytes().count(b"\n") for p in files)
-    base = args.base or default_base()
-    with tempfile.TemporaryDirectory(prefix="codescan-sem-bench-") as tmp:
+    return list(corpora.sample(tuple(files), args.quick)) if args.quick else files
+
+
+@contextmanager
+def baseline(base: str, files: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """(`base` checked out with `git worktree add` into a temporary folder, a listing of `files` beside it); both
+    removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="codescan-bench-base-") as tmp:
         base_tree = Path(tmp) / "base"
         subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", "-f", str(base_tree), base],
                        check=True, capture_output=True)
         try:
             listing = Path(tmp) / "files.txt"
             listing.write_text("\n".join(str(p) for p in files))
-            best: dict[str, tuple[float, dict]] = {}
-            for _ in range(max(args.repeat, 1)):
-                for name, tree in (("baseline", base_tree), ("this checkout", HERE)):
-                    cpu, report = run_scan(tree, listing)
-                    if name not in best or cpu < best[name][0]:
-                        best[name] = (cpu, report)
+            yield base_tree, listing
         finally:
             subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(base_tree)],
                            capture_output=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(__doc__.split("\n")[0], "the best CPU time counts").parse_args(argv)
+    files = python_files(args)
+    size = sum(p.stat().st_size for p in files)
+    lines = sum(p.read_bytes().count(b"\n") for p in files)
+    base = args.base or default_base()
+    with baseline(base, files) as (base_tree, listing):
+        best: dict[str, tuple[float, dict]] = {}
+        for _ in range(max(args.repeat, 1)):
+            for name, tree in (("baseline", base_tree), ("this checkout", HERE)):
+                cpu, report = run_scan(tree, listing)
+                if name not in best or cpu < best[name][0]:
+                    best[name] = (cpu, report)
     mb = size / 1e6
     print(f"{len(files)} Python files, {mb:.2f} MB, {lines / 1000:.1f} kLOC; baseline {base}; best of {args.repeat}")
     print(f"{'tree':<14} {'cpu s':>7} {'cpu s/MB':>9} {'high+':>6} {'high+/kLOC':>11}")

@@ -13,20 +13,17 @@ semantic layer). `other` is what is left of Analyzer.analyze; `outside` is rule 
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # `python bench/stage_times.py`
     sys.path.insert(0, str(HERE))
 
-from bench import corpus as corpora  # noqa: E402
-from bench.semantics_bench import default_base  # noqa: E402
+from bench.semantics_bench import arguments, baseline, default_base, python_files  # noqa: E402
 
 # (stage, module, attribute, class or None); wrapped when the tree has it
 STAGES = (
@@ -104,32 +101,15 @@ def measure(tree: Path, listing: Path) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", metavar="DIR", help="folder (default: the interpreter's stdlib)")
-    parser.add_argument("--quick", type=int, metavar="N", help="only N Python files spread over the tree")
-    parser.add_argument("--base", help="baseline revision (default: the commit before the semantic layer)")
-    parser.add_argument("--repeat", type=int, default=2, help="runs per tree; per stage the lowest counts")
-    args = parser.parse_args(argv)
-    root = Path(args.corpus) if args.corpus else corpora.default_root()
-    files = list(corpora.collect(root).python)
-    if args.quick:
-        files = list(corpora.sample(tuple(files), args.quick))
+    args = arguments(__doc__.split("\n")[0], "per stage the lowest counts").parse_args(argv)
+    files = python_files(args)
     base = args.base or default_base()
     best: dict[str, dict[str, float]] = {"baseline": {}, "this checkout": {}}
-    with tempfile.TemporaryDirectory(prefix="codescan-stage-times-") as tmp:
-        base_tree = Path(tmp) / "base"
-        subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", "-f", str(base_tree), base],
-                       check=True, capture_output=True)
-        try:
-            listing = Path(tmp) / "files.txt"
-            listing.write_text("\n".join(str(p) for p in files))
-            for _ in range(max(args.repeat, 1)):
-                for name, tree in (("baseline", base_tree), ("this checkout", HERE)):
-                    for stage, secs in measure(tree, listing).items():
-                        best[name][stage] = min(secs, best[name].get(stage, secs))
-        finally:
-            subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(base_tree)],
-                           capture_output=True)
+    with baseline(base, files) as (base_tree, listing):
+        for _ in range(max(args.repeat, 1)):
+            for name, tree in (("baseline", base_tree), ("this checkout", HERE)):
+                for stage, secs in measure(tree, listing).items():
+                    best[name][stage] = min(secs, best[name].get(stage, secs))
     size = sum(p.stat().st_size for p in files) / 1e6
     print(f"{len(files)} Python files, {size:.2f} MB; baseline {base}; lowest of {args.repeat} per stage, CPU s")
     names = sorted(set(best["baseline"]) | set(best["this checkout"]), key=lambda s: -best["this checkout"].get(s, 0))
