@@ -39,3 +39,15 @@ def test_same_matches_on_fixtures_and_a_stdlib_sample():
         assert _ends(source, True) == expected, path
         matched += len(expected)
     assert matched > 20
+
+
+HOOKS = [b"@app.before_request\ndef f(): pass", b"@bp.before_app_request", b"xdef process_request(",
+         b"undef process_view(self)\n def process_view (", b"(req, res, next)", b"( req : Request , res:Response, next )",
+         b"@x.middleware", b"@xmiddleware", b"@x.middlewares", b"def\tprocess_request\n(", b"def process_requestx(",
+         b"next(it)", b"(req, res)"]
+
+
+def test_hooked_is_the_one_regex_search():
+    for source in HOOKS:
+        assert auth_gates._hooked(source) == (auth_gates._HOOK.search(source) is not None), source
+    assert sum(auth_gates._hooked(source) for source in HOOKS) == 7

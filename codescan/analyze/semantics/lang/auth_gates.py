@@ -29,6 +29,10 @@ _DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*
 # methods, Express `(req, res, next)` middleware): a granting test there is an authentication check whatever its name
 _HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b|\bdef\s+process_(?:request|view)\s*\(|"
                    rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
+# _HOOK's three forms apart (for _hooked); _HOOK_DEF without the leading `\b` (a literal start `re` finds fast)
+_HOOK_DECORATOR = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b")
+_HOOK_DEF = re.compile(rb"def\s+process_(?:request|view)\s*\(")
+_HOOK_ARGUMENTS = re.compile(rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
 _GRANTED = re.compile(r"(?i)admin|auth|logged|login|superuser|staff|root|privileg|grant|allow|trusted|verified")
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
@@ -57,9 +61,15 @@ def possible(source: bytes) -> bool:
 
 
 def _hooked(source: bytes) -> bool:
-    """A request hook may be defined (byte look-ups first: the regex only where one of its words occurs)."""
-    return (b"before_" in source or b"middleware" in source or b"process_" in source or b"next" in source) \
-        and _HOOK.search(source) is not None
+    """A request hook may be defined: `_HOOK.search(source) is not None`, each of its three forms searched apart
+    and only where its words occur (`next` is in most Python files; the one regex tried its `\\bdef` branch at
+    every offset: ~0.8 ms a file). The `def` form is found by its literal start, then the `\\b` before it tested."""
+    if (b"before_" in source or b"middleware" in source) and _HOOK_DECORATOR.search(source) is not None:
+        return True
+    if b"process_" in source and any(not at or source[at - 1] not in _WORD_BYTES
+                                     for at in (m.start() for m in _HOOK_DEF.finditer(source))):
+        return True
+    return b"next" in source and b"req" in source and _HOOK_ARGUMENTS.search(source) is not None
 
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
