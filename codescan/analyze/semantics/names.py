@@ -25,10 +25,23 @@ OBJECT_ALIASES = {"flask.request": "request", "flask.globals.request": "request"
                   "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request"}
 
 
+MAX_MEMO = 65_536  # names kept with their canonical form (the table is emptied past this)
+_CANONICAL: dict[str, str] = {}
+
+
 def canonical(dotted: str | None) -> str | None:
     """`__builtins__.eval` -> `builtins.eval`, `eval` -> `builtins.eval`, `cPickle.loads` -> `pickle.loads`."""
     if not dotted:
         return dotted
+    found = _CANONICAL.get(dotted)
+    if found is None:
+        if len(_CANONICAL) > MAX_MEMO:
+            _CANONICAL.clear()
+        found = _CANONICAL[dotted] = _canonical(dotted)
+    return found
+
+
+def _canonical(dotted: str) -> str:
     for prefix, alias in OBJECT_ALIASES.items():
         if dotted.startswith(prefix) and (len(dotted) == len(prefix) or dotted[len(prefix)] in ".("):
             return alias + dotted[len(prefix):]

@@ -124,11 +124,23 @@ _BY_LABEL = {label: pattern_regex(names) for label, names in SOURCES.items()}
 _CLEARS = pattern_regex(CLEARS)
 
 
+# Pure functions of a name or a constant text, asked again and again for the same few (a regex per label each time):
+# their answers kept per process, the tables emptied when they grow past MAX_MEMO entries
+MAX_MEMO = 65_536
+_LABELS_OF: dict[str, frozenset] = {}
+_CONSTANT_LABELS: dict = {}
+
+
 def labels_of(name: str | None) -> frozenset:
     """Labels a read of, or a call to, the canonical name `name` produces."""
     if not name:
         return frozenset()
-    return frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name))
+    found = _LABELS_OF.get(name)
+    if found is None:
+        if len(_LABELS_OF) > MAX_MEMO:
+            _LABELS_OF.clear()
+        found = _LABELS_OF[name] = frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name))
+    return found
 
 
 def narrowed(labels: frozenset, name: str | None) -> frozenset:
@@ -207,7 +219,17 @@ def authenticating(labels: frozenset, key) -> frozenset:
 
 
 def clears(name: str | None) -> bool:
-    return bool(name) and _CLEARS.match(name) is not None
+    if not name:
+        return False
+    found = _CLEARED.get(name)
+    if found is None:
+        if len(_CLEARED) > MAX_MEMO:
+            _CLEARED.clear()
+        found = _CLEARED[name] = _CLEARS.match(name) is not None
+    return found
+
+
+_CLEARED: dict[str, bool] = {}
 
 
 def constant_labels(value, depth: int = 0) -> frozenset:
@@ -217,6 +239,19 @@ def constant_labels(value, depth: int = 0) -> frozenset:
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
         return frozenset().union(*(constant_labels(item, depth + 1) for item in value
                                    if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
+    kind = type(value)
+    if kind is not str and kind is not bytes:
+        return _text_labels(value)
+    found = _CONSTANT_LABELS.get(value)
+    if found is None:
+        if len(_CONSTANT_LABELS) > MAX_MEMO:
+            _CONSTANT_LABELS.clear()
+        found = _CONSTANT_LABELS[value] = _text_labels(value)
+    return found
+
+
+def _text_labels(value) -> frozenset:
+    """constant_labels of one value that is no short list or tuple (a text, bytes, anything else)."""
     if isinstance(value, bytes) and 3 <= len(value) <= 4096:  # b'{"method": "mining.subscribe"...}' sent to a pool
         return _MINER_LABEL if MINER.search(value.decode("latin-1")) else frozenset()
     if not isinstance(value, str) or not 3 <= len(value) <= 4096:
