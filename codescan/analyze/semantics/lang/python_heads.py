@@ -41,6 +41,23 @@ def _fits(last: str) -> re.Pattern:
     return found
 
 
+_FITTING: dict = {}  # last-part regex -> attribute -> whether it fits (every rule subset asks about the same few)
+
+
+def _fitting(fits: re.Pattern, attr: str) -> bool:
+    memo = _FITTING.get(fits)
+    if memo is None:
+        if len(_FITTING) > 8192:
+            _FITTING.clear()
+        memo = _FITTING[fits] = {}
+    found = memo.get(attr)
+    if found is None:
+        if len(memo) > 4096:
+            memo.clear()
+        found = memo[attr] = fits.match(attr) is not None
+    return found
+
+
 class NeededHeads:
     """Per set of wanted patterns: the first parts a name ending in `.attr` must start with to be wanted."""
 
@@ -55,6 +72,12 @@ class NeededHeads:
             any_head = len(parts) < 2 or not head or "*" in head or "(" in head
             fits = None if not last.strip("*") else _fits(last.rstrip("()"))
             self._patterns.append((fits, None if any_head else head))
+        # the same answers from each distinct last-part regex once (patterns share them: `*.get`, `requests.get`)
+        # with its heads; None among them: a pattern of that last part fits any head
+        groups: dict = {}
+        for fits, head in self._patterns:
+            groups.setdefault(fits, set()).add(head)
+        self._groups = [(fits, None if None in heads else frozenset(heads)) for fits, heads in groups.items()]
         self._memo: dict[str, frozenset | None] = {}
 
     def for_attr(self, attr: str) -> frozenset | None:
@@ -65,13 +88,13 @@ class NeededHeads:
         if self.never or attr in REQUEST_NAMES:
             heads = None
         else:
-            for fits, head in self._patterns:
-                if fits is not None and fits.match(attr) is None:
+            for fits, group in self._groups:
+                if fits is not None and not _fitting(fits, attr):
                     continue
-                if head is None:
+                if group is None:
                     heads = None
                     break
-                heads.add(head)
+                heads |= group
         found = self._memo[attr] = None if heads is None else frozenset(heads)
         return found
 
