@@ -240,7 +240,7 @@ def constant_labels(value, depth: int = 0) -> frozenset:
         return frozenset().union(*(constant_labels(item, depth + 1) for item in value
                                    if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
     kind = type(value)
-    if kind is not str and kind is not bytes:
+    if (kind is not str and kind is not bytes) or len(value) > 4096:  # (a longer text carries none: not kept)
         return _text_labels(value)
     found = _CONSTANT_LABELS.get(value)
     if found is None:
