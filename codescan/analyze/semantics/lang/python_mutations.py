@@ -28,6 +28,7 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
     shared = _shared(values, name, use_scope)
     foreign = _foreign(values, name) if shared else {}
     fills = values.__dict__.setdefault("_fills", {}) if FILL_KINDS else None
+    wheres = values.__dict__.setdefault("_wheres", {})
     for use in (uses if foreign or not WINDOW else _in_window(values, name, uses, low, use_at)):
         at = use.start_byte
         if not low <= at < use_at and use.start_byte not in foreign:
@@ -42,7 +43,9 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
         parent = use.parent
         if parent.type not in ("attribute", "argument_list", "subscript"):
             continue
-        where = values.scopes.scope_key(use)
+        where = wheres.get(at)  # the use's scope, kept like its fill kind (read again for each read of the name)
+        if where is None:
+            where = wheres[at] = values.scopes.scope_key(use)
         if not (low <= at < use_at and where == key):
             # a module-level container filled elsewhere (in a callback, at module level) holds that data
             # whenever it is read in a function: `BAG = []`, `def collect(): BAG.append(env)`, read in another
