@@ -114,8 +114,10 @@ def written(values, name: str, use, call) -> Value:
     f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
     if call is None or call.type != "call":
         return NOTHING
-    callee = canonical(values.ev(call.child_by_field_name("function")).name)
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    if use not in args[:2]:  # every writer below gets the file as its first or second argument
+        return NOTHING
+    callee = canonical(values.ev(call.child_by_field_name("function")).name)
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
     if callee == "os.write" and len(args) > 1 and args[0] == use:  # os.write(fd, data)
