@@ -25,10 +25,9 @@ def test_memos_answer_as_the_functions(monkeypatch):
             assert sources.constant_labels(text) == expected, text
     assert names.canonical("eval") == "builtins.eval" and sources.labels_of("os.getenv") == {"env-var"}
     assert sources.clears("shlex.quote") and sources.constant_labels("~/.ssh/id_rsa") == {"credential-file"}
-    monkeypatch.setattr(names, "MAX_MEMO", 2)  # past the bound the table is emptied, answers unchanged
-    monkeypatch.setattr(sources, "MAX_MEMO", 2)
-    monkeypatch.setattr(names, "_CANONICAL", {})
-    monkeypatch.setattr(sources, "_CONSTANT_LABELS", {})
+    for memo in (names._CANONICAL, sources._CONSTANT_LABELS):  # past the bound the table is emptied, same answers
+        monkeypatch.setattr(memo, "limit", 2)
+        memo.clear()
     assert [names.canonical(n) for n in NAMES] == [names._canonical(n) for n in NAMES]
     assert [sources.constant_labels(t) for t in TEXTS[:6]] == [sources._text_labels(t) for t in TEXTS[:6]]
     assert len(names._CANONICAL) <= 3 and len(sources._CONSTANT_LABELS) <= 3

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from .pure_memo import PureMemo
+
 # Modules that are another module under an old or private name.
 MODULE_ALIASES = {
     "__builtin__": "builtins", "__builtins__": "builtins", "cPickle": "pickle", "_pickle": "pickle",
@@ -25,20 +27,11 @@ OBJECT_ALIASES = {"flask.request": "request", "flask.globals.request": "request"
                   "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request"}
 
 
-MAX_MEMO = 65_536  # names kept with their canonical form (the table is emptied past this)
-_CANONICAL: dict[str, str] = {}
-
-
 def canonical(dotted: str | None) -> str | None:
     """`__builtins__.eval` -> `builtins.eval`, `eval` -> `builtins.eval`, `cPickle.loads` -> `pickle.loads`."""
     if not dotted:
         return dotted
-    found = _CANONICAL.get(dotted)
-    if found is None:
-        if len(_CANONICAL) > MAX_MEMO:
-            _CANONICAL.clear()
-        found = _CANONICAL[dotted] = _canonical(dotted)
-    return found
+    return _CANONICAL(dotted)
 
 
 def _canonical(dotted: str) -> str:
@@ -51,6 +44,9 @@ def _canonical(dotted: str) -> str:
     elif not dot and head in PY_BUILTINS:
         return "builtins." + head
     return head + dot + rest if dot else head
+
+
+_CANONICAL = PureMemo(_canonical)
 
 
 def pattern_regex(patterns) -> re.Pattern:

@@ -7,6 +7,7 @@ import re
 from ..rule_gate import presence_of
 from .host_data import PUBLIC_IP_LABEL, public_ip
 from .names import pattern_regex
+from .pure_memo import PureMemo
 
 # label -> canonical names (reading the name, or the result of calling it, carries the label)
 SOURCES = {
@@ -124,23 +125,15 @@ _BY_LABEL = {label: pattern_regex(names) for label, names in SOURCES.items()}
 _CLEARS = pattern_regex(CLEARS)
 
 
-# Pure functions of a name or a constant text, asked again and again for the same few (a regex per label each time):
-# their answers kept per process, the tables emptied when they grow past MAX_MEMO entries
-MAX_MEMO = 65_536
-_LABELS_OF: dict[str, frozenset] = {}
-_CONSTANT_LABELS: dict = {}
-
-
 def labels_of(name: str | None) -> frozenset:
     """Labels a read of, or a call to, the canonical name `name` produces."""
     if not name:
         return frozenset()
-    found = _LABELS_OF.get(name)
-    if found is None:
-        if len(_LABELS_OF) > MAX_MEMO:
-            _LABELS_OF.clear()
-        found = _LABELS_OF[name] = frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name))
-    return found
+    return _LABELS_OF(name)
+
+
+# pure functions of a name or a constant text, asked again and again for the same few (a regex per label each time)
+_LABELS_OF = PureMemo(lambda name: frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name)))
 
 
 def narrowed(labels: frozenset, name: str | None) -> frozenset:
@@ -219,17 +212,10 @@ def authenticating(labels: frozenset, key) -> frozenset:
 
 
 def clears(name: str | None) -> bool:
-    if not name:
-        return False
-    found = _CLEARED.get(name)
-    if found is None:
-        if len(_CLEARED) > MAX_MEMO:
-            _CLEARED.clear()
-        found = _CLEARED[name] = _CLEARS.match(name) is not None
-    return found
+    return bool(name) and _CLEARED(name)
 
 
-_CLEARED: dict[str, bool] = {}
+_CLEARED = PureMemo(lambda name: _CLEARS.match(name) is not None)
 
 
 def constant_labels(value, depth: int = 0) -> frozenset:
@@ -242,15 +228,10 @@ def constant_labels(value, depth: int = 0) -> frozenset:
     kind = type(value)
     if (kind is not str and kind is not bytes) or len(value) > 4096:  # (a longer text carries none: not kept)
         return _text_labels(value)
-    found = _CONSTANT_LABELS.get(value)
-    if found is None:
-        if len(_CONSTANT_LABELS) > MAX_MEMO:
-            _CONSTANT_LABELS.clear()
-        found = _CONSTANT_LABELS[value] = _text_labels(value)
-    return found
+    return _CONSTANT_LABELS(value)
 
 
-def _text_labels(value) -> frozenset:
+def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, below)
     """constant_labels of one value that is no short list or tuple (a text, bytes, anything else)."""
     if isinstance(value, bytes) and 3 <= len(value) <= 4096:  # b'{"method": "mining.subscribe"...}' sent to a pool
         return _MINER_LABEL if MINER.search(value.decode("latin-1")) else frozenset()
@@ -272,6 +253,9 @@ def _text_labels(value) -> frozenset:
     if PYTHON_STARTUP.search(value):  # a .pth file, sitecustomize.py: run by every Python that starts
         labels |= {"python-startup"}
     return labels
+
+
+_CONSTANT_LABELS = PureMemo(_text_labels)
 
 
 # Tokens without which a label cannot arise in a file (rules that need only those labels skip it);
