@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from codescan.analyze.semantics.lang import auth_gates
+from codescan.analyze.semantics.lang import auth_gates, auth_text
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (b"def ", b"function ", b"LogIn", b"log_in", b"SIGN_IN", b"Authors", b"author", b"AUTH", b"verify_User",
@@ -57,6 +57,6 @@ def test_possible_does_not_run_the_defining_regex_over_the_file(monkeypatch):
 
     source = b"def check_login(user, pw):\n    if pw == 'x':\n        return True\n"
     assert auth_gates.possible(source)
-    monkeypatch.setattr(auth_gates, "_DEFINED", Refused())
+    monkeypatch.setattr(auth_text, "_DEFINED", Refused())  # (the gate's text searches live in auth_text)
     assert auth_gates.possible(source)
     assert not auth_gates.possible(b"def loginx_helper_list = [1]\nif a == b: pass\n")
