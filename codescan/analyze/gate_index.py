@@ -7,6 +7,15 @@ from itertools import compress
 from .rule_gate import _WORD, END, Gate, Presence, ends_a_word
 
 
+WORD_MEMO = True  # found from the source's words, each word's tokens remembered (off: one regex pass; tests compare)
+WORD_MEMO_SIZE = 1 << 18  # distinct words remembered per language before the memo starts again
+# A small source (code in a comment or docstring, the folded view's changed lines) is met again in the next version
+# of its file: its tokens are remembered by its text (818 of the history bench's 945 small sources were repeats).
+SMALL_MEMO = True  # off: tests compare
+SMALL_BYTES = 4096
+SMALL_MEMO_SIZE = 4096
+
+
 class GateIndex:
     """Many gates tested together: every distinct token is looked up once per source, then each
     gate is a few set intersections (what a file's ~70 rule gates cost drops to well under a ms).
@@ -32,6 +41,7 @@ class GateIndex:
         # index of their longest word run in that list (None: no run, always searched)
         self._cases = []
         self._last: tuple[Presence, set[int]] | None = None  # the last source's tokens (present())
+        self._small: dict[bytes, tuple[set[int], list]] = {}  # a small source's tokens and notes, by its text
         # tokens a line break may split (none of today's rules has one): taken as present in an edited source
         self._multiline = frozenset(i for (token, _f), i in ids.items() if "\n" in token.removesuffix(END))
         self._ids = ids  # (token, folded) -> id, for Presence.has to read `present` by (note_all)
@@ -75,6 +85,13 @@ class GateIndex:
         last = self._last
         if last is not None and last[0] is seen:
             return last[1]
+        small = SMALL_MEMO and len(seen.source) <= SMALL_BYTES
+        if small:
+            known = self._small.get(seen.source)
+            if known is not None:
+                seen.note_all(known[1])
+                self._last = (seen, known[0])
+                return known[0]
         present: set[int] = set()
         for folded, words, wordy_ids, wordy_at, others, other_ids in self._cases:
             if folded and seen.trapped():
@@ -82,7 +99,7 @@ class GateIndex:
                 present.update(other_ids)
                 continue
             listed = seen.text(True, folded)
-            found = words.found(listed)
+            found = words.found_in(seen.word_list(folded)) if WORD_MEMO else words.found(listed)
             hits = [found[at] for at in wordy_at]
             present.update(compress(wordy_ids, hits))
             if others:
@@ -92,6 +109,10 @@ class GateIndex:
                 present.update(compress(other_ids, hits))
         seen.note_all(self._ids, present)
         self._last = (seen, present)
+        if small:
+            if len(self._small) >= SMALL_MEMO_SIZE:
+                self._small.clear()
+            self._small[seen.source] = (present, notes)
         return present
 
     def _admit(self, present: set[int]) -> list[bool]:
@@ -111,6 +132,7 @@ class _Words:
         self._index = {w: i for i, w in enumerate(words)}
         self._inside = {w: _inside(w, self._index) for w in words}
         self._pattern = re.compile(b"(?=(" + _trie(words) + b"))") if words else None
+        self._memo: dict[bytes, tuple[int, ...]] = {}  # a source word -> the tokens inside it (found_in)
 
     def found(self, text: bytes) -> list[bool]:
         found = [False] * self.size
@@ -118,6 +140,26 @@ class _Words:
             for word in set(self._pattern.findall(text)):
                 for i in self._inside[word]:
                     found[i] = True
+        return found
+
+    def found_in(self, words) -> list[bool]:
+        """found() of the text listing these words one a line, from the tokens inside each word, remembered per
+        word: a token without a line break occurs in that text iff it occurs inside one of its words, and the
+        next version of a file (or the next file) repeats nearly all of them, so few are searched again."""
+        found = [False] * self.size
+        if self._pattern is None:
+            return found
+        memo = self._memo
+        if len(memo) > WORD_MEMO_SIZE:
+            memo.clear()
+        get = memo.get
+        for word in words:
+            inside = get(word)
+            if inside is None:
+                inside = memo[word] = tuple(sorted({i for token in set(self._pattern.findall(word))
+                                                    for i in self._inside[token]}))
+            for i in inside:
+                found[i] = True
         return found
 
 
