@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from . import lead_search
 from .unicode_hidden import hidden_tag_texts
 
 # Phrases that only make sense as instructions to a model. Each entry: (strength, literals one of which must
@@ -186,6 +187,10 @@ REQUIRED = tuple(WHOLE_WORDS.get(needles[0], ()) for _strength, needles, _rx in 
 # \b (about four times faster on the stdlib), and a text it finds nothing in has no match of the phrase either.
 QUICK = tuple((re.compile(rx[2:]), re.compile(rx[2:], re.I)) if rx.startswith(r"\b") else None
               for _strength, _needles, rx in PHRASES)
+# Each phrase's leading literals (`ignore`, `do`, `never`...): its regex is tried at their offsets only
+# (lead_search: the same matches as finditer over the whole text). Off: finditer (tests compare).
+LEAD_SEARCH = True
+LEADS = tuple(lead_search.leads(rx.pattern) for _s, _n, rx, _i in COMPILED)
 
 
 def matches(view):
@@ -200,14 +205,21 @@ def matches(view):
         needle, run, whole = test
         return needle in words if whole else (run is None or run in words) and needle in lower
 
-    for (strength, _needles, rx, rx_i), (shared, keyed), required, quick in zip(COMPILED, TESTS, REQUIRED, QUICK):
+    for (strength, _needles, rx, rx_i), (shared, keyed), required, quick, lead in zip(COMPILED, TESTS, REQUIRED, QUICK,
+                                                                                      LEADS):
         if occurs(shared) and any(occurs(key) and (not group or any(occurs(n) for n in group)) for key, group in keyed):
             if required and view.ascii and any(group.isdisjoint(view.lower_word_set) for group in required):
                 continue
             if quick is not None and (quick[0].search(lower) if view.ascii else quick[1].search(view.text)) is None:
                 continue
             # Lower-cased ASCII keeps offsets; other text is searched case-insensitively in place.
-            for m in (rx.finditer(lower) if view.ascii else rx_i.finditer(view.text)):
+            if not view.ascii:
+                found = rx_i.finditer(view.text)
+            elif lead is not None and LEAD_SEARCH:
+                found = lead_search.finditer(rx, lead, lower)  # tried only where its leading words are
+            else:
+                found = rx.finditer(lower)
+            for m in found:
                 yield strength, m
 
 
