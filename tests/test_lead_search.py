@@ -45,6 +45,6 @@ def test_matches_are_finditers_one_for_one():
         lead = lead_search.leads(rx.pattern)
         for text in texts:
             expected = [m.span() for m in rx.finditer(text)]
-            assert [m.span() for m in lead_search.finditer(rx, lead, text)] == expected, (rx.pattern[:40], text[:80])
+            assert [m.span() for m in lead_search.finditer(rx, text, lead)] == expected, (rx.pattern[:40], text[:80])
             matched += len(expected)
     assert matched > 100  # the texts hold phrases: the comparison covered matches, not only their absence

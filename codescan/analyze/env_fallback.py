@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from .lead_search import finditer as anchored_finditer  # its forms are tried only where an anchor occurs
 from .secrets import TOKENS, _low_variety
 from .textview import is_placeholder, shannon_entropy
 
@@ -84,22 +85,3 @@ def detect(ctx, view) -> None:
             view.emit(RULE, start, m.end(group), severity=severity,
                       message=f"an environment read falls back to a hard-coded secret ({why}): the code works "
                               "without the variable set, so the secret ships with it")
-
-
-def anchored_finditer(form: re.Pattern, text: str, anchors: tuple[str, ...]):
-    """`form.finditer(text)` for a form whose every match starts with one of `anchors`: the same matches,
-    tried only where an anchor occurs (match(text, pos) still sees the text before pos for \\b)."""
-    starts: set[int] = set()
-    for anchor in anchors:
-        pos = text.find(anchor)
-        while pos >= 0:
-            starts.add(pos)
-            pos = text.find(anchor, pos + 1)
-    end = 0
-    for pos in sorted(starts):
-        if pos < end:
-            continue
-        m = form.match(text, pos)
-        if m is not None:
-            end = m.end()
-            yield m

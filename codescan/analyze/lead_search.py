@@ -72,9 +72,10 @@ def _sequence(items: list) -> set[str] | None:
     return prefixes
 
 
-def finditer(regex: re.Pattern, lead: tuple[str, ...], text: str):
-    """regex.finditer(text), trying the regex only at the offsets where one of `lead` occurs (leads() of its
-    pattern)."""
+def finditer(regex: re.Pattern, text: str, lead: tuple[str, ...]):
+    """regex.finditer(text) for a regex whose every match starts with one of `lead` (leads() of its pattern, or
+    anchors its caller knows): the regex is tried only where one occurs; match(text, at) still sees the text
+    before `at` for \\b."""
     offsets: set[int] = set()
     for literal in lead:
         at = text.find(literal)

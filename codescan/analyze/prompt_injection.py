@@ -216,7 +216,7 @@ def matches(view):
             if not view.ascii:
                 found = rx_i.finditer(view.text)
             elif lead is not None and LEAD_SEARCH:
-                found = lead_search.finditer(rx, lead, lower)  # tried only where its leading words are
+                found = lead_search.finditer(rx, lower, lead)  # tried only where its leading words are
             else:
                 found = rx.finditer(lower)
             for m in found:
