@@ -8,12 +8,13 @@ from .rule_gate import _WORD, END, Gate, Presence, ends_a_word
 
 
 WORD_MEMO = True  # found from the source's words, each word's tokens remembered (off: one regex pass; tests compare)
-WORD_MEMO_SIZE = 1 << 18  # distinct words remembered per language before the memo starts again
+WORD_MEMO_SIZE = 1 << 16  # distinct words remembered per language and case (a few MB) before the memo starts again
 # A small source (code in a comment or docstring, the folded view's changed lines) is met again in the next version
-# of its file: its tokens are remembered by its text (818 of the history bench's 945 small sources were repeats).
+# of its file: its tokens are remembered by its text (818 of the history bench's 945 small sources were repeats),
+# not its ~700 notes (a later has() looks its few tokens up itself): at most SMALL_MEMO_SIZE texts of SMALL_BYTES.
 SMALL_MEMO = True  # off: tests compare
 SMALL_BYTES = 4096
-SMALL_MEMO_SIZE = 4096
+SMALL_MEMO_SIZE = 2048
 
 
 class GateIndex:
@@ -41,7 +42,7 @@ class GateIndex:
         # index of their longest word run in that list (None: no run, always searched)
         self._cases = []
         self._last: tuple[Presence, set[int]] | None = None  # the last source's tokens (present())
-        self._small: dict[bytes, tuple[set[int], list]] = {}  # a small source's tokens and notes, by its text
+        self._small: dict[bytes, set[int]] = {}  # a small source's tokens, by its text
         # tokens a line break may split (none of today's rules has one): taken as present in an edited source
         self._multiline = frozenset(i for (token, _f), i in ids.items() if "\n" in token.removesuffix(END))
         self._ids = ids  # (token, folded) -> id, for Presence.has to read `present` by (note_all)
@@ -88,10 +89,9 @@ class GateIndex:
         small = SMALL_MEMO and len(seen.source) <= SMALL_BYTES
         if small:
             known = self._small.get(seen.source)
-            if known is not None:
-                seen.note_all(known[1])
-                self._last = (seen, known[0])
-                return known[0]
+            if known is not None:  # no notes: a later has() on this small text looks its token up itself
+                self._last = (seen, known)
+                return known
         present: set[int] = set()
         for folded, words, wordy_ids, wordy_at, others, other_ids in self._cases:
             if folded and seen.trapped():
@@ -112,7 +112,7 @@ class GateIndex:
         if small:
             if len(self._small) >= SMALL_MEMO_SIZE:
                 self._small.clear()
-            self._small[seen.source] = (present, notes)
+            self._small[seen.source] = present
         return present
 
     def _admit(self, present: set[int]) -> list[bool]:
