@@ -63,6 +63,7 @@ def detect(ctx, view) -> None:
     if not candidates:
         return
     ascii_words: set[str] | None = None
+    garbled: bool | None = None
     spellings: dict[str, set[str]] = {}
     for m in candidates:
         spellings.setdefault(skeleton(m.group()), set()).add(m.group())
@@ -84,10 +85,31 @@ def detect(ctx, view) -> None:
             nfkc = unicodedata.normalize("NFKC", word) == skel
             if place == "string" and not (twin or mixed or nfkc):
                 continue  # a whole word of another script that happens to read as Latin: ordinary text
+            if place == "code" and not (twin or mixed or nfkc):
+                if garbled is None:
+                    garbled = _mostly_errors(view)
+                if garbled:
+                    continue  # text data under a code extension (hyphenation patterns named .cs): words, not names
             _emit_confusable(view, m, place, skel, twin, mixed)
 
 
 _ESCAPE_LETTERS = frozenset("ntrabfv")
+
+
+def _mostly_errors(view) -> bool:
+    """The parse is mostly ERROR: the file is not in the language its name says (a word or pattern list named
+    `.cs`), so a foreign-script word in it is text, not an identifier someone chose. A real file with one syntax
+    error keeps its declarations as nodes; only top-level ERROR spans are counted."""
+    tree = getattr(view, "tree", None)
+    if tree is None:
+        return False
+    root = tree.root_node
+    if root.type == "ERROR":
+        return True
+    if not root.has_error or root.end_byte == 0:
+        return False
+    broken = sum(c.end_byte - c.start_byte for c in root.children if c.type == "ERROR")
+    return broken * 2 > root.end_byte - root.start_byte
 
 
 def _not_a_word(text: str, m) -> bool:
