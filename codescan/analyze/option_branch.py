@@ -52,12 +52,14 @@ def chosen_by(node, language: str = "python") -> str | None:
     return option
 
 
-MAX_CALL_NODES = 200_000  # nodes looked through for the calls of one function
+MAX_CALLS = 64  # calls of one function read for the arguments they give
 
 
 def _calls_in_file(function, params: dict[str, object]):
     """The parameters (defaults, then what the call gives) at each call of `function` in its file by name
-    (`name(..)`, `obj.name(..)`): positional arguments by position past `self`, keyword arguments by name."""
+    (`name(..)`, `obj.name(..)`): positional arguments by position past `self`, keyword arguments by name. The calls
+    are found by searching the file's text for the name (a walk of the whole tree for every finding made a file of
+    3,000 option branches run for 87 s)."""
     name_node = function.child_by_field_name("name") if function is not None else None
     if name_node is None:
         return
@@ -65,29 +67,35 @@ def _calls_in_file(function, params: dict[str, object]):
     while root.parent is not None:
         root = root.parent
     order = [p for p in _positional_names(function) if p not in ("self", "cls")]
-    stack, seen = [root], 0
-    while stack and seen < MAX_CALL_NODES:
-        node = stack.pop()
-        seen += 1
-        if node.type == "call":
-            callee = node.child_by_field_name("function")
-            called = callee.child_by_field_name("attribute") if callee is not None and callee.type == "attribute" \
-                else callee
-            if called is not None and called.type == "identifier" and called.text == name:
-                given = dict(params)
-                args = node.child_by_field_name("arguments")
-                positional = 0
-                for arg in args.named_children if args is not None else ():
-                    if arg.type == "keyword_argument":
-                        key = arg.child_by_field_name("name")
-                        if key is not None:
-                            given[key.text.decode("utf-8", "replace")] = _literal(arg.child_by_field_name("value"))
-                    elif arg.type not in ("list_splat", "dictionary_splat", "comment"):
-                        if positional < len(order):
-                            given[order[positional]] = _literal(arg)
-                        positional += 1
-                yield given
-        stack.extend(node.named_children)
+    text, count = root.text or b"", 0
+    for match in re.finditer(re.escape(name) + rb"\s*\(", text):  # a literal first: re scans for it fast
+        if match.start() and (text[match.start() - 1:match.start()].isalnum() or text[match.start() - 1] == 95):
+            continue  # the end of a longer name (`remake(`)
+        count += 1
+        if count > MAX_CALLS:
+            return
+        called = root.descendant_for_byte_range(match.start(), match.start() + len(name))
+        callee = called.parent if called is not None else None
+        if callee is not None and callee.type == "attribute" and callee.child_by_field_name("attribute") == called:
+            callee, called = callee.parent, callee
+        else:
+            callee = called.parent if called is not None else None
+        if called is None or called.type not in ("identifier", "attribute") or callee is None or \
+                callee.type != "call" or callee.child_by_field_name("function") != called:
+            continue
+        given = dict(params)
+        args = callee.child_by_field_name("arguments")
+        positional = 0
+        for arg in args.named_children if args is not None else ():
+            if arg.type == "keyword_argument":
+                key = arg.child_by_field_name("name")
+                if key is not None:
+                    given[key.text.decode("utf-8", "replace")] = _literal(arg.child_by_field_name("value"))
+            elif arg.type not in ("list_splat", "dictionary_splat", "comment"):
+                if positional < len(order):
+                    given[order[positional]] = _literal(arg)
+                positional += 1
+        yield given
 
 
 def _positional_names(function) -> list[str]:
@@ -129,22 +137,28 @@ def _tests_to(parent, child) -> list[tuple[object, bool]]:
             return [(parts[1], child == parts[0])]
         return []
     if kind == "block":
-        return [(test, False) for test in _guards_before(parent, child)]
+        return [(test, False) for test in _guards_before(child)]
     return []
 
 
-def _guards_before(block, child) -> list:
-    """The tests of `if T: raise ...` / `if T: return ...` statements before `child` in `block`."""
+MAX_GUARDS_BEFORE = 32  # statements looked back through for guard clauses (they open a function or sit just above)
+
+
+def _guards_before(child) -> list:
+    """The tests of `if T: raise ...` / `if T: return ...` statements before `child` in its block (at most
+    MAX_GUARDS_BEFORE statements back: reading every earlier one for every finding was quadratic)."""
     out = []
-    for statement in block.named_children:
-        if statement == child:
-            break
-        if statement.type != "if_statement" or statement.children_by_field_name("alternative"):
+    statement, looked = child.prev_named_sibling, 0
+    while statement is not None and looked < MAX_GUARDS_BEFORE:
+        statement, current, looked = statement.prev_named_sibling, statement, looked + 1
+        if current.type != "if_statement" or current.children_by_field_name("alternative"):
             continue
-        body = statement.child_by_field_name("consequence")
-        steps = [s for s in body.named_children if s.type != "comment"] if body is not None else []
-        if steps and steps[-1].type in ("raise_statement", "return_statement"):
-            out.append(statement.child_by_field_name("condition"))
+        body = current.child_by_field_name("consequence")
+        last = body.named_children[-1] if body is not None and body.named_child_count else None
+        while last is not None and last.type == "comment":
+            last = last.prev_named_sibling
+        if last is not None and last.type in ("raise_statement", "return_statement"):
+            out.append(current.child_by_field_name("condition"))
     return [t for t in out if t is not None]
 
 
@@ -200,17 +214,22 @@ def _literal(node) -> object:
     return _UNKNOWN
 
 
-def _evaluate(test, params: dict[str, object]) -> object:
+MAX_TEST_DEPTH = 32  # nested not/and/or/parentheses evaluated; deeper is unknown (no recursion to Python's limit)
+
+
+def _evaluate(test, params: dict[str, object], depth: int = 0) -> object:
     """The test's truth with every parameter at its default: True, False, or _UNKNOWN."""
+    if depth > MAX_TEST_DEPTH:
+        return _UNKNOWN
     kind = test.type
     if kind == "parenthesized_expression" and test.named_child_count == 1:
-        return _evaluate(test.named_children[0], params)
+        return _evaluate(test.named_children[0], params, depth + 1)
     if kind == "not_operator":
-        inner = _evaluate(test.child_by_field_name("argument"), params)
+        inner = _evaluate(test.child_by_field_name("argument"), params, depth + 1)
         return _UNKNOWN if inner is _UNKNOWN else not inner
     if kind == "boolean_operator":
-        left = _evaluate(test.child_by_field_name("left"), params)
-        right = _evaluate(test.child_by_field_name("right"), params)
+        left = _evaluate(test.child_by_field_name("left"), params, depth + 1)
+        right = _evaluate(test.child_by_field_name("right"), params, depth + 1)
         is_and = test.child_by_field_name("operator").type == "and"
         if left is (not is_and) or right is (not is_and):
             return not is_and  # one side decides: False for `and`, True for `or`

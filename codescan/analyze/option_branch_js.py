@@ -42,24 +42,39 @@ def _js_option_holder(name: str, test) -> bool:
 
 
 def _js_set_in_file(node, key: str) -> bool:
-    """Whether the file itself gives the switch a literal (`connect({insecure: true})`, `strictSSL: false`):
-    then a caller here makes the choice, and it is reported as any other."""
+    """Whether the file itself gives the switch a literal on its insecure side (`connect({insecure: true})`,
+    `strictSSL: false`): then a caller here makes the choice, and it is reported as any other. Read from the file's
+    text (a walk of the whole tree for every finding was quadratic: 3,000 option branches ran past the deadline)."""
     root = node
     while root.parent is not None:
         root = root.parent
-    wanted = key.encode()
+    text = root.text or b""
+    memo = _LAST_FILE if _LAST_FILE and _LAST_FILE[0] == text else None  # the findings of one file ask in turn
+    if memo is None:
+        _LAST_FILE[:] = [text, {}]
+        memo = _LAST_FILE
+    if key not in memo[1]:
+        memo[1][key] = _set_insecure(text, key)
+    return memo[1][key]
+
+
+_LAST_FILE: list = []  # [text, {switch: answer}] of the last file asked about (exact text compared, not hashed)
+
+
+def _set_insecure(text: bytes, key: str) -> bool:
     negative = bool(_JS_NEGATIVE.search(key))
-    for pair in _walk(root):
-        if pair.type == "pair":
-            k, v = pair.child_by_field_name("key"), pair.child_by_field_name("value")
-            if k is None or v is None or k.text.strip(b"'\"") != wanted:
-                continue
-            if v.type == ("true" if negative else "false") or (not negative and v.text in (b"0", b"!1")) or \
-                    v.type == "string" and _JS_OFF.search(v.text.decode("utf-8", "replace")):
-                return True  # the insecure side, written here (a `{strictSSL: true}` default is not)
+    for found in re.finditer(re.escape(key.encode()), text):  # a literal first: re scans for it fast
+        match = _SET_VALUE.match(text, found.end())
+        if match is None:
+            continue
+        value = match.group(1)
+        if value == (b"true" if negative else b"false") or (not negative and value in (b"0", b"!1")) or \
+                value[:1] in (b"'", b'"') and _JS_OFF.search(value.decode("utf-8", "replace")):
+            return True  # the insecure side, written here (a `{strictSSL: true}` default is not)
     return False
 
 
+_SET_VALUE = re.compile(rb"['\"]?\s*:\s*(true|false|0|!1|'[^'\n]{0,40}'|\"[^\"\n]{0,40}\")")
 _JS_NEGATIVE = re.compile(r"(?i)insecure|unsafe|skip|disable|ignore|no_?verify|allow")
 _JS_OFF = re.compile(r"(?i)no-?verify|disable|insecure|^['\"`](?:none|off|allow|prefer)['\"`]$")
 
