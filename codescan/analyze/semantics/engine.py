@@ -8,6 +8,7 @@ from importlib import import_module
 
 from .. import languages
 from . import sources
+from .arg_needs import ArgNeeds
 from .names import last_parts, pattern_regex
 from .rule_findings import SourceLines, sink_rule, together_rule
 from .together_gate import TogetherGate
@@ -244,6 +245,7 @@ class FactRules:
         self._wanted: dict[tuple, Wanted | None] = {}
         self._needed = {r.id: _needed_labels(r) for r in self.rules}
         self._together = TogetherGate(self.rules)
+        self._arg_needs = ArgNeeds(self.rules)  # which arguments of a callee's calls some rule reads
 
     def for_language(self, language: str):
         if language not in self._by_language:
@@ -289,7 +291,8 @@ class FactRules:
             return  # no token any rule's sink could be called through, no call through a variable
             # (an adapter's DYNAMIC_CALLS, PHP's `$f(...)`), no secret-like comparison: skipped
         try:
-            facts = adapter.facts(source, tree, wanted, ctx.budget)
+            facts = adapter.facts(source, tree, wanted, ctx.budget, self._arg_needs) if getattr(
+                adapter, "ARG_NEEDS", False) else adapter.facts(source, tree, wanted, ctx.budget)
         except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError):
             # a defect in an adapter must not cost the file its other findings (shape rules, text
             # detectors); the budget and recursion bounds are handled by the caller as before

@@ -10,7 +10,7 @@ from ...rule_gate import presence_of
 
 from ...treesitter import Deadline
 from ..constants import UNKNOWN, Name
-from ..facts import SPLAT, Call, Facts, Value
+from ..facts import NOTHING, SPLAT, Call, Facts, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value
@@ -36,13 +36,17 @@ SKIP_ENCLOSING = True
 MAX_CANDIDATES = 2_000  # call sites examined per file
 
 
-def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
-    return _PythonFacts(source, tree, wanted, deadline).run()
+ARG_NEEDS = True  # facts() takes the engine's ArgNeeds: only the arguments some rule reads are evaluated
+
+
+def facts(source: bytes, tree, wanted, deadline: Budget | None, needs=None) -> Facts:
+    return _PythonFacts(source, tree, wanted, deadline, needs).run()
 
 
 class _PythonFacts(CallSites):
-    def __init__(self, source: bytes, tree, wanted, deadline):
+    def __init__(self, source: bytes, tree, wanted, deadline, needs=None):
         self.source = source
+        self.needs = needs  # semantics.arg_needs.ArgNeeds, or None: every argument of a wanted call is evaluated
         self.values = shared(source, tree.root_node, deadline)
         self.wanted = wanted
         self.deadline = deadline
@@ -290,12 +294,17 @@ class _PythonFacts(CallSites):
         name = canonical(callee_name)
         if not name or not self.wanted.wants(name):
             return None
+        need = self.needs.of(name) if self.needs is not None else None
+        if need is None and self.needs is not None:
+            return None  # no rule can match a call of this callee (every case names other callees)
         values = self.values
         args, keywords = arguments(node) if bound is None else (bound, bound_kw)
         fn = node.child_by_field_name("function")
-        receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" else None
+        receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "attribute" and (
+            need is None or need.receiver) else None
         scope = self.values.scopes.scope_of(node)
-        kwargs = [(k, self._argument(v)) for k, v in keywords]
+        # an argument no rule reads keeps its place (presence tests) with no value
+        kwargs = [(k, self._argument(v) if need is None or need.keyword(k) else NOTHING) for k, v in keywords]
         kwlines = [v.start_point[0] + 1 for _k, v in keywords]
         for splat in _dict_splats(node):  # requests.get(u, **{"verify": False}) / **options
             held = values.ev(splat)
@@ -312,7 +321,8 @@ class _PythonFacts(CallSites):
             if fed is not None:
                 kwargs.append(("input", fed[0]))
                 kwlines.append(fed[1])
-        return Call(callee=name, args=tuple(self._argument(a) for a in args), kwargs=tuple(kwargs),
+        return Call(callee=name, args=tuple(self._argument(a) if need is None or need.position(i) else NOTHING
+                                           for i, a in enumerate(args)), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
                     kwlines=tuple(kwlines), windows_only=windows_only(node))
