@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import re
-from itertools import compress
+from bisect import bisect_right
+from itertools import accumulate
 
 from .rule_gate import _WORD, END, Gate, Presence, ends_a_word
 
@@ -61,10 +62,13 @@ class GateIndex:
                 run = max(runs, key=len) if runs else None
                 others.append((token.encode("utf-8"), (token, fold), i,
                                None if run is None else words.setdefault(run, len(words)), token.endswith(END)))
-            wordy_at = [words[k[0]] for _t, k, _i in wordy]
+            # by word index: the word token's id (one at most per case), and the other tokens whose longest run it is
+            wordy_of = {words[k[0]]: i for _t, k, i in wordy}
+            by_run: dict[int, list[tuple[bytes, bool, int]]] = {}
+            for token, _k, i, run, end in others:
+                by_run.setdefault(-1 if run is None else run, []).append((token, end, i))
             self._cases.append((folded, _Words([w.encode("utf-8") for w in words]), [i for _t, _k, i in wordy],
-                                wordy_at, [(t, r, e) for t, _k, _i, r, e in others],
-                                [i for _t, _k, i, _r, _e in others]))
+                                wordy_of, by_run, [i for _t, _k, i, _r, _e in others]))
 
     def admitted(self, seen: Presence) -> list[bool]:
         """For each gate, whether the source may satisfy it (an ungated rule: always)."""
@@ -93,20 +97,19 @@ class GateIndex:
                 self._last = (seen, known)
                 return known
         present: set[int] = set()
-        for folded, words, wordy_ids, wordy_at, others, other_ids in self._cases:
+        for folded, words, wordy_ids, wordy_of, by_run, other_ids in self._cases:
             if folded and seen.trapped():
                 present.update(wordy_ids)
                 present.update(other_ids)
                 continue
-            listed = seen.text(True, folded)
-            found = words.found_in(seen.word_list(folded)) if WORD_MEMO else words.found(listed)
-            hits = [found[at] for at in wordy_at]
-            present.update(compress(wordy_ids, hits))
-            if others:
-                source = seen.text(False, folded)
-                hits = [(run is None or found[run]) and (ends_a_word(token, listed) if end else token in source)
-                        for token, run, end in others]
-                present.update(compress(other_ids, hits))
+            # the word indices found: a handful of a source's words hold a token, so only theirs are looked at
+            found = words.found_in(seen.word_list(folded)) if WORD_MEMO else words.found(seen.text(True, folded))
+            present.update(wordy_of[at] for at in found if at in wordy_of)
+            checks = [entry for at in found if at in by_run for entry in by_run[at]] + by_run.get(-1, [])
+            if checks:
+                listed, source = seen.text(True, folded), seen.text(False, folded)
+                present.update(i for token, end, i in checks
+                               if (ends_a_word(token, listed) if end else token in source))
         seen.note_all(self._ids, present)
         self._last = (seen, present)
         if small:
@@ -134,33 +137,44 @@ class _Words:
         self._pattern = re.compile(b"(?=(" + _trie(words) + b"))") if words else None
         self._memo: dict[bytes, tuple[int, ...]] = {}  # a source word -> the tokens inside it (found_in)
 
-    def found(self, text: bytes) -> list[bool]:
-        found = [False] * self.size
+    def found(self, text: bytes) -> set[int]:
+        """The indices of the listed words that occur in `text`."""
+        found: set[int] = set()
         if self._pattern is not None:
             for word in set(self._pattern.findall(text)):
-                for i in self._inside[word]:
-                    found[i] = True
+                found.update(self._inside[word])
         return found
 
-    def found_in(self, words) -> list[bool]:
+    def found_in(self, words) -> set[int]:
         """found() of the text listing these words one a line, from the tokens inside each word, remembered per
         word: a token without a line break occurs in that text iff it occurs inside one of its words, and the
-        next version of a file (or the next file) repeats nearly all of them, so few are searched again."""
-        found = [False] * self.size
+        next version of a file (or the next file) repeats nearly all of them, so few are searched again (all
+        of them in one pass over their list). The lookups and the union run in C: most words hold no token."""
         if self._pattern is None:
-            return found
+            return set()
         memo = self._memo
         if len(memo) > WORD_MEMO_SIZE:
             memo.clear()
-        get = memo.get
-        for word in words:
-            inside = get(word)
-            if inside is None:
-                inside = memo[word] = tuple(sorted({i for token in set(self._pattern.findall(word))
-                                                    for i in self._inside[token]}))
-            for i in inside:
-                found[i] = True
-        return found
+        new = (words if isinstance(words, set) else set(words)).difference(memo)
+        if new:
+            self._search(list(new))
+        return set().union(*map(memo.__getitem__, words))
+
+    def _search(self, new: list[bytes]) -> None:
+        """Remember the tokens inside each of these words: one regex pass over them joined by line breaks (a
+        token is a run of word characters, so each occurrence lies inside one word, found by its offset)."""
+        memo = self._memo
+        memo.update(dict.fromkeys(new, ()))
+        joined = b"\n".join(new)
+        starts: list[int] | None = None
+        inside: dict[int, set[int]] = {}
+        for found in self._pattern.finditer(joined):
+            if starts is None:  # where each word starts in `joined`
+                starts = [at + k for k, at in enumerate(accumulate(map(len, new), initial=0))]
+            k = bisect_right(starts, found.start()) - 1
+            inside.setdefault(k, set()).update(self._inside[found.group(1)])
+        for k, ids in inside.items():
+            memo[new[k]] = tuple(sorted(ids))
 
 
 def _inside(word: bytes, index: dict[bytes, int]) -> list[int]:
