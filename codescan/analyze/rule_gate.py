@@ -127,17 +127,27 @@ class Presence:
             self._word_set = set(self.source.translate(_SPACED).split())
         return self._word_set
 
-    def token_spans(self, tokens, folded) -> list[tuple[int, int]] | None:
-        """Byte spans covering every occurrence of these tokens (`folded` ones in the lower-cased
-        source), near ones merged; None when lower-cased offsets are unreliable (case-folding traps),
-        nothing occurs, or the occurrences are too scattered to be worth several walks."""
-        if folded and self.trapped():
-            return None
+    def clause_spans(self, patterns: tuple[tuple[Clause, ...], ...]) -> list[tuple[int, int]] | None:
+        """Byte spans every match of a gated rule overlaps, near ones merged: per pattern, the occurrences of the
+        tokens of its clause that occurs least (a match holds a token of each of its clauses inside one of its
+        captures, so it overlaps an occurrence of any one of them; a pattern with a clause that does not hold
+        cannot match). None when a pattern's every clause needs case-folded offsets that case-folding traps make
+        unreliable, nothing occurs, or the occurrences are too scattered to be worth several walks."""
         marks: list[tuple[int, int]] = []
-        for group, is_folded in ((tokens, False), (folded, True)):
-            for token in group:
-                if self.has(token, is_folded):
-                    marks += self._occurrences(token, is_folded)
+        for clauses in patterns:
+            best: list[tuple[int, int]] | None = None
+            for tokens, folded in clauses:
+                if folded and self.trapped():
+                    continue
+                found = [span for token in tokens if self.has(token, False) for span in self._occurrences(token, False)]
+                found += [span for token in folded if self.has(token, True) for span in self._occurrences(token, True)]
+                if best is None or len(found) < len(best):
+                    best = found
+                if not found:
+                    break
+            if best is None:
+                return None
+            marks += best
         if not marks:
             return None
         marks.sort()
@@ -183,17 +193,9 @@ class Gate:
         return any(all(seen.holds(c) for c in clauses) for clauses in self.patterns)
 
     def spans(self, seen: Presence) -> list[tuple[int, int]] | None:
-        """Byte spans every match overlaps: a match holds a required token inside one of its captures,
-        so it overlaps that token's occurrence (None: anywhere)."""
-        return seen.token_spans(self.tokens_all, self.folded_all)
-
-    @property
-    def tokens_all(self) -> frozenset[str]:
-        return frozenset(t for clauses in self.patterns for c in clauses for t in c[0])
-
-    @property
-    def folded_all(self) -> frozenset[str]:
-        return frozenset(t for clauses in self.patterns for c in clauses for t in c[1])
+        """Byte spans every match overlaps: a match holds a token of each clause of its pattern inside one of its
+        captures, so it overlaps that token's occurrence; the clause occurring least is used (None: anywhere)."""
+        return seen.clause_spans(self.patterns)
 
 
 # -- the query text as a small s-expression tree ---------------------------------------------
