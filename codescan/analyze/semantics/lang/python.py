@@ -15,7 +15,8 @@ from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_calls import arguments, callee_value
 from .python_callsites import CallSites
-from .python_launchers import applied_lambda, launch_facts, maybe_launcher
+from .python_candidates import CandidateClimb
+from .python_launchers import launch_facts
 from .python_methodcaller import methodcaller_call
 from .python_platform import windows_only
 from .python_dead_words import code_words, dead_words_for
@@ -43,7 +44,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None, needs=None) -> F
     return _PythonFacts(source, tree, wanted, deadline, needs).run()
 
 
-class _PythonFacts(CallSites):
+class _PythonFacts(CallSites, CandidateClimb):
     def __init__(self, source: bytes, tree, wanted, deadline, needs=None):
         self.source = source
         self.needs = needs  # semantics.arg_needs.ArgNeeds, or None: every argument of a wanted call is evaluated
@@ -139,156 +140,6 @@ class _PythonFacts(CallSites):
             return []
         return ["<data>." + method]
 
-    # -- finding call sites ----------------------------------------------------------------
-    def _climb(self, node, depth: int, argument: bool = True) -> None:
-        """Call sites `node` is the callee of (through attributes, subscripts, calls). `argument`: also
-        the call it is an argument of (a builtin that builds a name: getattr(__builtins__, ...))."""
-        current = node
-        for _ in range(10):
-            parent = current.parent
-            if parent is None:
-                return
-            kind = parent.type
-            if kind == "call" and parent.child_by_field_name("function") == current:
-                self._candidate(parent)
-            elif kind == "attribute" or (kind == "subscript" and parent.child_by_field_name("value") == current):
-                pass
-            elif (kind == "lambda" and parent.child_by_field_name("body") == current) or kind == "dictionary" or \
-                    (kind == "pair" and parent.child_by_field_name("value") == current):
-                pass  # OPS = {"load": lambda n: importlib.import_module(n)}: OPS["load"](x) calls it
-            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call" and \
-                    _wraps_function(parent.parent):
-                current = parent.parent  # staticmethod(exec): the call gives the function itself
-                continue
-            elif kind == "argument_list" and parent.parent is not None and parent.parent.type == "call":
-                call = parent.parent
-                if (current.type in ("identifier", "attribute") and _may_run(call)) or \
-                        (current.type in _LOOKED_UP and maybe_launcher(call)):
-                    self.launches.setdefault(call.id, (call, current))  # Thread(None, os.system, ...) / run(f, x)
-                elif current.type in ("identifier", "attribute") and depth < 2:
-                    _holder = _added_to(call)  # hooks.append(requests.post): the list's uses call it
-                    if _holder is not None:
-                        self._alias_uses(_holder, depth + 1)
-                if not argument:
-                    return
-                parent = call
-                if call.id not in self.candidates:
-                    self.enclosing.add(call.id)
-                self._candidate(parent, enclosing=True)
-            elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
-                call = parent.parent.parent if parent.parent is not None else None
-                if call is not None and call.type == "call" and maybe_launcher(call):
-                    self.launches.setdefault(call.id, (call, current))  # Thread(target=requests.post, ...)
-                return
-            elif kind == "assignment" and parent.child_by_field_name("right") == current:
-                left = parent.child_by_field_name("left")
-                if left is not None and left.type == "identifier" and depth < 2:
-                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
-                    owner = _class_of_body(parent)
-                    if owner is not None:  # class C: run = staticmethod(exec) — then self.run(x) / cls.run(x)
-                        self._member_uses(owner, left.text, depth + 1)
-                elif left is not None and left.type == "attribute" and depth < 2 and \
-                        left.child_by_field_name("object").text == b"self":
-                    self._self_uses(left, depth + 1)  # self.fn = getattr(...); later self.fn(cmd)
-                return
-            elif kind == "for_statement" and parent.child_by_field_name("right") == current and depth < 2:
-                left = parent.child_by_field_name("left")  # for hook in HOOKS: hook(x)
-                if left is not None and left.type == "identifier":
-                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
-                return
-            elif kind in ("pair", "list", "tuple", "dictionary") and depth < 2:
-                pass  # a table of functions: its uses are found through the table's name
-            elif kind in ("conditional_expression", "boolean_operator", "parenthesized_expression"):
-                pass  # `f = getattr(b, n) if cond else other`: the chosen value is still the name
-            elif kind == "return_statement" and depth < 2:
-                function = parent.parent
-                while function is not None and function.type not in ("function_definition", "lambda"):
-                    function = function.parent
-                named = function.child_by_field_name("name") if function is not None else None
-                if named is not None:  # def pick(): return getattr(os, n) — then pick()(cmd)
-                    self._alias_uses(named.text.decode("utf-8", "replace"), depth + 1)
-                    if _in_class_body(function):
-                        self._attribute_uses(named.text, depth + 1)  # a method or @property: Tool().run(cmd)
-                return
-            else:
-                return
-            current = parent
-
-    def _candidate(self, call, enclosing: bool = False) -> None:
-        if not enclosing:
-            self.enclosing.discard(call.id)
-        self.candidates.setdefault(call.id, call)
-        if self._live and self.live is not None:
-            self.live.add(call.id)
-
-    def _self_uses(self, target, depth: int) -> None:
-        """The places in the class that read `self.<attr>` (bound at `target`)."""
-        cls = target.parent
-        while cls is not None and cls.type != "class_definition":
-            cls = cls.parent
-        if cls is None:
-            return
-        needle = target.text
-        source, scopes = self.source, self.values.scopes
-        pos, found = source.find(needle, cls.start_byte, cls.end_byte), 0
-        while pos >= 0 and found < 64:
-            end = pos + len(needle)
-            if end >= len(source) or not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_"):
-                use = scopes.locate(pos, end)
-                if use is not None and use.type == "attribute" and use != target:
-                    found += 1
-                    self._climb(use, depth)
-            pos = source.find(needle, end, cls.end_byte)
-
-    def _member_uses(self, cls, attr: bytes, depth: int) -> None:
-        """The places that read a class attribute: `self.<attr>`/`cls.<attr>` inside the class, `<Class>.<attr>`
-        anywhere in the file."""
-        named = cls.child_by_field_name("name")
-        wanted = [(b"self." + attr, cls.start_byte, cls.end_byte), (b"cls." + attr, cls.start_byte, cls.end_byte)]
-        if named is not None:
-            wanted.append((named.text + b"." + attr, 0, len(self.source)))
-        source, scopes = self.source, self.values.scopes
-        for needle, start, stop in wanted:
-            pos, found = source.find(needle, start, stop), 0
-            while pos >= 0 and found < 64:
-                end = pos + len(needle)
-                before = source[pos - 1:pos] if pos else b""
-                if not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_") and \
-                        not (before.isalnum() or before in (b"_", b".")):
-                    use = scopes.locate(pos, end)
-                    if use is not None and use.type == "attribute":
-                        found += 1
-                        self._climb(use, depth)
-                pos = source.find(needle, end, stop)
-
-    def _attribute_uses(self, attr: bytes, depth: int) -> None:
-        """The places that read `<anything>.<attr>` (a method or property of a class in this file)."""
-        source, scopes = self.source, self.values.scopes
-        needle = b"." + attr
-        pos, found = source.find(needle), 0
-        while pos >= 0 and found < 64:
-            end = pos + len(needle)
-            if not (source[end:end + 1].isalnum() or source[end:end + 1] == b"_"):
-                use = scopes.locate(pos + 1, end)
-                if use is not None and use.type == "identifier" and use.parent is not None and \
-                        use.parent.type == "attribute":
-                    found += 1
-                    self._climb(use.parent, depth)
-            pos = source.find(needle, end)
-
-    def _alias_uses(self, name: str, depth: int) -> None:
-        climbed = self._aliases.get(name)
-        if climbed is not None:
-            if climbed[0] or not self._live:
-                return
-            depth = climbed[1]  # climbed from a dead word first: again from a live one, as far as then (no new
-            # candidates, only marked live)
-        self._aliases[name] = (self._live, depth)
-        scopes = self.values.scopes
-        scopes.index(name)
-        for use in scopes.uses.get(name, ())[:64]:
-            self._climb(use, depth)
-
     # -- facts ---------------------------------------------------------------------------
     def _fact(self, node, callee_name: str, via: str | None, bound=None, bound_kw=()) -> Call | None:
         name = canonical(callee_name)
@@ -342,53 +193,6 @@ class _PythonFacts(CallSites):
 
 
 _FED_PROCESSES = frozenset({"subprocess.Popen"})
-_ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
-
-
-def _wraps_function(call) -> bool:
-    """`staticmethod(f)` / `classmethod(f)`: a call whose value is its one argument, the function."""
-    fn = call.child_by_field_name("function")
-    arguments = call.child_by_field_name("arguments")
-    return fn is not None and fn.text in (b"staticmethod", b"classmethod") and arguments is not None and \
-        arguments.named_child_count == 1
-
-
-def _class_of_body(assignment):
-    """The class whose body holds this assignment statement directly (`class C: run = exec`), else None."""
-    statement = assignment.parent
-    block = statement.parent if statement is not None and statement.type == "expression_statement" else None
-    owner = block.parent if block is not None and block.type == "block" else None
-    return owner if owner is not None and owner.type == "class_definition" else None
-
-
-def _in_class_body(function) -> bool:
-    """The function is defined directly in a class body (a method, a property), decorated or not."""
-    holder = function.parent if function.parent is not None and function.parent.type == "decorated_definition" \
-        else function
-    block = holder.parent
-    return block is not None and block.type == "block" and block.parent is not None and \
-        block.parent.type == "class_definition"
-
-
-def _added_to(call) -> str | None:
-    """The name of the list or set `call` adds to (`hooks.append(f)`), else None."""
-    fn = call.child_by_field_name("function")
-    if fn is None or fn.type != "attribute" or fn.child_by_field_name("attribute").text not in _ADDERS:
-        return None
-    owner = fn.child_by_field_name("object")
-    return owner.text.decode("utf-8", "replace") if owner.type == "identifier" else None
-
-
-# Argument kinds that may denote a function looked up at run time: partial(getattr(b, n)), partial(b.__dict__[n]),
-# partial(b[n] if cond else getattr(b, n)).
-_LOOKED_UP = frozenset({"call", "subscript", "conditional_expression", "parenthesized_expression", "boolean_operator"})
-
-
-def _may_run(call) -> bool:
-    """Whether a call given a function as an argument may call it: a launcher, or a plain name (a function
-    defined in the file that calls its parameter)."""
-    fn = call.child_by_field_name("function")
-    return fn is not None and (fn.type == "identifier" or maybe_launcher(call) or applied_lambda(call) is not None)
 
 
 def _dict_splats(call) -> list:
