@@ -41,6 +41,9 @@ def _fits(last: str) -> re.Pattern:
     return found
 
 
+_ABSENT = object()
+
+
 _FITTING: dict = {}  # last-part regex -> attribute -> whether it fits (every rule subset asks about the same few)
 
 
@@ -63,6 +66,7 @@ class NeededHeads:
 
     def __init__(self, patterns):
         self._patterns = []
+        lasts: dict = {}  # a last part's regex -> the last part (one regex per distinct last part)
         self.never = False
         for pattern in patterns:
             parts = pattern.split(".")
@@ -71,6 +75,8 @@ class NeededHeads:
                 self.never = True
             any_head = len(parts) < 2 or not head or "*" in head or "(" in head
             fits = None if not last.strip("*") else _fits(last.rstrip("()"))
+            if fits is not None:
+                lasts[fits] = last.rstrip("()")
             self._patterns.append((fits, None if any_head else head))
         # the same answers from each distinct last-part regex once (patterns share them: `*.get`, `requests.get`)
         # with its heads; None among them: a pattern of that last part fits any head
@@ -78,6 +84,15 @@ class NeededHeads:
         for fits, head in self._patterns:
             groups.setdefault(fits, set()).add(head)
         self._groups = [(fits, None if None in heads else frozenset(heads)) for fits, heads in groups.items()]
+        # a last part without `*` fits only itself: looked up by name; only the wildcard ones are matched
+        self._exact: dict[str, frozenset | None] = {}
+        self._wild = []
+        for fits, heads in self._groups:
+            last = lasts.get(fits)
+            if last is not None and "*" not in last:
+                self._exact[last] = heads
+            else:
+                self._wild.append((fits, heads))
         self._memo: dict[str, frozenset | None] = {}
 
     def for_attr(self, attr: str) -> frozenset | None:
@@ -88,13 +103,19 @@ class NeededHeads:
         if self.never or attr in REQUEST_NAMES:
             heads = None
         else:
-            for fits, group in self._groups:
-                if fits is not None and not _fitting(fits, attr):
-                    continue
-                if group is None:
-                    heads = None
-                    break
-                heads |= group
+            exact = self._exact.get(attr, _ABSENT)
+            if exact is None:
+                heads = None
+            else:
+                if exact is not _ABSENT:
+                    heads |= exact
+                for fits, group in self._wild:
+                    if fits is not None and not _fitting(fits, attr):
+                        continue
+                    if group is None:
+                        heads = None
+                        break
+                    heads |= group
         found = self._memo[attr] = None if heads is None else frozenset(heads)
         return found
 
