@@ -52,8 +52,17 @@ _SAME_TEXT = re.compile(r"(?:\s*(?:\.|->)\s*(?:c_str|data|str|toString|ToString|
                         r"as_bytes|getBytes|toByteArray|encode)\s*(?:\(\s*\))?)+$")
 
 
+# conversions that keep the text (`[]byte(pass)` for subtle.ConstantTimeCompare, `String(pw)`, `(char *)pw`):
+# the name is the converted one's
+_CONVERSION = re.compile(r"^(?:\[\]byte|\[\]rune|string|String|str|bytes|\(\s*(?:const\s+)?(?:unsigned\s+)?char\s*\*\s*\))"
+                         r"\s*\(?\s*([\w$.>-]+(?:\s*\(\s*\))?)\s*\)?$")
+
+
 def _named(side) -> bool:
     text = _SAME_TEXT.sub("", side.text[-200:].decode("utf-8", "replace").strip())
+    converted = _CONVERSION.match(text)
+    if converted is not None:
+        text = _SAME_TEXT.sub("", converted.group(1))
     if SECRET_NAMES.search(text[-64:]) is not None:
         return True
     found = _DIGEST_CALL.match(text)
