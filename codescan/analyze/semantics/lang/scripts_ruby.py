@@ -91,6 +91,10 @@ class RubyFlow(_ScriptFlow):
                 return [(_text(left), how, right)]
             if left.type in ("instance_variable", "class_variable"):
                 return [(_text(left), "field-" + how, right)]
+            receiver = left.child_by_field_name("receiver") if left.type == "call" else None
+            if receiver is not None and receiver.type == "identifier":
+                # `uri.query = ...`, `req.body = data`: the object holds what is put in it (added to what it had)
+                return [(_text(receiver), "add", right)]
         if kind == "binary" and node.parent is not None and node.parent.type in ("program", "body_statement"):
             op = node.child_by_field_name("operator")
             left = node.child_by_field_name("left")
