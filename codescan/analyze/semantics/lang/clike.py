@@ -22,7 +22,8 @@ _FORMAT = re.compile(r"%[-+ #0-9.*]*[a-zA-Z]|\{\d+(?::[^}]*)?\}")
 GO_CODECS = ("encoding/base64.", "encoding/base32.", "encoding/hex.", "encoding/ascii85.")
 C_WRITERS = {"strcpy": (0, 1), "strncpy": (0, 1), "strcat": (0, 1), "strncat": (0, 1), "sprintf": (0, 1),
              "snprintf": (0, 2), "memcpy": (0, 1), "recv": (1, -1), "recvfrom": (1, -1), "read": (1, -1),
-             "fgets": (0, -1), "fread": (0, -1), "wcscpy": (0, 1), "wcscat": (0, 1), "swprintf": (0, 2)}
+             "fgets": (0, -1), "fread": (0, -1), "wcscpy": (0, 1), "wcscat": (0, 1), "swprintf": (0, 2),
+             "gethostname": (0, -1), "getdomainname": (0, -1), "uname": (0, -1)}
 APPENDS = frozenset(("append", "Append", "AppendLine", "AppendFormat", "WriteString", "concat", "insert", "add",
                      "push_back", "Add", "plus"))
 
@@ -154,7 +155,9 @@ class CLikeFlow(TreeFlow):
             line = call.start_point[0] + 1
             if data_index < 0:
                 labels = source_labels("libc." + name) or ("file",)
-                return labelled(labels, line, f"{name}() into buffer")
+                out = labelled(labels, line, f"{name}() into buffer")
+                # the machine's name as it is (gethostname(buf)): a rule can tell it from a name built from it
+                return Value(out.const, out.labels, f"{name}()", None, out.trace) if "host-identity" in labels else out
             values = [self.value(a) for a in args[data_index:]]
             if name in ("sprintf", "snprintf", "swprintf"):
                 return _format(values)

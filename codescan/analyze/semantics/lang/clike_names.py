@@ -32,7 +32,7 @@ system popen _popen wpopen _wpopen execl execlp execle execv execvp execvpe exec
 WinExec ShellExecuteA ShellExecuteW ShellExecute ShellExecuteExA CreateProcessA CreateProcessW CreateProcess
 getenv secure_getenv _wgetenv recv recvfrom read fread fgets fopen open creat connect socket send sendto write dlopen dlsym
 LoadLibraryA LoadLibraryW curl_easy_setopt curl_easy_perform sprintf snprintf strcpy strncpy strcat strncat
-memcpy gethostbyname inet_addr dup2 URLDownloadToFileA URLDownloadToFileW URLDownloadToFile SSL_CTX_set_verify SSL_set_verify
+memcpy gethostbyname getaddrinfo inet_addr dup2 gethostname getdomainname uname getlogin cuserid getpwuid chmod fchmod fwrite fputs URLDownloadToFileA URLDownloadToFileW URLDownloadToFile SSL_CTX_set_verify SSL_set_verify
 """.split())
 # What a call returns, when it matters for resolving the next method call on it.
 RETURNS = {

@@ -60,6 +60,9 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "Etc.getlogin": ("host-identity", "user-identity"), "Etc.getpwuid": ("host-identity", "user-identity"),
     "shell.hostname": ("host-identity",), "shell.uname": ("host-identity",),
     "shell.whoami": ("host-identity", "user-identity"), "shell.id": ("host-identity", "user-identity"),
+    "libc.gethostname": ("host-identity",), "libc.getdomainname": ("host-identity",), "libc.uname": ("host-identity",),
+    "libc.getlogin": ("host-identity", "user-identity"), "libc.cuserid": ("host-identity", "user-identity"),
+    "libc.getpwuid": ("host-identity", "user-identity"),
     # Rust (lang/rust_names.py): environment, responses and streams, files, host identity
     "std.env.var": ("env-var",), "std.env.var_os": ("env-var",), "std.env.vars": ("env",), "std.env.vars_os": ("env",),
     "dotenv.var": ("env-var",), "dotenvy.var": ("env-var",), "dotenv.vars": ("env",), "dotenvy.vars": ("env",),
