@@ -10,7 +10,8 @@ from .shell_downloads import VERIFIERS, archive_target, download_target, fetched
     node_text as _text, unpack_folder, \
     verified_files
 from .shell_text import credential_words, decode_text, echoed, filtered
-from .shell_streams import Pipe as _Pipe, Redirect as _Redirect, file_key as _file_key, uploads as _uploads
+from .shell_streams import Pipe as _Pipe, Redirect as _Redirect, caller_stdin, file_key as _file_key, \
+    uploads as _uploads
 from .shell_wrappers import WRAPPERS, past_wrappers
 from .treeflow import TreeFlow, join, labelled
 
@@ -18,6 +19,10 @@ DYNAMIC = (b"eval", b"source", b"exec")
 # A command run by its path or a variable (`/tmp/x --bg`, `"$T"`) is a `shell.exec` call whose word is not written:
 # a one-line script (a CI step) that downloads and runs a file holds no other token a sink is called through.
 DYNAMIC_CALLS = re.compile(rb"(?m)(?:^|[;&|(`]|\bthen\b|\bdo\b|\belse\b)[ \t]*[\"']?(?:\.{0,2}/[\w.-]|\$\{?\w)")
+# statements whose commands print: a function's output is theirs (loops, if/case branches, { ...; } groups, subshells)
+_PRINTING = frozenset(("command", "pipeline", "redirected_statement", "list", "compound_statement", "do_group",
+                       "for_statement", "c_style_for_statement", "while_statement", "if_statement", "elif_clause",
+                       "else_clause", "case_statement", "case_item", "subshell", "negated_command"))
 _UNVERIFIED = frozenset(("network", "insecure-origin", "downloaded", "socket"))  # what a checked checksum vouches for
 NETWORK = frozenset(("curl", "wget", "nc", "ncat", "netcat", "fetch", "socat", "telnet", "aria2c"))
 DECODERS = frozenset(("base64", "base32", "xxd", "openssl", "gunzip", "zcat", "uudecode", "gzip", "bzip2", "xz"))
@@ -123,7 +128,9 @@ class ShellFlow(TreeFlow):
         return f"shell.{name}", name, None, args, kwargs, None
 
     def _stdin(self, node):
-        """[("stdin", node)] when the command reads a pipe, a `< file` redirect or a here-string."""
+        """[("stdin", node)] when the command reads a pipe, a `< file` redirect or a here-string; inside a function,
+        what its callers feed it."""
+        command = node
         for redirect in node.children_by_field_name("redirect"):  # `cmd <<< WORD`: the grammar puts it in the command
             if redirect.type == "herestring_redirect" and redirect.named_children:
                 return [("stdin", _Redirect(redirect.named_children[-1], False))]
@@ -140,7 +147,9 @@ class ShellFlow(TreeFlow):
             index = items.index(node) if node in items else 0
             if index > 0:
                 return [("stdin", _Pipe(items[index - 1]))]
-        return []
+        return caller_stdin(self, command)
+
+    stdin_of = _stdin
 
     def output(self, node) -> Value:
         """What a command (or pipeline, or redirected command) writes to its standard output."""
@@ -151,8 +160,7 @@ class ShellFlow(TreeFlow):
             items = [c for c in node.named_children if c.type != "comment"]
             return self.output(items[-1]) if items else NOTHING
         if node.type != "command":
-            return merge(self.output(c) for c in node.named_children if c.type in ("command", "pipeline",
-                                                                                    "redirected_statement", "list"))
+            return merge(self.output(c) for c in node.named_children if c.type in _PRINTING)
         name, args = self.words(node)
         line = node.start_point[0] + 1
         values = [self.value(a) for a in args]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Value, merge
+from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, path_labels
 from .flowvalues import labelled
 from .shell_downloads import node_text as _text
+
+MAX_SITES = 8  # callers of a function whose input a command in it reads
 
 
 class Redirect:
@@ -34,6 +36,38 @@ class Pipe:
     def __init__(self, node):
         self.node = node
         self.start_byte, self.end_byte, self.start_point = node.start_byte, node.end_byte, node.start_point
+
+
+class CallerStdin(Redirect):
+    """The standard input a command in a function body inherits: what the function's callers pipe or redirect into
+    it (`collect | send_report "$URL"`, send_report() { curl --data-binary @- "$1"; })."""
+
+    def __init__(self, command, function: str):
+        self.command, self.function, self.from_file = command, function, True
+        self.start_byte, self.end_byte, self.start_point = command.start_byte, command.end_byte, command.start_point
+
+    def value(self, flow) -> Value:
+        reading = flow.__dict__.setdefault("_caller_stdin", set())
+        if self.function in reading:  # a function piping into itself
+            return NOTHING
+        reading.add(self.function)
+        try:
+            values = []
+            for site, _args in flow.sites.get(self.function, [])[:MAX_SITES]:
+                stdin = flow.stdin_of(site)
+                if stdin:
+                    fed = flow.value(stdin[0][1])
+                    values.append(fed.with_step(site.start_point[0] + 1, f"piped into {self.function}()")
+                                  if fed.labels else fed)
+            return merge(values) if values else NOTHING
+        finally:
+            reading.discard(self.function)
+
+
+def caller_stdin(flow, node) -> list:
+    """[("stdin", CallerStdin)] for a command without input of its own inside a function the file defines."""
+    scope = flow.scope_at(node)
+    return [("stdin", CallerStdin(node, scope.name))] if scope is not None and scope.name in flow.functions else []
 
 
 def uploads(node, value: Value, flow=None) -> Value:
