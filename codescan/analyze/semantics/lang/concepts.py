@@ -82,6 +82,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "javax.servlet.http.HttpServletRequest.*": ("request",),
     "jakarta.servlet.http.HttpServletRequest.*": ("request",),
     "net/http.Request.*": ("request",),
+    # C++ cpp-httplib: req.get_param_value("q"), req.get_header_value("X"), req.get_file_value("f")
+    "*.get_param_value": ("request",), "*.get_header_value": ("request",), "*.get_file_value": ("request",),
 }
 # Callees whose result is their (first) argument decoded; the label `decoded` is added.
 DECODERS: dict[str, str] = {
@@ -103,6 +105,7 @@ FILE_WRITERS: dict[str, tuple[int, int]] = {
     "os.WriteFile": (0, 1), "io/ioutil.WriteFile": (0, 1), "java.nio.file.Files.write": (0, 1),
     "java.nio.file.Files.writeString": (0, 1), "java.nio.file.Files.copy": (1, 0),
     "System.IO.File.WriteAllBytes": (0, 1), "System.IO.File.WriteAllText": (0, 1),
+    "System.IO.File.WriteAllBytesAsync": (0, 1), "System.IO.File.WriteAllTextAsync": (0, 1),
     "System.Net.WebClient.DownloadFile": (1, -1), "*.DownloadFile": (1, -1), "libc.URLDownloadToFileA": (2, -1),
     "libc.URLDownloadToFileW": (2, -1), "libc.URLDownloadToFile": (2, -1),
     "php.file_put_contents": (0, 1), "php.copy": (1, 0), "File.write": (0, 1), "File.binwrite": (0, 1),
