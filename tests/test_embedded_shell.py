@@ -113,3 +113,19 @@ def test_dockerfile_is_one_script_with_unpinned_remote_adds_read_as_downloads():
                        b"curl -fsSL -o /opt/c.tgz https://example.org/pkg/c.tgz\n\n"
                        b"    chmod +x /usr/bin/a \\\n    && true\n"
                        b"    /usr/bin/a --bg")]
+
+
+def test_makefile_recipe_lines_keep_their_lines_and_read_make_dollars_as_the_shell_s():
+    text = ("V := $(shell git describe)\n"
+            "all:\n"
+            "\t@echo \"$$(env | wc -l)\" $(PREFIX) \\\n"
+            "\t  $(notdir $@)\n"
+            "x = 1\n"
+            "\t-rm -rf ${OUT}\n")
+    got = list(embedded_shell.bodies(None, "makefile", text, None))
+    assert len(got) == 1 and got[0][0] == 0
+    lines = got[0][1].decode().split("\n")
+    assert lines[0] == lines[1] == lines[4] == ""  # variable assignments and targets are not shell
+    assert lines[2].strip() == 'echo "$(env | wc -l)" ${PREFIX} \\'
+    assert "notdir" not in lines[3] and lines[5].strip() == "rm -rf ${OUT}"
+    assert list(embedded_shell.bodies(None, "makefile", "all:\n# no recipe\n", None)) == []

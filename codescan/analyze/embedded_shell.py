@@ -26,6 +26,45 @@ def bodies(language: str | None, role: str | None, text: str, tree) -> Iterator[
         yield from _with_secrets(_workflow(text, ("run",), _ENV_SECRETS))
     elif role == "ci":
         yield from _workflow(text, _CI_KEYS)
+    elif role == "makefile":
+        yield from _makefile(text)
+
+
+# make's own syntax in a recipe line: `$$` is one `$` for the shell; `$(NAME)`/`${NAME}` a make variable (read as the
+# shell variable of that name); `$(shell cmd)` runs cmd; other make functions ($(wildcard x)) are not commands
+_MAKE_DOLLAR = re.compile(r"\$\$|\$\(shell\s+|\$[({]([A-Za-z_][A-Za-z0-9_]*)[)}]|\$\((?:[a-z-]+)\s[^()]*\)")
+
+
+def _make_to_shell(match) -> str:
+    text = match.group(0)
+    if text == "$$":
+        return "$"
+    if text.startswith("$(shell"):
+        return "$("
+    if match.group(1):
+        return "${" + match.group(1) + "}"
+    return "MAKEFN"  # a make function's result: a word the shell cannot read
+
+
+def _makefile(text: str) -> Iterator[tuple[int, bytes]]:
+    """ONE script of a Makefile's recipe lines (tab-indented, with their `\\` continuations), each at its own
+    line; the recipe prefixes @ - + dropped and make's `$` syntax read as the shell's (_MAKE_DOLLAR)."""
+    out, recipe, continued = [], False, False
+    for line in text.split("\n")[:20000]:
+        if continued or line.startswith("\t"):
+            body = line[1:] if line.startswith("\t") and not continued else line
+            if not continued:
+                stripped = body.lstrip("@-+ ")
+                body = " " * (len(body) - len(stripped)) + stripped
+            out.append(" " + _MAKE_DOLLAR.sub(_make_to_shell, body))
+            recipe = True
+            continued = line.endswith("\\")
+        else:
+            out.append("")
+    if recipe:
+        script = "\n".join(out).encode("utf-8", "replace")
+        if len(script) <= MAX_BODY * 4:
+            yield 0, script
 
 
 # GitLab (script, before_script, after_script), CircleCI (run, command), Travis (install, before_install, script...),

@@ -120,7 +120,10 @@ class ShellFlow(TreeFlow):
             if not name:
                 return None
         if "/" in _text(name_node) and name not in NETWORK | DECODERS | {"sh", "bash", "zsh", "dash", "ksh"}:
-            return "shell.exec", None, None, [name_node] + args, self._stdin(node), None
+            # a program by its path reads its input as data (`curl URL | ./strip > f`), unless it is an interpreter
+            # given no program (`curl URL | /usr/bin/python3`)
+            reads = INTERPRETER.match(name) and not _names_program(args)
+            return "shell.exec", None, None, [name_node] + args, self._stdin(node) if reads else [], None
         kwargs = self._stdin(node) if not (INTERPRETER.match(name) and _names_program(args)) else []
         if name in ("curl", "wget"):
             args, credentials = credential_words(args)
