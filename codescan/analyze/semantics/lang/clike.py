@@ -144,7 +144,8 @@ class CLikeFlow(TreeFlow):
         return None
 
     def blocks_flow(self, callee, simple) -> bool:
-        return simple in BLOCKERS
+        # a method called on a receiver or a class (`Integer.parseInt(s)`, `s.length()`) is named by its callee's end
+        return (simple or (callee or "").rsplit(".", 1)[-1]) in BLOCKERS
 
     def wrote(self, call, buffer_index: int, data_index: int):
         """A thunk: the value a C writer (strcpy, sprintf, recv...) puts into its buffer argument."""
