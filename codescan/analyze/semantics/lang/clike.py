@@ -40,6 +40,11 @@ class CLikeFlow(TreeFlow):
 
     # -- literals ---------------------------------------------------------------------------------
     def _value(self, node) -> Value:
+        if node.type in ("conditional_expression", "ternary_expression"):
+            # `c ? a : b` is a or b: the condition decides which, its data is not in the result
+            branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
+            if all(b is not None for b in branches):
+                return merge([self.value(b) for b in branches])
         built = clike_text.value(self, node)  # char-code arrays, casts to char, `+` with chars and numbers
         if built is None and node.type in ("unary_expression", "prefix_unary_expression") and \
                 node.children and node.children[0].type == "!" and len(node.named_children) == 1:

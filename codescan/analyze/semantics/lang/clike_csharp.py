@@ -1,10 +1,15 @@
 """C# adapter: usings, interpolated strings, declarations and member access over the shared JVM-style flow."""
 from __future__ import annotations
 
+import re
+
 from ..facts import NOTHING, merge
 from .clike_jvm import _ObjectFlow, _plain, _text
 from .clike_names import CSHARP_CLASSES
-from .treeflow import join
+from .treeflow import join, labelled
+
+# ASP.NET Core controllers and Razor pages: `Request` is the base class's property holding the HTTP request
+_WEB_BASES = re.compile(rb":\s*(?:[\w.]+\.)?(?:Controller|ControllerBase|PageModel)\b")
 
 
 class CSharpFlow(_ObjectFlow):
@@ -128,6 +133,13 @@ class CSharpFlow(_ObjectFlow):
 
     def name_of(self, node):
         return _text(node) if node.type == "identifier" else None
+
+    def lookup(self, name, node):
+        value = super().lookup(name, node)
+        if value is NOTHING and name == "Request" and not self.bound_in_scope(name, node) and \
+                _WEB_BASES.search(self.source):
+            return labelled(("request",), node.start_point[0] + 1, "the controller's Request")
+        return value
 
     def field_of(self, node):
         if node.type == "member_access_expression":
