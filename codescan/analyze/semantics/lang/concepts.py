@@ -125,7 +125,8 @@ ESCAPERS = frozenset(("escapeshellarg", "escapeshellcmd", "shellescape", "shell_
                       "Shellwords.escape", "Shellwords.shellescape"))
 # Calls whose first argument is a context or a connection, not the data (ctx, link): it is dropped, so
 # the SQL text of db.QueryContext(ctx, q) and mysqli_query($link, $q) is argument 0 as everywhere else.
-LEADING_HANDLE = frozenset(("php.mysqli_query", "php.pg_query", "php.mysqli_real_query", "php.mysqli_multi_query"))
+LEADING_HANDLE = frozenset(("php.mysqli_query", "php.pg_query", "php.mysqli_real_query", "php.mysqli_multi_query",
+                            "php.create_function"))  # create_function($params, $code): the code is what runs
 LEADING_HANDLE_SUFFIX = ("QueryContext", "ExecContext", "QueryRowContext", "PrepareContext")
 # Command calls whose later arguments are not the command (Runtime.exec's envp and dir, PHP exec's output
 # array, proc_open's pipes): only the first stays positional, the rest become keywords arg1, arg2...
