@@ -103,7 +103,7 @@ class GateIndex:
                 present.update(other_ids)
                 continue
             # the word indices found: a handful of a source's words hold a token, so only theirs are looked at
-            found = words.found_in(seen.word_list(folded)) if WORD_MEMO else words.found(seen.text(True, folded))
+            found = words.found_in(seen.word_set(), folded) if WORD_MEMO else words.found(seen.text(True, folded))
             present.update(wordy_of[at] for at in found if at in wordy_of)
             checks = [entry for at in found if at in by_run for entry in by_run[at]] + by_run.get(-1, [])
             if checks:
@@ -145,27 +145,30 @@ class _Words:
                 found.update(self._inside[word])
         return found
 
-    def found_in(self, words) -> set[int]:
-        """found() of the text listing these words one a line, from the tokens inside each word, remembered per
-        word: a token without a line break occurs in that text iff it occurs inside one of its words, and the
-        next version of a file (or the next file) repeats nearly all of them, so few are searched again (all
-        of them in one pass over their list). The lookups and the union run in C: most words hold no token."""
+    def found_in(self, words: set[bytes], folded: bool = False) -> set[int]:
+        """found() of the text listing these words one a line (`folded`: lower-cased), from the tokens inside each
+        word, remembered per word as written (a memo per case: this index's words are of one case): a token
+        without a line break occurs in that text iff it occurs inside one of its words, and the next version of
+        a file (or the next file) repeats nearly all of them, so few are searched again (all of them in one pass
+        over their list). The lookups and the union run in C: most words hold no token; no lower-cased list of
+        the words is made."""
         if self._pattern is None:
             return set()
         memo = self._memo
         if len(memo) > WORD_MEMO_SIZE:
             memo.clear()
-        new = (words if isinstance(words, set) else set(words)).difference(memo)
+        new = words.difference(memo)
         if new:
-            self._search(list(new))
+            self._search(list(new), folded)
         return set().union(*map(memo.__getitem__, words))
 
-    def _search(self, new: list[bytes]) -> None:
-        """Remember the tokens inside each of these words: one regex pass over them joined by line breaks (a
-        token is a run of word characters, so each occurrence lies inside one word, found by its offset)."""
+    def _search(self, new: list[bytes], folded: bool) -> None:
+        """Remember the tokens inside each of these words (`folded`: inside it lower-cased, which keeps every
+        offset): one regex pass over them joined by line breaks (a token is a run of word characters, so each
+        occurrence lies inside one word, found by its offset)."""
         memo = self._memo
         memo.update(dict.fromkeys(new, ()))
-        joined = b"\n".join(new)
+        joined = b"\n".join(new).lower() if folded else b"\n".join(new)
         starts: list[int] | None = None
         inside: dict[int, set[int]] = {}
         for found in self._pattern.finditer(joined):

@@ -115,12 +115,6 @@ class Presence:
             self._words_lowered = self._words.lower()
         return self._words_lowered
 
-    def word_list(self, folded: bool):
-        """The words text(True, folded) lists, as a collection (the distinct words, or their lower-cased forms)."""
-        if not folded:
-            return self.word_set()
-        return self.text(True, True).split(b"\n")
-
     def word_set(self) -> set[bytes]:
         """The source's distinct runs of `[A-Za-z0-9_]` (do not change it)."""
         if self._word_set is None:
