@@ -2,18 +2,7 @@
 Python and JS): what makes a finding high, and the look-alike that stays lower."""
 from __future__ import annotations
 
-from codescan.analyze.document import Analyzer
-from codescan.config import Config
-from codescan.records import Document
-from codescan.rules import load_rules
-
-RULES = load_rules()
-
-
-def _by_line(rule_id: str, path: str, text: str) -> dict[int, str]:
-    analyzer = Analyzer(RULES.select((rule_id,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
-    return {f.line: f.severity for f in found if f.rule_id == rule_id}
+from test_fact_severity import _by_line  # one analyzer helper for the severity tests
 
 
 def test_c_host_name_built_into_a_dns_name_is_high_its_own_lookup_medium():
