@@ -353,13 +353,16 @@ def callees_of(rules) -> frozenset:
 
 
 def _needed_labels(rule) -> frozenset | None:
-    """The labels one of which every case of a sink rule requires (None: the rule can fire without)."""
+    """The labels one of which every case of a sink rule requires (None: the rule can fire without): per case, the
+    labels its argument must carry or, when it names none, those another argument it tests must carry (`also`:
+    the handle written to must name a startup file)."""
     spec = rule.facts
     if spec.sink is None or not spec.cases:
         return None
     needed: set = set()
     for case in spec.cases:
-        if not case.when.label:
+        required = case.when.label or next((other.label for _selectors, other in case.when.also if other.label), ())
+        if not required:
             return None
-        needed.update(case.when.label)
+        needed.update(required)
     return frozenset(needed)
