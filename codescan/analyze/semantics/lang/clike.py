@@ -24,6 +24,7 @@ C_WRITERS = {"strcpy": (0, 1), "strncpy": (0, 1), "strcat": (0, 1), "strncat": (
              "snprintf": (0, 2), "memcpy": (0, 1), "recv": (1, -1), "recvfrom": (1, -1), "read": (1, -1),
              "fgets": (0, -1), "fread": (0, -1), "wcscpy": (0, 1), "wcscat": (0, 1), "swprintf": (0, 2),
              "gethostname": (0, -1), "getdomainname": (0, -1), "uname": (0, -1)}
+URL_MAKERS = frozenset(("java.net.URL", "java.net.URI", "java.net.URI.create", "System.Uri"))
 APPENDS = frozenset(("append", "Append", "AppendLine", "AppendFormat", "WriteString", "concat", "insert", "add",
                      "push_back", "Add", "plus"))
 
@@ -83,6 +84,8 @@ class CLikeFlow(TreeFlow):
     def call_value(self, callee, node, args, receiver):
         line = node.start_point[0] + 1
         simple = callee.rsplit(".", 1)[-1] if callee else None
+        if callee in URL_MAKERS and len(args) == 1:
+            return args[0]  # new URL(s), URI.create(s): the address is s (its text and labels)
         if simple in ESCAPERS:
             return merge(list(args) + [labelled(("shell-escaped",), line, f"{simple}()")]) if any(
                 a.labels for a in args) else merge(args)
