@@ -101,6 +101,8 @@ class CallSites:
             return []
         if function.type == "lambda":  # `f = lambda c: ...` / `self.fn = lambda c: ...`: called by that name
             holder = function.parent
+            if holder is not None and holder.type == "pair":  # OPS = {"sh": lambda c: ...}: OPS[key](...)
+                return _table_sites(values, self.source, function, holder)
             target = holder.child_by_field_name("left") if holder is not None and holder.type == "assignment" else None
             if target is None or target.type not in ("identifier", "attribute"):
                 return []
@@ -126,6 +128,36 @@ class CallSites:
                 continue
             found.append((parent, node, function))
         return found
+
+
+def _table_sites(values, source: bytes, function, pair) -> list:
+    """Calls of a lambda held in a dictionary bound to a name: `TABLE[key](...)` and `TABLE.get(key)(...)`. The key
+    is often not known here (a command-and-control loop dispatching on a task's name): every lambda of the table
+    may run with those arguments."""
+    table = pair.parent
+    holder = table.parent if table is not None and table.type == "dictionary" else None
+    target = holder.child_by_field_name("left") if holder is not None and holder.type == "assignment" else None
+    if target is None or target.type != "identifier" or holder.child_by_field_name("right") != table:
+        return []
+    name = target.text
+    found = []
+    pos = source.find(name)
+    while pos >= 0 and len(found) < MAX_CALLERS:
+        node = values.scopes.locate(pos, pos + len(name))
+        pos = source.find(name, pos + 1)
+        if node is None or node.type != "identifier" or node.text != name:
+            continue
+        picked = node.parent
+        if picked is not None and picked.type == "attribute" and picked.child_by_field_name("attribute").text == b"get":
+            picked = picked.parent  # TABLE.get(key)
+            if picked is None or picked.type != "call":
+                continue
+        elif picked is None or picked.type != "subscript" or picked.child_by_field_name("value") != node:
+            continue
+        call = picked.parent
+        if call is not None and call.type == "call" and call.child_by_field_name("function") == picked:
+            found.append((call, picked, function))
+    return found
 
 
 def _called_at(source: bytes, name: bytes):
