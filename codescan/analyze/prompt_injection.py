@@ -28,9 +28,18 @@ PHRASES = (
     # the PR description" (the channels through which an assistant reports to its user)
     ("strong", ("summary", "summaries", "explanation", "description", "response", "reply", "replies", "answer"),
      r"\b(?:do\s+not|don'?t|never)\s+(?:list|mention|include|note|document|describe|explain|report|disclose|show|"
-     r"reference)\s+(?:this|these|them|it|that|any\s+of\s+(?:this|these|them))(?:\s+(?:steps?|changes?|lines?|"
-     r"calls?|tags?|requests?))?\s+in\s+(?:your\s+|the\s+|any\s+)?(?:explanations?|summar(?:y|ies)|"
-     r"(?:pr|pull\s+request|merge\s+request|commit)\s+descriptions?|responses?|repl(?:y|ies)|answers?)\b"),
+     r"reference)\s+(?:this|these|them|it|that|any\s+of\s+(?:this|these|them))(?:\s+[a-z][\w-]{0,20})?\s+in\s+"
+     r"(?:your\s+|the\s+|any\s+)?(?:explanations?|summar(?:y|ies)|(?:pr|pull\s+request|merge\s+request|commit)\s+"
+     r"(?:descriptions?|messages?)|responses?|repl(?:y|ies)|answers?|chat)\b"),
+    # the same, said of the step itself or its output: "its output ... should not be shown to the user", "do this
+    # silently" (not "stack traces must not be shown to the user", a rule about error pages)
+    ("strong", ("be shown", "be mentioned", "be reported", "be revealed", "be disclosed", "be displayed"),
+     r"\b(?:this|it|its\s+output|that|these)\s[^.,;:\n]{0,40}?\b(?:should|must|need)\s*(?:not|n't)\s+be\s+"
+     r"(?:shown|mentioned|reported|revealed|disclosed|displayed)\s+"
+     r"to\s+(?:the\s+)?(?:user|human|developer|reviewer|operator)s?\b"),
+    ("strong", ("silently", "quietly", "secretly"),
+     r"\b(?:do|run|execute|perform|make)\s+(?:this|it|that|these(?:\s+steps?)?|the\s+(?:step|call|request))\s+"
+     r"(?:silently|quietly|secretly)\b"),
     ("strong", ("without telling", "without informing", "without notifying", "without alerting"),
      r"\bwithout\s+(?:telling|informing|notifying|alerting)\s+(?:the\s+)?(?:user|human|developer|reviewer)s?\b"),
     ("strong", ("system prompt", "hidden instruction", "initial instruction"),
@@ -98,7 +107,11 @@ WEAKENING = re.compile(
     r"(?:password|passphrase|passcode|pin|token|api\s+key)\b[^.\n]{0,80}?\bfor\s+(?:every|any|all)\s+"
     r"(?:accounts?|users?|logins?|tenants?)\b"
     r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
-    r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)")
+    r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)"
+    # a command that pipes the environment or a credential file into a network client (`env | base64 | curl -d @-`)
+    r"|(?<![\w.-])(?:env|printenv|set|cat\s+[^\n|]{0,80}?(?:\.env|\.ssh/|\.aws/|\.npmrc|\.netrc|\.pypirc|"
+    r"\.git-credentials|\.docker/config\.json|\.kube/config)[^\s|]*)\s*\|(?:[^\n|]{0,120}\|){0,3}\s*(?:curl|wget|nc|ncat|netcat)\b"
+    r"|\b(?:curl|wget)\s[^\n]{0,300}\$\((?:env|printenv)\)")
 
 
 # A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
