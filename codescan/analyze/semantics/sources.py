@@ -54,7 +54,9 @@ SOURCES = {
                         "yaml.dump", "yaml.dump_all"),
     # browsers' saved cookies and passwords read through a library: the same loot as their files
     "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*", "win32crypt.CryptUnprotectData",
-                        "browser_history.*", "rookiepy.*"),
+                        "browser_history.*", "rookiepy.*",
+                        # a browser extension reading every cookie of every site (a single named cookie is its own)
+                        "chrome.cookies.getAll", "browser.cookies.getAll"),
 }
 # calls whose result no longer carries its inputs' data in a dangerous form
 CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",

@@ -11,7 +11,9 @@ from .js_scopes import FUNCTIONS, MODULE
 
 # calls whose callback's first parameter is the response (or connection) they produce
 RESPONSE_CALLS = frozenset({"https.get", "http.get", "https.request", "http.request", "net.connect",
-                            "net.createConnection", "tls.connect", "request", "request.get", "needle.get"})
+                            "net.createConnection", "tls.connect", "request", "request.get", "needle.get",
+                            # an extension API that hands what it read to the callback (every cookie of every site)
+                            "chrome.cookies.getAll", "browser.cookies.getAll"})
 DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", b"close", b"finish"})
 STREAM_WRITERS = frozenset({"fs.createWriteStream"})
 FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.writeFile", "fs.appendFileSync",
