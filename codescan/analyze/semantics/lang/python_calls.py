@@ -5,6 +5,7 @@ from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from .python_tables import pick
+from .python_instances import WHOLE_INSTANCE, instance_class, instance_data
 from .python_skeleton import method_skeleton
 from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
@@ -149,6 +150,10 @@ def call_value(values, node) -> Value:
         looked_up = built_name(values, node)  # handler = vars(builtins).get("ex" + "ec"); handler(x)
         if looked_up is not None and looked_up.name:
             return looked_up
+    if name in WHOLE_INSTANCE and args:  # vars(ctx), asdict(ctx): every attribute of a same-file class's instance
+        cls = instance_class(values, values.ev(args[0]))
+        if cls is not None:
+            return instance_data(values, cls, line)
     if name == "builtins.vars" and len(args) == 1 and not keywords:
         # table = vars(builtins); table["exec"]: the alias is the module's namespace, looked up later
         module = values.ev(args[0])

@@ -29,7 +29,12 @@ def _apply(values, statement, target: str, current: Value | None) -> Value | Non
     left, right = binding.child_by_field_name("left"), binding.child_by_field_name("right")
     if left is None or right is None or left.text.decode("utf-8", "replace") != target:
         return current
-    value = values.ev(right)
+    value = None
+    if right.type == "call" and binding.type == "assignment":  # a dataclass field: what its default (factory) gives
+        from .python_instances import field_factory
+        value = field_factory(values, right)
+    if value is None:
+        value = values.ev(right)
     if binding.type == "assignment" or current is None:
         return value
     operator = binding.child_by_field_name("operator")

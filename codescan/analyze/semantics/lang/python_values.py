@@ -15,6 +15,7 @@ from .python_loops import fold_accumulation
 from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
 from .python_selfattrs import method, property_value, self_attribute
+from .python_instances import instance_attribute, instance_data
 from .python_reflect_wrappers import through_getattr_hook
 from .python_skeleton import skeleton
 from ..facts import NOTHING, Step, Value, merge
@@ -337,6 +338,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
             found = property_value(self, found)  # Runner().run where run is a @property: what its getter returns
             if found is None and cls is not None:  # Lazy().runner: a name the class's __getattr__ looks up
                 found = through_getattr_hook(self, cls, obj, attr)
+            if found is None and cls is not None:  # ctx.env, ctx.__dict__: what the class stores in its instances
+                found = instance_data(self, cls, node.start_point[0] + 1) if attr == "__dict__" else \
+                    instance_attribute(self, cls, attr)
             if found is not None:
                 return found
         if attr == "__name__" and obj.name and not obj.name.startswith("<"):
