@@ -117,7 +117,17 @@ def written(values, name: str, use, call) -> Value:
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
     if use not in args[:2]:  # every writer below gets the file as its first or second argument
         return NOTHING
-    callee = canonical(values.ev(call.child_by_field_name("function")).name)
+    fn = call.child_by_field_name("function")
+    method = fn.child_by_field_name("attribute").text if fn.type == "attribute" else None
+    if method in (b"extract", b"extractall") and args.index(use) == (1 if method == b"extract" else 0):
+        # zf.extract(member, folder) / zf.extractall(folder) of an archive read from the network: the folder now
+        # holds downloaded files (ZipFile(io.BytesIO(urlopen(url).read())))
+        archive = values.ev(fn.child_by_field_name("object"))
+        if "network" in archive.labels:
+            return Value(UNKNOWN, archive.labels | {"downloaded"}, None, None, archive.trace).with_step(
+                call.start_point[0] + 1, f"archive extracted into {name}")
+        return NOTHING
+    callee = canonical(values.ev(fn).name)
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
     if callee == "os.write" and len(args) > 1 and args[0] == use:  # os.write(fd, data)
