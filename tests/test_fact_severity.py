@@ -549,3 +549,13 @@ def test_js_tls_checks_off_on_a_branch_the_users_setting_chooses_are_medium():
     # self.strictSSL === false, switch (process.env.PGSSLMODE): the user's setting; no test, or `if (url)`: high
     assert _by_line("js-tls-verification-disabled", "lib/request.js", text) == {
         9: "medium", 18: "medium", 24: "high", 29: "high", 36: "high", 43: "high"}
+
+
+def test_joblib_load_of_a_downloaded_file_is_critical_of_a_packaged_model_medium():
+    text = (FIXTURES / "joblib-load" / "downloaded.py").read_text()
+    assert _by_line("joblib-load", "m.py", text) == {12: "critical", 16: "medium"}
+
+
+def test_yaml_loader_picked_from_a_table_is_high_only_when_an_entry_builds_objects():
+    text = (FIXTURES / "yaml-unsafe-load" / "loader_table.py").read_text()
+    assert _by_line("yaml-unsafe-load", "y.py", text) == {11: "high"}

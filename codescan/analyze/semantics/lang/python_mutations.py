@@ -200,9 +200,16 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
             item = whole_value.const[position]  # H, P = ADDRESS: the items of a known tuple
             if item is not UNKNOWN and not isinstance(item, Name):
                 return Value(item, whole_value.labels, None, None, whole_value.trace)
-    if right is None or right.type != "call" or len(names) != 2 or position != 1 or names[0].type != "identifier":
+    if right is None or right.type != "call" or len(names) != 2:
         return NOTHING
-    if canonical(values.ev(right.child_by_field_name("function")).name) not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
+    callee = canonical(values.ev(right.child_by_field_name("function")).name)
+    if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and position == 0:
+        # path, headers = urlretrieve(url): the path names the file the response was written to
+        args = [a for a in right.child_by_field_name("arguments").named_children if a.type != "comment"]
+        url = values.ev(args[0]) if args else NOTHING
+        return Value(UNKNOWN, url.labels | {"network", "downloaded"}, None, None, url.trace).with_step(
+            assignment.start_point[0] + 1, f"{names[0].text.decode('utf-8', 'replace')} names the downloaded file")
+    if position != 1 or names[0].type != "identifier" or callee not in ("tempfile.mkstemp", "tempfile.mkstemp()"):
         return NOTHING
     fd = names[0].text.decode()
     name = names[1].text.decode()
