@@ -99,6 +99,10 @@ WEAKENING = re.compile(
     r"(?:verification|validation|checks?|checking)?"
     # bounded spans: `curl curl curl ...` with no pipe made an unbounded [^\n|]* scan quadratic
     r"|\bcurl\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba)?sh\b"
+    # the same without a pipe: process substitution, a command substitution handed to sh -c, PowerShell's iex
+    r"|\b(?:(?:ba|z|k)?sh|source)\s+<\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+-c\s+[\"']?\$\(\s*(?:curl|wget)\b"
+    r"|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]{0,300}\|\s*(?:iex|invoke-expression)\b"
+    r"|\b(?:iex|invoke-expression)\s*\(\s*(?:iwr|irm|invoke-webrequest|invoke-restmethod|new-object\s+net\.webclient)\b"
     r"|\b(?:send|post|upload|exfiltrate|forward|copy)\s+(?:[\w.\-]+\s+){0,4}?(?:the\s+)?(?:env(?:ironment)?(?:\s+variables)?|"
     r"\.env|credentials|secrets|api\s+keys?|tokens|ssh\s+keys?|~/\.ssh|~/\.aws|process\.env|os\.environ)\b"
     r"|\b(?:add|insert|include|plant)\s+(?:a\s+|an\s+)?(?:hidden\s+|secret\s+)?(?:backdoor|reverse\s+shell|keylogger)"
