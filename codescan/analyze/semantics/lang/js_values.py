@@ -170,10 +170,15 @@ class JsValues(MemoEval):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
-        settled = (self._promise_result(function) or callback_input(self, function)) if index == 0 else \
+        promised = self._promise_result(function) if index == 0 else None
+        settled = (promised or callback_input(self, function)) if index == 0 else \
             file_callback_input(self, function, index)
         if settled is not None and settled.labels:
             return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace)
+        if promised is not None and promised.name and not promised.labels and node.parent is not None and \
+                node.parent.type in ("formal_parameters", "arrow_function"):  # (destructured names: their own path)
+            # import("child_process").then((cp) => cp.execSync(..)): the callback receives the module itself
+            return Value(UNKNOWN, frozenset({f"param:{key}:{index}"}), promised.name, promised.via, promised.trace)
         return Value(UNKNOWN, frozenset({f"param:{key}:{index}"}), name)
 
     def _promise_result(self, function) -> Value | None:
