@@ -24,7 +24,9 @@ _COMPOSER_EVENTS = ("pre-install-cmd", "post-install-cmd", "pre-update-cmd", "po
                     "post-package-install", "pre-package-update", "post-package-update")
 # Shell that fetches, decodes or evaluates code (shared with the workflow and Makefile checks).
 FETCHES_CODE = re.compile(
+    # (an interpreter given a module or a script file reads the pipe as data: `| python3 -m json.tool`)
     r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(/\S*/)?((ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby)\b"
+    r"(?!\s+(-m\s|[\w./]+\.(py|js|mjs|pl|rb)\b))"
     r"|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b"
     r"|\bbase64\s+(-d|--decode|-D)\b[^|;&\n]*\|\s*(sudo\s+)?((ba|z|da|k)?sh|python[0-9.]*|node|perl)\b"
     r"|\b(curl|wget)\b[^;&|\n]*\s(-o|-O|--output)\s[^;&|\n]*(&&|;)\s*(chmod\s+\+x|\./|(ba)?sh\s)"
