@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ... import budget as budgets
 from ..facts import NOTHING, Value, merge
 from .concepts import SECRET_PATH, env_labels, path_labels
 from .shell_downloads import VERIFIERS, archive_target, download_target, fetched_labels, fetched_url, files_through_callers, \
@@ -156,6 +157,7 @@ class ShellFlow(TreeFlow):
 
     def output(self, node) -> Value:
         """What a command (or pipeline, or redirected command) writes to its standard output."""
+        budgets.tick()
         if node.type == "redirected_statement":
             body = node.child_by_field_name("body")
             return self.output(body) if body is not None else NOTHING
@@ -181,12 +183,17 @@ class ShellFlow(TreeFlow):
                          const=decoded if decoded is not None else merge([]).const)
         printing = self.__dict__.setdefault("_printing", set())  # functions whose output is being read
         if name in self.functions and name not in printing:  # get() { wget -qO- "$1"; }; $(get "$U")
-            body = self.functions[name].node.child_by_field_name("body")
-            printing.add(name)
-            try:
-                printed = self.output(body) if body is not None else NOTHING
-            finally:
-                printing.discard(name)
+            # once per function (its parameters hold what every caller passes): f2() { f1; f1; }, f3() { f2; f2; }...
+            # read each body again for every path, 3^40 times for 40 such functions
+            known = self.__dict__.setdefault("_printed", {})
+            printed = known.get(name)
+            if printed is None:
+                body = self.functions[name].node.child_by_field_name("body")
+                printing.add(name)
+                try:
+                    printed = known[name] = self.output(body) if body is not None else NOTHING
+                finally:
+                    printing.discard(name)
             if printed.labels:
                 return printed.with_step(line, f"printed by {name}()")
         if name in ENVS and not args:
