@@ -218,12 +218,10 @@ class _PythonFolder(FoldNames, Env):
     def _exec_or_eval(self, node) -> bytes | None:
         """`eval('expr')` -> `(expr)`; `exec('stmt')` alone on its line -> `stmt` (one-line code only)."""
         function = node.child_by_field_name("function")
+        fn = _text(function) if function.type == "identifier" else None
+        if fn not in ("eval", "exec") or len(_positional(node)) != 1 or not self.is_builtin(function):
+            return None
         args = _positional(node)
-        if function.type != "identifier" or len(args) != 1 or not self.is_builtin(function):
-            return None
-        fn = _text(function)
-        if fn not in ("eval", "exec"):
-            return None
         code = self._const_str(args[0])
         if not code or "\n" in code or "\r" in code or len(code) > 2000:
             return None

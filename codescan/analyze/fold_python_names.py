@@ -7,6 +7,8 @@ from .semantics.constants import Name, NotConstant, evaluate
 
 BUILTIN_MODULES = {"builtins", "__builtins__", "__builtin__"}
 IMPORTERS = {"__import__", "builtins.__import__", "importlib.import_module", "importlib.__import__"}
+_IMPORTER_ATTRS = {name.rpartition(".")[2] for name in IMPORTERS}
+_BUILT_BY_CALL = {"getattr", "eval"}  # the builtins _built_name reads a name from
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 
 
@@ -69,8 +71,8 @@ class FoldNames:
         if node.type == "call":
             function = node.child_by_field_name("function")
             args = _positional(node)
-            if function.type == "identifier" and self.is_builtin(function):
-                fn = _text(function)
+            fn = _text(function) if function.type == "identifier" else None
+            if fn in _BUILT_BY_CALL and self.is_builtin(function):
                 if fn == "getattr" and len(args) in (2, 3):
                     attr = self._const_str(args[1])
                     if attr is None or not attr.isidentifier():
@@ -87,7 +89,10 @@ class FoldNames:
                 if attr and attr.isidentifier():
                     return function.child_by_field_name("object"), attr
                 return None
-            if function.type in ("identifier", "attribute") and args and self.name_of(function) in IMPORTERS:
+            # an attribute names an importer only by its last part (`importlib.import_module`): other method calls
+            # are not resolved (most candidate calls are `x.decode(..)`, `', '.join(..)`)
+            if args and (fn is not None or (function.type == "attribute" and _text(
+                    function.child_by_field_name("attribute")) in _IMPORTER_ATTRS)) and self.name_of(function) in IMPORTERS:
                 module = self._const_str(args[0])
                 return (None, module) if module and _DOTTED.match(module) else None
             return None
