@@ -4,6 +4,9 @@ Callees are canonical: `child_process.exec` (through require, import, destructur
 `eval`/`Function` (also through window/global/globalThis[...]), `fetch`, `https.request`..."""
 from __future__ import annotations
 
+import re
+from itertools import islice
+
 from ...budget import Budget
 
 from ...treesitter import Deadline
@@ -156,7 +159,6 @@ def _function_name(function) -> bytes | None:
 
 def _through_callers(values, calls, source: bytes) -> list:
     """Sinks reached by a same-file function's parameters, once per call site of that function."""
-    import re
     out = []
     for call in calls:
         starts = {int(lab.split(":")[1]) for v in call.args for lab in v.labels if lab.startswith("param:")}
@@ -169,7 +171,7 @@ def _through_callers(values, calls, source: bytes) -> list:
             if name is None:
                 continue
             before = rb"(?<=\.)" if method else rb"(?<![\w$.])"
-            for match in list(re.finditer(before + re.escape(name) + rb"\s*\(", source))[:16]:
+            for match in _named_calls(values, before, name, source):
                 ident = values.scopes.locate(match.start(), match.start() + len(name))
                 callee = ident.parent if method and ident is not None else ident
                 site = callee.parent if callee is not None else None
@@ -193,3 +195,13 @@ def _applied(values, callee: str | None, nodes) -> list:
             return [values.ev(a) for a in nodes[1].named_children if a.type != "comment"]
         return [values.ev(a) for a in nodes[1:2]]
     return [values.ev(a) for a in nodes]
+
+
+def _named_calls(values, before: bytes, name: bytes, source: bytes) -> list:
+    """The first 16 places `name(` is written (after `before`), found once per file and name: each sink reached by a
+    function's parameters asked again, and the search read the whole file each time (all its matches, then 16)."""
+    known = values.__dict__.setdefault("_named_calls", {})
+    found = known.get((before, name))
+    if found is None:
+        found = known[(before, name)] = list(islice(re.finditer(before + re.escape(name) + rb"\s*\(", source), 16))
+    return found
