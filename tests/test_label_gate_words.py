@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import corpus as corpora
-from codescan.analyze.semantics import sources
-from codescan.analyze.semantics.sources import PossibleLabels
+from codescan.analyze.semantics import possible_labels as sources
+from codescan.analyze.semantics.possible_labels import PossibleLabels
 
 TRICKY = [
     b"x = os.environ['HOME']", b"open('~/.SSH/id_rsa')", b"p = Path.home() / '.ssh'", b"requests.get(u)",

@@ -7,9 +7,9 @@ from dataclasses import replace
 from importlib import import_module
 
 from .. import languages
-from . import sources
 from .arg_needs import ArgNeeds
 from .names import last_parts, pattern_regex
+from .possible_labels import PossibleLabels
 from .rule_findings import SourceLines, sink_rule, together_rule
 from .together_gate import TogetherGate
 
@@ -260,7 +260,7 @@ class FactRules:
         fires on labelled data is left out when no token of any source of those labels occurs, and a `together`
         rule when one of its items cannot occur (TogetherGate: `write` with no `chmod` in the file)."""
         rules, _wanted, compiled = self.for_language(language)
-        present = sources.PossibleLabels(source, language)  # searched for only the labels these rules need
+        present = PossibleLabels(source, language)  # searched for only the labels these rules need
         words = self._together.words_for(source, language) if TOGETHER_GATE else None
         chosen = [(rule, regexes) for rule, regexes in compiled
                   if ((needed := self._needed[rule.id]) is None or any(present.has(label) for label in needed))

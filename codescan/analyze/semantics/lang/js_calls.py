@@ -10,7 +10,7 @@ from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_fold import fold_call
-from .js_values import DESCRIPTOR, GLOBAL_NAMES
+from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}

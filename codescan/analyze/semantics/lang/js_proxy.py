@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..facts import Value
-from .js_values import GLOBAL_NAMES
+from .js_access import GLOBAL_NAMES
 
 _FUNCTIONS = ("arrow_function", "function_expression", "function")
 

@@ -5,32 +5,26 @@ from __future__ import annotations
 from ...budget import Budget
 
 from .. import js_constants
-from ..constants import UNKNOWN, Name, NotConstant
+from ..constants import UNKNOWN, NotConstant
 from .memo_eval import MemoEval
-from ..facts import NOTHING, Step, Value, merge
+from .js_access import JsAccess
+from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
-from .js_this import this_field
-from .js_env_keys import one_variable
-from .js_function_ctor import function_constructor
 from .js_scopes import FUNCTIONS, JsScopes, param_index
 
 MAX_LOOP_CHOICES = 16  # items of a constant list a for...of variable is known to be one of
 
-DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
-GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
-GLOBAL_NAMES = frozenset({"window", "global", "globalThis"})  # values that are the global object itself
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
-_SIZES = frozenset(("length", "size", "byteLength"))
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign",
              # archives filled from files and folders (adm-zip, archiver, jszip): the archive holds what they name
              "addLocalFolder", "addLocalFile", "addFile", "directory", "file", "glob"}
 _SKIP = {"comment", "(", ")", ",", ";"}
 
 
-class JsValues(MemoEval):
+class JsValues(MemoEval, JsAccess):
     def __init__(self, source: bytes, root, deadline: Budget | None):
         self.source = source
         self.scopes = JsScopes(source, root)
@@ -274,100 +268,6 @@ class JsValues(MemoEval):
         data = Value(UNKNOWN, frozenset(x for x in data.labels if not x.startswith("param:")), None, None, data.trace)
         return data.with_step(call.start_point[0] + 1, f"{name} given to {fn.text.decode('utf-8', 'replace')}(...), "
                                                        f"which writes to its parameter {param}")
-
-    def _member(self, node) -> Value:
-        obj_node = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
-        if prop == "constructor" and function_constructor(obj_node):
-            return Value(name="Function", via="dynamic")  # (async () => {}).constructor: the Function constructor
-        if obj_node.type == "this":
-            field = this_field(self, node, prop)  # this.bin set in the constructor, written, then run
-            if field is not None:
-                return field
-        entry = self._entry(obj_node, prop)
-        if entry is not None:
-            return entry
-        obj = self.ev(obj_node)
-        if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS and not obj.labels:
-            return Value(name=prop, via="dynamic" if obj_node.type == "this" else None)
-        return self.attribute(obj, prop, node)
-
-    def attribute(self, obj: Value, prop: str, node) -> Value:
-        if obj.name in GLOBAL_NAMES and not obj.labels:  # const g = globalThis; g.eval / a Proxy onto it
-            return Value(name=prop, via="dynamic")
-        if obj.name and obj.name.endswith(DESCRIPTOR) and prop == "value":
-            return Value(name=obj.name[:-len(DESCRIPTOR)], via="dynamic")
-        name = f"{obj.name}.{prop}" if obj.name else None
-        if name is not None:
-            labels = labels_of(name)
-            if labels:
-                labels = secret_name_labels(narrowed(labels | obj.labels, name), prop)  # process.env.NPM_TOKEN
-                return Value(UNKNOWN, labels, name, obj.via,
-                             (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
-        if obj.labels and prop in _SIZES:  # a count of the data, not the data (as len() in Python)
-            return NOTHING
-        if obj.labels:
-            return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
-        return Value(name=name, via=obj.via) if name else NOTHING
-
-    def _entry(self, obj_node, key: str) -> Value | None:
-        """The function an object literal bound to a name holds under `key` (`const ops = { run: exec }`):
-        only references to functions, so a table of handlers is called through like the handler itself."""
-        if obj_node.type != "identifier":
-            return None
-        bindings = self.scopes.bindings(obj_node)
-        if not bindings or len(bindings) > 4:
-            return None
-        for kind, what, _scope in bindings:
-            if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "object":
-                continue
-            for part in what.named_children:
-                if part.type == "pair":
-                    name = part.child_by_field_name("key")
-                    value = part.child_by_field_name("value")
-                    text = name.text.decode("utf-8", "replace").strip("'\"`") if name is not None else None
-                elif part.type == "shorthand_property_identifier":
-                    value, text = part, part.text.decode("utf-8", "replace")
-                else:
-                    continue
-                if text == key and value is not None and value.type in ("identifier", "member_expression",
-                                                                       "shorthand_property_identifier"):
-                    found = self.ev(value)
-                    return found if found.name and not found.labels else None
-        return None
-
-    def _subscript(self, node) -> Value:
-        obj_node = node.child_by_field_name("object")
-        key = self.ev(node.child_by_field_name("index"))
-        obj = self.ev(obj_node)
-        if isinstance(key.const, str):
-            if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS:
-                return Value(name=key.const, via="dynamic")
-            entry = self._entry(obj_node, key.const)
-            if entry is not None:  # TABLE['run'] where TABLE = { run: exec }: the table's function, not a hidden name
-                return entry
-            if obj.name:
-                value = self.attribute(obj, key.const, node)
-                return Value(value.const, value.labels, value.name, "dynamic", value.trace)
-        if not key.known and key.choices and obj.name and all(isinstance(c.const, str) for c in key.choices):
-            # process.env[k] with k one of ["NODE_ENV", "NPM_TOKEN"]: what those names read, not the whole object
-            picks = [self.attribute(obj, c.const, node) for c in key.choices]
-            if any(p.labels for p in picks):
-                return merge(picks)
-        if isinstance(obj.const, (list, str)) and isinstance(key.const, int):
-            try:
-                item = obj.const[key.const]
-            except IndexError:
-                return NOTHING
-            if isinstance(item, Name):
-                return Value(name=item.dotted, via="dynamic")
-            return Value(item)
-        if "env" in obj.labels and obj.name == "process.env":
-            one = one_variable(self, node.child_by_field_name("index"), key, obj, node)
-            if one is not None:
-                return one
-        return merge((obj,), UNKNOWN)
-
 
 def clears_name(name) -> bool:
     return clears(name)

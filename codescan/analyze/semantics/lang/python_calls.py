@@ -143,7 +143,7 @@ def call_value(values, node) -> Value:
             return Value(name=canonical(module.const), via="dynamic")
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
     if _reads_own_file(name, node, args):  # open(__file__).read(), Path(__file__).read_text()
-        from .python_values import own_source
+        from .python_access import own_source
         return own_source(node, "its own source file read")
     fn = node.child_by_field_name("function")
     if fn.type == "attribute" and fn.child_by_field_name("attribute").text.decode() in _LOOKUP_METHODS:

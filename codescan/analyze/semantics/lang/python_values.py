@@ -6,21 +6,17 @@ from ...budget import Budget
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import Scopes
 from .memo_eval import MemoEval
+from .python_access import Access, own_source
 from .python_functions import REQUEST_NAMES, Functions
 from .python_namespaces import Namespaces
-from .python_tables import CONSTANT_LABELS, pick
 from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
-from .python_classattrs import class_level, cls_attribute
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
-from .python_selfattrs import method, property_value, self_attribute
-from .python_instances import instance_attribute, instance_data
-from .python_reflect_wrappers import through_getattr_hook
 from .python_skeleton import skeleton
-from ..facts import NOTHING, Step, Value, merge
+from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import authenticating, constant_labels, labels_of, narrowed, password_named, secret_key_labels
+from ..sources import authenticating, constant_labels, password_named
 from ..values import whole
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",
@@ -63,7 +59,7 @@ def _joined_choices(node, parts) -> tuple:
     return tuple(Value(a.const + b.const, via="dynamic") for a in sides[0] for b in sides[1])
 
 
-class PyValues(Env, MemoEval, Namespaces, Functions):
+class PyValues(Env, MemoEval, Namespaces, Functions, Access):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
     def __init__(self, source: bytes, root, deadline: Budget | None, scopes: Scopes | None = None):
@@ -311,107 +307,6 @@ class PyValues(Env, MemoEval, Namespaces, Functions):
                     out[key] = Name(held.name)
         return table if out is None else out
 
-    def _attribute(self, node) -> Value:
-        obj_node = node.child_by_field_name("object")
-        attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
-        if attr == "__doc__":  # f.__doc__, sys.modules[__name__].__doc__: a docstring of this program
-            return own_source(node, "a docstring read")
-        if obj_node.type == "identifier" and obj_node.text == b"self":
-            if attr in REQUEST_NAMES:
-                return Value(name="request")
-            found = self_attribute(self, node, attr)
-            if found is not None:
-                return found
-        if obj_node.type == "identifier" and obj_node.text == b"cls":
-            found = cls_attribute(self, node, attr)  # a classmethod's cls.attr: its class's own binding
-            if found is not None:
-                return found
-        obj = self.ev(obj_node)
-        if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">") and obj_node.type == "identifier":
-            cls = self.defs.get(int(obj.name[len("<class:"):-1]))  # Names.mod: the class's own attribute
-            found = class_level(self, cls, obj_node.text.decode(), attr) if cls is not None else None
-            if found is not None:
-                return found
-        if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
-            cls = self.defs.get(int(obj.name[len("<class:"):-3]))
-            found = method(self, cls, attr) if cls is not None else None
-            found = property_value(self, found)  # Runner().run where run is a @property: what its getter returns
-            if found is None and cls is not None:  # Lazy().runner: a name the class's __getattr__ looks up
-                found = through_getattr_hook(self, cls, obj, attr)
-            if found is None and cls is not None:  # ctx.env, ctx.__dict__: what the class stores in its instances
-                found = instance_data(self, cls, node.start_point[0] + 1) if attr == "__dict__" else \
-                    instance_attribute(self, cls, attr)
-            if found is not None:
-                return found
-        if attr == "__name__" and obj.name and not obj.name.startswith("<"):
-            return Value(obj.name.rsplit(".", 1)[-1])
-        name = f"{obj.name}.{attr}" if obj.name else None
-        if name is not None:
-            name = canonical(name)
-            labels = labels_of(name)
-            if labels and not _called(node):  # a reference to requests.post is a function, not data
-                labels = labels & _READ_LABELS
-            if labels:
-                return Value(UNKNOWN, labels | obj.labels, name, obj.via,
-                             (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
-        if obj.labels:
-            return password_named(Value(UNKNOWN, obj.labels, name, None, obj.trace), attr)
-        return password_named(Value(name=name, via=obj.via) if name else NOTHING, attr)  # user.password
-
-    def _subscript(self, node) -> Value:
-        container_node = node.child_by_field_name("value")
-        keys = node.children_by_field_name("subscript")
-        if len(keys) == 1 and keys[0].type == "slice":  # `"metsys"[::-1]`, `name[2:]`
-            container = self.ev(container_node)
-            sliced = self._constant(node) if container.known else None
-            return merge((container,), UNKNOWN if sliced is None else sliced)
-        key = self.ev(keys[0]) if len(keys) == 1 else NOTHING
-        dynamic = self.dynamic_scope(container_node)
-        if dynamic is not None:
-            return self.global_name(key, node)
-        owner = self.namespace_of(container_node)
-        if owner is not None and isinstance(key.const, str) and key.const.isidentifier():
-            return Value(name=canonical(f"{owner}.{key.const}"), via="dynamic")
-        container = self.ev(container_node)
-        if container.name in ("builtins.globals()", "builtins.locals()") and not container.labels:
-            return self.global_name(key, node)  # g = globals(); g["__builtins__"]: the module's namespace
-        if container.name == "sys.modules" and isinstance(key.const, str):
-            return Value(name=canonical(key.const), via="dynamic")
-        if container.name in ("builtins", "builtins.__dict__") and not container.labels and \
-                isinstance(key.const, str) and key.const.isidentifier():
-            # `b = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__; b["exec"]`
-            return Value(name=canonical(f"builtins.{key.const}"), via="dynamic")
-        if container.name and container.name.endswith(".__dict__") and not container.labels and \
-                isinstance(key.const, str) and key.const.isidentifier():  # ns = vars(os); ns["system"]
-            return Value(name=canonical(f"{container.name[:-len('.__dict__')]}.{key.const}"), via="dynamic")
-        if container.name and container.labels:
-            labels = secret_key_labels(narrowed(container.labels, container.name + "[]"), key)
-            if labels != container.labels:
-                return Value(UNKNOWN, labels, None, None, container.trace)
-        picked = pick(self, container, key, keys[0] if len(keys) == 1 else None)
-        if picked is not None:  # MODES[profile]: the entry the key (or the parameter's default) picks
-            return picked
-        if isinstance(container.const, (dict, list, tuple, str, bytes)) and key.known:
-            try:
-                item = container.const[key.const]
-            except (KeyError, IndexError, TypeError):
-                item = UNKNOWN
-            if isinstance(item, Name):
-                return Value(name=canonical(item.dotted), via="dynamic")
-            if item is not UNKNOWN:
-                labels = container.labels
-                if isinstance(container.const, (dict, list, tuple)):  # d["keyA"] is not what d["keyB"] holds
-                    labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
-                return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
-        return password_named(merge((container,), UNKNOWN), key.const)  # form["password"]
-
-_READ_LABELS = frozenset({"env", "env-var", "request", "secret"})  # labels reading a name (not calling it) gives
-
-
-def _called(node) -> bool:
-    parent = node.parent
-    return parent is not None and parent.type == "call" and parent.child_by_field_name("function") == node
-
 
 def _mentions(node, name: str) -> bool:
     """Whether identifier `name` occurs in expression `node` (a cheap text test, then the tree)."""
@@ -424,9 +319,3 @@ def _mentions(node, name: str) -> bool:
             return True
         stack.extend(current.named_children)
     return False
-
-
-def own_source(node, note: str) -> Value:
-    """Text of the program's own file (a docstring, the file read through `__file__`): code run from it was
-    hidden in comments or docstrings."""
-    return Value(UNKNOWN, frozenset({"own-source"}), None, None, (Step(node.start_point[0] + 1, note),))

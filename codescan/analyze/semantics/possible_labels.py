@@ -1,0 +1,150 @@
+"""Which source labels a file's text could carry at all: a label's rules skip a file without any of its
+tokens (`environ`, `gethostname`, `.ssh`, `requests`...), searched only when a rule asks about that label."""
+from __future__ import annotations
+
+import re
+
+from ..rule_gate import presence_of
+
+
+# Tokens without which a label cannot arise in a file (rules that need only those labels skip it);
+# looked up with bytes.find in the lower-cased source (far cheaper than one regex alternation).
+_POSSIBLE = {
+    "env": (b"environ", b"getenv", b"process.env", b"process[", b"deno.env", b"bun.env",
+            b"} = process", b"}=process", b"'process'", b'"process"', b"node:process"),  # const { env } = process
+    "host-identity": (b"gethostname", b"getfqdn", b"platform", b"uname", b"getuser", b"getlogin", b"getnode",
+                      b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
+    "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
+                        b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"ejbalbak", b"bfnaelmo", b"hnfankno", b"fhbohima", b"ibnejdfj",
+                        b"extension settings", b"indexeddb", b"logins.json", b"key4.db", b"key3.db", b"firefox",
+                        b"keystore", b"gcloud", b"solana",
+                        b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
+                        b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
+                        b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
+                        b"pycookiecheat", b"cryptunprotectdata", b"rookiepy"),
+    "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
+                b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
+    "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect"),
+    "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
+                b"gunzip", b"decrypt", b"reveal"),
+    "self-serialized": (b"dump",),
+    "own-source": (b"__doc__", b"__file__"),
+    "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
+                b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django"),
+}
+# Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
+_POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
+_POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
+                         b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
+_POSSIBLE["request"] += (b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
+                         b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
+                         b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
+                         b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
+                         b"filter_input")
+_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
+# Rust (lang/clike_rust.py): env::var / env! / option_env!, reqwest/ureq/TcpStream, hostname/whoami crates
+_POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")
+_POSSIBLE["network"] += (b"reqwest", b"ureq", b"tcpstream", b"udpsocket")
+_POSSIBLE["host-identity"] += (b"whoami", b"sys_info")
+_POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
+_POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
+                       b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",
+                       b"session")
+_POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
+_POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
+                           b"allowed", b"access", b"perm", b"role", b"privilege")
+_POSSIBLE["password"] = (b"pass", b"pw")
+_POSSIBLE["authorized-keys"] = (b"authorized_keys",)
+_POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
+_POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-hint", b"rig-id", b"--coin", b"--algo", b"minexmr", b"moneroocean",
+                      b"nanopool", b"hashvault", b"herominers", b"c3pool", b"2miners", b"f2pool", b"nicehash",
+                      b"minergate", b"ethermine", b"unmineable", b"dwarfpool", b"viabtc", b"antpool", b"prohashing",
+                      b"mining.", *(b"\"4%d" % d for d in range(10)), *(b"'4%d" % d for d in range(10)), b"\"4a", b"\"4b",
+                      b"'4a", b"'4b")
+_POSSIBLE["autostart-key"] = (b"currentversion", b"image file execution")
+_POSSIBLE["python-startup"] = (b".pth", b"customize.py")
+_POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
+                             b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
+                             b"launchagents", b"launchdaemons", b"systemd", b"/etc/environment", b"ld.so.preload", b"startup",
+                             b"init.d", b"profile.d")
+_POSSIBLE["env-var"] = _POSSIBLE["env"]
+_POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")
+_POSSIBLE["downloaded"] = _POSSIBLE["network"]
+_POSSIBLE["insecure-origin"] = (b"http://", b"ftp://", *(b"://%d" % d for d in range(10)))  # plain http/ftp, a bare IP
+
+
+# Web request data in Python and JavaScript arrives through these (lower-cased) forms only; the broad
+# `request` token above stays for the other languages' adapters (typed request parameters).
+_REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"request.json", b"request.data",
+                   b"request.get", b"request.post", b"request.files", b"request.cookies", b"request.headers",
+                   b"request.body", b"request.meta", b"request.query", b"request.path_params", b"request.stream",
+                   b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
+                   b"ctx.query", b"ctx.params", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
+                   b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns")
+_STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
+
+# A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.
+_SEARCHED = tuple((label, tuple(t for t in tokens if not any(o != t and o in t for o in tokens)))
+                  for label, tokens in _POSSIBLE.items())
+_TOKENS = dict(_SEARCHED)
+
+
+def _needles(token: bytes) -> tuple[bytes, ...]:
+    """What the source's distinct words (one a line, newline before the first and after the last) must
+    hold for `token` to occur in the source: each run of word characters in it, with a newline where
+    the token puts a non-word character beside it (`.ssh`: a word starting with `ssh`)."""
+    out = []
+    for run in _WORD_RUN.finditer(token):
+        start, end = run.span()
+        out.append((b"\n" if start > 0 else b"") + run.group() + (b"\n" if end < len(token) else b""))
+    return tuple(out)
+
+
+_WORD_RUN = re.compile(rb"[a-z0-9_]+")
+_NEEDLES = {t: _needles(t) for tokens in (*_TOKENS.values(), _REQUEST_STRICT) for t in tokens}
+
+
+class PossibleLabels:
+    """`has(label)`: may a source of `label` occur in `source`? Each label's tokens are searched only when
+    a rule asks about it (a file's rules usually need a few of the ~15 labels), each token once: first
+    its word runs in the source's distinct words (a sixth of its size, shared with the rules' gate),
+    then, when they all occur, the token itself in the lower-cased source."""
+
+    def __init__(self, source: bytes, language: str | None = None):
+        self._source = source
+        self._lowered: bytes | None = None
+        self._words: bytes | None = None
+        self._language = language
+        self._seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network)
+        self._labels: dict[str, bool] = {}
+
+    def _occurs(self, token: bytes) -> bool:
+        words = self._words
+        if words is None:
+            words = self._words = b"\n" + presence_of(self._source).text(True, True) + b"\n"
+        for needle in _NEEDLES.get(token) or _needles(token):
+            if needle not in words:
+                return False
+        if self._lowered is None:
+            self._lowered = self._source.lower()
+        return token in self._lowered
+
+    def has(self, label: str) -> bool:
+        found = self._labels.get(label)
+        if found is None:
+            found = self._labels[label] = self._search(label)
+        return found
+
+    def _search(self, label: str) -> bool:
+        seen = self._seen
+        for token in _TOKENS.get(label, ()):
+            present = seen.get(token)
+            if present is None:
+                present = seen[token] = self._occurs(token)
+            if present:
+                break
+        else:
+            return False
+        if label == "request" and self._language in _STRICT_LANGUAGES:
+            return any(self._occurs(t) for t in _REQUEST_STRICT)
+        return True
