@@ -174,8 +174,8 @@ def _unwrapped(node):
 
 
 def _named_tests(function, grammar) -> dict:
-    """name -> the comparison or boolean expression the function's body binds it to (`ok = pw == "..."`,
-    `const ok = pw === "..."`): an `if ok:` tests that comparison."""
+    """name -> the expressions the function's body binds it to: `ok = pw == "..."` (an `if ok:` tests that
+    comparison), `digest = sha256(pw.encode()).hexdigest()` (a compared `digest` is derived from the input)."""
     out: dict = {}
     body = function.child_by_field_name("body")
     stack = [body] if body is not None else []
@@ -189,8 +189,7 @@ def _named_tests(function, grammar) -> dict:
             if child.type in ("assignment", "assignment_expression", "variable_declarator"):
                 left = child.child_by_field_name("left") or child.child_by_field_name("name")
                 right = child.child_by_field_name("right") or child.child_by_field_name("value")
-                if left is not None and right is not None and left.type == "identifier" and (
-                        right.type in (grammar["compare"], *grammar["bool"]) or _equality_call(right)):
+                if left is not None and right is not None and left.type == "identifier":
                     out.setdefault(left.text, []).append(right)
             if child.named_child_count:
                 stack.append(child)
@@ -205,7 +204,8 @@ def _comparisons(condition, grammar, named=None) -> list:
         node = stack.pop()
         if node.type == "identifier" and named and node.text in named and followed < 8:
             followed += 1  # `if maintenance or ...:` with `maintenance = password == "..."` above
-            stack.extend(named[node.text][:4])
+            stack.extend(r for r in named[node.text][:4]
+                         if r.type in (grammar["compare"], *grammar["bool"]) or _equality_call(r))
             continue
         if _equality_call(node):
             out.append(node)
@@ -238,7 +238,7 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
         params = _parameters(function)
         for data, node, constant in pairs:
             if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
-                                  or _mentions(node, params)):
+                                  or _mentions(node, params, named)):
                 continue
             line = compare.start_point[0] + 1
             name = _name_of(function) or b"?"
@@ -271,14 +271,20 @@ def _parameters(function) -> frozenset:
     return frozenset(names - {b"self", b"cls", b"this"})
 
 
-def _mentions(node, params: frozenset) -> bool:
-    """Whether an expression reads one of the parameters (hashlib.sha256(password.encode()).hexdigest())."""
-    stack, seen = [node], 0
+def _mentions(node, params: frozenset, named=None) -> bool:
+    """Whether an expression reads one of the parameters (hashlib.sha256(password.encode()).hexdigest()),
+    also through local names the function binds (`digest = sha256(pw.encode()).hexdigest()`, then `digest`)."""
+    stack, seen, followed = [node], 0, set()
     while stack and seen < 64:
         current = stack.pop()
         seen += 1
-        if current.type == "identifier" and current.text in params:
-            return True
+        if current.type == "identifier":
+            if current.text in params:
+                return True
+            if named and current.text in named and current.text not in followed and len(followed) < 8:
+                followed.add(current.text)
+                stack.extend(named[current.text][:4])
+            continue
         stack.extend(current.named_children)
     return False
 

@@ -101,6 +101,8 @@ def call_value(values, node) -> Value:
             return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const)
     labels = labels_of(name)
+    if name == "Buffer.from" and "decoded" in labels and not _buffer_decodes(args, arg_values):
+        labels = labels - {"decoded"}  # Buffer.from(text): the text as UTF-8 bytes, nothing decoded
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it
         labels = labels | command_output_labels(name, arg_values[0].const)
     result = f"{name}()" if name else None
@@ -115,6 +117,20 @@ def call_value(values, node) -> Value:
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
     return _replaced(fn, base, arg_values)
+
+
+_DECODING = frozenset({"base64", "base64url", "hex"})
+
+
+def _buffer_decodes(args: list, arg_values: list) -> bool:
+    """Buffer.from(s, "base64" | "hex" ...) decodes, as Buffer.from([99, 117, ...]) does (character codes); an
+    encoding not known here may be one; Buffer.from(text) or Buffer.from(text, "utf8") only re-encodes."""
+    if args and args[0].type == "array":
+        return True
+    if len(arg_values) < 2:
+        return False
+    encoding = arg_values[1].const
+    return not isinstance(encoding, str) or encoding.lower().replace("-", "") in _DECODING
 
 
 def _replaced(fn, base: Value, arg_values: list) -> Value:
