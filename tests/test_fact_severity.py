@@ -587,3 +587,17 @@ def test_startup_file_gets_high_for_commands_and_medium_for_settings_only():
     assert _by_line("shell-startup-file-write", "install.py", text) == {
         4: "medium", 5: "medium", 7: "medium", 8: "medium", 10: "medium", 11: "high", 13: "medium", 14: "high",
         16: "medium", 19: "high", 22: "critical"}
+
+
+def test_startup_settings_pattern_is_linear_on_hostile_text():
+    import re
+    import time
+
+    import yaml
+    rule = Path(__file__).resolve().parent.parent / "rules" / "python" / "shell-startup-file-write.yaml"
+    pattern = re.compile(yaml.safe_load(rule.read_text())["facts"]["cases"][2]["when"]["also"][1]["not_matches"])
+    start = time.process_time()
+    for text in (" " * 50_000 + "x", ("\t" * 500 + "\n") * 100 + "x", "Description=" + " " * 50_000 + "$",
+                 'A="' + "$a" * 50_000, "export A=1\n" * 50_000 + "x &"):
+        pattern.search(text)
+    assert time.process_time() - start < 5.0  # nested quantifiers over spaces backtracked for minutes (now ~0.05 s)

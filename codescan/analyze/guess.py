@@ -24,19 +24,19 @@ _INFO = re.compile(r"[{.\s]*([\w#+-]+)")
 
 # Each language's tell-tale lines; the language whose marks match most lines wins.
 _MARKS = {
-    "python": re.compile(r"^\s*(def \w+\(|class \w+.*:\s*$|import \w|from [\w.]+ import |elif |print\(|"
+    "python": re.compile(r"^[ \t]*(def \w+\(|class \w+.*:\s*$|import \w|from [\w.]+ import |elif |print\(|"
                          r"if __name__ ==|@\w+|with .+ as \w+:|except\b.*:\s*$|return\b)", re.M),
-    "javascript": re.compile(r"(^\s*(const|let|var) \w+\s*=|function\s*\w*\s*\(|=>|require\(['\"]|"
-                             r"console\.log\(|module\.exports|^\s*import .* from ['\"]|;\s*$)", re.M),
-    "shell": re.compile(r"^\s*(\$ )?(sudo |curl |wget |echo |apt(-get)? |pip3? install|npm |cd |export \w+=|"
+    "javascript": re.compile(r"(^[ \t]*(const|let|var) \w+\s*=|function\s*\w*\s*\(|=>|require\(['\"]|"
+                             r"console\.log\(|module\.exports|^[ \t]*import .* from ['\"]|;\s*$)", re.M),
+    "shell": re.compile(r"^[ \t]*(\$ )?(sudo |curl |wget |echo |apt(-get)? |pip3? install|npm |cd |export \w+=|"
                         r"chmod |rm -|mkdir |git |source |if \[|fi$|done$)|\|\s*(ba)?sh\b", re.M),
-    "go": re.compile(r"^\s*(package \w+$|func (\(\w+ \*?\w+\) )?\w+\(|import \(|\w+ := )", re.M),
-    "java": re.compile(r"^\s*(public |private |protected )?(static )?(class|interface|void) \w+|System\.out\.",
+    "go": re.compile(r"^[ \t]*(package \w+$|func (\(\w+ \*?\w+\) )?\w+\(|import \(|\w+ := )", re.M),
+    "java": re.compile(r"^[ \t]*(public |private |protected )?(static )?(class|interface|void) \w+|System\.out\.",
                        re.M),
-    "c": re.compile(r"^\s*(#include\s*[<\"]|int main\(|printf\(|malloc\()", re.M),
+    "c": re.compile(r"^[ \t]*(#include\s*[<\"]|int main\(|printf\(|malloc\()", re.M),
     "php": re.compile(r"(<\?php|\$\w+\s*=|echo \$)", re.M),
-    "ruby": re.compile(r"^\s*(require ['\"]|puts |def \w+[^:(]*$|end$|\w+\.each do)", re.M),
-    "rust": re.compile(r"^\s*(fn \w+\(|let mut |use \w+::|impl |pub fn |println!\()", re.M),
+    "ruby": re.compile(r"^[ \t]*(require ['\"]|puts |def \w+[^:(]*$|end$|\w+\.each do)", re.M),
+    "rust": re.compile(r"^[ \t]*(fn \w+\(|let mut |use \w+::|impl |pub fn |println!\()", re.M),
 }
 
 

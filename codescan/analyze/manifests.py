@@ -25,12 +25,12 @@ _COMPOSER_EVENTS = ("pre-install-cmd", "post-install-cmd", "pre-update-cmd", "po
 # Shell that fetches, decodes or evaluates code (shared with the workflow and Makefile checks).
 FETCHES_CODE = re.compile(
     # (an interpreter given a module or a script file reads the pipe as data: `| python3 -m json.tool`)
-    r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+)?(/\S*/)?((ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby)\b"
+    r"(?i)\b(curl|wget)\b[^|;&\n]{0,512}\|\s*(sudo\s+)?(/\S*/)?((ba|z|da|k)?sh|python[0-9.]*|node|perl|ruby)\b"
     r"(?!\s+(-m\s|[\w./]+\.(py|js|mjs|pl|rb)\b))"
     r"|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b"
-    r"|\bbase64\s+(-d|--decode|-D)\b[^|;&\n]*\|\s*(sudo\s+)?((ba|z|da|k)?sh|python[0-9.]*|node|perl)\b"
-    r"|\b(curl|wget)\b[^;&|\n]*\s(-o|-O|--output)\s[^;&|\n]*(&&|;)\s*(chmod\s+\+x|\./|(ba)?sh\s)"
-    r"|\b(invoke-webrequest|iwr|invoke-expression|iex|downloadstring|downloadfile)\b|\bcertutil\b[^\n]*-urlcache"
+    r"|\bbase64\s+(-d|--decode|-D)\b[^|;&\n]{0,512}\|\s*(sudo\s+)?((ba|z|da|k)?sh|python[0-9.]*|node|perl)\b"
+    r"|\b(curl|wget)\b[^;&|\n]{0,512}\s(-o|-O|--output)\s[^;&|\n]{0,512}(&&|;)\s*(chmod\s+\+x|\./|(ba)?sh\s)"
+    r"|\b(invoke-webrequest|iwr|invoke-expression|iex|downloadstring|downloadfile)\b|\bcertutil\b[^\n]{0,512}-urlcache"
     r"|/dev/tcp/|\bnc\s+(-\S+\s+)*-e\b")
 _NODE_EVAL = re.compile(r"\bnode\s+(-e|--eval|-p|--print)\b[^\n]*(child_process|https?[.:]|\beval\b|Buffer\.from|"
                         r"base64|\\x[0-9a-f]{2}|fromCharCode|\bexec\b|spawn)", re.I)
@@ -123,7 +123,7 @@ _DOWNLOADED_TO = (
     re.compile(r"""\bcopy\s*\(\s*['"](?:https?|ftp)://[^'"]+['"]\s*,\s*['"]([^'"]+)['"]""", re.I),
     re.compile(r"""\bfile_put_contents\s*\(\s*['"]([^'"]+)['"]\s*,\s*(?:@?file_get_contents|fopen)\s*\(\s*['"](?:https?|ftp)://""",
                re.I),
-    re.compile(r"""\b(?:curl|wget)\b[^\n;&|]*?\s(?:-o|-O|--output(?:-document)?)[\s=]+['"]?([^\s'";&|]+)""", re.I),
+    re.compile(r"""\b(?:curl|wget)\b[^\n;&|]{0,512}?\s(?:-o|-O|--output(?:-document)?)[\s=]+['"]?([^\s'";&|]+)""", re.I),
 )
 
 

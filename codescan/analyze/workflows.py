@@ -21,7 +21,7 @@ UNTRUSTED = re.compile(
     r"|release\.(name|body)|check_suite\.head_branch|merge_group\.head_commit\.message)"
     r"|github\.head_ref)\s*\}\}")
 _PIPE_TO_SHELL = re.compile(
-    r"(?i)\b(curl|wget)\b[^|;&\n]*\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
+    r"(?i)\b(curl|wget)\b[^|;&\n]{0,512}\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
     r"(\s+-)?\s*$)|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b", re.M)
 _HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/")
 

@@ -93,7 +93,7 @@ def download_target(name: str, texts: list[str]) -> str | None:
 VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "md5sum", "b2sum", "shasum",
                        "gpg", "gpgv", "cosign", "minisign", "signify"})
 _VARIABLE_FILE = re.compile(r"\s\*?(\$\{?\w+\}?)[\"']?\s*$")
-_PATHLIKE = re.compile(r"[\w$.{}~-]*/[\w$.{}/~-]+|[\w$.{}~-]+\.[A-Za-z0-9]{1,8}")
+_PATHLIKE = re.compile(r"(?<![\w$.{}~-])(?:[\w$.{}~-]*/[\w$.{}/~-]+|[\w$.{}~-]+\.[A-Za-z0-9]{1,8})")  # from a word's start: linear
 
 
 def verified_files(name: str, texts: list[str], piped: str) -> list[str]:

@@ -1,0 +1,108 @@
+"""Every regular expression a rule holds (fact conditions, tree-sitter #match? predicates) runs in linear time on
+hostile text: long runs of one character, of words and separators. One `re.search` cannot be interrupted by the
+per-file budget, so a pattern that backtracks quadratically over a 100 KB string literal stalls a whole scan.
+
+A pattern is judged by how its time grows from 4,000 to 16,000 characters (linear: about 4x; quadratic: 16x),
+only when the long text takes long enough to measure (0.1 s)."""
+from __future__ import annotations
+
+import re
+import signal
+import time
+from pathlib import Path
+
+import yaml
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+_KEYS = ("matches", "not_matches", "callee", "not_path", "path", "origin")
+_PREDICATE = re.compile(r'#(?:not-)?match\? @\w+ "((?:[^"\\]|\\.)*)"')
+_UNITS = (" ", "a", "1", "a1", "a ", "\t", "ab-", "x=", "/", ".", "A", "aA1", "_", "$", "\\", '"', "a\n", "-", ":",
+          "%", "'", "a.b", "nc ", "mkfifo ", "/dev/tcp/", "\n", "curl ")
+
+
+def _patterns() -> list[tuple[str, str]]:
+    found = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _KEYS and isinstance(value, str):
+                    found.append((where, value))
+                else:
+                    walk(value, where)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, where)
+
+    for path in sorted(RULES.rglob("*.yaml")):
+        rule = yaml.safe_load(path.read_text(encoding="utf-8"))
+        where = str(path.relative_to(RULES))
+        walk(rule.get("facts"), where)
+        for match in _PREDICATE.finditer(rule.get("query") or ""):
+            found.append((where, match.group(1).encode().decode("unicode_escape")))
+    return found
+
+
+class _Stalled(Exception):
+    pass
+
+
+def _seconds(regex, text: str) -> float:
+    def stop(*_):
+        raise _Stalled
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 5.0)
+    start = time.process_time()
+    try:
+        regex.search(text)
+        return time.process_time() - start
+    except _Stalled:
+        return float("inf")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _scanners() -> list[tuple[str, re.Pattern]]:
+    """The analyzers' own patterns that search or find all over whole untrusted texts (not anchored by .match)."""
+    from codescan.analyze import guess, manifests, workflows
+    from codescan.analyze.semantics.lang import shell_downloads
+    out = [(f"guess._MARKS[{k}]", v) for k, v in guess._MARKS.items()]
+    out += [("manifests.FETCHES_CODE", manifests.FETCHES_CODE), ("workflows._PIPE_TO_SHELL", workflows._PIPE_TO_SHELL),
+            ("shell_downloads._PATHLIKE", shell_downloads._PATHLIKE)]
+    out += [(f"manifests._DOWNLOADED_TO[{i}]", p) for i, p in enumerate(manifests._DOWNLOADED_TO)]
+    return out
+
+
+def test_rule_patterns_are_linear_on_hostile_text():
+    patterns = _patterns()
+    assert len(patterns) > 300  # the walk found the rules' patterns
+    _linear([(where, re.compile(p)) for where, p in patterns if _compiles(p)])
+
+
+def test_analyzer_text_scanners_are_linear_on_hostile_text():
+    _linear(_scanners())
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+        return True
+    except re.error:
+        return False
+
+
+def _linear(patterns: list) -> None:
+    slow = []
+    for where, regex in patterns:
+        pattern = regex.pattern
+        for unit in _UNITS:
+            long_time = _seconds(regex, unit * (16_000 // len(unit)) + "!")
+            if long_time < 0.1:
+                continue
+            short_time = _seconds(regex, unit * (4_000 // len(unit)) + "!")
+            if long_time == float("inf") or long_time > 8 * max(short_time, 0.01):
+                slow.append(f"{where}: {pattern[:60]!r} on {unit!r}: {short_time:.3f} s -> {long_time:.3f} s")
+                break
+    assert not slow, "\n".join(slow)
