@@ -106,3 +106,18 @@ def _linear(patterns: list) -> None:
                 slow.append(f"{where}: {pattern[:60]!r} on {unit!r}: {short_time:.3f} s -> {long_time:.3f} s")
                 break
     assert not slow, "\n".join(slow)
+
+
+def test_raw_string_delimiters_are_counted_not_backtracked():
+    from codescan.analyze.semantics.constants import NotConstant
+    from codescan.analyze.semantics.lang.clike_literals import _raw_string
+
+    assert _raw_string('r##"a"#b"##') == 'a"#b' and _raw_string('""""x""""') == "x"
+    assert _raw_string('u8R"d(a)b)d"') == "a)b" and _raw_string("`a\nb`") == "a\nb"
+    start = time.process_time()
+    for text in ('"' * 40_000 + "x", "r" + "#" * 40_000 + '"', 'br"' + "#" * 40_000):
+        try:
+            _raw_string(text)
+        except NotConstant:
+            pass
+    assert time.process_time() - start < 5.0  # the backreference pattern took 25 s for 8,000 quotes
