@@ -28,15 +28,11 @@ class DeadWords:
         for pattern in patterns:
             if "<" in pattern:
                 self.never = True
-            parts = [p.rstrip("()") for p in pattern.split(".")]
-            while len(parts) > 1 and not parts[-1].strip("*"):
-                parts.pop()  # as names.last_parts: `subprocess.*` is found through `subprocess`
-            last = parts[-1]
-            needed = _needed(pattern)
-            if "*" in last:
-                self._wild.append((_fits(last.encode()), needed))
+            last, needed = _last_needed(pattern)
+            if b"*" in last:
+                self._wild.append((_fits(last), needed))
             else:
-                self._exact.setdefault(last.encode(), []).append(needed)
+                self._exact.setdefault(last, []).append(needed)
         self._heads = frozenset(h for lists in (*self._exact.values(), [n for _r, n in self._wild])
                                 for n in lists if n is not None for h in n)
 
@@ -69,6 +65,23 @@ class _Dead:
             # a word no pattern ends with reached the finder for the adapter's own reasons: kept
             found = self._memo[word] = bool(needs) and all(n is not None and not n & self._present for n in needs)
         return found
+
+
+def _last_needed(pattern: str) -> tuple[bytes, frozenset | None]:
+    """(the word a name matching `pattern` ends with, _needed(pattern)), made once per process (every rule subset
+    holds ~600 patterns, most of them the same)."""
+    found = _LAST_NEEDED.get(pattern)
+    if found is None:
+        parts = [p.rstrip("()") for p in pattern.split(".")]
+        while len(parts) > 1 and not parts[-1].strip("*"):
+            parts.pop()  # as names.last_parts: `subprocess.*` is found through `subprocess`
+        if len(_LAST_NEEDED) > 65_536:
+            _LAST_NEEDED.clear()
+        found = _LAST_NEEDED[pattern] = (parts[-1].encode(), _needed(pattern))
+    return found
+
+
+_LAST_NEEDED: dict = {}
 
 
 def _needed(pattern: str) -> frozenset | None:
