@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .. import budget as budgets
 from .constants_memo import CONTEXT, LITERAL_ONLY, remembered
+from .string_literals import MISS, decoded, number
 
 MAX_LEN = 100_000  # longest string/bytes/container a fold may produce
 MAX_DEPTH = 60  # expression nesting the interpreter follows
@@ -136,7 +137,8 @@ def _string(node, env, local, depth):
         text = node.text.decode("utf-8")
         if not prefix and "\\" not in text and len(children) <= 3:
             return text[len(start):len(text) - len(start)]  # plain quotes, no escapes
-        return _literal(text)
+        value = decoded(text, start, prefix)  # escapes, prefixes: decoded without compiling the text
+        return _literal(text) if value is MISS else value
     quote = start[len(prefix):]
     parts: list[str] = []
     values: list[str] = []
@@ -169,6 +171,9 @@ def _number(node, env, local, depth):
     text = node.text.decode("ascii")
     if text.isdigit() and (text[0] != "0" or not text.strip("0")):
         return int(text)  # a plain decimal integer (the common case) without parsing it as Python
+    value = number(text)  # 0x1F, 1_000, 2.5e3: read by int()/float(), whose grammar these literals share
+    if value is not None:
+        return value
     value = _literal(text)
     if isinstance(value, complex):
         raise NotConstant
