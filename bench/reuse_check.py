@@ -39,10 +39,10 @@ def forget(fresh: Analyzer) -> None:
     """Empty every process memo that outlives one analysis (all keyed by content: a new process starts with none),
     and the from-nothing analyzer's own (its rule gates' word memo)."""
     from codescan.analyze import rule_gate
-    from codescan.cluster import embedded, minhash, tokenwalk, units
+    from codescan.cluster import embedded, minhash, tokenwalk, unit_memo, units
 
     for memo in (tokenwalk._memo, units._def_memo, units._line_memo, minhash._memo, embedded._memo,
-                 embedded._walks):
+                 embedded._walks, unit_memo._memo):
         memo.clear()
     rule_gate._LAST_PRESENCE.clear()
     for compiled in fresh._compiled.values():
@@ -120,10 +120,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _memos() -> list:
     from codescan.analyze import rule_gate
-    from codescan.cluster import embedded, minhash, tokenwalk, units
+    from codescan.cluster import embedded, minhash, tokenwalk, unit_memo, units
 
     return [(memo, type(memo)(memo)) for memo in (tokenwalk._memo, units._def_memo, units._line_memo, minhash._memo,
-                                                  embedded._memo, embedded._walks, rule_gate._LAST_PRESENCE)]
+                                                  embedded._memo, embedded._walks, unit_memo._memo,
+                                                  rule_gate._LAST_PRESENCE)]
 
 
 def _restore(saved: list) -> None:

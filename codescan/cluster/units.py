@@ -8,7 +8,7 @@ import numpy as np
 import xxhash
 
 from ..records import Unit
-from . import minhash
+from . import minhash, unit_memo
 from .embedded import units as code_in_strings
 from .linekey import STEM, mark
 from .shingles import SCHEME, SHINGLE, shingle_sequence, tokens, unit_tokens
@@ -71,6 +71,9 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
     if len(stream.hashes):
         spans.append(("file", 1, int(stream.rows[-1]) + 1, None, 0, len(stream.hashes)))
     kept, sets, seen = [], [], set()
+    signed: list[int] = []  # the rows of `kept` whose signature is computed (sets[i] is row signed[i]'s)
+    remembered: dict[int, bytes] = {}  # row of `kept` -> its signature, from unit_memo
+    to_remember: list[tuple] = []  # (memo key, first row, end row) of the spans signed here
     # Every unit's own view is a slice of the stream (local names all `$V`): its shingles are a slice of the file's.
     whole = shingle_sequence(stream.hashes, shingle) if SCHEME != "consistent" and len(stream.hashes) else None
     for span in spans:
@@ -78,6 +81,15 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
         if hi - lo < SHORT_TOKENS or (lo, hi) in seen:
             continue
         seen.add((lo, hi))
+        memo_key = unit_memo.key(kind in ("function", "class"), stream, lo, hi, shingle) \
+            if SCHEME != "consistent" else None
+        found = unit_memo.get(memo_key)
+        if found is not None:  # the same tokens signed in an earlier version (or elsewhere in this one)
+            for count, signature in found:
+                remembered[len(kept)] = signature
+                kept.append((*span[:4], count))
+            continue
+        first = len(kept)
         views = [unit_tokens(stream, lo, hi)]
         if kind in ("function", "class"):
             code = unit_tokens(stream, lo, hi, code_only=True)
@@ -89,12 +101,18 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
             else:
                 sequence = shingle_sequence(hashes, shingle)
             if _enough(sequence, MIN_SHINGLES if len(hashes) >= MIN_TOKENS else SHORT_SHINGLES):
+                signed.append(len(kept))
                 kept.append((*span[:4], len(hashes)))
                 # Repeats change no min-hash: the sequence stands for its set.
                 sets.append(_cut(sequence, stream.cuts, lo) if n == 0 and hi - lo >= CUT_TOKENS else sequence)
-    sigs = _signatures(sets)
-    units = [Unit(kind, line, end_line, minhash.to_bytes(sig), name, count)
-             for (kind, line, end_line, name, count), sig in zip(kept, sigs)]
+        if memo_key is not None:
+            to_remember.append((memo_key, first, len(kept)))
+    signatures = remembered
+    signatures.update(zip(signed, map(minhash.to_bytes, _signatures(sets))))
+    for memo_key, first, end in to_remember:
+        unit_memo.put(memo_key, tuple((kept[row][4], signatures[row]) for row in range(first, end)))
+    units = [Unit(kind, line, end_line, signatures[row], name, count)
+             for row, (kind, line, end_line, name, count) in enumerate(kept)]
     if embedded and language == "python":
         units.extend(code_in_strings(tree, source, extract))
     units.extend(lines(source, prose=False))
