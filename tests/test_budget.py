@@ -80,3 +80,51 @@ def test_a_stalled_analysis_keeps_its_findings_on_a_busy_machine(monkeypatch):
     result = analyzer.analyze(Document(path="a.py", content=source))
     assert result.skips == ()
     assert result.findings
+
+
+class _Clocks:
+    """A wall clock and a thread CPU clock moved by hand (the CPU one never faster than the wall), counting readings."""
+
+    def __init__(self):
+        self.wall = 100.0
+        self.cpu = 5.0
+        self.cpu_readings = 0
+
+    def monotonic(self) -> float:
+        return self.wall
+
+    def thread_time(self) -> float:
+        self.cpu_readings += 1
+        return self.cpu
+
+    def run(self, wall: float, busy: float) -> None:
+        assert busy <= wall
+        self.wall += wall
+        self.cpu += busy
+
+
+def test_the_cpu_clock_is_read_only_once_the_seconds_could_be_used_up(monkeypatch):
+    clocks = _Clocks()
+    monkeypatch.setattr(budgets, "time", clocks)
+    budget = Budget(1.0)  # ends when the CPU clock passes 6.0
+    reference = lambda: clocks.cpu > 6.0  # noqa: E731 - what reading the CPU clock every time says
+    steps = [(0.1, 0.1)] * 4 + [(0.3, 0.05)] * 6 + [(0.05, 0.05)] * 12 + [(0.01, 0.0)] * 3 + [(0.2, 0.2)] * 3
+    answers = []
+    for wall, busy in steps:
+        clocks.run(wall, busy)
+        answers.append(budget.expired())
+        assert answers[-1] == reference()
+    assert answers[-1] and not answers[0]
+    busy = _Clocks()  # a thread that never waits: 900 checks a millisecond apart, read the CPU clock once or twice
+    monkeypatch.setattr(budgets, "time", busy)
+    budget = Budget(1.0)
+    for _ in range(900):
+        busy.run(0.001, 0.001)
+        assert not budget.expired()
+    assert busy.cpu_readings <= 3
+    unlimited = Budget(None)
+    before = busy.cpu_readings
+    for _ in range(10):
+        busy.run(1000.0, 1000.0)
+        assert not unlimited.expired()
+    assert busy.cpu_readings - before <= 1
