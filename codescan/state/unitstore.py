@@ -26,6 +26,7 @@ import numpy as np
 import xxhash
 
 from . import unitdelta
+from ..cluster import linekey
 from .unitread import (KIND_CODES, SAME_NAME, expanded, full_keys, keyed_line, narrow_signatures,  # noqa: F401
                        raw_spans, unpack_keys, unpack_spans)
 
@@ -108,6 +109,13 @@ class Known(dict):
             super().clear()
         self[key] = value
 
+    def lines(self, keys: Iterable[int]) -> None:
+        """put(key, None) for each of these keys (lines: no row, nothing to read back)."""
+        for key in keys:
+            if len(self) >= self.LIMIT:
+                super().clear()
+            self[key] = None
+
     def clear(self) -> None:
         super().clear()
         self.lists.clear()
@@ -172,11 +180,12 @@ def _neighbour(conn: sqlite3.Connection, blob: str) -> tuple[str, int] | None:
 
 
 def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple], known: Known | None = None) -> None:
-    keys = np.array([unit_key(k, n, t, s) for k, n, _l, _e, t, s in units], dtype=np.int64)
+    listed, plain = _keys(units)
+    keys = np.array(listed, dtype=np.int64)
     near = _neighbour(conn, blob)
     lists, spans_of = known.caches() if known is not None else (None, None)
     base_keys = full_keys(conn, near[0], lists) if near else None
-    _write_units(conn, units, keys, base_keys, known)
+    _write_units(conn, units, keys, base_keys, known, plain)
     packed, base, depth = pack_keys(keys.tolist()), None, 0
     if near is not None and near[1] < unitdelta.MAX_DEPTH:
         delta = unitdelta.edit(base_keys, keys)
@@ -191,22 +200,38 @@ def _write_blob(conn: sqlite3.Connection, blob: str, units: list[tuple], known: 
         spans_of[blob] = raw
 
 
+def _keys(units: list[tuple]) -> tuple[list[int], list[tuple]]:
+    """unit_key of each unit, and the rows of the lines whose fingerprint does not carry their name. A line that
+    carries it (nearly every unit of a blob) is keyed here without unit_key's and keyed_line's calls: the same test."""
+    codes, mask, line_code = linekey.CODES, linekey.MASK, KIND_CODES.get("line", "line")
+    keys: list[int] = []
+    plain: list[tuple] = []
+    for kind, name, _line, _end, tokens, signature in units:
+        if kind == "line" and int(tokens or 0) == 1 and name in codes and len(signature) == 8 \
+                and signature[0] & mask == codes[name]:
+            keys.append(int.from_bytes(signature, "little", signed=True))
+            continue
+        key = unit_key(kind, name, tokens, signature)
+        keys.append(key)
+        if kind == "line":
+            plain.append((key, line_code, name, int(tokens or 0), signature))
+    return keys, plain
+
+
 def _write_units(conn: sqlite3.Connection, units: list[tuple], keys: np.ndarray, base_keys,
-                 known: Known | None = None) -> None:
+                 known: Known | None = None, plain: list[tuple] | None = None) -> None:
     """Lines not at all (their key is their fingerprint; only a line whose fingerprint does not carry its name has a
-    row, whole); a new min-hash unit as a
+    row, whole: `plain`, from _keys); a new min-hash unit as a
     delta from the most similar unit among the neighbour's and those this blob stored before it (another version of
     the function, its code-only view, the class holding it), when that is smaller."""
-    pairs = list(zip(keys.tolist(), units))
+    listed = keys.tolist()
+    if plain is None:
+        plain = _keys(units)[1]
     conn.executemany("INSERT OR IGNORE INTO units (key, kind, name, tokens, signature) VALUES (?, ?, ?, ?, ?)",
-                     sorted(((key, KIND_CODES.get(u[0], u[0]), u[1], int(u[4] or 0), u[5]) for key, u in pairs
-                             if u[0] == "line" and not keyed_line(u[0], u[1], u[4], u[5])),
-                            key=lambda r: r[0]))
+                     sorted(plain, key=lambda r: r[0]))
     if known is not None:
-        for key, u in pairs:
-            if u[0] == "line":
-                known.put(key, None)
-    signed = {key: u for key, u in pairs if u[0] != "line"}
+        known.lines(key for key, u in zip(listed, units) if u[0] == "line")
+    signed = {key: u for key, u in zip(listed, units) if u[0] != "line"}
     ask = [key for key in signed if known is None or key not in known]
     if not ask:
         return
