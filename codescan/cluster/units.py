@@ -86,7 +86,7 @@ def extract(tree, source: bytes, language: str, *, shingle: int = SHINGLE, embed
         found = unit_memo.get(memo_key)
         if found is not None:  # the same tokens signed in an earlier version (or elsewhere in this one)
             for count, signature in found:
-                remembered[len(kept)] = signature
+                remembered[len(kept)] = bytes(memoryview(signature))  # a copy: no two units share one object
                 kept.append((*span[:4], count))
             continue
         first = len(kept)
