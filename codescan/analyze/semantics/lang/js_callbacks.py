@@ -21,6 +21,7 @@ FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.write
 FILE_READERS = frozenset({"fs.readFile", "fs.promises.readFile"})
 # array methods whose callback's first parameter is an item of the array
 ITEM_CALLBACKS = frozenset({b"forEach", b"map", b"flatMap", b"filter", b"some", b"every", b"find", b"findIndex"})
+MAX_ITEM_CHOICES = 16  # items of a constant list a callback's parameter is known to be one of
 MAX_USES = 64  # uses of one name examined for stream and file writes
 
 
@@ -48,6 +49,9 @@ def callback_input(values, function) -> Value | None:
         if items.labels:
             method = fn.child_by_field_name("property").text.decode()
             return Value(labels=items.labels, trace=(*items.trace, Step(call.start_point[0] + 1, f"item given to .{method}(...)")))
+        if isinstance(items.const, list) and 0 < len(items.const) <= MAX_ITEM_CHOICES and \
+                all(isinstance(i, str) for i in items.const):  # ["PORT", "HOST"].map(k => process.env[k]): one of them
+            return Value(choices=tuple(Value(i) for i in items.const))
         return None
     name = values.ev(fn).name
     if name in RESPONSE_CALLS:

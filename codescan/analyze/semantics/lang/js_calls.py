@@ -106,7 +106,7 @@ def call_value(values, node) -> Value:
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it
         labels = labels | command_output_labels(name, arg_values[0].const)
     result = f"{name}()" if name else None
-    base = merge([receiver, *arg_values], const, result)
+    base = merge([receiver, *arg_values, *_callback_results(values, fn, args)], const, result)
     if labels:
         if callee.via == "dynamic":  # Reflect.get(os, "hostname")(): the source itself was hidden from a reader
             labels = labels | {"concealed"}
@@ -131,6 +131,23 @@ def _buffer_decodes(args: list, arg_values: list) -> bool:
         return False
     encoding = arg_values[1].const
     return not isinstance(encoding, str) or encoding.lower().replace("-", "") in _DECODING
+
+
+_ITERATING = frozenset((b"reduce", b"reduceRight", b"map", b"flatMap"))
+
+
+def _callback_results(values, fn, args) -> list:
+    """`keys.reduce((acc, k) => { acc[k] = process.env[k]; return acc }, {})`, `names.map(n => process.env[n])`:
+    the array they build holds what their callback returns (its own parameters' marks left out)."""
+    if fn is None or fn.type != "member_expression" or not args or \
+            fn.child_by_field_name("property").text not in _ITERATING or \
+            args[0].type not in ("arrow_function", "function_expression", "function"):
+        return []
+    returned = _returns(values, args[0])
+    if not returned.labels:
+        return []
+    own = f"param:{args[0].start_byte}:"
+    return [Value(UNKNOWN, frozenset(x for x in returned.labels if not x.startswith(own)), None, None, returned.trace)]
 
 
 def _replaced(fn, base: Value, arg_values: list) -> Value:

@@ -21,6 +21,7 @@ REQUEST_NAMES = {"req", "request", "ctx", "event"}
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign",
              # archives filled from files and folders (adm-zip, archiver, jszip): the archive holds what they name
              "addLocalFolder", "addLocalFile", "addFile", "directory", "file", "glob"}
+_PART_MUTATORS = {"set", "append", "push", "add"}
 _SKIP = {"comment", "(", ")", ",", ";"}
 
 
@@ -167,8 +168,8 @@ class JsValues(MemoEval, JsAccess):
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function)) if index == 0 else \
             file_callback_input(self, function, index)
-        if settled is not None and settled.labels:
-            return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace)
+        if settled is not None and (settled.labels or settled.choices):
+            return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace, settled.choices)
         if promised is not None and promised.name and not promised.labels and node.parent is not None and \
                 node.parent.type in ("formal_parameters", "arrow_function"):  # (destructured names: their own path)
             # import("child_process").then((cp) => cp.execSync(..)): the callback receives the module itself
@@ -202,6 +203,13 @@ class JsValues(MemoEval, JsAccess):
                 call = parent.parent
                 if prop in _MUTATORS and call.type == "call_expression" and call.child_by_field_name("function") == parent:
                     sites.append((other.start_byte, other, call, prop, self._binding_scopes(other)))
+                elif call.type == "member_expression" and call.child_by_field_name("object") == parent:
+                    # u.searchParams.set(k, v), req.headers.append(..): what a part of the object is given, it holds
+                    inner = call.child_by_field_name("property").text.decode("utf-8", "replace")
+                    outer = call.parent
+                    if inner in _PART_MUTATORS and outer.type == "call_expression" and \
+                            outer.child_by_field_name("function") == call:
+                        sites.append((other.start_byte, other, outer, f"{prop}.{inner}", self._binding_scopes(other)))
             elif parent.type == "arguments":
                 sites.append((other.start_byte, other, None, None, self._binding_scopes(other)))
         self._sites[name] = (key, sites)
