@@ -2,6 +2,7 @@
 file it names (`this.bin = path.join(...)`; `fs.writeFileSync(this.bin, body)`; later `spawn(this.bin)`)."""
 from __future__ import annotations
 
+from ..constants import UNKNOWN
 from ..facts import Value, merge
 from .js_callbacks import written_file
 
@@ -27,9 +28,9 @@ def this_field(values, node, prop: str) -> Value | None:
         memo[key] = (assigned, sites)
     if not assigned:
         return None
-    held = [values.ev(right) for right in assigned]
+    held = [values.ev(at.child_by_field_name("right")) for at in assigned]
     names = {v.name for v in held}
-    value = merge(held)
+    value = merge(held, _built(assigned, held))
     if len(names) == 1 and held[0].name:  # this.cp = require("child_process"): this.cp.exec is child_process.exec
         value = Value(value.const, value.labels, held[0].name, held[0].via, value.trace)
     written = [written_file(values, f"this.{prop}", use) for use in sites if use.start_byte < node.start_byte]
@@ -38,8 +39,18 @@ def this_field(values, node, prop: str) -> Value | None:
     return value
 
 
+def _built(assigned, held):
+    """The text `this.x` ends with when the class sets it and then adds to it (`this.cmd = "cur"; this.cmd += "l .."`),
+    every part known and written in that order; UNKNOWN otherwise (or when it is set more than once)."""
+    if len(held) < 2 or assigned[0].type != "assignment_expression" or \
+            any(at.type != "augmented_assignment_expression" or at.child(1).text != b"+=" for at in assigned[1:]) or \
+            not all(isinstance(v.const, str) for v in held):
+        return held[0].const if len(held) == 1 else UNKNOWN
+    return "".join(v.const for v in held)
+
+
 def _sites(values, cls, prop: str):
-    """(right sides assigned to this.prop, this.prop nodes passed as a call's first argument) in the class."""
+    """(assignments to this.prop (`=` and `+=`), this.prop nodes passed as a call's first argument) in the class."""
     needle = b"this." + prop.encode()
     source = values.source
     assigned, sites = [], []
@@ -53,8 +64,9 @@ def _sites(values, cls, prop: str):
             if member is not None and member.type == "member_expression" and member.start_byte == pos \
                     and member.end_byte == end:
                 parent = member.parent
-                if parent.type == "assignment_expression" and parent.child_by_field_name("left") == member:
-                    assigned.append(parent.child_by_field_name("right"))
+                if parent.type in ("assignment_expression", "augmented_assignment_expression") and \
+                        parent.child_by_field_name("left") == member:
+                    assigned.append(parent)
                 elif parent.type == "arguments" and parent.named_children[:1] == [member]:
                     sites.append(member)
         pos = source.find(needle, end, cls.end_byte)
