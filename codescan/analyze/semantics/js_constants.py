@@ -115,8 +115,23 @@ def _number(node, lookup, depth):
     raise NotConstant
 
 
+_INT_OPS = {"-": lambda a, b: a - b, "*": lambda a, b: a * b, "^": lambda a, b: a ^ b, "|": lambda a, b: a | b,
+            "&": lambda a, b: a & b, "%": lambda a, b: a % b if b > 0 and a >= 0 else None,
+            "<<": lambda a, b: (a << b) & 0xFFFFFFFF if 0 <= b < 32 else None,
+            ">>": lambda a, b: a >> b if a >= 0 and 0 <= b < 32 else None}
+
+
 def _binary(node, lookup, depth):
-    if node.child_by_field_name("operator").type != "+":
+    operator = node.child_by_field_name("operator").type
+    if operator in _INT_OPS:  # char codes computed: String.fromCharCode(k ^ 23), code - 3
+        left = evaluate(node.child_by_field_name("left"), lookup, depth)
+        right = evaluate(node.child_by_field_name("right"), lookup, depth)
+        if type(left) is int and type(right) is int and abs(left) < 2 ** 31 and abs(right) < 2 ** 31:
+            result = _INT_OPS[operator](left, right)
+            if result is not None:
+                return result
+        raise NotConstant
+    if operator != "+":
         raise NotConstant
     left = evaluate(node.child_by_field_name("left"), lookup, depth)
     right = evaluate(node.child_by_field_name("right"), lookup, depth)

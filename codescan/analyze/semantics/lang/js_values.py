@@ -13,6 +13,7 @@ from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
 from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
+from .js_loops import unrolled
 from .js_scopes import FUNCTIONS, JsScopes, param_index
 
 MAX_LOOP_CHOICES = 16  # items of a constant list a for...of variable is known to be one of
@@ -121,7 +122,10 @@ class JsValues(MemoEval, JsAccess):
         if kind == "augassign":
             right = self.ev(what.child_by_field_name("right"))
             const = UNKNOWN
-            if current.known and right.known and isinstance(current.const, str) and isinstance(right.const, str):
+            if current.known and not right.labels:  # for (const c of CODES) s += String.fromCharCode(c)
+                const = unrolled(self, name, what, current.const)
+            if const is UNKNOWN and current.known and right.known and isinstance(current.const, str) and \
+                    isinstance(right.const, str):
                 const = current.const + right.const
             return merge((current, right), const).with_step(what.start_point[0] + 1, f"added to {name}")
         if kind == "destructure":

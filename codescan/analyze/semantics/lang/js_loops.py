@@ -1,0 +1,98 @@
+"""Text a JavaScript loop builds one piece at a time: `for (const c of CODES) s += String.fromCharCode(c)` and
+`for (let i = 0; i < CODES.length; i++) s += String.fromCharCode(CODES[i] ^ 7)`, the loop run over a constant list
+(how obfuscated droppers spell their command). Bounded: the list's length and the text's size."""
+from __future__ import annotations
+
+import re
+
+from .. import js_constants
+from ..constants import UNKNOWN, NotConstant
+
+MAX_ITEMS = 4_096  # items of a constant list a loop is run over
+MAX_TEXT = 65_536  # characters the built text may reach
+MAX_BODY = 4_000  # bytes of a loop body searched for other writes of the name
+_FUNCTIONS = frozenset(("function_declaration", "function_expression", "arrow_function", "function", "method_definition",
+                        "class_body", "program"))
+
+
+class _Bound:
+    """The constant interpreter's look-up with the loop variable bound to one item."""
+
+    def __init__(self, values, var: bytes, item, listing=None):
+        self.values, self.var, self.item, self.listing = values, var, item, listing
+
+    def __call__(self, node):
+        if node.type == "identifier" and node.text == self.var:
+            return self.item
+        return self.values(node)
+
+    def constant_of(self, node):
+        if self.listing is not None and node.type == "subscript_expression":
+            index = node.child_by_field_name("index")
+            if index is not None and index.type == "identifier" and index.text == self.var and \
+                    node.child_by_field_name("object").text == self.listing[0]:
+                return self.listing[1][self.item]
+        return self.values.constant_of(node)
+
+
+def unrolled(values, name: str, assignment, before) -> object:
+    """The text `name` holds after the loop around `assignment` (`name += <piece>`) ran over its constant list, when
+    `name` held the constant text `before` and the loop writes it nowhere else; UNKNOWN otherwise."""
+    if not isinstance(before, str):
+        return UNKNOWN
+    loop = assignment.parent
+    while loop is not None and loop.type not in ("for_in_statement", "for_statement") and loop.type not in _FUNCTIONS:
+        loop = loop.parent
+    if loop is None or loop.type in _FUNCTIONS:
+        return UNKNOWN
+    body = loop.child_by_field_name("body")
+    if body is None or body.end_byte - body.start_byte > MAX_BODY or len(re.findall(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"\s*[-+*|&]?=(?!=)", body.text)) != 1:
+        return UNKNOWN
+    plan = _for_of(values, loop) if loop.type == "for_in_statement" else _for_index(values, loop)
+    if plan is None:
+        return UNKNOWN
+    var, items, listing = plan
+    right = assignment.child_by_field_name("right")
+    text = before
+    try:
+        for item in items:
+            piece = js_constants.evaluate(right, _Bound(values, var, item, listing))
+            if not isinstance(piece, (str, int)) or isinstance(piece, bool):
+                return UNKNOWN
+            text += str(piece)
+            if len(text) > MAX_TEXT:
+                return UNKNOWN
+    except (NotConstant, IndexError, TypeError, KeyError):
+        return UNKNOWN
+    return text
+
+
+def _for_of(values, loop):
+    operator = loop.child_by_field_name("operator")
+    left = loop.child_by_field_name("left")
+    if operator is None or operator.type != "of" or left is None or left.type != "identifier":
+        return None
+    listing = values.ev(loop.child_by_field_name("right")).const
+    if not isinstance(listing, (list, str)) or not 0 < len(listing) <= MAX_ITEMS:
+        return None
+    return left.text, list(listing), None
+
+
+def _for_index(values, loop):
+    """for (let i = 0; i < LIST.length; i++): i runs over LIST's indices."""
+    init, condition, step = (loop.child_by_field_name(f) for f in ("initializer", "condition", "increment"))
+    if init is None or condition is None or step is None:
+        return None
+    found = re.fullmatch(rb"(?:let|var)\s+([\w$]+)\s*=\s*0\s*;?", init.text.strip())
+    if found is None:
+        return None
+    var = found.group(1)
+    bound = re.fullmatch(rb"\s*" + re.escape(var) + rb"\s*<\s*([\w$]+)\.length\s*;?\s*", condition.text)
+    if bound is None or step.text.replace(b" ", b"") not in (var + b"++", b"++" + var, var + b"+=1"):
+        return None
+    holder = condition.descendant_for_byte_range(condition.start_byte + bound.start(1),
+                                                 condition.start_byte + bound.end(1))
+    listing = values.ev(holder).const if holder is not None and holder.type == "identifier" else UNKNOWN
+    if not isinstance(listing, (list, str)) or not 0 < len(listing) <= MAX_ITEMS:
+        return None
+    return var, range(len(listing)), (bound.group(1), listing)
