@@ -15,6 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_function_ctor import MARKS as FUNCTION_MARKS
+from .js_imports import IMPORT_CALL, url_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
 from .js_values import JsValues
@@ -24,7 +25,19 @@ from .python_summaries import substitute
 DYNAMIC = (b"window", b"global", b"globalThis", b"require", b"Function", b"eval", b"self", b"Reflect", b"Proxy",
            b"getOwnPropertyDescriptor", b"getOwnPropertyNames", b"entries")
 MAX_CANDIDATES = 2_000
-DYNAMIC_CALLS = FUNCTION_MARKS  # a gate beside the words: the Function constructor reached through `.constructor`
+
+
+class _Gate:
+    """A gate beside the words: the Function constructor reached through `.constructor`, and code imported from a
+    data:/blob: URL (`import(` in a file that writes `data:` or `createObjectURL`)."""
+
+    @staticmethod
+    def search(source: bytes):
+        return FUNCTION_MARKS.search(source) or (
+            (b"data:" in source or b"createObjectURL" in source) and IMPORT_CALL.search(source))
+
+
+DYNAMIC_CALLS = _Gate()
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
 
@@ -91,7 +104,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 climb(node, 0)
         elif node is not None and node.type == "string_fragment":
             climb(node.parent, 0)
-    for count, match in enumerate(DYNAMIC_CALLS.finditer(source)):  # (async () => {}).constructor: Function
+    for count, match in enumerate(FUNCTION_MARKS.finditer(source)):  # (async () => {}).constructor: Function
         node = values.scopes.locate(match.end() - len("constructor"), match.end())
         if count < MAX_CANDIDATES and node is not None and node.parent is not None:
             climb(node.parent if node.parent.type == "member_expression" else node, 0)
@@ -120,6 +133,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               line=node.start_point[0] + 1,
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
+    if wanted.wants("eval") and b"import" in source:  # import("data:text/javascript," + code): eval of code
+        out.calls.extend(url_code_calls(values, source))
     out.calls.extend(_through_callers(values, out.calls, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))

@@ -1,0 +1,78 @@
+"""`import()` of code held in a URL: `import("data:text/javascript," + encodeURIComponent(code))` and
+`import(URL.createObjectURL(new Blob([code])))` run `code` as a module, as eval would. The adapter reports them as a
+call of `eval` with that code, so every rule about evaluated code (fetched, decoded, built) applies."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Call, Step, Value, merge
+from .js_calls import arguments
+
+IMPORT_CALL = re.compile(rb"(?<![\w$.])import\s*\(")
+DATA_CODE = re.compile(r"(?is)^\s*data:\s*(?:text|application)/(?:x-)?(?:java|ecma)script\b[^,]*,")
+BLOB_MAKERS = ("URL.createObjectURL", "window.URL.createObjectURL", "self.URL.createObjectURL",
+               "globalThis.URL.createObjectURL", "webkitURL.createObjectURL")
+# URL escaping undone when the data: URL is read: what it wraps is the module's text
+_UNESCAPE = (b"encodeURIComponent", b"encodeURI", b"escape")
+MAX_IMPORTS = 64
+
+
+def url_code_calls(values, source: bytes, deadline=None) -> list:
+    out = []
+    for count, match in enumerate(IMPORT_CALL.finditer(source)):
+        if count >= MAX_IMPORTS:
+            break
+        node = values.scopes.locate(match.start(), match.start() + len("import"))
+        call = node.parent if node is not None else None
+        if node is None or node.type != "import" or call is None or call.type != "call_expression":
+            continue
+        args = arguments(call)
+        code = _code(values, args[0]) if args else None
+        if code is None or not code.labels:
+            continue
+        line = call.start_point[0] + 1
+        code = code.with_step(line, "run as a module by import() of a data:/blob: URL")
+        out.append(Call(callee="eval", args=(code,), line=line, end_line=call.end_point[0] + 1,
+                        column=call.start_point[1] + 1, scope=-1))
+    return out
+
+
+def _code(values, node) -> Value | None:
+    """The code a data:/blob: URL expression carries (its labels), or None when it is not one."""
+    value = values.ev(node)
+    if value.name and value.name.rstrip("()") in BLOB_MAKERS:  # a blob: URL of the Blob the call was given
+        return value
+    parts = _operands(node)
+    if not parts or parts[0].type not in ("string", "template_string"):
+        return None
+    head = values.ev(parts[0])
+    text = head.const if isinstance(head.const, str) else (value.text or "")
+    if parts[0].type == "template_string":
+        text = value.text or ""
+    if not DATA_CODE.match(text):
+        return None
+    rest = parts[1:] if parts[0].type == "string" else [parts[0]]
+    code = merge(_unescaped(values, p) for p in rest)
+    if ";base64" in DATA_CODE.match(text).group(0).lower():  # the module's text is the base64 of what was put in
+        code = Value(code.const, code.labels | {"decoded"}, None, None, code.trace)
+    return code
+
+
+def _operands(node) -> list:
+    """The operands of a `+` chain, left to right (a template literal is one operand)."""
+    if node.type == "binary_expression" and node.child_by_field_name("operator").type == "+":
+        return _operands(node.child_by_field_name("left")) + _operands(node.child_by_field_name("right"))
+    if node.type == "parenthesized_expression" and node.named_children:
+        return _operands(node.named_children[0])
+    return [node]
+
+
+def _unescaped(values, node) -> Value:
+    if node.type == "call_expression":
+        fn = node.child_by_field_name("function")
+        if fn is not None and fn.text in _UNESCAPE:
+            return merge(values.ev(a) for a in arguments(node))
+    if node.type == "template_string":
+        return merge(_unescaped(values, c.named_children[0]) for c in node.named_children
+                     if c.type == "template_substitution" and c.named_children)
+    return values.ev(node)
