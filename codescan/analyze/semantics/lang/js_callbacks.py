@@ -127,7 +127,8 @@ def written_file(values, name: str, use) -> Value:
         data = [values.ev(a) for a in args.named_children[1:2]]
         out = _downloaded(merge(data), call, name)
         if out.labels and _digest_checked(call, args.named_children[1:2]):
-            out = Value(labels=(out.labels - {"downloaded"}) | {"verified-download"}, trace=out.trace)
+            # pinned to a known digest: what the file holds is what the author chose, not what the server sent
+            out = Value(labels=(out.labels - {"downloaded", "network", "socket"}) | {"verified-download"}, trace=out.trace)
         return out
     if callee not in STREAM_WRITERS:
         return NOTHING
