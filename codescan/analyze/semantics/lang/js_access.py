@@ -7,6 +7,7 @@ from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of, narrowed, secret_name_labels
 from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
+from .js_statics import static_member
 from .js_this import this_field
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
@@ -30,6 +31,9 @@ class JsAccess:
         entry = self._entry(obj_node, prop)
         if entry is not None:
             return entry
+        member = static_member(self, obj_node, prop)  # Cfg.mod: a same-file class's static getter, field or method
+        if member is not None:
+            return member
         obj = self.ev(obj_node)
         if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS and not obj.labels:
             return Value(name=prop, via="dynamic" if obj_node.type == "this" else None)
