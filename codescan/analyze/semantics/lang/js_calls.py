@@ -9,6 +9,7 @@ from ..names import js_module
 from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, constant_labels, labels_of, narrowed
+from .js_dom import field_labels
 from .js_fold import fold_call
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
@@ -100,7 +101,7 @@ def call_value(values, node) -> Value:
         if held.labels & HOST_DATA:
             return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const)
-    labels = labels_of(name)
+    labels = labels_of(name) | field_labels(fn, arg_values)  # form.querySelector("[name=cvc]"): a secret field
     if name == "Buffer.from" and "decoded" in labels and not _buffer_decodes(args, arg_values):
         labels = labels - {"decoded"}  # Buffer.from(text): the text as UTF-8 bytes, nothing decoded
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it

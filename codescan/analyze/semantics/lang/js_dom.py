@@ -1,0 +1,51 @@
+"""The page's secrets and the page's quiet ways out (browser JavaScript): the value of a form field a selector names as a
+card number, security code, expiry or password is `form-secret` data; `img.src = url` of a `new Image()` (or of a
+created img/script element) is a request to `url`, reported as a call of `Image().src` (a web skimmer's beacon)."""
+from __future__ import annotations
+
+import re
+
+from ..facts import Call
+
+# selectors and ids of the fields a card skimmer reads ([name=cardnumber], #cc-number, input[type=password], ...)
+FIELD = re.compile(r"(?i)card[\s_-]?(?:num|no\b)|\bcc[\s_-]?(?:num|no\b|exp|csc|cvv)|credit[\s_-]?card|\bcvv2?\b|\bcvc\b|"
+                   r"\bcsc\b|security[\s_-]?code|\bexp(?:iry|iration)?[\s_-]?(?:date|month|year)\b|type\s*=\s*['\"]?password|"
+                   r"\bpassw(?:or)?d\b|\bpasswd\b")
+_SELECTORS = frozenset((b"querySelector", b"querySelectorAll", b"getElementById", b"getElementsByName",
+                        b"getElementsByClassName", b"namedItem"))
+SRC_SET = re.compile(rb"\.src\s*=(?!=)")
+_BEACONS = frozenset(("Image()", "document.createElement()", "window.document.createElement()"))
+FORM_SECRET = frozenset({"form-secret"})
+MAX_SETS = 64
+
+
+def field_labels(fn, arg_values) -> frozenset:
+    """`form-secret` for `x.querySelector("[name=cardnumber]")` and the like: the element of a secret field."""
+    if fn is None or fn.type != "member_expression" or not arg_values:
+        return frozenset()
+    prop = fn.child_by_field_name("property")
+    selector = arg_values[0].const
+    if prop is None or prop.text not in _SELECTORS or not isinstance(selector, str):
+        return frozenset()
+    return FORM_SECRET if FIELD.search(selector) else frozenset()
+
+
+def beacon_sets(values, source: bytes) -> list:
+    """`new Image().src = url` (also through a variable): a GET of url the page makes without a trace on screen."""
+    out = []
+    for count, match in enumerate(SRC_SET.finditer(source)):
+        if count >= MAX_SETS:
+            break
+        node = values.scopes.locate(match.start() + 1, match.start() + 4)
+        member = node.parent if node is not None else None
+        assign = member.parent if member is not None else None
+        if member is None or member.type != "member_expression" or assign is None or \
+                assign.type != "assignment_expression" or assign.child_by_field_name("left") != member:
+            continue
+        holder = values.ev(member.child_by_field_name("object"))
+        if holder.name not in _BEACONS:
+            continue
+        url = values.ev(assign.child_by_field_name("right"))
+        out.append(Call(callee="Image().src", args=(url,), line=assign.start_point[0] + 1,
+                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
+    return out
