@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of
@@ -57,6 +58,48 @@ def callback_input(values, function) -> Value | None:
     if name in RESPONSE_CALLS:
         labels = labels_of(name) or frozenset({"network"})
         return Value(labels=labels, trace=(Step(call.start_point[0] + 1, f"{name}(...) response given to the callback"),))
+    return None
+
+
+def referenced_items(values, function) -> Value | None:
+    """The items a function given by name to `LIST.forEach(obj.add)` / `.map(add)` receives, when LIST is a constant
+    list of strings (`add: (k) => { bag[k] = process.env[k] }` then `["NODE_ENV", "PORT"].forEach(config.add)`)."""
+    name = _given_name(function)
+    if name is None:
+        return None
+    memo = values.__dict__.setdefault("_referenced_items", {})
+    if function.start_byte in memo:
+        return memo[function.start_byte]
+    memo[function.start_byte] = None
+    choices = []
+    pattern = rb"\.(?:" + b"|".join(ITEM_CALLBACKS) + rb")\(\s*(?:[\w$]+\.)?" + re.escape(name) + rb"\s*\)"
+    for match in islice(re.finditer(pattern, values.source), 4):
+        dot = values.scopes.locate(match.start(), match.start() + 1)
+        member = dot.parent if dot is not None and dot.type != "member_expression" else dot
+        while member is not None and member.type != "member_expression":
+            member = member.parent
+        items = values.ev(member.child_by_field_name("object")).const if member is not None else None
+        if not isinstance(items, list) or not 0 < len(items) <= MAX_ITEM_CHOICES or \
+                not all(isinstance(i, str) for i in items):
+            return None  # one site with other items: the parameter may be anything
+        choices.extend(Value(i) for i in items if all(c.const != i for c in choices))
+    memo[function.start_byte] = found = Value(choices=tuple(choices)) if choices else None
+    return found
+
+
+def _given_name(function) -> bytes | None:
+    """The name a function is passed by: the key of the object entry or the variable it is bound to."""
+    parent = function.parent
+    if parent is None:
+        return None
+    if parent.type == "pair" and parent.child_by_field_name("value") == function:
+        key = parent.child_by_field_name("key")
+        return key.text if key is not None and key.type == "property_identifier" else None
+    if parent.type == "variable_declarator" and parent.child_by_field_name("value") == function:
+        name = parent.child_by_field_name("name")
+        return name.text if name is not None and name.type == "identifier" else None
+    if function.type == "function_declaration":
+        return function.child_by_field_name("name").text
     return None
 
 

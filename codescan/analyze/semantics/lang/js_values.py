@@ -12,7 +12,7 @@ from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
-from .js_callbacks import callback_input, closure_writes, file_callback_input, written_file
+from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_loops import unrolled
 from .js_scopes import FUNCTIONS, JsScopes, param_index
 
@@ -170,8 +170,8 @@ class JsValues(MemoEval, JsAccess):
         if function is not None:
             self.defs[key] = function
         promised = self._promise_result(function) if index == 0 else None
-        settled = (promised or callback_input(self, function)) if index == 0 else \
-            file_callback_input(self, function, index)
+        settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
+            else file_callback_input(self, function, index)
         if settled is not None and (settled.labels or settled.choices):
             return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace, settled.choices)
         if promised is not None and promised.name and not promised.labels and node.parent is not None and \
