@@ -150,7 +150,18 @@ def _paren(node, lookup, depth):
 
 
 def _array(node, lookup, depth):
-    return [evaluate(c, lookup, depth) for c in node.named_children if c.type != "comment"]
+    out = []
+    for c in node.named_children:
+        if c.type == "comment":
+            continue
+        if c.type == "spread_element":  # [...parts()], [...head, ...tail]: the items of a known list or text
+            spread = evaluate(c.named_children[0], lookup, depth) if c.named_children else None
+            if not isinstance(spread, (list, str)):
+                raise NotConstant
+            out.extend(spread)
+        else:
+            out.append(evaluate(c, lookup, depth))
+    return out
 
 
 def _args(node, lookup, depth) -> list:

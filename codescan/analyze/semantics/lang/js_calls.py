@@ -151,6 +151,30 @@ def _callback_results(values, fn, args) -> list:
     return [Value(UNKNOWN, frozenset(x for x in returned.labels if not x.startswith(own)), None, None, returned.trace)]
 
 
+MAX_YIELDS = 64
+
+
+def _yielded(values, body) -> Value:
+    """What a generator gives, as the list of what its body yields in order when each is a constant and no loop or
+    branch is around it (`function* parts() { yield "child_"; yield "process" }`); its data's labels otherwise."""
+    found, straight = [], True
+    stack = [(body, True)]
+    while stack and len(found) < MAX_YIELDS:
+        node, plain = stack.pop()
+        for child in reversed(node.named_children):
+            if child.type in ("function_declaration", "function_expression", "arrow_function", "function",
+                              "generator_function", "generator_function_declaration", "class_declaration"):
+                continue
+            if child.type == "yield_expression":
+                straight = straight and plain and not any(c.type == "*" for c in child.children)
+                found.append(values.ev(child.named_children[0]) if child.named_children else NOTHING)
+                continue
+            stack.append((child, plain and child.type in ("expression_statement", "statement_block")))
+    if straight and found and all(v.known for v in found):
+        return Value([v.const for v in found])
+    return merge(found)
+
+
 def _replaced(fn, base: Value, arg_values: list) -> Value:
     """`text.replace(RE, MINE)` on text not known here: its shape is what was put in, among unknown parts."""
     if base.known or base.text or len(arg_values) != 2 or not isinstance(arg_values[1].const, str) or \
@@ -255,6 +279,8 @@ def _returns(values, function) -> Value:
     body = function.child_by_field_name("body")
     if body is None:
         return NOTHING
+    if function.type in ("generator_function_declaration", "generator_function"):
+        return _yielded(values, body)
     if body.type != "statement_block":
         return values.ev(body)  # an arrow function's expression body
     found = []

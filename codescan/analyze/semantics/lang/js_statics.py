@@ -1,5 +1,5 @@
 """`Cfg.mod` where `Cfg` is a class of the same file: what its static getter returns, its static field holds, or its
-static method is (`class Cfg { static get mod() { return ["chi", "ld_process"].join("") } }`; `require(Cfg.mod)`)."""
+static method is (and the same of an instance, `new Cfg().mod`) (`class Cfg { static get mod() { return ["chi", "ld_process"].join("") } }`; `require(Cfg.mod)`)."""
 from __future__ import annotations
 
 import re
@@ -12,15 +12,25 @@ MAX_MEMBERS = 200  # members of a class body examined
 
 
 def static_member(values, obj_node, prop: str) -> Value | None:
-    if obj_node.type != "identifier":
+    """Also `new Job().cmd` / `job.cmd` after `const job = new Job()`: the instance's getter, field or method."""
+    static = True
+    if obj_node.type == "identifier":
+        cls = _class_of(values, obj_node)
+        if cls is None:
+            obj_node = _constructed(values, obj_node)
+            static = False
+    if obj_node is not None and obj_node.type == "new_expression":
+        made = obj_node.child_by_field_name("constructor")
+        cls = _class_of(values, made) if made is not None and made.type == "identifier" else None
+        static = False
+    elif obj_node is None or obj_node.type != "identifier":
         return None
-    cls = _class_of(values, obj_node)
     if cls is None:
         return None
     body = cls.child_by_field_name("body")
     for member in (body.named_children[:MAX_MEMBERS] if body is not None else ()):
         if member.type not in ("method_definition", "public_field_definition", "field_definition") or \
-                not any(c.type == "static" for c in member.children):
+                any(c.type == "static" for c in member.children) != static:
             continue
         name = member.child_by_field_name("name") or member.child_by_field_name("property")
         if name is None or name.text.decode("utf-8", "replace").strip("'\"") != prop:
@@ -34,6 +44,15 @@ def static_member(values, obj_node, prop: str) -> Value | None:
             return _returns(values, member)
         return Value(name=f"<def:{member.start_byte}>")
     return None
+
+
+def _constructed(values, ident):
+    """The `new C(...)` expression a name is bound to once (`const job = new Job()`), or None."""
+    entries = values.scopes.bindings(ident)
+    if len(entries) != 1 or entries[0][0] != "assign":
+        return None
+    what = entries[0][1]
+    return what if getattr(what, "type", None) == "new_expression" else None
 
 
 def _class_of(values, ident):
