@@ -10,6 +10,7 @@ from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_dom import field_labels
+from .js_files import READERS, read_back
 from .js_fold import fold_call
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
@@ -107,7 +108,8 @@ def call_value(values, node) -> Value:
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it
         labels = labels | command_output_labels(name, arg_values[0].const)
     result = f"{name}()" if name else None
-    base = merge([receiver, *arg_values, *_callback_results(values, fn, args)], const, result)
+    staged = read_back(values, args[0], node) if name in READERS and args else NOTHING  # loot staged in a temp file
+    base = merge([receiver, *arg_values, *_callback_results(values, fn, args), staged], const, result)
     if labels:
         if callee.via == "dynamic":  # Reflect.get(os, "hostname")(): the source itself was hidden from a reader
             labels = labels | {"concealed"}
