@@ -240,6 +240,9 @@ def _method(value, method: str, args: list):
         raise NotConstant
     if method == "split" and len(args) == 1 and isinstance(args[0], str):
         return list(value) if args[0] == "" else value.split(args[0])
+    if method in ("replace", "replaceAll") and len(args) == 2 and isinstance(args[0], Regex) and \
+            isinstance(args[1], str) and "$" not in args[1]:  # masked.replace(/Q/g, ""): filler letters dropped
+        return args[0].compiled.sub(args[1].replace("\\", "\\\\"), value, count=0 if "g" in args[0].flags else 1)
     if method == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
         return value.replace(args[0], args[1], 1)
     if method == "replaceAll" and len(args) == 2 and all(isinstance(a, str) for a in args):
@@ -252,7 +255,37 @@ def _method(value, method: str, args: list):
         return value[args[0]:args[1]] if len(args) == 2 else value[args[0]:]
     if method == "charAt" and len(args) == 1 and isinstance(args[0], int):
         return value[args[0]:args[0] + 1]
+    if method in ("charCodeAt", "codePointAt") and len(args) <= 1 and isinstance(args[0] if args else 0, int):
+        index = args[0] if args else 0
+        if not 0 <= index < len(value):
+            raise NotConstant
+        return ord(value[index])
     raise NotConstant
+
+
+class Regex:
+    """A regex literal simple enough to mean the same in Python's re (characters, escapes, classes, repeats)."""
+
+    __slots__ = ("compiled", "flags")
+
+    def __init__(self, compiled, flags: str):
+        self.compiled, self.flags = compiled, flags
+
+
+_SIMPLE_REGEX = re.compile(r"(?:[^\\()|{}$^?*+.\[\]]|\\[\\/.\-sdwSDW*+?()\[\]{}|$^]|\[\^?(?:[^\\\]]|\\.)+\][*+?]?|[*+?])+")
+
+
+def _regex(node, lookup, depth):
+    pattern = node.child_by_field_name("pattern")
+    flags = node.child_by_field_name("flags")
+    text = pattern.text.decode("utf-8", "replace") if pattern is not None else ""
+    marks = flags.text.decode() if flags is not None else ""
+    if not text or len(text) > 200 or not _SIMPLE_REGEX.fullmatch(text) or set(marks) - set("gi"):
+        raise NotConstant
+    try:
+        return Regex(re.compile(text.replace("\\/", "/"), re.I if "i" in marks else 0), marks)
+    except re.error:
+        raise NotConstant from None
 
 
 def _identifier(node, lookup, depth):
@@ -262,7 +295,7 @@ def _identifier(node, lookup, depth):
 _HANDLERS = {
     "string": _template, "template_string": _template, "number": _number, "binary_expression": _binary,
     "parenthesized_expression": _paren, "array": _array, "call_expression": _call, "identifier": _identifier,
-    "true": lambda *a: True, "false": lambda *a: False, "null": lambda *a: None,
+    "true": lambda *a: True, "false": lambda *a: False, "null": lambda *a: None, "regex": _regex,
 }
 
 

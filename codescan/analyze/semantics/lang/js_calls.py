@@ -12,6 +12,7 @@ from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_dom import field_labels
 from .js_files import READERS, read_back
 from .js_fold import fold_call
+from .js_loops import mapped
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
 
@@ -97,6 +98,11 @@ def call_value(values, node) -> Value:
     if node.type == "call_expression" and all(v.known for v in arg_values):
         const = values._constant(node)
         const = UNKNOWN if const is None else const
+    elif len(args) in (1, 2) and args[-1].type in ("arrow_function", "function_expression", "function") and (
+            name == "Array.from" and len(args) == 2 or len(args) == 1 and receiver.known and fn is not None and
+            fn.type == "member_expression" and fn.child_by_field_name("property").text == b"map"):
+        # Array.from(TEXT, c => String.fromCharCode(c.charCodeAt(0) - 1)), LIST.map(c => ...): every item folded
+        const = mapped(values, arg_values[0].const if name == "Array.from" else receiver.const, args[-1])
     if clears(name):
         held = merge(arg_values) if escapes(name) else NOTHING  # encodeURIComponent(token): escaped, still the token
         if held.labels & HOST_DATA:

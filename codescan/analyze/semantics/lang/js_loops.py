@@ -96,3 +96,35 @@ def _for_index(values, loop):
     if not isinstance(listing, (list, str)) or not 0 < len(listing) <= MAX_ITEMS:
         return None
     return var, range(len(listing)), (bound.group(1), listing)
+
+
+def mapped(values, items, function) -> object:
+    """The list `Array.from(items, fn)` / `items.map(fn)` makes when `items` is a constant list or text and `fn` an
+    arrow function of one parameter whose result is a constant for every item (a Caesar shift:
+    `Array.from(s, c => String.fromCharCode(c.charCodeAt(0) - 1))`); UNKNOWN otherwise."""
+    if not isinstance(items, (list, str)) or not 0 < len(items) <= MAX_ITEMS or \
+            function.type not in ("arrow_function", "function_expression", "function"):
+        return UNKNOWN
+    param = function.child_by_field_name("parameter")
+    if param is None:
+        params = function.child_by_field_name("parameters")
+        named = [c for c in params.named_children if c.type != "comment"] if params is not None else []
+        param = named[0] if len(named) == 1 else None
+        if param is not None and param.type == "required_parameter":
+            param = param.named_children[0] if param.named_children else None
+    body = function.child_by_field_name("body")
+    if body is not None and body.type == "statement_block":
+        statements = [c for c in body.named_children if c.type != "comment"]
+        body = statements[0].named_children[0] if len(statements) == 1 and \
+            statements[0].type == "return_statement" and statements[0].named_children else None
+    if param is None or param.type != "identifier" or body is None:
+        return UNKNOWN
+    out = []
+    try:
+        for item in items:
+            out.append(js_constants.evaluate(body, _Bound(values, param.text, item)))
+    except (NotConstant, IndexError, TypeError, KeyError):
+        return UNKNOWN
+    if sum(len(v) if isinstance(v, str) else 1 for v in out) > MAX_TEXT:
+        return UNKNOWN
+    return out

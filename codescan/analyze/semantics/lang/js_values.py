@@ -74,7 +74,7 @@ class JsValues(MemoEval, JsAccess):
             inner = [c for c in node.named_children if c.type not in ("comment",) and not c.type.endswith("type")]
             return self.ev(inner[0]) if inner else NOTHING
         if kind in ("string", "template_string", "binary_expression", "number", "true", "false", "null",
-                    "array", "unary_expression"):
+                    "array", "unary_expression", "regex"):
             value = self._constant(node)
             if value is not None:
                 return Value(value, constant_labels(value))
