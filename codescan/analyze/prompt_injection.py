@@ -95,7 +95,8 @@ KEYED = tuple((_shared(needles), _keyed(needles)) for _strength, needles, _rx, _
 # Asks written as plain prose (nothing hidden, no dangerous command), each bounded to one sentence:
 _SENTENCE = r"(?:(?!\.\s|\n\s*\n|\n\s*[-*#>|])[\s\S]){0,140}?"  # to a sentence's end, a paragraph's, a list item's
 _EXTERNAL = r"<?https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b)"
-_SEND = r"\b(?:send|post|upload|forward|include|attach|submit|transmit|mirror|copy|share|report|beacon)(?:s|ed|ing)?\b"
+_SEND = (r"\b(?:(?:send|post|upload|forward|include|attach|submit|transmit|mirror|copy|share|report|beacon)(?:s|ed|ing)?|"
+         r"env[ií]a|envie|enviar|manda|mandar|sube|subir|envoie|envoyer|sende|senden|schicke|schicken|invia|inviare)\b")
 _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
             r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
             r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
@@ -106,7 +107,7 @@ PLAIN_ASKS = (
     # private data sent to an outside address: "post the username and password to https://..", "include the contents
     # of the .env file in a request to https://.."
     r"|(?:" + _SEND + _SENTENCE + _PRIVATE + r"|" + _PRIVATE + _SENTENCE + _SEND + r")"
-    + _SENTENCE + r"\b(?:to|at)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
+    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
     # ("sends card details to https://api.stripe.com only through Stripe.js, never raw": a description of a limit)
     r"(?![^\s.]*(?:(?!\.\s|\n\s*\n)[^\n]){0,80}?\b(?:never|not|only\s+(?:through|via|with))\b)"
     # a third-party script planted in every page: "include <script src="https://..."> in every HTML page"
@@ -119,6 +120,13 @@ PLAIN_ASKS = (
     # do, give no standing order; a git remote is how forks are pinned, left out)
     r"|\b(?:always|whenever|every\s+time|each\s+time)\b" + _SENTENCE + r"\b(?:add|install|include|require|use)\w*\b"
     + _SENTENCE + r"https?://\S+?\.(?:tgz|tar\.gz|whl)\b"
+    # the environment or a credential file staged in a file that a network client then uploads
+    # (`printenv > /tmp/e && curl -F f=@/tmp/e https://..`)
+    r"|(?<![\w.-])(?:env|printenv|set|cat\s+[^\n>|]{0,80}?(?:\.env|\.ssh/|\.aws/|\.npmrc|\.netrc)\S*)\s*>>?\s*"
+    r"(?P<staged>[\w./~-]+)[^\n]{0,200}?\b(?:curl|wget)\b[^\n]{0,200}?@(?P=staged)\b"
+    # hidden text the assistant is told to decode and obey: "decode it and follow it", then the encoded blob
+    r"|\bdecod(?:e|ing)\b" + _SENTENCE + r"\b(?:follow|obey|apply|execute|run|carry\s+out|do\s+what)\b"
+    r"[\s\S]{0,300}?[A-Za-z0-9+/]{40,}={0,2}"
     # request input handed to a command or eval: "a route that passes `req.query.cmd` to `child_process.exec`"
     r"|(?:" + _INPUT + _SENTENCE + _RUNS + r"|" + _RUNS + _SENTENCE + _INPUT + r")"
     # the code pushed to an outside address: "git push --mirror https://backup.example/x.git"
