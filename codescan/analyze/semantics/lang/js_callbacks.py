@@ -36,6 +36,9 @@ def callback_input(values, function) -> Value | None:
     fn = call.child_by_field_name("function")
     if fn is None:
         return None
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"addEventListener", b"on") and \
+            _event_name(holder) in KEY_EVENTS:  # document.addEventListener("keydown", e => ..): each key typed
+        return Value(labels=KEYSTROKE, trace=(Step(call.start_point[0] + 1, "a key typed on the page"),))
     if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"on", b"once", b"addListener"):
         args = [c for c in holder.named_children if c.type != "comment"]
         event = args[0] if args else None
@@ -59,6 +62,15 @@ def callback_input(values, function) -> Value | None:
         labels = labels_of(name) or frozenset({"network"})
         return Value(labels=labels, trace=(Step(call.start_point[0] + 1, f"{name}(...) response given to the callback"),))
     return None
+
+
+KEY_EVENTS = frozenset((b"keydown", b"keypress", b"keyup"))
+KEYSTROKE = frozenset({"keystroke"})
+
+
+def _event_name(holder) -> bytes | None:
+    args = [c for c in holder.named_children if c.type != "comment"]
+    return args[0].text[1:-1] if args and args[0].type == "string" and len(args) >= 2 else None
 
 
 def referenced_items(values, function) -> Value | None:
@@ -137,6 +149,10 @@ def closure_writes(scopes, node, entries: list) -> list:
     declared = {e[2] for e in every if e[0] in ("param", "def", "destructure", "import", "other", "for") or
                 (e[0] == "assign" and e[1] is not None and e[1].parent is not None
                  and e[1].parent.type == "variable_declarator")}
+    # a use whose only bindings are plain assignments of a function that does not declare the name (`buf = ""` in a
+    # timer callback after sending it) reads the declaring function's variable: its other writers count too
+    own |= {_declaring_scope(e[1], declared) for e in entries
+            if e[0] == "assign" and e[2] not in declared and getattr(e[1], "parent", None) is not None}
     # `c => body += c`, `k => { out[k] = process.env[k] }`: added to or stored in the outer name
     out = [e for e in every if e[0] in ("augassign", "setitem") and e[2] not in own and e[2] not in declared
            and _declaring_scope(e[1], declared) in own]
