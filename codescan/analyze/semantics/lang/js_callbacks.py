@@ -64,6 +64,8 @@ def callback_input(values, function) -> Value | None:
     return None
 
 
+_GIVEN = re.compile(rb"\.(?:" + b"|".join(sorted(ITEM_CALLBACKS)) + rb")\(\s*(?:[\w$]+\.)?([\w$]+)\s*\)")
+MAX_GIVEN = 2_000  # functions passed by name to an array method, per file
 KEY_EVENTS = frozenset((b"keydown", b"keypress", b"keyup"))
 KEYSTROKE = frozenset({"keystroke"})
 
@@ -84,8 +86,12 @@ def referenced_items(values, function) -> Value | None:
         return memo[function.start_byte]
     memo[function.start_byte] = None
     choices = []
-    pattern = rb"\.(?:" + b"|".join(ITEM_CALLBACKS) + rb")\(\s*(?:[\w$]+\.)?" + re.escape(name) + rb"\s*\)"
-    for match in islice(re.finditer(pattern, values.source), 4):
+    given = values.__dict__.get("_given_by_name")
+    if given is None:  # every `.forEach(name)` / `.map(obj.name)` of the file, found in one pass
+        given = values.__dict__["_given_by_name"] = {}
+        for match in islice(_GIVEN.finditer(values.source), MAX_GIVEN):
+            given.setdefault(match.group(1), []).append(match)
+    for match in given.get(name, ())[:4]:
         dot = values.scopes.locate(match.start(), match.start() + 1)
         member = dot.parent if dot is not None and dot.type != "member_expression" else dot
         while member is not None and member.type != "member_expression":
