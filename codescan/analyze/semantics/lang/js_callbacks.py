@@ -157,8 +157,9 @@ def closure_writes(scopes, node, entries: list) -> list:
                  and e[1].parent.type == "variable_declarator")}
     # a use whose only bindings are plain assignments of a function that does not declare the name (`buf = ""` in a
     # timer callback after sending it) reads the declaring function's variable: its other writers count too
-    own |= {_declaring_scope(e[1], declared) for e in entries
-            if e[0] == "assign" and e[2] not in declared and getattr(e[1], "parent", None) is not None}
+    if not own & declared:
+        own |= {_declaring_scope(e[1], declared) for e in entries[:8]
+                if e[0] == "assign" and e[2] not in declared and getattr(e[1], "parent", None) is not None}
     # `c => body += c`, `k => { out[k] = process.env[k] }`: added to or stored in the outer name
     out = [e for e in every if e[0] in ("augassign", "setitem") and e[2] not in own and e[2] not in declared
            and _declaring_scope(e[1], declared) in own]

@@ -13,6 +13,8 @@ MAX_MEMBERS = 200  # members of a class body examined
 
 def static_member(values, obj_node, prop: str) -> Value | None:
     """Also `new Job().cmd` / `job.cmd` after `const job = new Job()`: the instance's getter, field or method."""
+    if not _class_names(values):  # a file without a class: nothing to read
+        return None
     static = True
     if obj_node.type == "identifier":
         cls = _class_of(values, obj_node)
@@ -46,6 +48,14 @@ def static_member(values, obj_node, prop: str) -> Value | None:
     return None
 
 
+def _class_names(values) -> frozenset:
+    """The names the file gives classes, found once per file: every member read of a global name asks."""
+    names = values.__dict__.get("_class_names")
+    if names is None:
+        names = values.__dict__["_class_names"] = frozenset(_CLASS_NAME.findall(values.source))
+    return names
+
+
 def _constructed(values, ident):
     """The `new C(...)` expression a name is bound to once (`const job = new Job()`), or None."""
     entries = values.scopes.bindings(ident)
@@ -68,11 +78,8 @@ def _class_of(values, ident):
 
 def _typescript_class(values, ident):
     """TypeScript names a class with a type_identifier the scope index does not hold: the top-level class of that name."""
-    names = values.__dict__.get("_class_names")
-    if names is None:  # found once per file: every member read of a global name asks
-        names = values.__dict__["_class_names"] = frozenset(_CLASS_NAME.findall(values.source))
     text = ident.text
-    if text not in names:
+    if text not in _class_names(values):
         return None
     root = ident
     while root.parent is not None:

@@ -22,7 +22,7 @@ REQUEST_NAMES = {"req", "request", "ctx", "event"}
 _MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign",
              # archives filled from files and folders (adm-zip, archiver, jszip): the archive holds what they name
              "addLocalFolder", "addLocalFile", "addFile", "directory", "file", "glob"}
-_PART_MUTATORS = {"set", "append", "push", "add"}
+_PART_MUTATORS = frozenset((b"set", b"append", b"push", b"add"))
 _SKIP = {"comment", "(", ")", ",", ";"}
 
 
@@ -207,13 +207,12 @@ class JsValues(MemoEval, JsAccess):
                 call = parent.parent
                 if prop in _MUTATORS and call.type == "call_expression" and call.child_by_field_name("function") == parent:
                     sites.append((other.start_byte, other, call, prop, self._binding_scopes(other)))
-                elif call.type == "member_expression" and call.child_by_field_name("object") == parent:
+                elif call.type == "member_expression" and call.parent.type == "call_expression" and \
+                        call.child_by_field_name("property").text in _PART_MUTATORS and \
+                        call.parent.child_by_field_name("function") == call:
                     # u.searchParams.set(k, v), req.headers.append(..): what a part of the object is given, it holds
                     inner = call.child_by_field_name("property").text.decode("utf-8", "replace")
-                    outer = call.parent
-                    if inner in _PART_MUTATORS and outer.type == "call_expression" and \
-                            outer.child_by_field_name("function") == call:
-                        sites.append((other.start_byte, other, outer, f"{prop}.{inner}", self._binding_scopes(other)))
+                    sites.append((other.start_byte, other, call.parent, f"{prop}.{inner}", self._binding_scopes(other)))
             elif parent.type == "arguments":
                 sites.append((other.start_byte, other, None, None, self._binding_scopes(other)))
         self._sites[name] = (key, sites)
