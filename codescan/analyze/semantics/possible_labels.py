@@ -67,7 +67,8 @@ _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc"
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
                              b"launchagents", b"launchdaemons", b"systemd", b"/etc/environment", b"ld.so.preload", b"startup",
                              b"init.d", b"profile.d")
-_POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd")  # js_dom
+_POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd",
+                           b"document.cookie")  # js_dom, sources
 _POSSIBLE["keystroke"] = (b"keydown", b"keypress", b"keyup")  # js_callbacks: a page's key events
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")

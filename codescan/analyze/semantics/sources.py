@@ -19,6 +19,8 @@ SOURCES = {
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
     # a password the user types (also: values named like passwords, python_values via password_named)
     "password": ("getpass.getpass",),
+    # a page's session cookies and form secrets (card, CVC, password fields: lang/js_dom)
+    "form-secret": ("document.cookie", "window.document.cookie"),
     # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
     "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
