@@ -31,4 +31,10 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
         "deep-bidi.py": (b"x = " + b"(" * n(20_000) + "a\u202eb".encode() + b")" * n(20_000) + b"\n") * 6,
         "obfuscated-setup.py": obfuscated_setup(int(667_000 * scale)),  # the held-out PyPI setup.py's stand-in
         "ruby-decode-crash.rb": b"require 'base64'\nsystem(Base64.decode64('aWQ='))\nL.(decode64",
+        # a command of thousands of words: fact cases over every argument (`also` re-tested per argument) and rule
+        # patterns with unbounded gaps after curl/nc (one re.search the budget cannot interrupt); session 13
+        "curl-words.sh": b"curl " * n(40_000) + b"\n",
+        "nc-words.sh": b"nc " * n(40_000) + b"-e\n",
+        "Dockerfile": b"FROM scratch\nRUN " + b"curl " * n(40_000) + b"\n",
+        "exec-curl-words.js": b'require("child_process").exec("' + b"curl " * n(40_000) + b'");\n',
     }

@@ -64,34 +64,57 @@ def _has_value_test(cond: Condition) -> bool:
 
 
 def holds(cond: Condition | None, call: Call, selectors, path: str, language: str,
-          present: frozenset = frozenset()) -> Value | None | bool:
+          present: frozenset = frozenset(), call_memo: dict | None = None) -> Value | None | bool:
     """The argument value that satisfies `cond` (True when the condition is about the call only,
-    None when it does not hold); `present` holds the callees of the file's calls (for `paired`)."""
-    if cond is None:
-        chosen = call.selected(selectors)
-        return chosen[0] if chosen else True
+    None when it does not hold); `present` holds the callees of the file's calls (for `paired`).
+
+    `call_memo` (one dict per call) keeps the verdict of everything in `cond` that does not depend on `selectors`
+    (callee, path, `also`): a sink taking every argument (`arg: "*"`) asks once per argument, and an `also` over
+    every argument made a command of 5,000 words cost 25 million tests."""
+    if cond is not None and call_memo is not None:
+        common = call_memo.get(id(cond))
+        if common is None:
+            common = call_memo[id(cond)] = _call_holds(cond, call, path, language, present)
+        if not common:
+            return None
+        return _chosen(cond, call, selectors, language)
+    if cond is not None and not _call_holds(cond, call, path, language, present):
+        return None
+    return _chosen(cond, call, selectors, language)
+
+
+def _call_holds(cond: Condition, call: Call, path: str, language: str, present: frozenset) -> bool:
+    """The parts of `cond` about the call as a whole: callee, language, path, pairing and `also`."""
     if cond.via is not None and call.via != cond.via and not (cond.via == "dynamic" and call.via == "table"):
-        return None  # a function picked from a table by a key not known here is reached dynamically too
+        return False  # a function picked from a table by a key not known here is reached dynamically too
     if cond.callee is not None and not cond.callee.search(call.callee):
-        return None
+        return False
     if cond.not_languages and language in cond.not_languages:
-        return None
+        return False
     if cond.windows_only is not None and call.windows_only != cond.windows_only:
-        return None
+        return False
     if cond.paired and not _paired(cond.paired, present):
-        return None
+        return False
     if cond.path is not None and not cond.path.search(path):
-        return None
+        return False
     if cond.not_path is not None and cond.not_path.search(path):
-        return None
+        return False
     for other_selectors, other in cond.also:
         others = call.selected(other_selectors)
         if other.present is not None and bool(others) != other.present:
-            return None
+            return False
         if other.present is False and call.may_hold_keyword(other_selectors):
-            return None
+            return False
         if _has_value_test(other) and not any(value_holds(other, v, language) for v in others):
-            return None
+            return False
+    return True
+
+
+def _chosen(cond: Condition | None, call: Call, selectors, language: str) -> Value | None | bool:
+    """The selected argument that satisfies `cond`'s own value tests."""
+    if cond is None:
+        chosen = call.selected(selectors)
+        return chosen[0] if chosen else True
     chosen = call.selected(selectors)
     if cond.present is not None and bool(chosen) != cond.present:
         return None

@@ -67,14 +67,19 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
         _emit(ctx, rule, call, found, None, None, line_offset, via, language=language, text=text)
         return
     lines: dict[int, tuple] = {}  # line -> (rank, found, case): the gravest verdict of the arguments on it
+    memo: dict = {}  # per case: what does not depend on the argument (callee, `also`, the call's own text)
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
         if selector == (RECEIVER,) and "*" in sink.arg and call.receiver is not None and any(
                 step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
             continue  # req.write(data); req.end(): the data was reported where it was handed to the sink
         for case in spec.cases:
-            if case.when.written is not None and not written(text, call, case.when.written):
-                continue
-            found = holds(case.when, call, selector, path, language, present)
+            if case.when.written is not None:
+                seen = memo.get(("written", id(case)))
+                if seen is None:
+                    seen = memo[("written", id(case))] = written(text, call, case.when.written)
+                if not seen:
+                    continue
+            found = holds(case.when, call, selector, path, language, present, memo)
             if found is not None:
                 at = call.line_of(found) if found is not True else call.line
                 if case.refines and not any(f.rule_id == rule.id and f.line in (at + line_offset,
