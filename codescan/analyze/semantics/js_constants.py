@@ -242,6 +242,8 @@ def _method(value, method: str, args: list):
         return list(value) if args[0] == "" else value.split(args[0])
     if method in ("replace", "replaceAll") and len(args) == 2 and isinstance(args[0], Regex) and \
             isinstance(args[1], str) and "$" not in args[1]:  # masked.replace(/Q/g, ""): filler letters dropped
+        if len(value) > MAX_REGEX_TEXT:
+            raise NotConstant
         return args[0].compiled.sub(args[1].replace("\\", "\\\\"), value, count=0 if "g" in args[0].flags else 1)
     if method == "replace" and len(args) == 2 and all(isinstance(a, str) for a in args):
         return value.replace(args[0], args[1], 1)
@@ -272,6 +274,9 @@ class Regex:
         self.compiled, self.flags = compiled, flags
 
 
+_ATOMS = re.compile(r"\\.|\[\^?(?:[^\\\]]|\\.)+\]")  # escapes and classes (a quantifier after one still counts)
+_QUANTIFIER = re.compile(r"[*+?]")
+MAX_REGEX_TEXT = 4096  # characters a folded regex replace reads: one quantifier is quadratic at worst
 _SIMPLE_REGEX = re.compile(r"(?:[^\\()|{}$^?*+.\[\]]|\\[\\/.\-sdwSDW*+?()\[\]{}|$^]|\[\^?(?:[^\\\]]|\\.)+\][*+?]?|[*+?])+")
 
 
@@ -282,6 +287,8 @@ def _regex(node, lookup, depth):
     marks = flags.text.decode() if flags is not None else ""
     if not text or len(text) > 200 or not _SIMPLE_REGEX.fullmatch(text) or set(marks) - set("gi"):
         raise NotConstant
+    if len(_QUANTIFIER.findall(_ATOMS.sub("", text))) > 1:
+        raise NotConstant  # /a*a*a*b/ backtracks polynomially in the text, inside one re call the budget cannot stop
     try:
         return Regex(re.compile(text.replace("\\/", "/"), re.I if "i" in marks else 0), marks)
     except re.error:
