@@ -192,7 +192,7 @@ class _PythonFacts(CallSites, CandidateClimb):
         return value
 
 
-_FED_PROCESSES = frozenset({"subprocess.Popen"})
+_FED_PROCESSES = frozenset({"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
 
 
 def _dict_splats(call) -> list:

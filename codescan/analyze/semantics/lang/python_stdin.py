@@ -50,8 +50,10 @@ def fed_input(values, node) -> tuple[Value, int] | None:
 
 
 def _bound_name(node) -> bytes | None:
-    """`p` in `p = Popen(...)` and `with Popen(...) as p:`."""
+    """`p` in `p = Popen(...)`, `with Popen(...) as p:` and `p = await create_subprocess_exec(...)`."""
     parent = node.parent
+    if parent is not None and parent.type == "await":
+        node, parent = parent, parent.parent
     if parent is None:
         return None
     if parent.type == "assignment" and parent.child_by_field_name("right") == node:
