@@ -38,7 +38,7 @@ class Access:
         if obj_node.type == "identifier" and obj_node.text == b"self":
             if attr in REQUEST_NAMES:
                 return Value(name="request")
-            found = self_attribute(self, node, attr)
+            found = handler_input(self, node, attr) or self_attribute(self, node, attr)
             if found is not None:
                 return found
         if obj_node.type == "identifier" and obj_node.text == b"cls":

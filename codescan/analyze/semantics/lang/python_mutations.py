@@ -186,6 +186,11 @@ def unpacked(values, name: str, assignment) -> Value:
     return unpacked_at(values, position, assignment)
 
 
+# a call returning a pair whose item at these positions holds what a peer sends (the other item is its address or
+# the writing end)
+_RECEIVED = {"recvfrom": (0,), "asyncio.open_connection": (0, 1), "asyncio.open_unix_connection": (0, 1)}
+
+
 def unpacked_at(values, position: int | None, assignment) -> Value:
     """The value the target at `position` of `a, b = right` gets (`fd, self.path = tempfile.mkstemp()` too)."""
     left, right = assignment.child_by_field_name("left"), assignment.child_by_field_name("right")
@@ -200,9 +205,15 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
             item = whole_value.const[position]  # H, P = ADDRESS: the items of a known tuple
             if item is not UNKNOWN and not isinstance(item, Name):
                 return Value(item, whole_value.labels, None, None, whole_value.trace)
+    if right is not None and right.type == "await" and right.named_children:
+        right = right.named_children[0]  # reader, writer = await asyncio.open_connection(host, port)
     if right is None or right.type != "call" or len(names) != 2:
         return NOTHING
     callee = canonical(values.ev(right.child_by_field_name("function")).name)
+    if position in _RECEIVED.get(callee.rsplit(".", 1)[-1] if callee.endswith(".recvfrom") else callee, ()):
+        # data, addr = s.recvfrom(n); reader, writer = await asyncio.open_connection(...): what the peer sends
+        got = values.ev(right)
+        return Value(UNKNOWN, got.labels, None, None, got.trace) if got.labels else NOTHING
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and position == 0:
         # path, headers = urlretrieve(url): the path names the file the response was written to
         args = [a for a in right.child_by_field_name("arguments").named_children if a.type != "comment"]
