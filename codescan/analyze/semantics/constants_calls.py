@@ -84,9 +84,14 @@ def _module_call(owner: str, method: str, args: list, kwargs: dict):
         return bytes.fromhex(args[0])
     if owner == "codecs" and method in ("decode", "encode") and 1 <= len(args) <= 2:
         encoding = args[1] if len(args) == 2 else kwargs.get("encoding", "utf-8")
-        if not isinstance(encoding, str) or encoding.lower() not in _CODECS:
+        if not codec_known(encoding):
             raise NotConstant
         return getattr(codecs, method)(args[0], encoding)
+    if owner in ("str", "bytes") and method == "maketrans" and 1 <= len(args) <= 3 and not kwargs:
+        # "...".translate(str.maketrans(ALPHABET, ROTATED)): a substitution cipher's table
+        if any(len(a) > 4096 for a in args if isinstance(a, (str, bytes))):
+            raise NotConstant
+        return (str if owner == "str" else bytes).maketrans(*args)
     if owner in ("os.path", "posixpath") and method == "join" and args and not kwargs and \
             all(isinstance(a, str) for a in args) and sum(map(len, args)) <= 4096:
         return posixpath.join(*args)  # os.path.join("~", "." + "aws", "credentials"): one path text
@@ -127,13 +132,27 @@ def _method(value, method: str, args: list, kwargs: dict):
         return value.encode(*_codec_args(args, kwargs))
     if method == "hex" and isinstance(value, bytes) and not args:
         return value.hex()
+    if method == "translate" and len(args) == 1 and not kwargs and isinstance(args[0], (dict, bytes)):
+        return value.translate(args[0])
     raise NotConstant
+
+
+def codec_known(encoding) -> bool:
+    """A codec the interpreter may apply to a constant: the text codecs, rot13 (any spelling), hex, base64."""
+    if not isinstance(encoding, str) or len(encoding) > 20:
+        return False
+    if encoding.lower() in _CODECS:
+        return True
+    try:
+        return codecs.lookup(encoding).name in ("rot-13", "hex", "base64") or text_codec(encoding)
+    except LookupError:
+        return False
 
 
 def _codec_args(args: list, kwargs: dict) -> tuple:
     encoding = args[0] if args else kwargs.get("encoding", "utf-8")
     errors = args[1] if len(args) > 1 else kwargs.get("errors", "strict")
-    if not isinstance(encoding, str) or not _text_codec(encoding) or errors not in ("strict", "ignore"):
+    if not isinstance(encoding, str) or not text_codec(encoding) or errors not in ("strict", "ignore"):
         raise NotConstant
     return encoding, errors
 
@@ -143,7 +162,7 @@ def _codec_args(args: list, kwargs: dict) -> tuple:
 _CODEC_NAME = re.compile(r"^(?:utf-(?:8|16|32)(?:-[lb]e)?|utf-7|ascii|latin-1|iso8859-\d+|cp\d+|mac-[a-z]+)$")
 
 
-def _text_codec(encoding: str) -> bool:
+def text_codec(encoding: str) -> bool:
     if encoding.lower() in _TEXT_CODECS:
         return True
     if len(encoding) > 20:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
+from .python_codecs import codec_applied, codec_function
 from .python_tables import pick
 from .python_instances import WHOLE_INSTANCE, instance_class, instance_data
 from .python_skeleton import method_skeleton
@@ -130,6 +131,8 @@ def call_value(values, node) -> Value:
         got = attrgetter_applied(values, node.child_by_field_name("function"), args[0])
         if got is not None:  # operator.attrgetter("loads")(pickle): pickle.loads, named at run time
             return got
+    if not keywords and (found := codec_function(values, name, args) or codec_applied(values, name, args, line)):
+        return found  # dec = codecs.getdecoder("rot13"); dec(blob)[0]
     if name in ("builtins.staticmethod", "builtins.classmethod") and len(args) == 1 and not keywords:
         return values.ev(args[0])  # class C: run = staticmethod(exec) — C.run is exec
     if name == "pytest.importorskip" and args:
