@@ -5,6 +5,7 @@ from ..constants import UNKNOWN, Name, NotConstant, evaluate
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from .python_codecs import codec_applied, codec_function
+from .python_reflect_wrappers import imported
 from .python_tables import pick
 from .python_instances import WHOLE_INSTANCE, instance_class, instance_data
 from .python_skeleton import method_skeleton
@@ -143,7 +144,9 @@ def call_value(values, node) -> Value:
     if name in IMPORTERS and args:
         module = values.ev(args[0])
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
-            return Value(name=canonical(module.const), via="dynamic")
+            # __import__("urllib.request") is the package urllib (its .request is the submodule)
+            given = imported(name, module.const, len(args), any(k == "fromlist" for k, _v in keywords))
+            return Value(name=canonical(given), via="dynamic")
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
     if _reads_own_file(name, node, args):  # open(__file__).read(), Path(__file__).read_text()
         from .python_access import own_source

@@ -45,6 +45,14 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
     return None
 
 
+def imported(importer: str, module: str, given: int, fromlist: bool = False) -> str:
+    """The module an import call returns: `__import__("a.b")` returns the package `a` (its attribute `b` is the
+    submodule) unless a fromlist is given; `importlib.import_module("a.b")` returns `a.b`."""
+    if importer == "builtins.__import__" and given < 4 and not fromlist:
+        return module.split(".", 1)[0]
+    return module
+
+
 MAX_STATEMENTS = 6  # simple statements before a wrapper's return that are run on its arguments
 
 
@@ -111,6 +119,19 @@ def _local(values, node, bound: dict) -> Value:
                 return Value(held[key])
             if isinstance(held, (tuple, list)) and isinstance(key, int) and -len(held) <= key < len(held):
                 return Value(held[key])
+    elif node.type == "call":  # getattr(__import__(m), "po" + "pen"): the module the parameter names
+        from .python_calls import arguments, callee_value
+        args, keywords = arguments(node)
+        importer = callee_value(values, node).name if args and not keywords else None
+        if importer in IMPORTERS:
+            module = _local(values, args[0], bound)
+            if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
+                return Value(name=canonical(imported(importer, module.const, len(args))), via="dynamic")
+    elif node.type == "binary_operator" and node.child_by_field_name("operator").type == "+":
+        left = _local(values, node.child_by_field_name("left"), bound).const
+        right = _local(values, node.child_by_field_name("right"), bound).const
+        if isinstance(left, str) and isinstance(right, str) and len(left) + len(right) <= 256:
+            return Value(left + right)  # getattr(mod, prefix + "en"): a name built from a parameter
     elif node.type == "attribute":
         owner = node.child_by_field_name("object")
         if owner.type == "identifier" and owner.text.decode("utf-8", "replace") in bound:
