@@ -201,6 +201,8 @@ def call_value(values, node) -> Value:
     if def_start(name) is not None:
         return _summary(values, node, callee, args, keywords, line)
     labels = labels_of(name)
+    if not name and callee.choices:  # for load in (browser_cookie3.chrome, ...): load() reads what each reads
+        labels = labels.union(*(labels_of(c.name) for c in callee.choices if c.name))
     arg_values = [values.ev(a) for a in args] + [values.ev(v) for _k, v in keywords]
     if args and arg_values[0].known:  # check_output(["whoami"]): what the command prints is who runs it
         labels = labels | command_output_labels(name, arg_values[0].const)
@@ -229,7 +231,8 @@ def call_value(values, node) -> Value:
     result_name = f"{name}()" if name else None
     if labels:
         base = merge([receiver, *arg_values], const, result_name)
-        step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
+        shown = short(name) if name else " or ".join(c.name for c in callee.choices if c.name)
+        step = Step(line, f"{shown}(...) ({', '.join(sorted(labels))})")
         trace = base.trace + (step,)
         out_labels = narrowed(base.labels | labels | constant_labels(const), name)
         if callee.via == "dynamic":  # getattr(socket, "gethost" + "name")(): the source itself hidden from a reader

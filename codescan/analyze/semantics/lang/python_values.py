@@ -267,9 +267,16 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             iterable = self.ev(what.child_by_field_name("right"))
             const = iterable.const
             names = [i.dotted for i in const if isinstance(i, Name)] if isinstance(const, (list, tuple)) else []
+            listed = what.child_by_field_name("right")
+            if not names and listed.type in ("tuple", "list") and 1 < listed.named_child_count <= MAX_LOOP_CHOICES:
+                named = [self.ev(c) for c in listed.named_children]  # (browser_cookie3.chrome, ....firefox)
+                names = [v.name for v in named if v.name and not v.labels and not v.known]
+                names = names if len(names) == len(named) else []
             # for cmd in [["certutil", ...], ["bitsadmin", ...]]: the variable holds one of the items
             choices = tuple(Value(i) for i in const if i is not UNKNOWN and not isinstance(i, Name)) \
                 if isinstance(const, (list, tuple)) and len(const) <= MAX_LOOP_CHOICES else ()
+            if len(set(names)) > 1 and len(names) <= MAX_LOOP_CHOICES:  # for load in (b.chrome, b.firefox)
+                choices = choices + tuple(Value(name=n) for n in dict.fromkeys(names))
             out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
                         None, iterable.trace, choices)
             return out.with_step(what.start_point[0] + 1, f"loop variable {name}")
