@@ -60,6 +60,8 @@ class Access:
             if found is None and cls is not None:  # ctx.env, ctx.__dict__: what the class stores in its instances
                 found = instance_data(self, cls, node.start_point[0] + 1) if attr == "__dict__" else \
                     instance_attribute(self, cls, attr)
+                if attr == "__dict__" and obj.labels:  # b.__dict__.update(os.environ) earlier: this one holds it
+                    found = merge([found, Value(UNKNOWN, obj.labels, None, None, obj.trace)])
             if found is not None:
                 return found
         if attr == "__name__" and obj.name and not obj.name.startswith("<"):

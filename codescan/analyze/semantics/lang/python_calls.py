@@ -157,9 +157,11 @@ def call_value(values, node) -> Value:
         if looked_up is not None and looked_up.name:
             return looked_up
     if name in WHOLE_INSTANCE and args:  # vars(ctx), asdict(ctx): every attribute of a same-file class's instance
-        cls = instance_class(values, values.ev(args[0]))
-        if cls is not None:
-            return instance_data(values, cls, line)
+        held = values.ev(args[0])
+        cls = instance_class(values, held)
+        if cls is not None:  # with what was poured into this one (`ctx.__dict__.update(os.environ)`)
+            data = instance_data(values, cls, line)
+            return data if not held.labels else merge([data, Value(UNKNOWN, held.labels, None, None, held.trace)])
     if name == "builtins.vars" and len(args) == 1 and not keywords:
         # table = vars(builtins); table["exec"]: the alias is the module's namespace, looked up later
         module = values.ev(args[0])

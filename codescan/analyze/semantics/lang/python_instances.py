@@ -46,7 +46,7 @@ def instance_data(values, cls, line: int) -> Value:
             names.append(left.text.decode("utf-8", "replace"))
     for found in _SELF_ASSIGNED.finditer(values.source, cls.start_byte, cls.end_byte):
         names.append(found.group(1).decode("utf-8", "replace"))
-    held = []
+    held = poured(values, cls)
     for attr in dict.fromkeys(names).keys():
         if len(held) >= MAX_ATTRIBUTES:
             break
@@ -57,6 +57,42 @@ def instance_data(values, cls, line: int) -> Value:
         return Value(UNKNOWN)
     whole = merge(held)
     return Value(UNKNOWN, whole.labels, None, None, (*whole.trace, Step(line, "the instance's attributes read"))[-4:])
+
+
+_POURED = re.compile(rb"\bself\.__dict__\s*\.\s*update\s*\(|\bvars\(\s*self\s*\)\s*\.\s*update\s*\(|"
+                     rb"\bsetattr\(\s*self\s*,")
+MAX_POURED = 4  # calls pouring data into a class's instances looked at
+
+
+def poured(values, cls) -> list[Value]:
+    """Data a class pours into its instances' attributes by name: `self.__dict__.update(os.environ)`,
+    `vars(self).update(d)`, `setattr(self, k, v)` (the values given, their names unknown here)."""
+    key = ("poured", cls.start_byte)
+    if key in values._attributes:
+        return list(values._attributes[key])
+    values._attributes[key] = ()  # while it is being computed
+    found = []
+    for match in _POURED.finditer(values.source, cls.start_byte, cls.end_byte):
+        if len(found) >= MAX_POURED:
+            break
+        node = values.scopes.locate(match.start(), match.start() + 4)
+        for _ in range(5):  # up from `self` / `vars` to the call
+            if node is None or node.type == "call" and node.child_by_field_name("function").type in (
+                    "attribute", "identifier") and node.child_by_field_name("function").text.endswith(
+                    (b"update", b"setattr")):
+                break
+            node = node.parent
+        args = node.child_by_field_name("arguments") if node is not None and node.type == "call" else None
+        if args is None or args.type != "argument_list":
+            continue
+        given = [a for a in args.named_children if a.type != "comment"]
+        given = given[2:3] if node.child_by_field_name("function").text == b"setattr" else given[:1]
+        for arg in given:
+            value = values.ev(arg)
+            if value.labels:
+                found.append(value.with_step(node.start_point[0] + 1, "poured into the instance's attributes"))
+    values._attributes[key] = tuple(found)
+    return found
 
 
 def field_factory(values, call) -> Value | None:

@@ -51,7 +51,8 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
             # whenever it is read in a function: `BAG = []`, `def collect(): BAG.append(env)`, read in another
             if use.start_byte not in foreign or where == key:
                 continue
-        if parent.type == "attribute" and parent.child_by_field_name("object") == use:
+        if parent.type == "attribute" and parent.child_by_field_name("object") == use and \
+                parent.child_by_field_name("attribute").text != b"__dict__":
             attr = parent.child_by_field_name("attribute").text.decode()
             call = parent.parent
             if attr in _MUTATORS and call.type == "call" and call.child_by_field_name("function") == parent:
@@ -280,6 +281,8 @@ def _fill_kind(use) -> bool:
     if kind == "attribute":
         if parent.child_by_field_name("object") != use:
             return False
+        if parent.child_by_field_name("attribute").text == b"__dict__":
+            return _nested_fill(use) is not None
         call = parent.parent
         return parent.child_by_field_name("attribute").text.decode() in _MUTATORS and call.type == "call" and \
             call.child_by_field_name("function") == parent and call.child_by_field_name("arguments") is not None
@@ -289,9 +292,14 @@ def _fill_kind(use) -> bool:
 
 
 def _nested_fill(use):
-    """The call of a mutating method on an item of the container `use` names (`STATE["keys"].append(k)`), or None."""
+    """The call of a mutating method on an item of the container `use` names (`STATE["keys"].append(k)`), or on its
+    attribute dictionary (`obj.__dict__.update(d)`), or None."""
     item = use
-    while item.parent is not None and item.parent.type == "subscript" and item.parent.child_by_field_name("value") == item:
+    while item.parent is not None and (
+            item.parent.type == "subscript" and item.parent.child_by_field_name("value") == item or
+            # obj.__dict__.update(os.environ): the object's attributes are filled
+            item.parent.type == "attribute" and item.parent.child_by_field_name("object") == item and
+            item.parent.child_by_field_name("attribute").text == b"__dict__"):
         item = item.parent
     holder = item.parent
     if item is use or holder is None or holder.type != "attribute" or holder.child_by_field_name("object") != item:
