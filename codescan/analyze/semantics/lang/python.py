@@ -172,8 +172,9 @@ class _PythonFacts(CallSites, CandidateClimb):
             if fed is not None:
                 kwargs.append(("input", fed[0]))
                 kwlines.append(fed[1])
-        return Call(callee=name, args=tuple(self._argument(a) if need is None or need.position(i) else NOTHING
-                                           for i, a in enumerate(args)), kwargs=tuple(kwargs),
+        environment = _environment_at(name, len(args))  # os.execve(path, argv, env): env is not the command
+        return Call(callee=name, args=tuple(self._argument(a) if (need is None or need.position(i)) and i != environment
+                                           else NOTHING for i, a in enumerate(args)), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
                     kwlines=tuple(kwlines), windows_only=windows_only(node))
@@ -190,6 +191,16 @@ class _PythonFacts(CallSites, CandidateClimb):
                 via = "disguised" if disguise.disguised_line(text) else "built"
                 return Value(value.const, value.labels, value.name, via, value.trace)
         return value
+
+
+def _environment_at(name: str, given: int) -> int:
+    """The position of the environment mapping a process is started with (os.execve/execle/spawnve/..: the last
+    argument; os.posix_spawn(path, argv, env): the third), -1 when the call takes none."""
+    if name.startswith(("os.exec", "os.spawn")) and name.endswith("e") and given >= 3:
+        return given - 1
+    if name in ("os.posix_spawn", "os.posix_spawnp") and given >= 3:
+        return 2
+    return -1
 
 
 _FED_PROCESSES = frozenset({"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})

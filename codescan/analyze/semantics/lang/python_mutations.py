@@ -210,7 +210,7 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
         right = right.named_children[0]  # reader, writer = await asyncio.open_connection(host, port)
     if right is None or right.type != "call" or len(names) != 2:
         return NOTHING
-    callee = canonical(values.ev(right.child_by_field_name("function")).name)
+    callee = canonical(values.ev(right.child_by_field_name("function")).name) or ""
     if position in _RECEIVED.get(callee.rsplit(".", 1)[-1] if callee.endswith(".recvfrom") else callee, ()):
         # data, addr = s.recvfrom(n); reader, writer = await asyncio.open_connection(...): what the peer sends
         got = values.ev(right)
