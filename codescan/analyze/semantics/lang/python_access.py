@@ -8,6 +8,7 @@ from ..names import canonical
 from ..sources import constant_labels, labels_of, narrowed, password_named, secret_key_labels
 from .python_classattrs import class_level, cls_attribute
 from .python_functions import REQUEST_NAMES
+from .python_handlers import handler_input
 from .python_instances import instance_attribute, instance_data
 from .python_reflect_wrappers import through_getattr_hook
 from .python_selfattrs import method, property_value, self_attribute

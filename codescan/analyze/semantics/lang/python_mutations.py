@@ -110,6 +110,11 @@ _WRAPPERS = frozenset(("zipfile.ZipFile", "zipfile.PyZipFile", "gzip.GzipFile", 
                        "lzma.LZMAFile", "lzma.open", "io.TextIOWrapper", "io.BufferedWriter"))
 
 
+# the last word of every writer `written` knows, called as a method (`urllib.request.urlretrieve`, `zipfile.ZipFile`)
+_WRITER_WORDS = frozenset(w.rsplit(".", 1)[-1].encode() for w in (
+    *_WRAPPERS, "urllib.request.urlretrieve", "os.write", "shutil.copyfileobj", "io.open", "codecs.open", "os.fdopen"))
+
+
 def written(values, name: str, use, call) -> Value:
     """Data that flows into `name` because it is the file a call writes (open(name, 'wb') as f:
     f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
@@ -128,6 +133,8 @@ def written(values, name: str, use, call) -> Value:
             return Value(UNKNOWN, archive.labels | {"downloaded"}, None, None, archive.trace).with_step(
                 call.start_point[0] + 1, f"archive extracted into {name}")
         return NOTHING
+    if method is not None and method not in _WRITER_WORDS:
+        return NOTHING  # `_cache.get(name)`: a method no writer below is called by (its owner is not evaluated)
     callee = canonical(values.ev(fn).name)
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
         return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
