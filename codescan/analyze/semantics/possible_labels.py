@@ -14,7 +14,7 @@ _POSSIBLE = {
             b"} = process", b"}=process", b"'process'", b'"process"', b"node:process"),  # const { env } = process
     "host-identity": (b"gethostname", b"getfqdn", b"platform", b"uname", b"getuser", b"getlogin", b"getnode",
                       b"getuid", b"getpwuid", b"hostname", b"userinfo", b"networkinterfaces", b"homedir"),
-    "credential-file": (b".ssh", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
+    "credential-file": (b".ssh", b"hosts.yml", b"terraform.d", b"cargo", b"gem", b"vault-token", b"pgpass", b".azure", b"s3cfg", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
                         b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"ejbalbak", b"bfnaelmo", b"hnfankno", b"fhbohima", b"ibnejdfj",
                         b"extension settings", b"indexeddb", b"logins.json", b"key4.db", b"key3.db", b"firefox",
                         b"keystore", b"gcloud", b"solana",

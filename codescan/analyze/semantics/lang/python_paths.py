@@ -2,6 +2,8 @@
 "user")`, `Path.home() / "Library" / "LaunchAgents"` name the startup folder `/.config/systemd/user` names."""
 from __future__ import annotations
 
+import re
+
 from ..facts import Value
 from ..sources import constant_labels
 
@@ -39,9 +41,19 @@ def slash_tail(values, node) -> str:
     return "/".join(reversed(tail))
 
 
+# a credential file named over several pieces from a home-level dot folder (each piece alone names nothing)
+CREDENTIAL_TAIL = re.compile(r"(?:^|/)(?:\.config/gh/hosts\.yml|\.terraform\.d/credentials\.tfrc\.json|"
+                             r"\.cargo/credentials(?:\.toml)?|\.gem/credentials|\.azure/accessTokens\.json|"
+                             r"\.azure/msal_token_cache\.(?:json|bin)|\.docker/config\.json|\.kube/config|"
+                             r"\.config/gcloud/(?:credentials\.db|application_default_credentials\.json))$")
+
+
 def with_tail_labels(value: Value, tail: str) -> Value:
-    """`value` plus the startup folder the known tail of its path names."""
+    """`value` plus the startup folder (or the credential file of a home dot folder) the known tail of its path
+    names."""
     extra = constant_labels("/" + tail) & TAIL_LABELS if tail else frozenset()
+    if tail and CREDENTIAL_TAIL.search(tail):  # join(home, ".config", "gh", "hosts.yml")
+        extra = extra | {"credential-file"}
     if not extra or extra <= value.labels:
         return value
     return Value(value.const, value.labels | extra, value.name, value.via, value.trace, value.choices)
