@@ -24,7 +24,10 @@ zip __import__ reload file unicode basestring raw_input
 
 # Framework objects that are one concept whatever module they come from.
 OBJECT_ALIASES = {"flask.request": "request", "flask.globals.request": "request", "bottle.request": "request",
-                  "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request"}
+                  "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request",
+                  # the C library loaded through ctypes: its functions are the C adapter's libc.* (system, popen)
+                  "ctypes.CDLL()": "libc", "ctypes.cdll.LoadLibrary()": "libc", "ctypes.PyDLL()": "libc",
+                  "ctypes.cdll.msvcrt": "libc"}
 
 
 def canonical(dotted: str | None) -> str | None:
