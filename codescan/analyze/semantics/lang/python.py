@@ -54,6 +54,7 @@ class _PythonFacts(CallSites, CandidateClimb):
         self.candidates: dict[int, object] = {}
         self.launches: dict[int, tuple] = {}  # call id -> (call, argument node): a wanted name handed to a call
         self._aliases: dict[str, tuple] = {}  # name -> (its uses were climbed from a live word, depth)
+        self._attribute_climbs: dict[tuple, bool] = {}  # (method name, depth) -> its uses were climbed from a live word
         self._live = True  # the word being climbed from can end a wanted name in this file
         self.live: set[int] | None = None  # ids of candidates reached from live words (None: all are)
         self.enclosing: set[int] = set()  # ids of candidates met only as a call an argument climbed into

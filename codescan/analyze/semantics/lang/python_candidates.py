@@ -132,7 +132,14 @@ class CandidateClimb:
                 pos = source.find(needle, end, stop)
 
     def _attribute_uses(self, attr: bytes, depth: int) -> None:
-        """The places that read `<anything>.<attr>` (a method or property of a class in this file)."""
+        """The places that read `<anything>.<attr>` (a method or property of a class in this file). Once per name
+        and depth (again only to mark live what a dead word reached): 500 classes whose `run` returns
+        `super().run()` climbed the file's `.run` uses 32,500 times."""
+        key = (attr, depth)
+        climbed_live = self._attribute_climbs.get(key)
+        if climbed_live is not None and (climbed_live or not self._live):
+            return
+        self._attribute_climbs[key] = self._live
         source, scopes = self.source, self.values.scopes
         needle = b"." + attr
         pos, found = source.find(needle), 0
