@@ -28,6 +28,26 @@ def own_source(node, note: str) -> Value:
     return Value(UNKNOWN, frozenset({"own-source"}), None, None, (Step(node.start_point[0] + 1, note),))
 
 
+def _super_instance(values, node) -> Value | None:
+    """`super()` (or `super(Cls, self)`) inside a method of a class whose first base is a class of this file: an
+    instance of that base, so `super().run()` is what the base's run returns."""
+    if node.type != "call":
+        return None
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "identifier" or fn.text != b"super":
+        return None
+    cls = node.parent
+    while cls is not None and cls.type != "class_definition":
+        cls = cls.parent
+    bases = cls.child_by_field_name("superclasses") if cls is not None else None
+    first = next((b for b in bases.named_children if b.type in ("identifier", "attribute")), None) \
+        if bases is not None else None
+    base = values.ev(first) if first is not None else None
+    if base is None or not base.name or not base.name.startswith("<class:") or not base.name.endswith(">"):
+        return None
+    return Value(name=base.name + "()")
+
+
 class Access:
     """Mixin of PyValues: what `obj.attr` and `obj[key]` evaluate to."""
 
@@ -46,7 +66,7 @@ class Access:
             found = cls_attribute(self, node, attr)  # a classmethod's cls.attr: its class's own binding
             if found is not None:
                 return found
-        obj = self.ev(obj_node)
+        obj = _super_instance(self, obj_node) or self.ev(obj_node)
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">") and obj_node.type == "identifier":
             cls = self.defs.get(int(obj.name[len("<class:"):-1]))  # Names.mod: the class's own attribute
             found = class_level(self, cls, obj_node.text.decode(), attr) if cls is not None else None
