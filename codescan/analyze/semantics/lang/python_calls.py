@@ -121,6 +121,23 @@ def attrgetter_applied(values, getter, target) -> Value | None:
     return value
 
 
+MAX_REDUCED = 8  # attribute names a reduce(getattr, names, obj) folds
+
+
+def _getattr_folded(values, args) -> Value | None:
+    """`functools.reduce(getattr, names, obj)`: obj's attribute chain along a constant list of names."""
+    if values.ev(args[0]).name != "builtins.getattr":
+        return None
+    names = values.ev(args[1]).const
+    if not isinstance(names, (list, tuple)) or not 0 < len(names) <= MAX_REDUCED or \
+            not all(isinstance(n, str) for n in names):
+        return None
+    value = values.ev(args[2])
+    for part in names:
+        value = _attribute_of(values, value, Value(part))
+    return value
+
+
 def call_value(values, node) -> Value:
     line = node.start_point[0] + 1
     callee = callee_value(values, node)
@@ -128,6 +145,10 @@ def call_value(values, node) -> Value:
     args, keywords = arguments(node)
     if name == "builtins.getattr" and len(args) >= 2:
         return _attribute_of(values, values.ev(args[0]), values.ev(args[1]))
+    if name in ("functools.reduce", "_functools.reduce") and len(args) == 3 and not keywords:
+        got = _getattr_folded(values, args)
+        if got is not None:  # functools.reduce(getattr, ["path", "join"], os): os.path.join, named at run time
+            return got
     if name == "operator.attrgetter()" and len(args) == 1 and not keywords:
         got = attrgetter_applied(values, node.child_by_field_name("function"), args[0])
         if got is not None:  # operator.attrgetter("loads")(pickle): pickle.loads, named at run time
