@@ -66,9 +66,11 @@ def _seconds(regex, text: str) -> float:
 
 def _scanners() -> list[tuple[str, re.Pattern]]:
     """The analyzers' own patterns that search or find all over whole untrusted texts (not anchored by .match)."""
-    from codescan.analyze import guess, manifests, workflows
+    from codescan.analyze import build_scripts, disguise, embedded, guess, manifests, workflows
     from codescan.analyze.semantics.lang import shell_downloads
     out = [(f"guess._MARKS[{k}]", v) for k, v in guess._MARKS.items()]
+    out += [("build_scripts._SENDS", build_scripts._SENDS), ("disguise.PYTHON", disguise.PYTHON),
+            ("embedded._FENCE", embedded._FENCE)]
     out += [("manifests.FETCHES_CODE", manifests.FETCHES_CODE), ("workflows._PIPE_TO_SHELL", workflows._PIPE_TO_SHELL),
             ("shell_downloads._PATHLIKE", shell_downloads._PATHLIKE)]
     out += [(f"manifests._DOWNLOADED_TO[{i}]", p) for i, p in enumerate(manifests._DOWNLOADED_TO)]

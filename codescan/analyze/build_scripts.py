@@ -12,7 +12,7 @@ SENDS_ID = "manifest-build-script-sends-credentials"
 # A string literal in a build script (Groovy/Kotlin quotes).
 _STRING = re.compile(r"'([^'\n]{3,200})'|\"([^\"\n]{3,200})\"")
 # The build script opens an outgoing request that carries a body (Groovy/Kotlin on the JVM, or curl).
-_SENDS = re.compile(r"(?i)\.openConnection\s*\(|HttpURLConnection|\bHttpClient\b|\bcurl\b[^\n]*\s(-d|--data|-F|-T|--upload-file)\b|"
+_SENDS = re.compile(r"(?i)\.openConnection\s*\(|HttpURLConnection|\bHttpClient\b|\bcurl\b[^\n]{0,512}\s(-d|--data|-F|-T|--upload-file)\b|"
                     r"\boutputStream\b|getOutputStream\s*\(|\bSocket\s*\(")
 # An MSBuild Exec task's command (an attribute, or the task's text between tags on one line).
 # Both runs are bounded: an unbounded `[^>]*?` rescanned the rest of a file of `<Exec` without `>` for each one

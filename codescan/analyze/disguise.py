@@ -22,7 +22,8 @@ PYTHON = re.compile(
     r"|\bnot[ \t]+(?:True|False|None|\d)"
     r"|\b(?:exec|eval)\([ \t]*[rbuRBU]?['\"]"  # code kept in a string and run: exec("client.set_policy(...)")
     r"|\bchr\([ \t]*\d|\bb64decode\(|\bfromhex\(|\bunhexlify\(|\bcodecs\.decode\("
-    r"|[A-Za-z_]\w*\[[ \t]*-?\d+[ \t]*\]"  # flag[1]: a constant table indexed by position
+    r"|(?<!\w)(?=\w*?[A-Za-z_])\w++\[[ \t]*-?\d+[ \t]*\]"  # flag[1]: a constant table indexed by position (a word
+    # with a letter, read from its start: `[A-Za-z_]\w*` tried from every letter of a long word was quadratic)
 )
 CONTEXT = 3  # characters either side of a changed span that still belong to it ('0.0'+'.0.0': the quotes)
 

@@ -62,7 +62,7 @@ WARNING = re.compile(
     r"|anti-?pattern|bad\s+(?:practice|example|idea)|wrong|injection|exploitable)\b",
     re.I,
 )
-_FENCE = re.compile(r"^[ \t]*(?:[*#]|//)?[ \t]*(`{3,}|~{3,})[ \t]*([\w+-]*)")
+_FENCE = re.compile(r"^[ \t]*+(?:[*#]|//)?[ \t]*+(`{3,}|~{3,})[ \t]*([\w+-]*)")
 _FENCE_LANGS = {
     "python": {"", "python", "py", "python3", "pycon"},
     "javascript": {"", "js", "javascript", "jsx", "ts", "typescript", "tsx", "node", "mjs"},
