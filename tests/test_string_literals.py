@@ -97,3 +97,12 @@ def test_stdlib_strings():
                 checked += 1
                 assert _same(text, start, prefix), (path, text[:80])
     assert checked > 1000
+
+
+def test_text_body_reads_an_fstring_part_as_python_does():
+    import ast
+
+    from codescan.analyze.semantics.string_literals import MISS, text_body
+    for body in (r"export PATH=\"", r":$PATH\"\n", r"a\\b\tc", r"\x41\u00e9\N{BULLET}", "plain {x}", r"\d+"):
+        assert text_body(body) == ast.literal_eval('"' + body + '"'), body
+    assert text_body("caf\u00e9\\n") is MISS  # not ASCII: kept as written by the caller

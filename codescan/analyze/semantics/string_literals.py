@@ -43,6 +43,20 @@ def decoded(text: str, start: str, prefix: str):
     return MISS
 
 
+def text_body(body: str):
+    """The text a str literal's body (the part between its quotes, escapes as written) stands for, or MISS (a body
+    that is not plain ASCII, holds a NUL or CR, or ends in a lone backslash): used for an f-string's constant parts."""
+    if "\\" not in body:
+        return body
+    if not body.isascii() or "\r" in body or "\0" in body or \
+            (body.endswith("\\") and (len(body) - len(body.rstrip("\\"))) % 2):
+        return MISS
+    try:
+        return _escaped(body, _ODD_STR, lambda raw: raw.decode("unicode_escape"))
+    except (UnicodeError, ValueError):
+        return MISS
+
+
 def _escaped(body: str, odd, decode):
     if odd(body) is None:
         return decode(body.encode("ascii"))

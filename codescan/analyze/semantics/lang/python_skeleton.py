@@ -5,6 +5,7 @@ import re
 
 from ..facts import Value
 from ..skeleton import HOLE, kept, text_part, texty
+from ..string_literals import MISS, text_body
 
 MAX_ITEMS = 32
 _CONVERSION = re.compile(r"%(\([^)]{0,64}\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
@@ -57,28 +58,12 @@ def _fstring(values, node) -> str | None:
     for child in node.named_children[1:]:
         if child.type == "string_content":
             text = child.text.decode("utf-8", "replace")
-            out.append(text if raw or "\\" not in text else _ESCAPE.sub(_unescaped, text))
+            decoded = text if raw else text_body(text)  # `\n` a newline, as Python reads it
+            out.append(text if decoded is MISS else decoded)
         elif child.type == "interpolation":
             inner = child.child_by_field_name("expression")
             out.append(text_part(values.ev(inner)) if inner is not None else HOLE)
     return "".join(out)
-
-
-_ESCAPE = re.compile(r"\\(?:([nrtabfv\\'\"])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3}))")
-_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "a": "\a", "b": "\b", "f": "\f", "v": "\v", "\\": "\\", "'": "'",
-           '"': '"'}
-
-
-def _unescaped(match) -> str:
-    """An f-string's escape sequence as the character it stands for (`\\n` a newline), as Python reads it."""
-    simple, *codes = match.groups()
-    if simple:
-        return _SIMPLE[simple]
-    for code, base in zip(codes, (16, 16, 16, 8)):
-        if code:
-            value = int(code, base)
-            return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group(0)
-    return match.group(0)
 
 
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}")
