@@ -601,3 +601,25 @@ def test_startup_settings_pattern_is_linear_on_hostile_text():
                  'A="' + "$a" * 50_000, "export A=1\n" * 50_000 + "x &"):
         pattern.search(text)
     assert time.process_time() - start < 5.0  # nested quantifiers over spaces backtracked for minutes (now ~0.05 s)
+
+
+def test_python_download_pinned_to_a_digest_or_given_to_tar_is_medium_run_unchecked_is_critical():
+    head = ("import hashlib, os, subprocess, urllib.request\n"
+            "SHA = '6c881ab0698e4e6ea235245f22832860544f17ba386442fe7e9d629f8cbedf87'\n"
+            "def fetch(url, path):\n"
+            "    urllib.request.urlretrieve(url, path)\n")
+    checked = head + ("    with open(path, 'rb') as fh:\n"
+                      "        if hashlib.sha256(fh.read()).hexdigest() != SHA:\n"
+                      "            raise RuntimeError('checksum mismatch')\n"
+                      "    subprocess.run([path, '--version'])\n")
+    assert _by_line("download-and-run-file", "tools/get.py", checked) == {8: "medium"}
+    salted = head + ("    if hashlib.sha256(b'salt').hexdigest() != SHA:\n"
+                     "        raise RuntimeError('bad salt')\n"
+                     "    subprocess.run([path, '--version'])\n")
+    assert _by_line("download-and-run-file", "tools/get.py", salted) == {7: "critical"}
+    unpacked = head + "    subprocess.run(['tar', '-xzf', path, '-C', '/opt/tool'])\n    os.system(path)\n"
+    assert _by_line("download-and-run-file", "tools/get.py", unpacked) == {5: "medium", 6: "critical"}
+    after = head + ("    subprocess.run([path])\n"
+                    "    if hashlib.sha256(open(path, 'rb').read()).hexdigest() != SHA:\n"
+                    "        raise RuntimeError('too late')\n")
+    assert _by_line("download-and-run-file", "tools/get.py", after) == {5: "critical"}

@@ -13,6 +13,7 @@ from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, SPLAT, Call, Facts, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
+from .python_downloads import linked, runs
 from .python_calls import arguments, callee_value
 from .python_callsites import CallSites
 from .python_candidates import CandidateClimb
@@ -174,8 +175,11 @@ class _PythonFacts(CallSites, CandidateClimb):
                 kwargs.append(("input", fed[0]))
                 kwlines.append(fed[1])
         environment = _environment_at(name, len(args))  # os.execve(path, argv, env): env is not the command
-        return Call(callee=name, args=tuple(self._argument(a) if (need is None or need.position(i)) and i != environment
-                                           else NOTHING for i, a in enumerate(args)), kwargs=tuple(kwargs),
+        given = [self._argument(a) if (need is None or need.position(i)) and i != environment else NOTHING
+                 for i, a in enumerate(args)]
+        if given and runs(name):  # os.system("/tmp/.a") after urlretrieve(url, "/tmp/.a")
+            given[0] = linked(values, name, node, given[0])
+        return Call(callee=name, args=tuple(given), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
                     kwlines=tuple(kwlines), windows_only=windows_only(node))

@@ -9,6 +9,7 @@ from ..facts import NOTHING, Value, merge
 from ..constants import MAX_LEN, UNKNOWN, Name
 from ..names import canonical
 from ..python_scopes import MODULE
+from .python_downloads import retrieved, retrieved_keyword, verified
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
@@ -41,7 +42,7 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
             if not fill:
                 continue  # `x.strip()`, `d[x]`: no use that can fill the name (most uses, read again for every read)
         parent = use.parent
-        if parent.type not in ("attribute", "argument_list", "subscript"):
+        if parent.type not in ("attribute", "argument_list", "subscript", "keyword_argument"):
             continue
         where = wheres.get(at)  # the use's scope, kept like its fill kind (read again for each read of the name)
         if where is None:
@@ -84,7 +85,9 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
                         current = Value(UNKNOWN, current.labels, current.name, current.via, current.trace)
                     added.append(value.with_step(call.start_point[0] + 1, f"{name}.{attr}(...)"))
         elif parent.type == "argument_list":
-            added.append(written(values, name, use, parent.parent))
+            added.append(verified(values, parent.parent, written(values, name, use, parent.parent), use_at, name))
+        elif parent.type == "keyword_argument":  # urlretrieve(url, filename=name)
+            added.append(verified(values, parent.parent.parent, retrieved_keyword(values, name, use), use_at, name))
         elif (call := _nested_fill(use)) is not None:  # STATE["keys"].append(key): an item is filled
             args = call.child_by_field_name("arguments")
             value = merge(values.ev(a) for a in args.named_children if a.type != "comment")
@@ -137,7 +140,7 @@ def written(values, name: str, use, call) -> Value:
         return NOTHING  # `_cache.get(name)`: a method no writer below is called by (its owner is not evaluated)
     callee = canonical(values.ev(fn).name)
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and len(args) > 1 and args[1] == use:
-        return values.ev(args[0]).with_step(call.start_point[0] + 1, f"downloaded into {name}")
+        return retrieved(values, call, name)
     if callee == "os.write" and len(args) > 1 and args[0] == use:  # os.write(fd, data)
         return values.ev(args[1]).with_step(call.start_point[0] + 1, f"written to the file {name}")
     if callee == "shutil.copyfileobj" and len(args) > 1 and args[1] == use:
@@ -295,6 +298,8 @@ def _fill_kind(use) -> bool:
             call.child_by_field_name("function") == parent and call.child_by_field_name("arguments") is not None
     if kind == "argument_list":
         return True
+    if kind == "keyword_argument":  # urlretrieve(url, filename=name)
+        return parent.child_by_field_name("name").text == b"filename" and parent.child_by_field_name("value") == use
     return kind == "subscript" and _nested_fill(use) is not None
 
 

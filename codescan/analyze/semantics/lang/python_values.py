@@ -190,7 +190,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return Value(name=canonical(name))
             if name in REQUEST_NAMES:
                 return Value(name="request")
-            return password_named(Value(name=name), name)  # an unbound global (a snippet's free name): itself
+            # an unbound global (a snippet's free name): itself, with what is written to the file it names
+            return password_named(mutated(self, name, Value(name=name), node.start_byte, self.scopes.scope_of(node)),
+                                  name)
         value = self.binding_value(name, entries, node.start_byte, self.scopes.scope_of(node))
         if "request" in value.labels and "checked" not in value.labels:
             since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)

@@ -1,0 +1,190 @@
+"""Python downloads written to a file, seen from the call that later runs the file.
+
+- A file a constant path names (`urlretrieve(url, "/tmp/.a")`, `open("/tmp/.a", "wb").write(resp.content)`,
+  `Path("/tmp/.a").write_bytes(body)`) carries the download to a later call whose command names that path where it
+  runs: as the program, or given to chmod or an interpreter (`os.system("chmod +x /tmp/.a && /tmp/.a")`,
+  `subprocess.Popen(["/tmp/.a"])`); `tar -xf /tmp/.a` only reads it.
+- `urlretrieve(url, filename=path)`: the keyword names the file too.
+- A download checked against a pinned digest before it is used (`if hashlib.sha256(data).hexdigest() != SHA:
+  raise ...`) is what the author chose, not what the server sent: its network labels give way to
+  `verified-download` (shell and JavaScript downloads are graded the same way)."""
+from __future__ import annotations
+
+import re
+
+from ... import budget as budgets
+from ..constants import UNKNOWN
+from ..facts import NOTHING, Value, merge
+from ..names import canonical
+
+# callees that run (or make runnable) the file their first argument names
+RUNNERS = ("os.system", "os.popen", "os.startfile", "os.chmod", "subprocess.", "os.exec", "os.spawn", "os.posix_spawn")
+_RETRIEVE = frozenset(("urllib.request.urlretrieve", "urllib.urlretrieve"))
+# where a command runs the file it names: as the command, or given to chmod or an interpreter
+_RUN_AT = r"(?:^|[;&|(]\s*|\b(?:chmod\s+(?:-\w+\s+)*\S+|sh|bash|zsh|dash|python[\d.]*|perl|ruby|node|exec|nohup|" \
+          r"start|sudo|env|cmd(?:\.exe)?\s+/[ck]|powershell(?:\.exe)?(?:\s+-\w+)*)\s+)[\"']?"
+_WRITES = re.compile(rb"\b(?:urlretrieve|open|write_bytes)\s*\(")
+_WORDS = (b"urlretrieve", b"open", b"write_bytes")
+MAX_WRITES = 16
+MIN_PATH = 4  # shorter constants ("a", "./") are not taken for a file's name
+_UNVERIFIED = frozenset(("network", "downloaded", "socket"))
+# a digest of the data: hashlib.sha256(x) / sha256(x) / hashlib.new("sha256", x) / hashlib.file_digest(fh, "sha256")
+_DIGEST = re.compile(rb"\b(?:sha(?:224|256|384|512)|sha3_(?:224|256|384|512)|blake2[bs]|file_digest|hashlib\.new)\s*\(")
+_HASHED = re.compile(rb"\b(?:read|read_bytes|content|body|data|blob|fh?|file|chunk)\b")
+_COMPARED = re.compile(rb"(?:!=|==|\bcompare_digest\s*\(|\bnot\s+in\b)")
+_STOPS = re.compile(rb"\b(?:raise|sys\.exit|exit|abort|return)\b")
+MAX_CHECK = 4096  # bytes of code after a write looked at for its digest check
+
+
+_BARE = frozenset(("Popen", "check_call", "check_output"))  # a snippet's subprocess names without an import
+
+
+def runs(callee: str) -> bool:
+    return callee.startswith(RUNNERS) or callee in _BARE
+
+
+def linked(values, callee: str, call, arg: Value) -> Value:
+    """`arg` (a runner's first argument) with the data of a download written earlier to the constant path its
+    command names where it runs."""
+    if "downloaded" in arg.labels or "verified-download" in arg.labels:
+        return arg
+    words = _command_words(arg.const)
+    if words is None:
+        return arg
+    hits = []
+    for path, write, data in _writes(values):
+        if write.start_byte >= call.start_byte or not any(path in w for w in words):
+            continue
+        if not _runs_path(words, path):
+            continue  # `tar -xf /tmp/a.tgz` reads the file; `chmod +x /tmp/t && /tmp/t` runs it
+        hits.append(data.with_step(call.start_point[0] + 1,
+                                   f"the path {path} written at line {write.start_point[0] + 1}"))
+    if not hits:
+        return arg
+    joined = merge([arg, *hits])
+    return Value(arg.const, joined.labels, arg.name, arg.via, joined.trace)
+
+
+def _command_words(const) -> list[str] | None:
+    if isinstance(const, str):
+        return [const]
+    if isinstance(const, (list, tuple)) and const and all(isinstance(c, str) for c in const[:8]):
+        return [" ".join(c for c in const[:8])]
+    return None
+
+
+def _runs_path(words: list[str], path: str) -> bool:
+    pattern = re.compile(_RUN_AT + re.escape(path) + r"[\"']?(?:$|[\s;&|)])")
+    return any(w == path or pattern.search(w) for w in words)
+
+
+def _writes(values) -> list:
+    """(path text, write call, data written) for each write of network data to a constant path; memoized."""
+    found = getattr(values, "_const_writes", None)
+    if found is not None:
+        return found
+    found = []
+    source = values.source
+    if any(word in source for word in _WORDS):
+        for match in _WRITES.finditer(source):
+            if len(found) >= MAX_WRITES:
+                break
+            budgets.tick()
+            open_at = match.end() - 1
+            node = values.scopes.root.descendant_for_byte_range(open_at, open_at + 1)
+            args = node.parent if node is not None else None
+            if args is None or args.type != "argument_list" or args.parent is None or args.parent.type != "call":
+                continue
+            write = _written_to_constant(values, args.parent, match.group().split(b"(")[0].strip())
+            if write is not None:
+                found.append(write)
+    values._const_writes = found
+    return found
+
+
+def _written_to_constant(values, call, word: bytes):
+    from .python_mutations import written  # (python_mutations imports this module)
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    if word == b"write_bytes":  # Path("/tmp/.a").write_bytes(body)
+        fn = call.child_by_field_name("function")
+        owner = fn.child_by_field_name("object") if fn.type == "attribute" else None
+        if owner is None or owner.type != "call" or not args:
+            return None
+        inner = [a for a in owner.child_by_field_name("arguments").named_children if a.type != "comment"]
+        path = values.ev(inner[0]) if inner else NOTHING
+        data = values.ev(args[0])
+    elif word == b"urlretrieve":
+        target = _retrieve_target(args)
+        if target is None:
+            return None
+        path = values.ev(target)
+        data = retrieved(values, call, "")
+    else:
+        if not args:
+            return None
+        path = values.ev(args[0])
+        if not isinstance(path.const, str) or len(path.const) < MIN_PATH:
+            return None
+        data = written(values, path.const, args[0], call)
+    if not isinstance(path.const, str) or len(path.const) < MIN_PATH or "network" not in data.labels and \
+            "verified-download" not in data.labels:
+        return None
+    data = verified(values, call, data, call.parent.end_byte + MAX_CHECK, path.const)
+    if "network" in data.labels:
+        data = Value(UNKNOWN, data.labels | {"downloaded"}, None, None, data.trace)
+    return path.const, call, data
+
+
+def _retrieve_target(args):
+    if len(args) > 1 and args[1].type != "keyword_argument":
+        return args[1]
+    for a in args:
+        if a.type == "keyword_argument" and a.child_by_field_name("name").text == b"filename":
+            return a.child_by_field_name("value")
+    return None
+
+
+def retrieved(values, call, name: str) -> Value:
+    """What `urlretrieve(url, name)` writes: whatever the URL's server sends."""
+    if canonical(values.ev(call.child_by_field_name("function")).name) not in _RETRIEVE:
+        return NOTHING
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    url = values.ev(args[0]) if args and args[0].type != "keyword_argument" else NOTHING
+    out = Value(UNKNOWN, url.labels | {"network"}, None, None, url.trace)
+    return out.with_step(call.start_point[0] + 1, f"downloaded into {name}" if name else "downloaded")
+
+
+def retrieved_keyword(values, name: str, use) -> Value:
+    """`urlretrieve(url, filename=name)`: the file `name` names holds the download."""
+    keyword = use.parent
+    if keyword.child_by_field_name("value") != use or keyword.child_by_field_name("name").text != b"filename":
+        return NOTHING
+    args = keyword.parent
+    if args is None or args.type != "argument_list" or args.parent is None or args.parent.type != "call":
+        return NOTHING
+    return retrieved(values, args.parent, name)
+
+
+def verified(values, write, data: Value, until: int, name: str = "") -> Value:
+    """`data` written by `write` to the file `name`; when a digest of what was read back (or of the data) is compared
+    before `until` in the same block of code, with a raise, exit or return on the way, it is pinned:
+    `verified-download` instead of its network labels."""
+    if not data.labels & _UNVERIFIED:
+        return data
+    source = values.source
+    start = write.end_byte
+    scope = values.scopes.scope_of(write)
+    end = min(until, start + MAX_CHECK, len(source) if scope is None else scope.end_byte)
+    text = source[start:end]
+    digest = _DIGEST.search(text)
+    if digest is None or b"digest" not in text[digest.end():digest.end() + 400]:
+        return data
+    hashed = text[digest.end():digest.end() + 200].split(b")")[0]
+    if not _HASHED.search(hashed) and not (name and name.encode("utf-8", "replace") in hashed):
+        return data  # hashlib.sha256(b"salt").hexdigest(): a digest of something else
+    compared = _COMPARED.search(text, digest.end())
+    if compared is None or _STOPS.search(text, compared.end(), compared.end() + 400) is None:
+        return data
+    line = write.start_point[0] + 1 + text[:digest.start()].count(b"\n")
+    out = Value(data.const, (data.labels - _UNVERIFIED) | {"verified-download"}, data.name, data.via, data.trace)
+    return out.with_step(line, "the download's digest is checked against a pinned value")
