@@ -26,6 +26,7 @@ _RUN_AT = r"(?:^|[;&|(]\s*|\b(?:chmod\s+(?:-\w+\s+)*\S+|sh|bash|zsh|dash|python[
 _WRITES = re.compile(rb"\b(?:urlretrieve|open|write_bytes)\s*\(")
 _WORDS = (b"urlretrieve", b"open", b"write_bytes")
 MAX_WRITES = 16
+MAX_TRIED = 256  # writes looked at per file (each is evaluated): a file of 10,000 open() calls costs no more
 MIN_PATH = 4  # shorter constants ("a", "./") are not taken for a file's name
 _UNVERIFIED = frozenset(("network", "downloaded", "socket"))
 # a digest of the data: hashlib.sha256(x) / sha256(x) / hashlib.new("sha256", x) / hashlib.file_digest(fh, "sha256")
@@ -86,8 +87,8 @@ def _writes(values) -> list:
     found = []
     source = values.source
     if any(word in source for word in _WORDS):
-        for match in _WRITES.finditer(source):
-            if len(found) >= MAX_WRITES:
+        for tried, match in enumerate(_WRITES.finditer(source)):
+            if len(found) >= MAX_WRITES or tried >= MAX_TRIED:
                 break
             budgets.tick()
             open_at = match.end() - 1
