@@ -307,12 +307,12 @@ def test_a_name_spliced_into_a_pragma_or_schema_statement_is_medium_request_data
                                                                   6: "high", 7: "high", 8: "high"}
 
 
-def test_load_of_a_ruamel_yaml_object_named_yaml_is_low_pyyaml_module_load_stays():
+def test_load_of_a_ruamel_yaml_object_named_yaml_is_not_reported_pyyaml_module_load_stays():
     text = ("from ruamel.yaml import YAML\n"
             "yaml = YAML()\n"
             "def settings(fd):\n"
             "    return yaml.load(fd)\n")
-    assert _by_line("yaml-load-without-loader", "settings.py", text) == {4: "low"}
+    assert _by_line("yaml-load-without-loader", "settings.py", text) == {}  # its loaders build no Python objects
     pyyaml = "import yaml\ndef settings(fd):\n    return yaml.load(fd)\n"
     assert _by_line("yaml-load-without-loader", "settings.py", pyyaml) == {3: "high"}
 
