@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import re
 
-from ... import budget as budgets
 from ..constants import UNKNOWN
-from ..facts import NOTHING, Value, merge
+from ..facts import NOTHING, Value
 from ..names import canonical
+from .written_paths import MIN_PATH, constant_writes, runs_path, with_writes
 
 # callees that run (or make runnable) the file their first argument names
 RUNNERS = ("os.system", "os.popen", "os.startfile", "os.chmod", "subprocess.", "os.exec", "os.spawn", "os.posix_spawn")
 _RETRIEVE = frozenset(("urllib.request.urlretrieve", "urllib.urlretrieve"))
-# where a command runs the file it names: as the command, or given to chmod or an interpreter
-_RUN_AT = r"(?:^|[;&|(]\s*|\b(?:chmod\s+(?:-\w+\s+)*\S+|sh|bash|zsh|dash|python[\d.]*|perl|ruby|node|exec|nohup|" \
-          r"start|sudo|env|cmd(?:\.exe)?\s+/[ck]|powershell(?:\.exe)?(?:\s+-\w+)*)\s+)[\"']?"
 _WRITES = re.compile(rb"\b(?:urlretrieve|open|write_bytes)\s*\(")
 _WORDS = (b"urlretrieve", b"open", b"write_bytes")
-MAX_WRITES = 16
-MAX_TRIED = 256  # writes looked at per file (each is evaluated): a file of 10,000 open() calls costs no more
-MIN_PATH = 4  # shorter constants ("a", "./") are not taken for a file's name
 _UNVERIFIED = frozenset(("network", "downloaded", "socket"))
 # a digest of the data: hashlib.sha256(x) / sha256(x) / hashlib.new("sha256", x) / hashlib.file_digest(fh, "sha256")
 _DIGEST = re.compile(rb"\b(?:sha(?:224|256|384|512)|sha3_(?:224|256|384|512)|blake2[bs]|file_digest|hashlib\.new)\s*\(")
@@ -49,62 +43,27 @@ def linked(values, callee: str, call, arg: Value) -> Value:
     command names where it runs."""
     if "downloaded" in arg.labels or "verified-download" in arg.labels:
         return arg
-    words = _command_words(arg.const)
-    if words is None:
+    text = _command_text(arg.const)
+    if text is None:
         return arg
-    hits = []
-    for path, write, data in _writes(values):
-        if write.start_byte >= call.start_byte or not any(path in w for w in words):
-            continue
-        if not _runs_path(words, path):
-            continue  # `tar -xf /tmp/a.tgz` reads the file; `chmod +x /tmp/t && /tmp/t` runs it
-        hits.append(data.with_step(call.start_point[0] + 1,
-                                   f"the path {path} written at line {write.start_point[0] + 1}"))
-    if not hits:
-        return arg
-    joined = merge([arg, *hits])
-    return Value(arg.const, joined.labels, arg.name, arg.via, joined.trace)
+    writes = constant_writes(values, _WRITES, _WORDS, "argument_list",
+                             lambda write, word: _written_to_constant(values, write, word))
+    # `tar -xf /tmp/a.tgz` reads the file; `chmod +x /tmp/t && /tmp/t` runs it
+    return with_writes(arg, call, writes, lambda path: path in text and runs_path(text, path))
 
 
-def _command_words(const) -> list[str] | None:
+def _command_text(const) -> str | None:
     if isinstance(const, str):
-        return [const]
+        return const
     if isinstance(const, (list, tuple)) and const and all(isinstance(c, str) for c in const[:8]):
-        return [" ".join(c for c in const[:8])]
+        return " ".join(const[:8])
     return None
-
-
-def _runs_path(words: list[str], path: str) -> bool:
-    pattern = re.compile(_RUN_AT + re.escape(path) + r"[\"']?(?:$|[\s;&|)])")
-    return any(w == path or pattern.search(w) for w in words)
-
-
-def _writes(values) -> list:
-    """(path text, write call, data written) for each write of network data to a constant path; memoized."""
-    found = getattr(values, "_const_writes", None)
-    if found is not None:
-        return found
-    found = []
-    source = values.source
-    if any(word in source for word in _WORDS):
-        for tried, match in enumerate(_WRITES.finditer(source)):
-            if len(found) >= MAX_WRITES or tried >= MAX_TRIED:
-                break
-            budgets.tick()
-            open_at = match.end() - 1
-            node = values.scopes.root.descendant_for_byte_range(open_at, open_at + 1)
-            args = node.parent if node is not None else None
-            if args is None or args.type != "argument_list" or args.parent is None or args.parent.type != "call":
-                continue
-            write = _written_to_constant(values, args.parent, match.group().split(b"(")[0].strip())
-            if write is not None:
-                found.append(write)
-    values._const_writes = found
-    return found
 
 
 def _written_to_constant(values, call, word: bytes):
     from .python_mutations import written  # (python_mutations imports this module)
+    if call.type != "call":
+        return None  # class X(open(...)): an argument list of a class definition
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
     if word == b"write_bytes":  # Path("/tmp/.a").write_bytes(body)
         fn = call.child_by_field_name("function")
