@@ -30,7 +30,18 @@ reflection calls (forName, getMethod, loadClass, GetType, GetMethod, InvokeMembe
 """
 from __future__ import annotations
 
+from importlib import import_module
+
 CLIKE = ("go", "java", "kotlin", "csharp", "c", "cpp", "rust")
+
+
+def preload(language: str) -> None:
+    """Import the module `fold` uses for this language (a crawl's driver does, so forked workers share it)."""
+    module = "fold_python" if language == "python" else "fold_javascript" if language in (
+        "javascript", "typescript", "tsx") else "fold_scripts" if language in ("php", "ruby", "shell") else \
+        "fold_clike" if language in CLIKE else None
+    if module is not None:
+        import_module(f"{__package__}.{module}")
 
 
 def fold(source: bytes, tree, language: str) -> bytes | None:
