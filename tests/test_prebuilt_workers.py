@@ -104,3 +104,38 @@ def test_a_file_the_driver_cannot_read_does_not_stop_the_warm_up(monkeypatch):
             Document(path="bin.py", content=b"\x00\xff" * 100), Document(path="good.py", content=BODY)]
     assert analyzer.warm(docs) > 0
     assert analyzer.compiled("python")._solo
+
+
+def test_warm_imports_before_the_fork_what_analyzing_the_language_loads_later():
+    """A worker forked after the warm-up finds the semantic adapter, the folding and the unit modules imported: it
+    does not import them again (each worker paid ~0.1 CPU-s for them, the first time it met a language)."""
+    import subprocess
+    import sys
+
+    wanted = ("codescan.analyze.semantics.lang.python", "codescan.analyze.fold_python", "codescan.cluster.units",
+              "codescan.analyze.semantics.lang.javascript", "codescan.analyze.fold_javascript")
+    script = ("import sys\nfrom codescan.analyze.document import Analyzer\nfrom codescan.config import Config\n"
+              "from codescan.records import Document\nfrom codescan.rules import load_rules\n"
+              f"wanted = {wanted!r}\n"
+              "assert not any(m in sys.modules for m in wanted), [m for m in wanted if m in sys.modules]\n"
+              "Analyzer(load_rules(), Config(), units=True).warm([Document(path='a.py', content=b'import os\\n'),\n"
+              "    Document(path='b.js', content=b'const cp = require(\"child_process\");\\n')])\n"
+              "print([m for m in wanted if m not in sys.modules])\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+
+
+def test_the_driver_collects_young_objects_rarely_while_workers_run_and_restores_the_callers_setting():
+    import gc
+
+    before = gc.get_threshold()
+    gc.set_threshold(700, before[1], before[2])
+    try:
+        seen = []
+        for result in pipeline.analyze_all(iter(_docs(120)), load_rules(), Config(jobs=2)):
+            seen.append(gc.get_threshold()[0])
+        assert len(seen) == 120 and set(seen) == {pipeline.GC_YOUNG}
+        assert gc.get_threshold() == (700, before[1], before[2])
+    finally:
+        gc.set_threshold(*before)
