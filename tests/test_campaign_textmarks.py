@@ -210,3 +210,31 @@ def test_sentence_threshold_keeps_the_state_small():
     ten = "The parser reads each record and returns its parsed fields.\n"
     assert not [u for u in text_sentences(nine.encode()) if u.name == PROSE]
     assert len([u for u in text_sentences(ten.encode()) if u.name == PROSE]) == 1
+
+
+def test_urls_are_found_only_before_each_scheme_separator_with_the_same_matches_as_the_whole_pattern(monkeypatch):
+    import random
+
+    from codescan.cluster import textmarks
+
+    def spans(text: bytes) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in textmarks._url_matches(text)]
+
+    def whole(text: bytes) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in textmarks._URL.finditer(text)]
+
+    # a URL inside another's query string starts nothing; a scheme glued to a word is not one; upper case counts
+    for text in (b"see http://a.example/?next=https://b.example/x and ftp://c.example/y",
+                 b"xhttp://a.example/ shttp://b.example/ HTTPS://C.EXAMPLE/z", b"wss://a.example/s://b.example",
+                 b"http://a.bhttps://c.d", b"://", b"s://a.example", b"https:/" + b"/x.y/z", b"http://a.b ://c"):
+        assert spans(text) == whole(text), text
+    pieces = [b"http", b"https", b"HTTPS", b"ftp", b"ftps", b"ws", b"wss", b"x", b"://", b"a.b", b"/", b" ", b"\n",
+              b"'", b"?u=", b"_", "\u00e9".encode(), b"(", b"hTtP", b"s", b"sftp", b"9", b":", b"//"]
+    rng = random.Random(18)
+    for _ in range(20000):
+        text = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert spans(text) == whole(text), text
+    source = b"# docs: https://docs.example.org/a?b=http://c.example.org/d\nurl = 'http://e.example.org/f'\n" * 3
+    found = textmarks.urls(source)
+    monkeypatch.setattr(textmarks, "FIND_SCHEMES", False)
+    assert found == textmarks.urls(source) and len(found) == 2

@@ -20,6 +20,7 @@ URL_MIN_CHARS = 14  # `http://a.io/x`: shorter ones are placeholders
 TEXT_MAX = 1 << 19  # a text file this big is data (a dump, a log), not notes an assistant or a reader follows
 _URL = re.compile(rb"""\b(?:https?|ftps?|wss?)://[^\s'"`<>()\[\]{}\\|^]+""", re.I)
 _URL_TAIL = b".,;:!?*/#"
+FIND_SCHEMES = True  # off: _URL.finditer over the whole text (tests compare)
 _WORD = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*|\d+|[^\s\w]")  # the token walk's word pattern (tokenwalk._WORD)
 _ENDS = frozenset((b".", b"!", b"?"))
 # A line of prose in a text file: optional quote/comment/list lead, then plain words.
@@ -37,7 +38,7 @@ def urls(source: bytes) -> list[Unit]:
     out: list[Unit] = []
     seen: set[int] = set()
     row, at = 1, 0
-    for m in _URL.finditer(source):
+    for m in _url_matches(source):
         url = m.group().rstrip(_URL_TAIL)
         if len(url) < URL_MIN_CHARS:
             continue
@@ -53,6 +54,25 @@ def urls(source: bytes) -> list[Unit]:
         at = m.start()
         out.append(Unit("line", row, row, mark(h, URL), URL, 1))
     return out
+
+
+def _url_matches(source: bytes):
+    """_URL.finditer(source), tried only just before each `://` (a scheme is 2 to 5 letters): the same matches, in
+    order, without running the pattern from every offset of the file (0.14 -> 0.013 CPU-s on the history bench's
+    versions)."""
+    if not FIND_SCHEMES:
+        yield from _URL.finditer(source)
+        return
+    end = 0  # where the last match ended: a `://` inside it (a URL in a query string) starts nothing
+    at = source.find(b"://")
+    while at >= 0:
+        for start in range(max(end, at - 5), at - 1):  # leftmost first, as finditer
+            m = _URL.match(source, start)
+            if m is not None:
+                yield m
+                end = m.end()
+                break
+        at = source.find(b"://", max(at + 3, end))
 
 
 def _key(words: np.ndarray) -> int:
