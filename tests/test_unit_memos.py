@@ -89,3 +89,21 @@ def test_a_big_statement_with_one_changed_method_is_walked_a_piece_at_a_time(mon
     # the same spans in the same order as one walk of the whole tree, and the same units as a fresh extraction
     assert remembered == (units._walk_definitions(tree.root_node), embedded._walk(tree.root_node, v2))
     assert got == _fresh(v2)
+
+
+def test_a_remembered_line_gives_its_fingerprints_without_marking_them_again(monkeypatch):
+    """The line memo holds the 8-byte fingerprints themselves (plain and comment stem): a line an earlier version had
+    costs a lookup, not a mark() per line (163 k calls on the history bench's versions)."""
+    text = (b"# download the page and return its decoded text to the caller now\n"
+            b"    value = compute_the_value(first_argument, second_argument)\n"
+            b"import os\n")
+    units._line_memo.clear()
+    cold = units.lines(text, prose=False)
+    marked = []
+    real = units.mark
+    monkeypatch.setattr(units, "mark", lambda h, name: marked.append(name) or real(h, name))
+    warm = units.lines(b"\n" + text, prose=False)  # every line moved down one row
+    assert marked == []
+    assert [(u.kind, u.line + 1, u.end_line + 1, u.signature, u.name) for u in cold] == \
+        [(u.kind, u.line, u.end_line, u.signature, u.name) for u in warm]
+    assert {u.name for u in warm} == {None, "stem"} and len(warm) == 3

@@ -286,22 +286,22 @@ def lines(source: bytes, prose: bool = True) -> list[Unit]:
             memo[raw] = marks
         if marks is None:
             continue
-        h, stem = marks
+        h, plain, stem, stemmed = marks
         if h not in seen:
             seen.add(h)
-            out.append(Unit("line", row, row, mark(h, None), None, 1))
+            out.append(Unit("line", row, row, plain, None, 1))
         if stem is not None and stem not in seen:
             seen.add(stem)
-            out.append(Unit("line", row, row, mark(stem, STEM), STEM, 1))
+            out.append(Unit("line", row, row, stemmed, STEM, 1))
     out.extend(urls(source))
     if prose:
         out.extend(text_sentences(source))
     return out
 
 
-def _marks(raw: bytes) -> tuple[int, int | None] | None:
-    """A line's fingerprint and its comment stem's (None: not a substantial line). A worker remembers them per line
-    text: most lines of a file's next version are lines of the one before."""
+def _marks(raw: bytes) -> tuple[int, bytes, int | None, bytes | None] | None:
+    """A line's hash and fingerprint, its comment stem's (None: not a substantial line). A worker remembers them per
+    line text: most lines of a file's next version are lines of the one before."""
     text = b" ".join(raw.split())
     if len(text) < LINE_MIN_CHARS or len(set(_LINE_WORD.findall(text))) < LINE_MIN_WORDS or _GENERIC.match(text):
         return None
@@ -311,7 +311,8 @@ def _marks(raw: bytes) -> tuple[int, int | None] | None:
         if len(words) >= STEM_MIN_WORDS:
             # A planter who varies only the last word (TrojanPuzzle's placeholder) keeps the stem.
             stem = xxhash.xxh64_intdigest(b"stem\0" + b" ".join(words[:-1]))
-    return xxhash.xxh64_intdigest(text), stem
+    h = xxhash.xxh64_intdigest(text)
+    return h, mark(h, None), stem, None if stem is None else mark(stem, STEM)
 
 
 def line_hash(unit: Unit) -> int:
