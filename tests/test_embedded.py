@@ -231,3 +231,50 @@ def test_trojanpuzzle_covert_recall_and_clean_precision():
               f"COVERT caught in a docstring at high+ {covert_hit}/{covert_n}")
         if present:
             assert covert_hit >= 0.9 * simple_high * covert_n / simple_n, case
+
+
+FLOW_IN_DOCSTRING = '''def handler(request):
+    """Usage::
+
+        code = request.GET["code"]
+        eval(code)
+    """
+    return None
+
+
+def fetch(api_url):
+    # For the internal mirror use:
+    #   opts = {"verify": False}
+    #   requests.get(api_url, **opts)
+    return None
+
+
+def render(env, name):
+    """Example::
+
+        page = env.get_template(name)
+        return page.render(title="Hi")
+    """
+'''
+
+
+def test_semantic_rules_read_flows_written_in_docstrings_and_comments_graded_as_their_place():
+    found = {(f.line, f.rule_id): f for f in analyze(FLOW_IN_DOCSTRING).findings}
+    assert found[(5, "exec-of-request-input")].context == "docstring"
+    assert found[(5, "exec-of-request-input")].severity == "high"  # critical in code, one level down in a docstring
+    assert found[(5, "exec-of-request-input")].message.startswith("code in a docstring: ")
+    assert found[(13, "tls-verify-disabled")].context == "comment"
+    assert not [key for key in found if key[0] >= 17]  # a template rendered from a loader: nothing
+    embedded.FACTS_IN_PROSE = False
+    try:
+        assert not [key for key in (f.rule_id for f in analyze(FLOW_IN_DOCSTRING).findings)
+                    if key in ("exec-of-request-input", "tls-verify-disabled")]
+    finally:
+        embedded.FACTS_IN_PROSE = True
+
+
+def test_prose_lines_around_an_example_are_blanked_and_the_code_dedented():
+    assert embedded._without_prose(b'Usage::\n\ncode = f(x)\neval(code)\n') == b'\n\ncode = f(x)\neval(code)\n'
+    assert embedded._without_prose(b'For the mirror use:\n  o = {"a": 1}\n  g(**o)') == b'\no = {"a": 1}\ng(**o)'
+    code = b'def f(x):\n    return x\nelse:\n  pass'  # code lines, compound statements included, stay
+    assert embedded._without_prose(code) == code

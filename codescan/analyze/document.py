@@ -182,6 +182,10 @@ class Analyzer(CodeInsideDocuments):
         if context in ("code", "decoded") and not deep:
             with stage(ctx, "semantic rules"):
                 self.fact_rules.run(ctx, source, tree, language, line_offset, via)
+        elif context in ("comment", "docstring") and not deep and embedded.FACTS_IN_PROSE:
+            with stage(ctx, "semantic rules"):  # COVERT: a flow planted in a docstring, graded as its shape rules
+                embedded.facts_in_prose(self.fact_rules, ctx, source, tree, language, line_offset, via, context,
+                                        severity_shift, seen)
         if not deep:
             with stage(ctx, "folding"):
                 self._folded(ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,

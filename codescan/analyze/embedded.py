@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterator
 
 import tree_sitter as ts
 
+from ..records import shift_severity
 from . import languages, literal_walk
 
 MIN_CODE = 10  # characters: shorter bodies cannot hold a payload worth parsing
@@ -246,3 +247,51 @@ def _fenced_only(body: str, family: str) -> str:
     if inside:  # an unclosed fence runs to the end
         out.extend(textwrap.dedent("\n".join(block)).split("\n") if keep else [""] * len(block))
     return "\n".join(out)
+
+
+FACTS_IN_PROSE = True  # the semantic rules also read code in comments and docstrings (off: tests compare)
+
+
+def facts_in_prose(fact_rules, ctx, source: bytes, tree, language: str, line_offset: int, via, context: str,
+                   shift: int, seen: set) -> None:
+    """The semantic rules over a comment's or docstring's code (`tpl = request.args["t"]` then
+    `Environment().from_string(tpl).render()` written as a usage example): their findings are graded as the shape
+    rules' in the same place are (`shift` levels, "code in a docstring: ..."), and a line a shape rule of the same
+    id already reported there is not reported twice."""
+    if source.strip().count(b"\n") < 1:
+        return  # one line: no flow between statements, and its one statement is the shape rules' to judge
+    if language == "python":
+        code = _without_prose(source)
+        if code != source:  # "Usage::" / "For the mirror use:" above the example: parsed as code, an error
+            source, tree = code, languages.parser(language).parse(code)
+    before = len(ctx.findings)
+    fact_rules.run(ctx, source, tree, language, line_offset, via)
+    added = ctx.findings[before:]
+    del ctx.findings[before:]
+    for finding in added:
+        if (finding.rule_id, finding.line) in seen:
+            continue
+        seen.add((finding.rule_id, finding.line))
+        ctx.findings.append(replace(finding, context=context, category="payload-in-comment",
+                                    message=f"code in a {context}: {finding.message}",
+                                    severity=shift_severity(finding.severity, shift)))
+
+# a line of prose around a Python example: "Usage::", "For the internal mirror use:", "Example (do not copy)."
+_COMPOUND = re.compile(rb"(?:async\s+)?(?:def|class|if|elif|else|for|while|try|except|finally|with|match|case|lambda)\b")
+_PROSE = re.compile(rb"[A-Za-z][\w'-]*(?: +[\w'(),.-]+){0,12}?(?: *::?|\.)")
+_CODE_MARKS = re.compile(rb"[=\[\]{}]|\w\(|^(?:import|from|return|raise|assert|del|pass|yield|await|print)\b")
+
+
+def _without_prose(code: bytes) -> bytes:
+    """`code` with its lines of prose blanked (the line count kept) and what is left dedented, so an example under
+    a heading parses as the code it shows."""
+    lines = code.split(b"\n")
+    kept = []
+    for line in lines:
+        text = line.strip()
+        prose = bool(text) and _PROSE.fullmatch(text) is not None and not _COMPOUND.match(text) and \
+            _CODE_MARKS.search(text) is None
+        kept.append(b"" if prose else line)
+    if kept == lines:
+        return code
+    return textwrap.dedent("\n".join(k.decode("utf-8", "replace") for k in kept)).encode("utf-8")
