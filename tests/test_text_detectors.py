@@ -180,3 +180,19 @@ def test_env_fallback_severity_follows_how_sure():
     random = findings("c.rb", "K = ENV.fetch('K', 'Tz5kW8qL3xV7mN2pR9bH4cY6')\n", "secret-env-fallback")
     assert [f.severity for f in known] == ["high"] and "Stripe" in known[0].message
     assert [f.severity for f in random] == ["medium"] and "entropy" in random[0].message
+
+
+@pytest.mark.parametrize("content", [
+    "import os\nrm\u200b = os.system\nrm\u200b('id')\n",  # after a name: another name that looks the same
+    "var \u200cadmin = true;\n",  # before one
+])
+def test_an_invisible_character_glued_to_a_name_in_code_is_critical(content):
+    found = findings("a.js" if content.startswith("var") else "a.py", content, "invisible-character")
+    assert found and found[0].severity == "critical"
+
+
+def test_a_byte_order_mark_where_two_files_were_joined_or_a_space_in_code_stays_lower():
+    joined = findings("bundle.js", "var a = 1;\n\ufeffvar b = 2;\n", "invisible-character")
+    assert joined and joined[0].severity != "critical"
+    spaced = findings("a.py", "x = \u200b 1\n", "invisible-character")
+    assert spaced and spaced[0].severity == "medium"

@@ -133,7 +133,10 @@ def _invisible(ctx, view) -> None:
         in_word = bool(before and after and _WORD_RE.match(before) and _WORD_RE.match(after))
         place = view.where(start)
         code_place = place in ("code", "identifier") or (place == "text" and view.code)
-        if code_place and (in_word or _FILLERS & set(run)):
+        # in code, a character glued to a name on either side makes another name (`rm<U+200B> = os.system`)
+        # (a byte-order mark left where two files were joined starts a line: not a name's part)
+        touches = run.strip("\ufeff") != "" and bool(before and _WORD_RE.match(before) or after and _WORD_RE.match(after))
+        if code_place and (in_word or touches or _FILLERS & set(run)):
             severity, where = "critical", "an identifier"
         elif in_word or view.agent_rules:
             severity, where = "high", f"a word in {place}"
