@@ -137,8 +137,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
     if wanted.wants("Image().src") and b".src" in source:  # new Image().src = "https://x/p.gif?d=" + data
         out.calls.extend(beacon_sets(values, source))
-    if wanted.wants("eval") and b"import" in source:  # import("data:text/javascript," + code): eval of code
-        out.calls.extend(url_code_calls(values, source))
+    if b"import" in source and (wanted.wants("eval") or wanted.wants("import")):
+        # import("data:text/javascript," + code): eval of code; import(pathToFileURL(f)) of a downloaded file
+        out.calls.extend(url_code_calls(values, source, loaded=wanted.wants("import")))
     out.calls.extend(_through_callers(values, out.calls, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))

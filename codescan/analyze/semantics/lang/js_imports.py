@@ -15,9 +15,12 @@ BLOB_MAKERS = ("URL.createObjectURL", "window.URL.createObjectURL", "self.URL.cr
 # URL escaping undone when the data: URL is read: what it wraps is the module's text
 _UNESCAPE = (b"encodeURIComponent", b"encodeURI", b"escape")
 MAX_IMPORTS = 64
+_DOWNLOADED = frozenset({"downloaded", "verified-download"})
 
 
-def url_code_calls(values, source: bytes, deadline=None) -> list:
+def url_code_calls(values, source: bytes, deadline=None, loaded: bool = False) -> list:
+    """The eval calls import() of data:/blob: URLs amount to; with `loaded`, also each import() of a file written
+    with downloaded data (`import(pathToFileURL(tmp).href)` after `writeFile(tmp, await res.text())`), as `import`."""
     out = []
     for count, match in enumerate(IMPORT_CALL.finditer(source)):
         if count >= MAX_IMPORTS:
@@ -28,9 +31,15 @@ def url_code_calls(values, source: bytes, deadline=None) -> list:
             continue
         args = arguments(call)
         code = _code(values, args[0]) if args else None
+        line = call.start_point[0] + 1
+        if code is None and loaded and args:
+            module = values.ev(args[0])
+            if module.labels & _DOWNLOADED:
+                out.append(Call(callee="import", args=(module.with_step(line, "loaded as a module by import()"),),
+                                line=line, end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
+            continue
         if code is None or not code.labels:
             continue
-        line = call.start_point[0] + 1
         code = code.with_step(line, "run as a module by import() of a data:/blob: URL")
         out.append(Call(callee="eval", args=(code,), line=line, end_line=call.end_point[0] + 1,
                         column=call.start_point[1] + 1, scope=-1))
