@@ -69,6 +69,7 @@ _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc"
                              b"init.d", b"profile.d")
 _POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd",
                            b"document.cookie")  # js_dom, sources
+_POSSIBLE["app-secret"] = (b"getsession", b"secrets.get")  # sources: VS Code authentication / SecretStorage
 _POSSIBLE["keystroke"] = (b"keydown", b"keypress", b"keyup")  # js_callbacks: a page's key events
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")

@@ -62,7 +62,12 @@ SOURCES = {
     "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*", "win32crypt.CryptUnprotectData",
                         "browser_history.*", "rookiepy.*",
                         # a browser extension reading every cookie of every site (a single named cookie is its own)
-                        "chrome.cookies.getAll", "browser.cookies.getAll"),
+                        "chrome.cookies.getAll", "browser.cookies.getAll",
+                        # an Electron app's whole cookie jar (the sites it shows, such as a webmail it wraps)
+                        "electron.session.defaultSession.cookies.get", "electron.session.fromPartition().cookies.get",
+                        "**.webContents.session.cookies.get"),
+    # a token the editor signed in with or keeps in its secret storage (VS Code's authentication / SecretStorage)
+    "app-secret": ("vscode.authentication.getSession", "**.secrets.get"),
 }
 # calls whose result no longer carries its inputs' data in a dangerous form
 CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",
