@@ -268,7 +268,25 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
         labels |= {"autostart-key"}
     if PYTHON_STARTUP.search(value):  # a .pth file, sitecustomize.py: run by every Python that starts
         labels |= {"python-startup"}
+    if value[:1] in "#.[iIsSfFtT \t":  # a selector of a secret form field (`#cc-number`, `input[name=cvc]`)
+        labels |= selector_labels(value)
     return labels
 
 
 _CONSTANT_LABELS = PureMemo(_text_labels)
+# selectors and ids of the fields a card skimmer reads ([name=cardnumber], #cc-number, input[type=password], ...)
+FIELD = re.compile(r"(?i)card[\s_-]?(?:num|no\b)|\bcc[\s_-]?(?:num|no\b|exp|csc|cvv)|credit[\s_-]?card|\bcvv2?\b|\bcvc\b|"
+                   r"\bcsc\b|security[\s_-]?code|\bexp(?:iry|iration)?[\s_-]?(?:date|month|year)\b|type\s*=\s*['\"]?password|"
+                   r"\bpassw(?:or)?d\b|\bpasswd\b")
+# a CSS selector (an id, a class, an attribute test, an input/form tag) naming such a field, or a checkout/payment form:
+# the element it finds holds what the customer types, also when a helper is given the selector (`val('#cvc')`)
+_SELECTOR = re.compile(r"(?i)^\s*(?:(?:input|select|form|textarea)\b|[#.\[])[^\n{};]{0,200}$")
+_PAY_FORM = re.compile(r"(?i)\bform\b[^,]{0,80}?(?:checkout|payment|billing)")
+_FORM_SECRET_LABEL = frozenset({"form-secret"})
+
+
+def selector_labels(value: str) -> frozenset:
+    """`form-secret` for a selector naming a card, security-code, expiry or password field, or a payment form."""
+    if _SELECTOR.match(value) and (FIELD.search(value) or _PAY_FORM.search(value)):
+        return _FORM_SECRET_LABEL
+    return frozenset()

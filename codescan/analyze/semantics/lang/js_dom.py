@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 
 from ..facts import Call
+from ..sources import FIELD
 
-# selectors and ids of the fields a card skimmer reads ([name=cardnumber], #cc-number, input[type=password], ...)
-FIELD = re.compile(r"(?i)card[\s_-]?(?:num|no\b)|\bcc[\s_-]?(?:num|no\b|exp|csc|cvv)|credit[\s_-]?card|\bcvv2?\b|\bcvc\b|"
-                   r"\bcsc\b|security[\s_-]?code|\bexp(?:iry|iration)?[\s_-]?(?:date|month|year)\b|type\s*=\s*['\"]?password|"
-                   r"\bpassw(?:or)?d\b|\bpasswd\b")
 _SELECTORS = frozenset((b"querySelector", b"querySelectorAll", b"getElementById", b"getElementsByName",
                         b"getElementsByClassName", b"namedItem"))
 SRC_SET = re.compile(rb"\.src\s*=(?!=)")
