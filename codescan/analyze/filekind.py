@@ -23,6 +23,7 @@ _CORE_METADATA = re.compile(r"\ufeff?Metadata-Version: *\d")
 _MAKEFILE = re.compile(r"^(GNUmakefile|makefile|Makefile)$|\.mk$")
 # Files whose commands run when a project is built or a package installed, without being read: MSBuild projects and
 # the .targets/.props a NuGet package adds to every build of its consumers, NuGet's PowerShell install hooks, Gradle.
+_EDITOR_TASKS = re.compile(r"(?:^|/)\.vscode/tasks\.json$")  # VS Code (and Cursor, VSCodium) workspace tasks
 _BUILD_SCRIPT = re.compile(r"(?i)\.(csproj|vbproj|fsproj|proj|targets|props)$|(^|/)tools/(install|init|uninstall)\.ps1$"
                            r"|(^|/)(build|settings)\.gradle(\.kts)?$")
 # Languages whose text is prose around fenced code blocks: each block is analyzed as code in its own language.
@@ -76,6 +77,8 @@ def of_path(path: str) -> FileKind:
         role = "makefile"
     elif _BUILD_SCRIPT.search(path):
         role = "build-script"
+    elif name == "tasks.json" and _EDITOR_TASKS.search(path):
+        role = "editor-tasks"
     else:
         role = manifest_kind(path) if path else None
     return FileKind(path, language, role)

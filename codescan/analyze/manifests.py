@@ -6,14 +6,14 @@ import re
 import tomllib
 
 from . import dependencies as deps
-from . import build_scripts, typosquat, workflows
+from . import build_scripts, editor_tasks, typosquat, workflows
 from .textlines import split_lines
 
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
     "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials", "manifest-composer-script-fetches-code",
-)) | workflows.RULE_IDS
+)) | workflows.RULE_IDS | editor_tasks.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
              "prepublish")
@@ -65,6 +65,9 @@ def detect(ctx) -> None:
         return
     if kind == "build-script":
         build_scripts.detect(ctx, text, FETCHES_CODE)
+        return
+    if kind == "editor-tasks":
+        editor_tasks.detect(ctx, text, FETCHES_CODE, _NODE_EVAL, _POWERSHELL)
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)
