@@ -1,5 +1,6 @@
 """Assignments into the process environment as facts: `process.env.X = v`, `process.env[k] = v` (key and value
-however built) become the call `process.env(key, value)` a rule can read."""
+however built), and each key of an object merged into it (`Object.assign(process.env, {X: v})`, also an object held
+in a variable declared around the call) become the call `process.env(key, value)` a rule can read."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,8 @@ from ..facts import Call, Value
 ENV_SET = "process.env"  # (a pseudo-callee: its last word, env, is what gates the layer on a file)
 _ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)\s*=(?![=>])")
 MAX_SETS = 32
+_MERGED = re.compile(rb"Object\s*\.\s*assign\s*\(\s*(?:globalThis\s*\.\s*|global\s*\.\s*)?process\s*\.\s*env\s*,")
+_DECLARATIONS = ("lexical_declaration", "variable_declaration")
 
 
 def env_sets(values, source: bytes) -> list:
@@ -44,4 +47,51 @@ def env_sets(values, source: bytes) -> list:
         out.append(Call(callee=ENV_SET, args=(key, value), line=assign.start_point[0] + 1,
                         end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1,
                         scope=-1 if scope is None else scope.start_byte))
+    if b"assign" in source:
+        out.extend(_merged(values, source, MAX_SETS - len(out)))
     return out
+
+
+def _merged(values, source: bytes, room: int) -> list:
+    """`Object.assign(process.env, {K: v}, other)`: one set per key of each object literal merged in."""
+    out: list = []
+    for match in _MERGED.finditer(source):
+        node = values.scopes.locate(match.start(), match.start() + 6)
+        call = node
+        while call is not None and call.type != "call_expression":
+            call = call.parent
+        args = call.child_by_field_name("arguments") if call is not None else None
+        if args is None:
+            continue
+        for merged in [a for a in args.named_children if a.type != "comment"][1:]:
+            literal = merged if merged.type == "object" else _declared_object(merged)
+            for pair in literal.named_children if literal is not None else ():
+                if len(out) >= room:
+                    return out
+                if pair.type != "pair":
+                    continue
+                name = pair.child_by_field_name("key")
+                key = Value(name.text.decode("utf-8", "replace").strip("'\"`")) if name.type in (
+                    "property_identifier", "string") else values.ev(name)
+                out.append(Call(callee=ENV_SET, args=(key, values.ev(pair.child_by_field_name("value"))),
+                                line=pair.start_point[0] + 1, end_line=pair.end_point[0] + 1,
+                                column=pair.start_point[1] + 1, scope=-1))
+    return out
+
+
+def _declared_object(node):
+    """The object literal a `const name = {...}` declared in a block around `node` holds, or None."""
+    if node.type != "identifier":
+        return None
+    block = node.parent
+    while block is not None:
+        for child in block.named_children:
+            if child.type not in _DECLARATIONS or child.start_byte > node.start_byte:
+                continue
+            for declarator in child.named_children:
+                target = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if target is not None and target.text == node.text and value is not None and value.type == "object":
+                    return value
+        block = block.parent
+    return None
