@@ -647,3 +647,11 @@ def test_request_input_as_an_argument_of_a_fixed_program_is_medium_through_a_she
             "});\n")
     assert _by_line("js-exec-of-request-input", "a.js", text) == {3: "medium", 4: "critical", 5: "critical",
                                                                    6: "critical"}
+
+
+def test_request_input_in_express_markup_is_high_without_markup_medium():
+    text = ("app.get('/a', (req, res) => {\n"
+            "  res.send(`<h1>${req.query.q}</h1>`);\n"
+            "  res.send(`Not found: ${req.params.id}`);\n"
+            "});\n")
+    assert _by_line("xss-from-request-input", "a.js", text) == {2: "high", 3: "medium"}
