@@ -17,7 +17,7 @@ _POSSIBLE = {
     "credential-file": (b".ssh", b"hosts.yml", b"terraform.d", b"cargo", b"gem", b"vault-token", b"pgpass", b".azure", b"s3cfg", b"id_rsa", b"id_ed25519", b"id_ecdsa", b".aws", b"npmrc", b"pypirc", b"netrc",
                         b"credentials", b".docker", b".kube", b"gnupg", b"wallet", b"nkbih", b"ejbalbak", b"bfnaelmo", b"hnfankno", b"fhbohima", b"ibnejdfj",
                         b"extension settings", b"indexeddb", b"logins.json", b"key4.db", b"key3.db", b"firefox",
-                        b"keystore", b"gcloud", b"solana",
+                        b"keystore", b"gcloud", b"solana", b"webrequest",
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",

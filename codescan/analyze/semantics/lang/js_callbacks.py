@@ -39,6 +39,12 @@ def callback_input(values, function) -> Value | None:
     if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"addEventListener", b"on") and \
             _event_name(holder) in KEY_EVENTS:  # document.addEventListener("keydown", e => ..): each key typed
         return Value(labels=KEYSTROKE, trace=(Step(call.start_point[0] + 1, "a key typed on the page"),))
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text == b"addListener" and \
+            _WEB_REQUEST.match(fn.child_by_field_name("object").text):
+        # chrome.webRequest.onBeforeSendHeaders.addListener(d => ..): every site's request headers (Authorization,
+        # cookies) or form bodies, the loot a browser's saved credentials are
+        return Value(labels=CREDENTIAL, trace=(Step(call.start_point[0] + 1, "every request the browser makes (headers, "
+                                                                              "bodies) given to an extension's listener"),))
     if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"on", b"once", b"addListener"):
         args = [c for c in holder.named_children if c.type != "comment"]
         event = args[0] if args else None
@@ -68,6 +74,8 @@ _GIVEN = re.compile(rb"\.(?:" + b"|".join(sorted(ITEM_CALLBACKS)) + rb")\(\s*(?:
 MAX_GIVEN = 2_000  # functions passed by name to an array method, per file
 KEY_EVENTS = frozenset((b"keydown", b"keypress", b"keyup"))
 KEYSTROKE = frozenset({"keystroke"})
+_WEB_REQUEST = re.compile(rb"(?:chrome|browser)\s*\.\s*webRequest\s*\.\s*on(?:BeforeSendHeaders|SendHeaders|BeforeRequest)$")
+CREDENTIAL = frozenset({"credential-file"})
 
 
 def _event_name(holder) -> bytes | None:

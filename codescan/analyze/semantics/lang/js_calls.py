@@ -18,6 +18,7 @@ from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
 REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
+_CALLBACKS = ("arrow_function", "function_expression", "function")
 
 
 def arguments(node) -> list:
@@ -105,7 +106,7 @@ def call_value(values, node) -> Value:
             fn.type == "member_expression" and fn.child_by_field_name("property").text == b"map"):
         # Array.from(TEXT, c => String.fromCharCode(c.charCodeAt(0) - 1)), LIST.map(c => ...): every item folded
         const = mapped(values, arg_values[0].const if name == "Array.from" else receiver.const, args[-1])
-    if clears(name):
+    if clears(name) and not (args and args[0].type in _CALLBACKS):  # (list.find(h => ..) gives an item, not an index)
         held = merge(arg_values) if escapes(name) else NOTHING  # encodeURIComponent(token): escaped, still the token
         if held.labels & HOST_DATA:
             return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
