@@ -38,10 +38,13 @@ def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:
     for function in _auth_functions(source, root, grammar)[:MAX_FUNCTIONS]:
         named = None
         for test, branch in _tests(function, grammar)[:MAX_TESTS]:
-            if _grants(branch, grammar):
-                if named is None:
-                    named = _named_tests(function, grammar)
-                out.extend(_facts(test, values, grammar, function, named))
+            if (inner := _negated(test)) is not None and _denies(branch, grammar):
+                test = inner  # `if (!ok) return res.status(401)`: what follows is granted when `ok` holds
+            elif not _grants(branch, grammar):
+                continue
+            if named is None:
+                named = _named_tests(function, grammar)
+            out.extend(_facts(test, values, grammar, function, named))
     return out
 
 
@@ -126,6 +129,35 @@ def _grants(branch, grammar) -> bool:
             if left is not None and right is not None and right.type in grammar["true"] and \
                     _GRANTED.search(left.text.decode("utf-8", "replace")):
                 return True
+    return False
+
+
+def _negated(test):
+    """X of a test `!X` / `not X` (parentheses around either dropped), else None."""
+    while test.type == "parenthesized_expression" and test.named_children:
+        test = test.named_children[0]
+    if test.type == "not_operator":
+        return test.child_by_field_name("argument")
+    if test.type == "unary_expression" and test.children and test.children[0].type == "!":
+        return test.child_by_field_name("argument")
+    return None
+
+
+_DENIAL = re.compile(rb"\b(?:status|sendStatus|abort|send_error)\s*\(\s*40[13]\b|\b(?:Unauthorized|Forbidden|"
+                     rb"PermissionDenied|AuthenticationFailed)\w*\s*\(")
+
+
+def _denies(branch, grammar) -> bool:
+    """The branch refuses: it throws or raises, returns a denial value, or answers 401/403."""
+    statements = branch.named_children if branch.type in ("block", "statement_block") else [branch]
+    for statement in statements[:4]:
+        if statement.type in ("raise_statement", "throw_statement"):
+            return True
+        if statement.type == "return_statement":
+            values = [c for c in statement.named_children if c.type != "comment"]
+            return not values or values[0].type in grammar["deny"] or _DENIAL.search(values[0].text) is not None
+        if _DENIAL.search(statement.text):
+            return True
     return False
 
 
