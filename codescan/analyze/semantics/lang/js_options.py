@@ -12,20 +12,27 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
     """[(dotted key, Value, line written)] of the first argument's object (written there or bound to a name once or more;
     nested objects and `...spread` of such names followed), for the constructors in WITH_OPTIONS only."""
     tls = name in TLS_OPTIONS
-    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls:
+    jwt = name in JWT_OPTIONS
+    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt:
         return []
     args = arguments(node)
     out: list = []
-    for arg in (args[:3] if tls else args[:1]):  # https.Agent(options), https.request(url, options), tls.connect(port, host, options)
+    # https.Agent(options), https.request(url, options), tls.connect(port, host, options); jwt.verify(t, key, options)
+    for arg in (args[:3] if tls else args[2:3] if jwt else args[:1]):
         _fields(values, arg, "", out, 0)
     if tls:  # only the verification switches: the other fields are data the rules read from the arguments
         out = [field for field in out if field[0].rsplit(".", 1)[-1] in TLS_FIELDS]
+    if jwt:
+        out = [field for field in out if field[0] in JWT_FIELDS]
     return out[:MAX_FIELDS]
 
 
 TLS_OPTIONS = frozenset({"https.Agent", "https.request", "https.get", "tls.connect", "tls.createSecureContext",
                          "axios.create", "undici.Agent", "ws.WebSocket", "WebSocket"})
 TLS_FIELDS = frozenset({"rejectUnauthorized"})
+# jsonwebtoken's sign/verify options: the accepted or chosen algorithms (an options object held in a variable too)
+JWT_OPTIONS = frozenset({"jsonwebtoken.verify", "jsonwebtoken.sign"})
+JWT_FIELDS = frozenset({"algorithms", "algorithm"})
 
 
 def _objects(values, node, depth: int) -> list:
