@@ -105,6 +105,7 @@ _INPUT = (r"(?:\breq(?:uest)?\.(?:query|body|params|args|form|GET|POST|headers?)
           r"`[xX]-[\w-]{1,40}`\s+(?:request\s+)?header\b)")
 _RUNS = (r"(?:\bchild_process\b|\bexecSync\b|\bexec\s*\(|`exec`|\bspawn\b|\beval\b|\bos\.system\b|\bsubprocess\b|"
          r"\bshell_exec\b|\bRuntime\.getRuntime)")
+_LONG_SENTENCE = r"(?:(?!\.\s|\n\s*\n)[\s\S]){0,300}?"
 _SCRIPT_URL = _EXTERNAL + r"[^\s`'\")<>]{1,200}?\.(?:m?js|cjs|ts|sh|bash|py|ps1|psm1|rb|pl|bat|cmd|vbs)\b(?![\w.-])"
 _RUN_IT = r"\b(?:run|execute|exec|source|launch|start|invoke|eval(?:uate)?|import|require|load)\b"
 PLAIN_ASKS = (
@@ -145,9 +146,12 @@ PLAIN_ASKS = (
     r"(?:at|from|in)\s+" + _SCRIPT_URL +
     # a dependency added to every package whatever the code needs: "always add X to the dependencies of every package
     # you create, even when it is not imported" (a shared config added to new packages gives no such reason-free order)
-    r"|\b(?:always|every\s+time|each\s+time)\b" + _SENTENCE + r"\b(?:add|install|include|insert)\w*\b" + _SENTENCE
-    + r"\b(?:dependenc(?:y|ies)|package\.json|requirements)\b" + _SENTENCE + r"\b(?:every|each|all|any)\b" + _SENTENCE
-    + r"\b(?:even\s+(?:if|when|though)\b" + _SENTENCE + r"\b(?:not|never|unused|isn't|aren't)\b|whether\s+or\s+not|regardless)"
+    # (one bounded sentence looked at ahead for each part: nested lazy spans cost a second on 16 KB of "always add")
+    r"|\b(?:always|every\s+time|each\s+time)\b(?=" + _LONG_SENTENCE + r"\b(?:add|install|include|insert)\w*\b)"
+    r"(?=" + _LONG_SENTENCE + r"\b(?:dependenc(?:y|ies)|package\.json|requirements)\b)"
+    r"(?=" + _LONG_SENTENCE + r"\b(?:every|each|all|any)\b)" + _LONG_SENTENCE +
+    r"\b(?:even\s+(?:if|when|though)\b(?:(?!\.\s|\n\s*\n)[\s\S]){0,60}?\b(?:not|never|unused|isn't|aren't)\b|"
+    r"whether\s+or\s+not|regardless)"
     # TLS checks turned off in words: "set rejectUnauthorized to false", "pass verify as False"
     r"|\b(?:rejectUnauthorized|verify|verify_ssl|ssl_verify|strictSSL)\W{0,3}\s+(?:to|as)\s+[`'\"]?false\b"
 )
@@ -173,6 +177,17 @@ WEAKENING = re.compile(
     r"(?:password|passphrase|passcode|pin|token|api\s+key)\b[^.\n]{0,80}?\bfor\s+(?:every|any|all)\s+"
     r"(?:accounts?|users?|logins?|tenants?)\b"
     r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
+    # the same in other words: "store every API key and database password directly in the source as constants"
+    r"|\b(?:store|put|keep|write|place|commit|paste)\s+(?:every|all|each|the|any|your)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:api\s+keys?|secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?(?:\s+and\s+(?:[\w-]+\s+){0,2}?(?:api\s+keys?|"
+    r"secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?)?\s+(?:directly\s+|verbatim\s+|as\s+literals?\s+)?in(?:to)?\s+"
+    r"(?:the\s+)?(?:source(?:\s+code)?|code|repo(?:sitory)?|constants?|source\s+files?)\b"
+    # checks taken out to get a green build: "comment out the `requireAuth` middleware", "remove the CSRF check"
+    r"|\b(?:comment(?:ing)?\s+out|disabl(?:e|ing)|remov(?:e|ing)|delet(?:e|ing)|bypass(?:ing)?)\s+(?:the\s+)?`?"
+    r"(?:require_?auth\w*|verify_?csrf\w*|csrf_?protect\w*|is_?authenticated|ensure_?(?:logged_?in|auth\w*)|"
+    r"auth(?:entication|orization)?\s+(?:middleware|checks?|guards?|decorators?))\b"
+    # an npm install hook handed over as text that fetches or evaluates code: `"postinstall": "node -e \"..https..\""`
+    r"|\"(?:pre|post)?install\"\s*:\s*\"(?:[^\"\\\n]|\\.){0,300}?(?:https?:|\bcurl\b|\bwget\b|\beval\b|child_process|base64)"
     r"|\beval\s*\(\s*(?:atob|base64|Buffer\.from)|\bexec\s*\(\s*(?:base64|b64decode|requests\.get)"
     # a command that pipes the environment or a credential file into a network client (`env | base64 | curl -d @-`)
     r"|(?<![\w.-])(?:env|printenv|set|cat\s+[^\n|]{0,80}?(?:\.env|\.ssh/|\.aws/|\.npmrc|\.netrc|\.pypirc|"
