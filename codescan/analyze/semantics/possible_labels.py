@@ -68,7 +68,7 @@ _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc"
                              b"launchagents", b"launchdaemons", b"systemd", b"/etc/environment", b"ld.so.preload", b"startup",
                              b"init.d", b"profile.d")
 _POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd",
-                           b"document.cookie", b"checkout", b"payment", b"billing")  # js_dom, sources
+                           b"document.cookie", b"checkout", b"payment", b"billing", b"getitem")  # js_dom, sources
 _POSSIBLE["app-secret"] = (b"getsession", b"secrets.get")  # sources: VS Code authentication / SecretStorage
 _POSSIBLE["keystroke"] = (b"keydown", b"keypress", b"keyup")  # js_callbacks: a page's key events
 _POSSIBLE["env-var"] = _POSSIBLE["env"]

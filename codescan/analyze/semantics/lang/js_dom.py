@@ -22,9 +22,17 @@ def field_labels(fn, arg_values) -> frozenset:
         return frozenset()
     prop = fn.child_by_field_name("property")
     selector = arg_values[0].const
+    if prop is not None and prop.text == b"getItem" and fn.child_by_field_name("object").text.endswith(_STORAGES):
+        # localStorage.getItem('access_token'): the page's session, as good as its cookie (also one of a constant list)
+        keys = [selector] if isinstance(selector, str) else [c.const for c in arg_values[0].choices or ()]
+        return FORM_SECRET if any(isinstance(k, str) and _STORED_SECRET.search(k) for k in keys) else frozenset()
     if prop is None or prop.text not in _SELECTORS or not isinstance(selector, str):
         return frozenset()
     return FORM_SECRET if FIELD.search(selector) else frozenset()
+
+
+_STORAGES = (b"localStorage", b"sessionStorage")
+_STORED_SECRET = re.compile(r"(?i)token|jwt|\bauth|session|secret|passw|api[_-]?key|credential")
 
 
 def beacon_sets(values, source: bytes) -> list:
