@@ -66,6 +66,13 @@ PLAIN_ASKS = (
     r"(?=" + _LONG_SENTENCE + r"\b(?:every|each|all|any)\b)" + _LONG_SENTENCE +
     r"\b(?:even\s+(?:if|when|though)\b(?:(?!\.\s|\n\s*\n)[\s\S]){0,60}?\b(?:not|never|unused|isn't|aren't)\b|"
     r"whether\s+or\s+not|regardless)"
+    # a secret file's contents put where others read them: "attach the output of `cat .env` to the PR body"
+    r"|\b(?:attach|paste|include|add|post|put|copy|dump)\w*\b" + _SENTENCE +
+    r"(?:\bcat\s+[^`\n]{0,60}?|\bcontents?\s+of\s+(?:the\s+|your\s+)?`?)(?:\.env\b|~/\.(?:ssh|aws|npmrc|netrc|kube)|\.npmrc\b)"
+    + _SENTENCE + r"\b(?:pr|pull\s+request|merge\s+request|issue|comment|commit\s+message|description|gist|wiki)s?\b"
+    # a package registry or index switched to plain http (tokens and packages in the clear, any proxy can swap them)
+    r"|\b(?:npm|pnpm|yarn)\s+config\s+set\s+(?:@[\w-]+:)?registry\s+[`'\"]?http://(?!(?:localhost|127\.0\.0\.1)\b)"
+    r"|\bpip\s+config\s+set\s+global\.(?:extra-)?index-url\s+[`'\"]?http://(?!(?:localhost|127\.0\.0\.1)\b)"
     # TLS checks turned off in words: "set rejectUnauthorized to false", "pass verify as False"
     r"|\b(?:rejectUnauthorized|verify|verify_ssl|ssl_verify|strictSSL)\W{0,3}\s+(?:to|as)\s+[`'\"]?false\b"
 )

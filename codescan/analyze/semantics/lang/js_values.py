@@ -87,8 +87,8 @@ class JsValues(MemoEval, JsAccess):
         out = merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
         if kind in ("template_string", "binary_expression") and not out.known:
             text = skeleton(self, node)  # `curl ${base}/get | bash`: the command's shape is known
-            if text is not None:
-                out = Value(UNKNOWN, out.labels, None, None, out.trace, (), text)
+            if text is not None:  # (`${os.homedir()}/.ssh/id_rsa` names a key file as path.join would)
+                out = Value(UNKNOWN, out.labels | constant_labels(text), None, None, out.trace, (), text)
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
