@@ -655,3 +655,14 @@ def test_request_input_in_express_markup_is_high_without_markup_medium():
             "  res.send(`Not found: ${req.params.id}`);\n"
             "});\n")
     assert _by_line("xss-from-request-input", "a.js", text) == {2: "high", 3: "medium"}
+
+
+def test_a_run_key_opened_only_to_read_it_is_low_opened_to_write_it_high():
+    text = ("import winreg\n"
+            "RUN = r'Software\\Microsoft\\Windows\\CurrentVersion\\Run'\n"
+            "k = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run')\n"
+            "r = winreg.OpenKeyEx(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_READ)\n"
+            "w = winreg.OpenKey(winreg.HKEY_CURRENT_USER, r'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 0, winreg.KEY_WRITE)\n"
+            "v = winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN)\n"
+            "a = winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN, access=winreg.KEY_ALL_ACCESS)\n")
+    assert _by_line("registry-run-key-persistence", "m.py", text) == {3: "low", 4: "low", 5: "high", 7: "high"}
