@@ -24,13 +24,15 @@ _POSSIBLE = {
                         b"pycookiecheat", b"cryptunprotectdata", b"rookiepy"),
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
-    "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream"),
+    "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream",
+               b"received("),  # a protocol's dataReceived / data_received callback (python_handlers)
     "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
                 b"gunzip", b"decrypt", b"reveal"),
     "self-serialized": (b"dump",),
     "own-source": (b"__doc__", b"__file__"),
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
-                b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django"),
+                b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django",
+                b"websockethandler", b"websocketconsumer", b"servicer"),
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -84,7 +86,8 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.body", b"request.meta", b"request.query", b"request.path_params", b"request.stream",
                    b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
                    b"ctx.query", b"ctx.params", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
-                   b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler")
+                   b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler",
+                   b"websockethandler", b"websocketconsumer", b"servicer")  # python_handlers.callback_input
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.

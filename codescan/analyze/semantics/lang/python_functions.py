@@ -6,6 +6,7 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
+from .python_handlers import callback_input
 
 REQUEST_NAMES = {"request", "req"}
 _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
@@ -23,9 +24,13 @@ class Functions:
         params = function.child_by_field_name("parameters")
         index = _param_index(params, name) if params is not None else -1
         self.defs[function.start_byte] = function
+        labels = {f"param:{function.start_byte}:{index}"}
+        received = callback_input(function, index) if index > 0 else None
+        if received is not None:  # lineReceived(self, line), on_message(self, message), a gRPC method's request
+            return Value(UNKNOWN, frozenset(labels | {received}), name, None,
+                         (Step(node.start_point[0] + 1, f"parameter {name}: what a peer sent"),))
         if name in REQUEST_NAMES or (name == "self" and False):
             return Value(name="request")
-        labels = {f"param:{function.start_byte}:{index}"}
         route = _route_text(function)
         if route is not None and name not in ("self", "cls"):
             labels.add("request")

@@ -31,3 +31,41 @@ def handler_input(values, node, attr: str) -> Value | None:
         return None  # a Tornado handler's `self.path` is not the request's (its request is `self.request`)
     return Value(UNKNOWN, frozenset({"request"}), f"request.{attr}", None,
                  (Step(node.start_point[0] + 1, f"self.{attr} of a request handler"),))
+
+
+# callbacks a server framework calls with what a peer sent, by the method's name: the base classes the method must
+# be declared under (in the class's bases' text) and the label of what it is given (after self)
+_CALLBACKS = {
+    # Twisted protocols (basic.LineReceiver, Protocol, DatagramProtocol, Int32StringReceiver...), asyncio protocols
+    b"dataReceived": (re.compile(rb"Protocol|Receiver"), "socket"),
+    b"lineReceived": (re.compile(rb"Receiver|Protocol"), "socket"),
+    b"rawDataReceived": (re.compile(rb"Receiver|Protocol"), "socket"),
+    b"stringReceived": (re.compile(rb"Receiver|Protocol"), "socket"),
+    b"datagramReceived": (re.compile(rb"Protocol"), "socket"),
+    b"data_received": (re.compile(rb"Protocol"), "socket"),
+    b"datagram_received": (re.compile(rb"Protocol"), "socket"),
+    # a WebSocket message from a browser: Tornado's WebSocketHandler, Channels' consumers
+    b"on_message": (re.compile(rb"WebSocketHandler"), "request"),
+    b"receive": (re.compile(rb"WebsocketConsumer|WebSocketConsumer"), "request"),
+    b"receive_json": (re.compile(rb"WebsocketConsumer|WebSocketConsumer"), "request"),
+}
+_SERVICER = re.compile(rb"(?:^|[\s.(,])\w*Servicer\s*[,)]")  # a gRPC service: each method's `request`
+
+
+def callback_input(function, index: int) -> str | None:
+    """The label (`socket`, `request`) of parameter `index` of a method a network framework calls with a peer's
+    data (`lineReceived(self, line)` of a Twisted protocol, `on_message(self, message)` of a Tornado WebSocket
+    handler, `request` of a gRPC servicer's method), else None."""
+    if index < 1 or function.type != "function_definition":
+        return None
+    named = function.child_by_field_name("name")
+    cls = enclosing_class(function)
+    bases = cls.child_by_field_name("superclasses") if cls is not None else None
+    if named is None or bases is None:
+        return None
+    wanted = _CALLBACKS.get(named.text)
+    if wanted is not None:
+        return wanted[1] if wanted[0].search(bases.text) else None
+    if index == 1 and _SERVICER.search(bases.text) and named.text[:1].isupper():
+        return "request"
+    return None
