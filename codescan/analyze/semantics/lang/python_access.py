@@ -8,7 +8,7 @@ from ..names import canonical
 from ..sources import constant_labels, labels_of, narrowed, password_named, secret_key_labels
 from .python_classattrs import class_level, cls_attribute
 from .python_functions import REQUEST_NAMES
-from .python_handlers import handler_input
+from .python_handlers import handler_input, inherited_runner
 from .python_instances import instance_attribute, instance_data
 from .python_reflect_wrappers import through_getattr_hook
 from .python_selfattrs import method, property_value, self_attribute
@@ -59,7 +59,8 @@ class Access:
         if obj_node.type == "identifier" and obj_node.text == b"self":
             if attr in REQUEST_NAMES:
                 return Value(name="request")
-            found = handler_input(self, node, attr) or self_attribute(self, node, attr)
+            found = handler_input(self, node, attr) or inherited_runner(self, node, attr) or \
+                self_attribute(self, node, attr)
             if found is not None:
                 return found
         if obj_node.type == "identifier" and obj_node.text == b"cls":

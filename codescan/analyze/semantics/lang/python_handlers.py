@@ -69,3 +69,29 @@ def callback_input(function, index: int) -> str | None:
     if index == 1 and _SERVICER.search(bases.text) and named.text[:1].isupper():
         return "request"
     return None
+
+
+# stdlib classes whose inherited methods run code given as text: `self.runsource(line)` in a subclass is a call of
+# the base's method (only these bases: naming every inherited `self.x` would rename calls other rules match)
+_CODE_RUNNERS = ("code.InteractiveInterpreter", "code.InteractiveConsole")
+RUNNER_METHODS = frozenset({b"runsource", b"runcode", b"push"})
+
+
+def inherited_runner(values, node, attr: str) -> Value | None:
+    """`self.runsource` inside a class derived from code.InteractiveInterpreter/InteractiveConsole that does not
+    define `runsource` itself: the base's method (`code.InteractiveInterpreter().runsource`), else None."""
+    if attr.encode() not in RUNNER_METHODS:
+        return None
+    cls = enclosing_class(node)
+    bases = cls.child_by_field_name("superclasses") if cls is not None else None
+    if bases is None or b"Interactive" not in bases.text:
+        return None
+    body = cls.child_by_field_name("body")
+    if body is not None and re.search(rb"\bdef\s+" + attr.encode() + rb"\b", body.text):
+        return None  # the class's own runsource: what it does is in its body
+    for base in bases.named_children:
+        if base.type in ("identifier", "attribute"):
+            name = values.ev(base).name or ""
+            if name in _CODE_RUNNERS:
+                return Value(name=f"{name}().{attr}")
+    return None

@@ -7,6 +7,7 @@ import re
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES, PY_BUILTINS, canonical
 from .python_classattrs import bound_in_class_body
 from .python_functions import REQUEST_NAMES
+from .python_handlers import RUNNER_METHODS
 from .python_skip import for_patterns
 
 # PyValues names `<obj>.attr` `canonical(<obj's name>.attr)`, `request`, a `<def:N>` (a method, a lambda), or,
@@ -267,6 +268,8 @@ def no_wanted_head(needed: NeededHeads, heads: Heads, node) -> bool:
     if obj is not None and obj.type == "identifier" and obj.text in (b"self", b"cls") and \
             bound_in_class_body(node, attr.text):
         return False  # class C: go = staticmethod(os.system) — self.go(...) / cls.go(...) calls os.system
+    if obj is not None and obj.type == "identifier" and obj.text == b"self" and attr.text in RUNNER_METHODS:
+        return False  # class Shell(code.InteractiveInterpreter): self.runsource(...) is the base's (python_handlers)
     if obj is not None and obj.type == "identifier" and obj.text == b"self":
         assigned = heads._self_values(attr.text, 0)  # `self.go = os.system`: self.go(...) calls os.system
         if assigned is None or not assigned <= {"<"}:
