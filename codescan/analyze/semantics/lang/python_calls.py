@@ -262,6 +262,10 @@ def call_value(values, node) -> Value:
             out_labels = out_labels | {"concealed"}
         if arg_values:
             out_labels = secret_key_labels(out_labels, arg_values[0])
+        if "env-var" in labels and len(args) > 1 and isinstance(arg_values[1].const, str):
+            # os.environ.get("CMD", "curl … | sh"): unless the variable is set, the default is the value
+            default = arg_values[1].const
+            return Value(const, out_labels | constant_labels(default), result_name, None, trace, (), default)
         return Value(const, out_labels, result_name, None, trace)
     out = merge([receiver, *arg_values], const, result_name)
     if const is not UNKNOWN:

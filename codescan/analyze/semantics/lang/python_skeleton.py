@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from ..facts import Value
+from ..constants import UNKNOWN
+from ..facts import Value, merge
+from ..sources import constant_labels
 from ..skeleton import HOLE, kept, text_part, texty
 from ..string_literals import MISS, text_body
 
@@ -102,3 +104,22 @@ def method_skeleton(values, method: str, receiver: Value, args: list, keywords: 
             parts = [item if isinstance(item, str) else HOLE for item in items.const]
             return kept(receiver.const.join(parts))
     return None
+
+
+# labels of a configured value whose own text stays unknown: `<setting> or "default"` is then the default's text
+_SETTING_LABELS = frozenset({"env-var"})
+
+
+def or_fallback(node, parts) -> Value | None:
+    """`os.environ.get("CMD") or "curl … | sh"`, `cfg or "…"`: a value read from the configuration (or from
+    nothing known) with a constant string as its fallback. The fallback is what runs unless the setting is made,
+    so its text is the value's shape (rules' `matches` read it); None for `and`, a non-constant right side, or a
+    left side carrying other data (a download `or` a default keeps the download's own shape)."""
+    op = node.child_by_field_name("operator")
+    left, right = parts
+    if op is None or op.type != "or" or not isinstance(right.const, str) or left.known or left.text is not None:
+        return None
+    if not {lab for lab in left.labels if not lab.startswith("param:")} <= _SETTING_LABELS:
+        return None
+    merged = merge(parts)
+    return Value(UNKNOWN, merged.labels | constant_labels(right.const), None, None, merged.trace, (), right.const)

@@ -13,7 +13,7 @@ from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
-from .python_skeleton import skeleton
+from .python_skeleton import or_fallback, skeleton
 from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, password_named
@@ -160,6 +160,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             if named is not None:
                 merged = merge((parts[0], parts[2]))
                 return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
+        if kind == "boolean_operator" and len(parts) == 2:
+            fallback = or_fallback(node, parts)  # os.environ.get("CMD") or "curl … | sh"
+            if fallback is not None:
+                return fallback
         if kind in ("binary_operator", "string"):
             text = skeleton(self, node, parts)  # "curl -s %s | sh" % url: the command's shape is known
             if text is not None:
