@@ -666,3 +666,14 @@ def test_a_run_key_opened_only_to_read_it_is_low_opened_to_write_it_high():
             "v = winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN)\n"
             "a = winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN, access=winreg.KEY_ALL_ACCESS)\n")
     assert _by_line("registry-run-key-persistence", "m.py", text) == {3: "low", 4: "low", 5: "high", 7: "high"}
+
+
+def test_a_nopasswd_rule_written_to_sudoers_is_critical_other_writes_high_reads_nothing():
+    text = ("from pathlib import Path\n"
+            "def grant(fh, user):\n"
+            "    fh.write(user + ' ALL=(ALL) NOPASSWD: ALL')\n"
+            "with open('/etc/sudoers', 'a') as fh:\n"
+            "    fh.write('Defaults env_keep += \"HTTP_PROXY\"')\n"
+            "Path('/etc/sudoers.d/90-u').write_text('u ALL=(ALL) NOPASSWD:ALL')\n"
+            "rules = open('/etc/sudoers').read()\n")
+    assert _by_line("sudoers-rule-written", "m.py", text) == {4: "high", 5: "high", 6: "critical"}

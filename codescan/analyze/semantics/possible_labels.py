@@ -57,6 +57,7 @@ _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b
                            b"allowed", b"access", b"perm", b"role", b"privilege")
 _POSSIBLE["password"] = (b"pass", b"pw")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
+_POSSIBLE["privilege-file"] = (b"sudoers", b"/etc/passwd")
 _POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
 _POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-hint", b"rig-id", b"--coin", b"--algo", b"minexmr", b"moneroocean",
                       b"nanopool", b"hashvault", b"herominers", b"c3pool", b"2miners", b"f2pool", b"nicehash",

@@ -124,6 +124,8 @@ _MINER_LABEL = frozenset({"miner"})
 # files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
+# the files that decide who may become root: sudo's rules (and its drop-in folder), the account database
+PRIVILEGE_FILE = re.compile(r"(?:^|/)etc/(?:sudoers(?:\.d(?:/[^/]*)?)?|passwd)$")
 # a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
 STARTUP_FILE = re.compile(
     r"(?i)(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|cshrc|tcshrc)$|"
@@ -263,6 +265,8 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
     labels = mined | (frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset())
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
+    if PRIVILEGE_FILE.search(value):  # /etc/sudoers, /etc/sudoers.d/<file>, /etc/passwd
+        labels |= {"privilege-file"}
     if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot
         labels |= {"startup-file"}
     if "\\" in value and AUTOSTART_KEY.search(value):  # Software\Microsoft\Windows\CurrentVersion\Run
