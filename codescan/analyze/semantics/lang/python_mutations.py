@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ... import budget as budgets
-from ..facts import NOTHING, Value, merge
+from ..facts import NOTHING, Step, Value, merge
 from ..constants import MAX_LEN, UNKNOWN, Name
 from ..names import canonical
 from ..python_scopes import MODULE
@@ -118,6 +118,9 @@ _WRITER_WORDS = frozenset(w.rsplit(".", 1)[-1].encode() for w in (
     *_WRAPPERS, "urllib.request.urlretrieve", "os.write", "shutil.copyfileobj", "io.open", "codecs.open", "os.fdopen"))
 
 
+_CURL_SINKS = frozenset({b"WRITEDATA", b"WRITEFUNCTION", b"FILE"})  # pycurl options given the response's writer
+
+
 def written(values, name: str, use, call) -> Value:
     """Data that flows into `name` because it is the file a call writes (open(name, 'wb') as f:
     f.write(data); urlretrieve(url, name); copyfileobj(src, name))."""
@@ -136,6 +139,10 @@ def written(values, name: str, use, call) -> Value:
             return Value(UNKNOWN, archive.labels | {"downloaded"}, None, None, archive.trace).with_step(
                 call.start_point[0] + 1, f"archive extracted into {name}")
         return NOTHING
+    if method == b"setopt" and len(args) > 1 and args[1] == use and args[0].text.rsplit(b".", 1)[-1] in _CURL_SINKS:
+        # c.setopt(c.WRITEDATA, buf); c.perform(): libcurl writes the response body into buf
+        return Value(UNKNOWN, frozenset({"network"}), None, None,
+                     (Step(call.start_point[0] + 1, f"pycurl writes the response into {name}"),))
     if method is not None and method not in _WRITER_WORDS:
         return NOTHING  # `_cache.get(name)`: a method no writer below is called by (its owner is not evaluated)
     callee = canonical(values.ev(fn).name)
