@@ -6,6 +6,7 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
+from .python_client_params import client_passed
 from .python_handlers import callback_input
 
 REQUEST_NAMES = {"request", "req"}
@@ -40,6 +41,9 @@ class Functions:
             fixture = self._fixture_value(function, name)
             if fixture is not None:  # def test_x(server): what the same-file fixture `server` returns or yields
                 return fixture.with_step(node.start_point[0] + 1, f"pytest fixture {name}")
+            client = client_passed(self, function, index)  # configure(session): session = requests.Session()
+            if client is not None:
+                return Value(name=client)
             name = self._instance_passed(function, index) or name  # bundle(Places()): places.each() is Places.each
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())

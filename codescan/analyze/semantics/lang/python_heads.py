@@ -7,6 +7,7 @@ import re
 from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES, PY_BUILTINS, canonical
 from .python_classattrs import bound_in_class_body
 from .python_functions import REQUEST_NAMES
+from .python_client_params import CLIENT_HEADS
 from .python_handlers import RUNNER_METHODS
 from .python_skip import for_patterns
 
@@ -138,6 +139,16 @@ class Heads:
     def __init__(self, values):
         self.values = values
         self._assigned: dict[bytes, set | None] = {}
+        self._clients: set | None = None
+
+    def _client_heads(self) -> set:
+        """Heads of the network client modules this file imports: a parameter may be one of their clients
+        (python_client_params: every call site passes `requests.Session()`)."""
+        if self._clients is None:
+            imported = {canonical(target or name).split(".")[0]
+                        for name, places in self.values.scopes.imports.items() for _scope, target in places}
+            self._clients = imported & CLIENT_HEADS
+        return self._clients
 
     def of(self, node, hops: int = 0) -> set | None:
         kind = node.type
@@ -226,6 +237,8 @@ class Heads:
                 out |= inner
             elif kind != "param":
                 return None
+            else:
+                out |= self._client_heads()  # def configure(sess): called with requests.Session()
         return out
 
     def _self_values(self, attr: bytes, hops: int) -> set | None:
