@@ -48,11 +48,19 @@ CREDENTIAL_TAIL = re.compile(r"(?:^|/)(?:\.config/gh/hosts\.yml|\.terraform\.d/c
                              r"\.config/gcloud/(?:credentials\.db|application_default_credentials\.json))$")
 
 
+# a browser's profile folder joined under a folder known only at run time (LOCALAPPDATA, APPDATA, the home folder):
+# the pieces "Google", "Chrome", "User Data" name nothing alone
+BROWSER_TAIL = re.compile(r"(?i)(?:^|/)(?:google/chrome(?: beta| sxs)?|chromium|microsoft/edge|bravesoftware/"
+                          r"brave-browser|vivaldi|yandex/yandexbrowser|epic privacy browser|chromodo)/user data(?:/|$)|"
+                          r"(?:^|/)opera software/opera (?:gx )?stable(?:/|$)|(?:^|/)mozilla/firefox/profiles(?:/|$)|"
+                          r"(?:^|/)\.mozilla/firefox(?:/|$)")
+
+
 def with_tail_labels(value: Value, tail: str) -> Value:
     """`value` plus the startup folder (or the credential file of a home dot folder) the known tail of its path
     names."""
     extra = constant_labels("/" + tail) & TAIL_LABELS if tail else frozenset()
-    if tail and CREDENTIAL_TAIL.search(tail):  # join(home, ".config", "gh", "hosts.yml")
+    if tail and (CREDENTIAL_TAIL.search(tail) or BROWSER_TAIL.search(tail)):  # join(home, ".config", "gh", "hosts.yml")
         extra = extra | {"credential-file"}
     if not extra or extra <= value.labels:
         return value
