@@ -79,7 +79,10 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "escape-html", "he.encode", "he.escape", "lodash.escape",
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",
-          "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr")
+          "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
+          # parsed into a value that can only be an address or an id (ValueError otherwise)
+          "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface", "ipaddress.IPv4Address",
+          "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network", "uuid.UUID")
 
 
 # string constants that name credential, wallet and browser-profile files or folders (a browser wallet extension's
