@@ -88,7 +88,9 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
                    b"ctx.query", b"ctx.params", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
                    b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler",
-                   b"websockethandler", b"websocketconsumer", b"servicer")  # python_handlers.callback_input
+                   b"websockethandler", b"websocketconsumer", b"servicer",  # python_handlers.callback_input
+                   b"request.text", b"request.read", b"request.multipart", b"request.match_info",  # aiohttp.web
+                   b"request.rel_url", b"request.content")
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.

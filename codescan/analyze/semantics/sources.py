@@ -45,6 +45,9 @@ SOURCES = {
                 "request.get_body_arguments", "request.get_query_argument", "request.get_query_arguments",
                 "request.get_cookie", "request.decode_argument", "request.arguments", "request.body_arguments",
                 "request.query_arguments", "request.uri",
+                # aiohttp.web: `await request.post()` / .text() / .read() / .multipart(), request.match_info
+                "request.post", "request.text", "request.read", "request.multipart", "request.match_info",
+                "request.rel_url", "request.content",
                 "event.body", "event.queryStringParameters"),
     "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
                 "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
