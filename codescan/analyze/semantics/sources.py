@@ -98,6 +98,7 @@ CREDENTIAL_PATH = re.compile(
     r"(?:^|[/\\])(?:\.config[/\\])?gh[/\\]hosts\.yml$|\.terraform\.d[/\\]credentials\.tfrc\.json$|"
     r"\.cargo[/\\]credentials(?:\.toml)?$|\.gem[/\\]credentials$|(?:^|[/\\])\.vault-token$|(?:^|[/\\])\.pgpass$|"
     r"\.azure[/\\](?:accessTokens\.json|msal_token_cache\.(?:json|bin))$|(?:^|[/\\])\.s3cfg$|"
+    r"(?:^|/)(?:var/)?run/secrets/kubernetes\.io/serviceaccount(?:/token)?$|(?:^|/)serviceaccount/token$|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|\.docker|\.kube|"
@@ -301,3 +302,18 @@ def selector_labels(value: str) -> frozenset:
     if _SELECTOR.match(value) and (FIELD.search(value) or _PAY_FORM.search(value)):
         return _FORM_SECRET_LABEL
     return frozenset()
+
+
+# a cloud metadata service's address that answers with the machine role's temporary keys (AWS IMDS, GCP, Azure);
+# AWS's bare `security-credentials/` answers with the role's name only
+CLOUD_CREDENTIALS_URL = re.compile(
+    r"(?i)(?:169\.254\.169\.254|\[?fd00:ec2::254\]?)/(?:latest|\d{4}-\d\d-\d\d)/meta-data/iam/security-credentials/[^/?#\s]"
+    r"|metadata(?:\.google\.internal)?/computeMetadata/v1/instance/service-accounts/[^/]+/(?:token|identity)"
+    r"|169\.254\.169\.254/metadata/identity/oauth2/token|169\.254\.170\.2/v2/credentials")
+
+
+def cloud_credentials_url(value) -> bool:
+    """The URL (known, or known in part) asks a cloud metadata service for the machine's credentials."""
+    text = value.const if isinstance(value.const, str) else value.text
+    return isinstance(text, str) and CLOUD_CREDENTIALS_URL.search(text) is not None
+

@@ -13,7 +13,7 @@ from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
-from ..sources import clears, constant_labels, labels_of, narrowed, secret_key_labels
+from ..sources import clears, cloud_credentials_url, constant_labels, labels_of, narrowed, secret_key_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -262,6 +262,8 @@ def call_value(values, node) -> Value:
             out_labels = out_labels | {"concealed"}
         if arg_values:
             out_labels = secret_key_labels(out_labels, arg_values[0])
+        if "network" in labels and arg_values and cloud_credentials_url(arg_values[0]):
+            out_labels = out_labels | {"credential-file"}  # the instance role's keys from the metadata service
         if "env-var" in labels and len(args) > 1 and isinstance(arg_values[1].const, str):
             # os.environ.get("CMD", "curl … | sh"): unless the variable is set, the default is the value
             default = arg_values[1].const
