@@ -32,7 +32,7 @@ _POSSIBLE = {
     "own-source": (b"__doc__", b"__file__"),
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django",
-                b"websockethandler", b"websocketconsumer", b"servicer"),
+                b"websockethandler", b"websocketconsumer", b"servicer", b"start_response"),
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -90,7 +90,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler",
                    b"websockethandler", b"websocketconsumer", b"servicer",  # python_handlers.callback_input
                    b"request.text", b"request.read", b"request.multipart", b"request.match_info",  # aiohttp.web
-                   b"request.rel_url", b"request.content")
+                   b"request.rel_url", b"request.content", b"start_response")
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.

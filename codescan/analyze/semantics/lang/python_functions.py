@@ -26,7 +26,7 @@ class Functions:
         index = _param_index(params, name) if params is not None else -1
         self.defs[function.start_byte] = function
         labels = {f"param:{function.start_byte}:{index}"}
-        received = callback_input(function, index) if index > 0 else None
+        received = callback_input(function, index) if index >= 0 else None
         if received is not None:  # lineReceived(self, line), on_message(self, message), a gRPC method's request
             return Value(UNKNOWN, frozenset(labels | {received}), name, None,
                          (Step(node.start_point[0] + 1, f"parameter {name}: what a peer sent"),))

@@ -55,8 +55,12 @@ _SERVICER = re.compile(rb"(?:^|[\s.(,])\w*Servicer\s*[,)]")  # a gRPC service: e
 def callback_input(function, index: int) -> str | None:
     """The label (`socket`, `request`) of parameter `index` of a method a network framework calls with a peer's
     data (`lineReceived(self, line)` of a Twisted protocol, `on_message(self, message)` of a Tornado WebSocket
-    handler, `request` of a gRPC servicer's method), else None."""
-    if index < 1 or function.type != "function_definition":
+    handler, `request` of a gRPC servicer's method, a WSGI application's `environ`), else None."""
+    if index < 0 or function.type != "function_definition":
+        return None
+    if wsgi_environ(function, index):
+        return "request"
+    if index < 1:
         return None
     named = function.child_by_field_name("name")
     cls = enclosing_class(function)
@@ -95,3 +99,13 @@ def inherited_runner(values, node, attr: str) -> Value | None:
             if name in _CODE_RUNNERS:
                 return Value(name=f"{name}().{attr}")
     return None
+
+
+def wsgi_environ(function, index: int) -> bool:
+    """Parameter `index` is the `environ` of a WSGI callable: `def app(environ, start_response)`, a middleware's
+    `__call__(self, environ, start_response)` (the request's headers, query string and body stream)."""
+    params = function.child_by_field_name("parameters")
+    if params is None or b"start_response" not in params.text:
+        return False
+    names = [p.text for p in params.named_children if p.type == "identifier"]
+    return index + 1 < len(names) and names[index + 1] == b"start_response" and names[index] in (b"environ", b"env")
