@@ -130,6 +130,8 @@ _MINER_LABEL = frozenset({"miner"})
 # the file of public keys sshd accepts for a login (planting a key there is persistence)
 # files the interpreter runs at start: the `import` lines of a .pth file in site-packages, sitecustomize/usercustomize
 PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$")
+# the folder whose every file IPython (and Jupyter's IPython kernel) runs at start
+IPYTHON_STARTUP = re.compile(r"(?i)\.ipython[/\\]profile_[^/\\]+[/\\]startup(?:[/\\]|$)")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
 # the files that decide who may become root: sudo's rules (and its drop-in folder), the account database
 PRIVILEGE_FILE = re.compile(r"(?:^|/)etc/(?:sudoers(?:\.d(?:/[^/]*)?)?|passwd)$")
@@ -282,6 +284,8 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
         labels |= {"python-startup"}
     if value[:1] in "#.[iIsSfFtT \t":  # a selector of a secret form field (`#cc-number`, `input[name=cvc]`)
         labels |= selector_labels(value)
+    if IPYTHON_STARTUP.search(value):  # ~/.ipython/profile_default/startup/...: run by every IPython that starts
+        labels |= {"ipython-startup"}
     return labels
 
 
