@@ -45,7 +45,8 @@ def slash_tail(values, node) -> str:
 CREDENTIAL_TAIL = re.compile(r"(?:^|/)(?:\.config/gh/hosts\.yml|\.terraform\.d/credentials\.tfrc\.json|"
                              r"\.cargo/credentials(?:\.toml)?|\.gem/credentials|\.azure/accessTokens\.json|"
                              r"\.azure/msal_token_cache\.(?:json|bin)|\.docker/config\.json|\.kube/config|"
-                             r"\.config/gcloud/(?:credentials\.db|application_default_credentials\.json))$")
+                             r"\.config/gcloud/(?:credentials\.db|application_default_credentials\.json)|"
+                             r"Library/Keychains(?:/[^/]+)?)$")
 
 
 # a browser's profile folder joined under a folder known only at run time (LOCALAPPDATA, APPDATA, the home folder):
