@@ -11,11 +11,37 @@ CLIENT_HEADS = frozenset(c.split(".")[0] for c in _CLIENTS)
 MAX_SITES = 8
 
 
+def passed_at_sites(values, function, position: int, method: bool, limit: int) -> list | None:
+    """The argument node at `position` of every same-file call of `function` (a method: `self.name(...)` calls, the
+    position counted after self), or None when a site is not a plain call of it, lacks that argument, or there are
+    more than `limit` sites."""
+    from .python_callsites import _called_at
+    from .python_calls import arguments
+    named = function.child_by_field_name("name")
+    passed = []
+    for count, at in enumerate(_called_at(values.source, named.text)):
+        node = values.scopes.locate(at, at + len(named.text)) if count < limit else None
+        if node is not None and node.parent is not None and node.parent.type == "function_definition":
+            continue  # the def itself
+        callee = node
+        if method and node is not None:
+            holder = node.parent
+            if holder.type != "attribute" or holder.child_by_field_name("object").text != b"self":
+                return None  # the method called on another object: not known to be this class's
+            callee = holder
+        call = callee.parent if callee is not None else None
+        if call is None or call.type != "call" or call.child_by_field_name("function") != callee:
+            return None
+        args, _keywords = arguments(call)
+        if position >= len(args):
+            return None
+        passed.append(args[position])
+    return passed
+
+
 def client_passed(values, function, index: int) -> str | None:
     """The canonical name (`requests.Session()`) of the client object every same-file call of `function` passes
     as its parameter `index`, or None (no call site, another value at one of them, too many sites)."""
-    from .python_callsites import _called_at
-    from .python_calls import arguments
     named = function.child_by_field_name("name") if function.type == "function_definition" else None
     if named is None or function.parent is None:
         return None
@@ -31,25 +57,8 @@ def client_passed(values, function, index: int) -> str | None:
         return values._attributes[key]
     values._attributes[key] = None  # while computing (a call site inside the function itself)
     found = set()
-    for count, at in enumerate(_called_at(values.source, named.text)):
-        if count >= MAX_SITES * 2:
-            return None
-        node = values.scopes.locate(at, at + len(named.text))
-        if node is None or node.parent is None or node.parent.type == "function_definition":
-            continue  # the def itself
-        callee = node
-        if method:
-            holder = node.parent
-            if holder.type != "attribute" or holder.child_by_field_name("object").text != b"self":
-                return None  # the method called on another object: not known to be this class's
-            callee = holder
-        call = callee.parent
-        if call is None or call.type != "call" or call.child_by_field_name("function") != callee:
-            return None
-        args, _keywords = arguments(call)
-        if position >= len(args):
-            return None
-        held = values.ev(args[position])
+    for arg in passed_at_sites(values, function, position, method, MAX_SITES * 2) or ():
+        held = values.ev(arg)
         name = held.name or ""
         if not (name.endswith("()") and name.startswith(_CLIENTS)) or held.labels:
             return None

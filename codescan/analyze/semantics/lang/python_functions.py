@@ -6,7 +6,7 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
-from .python_client_params import client_passed
+from .python_client_params import client_passed, passed_at_sites
 from .python_handlers import callback_input
 
 REQUEST_NAMES = {"request", "req"}
@@ -71,8 +71,6 @@ class Functions:
     def _instance_passed(self, function, index: int) -> str | None:
         """`<class:N>()` when every same-file call of this plain function passes, at `index`, an instance of the
         same class of this file (so a method called on the parameter is that class's method), else None."""
-        from .python_callsites import _called_at
-        from .python_calls import arguments
         named = function.child_by_field_name("name") if function.type == "function_definition" else None
         if named is None or function.parent is None or function.parent.type != "module":
             return None
@@ -81,16 +79,12 @@ class Functions:
             return self._attributes[key]
         self._attributes[key] = None  # while computing (a call site inside the function itself)
         found = set()
-        for count, at in enumerate(_called_at(self.source, named.text)):
-            node = self.scopes.locate(at, at + len(named.text)) if count < 8 else None
-            call = node.parent if node is not None else None
-            if call is not None and call.type == "function_definition":
-                continue  # the def itself
-            if call is None or call.type != "call" or call.child_by_field_name("function") != node:
-                return None
-            args, _keywords = arguments(call)
-            held = self.ev(args[index]) if index < len(args) else None
-            if held is None or not (held.name or "").startswith("<class:") or not held.name.endswith(">()"):
+        passed = passed_at_sites(self, function, index, False, 8)
+        if passed is None:
+            return None
+        for arg in passed:
+            held = self.ev(arg)
+            if not (held.name or "").startswith("<class:") or not held.name.endswith(">()"):
                 return None
             found.add(held.name)
         result = found.pop() if len(found) == 1 else None
