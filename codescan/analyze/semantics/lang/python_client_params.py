@@ -50,7 +50,7 @@ def client_passed(values, function, index: int) -> str | None:
     if not method and function.parent.type != "module":
         return None
     position = index - 1 if method else index
-    if position < 0:
+    if position < 0 or not imports_client(values):
         return None
     key = ("client", function.start_byte, index)
     if key in values._attributes:
@@ -68,3 +68,13 @@ def client_passed(values, function, index: int) -> str | None:
     result = found.pop() if found else None
     values._attributes[key] = result
     return result
+
+
+def imports_client(values) -> bool:
+    """The file imports one of the network client modules (once per file): only then can a parameter be a client."""
+    found = values._attributes.get(("client-imports",))
+    if found is None:
+        found = values._attributes[("client-imports",)] = any(
+            (target or name).split(".")[0] in CLIENT_HEADS
+            for name, places in values.scopes.imports.items() for _scope, target in places)
+    return found
