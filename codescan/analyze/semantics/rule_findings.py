@@ -164,7 +164,8 @@ def _lift(by_scope: dict, callers, width: int) -> None:
 def _disguised(call: Call, value) -> bool:
     """The sink was named at run time (getattr, __dict__, __import__) or its deciding argument was spelled to
     hide it ('0.0' + '.0.0', '127.0.0.1'.replace(...), flag[1])."""
-    return call.via == "dynamic" or isinstance(value, Value) and value.via == "disguised"
+    return call.via == "dynamic" or isinstance(value, Value) and (
+        value.via == "disguised" or value.via == "dynamic" and value.name is not None)
 
 
 def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via, extra=(), language=None,
