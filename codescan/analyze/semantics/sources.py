@@ -80,7 +80,8 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
           "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
-          "secure_filename", "os.path.basename", "escape-html", "he.encode", "he.escape", "lodash.escape",
+          "secure_filename", "os.path.basename", "path.basename", "path.posix.basename", "path.win32.basename",
+          "escape-html", "he.encode", "he.escape", "lodash.escape",
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
           # parsed into a value that can only be an address or an id (ValueError otherwise)

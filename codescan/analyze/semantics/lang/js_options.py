@@ -13,7 +13,8 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
     nested objects and `...spread` of such names followed), for the constructors in WITH_OPTIONS only."""
     tls = name in TLS_OPTIONS
     jwt = name in JWT_OPTIONS
-    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt:
+    cors = name in CORS_OPTIONS
+    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt and not cors:
         return []
     args = arguments(node)
     out: list = []
@@ -24,6 +25,8 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
         out = [field for field in out if field[0].rsplit(".", 1)[-1] in TLS_FIELDS]
     if jwt:
         out = [field for field in out if field[0] in JWT_FIELDS]
+    if cors:
+        out = [field for field in out if field[0] in CORS_FIELDS]
     return out[:MAX_FIELDS]
 
 
@@ -33,6 +36,9 @@ TLS_FIELDS = frozenset({"rejectUnauthorized"})
 # jsonwebtoken's sign/verify options: the accepted or chosen algorithms (an options object held in a variable too)
 JWT_OPTIONS = frozenset({"jsonwebtoken.verify", "jsonwebtoken.sign"})
 JWT_FIELDS = frozenset({"algorithms", "algorithm"})
+# the cors middleware's options: which origins are answered, and whether cookies go with them
+CORS_OPTIONS = frozenset({"cors"})
+CORS_FIELDS = frozenset({"origin", "credentials"})
 
 
 def _objects(values, node, depth: int) -> list:
