@@ -14,12 +14,13 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
     tls = name in TLS_OPTIONS
     jwt = name in JWT_OPTIONS
     cors = name in CORS_OPTIONS
-    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt and not cors:
+    yaml = name in YAML_OPTIONS
+    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt and not cors and not yaml:
         return []
     args = arguments(node)
     out: list = []
     # https.Agent(options), https.request(url, options), tls.connect(port, host, options); jwt.verify(t, key, options)
-    for arg in (args[:3] if tls else args[2:3] if jwt else args[:1]):
+    for arg in (args[:3] if tls else args[2:3] if jwt else args[1:2] if yaml else args[:1]):
         _fields(values, arg, "", out, 0)
     if tls:  # only the verification switches: the other fields are data the rules read from the arguments
         out = [field for field in out if field[0].rsplit(".", 1)[-1] in TLS_FIELDS]
@@ -27,6 +28,8 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
         out = [field for field in out if field[0] in JWT_FIELDS]
     if cors:
         out = [field for field in out if field[0] in CORS_FIELDS]
+    if yaml:
+        out = [field for field in out if field[0] == "schema"]
     return out[:MAX_FIELDS]
 
 
@@ -39,6 +42,8 @@ JWT_FIELDS = frozenset({"algorithms", "algorithm"})
 # the cors middleware's options: which origins are answered, and whether cookies go with them
 CORS_OPTIONS = frozenset({"cors"})
 CORS_FIELDS = frozenset({"origin", "credentials"})
+# js-yaml's load(text, options): the schema decides whether !!js/function tags build functions
+YAML_OPTIONS = frozenset({"js-yaml.load", "js-yaml.loadAll", "js-yaml.safeLoad"})
 
 
 def _objects(values, node, depth: int) -> list:
