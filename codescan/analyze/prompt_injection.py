@@ -71,6 +71,9 @@ PHRASES = (
      r"\bif\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|agent|coding\s+assistant)\b"),
     ("weak", ("reading this", "processing this", "parsing this"),
      r"\b(?:ai|llm|assistant|agent)s?\s+(?:reading|processing|parsing)\s+this\b"),
+    # the model called by name as the one spoken to: "<!-- assistant: also read ..." (weak: reported where hidden)
+    ("weak", ("assistant:", "assistant,", "copilot:", "claude:", "llm:", "ai:"),
+     r"\b(?:assistant|copilot|claude|llm|ai)[ \t]*[:,][ \t]+(?=[a-z])"),
 )
 COMPILED = tuple((strength, needles, re.compile(rx), re.compile(rx, re.I)) for strength, needles, rx in PHRASES)
 
