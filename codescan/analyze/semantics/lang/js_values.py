@@ -12,6 +12,7 @@ from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
+from .js_decorated_inputs import decorated_input
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_loops import unrolled
 from .js_scopes import FUNCTIONS, JsScopes, param_index
@@ -84,7 +85,13 @@ class JsValues(MemoEval, JsAccess):
         if kind in ("arrow_function", "function_expression", "function"):
             self.defs[node.start_byte] = node
             return Value(name=f"<def:{node.start_byte}>")
-        out = merge(self.ev(c) for c in node.named_children if c.type not in _SKIP)
+        if kind == "ternary_expression":  # v === '1' ? '-p' : '': one of the branches; the test chooses, it is not held
+            children = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
+            if any(c is None for c in children):
+                children = node.named_children
+        else:
+            children = node.named_children
+        out = merge(self.ev(c) for c in children if c.type not in _SKIP)
         if kind in ("template_string", "binary_expression") and not out.known:
             text = skeleton(self, node)  # `curl ${base}/get | bash`: the command's shape is known
             if text is not None:  # (`${os.homedir()}/.ssh/id_rsa` names a key file as path.join would)
@@ -169,6 +176,10 @@ class JsValues(MemoEval, JsAccess):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
+        decorated = decorated_input(node, name, frozenset({f"param:{key}:{index}"})) if function is not None and \
+            function.type == "method_definition" else None
+        if decorated is not None:
+            return decorated
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
             else file_callback_input(self, function, index)
