@@ -698,3 +698,13 @@ def test_a_fetched_url_from_the_request_is_high_a_fixed_host_with_a_request_path
             "    requests.get('http://' + request.args['host'] + '/status')\n"
             "    requests.get('https://evil@' + request.args['host'] + '/')\n")
     assert _by_line("ssrf-url-from-request-input", "app.py", text) == {4: "high", 5: "low", 6: "high", 7: "high"}
+
+
+def test_js_exec_of_a_command_built_only_from_constants_is_low():
+    text = ('const cp = require("child_process");\n'
+            'const OUT = "dist/pkg";\n'
+            'const ARCHIVE = OUT + ".tgz";\n'
+            'cp.execSync("rm -rf " + OUT);\n'
+            'cp.execSync(`tar czf ${ARCHIVE} ${OUT}`);\n'
+            'function clean(dir) { cp.execSync("rm -rf " + dir); }\n')
+    assert _by_line("js-exec-command-injection", "build.js", text) == {4: "low", 5: "low", 6: "high"}
