@@ -708,3 +708,27 @@ def test_js_exec_of_a_command_built_only_from_constants_is_low():
             'cp.execSync(`tar czf ${ARCHIVE} ${OUT}`);\n'
             'function clean(dir) { cp.execSync("rm -rf " + dir); }\n')
     assert _by_line("js-exec-command-injection", "build.js", text) == {4: "low", 5: "low", 6: "high"}
+
+
+def test_js_text_from_an_allow_list_table_or_a_choice_of_constants_is_low_with_the_raw_input_high():
+    sql = ('const SORTS = { name: "name", newest: "created_at DESC", price: "price" };\n'
+           'async function listProducts(req) {\n'
+           '  const order = SORTS[req.query.order] || "id";\n'
+           '  await knex.raw(`SELECT * FROM products ORDER BY ${order}`);\n'
+           '  const dir = req.query.desc === "1" ? "DESC" : "ASC";\n'
+           '  await pool.query("SELECT * FROM products ORDER BY price " + dir);\n'
+           '  const loose = SORTS[req.query.order] || req.query.order;\n'
+           '  await knex.raw(`SELECT * FROM products ORDER BY ${loose}`);\n'
+           '}\n')
+    assert _by_line("js-sql-injection-built-query", "db.js", sql) == {4: "low", 6: "low", 8: "high"}
+    shell = ('const cp = require("child_process");\n'
+             'const FORMATS = { small: "-resize 64x64", large: "-resize 512x512" };\n'
+             'function thumb(size) {\n'
+             '  cp.execSync(`convert in.png ${FORMATS[size] ?? "-resize 128x128"} out.png`);\n'
+             '  FORMATS.custom = size;\n'
+             '}\n'
+             'const PRESETS = { small: "-resize 64x64", large: "-resize 512x512" };\n'
+             'function preset(size) {\n'
+             '  cp.execSync(`convert in.png ${PRESETS[size] ?? "-resize 128x128"} out.png`);\n'
+             '}\n')
+    assert _by_line("js-exec-command-injection", "img.js", shell) == {4: "high", 9: "low"}

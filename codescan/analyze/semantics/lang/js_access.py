@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of, narrowed, secret_name_labels
+from .js_choices import table_choices
 from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
 from .js_statics import static_member
@@ -101,6 +102,8 @@ class JsAccess:
             picks = [self.attribute(obj, c.const, node) for c in key.choices]
             if any(p.labels for p in picks):
                 return merge(picks)
+        if not key.known and not obj.labels and (choices := table_choices(self, obj_node)):
+            return Value(UNKNOWN, frozenset(), None, None, (), choices)  # ORDERS[req.query.order]: one of its values
         if isinstance(obj.const, (list, str)) and isinstance(key.const, int):
             try:
                 item = obj.const[key.const]

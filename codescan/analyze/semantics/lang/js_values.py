@@ -12,6 +12,7 @@ from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
+from .js_choices import either, joined
 from .js_decorated_inputs import decorated_input
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_loops import unrolled
@@ -96,6 +97,12 @@ class JsValues(MemoEval, JsAccess):
             text = skeleton(self, node)  # `curl ${base}/get | bash`: the command's shape is known
             if text is not None:  # (`${os.homedir()}/.ssh/id_rsa` names a key file as path.join would)
                 out = Value(UNKNOWN, out.labels | constant_labels(text), None, None, out.trace, (), text)
+        if kind in ("template_string", "binary_expression") and not out.known and not out.labels:
+            operator = node.child_by_field_name("operator") if kind == "binary_expression" else None
+            if operator is not None and operator.type in ("||", "??"):
+                out = either(self, node, out)
+            elif operator is None or operator.type == "+":
+                out = joined(self, node, out)
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
