@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bench import corpus as corpora
 from codescan.analyze.semantics import possible_labels as sources
 from codescan.analyze.semantics.possible_labels import PossibleLabels
@@ -46,3 +48,13 @@ def test_needles_mark_where_a_word_must_start_or_end():
     assert sources._needles(b"request.args") == (b"request\n", b"\nargs")
     assert sources._needles(b"environ") == (b"environ",)
     assert sources._needles(b"$.get") == (b"\nget",)
+
+
+def test_a_label_none_of_whose_word_runs_occur_is_decided_without_searching(monkeypatch):
+    def searched(self, token):
+        raise AssertionError(f"searched for {token!r}")
+    monkeypatch.setattr(PossibleLabels, "_occurs", searched)
+    possible = PossibleLabels(b"def total(xs):\n    return sum(xs)\n", "python")
+    assert not any(possible.has(label) for label in ("env", "network", "credential-file", "host-identity"))
+    with pytest.raises(AssertionError):  # `environ` holds the run of the env label's token: that one is searched
+        PossibleLabels(b"x = os.environ\n", "python").has("env")

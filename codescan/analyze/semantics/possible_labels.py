@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..gate_index import _Words
 from ..rule_gate import presence_of
 
 
@@ -120,6 +121,17 @@ def _needles(token: bytes) -> tuple[bytes, ...]:
 
 _WORD_RUN = re.compile(rb"[a-z0-9_]+")
 _NEEDLES = {t: _needles(t) for tokens in (*_TOKENS.values(), _REQUEST_STRICT) for t in tokens}
+# Every token's word runs, found in a file's words all at once (GateIndex's per-word memo: the next file repeats
+# most of them): a token one of whose runs occurs in none of the source's words is ruled out by set look-ups, and a
+# label none of whose tokens is left, without searching the words' text at all.
+_RUN_LIST = sorted({run for token in _NEEDLES for run in _WORD_RUN.findall(token)})
+_RUNS = _Words(_RUN_LIST)
+_RUN_IDS = {token: frozenset(_RUN_LIST.index(run) for run in _WORD_RUN.findall(token)) for token in _NEEDLES}
+_BY_RUN: dict[int, list[bytes]] = {}  # run index -> the tokens holding it
+for _token, _ids in _RUN_IDS.items():
+    for _at in _ids:
+        _BY_RUN.setdefault(_at, []).append(_token)
+_RUNLESS = frozenset(t for t, ids in _RUN_IDS.items() if not ids)  # no word run: always searched
 
 
 class PossibleLabels:
@@ -134,7 +146,15 @@ class PossibleLabels:
         self._words: bytes | None = None
         self._language = language
         self._seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network)
+        self._maybe: set[bytes] | None = None  # the tokens whose every word run the source's words hold
         self._labels: dict[str, bool] = {}
+
+    def _possible(self) -> set[bytes]:
+        maybe = self._maybe
+        if maybe is None:
+            runs = _RUNS.found_in(presence_of(self._source).word_set(), True)
+            maybe = self._maybe = {t for at in runs for t in _BY_RUN[at] if _RUN_IDS[t] <= runs} | _RUNLESS
+        return maybe
 
     def _occurs(self, token: bytes) -> bool:
         words = self._words
@@ -154,8 +174,10 @@ class PossibleLabels:
         return found
 
     def _search(self, label: str) -> bool:
-        seen = self._seen
+        seen, maybe = self._seen, self._possible()
         for token in _TOKENS.get(label, ()):
+            if token not in maybe:
+                continue
             present = seen.get(token)
             if present is None:
                 present = seen[token] = self._occurs(token)
@@ -164,5 +186,5 @@ class PossibleLabels:
         else:
             return False
         if label == "request" and self._language in _STRICT_LANGUAGES:
-            return any(self._occurs(t) for t in _REQUEST_STRICT)
+            return any(self._occurs(t) for t in _REQUEST_STRICT if t in maybe)
         return True
