@@ -732,3 +732,13 @@ def test_js_text_from_an_allow_list_table_or_a_choice_of_constants_is_low_with_t
              '  cp.execSync(`convert in.png ${PRESETS[size] ?? "-resize 128x128"} out.png`);\n'
              '}\n')
     assert _by_line("js-exec-command-injection", "img.js", shell) == {4: "high", 9: "low"}
+
+
+def test_request_text_in_a_fetch_api_response_is_medium_as_html_high():
+    text = ('export async function GET(request) {\n'
+            '  const q = new URL(request.url).searchParams.get("q");\n'
+            '  if (q === "a") return new Response(`You searched ${q}`);\n'
+            '  if (q === "b") return new Response(`<h1>${q}</h1>`, { headers: { "content-type": "text/html" } });\n'
+            '  return new Response(q, { headers: { "Content-Type": "text/html; charset=utf-8" } });\n'
+            '}\n')
+    assert _by_line("xss-from-request-input", "app/search/route.js", text) == {3: "medium", 4: "high", 5: "high"}

@@ -40,12 +40,12 @@ _POSSIBLE = {
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
 _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
                          b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
-# TypeScript parameter decorators that hand a method the request's data (lang/js_decorated_inputs): NestJS,
+# TypeScript parameter decorators that hand a method the request's data (lang/js_handler_inputs): NestJS,
 # routing-controllers, tsoa
 _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"@headers(", b"@headerparam",
               b"@bodyparam(", b"@cookies(", b"@cookieparam(", b"@uploadedfile", b"@messagebody(", b"@payload(",
               b"@path(", b"@req(", b"@request(", b"@ctx(")
-_POSSIBLE["request"] += (*_DECORATED, b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
+_POSSIBLE["request"] += (*_DECORATED, b"cherrypy", b"litestar", b"searchparams", b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
@@ -99,6 +99,8 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"websockethandler", b"websocketconsumer", b"servicer",  # python_handlers.callback_input
                    b"request.text", b"request.read", b"request.multipart", b"request.match_info",  # aiohttp.web
                    b"request.rel_url", b"request.content", b"start_response",
+                   b"request.payload", b"request.nexturl", b"request.url", b"c.req.", b"searchparams",
+                   b"request.matchdict", b"request.json_body", b"request.subpath", b"cherrypy", b"litestar",
                    *_DECORATED)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 

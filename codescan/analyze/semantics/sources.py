@@ -41,6 +41,11 @@ SOURCES = {
                 "request.query", "request.params", "request.raw_post_data", "request.REQUEST",
                 "req.body", "req.query", "req.params", "req.headers", "req.cookies", "req.files",
                 "req.param", "req.get", "ctx.request.body", "ctx.query", "ctx.params",
+                # Hapi's payload; the Fetch API Request a route handler receives (Next.js app router, Remix,
+                # SvelteKit, Cloudflare Workers, Deno, Bun): its URL and the body it reads; Hono's context
+                "req.payload", "req.json", "req.formData", "req.text", "req.nextUrl", "req.url", "req.originalUrl",
+                "c.req.query", "c.req.queries", "c.req.param", "c.req.json", "c.req.formData", "c.req.parseBody",
+                "c.req.text", "c.req.header",
                 "request.get_argument", "request.get_arguments", "request.get_body_argument",
                 "request.get_body_arguments", "request.get_query_argument", "request.get_query_arguments",
                 "request.get_cookie", "request.decode_argument", "request.arguments", "request.body_arguments",
@@ -48,6 +53,9 @@ SOURCES = {
                 # aiohttp.web: `await request.post()` / .text() / .read() / .multipart(), request.match_info
                 "request.post", "request.text", "request.read", "request.multipart", "request.match_info",
                 "request.rel_url", "request.content",
+                # Falcon (`req`/`request` of a responder), Bottle, Pyramid
+                "request.get_param", "request.get_param_as_list", "request.media", "request.get_media",
+                "request.bounded_stream", "request.forms", "request.matchdict", "request.json_body", "request.subpath",
                 "event.body", "event.queryStringParameters"),
     "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
                 "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",

@@ -13,7 +13,7 @@ from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
 from .js_choices import either, joined
-from .js_decorated_inputs import decorated_input
+from .js_handler_inputs import decorated_input, event_field
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_loops import unrolled
 from .js_scopes import FUNCTIONS, JsScopes, param_index
@@ -183,10 +183,12 @@ class JsValues(MemoEval, JsAccess):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
-        decorated = decorated_input(node, name, frozenset({f"param:{key}:{index}"})) if function is not None and \
-            function.type == "method_definition" else None
-        if decorated is not None:
-            return decorated
+        if function is not None:
+            own = frozenset({f"param:{key}:{index}"})
+            given = decorated_input(node, name, own) if function.type == "method_definition" else \
+                event_field(node, name, function, own)
+            if given is not None:
+                return given
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
             else file_callback_input(self, function, index)

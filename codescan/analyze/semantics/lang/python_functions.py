@@ -153,12 +153,18 @@ def _decorators(function):
 
 
 def _route_text(function) -> str | None:
-    """The text of the route decorator of a web handler (`@app.route("/img/<pid>")`), else None."""
+    """The text of the route decorator of a web handler (`@app.route("/img/<pid>")`; Litestar's bare
+    `@get("/ping")`; CherryPy's `@cherrypy.expose`, whose method parameters are the query's fields), else None."""
     for text in _decorators(function):
         head = text.split("(", 1)[0]
-        if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR:
+        if "." in head and head.rsplit(".", 1)[1] in _ROUTE_DECORATOR or head in _EXPOSED or \
+                head[1:] in _ROUTE_DECORATOR and _BARE_ROUTE.match(text, len(head)):
             return text
     return None
+
+
+_EXPOSED = frozenset(("@cherrypy.expose", "@cherrypy.tools.json_in", "@cherrypy.tools.json_out"))
+_BARE_ROUTE = re.compile(r"""\(\s*(?:path\s*=\s*)?[\[(]?\s*['"]/""")  # @get("/ping"), @post(["/a", "/b"]): a path
 
 
 def _is_route(function) -> bool:
