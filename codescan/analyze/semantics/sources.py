@@ -56,6 +56,9 @@ SOURCES = {
                 # Falcon (`req`/`request` of a responder), Bottle, Pyramid
                 "request.get_param", "request.get_param_as_list", "request.media", "request.get_media",
                 "request.bounded_stream", "request.forms", "request.matchdict", "request.json_body", "request.subpath",
+                # Flask-RESTful / Flask-RESTX request parsers, webargs: the request's fields, parsed
+                "flask_restful.reqparse.RequestParser().parse_args", "flask_restx.reqparse.RequestParser().parse_args",
+                "webargs.flaskparser.parser.parse", "webargs.aiohttpparser.parser.parse",
                 "event.body", "event.queryStringParameters"),
     "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
                 "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
