@@ -316,7 +316,7 @@ class FactRules:
                 for call in matched:
                     sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, lines, present)
             else:
-                together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers)
+                together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers, lines)
 
 
 def _character_columns(calls, source: bytes):

@@ -110,13 +110,17 @@ MAX_LIFT = 3  # same-file functions a `together` fact is carried out through (a 
 MAX_LIFT_SITES = 8  # call sites of one function it is carried to
 
 
-def together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int, callers=None) -> None:
+def together_rule(ctx, rule, sinks, calls, path: str, language: str, line_offset: int, callers=None,
+                  text: SourceLines | None = None) -> None:
     width = len(sinks)
     whole_file = rule.facts.scope == "file"  # a listener callback and a timer that ships its buffer
     by_scope: dict[int, list] = {}
     for index, (item, regex) in enumerate(zip(rule.facts.together, sinks)):
+        pattern = item.when.written if item.when is not None else None
         for call in calls:
             if regex.match(call.callee):
+                if pattern is not None and not written(text, call, pattern):
+                    continue  # parser.setFeature(feature_external_ges, True): the call's own text decides
                 found = holds(item.when, call, item.arg, path, language)
                 if found is not None:
                     by_scope.setdefault(-1 if whole_file else call.scope,

@@ -97,7 +97,11 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
           # parsed into a value that can only be an address or an id (ValueError otherwise)
           "ipaddress.ip_address", "ipaddress.ip_network", "ipaddress.ip_interface", "ipaddress.IPv4Address",
-          "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network", "uuid.UUID")
+          "ipaddress.IPv6Address", "ipaddress.IPv4Network", "ipaddress.IPv6Network", "uuid.UUID",
+          # signed by the server: a cookie or token that passes the check holds only what the server itself put
+          # there (a forged or edited one raises); Fernet's decrypt is not here, it also hides code (`decoded`)
+          "itsdangerous.*().loads", "itsdangerous.*().unsign", "django.core.signing.loads",
+          "django.core.signing.*().unsign", "django.core.signing.*().unsign_object")
 
 
 # string constants that name credential, wallet and browser-profile files or folders (a browser wallet extension's

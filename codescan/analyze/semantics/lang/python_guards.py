@@ -8,7 +8,10 @@ MAX_LEVELS = 12  # statements climbed from a use to its function
 MAX_SIBLINGS = 60  # earlier statements of one block examined for a guard
 _CHECK_METHODS = frozenset({b"startswith", b"endswith", b"isdigit", b"isalnum", b"isalpha", b"isidentifier",
                             b"isnumeric", b"isdecimal", b"match", b"fullmatch", b"search", b"is_relative_to",
-                            b"isascii"})
+                            b"isascii",
+                            # `if os.path.commonpath([root, target]) != root: return`: the resolved path must stay
+                            # inside the folder (the zip-slip / traversal check)
+                            b"commonpath", b"commonprefix"})
 _EXITS = frozenset({b"abort", b"exit", b"_exit", b"HttpResponseBadRequest", b"HTTPException"})
 _STOP = ("function_definition", "lambda", "class_definition", "module")
 

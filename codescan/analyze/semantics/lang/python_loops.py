@@ -66,3 +66,54 @@ def fold_appends(values, call, argument):
         except NotConstant:
             return None
     return out
+
+
+def _unpacking_loop(values, node) -> tuple[list[str], list] | None:
+    """(loop variables, items) of a `for k, v in <constant pairs>` (or `<constant dict>.items()`) loop whose body
+    holds the statement of `node` directly; else None."""
+    current = node.parent
+    while current is not None and current.type in ("expression_statement", "block"):
+        current = current.parent
+    if current is None or current.type != "for_statement" or current.child_by_field_name("alternative"):
+        return None
+    left = current.child_by_field_name("left")
+    if left is None or left.type not in ("pattern_list", "tuple_pattern") or \
+            any(c.type != "identifier" for c in left.named_children):
+        return None
+    names = [c.text.decode("utf-8", "replace") for c in left.named_children]
+    right = current.child_by_field_name("right")
+    function = right.child_by_field_name("function") if right.type == "call" else None
+    if function is not None and function.type == "attribute" and \
+            function.child_by_field_name("attribute").text == b"items" and \
+            not right.child_by_field_name("arguments").named_children:  # for k, v in OPTIONS.items()
+        held = values.ev(function.child_by_field_name("object")).const
+        items = list(held.items()) if isinstance(held, dict) else None
+    else:
+        held = values.ev(right).const
+        items = list(held) if isinstance(held, (list, tuple)) else None
+    if items is None or len(items) > MAX_LOOP_ITEMS or not all(
+            isinstance(i, (list, tuple)) and len(i) == len(names) and
+            not any(p is UNKNOWN or isinstance(p, Name) for p in i) for i in items):
+        return None
+    return names, items
+
+
+def fold_stores(values, statement, key, item, start: dict):
+    """The dict `start` after a loop over constant pairs whose body does `d[key] = item` (`for k, v in PAIRS:
+    opts[k] = v`); UNKNOWN when any key or item cannot be folded."""
+    loop = _unpacking_loop(values, statement)
+    if loop is None:
+        return UNKNOWN
+    names, items = loop
+    out = dict(start)
+    for pair in items:
+        env = dict(zip(names, pair))
+        try:
+            k = evaluate(key, values, env)
+            v = evaluate(item, values, env)
+        except NotConstant:
+            return UNKNOWN
+        if not isinstance(k, (str, int, bool)):
+            return UNKNOWN
+        out[k] = v
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import budget as budgets
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
+from ..sources import constant_labels
 from .python_classattrs import class_level, enclosing_class
 from .python_mutations import unpacked_at, written
 from .python_summaries import def_start
@@ -49,6 +50,9 @@ def class_attribute(values, cls, attr: str) -> Value | None:
                 target.parent.parent.child_by_field_name("left") == target.parent:  # fd, self.path = mkstemp()
             position = next(i for i, c in enumerate(target.parent.named_children) if c == target)
             found.append(unpacked_at(values, position, target.parent.parent))
+        elif target is not None and target.type == "attribute" and target.parent.type == "augmented_assignment" \
+                and target.parent.child_by_field_name("left") == target:
+            found = _augmented(values, target.parent, found)  # self.cmd = "cu"; self.cmd += "rl … | sh"
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
     written, stored, keyed = _written_through(values, cls, needle)
     if len(found) == 1 and isinstance(found[0].const, dict) and keyed and not stored.labels:
@@ -68,6 +72,20 @@ def class_attribute(values, cls, attr: str) -> Value | None:
     if len(found) == 1:
         return found[0]
     return merge(found)
+
+
+def _augmented(values, statement, found: list) -> list:
+    """`self.x += part` after the assignments seen so far (source order): text joined to the last text held,
+    else the part's data added to what `self.x` may hold."""
+    operator = statement.child_by_field_name("operator")
+    part = values.ev(statement.child_by_field_name("right"))
+    if operator is not None and operator.text == b"+=" and found and isinstance(found[-1].const, str) \
+            and isinstance(part.const, str):
+        last = found[-1]
+        text = last.const + part.const
+        joined = Value(text, last.labels | part.labels | constant_labels(text), None, None, last.trace)
+        return [*found[:-1], joined]
+    return [*found, Value(UNKNOWN, part.labels, None, None, part.trace)] if part.labels else found
 
 
 _FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "appendleft"}

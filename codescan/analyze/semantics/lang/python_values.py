@@ -11,7 +11,7 @@ from .python_functions import REQUEST_NAMES, Functions
 from .python_namespaces import Namespaces
 from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
-from .python_loops import fold_accumulation
+from .python_loops import fold_accumulation, fold_stores
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
 from .python_skeleton import or_fallback, skeleton
 from ..facts import NOTHING, Value, merge
@@ -160,6 +160,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             if named is not None:
                 merged = merge((parts[0], parts[2]))
                 return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
+            # `a if cond else b` is a or b: the condition's data decides which, it is not in the result
+            return merge((parts[0], parts[2]))
         if kind == "boolean_operator" and len(parts) == 2:
             fallback = or_fallback(node, parts)  # os.environ.get("CMD") or "curl … | sh"
             if fallback is not None:
@@ -263,6 +265,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 const = dict(const)
                 const[key.const] = item.const if item.known else (
                     Name(item.name) if item.name and not item.labels else UNKNOWN)
+            elif isinstance(const, dict) and not key.labels and not item.labels and target.child_by_field_name(
+                    "subscript") is not None:  # for k, v in PAIRS: opts[k] = v
+                folded = fold_stores(self, what, target.child_by_field_name("subscript"),
+                                     what.child_by_field_name("right"), const)
+                const = const if folded is UNKNOWN else folded
             elif item.labels or key.labels:
                 const = current.const
             item = Value(item.const, authenticating(item.labels, key.const), item.name, item.via, item.trace,
