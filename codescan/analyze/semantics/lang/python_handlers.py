@@ -13,13 +13,16 @@ from .python_classattrs import enclosing_class
 _TORNADO = frozenset({"get_argument", "get_arguments", "get_body_argument", "get_body_arguments",
                       "get_query_argument", "get_query_arguments", "get_cookie", "decode_argument"})
 _STREAM = frozenset({"path", "headers", "rfile", "requestline", "raw_requestline"})
+_TORNADO_WRITERS = frozenset({"write", "finish"})
+TORNADO_WRITERS = frozenset(w.encode() for w in _TORNADO_WRITERS)
 _HANDLER_BASE = re.compile(rb"(?:^|[\s.(,])\w*(?:RequestHandler|WebSocketHandler)\s*[,)]")
 
 
 def handler_input(values, node, attr: str) -> Value | None:
     """`self.<attr>` inside a method of a request handler class when `attr` reads the request: a value labelled
-    `request` (named `request.<attr>`, so a call of it is a request source too); else None."""
-    if attr not in _TORNADO and attr not in _STREAM:
+    `request` (named `request.<attr>`, so a call of it is a request source too); a Tornado handler's own
+    response writers (`self.write`, `self.finish`: named as the base's methods); else None."""
+    if attr not in _TORNADO and attr not in _STREAM and attr not in _TORNADO_WRITERS:
         return None
     cls = enclosing_class(node)
     if cls is None:
@@ -27,6 +30,10 @@ def handler_input(values, node, attr: str) -> Value | None:
     bases = cls.child_by_field_name("superclasses")
     if bases is None or not _HANDLER_BASE.search(bases.text):
         return None
+    if attr in _TORNADO_WRITERS:
+        if b"tornado" not in values.source or re.search(rb"\bdef\s+" + attr.encode() + rb"\b", cls.text):
+            return None  # not a Tornado handler, or the class's own write: what it does is in its body
+        return Value(name=f"tornado.web.RequestHandler().{attr}")
     if attr in _STREAM and b"tornado" in bases.text:
         return None  # a Tornado handler's `self.path` is not the request's (its request is `self.request`)
     return Value(UNKNOWN, frozenset({"request"}), f"request.{attr}", None,
@@ -58,7 +65,7 @@ def callback_input(function, index: int) -> str | None:
     handler, `request` of a gRPC servicer's method, a WSGI application's `environ`), else None."""
     if index < 0 or function.type != "function_definition":
         return None
-    if wsgi_environ(function, index):
+    if wsgi_environ(function, index) or falcon_request(function, index):
         return "request"
     if index < 1:
         return None
@@ -73,6 +80,21 @@ def callback_input(function, index: int) -> str | None:
     if index == 1 and _SERVICER.search(bases.text) and named.text[:1].isupper():
         return "request"
     return None
+
+
+_FALCON_RESPONDER = re.compile(rb"on_(?:get|post|put|patch|delete|head|options)(?:_\w+)?")
+
+
+def falcon_request(function, index: int) -> bool:
+    """Parameter `index` is the request of a Falcon resource's responder: `def on_get(self, req, resp, ...)`
+    (a plain class; Falcon finds the responder by its name and passes the request and the response)."""
+    named = function.child_by_field_name("name")
+    if index != 1 or named is None or not _FALCON_RESPONDER.fullmatch(named.text):
+        return False
+    params = function.child_by_field_name("parameters")
+    names = [p.text for p in params.named_children if p.type == "identifier"] if params is not None else []
+    return len(names) >= 3 and names[0] == b"self" and names[2] in (b"resp", b"response") and \
+        enclosing_class(function) is not None
 
 
 # stdlib classes whose inherited methods run code given as text: `self.runsource(line)` in a subclass is a call of

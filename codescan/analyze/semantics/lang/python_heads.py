@@ -8,7 +8,7 @@ from ..names import BUILTIN_MODULES, MODULE_ALIASES, OBJECT_ALIASES, PY_BUILTINS
 from .python_classattrs import bound_in_class_body
 from .python_functions import REQUEST_NAMES
 from .python_client_params import CLIENT_HEADS
-from .python_handlers import RUNNER_METHODS
+from .python_handlers import RUNNER_METHODS, TORNADO_WRITERS
 from .python_skip import for_patterns
 
 # PyValues names `<obj>.attr` `canonical(<obj's name>.attr)`, `request`, a `<def:N>` (a method, a lambda), or,
@@ -140,6 +140,9 @@ class Heads:
         self.values = values
         self._assigned: dict[bytes, set | None] = {}
         self._clients: set | None = None
+
+    def source_has(self, word: bytes) -> bool:
+        return word in self.values.source
 
     def _client_heads(self) -> set:
         """Heads of the network client modules this file imports: a parameter may be one of their clients
@@ -283,6 +286,9 @@ def no_wanted_head(needed: NeededHeads, heads: Heads, node) -> bool:
         return False  # class C: go = staticmethod(os.system) — self.go(...) / cls.go(...) calls os.system
     if obj is not None and obj.type == "identifier" and obj.text == b"self" and attr.text in RUNNER_METHODS:
         return False  # class Shell(code.InteractiveInterpreter): self.runsource(...) is the base's (python_handlers)
+    if obj is not None and obj.type == "identifier" and obj.text == b"self" and attr.text in TORNADO_WRITERS \
+            and heads.source_has(b"tornado"):
+        return False  # class H(tornado.web.RequestHandler): self.write(...) is the base's (python_handlers)
     if obj is not None and obj.type == "identifier" and obj.text == b"self":
         assigned = heads._self_values(attr.text, 0)  # `self.go = os.system`: self.go(...) calls os.system
         if assigned is None or not assigned <= {"<"}:

@@ -13,7 +13,8 @@ from .python_downloads import retrieved, retrieved_keyword, verified
 from .python_loops import fold_appends
 
 _MUTATORS = {"append", "extend", "update", "insert", "add", "write", "writelines", "setdefault", "appendleft",
-             "send", "put", "write_bytes", "write_text", "writestr", "addfile", "attach", "add_attachment", "set_content", "set_payload"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message)
+             "send", "put", "write_bytes", "write_text", "writestr", "addfile", "attach", "add_attachment", "set_content", "set_payload",
+             "add_field"}  # (write_bytes/text: the file a pathlib path names; attach...: a mail message; add_field: an aiohttp FormData part)
 
 WINDOW = True  # look only at the uses in range (off: the plain loop, for tests comparing both)
 FILL_KINDS = True  # skip, before its scope is looked up, a use that cannot fill the name (off: tests compare)
