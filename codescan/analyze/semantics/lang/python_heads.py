@@ -163,6 +163,9 @@ class Heads:
             return self._call(node, hops)
         if kind == "lambda":
             return {"<"}
+        if kind in ("await", "parenthesized_expression"):  # conn = await asyncpg.connect(): the inner value's heads
+            inner = [c for c in node.named_children if c.type != "comment"]
+            return self.of(inner[0], hops) if len(inner) == 1 else None
         if kind in _NAMING:  # subscript, conditional: may build or pick any name
             return None
         return set()

@@ -115,8 +115,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             return call_value(self, node)
         if kind == "subscript":
             return self._subscript(node)
-        if kind == "parenthesized_expression":  # (_)(blob), (os.system)(cmd): what the inner expression is
-            inner = [c for c in node.named_children if c.type != "comment"]
+        if kind in ("parenthesized_expression", "await"):  # (_)(blob), (os.system)(cmd), await connect(): the inner
+            inner = [c for c in node.named_children if c.type != "comment"]  # expression (its name: a client's calls)
             if len(inner) == 1:
                 return self.ev(inner[0])
         if kind in ("string", "concatenated_string"):
