@@ -7,13 +7,21 @@ from ..constants import MAX_LEN, UNKNOWN, Name, NotConstant, evaluate
 MAX_LOOP_ITEMS = 256  # items of a constant iterable a loop is unrolled over
 
 
-def loop_over_constant(values, node) -> tuple[str, list] | None:
-    """(loop variable, items) when the statement holding `node` runs once per item of a `for` loop over a
-    known constant (directly in the loop's body, not under a condition); else None."""
+def _loop_of(node):
+    """The `for` statement (without an else) whose body holds the statement of `node` directly, or None."""
     current = node.parent
     while current is not None and current.type in ("expression_statement", "block"):
         current = current.parent
     if current is None or current.type != "for_statement" or current.child_by_field_name("alternative"):
+        return None
+    return current
+
+
+def loop_over_constant(values, node) -> tuple[str, list] | None:
+    """(loop variable, items) when the statement holding `node` runs once per item of a `for` loop over a
+    known constant (directly in the loop's body, not under a condition); else None."""
+    current = _loop_of(node)
+    if current is None:
         return None
     left = current.child_by_field_name("left")
     if left is None or left.type != "identifier":
@@ -71,10 +79,8 @@ def fold_appends(values, call, argument):
 def _unpacking_loop(values, node) -> tuple[list[str], list] | None:
     """(loop variables, items) of a `for k, v in <constant pairs>` (or `<constant dict>.items()`) loop whose body
     holds the statement of `node` directly; else None."""
-    current = node.parent
-    while current is not None and current.type in ("expression_statement", "block"):
-        current = current.parent
-    if current is None or current.type != "for_statement" or current.child_by_field_name("alternative"):
+    current = _loop_of(node)
+    if current is None:
         return None
     left = current.child_by_field_name("left")
     if left is None or left.type not in ("pattern_list", "tuple_pattern") or \
