@@ -24,6 +24,7 @@ from .treesitter import MAX_START_DEPTH, CompiledRules, GatedRules, deeper_than
 
 MAX_DEPTH = 3  # decoded-inside-decoded / comment-inside-decoded nesting bound
 EDITED_GATE = True  # the folded view's rule gate from the original's tokens and the changed lines' (off: tests)
+FOLDED_TREES = True  # with reuse: a file's folded view re-parsed from its previous version's folded tree (off: tests)
 FRAGMENT_TREES = True  # with reuse: inner sources' trees kept by their text (reparse.LastTrees.fragment; off: tests)
 
 
@@ -189,7 +190,7 @@ class Analyzer(CodeInsideDocuments):
         if not deep:
             with stage(ctx, "folding"):
                 self._folded(ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,
-                             start_depth)
+                             start_depth, key)
         if depth < MAX_DEPTH:
             with stage(ctx, "payloads"):
                 self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift,
@@ -234,14 +235,14 @@ class Analyzer(CodeInsideDocuments):
         return tree, quiet
 
     def _folded(self, ctx, compiled, source, tree, language, line_offset, context, via, severity_shift, seen,
-                start_depth) -> None:
+                start_depth, key=None) -> None:
         """Rules over the folded view (constant strings joined, aliases followed), only where it changed."""
         folded = deobfuscate.fold(source, tree, language)
         if folded is not None and folded != source:
             before, after = source.split(b"\n"), folded.split(b"\n")
             # Only what folding changed can match anew: query just those rows.
             rows = _changed_rows(before, after)
-            folded_tree = _parse(language, folded, ctx.budget, _edited(tree, before, after, rows))
+            folded_tree = self._folded_tree(key, language, folded, ctx.budget, tree, before, after, rows)
             folded_lines = None  # split on the first hit only: most folded views match nothing
             # the rules' gate: the original's tokens (looked up for its own rules) and the changed lines'
             changed = b"\n".join(after[row] for first, last in rows
@@ -259,6 +260,24 @@ class Analyzer(CodeInsideDocuments):
                     for row in range(hit.node.start_point[0], min(hit.node.end_point[0], len(before) - 1) + 1))
                 self._emit(ctx, hit.rule, hit.node, folded, line_offset, "folded" if context == "code" else context,
                            decoded=shown, via=via, severity_shift=severity_shift, seen=seen, disguised=hidden)
+
+    def _folded_tree(self, key, language: str, folded: bytes, budget, tree, before, after, rows):
+        """The folded view's tree: re-parsed from the previous version's folded tree when this worker kept one (one
+        edited span, as for the file itself; the original's tree edited row by row touches every folded row) and
+        the re-parse has no error; else from the original's tree edited into its shape, as before."""
+        last = self._last if FOLDED_TREES and key is not None else None
+        if last is not None:
+            folded_key = (key[0], key[1] + "/folded")
+            previous = last.old_tree(folded_key, folded)
+            if previous is not None:
+                found = _parse(language, folded, budget, previous)
+                if not found.root_node.has_error:
+                    last.keep_tree(folded_key, folded, found)
+                    return found
+            found = _parse(language, folded, budget, _edited(tree, before, after, rows))
+            last.keep_tree(folded_key, folded, found)
+            return found
+        return _parse(language, folded, budget, _edited(tree, before, after, rows))
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen,
                    start_depth=None, quiet=None):
