@@ -14,6 +14,13 @@ from . import languages, literal_walk
 
 MIN_CODE = 10  # characters: shorter bodies cannot hold a payload worth parsing
 MAX_FRAGMENT = 256 * 1024
+# A file's next version holds the same comments and docstrings: each body's dedent and verdict (code or prose,
+# endorsed or warned in its own text) are remembered by the body's text (pure functions of it). Off: tests compare.
+BODY_MEMO = True
+MAX_BODY_CHARS = 65536  # each at most this long; all of them together at most MAX_REMEMBERED (emptied when past)
+MAX_REMEMBERED = 8_000_000
+_BODIES: dict = {}
+_HELD = [0]  # characters of the texts remembered
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +105,46 @@ def fragments(source: bytes, tree, language: str) -> Iterator[Fragment]:
     family = _family(language)
     lines = None
     for kind, start_row, body in _bodies(source, captures, family):
-        if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and ")" not in body and "=" not in body):
+        judged = _remembered(("judged", family, body), _judged, body, family) if BODY_MEMO else _judged(body, family)
+        if judged is None:
             continue
-        body = _fenced_only(body, family)
-        if not _mostly_code(body) or _LICENCE.search(body[:600]):
-            continue
+        code, endorsed, warns = judged
         if lines is None:
             lines = source.split(b"\n")
         above = lines[start_row - 1].decode("utf-8", "replace") if start_row > 0 else ""
-        trigger = bool(TRIGGER.search(body) or TRIGGER.search(above))
-        warned = not trigger and bool(WARNING.search(_prose(body)) or WARNING.search(above))
-        yield Fragment(line=start_row + 1, code=body.encode("utf-8"), kind=kind, trigger=trigger, warned=warned)
+        trigger = endorsed or bool(TRIGGER.search(above))
+        warned = not trigger and (warns or bool(WARNING.search(above)))
+        yield Fragment(line=start_row + 1, code=code, kind=kind, trigger=trigger, warned=warned)
+
+
+def _judged(body: str, family: str) -> tuple[bytes, bool, bool] | None:
+    """A body that may hold code: (its code, endorsed in its own text, warned against in its own prose); None when it
+    is too short or long, prose, or a licence."""
+    if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and ")" not in body and "=" not in body):
+        return None
+    body = _fenced_only(body, family)
+    if not _mostly_code(body) or _LICENCE.search(body[:600]):
+        return None
+    return body.encode("utf-8"), bool(TRIGGER.search(body)), bool(WARNING.search(_prose(body)))
+
+
+def _remembered(key: tuple, compute, *args):
+    size = len(key[-1])
+    if size > MAX_BODY_CHARS:
+        return compute(*args)
+    found = _BODIES.get(key, _BODIES)
+    if found is _BODIES:
+        found = compute(*args)
+        _HELD[0] += 2 * size  # the key's text and (at most as long) what it gives
+        if _HELD[0] > MAX_REMEMBERED:
+            _BODIES.clear()
+            _HELD[0] = 2 * size
+        _BODIES[key] = found
+    return found
+
+
+def _dedent(text: str) -> str:
+    return _remembered(("dedent", text), textwrap.dedent, text) if BODY_MEMO else textwrap.dedent(text)
 
 
 def stance(before: str, body: str) -> int | None:
@@ -215,11 +251,11 @@ def _string_body(source: bytes, node) -> str | None:
     first, _, rest = text.partition("\n")
     if not rest:
         return first.strip()
-    return first.strip() + "\n" + textwrap.dedent(rest)
+    return first.strip() + "\n" + _dedent(rest)
 
 
 def _dedent_lines(lines: list[str]) -> str:
-    return textwrap.dedent("\n".join(lines))
+    return _dedent("\n".join(lines))
 
 
 def _fenced_only(body: str, family: str) -> str:
