@@ -16,7 +16,7 @@ from .context import Context
 from .nested import PLACEHOLDER, CodeInsideDocuments
 from .guard import report, stage
 from .quiet_rules import Quiet, changed_statements
-from .reparse import LastTrees, base_path
+from .reparse import LastTrees, base_path, changed_rows, edited_rows
 from .rule_gate import presence_of
 from .semantics.engine import ADAPTERS, FactRules
 from .textlines import split_lines
@@ -241,7 +241,7 @@ class Analyzer(CodeInsideDocuments):
         if folded is not None and folded != source:
             before, after = source.split(b"\n"), folded.split(b"\n")
             # Only what folding changed can match anew: query just those rows.
-            rows = _changed_rows(before, after)
+            rows = changed_rows(before, after)
             folded_tree = self._folded_tree(key, language, folded, ctx.budget, tree, before, after, rows)
             folded_lines = None  # split on the first hit only: most folded views match nothing
             # the rules' gate: the original's tokens (looked up for its own rules) and the changed lines'
@@ -274,10 +274,10 @@ class Analyzer(CodeInsideDocuments):
                 if not found.root_node.has_error:
                     last.keep_tree(folded_key, folded, found)
                     return found
-            found = _parse(language, folded, budget, _edited(tree, before, after, rows))
+            found = _parse(language, folded, budget, edited_rows(tree, before, after, rows))
             last.keep_tree(folded_key, folded, found)
             return found
-        return _parse(language, folded, budget, _edited(tree, before, after, rows))
+        return _parse(language, folded, budget, edited_rows(tree, before, after, rows))
 
     def _emit_hits(self, ctx, compiled, root, source, line_offset, context, via, severity_shift, seen,
                    start_depth=None, quiet=None):
@@ -347,39 +347,6 @@ def _parse(language: str, source: bytes, budget: Budget | None, old_tree=None):
         parser.reset()
         budget.check()
         raise
-
-
-def _edited(tree, before: list[bytes], after: list[bytes], rows: list[tuple[int, int]]):
-    """A copy of `tree` edited row range by row range into the shape of `after`, so the folded text
-    re-parses incrementally (unchanged subtrees reused); None when the line counts differ."""
-    if len(before) != len(after):
-        return None
-    edited = tree.copy()
-    starts = [0]
-    for line in before:
-        starts.append(starts[-1] + len(line) + 1)
-    for first, last in reversed(rows):  # from the end: earlier offsets stay valid
-        start = starts[first]
-        old_end = starts[last] + len(before[last])
-        new_end = start + sum(len(line) + 1 for line in after[first:last + 1]) - 1
-        edited.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
-                    start_point=(first, 0), old_end_point=(last, len(before[last])),
-                    new_end_point=(last, len(after[last])))
-    return edited
-
-
-def _changed_rows(before: list[bytes], after: list[bytes]) -> list[tuple[int, int]]:
-    """Merged (first, last) 0-based row ranges where two same-length line lists differ."""
-    ranges: list[tuple[int, int]] = []
-    for row, (old, new) in enumerate(zip(before, after)):
-        if old != new:
-            if ranges and ranges[-1][1] >= row - 1:
-                ranges[-1] = (ranges[-1][0], row)
-            else:
-                ranges.append((row, row))
-    if len(after) != len(before):  # never expected (fold keeps line counts); stay correct anyway
-        ranges.append((min(len(before), len(after)), max(len(before), len(after))))
-    return ranges
 
 
 def _encoding_finding(ctx: Context, decoded) -> None:

@@ -1,5 +1,6 @@
 """A file's next version parsed from its previous version's tree: the tree edited by the one span that changed; and
-the trees of the small sources found inside a file (code in its comments and docstrings), kept by their text."""
+the trees of the small sources found inside a file (code in its comments and docstrings), kept by their text; a
+tree edited row by row into the shape of a same-length text (a folded view)."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -92,3 +93,36 @@ def _common_prefix(a: bytes, b: bytes) -> int:
 def _point(source: bytes, offset: int) -> tuple[int, int]:
     """Tree-sitter's (row, byte column) of a byte offset."""
     return source.count(b"\n", 0, offset), offset - (source.rfind(b"\n", 0, offset) + 1)
+
+
+def edited_rows(tree, before: list[bytes], after: list[bytes], rows: list[tuple[int, int]]):
+    """A copy of `tree` edited row range by row range into the shape of `after`, so the folded text
+    re-parses incrementally (unchanged subtrees reused); None when the line counts differ."""
+    if len(before) != len(after):
+        return None
+    edited = tree.copy()
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line) + 1)
+    for first, last in reversed(rows):  # from the end: earlier offsets stay valid
+        start = starts[first]
+        old_end = starts[last] + len(before[last])
+        new_end = start + sum(len(line) + 1 for line in after[first:last + 1]) - 1
+        edited.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
+                    start_point=(first, 0), old_end_point=(last, len(before[last])),
+                    new_end_point=(last, len(after[last])))
+    return edited
+
+
+def changed_rows(before: list[bytes], after: list[bytes]) -> list[tuple[int, int]]:
+    """Merged (first, last) 0-based row ranges where two same-length line lists differ."""
+    ranges: list[tuple[int, int]] = []
+    for row, (old, new) in enumerate(zip(before, after)):
+        if old != new:
+            if ranges and ranges[-1][1] >= row - 1:
+                ranges[-1] = (ranges[-1][0], row)
+            else:
+                ranges.append((row, row))
+    if len(after) != len(before):  # never expected (fold keeps line counts); stay correct anyway
+        ranges.append((min(len(before), len(after)), max(len(before), len(after))))
+    return ranges
