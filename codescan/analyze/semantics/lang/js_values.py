@@ -12,6 +12,7 @@ from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
+from .js_allowlist import checked_branch
 from .js_choices import either, joined
 from .js_handler_inputs import decorated_input, event_field
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
@@ -21,7 +22,7 @@ from .js_scopes import FUNCTIONS, JsScopes, param_index
 MAX_LOOP_CHOICES = 16  # items of a constant list a for...of variable is known to be one of
 
 REQUEST_NAMES = {"req", "request", "ctx", "event"}
-_MUTATORS = {"push", "unshift", "concat", "append", "set", "write", "assign",
+_MUTATORS = {"push", "unshift", "concat", "append", "set", "add", "write", "assign",
              # archives filled from files and folders (adm-zip, archiver, jszip): the archive holds what they name
              "addLocalFolder", "addLocalFile", "addFile", "directory", "file", "glob"}
 _PART_MUTATORS = frozenset((b"set", b"append", b"push", b"add"))
@@ -107,6 +108,7 @@ class JsValues(MemoEval, JsAccess):
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
                 out = Value(out.const, out.labels, out.name, out.via, out.trace, tuple(self.ev(b) for b in branches))
+                out = checked_branch(self, node, out)  # COLUMNS.has(c) ? c : 'id': c is one of COLUMNS
         if kind == "pair" and "secret" in out.labels:  # {Authorization: `Bearer ${token}`}: logging in
             key = node.child_by_field_name("key")
             text = key.text.decode("utf-8", "replace").strip("'\"") if key is not None else None
