@@ -105,7 +105,11 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           # signed by the server: a cookie or token that passes the check holds only what the server itself put
           # there (a forged or edited one raises); Fernet's decrypt is not here, it also hides code (`decoded`)
           "itsdangerous.*().loads", "itsdangerous.*().unsign", "django.core.signing.loads",
-          "django.core.signing.*().unsign", "django.core.signing.*().unsign_object")
+          "django.core.signing.*().unsign", "django.core.signing.*().unsign_object",
+          # a stored record an ORM finds by a key from the request (Sequelize, Prisma, TypeORM, Mongoose): what it
+          # holds was saved earlier, not sent by this client (`fetch(integration.endpoint)` after findOne by id)
+          "**.findOne", "**.findById", "**.findByPk", "**.findUnique", "**.findFirst", "**.findOneBy",
+          "**.findOneOrFail", "**.findUniqueOrThrow", "**.findFirstOrThrow")
 
 
 # string constants that name credential, wallet and browser-profile files or folders (a browser wallet extension's
