@@ -15,12 +15,13 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
     jwt = name in JWT_OPTIONS
     cors = name in CORS_OPTIONS
     yaml = name in YAML_OPTIONS
-    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt and not cors and not yaml:
+    xml = name in XML_OPTIONS
+    if name.rsplit(".", 1)[-1] not in WITH_OPTIONS and not tls and not jwt and not cors and not yaml and not xml:
         return []
     args = arguments(node)
     out: list = []
     # https.Agent(options), https.request(url, options), tls.connect(port, host, options); jwt.verify(t, key, options)
-    for arg in (args[:3] if tls else args[2:3] if jwt else args[1:2] if yaml else args[:1]):
+    for arg in (args[:3] if tls else args[2:3] if jwt else args[1:2] if yaml or xml else args[:1]):
         _fields(values, arg, "", out, 0)
     if tls:  # only the verification switches: the other fields are data the rules read from the arguments
         out = [field for field in out if field[0].rsplit(".", 1)[-1] in TLS_FIELDS]
@@ -30,6 +31,8 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
         out = [field for field in out if field[0] in CORS_FIELDS]
     if yaml:
         out = [field for field in out if field[0] == "schema"]
+    if xml:
+        out = [field for field in out if field[0] == "noent"]
     return out[:MAX_FIELDS]
 
 
@@ -44,6 +47,9 @@ CORS_OPTIONS = frozenset({"cors"})
 CORS_FIELDS = frozenset({"origin", "credentials"})
 # js-yaml's load(text, options): the schema decides whether !!js/function tags build functions
 YAML_OPTIONS = frozenset({"js-yaml.load", "js-yaml.loadAll", "js-yaml.safeLoad"})
+# libxmljs's parse options: noent substitutes entities (external ones included: XXE)
+XML_OPTIONS = frozenset(f"{m}.{f}" for m in ("libxmljs", "libxmljs2") for f in ("parseXml", "parseXmlString",
+                                                                                "parseXmlAsync"))
 
 
 def _objects(values, node, depth: int) -> list:
