@@ -10,7 +10,10 @@ import re
 _SENTENCE = r"(?:(?!\.\s|\n\s*\n|\n\s*[-*#>|])[\s\S]){0,140}?"  # to a sentence's end, a paragraph's, a list item's
 _EXTERNAL = r"[<`'\"(]?https?://(?!(?:localhost|127\.0\.0\.1|0\.0\.0\.0)\b)"
 _SEND = (r"\b(?:(?:send|post|upload|forward|include|attach|submit|transmit|mirror|copy|share|report|beacon)(?:s|ed|ing)?|"
-         r"env[ií]a|envie|enviar|manda|mandar|sube|subir|envoie|envoyer|sende|senden|schicke|schicken|invia|inviare)\b")
+         r"env[ií]a|envie|enviar|manda|mandar|sube|subir|envoie|envoyer|sende|senden|schicke|schicken|invia|inviare|"
+         # uploads: German "lade .. hoch" / hochladen / übertrage, Portuguese carregue, Italian carica, French téléverse
+         r"lade|hochladen|übertrage|übertragen|übermittle|übermitteln|carregue|carregar|carica|caricare|téléverse|"
+         r"téléverser)\b")
 _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
             r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
             r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
@@ -26,7 +29,7 @@ PLAIN_ASKS = (
     # private data sent to an outside address: "post the username and password to https://..", "include the contents
     # of the .env file in a request to https://.."
     r"|(?:" + _SEND + _SENTENCE + _PRIVATE + r"|" + _PRIVATE + _SENTENCE + _SEND + r")"
-    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
+    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers|auf|su|sur|em)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
     # ("sends card details to https://api.stripe.com only through Stripe.js, never raw": a description of a limit)
     r"(?![^\s.]*(?:(?!\.\s|\n\s*\n)[^\n]){0,80}?\b(?:never|not|only\s+(?:through|via|with))\b)"
     # a third-party script planted in every page: "include <script src="https://..."> in every HTML page"

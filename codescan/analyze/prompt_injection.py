@@ -112,6 +112,10 @@ _EXAMPLE_LEAD = re.compile(r"(?i)^\W*(?:(?:eg|for\s+(?:example|instance)|such\s+
 _TURNS = re.compile(r"(?i)\b(?:first|before|without|unless|except|then|just|instead|always|but)\b")
 
 
+# languages that put the negation after the verb: "Lade niemals .env hoch", "No envíes nunca", "n'envoie jamais"
+_NEGATED_AFTER_VERB = re.compile(r"(?i)(?<![\w-])(?:niemals|nie|nicht|keine?|nunca|jamais|mai|não)(?![\w-])")
+
+
 def _forbidden(text: str, start: int) -> bool:
     """A negation among the last five words of the clause that leads to the match at start, or one the clause opens
     with when nothing between it and the match turns the clause into an order."""
@@ -143,7 +147,7 @@ def detect(ctx, view) -> None:
                           message=f"instructions for an AI hidden in invisible tag characters: {decoded[:120]!r}")
     if weakening:
         for m in WEAKENING.finditer(text):
-            if _forbidden(text, m.start()):
+            if _forbidden(text, m.start()) or _NEGATED_AFTER_VERB.search(m.group(), 0, 40):
                 continue
             if VENDOR_INSTALLER.match(m.group()):
                 view.emit("insecure-agent-instruction", m.start(), m.end(), severity="medium",
