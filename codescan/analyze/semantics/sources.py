@@ -83,6 +83,13 @@ SOURCES = {
                         # an Electron app's whole cookie jar (the sites it shows, such as a webmail it wraps)
                         "electron.session.defaultSession.cookies.get", "electron.session.fromPartition().cookies.get",
                         "**.webContents.session.cookies.get"),
+    # the page's own address in browser code (query string, fragment, whole URL) and the router hooks that hand it
+    # out: whoever sends the link writes it
+    "url-input": ("location.search", "location.hash", "location.href", "location.pathname", "document.URL",
+                  "document.documentURI", "document.baseURI", "next/navigation.useSearchParams",
+                  "next/navigation.useParams", "next/router.useRouter", "react-router-dom.useSearchParams",
+                  "react-router-dom.useParams", "react-router-dom.useLocation", "react-router.useSearchParams",
+                  "react-router.useParams", "vue-router.useRoute"),
     # a token the editor signed in with or keeps in its secret storage (VS Code's authentication / SecretStorage)
     "app-secret": ("vscode.authentication.getSession", "**.secrets.get"),
 }

@@ -15,7 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_function_ctor import MARKS as FUNCTION_MARKS
-from .js_dom import SRC_SET, beacon_sets
+from .js_dom import SRC_SET, beacon_sets, html_sets
 from .js_imports import IMPORT_CALL, url_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
@@ -137,6 +137,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                               scope=-1 if scope is None else scope.start_byte, via=callee.via, receiver=receiver))
     if wanted.wants("Image().src") and b".src" in source:  # new Image().src = "https://x/p.gif?d=" + data
         out.calls.extend(beacon_sets(values, source))
+    if b"HTML" in source and (wanted.wants("innerHTML") or wanted.wants("dangerouslySetInnerHTML")):
+        out.calls.extend(html_sets(values, source))  # el.innerHTML = markup; { __html: markup }
     if b"import" in source and (wanted.wants("eval") or wanted.wants("import")):
         # import("data:text/javascript," + code): eval of code; import(pathToFileURL(f)) of a downloaded file
         out.calls.extend(url_code_calls(values, source, loaded=wanted.wants("import")))

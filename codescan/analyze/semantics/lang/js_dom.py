@@ -54,3 +54,37 @@ def beacon_sets(values, source: bytes) -> list:
         out.append(Call(callee="Image().src", args=(url,), line=assign.start_point[0] + 1,
                         end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
     return out
+
+
+# markup written into the page: `el.innerHTML = html` (also +=, outerHTML) and React's `{ __html: html }`, reported as
+# calls of `innerHTML` / `outerHTML` / `dangerouslySetInnerHTML` with the markup as their argument
+HTML_SET = re.compile(rb"\.(?:inner|outer)HTML\s*\+?=(?!=)|\b__html['\"]?\s*:")
+MAX_HTML_SETS = 256
+
+
+def html_sets(values, source: bytes) -> list:
+    out = []
+    for count, match in enumerate(HTML_SET.finditer(source)):
+        if count >= MAX_HTML_SETS:
+            break
+        if match.group().startswith(b"."):
+            node = values.scopes.locate(match.start() + 1, match.start() + 6)
+            member = node.parent if node is not None else None
+            assign = member.parent if member is not None else None
+            if member is None or member.type != "member_expression" or assign is None or \
+                    assign.type not in ("assignment_expression", "augmented_assignment_expression") or \
+                    assign.child_by_field_name("left") != member:
+                continue
+            callee = member.child_by_field_name("property").text.decode("ascii", "replace")
+            right = assign.child_by_field_name("right")
+        else:
+            node = values.scopes.locate(match.start(), match.start() + 6)
+            pair = node.parent if node is not None else None
+            if pair is None or pair.type != "pair" or pair.child_by_field_name("key") != node:
+                continue
+            assign, callee, right = pair, "dangerouslySetInnerHTML", pair.child_by_field_name("value")
+        if right is None:
+            continue
+        out.append(Call(callee=callee, args=(values.ev(right),), line=assign.start_point[0] + 1,
+                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
+    return out
