@@ -14,6 +14,7 @@ from ..facts import Call, Facts, Step
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
+from .js_hash_uses import split_updates
 from .js_function_ctor import MARKS as FUNCTION_MARKS
 from .js_dom import SRC_SET, beacon_sets, html_sets
 from .js_imports import IMPORT_CALL, url_code_calls
@@ -143,6 +144,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         # import("data:text/javascript," + code): eval of code; import(pathToFileURL(f)) of a downloaded file
         out.calls.extend(url_code_calls(values, source, loaded=wanted.wants("import")))
     out.calls.extend(_through_callers(values, out.calls, source))
+    if b"createHash" in source and wanted.wants("crypto.createHash"):  # h = createHash('md5'); h.update(password)
+        out.calls.extend(split_updates(values, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
