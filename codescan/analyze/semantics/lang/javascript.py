@@ -15,6 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
+from .js_proto import proto_writes
 from .js_function_ctor import MARKS as FUNCTION_MARKS
 from .js_dom import SRC_SET, beacon_sets, html_sets
 from .js_imports import IMPORT_CALL, url_code_calls
@@ -146,6 +147,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
     out.calls.extend(_through_callers(values, out.calls, source))
     if b"createHash" in source and wanted.wants("crypto.createHash"):  # h = createHash('md5'); h.update(password)
         out.calls.extend(split_updates(values, source))
+    if wanted.wants("__proto__") and b"]" in source:  # merge(target[k], src[k]) / node = node[k] of request data
+        out.calls.extend(proto_writes(values, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
