@@ -107,9 +107,7 @@ class JsValues(MemoEval, JsAccess):
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
-                picked = tuple(self.ev(b) for b in branches)
-                both = merge(picked)  # the condition only chooses: its data is in neither branch
-                out = Value(out.const, both.labels, out.name, out.via, both.trace, picked)
+                out = Value(out.const, out.labels, out.name, out.via, out.trace, tuple(self.ev(b) for b in branches))
                 out = checked_branch(self, node, out)  # COLUMNS.has(c) ? c : 'id': c is one of COLUMNS
         if kind == "pair" and "secret" in out.labels:  # {Authorization: `Bearer ${token}`}: logging in
             key = node.child_by_field_name("key")
