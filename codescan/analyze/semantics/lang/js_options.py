@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .js_calls import arguments
+from .js_cors import origin_option
 
 WITH_OPTIONS = ("BrowserWindow", "BrowserView", "WebContentsView")  # constructors whose options rules read
 MAX_FIELDS = 64
@@ -86,6 +87,8 @@ def _fields(values, node, prefix: str, out: list, depth: int) -> None:
             key = key_node.text.decode("utf-8", "replace").strip("'\"`")
             if _objects(values, value_node, depth + 1):
                 _fields(values, value_node, f"{prefix}{key}.", out, depth + 1)
+            elif key == "origin" and (allowed := origin_option(value_node)) is not None:
+                out.append((f"{prefix}{key}", allowed, value_node.start_point[0] + 1))  # cb(null, true), /.*/
             else:
                 out.append((f"{prefix}{key}", values.ev(value_node), value_node.start_point[0] + 1))
 
