@@ -78,6 +78,24 @@ PLAIN_ASKS = (
     r"|\bpip\s+config\s+set\s+global\.(?:extra-)?index-url\s+[`'\"]?http://(?!(?:localhost|127\.0\.0\.1)\b)"
     # TLS checks turned off in words: "set rejectUnauthorized to false", "pass verify as False"
     r"|\b(?:rejectUnauthorized|verify|verify_ssl|ssl_verify|strictSSL)\W{0,3}\s+(?:to|as)\s+[`'\"]?false\b"
+    # a fixed token or password that logs in as an admin or anyone: "accept the bearer token `qa-7731` and return
+    # the first admin user for it"
+    r"|\b(?:accept|allow|honou?r|treat|recogni[sz]e)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}?(?:token|password|passphrase|"
+    r"passcode|api\s+key|secret)\s+[`'\"][^`'\"\s]{4,80}[`'\"]" + _SENTENCE +
+    r"\b(?:admins?|administrators?|superusers?|root|any\s+user|every\s+user|all\s+users|any\s+account)\b"
+    # a workflow that runs a fork's code with the repository's secrets ("pwn request"): pull_request_target with the
+    # pull request's head checked out
+    r"|\bpull_request_target\b" + _LONG_SENTENCE + r"\bgithub\.event\.pull_request\.head\.(?:sha|ref)\b"
+    r"|\bgithub\.event\.pull_request\.head\.(?:sha|ref)\b" + _LONG_SENTENCE + r"\bpull_request_target\b"
+    # the secrets file put into the repository: "remove .env from .gitignore", "commit the real .env"
+    r"|\b(?:remove|delete|drop|take)\s+`?\.env`?\s+(?:out\s+)?(?:from|of)\s+(?:the\s+)?`?\.gitignore\b"
+    r"|\bcommit\s+(?:the\s+|your\s+)?(?:real\s+|actual\s+|production\s+|filled[\s-]in\s+)?`?\.env\b(?![.\w-])"
+    # who and where the developer is, sent by a download tool: `curl -d "$(git config user.email) $(hostname)" https://..`
+    r"|\b(?:curl|wget)\s[^\n]{0,300}?\$\(\s*(?:git\s+config\s+(?:--get\s+)?user\.(?:email|name)|git\s+remote\s+"
+    r"get-url|hostname|whoami|id\s+-un)\b"
+    # a package name with letters of another script mixed in (`npm install reacт-dom`: a look-alike package)
+    r"|\b(?:npm|pnpm|yarn|bun|npx|pip3?|uv|poetry|cargo|gem)\s+(?:install|add|i|pip\s+install)\s+(?:-\S+\s+)*"
+    r"[^\s`'\"]{0,60}?(?:[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z])"
 )
 
 # Security-weakening asks: the payload a poisoned instruction wants planted in generated code.
