@@ -16,6 +16,7 @@ from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
 from .js_proto import proto_writes
+from .js_wipe import wipe_calls
 from .js_function_ctor import MARKS as FUNCTION_MARKS
 from .js_dom import SRC_SET, beacon_sets, html_sets
 from .js_imports import IMPORT_CALL, url_code_calls
@@ -149,6 +150,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         out.calls.extend(split_updates(values, source))
     if wanted.wants("__proto__") and b"]" in source:  # merge(target[k], src[k]) / node = node[k] of request data
         out.calls.extend(proto_writes(values, source))
+    if wanted.wants("wipe-tree") and b"readdir" in source:  # a recursive walker deleting every file it reaches
+        out.calls.extend(wipe_calls(values, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
