@@ -50,7 +50,7 @@ _POSSIBLE["request"] += (*_DECORATED, b"cherrypy", b"litestar", b"searchparams",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
                          b"filter_input")
-_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket")
+_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgram")
 # Rust (lang/clike_rust.py): env::var / env! / option_env!, reqwest/ureq/TcpStream, hostname/whoami crates
 _POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")
 _POSSIBLE["network"] += (b"reqwest", b"ureq", b"tcpstream", b"udpsocket")

@@ -33,7 +33,10 @@ SOURCES = {
                 "XMLHttpRequest().responseText", "**.responseText", "**.getresponse"),
     "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
                "asyncio.open_connection", "asyncio.open_unix_connection", "anyio.connect_tcp", "trio.open_tcp_stream",
-               "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect"),
+               "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect",
+               # what a WebSocket / socket.io peer or a UDP datagram sends (their message events, lang/js_callbacks)
+               "ws.WebSocketServer", "ws.Server", "ws.WebSocket", "ws", "WebSocket.Server", "dgram.createSocket",
+               "socket.io-client.io", "socket.io-client", "socket.io-client.connect", "socket.io.Server", "socket.io"),
     "request": ("request.args", "request.form", "request.values", "request.json", "request.data",
                 "request.get_json", "request.get_data", "request.files", "request.cookies", "request.headers",
                 "request.GET", "request.POST", "request.body", "request.FILES", "request.COOKIES",

@@ -15,7 +15,9 @@ RESPONSE_CALLS = frozenset({"https.get", "http.get", "https.request", "http.requ
                             "net.createConnection", "tls.connect", "request", "request.get", "needle.get",
                             # an extension API that hands what it read to the callback (every cookie of every site)
                             "chrome.cookies.getAll", "browser.cookies.getAll"})
-DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", b"close", b"finish"})
+DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", b"close", b"finish",
+                         b"connection"})  # a WebSocket / socket.io server's connection: the peer's socket
+SOCKET_IO_CONTROL = frozenset({b"connect", b"disconnect", b"connect_error", b"error", b"reconnect", b"ping"})
 STREAM_WRITERS = frozenset({"fs.createWriteStream"})
 FILE_WRITERS = frozenset({"fs.writeFileSync", "fs.writeFile", "fs.promises.writeFile", "fs.appendFileSync",
                           "fs.appendFile"})
@@ -48,9 +50,14 @@ def callback_input(values, function) -> Value | None:
     if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"on", b"once", b"addListener"):
         args = [c for c in holder.named_children if c.type != "comment"]
         event = args[0] if args else None
-        if event is None or event.type != "string" or event.text[1:-1] not in DATA_EVENTS:
+        if event is None or event.type != "string":
             return None
         emitter = values.ev(fn.child_by_field_name("object"))
+        if event.text[1:-1] not in DATA_EVENTS and not (
+                # a socket.io connection's own events carry what the other end sends (`socket.on('task', cmd => ..)`)
+                event.text[1:-1] not in SOCKET_IO_CONTROL and (emitter.name or "").startswith("socket.io")
+                and "socket" in emitter.labels):
+            return None
         return emitter.with_step(call.start_point[0] + 1, f"'{event.text[1:-1].decode()}' event of the response")\
             if emitter.labels else None
     if fn.type == "member_expression" and fn.child_by_field_name("property").text in ITEM_CALLBACKS:
