@@ -88,3 +88,34 @@ def html_sets(values, source: bytes) -> list:
         out.append(Call(callee=callee, args=(values.ev(right),), line=assign.start_point[0] + 1,
                         end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
     return out
+
+
+# a MongoDB filter that runs JavaScript on the server, built apart from the query call (`const filter = { $where:
+# 'this.price < ' + max }; Model.find(filter)`): the `$where` entry is read as a call of `mongodb.$where` on its own
+# line (an object given straight to a call is that call's own argument, read there)
+SERVER_JS_KEY = re.compile(rb"['\"]?\$(?:where|function|accumulator)['\"]?\s*:")
+MAX_SERVER_JS = 32
+
+
+def server_js_filters(values, source: bytes) -> list:
+    out = []
+    for count, match in enumerate(SERVER_JS_KEY.finditer(source)):
+        if count >= MAX_SERVER_JS:
+            break
+        key = values.scopes.locate(match.start(), match.start() + 2)
+        while key is not None and key.type not in ("property_identifier", "string"):
+            key = key.parent if key.type in ("string_fragment",) else None
+        pair = key.parent if key is not None else None
+        if pair is None or pair.type != "pair" or pair.child_by_field_name("key") != key:
+            continue
+        holder = pair.parent
+        while holder is not None and holder.type in ("object", "pair"):  # nested filters: { $and: [{ $where }] }
+            holder = holder.parent
+        if holder is not None and holder.type == "arguments":
+            continue
+        value = pair.child_by_field_name("value")
+        if value is None:
+            continue
+        out.append(Call(callee="mongodb.$where", args=(values.ev(value),), line=pair.start_point[0] + 1,
+                        end_line=pair.end_point[0] + 1, column=pair.start_point[1] + 1, scope=-1))
+    return out
