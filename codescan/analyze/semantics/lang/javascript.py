@@ -18,7 +18,7 @@ from .js_hash_uses import split_updates
 from .js_proto import proto_writes
 from .js_wipe import wipe_calls
 from .js_function_ctor import MARKS as FUNCTION_MARKS
-from .js_dom import SERVER_JS_KEY as SERVER_JS, SRC_SET, beacon_sets, html_sets, server_js_filters
+from .js_dom import SERVER_JS_KEY as SERVER_JS, SRC_SET, beacon_sets, html_sets, koa_bodies, server_js_filters
 from .js_imports import IMPORT_CALL, url_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
@@ -142,6 +142,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         out.calls.extend(beacon_sets(values, source))
     if b"$" in source and wanted.wants("mongodb.$where") and SERVER_JS.search(source):  # filter = { $where: .. }
         out.calls.extend(server_js_filters(values, source))
+    if b"ctx" in source and wanted.wants("res.send"):  # Koa: ctx.body = '<h1>' + q + '</h1>'
+        out.calls.extend(koa_bodies(values, source))
     if b"HTML" in source and (wanted.wants("innerHTML") or wanted.wants("dangerouslySetInnerHTML")):
         out.calls.extend(html_sets(values, source))  # el.innerHTML = markup; { __html: markup }
     if b"import" in source and (wanted.wants("eval") or wanted.wants("import")):

@@ -119,3 +119,31 @@ def server_js_filters(values, source: bytes) -> list:
         out.append(Call(callee="mongodb.$where", args=(values.ev(value),), line=pair.start_point[0] + 1,
                         end_line=pair.end_point[0] + 1, column=pair.start_point[1] + 1, scope=-1))
     return out
+
+
+# Koa's response body set by assignment (`ctx.body = '<h1>' + q + '</h1>'`): served as text/html when it is markup,
+# read as the `res.send` of that markup
+KOA_BODY = re.compile(rb"\bctx\s*\.\s*(?:response\s*\.\s*)?body\s*=(?!=)")
+MAX_KOA_BODIES = 64
+
+
+def koa_bodies(values, source: bytes) -> list:
+    out = []
+    for count, match in enumerate(KOA_BODY.finditer(source)):
+        if count >= MAX_KOA_BODIES:
+            break
+        node = values.scopes.locate(match.start(), match.start() + 3)
+        assign = node
+        while assign is not None and assign.type != "assignment_expression":
+            assign = assign.parent if assign.type in ("identifier", "member_expression", "property_identifier") else None
+        if assign is None:
+            continue
+        right = assign.child_by_field_name("right")
+        value = values.ev(right) if right is not None else None
+        text = value.text if value is not None and value.text is not None else (
+            value.const if value is not None and isinstance(value.const, str) else "")
+        if value is None or "<" not in text:
+            continue  # an object or JSON body: not markup
+        out.append(Call(callee="res.send", args=(value,), line=assign.start_point[0] + 1,
+                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
+    return out
