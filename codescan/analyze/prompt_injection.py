@@ -113,6 +113,7 @@ _TURNS = re.compile(r"(?i)\b(?:first|before|without|unless|except|then|just|inst
 
 
 # languages that put the negation after the verb: "Lade niemals .env hoch", "No envíes nunca", "n'envoie jamais"
+_CJK_NEGATION = re.compile(r"不要|不得|不能|不可|禁止|别|勿|绝不|決して")  # just before: "不要把 .env 发送到"
 _NEGATED_AFTER_VERB = re.compile(r"(?i)(?<![\w-])(?:niemals|nie|nicht|keine?|nunca|jamais|mai|não)(?![\w-])")
 
 
@@ -147,7 +148,8 @@ def detect(ctx, view) -> None:
                           message=f"instructions for an AI hidden in invisible tag characters: {decoded[:120]!r}")
     if weakening:
         for m in WEAKENING.finditer(text):
-            if _forbidden(text, m.start()) or _NEGATED_AFTER_VERB.search(m.group(), 0, 40):
+            if _forbidden(text, m.start()) or _NEGATED_AFTER_VERB.search(m.group(), 0, 40) or \
+                    _CJK_NEGATION.search(text, max(0, m.start() - 8), m.start()):
                 continue
             if VENDOR_INSTALLER.match(m.group()):
                 view.emit("insecure-agent-instruction", m.start(), m.end(), severity="medium",
