@@ -86,10 +86,12 @@ SOURCES = {
                         # an Electron app's whole cookie jar (the sites it shows, such as a webmail it wraps)
                         "electron.session.defaultSession.cookies.get", "electron.session.fromPartition().cookies.get",
                         "**.webContents.session.cookies.get"),
-    # the page's own address in browser code (query string, fragment, whole URL) and the router hooks that hand it
+    # the page's own address in browser code (query string, fragment) and the router hooks that hand it
     # out: whoever sends the link writes it
-    "url-input": ("location.search", "location.hash", "location.href", "location.pathname", "document.URL",
-                  "document.documentURI", "document.baseURI", "next/navigation.useSearchParams",
+    # (location.href / pathname and document.URL come percent-encoded: quotes and angle brackets cannot appear raw,
+    # so rustdoc's `<a href="${location.href.split('?')[0]}">` is no injection; a URL object's decoded parameters is)
+    "url-input": ("location.search", "location.hash", "URL().searchParams.get", "URL().searchParams.getAll",
+                  "URL().hash", "next/navigation.useSearchParams",
                   "next/navigation.useParams", "next/router.useRouter", "react-router-dom.useSearchParams",
                   "react-router-dom.useParams", "react-router-dom.useLocation", "react-router.useSearchParams",
                   "react-router.useParams", "vue-router.useRoute"),
