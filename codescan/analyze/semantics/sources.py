@@ -85,7 +85,9 @@ SOURCES = {
                         "chrome.cookies.getAll", "browser.cookies.getAll",
                         # an Electron app's whole cookie jar (the sites it shows, such as a webmail it wraps)
                         "electron.session.defaultSession.cookies.get", "electron.session.fromPartition().cookies.get",
-                        "**.webContents.session.cookies.get"),
+                        "**.webContents.session.cookies.get",
+                        # a browser extension reading the whole browsing history
+                        "chrome.history.search", "browser.history.search"),
     # the page's own address in browser code (query string, fragment) and the router hooks that hand it
     # out: whoever sends the link writes it
     # (location.href / pathname and document.URL come percent-encoded: quotes and angle brackets cannot appear raw,
