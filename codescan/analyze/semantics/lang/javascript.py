@@ -15,6 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
+from .js_pipes import client_stdin_writes
 from .js_proto import proto_writes
 from .js_wipe import wipe_calls
 from .js_function_ctor import MARKS as FUNCTION_MARKS
@@ -156,6 +157,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         out.calls.extend(proto_writes(values, source))
     if wanted.wants("wipe-tree") and b"readdir" in source:  # a recursive walker deleting every file it reaches
         out.calls.extend(wipe_calls(values, source))
+    if b".stdin" in source and wanted.wants("curl.stdin"):  # spawn('curl', [.., '@-', url]).stdin.end(data)
+        out.calls.extend(client_stdin_writes(values, source))
     if wanted.wants(ENV_SET):  # process.env[k] = v: a setting for the whole process
         out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
