@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 
 from ..facts import Call
+from .js_local_functions import named_functions, outside_calls
 
-_DEFS = re.compile(rb"\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*"
-                   rb"(?:async\s+)?(?:function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
 _KEYED_WRITE = re.compile(rb"[\w$\])]\s*\[(?:[^\[\]\n]|\[[^\[\]\n]{0,40}\]){1,60}\]\s*=(?!=)")  # t[k] = / t[ks[i]] =
 _KEYS_FROM_INPUT = re.compile(rb"\bfor\s*\(\s*(?:const|let|var)?\s*[\w$]+\s+in\b|\bObject\s*\.\s*(?:keys|entries)\s*\(|"
                               rb"\.split\s*\(")
@@ -19,9 +18,6 @@ _GUARDS = re.compile(rb"__proto__|['\"`]constructor['\"`]|\bprototype\b|hasOwnPr
                      rb"\bblocklist|\ballowed|\bALLOWED|\bWHITELIST|\ballowlist|\bObject\.freeze\b|"
                      # a key tested against a list or set (BLOCKED.includes(key), RESERVED.has(k)): a guard
                      rb"\.(?:includes|has|indexOf)\s*\(|(?i:block|deny|forbid|unsafe|reserved|danger)")
-_FUNCTIONS = ("function_declaration", "generator_function_declaration", "arrow_function", "function_expression",
-              "function")
-MAX_DEFS = 64
 MAX_BODY = 4000  # bytes of a helper's text examined
 MAX_CALLS = 16  # call sites of one helper
 
@@ -29,23 +25,10 @@ MAX_CALLS = 16  # call sites of one helper
 def _unguarded_writers(values, source: bytes) -> dict:
     """{name: function node} of the file's helpers that write keys from their input at depth, unguarded."""
     out = {}
-    for count, match in enumerate(_DEFS.finditer(source)):
-        if count >= MAX_DEFS:
-            break
-        group = 1 if match.group(1) else 2
-        name = match.group(group).decode("ascii", "replace")
-        ident = values.scopes.locate(match.start(group), match.end(group))
-        holder = ident.parent if ident is not None else None
-        if holder is None:
-            continue
-        node = holder.child_by_field_name("value") if holder.type == "variable_declarator" else holder
-        if node is None or node.type not in _FUNCTIONS or node.end_byte - node.start_byte > MAX_BODY:
-            continue
-        block = node.child_by_field_name("body")
-        body = source[block.start_byte:block.end_byte] if block is not None else b""
+    for name, node, body, recursive in named_functions(values, source, MAX_BODY):
         if not _KEYED_WRITE.search(body) or not _KEYS_FROM_INPUT.search(body) or _GUARDS.search(body):
             continue
-        if re.search(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"\s*\(", body) or _PATH_WALK.search(body):
+        if recursive or _PATH_WALK.search(body):
             out[name] = node
     return out
 
@@ -53,18 +36,9 @@ def _unguarded_writers(values, source: bytes) -> dict:
 def proto_writes(values, source: bytes) -> list:
     out = []
     for name, function in _unguarded_writers(values, source).items():
-        values.scopes.index(name)
-        found = 0
-        for use in values.scopes.uses.get(name, ()):
-            call = use.parent
-            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != use or \
-                    function.start_byte <= call.start_byte < function.end_byte:
-                continue  # (the helper's own recursive call)
+        for call in outside_calls(values, name, function, MAX_CALLS):
             args = call.child_by_field_name("arguments")
-            values_given = tuple(values.ev(a) for a in args.named_children if a.type != "comment") if args else ()
-            out.append(Call(callee="__proto__", args=values_given, line=call.start_point[0] + 1,
+            given = tuple(values.ev(a) for a in args.named_children if a.type != "comment") if args else ()
+            out.append(Call(callee="__proto__", args=given, line=call.start_point[0] + 1,
                             end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
-            found += 1
-            if found >= MAX_CALLS:
-                break
     return out
