@@ -42,10 +42,12 @@ _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::ht
                          b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
 # TypeScript parameter decorators that hand a method the request's data (lang/js_handler_inputs): NestJS,
 # routing-controllers, tsoa
+_H3 = (b"getquery", b"readbody", b"getrouterparam", b"readformdata", b"readmultipart", b"getvalidated",
+       b"readvalidated")  # h3 / Nuxt server routes (sources)
 _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"@headers(", b"@headerparam",
               b"@bodyparam(", b"@cookies(", b"@cookieparam(", b"@uploadedfile", b"@messagebody(", b"@payload(",
               b"@path(", b"@req(", b"@request(", b"@ctx(")
-_POSSIBLE["request"] += (*_DECORATED, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs", b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
+_POSSIBLE["request"] += (*_DECORATED, *_H3, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs", b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
@@ -104,6 +106,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.payload", b"request.nexturl", b"request.url", b"c.req.", b"searchparams",
                    b"request.matchdict", b"request.json_body", b"request.subpath", b"cherrypy", b"litestar",
                    b"reqparse", b"webargs",
+                   *_H3,
                    *_DECORATED)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 

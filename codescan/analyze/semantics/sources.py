@@ -62,7 +62,13 @@ SOURCES = {
                 # Flask-RESTful / Flask-RESTX request parsers, webargs: the request's fields, parsed
                 "flask_restful.reqparse.RequestParser().parse_args", "flask_restx.reqparse.RequestParser().parse_args",
                 "webargs.flaskparser.parser.parse", "webargs.aiohttpparser.parser.parse",
-                "event.body", "event.queryStringParameters"),
+                "event.body", "event.queryStringParameters",
+                # h3 / Nuxt server routes (auto-imported or from "h3") and Hono's context (`c.req.query('q')`)
+                "getQuery", "readBody", "getRouterParam", "getRouterParams", "readFormData", "readMultipartFormData",
+                "getValidatedQuery", "readValidatedBody", "h3.getQuery", "h3.readBody", "h3.getRouterParam",
+                "h3.getRouterParams", "h3.readFormData", "h3.getHeader", "h3.getCookie",
+                "c.req.query", "c.req.queries", "c.req.param", "c.req.json", "c.req.parseBody", "c.req.text",
+                "c.req.formData", "c.req.header"),
     "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
                 "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
                 "base64.decodebytes", "base64.decodestring", "binascii.unhexlify", "binascii.a2b_hex",
@@ -110,7 +116,7 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
           "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "path.basename", "path.posix.basename", "path.win32.basename",
-          "escape-html", "he.encode", "he.escape", "lodash.escape",
+          "escape-html", "he.encode", "he.escape", "lodash.escape", "hono/html.html",  # (html`..${x}` escapes x)
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
           # parsed into a value that can only be an address or an id (ValueError otherwise)
