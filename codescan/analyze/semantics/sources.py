@@ -63,12 +63,10 @@ SOURCES = {
                 "flask_restful.reqparse.RequestParser().parse_args", "flask_restx.reqparse.RequestParser().parse_args",
                 "webargs.flaskparser.parser.parse", "webargs.aiohttpparser.parser.parse",
                 "event.body", "event.queryStringParameters",
-                # h3 / Nuxt server routes (auto-imported or from "h3") and Hono's context (`c.req.query('q')`)
+                # h3 / Nuxt server routes (auto-imported or from "h3")
                 "getQuery", "readBody", "getRouterParam", "getRouterParams", "readFormData", "readMultipartFormData",
                 "getValidatedQuery", "readValidatedBody", "h3.getQuery", "h3.readBody", "h3.getRouterParam",
-                "h3.getRouterParams", "h3.readFormData", "h3.getHeader", "h3.getCookie",
-                "c.req.query", "c.req.queries", "c.req.param", "c.req.json", "c.req.parseBody", "c.req.text",
-                "c.req.formData", "c.req.header"),
+                "h3.getRouterParams", "h3.readFormData", "h3.getHeader", "h3.getCookie"),
     "decoded": ("base64.b64decode", "base64.standard_b64decode", "base64.urlsafe_b64decode",
                 "base64.b32decode", "base64.b16decode", "base64.b85decode", "base64.a85decode",
                 "base64.decodebytes", "base64.decodestring", "binascii.unhexlify", "binascii.a2b_hex",
