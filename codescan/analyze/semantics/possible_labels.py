@@ -98,7 +98,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.get", b"request.post", b"request.files", b"request.cookies", b"request.headers",
                    b"request.body", b"request.meta", b"request.query", b"request.path_params", b"request.stream",
                    b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
-                   b"ctx.query", b"ctx.params", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
+                   b"ctx.query", b"ctx.params", b"ctx.header", b"ctx.url", b"ctx.cookies", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
                    b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler",
                    b"websockethandler", b"websocketconsumer", b"servicer",  # python_handlers.callback_input
                    b"request.text", b"request.read", b"request.multipart", b"request.match_info",  # aiohttp.web

@@ -44,6 +44,10 @@ SOURCES = {
                 "request.query", "request.params", "request.raw_post_data", "request.REQUEST",
                 "req.body", "req.query", "req.params", "req.headers", "req.cookies", "req.files",
                 "req.param", "req.get", "ctx.request.body", "ctx.query", "ctx.params",
+                # Koa's context and request: query, headers, files, the raw URL the client asked for
+                "ctx.request.query", "ctx.request.querystring", "ctx.request.headers", "ctx.request.header",
+                "ctx.request.files", "ctx.request.rawBody", "ctx.request.url", "ctx.querystring", "ctx.headers",
+                "ctx.header", "ctx.url", "ctx.request.get", "ctx.cookies.get",
                 # Hapi's payload; the Fetch API Request a route handler receives (Next.js app router, Remix,
                 # SvelteKit, Cloudflare Workers, Deno, Bun): its URL and the body it reads; Hono's context
                 "req.payload", "req.json", "req.formData", "req.text", "req.nextUrl", "req.url", "req.originalUrl",
