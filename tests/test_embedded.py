@@ -278,3 +278,17 @@ def test_prose_lines_around_an_example_are_blanked_and_the_code_dedented():
     assert embedded._without_prose(b'For the mirror use:\n  o = {"a": 1}\n  g(**o)') == b'\no = {"a": 1}\ng(**o)'
     code = b'def f(x):\n    return x\nelse:\n  pass'  # code lines, compound statements included, stay
     assert embedded._without_prose(code) == code
+
+
+def test_docstring_bodies_come_in_source_order_whatever_order_the_captures_come_in():
+    # the combined literal walk hands its captures over in no fixed order from run to run: fragments must not
+    # follow it, or which fragment counts first against a rule's per-file cap changes between two scans
+    from codescan.analyze import embedded, languages
+    import tree_sitter as ts
+
+    source = b'def a():\n    """first(x)\n    y = 1\n    """\n\n\ndef b():\n    """second(x)\n    z = 2\n    """\n'
+    tree = languages.parser("python").parse(source)
+    captures = ts.QueryCursor(embedded._query("python")).captures(tree.root_node)
+    shuffled = {name: list(reversed(nodes)) for name, nodes in captures.items()}
+    rows = [row for kind, row, _body in embedded._bodies(source, shuffled, "python") if kind == "docstring"]
+    assert rows == sorted(rows) and len(rows) == 2

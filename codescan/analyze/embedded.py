@@ -207,7 +207,9 @@ def _bodies(source: bytes, captures: dict, family: str) -> Iterator[tuple[str, i
         last_row = row
     if group:
         yield "comment", group_start, _dedent_lines(group)
-    for node in captures.get("doc", ()):
+    # in source order: the combined literal walk's captures do not come in a fixed order from run to run, and the
+    # order fragments are scanned in decides which count first against a rule's per-file cap
+    for node in sorted(captures.get("doc", ()), key=lambda n: n.start_byte):
         body = _string_body(source, node)
         if body is not None:
             yield "docstring", node.start_point[0], body
