@@ -63,3 +63,23 @@ def test_dom_xss_only_from_the_decoded_address_not_the_encoded_path():
             "document.querySelector('nav').innerHTML = '<a href=\"' + location.href.split('?')[0] + '\">x</a>';\n"
             "document.querySelector('p').innerHTML = '<b>' + location.pathname + '</b>';\n")
     assert _by_line("js-dom-xss-from-url", "page.js", text) == {2: "high"}
+
+
+def test_a_url_checked_against_an_allow_list_before_the_fetch_is_medium_a_presence_check_is_not_a_check():
+    text = ("const HOSTS = new Set(['images.example.com']);\n"
+            "app.get('/img', async (req, res) => {\n"
+            "  const url = new URL(req.query.src);\n"
+            "  if (!HOSTS.has(url.hostname)) return res.status(403).end();\n"
+            "  res.send(await (await fetch(url)).text());\n"
+            "});\n"
+            "app.get('/img2', async (req, res) => {\n"
+            "  const target = req.query.src;\n"
+            "  if (!target) return res.status(400).end();\n"
+            "  res.send(await (await fetch(target)).text());\n"
+            "});\n"
+            "app.get('/img3', async (req, res) => {\n"
+            "  const t = req.query.src;\n"
+            "  if (!/^https:\\/\\/images\\.example\\.com\\//.test(t)) { res.status(400); return res.end(); }\n"
+            "  res.send(await (await fetch(t)).text());\n"
+            "});\n")
+    assert _by_line("js-ssrf-url-from-request-input", "app.js", text) == {5: "medium", 10: "high", 15: "medium"}

@@ -16,6 +16,7 @@ from .js_allowlist import checked_branch
 from .js_choices import either, joined
 from .js_handler_inputs import decorated_input, event_field
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
+from .js_guards import guarded
 from .js_loops import unrolled
 from .js_scopes import FUNCTIONS, JsScopes, param_index
 
@@ -126,7 +127,13 @@ class JsValues(MemoEval, JsAccess):
         current = NOTHING
         for kind, what, _scope in sorted(before, key=_at):
             current = self._bind(name, kind, what, current)
-        return self._mutated(name, current, node)
+        value = self._mutated(name, current, node)
+        if "request" in value.labels and "checked" not in value.labels and \
+                guarded(name, node, max((_at(e) for e in before if _at(e) < node.start_byte), default=-1)):
+            # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test
+            value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace, value.choices,
+                          value.text)
+        return value
 
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
         if kind == "assign":

@@ -1,0 +1,52 @@
+"""A request value the handler has checked with a validating test and stopped on when the test failed:
+`if (!HOSTS.has(url.hostname)) return res.status(403).end();` then `fetch(url)`. The use gets the `checked` label
+(rules grade it lower: the check may be incomplete, but the code is not taking any value the client sends)."""
+from __future__ import annotations
+
+import re
+
+# a test that validates text rather than only its presence: membership, a pattern, a prefix, an address parser
+_VALIDATES = re.compile(rb"\.(?:has|includes|test|startsWith|endsWith|match|indexOf)\s*\(|\bis(?:IP|IPv4|IPv6|URL|FQDN|"
+                        rb"Email|UUID|Alphanumeric)\s*\(|\bsafeParse\s*\(")
+_EXITS = frozenset(("return_statement", "throw_statement"))
+_STOP = frozenset(("function_declaration", "arrow_function", "function_expression", "function", "method_definition",
+                   "program", "class_body"))
+MAX_LEVELS = 12
+MAX_SIBLINGS = 24
+
+
+def guarded(name: str, use, since: int) -> bool:
+    """True when a statement before the use (after byte `since`, the name's binding) tests `name` with a validating
+    test and returns/throws when it holds."""
+    word = re.compile(rb"(?<![\w$.])" + re.escape(name.encode()) + rb"(?![\w$])")
+    current = use
+    for _ in range(MAX_LEVELS):
+        parent = current.parent
+        if parent is None or parent.type in _STOP:
+            return False
+        if parent.type == "statement_block":
+            sibling, seen = current.prev_named_sibling, 0
+            while sibling is not None and sibling.start_byte >= since and seen < MAX_SIBLINGS:
+                if sibling.type == "if_statement" and _checks(sibling.child_by_field_name("condition"), word) and \
+                        _exits(sibling.child_by_field_name("consequence")):
+                    return True
+                sibling, seen = sibling.prev_named_sibling, seen + 1
+        current = parent
+    return False
+
+
+def _checks(condition, word) -> bool:
+    return condition is not None and bool(_VALIDATES.search(condition.text)) and bool(word.search(condition.text))
+
+
+def _exits(consequence) -> bool:
+    if consequence is None:
+        return False
+    if consequence.type in _EXITS:
+        return True
+    if consequence.type == "expression_statement":  # `if (bad) ctx.throw(400)`
+        return bool(re.match(rb"\s*[\w$.]*\bthrow\s*\(", consequence.text))
+    if consequence.type == "statement_block":
+        last = [c for c in consequence.named_children if c.type != "comment"]
+        return bool(last) and _exits(last[-1])
+    return False
