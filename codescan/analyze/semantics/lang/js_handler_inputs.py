@@ -40,7 +40,7 @@ def decorated_input(node, name: str, extra: frozenset) -> Value | None:
         fn = expr.child_by_field_name("function") if expr.type == "call_expression" else expr
         if fn is None or fn.type != "identifier":
             continue
-        if fn.text in WHOLE_REQUEST and holder.child_by_field_name("pattern") is node:
+        if fn.text in WHOLE_REQUEST and holder.child_by_field_name("pattern") == node:
             return Value(name="req")
         what = INPUTS.get(fn.text)
         if what is not None:

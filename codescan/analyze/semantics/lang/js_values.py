@@ -192,7 +192,6 @@ class JsValues(MemoEval, JsAccess):
         key = function.start_byte if function is not None else -1
         if function is not None:
             self.defs[key] = function
-        if function is not None:
             own = frozenset({f"param:{key}:{index}"})
             given = decorated_input(node, name, own) if function.type == "method_definition" else \
                 event_field(node, name, function, own)
