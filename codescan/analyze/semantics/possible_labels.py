@@ -40,14 +40,15 @@ _POSSIBLE = {
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
 _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
                          b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
-# TypeScript parameter decorators that hand a method the request's data (lang/js_handler_inputs): NestJS,
-# routing-controllers, tsoa
 _H3 = (b"getquery", b"readbody", b"getrouterparam", b"readformdata", b"readmultipart", b"getvalidated",
        b"readvalidated")  # h3 / Nuxt server routes (sources)
+# TypeScript parameter decorators that hand a method the request's data (lang/js_handler_inputs): NestJS,
+# routing-controllers, tsoa
 _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"@headers(", b"@headerparam",
               b"@bodyparam(", b"@cookies(", b"@cookieparam(", b"@uploadedfile", b"@messagebody(", b"@payload(",
               b"@path(", b"@req(", b"@request(", b"@ctx(")
-_POSSIBLE["request"] += (*_DECORATED, *_H3, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs", b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
+_POSSIBLE["request"] += (*_DECORATED, *_H3, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs",
+                         b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
@@ -98,7 +99,8 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.get", b"request.post", b"request.files", b"request.cookies", b"request.headers",
                    b"request.body", b"request.meta", b"request.query", b"request.path_params", b"request.stream",
                    b"request.params", b"request.raw_post_data", b"request.request", b"req.", b"ctx.request",
-                   b"ctx.query", b"ctx.params", b"ctx.header", b"ctx.url", b"ctx.cookies", b"event.body", b"event.query", b".route(", b"@app.", b"@router.",
+                   b"ctx.query", b"ctx.params", b"ctx.header", b"ctx.url", b"ctx.cookies", b"event.body",
+                   b"event.query", b".route(", b"@app.", b"@router.",
                    b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"urlpatterns", b"requesthandler",
                    b"websockethandler", b"websocketconsumer", b"servicer",  # python_handlers.callback_input
                    b"request.text", b"request.read", b"request.multipart", b"request.match_info",  # aiohttp.web

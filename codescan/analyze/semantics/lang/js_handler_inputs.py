@@ -64,8 +64,10 @@ def event_field(node, name: str, function, extra: frozenset) -> Value | None:
     holder = node.parent.parent
     if holder is not None and holder.type in ("required_parameter", "optional_parameter"):
         holder = holder.parent
-    if holder is None or holder.type != "formal_parameters" or \
-            next((c for c in holder.named_children if c.type != "comment"), None) not in (node.parent, node.parent.parent):
+    if holder is None or holder.type != "formal_parameters":
+        return None
+    first = next((c for c in holder.named_children if c.type != "comment"), None)
+    if first not in (node.parent, node.parent.parent):  # a field of the first parameter only (the event)
         return None
     if _exported_name(function) not in ROUTE_EXPORTS:
         return None
