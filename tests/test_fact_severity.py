@@ -742,3 +742,16 @@ def test_request_text_in_a_fetch_api_response_is_medium_as_html_high():
             '  return new Response(q, { headers: { "Content-Type": "text/html; charset=utf-8" } });\n'
             '}\n')
     assert _by_line("xss-from-request-input", "app/search/route.js", text) == {3: "medium", 4: "high", 5: "high"}
+
+
+def test_js_allow_list_that_grows_at_run_time_does_not_make_the_checked_value_constant():
+    text = ('const COLUMNS = new Set(["name", "price"]);\n'
+            'const FIXED = ["name", "price"];\n'
+            'async function list(req) {\n'
+            '  COLUMNS.add(req.query.extra);\n'
+            '  const a = COLUMNS.has(req.query.sort) ? req.query.sort : "id";\n'
+            '  await knex.raw(`SELECT * FROM t ORDER BY ${a}`);\n'
+            '  const b = FIXED.includes(req.query.sort) ? req.query.sort : "id";\n'
+            '  await knex.raw(`SELECT * FROM t ORDER BY ${b}`);\n'
+            '}\n')
+    assert _by_line("js-sql-injection-built-query", "db.js", text) == {6: "high", 8: "low"}

@@ -93,6 +93,13 @@ class Call:
     kwlines: tuple = ()  # the line of each keyword argument (parallel to kwargs), where known
     windows_only: bool = False  # the call sits in a branch that runs only on Windows (`if os.name == "nt":`)
 
+    @classmethod
+    def at(cls, node, callee: str, args: tuple) -> "Call":
+        """A call of `callee` with `args` reported where `node` is (a write or an entry read as a call: `el.innerHTML =
+        html`, a `$where` entry, `child.stdin.end(data)`), in no particular scope."""
+        return cls(callee=callee, args=args, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
+                   column=node.start_point[1] + 1, scope=-1)
+
     def line_of(self, value) -> int:
         """The line to report a matched argument at: a keyword argument's own line, else the call's."""
         for (_k, v), line in zip(self.kwargs, self.kwlines):

@@ -19,7 +19,8 @@ from .js_pipes import client_stdin_writes
 from .js_proto import proto_writes
 from .js_wipe import wipe_calls
 from .js_function_ctor import MARKS as FUNCTION_MARKS
-from .js_dom import SERVER_JS_KEY as SERVER_JS, SRC_SET, beacon_sets, html_sets, koa_bodies, server_js_filters
+from .js_dom import SRC_SET, beacon_sets, html_sets
+from .js_server_sinks import SERVER_JS_KEY as SERVER_JS, koa_bodies, server_js_filters
 from .js_imports import IMPORT_CALL, url_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function

@@ -1,13 +1,14 @@
 """JavaScript strings known to be one of a few constants: an allow-list table read with a key the program does not
-fix (`ORDERS[req.query.order]`), a default (`x || 'id'`, `x ?? 'id'`), and text joined from such parts
+fix (`ORDERS[req.query.order]`), a value checked against a constant list or Set before use
+(`COLUMNS.has(col) ? col : 'id'`), a default (`x || 'id'`, `x ?? 'id'`), and text joined from such parts
 (`` `ORDER BY ${order}` ``, `'uptime ' + flag`). A command or query built only from them is built only from
-constants, whatever the key was."""
+constants, whatever the key or the client's value was."""
 from __future__ import annotations
 
 from itertools import product
 
 from ..constants import UNKNOWN
-from ..facts import Value, merge
+from ..facts import Value
 from ..values import whole
 
 MAX_CHOICES = 16  # texts a value is known to be one of; beyond, it is just unknown
@@ -25,16 +26,41 @@ def options(value: Value) -> tuple | None:
     return None
 
 
-def table_choices(values, obj_node) -> tuple:
-    """The values of an object literal bound once to `obj_node`'s name (`const ORDERS = {name: 'name', ...}`), when
-    every one is a constant string or number and the name is never assigned into; () otherwise."""
-    if obj_node.type != "identifier":
-        return ()
+_CHANGERS = frozenset((b"push", b"unshift", b"splice", b"add", b"set", b"delete", b"clear", b"fill"))
+
+
+def fixed_literal(values, obj_node):
+    """The literal a name is bound to once and never changed afterwards (`const ORDERS = {...}`, `const COLUMNS =
+    new Set([...])`): not assigned into (`ORDERS[k] = v`) and no changing method called on it (`COLUMNS.add(v)`,
+    `LIST.push(v)`); None otherwise."""
+    if obj_node is None or obj_node.type != "identifier":
+        return None
     bindings = values.scopes.bindings(obj_node)
     if len(bindings) != 1:
-        return ()
+        return None
     kind, what, _scope = bindings[0]
-    if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "object":
+    if kind != "assign" or what is None or not hasattr(what, "type"):
+        return None
+    for use in values.scopes.uses.get(obj_node.text.decode("utf-8", "replace"), ())[:64]:
+        parent = use.parent
+        holder = parent.parent if parent is not None else None
+        if parent is None or parent.type not in ("member_expression", "subscript_expression") or \
+                parent.child_by_field_name("object") != use or holder is None:
+            continue
+        if holder.type in ("assignment_expression", "augmented_assignment_expression") and \
+                holder.child_by_field_name("left") == parent:
+            return None  # ORDERS[k] = v somewhere: the table is not fixed
+        if holder.type == "call_expression" and holder.child_by_field_name("function") == parent and \
+                parent.type == "member_expression" and parent.child_by_field_name("property").text in _CHANGERS:
+            return None  # COLUMNS.add(v): the list grows at run time
+    return what
+
+
+def table_choices(values, obj_node) -> tuple:
+    """The values of an object literal bound once to `obj_node`'s name (`const ORDERS = {name: 'name', ...}`), when
+    every one is a constant string or number and the table is never changed; () otherwise."""
+    what = fixed_literal(values, obj_node)
+    if what is None or what.type != "object":
         return ()
     pairs = [p for p in what.named_children if p.type != "comment"]
     if not pairs or len(pairs) > MAX_CHOICES or any(p.type != "pair" for p in pairs):
@@ -46,14 +72,6 @@ def table_choices(values, obj_node) -> tuple:
             return ()
         if got.const not in found:
             found.append(got.const)
-    for use in values.scopes.uses.get(obj_node.text.decode("utf-8", "replace"), ())[:64]:
-        parent = use.parent
-        holder = parent.parent if parent is not None else None
-        if parent is not None and parent.type in ("member_expression", "subscript_expression") and \
-                parent.child_by_field_name("object") == use and holder is not None and \
-                holder.type in ("assignment_expression", "augmented_assignment_expression") and \
-                holder.child_by_field_name("left") == parent:
-            return ()  # ORDERS[k] = v somewhere: the table is not fixed
     return tuple(Value(c) for c in found)
 
 
@@ -118,3 +136,69 @@ def _pieces(node, out: list) -> list | None:
                 out.append(child)
         return out
     return None
+
+
+# -- allow-list checks: `COLUMNS.has(x) ? x : 'id'` ---------------------------------------------------------
+MAX_ITEMS = 32  # entries of a constant list or Set a checked value may be
+_CHECKS = frozenset((b"has", b"includes"))
+
+
+def _literal(node):
+    if node is not None and node.type == "string" and all(c.type == "string_fragment" for c in node.named_children):
+        return node.text[1:-1].decode("utf-8", "replace")
+    if node is not None and node.type == "number":
+        return node.text.decode("utf-8", "replace")
+    return None
+
+
+def _items(node) -> list | None:
+    """The texts of an array literal of string/number literals (None when any item is something else)."""
+    if node is None or node.type != "array":
+        return None
+    out = [_literal(c) for c in node.named_children if c.type != "comment"]
+    return out if out and len(out) <= MAX_ITEMS and None not in out else None
+
+
+def table_texts(values, obj_node) -> list | None:
+    """The constant texts a name bound once (and never changed) to an array literal or `new Set([...])` of literals
+    holds."""
+    what = fixed_literal(values, obj_node)
+    if what is None:
+        return None
+    if what.type == "new_expression" and what.child_by_field_name("constructor") is not None and \
+            what.child_by_field_name("constructor").text == b"Set":
+        args = what.child_by_field_name("arguments")
+        inner = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        return _items(inner[0]) if len(inner) == 1 else None
+    return _items(what)
+
+
+def checked_branch(values, node, out: Value) -> Value:
+    """`LIST.has(x) ? x : 'id'` (or `!LIST.includes(x) ? 'id' : x`): the branch that repeats the checked name is one
+    of the list's items."""
+    cond = node.child_by_field_name("condition")
+    negated = False
+    while cond is not None and cond.type in ("parenthesized_expression", "unary_expression"):
+        if cond.type == "unary_expression":
+            if cond.child_by_field_name("operator") is None or cond.child_by_field_name("operator").type != "!":
+                return out
+            negated = not negated
+            cond = cond.child_by_field_name("argument")
+        else:
+            inner = [c for c in cond.named_children if c.type != "comment"]
+            cond = inner[0] if len(inner) == 1 else None
+    fn = cond.child_by_field_name("function") if cond is not None and cond.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression" or fn.child_by_field_name("property").text not in _CHECKS:
+        return out
+    args = [c for c in cond.child_by_field_name("arguments").named_children if c.type != "comment"]
+    kept = node.child_by_field_name("alternative" if negated else "consequence")
+    other = node.child_by_field_name("consequence" if negated else "alternative")
+    if len(args) != 1 or kept is None or other is None or kept.text != args[0].text:
+        return out
+    texts = table_texts(values, fn.child_by_field_name("object"))
+    if texts is None:
+        return out
+    rest = values.ev(other)
+    choices = tuple(Value(t) for t in dict.fromkeys(texts)) + (rest.choices or (rest,))
+    # the checked branch brings only the list's own texts: what the other branch carries is all that is left
+    return Value(UNKNOWN, rest.labels, None, None, rest.trace, choices)

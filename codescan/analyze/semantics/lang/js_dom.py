@@ -1,6 +1,7 @@
 """The page's secrets and the page's quiet ways out (browser JavaScript): the value of a form field a selector names as a
 card number, security code, expiry or password is `form-secret` data; `img.src = url` of a `new Image()` (or of a
-created img/script element) is a request to `url`, reported as a call of `Image().src` (a web skimmer's beacon)."""
+created img/script element) is a request to `url`, reported as a call of `Image().src` (a web skimmer's beacon);
+markup written into the page (`el.innerHTML = html`, React's `{ __html: html }`) is a call of that property."""
 from __future__ import annotations
 
 import re
@@ -51,8 +52,7 @@ def beacon_sets(values, source: bytes) -> list:
         if holder.name not in _BEACONS:
             continue
         url = values.ev(assign.child_by_field_name("right"))
-        out.append(Call(callee="Image().src", args=(url,), line=assign.start_point[0] + 1,
-                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
+        out.append(Call.at(assign, "Image().src", (url,)))
     return out
 
 
@@ -85,65 +85,5 @@ def html_sets(values, source: bytes) -> list:
             assign, callee, right = pair, "dangerouslySetInnerHTML", pair.child_by_field_name("value")
         if right is None:
             continue
-        out.append(Call(callee=callee, args=(values.ev(right),), line=assign.start_point[0] + 1,
-                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
-    return out
-
-
-# a MongoDB filter that runs JavaScript on the server, built apart from the query call (`const filter = { $where:
-# 'this.price < ' + max }; Model.find(filter)`): the `$where` entry is read as a call of `mongodb.$where` on its own
-# line (an object given straight to a call is that call's own argument, read there)
-SERVER_JS_KEY = re.compile(rb"['\"]?\$(?:where|function|accumulator)['\"]?\s*:")
-MAX_SERVER_JS = 32
-
-
-def server_js_filters(values, source: bytes) -> list:
-    out = []
-    for count, match in enumerate(SERVER_JS_KEY.finditer(source)):
-        if count >= MAX_SERVER_JS:
-            break
-        key = values.scopes.locate(match.start(), match.start() + 2)
-        while key is not None and key.type not in ("property_identifier", "string"):
-            key = key.parent if key.type in ("string_fragment",) else None
-        pair = key.parent if key is not None else None
-        if pair is None or pair.type != "pair" or pair.child_by_field_name("key") != key:
-            continue
-        holder = pair.parent
-        while holder is not None and holder.type in ("object", "pair"):  # nested filters: { $and: [{ $where }] }
-            holder = holder.parent
-        if holder is not None and holder.type == "arguments":
-            continue
-        value = pair.child_by_field_name("value")
-        if value is None:
-            continue
-        out.append(Call(callee="mongodb.$where", args=(values.ev(value),), line=pair.start_point[0] + 1,
-                        end_line=pair.end_point[0] + 1, column=pair.start_point[1] + 1, scope=-1))
-    return out
-
-
-# Koa's response body set by assignment (`ctx.body = '<h1>' + q + '</h1>'`): served as text/html when it is markup,
-# read as the `res.send` of that markup
-KOA_BODY = re.compile(rb"\bctx\s*\.\s*(?:response\s*\.\s*)?body\s*=(?!=)")
-MAX_KOA_BODIES = 64
-
-
-def koa_bodies(values, source: bytes) -> list:
-    out = []
-    for count, match in enumerate(KOA_BODY.finditer(source)):
-        if count >= MAX_KOA_BODIES:
-            break
-        node = values.scopes.locate(match.start(), match.start() + 3)
-        assign = node
-        while assign is not None and assign.type != "assignment_expression":
-            assign = assign.parent if assign.type in ("identifier", "member_expression", "property_identifier") else None
-        if assign is None:
-            continue
-        right = assign.child_by_field_name("right")
-        value = values.ev(right) if right is not None else None
-        text = value.text if value is not None and value.text is not None else (
-            value.const if value is not None and isinstance(value.const, str) else "")
-        if value is None or "<" not in text:
-            continue  # an object or JSON body: not markup
-        out.append(Call(callee="res.send", args=(value,), line=assign.start_point[0] + 1,
-                        end_line=assign.end_point[0] + 1, column=assign.start_point[1] + 1, scope=-1))
+        out.append(Call.at(assign, callee, (values.ev(right),)))
     return out

@@ -45,8 +45,7 @@ def split_updates(values, source: bytes) -> list:
                 continue
             if values.scopes.bindings(use) != values.scopes.bindings(name_node):
                 continue  # another function's own `h`
-            out.append(Call(callee="crypto.createHash", args=(algorithm,), line=update.start_point[0] + 1,
-                            end_line=update.end_point[0] + 1, column=update.start_point[1] + 1, scope=-1))
+            out.append(Call.at(update, "crypto.createHash", (algorithm,)))
             found += 1
             if found >= MAX_UPDATES:
                 break

@@ -28,8 +28,7 @@ def client_stdin_writes(values, source: bytes) -> list:
             continue
         args = call.child_by_field_name("arguments")
         given = tuple(values.ev(a) for a in args.named_children if a.type != "comment") if args is not None else ()
-        out.append(Call(callee="curl.stdin", args=given, line=call.start_point[0] + 1,
-                        end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
+        out.append(Call.at(call, "curl.stdin", given))
     return out
 
 

@@ -39,6 +39,5 @@ def proto_writes(values, source: bytes) -> list:
         for call in outside_calls(values, name, function, MAX_CALLS):
             args = call.child_by_field_name("arguments")
             given = tuple(values.ev(a) for a in args.named_children if a.type != "comment") if args else ()
-            out.append(Call(callee="__proto__", args=given, line=call.start_point[0] + 1,
-                            end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
+            out.append(Call.at(call, "__proto__", given))
     return out

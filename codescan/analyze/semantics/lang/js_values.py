@@ -12,8 +12,7 @@ from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
-from .js_allowlist import checked_branch
-from .js_choices import either, joined
+from .js_choices import checked_branch, either, joined
 from .js_handler_inputs import decorated_input, event_field
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_guards import guarded

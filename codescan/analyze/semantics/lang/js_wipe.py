@@ -29,6 +29,5 @@ def wipe_calls(values, source: bytes) -> list:
             args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
             if not args or not (destroys or any(a.type in FUNCTIONS and _DESTROYS.search(a.text) for a in args[1:])):
                 continue
-            out.append(Call(callee="wipe-tree", args=(values.ev(args[0]),), line=call.start_point[0] + 1,
-                            end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
+            out.append(Call.at(call, "wipe-tree", (values.ev(args[0]),)))
     return out
