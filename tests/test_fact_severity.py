@@ -755,3 +755,31 @@ def test_js_allow_list_that_grows_at_run_time_does_not_make_the_checked_value_co
             '  await knex.raw(`SELECT * FROM t ORDER BY ${b}`);\n'
             '}\n')
     assert _by_line("js-sql-injection-built-query", "db.js", text) == {6: "high", 8: "low"}
+
+
+
+def test_js_text_joined_from_more_pieces_than_the_bound_is_not_read_as_choices():
+    chain = " + ".join(f'"p{i}"' for i in range(400))
+    text = ('const cp = require("child_process");\n'
+            'function f(v) {\n'
+            '  const flag = v ? "-a" : "-b";\n'
+            f'  cp.execSync(flag + {chain});\n'
+            '  cp.execSync("ls " + flag);\n'
+            '}\n')
+    assert _by_line("js-exec-command-injection", "long.js", text) == {4: "high", 5: "low"}
+
+
+def test_js_joined_pieces_are_not_walked_down_a_chain_deeper_than_the_bound():
+    import sys
+
+    from codescan.analyze.languages import parser
+    from codescan.analyze.semantics.lang import js_choices
+
+    source = ("x = a + " + " + ".join(f'"p{i}"' for i in range(400)) + ";\n").encode()
+    node = parser("javascript").parse(source).root_node.named_children[0].named_children[0].child_by_field_name("right")
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(150)  # a walk down the 400-deep chain would need ~400 frames
+    try:
+        assert js_choices._pieces(node, []) is None
+    finally:
+        sys.setrecursionlimit(limit)

@@ -112,8 +112,11 @@ def joined(values, node, out: Value) -> Value:
     return Value(UNKNOWN, out.labels, out.name, out.via, out.trace, tuple(Value(t) for t in texts), out.text)
 
 
-def _pieces(node, out: list) -> list | None:
-    """The literal text and the expressions a template literal or a `+` chain is made of, in order."""
+def _pieces(node, out: list, depth: int = 0) -> list | None:
+    """The literal text and the expressions a template literal or a `+` chain is made of, in order; None past
+    MAX_PARTS (a chain nested deeper than that is not walked down)."""
+    if depth > MAX_PARTS or len(out) > MAX_PARTS:
+        return None
     if node.type == "template_string":
         for child in node.named_children:
             if child.type == "string_fragment":
@@ -130,7 +133,7 @@ def _pieces(node, out: list) -> list | None:
         for side in ("left", "right"):
             child = node.child_by_field_name(side)
             if child.type == "binary_expression" and child.child_by_field_name("operator").type == "+":
-                if _pieces(child, out) is None:
+                if _pieces(child, out, depth + 1) is None:
                     return None
             else:
                 out.append(child)
