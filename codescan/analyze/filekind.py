@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from . import fences, guess, languages
+from . import fences, guess, languages, mcp_config
 from .dependencies import manifest_kind
 
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
@@ -79,6 +79,8 @@ def of_path(path: str) -> FileKind:
         role = "build-script"
     elif name == "tasks.json" and _EDITOR_TASKS.search(path):
         role = "editor-tasks"
+    elif mcp_config.is_config_path(path):
+        role = "mcp-config"
     else:
         role = manifest_kind(path) if path else None
     return FileKind(path, language, role)
@@ -96,6 +98,8 @@ def classify(path: str | None, text: str = "", language: str | None = None) -> F
         # an XML document under a code extension (Qt Linguist's .ts translations, XML test data named .cs): no
         # file of that language can start with `<?xml`, and its translated text is not code to read as such
         return FileKind(kind.path, None, kind.role)
+    if kind.language == "json" and kind.role is None and mcp_config.mentions_servers(text):
+        return FileKind(kind.path, kind.language, "mcp-config")
     if kind.language == "yaml" and kind.role is None and all(p.search(text, 0, 1 << 20) for p in _WORKFLOW_TEXT):
         return FileKind(kind.path, kind.language, "workflow")
     if kind.language is not None or kind.role is not None or _not_code(kind.path):

@@ -6,14 +6,14 @@ import re
 import tomllib
 
 from . import dependencies as deps
-from . import build_scripts, editor_tasks, typosquat, workflows
+from . import build_scripts, editor_tasks, mcp_config, typosquat, workflows
 from .textlines import split_lines
 
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
     "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials", "manifest-composer-script-fetches-code",
-)) | workflows.RULE_IDS | editor_tasks.RULE_IDS
+)) | workflows.RULE_IDS | editor_tasks.RULE_IDS | mcp_config.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
              "prepublish")
@@ -34,6 +34,9 @@ FETCHES_CODE = re.compile(
     r"|/dev/tcp/|\bnc\s+(-\S+\s+)*-e\b")
 _NODE_EVAL = re.compile(r"\bnode\s+(-e|--eval|-p|--print)\b[^\n]*(child_process|https?[.:]|\beval\b|Buffer\.from|"
                         r"base64|\\x[0-9a-f]{2}|fromCharCode|\bexec\b|spawn)", re.I)
+# `python -c` with network calls, decoding or exec (an MCP server or a task written as a one-line dropper).
+_PYTHON_EVAL = re.compile(r"\bpython[0-9.]*\s+-c\b[^\n]*(urllib|requests\.|urlopen|socket|\bexec\b|\beval\b|"
+                          r"b64decode|__import__|subprocess|os\.system)", re.I)
 _POWERSHELL = re.compile(r"\bpowershell(\.exe)?\b[^\n]*(-enc|-e\s|-encodedcommand|hidden|bypass|http)", re.I)
 # Install scripts of widely used native/tooling packages that only build or set up hooks.
 _BENIGN_INSTALL = re.compile(
@@ -68,6 +71,9 @@ def detect(ctx) -> None:
         return
     if kind == "editor-tasks":
         editor_tasks.detect(ctx, text, FETCHES_CODE, _NODE_EVAL, _POWERSHELL)
+        return
+    if kind == "mcp-config":
+        mcp_config.detect(ctx, text, FETCHES_CODE, _NODE_EVAL, _PYTHON_EVAL, _POWERSHELL)
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)
