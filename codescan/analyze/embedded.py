@@ -123,9 +123,10 @@ def _judged(body: str, family: str) -> tuple[bytes, bool, bool] | None:
     if len(body) < MIN_CODE or len(body) > MAX_FRAGMENT or ("(" not in body and ")" not in body and "=" not in body):
         return None
     body = _fenced_only(body, family)
-    if not _mostly_code(body) or _LICENCE.search(body[:600]):
+    code = _doctest_only(body) if family == "python" and ">>>" in body else body
+    if not _mostly_code(code) or _LICENCE.search(body[:600]):
         return None
-    return body.encode("utf-8"), bool(TRIGGER.search(body)), bool(WARNING.search(_prose(body)))
+    return code.encode("utf-8"), bool(TRIGGER.search(body)), bool(WARNING.search(_prose(body)))
 
 
 def _remembered(key: tuple, compute, *args):
@@ -258,6 +259,20 @@ def _string_body(source: bytes, node) -> str | None:
 
 def _dedent_lines(lines: list[str]) -> str:
     return _dedent("\n".join(lines))
+
+
+_PROMPT = re.compile(r"^[ \t]*(?:>>>|\.\.\.)(?: |$)")
+
+
+def _doctest_only(body: str) -> str:
+    """A body holding doctest examples (`>>> ` and `... ` prompts): only the prompted lines, prompts cut (the
+    examples' output and the prose around them blank, the line count kept), so the session parses as the code a
+    reader would paste. A body without a prompt line at a line start is returned as it is."""
+    lines = body.split("\n")
+    if not any(_PROMPT.match(line) and line.lstrip().startswith(">>>") for line in lines):
+        return body
+    return textwrap.dedent("\n".join(line[_PROMPT.match(line).end():] if _PROMPT.match(line) else ""
+                                     for line in lines))
 
 
 def _fenced_only(body: str, family: str) -> str:

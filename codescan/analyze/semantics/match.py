@@ -63,6 +63,12 @@ def _has_value_test(cond: Condition) -> bool:
                for k in _VALUE_KEYS)
 
 
+def _text_test(cond: Condition) -> bool:
+    """A test of the text alone (`matches`), not of the value as a whole (`constant`, `code` ask whether every
+    value is a constant, or code: a list of statements compiled one by one is not one program)."""
+    return cond.matches is not None and cond.constant is None and cond.code is None
+
+
 def holds(cond: Condition | None, call: Call, selectors, path: str, language: str,
           present: frozenset = frozenset(), call_memo: dict | None = None) -> Value | None | bool:
     """The argument value that satisfies `cond` (True when the condition is about the call only,
@@ -125,6 +131,9 @@ def _chosen(cond: Condition | None, call: Call, selectors, language: str) -> Val
     for value in chosen:
         if value_holds(cond, value, language):
             return value
-        if cond.one_of and value.choices and any(value_holds(cond, choice, language) for choice in value.choices):
-            return value  # AES.new(k, MODES[name]): one of the modes the table may give is ECB
+        if value.choices and (cond.one_of or value.via == "loop" and _text_test(cond)) and \
+                any(value_holds(cond, choice, language) for choice in value.choices):
+            # AES.new(k, MODES[name]): one of the modes the table may give is ECB (`one_of`); a loop's item that
+            # matches (`for step in STEPS: os.system(step)` runs every one of them)
+            return value
     return None

@@ -116,7 +116,14 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "ldap.filter.escape_filter_chars", "ldap.filter.filter_format", "ldap3.utils.conv.escape_filter_chars", "os.path.exists", "os.path.isfile", "os.path.isdir",
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
           "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
-          "django.shortcuts.render", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
+          "django.shortcuts.render",
+          # a template FILE rendered with the values as its variables: the page is the template author's markup, the
+          # values are escaped where the environment escapes (Flask, Django, Starlette's Jinja2Templates, any
+          # select_autoescape environment); a template built from request text is template-from-request-input's
+          "jinja2.Environment().get_template().render", "jinja2.Environment().select_template().render",
+          "jinja2.Environment().get_or_select_template().render", "django.template.loader.render_to_string",
+          "django.template.loader.get_template().render", "starlette.templating.Jinja2Templates().TemplateResponse",
+          "fastapi.templating.Jinja2Templates().TemplateResponse", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "path.basename", "path.posix.basename", "path.win32.basename",
           "escape-html", "he.encode", "he.escape", "lodash.escape", "hono/html.html",  # (html`..${x}` escapes x)
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",

@@ -54,7 +54,7 @@ def class_attribute(values, cls, attr: str) -> Value | None:
                 and target.parent.child_by_field_name("left") == target:
             found = _augmented(values, target.parent, found)  # self.cmd = "cu"; self.cmd += "rl … | sh"
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    written, stored, keyed = _written_through(values, cls, needle)
+    written, stored, keyed, filled = _written_through(values, cls, needle)
     if len(found) == 1 and isinstance(found[0].const, dict) and keyed and not stored.labels:
         # self.kw = dict(timeout=3); self.kw["ver" + "ify"] = False: the entries stored by constant keys
         held = found[0]
@@ -67,6 +67,11 @@ def class_attribute(values, cls, attr: str) -> Value | None:
         if held is None or not (written.labels or stored.labels):
             return held
         return merge([held, _downloaded(written), stored], UNKNOWN, held.name)
+    if len(found) == 1 and filled and isinstance(found[0].const, list) and not written.labels:
+        # self.steps = [] then self.steps.append("curl … | sh") in another method: the list holds what the methods
+        # put in it (every item a constant; the order and the count are the methods', not known here)
+        held = found[0]
+        return Value(held.const + filled, held.labels | stored.labels, held.name, held.via, stored.trace or held.trace)
     if written.labels or stored.labels:  # (a container filled later no longer holds its first constant)
         return merge([*found, _downloaded(written), stored], UNKNOWN, found[0].name if len(found) == 1 else None)
     if len(found) == 1:
@@ -94,7 +99,7 @@ _FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "append
 def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
     """Data methods of the class put into `self.x`: written into the file it names (`self.x.write_bytes(data)`),
     and stored in the container it holds (`self.x[k] = v`, `self.x.append(v)`)."""
-    written_to, stored, keyed = [], [], {}
+    written_to, stored, keyed, filled = [], [], {}, []
     pos = values.source.find(needle, cls.start_byte, cls.end_byte)
     while pos >= 0 and len(written_to) + len(stored) < 8:
         budgets.tick()
@@ -115,6 +120,7 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
                 written_to.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
             elif data and method_name in _FILLERS:
                 stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
+                filled = _filled(filled, method_name, data)
         elif holder is not None and holder.type == "subscript" and holder.child_by_field_name("value") == target \
                 and holder.parent.type == "assignment" and holder.parent.child_by_field_name("left") == holder:
             right = holder.parent.child_by_field_name("right")
@@ -128,7 +134,27 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
                 else:
                     keyed = None  # an entry not known here: the container's constants are no longer all it holds
         pos = values.source.find(needle, pos + len(needle), cls.end_byte)
-    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING), keyed or {}
+    return (merge(written_to) if written_to else NOTHING), (merge(stored) if stored else NOTHING), keyed or {}, \
+        filled or []
+
+
+_ITEM = {"append": 0, "add": 0, "appendleft": 0, "insert": 1}
+
+
+def _filled(filled: list | None, method_name: str, data: list) -> list | None:
+    """The constant items put into a list so far (`append(c)`, `insert(i, c)`, `extend([...])`); None once an item
+    is not a constant text or number (then the list's constants are not all it holds)."""
+    if filled is None:
+        return None
+    if method_name == "extend" and data[0].known and isinstance(data[0].const, (list, tuple)):
+        items = list(data[0].const)
+    elif method_name in _ITEM and len(data) > _ITEM[method_name] and data[_ITEM[method_name]].known:
+        items = [data[_ITEM[method_name]].const]
+    else:
+        return None
+    if not all(isinstance(i, (str, bytes, int, float)) for i in items) or len(filled) + len(items) > 64:
+        return None
+    return filled + items
 
 
 def _downloaded(value: Value) -> Value:

@@ -290,8 +290,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 if isinstance(const, (list, tuple)) and len(const) <= MAX_LOOP_CHOICES else ()
             if len(set(names)) > 1 and len(names) <= MAX_LOOP_CHOICES:  # for load in (b.chrome, b.firefox)
                 choices = choices + tuple(Value(name=n) for n in dict.fromkeys(names))
+            # (`via="loop"`: every one of the constant items is bound in turn, not one picked by a key not known)
             out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
-                        None, iterable.trace, choices)
+                        "loop" if choices and not names else None, iterable.trace, choices)
             return out.with_step(what.start_point[0] + 1, f"loop variable {name}")
         if kind == "with":
             item = what.parent
