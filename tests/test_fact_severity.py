@@ -783,3 +783,15 @@ def test_js_joined_pieces_are_not_walked_down_a_chain_deeper_than_the_bound():
         assert js_choices._pieces(node, []) is None
     finally:
         sys.setrecursionlimit(limit)
+
+
+def test_a_pickle_received_on_an_accepted_connection_or_fetched_from_a_model_hub_is_critical():
+    text = ("import pickle, socket\nfrom huggingface_hub import hf_hub_download\n"
+            "def serve(port):\n    s = socket.socket()\n    s.bind(('0.0.0.0', port))\n    s.listen(5)\n"
+            "    conn, addr = s.accept()\n    job = pickle.loads(conn.recv(65536))\n"
+            "    conn.sendall(pickle.dumps(job))\n"
+            "def vocab(repo):\n    with open(hf_hub_download(repo_id=repo, filename='vocab.pkl'), 'rb') as f:\n"
+            "        return pickle.load(f)\n"
+            "def local(path):\n    with open(path, 'rb') as f:\n        return pickle.load(f)\n")
+    # the peer's bytes and the hub repository's file are someone else's; a local path stays the round trip's
+    assert _by_line("pickle-load", "worker.py", text) == {8: "critical", 12: "critical", 15: "medium"}

@@ -30,7 +30,10 @@ SOURCES = {
                 "urllib.urlopen", "urllib3.*().request", "urllib3.request", "http.client.*().getresponse",
                 "aiohttp.*().get", "aiohttp.*().post", "**.urlopen", "**.getresponse", "fetch", "axios", "axios.get", "axios.post",
                 "axios.request", "got", "got.get", "node-fetch", "https.get", "http.get", "$.get", "$.ajax",
-                "XMLHttpRequest().responseText", "**.responseText", "**.getresponse"),
+                "XMLHttpRequest().responseText", "**.responseText", "**.getresponse",
+                # a model hub's file fetched into the local cache: the path of what the repository's owner uploaded
+                "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
+                "huggingface_hub.cached_download"),
     "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
                "asyncio.open_connection", "asyncio.open_unix_connection", "anyio.connect_tcp", "trio.open_tcp_stream",
                "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect",

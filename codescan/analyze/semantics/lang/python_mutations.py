@@ -207,6 +207,8 @@ def unpacked(values, name: str, assignment) -> Value:
 
 # a call returning a pair whose item at these positions holds what a peer sends (the other item is its address or
 # the writing end)
+_ACCEPTS = frozenset(("socket.socket().accept", "socket.create_server().accept", "socket.fromfd().accept",
+                      "ssl.SSLContext().wrap_socket().accept", "ssl.wrap_socket().accept"))
 _RECEIVED = {"recvfrom": (0,), "asyncio.open_connection": (0, 1), "asyncio.open_unix_connection": (0, 1)}
 
 
@@ -233,6 +235,9 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
         # data, addr = s.recvfrom(n); reader, writer = await asyncio.open_connection(...): what the peer sends
         got = values.ev(right)
         return Value(UNKNOWN, got.labels, None, None, got.trace) if got.labels else NOTHING
+    if position == 0 and callee in _ACCEPTS:
+        # conn, addr = server.accept(): a socket connected to whoever dialled in (conn.recv is what they send)
+        return Value(name="socket.socket()")
     if callee in ("urllib.request.urlretrieve", "urllib.urlretrieve") and position == 0:
         # path, headers = urlretrieve(url): the path names the file the response was written to
         args = [a for a in right.child_by_field_name("arguments").named_children if a.type != "comment"]
