@@ -94,6 +94,7 @@ def _augmented(values, statement, found: list) -> list:
 
 
 _FILLERS = {"append", "extend", "update", "insert", "add", "setdefault", "appendleft"}
+_WRITERS = frozenset(("write_bytes", "write_text"))
 
 
 def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
@@ -115,8 +116,11 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
                 and holder.parent.type == "call" and holder.parent.child_by_field_name("function") == holder:
             method_name = holder.child_by_field_name("attribute").text.decode()
             args = holder.parent.child_by_field_name("arguments")
-            data = [values.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
-            if data and method_name in ("write_bytes", "write_text"):
+            # only a writer's or a filler's arguments are read (`self.stream.write(msg)`, `self.lock.acquire()`:
+            # evaluating what other methods are given cost most of this walk and was never used)
+            data = [values.ev(a) for a in args.named_children if a.type != "comment"] \
+                if args is not None and (method_name in _FILLERS or method_name in _WRITERS) else []
+            if data and method_name in _WRITERS:
                 written_to.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
             elif data and method_name in _FILLERS:
                 stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
