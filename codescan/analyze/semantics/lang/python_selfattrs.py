@@ -7,7 +7,8 @@ from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from ..sources import constant_labels
 from .python_classattrs import class_level, enclosing_class
-from .python_mutations import unpacked_at, written
+from .python_mutations import written
+from .python_unpack import unpacked_at
 from .python_summaries import def_start
 
 

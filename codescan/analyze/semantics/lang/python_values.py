@@ -12,7 +12,8 @@ from .python_namespaces import Namespaces
 from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation, fold_stores
-from .python_mutations import _at, _key, _scope_start, declared_global, mutated, unpacked
+from .python_mutations import _at, _key, _scope_start, declared_global, mutated
+from .python_unpack import unpacked
 from .python_skeleton import or_fallback, skeleton
 from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
