@@ -795,3 +795,13 @@ def test_a_pickle_received_on_an_accepted_connection_or_fetched_from_a_model_hub
             "def local(path):\n    with open(path, 'rb') as f:\n        return pickle.load(f)\n")
     # the peer's bytes and the hub repository's file are someone else's; a local path stays the round trip's
     assert _by_line("pickle-load", "worker.py", text) == {8: "critical", 12: "critical", 15: "medium"}
+
+
+def test_a_local_pickle_opened_through_pathlib_is_medium_a_download_through_it_critical():
+    text = ("from pathlib import Path\nimport pickle, dill, requests\n"
+            "CACHE = Path.home() / '.cache' / 'app' / 'pipeline.dill'\n"
+            "def cached():\n    with CACHE.open('rb') as fh:\n        return dill.load(fh)\n"
+            "def beside(name):\n    return pickle.loads((Path(__file__).parent / name).read_bytes())\n"
+            "def fetched(url):\n    p = Path.home() / '.cache' / 'm.pkl'\n"
+            "    p.write_bytes(requests.get(url).content)\n    return pickle.loads(p.read_bytes())\n")
+    assert _by_line("pickle-load", "store.py", text) == {6: "medium", 8: "medium", 12: "critical"}

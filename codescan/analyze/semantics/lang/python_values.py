@@ -60,6 +60,12 @@ def _joined_choices(node, parts) -> tuple:
     return tuple(Value(a.const + b.const, via="dynamic") for a in sides[0] for b in sides[1])
 
 
+# the canonical names of pathlib paths: a `/` on one is a path too
+PATHS = frozenset(("pathlib.Path()", "pathlib.PurePath()", "pathlib.PosixPath()", "pathlib.WindowsPath()",
+                   "pathlib.Path.home()", "pathlib.Path.cwd()", "pathlib.Path().parent", "pathlib.Path().resolve()",
+                   "pathlib.Path().expanduser()", "pathlib.Path().absolute()"))
+
+
 class PyValues(Env, MemoEval, Namespaces, Functions, Access):
     """Evaluates expressions to Values over one parsed file (memoized per node)."""
 
@@ -173,8 +179,14 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 merged = merge(parts)
                 return Value(UNKNOWN, merged.labels, None, None, merged.trace, (), text)
         if kind == "binary_operator" and len(parts) == 2 and isinstance(parts[1].const, str):  # home / ".bashrc"
-            return with_tail_labels(merge(parts), slash_tail(self, node))
-        return merge(parts)
+            joined = with_tail_labels(merge(parts), slash_tail(self, node))
+        else:
+            joined = merge(parts)
+        if kind == "binary_operator" and len(parts) == 2 and parts[0].name in PATHS and \
+                node.child_by_field_name("operator").type == "/":
+            # Path.home() / ".cache" / name is still a pathlib path (its .open() a local file's reader)
+            return Value(joined.const, joined.labels, "pathlib.Path()", None, joined.trace)
+        return joined
 
     def _remember(self, node) -> bool:
         self.defs[node.start_byte] = node
