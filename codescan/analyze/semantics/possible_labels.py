@@ -27,14 +27,16 @@ _POSSIBLE = {
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream",
-               b"received("),  # a protocol's dataReceived / data_received callback (python_handlers)
+               b"received(",  # a protocol's dataReceived / data_received callback (python_handlers)
+               b"method, prop", b"method, _prop", b"method, header", b"kafka", b"receive_message"),  # queues
     "decoded": (b"decode", b"unhexlify", b"a2b_", b"fromhex", b"decompress", b"atob", b"buffer", b"inflate",
                 b"gunzip", b"decrypt", b"reveal"),
     "self-serialized": (b"dump",),
     "own-source": (b"__doc__", b"__file__"),
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django",
-                b"websockethandler", b"websocketconsumer", b"servicer", b"start_response"),
+                b"websockethandler", b"websocketconsumer", b"servicer", b"start_response",
+                b"graphene", b"strawberry", b"ariadne", b"(event, "),  # python_handlers: resolvers, serverless
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -107,7 +109,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.rel_url", b"request.content", b"start_response",
                    b"request.payload", b"request.nexturl", b"request.url", b"c.req.", b"searchparams",
                    b"request.matchdict", b"request.json_body", b"request.subpath", b"cherrypy", b"litestar",
-                   b"reqparse", b"webargs",
+                   b"reqparse", b"webargs", b"graphene", b"strawberry", b"ariadne", b"(event, ",
                    *_H3,
                    *_DECORATED)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})

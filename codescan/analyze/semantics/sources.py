@@ -39,7 +39,13 @@ SOURCES = {
                "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect",
                # what a WebSocket / socket.io peer or a UDP datagram sends (their message events, lang/js_callbacks)
                "ws.WebSocketServer", "ws.Server", "ws.WebSocket", "ws", "WebSocket.Server", "dgram.createSocket",
-               "socket.io-client.io", "socket.io-client", "socket.io-client.connect", "socket.io.Server", "socket.io"),
+               "socket.io-client.io", "socket.io-client", "socket.io-client.connect", "socket.io.Server", "socket.io",
+               # a message queue's consumers: what another service (or whoever can publish) put on the topic
+               "kafka.KafkaConsumer", "kafka.KafkaConsumer().poll", "aiokafka.AIOKafkaConsumer",
+               "aiokafka.AIOKafkaConsumer().getone", "aiokafka.AIOKafkaConsumer().getmany",
+               "confluent_kafka.Consumer().poll", "confluent_kafka.Consumer().consume",
+               "boto3.client().receive_message", "boto3.resource().Queue().receive_messages",
+               "pika.BlockingConnection().channel().basic_get", "pika.BlockingConnection().channel().consume"),
     "request": ("request.args", "request.form", "request.values", "request.json", "request.data",
                 "request.get_json", "request.get_data", "request.files", "request.cookies", "request.headers",
                 "request.GET", "request.POST", "request.body", "request.FILES", "request.COOKIES",

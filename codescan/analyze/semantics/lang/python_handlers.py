@@ -65,8 +65,11 @@ def callback_input(function, index: int) -> str | None:
     handler, `request` of a gRPC servicer's method, a WSGI application's `environ`), else None."""
     if index < 0 or function.type != "function_definition":
         return None
-    if wsgi_environ(function, index) or falcon_request(function, index):
+    if wsgi_environ(function, index) or falcon_request(function, index) or graphql_argument(function, index) or \
+            cloud_event(function, index):
         return "request"
+    if queue_body(function, index):
+        return "socket"
     if index < 1:
         return None
     named = function.child_by_field_name("name")
@@ -131,3 +134,84 @@ def wsgi_environ(function, index: int) -> bool:
         return False
     names = [p.text for p in params.named_children if p.type == "identifier"]
     return index + 1 < len(names) and names[index + 1] == b"start_response" and names[index] in (b"environ", b"env")
+
+
+def _param_names(function) -> list[bytes]:
+    """Each parameter's name (typed and defaulted ones too; `*args` / `**kw` as written)."""
+    params = function.child_by_field_name("parameters")
+    names = []
+    for p in params.named_children if params is not None else ():
+        ident = p if p.type == "identifier" else (p.child_by_field_name("name") or
+                                                  (p.named_children[0] if p.named_children else None))
+        names.append(ident.text if ident is not None and ident.type == "identifier" else p.text)
+    return names
+
+
+def _decorator_heads(function) -> list[bytes]:
+    """What each decorator calls or names, without its arguments (`@query.field("x")` -> `query.field`)."""
+    parent = function.parent
+    if parent is None or parent.type != "decorated_definition":
+        return []
+    return [d.text[1:].split(b"(", 1)[0].strip() for d in parent.children if d.type == "decorator"]
+
+
+_GRAPHENE_TYPE = re.compile(rb"ObjectType|Mutation|Interface|graphene\.")
+_STRAWBERRY = frozenset({b"strawberry.field", b"strawberry.mutation", b"strawberry.subscription",
+                         b"strawberry_django.field", b"strawberry_django.mutation"})
+
+
+def graphql_argument(function, index: int) -> bool:
+    """Parameter `index` holds a field argument a GraphQL client sent: a graphene resolver
+    (`resolve_<field>(root, info, **args)` or `mutate(root, info, ...)` in a graphene type), an ariadne resolver
+    (`@query.field("name")` / `@mutation.field(...)` over `(obj, info, ...)`), a strawberry `@strawberry.field` /
+    `@strawberry.mutation` method's parameters other than self and `info`."""
+    if index < 1:
+        return False
+    heads = _decorator_heads(function)
+    named = function.child_by_field_name("name")
+    strawberry = any(h in _STRAWBERRY for h in heads)
+    ariadne = any(h.endswith(b".field") or h.endswith(b".mutation") for h in heads)  # ObjectType().field("x")
+    graphene = named is not None and (named.text.startswith(b"resolve_") or named.text == b"mutate")
+    if not (strawberry or ariadne or graphene):
+        return False
+    names = _param_names(function)
+    if index >= len(names) or names[index] in (b"info", b"self", b"cls"):
+        return False
+    if strawberry:
+        return True
+    if index < 2 or names[1] != b"info":
+        return False
+    if ariadne:
+        return True
+    cls = enclosing_class(function)
+    bases = cls.child_by_field_name("superclasses") if cls is not None else None
+    return bases is not None and bool(_GRAPHENE_TYPE.search(bases.text))
+
+
+def cloud_event(function, index: int) -> bool:
+    """Parameter `index` is the event of a serverless function: `def handler(event, context)` at module level
+    (AWS Lambda; a Google Cloud background function): the HTTP request or message that triggered it."""
+    if index != 0 or function.parent is None or function.parent.type not in ("module", "decorated_definition"):
+        return False
+    params = function.child_by_field_name("parameters")
+    if params is None or b"event" not in params.text:
+        return False
+    names = _param_names(function)
+    return len(names) == 2 and names[0] == b"event" and names[1] in (b"context", b"_context", b"ctx")
+
+
+_PROPERTIES = (b"properties", b"props", b"_properties", b"header", b"header_frame", b"_props", b"_header_frame",
+               b"_header")
+
+
+def queue_body(function, index: int) -> bool:
+    """Parameter `index` is the body of a message a RabbitMQ consumer receives: pika's callback signature
+    `(channel, method, properties, body)` (also as a method after self)."""
+    params = function.child_by_field_name("parameters")
+    if index < 3 or params is None or b"method" not in params.text:
+        return False
+    names = _param_names(function)
+    start = 1 if names[:1] == [b"self"] else 0
+    if len(names) != start + 4 or index != start + 3:
+        return False
+    return names[start + 1].lstrip(b"_").startswith(b"method") and names[start + 2] in _PROPERTIES
