@@ -36,7 +36,8 @@ _POSSIBLE = {
     "request": (b"request", b"req.", b"req,", b"req)", b"ctx.", b"event.", b".route(", b"@app.", b"@router.",
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django",
                 b"websockethandler", b"websocketconsumer", b"servicer", b"start_response",
-                b"graphene", b"strawberry", b"ariadne", b"(event, "),  # python_handlers: resolvers, serverless
+                b"graphene", b"strawberry", b"ariadne", b"(event, ",  # python_handlers: resolvers, serverless
+                b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse"),  # websocket messages
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -110,6 +111,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.payload", b"request.nexturl", b"request.url", b"c.req.", b"searchparams",
                    b"request.matchdict", b"request.json_body", b"request.subpath", b"cherrypy", b"litestar",
                    b"reqparse", b"webargs", b"graphene", b"strawberry", b"ariadne", b"(event, ",
+                   b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse",
                    *_H3,
                    *_DECORATED)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})

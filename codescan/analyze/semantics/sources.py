@@ -76,6 +76,10 @@ SOURCES = {
                 "flask_restful.reqparse.RequestParser().parse_args", "flask_restx.reqparse.RequestParser().parse_args",
                 "webargs.flaskparser.parser.parse", "webargs.aiohttpparser.parser.parse",
                 "event.body", "event.queryStringParameters",
+                # a browser's WebSocket messages to an aiohttp handler (iterated or received)
+                "aiohttp.web.WebSocketResponse", "aiohttp.web.WebSocketResponse().receive",
+                "aiohttp.web.WebSocketResponse().receive_str", "aiohttp.web.WebSocketResponse().receive_json",
+                "aiohttp.web.WebSocketResponse().receive_bytes",
                 # h3 / Nuxt server routes (auto-imported or from "h3")
                 "getQuery", "readBody", "getRouterParam", "getRouterParams", "readFormData", "readMultipartFormData",
                 "getValidatedQuery", "readValidatedBody", "h3.getQuery", "h3.readBody", "h3.getRouterParam",

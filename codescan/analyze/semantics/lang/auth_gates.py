@@ -17,6 +17,8 @@ from .auth_text import (_DEFINED, _EQ_CALL_WORDS, _HOOK, AUTH_NAME, _AUTH_LOWER,
                         _hooked, defined_somewhere, possible)
 
 _GRANTED = re.compile(r"(?i)admin|auth|logged|login|superuser|staff|root|privileg|grant|allow|trusted|verified")
+# a call that signs a user in: Flask-Login's login_user, Django's login / force_login, Passport's req.login / logIn
+_LOGS_IN = re.compile(rb"(?:^|\.)(?:login_user|login|log_in|logIn|force_login|remember_user)$")
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
 
@@ -123,6 +125,8 @@ def _grants(branch, grammar) -> bool:
             return False
         target = statement.named_children[0] if statement.type == "expression_statement" and \
             statement.named_children else statement
+        if target.type in ("call", "call_expression") and _LOGS_IN.search(target.child_by_field_name("function").text):
+            return True  # login_user(admin), django.contrib.auth.login(request, user), req.login(user)
         if target.type in ("assignment", "assignment_expression"):
             left = target.child_by_field_name("left")
             right = target.child_by_field_name("right")

@@ -55,6 +55,8 @@ _CALLBACKS = {
     b"on_message": (re.compile(rb"WebSocketHandler"), "request"),
     b"receive": (re.compile(rb"WebsocketConsumer|WebSocketConsumer"), "request"),
     b"receive_json": (re.compile(rb"WebsocketConsumer|WebSocketConsumer"), "request"),
+    # Starlette's WebSocketEndpoint: on_receive(self, websocket, data) gets the browser's message as `data`
+    b"on_receive": (re.compile(rb"WebSocketEndpoint"), "request"),
 }
 _SERVICER = re.compile(rb"(?:^|[\s.(,])\w*Servicer\s*[,)]")  # a gRPC service: each method's `request`
 
@@ -70,6 +72,8 @@ def callback_input(function, index: int) -> str | None:
         return "request"
     if queue_body(function, index):
         return "socket"
+    if socketio_event(function, index):
+        return "request"
     if index < 1:
         return None
     named = function.child_by_field_name("name")
@@ -79,6 +83,8 @@ def callback_input(function, index: int) -> str | None:
         return None
     wanted = _CALLBACKS.get(named.text)
     if wanted is not None:
+        if named.text == b"on_receive" and index != 2:
+            return None  # the websocket itself, not the message
         return wanted[1] if wanted[0].search(bases.text) else None
     if index == 1 and _SERVICER.search(bases.text) and named.text[:1].isupper():
         return "request"
@@ -215,3 +221,17 @@ def queue_body(function, index: int) -> bool:
     if len(names) != start + 4 or index != start + 3:
         return False
     return names[start + 1].lstrip(b"_").startswith(b"method") and names[start + 2] in _PROPERTIES
+
+
+_SOCKETIO = re.compile(rb"(?i)(?:^|\.)\w*(?:socketio|sio|socket_io)\.(?:on|event|on_event)$")
+
+
+def socketio_event(function, index: int) -> bool:
+    """Parameter `index` is what a browser emitted to a Socket.IO event handler: Flask-SocketIO's
+    `@socketio.on("event") def h(data)`, python-socketio's `@sio.event` / `@sio.on("x") def h(sid, data)` (the
+    session id `sid` and the connect handler's `environ` aside)."""
+    heads = _decorator_heads(function)
+    if not any(_SOCKETIO.search(h) for h in heads):
+        return False
+    names = _param_names(function)
+    return index < len(names) and names[index] not in (b"sid", b"self", b"environ", b"auth")
