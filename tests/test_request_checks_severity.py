@@ -81,3 +81,16 @@ def test_a_cron_line_starting_an_installed_program_is_medium_a_download_or_temp_
             "        fh.write('@reboot root /tmp/.x/agent\\n')\n")
     found = _by_line("shell-startup-file-write", text, "install.py")
     assert {line: sev for line, sev in found.items() if line in (3, 5, 7)} == {3: "medium", 5: "high", 7: "high"}
+
+
+def test_ssh_runs_request_text_as_a_remote_command_line_a_checked_host_or_other_ssh_tools_stay_medium():
+    text = ("import subprocess\n"
+            "from flask import abort, request\n"
+            "HOSTS = {'web1', 'web2'}\n"
+            "def run(name):\n"
+            "    subprocess.run(['ssh', 'deploy@' + name, request.form['cmd']])\n"
+            "    if name not in HOSTS:\n"
+            "        abort(404)\n"
+            "    subprocess.run(['ssh', 'deploy@' + name, 'uptime'])\n"
+            "    subprocess.run(['ssh-keygen', '-F', request.form['host']])\n")
+    assert _by_line("command-from-request-input", text, "app.py") == {5: "critical", 9: "medium"}

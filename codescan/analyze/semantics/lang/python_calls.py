@@ -245,6 +245,10 @@ def call_value(values, node) -> Value:
         arg_values = arg_values + splats
     if clears(name):
         kept = constant_labels(const) if const is not UNKNOWN else frozenset()
+        if name == "json.loads" and arg_values:  # json.loads(event["body"]): the client's fields, parsed
+            client = arg_values[0].labels & _CLIENT_DATA
+            if client:
+                return Value(const, kept | client, None, None, arg_values[0].trace).with_step(line, "json.loads(...)")
         if escapes(name):  # repr(x), shlex.quote(x): no longer an injection, still the host's data when sent
             held = merge(arg_values)
             kept = kept | (held.labels & HOST_DATA)
@@ -290,6 +294,8 @@ def call_value(values, node) -> Value:
     return out
 
 
+# what a client or peer sent stays theirs when parsed from JSON (as request.get_json() / resp.json() keep it)
+_CLIENT_DATA = frozenset(("request", "socket"))
 _OPENERS = frozenset(("builtins.open", "io.open", "codecs.open", "tokenize.open", "linecache.getlines"))
 
 

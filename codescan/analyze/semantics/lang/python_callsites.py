@@ -6,7 +6,7 @@ from ..facts import Call, Step
 from .python_calls import arguments, callee_value
 from .python_summaries import substitute
 from .python_launchers import sites_through_launchers
-from .python_param_calls import by_keyword, with_splat_params
+from .python_param_calls import by_keyword, with_defaults, with_splat_params
 
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
@@ -83,6 +83,7 @@ class CallSites:
                 arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
             if keywords:  # request(url=u, data=body): each keyword fills the parameter of that name
                 arg_values = by_keyword(values, function, arg_values, keywords)
+            arg_values = with_defaults(values, function, arg_values, keywords)  # post(u): check=False there
             if function.type == "function_definition":  # send(**os.environ) into def send(**kw)
                 arg_values = with_splat_params(values, parent, function, arg_values, keywords)
             found.append((parent, arg_values, "called here with data that reaches the call below"))

@@ -51,6 +51,27 @@ def by_keyword(values, function, arg_values: list, keywords) -> list:
     return out
 
 
+def with_defaults(values, function, arg_values: list, keywords) -> list:
+    """A call's argument Values with each parameter the call leaves out given its default
+    (`def post(url, check=False)` called as `post(u)`: `check` is False there)."""
+    params = params_of(function)
+    if len(arg_values) >= len(params) or not any(p.type in _DEFAULTED for p in params[len(arg_values):]):
+        return arg_values
+    given = {k for k, _v in keywords}
+    out = list(arg_values)
+    for i in range(len(arg_values), len(params)):
+        param = params[i]
+        if param.type not in _DEFAULTED:
+            break  # `*args` / `**kw` / a keyword-only marker: what follows is not filled by position
+        name, _kind = param_name(param)
+        default = param.child_by_field_name("value")
+        out.append(Value() if name in given or default is None else values.ev(default))
+    return out
+
+
+_DEFAULTED = frozenset(("default_parameter", "typed_default_parameter"))
+
+
 def with_splat_params(values, site, function, arg_values: list, keywords) -> list:
     """`def send(*parts, **kw)` called as `send(a, b, x=1, **os.environ)`: the `*parts` parameter holds the
     positional arguments from its place on (and `*seq` spread there), `**kw` the keywords no other parameter takes
