@@ -20,6 +20,7 @@ from .python_candidates import CandidateClimb
 from .python_launchers import launch_facts
 from .python_methodcaller import methodcaller_call
 from .python_platform import windows_only
+from .python_route_returns import route_returns
 from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
@@ -128,6 +129,7 @@ class _PythonFacts(CallSites, CandidateClimb):
             out.calls.extend(launch_facts(self, list(self.launches.values())[:MAX_CANDIDATES // 8]))
         out.calls.extend(self._through_callers(out.calls))
         out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
+        out.calls.extend(route_returns(self.source, self.values.root, self.values, self.wanted.wants))
         out.callers = self.callers_of
         return out
 
