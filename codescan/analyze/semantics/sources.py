@@ -166,6 +166,8 @@ CREDENTIAL_PATH = re.compile(
     r"\.azure[/\\](?:accessTokens\.json|msal_token_cache\.(?:json|bin))$|(?:^|[/\\])\.s3cfg$|"
     r"(?:^|/)(?:var/)?run/secrets/kubernetes\.io/serviceaccount(?:/token)?$|(?:^|/)serviceaccount/token$|"
     r"Library[/\\]Keychains(?:[/\\]|$)|\.keychain(?:-db)?$|"
+    # Steam's sentry files (ssfn*) and saved logins: a stolen set signs in past Steam Guard
+    r"(?:^|[/\\])ssfn[\w*?]*$|(?:^|[/\\])loginusers\.vdf$|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|\.docker|\.kube|"

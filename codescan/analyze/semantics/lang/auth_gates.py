@@ -19,6 +19,9 @@ from .auth_text import (_DEFINED, _EQ_CALL_WORDS, _HOOK, AUTH_NAME, _AUTH_LOWER,
 _GRANTED = re.compile(r"(?i)admin|auth|logged|login|superuser|staff|root|privileg|grant|allow|trusted|verified")
 # a call that signs a user in: Flask-Login's login_user, Django's login / force_login, Passport's req.login / logIn
 _LOGS_IN = re.compile(rb"(?:^|\.)(?:login_user|login|log_in|logIn|force_login|remember_user)$")
+# who the request runs as: Django's request.user, Flask's g.user, the session's user id
+_SIGNED_IN_AS = re.compile(rb"^(?:request|req|g|flask\.g|self\.request)\.(?:user|current_user)$|"
+                           rb"^(?:session|request\.session|req\.session)\[['\"](?:user|user_id|uid|_auth_user_id)['\"]\]$")
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
 
@@ -133,6 +136,9 @@ def _grants(branch, grammar) -> bool:
             if left is not None and right is not None and right.type in grammar["true"] and \
                     _GRANTED.search(left.text.decode("utf-8", "replace")):
                 return True
+            if left is not None and right is not None and right.type not in ("none", "false", "null", "undefined") \
+                    and _SIGNED_IN_AS.search(left.text):
+                return True  # request.user = <a superuser>, session["user_id"] = 1: the request now runs as them
     return False
 
 
