@@ -37,7 +37,8 @@ _POSSIBLE = {
                 b"@api", b"@bp.", b"@blueprint.", b"api_view", b"fastapi", b"flask", b"django",
                 b"websockethandler", b"websocketconsumer", b"servicer", b"start_response",
                 b"graphene", b"strawberry", b"ariadne", b"(event, ",  # python_handlers: resolvers, serverless
-                b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse"),  # websocket messages
+                b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse",  # websocket messages
+                b"form_valid", b"serializer", b"fieldstorage", b"web.input", b"web.data", b"web.cookies"),
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
 _POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
@@ -112,6 +113,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"request.matchdict", b"request.json_body", b"request.subpath", b"cherrypy", b"litestar",
                    b"reqparse", b"webargs", b"graphene", b"strawberry", b"ariadne", b"(event, ",
                    b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse",
+                   b"form_valid", b"serializer", b"fieldstorage", b"web.input", b"web.data", b"web.cookies",
                    *_H3,
                    *_DECORATED)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})

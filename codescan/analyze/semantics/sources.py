@@ -76,6 +76,8 @@ SOURCES = {
                 "flask_restful.reqparse.RequestParser().parse_args", "flask_restx.reqparse.RequestParser().parse_args",
                 "webargs.flaskparser.parser.parse", "webargs.aiohttpparser.parser.parse",
                 "event.body", "event.queryStringParameters",
+                # a CGI script's form fields; web.py's input/data/cookies
+                "cgi.FieldStorage", "web.input", "web.data", "web.cookies",
                 # a browser's WebSocket messages to an aiohttp handler (iterated or received)
                 "aiohttp.web.WebSocketResponse", "aiohttp.web.WebSocketResponse().receive",
                 "aiohttp.web.WebSocketResponse().receive_str", "aiohttp.web.WebSocketResponse().receive_json",

@@ -57,6 +57,13 @@ _CALLBACKS = {
     b"receive_json": (re.compile(rb"WebsocketConsumer|WebSocketConsumer"), "request"),
     # Starlette's WebSocketEndpoint: on_receive(self, websocket, data) gets the browser's message as `data`
     b"on_receive": (re.compile(rb"WebSocketEndpoint"), "request"),
+    # a Django form view's bound form (its cleaned_data is the posted fields), a DRF view's bound serializer
+    b"form_valid": (re.compile(rb"FormView|CreateView|UpdateView|FormMixin"), "request"),
+    b"perform_create": (re.compile(rb"APIView|ViewSet|GenericAPIView"), "request"),
+    b"perform_update": (re.compile(rb"APIView|ViewSet|GenericAPIView"), "request"),
+    # a DRF serializer's create(self, validated_data) / update(self, instance, validated_data): the posted fields
+    b"create": (re.compile(rb"Serializer"), "request"),
+    b"update": (re.compile(rb"Serializer"), "request"),
 }
 _SERVICER = re.compile(rb"(?:^|[\s.(,])\w*Servicer\s*[,)]")  # a gRPC service: each method's `request`
 
@@ -85,6 +92,8 @@ def callback_input(function, index: int) -> str | None:
     if wanted is not None:
         if named.text == b"on_receive" and index != 2:
             return None  # the websocket itself, not the message
+        if named.text in (b"create", b"update") and _param_names(function)[index:index + 1] != [b"validated_data"]:
+            return None  # the instance being updated is the database's
         return wanted[1] if wanted[0].search(bases.text) else None
     if index == 1 and _SERVICER.search(bases.text) and named.text[:1].isupper():
         return "request"
