@@ -55,7 +55,7 @@ def command_output_labels(name: str | None, command) -> frozenset:
 _ESCAPES = re.compile(r"^(?:shlex\.quote|pipes\.quote|re\.escape|html\.escape|markupsafe\.escape|builtins\.repr|"
                       r"encodeURIComponent|encodeURI|escape|validator\.escape)$")
 HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identity", "credential-file",
-                       "form-secret"})  # form-secret: a page's card or password field (lang/js_dom)
+                       "form-secret", "password"})  # form-secret: a page's card or password field (lang/js_dom)
 
 
 def escapes(name: str | None) -> bool:

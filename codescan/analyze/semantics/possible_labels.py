@@ -23,7 +23,7 @@ _POSSIBLE = {
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
                         b"pycookiecheat", b"cryptunprotectdata", b"rookiepy", b"serviceaccount",
-                        b"keychain", b"history.search", b"ssfn", b"loginusers"),
+                        b"keychain", b"history.search", b"ssfn", b"loginusers", b"_history"),
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream",

@@ -18,7 +18,7 @@ SOURCES = {
                       "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
     # a password the user types (also: values named like passwords, python_values via password_named)
-    "password": ("getpass.getpass",),
+    "password": ("getpass.getpass", "keyring.get_password", "keyring.get_credential"),  # typed or kept for the user
     # a page's session cookies and form secrets (card, CVC, password fields: lang/js_dom)
     "form-secret": ("document.cookie", "window.document.cookie"),
     # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
@@ -35,6 +35,10 @@ SOURCES = {
                 "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
                 "huggingface_hub.cached_download"),
     "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
+               # ZeroMQ sockets' receives (a REP/PULL/SUB socket: whoever connects sends these)
+               "zmq.Context().socket().recv_string", "zmq.Context().socket().recv_json",
+               "zmq.Context().socket().recv_multipart", "zmq.Context().socket().recv_pyobj",
+               "zmq.asyncio.Context().socket().recv_string", "zmq.asyncio.Context().socket().recv_json",
                "asyncio.open_connection", "asyncio.open_unix_connection", "anyio.connect_tcp", "trio.open_tcp_stream",
                "**.recv_into", "net.connect", "net.createConnection", "net.Socket", "tls.connect",
                # what a WebSocket / socket.io peer or a UDP datagram sends (their message events, lang/js_callbacks)
@@ -131,7 +135,8 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "ldap.filter.escape_filter_chars", "ldap.filter.filter_format", "ldap3.utils.conv.escape_filter_chars", "os.path.exists", "os.path.isfile", "os.path.isdir",
           "json.loads", "builtins.print", "parseInt", "Number", "encodeURIComponent", "escape", "isNaN",
           "crypto.createHash", "validator.escape", "Object.keys", "flask.render_template", "render_template",
-          "django.shortcuts.render",
+          "django.shortcuts.render", "django.utils.html.format_html", "django.utils.html.format_html_join",
+          "django.utils.html.conditional_escape",
           # a template FILE rendered with the values as its variables: the page is the template author's markup, the
           # values are escaped where the environment escapes (Flask, Django, Starlette's Jinja2Templates, any
           # select_autoescape environment); a template built from request text is template-from-request-input's
@@ -170,6 +175,8 @@ CREDENTIAL_PATH = re.compile(
     r"Library[/\\]Keychains(?:[/\\]|$)|\.keychain(?:-db)?$|"
     # Steam's sentry files (ssfn*) and saved logins: a stolen set signs in past Steam Guard
     r"(?:^|[/\\])ssfn[\w*?]*$|(?:^|[/\\])loginusers\.vdf$|"
+    # shell and database client histories: the passwords and tokens typed on command lines
+    r"(?:^|[/\\])\.(?:bash|zsh|sh|psql|mysql|rediscli|sqlite)_history$|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|\.docker|\.kube|"

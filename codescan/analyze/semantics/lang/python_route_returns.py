@@ -13,6 +13,7 @@ MAX_ROUTES = 64
 # a route decorator line of the frameworks whose returned strings are HTML bodies
 _DECORATOR = re.compile(rb"(?m)^[ \t]*@[\w.]*\b(?:route|get|post|put|patch|delete)\s*\(")
 _FRAMEWORKS = (b"flask", b"quart", b"bottle")
+_STRING_BUILT = re.compile(r"(?:^|\.)(?:format|format_map|join|replace|strip|lower|upper)\(\)$")
 # responses built by a call the rule already reads as a sink, or bodies that are not the returned string
 _BUILT = frozenset((b"make_response", b"Response", b"render_template_string", b"render_template", b"jsonify",
                     b"redirect", b"send_file", b"send_from_directory", b"Markup", b"abort"))
@@ -46,7 +47,10 @@ def route_returns(source: bytes, root, values, wanted) -> list[Call]:
                 continue
             if body.type in ("string", "concatenated_string", "binary_operator", "call", "identifier",
                              "parenthesized_expression", "subscript"):
-                out.append(Call.at(ret, ROUTE_RETURN, (values.ev(body),)))
+                value = values.ev(body)
+                if value.name and value.name.endswith("()") and not _STRING_BUILT.search(value.name):
+                    continue  # template("<b>{{name}}</b>", name=q): what a named function made (it may escape)
+                out.append(Call.at(ret, ROUTE_RETURN, (value,)))
     return out
 
 
