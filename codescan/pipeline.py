@@ -8,6 +8,7 @@ import sys
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -143,11 +144,12 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
         if jobs <= 1 or small:
             # A small input compiles only the rules its files have tokens for (start-up dominates).
             analyzer = Analyzer(ruleset, config, lazy_rules=small, units=units)
-            for batch in chain((b for b in (first, second) if b is not None), batches):
-                yield from _drain(skips)
-                for doc in batch:
-                    yield _safe_analyze(analyzer, doc)
-                    _tick(bar)
+            with _collector_for_analysis():
+                for batch in chain((b for b in (first, second) if b is not None), batches):
+                    yield from _drain(skips)
+                    for doc in batch:
+                        yield _safe_analyze(analyzer, doc)
+                        _tick(bar)
         else:
             memory = config.max_memory * (1 << 20) if config.max_memory else default_memory(jobs)
             initargs = (ruleset, config, units, memory)
@@ -194,6 +196,26 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
     finally:
         if bar is not None:
             bar.close()
+
+
+@contextmanager
+def _collector_for_analysis() -> Iterator[None]:
+    """The collector as a worker runs it (_init_worker), while this process analyzes in place (-j 1, small inputs):
+    what exists now (rules, grammars, the analyzer) frozen, young collections every GC_YOUNG allocations. At 700
+    the young collections ran often enough to trigger 13 full ones over the stdlib scan (-j 1), each tracing every
+    memo the analysis keeps: 2.4 CPU-s of collection, 1.1 at GC_YOUNG (/tmp/perf16/gct3.py). The caller's
+    threshold comes back after, and what was frozen here is unfrozen (not what the caller froze before)."""
+    collector = gc.get_threshold()
+    frozen = gc.get_freeze_count() == 0
+    if frozen:
+        gc.freeze()
+    gc.set_threshold(GC_YOUNG, *collector[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*collector)
+        if frozen:
+            gc.unfreeze()
 
 
 def _prebuild(ruleset: RuleSet | None, config: Config | None = None, units: bool = False,
