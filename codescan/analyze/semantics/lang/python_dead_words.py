@@ -19,32 +19,34 @@ _FREE_HEADS = frozenset(BUILTIN_MODULES | REQUEST_NAMES | {"request", "operator"
 
 
 class DeadWords:
-    """Per set of wanted patterns: for each word the finder may meet, the head words one of which must occur."""
+    """Per set of wanted patterns: for each word the finder may meet, the head words one of which must occur.
+
+    Read from one table of every pattern met so far in this process (a word's patterns, filtered by membership in
+    this set when a file asks about the word): each of the few hundred rule subsets of a scan built its own tables
+    over its ~500 patterns (0.2 CPU-s over the stdlib), though they differ in a few rules' patterns."""
 
     def __init__(self, patterns):
-        self.never = False
-        self._exact: dict[bytes, list] = {}  # last word -> [needed heads or None (always possible)]
-        self._wild: list[tuple[re.Pattern, frozenset | None]] = []
-        for pattern in patterns:
-            if "<" in pattern:
-                self.never = True
-            last, needed = _last_needed(pattern)
-            if b"*" in last:
-                self._wild.append((_fits(last), needed))
-            else:
-                self._exact.setdefault(last, []).append(needed)
-        self._heads = frozenset(h for lists in (*self._exact.values(), [n for _r, n in self._wild])
-                                for n in lists if n is not None for h in n)
+        self._patterns = frozenset(patterns)
+        _register(self._patterns)
+        self.never = not self._patterns.isdisjoint(_ANGLED)  # a same-file function `<def:N>`: any word may end it
+        self._some_heads = not self._patterns.isdisjoint(_HEADED)
 
     def for_file(self, words: set, code_word) -> "_Dead | None":
         """A test of the words the finder meets in one file (None: every word is kept). `words`: the file's
         distinct words; `code_word(word)`: some occurrence may build a name (asked for python_builders.WORDS)."""
-        if self.never or not self._heads:
+        if self.never or not self._some_heads:
             return None
         if any(code_word(b) for b in asked(words)):
             return None  # a name may be built from a text
-        present = frozenset(h for h in self._heads if h in words)
-        return _Dead(self, present)
+        # every registered head the file holds: a word's needed heads are met against it, and those are heads of
+        # this set's patterns, so the other heads in it change no answer
+        return _Dead(self, _HEADS & words)
+
+    def needs(self, word: bytes) -> list:
+        """The needed heads (None: always possible) of each pattern of this set a name ending in `word` may match."""
+        patterns = self._patterns
+        return [*(_NEEDED_OF[p] for p in _BY_LAST.get(word, ()) if p in patterns),
+                *(needed for regex, needed, p in _WILD if p in patterns and regex.match(word))]
 
 
 class _Dead:
@@ -60,11 +62,36 @@ class _Dead:
     def __call__(self, word: bytes) -> bool:
         found = self._memo.get(word)
         if found is None:
-            table = self._words
-            needs = [*table._exact.get(word, ()), *(n for regex, n in table._wild if regex.match(word))]
+            needs = self._words.needs(word)
             # a word no pattern ends with reached the finder for the adapter's own reasons: kept
             found = self._memo[word] = bool(needs) and all(n is not None and not n & self._present for n in needs)
         return found
+
+
+# The table of every pattern registered (a process meets the rules' few hundred patterns; never emptied)
+_SEEN: set = set()
+_BY_LAST: dict[bytes, list] = {}  # literal last word -> the patterns ending with it
+_WILD: list = []  # (regex of a wildcard last part, needed heads, pattern)
+_NEEDED_OF: dict[str, frozenset | None] = {}
+_ANGLED: set = set()  # patterns holding `<`
+_HEADED: set = set()  # patterns that need a head word
+_HEADS: set = set()  # every needed head word
+
+
+def _register(patterns: frozenset) -> None:
+    for pattern in patterns - _SEEN:
+        _SEEN.add(pattern)
+        if "<" in pattern:
+            _ANGLED.add(pattern)
+        last, needed = _last_needed(pattern)
+        _NEEDED_OF[pattern] = needed
+        if needed is not None:
+            _HEADED.add(pattern)
+            _HEADS.update(needed)
+        if b"*" in last:
+            _WILD.append((_fits(last), needed, pattern))
+        else:
+            _BY_LAST.setdefault(last, []).append(pattern)
 
 
 def _last_needed(pattern: str) -> tuple[bytes, frozenset | None]:
