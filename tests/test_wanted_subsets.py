@@ -75,3 +75,22 @@ def test_per_subset_builds_are_kept_for_many_subsets(monkeypatch):
             python_skip.for_patterns(Counted, fake)
             dead_words_for(fake)
     assert len(built) == 100  # each built once: 64 entries were cleared over and over
+
+
+def test_a_subsets_patterns_are_the_union_of_its_rules_kept_per_rule(monkeypatch):
+    """active() takes a subset's patterns from each rule's, kept when the engine is made (callees_of was run over the
+    subset's rules twice per new subset: for the key and in Wanted); the same patterns as callees_of gives."""
+    monkeypatch.setattr(engine, "_WANTED", {})
+    rules = FactRules(load_rules().rules)
+    rules.for_language("python")
+    asked = []
+    original = engine.callees_of
+    monkeypatch.setattr(engine, "callees_of", lambda chosen: asked.append(len(chosen)) or original(chosen))
+    files = corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60)
+    seen = 0
+    for path in files:
+        wanted, chosen = rules.active("python", Path(path).read_bytes())
+        if wanted is not None:
+            seen += 1
+            assert wanted.patterns == sorted(original(tuple(rule for rule, _r in chosen)))
+    assert seen >= 30 and asked == []

@@ -31,8 +31,8 @@ class Wanted:
     """What the fact rules for one language need: callees (canonical patterns) and, for finding call
     sites cheaply, the words those callees end with."""
 
-    def __init__(self, rules, prefilter=None):
-        patterns = sorted(callees_of(rules))
+    def __init__(self, rules, prefilter=None, patterns: frozenset | None = None):
+        patterns = sorted(callees_of(rules) if patterns is None else patterns)
         self.patterns = patterns
         # A pattern without `*` is one name: a set look-up. The wildcard ones: one regex over all of them, compiled
         # once per process for each distinct set — or, for a rule subset, the regex of its language's whole set
@@ -245,6 +245,7 @@ class FactRules:
         self._by_language: dict[str, tuple] = {}
         self._wanted: dict[tuple, Wanted | None] = {}
         self._needed = {r.id: _needed_labels(r) for r in self.rules}
+        self._callees = {r.id: callees_of((r,)) for r in self.rules}  # a subset's patterns: the union of its rules'
         self._together = TogetherGate(self.rules)
         self._arg_needs = ArgNeeds(self.rules)  # which arguments of a callee's calls some rule reads
 
@@ -271,7 +272,9 @@ class FactRules:
         if wanted is False:
             if len(self._wanted) > MAX_SUBSETS:
                 self._wanted.clear()
-            wanted = self._wanted[key] = _wanted_for(tuple(rule for rule, _r in chosen), _wanted) if chosen else None
+            patterns = frozenset().union(*(self._callees[rule.id] for rule, _r in chosen))
+            wanted = self._wanted[key] = _wanted_for(tuple(rule for rule, _r in chosen), _wanted, patterns) \
+                if chosen else None
         return wanted, chosen
 
     def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
@@ -333,16 +336,18 @@ def _character_columns(calls, source: bytes):
     return out
 
 
-def _wanted_for(rules: tuple, whole: Wanted | None = None) -> Wanted:
+def _wanted_for(rules: tuple, whole: Wanted | None = None, patterns: frozenset | None = None) -> Wanted:
     """One Wanted per distinct set of sink callees: its regexes are compiled once per process (rule subsets
-    that differ only in their labels share it). `whole`: the Wanted of all the language's rules (a superset)."""
-    patterns = callees_of(rules)
+    that differ only in their labels share it). `whole`: the Wanted of all the language's rules (a superset);
+    `patterns`: callees_of(rules) when the caller has it (the union of each rule's, kept per rule)."""
+    if patterns is None:
+        patterns = callees_of(rules)
     found = _WANTED.get(patterns)
     if found is None:
         if len(_WANTED) > MAX_SUBSETS:
             _WANTED.clear()
         prefilter = whole._callee if whole is not None and isinstance(whole._callee, re.Pattern) else None
-        found = _WANTED[patterns] = Wanted(rules, prefilter)
+        found = _WANTED[patterns] = Wanted(rules, prefilter, patterns)
     return found
 
 
