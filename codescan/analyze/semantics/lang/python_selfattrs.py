@@ -7,6 +7,7 @@ from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
 from ..sources import constant_labels
 from .python_classattrs import class_level, enclosing_class
+from .python_method_stores import folded_at_sites
 from .python_mutations import written
 from .python_unpack import unpacked_at
 from .python_summaries import def_start
@@ -65,19 +66,24 @@ def class_attribute(values, cls, attr: str) -> Value | None:
         if held is None:  # `parts = {...}` in the class body, read as self.parts
             name = cls.child_by_field_name("name")
             held = class_level(values, cls, name.text.decode("utf-8", "replace") if name is not None else "", attr)
+        if held is not None and filled and isinstance(held.const, list) and not written.labels:
+            return _with_items(held, filled, stored)  # `steps = []` in the class body, filled by a method
         if held is None or not (written.labels or stored.labels):
             return held
         return merge([held, _downloaded(written), stored], UNKNOWN, held.name)
     if len(found) == 1 and filled and isinstance(found[0].const, list) and not written.labels:
-        # self.steps = [] then self.steps.append("curl … | sh") in another method: the list holds what the methods
-        # put in it (every item a constant; the order and the count are the methods', not known here)
-        held = found[0]
-        return Value(held.const + filled, held.labels | stored.labels, held.name, held.via, stored.trace or held.trace)
+        return _with_items(found[0], filled, stored)
     if written.labels or stored.labels:  # (a container filled later no longer holds its first constant)
         return merge([*found, _downloaded(written), stored], UNKNOWN, found[0].name if len(found) == 1 else None)
     if len(found) == 1:
         return found[0]
     return merge(found)
+
+
+def _with_items(held: Value, filled: list, stored: Value) -> Value:
+    """self.steps = [] then self.steps.append("curl … | sh") in another method: the list holds what the methods
+    put in it (every item a constant; the order and the count are the methods', not known here)."""
+    return Value(held.const + filled, held.labels | stored.labels, held.name, held.via, stored.trace or held.trace)
 
 
 def _augmented(values, statement, found: list) -> list:
@@ -125,7 +131,7 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
                 written_to.append(data[0].with_step(holder.start_point[0] + 1, f"{needle.decode()} written"))
             elif data and method_name in _FILLERS:
                 stored.append(merge(data).with_step(holder.start_point[0] + 1, f"{needle.decode()}.{method_name}(...)"))
-                filled = _filled(filled, method_name, data)
+                filled = _filled(values, filled, method_name, data, args)
         elif holder is not None and holder.type == "subscript" and holder.child_by_field_name("value") == target \
                 and holder.parent.type == "assignment" and holder.parent.child_by_field_name("left") == holder:
             right = holder.parent.child_by_field_name("right")
@@ -146,15 +152,23 @@ def _written_through(values, cls, needle: bytes) -> tuple[Value, Value]:
 _ITEM = {"append": 0, "add": 0, "appendleft": 0, "insert": 1}
 
 
-def _filled(filled: list | None, method_name: str, data: list) -> list | None:
-    """The constant items put into a list so far (`append(c)`, `insert(i, c)`, `extend([...])`); None once an item
-    is not a constant text or number (then the list's constants are not all it holds)."""
+def _filled(values, filled: list | None, method_name: str, data: list, args) -> list | None:
+    """The constant items put into a list so far (`append(c)`, `insert(i, c)`, `extend([...])`, or an item built
+    from the method's parameters folded at each call of the method); None once an item is not a constant text or
+    number (then the list's constants are not all it holds)."""
     if filled is None:
         return None
+    position = _ITEM.get(method_name)
     if method_name == "extend" and data[0].known and isinstance(data[0].const, (list, tuple)):
         items = list(data[0].const)
-    elif method_name in _ITEM and len(data) > _ITEM[method_name] and data[_ITEM[method_name]].known:
-        items = [data[_ITEM[method_name]].const]
+    elif position is not None and len(data) > position and data[position].known:
+        items = [data[position].const]
+    elif position is not None and len(data) > position and data[position].labels and \
+            all(label.startswith("param:") for label in data[position].labels):
+        nodes = [a for a in args.named_children if a.type != "comment"]
+        items = folded_at_sites(values, nodes[position])  # self.steps.append(" ".join(parts)) in add(*parts)
+        if items is None:
+            return None
     else:
         return None
     if not all(isinstance(i, (str, bytes, int, float)) for i in items) or len(filled) + len(items) > 64:

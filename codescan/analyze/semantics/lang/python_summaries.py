@@ -54,28 +54,12 @@ def fold_return(values, function, arg_values: list, keywords: dict):
         from .python_functions import _returns
         found = _returns(body, 2) if body is not None else []
         expression = found[0].named_children[0] if len(found) == 1 and found[0].named_children else None
-    params = function.child_by_field_name("parameters")
     if expression is None and function.type == "lambda":
         return UNKNOWN
-    local, splat = {}, None
-    for i, param in enumerate(c for c in (params.named_children if params is not None else ()) if c.type != "comment"):
-        if param.type == "list_splat_pattern" and param.named_children:  # *parts: the remaining positional arguments
-            rest = arg_values[i:]
-            if not all(v is not None and v.known for v in rest):
-                return UNKNOWN
-            splat = param.named_children[0].text.decode("utf-8", "replace")
-            local[splat] = tuple(v.const for v in rest)
-            continue
-        name, default = _parameter_parts(param)
-        if name is None:
-            return UNKNOWN
-        given = arg_values[i] if i < len(arg_values) else keywords.get(name)
-        if given is None and default is not None:
-            given = values.ev(default)
-        if given is not None and given.known:
-            local[name] = given.const
-    if not local:
+    bound = bound_locals(values, function, arg_values, keywords)
+    if bound is None:
         return UNKNOWN
+    local, splat = bound
     if expression is not None and not _rebinds(values, expression, local, splat):
         try:
             return evaluate(expression, values, local)
@@ -86,6 +70,32 @@ def fold_return(values, function, arg_values: list, keywords: dict):
     # `s = ""; for c in codes: s += chr(c); return s`: the body run statement by statement on the constants
     from .python_interpret import run_body
     return run_body(values, function, local)
+
+
+def bound_locals(values, function, arg_values: list, keywords: dict) -> tuple[dict, str | None] | None:
+    """The constants a call binds to a same-file function's parameters (what the site passes, else the defaults;
+    `*parts` the remaining positional arguments as a tuple) and the splat's name; None when nothing is constant."""
+    params = function.child_by_field_name("parameters")
+    local, splat = {}, None
+    for i, param in enumerate(c for c in (params.named_children if params is not None else ()) if c.type != "comment"):
+        if param.type == "list_splat_pattern" and param.named_children:  # *parts: the remaining positional arguments
+            rest = arg_values[i:]
+            if not all(v is not None and v.known for v in rest):
+                return None
+            splat = param.named_children[0].text.decode("utf-8", "replace")
+            local[splat] = tuple(v.const for v in rest)
+            continue
+        name, default = _parameter_parts(param)
+        if name is None:
+            return None
+        given = arg_values[i] if i < len(arg_values) else keywords.get(name)
+        if given is None and default is not None:
+            given = values.ev(default)
+        if given is not None and given.known:
+            local[name] = given.const
+    if not local:
+        return None
+    return local, splat
 
 
 def _parameter_parts(param):
