@@ -51,7 +51,11 @@ _H3 = (b"getquery", b"readbody", b"getrouterparam", b"readformdata", b"readmulti
 _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"@headers(", b"@headerparam",
               b"@bodyparam(", b"@cookies(", b"@cookieparam(", b"@uploadedfile", b"@messagebody(", b"@payload(",
               b"@path(", b"@req(", b"@request(", b"@ctx(")
-_POSSIBLE["request"] += (*_DECORATED, *_H3, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs",
+# lang/js_handler_inputs.framework_argument: GraphQL resolver maps, Meteor methods, Electron IPC, tRPC procedures;
+# AdonisJS's request.input/all/only/qs (sources)
+_FRAMEWORK = (b"query: {", b"query:{", b"mutation: {", b"mutation:{", b"subscription: {", b"meteor.methods", b"ipcmain",
+              b".input(", b"request.input", b"request.all(", b"request.only(", b"request.except(", b"request.qs(")
+_POSSIBLE["request"] += (*_DECORATED, *_H3, *_FRAMEWORK, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs",
                          b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
@@ -115,7 +119,7 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    b"websocketendpoint", b"socketio", b"sio.", b"websocketresponse",
                    b"form_valid", b"serializer", b"fieldstorage", b"web.input", b"web.data", b"web.cookies",
                    *_H3,
-                   *_DECORATED)
+                   *_DECORATED, *_FRAMEWORK)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
 
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.

@@ -87,3 +87,70 @@ def _exported_name(function) -> bytes | None:
         named = parent.child_by_field_name("name")
         return named.text if named is not None else None
     return None
+
+
+# GraphQL resolver maps: `Query: { user: (parent, args, ctx) => .. }` — the second parameter holds the query's arguments
+RESOLVER_ROOTS = frozenset((b"Query", b"Mutation", b"Subscription"))
+# calls whose handler's parameters (from this index on) carry what a client sent: Electron's main process
+# answering the renderer (a page that may show remote content), Meteor methods called by any browser
+IPC_HANDLERS = frozenset((b"handle", b"handleOnce", b"on", b"once"))
+# tRPC procedures: `.input(schema).query(({ input }) => ..)` — `input` is the client's call argument
+TRPC_RESOLVERS = frozenset((b"query", b"mutation", b"subscription"))
+
+
+def framework_argument(node, name: str, function, index: int, extra: frozenset) -> Value | None:
+    """What a parameter receives when a framework calls its function with a client's data other than as a
+    request object: a GraphQL resolver's `args`, a Meteor method's arguments, an Electron ipcMain handler's
+    arguments, a tRPC procedure's `input`."""
+    what = _framework_input(node, name, function, index)
+    if what is None:
+        return None
+    return Value(UNKNOWN, REQUEST | extra, name, None, (Step(node.start_point[0] + 1, what),))
+
+
+def _framework_input(node, name: str, function, index: int) -> str | None:
+    key, obj = _member_of(function)
+    if obj is not None and index == 1:
+        holder = obj.parent
+        if holder is not None and holder.type == "pair" and _key(holder) in RESOLVER_ROOTS:
+            return "arguments of a GraphQL query given to its resolver"
+    if obj is not None and index >= 0 and _called_with(obj) == b"Meteor.methods":
+        return "argument of a Meteor method (any client may call it)"
+    parent = function.parent
+    call = parent.parent if parent is not None and parent.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression":
+        return None
+    prop = fn.child_by_field_name("property").text
+    target = fn.child_by_field_name("object")
+    if index >= 1 and prop in IPC_HANDLERS and target.text.endswith(b"ipcMain"):
+        return "argument an Electron renderer sent over IPC"
+    if index == 0 and name == "input" and prop in TRPC_RESOLVERS and b".input(" in target.text and \
+            node.type == "shorthand_property_identifier_pattern":
+        return "input of a tRPC procedure (the client's call argument)"
+    return None
+
+
+def _member_of(function):
+    """(key, object) when the function is a method or a property value of an object literal."""
+    parent = function.parent
+    if function.type == "method_definition" and parent is not None and parent.type == "object":
+        return function.child_by_field_name("name"), parent
+    if parent is not None and parent.type == "pair" and parent.child_by_field_name("value") == function:
+        return parent.child_by_field_name("key"), parent.parent
+    return None, None
+
+
+def _key(pair) -> bytes:
+    key = pair.child_by_field_name("key")
+    text = key.text if key is not None else b""
+    return text[1:-1] if text[:1] in (b"'", b'"') else text
+
+
+def _called_with(obj) -> bytes | None:
+    """The callee text of the call an object literal is the first argument of."""
+    args = obj.parent
+    if args is None or args.type != "arguments" or args.parent is None:
+        return None
+    fn = args.parent.child_by_field_name("function")
+    return fn.text if fn is not None else None

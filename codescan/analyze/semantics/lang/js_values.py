@@ -13,7 +13,7 @@ from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
 from .js_skeleton import skeleton
 from .js_choices import checked_branch, either, joined
-from .js_handler_inputs import decorated_input, event_field
+from .js_handler_inputs import decorated_input, event_field, framework_argument
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_guards import guarded
 from .js_loops import unrolled
@@ -192,8 +192,8 @@ class JsValues(MemoEval, JsAccess):
         if function is not None:
             self.defs[key] = function
             own = frozenset({f"param:{key}:{index}"})
-            given = decorated_input(node, name, own) if function.type == "method_definition" else \
-                event_field(node, name, function, own)
+            given = (decorated_input(node, name, own) if function.type == "method_definition" else
+                     event_field(node, name, function, own)) or framework_argument(node, name, function, index, own)
             if given is not None:
                 return given
         promised = self._promise_result(function) if index == 0 else None

@@ -1,0 +1,21 @@
+"""Session-16 JS behaviours: what decides the severities of the new sinks and sources."""
+from __future__ import annotations
+
+from test_fact_severity import _by_line
+
+
+def test_deno_bun_execa_run_request_input_critical_through_a_shell_medium_as_an_argument():
+    text = ("import { execa } from 'execa';\n"
+            "Deno.serve(async (req) => {\n"
+            "  const name = new URL(req.url).searchParams.get('name');\n"
+            "  await new Deno.Command('sh', { args: ['-c', `dig ${name}`] }).output();\n"
+            "  await new Deno.Command('dig', { args: ['+short', name] }).output();\n"
+            "  Bun.spawnSync(['bash', '-c', 'pandoc ' + name]);\n"
+            "  Bun.spawn(['pandoc', name]);\n"
+            "  await execa('sh', ['-c', `convert ${name} x.png`]);\n"
+            "  await execa('convert', [name, 'x.png']);\n"
+            "  await execa('convert', [name, 'x.png'], { shell: true });\n"
+            "  return new Response('ok');\n"
+            "});\n")
+    assert _by_line("js-exec-of-request-input", "s.ts", text) == {
+        4: "critical", 5: "medium", 6: "critical", 7: "medium", 8: "critical", 9: "medium", 10: "critical"}
