@@ -17,7 +17,11 @@ from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
-REQUIRE = {"require", "module.require", "process.mainModule.require", "import"}
+REQUIRE = {"require", "module.require", "process.mainModule.require", "import", "module.createRequire()",
+           "module.constructor._load", "module._load", "module.Module._load", "process.mainModule.constructor._load"}
+# the loader's internals and the process's back door: a module loaded this way is loaded out of sight of `require`
+_BACK_DOORS = frozenset({"process.mainModule.require", "module.constructor._load", "module._load", "module.Module._load",
+                         "process.mainModule.constructor._load"})
 _CALLBACKS = ("arrow_function", "function_expression", "function")
 
 
@@ -64,7 +68,7 @@ def call_value(values, node) -> Value:
             text = js_module(module.const)
             # named at run time, or loaded through a require that was itself reached at run time or through the
             # process's back door (new Function('return this')().process.mainModule.require)
-            hidden = args[0].type not in ("string",) or callee.via == "dynamic" or name == "process.mainModule.require"
+            hidden = args[0].type not in ("string",) or callee.via == "dynamic" or name in _BACK_DOORS
             return Value(name=text, via="dynamic" if hidden else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
     if name in PROMISIFY and len(args) == 1:  # util.promisify(exec): the same function, returning a promise

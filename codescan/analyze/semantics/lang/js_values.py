@@ -123,7 +123,8 @@ class JsValues(MemoEval, JsAccess):
             return Value(name=name)  # a global (eval, fetch, process, require) or a snippet's free name
         entries = entries + closure_writes(self.scopes, node, entries)  # `c => body += c` adds to the outer body
         before = [e for e in entries if _at(e) < node.start_byte] or entries
-        current = NOTHING
+        # only stores into a global's members (`module.exports = x`, `window.cb = f`): still the global itself
+        current = Value(name=name) if all(e[0] == "setitem" for e in entries) else NOTHING
         for kind, what, _scope in sorted(before, key=_at):
             current = self._bind(name, kind, what, current)
         value = self._mutated(name, current, node)
