@@ -60,7 +60,8 @@ class JsAccess:
 
     def _entry(self, obj_node, key: str) -> Value | None:
         """The function an object literal bound to a name holds under `key` (`const ops = { run: exec }`):
-        only references to functions, so a table of handlers is called through like the handler itself."""
+        references to functions, so a table of handlers is called through like the handler itself; and the
+        string an object bound once and never changed holds (`const MINE = { eth: '0x..' }`)."""
         if obj_node.type != "identifier":
             return None
         bindings = self.scopes.bindings(obj_node)
@@ -82,6 +83,9 @@ class JsAccess:
                                                                        "shorthand_property_identifier"):
                     found = self.ev(value)
                     return found if found.name and not found.labels else None
+                if text == key and value is not None and value.type == "string" and len(bindings) == 1:
+                    # `const MINE = { eth: '0x8f3..' }` never changed: MINE.eth is that text
+                    return self.ev(value)
         return None
 
     def _subscript(self, node) -> Value:
