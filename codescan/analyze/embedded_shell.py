@@ -1,5 +1,5 @@
 """Shell scripts inside other files (Dockerfile RUN lines, GitHub Actions `run:` steps, other CI services' script
-steps), as (first line, body) pairs."""
+steps, npm install hooks), as (first line, body) pairs."""
 from __future__ import annotations
 
 import json
@@ -28,6 +28,29 @@ def bodies(language: str | None, role: str | None, text: str, tree) -> Iterator[
         yield from _workflow(text, _CI_KEYS)
     elif role == "makefile":
         yield from _makefile(text)
+    elif role == "package.json" and '"scripts"' in text:
+        yield from _npm_hooks(text)
+
+
+# npm lifecycle scripts that run by themselves on `npm install` (of the package, or in its checkout)
+NPM_INSTALL_HOOKS = ("preinstall", "install", "postinstall", "prepare")
+
+
+def _npm_hooks(text: str) -> Iterator[tuple[int, bytes]]:
+    """Each install hook's command line of a package.json, at the hook's line (`node -e CODE` in it is then read
+    as JavaScript, as in any shell script)."""
+    from .dependencies import line_of, load_json
+
+    data = load_json(text)
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    if not isinstance(scripts, dict):
+        return
+    start = line_of(text, '"scripts"')[1]
+    for hook in NPM_INSTALL_HOOKS:
+        command = scripts.get(hook)
+        if isinstance(command, str) and command.strip():
+            line = line_of(text, f'"{hook}"', start)[0]
+            yield line - 1, command[:MAX_BODY].replace("\n", " ").encode("utf-8", "replace")
 
 
 # make's own syntax in a recipe line: `$$` is one `$` for the shell; `$(NAME)`/`${NAME}` a make variable (read as the
