@@ -50,7 +50,7 @@ _H3 = (b"getquery", b"readbody", b"getrouterparam", b"readformdata", b"readmulti
 # routing-controllers, tsoa
 _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"@headers(", b"@headerparam",
               b"@bodyparam(", b"@cookies(", b"@cookieparam(", b"@uploadedfile", b"@messagebody(", b"@payload(",
-              b"@path(", b"@req(", b"@request(", b"@ctx(")
+              b"@path(", b"@req(", b"@request(", b"@ctx(", b"@args(", b"@arg(")
 # lang/js_handler_inputs.framework_argument: GraphQL resolver maps, Meteor methods, Electron IPC, tRPC procedures;
 # AdonisJS's request.input/all/only/qs (sources)
 _FRAMEWORK = (b"query: {", b"query:{", b"mutation: {", b"mutation:{", b"subscription: {", b"meteor.methods", b"ipcmain",

@@ -15,7 +15,9 @@ INPUTS = {b"Body": "request body", b"Query": "query string", b"QueryParam": "que
           b"Headers": "request headers", b"HeaderParam": "request header", b"HeaderParams": "request headers",
           b"BodyParam": "request body field", b"Cookies": "request cookies", b"CookieParam": "request cookie",
           b"UploadedFile": "uploaded file", b"UploadedFiles": "uploaded files", b"MessageBody": "message a client sent",
-          b"Payload": "message payload", b"Path": "route parameter"}
+          b"Payload": "message payload", b"Path": "route parameter",
+          # NestJS GraphQL / type-graphql: a query's or mutation's argument
+          b"Args": "GraphQL argument", b"Arg": "GraphQL argument"}
 WHOLE_REQUEST = frozenset((b"Req", b"Request", b"Ctx"))
 REQUEST = frozenset({"request"})
 _PATTERNS = frozenset(("object_pattern", "array_pattern", "pair_pattern", "assignment_pattern",
