@@ -19,3 +19,16 @@ def test_deno_bun_execa_run_request_input_critical_through_a_shell_medium_as_an_
             "});\n")
     assert _by_line("js-exec-of-request-input", "s.ts", text) == {
         4: "critical", 5: "medium", 6: "critical", 7: "medium", 8: "critical", 9: "medium", 10: "critical"}
+
+
+def test_open_external_of_a_renderer_url_is_high_after_an_allow_list_check_medium():
+    text = ("const { ipcMain, shell } = require('electron');\n"
+            "const ALLOWED = new Set(['github.com']);\n"
+            "ipcMain.on('a', (_e, url) => shell.openExternal(url));\n"
+            "ipcMain.on('b', (_e, raw) => {\n"
+            "  const url = new URL(raw);\n"
+            "  if (url.protocol !== 'https:' || !ALLOWED.has(url.hostname)) return;\n"
+            "  shell.openExternal(url.toString());\n"
+            "});\n"
+            "ipcMain.on('c', () => shell.openExternal('https://github.com'));\n")
+    assert _by_line("js-open-external-from-request-input", "main.js", text) == {3: "high", 7: "medium"}
