@@ -148,6 +148,9 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "fastapi.templating.Jinja2Templates().TemplateResponse", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "path.basename", "path.posix.basename", "path.win32.basename",
           "escape-html", "he.encode", "he.escape", "lodash.escape", "hono/html.html",  # (html`..${x}` escapes x)
+          # SQL template tags that send each ${x} as a bound parameter (drizzle's sql.raw is not one of them)
+          "drizzle-orm.sql", "kysely.sql", "slonik.sql", "@vercel/postgres.sql", "sql-template-strings",
+          "sql-template-strings.SQL", "sql-template-tag", "sql-template-tag.default",
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
           # parsed into a value that can only be an address or an id (ValueError otherwise)
