@@ -10,7 +10,7 @@ from itertools import islice
 from ...budget import Budget
 
 from ...treesitter import Deadline
-from ..facts import Call, Facts, Step
+from ..facts import Call, Facts, Step, Value
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
@@ -123,6 +123,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         if fn is None:
             continue
         callee = values.ev(fn)
+        listed_at = REFLECT_CALLS.get(callee.name)
+        if listed_at is not None:  # Reflect.construct(Function, [code]): a call of the function it names
+            callee = _reflected(values, node, callee)
         name = unbound(callee.name)
         passed = _passed_to_then(values, node, fn, wanted)
         if passed is not None:
@@ -131,7 +134,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
             continue
         receiver = values.ev(fn.child_by_field_name("object")) if fn.type == "member_expression" else None
         scope = enclosing_function(node)
-        args = _applied(values, callee.name, arguments(node))
+        args = _applied(values, callee.name, arguments(node), listed_at)
         if args and name in RUNNERS:  # execFileSync('/tmp/.tool') after writeFileSync('/tmp/.tool', body)
             args[0] = linked(values, name, node, args[0])
         fields = option_fields(values, node, name)
@@ -224,9 +227,28 @@ def _through_callers(values, calls, source: bytes) -> list:
     return out
 
 
-def _applied(values, callee: str | None, nodes) -> list:
+# Reflect.apply(f, thisArg, [args]) calls f, Reflect.construct(F, [args]) constructs F: the argument list's place
+REFLECT_CALLS = {"Reflect.apply": 2, "Reflect.construct": 1}
+
+
+def _reflected(values, node, callee: Value) -> Value:
+    """The function Reflect.apply / Reflect.construct calls, named as if written out (`via` dynamic)."""
+    nodes = arguments(node)
+    target = values.ev(nodes[0]) if nodes else None
+    if target is None or not target.name:
+        return callee
+    return Value(name=target.name, via="dynamic")
+
+
+def _applied(values, callee: str | None, nodes, listed_at: int | None = None) -> list:
     """The arguments the called function receives: `f.call(thisArg, a, b)` gives a, b; `f.apply(thisArg, [a, b])`
-    the array's items (one unknown list stays one value); `Reflect.apply(f, thisArg, [a])` is named elsewhere."""
+    the array's items (one unknown list stays one value); `Reflect.apply(f, thisArg, [a])` /
+    `Reflect.construct(F, [a])` the items of the list at `listed_at`."""
+    if listed_at is not None:
+        listed = nodes[listed_at] if len(nodes) > listed_at else None
+        if listed is not None and listed.type == "array":
+            return [values.ev(a) for a in listed.named_children if a.type != "comment"]
+        return [values.ev(listed)] if listed is not None else []
     if callee and callee.endswith(".call") and nodes:
         return [values.ev(a) for a in nodes[1:]]
     if callee and callee.endswith(".apply") and nodes:
