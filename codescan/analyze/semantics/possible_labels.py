@@ -54,7 +54,7 @@ _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"
 # lang/js_handler_inputs.framework_argument: GraphQL resolver maps, Meteor methods, Electron IPC, tRPC procedures;
 # AdonisJS's request.input/all/only/qs (sources)
 _FRAMEWORK = (b"query: {", b"query:{", b"mutation: {", b"mutation:{", b"subscription: {", b"meteor.methods", b"ipcmain",
-              b".input(", b"request.input", b"request.all(", b"request.only(", b"request.except(", b"request.qs(")
+              b".input(", b"use server", b"oncall(", b"request.input", b"request.all(", b"request.only(", b"request.except(", b"request.qs(")
 _POSSIBLE["request"] += (*_DECORATED, *_H3, *_FRAMEWORK, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs",
                          b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",
                          b"$_files", b"php://input", b"formvalue", b"getparameter", b"getheader", b"fromquery",

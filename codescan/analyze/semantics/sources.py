@@ -58,7 +58,9 @@ SOURCES = {
                 "req.body", "req.query", "req.params", "req.headers", "req.cookies", "req.files",
                 "req.param", "req.get", "req.allParams", "ctx.request.body",
                 # AdonisJS's request (`{ request }` of the context): input('name'), all(), only([...]), qs()
-                "req.input", "req.all", "req.only", "req.except", "req.qs", "ctx.query", "ctx.params",
+                "req.input", "req.all", "req.only", "req.except", "req.qs",
+                # Firebase callable functions (v2): `onCall((request) => request.data)`
+                "req.data", "ctx.query", "ctx.params",
                 # Koa's context and request: query, headers, files, the raw URL the client asked for
                 "ctx.request.query", "ctx.request.querystring", "ctx.request.headers", "ctx.request.header",
                 "ctx.request.files", "ctx.request.rawBody", "ctx.request.url", "ctx.querystring", "ctx.headers",

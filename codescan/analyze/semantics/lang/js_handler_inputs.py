@@ -111,6 +111,8 @@ def framework_argument(node, name: str, function, index: int, extra: frozenset) 
 
 
 def _framework_input(node, name: str, function, index: int) -> str | None:
+    if index >= 0 and _server_action(function):
+        return "argument of a Next.js server action (any client may post it)"
     key, obj = _member_of(function)
     if obj is not None and index == 1:
         holder = obj.parent
@@ -121,6 +123,8 @@ def _framework_input(node, name: str, function, index: int) -> str | None:
     parent = function.parent
     call = parent.parent if parent is not None and parent.type == "arguments" else None
     fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is not None and index == 0 and fn.text.endswith(b"onCall") and _arity(function) >= 2:
+        return "data a client sent to a Firebase callable function"  # (data, context): v1; v2's request.data
     if fn is None or fn.type != "member_expression":
         return None
     prop = fn.child_by_field_name("property").text
@@ -156,3 +160,29 @@ def _called_with(obj) -> bytes | None:
         return None
     fn = args.parent.child_by_field_name("function")
     return fn.text if fn is not None else None
+
+
+USE_SERVER = (b"'use server'", b'"use server"')
+
+
+def _server_action(function) -> bool:
+    """A Next.js server action: a function whose body starts with 'use server', or one a file starting with
+    'use server' exports (the client calls it with whatever arguments it likes)."""
+    body = function.child_by_field_name("body")
+    if body is not None and body.type == "statement_block" and _directive(body):
+        return True
+    root = function
+    while root.parent is not None:
+        root = root.parent
+    return _directive(root) and _exported_name(function) is not None
+
+
+def _directive(block) -> bool:
+    first = next((c for c in block.named_children if c.type != "comment"), None)
+    return first is not None and first.type == "expression_statement" and first.named_children and \
+        first.named_children[0].type == "string" and first.named_children[0].text in USE_SERVER
+
+
+def _arity(function) -> int:
+    params = function.child_by_field_name("parameters")
+    return len([c for c in params.named_children if c.type != "comment"]) if params is not None else 1
