@@ -61,7 +61,10 @@ _POSSIBLE["request"] += (*_DECORATED, *_H3, *_FRAMEWORK, b"cherrypy", b"litestar
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
                          b"filter_input")
-_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgram")
+_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgram",
+                        # queue and broker consumers (lang/js_message_inputs)
+                        b"eachmessage", b"eachbatch", b"handlemessage", b".consume(", b"bullmq", b"'message'",
+                        b'"message"')
 # Rust (lang/clike_rust.py): env::var / env! / option_env!, reqwest/ureq/TcpStream, hostname/whoami crates
 _POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")
 _POSSIBLE["network"] += (b"reqwest", b"ureq", b"tcpstream", b"udpsocket")
@@ -93,7 +96,8 @@ _POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security",
                            b"document.cookie", b"checkout", b"payment", b"billing", b"getitem")  # js_dom, sources
 _POSSIBLE["app-secret"] = (b"getsession", b"secrets.get")  # sources: VS Code authentication / SecretStorage
 _POSSIBLE["url-input"] = (b"location", b"document.url", b"documenturi", b"baseuri", b"usesearchparams", b"useparams",
-                         b"userouter", b"useroute")  # sources: the page's address and router hooks
+                         b"userouter", b"useroute",  # sources: the page's address and router hooks
+                         b"'message'", b'"message"', b"onmessage")  # another window's postMessage (js_message_inputs)
 _POSSIBLE["keystroke"] = (b"keydown", b"keypress", b"keyup")  # js_callbacks: a page's key events
 _POSSIBLE["env-var"] = _POSSIBLE["env"]
 _POSSIBLE["user-identity"] = (b"getuser", b"getlogin", b"getpwuid", b"userinfo", b"getuid", b"whoami")

@@ -14,6 +14,7 @@ from ..sources import authenticating, clears, constant_labels, labels_of, narrow
 from .js_skeleton import skeleton
 from .js_choices import checked_branch, either, joined
 from .js_handler_inputs import decorated_input, event_field, framework_argument
+from .js_message_inputs import message_argument
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_guards import guarded
 from .js_loops import unrolled
@@ -194,7 +195,8 @@ class JsValues(MemoEval, JsAccess):
             self.defs[key] = function
             own = frozenset({f"param:{key}:{index}"})
             given = (decorated_input(node, name, own) if function.type == "method_definition" else
-                     event_field(node, name, function, own)) or framework_argument(node, name, function, index, own)
+                     event_field(node, name, function, own)) or framework_argument(node, name, function, index, own) \
+                or message_argument(self, node, function, index, own)
             if given is not None:
                 return given
         promised = self._promise_result(function) if index == 0 else None

@@ -1,0 +1,78 @@
+"""Data a JavaScript function receives as a message rather than as a web request: what a queue or broker consumer
+is handed (Kafka, SQS, RabbitMQ, BullMQ jobs, MQTT / Redis / Pub/Sub message events) — another machine's data, as
+a socket's is — and what another window posts to a page's `message` listener that never looks at `event.origin`
+(any site that frames or opens the page can send it, as it can write the page's URL)."""
+from __future__ import annotations
+
+from ..constants import UNKNOWN
+from ..facts import Step, Value
+
+SOCKET = frozenset({"socket"})
+URL_INPUT = frozenset({"url-input"})
+# consumer callbacks given in an options object: kafkajs consumer.run({ eachMessage }), sqs-consumer handleMessage
+QUEUE_KEYS = frozenset((b"eachMessage", b"eachBatch", b"handleMessage", b"handleMessageBatch"))
+# emitters whose 'message' event carries what a broker delivered (every parameter: MQTT's (topic, payload))
+BROKERS = ("mqtt", "redis", "ioredis", "@google-cloud/pubsub", "nats", "@redis/client")
+BROKER_EVENTS = frozenset((b"'message'", b'"message"', b"'messageBuffer'", b"'pmessage'"))
+WINDOWS = frozenset((b"window", b"self", b"globalThis"))
+MESSAGE_EVENT = frozenset((b"'message'", b'"message"'))
+
+
+def message_argument(values, node, function, index: int, extra: frozenset) -> Value | None:
+    """What the parameter `node` (at `index`) of `function` receives when the function is a message handler."""
+    if index < 0:
+        return None
+    what = _consumer(values, function, index)
+    if what is not None:
+        return Value(UNKNOWN, SOCKET | extra, None, None, (Step(node.start_point[0] + 1, what),))
+    if index == 0 and _unchecked_window_message(function):
+        step = Step(node.start_point[0] + 1, "a message another window posted (event.origin never checked)")
+        return Value(UNKNOWN, URL_INPUT | extra, None, None, (step,))
+    return None
+
+
+def _consumer(values, function, index: int) -> str | None:
+    parent = function.parent
+    if index == 0 and parent is not None and parent.type == "pair" and parent.child_by_field_name("value") == function:
+        key = parent.child_by_field_name("key")
+        if key is not None and key.text.strip(b"'\"") in QUEUE_KEYS:
+            return f"a message the queue consumer's {key.text.decode()} received"
+    if parent is None or parent.type != "arguments" or parent.parent is None:
+        return None
+    call = parent.parent
+    fn = call.child_by_field_name("function") or call.child_by_field_name("constructor")
+    args = [c for c in parent.named_children if c.type != "comment"]
+    if fn is None or len(args) < 2 or args[1] != function:
+        return None
+    if index == 0 and fn.type == "member_expression" and fn.child_by_field_name("property").text == b"consume":
+        return "a message a RabbitMQ channel's consume callback received"  # channel.consume(queue, msg => ..)
+    if index == 0 and call.type == "new_expression" and (values.ev(fn).name or "") == "bullmq.Worker":
+        return "a job a BullMQ worker received"
+    if fn.type == "member_expression" and fn.child_by_field_name("property").text in (b"on", b"once") and \
+            args[0].text in BROKER_EVENTS:
+        emitter = values.ev(fn.child_by_field_name("object")).name or ""
+        if emitter.split(".")[0].split("(")[0] in BROKERS or emitter.startswith(BROKERS):
+            return "a message the broker delivered to the subscriber"
+    return None
+
+
+def _unchecked_window_message(function) -> bool:
+    parent = function.parent
+    if parent is not None and parent.type == "arguments" and parent.parent is not None:
+        args = [c for c in parent.named_children if c.type != "comment"]
+        fn = parent.parent.child_by_field_name("function")
+        if fn is None or len(args) < 2 or args[1] != function or args[0].text not in MESSAGE_EVENT:
+            return False
+        if fn.type == "member_expression":
+            if fn.child_by_field_name("property").text != b"addEventListener" or \
+                    fn.child_by_field_name("object").text not in WINDOWS:
+                return False
+        elif fn.text != b"addEventListener":
+            return False
+    elif parent is not None and parent.type == "assignment_expression" and parent.child_by_field_name("right") == function:
+        left = parent.child_by_field_name("left")
+        if left is None or left.text not in (b"onmessage", b"window.onmessage", b"self.onmessage"):
+            return False
+    else:
+        return False
+    return b".origin" not in function.text  # a listener that checks who sent the message decides on it
