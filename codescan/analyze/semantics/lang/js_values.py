@@ -18,7 +18,7 @@ from .js_message_inputs import message_argument
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items, written_file
 from .js_guards import guarded
 from .js_loops import unrolled
-from .js_scopes import FUNCTIONS, JsScopes, param_index
+from .js_scopes import FUNCTIONS, JsScopes, enclosing_function, param_index
 
 MAX_LOOP_CHOICES = 16  # items of a constant list a for...of variable is known to be one of
 
@@ -124,6 +124,9 @@ class JsValues(MemoEval, JsAccess):
             return Value(name=name)  # a global (eval, fetch, process, require) or a snippet's free name
         entries = entries + closure_writes(self.scopes, node, entries)  # `c => body += c` adds to the outer body
         before = [e for e in entries if _at(e) < node.start_byte] or entries
+        if any(e[0] == "mayassign" and _at(e) > node.start_byte for e in entries) and \
+                _nested_use(node, entries):  # `let win;` .. handler(() => win.x) .. whenReady(() => { win = .. })
+            before = before + [e for e in entries if e[0] == "mayassign" and _at(e) > node.start_byte]
         # only stores into a global's members (`module.exports = x`, `window.cb = f`): still the global itself
         current = Value(name=name) if all(e[0] == "setitem" for e in entries) else NOTHING
         for kind, what, _scope in sorted(before, key=_at):
@@ -327,6 +330,14 @@ def _import_name(node, local: str) -> Value:
         imported = node.child_by_field_name("name")
         return Value(name=f"{module}.{imported.text.decode('utf-8', 'replace')}")
     return Value(name=module)
+
+
+def _nested_use(node, entries) -> bool:
+    """The use is inside a function nested in the scope that declares the name: a callback run later, after another
+    callback may have assigned it (an Electron IPC handler using the window the ready handler made)."""
+    function = enclosing_function(node)
+    declared = {e[2] for e in entries if e[0] != "mayassign"}
+    return function is not None and function.start_byte not in declared
 
 
 def _is_handler(function) -> bool:
