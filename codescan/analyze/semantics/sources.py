@@ -21,6 +21,8 @@ SOURCES = {
     "password": ("getpass.getpass", "keyring.get_password", "keyring.get_credential"),  # typed or kept for the user
     # a page's session cookies and form secrets (card, CVC, password fields: lang/js_dom)
     "form-secret": ("document.cookie", "window.document.cookie"),
+    # every entry of the page's storage, walked by index (`localStorage.key(i)`): the session tokens apps keep there
+    "web-storage": ("localStorage.key", "sessionStorage.key"),
     # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
     "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",
