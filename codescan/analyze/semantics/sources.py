@@ -23,6 +23,9 @@ SOURCES = {
     "form-secret": ("document.cookie", "window.document.cookie"),
     # every entry of the page's storage, walked by index (`localStorage.key(i)`): the session tokens apps keep there
     "web-storage": ("localStorage.key", "sessionStorage.key"),
+    # the members of an archive read by adm-zip (their entryName is whatever the archive's author wrote; the
+    # 'entry' events of unzipper / yauzl / tar-stream: lang/js_message_inputs)
+    "archive-entry": ("adm-zip().getEntries", "adm-zip.default().getEntries", "adm-zip().getEntry"),
     # the login name (a subset of host identity): put into a URL or a DNS name it is a beacon, not telemetry
     "user-identity": ("getpass.getuser", "os.getlogin", "pwd.getpwuid", "os.userInfo", "os.getuid"),
     "network": ("requests.get", "requests.post", "requests.put", "requests.patch", "requests.request",

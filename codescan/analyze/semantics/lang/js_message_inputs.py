@@ -1,13 +1,16 @@
 """Data a JavaScript function receives as a message rather than as a web request: what a queue or broker consumer
 is handed (Kafka, SQS, RabbitMQ, BullMQ jobs, MQTT / Redis / Pub/Sub message events) — another machine's data, as
-a socket's is — and what another window posts to a page's `message` listener that never looks at `event.origin`
-(any site that frames or opens the page can send it, as it can write the page's URL)."""
+a socket's is —, what another window posts to a page's `message` listener that never looks at `event.origin`
+(any site that frames or opens the page can send it, as it can write the page's URL), and each member an archive
+reader's 'entry' event hands over (its name is the archive's to choose: `../../.bashrc`)."""
 from __future__ import annotations
 
 from ..constants import UNKNOWN
 from ..facts import Step, Value
 
 SOCKET = frozenset({"socket"})
+ARCHIVE_ENTRY = frozenset({"archive-entry"})
+ENTRY_EVENT = frozenset((b"'entry'", b'"entry"'))  # unzipper Parse(), yauzl, tar-stream / tar: each member
 URL_INPUT = frozenset({"url-input"})
 # consumer callbacks given in an options object: kafkajs consumer.run({ eachMessage }), sqs-consumer handleMessage
 QUEUE_KEYS = frozenset((b"eachMessage", b"eachBatch", b"handleMessage", b"handleMessageBatch"))
@@ -25,6 +28,9 @@ def message_argument(values, node, function, index: int, extra: frozenset) -> Va
     what = _consumer(values, function, index)
     if what is not None:
         return Value(UNKNOWN, SOCKET | extra, None, None, (Step(node.start_point[0] + 1, what),))
+    if index == 0 and _archive_entry(function):
+        return Value(UNKNOWN, ARCHIVE_ENTRY | extra, None, None,
+                     (Step(node.start_point[0] + 1, "an archive entry (its name is whatever the archive says)"),))
     if index == 0 and _unchecked_window_message(function):
         step = Step(node.start_point[0] + 1, "a message another window posted (event.origin never checked)")
         return Value(UNKNOWN, URL_INPUT | extra, None, None, (step,))
@@ -76,3 +82,14 @@ def _unchecked_window_message(function) -> bool:
     else:
         return False
     return b".origin" not in function.text  # a listener that checks who sent the message decides on it
+
+
+def _archive_entry(function) -> bool:
+    """The function is an `on('entry', ..)` listener: archive readers hand it each member (name and data)."""
+    parent = function.parent
+    if parent is None or parent.type != "arguments" or parent.parent is None:
+        return False
+    args = [c for c in parent.named_children if c.type != "comment"]
+    fn = parent.parent.child_by_field_name("function")
+    return fn is not None and fn.type == "member_expression" and len(args) >= 2 and args[1] == function and \
+        fn.child_by_field_name("property").text in (b"on", b"once") and args[0].text in ENTRY_EVENT

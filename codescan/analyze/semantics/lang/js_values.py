@@ -132,7 +132,7 @@ class JsValues(MemoEval, JsAccess):
         for kind, what, _scope in sorted(before, key=_at):
             current = self._bind(name, kind, what, current)
         value = self._mutated(name, current, node)
-        if "request" in value.labels and "checked" not in value.labels and \
+        if not value.labels.isdisjoint(GUARDED) and "checked" not in value.labels and \
                 guarded(name, node, max((_at(e) for e in before if _at(e) < node.start_byte), default=-1)):
             # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test
             value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace, value.choices,
@@ -330,6 +330,9 @@ def _import_name(node, local: str) -> Value:
         imported = node.child_by_field_name("name")
         return Value(name=f"{module}.{imported.text.decode('utf-8', 'replace')}")
     return Value(name=module)
+
+
+GUARDED = frozenset({"request", "archive-entry"})  # labels a validating test before the use marks `checked`
 
 
 def _nested_use(node, entries) -> bool:
