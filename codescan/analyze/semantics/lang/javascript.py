@@ -19,9 +19,9 @@ from .js_pipes import client_stdin_writes
 from .js_proto import proto_writes
 from .js_wipe import wipe_calls
 from .js_function_ctor import MARKS as FUNCTION_MARKS
-from .js_dom import SRC_SET, beacon_sets, html_sets
+from .js_dom import SRC_SET, beacon_sets, html_sets, script_texts
 from .js_server_sinks import SERVER_JS_KEY as SERVER_JS, koa_bodies, server_js_filters
-from .js_imports import IMPORT_CALL, url_code_calls
+from .js_imports import IMPORT_CALL, url_code_calls, worker_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
 from .js_values import JsValues
@@ -151,6 +151,10 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         out.calls.extend(koa_bodies(values, source))
     if b"HTML" in source and (wanted.wants("innerHTML") or wanted.wants("dangerouslySetInnerHTML")):
         out.calls.extend(html_sets(values, source))  # el.innerHTML = markup; { __html: markup }
+    if b"Worker" in source and wanted.wants("eval"):  # new Worker(URL.createObjectURL(new Blob([code])))
+        out.calls.extend(worker_code_calls(values, source))
+    if b"createElement" in source and wanted.wants("eval"):  # s = createElement('script'); s.textContent = code
+        out.calls.extend(script_texts(values, source))
     if b"import" in source and (wanted.wants("eval") or wanted.wants("import")):
         # import("data:text/javascript," + code): eval of code; import(pathToFileURL(f)) of a downloaded file
         out.calls.extend(url_code_calls(values, source, loaded=wanted.wants("import")))

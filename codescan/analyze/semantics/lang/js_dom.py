@@ -87,3 +87,29 @@ def html_sets(values, source: bytes) -> list:
             continue
         out.append(Call.at(assign, callee, (values.ev(right),)))
     return out
+
+
+# the text of a <script> element the code made: `s.textContent = code; document.head.appendChild(s)` runs code as the
+# page's own script, reported as a call of `eval` with that code (fetched, decoded: the eval rules decide)
+SCRIPT_TEXT = re.compile(rb"\.(?:textContent|text|innerText|innerHTML)\s*=(?!=)")
+_MADE_SCRIPT = re.compile(rb"createElement\(\s*['\"`]script['\"`]\s*\)")
+
+
+def script_texts(values, source: bytes) -> list:
+    out = []
+    for count, match in enumerate(SCRIPT_TEXT.finditer(source)):
+        if count >= MAX_SETS:
+            break
+        node = values.scopes.locate(match.start() + 1, match.start() + 2)
+        member = node.parent if node is not None else None
+        assign = member.parent if member is not None else None
+        if member is None or member.type != "member_expression" or assign is None or \
+                assign.type != "assignment_expression" or assign.child_by_field_name("left") != member:
+            continue
+        holder = member.child_by_field_name("object")
+        if holder.type != "identifier" or not any(
+                kind == "assign" and getattr(what, "text", None) is not None and _MADE_SCRIPT.search(what.text)
+                for kind, what, _scope in values.scopes.bindings(holder)[:4]):
+            continue
+        out.append(Call.at(assign, "eval", (values.ev(assign.child_by_field_name("right")),)))
+    return out

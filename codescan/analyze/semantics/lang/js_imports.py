@@ -85,3 +85,29 @@ def _unescaped(values, node) -> Value:
         return merge(_unescaped(values, c.named_children[0]) for c in node.named_children
                      if c.type == "template_substitution" and c.named_children)
     return values.ev(node)
+
+
+# a worker started from a data:/blob: URL runs the code it holds, as import() of it does
+WORKER_NEW = re.compile(rb"\bnew\s+(?:Shared)?Worker\s*\(")
+
+
+def worker_code_calls(values, source: bytes) -> list:
+    """`new Worker(URL.createObjectURL(new Blob([code])))`: an eval of `code` in a worker."""
+    out = []
+    for count, match in enumerate(WORKER_NEW.finditer(source)):
+        if count >= MAX_IMPORTS:
+            break
+        node = values.scopes.locate(match.start() + 4, match.start() + 5)
+        call = node
+        while call is not None and call.type != "new_expression":
+            call = call.parent
+        if call is None or call.start_byte != match.start():
+            continue
+        args = arguments(call)
+        code = _code(values, args[0]) if args else None
+        if code is None or not code.labels:
+            continue
+        line = call.start_point[0] + 1
+        out.append(Call(callee="eval", args=(code.with_step(line, "run by a worker started from a data:/blob: URL"),),
+                        line=line, end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
+    return out

@@ -2,7 +2,8 @@
 is handed (Kafka, SQS, RabbitMQ, BullMQ jobs, MQTT / Redis / Pub/Sub message events) — another machine's data, as
 a socket's is —, what another window posts to a page's `message` listener that never looks at `event.origin`
 (any site that frames or opens the page can send it, as it can write the page's URL), and each member an archive
-reader's 'entry' event hands over (its name is the archive's to choose: `../../.bashrc`)."""
+reader's 'entry' event hands over (its name is the archive's to choose: `../../.bashrc`); and the `args` an extension
+hands the function chrome.scripting.executeScript runs in a tab."""
 from __future__ import annotations
 
 from ..constants import UNKNOWN
@@ -25,6 +26,10 @@ def message_argument(values, node, function, index: int, extra: frozenset) -> Va
     """What the parameter `node` (at `index`) of `function` receives when the function is a message handler."""
     if index < 0:
         return None
+    injected = _injected_argument(values, function, index)
+    if injected is not None:
+        return Value(UNKNOWN, injected.labels | extra, None, None,
+                     (*injected.trace, Step(node.start_point[0] + 1, "given to the function run in the tab")))
     what = _consumer(values, function, index)
     if what is not None:
         return Value(UNKNOWN, SOCKET | extra, None, None, (Step(node.start_point[0] + 1, what),))
@@ -93,3 +98,23 @@ def _archive_entry(function) -> bool:
     fn = parent.parent.child_by_field_name("function")
     return fn is not None and fn.type == "member_expression" and len(args) >= 2 and args[1] == function and \
         fn.child_by_field_name("property").text in (b"on", b"once") and args[0].text in ENTRY_EVENT
+
+
+def _injected_argument(values, function, index: int) -> Value | None:
+    """chrome.scripting.executeScript({ func: (src) => .., args: [code] }): the function runs in the tab with the
+    items of `args` as its parameters."""
+    parent = function.parent
+    if parent is None or parent.type != "pair" or parent.child_by_field_name("value") != function or \
+            parent.child_by_field_name("key").text.strip(b"'\"") != b"func":
+        return None
+    obj = parent.parent
+    call = obj.parent.parent if obj is not None and obj.parent is not None and obj.parent.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    if fn is None or not fn.text.endswith(b"scripting.executeScript"):
+        return None
+    for pair in obj.named_children:
+        if pair.type == "pair" and pair.child_by_field_name("key").text.strip(b"'\"") == b"args":
+            items = [c for c in pair.child_by_field_name("value").named_children if c.type != "comment"]
+            return values.ev(items[index]) if pair.child_by_field_name("value").type == "array" and \
+                index < len(items) else None
+    return None
