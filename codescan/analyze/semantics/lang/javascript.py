@@ -41,9 +41,12 @@ class _Gate:
     def search(source: bytes):
         return FUNCTION_MARKS.search(source) or (
             (b"data:" in source or b"createObjectURL" in source) and IMPORT_CALL.search(source)) or (
-            b"Image" in source or b"createElement" in source) and SRC_SET.search(source)
+            b"Image" in source or b"createElement" in source) and SRC_SET.search(source) or (
+            b"\\u" in source and ESCAPED_NAME.search(source))
 
 
+# an identifier written with \u escapes (`\u0065val(x)`): the name it spells is hidden from a reader and a word search
+ESCAPED_NAME = re.compile(rb"(?<![\w$\\])[\w$]*\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})[\w$]*(?:\\u[0-9a-fA-F{}]+[\w$]*)*\s*\(")
 DYNAMIC_CALLS = _Gate()
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
@@ -111,6 +114,14 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 climb(node, 0)
         elif node is not None and node.type == "string_fragment":
             climb(node.parent, 0)
+    if b"\\u" in source:
+        for count, match in enumerate(ESCAPED_NAME.finditer(source)):  # \u0065val(code): a call of eval
+            node = values.scopes.locate(match.start(), match.start() + 1)
+            while node is not None and node.type not in ("identifier", "property_identifier") and \
+                    node.end_byte <= match.end():
+                node = node.parent
+            if count < MAX_CANDIDATES and node is not None and node.type in ("identifier", "property_identifier"):
+                climb(node, 0)
     for count, match in enumerate(FUNCTION_MARKS.finditer(source)):  # (async () => {}).constructor: Function
         node = values.scopes.locate(match.end() - len("constructor"), match.end())
         if count < MAX_CANDIDATES and node is not None and node.parent is not None:

@@ -2,6 +2,8 @@
 object tables of functions, `process.env[k]`, property descriptors and constant indexing."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of, narrowed, secret_name_labels
@@ -10,6 +12,17 @@ from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
 from .js_statics import static_member
 from .js_this import this_field
+
+_NAME_ESCAPE = re.compile(r"\\u(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{4}))")
+
+
+def unescaped_name(name: str) -> str:
+    """An identifier's name with its \\uXXXX / \\u{X} escapes read (JavaScript allows them in any identifier)."""
+    try:
+        return _NAME_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), name)
+    except (ValueError, OverflowError):
+        return name
+
 
 DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.value` is o.k
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
@@ -23,6 +36,8 @@ class JsAccess:
     def _member(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         prop = node.child_by_field_name("property").text.decode("utf-8", "replace")
+        if "\\u" in prop:  # cp.\u0065xec: the property the escapes spell
+            prop = unescaped_name(prop)
         if prop == "constructor" and function_constructor(obj_node):
             return Value(name="Function", via="dynamic")  # (async () => {}).constructor: the Function constructor
         if obj_node.type == "this":

@@ -7,7 +7,7 @@ from ...budget import Budget
 from .. import js_constants
 from ..constants import UNKNOWN, NotConstant
 from .memo_eval import MemoEval
-from .js_access import JsAccess
+from .js_access import JsAccess, unescaped_name
 from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
@@ -119,6 +119,8 @@ class JsValues(MemoEval, JsAccess):
     # -- names --------------------------------------------------------------------------------
     def _identifier(self, node) -> Value:
         name = node.text.decode("utf-8", "replace")
+        if "\\u" in name:  # `\u0065val(x)`: an identifier written with escapes is the name they spell
+            name = unescaped_name(name)
         entries = self.scopes.bindings(node)
         if not entries:
             return Value(name=name)  # a global (eval, fetch, process, require) or a snippet's free name
