@@ -10,7 +10,7 @@ from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, constant_labels, labels_of, narrowed
 from .js_dom import field_labels
-from .js_files import READERS, read_back
+from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
 from .js_fold import fold_call
 from .js_loops import mapped
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
@@ -71,6 +71,10 @@ def call_value(values, node) -> Value:
             hidden = args[0].type not in ("string",) or callee.via == "dynamic" or name in _BACK_DOORS
             return Value(name=text, via="dynamic" if hidden else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if name in FILE_FINDERS and args:  # findFiles('**/.env*'): every secrets file of the workspace, listed to read
+        found = found_secret_files(values, name, args[0], node)
+        if found is not None:
+            return found
     if name in PROMISIFY and len(args) == 1:  # util.promisify(exec): the same function, returning a promise
         target = values.ev(args[0])
         if target.name:

@@ -1,9 +1,14 @@
 """What a file the code wrote itself holds when it reads it back: `fs.writeFileSync(f, JSON.stringify(process.env))`
 then `fs.readFileSync(f)` (or a read stream of f) is the environment again (a stealer stages its loot in a temp file
-before the upload). The path must be the same name, written before the read in the file."""
+before the upload). The path must be the same name, written before the read in the file. And the files a search
+by pattern lists when the pattern names secrets files (`findFiles('**/.env*')`, `glob.sync('**/id_rsa')`)."""
 from __future__ import annotations
 
-from ..facts import NOTHING, merge
+import re
+
+from ..facts import NOTHING, Step, Value, merge
+from ..constants import UNKNOWN
+from ..sources import CREDENTIAL_PATH
 from .js_callbacks import FILE_WRITERS
 
 READERS = frozenset({"fs.readFileSync", "fs.promises.readFile", "fs.createReadStream", "fs.readFile"})
@@ -31,3 +36,19 @@ def read_back(values, path_node, read_call):
         if data.labels & HOST_KEPT:
             found.append(data.with_step(call.start_point[0] + 1, f"written to the file {name}, read back later"))
     return merge(found) if found else NOTHING
+
+
+# searches of the file tree by a pattern: VS Code's workspace.findFiles, glob / fast-glob / globby
+FILE_FINDERS = frozenset({"vscode.workspace.findFiles", "glob", "glob.sync", "glob.glob", "glob.globSync",
+                          "fast-glob", "fast-glob.sync", "fast-glob.glob", "globby", "globby.globby", "globby.globbySync"})
+# a pattern naming dotenv files anywhere (`**/.env*`, `*.env`): each project's secrets, not the program's own config
+_ENV_FILES = re.compile(r"(?:^|[/*{,])\.env(?:$|[*.{]|\b)|\*\.env\b")
+_CREDENTIAL = frozenset({"credential-file"})
+
+
+def found_secret_files(values, name: str, pattern_node, call) -> Value | None:
+    pattern = values.ev(pattern_node).const
+    if not isinstance(pattern, str) or not (_ENV_FILES.search(pattern) or CREDENTIAL_PATH.search(pattern.rstrip("*"))):
+        return None
+    return Value(UNKNOWN, _CREDENTIAL, f"{name}()", None,
+                 (Step(call.start_point[0] + 1, f"files matching {pattern[:60]!r} listed (secrets files)"),))

@@ -6,10 +6,16 @@ reader's 'entry' event hands over (its name is the archive's to choose: `../../.
 hands the function chrome.scripting.executeScript runs in a tab."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN
 from ..facts import Step, Value
 
 SOCKET = frozenset({"socket"})
+BROWSING = frozenset({"credential-file"})  # the browsing history as it happens: the loot chrome.history.search is
+# listeners handed each page the user visits: tabs.onUpdated (tabId, changeInfo, tab): the tab; webNavigation: details
+_BROWSING_EVENTS = re.compile(rb"^(?:chrome|browser)\.(?:tabs\.onUpdated|webNavigation\.on(?:Completed|Committed|"
+                              rb"BeforeNavigate|DOMContentLoaded|HistoryStateUpdated))\.addListener$")
 ARCHIVE_ENTRY = frozenset({"archive-entry"})
 ENTRY_EVENT = frozenset((b"'entry'", b'"entry"'))  # unzipper Parse(), yauzl, tar-stream / tar: each member
 URL_INPUT = frozenset({"url-input"})
@@ -30,6 +36,9 @@ def message_argument(values, node, function, index: int, extra: frozenset) -> Va
     if injected is not None:
         return Value(UNKNOWN, injected.labels | extra, None, None,
                      (*injected.trace, Step(node.start_point[0] + 1, "given to the function run in the tab")))
+    if _browsing_listener(function, index):
+        return Value(UNKNOWN, BROWSING | extra, None, None,
+                     (Step(node.start_point[0] + 1, "every page the browser loads (URL, title), handed to an extension"),))
     what = _consumer(values, function, index)
     if what is not None:
         return Value(UNKNOWN, SOCKET | extra, None, None, (Step(node.start_point[0] + 1, what),))
@@ -118,3 +127,13 @@ def _injected_argument(values, function, index: int) -> Value | None:
             return values.ev(items[index]) if pair.child_by_field_name("value").type == "array" and \
                 index < len(items) else None
     return None
+
+
+def _browsing_listener(function, index: int) -> bool:
+    parent = function.parent
+    if parent is None or parent.type != "arguments" or parent.parent is None:
+        return False
+    fn = parent.parent.child_by_field_name("function")
+    if fn is None or not _BROWSING_EVENTS.match(fn.text):
+        return False
+    return index == 2 if b"tabs.onUpdated" in fn.text else index == 0  # (changeInfo: its status, sent as stats)
