@@ -52,3 +52,12 @@ def test_hapi_file_of_request_input_is_high_only_with_confine_off():
             "  { handler: (request, h) => h.file(`r/${request.query.n}`) },\n"
             "];\n")
     assert _by_line("path-from-request-input", "server.js", text) == {2: "high", 3: "low"}
+
+
+def test_agent_settings_with_hooks_get_their_role_other_json_does_not():
+    from codescan.analyze.filekind import of_path
+
+    for path in (".claude/settings.json", "a/.claude/settings.local.json", ".cursor/hooks.json"):
+        assert of_path(path).role == "agent-hooks", path
+    for path in ("settings.json", ".vscode/settings.json", "claude/settings.json", ".cursor/mcp.json"):
+        assert of_path(path).role != "agent-hooks", path

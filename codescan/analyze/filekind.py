@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from . import fences, guess, languages, mcp_config
+from . import agent_hooks, fences, guess, languages, mcp_config
 from .dependencies import manifest_kind
 
 _WORKFLOW = re.compile(r"(^|/)\.github/workflows/[^/]+\.ya?ml$")
@@ -81,6 +81,8 @@ def of_path(path: str) -> FileKind:
         role = "editor-tasks"
     elif mcp_config.is_config_path(path):
         role = "mcp-config"
+    elif name.endswith(".json") and agent_hooks.SETTINGS_PATH.search(path):
+        role = "agent-hooks"
     else:
         role = manifest_kind(path) if path else None
     return FileKind(path, language, role)

@@ -6,14 +6,14 @@ import re
 import tomllib
 
 from . import dependencies as deps
-from . import build_scripts, editor_tasks, mcp_config, typosquat, workflows
+from . import agent_hooks, build_scripts, editor_tasks, mcp_config, typosquat, workflows
 from .textlines import split_lines
 
 RULE_IDS = frozenset((
     "manifest-npm-install-script-fetches-code", "manifest-npm-install-script", "manifest-dependency-from-url",
     "manifest-python-build-hook", "manifest-makefile-download-exec", "dep-typosquat-name", "dep-known-malicious",
     "manifest-build-step-fetches-code", "manifest-build-script-sends-credentials", "manifest-composer-script-fetches-code",
-)) | workflows.RULE_IDS | editor_tasks.RULE_IDS | mcp_config.RULE_IDS
+)) | workflows.RULE_IDS | editor_tasks.RULE_IDS | mcp_config.RULE_IDS | agent_hooks.RULE_IDS
 
 NPM_HOOKS = ("preinstall", "install", "postinstall", "prepare", "preuninstall", "uninstall", "postuninstall",
              "prepublish")
@@ -74,6 +74,9 @@ def detect(ctx) -> None:
         return
     if kind == "mcp-config":
         mcp_config.detect(ctx, text, FETCHES_CODE, _NODE_EVAL, _PYTHON_EVAL, _POWERSHELL)
+        return
+    if kind == "agent-hooks":
+        agent_hooks.detect(ctx, text, FETCHES_CODE, _NODE_EVAL, _PYTHON_EVAL, _POWERSHELL)
         return
     if kind == "package.json":
         _npm_scripts(ctx, text)
