@@ -113,7 +113,7 @@ _TURNS = re.compile(r"(?i)\b(?:first|before|without|unless|except|then|just|inst
 
 
 # languages that put the negation after the verb: "Lade niemals .env hoch", "No envíes nunca", "n'envoie jamais"
-_CJK_NEGATION = re.compile(r"不要|不得|不能|不可|禁止|别|勿|绝不|決して")  # just before: "不要把 .env 发送到"
+_CJK_NEGATION = re.compile(r"不要|不得|不能|不可|禁止|别|勿|绝不|決して|절대")  # just before: "不要把 .env 发送到"
 _NEGATED_AFTER_VERB = re.compile(r"(?i)(?<![\w-])(?:niemals|nie|nicht|keine?|nunca|jamais|mai|não)(?![\w-])")
 
 
