@@ -5,6 +5,7 @@ import re
 
 from . import lead_search
 from .agent_asks import VENDOR_INSTALLER, WEAKENING
+from .agent_deps import malicious_asks
 from .unicode_hidden import hidden_tag_texts
 
 # Phrases that only make sense as instructions to a model. Each entry: (strength, literals one of which must
@@ -159,6 +160,10 @@ def detect(ctx, view) -> None:
             view.emit("insecure-agent-instruction", m.start(), m.end(), severity="high",
                       message=f"agent rule file tells the assistant to weaken security ({m.group()[:60]!r}): "
                               "every change the assistant makes will carry it")
+        for start, end, name, report in malicious_asks(text):
+            if not _forbidden(text, start):
+                view.emit("insecure-agent-instruction", start, end, severity="high",
+                          message=f"agent rule file asks for the package {name!r}, listed as malicious ({report[:80]})")
 
 
 _RUN = re.compile(r"[a-z0-9_]+")
