@@ -39,15 +39,7 @@ _STORED_SECRET = re.compile(r"(?i)token|jwt|\bauth|session|secret|passw|api[_-]?
 def beacon_sets(values, source: bytes) -> list:
     """`new Image().src = url` (also through a variable): a GET of url the page makes without a trace on screen."""
     out = []
-    for count, match in enumerate(SRC_SET.finditer(source)):
-        if count >= MAX_SETS:
-            break
-        node = values.scopes.locate(match.start() + 1, match.start() + 4)
-        member = node.parent if node is not None else None
-        assign = member.parent if member is not None else None
-        if member is None or member.type != "member_expression" or assign is None or \
-                assign.type != "assignment_expression" or assign.child_by_field_name("left") != member:
-            continue
+    for member, assign in _member_sets(values, source, SRC_SET, 3):
         holder = values.ev(member.child_by_field_name("object"))
         if holder.name not in _BEACONS:
             continue
@@ -97,15 +89,7 @@ _MADE_SCRIPT = re.compile(rb"createElement\(\s*['\"`]script['\"`]\s*\)")
 
 def script_texts(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(SCRIPT_TEXT.finditer(source)):
-        if count >= MAX_SETS:
-            break
-        node = values.scopes.locate(match.start() + 1, match.start() + 2)
-        member = node.parent if node is not None else None
-        assign = member.parent if member is not None else None
-        if member is None or member.type != "member_expression" or assign is None or \
-                assign.type != "assignment_expression" or assign.child_by_field_name("left") != member:
-            continue
+    for member, assign in _member_sets(values, source, SCRIPT_TEXT, 1):
         holder = member.child_by_field_name("object")
         if holder.type != "identifier" or not any(
                 kind == "assign" and getattr(what, "text", None) is not None and _MADE_SCRIPT.search(what.text)
@@ -113,3 +97,18 @@ def script_texts(values, source: bytes) -> list:
             continue
         out.append(Call.at(assign, "eval", (values.ev(assign.child_by_field_name("right")),)))
     return out
+
+
+def _member_sets(values, source: bytes, regex, width: int):
+    """(member, assignment) for each `obj.prop = value` the regex finds (its match starts at the dot; `width`
+    characters of the property name locate it), at most MAX_SETS of them."""
+    for count, match in enumerate(regex.finditer(source)):
+        if count >= MAX_SETS:
+            break
+        node = values.scopes.locate(match.start() + 1, match.start() + 1 + width)
+        member = node.parent if node is not None else None
+        assign = member.parent if member is not None else None
+        if member is None or member.type != "member_expression" or assign is None or \
+                assign.type != "assignment_expression" or assign.child_by_field_name("left") != member:
+            continue
+        yield member, assign
