@@ -13,7 +13,9 @@ _SEND = (r"\b(?:(?:send|post|upload|forward|include|attach|submit|transmit|mirro
          r"env[ií]a|envie|enviar|manda|mandar|sube|subir|envoie|envoyer|sende|senden|schicke|schicken|invia|inviare|"
          # uploads: German "lade .. hoch" / hochladen / übertrage, Portuguese carregue, Italian carica, French téléverse
          r"lade|hochladen|übertrage|übertragen|übermittle|übermitteln|carregue|carregar|carica|caricare|téléverse|"
-         r"téléverser)\b")
+         r"téléverser|"
+         # Russian: отправь / отправьте / загрузи / перешли / передай (the preposition is на)
+         r"отправь|отправьте|отправить|отправляй|загрузи|загрузите|загружай|перешли|перешлите|передай|передайте)\b")
 _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
             r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
             r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
@@ -33,7 +35,7 @@ PLAIN_ASKS = (
     # private data sent to an outside address: "post the username and password to https://..", "include the contents
     # of the .env file in a request to https://.."
     r"|(?:" + _SEND + _SENTENCE + _PRIVATE + r"|" + _PRIVATE + _SENTENCE + _SEND + r")"
-    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers|auf|su|sur|em)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
+    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers|auf|su|sur|em|на)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
     # ("sends card details to https://api.stripe.com only through Stripe.js, never raw": a description of a limit)
     r"(?![^\s.]*(?:(?!\.\s|\n\s*\n)[^\n]){0,80}?\b(?:never|not|only\s+(?:through|via|with))\b)"
     # a third-party script planted in every page: "include <script src="https://..."> in every HTML page"
@@ -143,6 +145,9 @@ WEAKENING = re.compile(
     r"(?:api\s+keys?|secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?(?:\s+and\s+(?:[\w-]+\s+){0,2}?(?:api\s+keys?|"
     r"secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?)?\s+(?:directly\s+|verbatim\s+|as\s+literals?\s+)?in(?:to)?\s+"
     r"(?:the\s+)?(?:source(?:\s+code)?|code|repo(?:sitory)?|constants?|source\s+files?)\b"
+    # protection middleware taken out of the app: "take out `app.use(csrf())`", "remove helmet() and the rate limiter"
+    r"|\b(?:take\s+out|strip\s+out|drop|remov(?:e|ing)|delet(?:e|ing)|disabl(?:e|ing)|comment(?:ing)?\s+out)\s+"
+    r"(?:the\s+)?`?(?:app\.use\(\s*)?(?:csrf|csurf|lusca\.csrf|helmet|rateLimit|express-rate-limit)\b"
     # checks taken out to get a green build: "comment out the `requireAuth` middleware", "remove the CSRF check"
     r"|\b(?:comment(?:ing)?\s+out|disabl(?:e|ing)|remov(?:e|ing)|delet(?:e|ing)|bypass(?:ing)?)\s+(?:the\s+)?`?"
     r"(?:require_?auth\w*|verify_?csrf\w*|csrf_?protect\w*|is_?authenticated|ensure_?(?:logged_?in|auth\w*)|"

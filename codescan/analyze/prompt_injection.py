@@ -101,7 +101,8 @@ KEYED = tuple((_shared(needles), _keyed(needles)) for _strength, needles, _rx, _
 
 # A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
 _CLAUSE_END = re.compile(r"[.;:!?,\n]|(?:^|\s)[-*]\s")
-_FORBIDS = re.compile(r"(?i)\b(?:never|not|no|avoid|forbid(?:den)?|prohibit(?:ed)?|instead\s+of|rather\s+than)\b|n't\b")
+_FORBIDS = re.compile(r"(?i)\b(?:never|not|no|avoid|forbid(?:den)?|prohibit(?:ed)?|instead\s+of|rather\s+than|"
+                      r"никогда|не|нельзя)\b|n't\b")
 
 
 # A clause that opens with a prohibition forbids its whole object, examples in parentheses included ("Never pipe

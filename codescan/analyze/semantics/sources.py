@@ -61,7 +61,7 @@ SOURCES = {
                 "request.META", "request.query_params", "request.path_params", "request.stream",
                 "request.query", "request.params", "request.raw_post_data", "request.REQUEST",
                 "req.body", "req.query", "req.params", "req.headers", "req.cookies", "req.files",
-                "req.param", "req.get", "req.allParams", "ctx.request.body",
+                "req.param", "req.get", "req.allParams", "req.file", "ctx.request.body",
                 # AdonisJS's request (`{ request }` of the context): input('name'), all(), only([...]), qs()
                 "req.input", "req.all", "req.only", "req.except", "req.qs",
                 # Firebase callable functions (v2): `onCall((request) => request.data)`

@@ -28,6 +28,10 @@ DESCRIPTOR = ".<descriptor>"  # Object.getOwnPropertyDescriptor(o, k): its `.val
 GLOBAL_OBJECTS = {"window", "global", "globalThis", "self", "this"}
 GLOBAL_NAMES = frozenset({"window", "global", "globalThis"})  # values that are the global object itself
 _SIZES = frozenset(("length", "size", "byteLength"))
+# an uploaded file's fields the server chose (multer: path, filename, destination; formidable / koa-body: filepath,
+# newFilename; express-fileupload: tempFilePath); its originalname / originalFilename / name are the client's
+_SERVER_FILE_FIELDS = frozenset(("path", "filepath", "filename", "destination", "newFilename", "tempFilePath"))
+_UPLOAD = re.compile(r"^(?:req|ctx\.request|ctx\.req)\.files?(?:\.|\[|$)")
 
 
 class JsAccess:
@@ -69,6 +73,8 @@ class JsAccess:
                              (*obj.trace, Step(node.start_point[0] + 1, f"{name} read ({', '.join(sorted(labels))})")))
         if obj.labels and prop in _SIZES:  # a count of the data, not the data (as len() in Python)
             return NOTHING
+        if obj.labels and prop in _SERVER_FILE_FIELDS and obj.name and _UPLOAD.match(obj.name):
+            return NOTHING  # req.file.path: where multer / formidable stored the upload, not a name the client sent
         if obj.labels:
             return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
         return Value(name=name, via=obj.via) if name else NOTHING

@@ -1,14 +1,17 @@
 """The Function constructor reached without its name: `(() => {}).constructor`,
-`Object.getPrototypeOf(async function () {}).constructor` (AsyncFunction), `''.constructor.constructor`."""
+`Object.getPrototypeOf(async function () {}).constructor` (AsyncFunction), `''.constructor.constructor`,
+`[].map.constructor` (any method of a literal)."""
 from __future__ import annotations
 
 import re
 
 _FUNCTIONS = frozenset(("function_expression", "function", "arrow_function", "generator_function",
                         "async_function", "async_arrow_function"))
+_LITERALS = frozenset(("array", "string", "template_string", "object", "number"))
 _PROTOTYPE_OF = frozenset((b"Object.getPrototypeOf", b"Reflect.getPrototypeOf"))
 # where a file may reach it (the gate: a `constructor` word alone is in every class-based file)
-MARKS = re.compile(rb"\)\s*\.\s*constructor\b|\bconstructor\s*\.\s*constructor\b|__proto__\s*\.\s*constructor\b")
+MARKS = re.compile(rb"\)\s*\.\s*constructor\b|\bconstructor\s*\.\s*constructor\b|__proto__\s*\.\s*constructor\b"
+                   rb"|[\]'\"`]\s*\.\s*[\w$]+\s*\.\s*constructor\b")  # [].map.constructor, ''.sub.constructor
 
 
 def function_constructor(obj_node) -> bool:
@@ -25,8 +28,10 @@ def function_constructor(obj_node) -> bool:
             _unwrapped(inner[0]) is not None and _unwrapped(inner[0]).type in _FUNCTIONS
     if node.type == "member_expression":  # ''.constructor.constructor, fn.__proto__.constructor
         prop = node.child_by_field_name("property")
-        return prop is not None and prop.text in (b"constructor", b"__proto__") and \
-            node.child_by_field_name("object") is not None
+        owner = _unwrapped(node.child_by_field_name("object"))
+        if owner is not None and owner.type in _LITERALS and prop is not None and prop.text != b"length":
+            return True  # [].map.constructor: a method of a literal is a function ([].length is a number)
+        return prop is not None and prop.text in (b"constructor", b"__proto__") and owner is not None
     return False
 
 
