@@ -30,8 +30,14 @@ def test_open_external_of_a_renderer_url_is_high_after_an_allow_list_check_mediu
             "  if (url.protocol !== 'https:' || !ALLOWED.has(url.hostname)) return;\n"
             "  shell.openExternal(url.toString());\n"
             "});\n"
-            "ipcMain.on('c', () => shell.openExternal('https://github.com'));\n")
-    assert _by_line("js-open-external-from-request-input", "main.js", text) == {3: "high", 7: "medium"}
+            "ipcMain.on('c', () => shell.openExternal('https://github.com'));\n"
+            "ipcMain.handle('d', async (_e, raw) => {\n"
+            "  const u = new URL(raw);\n"
+            "  if (u.protocol === 'https:') await shell.openExternal(u.toString());\n"
+            "  if (raw.length > 3) await shell.openExternal(u.toString());\n"
+            "});\n")
+    assert _by_line("js-open-external-from-request-input", "main.js", text) == {3: "high", 7: "medium", 12: "medium",
+                                                                                13: "high"}
 
 
 def test_a_concealed_order_in_a_code_string_is_high_next_to_a_credential_file_medium_alone():

@@ -1,5 +1,6 @@
 """A request value the handler has checked with a validating test and stopped on when the test failed:
-`if (!HOSTS.has(url.hostname)) return res.status(403).end();` then `fetch(url)`. The use gets the `checked` label
+`if (!HOSTS.has(url.hostname)) return res.status(403).end();` then `fetch(url)`, or uses only inside the branch
+where the test held (`if (u.protocol === 'https:') shell.openExternal(u)`). The use gets the `checked` label
 (rules grade it lower: the check may be incomplete, but the code is not taking any value the client sends)."""
 from __future__ import annotations
 
@@ -24,10 +25,14 @@ def guarded(name: str, use, since: int) -> bool:
         parent = current.parent
         if parent is None or parent.type in _STOP:
             return False
+        if parent.type == "if_statement" and parent.child_by_field_name("consequence") == current and \
+                _checks(parent.child_by_field_name("condition"), word, _compared(name)):
+            return True  # if (u.protocol === 'https:') shell.openExternal(u): used only where the test held
         if parent.type == "statement_block":
             sibling, seen = current.prev_named_sibling, 0
             while sibling is not None and sibling.start_byte >= since and seen < MAX_SIBLINGS:
-                if sibling.type == "if_statement" and _checks(sibling.child_by_field_name("condition"), word) and \
+                if sibling.type == "if_statement" and \
+                        _checks(sibling.child_by_field_name("condition"), word, _compared(name)) and \
                         _exits(sibling.child_by_field_name("consequence")):
                     return True
                 sibling, seen = sibling.prev_named_sibling, seen + 1
@@ -35,8 +40,16 @@ def guarded(name: str, use, since: int) -> bool:
     return False
 
 
-def _checks(condition, word) -> bool:
-    return condition is not None and bool(_VALIDATES.search(condition.text)) and bool(word.search(condition.text))
+def _checks(condition, word, compared) -> bool:
+    if condition is None or not word.search(condition.text):
+        return False
+    return bool(_VALIDATES.search(condition.text)) or bool(compared.search(condition.text))
+
+
+def _compared(name: str):
+    """`u.protocol === 'https:'`, `'github.com' !== u.hostname`: the parsed URL's scheme or host against a constant."""
+    field = re.escape(name.encode()) + rb"\.(?:protocol|hostname|host|origin)\b"
+    return re.compile(rb"(?<![\w$.])" + field + rb"\s*[!=]==?\s*['\"`]|['\"`]\s*[!=]==?\s*" + field)
 
 
 def _exits(consequence) -> bool:
