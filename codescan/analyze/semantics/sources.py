@@ -23,6 +23,8 @@ SOURCES = {
     "form-secret": ("document.cookie", "window.document.cookie"),
     # every entry of the page's storage, walked by index (`localStorage.key(i)`): the session tokens apps keep there
     "web-storage": ("localStorage.key", "sessionStorage.key"),
+    # one named cookie of a site, read by an extension (a session cookie: `.ROBLOSECURITY`, a webmail's SID)
+    "site-cookie": ("chrome.cookies.get", "browser.cookies.get"),
     # the members of an archive read by adm-zip (their entryName is whatever the archive's author wrote; the
     # 'entry' events of unzipper / yauzl / tar-stream: lang/js_message_inputs)
     "archive-entry": ("adm-zip().getEntries", "adm-zip.default().getEntries", "adm-zip().getEntry"),

@@ -14,7 +14,7 @@ from .js_scopes import FUNCTIONS, MODULE
 RESPONSE_CALLS = frozenset({"https.get", "http.get", "https.request", "http.request", "net.connect",
                             "net.createConnection", "tls.connect", "request", "request.get", "needle.get",
                             # an extension API that hands what it read to the callback (every cookie of every site)
-                            "chrome.cookies.getAll", "browser.cookies.getAll"})
+                            "chrome.cookies.getAll", "browser.cookies.getAll", "chrome.cookies.get", "browser.cookies.get"})
 DATA_EVENTS = frozenset({b"data", b"end", b"response", b"readable", b"message", b"close", b"finish",
                          b"connection"})  # a WebSocket / socket.io server's connection: the peer's socket
 SOCKET_IO_CONTROL = frozenset({b"connect", b"disconnect", b"connect_error", b"error", b"reconnect", b"ping"})
