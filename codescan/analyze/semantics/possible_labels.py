@@ -23,7 +23,8 @@ _POSSIBLE = {
                         b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
                         b"pycookiecheat", b"cryptunprotectdata", b"rookiepy", b"serviceaccount",
-                        b"keychain", b"history.search", b"ssfn", b"loginusers", b"_history"),
+                        b"keychain", b"history.search", b"ssfn", b"loginusers", b"_history", b"tabs.onupdated",
+                        b"webnavigation", b"/.env", b"*.env"),  # lang/js_files: a search whose pattern names dotenv files
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
                 b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream",
@@ -128,6 +129,13 @@ _REQUEST_STRICT = (b"request.args", b"request.form", b"request.values", b"reques
                    *_H3,
                    *_DECORATED, *_FRAMEWORK)
 _STRICT_LANGUAGES = frozenset({"python", "javascript", "typescript", "tsx"})
+# tokens of JavaScript-only sources (lang/js_handler_inputs, js_message_inputs, js_files, sources' JS names): a file
+# of another language holding them ('message' strings, `.input(`) is not searched for their labels because of them
+_JS_ONLY = frozenset((*_FRAMEWORK, b"eachmessage", b"eachbatch", b"handlemessage", b".consume(", b"bullmq",
+                      b"'message'", b'"message"', b"onmessage", b"tabs.onupdated", b"webnavigation", b"/.env",
+                      b"*.env", b"storage.key", b"cookies.get", b"getentries", b"getentry", b"'entry'", b'"entry"',
+                      b"@args(", b"@arg("))
+_NOT_JS = frozenset({"python", "go", "java", "kotlin", "csharp", "c", "cpp", "php", "ruby", "rust", "shell"})
 
 # A token holding another of its label's tokens adds nothing (socket finds tcpsocket): searched only once each.
 _SEARCHED = tuple((label, tuple(t for t in tokens if not any(o != t and o in t for o in tokens)))
@@ -172,6 +180,7 @@ class PossibleLabels:
         self._lowered: bytes | None = None
         self._words: bytes | None = None
         self._language = language
+        self._not_js = language in _NOT_JS
         self._seen: dict[bytes, bool] = {}  # labels share tokens (env-var = env, downloaded = network)
         self._maybe: set[bytes] | None = None  # the tokens whose every word run the source's words hold
         self._labels: dict[str, bool] = {}
@@ -203,7 +212,7 @@ class PossibleLabels:
     def _search(self, label: str) -> bool:
         seen, maybe = self._seen, self._possible()
         for token in _TOKENS.get(label, ()):
-            if token not in maybe:
+            if token not in maybe or self._not_js and token in _JS_ONLY:
                 continue
             present = seen.get(token)
             if present is None:
