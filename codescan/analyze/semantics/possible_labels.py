@@ -96,8 +96,8 @@ _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc"
 _POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd",
                            b"document.cookie", b"checkout", b"payment", b"billing", b"getitem")  # js_dom, sources
 _POSSIBLE["archive-entry"] = (b"getentries", b"getentry", b"'entry'", b'"entry"')  # sources, js_message_inputs
-_POSSIBLE["web-storage"] = (b"storage.key",)
-_POSSIBLE["site-cookie"] = (b"cookies.get",)  # sources: an extension reading one site's cookie  # sources: localStorage.key(i) / sessionStorage.key(i)
+_POSSIBLE["web-storage"] = (b"storage.key",)  # sources: localStorage.key(i) / sessionStorage.key(i)
+_POSSIBLE["site-cookie"] = (b"cookies.get",)  # sources: an extension reading one site's cookie
 _POSSIBLE["app-secret"] = (b"getsession", b"secrets.get")  # sources: VS Code authentication / SecretStorage
 _POSSIBLE["url-input"] = (b"location", b"document.url", b"documenturi", b"baseuri", b"usesearchparams", b"useparams",
                          b"userouter", b"useroute",  # sources: the page's address and router hooks
