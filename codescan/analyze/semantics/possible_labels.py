@@ -76,7 +76,8 @@ _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"a
                        b"session")
 _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"pin", b"magic", b"backdoor")
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
-                           b"allowed", b"access", b"perm", b"role", b"privilege")
+                           b"allowed", b"access", b"perm", b"role", b"privilege",
+                           b"licen")
 _POSSIBLE["password"] = (b"pass", b"pw")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["privilege-file"] = (b"sudoers", b"/etc/passwd")

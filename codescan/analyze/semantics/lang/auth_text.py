@@ -7,10 +7,10 @@ import re
 
 from ...rule_gate import presence_of
 
-_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b|_?(?:type|header|url|uri|method|scheme|provider|config|conf|settings|class|mode|kind)s?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session)|"
-         rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin)|"
-         rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access)|"
-         rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|valid_?(?:user|token|key|password|login))|"
+_AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b|_?(?:type|header|url|uri|method|scheme|provider|config|conf|settings|class|mode|kind)s?\b)|verify_?(?:user|login|pass|cred|token|key|api_?key|access|otp|pin|session|licen[cs]e|serial|activation|unlock)|"
+         rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin|licen[cs]e|serial|activation)|"
+         rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access|licen[cs]e|serial|activation)|"
+         rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|licen[cs]ed|valid_?(?:user|token|key|password|login|licen[cs]e|serial))|"
          rb"has_?(?:access|perm|role|privilege)|can_?access|require_?(?:auth|login|admin)")
 # a function name (snake_case or camelCase, compared case-insensitively) that says "authentication check"
 AUTH_NAME = re.compile(rb"(?i)(?:" + _AUTH + rb")")
