@@ -805,3 +805,21 @@ def test_a_local_pickle_opened_through_pathlib_is_medium_a_download_through_it_c
             "def fetched(url):\n    p = Path.home() / '.cache' / 'm.pkl'\n"
             "    p.write_bytes(requests.get(url).content)\n    return pickle.loads(p.read_bytes())\n")
     assert _by_line("pickle-load", "store.py", text) == {6: "medium", 8: "medium", 12: "critical"}
+
+
+def test_sql_fstring_of_allow_list_choices_is_low_and_of_request_text_high():
+    # f"... ORDER BY {SORTS.get(key, 'name')}": each placeholder is a constant or one of a constant table's entries,
+    # so the statement is one of a few known texts; the same f-string with the raw request value, with a table
+    # entry beside raw request text, or with a format spec on the pick stays high
+    text = ("from flask import request\n"
+            "from sqlalchemy import text\n"
+            "SORTS = {'name': 'name', 'price': 'price DESC'}\n"
+            "DIRS = {'up': 'ASC', 'down': 'DESC'}\n"
+            "def search(conn):\n"
+            "    sort = SORTS.get(request.args.get('sort'), 'name')\n"
+            "    way = DIRS.get(request.args.get('dir'), 'ASC')\n"
+            "    conn.execute(text(f'SELECT id FROM products ORDER BY {sort} {way} LIMIT {20}'))\n"
+            "    conn.execute(text(f'SELECT id FROM products ORDER BY {request.args[\"sort\"]}'))\n"
+            "    conn.execute(text(f'SELECT id FROM products WHERE name = {request.args[\"q\"]} ORDER BY {sort}'))\n"
+            "    conn.execute(text(f'SELECT id FROM products ORDER BY {sort!r}'))\n")
+    assert _by_line("sql-built-from-string", "app/search.py", text) == {8: "low", 9: "high", 10: "high", 11: "high"}

@@ -15,6 +15,7 @@ from .python_loops import fold_accumulation, fold_stores
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
 from .python_skeleton import or_fallback, skeleton
+from .python_tables import fstring_choices
 from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, password_named
@@ -130,6 +131,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             value = self._constant(node)
             if value is not None:
                 return Value(value, constant_labels(value))
+            if kind == "string" and (texts := fstring_choices(self, node)):
+                merged = merge(self.ev(c) for c in node.named_children if c.type == "interpolation")
+                return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, texts)
         elif kind in _CONTAINERS:
             value = self._constant(node)
             parts = merge(self.ev(c) for c in node.named_children if c.type != "comment")
