@@ -200,19 +200,18 @@ def _in_window(values, name: str, uses: list, low: int, high: int, fills: dict |
     """The uses of `name` starting in [low, high), in the order of `uses` (a bisect over their sorted starts, kept
     per name and list length): a loop over every use of a name for each of its reads cost the square of its uses
     (694k uses looked at for 24k in range on 300 stdlib files). With `fills` (the fill kinds kept per use offset),
-    only the uses that can fill the name are indexed: the reads of a name used 3,000 times in one function each
-    looked at every use before them (4.5 million, 6 s on 50 KB) to find the few that fill it. Uses indexed while
-    the caller works (the list grows) come last, as a loop over the growing list meets them."""
-    cache = values.__dict__.setdefault("_use_starts" if fills is None else "_fill_starts", {})
+    a window of more than WIDE uses gives only the uses that can fill the name, from an index of those: the reads
+    of a name used 3,000 times in one function each looked at every use before them (4.5 million, 6 s on 50 KB)
+    to find the few that fill it. (Narrow windows stay as they are: indexing the fill kind of every use of every
+    name read costs more than it saves on ordinary files.) Uses indexed while the caller works (the list grows)
+    come last, as a loop over the growing list meets them."""
     count = len(uses)
-    found = cache.get(name)
-    if found is None or found[0] != count or found[1] is not uses:
-        starts = [use.start_byte for use in uses]
-        kept = range(count) if fills is None else [i for i in range(count) if _fills(values, fills, uses[i])]
-        order = sorted(kept, key=starts.__getitem__)
-        found = cache[name] = (count, uses, [starts[i] for i in order], order)
-    ordered, order = found[2], found[3]
-    for i in sorted(order[bisect_left(ordered, low):bisect_left(ordered, high)]):
+    ordered, order = _sorted_uses(values, "_use_starts", name, uses, None)
+    window = order[bisect_left(ordered, low):bisect_left(ordered, high)]
+    if fills is not None and len(window) > WIDE:
+        ordered, order = _sorted_uses(values, "_fill_starts", name, uses, fills)
+        window = order[bisect_left(ordered, low):bisect_left(ordered, high)]
+    for i in sorted(window):
         yield uses[i]
     while len(uses) > count:
         grown = len(uses)
@@ -220,6 +219,23 @@ def _in_window(values, name: str, uses: list, low: int, high: int, fills: dict |
             if low <= use.start_byte < high:
                 yield use
         count = grown
+
+
+WIDE = 64  # uses in a read's window past which only the uses that can fill the name are looked at
+
+
+def _sorted_uses(values, memo: str, name: str, uses: list, fills: dict | None) -> tuple[list, list]:
+    """(sorted starts, indexes into `uses` in that order) of the name's uses (with `fills`: of those that can fill
+    it), kept per name and list length."""
+    cache = values.__dict__.setdefault(memo, {})
+    count = len(uses)
+    found = cache.get(name)
+    if found is None or found[0] != count or found[1] is not uses:
+        starts = [use.start_byte for use in uses]
+        kept = range(count) if fills is None else [i for i in range(count) if _fills(values, fills, uses[i])]
+        order = sorted(kept, key=starts.__getitem__)
+        found = cache[name] = (count, uses, [starts[i] for i in order], order)
+    return found[2], found[3]
 
 
 def _shared(values, name: str, use_scope) -> bool:
