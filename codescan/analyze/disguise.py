@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from itertools import islice
 
 from ..records import shift_severity
 
@@ -63,9 +64,7 @@ def _bound_disguised(name: str, source: bytes) -> bool:
     if not source:
         return False
     binding = re.compile(rb"(?m)^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([^=\n][^\n]*)$")
-    for count, match in enumerate(binding.finditer(source)):
-        if count >= 3:
-            break
+    for match in islice(binding.finditer(source), 3):
         if PYTHON.search(match.group(1).decode("utf-8", "replace")):
             return True
     return False

@@ -103,9 +103,7 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
             climb(use, depth)
 
     pattern = wanted.token_regex(DYNAMIC)
-    for count, match in enumerate(pattern.finditer(source)):
-        if count > MAX_CANDIDATES * 4:
-            break
+    for match in islice(pattern.finditer(source), MAX_CANDIDATES * 4 + 1):
         node = values.scopes.locate(match.start(), match.end())
         if node is not None and node.type in ("identifier", "property_identifier", "shorthand_property_identifier_pattern"):
             if node.type == "shorthand_property_identifier_pattern":

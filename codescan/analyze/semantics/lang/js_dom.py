@@ -5,6 +5,7 @@ markup written into the page (`el.innerHTML = html`, React's `{ __html: html }`)
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..facts import Call
 from ..sources import FIELD
@@ -56,9 +57,7 @@ MAX_HTML_SETS = 256
 
 def html_sets(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(HTML_SET.finditer(source)):
-        if count >= MAX_HTML_SETS:
-            break
+    for match in islice(HTML_SET.finditer(source), MAX_HTML_SETS):
         if match.group().startswith(b"."):
             node = values.scopes.locate(match.start() + 1, match.start() + 6)
             member = node.parent if node is not None else None
@@ -102,9 +101,7 @@ def script_texts(values, source: bytes) -> list:
 def _member_sets(values, source: bytes, regex, width: int):
     """(member, assignment) for each `obj.prop = value` the regex finds (its match starts at the dot; `width`
     characters of the property name locate it), at most MAX_SETS of them."""
-    for count, match in enumerate(regex.finditer(source)):
-        if count >= MAX_SETS:
-            break
+    for match in islice(regex.finditer(source), MAX_SETS):
         node = values.scopes.locate(match.start() + 1, match.start() + 1 + width)
         member = node.parent if node is not None else None
         assign = member.parent if member is not None else None

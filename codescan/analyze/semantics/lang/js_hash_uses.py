@@ -4,6 +4,7 @@ rules that read the hashed data's words on the call's line (js-weak-hash-for-pas
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..facts import Call
 
@@ -14,9 +15,7 @@ MAX_UPDATES = 8  # update() calls of one hash object
 
 def split_updates(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(CREATE.finditer(source)):
-        if count >= MAX_HASHES:
-            break
+    for match in islice(CREATE.finditer(source), MAX_HASHES):
         node = values.scopes.locate(match.start(), match.start() + 10)
         call = node
         while call is not None and call.type not in ("call_expression",):

@@ -4,8 +4,9 @@ call of `eval` with that code, so every rule about evaluated code (fetched, deco
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from ..facts import Call, Step, Value, merge
+from ..facts import Call, Value, merge
 from .js_calls import arguments
 
 IMPORT_CALL = re.compile(rb"(?<![\w$.])import\s*\(")
@@ -22,9 +23,7 @@ def url_code_calls(values, source: bytes, deadline=None, loaded: bool = False) -
     """The eval calls import() of data:/blob: URLs amount to; with `loaded`, also each import() of a file written
     with downloaded data (`import(pathToFileURL(tmp).href)` after `writeFile(tmp, await res.text())`), as `import`."""
     out = []
-    for count, match in enumerate(IMPORT_CALL.finditer(source)):
-        if count >= MAX_IMPORTS:
-            break
+    for match in islice(IMPORT_CALL.finditer(source), MAX_IMPORTS):
         node = values.scopes.locate(match.start(), match.start() + len("import"))
         call = node.parent if node is not None else None
         if node is None or node.type != "import" or call is None or call.type != "call_expression":
@@ -94,9 +93,7 @@ WORKER_NEW = re.compile(rb"\bnew\s+(?:Shared)?Worker\s*\(")
 def worker_code_calls(values, source: bytes) -> list:
     """`new Worker(URL.createObjectURL(new Blob([code])))`: an eval of `code` in a worker."""
     out = []
-    for count, match in enumerate(WORKER_NEW.finditer(source)):
-        if count >= MAX_IMPORTS:
-            break
+    for match in islice(WORKER_NEW.finditer(source), MAX_IMPORTS):
         node = values.scopes.locate(match.start() + 4, match.start() + 5)
         call = node
         while call is not None and call.type != "new_expression":

@@ -3,6 +3,7 @@ that recurse (deep merges, folder walkers) are given at their call sites (lang/j
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 DEFS = re.compile(rb"\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*"
                   rb"(?:async\s+)?(?:function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
@@ -13,9 +14,7 @@ MAX_DEFS = 64
 
 def named_functions(values, source: bytes, max_body: int):
     """(name, function node, body text, calls itself) of the file's functions declared or bound to a name."""
-    for count, match in enumerate(DEFS.finditer(source)):
-        if count >= MAX_DEFS:
-            break
+    for match in islice(DEFS.finditer(source), MAX_DEFS):
         group = 1 if match.group(1) else 2
         ident = values.scopes.locate(match.start(group), match.end(group))
         holder = ident.parent if ident is not None else None

@@ -4,6 +4,7 @@ reported as a call of `curl.stdin` with the data (the exfiltration rules list it
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..facts import Call
 
@@ -15,9 +16,7 @@ MAX_WRITES = 32
 
 def client_stdin_writes(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(_WRITES.finditer(source)):
-        if count >= MAX_WRITES:
-            break
+    for match in islice(_WRITES.finditer(source), MAX_WRITES):
         node = values.scopes.locate(match.start() + 1, match.start() + 6)  # `stdin`
         stdin = node.parent if node is not None else None
         member = stdin.parent if stdin is not None else None

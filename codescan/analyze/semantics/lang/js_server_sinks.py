@@ -4,6 +4,7 @@ the sink it feeds (`mongodb.$where`, `res.send`) on its own line."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from ..facts import Call
 
@@ -17,9 +18,7 @@ MAX_SERVER_JS = 32
 
 def server_js_filters(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(SERVER_JS_KEY.finditer(source)):
-        if count >= MAX_SERVER_JS:
-            break
+    for match in islice(SERVER_JS_KEY.finditer(source), MAX_SERVER_JS):
         key = values.scopes.locate(match.start(), match.start() + 2)
         while key is not None and key.type not in ("property_identifier", "string"):
             key = key.parent if key.type in ("string_fragment",) else None
@@ -46,9 +45,7 @@ MAX_KOA_BODIES = 64
 
 def koa_bodies(values, source: bytes) -> list:
     out = []
-    for count, match in enumerate(KOA_BODY.finditer(source)):
-        if count >= MAX_KOA_BODIES:
-            break
+    for match in islice(KOA_BODY.finditer(source), MAX_KOA_BODIES):
         node = values.scopes.locate(match.start(), match.start() + 3)
         assign = node
         while assign is not None and assign.type != "assignment_expression":

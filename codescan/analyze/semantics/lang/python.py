@@ -4,6 +4,8 @@ Demand-driven: call sites are found near the tokens the rules' callees end with 
 builtins that build names at run time), then only their callees and arguments are evaluated."""
 from __future__ import annotations
 
+from itertools import islice
+
 from ... import disguise
 from ...budget import Budget
 from ...rule_gate import presence_of
@@ -71,9 +73,7 @@ class _PythonFacts(CallSites, CandidateClimb):
                                                     code_words(self.source, scopes)) if DEAD_WORDS else None
         if dead is not None:
             self.live = set()
-        for count, match in enumerate(pattern.finditer(self.source)):
-            if count > MAX_CANDIDATES * 4:
-                break
+        for match in islice(pattern.finditer(self.source), MAX_CANDIDATES * 4 + 1):
             node = scopes.locate(match.start(), match.end())
             if node is not None and node.type == "identifier":
                 word = match.group()
