@@ -20,23 +20,35 @@ def this_field(values, node, prop: str) -> Value | None:
         return None
     memo = values.__dict__.setdefault("_this_fields", {})
     key = (cls.start_byte, prop)
-    if key in memo:
-        assigned, sites = memo[key]
-    else:
-        memo[key] = ([], [])  # while it is being computed (this.x = this.x + 1)
-        assigned, sites = _sites(values, cls, prop)
-        memo[key] = (assigned, sites)
+    found = memo.get(key)
+    if found is None:
+        memo[key] = ([], [], [])  # while it is being computed (this.x = this.x + 1)
+        found = memo[key] = _sites(values, cls, prop)
+    assigned, sites, pushed = found
     if not assigned:
         return None
     held = [values.ev(at.child_by_field_name("right")) for at in assigned]
     names = {v.name for v in held}
     value = merge(held, _built(assigned, held))
+    if pushed:
+        value = _with_pushed(values, value, pushed)
     if len(names) == 1 and held[0].name:  # this.cp = require("child_process"): this.cp.exec is child_process.exec
         value = Value(value.const, value.labels, held[0].name, held[0].via, value.trace)
     written = [written_file(values, f"this.{prop}", use) for use in sites if use.start_byte < node.start_byte]
     if any(w.labels for w in written):  # the path still names the same file: the download it holds comes along
         return merge([value, *written], value.const, value.name)
     return value
+
+
+def _with_pushed(values, value: Value, pushed: list) -> Value:
+    """`this.steps = []` and, in any method, `this.steps.push(a, b)` / `.unshift(...)`: the array holds those items
+    too (constants kept as items while every one is known; otherwise their data comes along)."""
+    items = [values.ev(arg) for call in pushed for arg in call.child_by_field_name("arguments").named_children
+             if arg.type != "comment"]
+    if isinstance(value.const, list) and all(item.known for item in items) and len(value.const) + len(items) <= 64:
+        labels = value.labels.union(*(item.labels for item in items))  # a constant's own labels (fetch-and-run)
+        return Value(value.const + [item.const for item in items], labels, value.name, value.via, value.trace)
+    return merge([value, *items], UNKNOWN, value.name)
 
 
 def _built(assigned, held):
@@ -50,12 +62,13 @@ def _built(assigned, held):
 
 
 def _sites(values, cls, prop: str):
-    """(assignments to this.prop (`=` and `+=`), this.prop nodes passed as a call's first argument) in the class."""
+    """(assignments to this.prop (`=` and `+=`), this.prop nodes passed as a call's first argument, calls
+    this.prop.push(...) / unshift(...)) in the class."""
     needle = b"this." + prop.encode()
     source = values.source
-    assigned, sites = [], []
+    assigned, sites, pushed = [], [], []
     pos = source.find(needle, cls.start_byte, cls.end_byte)
-    while pos >= 0 and len(assigned) + len(sites) < MAX_SITES:
+    while pos >= 0 and len(assigned) + len(sites) + len(pushed) < MAX_SITES:
         end = pos + len(needle)
         if end >= len(source) or not (chr(source[end]).isalnum() or source[end] in b"_$"):
             member = cls.descendant_for_byte_range(pos, end)
@@ -69,6 +82,11 @@ def _sites(values, cls, prop: str):
                     assigned.append(parent)
                 elif parent.type == "arguments" and parent.named_children[:1] == [member]:
                     sites.append(member)
+                elif parent.type == "member_expression" and parent.child_by_field_name("object") == member and \
+                        parent.child_by_field_name("property").text in (b"push", b"unshift") and \
+                        parent.parent is not None and parent.parent.type == "call_expression" and \
+                        parent.parent.child_by_field_name("function") == parent:
+                    pushed.append(parent.parent)
         pos = source.find(needle, end, cls.end_byte)
-    return assigned, sites
+    return assigned, sites, pushed
 
