@@ -154,10 +154,12 @@ def _batches(items: Iterable[Document | Skip], skips: list[Skip]) -> Iterator[li
 
 
 def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Config,
-                progress: bool = False, total: int | None = None, units: bool = False) -> Iterator[Analysis | Skip]:
+                progress: bool = False, total: int | None = None, units: bool = False,
+                columns: bool = False) -> Iterator[Analysis | Skip]:
     """Yield an Analysis per document (and the sources' Skips), using worker processes for big inputs.
 
-    units=True also fills Analysis.units (campaign clustering); a plain scan leaves it off."""
+    units=True also fills Analysis.units (campaign clustering); a plain scan leaves it off. columns=True: a worker's
+    analysis with units comes as the unit_columns.PackedUnits it sent (unit_columns.rows reads it), not unpacked."""
     jobs = config.jobs or os.cpu_count() or 1
     skips: list[Skip] = []
     selected = any(r.id == EXHAUSTED for r in ruleset.rules)
@@ -190,11 +192,12 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                     batch = pending.pop(future)
                     try:
                         analyses, rss = future.result()
-                        analyses = unpack(analyses)
+                        analyses = analyses if columns else unpack(analyses)
                         pool.note(rss)
                     except Exception:  # noqa: BLE001 - a worker died: only the file that killed it is lost
                         pool.note(0, broken=True)
-                        analyses = unpack(isolate(batch, _init_worker, initargs, _analyze_batch, culprit))
+                        analyses = isolate(batch, _init_worker, initargs, _analyze_batch, culprit)
+                        analyses = analyses if columns else unpack(analyses)
                     for analysis in analyses:
                         _tick(bar)
                         yield analysis

@@ -4,7 +4,8 @@ A crawl's batch of 50 versions carries ~25,000 units (~200 k on the history benc
 dataclass state built in the worker and rebuilt field by field in the driver (0.54 + 0.63 CPU-s and 43.7 MB through
 the pipe on that bench); as six columns per analysis they pickle as a few lists, and a signature several units
 share (an unchanged function in the batch's next version) is sent once (0.06 + 0.25 CPU-s with the Units rebuilt,
-7.4 MB). The driver gets back Analyses equal to the worker's."""
+7.4 MB). The driver gets back Analyses equal to the worker's (unpack), or, where only the units' fields are wanted
+(the crawl stores them as rows), the rows straight from the columns (rows: no Unit object is built again)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -51,3 +52,16 @@ def unpack(items: Iterable) -> list:
             item = replace(item.analysis, units=units)
         out.append(item)
     return out
+
+
+def rows(item) -> tuple:
+    """(the analysis or skip without its units, its units as rows (kind, name, line, end_line, tokens, signature)):
+    a PackedUnits' rows are zipped from its columns, so the ~200 k Units of the history bench's crawl are not
+    rebuilt in the driver only to be taken apart again for the state."""
+    if isinstance(item, PackedUnits):
+        return item.analysis, list(zip(item.kinds, item.names, item.lines, item.end_lines, item.tokens,
+                                       item.signatures))
+    units = getattr(item, "units", None) if isinstance(item, Analysis) else None
+    if not units:
+        return item, []
+    return replace(item, units=()), [(u.kind, u.name, u.line, u.end_line, u.tokens, u.signature) for u in units]

@@ -12,6 +12,7 @@ from typing import Iterator
 from ..records import Analysis, Document, Skip
 from ..sources.git_blobs import BlobReader
 from ..sources.git_repos import RepoSpot, discover, shown
+from ..unit_columns import PackedUnits, rows
 from .digest import rules_digest
 from .kinds import READ_SKIP, path_kind
 from .plan import RepoPlan, plan_repo
@@ -77,7 +78,7 @@ class _Batch:
     blobs: list = field(default_factory=list)
     analyses: list = field(default_factory=list)
     findings: list = field(default_factory=list)
-    units: list = field(default_factory=list)
+    units: dict = field(default_factory=dict)  # blob -> its units' rows (unit_columns.rows)
     skips: list = field(default_factory=list)
     done: list = field(default_factory=list)  # keys finished without a row (to be retried elsewhere)
     started: float = field(default_factory=time.monotonic)
@@ -137,7 +138,8 @@ class Crawler:
                 results = iter(())
             for key, result in results:
                 self._store(key, result)
-                self._bars.tick("blobs", len(getattr(result, "findings", ())), self._sizes.pop(key, 0))
+                found = result.analysis.findings if isinstance(result, PackedUnits) else getattr(result, "findings", ())
+                self._bars.tick("blobs", len(found), self._sizes.pop(key, 0))
                 self._maybe_flush()
             self._flush()
             if not self._orphans_flagged and self.state.get_meta(ORPHANS_KEY) == "1":
@@ -300,7 +302,8 @@ class Crawler:
             self._bars.write(self._note, message)
 
     # -- results ---------------------------------------------------------------------
-    def _store(self, key: Key, result: Analysis | Skip) -> None:
+    def _store(self, key: Key, result: Analysis | Skip | PackedUnits) -> None:
+        result, units = rows(result)  # a worker's units as the state's rows, from the columns it sent
         blob, kind = key
         repo, path = self._origin.get(key, (None, getattr(result, "path", "")))
         b = self._batch
@@ -324,8 +327,8 @@ class Crawler:
                                f.end_line, f.column, f.end_column, f.snippet, json.dumps(list(f.cwe)), f.context,
                                f.decoded))
         self.stats.blob_findings += len(result.findings)
-        for idx, u in enumerate(getattr(result, "units", ()) or ()):
-            b.units.append((blob, idx, u.kind, u.name, u.line, u.end_line, u.tokens, u.signature))
+        if units:
+            b.units.setdefault(blob, []).extend(units)
 
     def _maybe_flush(self) -> None:
         b = self._batch
@@ -345,7 +348,7 @@ class Crawler:
             self._pending.pop(name, None)
         if b.analyses or b.skips or cursors or b.done:
             self.state.write_batch(self.crawl, blobs=b.blobs, analyses=b.analyses, findings=b.findings,
-                                   units=b.units, skips=b.skips, cursors=cursors)
+                                   blob_units=b.units, skips=b.skips, cursors=cursors)
         self._batch = _Batch()
 
 

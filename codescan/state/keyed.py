@@ -7,19 +7,23 @@ from typing import Iterable, Iterator
 
 from ..pipeline import analyze_all
 from ..records import Analysis, Document, Skip
+from ..unit_columns import PackedUnits
 
 
-def _accepts_units() -> bool:
-    return "units" in inspect.signature(analyze_all).parameters
+def _accepts(name: str) -> bool:
+    return name in inspect.signature(analyze_all).parameters
 
 
 def analyze_blobs(items: Iterable[tuple[object, Document]], ruleset, config, units: bool = False
-                  ) -> Iterator[tuple[object, Analysis | Skip]]:
+                  ) -> Iterator[tuple[object, Analysis | Skip | PackedUnits]]:
     """Yield (key, result) per (key, document). A result names only its path, so a document whose path is already in
     flight (another version of the same file) is sent as `./path`, `././path`, ...: the same POSIX path for
-    language detection and path rules (they match on the name or on `(^|/)`), yet a distinct key."""
+    language detection and path rules (they match on the name or on `(^|/)`), yet a distinct key. With units, a
+    result may come as the columns a worker sent (unit_columns.rows reads every kind of result)."""
     inflight: dict[str, object] = {}  # path as sent -> key
-    extra = {"units": True} if units and _accepts_units() else {}
+    extra = {"units": True} if units and _accepts("units") else {}
+    if extra and _accepts("columns"):
+        extra["columns"] = True
 
     def feed() -> Iterator[Document]:
         for key, doc in items:
@@ -32,4 +36,5 @@ def analyze_blobs(items: Iterable[tuple[object, Document]], ruleset, config, uni
             yield doc
 
     for result in analyze_all(feed(), ruleset, config, progress=False, **extra):
-        yield inflight.pop(result.path), result
+        path = result.analysis.path if isinstance(result, PackedUnits) else result.path
+        yield inflight.pop(path), result

@@ -153,19 +153,22 @@ class State:
                                   [(crawl, repo, *s) for s in skips])
 
     def write_batch(self, crawl: int, blobs: list[tuple] = (), analyses: list[tuple] = (), findings: list[tuple] = (),
-                    units: list[tuple] = (), skips: list[tuple] = (), cursors: list[tuple] = ()) -> None:
+                    units: list[tuple] = (), skips: list[tuple] = (), cursors: list[tuple] = (),
+                    blob_units: dict[str, list[tuple]] | None = None) -> None:
         """Blobs, their analyses with findings and units, and the ref cursors they complete, in ONE transaction.
 
         blobs: (blob, size, language, status, reason, path); analyses: (blob, kind, digest, status, language, reason,
         path); findings: (blob, kind, idx, rule_id, ..., decoded). An analysis replaces the findings its (blob, kind)
-        had; a finding the old ones already held (same rule and normalized snippet) keeps its first-seen crawl."""
+        had; a finding the old ones already held (same rule and normalized snippet) keeps its first-seen crawl.
+        units: (blob, idx, kind, name, line, end_line, tokens, signature); blob_units: the same already grouped, blob ->
+        [(kind, name, line, end_line, tokens, signature), ...] in unit order (the crawl's batches)."""
         try:
-            self._write_batch(crawl, blobs, analyses, findings, units, skips, cursors)
+            self._write_batch(crawl, blobs, analyses, findings, units, skips, cursors, blob_units)
         except BaseException:
             self._known.clear()  # the transaction's units are not stored
             raise
 
-    def _write_batch(self, crawl: int, blobs, analyses, findings, units, skips, cursors) -> None:
+    def _write_batch(self, crawl: int, blobs, analyses, findings, units, skips, cursors, blob_units=None) -> None:
         with self.conn:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO blobs (blob, size, language, status, reason, path, crawl) "
@@ -180,7 +183,7 @@ class State:
                 "line, end_line, col, end_col, snippet, cwe, context, decoded, first_crawl) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(*f, seen) for f, seen in zip(findings, first)])
-            self._write_units(units)
+            self._write_units(units, blob_units)
             self.conn.executemany("INSERT INTO skips (crawl, repo, path, blob, reason) VALUES (?, ?, ?, ?, ?)",
                                   [(crawl, *s) for s in skips])
             self.conn.executemany(
@@ -188,10 +191,10 @@ class State:
                 "DO UPDATE SET commit_sha = excluded.commit_sha, crawl = excluded.crawl",
                 [(*c, crawl) for c in cursors])
 
-    def _write_units(self, units: list[tuple]) -> None:
+    def _write_units(self, units: list[tuple], blob_units: dict[str, list[tuple]] | None = None) -> None:
         """A blob's units are written once (the first analysis that has any): they depend on its syntax tree, not
         on the rules, and campaign indexes key on them. Each distinct unit is stored once (unitstore.py)."""
-        per_blob: dict[str, list[tuple]] = {}
+        per_blob: dict[str, list[tuple]] = dict(blob_units or {})
         for blob, _idx, kind, name, line, end_line, tokens, signature in units:
             per_blob.setdefault(blob, []).append((kind, name, line, end_line, tokens, signature))
         if per_blob:
