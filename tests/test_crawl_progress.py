@@ -57,9 +57,13 @@ def test_status_line_counts_megabytes_with_a_rate_and_an_eta(monkeypatch):
         bars.tick("queued", size=2_000_000)
     bars.tick("blobs", size=2_000_000)
     bars.tick("blobs", findings=1, size=2_000_000)
-    bars._started -= 4.0  # four seconds in: 1 MB/s, 6 MB to go
+    bars._started -= 4.0  # four seconds in: 1 MB/s; 1 repository of 4 read 10 MB: ~40 MB in all, ~36 MB to go
     text = bars._text()
-    bars.close()
     assert text.startswith("1/4 repos, 2/5 blobs, 4.0/10.0 MB, ") and text.endswith(", 1 findings"), text
     rate = float(text.split(" MB/s")[0].rsplit(" ", 1)[1])
-    assert 0.9 < rate <= 1.0 and "ETA 0:0" in text
+    assert 0.9 < rate <= 1.0 and "ETA ~0:3" in text  # the whole crawl's, not the 6 MB read ahead
+    for _ in range(3):
+        bars.tick("repos")  # every repository walked: what is read is what is left
+    text = bars._text()
+    bars.close()
+    assert "ETA 0:0" in text and "~" not in text, text

@@ -1,5 +1,10 @@
 """The crawl's progress on a terminal: ONE status line (repositories walked of all found, blobs and MB analyzed of
-those read so far, the rate in MB/s, an ETA for what is read, findings), notes printed above it.
+those read so far, the rate in MB/s, an ETA, findings), notes printed above it.
+
+A crawl reads a repository's blobs only when it reaches it, so what is read is a few batches ahead of what is
+analyzed: an ETA for that alone said seconds all through a crawl of thousands of repositories. While repositories
+are left, the ETA is for the whole crawl, its MB taken as what the repositories walked so far read per repository
+(`ETA ~`); once every repository is walked, for what is read (exact but for the rate).
 
 One line, not stacked bars: stacked tqdm bars move the cursor up and down, and a closing bar left the cursor in
 the middle of the line the summary was then printed on; a terminal that reports no width showed no bar at all."""
@@ -78,7 +83,10 @@ class Bars:
         if done and elapsed > 0:
             rate = done / elapsed
             parts.append(f"{rate / 1e6:.2f} MB/s")
-            if read > done:
+            walked, repos = self._repos
+            if 0 < walked < repos:
+                parts.append(f"ETA ~{_clock((read * repos / walked - done) / rate)}")
+            elif read > done:
                 parts.append(f"ETA {_clock((read - done) / rate)}")
         parts.append(f"{self._findings:,} findings")
         return (f"{self._phase}: " if self._phase else "") + ", ".join(parts)
