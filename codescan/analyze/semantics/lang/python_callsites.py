@@ -113,7 +113,10 @@ class CallSites:
         else:
             return []
         calls = _calls_named(values, self.source, name, f"<def:{start}>", MAX_CALLERS)
-        return [(parent, node, function) for parent, node in calls]
+        found = [(parent, node, function) for parent, node in calls]
+        if function.type == "function_definition":  # ACTIONS = {"run": run_shell}: ACTIONS[verb](arg)
+            found = (_held_in_tables(values, function, name) + found)[:MAX_CALLERS]
+        return found
 
 
 class _NamedCalls:
@@ -173,8 +176,27 @@ def _table_sites(values, function, pair) -> list:
     return [(call, picked, function) for call, picked in calls]
 
 
+def _held_in_tables(values, function, name: bytes) -> list:
+    """Calls of a same-file function held in a dictionary bound to a name (`TABLE = {"sh": run_shell}`): every
+    `TABLE[key](...)` / `TABLE.get(key)(...)` may run it. Only when the name is a dictionary value somewhere: the
+    text is searched for `: name` first."""
+    if b": " + name not in values.source and b":" + name not in values.source:
+        return []
+    text = name.decode("utf-8", "replace")
+    values.scopes.index(text)
+    found = []
+    for node in values.scopes.uses.get(text, ())[:64]:
+        pair = node.parent
+        if pair is not None and pair.type == "pair" and pair.child_by_field_name("value") == node:
+            found.extend(_table_sites(values, function, pair))
+            if len(found) >= MAX_CALLERS:
+                break
+    return found[:MAX_CALLERS]
+
+
 def _table_calls(values, name: str) -> list:
-    """(call, subscript or .get call) of each `name[key](...)` / `name.get(key)(...)` among the name's uses."""
+    """(call, subscript or .get call) of each `name[key](...)` / `name.get(key)(...)` among the name's uses, and of
+    a pick bound to a local first (`handler = name.get(verb)`, then `handler(arg)` in the same function)."""
     scopes = values.scopes
     scopes.index(name)
     found = []
@@ -189,9 +211,29 @@ def _table_calls(values, name: str) -> list:
         call = picked.parent
         if call is not None and call.type == "call" and call.child_by_field_name("function") == picked:
             found.append((call, picked))
-            if len(found) >= MAX_CALLERS:
-                break
-    return found
+        elif call is not None and call.type == "assignment" and call.child_by_field_name("right") == picked:
+            found.extend((site, picked) for site in _calls_of_local(values, call))
+        if len(found) >= MAX_CALLERS:
+            break
+    return found[:MAX_CALLERS]
+
+
+def _calls_of_local(values, assignment) -> list:
+    """The calls `h(...)` of the local `h` an assignment `h = <picked>` binds, in the same function after it."""
+    target = assignment.child_by_field_name("left")
+    if target is None or target.type != "identifier":
+        return []
+    local = target.text.decode("utf-8", "replace")
+    scopes = values.scopes
+    scope = scopes.scope_of(assignment)
+    scopes.index(local)
+    found = []
+    for use in scopes.uses.get(local, ())[:64]:
+        call = use.parent
+        if use.start_byte > assignment.end_byte and call is not None and call.type == "call" and \
+                call.child_by_field_name("function") == use and scopes.scope_of(use) == scope:
+            found.append(call)
+    return found[:4]
 
 
 def _called_at(source: bytes, name: bytes):

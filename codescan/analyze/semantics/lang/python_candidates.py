@@ -47,6 +47,9 @@ class CandidateClimb:
                 self._candidate(parent, enclosing=True)
             elif kind == "keyword_argument" and parent.child_by_field_name("value") == current:
                 call = parent.parent.parent if parent.parent is not None else None
+                if call is not None and call.type == "call" and _field_default(call, parent):
+                    current = call  # runner: Callable = field(default=os.popen): the field holds the function
+                    continue
                 if call is not None and call.type == "call" and maybe_launcher(call):
                     self.launches.setdefault(call.id, (call, current))  # Thread(target=requests.post, ...)
                 return
@@ -173,6 +176,16 @@ def _wraps_function(call) -> bool:
     arguments = call.child_by_field_name("arguments")
     return fn is not None and fn.text in (b"staticmethod", b"classmethod") and arguments is not None and \
         arguments.named_child_count == 1
+
+
+FIELD_CALLS = (b"field", b"dataclasses.field", b"attr.ib", b"attr.attrib", b"attrs.field")
+
+
+def _field_default(call, keyword) -> bool:
+    """`field(default=f)` (dataclasses, attrs) in a class body: the attribute's default is the value given."""
+    fn = call.child_by_field_name("function")
+    name = keyword.child_by_field_name("name")
+    return fn is not None and fn.text in FIELD_CALLS and name is not None and name.text == b"default"
 
 
 def _class_of_body(assignment):

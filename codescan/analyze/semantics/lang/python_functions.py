@@ -7,9 +7,13 @@ import re
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
 from .python_client_params import client_passed, passed_at_sites
-from .python_handlers import callback_input
+from .python_handlers import _param_names, callback_input
 
 REQUEST_NAMES = {"request", "req"}
+# a server that calls back with the peer's connection: websockets.serve / unix_serve (asyncio, sync and legacy
+# modules), asyncio.start_server / start_unix_server (the reader); the callback is named as the first argument
+_SERVED = re.compile(rb"(?:\bwebsockets(?:\.\w+)*\.(?:unix_)?serve|\basyncio\.start_(?:unix_)?server)\(\s*(?:self\.)?(\w+)")
+_SERVED_BARE = re.compile(rb"(?<![.\w])(?:(?:unix_)?serve|start_(?:unix_)?server)\(\s*(?:self\.)?(\w+)")
 _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
 
 
@@ -30,6 +34,9 @@ class Functions:
         if received is not None:  # lineReceived(self, line), on_message(self, message), a gRPC method's request
             return Value(UNKNOWN, frozenset(labels | {received}), name, None,
                          (Step(node.start_point[0] + 1, f"parameter {name}: what a peer sent"),))
+        if received is None and index >= 0 and self._served_peer(function, index):
+            return Value(UNKNOWN, frozenset(labels | {"socket"}), name, None,
+                         (Step(node.start_point[0] + 1, f"parameter {name}: the connection a server callback is given"),))
         if name in REQUEST_NAMES or (name == "self" and False):
             return Value(name="request")
         route = _route_text(function)
@@ -47,6 +54,26 @@ class Functions:
             name = self._instance_passed(function, index) or name  # bundle(Places()): places.each() is Places.each
         return Value(UNKNOWN, frozenset(labels), name, None,
                      (Step(node.start_point[0] + 1, f"parameter {name}"),) if "request" in labels else ())
+
+    def _served_peer(self, function, index: int) -> bool:
+        """Parameter `index` is the peer connection of a callback this file hands to a server: the websocket of
+        `websockets.serve(handler, ...)` (iterated or `.recv()`ed: what the client sent), the reader of
+        `asyncio.start_server(handle, ...)`; the callback's first parameter after self."""
+        served = self._attributes.get(("served",), False)
+        if served is False:
+            served = frozenset()
+            if b"serve" in self.source or b"start_" in self.source:
+                served = frozenset(_SERVED.findall(self.source))
+                if b"from websockets" in self.source or b"from asyncio import" in self.source:
+                    served |= frozenset(_SERVED_BARE.findall(self.source))
+            self._attributes[("served",)] = served
+        if not served or function.type != "function_definition":
+            return False
+        named = function.child_by_field_name("name")
+        if named is None or named.text not in served:
+            return False
+        names = _param_names(function)
+        return index == (1 if names[:1] == [b"self"] else 0)
 
     def _fixture_value(self, function, name: str) -> Value | None:
         """What pytest passes a test's (or a fixture's) parameter `name`: the value the same-file function named

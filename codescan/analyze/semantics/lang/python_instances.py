@@ -98,7 +98,8 @@ def poured(values, cls) -> list[Value]:
 def field_factory(values, call) -> Value | None:
     """`field(default_factory=F)` in a dataclass body: what calling F gives (a lambda's body, or F's own labels)."""
     fn = call.child_by_field_name("function")
-    if fn is None or fn.text not in (b"field", b"dataclasses.field"):
+    from .python_candidates import FIELD_CALLS
+    if fn is None or fn.text not in FIELD_CALLS:
         return None
     args = call.child_by_field_name("arguments")
     for arg in args.named_children if args is not None else ():

@@ -44,6 +44,10 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
                 return Value(item, whole_value.labels, None, None, whole_value.trace)
     if right is not None and right.type == "await" and right.named_children:
         right = right.named_children[0]  # reader, writer = await asyncio.open_connection(host, port)
+    if right is not None and right.type == "call":
+        parts = _split_parts(values, right)
+        if parts is not None:
+            return parts
     if right is None or right.type != "call" or len(names) != 2:
         return NOTHING
     callee = canonical(values.ev(right.child_by_field_name("function")).name) or ""
@@ -70,3 +74,19 @@ def unpacked_at(values, position: int | None, assignment) -> Value:
     if "network" in written.labels and "downloaded" not in written.labels:
         written = Value(written.const, written.labels | {"downloaded"}, written.name, written.via, written.trace)
     return written.with_step(assignment.start_point[0] + 1, f"{name} names the file written through {fd}")
+
+
+_SPLITS = frozenset((b"split", b"rsplit", b"partition", b"rpartition", b"splitlines"))
+
+
+def _split_parts(values, call) -> Value | None:
+    """`verb, _, arg = line.partition(" ")` / `cmd, arg = msg.split(maxsplit=1)`: each part of data split apart
+    carries the data's labels (a command-and-control loop splitting a received line into a verb and its
+    argument); None when the call is not such a split of labelled data."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "attribute" or fn.child_by_field_name("attribute").text not in _SPLITS:
+        return None
+    whole = values.ev(fn.child_by_field_name("object"))
+    if not whole.labels:
+        return None
+    return Value(UNKNOWN, whole.labels, None, None, whole.trace).with_step(call.start_point[0] + 1, "split into parts")
