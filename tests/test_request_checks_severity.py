@@ -94,3 +94,29 @@ def test_ssh_runs_request_text_as_a_remote_command_line_a_checked_host_or_other_
             "    subprocess.run(['ssh', 'deploy@' + name, 'uptime'])\n"
             "    subprocess.run(['ssh-keygen', '-F', request.form['host']])\n")
     assert _by_line("command-from-request-input", text, "app.py") == {5: "critical", 9: "medium"}
+
+
+SQL_VIEW = ("from fastapi import FastAPI\n"
+            "from clickhouse_driver import Client\n"
+            "app = FastAPI()\n"
+            "client = Client(host='ch')\n"
+            "TABLES = frozenset(('pages', 'referrers'))\n"
+            "@app.get('/top')\n"
+            "def top(table: str):\n"
+            "{check}"
+            "    return client.execute('SELECT * FROM ' + table + ' ORDER BY hits DESC')\n")
+
+
+def test_a_table_name_kept_to_an_allow_list_is_checked_sql_not_injection():
+    check = ("    if table not in TABLES:\n"
+             "        return []\n")
+    for rule in ("sql-from-request-input", "sql-built-from-string"):
+        assert _by_line(rule, SQL_VIEW.format(check=check)) == {10: "medium"}, rule
+    assert _by_line("sql-from-request-input", SQL_VIEW.format(check="")) == {8: "critical"}
+    assert _by_line("sql-built-from-string", SQL_VIEW.format(check="")) == {8: "high"}
+
+
+def test_a_check_that_does_not_stop_leaves_the_sql_injectable():
+    check = ("    if table not in TABLES:\n"
+             "        print('unknown table')\n")
+    assert _by_line("sql-from-request-input", SQL_VIEW.format(check=check)) == {10: "critical"}
