@@ -120,3 +120,15 @@ def test_a_check_that_does_not_stop_leaves_the_sql_injectable():
     check = ("    if table not in TABLES:\n"
              "        print('unknown table')\n")
     assert _by_line("sql-from-request-input", SQL_VIEW.format(check=check)) == {10: "critical"}
+
+
+def test_sh_and_plumbum_programs_are_commands_a_shell_critical_another_program_argument_injection():
+    text = ("import sh\n"
+            "from flask import request\n"
+            "from plumbum import local\n"
+            "def run():\n"
+            "    sh.bash('-c', 'convert ' + request.args['o'])\n"
+            "    local['sh']('-c', request.args['c'])\n"
+            "    sh.git('log', request.args['rev'])\n"
+            "    local['grep']('-r', request.args['p'], '/srv')\n")
+    assert _by_line("command-from-request-input", text) == {5: "critical", 6: "critical", 7: "medium", 8: "medium"}

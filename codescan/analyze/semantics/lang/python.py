@@ -48,6 +48,8 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None, needs=None) -> F
     return _PythonFacts(source, tree, wanted, deadline, needs).run()
 
 
+_COMMAND_FACTORIES = frozenset(("plumbum.local", "plumbum.machines.local"))
+
 class _PythonFacts(CallSites, CandidateClimb):
     def __init__(self, source: bytes, tree, wanted, deadline, needs=None):
         self.source = source
@@ -88,7 +90,10 @@ class _PythonFacts(CallSites, CandidateClimb):
         for name, places in scopes.imports.items():
             for _scope, target in places:
                 last = target.rsplit(".", 1)[-1] if target else None
-                if last and last != name and self.wanted.token_full(last):
+                if last and ((last != name and self.wanted.token_full(last)) or target in _COMMAND_FACTORIES or
+                             (last not in self.wanted._words and self.wanted.wants(canonical(target)))):
+                    # an alias, a name whose callee only a wildcard pattern wants (`from plumbum.cmd import bash`
+                    # for plumbum.cmd.*: the word is no token), or plumbum's `local` (local["sh"] is a command)
                     self._live = dead is None or not dead(last.encode())
                     self._alias_uses(name, 0)
         skips = skips_for(self.wanted)

@@ -120,6 +120,9 @@ class Access:
             return self.global_name(key, node)  # g = globals(); g["__builtins__"]: the module's namespace
         if container.name == "sys.modules" and isinstance(key.const, str):
             return Value(name=canonical(key.const), via="dynamic")
+        if container.name in ("plumbum.local", "plumbum.machines.local") and isinstance(key.const, str) and \
+                key.const.strip("/"):  # plumbum's local["sh"]: the command `from plumbum.cmd import sh` names
+            return Value(name=canonical("plumbum.cmd." + key.const.rstrip("/").rsplit("/", 1)[-1]))
         if container.name in ("builtins", "builtins.__dict__") and not container.labels and \
                 isinstance(key.const, str) and key.const.isidentifier():
             # `b = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__; b["exec"]`
