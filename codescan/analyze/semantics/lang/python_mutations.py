@@ -54,7 +54,10 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
                 parent.child_by_field_name("attribute").text != b"__dict__":
             attr = parent.child_by_field_name("attribute").text.decode()
             call = parent.parent
-            if attr in _MUTATORS and call.type == "call" and call.child_by_field_name("function") == parent:
+            if call.type == "argument_list" and _fed_by_server(call.parent, parent):
+                added.append(Value(UNKNOWN, frozenset({"network"}), None, None, (
+                    Step(call.start_point[0] + 1, f"what the server sends is written through {name}.{attr}"),)))
+            elif attr in _MUTATORS and call.type == "call" and call.child_by_field_name("function") == parent:
                 args = call.child_by_field_name("arguments")
                 if args is not None:
                     parts = [values.ev(a) for a in args.named_children if a.type != "comment"]
@@ -275,6 +278,24 @@ _NOT_WRITERS = frozenset((b"print", b"len", b"str", b"repr", b"int", b"float", b
                           b"range", b"any", b"all", b"sum", b"callable", b"issubclass", b"vars", b"dir"))
 
 
+_SERVER_FEEDS = frozenset((b"retrbinary", b"retrlines"))  # ftplib: each block the server sends goes to the callback
+
+
+def _fed_by_server(call, writer) -> bool:
+    """`ftp.retrbinary(cmd, fh.write)` / `c.setopt(pycurl.WRITEFUNCTION, fh.write)`: the handle's write method is
+    given to a download as the callback its data goes to."""
+    if call is None or call.type != "call" or writer.child_by_field_name("attribute").text not in (b"write",
+                                                                                                    b"writelines"):
+        return False
+    fn = call.child_by_field_name("function")
+    method = fn.child_by_field_name("attribute").text if fn is not None and fn.type == "attribute" else None
+    if method in _SERVER_FEEDS:
+        return True
+    args = call.child_by_field_name("arguments").named_children
+    return method == b"setopt" and len(args) > 1 and args[1] == writer and \
+        args[0].text.rsplit(b".", 1)[-1] in (b"WRITEFUNCTION", b"WRITEDATA")
+
+
 def _fill_kind(use) -> bool:
     """Whether mutated() acts on this use of a name wherever it is: the object of a mutating method's call with
     arguments (`x.append(v)`), an argument (a file a call may write), an item filled (`x["k"].append(v)`).
@@ -287,6 +308,8 @@ def _fill_kind(use) -> bool:
         if parent.child_by_field_name("attribute").text == b"__dict__":
             return _nested_fill(use) is not None
         call = parent.parent
+        if call.type == "argument_list" and _fed_by_server(call.parent, parent):
+            return True  # ftp.retrbinary("RETR x", fh.write): the server's file is written through fh
         return parent.child_by_field_name("attribute").text.decode() in _MUTATORS and call.type == "call" and \
             call.child_by_field_name("function") == parent and call.child_by_field_name("arguments") is not None
     if kind == "argument_list":
