@@ -38,6 +38,10 @@ SOURCES = {
                 "aiohttp.*().get", "aiohttp.*().post", "**.urlopen", "**.getresponse", "fetch", "axios", "axios.get", "axios.post",
                 "axios.request", "got", "got.get", "node-fetch", "https.get", "http.get", "$.get", "$.ajax",
                 "XMLHttpRequest().responseText", "**.responseText", "**.getresponse",
+                # urllib's opener objects and Tornado's HTTP clients (what fetch resolves to is the response)
+                "urllib.request.build_opener().open", "urllib.request.OpenerDirector().open",
+                "urllib2.build_opener().open", "tornado.httpclient.AsyncHTTPClient().fetch",
+                "tornado.httpclient.HTTPClient().fetch",
                 # a model hub's file fetched into the local cache: the path of what the repository's owner uploaded
                 "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
                 "huggingface_hub.cached_download"),
