@@ -36,6 +36,8 @@ BY_NAME = {
     # requests.Session.request = partialmethod(requests.Session.request, verify=False): every later call gets it
     "functools.partialmethod": Spec((0, "func"), rest=1, role="function"),
     "signal.signal": Spec((1, "handler"), role="handler"),
+    # operator.call(f, *args, **kwargs) (3.11): f(*args, **kwargs) under another name
+    "operator.call": Spec((0, None), rest=1, role="function"),
 }
 BY_METHOD = {  # methods of executors, pools, event loops and schedulers, whatever the receiver is
     "submit": Spec((0, "fn"), rest=1, role="function"),
@@ -55,7 +57,7 @@ BY_METHOD = {  # methods of executors, pools, event loops and schedulers, whatev
     "enterabs": Spec((2, "action"), (3, "argument"), (4, "kwargs"), role="action"),
 }
 # words a launcher's callee ends with: a call whose callee text ends otherwise is not examined (cheap gate)
-WORDS = frozenset({"Thread", "Process", "Timer", "register", "to_thread", "map", "partial", "partialmethod", "signal",
+WORDS = frozenset({"Thread", "Process", "Timer", "register", "to_thread", "map", "partial", "partialmethod", "signal", "call",
                    *BY_METHOD})
 MAX_ITEMS = 4  # items of a literal iterable given to map() turned into one call each
 MAX_USES = 16  # calls of a name bound to functools.partial(...)
