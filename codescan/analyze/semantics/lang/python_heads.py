@@ -168,6 +168,9 @@ class Heads:
             return self.of(inner[0], hops) if len(inner) == 1 else None
         if kind in _NAMING:  # subscript, conditional: may build or pick any name
             return None
+        if kind == "binary_operator" and node.child_by_field_name("operator").type == "/":
+            left = node.child_by_field_name("left")  # BASE / name: a pathlib path is named like BASE (PyValues.PATHS)
+            return self.of(left, hops) if left is not None else set()
         return set()
 
     def _call(self, node, hops: int) -> set | None:
