@@ -1,6 +1,8 @@
 """Request data that a check or a server signature vouches for, and data that only decides a branch."""
 from __future__ import annotations
 
+import pytest
+
 from codescan.analyze.document import Analyzer
 from codescan.config import Config
 from codescan.records import Document
@@ -107,19 +109,20 @@ SQL_VIEW = ("from fastapi import FastAPI\n"
             "    return client.execute('SELECT * FROM ' + table + ' ORDER BY hits DESC')\n")
 
 
-def test_a_table_name_kept_to_an_allow_list_is_checked_sql_not_injection():
-    check = ("    if table not in TABLES:\n"
-             "        return []\n")
-    for rule in ("sql-from-request-input", "sql-built-from-string"):
-        assert _by_line(rule, SQL_VIEW.format(check=check)) == {10: "medium"}, rule
-    assert _by_line("sql-from-request-input", SQL_VIEW.format(check="")) == {8: "critical"}
-    assert _by_line("sql-built-from-string", SQL_VIEW.format(check="")) == {8: "high"}
+# an allow-list check that stops keeps the table name to known words (medium); a check that does not stop, or none,
+# leaves it injectable
+SQL_CASES = [
+    ("    if table not in TABLES:\n        return []\n", {"sql-from-request-input": {10: "medium"},
+                                                        "sql-built-from-string": {10: "medium"}}),
+    ("", {"sql-from-request-input": {8: "critical"}, "sql-built-from-string": {8: "high"}}),
+    ("    if table not in TABLES:\n        print('unknown table')\n", {"sql-from-request-input": {10: "critical"}}),
+]
 
 
-def test_a_check_that_does_not_stop_leaves_the_sql_injectable():
-    check = ("    if table not in TABLES:\n"
-             "        print('unknown table')\n")
-    assert _by_line("sql-from-request-input", SQL_VIEW.format(check=check)) == {10: "critical"}
+@pytest.mark.parametrize("check, expected", SQL_CASES, ids=["allow-list", "no-check", "check-not-stopping"])
+def test_sql_from_request_input_graded_by_an_allow_list_check_that_stops(check, expected):
+    for rule, lines in expected.items():
+        assert _by_line(rule, SQL_VIEW.format(check=check)) == lines, rule
 
 
 def test_sh_and_plumbum_programs_are_commands_a_shell_critical_another_program_argument_injection():
