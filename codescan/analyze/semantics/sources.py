@@ -42,10 +42,15 @@ SOURCES = {
                 "urllib.request.build_opener().open", "urllib.request.OpenerDirector().open",
                 "urllib2.build_opener().open", "tornado.httpclient.AsyncHTTPClient().fetch",
                 "tornado.httpclient.HTTPClient().fetch",
+                # a prepared request sent through a Session; aiohttp's module-level request() context manager
+                "requests.Session().send", "requests.sessions.Session().send", "aiohttp.request",
                 # a model hub's file fetched into the local cache: the path of what the repository's owner uploaded
                 "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
                 "huggingface_hub.cached_download"),
     "socket": ("socket.socket", "socket.create_connection", "socket.fromfd", "**.recv", "**.recvfrom",
+               # telnetlib: what the remote side sends, read up to a marker or all of it
+               "telnetlib.Telnet().read_until", "telnetlib.Telnet().read_all", "telnetlib.Telnet().read_some",
+               "telnetlib.Telnet().read_very_eager", "telnetlib.Telnet().read_eager", "telnetlib.Telnet().expect",
                # ZeroMQ sockets' receives (a REP/PULL/SUB socket: whoever connects sends these)
                "zmq.Context().socket().recv_string", "zmq.Context().socket().recv_json",
                "zmq.Context().socket().recv_multipart", "zmq.Context().socket().recv_pyobj",
