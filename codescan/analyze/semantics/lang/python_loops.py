@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..constants import MAX_LEN, UNKNOWN, Name, NotConstant, evaluate
+from ..names import canonical
 
 MAX_LOOP_ITEMS = 256  # items of a constant iterable a loop is unrolled over
 
@@ -83,6 +84,12 @@ def _unpacking_loop(values, node) -> tuple[list[str], list] | None:
     if current is None:
         return None
     left = current.child_by_field_name("left")
+    if left is not None and left.type == "identifier":  # for n in ("os", "subprocess"): mods[n] = ...
+        held = values.ev(current.child_by_field_name("right")).const
+        if not isinstance(held, (list, tuple)) or len(held) > MAX_LOOP_ITEMS or \
+                any(i is UNKNOWN or isinstance(i, (Name, list, tuple, dict)) for i in held):
+            return None
+        return [left.text.decode("utf-8", "replace")], [(i,) for i in held]
     if left is None or left.type not in ("pattern_list", "tuple_pattern") or \
             any(c.type != "identifier" for c in left.named_children):
         return None
@@ -116,10 +123,30 @@ def fold_stores(values, statement, key, item, start: dict):
         env = dict(zip(names, pair))
         try:
             k = evaluate(key, values, env)
-            v = evaluate(item, values, env)
+            v = _imported(values, item, env)
+            if v is UNKNOWN:
+                v = evaluate(item, values, env)
         except NotConstant:
             return UNKNOWN
         if not isinstance(k, (str, int, bool)):
             return UNKNOWN
         out[k] = v
     return out
+
+
+_IMPORTERS = frozenset(("importlib.import_module", "builtins.__import__"))
+
+
+def _imported(values, item, env) -> object:
+    """`importlib.import_module(n)` / `__import__(n)` with a name known in this iteration: the module, by name;
+    UNKNOWN for anything else."""
+    if item.type != "call":
+        return UNKNOWN
+    args = item.child_by_field_name("arguments")
+    first = args.named_children[0] if args is not None and args.named_children else None
+    if first is None or first.type in ("keyword_argument", "comment") or \
+            canonical(values.ev(item.child_by_field_name("function")).name) not in _IMPORTERS:
+        return UNKNOWN
+    name = evaluate(first, values, env)
+    return Name(name) if isinstance(name, str) and name.replace(".", "").replace("_", "").isalnum() else UNKNOWN
+
