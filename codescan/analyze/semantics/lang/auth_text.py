@@ -11,7 +11,7 @@ _AUTH = (rb"log_?in|sign_?in|auth(?!ors?\b|_?(?:type|header|url|uri|method|schem
          rb"check_?(?:login|pass|pw|cred|auth|user|token|key|access|perm|admin|otp|pin|licen[cs]e|serial|activation)|"
          rb"valid(?:ate)?_?(?:user|login|pass|cred|token|key|session|api_?key|otp|pin|access|licen[cs]e|serial|activation)|"
          rb"is_?(?:authori[sz]ed|authenticated|admin|allowed|licen[cs]ed|valid_?(?:user|token|key|password|login|licen[cs]e|serial))|"
-         rb"has_?(?:access|perm|role|privilege)|can_?access|require_?(?:auth|login|admin)")
+         rb"has_?(?:access|perm|role|privilege)|can_?(?:access|activate)|require_?(?:auth|login|admin)")
 # a function name (snake_case or camelCase, compared case-insensitively) that says "authentication check"
 AUTH_NAME = re.compile(rb"(?i)(?:" + _AUTH + rb")")
 # where such a function may be defined: def NAME / function NAME / NAME = (...) => / NAME(...) { / NAME: function
