@@ -26,7 +26,8 @@ _POSSIBLE = {
                         b"keychain", b"history.search", b"ssfn", b"loginusers", b"_history", b"tabs.onupdated",
                         b"webnavigation", b"/.env", b"*.env"),  # lang/js_files: a search whose pattern names dotenv files
     "network": (b"requests", b"httpx", b"urlopen", b"urllib", b"getresponse", b"aiohttp", b"http", b"fetch",
-                b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv"),
+                b"axios", b"got", b"responsetext", b"ajax", b"$.get", b"recv", b"undici", b"superagent",
+                b"needle", b"phin", b"ky"),
     "socket": (b"socket", b"recv", b"net.", b"tls.", b"connect", b"tcp_stream",
                b"received(",  # a protocol's dataReceived / data_received callback (python_handlers)
                b"method, prop", b"method, _prop", b"method, header", b"kafka", b"receive_message"),  # queues
@@ -81,7 +82,7 @@ _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b
 _POSSIBLE["password"] = (b"pass", b"pw")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["privilege-file"] = (b"sudoers", b"/etc/passwd")
-_POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression")
+_POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression", b"powershell", b"pwsh")
 _POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-hint", b"rig-id", b"--coin", b"--algo", b"minexmr", b"moneroocean",
                       b"nanopool", b"hashvault", b"herominers", b"c3pool", b"2miners", b"f2pool", b"nicehash",
                       b"minergate", b"ethermine", b"unmineable", b"dwarfpool", b"viabtc", b"antpool", b"prohashing",

@@ -2,6 +2,8 @@
 calls that clear labels, and string constants that name secret files and folders."""
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from .host_data import PUBLIC_IP_LABEL, public_ip
@@ -37,6 +39,10 @@ SOURCES = {
                 "urllib.urlopen", "urllib3.*().request", "urllib3.request", "http.client.*().getresponse",
                 "aiohttp.*().get", "aiohttp.*().post", "**.urlopen", "**.getresponse", "fetch", "axios", "axios.get", "axios.post",
                 "axios.request", "got", "got.get", "node-fetch", "https.get", "http.get", "$.get", "$.ajax",
+                # more Node HTTP clients: undici's request/fetch, got's stream and verbs, ky, superagent, needle,
+                # phin, the fetch polyfills
+                "undici.request", "undici.fetch", "got.stream", "got.post", "ky", "ky.get", "superagent.get",
+                "needle", "needle.get", "phin", "cross-fetch", "isomorphic-fetch",
                 "XMLHttpRequest().responseText", "**.responseText", "**.getresponse",
                 # urllib's opener objects and Tornado's HTTP clients (what fetch resolves to is the response)
                 "urllib.request.build_opener().open", "urllib.request.OpenerDirector().open",
@@ -355,7 +361,8 @@ def constant_labels(value, depth: int = 0) -> frozenset:
     pieces per store (`[['Exodus', 'exodus.wallet'], ...]` spread into a join)."""
     if isinstance(value, (list, tuple)) and 0 < len(value) <= 64:
         return frozenset().union(*(constant_labels(item, depth + 1) for item in value
-                                   if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))))
+                                   if isinstance(item, str) or (depth < 2 and isinstance(item, (list, tuple)))),
+                                 _encoded_argument(value))
     kind = type(value)
     if (kind is not str and kind is not bytes) or len(value) > 4096:  # (a longer text carries none: not kept)
         return _text_labels(value)
@@ -369,6 +376,10 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
     if not isinstance(value, str) or not 3 <= len(value) <= 4096:
         return frozenset()
     mined = _MINER_LABEL if MINER.search(value) else frozenset()  # a pool URL, a miner's name, option or wallet
+    if ("owe" in value or "OWE" in value or "wsh" in value or "WSH" in value) and len(value) > 24:
+        hidden = encoded_powershell(value)  # powershell -Enc <UTF-16LE base64>: what it runs, read like any text
+        if hidden:  # (a file downloaded then started is the same cradle in two statements)
+            mined = mined | _text_labels(hidden) | (_FETCH_AND_RUN_LABEL if _PS_DROPPER.search(hidden) else frozenset())
     if value[:1].isdigit() or value[:4].lower() in ("http", "ws:/", "wss:", "ftp:", "tcp:", "udp:"):
         mined = mined | (PUBLIC_IP_LABEL if public_ip(value) else frozenset())
     if "://" in value or "?" in value:  # a URL: it names no local store; it may be a line that fetches and runs code
@@ -393,6 +404,46 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
 
 
 _CONSTANT_LABELS = PureMemo(_text_labels)
+# PowerShell started with -EncodedCommand (any unambiguous prefix: -e, -ec, -enc, -encodedcommand) and a literal
+# base64 argument: the command it runs is UTF-16LE text
+_PS_ENCODED = re.compile(r"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]{0,200}?\s[-/](?:e|ec|en|enc|enco|encod|encode|encoded|"
+                         r"encodedc\w*)\s+['\"]?([A-Za-z0-9+/]{16,}={0,2})")
+
+_PS_DROPPER = re.compile(r"(?i)\b(?:downloadfile|invoke-webrequest|iwr|start-bitstransfer|wget|curl)\b[^\n]{0,300}?"
+                         r"\b(?:start-process|saps|invoke-item|start)\b")
+
+
+_ENCODED_FLAG = frozenset(("-e", "-ec", "-en", "-enc", "-enco", "-encod", "-encode", "-encoded", "-encodedcommand",
+                           "/e", "/ec", "/enc", "/encodedcommand"))
+
+
+def encoded_powershell(value: str) -> str | None:
+    """The command of `powershell -EncodedCommand <base64>` in `value`, decoded; None when there is none."""
+    found = _PS_ENCODED.search(value)
+    return None if found is None else _utf16_base64(found.group(1))
+
+
+def _utf16_base64(data: str) -> str | None:
+    """`data` read as base64 of UTF-16LE text in the ASCII range (what -EncodedCommand takes), else None."""
+    try:
+        raw = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    if len(raw) < 8 or len(raw) % 2 or any(raw[1::2]):
+        return None
+    text = raw[::2].decode("ascii", "replace")
+    return text if text.replace("\n", " ").replace("\r", " ").replace("\t", " ").isprintable() else None
+
+
+def _encoded_argument(items) -> frozenset:
+    """An argument list `[..., '-EncodedCommand', '<base64>']`: the labels of the command it encodes."""
+    for at, item in enumerate(items[:-1]):
+        if isinstance(item, str) and item[:1] in "-/" and item.lower() in _ENCODED_FLAG and \
+                isinstance(items[at + 1], str) and len(items[at + 1]) > 16:
+            hidden = _utf16_base64(items[at + 1])
+            if hidden:
+                return _text_labels(hidden) | (_FETCH_AND_RUN_LABEL if _PS_DROPPER.search(hidden) else frozenset())
+    return frozenset()
 # selectors and ids of the fields a card skimmer reads ([name=cardnumber], #cc-number, input[type=password], ...)
 FIELD = re.compile(r"(?i)card[\s_-]?(?:num|no\b)|\bcc[\s_-]?(?:num|no\b|exp|csc|cvv)|credit[\s_-]?card|\bcvv2?\b|\bcvc\b|"
                    r"\bcsc\b|security[\s_-]?code|\bexp(?:iry|iration)?[\s_-]?(?:date|month|year)\b|type\s*=\s*['\"]?password|"

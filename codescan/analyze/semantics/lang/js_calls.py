@@ -71,6 +71,8 @@ def call_value(values, node) -> Value:
             hidden = args[0].type not in ("string",) or callee.via == "dynamic" or name in _BACK_DOORS
             return Value(name=text, via="dynamic" if hidden else None)
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if name == "String.raw" and args and args[0].type == "template_string":
+        return _raw_template(values, args[0])
     if name in FILE_FINDERS and args:  # findFiles('**/.env*'): every secrets file of the workspace, listed to read
         found = found_secret_files(values, name, args[0], node)
         if found is not None:
@@ -137,6 +139,16 @@ def call_value(values, node) -> Value:
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
     return _replaced(fn, base, arg_values)
+
+
+def _raw_template(values, template) -> Value:
+    """String.raw`powershell -Enc ${b64}`: the template's text with its escapes kept as written (the cooked value
+    when a substitution is among them: the backslashes are then approximated)."""
+    escaped = any(c.type == "escape_sequence" for c in template.named_children)
+    if escaped and not any(c.type == "template_substitution" for c in template.named_children):
+        text = template.text[1:-1].decode("utf-8", "replace")
+        return Value(text, constant_labels(text))
+    return values.ev(template)
 
 
 _DECODING = frozenset({"base64", "base64url", "hex"})
