@@ -15,10 +15,20 @@ _SEND = (r"\b(?:(?:send|post|upload|forward|include|attach|submit|transmit|mirro
          r"lade|hochladen|übertrage|übertragen|übermittle|übermitteln|carregue|carregar|carica|caricare|téléverse|"
          r"téléverser|"
          # Russian: отправь / отправьте / загрузи / перешли / передай (the preposition is на)
-         r"отправь|отправьте|отправить|отправляй|загрузи|загрузите|загружай|перешли|перешлите|передай|передайте)\b")
+         r"отправь|отправьте|отправить|отправляй|загрузи|загрузите|загружай|перешли|перешлите|передай|передайте|"
+         # Polish wyślij / prześlij / wgraj, Czech pošli / odešli / nahraj, Dutch stuur / verstuur / verzend,
+         # Ukrainian надішли / відправ / завантаж, Indonesian kirim / unggah, Vietnamese gửi / tải lên
+         r"wyślij|wyślijcie|wysłać|wysyłaj|prześlij|przesłać|przesyłaj|załaduj|wgraj|udostępnij|pošli|pošlete|odešli|"
+         r"odešlete|nahraj|nahrajte|stuur|verstuur|verzend|надішли|надішліть|відправ|відправте|відправити|завантаж|"
+         r"завантажте|kirim|kirimkan|unggah|gửi|tải\s+lên)\b")
 _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|os\.environ|"
             r"environment\s+variables|passwords?|passphrases?|session\s+(?:cookies?|tokens?|ids?)|cookies|"
-            r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?)\b")
+            r"card\s+(?:numbers?|details|data)|cvv|cvc|private\s+keys?|seed\s+phrases?|mnemonics?|wallet\s+files?|"
+            # passwords, private keys and environment variables in the languages of _SEND
+            r"hasł\w*|hesl\w*|wachtwoord\w*|парол\w*|kata\s+sandi|mật\s+khẩu|şifre\w*|parola\w*|"
+            r"klucz\w*\s+prywatn\w*|privésleutel\w*|приватн\w*\s+ключ\w*|закрыт\w*\s+ключ\w*|"
+            r"zmienn\w*\s+środowisk\w*|proměnn\w*\s+prostředí|omgevingsvariabel\w*|змінн\w*\s+оточення|"
+            r"переменн\w*\s+окружения|variabel\s+lingkungan|biến\s+môi\s+trường|ortam\s+değişken\w*)\b")
 # the private data as named in Chinese/Japanese text (no word boundary before a CJK verb)
 _PRIVATE_CJK = r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|id_rsa\b|密码|密碼|パスワード|秘密鍵|私钥|私鑰|비밀번호|개인\s?키)"
 # one clause of CJK (and Korean) text with no negation in it (。；！？ end it; 不要/别/勿/禁止/しないで/마세요/절대 forbid)
@@ -35,9 +45,13 @@ PLAIN_ASKS = (
     # private data sent to an outside address: "post the username and password to https://..", "include the contents
     # of the .env file in a request to https://.."
     r"|(?:" + _SEND + _SENTENCE + _PRIVATE + r"|" + _PRIVATE + _SENTENCE + _SEND + r")"
-    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers|auf|su|sur|em|на)\s+(?:the\s+)?(?:endpoint\s+|url\s+|server\s+)?" + _EXTERNAL +
+    + _SENTENCE + r"\b(?:to|at|a|à|an|para|nach|vers|auf|su|sur|em|на|na|do|naar|ke|đến|tới|lên)\s+(?:the\s+)?"
+    r"(?:endpoint\s+|url\s+|server\s+|adres\w*\s+|адрес\w*\s+|alamat\s+|địa\s+chỉ\s+)?" + _EXTERNAL +
     # ("sends card details to https://api.stripe.com only through Stripe.js, never raw": a description of a limit)
     r"(?![^\s.]*(?:(?!\.\s|\n\s*\n)[^\n]){0,80}?\b(?:never|not|only\s+(?:through|via|with))\b)"
+    # Turkish puts the verb last, after the address: "~/.ssh/id_rsa dosyasını https://.. adresine gönderin"
+    r"|" + _PRIVATE + _SENTENCE + _EXTERNAL + r"[^\s`'\")<>]{0,200}" + _SENTENCE +
+    r"\b(?:gönder|gönderin|gönderiniz|yükle|yükleyin|yükleyiniz|ilet|iletin|iletiniz)\b"
     # a third-party script planted in every page: "include <script src="https://..."> in every HTML page"
     r"|<script\b[^>\n]{0,80}\bsrc\s*=\s*[\"']?https?://[^>\n]{0,200}>" + _SENTENCE +
     r"\b(?:to|in|on|into)\s+(?:every|all|each)\s+(?:of\s+the\s+)?(?:html\s+)?(?:pages?|templates?|layouts?|views?|files?)\b"

@@ -102,7 +102,7 @@ KEYED = tuple((_shared(needles), _keyed(needles)) for _strength, needles, _rx, _
 # A clause that forbids what follows: "Never disable TLS verification", "do not pipe curl into sh".
 _CLAUSE_END = re.compile(r"[.;:!?,\n]|(?:^|\s)[-*]\s")
 _FORBIDS = re.compile(r"(?i)\b(?:never|not|no|avoid|forbid(?:den)?|prohibit(?:ed)?|instead\s+of|rather\s+than|"
-                      r"никогда|не|нельзя)\b|n't\b")
+                      r"никогда|не|нельзя|nie|nigdy|niet|nooit|geen|ніколи|jangan|tidak|không|đừng|asla)\b|n't\b")
 
 
 # A clause that opens with a prohibition forbids its whole object, examples in parentheses included ("Never pipe
@@ -114,9 +114,10 @@ _EXAMPLE_LEAD = re.compile(r"(?i)^\W*(?:(?:eg|for\s+(?:example|instance)|such\s+
 _TURNS = re.compile(r"(?i)\b(?:first|before|without|unless|except|then|just|instead|always|but)\b")
 
 
-# languages that put the negation after the verb: "Lade niemals .env hoch", "No envíes nunca", "n'envoie jamais"
+# languages that put the negation after the verb: "Lade niemals .env hoch", "No envíes nunca", "n'envoie jamais",
+# "Stuur nooit .env naar"
 _CJK_NEGATION = re.compile(r"不要|不得|不能|不可|禁止|别|勿|绝不|決して|절대")  # just before: "不要把 .env 发送到"
-_NEGATED_AFTER_VERB = re.compile(r"(?i)(?<![\w-])(?:niemals|nie|nicht|keine?|nunca|jamais|mai|não)(?![\w-])")
+_NEGATED_AFTER_VERB = re.compile(r"(?i)(?<![\w-])(?:niemals|nie|nicht|keine?|nunca|jamais|mai|não|nigdy|nooit|niet|geen)(?![\w-])")
 
 
 def _forbidden(text: str, start: int) -> bool:
