@@ -22,11 +22,13 @@ _DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*
 # methods, Express `(req, res, next)` middleware): a granting test there is an authentication check whatever its name
 _HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b|\bdef\s+process_(?:request|view)\s*\(|"
                    rb"\bdef\s+__call__\s*\(\s*self\s*,\s*request\s*\)|"
-                   rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
+                   rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)|"
+                   rb"\(\s*ctx\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
 # _HOOK's three forms apart (for _hooked); _HOOK_DEF without the leading `\b` (a literal start `re` finds fast)
 _HOOK_DECORATOR = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b")
 _HOOK_DEF = re.compile(rb"def\s+process_(?:request|view)\s*\(")
-_HOOK_ARGUMENTS = re.compile(rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
+_HOOK_ARGUMENTS = re.compile(rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)|"
+                             rb"\(\s*ctx\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
 # a Django middleware's `__call__(self, request)` (every request passes through it before the view)
 _HOOK_CALL = re.compile(rb"def\s+__call__\s*\(\s*self\s*,\s*request\s*\)")
 _EQ_CALL_WORDS = re.compile(rb"compare_digest|timingSafe|constant_time_compare|secure_compare|safe_str_cmp|safeCompare")
@@ -57,7 +59,7 @@ def _hooked(source: bytes) -> bool:
         return True
     if b"__call__" in source and _HOOK_CALL.search(source) is not None:
         return True
-    return b"next" in source and b"req" in source and _HOOK_ARGUMENTS.search(source) is not None
+    return b"next" in source and (b"req" in source or b"ctx" in source) and _HOOK_ARGUMENTS.search(source) is not None
 
 
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
