@@ -92,6 +92,10 @@ SOURCES = {
                 "req.payload", "req.json", "req.formData", "req.text", "req.nextUrl", "req.url", "req.originalUrl",
                 "c.req.query", "c.req.queries", "c.req.param", "c.req.json", "c.req.formData", "c.req.parseBody",
                 "c.req.text", "c.req.header",
+                # the request a NestJS guard, interceptor or filter takes from its ExecutionContext
+                "**.switchToHttp().getRequest().body", "**.switchToHttp().getRequest().query",
+                "**.switchToHttp().getRequest().params", "**.switchToHttp().getRequest().headers",
+                "**.switchToHttp().getRequest().cookies", "**.switchToHttp().getRequest().url",
                 "request.get_argument", "request.get_arguments", "request.get_body_argument",
                 "request.get_body_arguments", "request.get_query_argument", "request.get_query_arguments",
                 "request.get_cookie", "request.decode_argument", "request.arguments", "request.body_arguments",
