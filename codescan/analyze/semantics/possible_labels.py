@@ -94,7 +94,7 @@ _POSSIBLE["ipython-startup"] = (b".ipython",)
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",
                              b"launchagents", b"launchdaemons", b"systemd", b"/etc/environment", b"ld.so.preload", b"startup",
-                             b"init.d", b"profile.d")
+                             b"init.d", b"profile.d", b"fish", b"powershell_profile")
 _POSSIBLE["form-secret"] = (b"card", b"cc", b"cvv", b"cvc", b"csc", b"security", b"exp", b"passw", b"passwd",
                            b"document.cookie", b"checkout", b"payment", b"billing", b"getitem")  # js_dom, sources
 _POSSIBLE["archive-entry"] = (b"getentries", b"getentry", b"'entry'", b'"entry"')  # sources, js_message_inputs

@@ -253,7 +253,9 @@ STARTUP_FILE = re.compile(
     r"(?i)(?:^|[/\\])\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|cshrc|tcshrc)$|"
     r"(?:^|/)etc/(?:profile|profile\.d(?:/.*)?|bash\.bashrc|rc\.local|crontab|cron\.(?:d|hourly|daily|weekly)(?:/.*)?|"
     r"environment|ld\.so\.preload|init\.d(?:/.*)?)$|(?:^|/)var/spool/cron(?:/.*)?$|\.config/autostart(?:/.*)?$|"
-    r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$|Start Menu[/\\]Programs[/\\]Startup(?:[/\\].*)?$")
+    r"Launch(?:Agents|Daemons)(?:/.*)?$|systemd/(?:system|user)(?:/.*)?$|Start Menu[/\\]Programs[/\\]Startup(?:[/\\].*)?$|"
+    # fish's startup files, PowerShell's profile
+    r"\.config/fish/(?:config\.fish|conf\.d(?:/.*)?)$|(?:^|[/\\])Microsoft\.PowerShell_profile\.ps1$")
 # a Windows registry key whose values run at every logon (Run, RunOnce, policies' Run, Image File Execution Options)
 AUTOSTART_KEY = re.compile(r"(?i)currentversion\\+(?:run|runonce|runservices|runservicesonce|policies\\+explorer\\+run)"
                            r"(?:\\|$)|image file execution options")

@@ -122,6 +122,8 @@ def call_value(values, node) -> Value:
             return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const)
     labels = labels_of(name) | field_labels(fn, arg_values)  # form.querySelector("[name=cvc]"): a secret field
+    if name in _PATH_JOINS and const is UNKNOWN and len(args) > 2:
+        labels = labels | _joined_tail(arg_values)
     if name == "Buffer.from" and "decoded" in labels and not _buffer_decodes(args, arg_values):
         labels = labels - {"decoded"}  # Buffer.from(text): the text as UTF-8 bytes, nothing decoded
     if arg_values and arg_values[0].known:  # execSync("whoami"): what the command prints is who runs it
@@ -149,6 +151,20 @@ def _raw_template(values, template) -> Value:
         text = template.text[1:-1].decode("utf-8", "replace")
         return Value(text, constant_labels(text))
     return values.ev(template)
+
+
+_PATH_JOINS = frozenset({"path.join", "path.resolve", "path.posix.join", "path.posix.resolve", "path.win32.join"})
+
+
+def _joined_tail(arg_values: list) -> frozenset:
+    """path.join(os.homedir(), '.config', 'systemd', 'user'): the labels of the constant pieces at the end joined
+    (`/.config/systemd/user` names a startup folder where no piece alone does)."""
+    tail = []
+    for value in reversed(arg_values):
+        if not isinstance(value.const, str) or not value.const:
+            break
+        tail.append(value.const)
+    return constant_labels("/" + "/".join(reversed(tail))) if len(tail) > 1 else frozenset()
 
 
 _DECODING = frozenset({"base64", "base64url", "hex"})
