@@ -37,6 +37,11 @@ _NODE_EVAL = re.compile(r"\bnode\s+(-e|--eval|-p|--print)\b[^\n]*(child_process|
 # `python -c` with network calls, decoding or exec (an MCP server or a task written as a one-line dropper).
 _PYTHON_EVAL = re.compile(r"\bpython[0-9.]*\s+-c\b[^\n]*(urllib|requests\.|urlopen|socket|\bexec\b|\beval\b|"
                           r"b64decode|__import__|subprocess|os\.system)", re.I)
+# a package runner that fetches and runs a package from a git host, a URL or a tarball (outside the lockfile and the
+# registry's name): `npx --yes github:user/repo`, `pnpm dlx https://x/t.tgz`
+_REMOTE_RUNNER = re.compile(r"(?i)\b(?:npx|bunx|(?:pnpm|yarn)\s+dlx|npm\s+exec)\s+(?:--?[\w-]+(?:=\S+)?\s+)*"
+                            r"(?:--package[= ]\s*)?(?:github:|gitlab:|bitbucket:|gist:|git\+|git://|https?://|"
+                            r"[\w.@/-]+\.(?:tgz|tar\.gz)\b|[\w.-]+/[\w.-]+#)")
 _POWERSHELL = re.compile(r"\bpowershell(\.exe)?\b[^\n]*(-enc|-e\s|-encodedcommand|hidden|bypass|http)", re.I)
 # Install scripts of widely used native/tooling packages that only build or set up hooks.
 _BENIGN_INSTALL = re.compile(
@@ -105,7 +110,8 @@ def _npm_scripts(ctx, text: str) -> None:
         if not isinstance(command, str):
             continue
         line, _ = deps.line_of(text, f'"{hook}"', start)
-        if FETCHES_CODE.search(command) or _NODE_EVAL.search(command) or _POWERSHELL.search(command):
+        if FETCHES_CODE.search(command) or _NODE_EVAL.search(command) or _POWERSHELL.search(command) or \
+                hook in _RUNS_AT_INSTALL and _REMOTE_RUNNER.search(command):
             ctx.emit("manifest-npm-install-script-fetches-code", line,
                      message=f"npm '{hook}' script downloads, decodes or evaluates code: {command[:160]}")
         elif hook in _RUNS_AT_INSTALL and not _BENIGN_INSTALL.match(command):

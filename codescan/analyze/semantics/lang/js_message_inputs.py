@@ -2,7 +2,8 @@
 is handed (Kafka, SQS, RabbitMQ, BullMQ jobs, MQTT / Redis / Pub/Sub message events) — another machine's data, as
 a socket's is —, what another window posts to a page's `message` listener that never looks at `event.origin`
 (any site that frames or opens the page can send it, as it can write the page's URL), and each member an archive
-reader's 'entry' event hands over (its name is the archive's to choose: `../../.bashrc`); and the `args` an extension
+reader's 'entry' event hands over (its name is the archive's to choose: `../../.bashrc`); the chunks a Node http
+request's 'data' event hands over (the body, streamed); and the `args` an extension
 hands the function chrome.scripting.executeScript runs in a tab."""
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ BROWSING = frozenset({"credential-file"})  # the browsing history as it happens:
 _BROWSING_EVENTS = re.compile(rb"^(?:chrome|browser)\.(?:tabs\.onUpdated|webNavigation\.on(?:Completed|Committed|"
                               rb"BeforeNavigate|DOMContentLoaded|HistoryStateUpdated))\.addListener$")
 ARCHIVE_ENTRY = frozenset({"archive-entry"})
+REQUEST = frozenset({"request"})
+DATA_EVENT = frozenset((b"'data'", b'"data"'))  # a Node http request's body, read as a stream
 ENTRY_EVENT = frozenset((b"'entry'", b'"entry"'))  # unzipper Parse(), yauzl, tar-stream / tar: each member
 URL_INPUT = frozenset({"url-input"})
 # consumer callbacks given in an options object: kafkajs consumer.run({ eachMessage }), sqs-consumer handleMessage
@@ -42,6 +45,9 @@ def message_argument(values, node, function, index: int, extra: frozenset) -> Va
     what = _consumer(values, function, index)
     if what is not None:
         return Value(UNKNOWN, SOCKET | extra, None, None, (Step(node.start_point[0] + 1, what),))
+    if index == 0 and _request_chunk(values, function):
+        return Value(UNKNOWN, REQUEST | extra, None, None,
+                     (Step(node.start_point[0] + 1, "a chunk of the request body the client sent"),))
     if index == 0 and _archive_entry(function):
         return Value(UNKNOWN, ARCHIVE_ENTRY | extra, None, None,
                      (Step(node.start_point[0] + 1, "an archive entry (its name is whatever the archive says)"),))
@@ -96,6 +102,19 @@ def _unchecked_window_message(function) -> bool:
     else:
         return False
     return b".origin" not in function.text  # a listener that checks who sent the message decides on it
+
+
+def _request_chunk(values, function) -> bool:
+    """The function is a `req.on('data', ..)` listener of a request handler's request (Node's http server)."""
+    parent = function.parent
+    if parent is None or parent.type != "arguments" or parent.parent is None:
+        return False
+    args = [c for c in parent.named_children if c.type != "comment"]
+    fn = parent.parent.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression" or len(args) < 2 or args[1] != function or \
+            args[0].text not in DATA_EVENT or fn.child_by_field_name("property").text not in (b"on", b"once"):
+        return False
+    return values.ev(fn.child_by_field_name("object")).name in ("req", "request")
 
 
 def _archive_entry(function) -> bool:
