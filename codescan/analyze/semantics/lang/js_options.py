@@ -4,7 +4,8 @@ from __future__ import annotations
 from .js_calls import arguments
 from .js_cors import origin_option
 
-WITH_OPTIONS = ("BrowserWindow", "BrowserView", "WebContentsView")  # constructors whose options rules read
+# constructors whose options rules read (Electron windows; Vue components, whose `template` is compiled)
+WITH_OPTIONS = ("BrowserWindow", "BrowserView", "WebContentsView", "createSSRApp", "createApp", "defineComponent")
 MAX_FIELDS = 64
 MAX_DEPTH = 3
 
