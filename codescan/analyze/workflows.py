@@ -1,5 +1,5 @@
-"""GitHub Actions workflow checks: untrusted event text in run:, curl | sh steps, pull_request_target checkouts, every
-secret handed to one step."""
+"""GitHub Actions workflow checks: untrusted event text in run:, curl | sh steps, pull_request_target checkouts (and
+workflow_run jobs that check out or run what the triggering run produced), every secret handed to one step."""
 from __future__ import annotations
 
 import re
@@ -24,6 +24,12 @@ _PIPE_TO_SHELL = re.compile(
     r"(?i)\b(curl|wget)\b[^|;&\n]{0,512}\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
     r"(\s+-)?\s*$)|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b", re.M)
 _HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/")
+# workflow_run: the triggering run's head (a fork's branch when a pull request triggered it), its artifacts, and a
+# run: step that executes a file (what such an artifact may hold)
+_RUN_HEAD = re.compile(r"github\.event\.workflow_run\.head_(?:sha|branch)")
+_RUN_ARTIFACT = re.compile(r"github\.event\.workflow_run\.id\b")
+_RUNS_FILE = re.compile(r"(?m)^\s*(?:(?:ba|z)?sh|node|python[0-9.]*|source|\.)\s+(?:-\S+\s+)*\.{0,2}/?[\w.-]+/[\w./-]+"
+                        r"|^\s*\./[\w./-]+|\bchmod\s+\+x\s")
 
 
 def detect(ctx, text: str) -> None:
@@ -34,18 +40,28 @@ def detect(ctx, text: str) -> None:
     if not isinstance(root, yaml.MappingNode):
         return
     target = _on_pull_request_target(root)
+    after_run = _on_workflow_run(root)
+    artifact = after_run and _RUN_ARTIFACT.search(text) is not None
     for number, line in enumerate(text.split("\n"), start=1):
         if "secrets" in line and _ALL_SECRETS.search(line) and not line.lstrip().startswith("#"):
             ctx.emit("gha-all-secrets-exposed", number)
     for key, value in _pairs(root):
         if key == "run" and isinstance(value, yaml.ScalarNode):
             _run_step(ctx, value)
+            ran = _RUNS_FILE.search(value.value) if artifact else None
+            if ran is not None:
+                ctx.emit("gha-pull-request-target-checkout", _line(value, ran.start()),
+                         message="a workflow_run job downloads the triggering run's artifact and runs a file: a pull "
+                                 "request's build output executed with the base repository's secrets")
         elif key == "script" and isinstance(value, yaml.ScalarNode):  # actions/github-script
             for match in UNTRUSTED.finditer(value.value):
                 ctx.emit("gha-untrusted-input-in-run", _line(value, match.start()),
                          message=f"untrusted {match.group(0)} is pasted into github-script code")
         elif key == "ref" and target and isinstance(value, yaml.ScalarNode) and _HEAD_REF.search(value.value):
             ctx.emit("gha-pull-request-target-checkout", value.start_mark.line + 1)
+        elif key == "ref" and after_run and isinstance(value, yaml.ScalarNode) and _RUN_HEAD.search(value.value):
+            ctx.emit("gha-pull-request-target-checkout", value.start_mark.line + 1,
+                     message="a workflow_run job checks out the triggering run's head (a fork's code) with secrets")
 
 
 def _run_step(ctx, node) -> None:
@@ -78,12 +94,21 @@ def _pairs(node):
 
 
 def _on_pull_request_target(root) -> bool:
+    return _on(root, "pull_request_target")
+
+
+def _on_workflow_run(root) -> bool:
+    return _on(root, "workflow_run")
+
+
+def _on(root, event: str) -> bool:
+    """The workflow is triggered by `event` (a scalar, a list or a mapping of triggers)."""
     for key, value in root.value:
         if isinstance(key, yaml.ScalarNode) and key.value in ("on", "true", "True"):
             if isinstance(value, yaml.ScalarNode):
-                return value.value == "pull_request_target"
+                return value.value == event
             if isinstance(value, yaml.SequenceNode):
-                return any(getattr(v, "value", None) == "pull_request_target" for v in value.value)
+                return any(getattr(v, "value", None) == event for v in value.value)
             if isinstance(value, yaml.MappingNode):
-                return any(getattr(k, "value", None) == "pull_request_target" for k, _ in value.value)
+                return any(getattr(k, "value", None) == event for k, _ in value.value)
     return False
