@@ -8,6 +8,7 @@ from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of, narrowed, secret_name_labels
 from .js_choices import table_choices
+from .js_dom import typed_password
 from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
 from .js_statics import static_member
@@ -57,6 +58,12 @@ class JsAccess:
         obj = self.ev(obj_node)
         if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS and not obj.labels:
             return Value(name=prop, via="dynamic" if obj_node.type == "this" else None)
+        if prop == "value" and obj_node.type == "identifier":
+            typed = typed_password(node, obj_node.text.decode("utf-8", "replace"))
+            if typed:  # the field's text, once the code made sure it is a password field
+                out = self.attribute(obj, prop, node)
+                return Value(UNKNOWN, out.labels | typed, out.name, out.via,
+                             (*out.trace, Step(node.start_point[0] + 1, "a password field's value")))
         return self.attribute(obj, prop, node)
 
     def attribute(self, obj: Value, prop: str, node) -> Value:

@@ -33,6 +33,21 @@ def field_labels(fn, arg_values) -> frozenset:
     return FORM_SECRET if FIELD.search(selector) else frozenset()
 
 
+def typed_password(node, name: str) -> frozenset:
+    """`form-secret` for `el.value` in a function that tests `el.type` against 'password' (an event's target narrowed
+    to a password field: `if (el.type !== 'password') return;`)."""
+    around = node.parent
+    while around is not None and around.type not in _FUNCTIONS:
+        around = around.parent
+    text = around.text[:MAX_FUNCTION] if around is not None else b""
+    if b"password" not in text:
+        return frozenset()
+    test = re.compile(re.escape(name.encode()) + rb"\.type\s*[!=]==?\s*['\"`]password['\"`]")
+    return FORM_SECRET if test.search(text) else frozenset()
+
+
+_FUNCTIONS = frozenset(("function_declaration", "function_expression", "arrow_function", "method_definition", "function"))
+MAX_FUNCTION = 4000
 _STORAGES = (b"localStorage", b"sessionStorage")
 _STORED_SECRET = re.compile(r"(?i)token|jwt|\bauth|session|secret|passw|api[_-]?key|credential")
 
