@@ -444,7 +444,7 @@ def _utf16_base64(data: str) -> str | None:
 def _encoded_argument(items) -> frozenset:
     """An argument list `[..., '-EncodedCommand', '<base64>']`: the labels of the command it encodes."""
     for at, item in enumerate(items[:-1]):
-        if isinstance(item, str) and item[:1] in "-/" and item.lower() in _ENCODED_FLAG and \
+        if type(item) is str and 1 < len(item) < 16 and item[0] in "-/" and item.lower() in _ENCODED_FLAG and \
                 isinstance(items[at + 1], str) and len(items[at + 1]) > 16:
             hidden = _utf16_base64(items[at + 1])
             if hidden:
