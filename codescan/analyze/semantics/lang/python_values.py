@@ -16,6 +16,7 @@ from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
 from .python_skeleton import or_fallback, skeleton
 from .python_tables import fstring_choices
+from .python_exec_names import exec_bound
 from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
 from ..sources import authenticating, constant_labels, password_named
@@ -213,6 +214,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return Value(name=canonical(name))
             if name in REQUEST_NAMES:
                 return Value(name="request")
+            bound = exec_bound(self, node, name)  # exec("first = request.args['name']"), then first
+            if bound is not None:
+                return bound
             # an unbound global (a snippet's free name): itself, with what is written to the file it names
             return password_named(mutated(self, name, Value(name=name), node.start_byte, self.scopes.scope_of(node)),
                                   name)
