@@ -16,12 +16,13 @@ BLOB_MAKERS = ("URL.createObjectURL", "window.URL.createObjectURL", "self.URL.cr
 # URL escaping undone when the data: URL is read: what it wraps is the module's text
 _UNESCAPE = (b"encodeURIComponent", b"encodeURI", b"escape")
 MAX_IMPORTS = 64
-_DOWNLOADED = frozenset({"downloaded", "verified-download"})
+_LOADED = frozenset({"downloaded", "verified-download", "request"})
 
 
 def url_code_calls(values, source: bytes, deadline=None, loaded: bool = False) -> list:
     """The eval calls import() of data:/blob: URLs amount to; with `loaded`, also each import() of a file written
-    with downloaded data (`import(pathToFileURL(tmp).href)` after `writeFile(tmp, await res.text())`), as `import`."""
+    with downloaded data (`import(pathToFileURL(tmp).href)` after `writeFile(tmp, await res.text())`) or named by
+    request data (`import(req.query.plugin)`), as `import`."""
     out = []
     for match in islice(IMPORT_CALL.finditer(source), MAX_IMPORTS):
         node = values.scopes.locate(match.start(), match.start() + len("import"))
@@ -33,7 +34,7 @@ def url_code_calls(values, source: bytes, deadline=None, loaded: bool = False) -
         line = call.start_point[0] + 1
         if code is None and loaded and args:
             module = values.ev(args[0])
-            if module.labels & _DOWNLOADED:
+            if module.labels & _LOADED:  # a file just downloaded, or the module a client names (import(req.query.m))
                 out.append(Call(callee="import", args=(module.with_step(line, "loaded as a module by import()"),),
                                 line=line, end_line=call.end_point[0] + 1, column=call.start_point[1] + 1, scope=-1))
             continue
