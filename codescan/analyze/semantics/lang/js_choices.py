@@ -164,8 +164,8 @@ def _items(node) -> list | None:
 
 def table_texts(values, obj_node) -> list | None:
     """The constant texts a name bound once (and never changed) to an array literal or `new Set([...])` of literals
-    holds."""
-    what = fixed_literal(values, obj_node)
+    holds, or such a literal written in place (`['csv', 'pdf'].includes(x)`)."""
+    what = obj_node if obj_node.type in ("array", "new_expression") else fixed_literal(values, obj_node)
     if what is None:
         return None
     if what.type == "new_expression" and what.child_by_field_name("constructor") is not None and \
@@ -196,12 +196,30 @@ def checked_branch(values, node, out: Value) -> Value:
     args = [c for c in cond.child_by_field_name("arguments").named_children if c.type != "comment"]
     kept = node.child_by_field_name("alternative" if negated else "consequence")
     other = node.child_by_field_name("consequence" if negated else "alternative")
-    if len(args) != 1 or kept is None or other is None or kept.text != args[0].text:
+    if len(args) != 1 or kept is None or other is None:
         return out
     texts = table_texts(values, fn.child_by_field_name("object"))
     if texts is None:
         return out
+    if kept.text != args[0].text:  # LIST.includes(x) ? './plugins/' + x : ...: the branch is built around x
+        texts = _around(values, kept, args[0].text, texts)
+        if texts is None:
+            return out
     rest = values.ev(other)
     choices = tuple(Value(t) for t in dict.fromkeys(texts)) + (rest.choices or (rest,))
     # the checked branch brings only the list's own texts: what the other branch carries is all that is left
     return Value(UNKNOWN, rest.labels, None, None, rest.trace, choices)
+
+
+def _around(values, kept, checked: bytes, texts) -> list | None:
+    """The texts of a branch that joins the checked value once with constants (`'./plugins/' + x`,
+    `` `./plugins/${x}.js` ``), one per item of the list; None when anything else in it is not known."""
+    if kept.type not in ("binary_expression", "template_string") or kept.text.count(checked) != 1:
+        return None
+    from .js_skeleton import skeleton
+    from ..skeleton import HOLE
+    shape = skeleton(values, kept)
+    if shape is None or shape.count(HOLE) != 1:
+        return None
+    return [shape.replace(HOLE, str(text)) for text in texts]
+
