@@ -79,7 +79,7 @@ _POSSIBLE["credential-name"] = (b"pass", b"pwd", b"secret", b"token", b"key", b"
 _POSSIBLE["auth-input"] = (b"login", b"signin", b"sign_in", b"auth", b"verif", b"check", b"valid", b"admin",
                            b"allowed", b"access", b"perm", b"role", b"privilege",
                            b"licen")
-_POSSIBLE["password"] = (b"pass", b"pw")
+_POSSIBLE["password"] = (b"pass", b"pw", b"credenumerate")
 _POSSIBLE["authorized-keys"] = (b"authorized_keys",)
 _POSSIBLE["privilege-file"] = (b"sudoers", b"/etc/passwd")
 _POSSIBLE["fetch-and-run"] = (b"curl", b"wget", b"iex", b"invoke-expression", b"powershell", b"pwsh")

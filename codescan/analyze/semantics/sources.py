@@ -20,7 +20,9 @@ SOURCES = {
                       "getpass.getuser", "os.getlogin", "uuid.getnode", "os.getuid", "pwd.getpwuid",
                       "os.hostname", "os.userInfo", "os.networkInterfaces", "os.homedir"),
     # a password the user types (also: values named like passwords, python_values via password_named)
-    "password": ("getpass.getpass", "keyring.get_password", "keyring.get_credential"),  # typed or kept for the user
+    "password": ("getpass.getpass", "keyring.get_password", "keyring.get_credential",  # typed or kept for the user
+                 # every saved credential of Windows' Credential Manager (pywin32), walked as stealers do
+                 "win32cred.CredEnumerate"),
     # a page's session cookies and form secrets (card, CVC, password fields: lang/js_dom)
     "form-secret": ("document.cookie", "window.document.cookie"),
     # every entry of the page's storage, walked by index (`localStorage.key(i)`): the session tokens apps keep there
@@ -212,10 +214,12 @@ CREDENTIAL_PATH = re.compile(
     r"(?:^|[/\\])ssfn[\w*?]*$|(?:^|[/\\])loginusers\.vdf$|"
     # shell and database client histories: the passwords and tokens typed on command lines
     r"(?:^|[/\\])\.(?:bash|zsh|sh|psql|mysql|rediscli|sqlite)_history$|"
+    # FTP/SFTP clients' saved servers and passwords (FileZilla, WinSCP)
+    r"(?:^|[/\\])(?:sitemanager|recentservers|filezilla)\.xml$|(?:^|[/\\])winscp\.ini$|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
     r"(?:^|[/\\])(?:logins\.json|key[34]\.db|cookies\.sqlite|signons\.sqlite)$|firefox[/\\]profiles|"
     r"^(?:exodus|electrum|metamask|solana|login data|local state|web data|atomic wallet|telegram desktop|\.aws|\.ssh|\.docker|\.kube|"
-    r"local extension settings|local storage|discord(?:canary|ptb)?|lightcord)$)"
+    r"local extension settings|local storage|discord(?:canary|ptb)?|lightcord|filezilla)$)"
     .replace("{w}", r"cookies|login data|local state|web data|leveldb|local storage|wallets?|exodus|electrum|"
              r"atomic|metamask|keystore|tdata|filezilla|telegram desktop|discord|\.aws|\.ssh|user data|"
              r"local extension settings|indexeddb"))
