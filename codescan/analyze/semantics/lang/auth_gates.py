@@ -22,6 +22,7 @@ _LOGS_IN = re.compile(rb"(?:^|\.)(?:login_user|login|log_in|logIn|force_login|re
 # who the request runs as: Django's request.user, Flask's g.user, the session's user id
 _SIGNED_IN_AS = re.compile(rb"^(?:request|req|g|flask\.g|self\.request)\.(?:user|current_user)$|"
                            rb"^(?:session|request\.session|req\.session)\[['\"](?:user|user_id|uid|_auth_user_id)['\"]\]$")
+_REQUEST_GLOBALS = frozenset((b"request",))  # the web request a hook reads without a parameter (Flask, Quart, Bottle)
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
 
@@ -277,7 +278,7 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
         pairs = [(left, sides[0], c) for c in constants]
         if operator != "in":
             pairs.extend((right, sides[1], c) for c in _text(left.const))
-        params = _parameters(function)
+        params = _parameters(function) | _REQUEST_GLOBALS  # Flask's request in a hook: hashed, it is still the input
         for data, node, constant in pairs:
             if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
                                   or _mentions(node, params, named)):
