@@ -20,7 +20,7 @@ _POSSIBLE = {
                         b"extension settings", b"indexeddb", b"logins.json", b"key4.db", b"key3.db", b"firefox",
                         b"keystore", b"gcloud", b"solana", b"webrequest",
                         b"/etc/shadow", b"cookies", b"login data", b"local state", b"web data", b"leveldb",
-                        b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla",
+                        b"local storage", b"exodus", b"electrum", b"atomic", b"metamask", b"tdata", b"filezilla", b"winscp", b"minecraft", b"launcher_accounts", b"rclone",
                         b"telegram desktop", b"discord", b"user data", b"browser_cookie", b"browsercookie",
                         b"pycookiecheat", b"cryptunprotectdata", b"rookiepy", b"serviceaccount",
                         b"keychain", b"history.search", b"ssfn", b"loginusers", b"_history", b"tabs.onupdated",

@@ -52,6 +52,9 @@ SOURCES = {
                 "tornado.httpclient.HTTPClient().fetch",
                 # a prepared request sent through a Session; aiohttp's module-level request() context manager
                 "requests.Session().send", "requests.sessions.Session().send", "aiohttp.request",
+                # a chat channel read as a command queue: Slack's history and replies
+                "slack_sdk.WebClient().conversations_history", "slack_sdk.WebClient().conversations_replies",
+                "slack.WebClient().conversations_history",
                 # a model hub's file fetched into the local cache: the path of what the repository's owner uploaded
                 "huggingface_hub.hf_hub_download", "huggingface_hub.snapshot_download",
                 "huggingface_hub.cached_download"),
@@ -214,6 +217,8 @@ CREDENTIAL_PATH = re.compile(
     r"(?:^|[/\\])ssfn[\w*?]*$|(?:^|[/\\])loginusers\.vdf$|"
     # shell and database client histories: the passwords and tokens typed on command lines
     r"(?:^|[/\\])\.(?:bash|zsh|sh|psql|mysql|rediscli|sqlite)_history$|"
+    # game launchers' signed-in accounts (Minecraft) and rclone's cloud remotes (tokens, keys)
+    r"(?:^|[/\\])launcher_accounts(?:_microsoft_store)?\.json$|(?:^|[/\\])rclone\.conf$|"
     # FTP/SFTP clients' saved servers and passwords (FileZilla, WinSCP)
     r"(?:^|[/\\])(?:sitemanager|recentservers|filezilla)\.xml$|(?:^|[/\\])winscp\.ini$|"
     r"/etc/shadow|[/\\](?:{w})(?:$|[/\\])|(?:^|[/\\])(?:{w})[/\\]|\.wallet$|"
