@@ -63,7 +63,7 @@ _POSSIBLE["request"] += (*_DECORATED, *_H3, *_FRAMEWORK, b"cherrypy", b"litestar
                          b"frombody", b"fromform", b"fromroute", b"fromheader", b"pathvariable", b"queryparam",
                          b"formparam", b"pathparam", b"query_string", b"request_uri", b"path_info", b"http_",
                          b"filter_input")
-_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgram", b"telnetlib",
+_POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgram", b"telnetlib", b"userdata",
                         # queue and broker consumers (lang/js_message_inputs)
                         b"eachmessage", b"eachbatch", b"handlemessage", b".consume(", b"bullmq", b"'message'",
                         b'"message"')

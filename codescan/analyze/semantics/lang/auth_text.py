@@ -20,12 +20,12 @@ _DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*
                       rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
 # request hooks run before every handler (Flask before_request, FastAPI/Starlette middleware, Django middleware
 # methods, Express `(req, res, next)` middleware): a granting test there is an authentication check whatever its name
-_HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b|\bdef\s+process_(?:request|view)\s*\(|"
+_HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware|request_loader)\b|\bdef\s+process_(?:request|view)\s*\(|"
                    rb"\bdef\s+__call__\s*\(\s*self\s*,\s*request\s*\)|"
                    rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)|"
                    rb"\(\s*ctx\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
 # _HOOK's three forms apart (for _hooked); _HOOK_DEF without the leading `\b` (a literal start `re` finds fast)
-_HOOK_DECORATOR = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware)\b")
+_HOOK_DECORATOR = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware|request_loader)\b")
 _HOOK_DEF = re.compile(rb"def\s+process_(?:request|view)\s*\(")
 _HOOK_ARGUMENTS = re.compile(rb"\(\s*req\s*(?::\s*[\w.]+\s*)?,\s*res\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)|"
                              rb"\(\s*ctx\s*(?::\s*[\w.]+\s*)?,\s*next\s*(?::\s*[\w.]+\s*)?\)")
@@ -52,7 +52,8 @@ def _hooked(source: bytes) -> bool:
     """A request hook may be defined: `_HOOK.search(source) is not None`, each of its three forms searched apart
     and only where its words occur (`next` is in most Python files; the one regex tried its `\\bdef` branch at
     every offset: ~0.8 ms a file). The `def` form is found by its literal start, then the `\\b` before it tested."""
-    if (b"before_" in source or b"middleware" in source) and _HOOK_DECORATOR.search(source) is not None:
+    if (b"before_" in source or b"middleware" in source or b"request_loader" in source) and \
+            _HOOK_DECORATOR.search(source) is not None:  # (Flask-Login's request_loader gets the request too)
         return True
     if b"process_" in source and any(not at or source[at - 1] not in _WORD_BYTES
                                      for at in (m.start() for m in _HOOK_DEF.finditer(source))):

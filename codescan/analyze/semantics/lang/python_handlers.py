@@ -77,7 +77,7 @@ def callback_input(function, index: int) -> str | None:
     if wsgi_environ(function, index) or falcon_request(function, index) or graphql_argument(function, index) or \
             cloud_event(function, index):
         return "request"
-    if queue_body(function, index):
+    if queue_body(function, index) or mqtt_message(function, index):
         return "socket"
     if socketio_event(function, index):
         return "request"
@@ -230,6 +230,18 @@ def queue_body(function, index: int) -> bool:
     if len(names) != start + 4 or index != start + 3:
         return False
     return names[start + 1].lstrip(b"_").startswith(b"method") and names[start + 2] in _PROPERTIES
+
+
+def mqtt_message(function, index: int) -> bool:
+    """Parameter `index` is the message of a paho-mqtt callback: `on_message(client, userdata, msg)` (also as a
+    method after self): msg.payload is what a publisher on the broker sent."""
+    params = function.child_by_field_name("parameters")
+    if index < 2 or params is None or b"userdata" not in params.text:
+        return False
+    names = _param_names(function)
+    start = 1 if names[:1] == [b"self"] else 0
+    return len(names) == start + 3 and index == start + 2 and names[start + 1].lstrip(b"_") in (b"userdata",
+                                                                                                 b"user_data")
 
 
 _SOCKETIO = re.compile(rb"(?i)(?:^|\.)\w*(?:socketio|sio|socket_io)\.(?:on|event|on_event)$")
