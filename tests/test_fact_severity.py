@@ -823,3 +823,12 @@ def test_sql_fstring_of_allow_list_choices_is_low_and_of_request_text_high():
             "    conn.execute(text(f'SELECT id FROM products WHERE name = {request.args[\"q\"]} ORDER BY {sort}'))\n"
             "    conn.execute(text(f'SELECT id FROM products ORDER BY {sort!r}'))\n")
     assert _by_line("sql-built-from-string", "app/search.py", text) == {8: "low", 9: "high", 10: "high", 11: "high"}
+
+
+def test_js_module_named_by_request_input_after_a_stopping_check_is_medium():
+    text = ("const EXPORTERS = new Set(['csv', 'json']);\n"
+            "async function one(ctx) {\n  const kind = ctx.params.kind;\n  if (!EXPORTERS.has(kind)) ctx.throw(404);\n"
+            "  return import(`./exporters/${kind}.mjs`);\n}\n"
+            "async function two(ctx) {\n  const kind = ctx.params.kind;\n"
+            "  return import(`./exporters/${kind}.mjs`);\n}\n")
+    assert _by_line("js-exec-of-request-input", "routes.mjs", text) == {5: "medium", 9: "critical"}
