@@ -10,7 +10,8 @@ from codescan.analyze.semantics import python_scopes
 from codescan.analyze.semantics.engine import FactRules
 from codescan.analyze.semantics.lang import python as adapter
 from codescan.analyze.semantics.lang import python_mutations
-from codescan.analyze.semantics.lang.python_mutations import _fill_kind
+from codescan.analyze.semantics.lang import python_fill_uses
+from codescan.analyze.semantics.lang.python_fill_uses import _fill_kind
 from codescan.rules import load_rules
 
 from python_facts import facts_of
@@ -83,7 +84,7 @@ def test_an_argument_of_a_builtin_fills_nothing_unless_the_builtin_is_bound_agai
     for source, expected in cases:
         tree = languages.parser("python").parse(source)
         values = PyValues(source, tree.root_node, None)
-        assert python_mutations._fills(values, {}, _use_of(source, b"x")) is expected, source
+        assert python_fill_uses._fills(values, {}, _use_of(source, b"x")) is expected, source
 
 
 def test_the_reads_of_a_name_used_hundreds_of_times_look_only_at_its_fills(monkeypatch):

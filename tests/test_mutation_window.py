@@ -6,7 +6,7 @@ from pathlib import Path
 from bench import corpus as corpora
 from codescan.analyze.semantics.engine import FactRules
 from codescan.analyze.semantics.lang import python_mutations
-from codescan.analyze.semantics.lang.python_mutations import _in_window
+from codescan.analyze.semantics.lang.python_fill_uses import _in_window
 from codescan.rules import load_rules
 
 from python_facts import facts_of
