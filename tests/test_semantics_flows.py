@@ -244,3 +244,20 @@ def test_a_name_bound_by_a_code_string_run_by_exec_carries_what_it_was_assigned(
             "@app.route('/c')\ndef c():\n    exec(\"third = request.args['x']\")\n"
             "    return make_response('Hi {} {}'.format(second, fourth))\n")
     assert found("xss-from-request-input", code) == [(6, "high")]
+
+
+def test_an_exec_bound_name_read_many_times_inlines_the_file_once(monkeypatch):
+    # each read of `first` asked for the inlined file again (a parse and an evaluator per read: the square of the
+    # file); now once per exec statement, and the last read still carries the request's text
+    from codescan.analyze.semantics.lang import python_values
+
+    made = []
+    real = python_values.PyValues.__init__
+    monkeypatch.setattr(python_values.PyValues, "__init__", lambda self, *a, **k: made.append(1) or real(self, *a, **k))
+    reads = "".join("    make_response(first)\n" for _ in range(50))
+    code = ("from flask import Flask, request, make_response\napp = Flask(__name__)\n"
+            "@app.route('/a')\ndef a():\n    exec(\"first = request.args.get('name', '')\")\n" + reads +
+            "    return make_response('Your name is {}'.format(first))\n")
+    lines = found("xss-from-request-input", code)
+    assert (56, "high") in lines and len(lines) >= 10
+    assert len(made) <= 3  # the file's evaluator and one inlined copy, not one per read

@@ -10,6 +10,7 @@ from ..facts import Value
 
 MAX_EXECS = 8  # exec calls looked at before one read
 MAX_CODE = 2_000  # characters of an exec'd code string inlined
+MAX_INLINED = 4  # exec statements inlined per file
 
 
 def exec_bound(values, node, name: str) -> Value | None:
@@ -34,20 +35,35 @@ def exec_bound(values, node, name: str) -> Value | None:
     if found is None:
         return None
     statement, code = found
-    inlined = source[:statement.start_byte] + code.encode("utf-8") + source[statement.end_byte:]
     shift = len(code.encode("utf-8")) - (statement.end_byte - statement.start_byte)
-    from ...languages import parser
-    from .python_values import PyValues
-    tree = parser("python").parse(inlined)
-    other = PyValues(inlined, tree.root_node, values.deadline)
-    other.inlined = True
-    read = tree.root_node.named_descendant_for_byte_range(node.start_byte + shift, node.end_byte + shift)
+    other = _inlined(values, statement, code)
+    if other is None:
+        return None
+    read = other.root.named_descendant_for_byte_range(node.start_byte + shift, node.end_byte + shift)
     if read is None or read.type != "identifier" or read.text != node.text:
         return None
     value = other.ev(read)
     line = statement.start_point[0] + 1
     return Value(value.const, value.labels, value.name, value.via, value.trace).with_step(
         line, f"{name} bound by the code string exec runs")
+
+
+def _inlined(values, statement, code: str):
+    """The evaluator of the file with the exec statement replaced by its code, made once per statement and at most
+    MAX_INLINED times per file (each read of the name asks again: a file re-parsed per read cost the square)."""
+    made = values.__dict__.setdefault("_inlined", {})
+    if statement.start_byte in made:
+        return made[statement.start_byte]
+    if len(made) >= MAX_INLINED:
+        return None
+    from ...languages import parser
+    from .python_values import PyValues
+    source = values.source
+    text = source[:statement.start_byte] + code.encode("utf-8") + source[statement.end_byte:]
+    tree = parser("python").parse(text)
+    other = made[statement.start_byte] = PyValues(text, tree.root_node, values.deadline)
+    other.inlined = True
+    return other
 
 
 def _exec_statement(values, at: int):
