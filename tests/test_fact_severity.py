@@ -832,3 +832,18 @@ def test_js_module_named_by_request_input_after_a_stopping_check_is_medium():
             "async function two(ctx) {\n  const kind = ctx.params.kind;\n"
             "  return import(`./exporters/${kind}.mjs`);\n}\n")
     assert _by_line("js-exec-of-request-input", "routes.mjs", text) == {5: "medium", 9: "critical"}
+
+
+def test_request_input_as_one_argv_word_through_a_helper_is_argument_injection_not_a_command():
+    # the list's known words survive the same-file summary: a fixed program (grep) stays medium through the helper,
+    # a shell or a program chosen by the caller stays critical
+    text = (
+        "import subprocess\nfrom flask import request\n"
+        "def grep(p):\n    return subprocess.run(['grep', '-F', '--', p, '/var/log/a.log'])\n"
+        "def shell(p):\n    return subprocess.run(['sh', '-c', p])\n"
+        "def prog(p):\n    return subprocess.run([p, '--version'])\n"
+        "def view():\n"
+        "    q = request.args['q']\n"
+        "    return grep(q), shell(q), prog(q)\n"
+    )
+    assert _by_line("command-from-request-input", "v.py", text) == {4: "medium", 6: "critical", 8: "critical"}

@@ -158,8 +158,16 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     joined = merge(parts)
     labels |= joined.labels
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
-    out = Value(value.const if not parts else UNKNOWN, frozenset(labels), value.name, value.via, trace)
+    out = Value(value.const if not parts or _argv_kept(value.const) else UNKNOWN, frozenset(labels), value.name,
+                value.via, trace)
     return out.with_step(line, "passed through a function defined in this file")
+
+
+def _argv_kept(const) -> bool:
+    """A list or tuple with a known first word and the parameters' places unknown: ["grep", "--", pattern, LOG] stays
+    that list at the call site (the argument fills an unknown item; the known words are the same at every call)."""
+    return isinstance(const, (list, tuple)) and bool(const) and isinstance(const[0], str) and \
+        any(item is UNKNOWN for item in const)
 
 
 _DEF = re.compile(r"<def:(\d+)>\Z")
