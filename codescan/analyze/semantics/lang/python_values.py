@@ -30,6 +30,25 @@ _CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension
                "dictionary_comprehension", "set_comprehension"}
 
 
+def _filter_only(clause) -> bool:
+    """A comprehension's `if` clause picks items, it adds no data to them: `[k for k in NAMES if k not in os.environ]`
+    holds names of the constant list (a walrus in the test binds data the items may use: kept)."""
+    return clause.type == "if_clause" and b":=" not in clause.text
+
+
+def _default_instance(node, parts) -> Value | None:
+    """`settings or Settings()`: an object given by the caller or, without one, an instance of a same-file class;
+    its attributes are read from the class (the defaults are what the code runs with unless told otherwise)."""
+    left, right = parts
+    op = node.child_by_field_name("operator")
+    given = not left.name or any(lab.startswith("param:") for lab in left.labels)  # a parameter, or data
+    if op is None or op.type != "or" or left.known or not given or not right.name or \
+            not right.name.startswith("<class:") or not right.name.endswith(">()"):
+        return None
+    merged = merge(parts)
+    return Value(UNKNOWN, merged.labels, right.name, None, merged.trace)
+
+
 _LAST: list = []  # the evaluator of the tree seen last: the fold and the fact rules share it
 
 
@@ -137,7 +156,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, texts)
         elif kind in _CONTAINERS:
             value = self._constant(node)
-            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment")
+            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment" and not _filter_only(c))
             labels = parts.labels
             if kind == "pair" and "secret" in labels:  # {"Authorization": "Bearer " + token}: logging in
                 key = self.ev(node.child_by_field_name("key"))
@@ -175,7 +194,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             # `a if cond else b` is a or b: the condition's data decides which, it is not in the result
             return merge((parts[0], parts[2]))
         if kind == "boolean_operator" and len(parts) == 2:
-            fallback = or_fallback(node, parts)  # os.environ.get("CMD") or "curl … | sh"
+            fallback = or_fallback(node, parts) or _default_instance(node, parts)  # os.environ.get("CMD") or "…"
             if fallback is not None:
                 return fallback
         if kind in ("binary_operator", "string"):
