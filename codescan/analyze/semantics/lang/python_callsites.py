@@ -2,7 +2,7 @@
 sinks is applied (a mixin of the adapter's per-file facts: it reads self.values, self.source and its two memos)."""
 from __future__ import annotations
 
-from ..facts import Call, Step
+from ..facts import NOTHING, Call, Step
 from .python_calls import arguments, callee_value
 from .python_summaries import substitute
 from .python_launchers import sites_through_launchers
@@ -79,7 +79,9 @@ class CallSites:
         for parent, node, function in self._site_nodes(start):
             args, keywords = arguments(parent)
             arg_values = [values.ev(a) for a in args]
-            if node.type == "attribute" and _is_method(function):
+            if _constructed(function) is not None:  # Job(cmd) runs Job.__init__(self, cmd): the new object is self
+                arg_values = [NOTHING, *arg_values]
+            elif node.type == "attribute" and _is_method(function):
                 arg_values = [values.ev(node.child_by_field_name("object")), *arg_values]
             if keywords:  # request(url=u, data=body): each keyword fills the parameter of that name
                 arg_values = by_keyword(values, function, arg_values, keywords)
@@ -112,6 +114,11 @@ class CallSites:
             name = function.child_by_field_name("name").text
         else:
             return []
+        cls = _constructed(function)
+        if cls is not None:  # __init__ runs where the class is called: Job(request.form["cmd"])
+            calls = _calls_named(values, self.source, cls.child_by_field_name("name").text,
+                                 f"<class:{cls.start_byte}>", MAX_CALLERS)
+            return [(parent, node, function) for parent, node in calls]
         calls = _calls_named(values, self.source, name, f"<def:{start}>", MAX_CALLERS)
         found = [(parent, node, function) for parent, node in calls]
         if function.type == "function_definition":  # ACTIONS = {"run": run_shell}: ACTIONS[verb](arg)
@@ -252,6 +259,17 @@ def _called_at(source: bytes, name: bytes):
             if source[end:end + 1] == b"(":
                 yield pos
         pos = source.find(name, pos + 1)
+
+
+def _constructed(function):
+    """The class whose `__init__` this function is (its calls are the class's calls), else None."""
+    if function.type != "function_definition" or function.child_by_field_name("name").text != b"__init__" or \
+            not _is_method(function):
+        return None
+    cls = function.parent
+    while cls is not None and cls.type != "class_definition":
+        cls = cls.parent
+    return cls if cls is not None and cls.child_by_field_name("name") is not None else None
 
 
 def _is_method(function) -> bool:
