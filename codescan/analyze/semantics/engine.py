@@ -10,6 +10,7 @@ from .. import languages
 from .arg_needs import ArgNeeds
 from .names import last_parts, pattern_regex
 from .possible_labels import PossibleLabels
+from .escaped_words import with_escaped_words
 from .rule_findings import SourceLines, sink_rule, together_rule
 from .together_gate import TogetherGate
 
@@ -262,7 +263,8 @@ class FactRules:
         fires on labelled data is left out when no token of any source of those labels occurs, and a `together`
         rule when one of its items cannot occur (TogetherGate: `write` with no `chmod` in the file)."""
         rules, _wanted, compiled = self.for_language(language)
-        present = PossibleLabels(source, language)  # searched for only the labels these rules need
+        # searched for only the labels these rules need; names hidden in escaped strings count ('\x61\x74\x6f\x62')
+        present = PossibleLabels(with_escaped_words(source), language)
         words = self._together.words_for(source, language) if TOGETHER_GATE else None
         chosen = [(rule, regexes) for rule, regexes in compiled
                   if ((needed := self._needed[rule.id]) is None or any(present.has(label) for label in needed))

@@ -87,6 +87,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 pass  # const ops = { run: exec }: ops.run(...) / ops['run'](...) call it
             elif kind == "sequence_expression" and parent.named_children and parent.named_children[-1] == current:
                 pass  # (0, eval)(code): the comma operator gives its last operand
+            elif kind == "ternary_expression" and parent.child_by_field_name("condition") != current or \
+                    kind == "binary_expression" and parent.child_by_field_name("operator").type in ("||", "??"):
+                pass  # typeof globalThis !== 'undefined' ? globalThis : window / globalThis || window: either one
             elif kind in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression",
                           "satisfies_expression", "type_assertion"):  # (globalThis as any)[name]: TypeScript wrappers
                 pass

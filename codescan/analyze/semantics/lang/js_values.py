@@ -7,7 +7,7 @@ from ...budget import Budget
 from .. import js_constants
 from ..constants import UNKNOWN, NotConstant
 from .memo_eval import MemoEval
-from .js_access import JsAccess, unescaped_name
+from .js_access import GLOBAL_NAMES, JsAccess, unescaped_name
 from ..facts import NOTHING, Value, merge
 from ..names import js_module
 from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
@@ -108,7 +108,8 @@ class JsValues(MemoEval, JsAccess):
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
-                out = Value(out.const, out.labels, out.name, out.via, out.trace, tuple(self.ev(b) for b in branches))
+                picks = tuple(self.ev(b) for b in branches)
+                out = Value(out.const, out.labels, _same_name(picks), out.via, out.trace, picks)
                 out = checked_branch(self, node, out)  # COLUMNS.has(c) ? c : 'id': c is one of COLUMNS
         if kind == "pair" and "secret" in out.labels:  # {Authorization: `Bearer ${token}`}: logging in
             key = node.child_by_field_name("key")
@@ -365,3 +366,14 @@ def _at(entry) -> int:
     if isinstance(what, tuple):
         what = what[0]
     return what.start_byte if hasattr(what, "start_byte") else -1
+
+
+def _same_name(picks) -> str | None:
+    """What a ternary denotes when both branches denote it: `typeof globalThis !== 'undefined' ? globalThis : window`
+    is the global object either way (a function or module both branches name: that one)."""
+    names = {p.name for p in picks}
+    if len(names) == 1:
+        return names.pop()
+    if names <= GLOBAL_NAMES:
+        return "globalThis"
+    return None
