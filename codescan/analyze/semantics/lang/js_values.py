@@ -105,6 +105,11 @@ class JsValues(MemoEval, JsAccess):
                 out = either(self, node, out)
             elif operator is None or operator.type == "+":
                 out = joined(self, node, out)
+        if kind == "binary_expression" and not out.name and not out.labels and \
+                node.child_by_field_name("operator").type in ("||", "??"):  # globalThis || window: the global object
+            name = _same_name([self.ev(node.child_by_field_name(f)) for f in ("left", "right")])
+            if name is not None:
+                out = Value(out.const, out.labels, name, out.via, out.trace, out.choices, out.text)
         if kind == "ternary_expression" and not out.known:  # win32 ? 'cmd.exe' : '/bin/sh': one of the branches
             branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if all(b is not None for b in branches):
