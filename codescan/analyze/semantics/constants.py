@@ -5,14 +5,13 @@ containers) with a fixed list of pure operations (concatenation, %-format, join,
 chr, base64/hex/rot13 decoding...). Anything else raises NotConstant."""
 from __future__ import annotations
 
-import ast
-import warnings
 import binascii
 import re
 from dataclasses import dataclass
 
 from .. import budget as budgets
 from .constants_memo import CONTEXT, LITERAL_ONLY, remembered
+from .fstrings import NotTemplate, filled, literal, template
 from .string_literals import MISS, decoded, number
 
 MAX_LEN = 100_000  # longest string/bytes/container a fold may produce
@@ -122,13 +121,6 @@ def _known(value):
 
 
 # -- literals ----------------------------------------------------------------------------
-def _literal(text: str):
-    """A literal's value (never runs code); a scanned file's odd escapes must not warn on our stderr."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.literal_eval(text)
-
-
 def _string(node, env, local, depth):
     children = node.children
     start = children[0].text.decode("utf-8", "replace")
@@ -138,24 +130,19 @@ def _string(node, env, local, depth):
         if not prefix and "\\" not in text and len(children) <= 3:
             return text[len(start):len(text) - len(start)]  # plain quotes, no escapes
         value = decoded(text, start, prefix)  # escapes, prefixes: decoded without compiling the text
-        return _literal(text) if value is MISS else value
-    quote = start[len(prefix):]
-    parts: list[str] = []
-    values: list[str] = []
-    for child in children[1:-1]:
-        if child.type == "interpolation":
-            if child.child_by_field_name("format_specifier") or child.child_by_field_name("type_conversion"):
-                raise NotConstant
-            value = _known(_ev(child.child_by_field_name("expression"), env, local, depth))
-            if not isinstance(value, (str, int, float, bool, type(None))):
-                raise NotConstant
-            parts.append(f"\ue000{len(values)}\ue001")
-            values.append(str(value))
-        else:
-            parts.append(child.text.decode("utf-8").replace("{{", "{").replace("}}", "}"))
-    plain = prefix.replace("f", "").replace("F", "")
-    text = _literal(plain + quote + "".join(parts) + quote)
-    return re.sub("\ue000(\\d+)\ue001", lambda m: values[int(m.group(1))], text)
+        return literal(text) if value is MISS else value
+
+    def one(expression) -> tuple[str]:
+        value = _known(_ev(expression, env, local, depth))
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            raise NotConstant
+        return (str(value),)
+
+    try:
+        text, slots = template(node, one)
+    except NotTemplate:
+        raise NotConstant from None
+    return filled(text, slots)[0]
 
 
 def _concatenated(node, env, local, depth):
@@ -174,7 +161,7 @@ def _number(node, env, local, depth):
     value = number(text)  # 0x1F, 1_000, 2.5e3: read by int()/float(), whose grammar these literals share
     if value is not None:
         return value
-    value = _literal(text)
+    value = literal(text)
     if isinstance(value, complex):
         raise NotConstant
     return value

@@ -1,7 +1,8 @@
 """A value picked from a constant dictionary: by a known key, by a parameter's default, or any of its entries."""
 from __future__ import annotations
 
-from ..constants import UNKNOWN, Name, _literal
+from ..constants import UNKNOWN, Name
+from ..fstrings import NotTemplate, filled, template
 from ..facts import Value
 from ..names import canonical
 from ..sources import constant_labels
@@ -73,36 +74,24 @@ def fstring_choices(values, node) -> tuple:
     """f"... ORDER BY {SORTS.get(key, 'name')}": an f-string whose every placeholder is a constant or one of a
     constant table's entries is one of a few known texts (the table is an allow-list). () when it is not."""
     children = node.children
-    start = children[0].text.decode("utf-8", "replace") if children else ""
-    prefix = start.rstrip("'\"")
+    prefix = children[0].text.decode("utf-8", "replace").rstrip("'\"") if children else ""
     if "f" not in prefix.lower() or len(children) < 3:
         return ()
-    quote = start[len(prefix):]
-    parts: list[str] = []
-    slots: list[tuple] = []
-    for child in children[1:-1]:
-        if child.type != "interpolation":
-            parts.append(child.text.decode("utf-8", "replace").replace("{{", "{").replace("}}", "}"))
-            continue
-        if child.child_by_field_name("format_specifier") or child.child_by_field_name("type_conversion"):
-            return ()
-        value = values.ev(child.child_by_field_name("expression"))
-        options = value.choices if value.choices else (value,)
-        if not all(o.known and isinstance(o.const, (str, int)) and not isinstance(o.const, bool) for o in options):
-            return ()
-        parts.append(f"\ue000{len(slots)}\ue001")
-        slots.append(tuple(str(o.const) for o in options))
+
+    def options(expression) -> tuple[str, ...]:
+        value = values.ev(expression)
+        picks = value.choices if value.choices else (value,)
+        if not all(o.known and isinstance(o.const, (str, int)) and not isinstance(o.const, bool) for o in picks):
+            raise NotTemplate
+        return tuple(str(o.const) for o in picks)
+
+    try:
+        text, slots = template(node, options)
+    except (NotTemplate, SyntaxError, ValueError, UnicodeDecodeError):
+        return ()
     if not any(len(s) > 1 for s in slots) or _product(slots) > MAX_TEXTS:
         return ()
-    try:
-        template = _literal(prefix.replace("f", "").replace("F", "") + quote + "".join(parts) + quote)
-    except (SyntaxError, ValueError):
-        return ()
-    texts = [template]
-    for index, options in enumerate(slots):
-        marker = f"\ue000{index}\ue001"
-        texts = [text.replace(marker, option) for text in texts for option in options]
-    return tuple(Value(text, constant_labels(text), via="dynamic") for text in dict.fromkeys(texts))
+    return tuple(Value(t, constant_labels(t), via="dynamic") for t in filled(text, slots))
 
 
 def _product(slots) -> int:
