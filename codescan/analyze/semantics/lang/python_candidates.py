@@ -159,11 +159,13 @@ class CandidateClimb:
     def _alias_uses(self, name: str, depth: int) -> None:
         climbed = self._aliases.get(name)
         if climbed is not None:
-            if climbed[0] or not self._live:
+            if climbed[1] <= depth and (climbed[0] or not self._live):
                 return
-            depth = climbed[1]  # climbed from a dead word first: again from a live one, as far as then (no new
-            # candidates, only marked live)
-        self._aliases[name] = (self._live, depth)
+            # again, as far as the shallower of both allows: climbed first from a dead word (now only marked
+            # live), or first from deeper (`mod = __import__(..)` reached `return getattr(mod, ..)` at depth 1
+            # before the getattr word did at depth 0: `runner = pick(); runner(cmd)` is then met too)
+            depth = min(depth, climbed[1])
+        self._aliases[name] = (self._live or (climbed is not None and climbed[0]), depth)
         scopes = self.values.scopes
         scopes.index(name)
         for use in scopes.uses.get(name, ())[:64]:

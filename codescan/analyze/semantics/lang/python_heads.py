@@ -244,6 +244,13 @@ class Heads:
                 if inner is None:
                     return None
                 out |= inner
+                typed = what.prev_named_sibling if kind == "assign" else None
+                if typed is not None and typed.type == "type" and typed.named_children:
+                    # `pool: asyncpg.Pool = app["pool"]`: PyValues may name it by its annotation
+                    inner = self.of(typed.named_children[0], hops + 1)
+                    if inner is None:
+                        return None
+                    out |= inner
             elif kind != "param":
                 return None
             else:

@@ -282,6 +282,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 const = fold_accumulation(self, name, what.parent, what, current.const, False)
                 if const is not UNKNOWN:
                     value = Value(const, value.labels, None, None, value.trace)
+            if not value.known and what.prev_named_sibling is not None \
+                    and what.prev_named_sibling.type == "type" and self._unnamed(value.name):
+                value = self._annotated(value, what.prev_named_sibling)
             return value.with_step(what.start_point[0] + 1, f"assigned to {name}")
         if kind == "augassign":
             right_node = what.child_by_field_name("right")
@@ -352,6 +355,22 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             self.defs[what.start_byte] = what
             return Value(name=f"<class:{what.start_byte}>")
         return NOTHING
+
+    def _unnamed(self, name: str | None) -> bool:
+        """No module names the value: nothing, or a path from a local (`request.app.state.db`)."""
+        return name is None or not name.startswith("<") and name.split(".", 1)[0] not in self.scopes.imports
+
+    def _annotated(self, value: Value, annotation) -> Value:
+        """`pool: asyncpg.Pool = app["pool"]`: a value from where no module names it (app state, a local's
+        attribute), declared an instance of an imported class, is named as one (`pool.acquire()` then names
+        asyncpg's connection)."""
+        held = annotation.named_children[0] if annotation.named_children else None
+        if held is None or held.type not in ("attribute", "identifier"):
+            return value
+        cls = self.ev(held).name
+        if not cls or "." not in cls or cls.startswith(("<", "builtins.", "typing.")):
+            return value
+        return Value(value.const, value.labels, cls + "()", value.via, value.trace, value.choices)
 
     def _functions_in(self, node, table: dict) -> dict:
         """{"load": lambda n: ..., "run": helper}: entries that are same-file functions keep their names (a call
