@@ -255,6 +255,8 @@ PYTHON_STARTUP = re.compile(r"(?i)\.pth$|(?:^|[/\\])(?:site|user)customize\.py$"
 # the folder whose every file IPython (and Jupyter's IPython kernel) runs at start
 IPYTHON_STARTUP = re.compile(r"(?i)\.ipython[/\\]profile_[^/\\]+[/\\]startup(?:[/\\]|$)")
 AUTHORIZED_KEYS = re.compile(r"(?:^|[/\\])authorized_keys2?$")
+# the SSH client's configuration: its ProxyCommand / LocalCommand / Match exec lines run at every connection
+SSH_CLIENT_CONFIG = re.compile(r"(?:^|[/\\])\.ssh[/\\]config$|(?:^|/)etc/ssh/ssh_config(?:\.d/[^/]*)?$")
 # the files that decide who may become root: sudo's rules (and its drop-in folder), the account database
 PRIVILEGE_FILE = re.compile(r"(?:^|/)etc/(?:sudoers(?:\.d(?:/[^/]*)?)?|passwd)$")
 # a path (or the last piece of one) naming a file or folder the system runs at login, boot or on a schedule
@@ -403,6 +405,8 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
     labels = mined | (frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset())
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
+    if "ssh" in value and SSH_CLIENT_CONFIG.search(value):  # ~/.ssh/config, /etc/ssh/ssh_config
+        labels |= {"ssh-config"}
     if PRIVILEGE_FILE.search(value):  # /etc/sudoers, /etc/sudoers.d/<file>, /etc/passwd
         labels |= {"privilege-file"}
     if STARTUP_FILE.search(value):  # ~/.bashrc, LaunchAgents/..., systemd/user/...: run at login or boot

@@ -12,7 +12,7 @@ PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathli
 MAX_PIECES = 12
 # only the startup-folder label is read from a tail: a credential store's name joined under the app's own folder
 # (`~/.cache/myapp/leveldb`) is the app's data, and each piece already carries what it names by itself
-TAIL_LABELS = frozenset({"startup-file", "ipython-startup"})
+TAIL_LABELS = frozenset({"startup-file", "ipython-startup", "ssh-config"})
 
 
 def join_tail(values: list) -> str:
