@@ -6,8 +6,8 @@ from functools import lru_cache
 from .facts import UNKNOWN, Value
 
 MAX_CODE = 20_000  # longest constant parsed to see whether it is code
-# the flag by which an interpreter or shell takes the code to run as its next argument
-INLINE_CODE_FLAGS = frozenset(("-c", "-e", "/c", "/C", "-Command", "-command"))
+# the flag by which an interpreter or shell is told what to run (inline code, a module) as its next argument
+INTERPRETER_FLAGS = frozenset(("-c", "-m", "-e", "/c", "/C", "-Command", "-command"))
 
 
 def text_of(value: Value) -> str | None:
@@ -24,10 +24,10 @@ def text_of(value: Value) -> str | None:
     if isinstance(const, (list, tuple)) and const and isinstance(const[0], str):
         # a command list whose program is known: the known words (unknown arguments left out)
         return " ".join(c for c in const if isinstance(c, str))
-    if isinstance(const, (list, tuple)) and len(const) > 2 and const[1] in INLINE_CODE_FLAGS \
+    if isinstance(const, (list, tuple)) and len(const) > 2 and const[1] in INTERPRETER_FLAGS \
             and all(isinstance(c, str) for c in const[1:]):
-        # an interpreter named at run time (`[sys.executable, "-c", CODE]`, `[shell, "-c", CMD]`): the flag and
-        # the code it runs are the command's text
+        # an interpreter named at run time (`[sys.executable, "-c", CODE]`, `[sys.executable, "-m", "pip", ...]`,
+        # `[shell, "-c", CMD]`): the flag and what it runs are the command's text
         return " ".join(const[1:])
     return None
 
