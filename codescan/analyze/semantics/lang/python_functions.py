@@ -17,6 +17,15 @@ _SERVED_BARE = re.compile(rb"(?<![.\w])(?:(?:unix_)?serve|start_(?:unix_)?server
 _ROUTE_DECORATOR = ("route", "get", "post", "put", "patch", "delete", "api_route", "websocket", "api_view")
 
 
+# the parameters through which pytest hands a test or fixture a fresh temporary folder of its own
+PYTEST_TEMP_DIRS = frozenset(("tmp_path", "tmpdir"))
+
+
+def _test_or_fixture(function) -> bool:
+    named = function.child_by_field_name("name") if function.type == "function_definition" else None
+    return named is not None and (named.text.startswith(b"test") or _fixture_of(function))
+
+
 class Functions:
     """Mixed into PyValues (uses its ev, defs and _returns cache)."""
 
@@ -45,6 +54,8 @@ class Functions:
             if _one_segment(route, name):
                 labels.add("url-segment")
         if route is None and index >= 0 and name not in ("self", "cls"):
+            if name in PYTEST_TEMP_DIRS and _test_or_fixture(function):
+                labels.add("temp-dir")  # def ssh_dir(tmp_path): pytest's own per-test temporary folder
             fixture = self._fixture_value(function, name)
             if fixture is not None:  # def test_x(server): what the same-file fixture `server` returns or yields
                 return fixture.with_step(node.start_point[0] + 1, f"pytest fixture {name}")
