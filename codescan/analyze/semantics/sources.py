@@ -178,6 +178,8 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           "jinja2.Environment().get_template().render", "jinja2.Environment().select_template().render",
           "jinja2.Environment().get_or_select_template().render", "django.template.loader.render_to_string",
           "django.template.loader.get_template().render", "starlette.templating.Jinja2Templates().TemplateResponse",
+          # a Django Template object (written in the code) rendered with a Context: Django escapes the variables
+          "django.template.Template().render", "django.template.base.Template().render",
           "fastapi.templating.Jinja2Templates().TemplateResponse", "flask.url_for", "url_for", "django.urls.reverse", "werkzeug.utils.secure_filename",
           "secure_filename", "os.path.basename", "path.basename", "path.posix.basename", "path.win32.basename",
           "escape-html", "he.encode", "he.escape", "lodash.escape", "hono/html.html",  # (html`..${x}` escapes x)
