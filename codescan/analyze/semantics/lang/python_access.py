@@ -48,6 +48,19 @@ def _super_instance(values, node) -> Value | None:
     return Value(name=base.name + "()")
 
 
+def _class_callable(values, cls, attr: str) -> Value | None:
+    """`K.name` where K's body defines `name` as a @classmethod or @staticmethod: that function (called on the
+    class, its returns are what `K.name()` gives)."""
+    found = method(values, cls, attr)
+    function = values.defs.get(int(found.name[len("<def:"):-1])) if found is not None else None
+    holder = function.parent if function is not None else None
+    if holder is None or holder.type != "decorated_definition" or not any(
+            d.text.strip() in (b"@classmethod", b"@staticmethod") for d in holder.named_children
+            if d.type == "decorator"):
+        return None
+    return found
+
+
 class Access:
     """Mixin of PyValues: what `obj.attr` and `obj[key]` evaluate to."""
 
@@ -71,6 +84,8 @@ class Access:
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">") and obj_node.type == "identifier":
             cls = self.defs.get(int(obj.name[len("<class:"):-1]))  # Names.mod: the class's own attribute
             found = class_level(self, cls, obj_node.text.decode(), attr) if cls is not None else None
+            if found is None and cls is not None:  # K.name(): a classmethod or staticmethod called on the class
+                found = _class_callable(self, cls, attr)
             if found is not None:
                 return found
         if obj.name and obj.name.startswith("<class:") and obj.name.endswith(">()"):  # Runner().go
