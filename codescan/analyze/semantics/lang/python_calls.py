@@ -268,6 +268,10 @@ def call_value(values, node) -> Value:
             out_labels = secret_key_labels(out_labels, arg_values[0])
         if "network" in labels and arg_values and cloud_credentials_url(arg_values[0]):
             out_labels = out_labels | {"credential-file"}  # the instance role's keys from the metadata service
+        if "env-var" in labels and len(args) > 1 and arg_values[1].const is not None and \
+                not isinstance(arg_values[1].const, str) and arg_values[1].const == 0:
+            # os.getenv("VERIFY_TLS", False): False unless the variable is set (then a string, always true)
+            out_labels = out_labels | _OFF_BY_DEFAULT
         if "env-var" in labels and len(args) > 1 and isinstance(arg_values[1].const, str):
             # os.environ.get("CMD", "curl … | sh"): unless the variable is set, the default is the value
             default = arg_values[1].const
@@ -294,6 +298,7 @@ def call_value(values, node) -> Value:
     return out
 
 
+_OFF_BY_DEFAULT = frozenset({"off-by-default"})
 # what a client or peer sent stays theirs when parsed from JSON (as request.get_json() / resp.json() keep it)
 _CLIENT_DATA = frozenset(("request", "socket"))
 _OPENERS = frozenset(("builtins.open", "io.open", "codecs.open", "tokenize.open", "linecache.getlines"))
