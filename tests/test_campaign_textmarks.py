@@ -238,3 +238,42 @@ def test_urls_are_found_only_before_each_scheme_separator_with_the_same_matches_
     found = textmarks.urls(source)
     monkeypatch.setattr(textmarks, "FIND_SCHEMES", False)
     assert found == textmarks.urls(source) and len(found) == 2
+
+
+def test_sentences_hash_the_words_of_each_sentence_as_one_slice_of_the_stream_the_same_keys_as_per_sentence():
+    """_sentences slices one buffer of every word's hash (punctuation dropped) per sentence; each key must be the
+    hash of that sentence's own words (textmarks._key), rows and order as before, repeats dropped, on random
+    streams with sentences of every length, breaks anywhere (also none at the first token) and repeated words."""
+    import random
+
+    import numpy as np
+
+    from codescan.cluster import textmarks
+    from codescan.cluster.linekey import PROSE, mark
+
+    def per_sentence(toks, rows, brk, words):
+        starts = np.flatnonzero(brk)
+        ends = np.r_[starts[1:], len(toks)]
+        out, seen = [], set()
+        for a, b in zip(starts.tolist(), ends.tolist()):
+            if int(words[a:b].sum()) < textmarks.SENTENCE_WORDS:
+                continue
+            h = textmarks._key(toks[a:b][words[a:b]])
+            if h not in seen:
+                seen.add(h)
+                out.append((int(rows[a]), int(rows[b - 1]), mark(h, PROSE)))
+        return out
+
+    rng = random.Random(5)
+    checked = 0
+    for _trial in range(300):
+        size = rng.randint(0, 120)
+        toks = np.array([rng.choice((1, 2, 3, 2 ** 63 + 7, 99)) for _ in range(size)], dtype=np.uint64)
+        rows = np.cumsum([rng.randint(0, 2) for _ in range(size)]).astype(np.int64) + 1
+        brk = np.array([rng.random() < 0.06 for _ in range(size)], dtype=bool)
+        words = np.array([rng.random() < 0.85 for _ in range(size)], dtype=bool)
+        got = [(u.line, u.end_line, u.signature) for u in textmarks._sentences(toks, rows, brk, words)]
+        assert got == per_sentence(toks, rows, brk, words)
+        assert all(u.kind == "line" and u.name == PROSE for u in textmarks._sentences(toks, rows, brk, words))
+        checked += len(got)
+    assert checked > 50
