@@ -61,13 +61,26 @@ def _class_callable(values, cls, attr: str) -> Value | None:
     return found
 
 
+def _a_parameter(values, node) -> bool:
+    """`node` is a parameter of its function (not self or cls) bound nowhere else, or an attribute of one
+    (`caller.__call__`)."""
+    while node.type == "attribute":
+        node = node.child_by_field_name("object")
+    if node.type != "identifier" or node.text in (b"self", b"cls"):
+        return False
+    entries = values.scopes.entries(node)
+    return bool(entries) and all(kind == "param" for kind, _what in entries)
+
+
 class Access:
     """Mixin of PyValues: what `obj.attr` and `obj[key]` evaluate to."""
 
     def _attribute(self, node) -> Value:
         obj_node = node.child_by_field_name("object")
         attr = node.child_by_field_name("attribute").text.decode("utf-8", "replace")
-        if attr == "__doc__":  # f.__doc__, sys.modules[__name__].__doc__: a docstring of this program
+        if attr == "__doc__" and not _a_parameter(self, obj_node):
+            # f.__doc__, sys.modules[__name__].__doc__: a docstring of this program (a parameter's is the docstring
+            # of whatever the caller passes: the call sites say which, through the function's summary)
             return own_source(node, "a docstring read")
         if obj_node.type == "identifier" and obj_node.text == b"self":
             if attr in REQUEST_NAMES:

@@ -157,6 +157,9 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
             parts.append(arg_values[index])
     joined = merge(parts)
     labels |= joined.labels
+    if value.name and value.name.endswith(".__doc__") and \
+            any((p.name or "").startswith(("<def:", "<class:")) for p in parts):
+        labels.add("own-source")  # run_doc(hidden) where run_doc reads fn.__doc__: this file's own docstring
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
     out = Value(value.const if not parts or _argv_kept(value.const) else UNKNOWN, frozenset(labels), value.name,
                 value.via, trace)
