@@ -4,7 +4,7 @@ PyValues makes a name from a text only through: a subscript of a value named `sy
 included), `globals()`/`locals()`/`vars()`/`__builtins__` subscripted or read with get/pop/setdefault/
 __getitem__, `vars(X)[k]`, getattr/`__dict__`/`__getattribute__` on the builtins module, `eval` of a text, and
 the importers (python_calls). An occurrence whose value cannot reach one of those forms builds nothing:
-`k in sys.modules`, `sys.modules.copy()`, `exec(code, globals())`, `"%(x)s" % locals()`, `builtins.open`,
+`k in sys.modules`, `sys.modules.copy()` (not `.get(k)`), `exec(code, globals())`, `"%(x)s" % locals()`, `builtins.open`,
 `import builtins`, `model.eval()`. Anything else (assigned, passed, returned, subscripted...) may build."""
 from __future__ import annotations
 
@@ -76,7 +76,9 @@ def _inert(node, word: bytes) -> bool:
             return holder is not None and (holder.type == "delete_statement" or (
                 holder.type == "assignment" and holder.child_by_field_name("left") == user))
         return user.type == "comparison_operator" or (
-            user.type == "attribute" and user.child_by_field_name("object") == parent)
+            user.type == "attribute" and user.child_by_field_name("object") == parent and
+            (user.child_by_field_name("attribute") is None or
+             user.child_by_field_name("attribute").text not in _LOOKUPS))  # .get(k): a module by its name
     if word == b"import_module":
         # import_helper.import_module(...): another module's function; importlib's is caught by `importlib`
         obj = parent.child_by_field_name("object") if field_of_attribute else None

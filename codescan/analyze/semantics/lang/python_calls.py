@@ -155,6 +155,10 @@ def call_value(values, node) -> Value:
             return got
     if not keywords and (found := codec_function(values, name, args) or codec_applied(values, name, args, line)):
         return found  # dec = codecs.getdecoder("rot13"); dec(blob)[0]
+    if name == "sys.modules.get" and args:  # sys.modules.get("o" "s"): the module of that name (when imported)
+        module = values.ev(args[0])
+        if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
+            return Value(name=canonical(module.const), via="dynamic")
     if name in ("builtins.staticmethod", "builtins.classmethod") and len(args) == 1 and not keywords:
         return values.ev(args[0])  # class C: run = staticmethod(exec) — C.run is exec
     if name == "pytest.importorskip" and args:

@@ -197,6 +197,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             fallback = or_fallback(node, parts) or _default_instance(node, parts)  # os.environ.get("CMD") or "…"
             if fallback is not None:
                 return fallback
+            if parts[0].name and parts[0].name == parts[1].name:  # sys.modules.get("os") or __import__("os")
+                merged = merge(parts)
+                return Value(UNKNOWN, merged.labels, parts[0].name, parts[0].via or parts[1].via, merged.trace)
         if kind in ("binary_operator", "string"):
             text = skeleton(self, node, parts)  # "curl -s %s | sh" % url: the command's shape is known
             if text is not None:
