@@ -56,7 +56,7 @@ def test_a_word_is_dead_only_when_every_pattern_ending_in_it_needs_an_absent_mod
 
 def test_names_built_from_text_keep_every_word():
     for builder in (b"__import__(n)", b"importlib.import_module(n)", b"sys.modules[n]", b"globals()[n]",
-                    b"eval(n)", b"vars()[n]", b"locals()[n]", b"getattr(__builtins__, n)"):
+                    b"eval(n)", b"vars()[n]", b"locals()[n]", b"getattr(__builtins__, n)", b"sys.modules.get(n)"):
         assert _dead(b"import sys, importlib\ndef f(d, n):\n    " + builder + b"\n    d.get(1)\n") is None, builder
     # through getattr on a module whose attributes build names, or a kept alias of one
     for builder in (b"getattr(sys, 'mod' + 'ules')[n]", b"s = sys\n    s.modules[n]", b"getattr(importlib, n)(m)",

@@ -78,7 +78,7 @@ def _inert(node, word: bytes) -> bool:
         return user.type == "comparison_operator" or (
             user.type == "attribute" and user.child_by_field_name("object") == parent and
             (user.child_by_field_name("attribute") is None or
-             user.child_by_field_name("attribute").text not in _LOOKUPS))  # .get(k): a module by its name
+             user.child_by_field_name("attribute").text != b"get"))  # .get(k): a module by its name (python_calls)
     if word == b"import_module":
         # import_helper.import_module(...): another module's function; importlib's is caught by `importlib`
         obj = parent.child_by_field_name("object") if field_of_attribute else None
