@@ -64,7 +64,7 @@ def _lines(ctx, text: str, fetches, what: str) -> None:
 def _gradle_sends_credentials(ctx, text: str) -> None:
     """A build script that names a credential file (~/.ssh keys, ~/.aws/credentials, .npmrc...) and opens an outgoing
     request with a body: the build steals the developer's keys (reported at the first credential path)."""
-    from .semantics.sources import CREDENTIAL_PATH
+    from .semantics.text_labels import CREDENTIAL_PATH
     if not _SENDS.search(text):
         return
     for number, line in enumerate(split_lines(text), start=1):

@@ -8,7 +8,8 @@ from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
-from ..sources import clears, constant_labels, labels_of, narrowed
+from ..sources import clears, labels_of, narrowed
+from ..text_labels import constant_labels
 from .js_dom import field_labels
 from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
 from .js_fold import fold_call

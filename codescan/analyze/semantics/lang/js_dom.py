@@ -8,7 +8,7 @@ import re
 from itertools import islice
 
 from ..facts import Call
-from ..sources import FIELD
+from ..text_labels import FIELD
 
 _SELECTORS = frozenset((b"querySelector", b"querySelectorAll", b"getElementById", b"getElementsByName",
                         b"getElementsByClassName", b"namedItem"))

@@ -8,7 +8,7 @@ import re
 
 from ..facts import NOTHING, Step, Value, merge
 from ..constants import UNKNOWN
-from ..sources import CREDENTIAL_PATH
+from ..text_labels import CREDENTIAL_PATH
 from .js_callbacks import FILE_WRITERS
 
 READERS = frozenset({"fs.readFileSync", "fs.promises.readFile", "fs.createReadStream", "fs.readFile"})

@@ -10,7 +10,8 @@ from .memo_eval import MemoEval
 from .js_access import GLOBAL_NAMES, JsAccess, unescaped_name
 from ..facts import NOTHING, Value, merge
 from ..names import js_module
-from ..sources import authenticating, clears, constant_labels, labels_of, narrowed, secret_name_labels
+from ..sources import authenticating, clears, labels_of, narrowed, secret_name_labels
+from ..text_labels import constant_labels
 from .js_skeleton import skeleton
 from .js_choices import checked_branch, either, joined
 from .js_handler_inputs import decorated_input, event_field, framework_argument

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
-from ..sources import constant_labels, labels_of, narrowed, password_named, secret_key_labels
+from ..sources import labels_of, narrowed, password_named, secret_key_labels
+from ..text_labels import constant_labels
 from .python_classattrs import class_level, cls_attribute
 from .python_functions import REQUEST_NAMES
 from .python_handlers import handler_input, inherited_runner

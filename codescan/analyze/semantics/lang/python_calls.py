@@ -13,7 +13,8 @@ from .python_paths import PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
-from ..sources import clears, cloud_credentials_url, constant_labels, labels_of, narrowed, secret_key_labels
+from ..sources import clears, labels_of, narrowed, secret_key_labels
+from ..text_labels import cloud_credentials_url, constant_labels
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Value
-from ..sources import constant_labels
+from ..text_labels import constant_labels
 
 PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                         "pathlib.Path().joinpath", "pathlib.PurePath().joinpath"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ... import budget as budgets
 from ..constants import UNKNOWN
 from ..facts import NOTHING, Value, merge
-from ..sources import constant_labels
+from ..text_labels import constant_labels
 from .python_classattrs import class_level, enclosing_class
 from .python_method_stores import folded_at_sites
 from .python_mutations import written

@@ -5,7 +5,7 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import Value, merge
-from ..sources import constant_labels
+from ..text_labels import constant_labels
 from ..skeleton import HOLE, kept, text_part, texty
 from ..string_literals import MISS, text_body
 

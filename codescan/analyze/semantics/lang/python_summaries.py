@@ -6,7 +6,7 @@ import re
 
 from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import Value, merge
-from ..sources import constant_labels
+from ..text_labels import constant_labels
 
 def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     """Apply a same-file function's summary: its return value with each `param:<def>:<i>` label

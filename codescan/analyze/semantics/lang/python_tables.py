@@ -5,7 +5,7 @@ from ..constants import UNKNOWN, Name
 from ..fstrings import NotTemplate, filled, template
 from ..facts import Value
 from ..names import canonical
-from ..sources import constant_labels
+from ..text_labels import constant_labels
 
 MAX_CHOICES = 32  # entries of one table kept as the values an unknown key may pick
 

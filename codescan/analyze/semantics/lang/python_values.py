@@ -19,7 +19,8 @@ from .python_tables import fstring_choices
 from .python_exec_names import exec_bound
 from ..facts import NOTHING, Value, merge
 from ..names import BUILTIN_MODULES, PY_BUILTINS, canonical
-from ..sources import authenticating, constant_labels, password_named
+from ..sources import authenticating, password_named
+from ..text_labels import constant_labels
 from ..values import whole
 
 _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "false", "none", "binary_operator",

@@ -8,7 +8,8 @@ from .concepts import FIRST_ARG_ONLY, LEADING_HANDLE, LEADING_HANDLE_SUFFIX, NOT
 from .flowcompare import EQ_METHODS, SECRET_NAMES, comparison_fact, compare_possible  # noqa: F401 (re-exported)
 from .flowcollect import _VARIABLES, FlowIndex
 from .flowscope import Event, Scope
-from ..sources import AUTHORIZED_KEYS, CREDENTIAL_PATH, MINER, STARTUP_FILE, password_named
+from ..sources import password_named
+from ..text_labels import AUTHORIZED_KEYS, CREDENTIAL_PATH, MINER, STARTUP_FILE
 from .flowvalues import concat, const, join, labelled  # noqa: F401 (the adapters import them from here)
 from .flowtables import joined, lookup_value, table_value
 from .memo_eval import MemoEval
