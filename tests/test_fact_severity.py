@@ -349,6 +349,11 @@ def test_js_download_checked_against_a_pinned_digest_is_medium_unchecked_or_unre
     assert _by_line("js-download-and-run-file", "scripts/get.js", unchecked) == {9: "critical"}
     other = checked.replace(".update(buf)", ".update(url)")
     assert _by_line("js-download-and-run-file", "scripts/get.js", other) == {9: "critical"}
+    # the mismatch branch returns instead of throwing (a callback cannot throw to its caller): still pinned
+    returned = checked.replace("throw new Error('bad digest');", "{ console.warn('bad digest'); return; }")
+    assert _by_line("js-download-and-run-file", "scripts/get.js", returned) == {9: "medium"}
+    logged = checked.replace("throw new Error('bad digest');", "console.warn('bad digest');")
+    assert _by_line("js-download-and-run-file", "scripts/get.js", logged) == {9: "critical"}
 
 
 def test_xss_from_a_generator_yielding_request_input_is_high_in_an_app_low_in_a_tests_handler():

@@ -269,5 +269,12 @@ def _digest_checked(call, data) -> bool:
     if hashed is None:
         return False
     after = before[hashed.end():]
-    return b"digest(" in after[:200] and re.search(rb"[!=]==?", after) is not None and \
-        re.search(rb"\bthrow\b|process\.exit\(", after) is not None
+    if b"digest(" not in after[:200]:
+        return False
+    compared = re.search(rb"[!=]==?", after)
+    if compared is None:
+        return False
+    # a throw or exit on the way, or a return in the mismatch branch right after the comparison
+    # (`if (sum !== PINS[t]) { console.warn('mismatch'); return; }`)
+    return re.search(rb"\bthrow\b|process\.exit\(", after) is not None or \
+        re.search(rb"\breturn\b", after[compared.end():compared.end() + 160]) is not None
