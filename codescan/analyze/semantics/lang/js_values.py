@@ -186,14 +186,43 @@ class JsValues(MemoEval, JsAccess):
             operator = what.child_by_field_name("operator")
             const = right.const
             # for (const k of ["NPM_TOKEN", "HOME"]): the variable holds one of the items
-            choices = tuple(Value(i) for i in const if isinstance(i, (str, int))) if operator is not None and \
-                operator.type == "of" and isinstance(const, list) and len(const) <= MAX_LOOP_CHOICES else ()
-            return Value(UNKNOWN, right.labels, None, None, right.trace, choices)
+            looped = operator is not None and operator.type == "of" and isinstance(const, list) and \
+                len(const) <= MAX_LOOP_CHOICES
+            items = const if looped else ()
+            left = what.child_by_field_name("left")
+            if left is not None and left.type == "array_pattern" and operator is not None and operator.type == "of":
+                # for (const [re, swap] of PAIRS): the name holds its position of each item
+                items = self._item_parts(left, name, what.child_by_field_name("right"), const if looped else None)
+            choices = tuple(Value(i) for i in items if isinstance(i, (str, int)))
+            # (`via="loop"`: every item is bound in turn, not one picked by a key not known here)
+            return Value(UNKNOWN, right.labels, None, "loop" if choices else None, right.trace, choices)
         if kind == "setitem":
             right = self.ev(what.child_by_field_name("right"))
             out = merge((current, right), UNKNOWN, current.name)
             return out.with_step(what.start_point[0] + 1, f"stored in {name}")
         return NOTHING
+
+    def _item_parts(self, pattern, name: str, listed, const) -> list:
+        """What `name` takes from each item of a for...of over pairs (`for (const [re, swap] of PAIRS)`): its
+        position of each constant item; when the list as a whole is not constant (a regex in each pair), that
+        position of each item of the array literal the list is bound to once, item by item."""
+        names = [c.text for c in pattern.named_children]
+        at = names.index(name.encode()) if name.encode() in names else -1
+        if at < 0:
+            return []
+        if const is not None:
+            return [i[at] for i in const if isinstance(i, list) and at < len(i)]
+        if listed is not None and listed.type == "identifier":
+            bound = self.scopes.index(listed.text.decode("utf-8", "replace"))
+            listed = bound[0][1] if len(bound) == 1 and bound[0][0] == "assign" else None
+        if listed is None or listed.type != "array" or listed.named_child_count > MAX_LOOP_CHOICES:
+            return []
+        out = []
+        for item in listed.named_children:
+            parts = [c for c in item.named_children if c.type != "comment"] if item.type == "array" else []
+            if at < len(parts):
+                out.append(self.ev(parts[at]).const)
+        return out
 
     def _parameter(self, name: str, node) -> Value:
         function = node
