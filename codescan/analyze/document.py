@@ -180,9 +180,10 @@ class Analyzer(CodeInsideDocuments):
         with stage(ctx, "rules"):
             self._emit_hits(ctx, compiled, tree.root_node, source, line_offset, context, via, severity_shift, seen,
                             start_depth, quiet)
+        built = None
         if context in ("code", "decoded") and not deep:
             with stage(ctx, "semantic rules"):
-                self.fact_rules.run(ctx, source, tree, language, line_offset, via)
+                built = self.fact_rules.run(ctx, source, tree, language, line_offset, via)
         elif context in ("comment", "docstring") and not deep and embedded.FACTS_IN_PROSE:
             with stage(ctx, "semantic rules"):  # COVERT: a flow planted in a docstring, graded as its shape rules
                 embedded.facts_in_prose(self.fact_rules, ctx, source, tree, language, line_offset, via, context,
@@ -195,6 +196,9 @@ class Analyzer(CodeInsideDocuments):
             with stage(ctx, "payloads"):
                 self._payloads(ctx, source, tree, language, line_offset, depth, severity_shift,
                                comments=context == "code" and not deep)  # one walk for both: literal_walk
+            if built:
+                with stage(ctx, "payloads"):
+                    self._built_code(ctx, built, language, line_offset, depth, severity_shift)
             if language == "shell" and not deep:
                 with stage(ctx, "inline programs"):
                     self._inline_programs(ctx, source, tree, line_offset, depth, severity_shift)

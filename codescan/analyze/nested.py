@@ -98,6 +98,23 @@ class CodeInsideDocuments:
                          context="decoded", decoded=payload.preview,
                          severity=shift_severity(rule.severity, severity_shift))
 
+    def _built_code(self, ctx, built, language, line_offset, depth, severity_shift) -> None:
+        """Code a call runs that the file builds at run time (decoded, joined, unscrambled): scanned as code of its
+        own, every finding pointing at the call with the code shown."""
+        for line, text in built:
+            budgets.check()
+            data = text.encode("utf-8", "replace")
+            budgets.spend_decoded(len(data))
+            before = len(ctx.findings)
+            self.scan_code(ctx, data, language, line_offset=line_offset + line - 1, depth=depth + 1, via="built",
+                           context="decoded", severity_shift=severity_shift)
+            preview = " ".join(text.split())[:200]
+            for i in range(before, len(ctx.findings)):
+                f = ctx.findings[i]
+                ctx.findings[i] = f.with_(line=line_offset + line, end_line=line_offset + line,
+                                          decoded=f.decoded or preview,
+                                          snippet=ctx.line_text(line_offset + line).strip()[:300])
+
     def _inline_programs(self, ctx, source, tree, line_offset, depth, severity_shift) -> None:
         """`python3 -c CODE`, `node -e CODE`, a here-document fed to an interpreter: the program analyzed in its
         own language, its findings on the script's lines (the first line's columns shifted to the program)."""

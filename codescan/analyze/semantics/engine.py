@@ -279,7 +279,7 @@ class FactRules:
                 if chosen else None
         return wanted, chosen
 
-    def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> None:
+    def run(self, ctx, source: bytes, tree, language: str, line_offset: int = 0, via: str | None = None) -> list | None:
         module = ADAPTERS.get(language)
         if module is None or not self.rules:
             return
@@ -306,6 +306,7 @@ class FactRules:
         if not facts.calls:
             return
         calls = _character_columns(facts.calls, source)
+        built = built_code(calls, source) if language in JS_LANGUAGES else None
         path = ctx.doc.named  # a record part is judged by its file's path (path/not_path, in_tests), as in a scan
         present = frozenset(call.callee for call in calls)
         lines = SourceLines(source, tree if language in OPTION_LANGUAGES else None)
@@ -322,6 +323,31 @@ class FactRules:
                     sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, lines, present)
             else:
                 together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers, lines)
+        return built  # constant code the file runs but does not hold as written (JS): the caller reads it as code
+
+
+JS_LANGUAGES = frozenset(("javascript", "typescript", "tsx"))
+# the calls that run their (last, for Function) argument as JavaScript code
+_CODE_RUNNERS = re.compile(r"^(?:eval|Function|(?:window|globalThis|global|self)\.eval|execScript|setTimeout|"
+                           r"setInterval|vm\.(?:runIn(?:New|This)?Context|compileFunction|Script))$")
+MIN_BUILT, MAX_BUILT, MAX_BUILT_TEXTS = 24, 16_384, 4
+
+
+def built_code(calls, source: bytes) -> list:
+    """(line, text) of constant code a call runs that the file does not hold as written: text decoded, joined or
+    unscrambled at run time (`Function(CODES.reduce((s, n) => s + String.fromCharCode(n ^ 42), ''))()`), for the
+    rules to read as code of its own at the call's line."""
+    out: list = []
+    for call in calls:
+        if not call.args or not _CODE_RUNNERS.match(call.callee):
+            continue
+        text = call.args[-1 if call.callee.endswith("Function") else 0].const
+        if isinstance(text, str) and MIN_BUILT <= len(text) <= MAX_BUILT and (call.line, text) not in out and \
+                text.encode("utf-8", "replace") not in source:
+            out.append((call.line, text))
+            if len(out) >= MAX_BUILT_TEXTS:
+                break
+    return out
 
 
 def _character_columns(calls, source: bytes):

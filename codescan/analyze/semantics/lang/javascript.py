@@ -226,6 +226,12 @@ def _through_callers(values, calls, source: bytes) -> list:
             method = name is None and function is not None and function.type == "method_definition"
             if method:  # class A { go(c) { cp.exec(c) } }  new A().go(x) / a.go(x): called as a member
                 name = function.child_by_field_name("name").text
+            built = method and name == b"constructor"
+            if built:  # this.dir = dir in the constructor, run by a method: `new Job(x)` gives dir
+                cls = function.parent.parent if function.parent is not None else None
+                name = cls.child_by_field_name("name") if cls is not None and cls.type == "class_declaration" else None
+                name = name.text if name is not None else None
+                method = False
             if name is None:
                 continue
             before = rb"(?<=\.)" if method else rb"(?<![\w$.])"
@@ -233,7 +239,8 @@ def _through_callers(values, calls, source: bytes) -> list:
                 ident = values.scopes.locate(match.start(), match.start() + len(name))
                 callee = ident.parent if method and ident is not None else ident
                 site = callee.parent if callee is not None else None
-                if site is None or site.type != "call_expression" or site.child_by_field_name("function") != callee:
+                if site is None or site.type != ("new_expression" if built else "call_expression") or \
+                        site.child_by_field_name("constructor" if built else "function") != callee:
                     continue
                 args = [values.ev(a) for a in arguments(site)]
                 line = site.start_point[0] + 1

@@ -14,6 +14,7 @@ from .js_dom import field_labels
 from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
 from .js_fold import fold_call
 from .js_loops import mapped
+from .js_this import this_method
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
 from .python_summaries import def_start, short, substitute
 
@@ -24,6 +25,10 @@ REQUIRE = {"require", "module.require", "process.mainModule.require", "import", 
 _BACK_DOORS = frozenset({"process.mainModule.require", "module.constructor._load", "module._load", "module.Module._load",
                          "process.mainModule.constructor._load"})
 _CALLBACKS = ("arrow_function", "function_expression", "function")
+
+
+# what a helper returns that no constant can stand for: a module or a global object (`return require(m)`)
+_NOT_FOLDED = ("require", "import", "process", "globalThis", "global", "window", "module")
 
 
 def arguments(node) -> list:
@@ -95,12 +100,19 @@ def call_value(values, node) -> Value:
     if reflected is not None:
         return reflected
     arg_values = [values.ev(a) for a in args]
+    method = this_method(fn) if def_start(name) is None else None
+    if method is not None:  # this.command(): what the class's own method returns, given these arguments
+        values.defs[method.start_byte] = method
+        returned = substitute(_returns(values, method), method.start_byte, arg_values, line)
+        if returned.labels or returned.known:
+            return returned
     if def_start(name) is not None:
         function = values.defs.get(def_start(name))
         if function is None:
             return merge(arg_values)
         returned = substitute(_returns(values, function), function.start_byte, arg_values, line)
-        if not returned.known and not returned.name and arg_values and all(v.known for v in arg_values):
+        if not returned.known and arg_values and all(v.known for v in arg_values) and \
+                not (returned.name or "").startswith(_NOT_FOLDED):
             folded = fold_call(values, function, arg_values)  # _0x51c2(0x1a3): the string-array accessor
             if isinstance(folded, str):
                 return Value(folded, constant_labels(folded))
@@ -117,6 +129,11 @@ def call_value(values, node) -> Value:
             fn.type == "member_expression" and fn.child_by_field_name("property").text == b"map"):
         # Array.from(TEXT, c => String.fromCharCode(c.charCodeAt(0) - 1)), LIST.map(c => ...): every item folded
         const = mapped(values, arg_values[0].const if name == "Array.from" else receiver.const, args[-1])
+    elif len(args) == 2 and args[0].type in ("arrow_function", "function_expression", "function") and receiver.known \
+            and arg_values[1].known and fn.type == "member_expression" and fn.child_by_field_name("property").text == b"reduce":
+        # CODES.reduce((s, n) => s + String.fromCharCode(n ^ 42), ''): every item folded into the text
+        const = values._constant(node)
+        const = UNKNOWN if const is None else const
     if clears(name) and not (args and args[0].type in _CALLBACKS):  # (list.find(h => ..) gives an item, not an index)
         held = merge(arg_values) if escapes(name) else NOTHING  # encodeURIComponent(token): escaped, still the token
         if held.labels & HOST_DATA:

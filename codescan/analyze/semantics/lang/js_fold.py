@@ -3,7 +3,8 @@ one `return` (`function _0x51c2(i) { i = i - 0x1a0; const a = _0x3a1f(); return 
 string-array obfuscator), evaluated over the arguments without running anything."""
 from __future__ import annotations
 
-from ..constants import UNKNOWN, Name
+from .. import js_constants
+from ..constants import UNKNOWN, Name, NotConstant
 
 MAX_FUNCTION = 2_000  # bytes of a function folded at a call site
 MAX_STATEMENTS = 8
@@ -102,10 +103,32 @@ def _value(values, node, env: dict):
     if kind not in ("string", "number", "template_string", "array", "call_expression", "identifier",
                     "member_expression", "true", "false", "null"):
         raise _NoFold
+    if env and kind in ("call_expression", "member_expression", "template_string"):
+        # Buffer.from(s, 'base64').toString(), list.reduce(..): the parameters bound to the call's constants
+        try:
+            return js_constants.evaluate(node, _Env(values, env))
+        except (NotConstant, IndexError, TypeError, KeyError, ValueError):
+            pass
     value = values.ev(node)
     if not value.known:
         raise _NoFold
     return value.const
+
+
+class _Env:
+    """The constant interpreter's look-up with a folded function's parameters and locals bound."""
+
+    def __init__(self, values, env: dict):
+        self.values, self.env = values, env
+
+    def __call__(self, node):
+        if node.type == "identifier":
+            held = self.env.get(node.text.decode("utf-8", "replace"), UNKNOWN)
+            if held is not UNKNOWN:
+                return held
+            if node.text.decode("utf-8", "replace") in self.env:
+                raise NotConstant
+        return self.values(node)
 
 
 def _combine(op: str, left, right):

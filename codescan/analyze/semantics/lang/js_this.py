@@ -90,3 +90,22 @@ def _sites(values, cls, prop: str):
         pos = source.find(needle, end, cls.end_byte)
     return assigned, sites, pushed
 
+
+
+def this_method(fn):
+    """The method `this.name` calls inside a class (`run() { return execSync(this.command()); }`), or None."""
+    if fn is None or fn.type != "member_expression":
+        return None
+    obj, prop = fn.child_by_field_name("object"), fn.child_by_field_name("property")
+    if obj is None or obj.type != "this" or prop is None:
+        return None
+    cls = fn.parent
+    while cls is not None and cls.type not in _CLASSES:
+        cls = cls.parent
+    body = cls.child_by_field_name("body") if cls is not None else None
+    for member in body.named_children if body is not None else ():
+        name = member.child_by_field_name("name") if member.type == "method_definition" else None
+        if name is not None and name.text == prop.text and not any(c.type in ("get", "set", "static")
+                                                                     for c in member.children[:2]):
+            return member
+    return None
