@@ -15,6 +15,7 @@ from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the e
 from .js_calls import arguments, unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
+from .js_stored_functions import stored_function_sites
 from .js_pipes import client_stdin_writes
 from .js_proto import proto_writes
 from .js_wipe import wipe_calls
@@ -233,20 +234,29 @@ def _through_callers(values, calls, source: bytes) -> list:
                 name = name.text if name is not None else None
                 method = False
             if name is None:
-                continue
-            before = rb"(?<=\.)" if method else rb"(?<![\w$.])"
-            for match in _named_calls(values, before, name, source):
-                ident = values.scopes.locate(match.start(), match.start() + len(name))
-                callee = ident.parent if method and ident is not None else ident
-                site = callee.parent if callee is not None else None
-                if site is None or site.type != ("new_expression" if built else "call_expression") or \
-                        site.child_by_field_name("constructor" if built else "function") != callee:
-                    continue
+                sites = stored_function_sites(values, function, source)  # actions.get(name)(arg)
+            else:
+                sites = _sites(values, name, method, built, source)
+            for site in sites:
                 args = [values.ev(a) for a in arguments(site)]
                 line = site.start_point[0] + 1
                 out.append(Call(call.callee, tuple(substitute(v, start, args, line) for v in call.args), (),
                                 call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
                                 (Step(line, "called here with data that reaches the call below"),)))
+    return out
+
+
+def _sites(values, name: bytes, method: bool, built: bool, source: bytes) -> list:
+    """The calls of a same-file function by its name (`go(`, `.go(` for a method, `new Job(` for a constructor)."""
+    out = []
+    before = rb"(?<=\.)" if method else rb"(?<![\w$.])"
+    for match in _named_calls(values, before, name, source):
+        ident = values.scopes.locate(match.start(), match.start() + len(name))
+        callee = ident.parent if method and ident is not None else ident
+        site = callee.parent if callee is not None else None
+        if site is not None and site.type == ("new_expression" if built else "call_expression") and \
+                site.child_by_field_name("constructor" if built else "function") == callee:
+            out.append(site)
     return out
 
 

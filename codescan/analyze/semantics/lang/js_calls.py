@@ -158,7 +158,27 @@ def call_value(values, node) -> Value:
         base = Value(const, base.labels | constant_labels(const), result, None, base.trace)
     if base.labels and name:
         base = base.with_step(line, f"{short(name)}(...)")
+    if base.labels and _strips_to_words(fn, args, arg_values):
+        # name.replace(/[^\w-]/g, ''): only letters, digits, _ and - are left (no '.', '/', quote, space or
+        # metacharacter): not a path, a command line or SQL the client writes; a parameter's data is taken as such
+        # (the function's callers hand it request input), other data (a secret, a host name) stays what it is
+        kept_labels = frozenset(x for x in base.labels if x not in _INJECTED and not x.startswith("param:"))
+        return Value(base.const, kept_labels, None, None, base.trace if kept_labels else ())
     return _replaced(fn, base, arg_values)
+
+
+_INJECTED = frozenset({"request", "url-input", "archive-entry", "checked"})
+# a global regex of one negated class of word characters (or \W): what it removes is everything else
+_WORD_STRIP = re.compile(r"/(?:\\W\+?|\[\^(?:\\w|a-z|A-Z|0-9|_|\\-|-(?=\]))+\]\+?)/[a-z]*g[a-z]*")
+
+
+def _strips_to_words(fn, args, arg_values: list) -> bool:
+    """`text.replace(/\\W/g, '')`, `.replaceAll(/[^a-zA-Z0-9_-]/g, '_')`: the result holds word characters only."""
+    if fn is None or fn.type != "member_expression" or len(args) != 2 or args[0].type != "regex" or \
+            fn.child_by_field_name("property").text not in (b"replace", b"replaceAll"):
+        return False
+    return arg_values[1].const in ("", "_", "-") and \
+        _WORD_STRIP.fullmatch(args[0].text.decode("utf-8", "replace")) is not None
 
 
 def _raw_template(values, template) -> Value:
