@@ -330,7 +330,7 @@ JS_LANGUAGES = frozenset(("javascript", "typescript", "tsx"))
 # the calls that run their (last, for Function) argument as JavaScript code
 _CODE_RUNNERS = re.compile(r"^(?:eval|Function|(?:window|globalThis|global|self)\.eval|execScript|setTimeout|"
                            r"setInterval|vm\.(?:runIn(?:New|This)?Context|compileFunction|Script))$")
-MIN_BUILT, MAX_BUILT, MAX_BUILT_TEXTS = 24, 16_384, 4
+MIN_BUILT, MAX_BUILT, MAX_BUILT_TEXTS = 24, 16_384, 8
 
 
 def built_code(calls, source: bytes) -> list:

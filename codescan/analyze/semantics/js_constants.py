@@ -13,6 +13,7 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0
 _BUFFER_CODECS = {"base64", "hex", "utf8", "utf-8", "ascii", "latin1", "binary"}
 
 
+NOT_A_CALLBACK = object()  # a replace given a text, not a function: the ordinary string method
 _ASK = frozenset({"call_expression", "member_expression", "subscript_expression", "new_expression"})
 
 
@@ -199,67 +200,14 @@ def _call(node, lookup, depth):
         return "".join(chr(c) for c in codes)
     if method == "toString" and target.type == "call_expression":
         return _buffer_to_string(target, node, lookup, depth)
-    if method in ("reduce", "map"):
-        return _callback_fold(node, target, method, lookup, depth)
+    if method in ("reduce", "map", "replace", "replaceAll"):
+        from .js_callback_fold import folded_callback  # (it evaluates with this module: imported when first needed)
+        folded = folded_callback(node, target, method, lookup, depth)
+        if folded is not NOT_A_CALLBACK:
+            return folded
     value = evaluate(target, lookup, depth)
     args = _args(node, lookup, depth)
     return _method(value, method, args)
-
-
-MAX_FOLD_ITEMS = 4_096  # items of a constant list a map/reduce callback is run over
-MAX_FOLD_TEXT = 65_536  # characters a folded reduce may build
-_CALLBACKS = ("arrow_function", "function_expression", "function")
-
-
-class _Bound:
-    """A lookup with a callback's parameters bound to constants (the rest asked of the outer lookup)."""
-
-    def __init__(self, lookup, names: dict):
-        self.lookup, self.names = lookup, names
-        ask = getattr(lookup, "constant_of", None)
-        if ask is not None:
-            self.constant_of = ask
-
-    def __call__(self, node):
-        if node.type == "identifier" and node.text in self.names:
-            return self.names[node.text]
-        return self.lookup(node)
-
-
-def _callback_fold(node, target, method: str, lookup, depth):
-    """LIST.map(x => expr) and LIST.reduce((acc, x) => acc + expr, init) over a constant list or text with a
-    one-expression callback, run item by item (`codes.reduce((s, n) => s + String.fromCharCode(n ^ 42), '')`:
-    how droppers spell their code)."""
-    args = [c for c in node.child_by_field_name("arguments").named_children if c.type != "comment"]
-    if not args or args[0].type not in _CALLBACKS or len(args) != (2 if method == "reduce" else 1):
-        raise NotConstant
-    function = args[0]
-    params = function.child_by_field_name("parameters")
-    names = [function.child_by_field_name("parameter")] if params is None else \
-        [c.named_children[0] if c.type == "required_parameter" and c.named_children else c
-         for c in params.named_children if c.type != "comment"]
-    body = function.child_by_field_name("body")
-    if body is not None and body.type == "statement_block":
-        statements = [c for c in body.named_children if c.type != "comment"]
-        body = statements[0].named_children[0] if len(statements) == 1 and \
-            statements[0].type == "return_statement" and statements[0].named_children else None
-    wanted = 2 if method == "reduce" else 1
-    if body is None or len(names) < wanted or any(n is None or n.type != "identifier" for n in names[:wanted]):
-        raise NotConstant
-    items = evaluate(target, lookup, depth + 1)
-    if not isinstance(items, (list, str)) or len(items) > MAX_FOLD_ITEMS:
-        raise NotConstant
-    if method == "map":
-        out = [evaluate(body, _Bound(lookup, {names[0].text: item}), depth + 1) for item in items]
-        if sum(len(v) if isinstance(v, str) else 1 for v in out) > MAX_FOLD_TEXT:
-            raise NotConstant
-        return out
-    acc = evaluate(args[1], lookup, depth + 1)
-    for item in items:
-        acc = evaluate(body, _Bound(lookup, {names[0].text: acc, names[1].text: item}), depth + 1)
-        if isinstance(acc, str) and len(acc) > MAX_FOLD_TEXT or isinstance(acc, list):
-            raise NotConstant
-    return acc
 
 
 def _buffer_to_string(buffer_call, node, lookup, depth):
