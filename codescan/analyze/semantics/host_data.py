@@ -37,13 +37,30 @@ _HOST_COMMAND = re.compile(r"^\s*(?:hostname(?:\s+-[a-z]+)?|uname(?:\s+-[a-z]+)*
                            r"ip\s+a(?:ddr)?|cat\s+/etc/hostname|echo\s+%computername%|systeminfo)\s*$", re.I)
 
 
+# commands that print a stored credential: a package registry's or a CLI's saved token, a cloud key, a keychain
+# password, a credential file's contents (`execSync('npm config get <registry>/:_authToken')`)
+_SECRET_COMMAND = re.compile(
+    r"^\s*(?:npm\s+config\s+get\s+\S*(?:_authToken|_auth|_password)\b|npm\s+token\s+list|yarn\s+config\s+get\s+\S*"
+    r"(?:npmAuthToken|_authToken)|gh\s+auth\s+token|gcloud\s+auth\s+(?:application-default\s+)?print-(?:access|identity)"
+    r"-token|aws\s+configure\s+get\s+(?:aws_secret_access_key|aws_access_key_id|aws_session_token)|az\s+account\s+"
+    r"get-access-token|heroku\s+auth:token|git\s+config\s+(?:--global\s+)?(?:--get\s+)?\S*(?:token|password)\b|"
+    r"git\s+credential\s+fill|security\s+find-(?:generic|internet)-password\b.*\s-w\b|"
+    r"(?:cat|type)\s+(?:~|\$HOME|%USERPROFILE%)[/\\](?:\.npmrc|\.netrc|\.git-credentials|\.pypirc|\.aws[/\\]credentials|"
+    r"\.docker[/\\]config\.json|\.ssh[/\\]id_\w+))\s*(?:2>\s*/dev/null\s*)?$", re.I)
+MAX_COMMAND = 160
+
+
 def command_output_labels(name: str | None, command) -> frozenset:
-    """Labels of what a constant identity command prints, when `name` returns a command's output."""
+    """Labels of what a constant identity or credential command prints, when `name` returns a command's output."""
     if name not in _COMMAND_OUTPUT:
         return frozenset()
     if isinstance(command, (list, tuple)) and all(isinstance(part, str) for part in command):
         command = " ".join(command)
-    if not isinstance(command, str) or len(command) > 64:
+    if not isinstance(command, str) or len(command) > MAX_COMMAND:
+        return frozenset()
+    if _SECRET_COMMAND.match(command):
+        return frozenset({"credential-file"})
+    if len(command) > 64:
         return frozenset()
     if _USER_COMMAND.match(command):
         return frozenset({"host-identity", "user-identity"})

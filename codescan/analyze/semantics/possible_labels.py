@@ -71,6 +71,10 @@ _POSSIBLE["socket"] += (b"dial", b"tcpclient", b"fsockopen", b"tcpsocket", b"dgr
 _POSSIBLE["env"] += (b"env::", b"env!", b"vars()", b"dotenv")
 _POSSIBLE["network"] += (b"reqwest", b"ureq", b"tcpstream", b"udpsocket")
 _POSSIBLE["host-identity"] += (b"whoami", b"sys_info")
+# host_data: commands that print a stored credential (`npm config get ..:_authToken`, `gh auth token`, ...)
+_POSSIBLE["credential-file"] += (b"_auth", b"authtoken", b"auth token", b"token list", b"print-access-token",
+                                 b"print-identity-token", b"aws_secret", b"aws_access_key", b"get-access-token",
+                                 b"auth:token", b"credential fill", b"-password")
 _POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
 _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
                        b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",
