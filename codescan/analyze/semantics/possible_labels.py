@@ -55,7 +55,7 @@ _DECORATED = (b"@body(", b"@query(", b"@queryparam", b"@param(", b"@params(", b"
               b"@path(", b"@req(", b"@request(", b"@ctx(", b"@args(", b"@arg(")
 # lang/js_handler_inputs.framework_argument: GraphQL resolver maps, Meteor methods, Electron IPC, tRPC procedures;
 # AdonisJS's request.input/all/only/qs (sources)
-_FRAMEWORK = (b"query: {", b"query:{", b"mutation: {", b"mutation:{", b"subscription: {", b"meteor.methods", b"ipcmain",
+_FRAMEWORK = (b"query: {", b"query:{", b"mutation: {", b"mutation:{", b"subscription: {", b"meteor.methods", b"ipcmain", b"open-url", b"second-instance",
               b".input(", b"use server", b"oncall(", b"request.input", b"request.all(", b"request.only(", b"request.except(", b"request.qs(")
 _POSSIBLE["request"] += (*_DECORATED, *_H3, *_FRAMEWORK, b"cherrypy", b"litestar", b"searchparams", b"reqparse", b"webargs",
                          b"params", b"cookies", b"$_get", b"$_post", b"$_request", b"$_cookie", b"$_server",

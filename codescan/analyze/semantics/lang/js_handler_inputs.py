@@ -131,10 +131,23 @@ def _framework_input(node, name: str, function, index: int) -> str | None:
     target = fn.child_by_field_name("object")
     if index >= 1 and prop in IPC_HANDLERS and target.text.endswith(b"ipcMain"):
         return "argument an Electron renderer sent over IPC"
+    if index == 1 and prop in (b"on", b"once") and target.text.endswith(b"app") and _event_name(call) in DEEP_LINKS:
+        return "a deep link any web page can open (Electron app 'open-url' / 'second-instance')"
     if index == 0 and name == "input" and prop in TRPC_RESOLVERS and b".input(" in target.text and \
             node.type == "shorthand_property_identifier_pattern":
         return "input of a tRPC procedure (the client's call argument)"
     return None
+
+
+# Electron app events whose second argument a web page chooses: a custom-protocol link (macOS 'open-url'), the
+# command line a second launch passes on (Windows and Linux deep links)
+DEEP_LINKS = frozenset(("open-url", "second-instance"))
+
+
+def _event_name(call) -> str | None:
+    args = call.child_by_field_name("arguments")
+    first = next((c for c in args.named_children if c.type != "comment"), None) if args is not None else None
+    return first.text.decode("utf-8", "replace")[1:-1] if first is not None and first.type == "string" else None
 
 
 def _member_of(function):
