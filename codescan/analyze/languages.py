@@ -81,6 +81,13 @@ AGENT_RULE_PATTERNS = (
     re.compile(r"(^|/)\.(cursorrules|windsurfrules|clinerules)$"),
     re.compile(r"(^|/)\.clinerules/[^/]+$"),
     re.compile(r"(^|/)\.windsurf/rules/[^/]+$"),
+    # other assistants' rule folders and files: Roo Code, Kiro steering, Amazon Q, Continue, Trae, Augment, Junie,
+    # VS Code prompt files, Zed's .rules, Goose hints, Qwen Code
+    re.compile(r"(^|/)\.(?:roo/rules(?:-[\w-]+)?|kiro/steering|amazonq/rules|continue/rules|trae/rules|augment/rules)/[^/]+$"),
+    re.compile(r"(^|/)\.(?:roorules(?:-[\w-]+)?|augment-guidelines|goosehints|rules)$"),
+    re.compile(r"(^|/)\.junie/guidelines\.md$"),
+    re.compile(r"(^|/)\.github/prompts/[^/]+\.prompt\.md$"),
+    re.compile(r"(^|/)QWEN\.md$"),
 )
 
 
