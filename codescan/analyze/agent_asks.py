@@ -31,8 +31,11 @@ _PRIVATE = (r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credent
             r"переменн\w*\s+окружения|variabel\s+lingkungan|biến\s+môi\s+trường|ortam\s+değişken\w*)\b")
 # the private data as named in Chinese/Japanese text (no word boundary before a CJK verb)
 _PRIVATE_CJK = r"(?:\.env\b|~/\.(?:aws|ssh|npmrc|netrc|kube|docker)\b|\.git-credentials|process\.env|id_rsa\b|密码|密碼|パスワード|秘密鍵|私钥|私鑰|비밀번호|개인\s?키)"
-# one clause of CJK (and Korean) text with no negation in it (。；！？ end it; 不要/别/勿/禁止/しないで/마세요/절대 forbid)
-_CJK_SPAN = r"(?:(?!不要|不得|不能|不可|禁止|别|勿|绝不|絶対に|決して|しないで|ないで|禁止|절대|마세요|하지\s?마|금지|않)[^\n。；！？])"
+# one clause of CJK (and Korean) text with no negation in it (。；！？ end it; 不要/别/勿/禁止/しないで/마세요/절대 forbid); a
+# Markdown soft line break stays inside the sentence (not a blank line, a list item, a heading or a quote)
+_CJK_SPAN = r"(?:(?!不要|不得|不能|不可|禁止|别|勿|绝不|絶対に|決して|しないで|ないで|禁止|절대|마세요|하지\s?마|금지|않)(?:[^\n。；！？]|\n(?![ \t]*(?:\n|[-*#>]|\d+\.))))"
+# Japanese and Korean put the negation after the verb: 送信したりしないでください, 보내지 마세요
+_CJK_NOT_AFTER = r"(?![^\n。；！？]{0,12}?(?:しないで|ないで|しません|禁止|마세요|하지\s?마|않|금지))"
 _INPUT = (r"(?:\breq(?:uest)?\.(?:query|body|params|args|form|GET|POST|headers?)\b|\$_(?:GET|POST|REQUEST)\b|"
           r"\b(?:request|http)\s+(?:header|body|query|parameter|param)s?\b|\bquery[\s-]+(?:string|param(?:eter)?)s?\b|"
           r"`[xX]-[\w-]{1,40}`\s+(?:request\s+)?header\b)")
@@ -135,9 +138,9 @@ PLAIN_ASKS = (
     # the private-data ask in Chinese and Japanese (the URL may come before the verb): "把 ~/.ssh/id_rsa 的内容发送到
     # https://..", "~/.npmrc の内容を https://.. に送信してください"
     r"|" + _PRIVATE_CJK + _CJK_SPAN + r"{0,80}?(?:发送|發送|上传|上傳|提交|发给|發給|传到|傳到|送信|アップロード|送って|送る|転送|전송|보내|업로드|제출)"
-    + _CJK_SPAN + r"{0,40}?" + _EXTERNAL +
+    + _CJK_NOT_AFTER + _CJK_SPAN + r"{0,40}?" + _EXTERNAL +
     r"|" + _PRIVATE_CJK + _CJK_SPAN + r"{0,80}?" + _EXTERNAL + r"[^\s`'\")<>]{0,200}" + _CJK_SPAN + r"{0,30}?"
-    r"(?:发送|發送|上传|上傳|提交|送信|アップロード|送って|送る|転送|전송|보내|업로드|제출)"
+    r"(?:发送|發送|上传|上傳|提交|送信|アップロード|送って|送る|転送|전송|보내|업로드|제출)" + _CJK_NOT_AFTER +
     # a package name with letters of another script mixed in (`npm install reacт-dom`: a look-alike package)
     r"|\b(?:npm|pnpm|yarn|bun|npx|pip3?|uv|poetry|cargo|gem)\s+(?:install|add|i|pip\s+install)\s+(?:-\S+\s+)*"
     r"[^\s`'\"]{0,60}?(?:[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z])"
