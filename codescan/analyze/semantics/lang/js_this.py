@@ -25,11 +25,14 @@ def this_field(values, node, prop: str) -> Value | None:
         memo[key] = ([], [], [])  # while it is being computed (this.x = this.x + 1)
         found = memo[key] = _sites(values, cls, prop)
     assigned, sites, pushed = found
-    if not assigned:
+    # class C { keys = ['NODE_ENV']; } (TypeScript: private readonly keys = ...): a constant initial value (a client
+    # made there keeps the name its uses are matched by: `this.http.post`)
+    fields = [v for v in (values.ev(f) for f in _field_values(cls, prop)) if v.known]
+    if not assigned and not fields:
         return None
-    held = [values.ev(at.child_by_field_name("right")) for at in assigned]
+    held = [values.ev(at.child_by_field_name("right")) for at in assigned] + fields
     names = {v.name for v in held}
-    value = merge(held, _built(assigned, held))
+    value = merge(held, _built(assigned, held) if not fields else held[0].const if len(held) == 1 else UNKNOWN)
     if pushed:
         value = _with_pushed(values, value, pushed)
     if len(names) == 1 and held[0].name:  # this.cp = require("child_process"): this.cp.exec is child_process.exec
@@ -38,6 +41,21 @@ def this_field(values, node, prop: str) -> Value | None:
     if any(w.labels for w in written):  # the path still names the same file: the download it holds comes along
         return merge([value, *written], value.const, value.name)
     return value
+
+
+def _field_values(cls, prop: str) -> list:
+    """The initial values of the class's own (not static) field `prop`."""
+    body = cls.child_by_field_name("body")
+    out = []
+    for member in body.named_children if body is not None else ():
+        if member.type not in ("field_definition", "public_field_definition"):
+            continue
+        name = member.child_by_field_name("name") or member.child_by_field_name("property")
+        value = member.child_by_field_name("value")
+        if name is not None and value is not None and name.text == prop.encode() and \
+                not any(c.type == "static" for c in member.children):
+            out.append(value)
+    return out
 
 
 def _with_pushed(values, value: Value, pushed: list) -> Value:
