@@ -59,3 +59,12 @@ def test_a_label_none_of_whose_word_runs_occur_is_decided_without_searching(monk
     assert not any(possible.has(label) for label in ("env", "network", "credential-file", "host-identity"))
     with pytest.raises(AssertionError):  # `environ` holds the run of the env label's token: that one is searched
         PossibleLabels(b"x = os.environ\n", "python").has("env")
+
+
+def test_one_character_runs_are_no_requirement():
+    # `d` (init.d) and the digits (://1) are in nearly every file's words: looked up, they cost the trie a match at
+    # almost every offset and rule nothing out; a word holding only them finds no run
+    assert sources._RUNS.found_in({b"abcd_2024", b"dd"}, True) == set()
+    # the tokens made only of such runs are still decided by searching them (the full-search test above checks more)
+    assert PossibleLabels(b"u = 'http://10.0.0.1/x'", "python").has("insecure-origin")
+    assert not PossibleLabels(b"u = 'https://example.org/x'", "python").has("insecure-origin")

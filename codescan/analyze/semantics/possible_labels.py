@@ -166,10 +166,15 @@ _WORD_RUN = re.compile(rb"[a-z0-9_]+")
 _NEEDLES = {t: _needles(t) for tokens in (*_TOKENS.values(), _REQUEST_STRICT) for t in tokens}
 # Every token's word runs, found in a file's words all at once (GateIndex's per-word memo: the next file repeats
 # most of them): a token one of whose runs occurs in none of the source's words is ruled out by set look-ups, and a
-# label none of whose tokens is left, without searching the words' text at all.
-_RUN_LIST = sorted({run for token in _NEEDLES for run in _WORD_RUN.findall(token)})
+# label none of whose tokens is left, without searching the words' text at all. A run of one character (`d` of
+# `init.d`, the digits of `://1`) is in nearly every file's words: it rules nothing out, yet the trie met it at almost
+# every offset of every new word (a third of the runs' search); it is not a requirement (`_occurs` searches the token
+# itself, so the answers stay the same; a token with no longer run is always searched, as a runless one was).
+_MIN_RUN = 2
+_RUN_LIST = sorted({run for token in _NEEDLES for run in _WORD_RUN.findall(token) if len(run) >= _MIN_RUN})
 _RUNS = _Words(_RUN_LIST)
-_RUN_IDS = {token: frozenset(_RUN_LIST.index(run) for run in _WORD_RUN.findall(token)) for token in _NEEDLES}
+_RUN_IDS = {token: frozenset(_RUN_LIST.index(run) for run in _WORD_RUN.findall(token) if len(run) >= _MIN_RUN)
+            for token in _NEEDLES}
 _BY_RUN: dict[int, list[bytes]] = {}  # run index -> the tokens holding it
 for _token, _ids in _RUN_IDS.items():
     for _at in _ids:
