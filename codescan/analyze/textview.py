@@ -38,6 +38,10 @@ _SPACED = bytes(b if re.fullmatch(rb"[A-Za-z0-9_]", bytes([b])) else 32 for b in
 
 
 _RUN = re.compile(r"[a-z0-9_]+")
+# The letters `re` matches to an ASCII letter under IGNORECASE besides its case pair (dotted and dotless i, long s,
+# Kelvin sign), made that letter; str.lower() leaves two of them alone and makes one two characters.
+_RE_FOLDS = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_RE_FOLD_TABLE = str.maketrans(_RE_FOLDS)
 
 
 @lru_cache(maxsize=4096)
@@ -79,6 +83,8 @@ class TextView:
         self._lower: str | None = None
         self._lower_words: str | None = None
         self._lower_word_set: frozenset[str] | None = None
+        self._folded: str | None = None
+        self._folded_word_set: frozenset[str] | None = None
         self._column = (-1, 0, 0)  # (line start, character column, byte column) of the last node_at
 
     def _looks_minified(self) -> bool:
@@ -115,6 +121,32 @@ class TextView:
         if self._lower_word_set is None:
             self._lower_word_set = frozenset(self.lower_words.split("\n"))
         return self._lower_word_set
+
+    @property
+    def folded(self) -> str:
+        """The text lower-cased as an IGNORECASE regex compares it, the same length: where such a regex with ASCII
+        literals matches the text, the same regex without IGNORECASE matches this (`lower` unless the text holds a
+        letter `re` folds onto ASCII, _RE_FOLDS, made that letter first: the one letter whose lower() is two long)."""
+        if self._folded is None:
+            text = self.text
+            if self.ascii or not any(letter in text for letter in _RE_FOLDS):
+                self._folded = self.lower
+            else:
+                self._folded = text.translate(_RE_FOLD_TABLE).lower()
+        return self._folded
+
+    @property
+    def folded_word_set(self) -> frozenset[str]:
+        """The runs of [a-z0-9_] of `folded`: a word of ASCII letters an IGNORECASE regex matches whole in the text
+        (after a boundary or whitespace, before one) is here. lower_word_set when `folded` is `lower`."""
+        if self._folded_word_set is None:
+            folded = self.folded
+            if folded is self.lower:
+                self._folded_word_set = self.lower_word_set
+            else:
+                data = folded.encode("ascii", "replace").translate(_SPACED)
+                self._folded_word_set = frozenset(data.decode("ascii").split())
+        return self._folded_word_set
 
     def has_any(self, needles, lower: bool = False) -> bool:
         """True when any literal occurs (substring search is far cheaper than a regex over the file). An ASCII
