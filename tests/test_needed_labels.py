@@ -33,7 +33,7 @@ def _rule(rule_id):
 
 
 def test_a_case_gated_by_another_arguments_label():
-    assert engine._needed_labels(_rule("shell-startup-file-write")) == {"fetch-and-run", "startup-file"}
+    assert engine._needed_labels(_rule("shell-startup-file-write")) == {"fetch-and-run", "startup-file", "ssh-config"}
     assert _labels_of_own_cases_only(_rule("shell-startup-file-write")) is None
 
 
