@@ -2,7 +2,7 @@
 give what the functions compute, also when asked again and after their tables are emptied."""
 from __future__ import annotations
 
-from codescan.analyze.semantics import engine, names, sources
+from codescan.analyze.semantics import engine, names, sources, text_labels
 
 NAMES = ["eval", "cPickle.loads", "__builtins__.exec", "flask.request.args", "os.environ", "os.getenv",
          "socket.gethostname", "requests.get()", "shlex.quote", "builtins.repr", "x.y.z", "urllib2.urlopen"]
@@ -20,17 +20,17 @@ def test_memos_answer_as_the_functions(monkeypatch):
         assert [sources.labels_of(n) for n in NAMES] == [_labels_uncached(n) for n in NAMES]
         assert [sources.clears(n) for n in NAMES] == [sources._CLEARS.match(n) is not None for n in NAMES]
         for text in TEXTS:
-            expected = sources._text_labels(text) if not isinstance(text, (list, tuple)) else frozenset().union(
-                *(sources._text_labels(t) for t in text))
-            assert sources.constant_labels(text) == expected, text
+            expected = text_labels._text_labels(text) if not isinstance(text, (list, tuple)) else frozenset().union(
+                *(text_labels._text_labels(t) for t in text))
+            assert text_labels.constant_labels(text) == expected, text
     assert names.canonical("eval") == "builtins.eval" and sources.labels_of("os.getenv") == {"env-var"}
-    assert sources.clears("shlex.quote") and sources.constant_labels("~/.ssh/id_rsa") == {"credential-file"}
-    for memo in (names._CANONICAL, sources._CONSTANT_LABELS):  # past the bound the table is emptied, same answers
+    assert sources.clears("shlex.quote") and text_labels.constant_labels("~/.ssh/id_rsa") == {"credential-file"}
+    for memo in (names._CANONICAL, text_labels._CONSTANT_LABELS):  # past the bound the table is emptied, same answers
         monkeypatch.setattr(memo, "limit", 2)
         memo.clear()
     assert [names.canonical(n) for n in NAMES] == [names._canonical(n) for n in NAMES]
-    assert [sources.constant_labels(t) for t in TEXTS[:6]] == [sources._text_labels(t) for t in TEXTS[:6]]
-    assert len(names._CANONICAL) <= 3 and len(sources._CONSTANT_LABELS) <= 3
+    assert [text_labels.constant_labels(t) for t in TEXTS[:6]] == [text_labels._text_labels(t) for t in TEXTS[:6]]
+    assert len(names._CANONICAL) <= 3 and len(text_labels._CONSTANT_LABELS) <= 3
 
 
 def test_wildcard_prefilter_memo():
