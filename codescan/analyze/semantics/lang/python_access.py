@@ -2,6 +2,8 @@
 namespaces (`vars(os)["system"]`, `sys.modules[...]`, `globals()[...]`), slicing and constant-table lookups."""
 from __future__ import annotations
 
+import re
+
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
@@ -64,13 +66,21 @@ def _class_callable(values, cls, attr: str) -> Value | None:
 
 def _a_parameter(values, node) -> bool:
     """`node` is a parameter of its function (not self or cls) bound nowhere else, or an attribute of one
-    (`caller.__call__`)."""
+    (`caller.__call__`), and that function is not a decorator of this file (`@task` hands it this file's own
+    functions: their docstrings are this program's)."""
     while node.type == "attribute":
         node = node.child_by_field_name("object")
     if node.type != "identifier" or node.text in (b"self", b"cls"):
         return False
     entries = values.scopes.entries(node)
-    return bool(entries) and all(kind == "param" for kind, _what in entries)
+    if not entries or any(kind != "param" for kind, _what in entries):
+        return False
+    function = entries[0][1]
+    while function is not None and function.type not in ("function_definition", "lambda"):
+        function = function.parent
+    name = function.child_by_field_name("name") if function is not None and \
+        function.type == "function_definition" else None
+    return name is None or not re.search(rb"(?m)^[ \t]*@" + re.escape(name.text) + rb"\b", values.source)
 
 
 class Access:
