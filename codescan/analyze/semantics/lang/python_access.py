@@ -80,7 +80,19 @@ def _a_parameter(values, node) -> bool:
         function = function.parent
     name = function.child_by_field_name("name") if function is not None and \
         function.type == "function_definition" else None
-    return name is None or not re.search(rb"(?m)^[ \t]*@" + re.escape(name.text) + rb"\b", values.source)
+    return name is None or not _decorates(values, name.text)
+
+
+def _decorates(values, name: bytes) -> bool:
+    """Whether `@name` (or `@name(...)`) starts a line of the file: the file's decorator names are collected once (a
+    file may read thousands of parameters' `.__doc__`, in as many functions)."""
+    names = values.__dict__.get("_decorator_names")
+    if names is None:
+        names = values._decorator_names = frozenset(_DECORATOR.findall(values.source))
+    return name in names
+
+
+_DECORATOR = re.compile(rb"(?m)^[ \t]*@[ \t]*([A-Za-z_]\w*)")
 
 
 class Access:
