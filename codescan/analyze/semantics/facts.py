@@ -92,6 +92,7 @@ class Call:
     trace: tuple = ()  # extra steps that led here (e.g. a call site reaching a function's sink)
     kwlines: tuple = ()  # the line of each keyword argument (parallel to kwargs), where known
     windows_only: bool = False  # the call sits in a branch that runs only on Windows (`if os.name == "nt":`)
+    at_caller: bool = False  # a sink in a same-file function, with the arguments one of its call sites passes
 
     @classmethod
     def at(cls, node, callee: str, args: tuple) -> "Call":

@@ -57,7 +57,10 @@ MAX_WRITTEN = 8192  # bytes of a call's source a `written` condition reads
 
 def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int, via,
               sink_lines: frozenset = frozenset(), text: SourceLines | None = None,
-              present: frozenset = frozenset()) -> None:
+              present: frozenset = frozenset(), best: dict | None = None) -> None:
+    """The rule's verdict on one call. With `best` (one dict for all calls of a rule in a file), the gravest verdict
+    per line is kept there for emit_best: one sink in a helper reached from several call sites is judged by the
+    worst of them, not by whichever was emitted last (a benign call after a beacon hid it)."""
     spec = rule.facts
     sink = spec.sink
     if sink.when is not None and holds(sink.when, call, sink.arg, path, language) is None:
@@ -92,7 +95,21 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
                 if at not in lines or rank > lines[at][0]:  # a token in its own API's URL (low) and a secret in
                     lines[at] = (rank, found, case)  # the body (high) of one call: the body decides
                 break
-    for _rank, found, case in lines.values():
+    for at, (rank, found, case) in lines.items():
+        if best is None:
+            _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language, text=text)
+        else:
+            # a verdict on a helper's own unknown parameters yields to its call sites' (which know the arguments);
+            # among those the gravest; at equal rank the later one, as the findings' dedupe keeps
+            key = (call.at_caller, rank)
+            if at not in best or key >= best[at][0]:
+                best[at] = (key, found, case, call)
+
+
+
+def emit_best(ctx, rule, best: dict, line_offset: int, via, language: str, text: SourceLines | None = None) -> None:
+    """The verdicts sink_rule kept per line, in the order their lines were first judged."""
+    for _rank, found, case, call in best.values():
         _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language, text=text)
 
 

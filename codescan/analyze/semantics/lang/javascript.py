@@ -242,7 +242,7 @@ def _through_callers(values, calls, source: bytes) -> list:
                 line = site.start_point[0] + 1
                 out.append(Call(call.callee, tuple(substitute(v, start, args, line) for v in call.args), (),
                                 call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
-                                (Step(line, "called here with data that reaches the call below"),)))
+                                (Step(line, "called here with data that reaches the call below"),), at_caller=True))
     return out
 
 
