@@ -9,6 +9,7 @@ from pathlib import Path
 from bench import corpus as corpora
 from codescan.analyze.rule_gate import presence_of
 from codescan.analyze.semantics import engine
+from codescan.analyze.semantics.wanted import callees_of
 from codescan.analyze.semantics.lang import python_dead_words as dw
 from codescan.analyze.semantics.lang.python_builders import asked
 from codescan.rules import load_rules
@@ -52,7 +53,7 @@ def _subsets():
     for size in (5, 20, 40, len(rules) - 2, len(rules) - 10, len(rules) - 25):
         for _ in range(3):
             out.append(tuple(pick.sample(rules, max(1, size))))
-    return [sorted(engine.callees_of(subset)) for subset in out]
+    return [sorted(callees_of(subset)) for subset in out]
 
 
 def _words(count: int) -> list[set]:
@@ -84,7 +85,7 @@ def test_the_table_gives_the_answers_of_per_set_tables():
 
 
 def test_a_new_pattern_set_is_read_from_the_table_not_built():
-    patterns = sorted(engine.callees_of(engine.FactRules(load_rules().rules).for_language("python")[0]))
+    patterns = sorted(callees_of(engine.FactRules(load_rules().rules).for_language("python")[0]))
     dw.DeadWords(patterns)  # registered
     calls = []
     original = dw._last_needed

@@ -7,7 +7,8 @@ import random
 from pathlib import Path
 
 from bench import corpus as corpora
-from codescan.analyze.semantics.engine import FactRules, _lone_dollars
+from codescan.analyze.semantics.engine import FactRules
+from codescan.analyze.semantics.wanted import _lone_dollars
 from codescan.analyze.semantics.lang.python import DYNAMIC
 from codescan.analyze.semantics.lang.javascript import DYNAMIC as JS_DYNAMIC
 from codescan.analyze import rule_gate
@@ -53,7 +54,7 @@ def test_same_matches_with_lone_and_joined_dollars(monkeypatch):
 
 
 def test_a_word_of_dollars_keeps_the_scan():
-    from codescan.analyze.semantics.engine import _Tokens
+    from codescan.analyze.semantics.wanted import _Tokens
     tokens = _Tokens(frozenset({b"$", b"x"}), (b"$*",), ())
     assert tokens._dollar_words
     found, scanned = _both(tokens, b"a $ x ( $ )")

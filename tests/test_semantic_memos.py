@@ -2,7 +2,7 @@
 give what the functions compute, also when asked again and after their tables are emptied."""
 from __future__ import annotations
 
-from codescan.analyze.semantics import engine, names, sources, text_labels
+from codescan.analyze.semantics import names, sources, text_labels, wanted
 
 NAMES = ["eval", "cPickle.loads", "__builtins__.exec", "flask.request.args", "os.environ", "os.getenv",
          "socket.gethostname", "requests.get()", "shlex.quote", "builtins.repr", "x.y.z", "urllib2.urlopen"]
@@ -35,6 +35,6 @@ def test_memos_answer_as_the_functions(monkeypatch):
 
 def test_wildcard_prefilter_memo():
     prefilter = names.pattern_regex(("os.exec*", "**.spawn*", "subprocess.*"))
-    subset = engine._WildSubset(prefilter, ("os.exec*",))
+    subset = wanted._WildSubset(prefilter, ("os.exec*",))
     callees = ["os.execv", "os.execv", "a.b.spawnl", "subprocess.run", "os.system", "os.execlp"]
     assert [subset.match(c) for c in callees * 2] == [True, True, None, None, None, True] * 2

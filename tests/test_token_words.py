@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench import corpus as corpora
-from codescan.analyze.semantics import engine
+from codescan.analyze.semantics import wanted as wanted_module
 from codescan.analyze.semantics.engine import FactRules
 from codescan.analyze.semantics.lang import javascript, python
 from codescan.rules import load_rules
@@ -31,7 +31,7 @@ def test_same_matches_as_the_scan_on_stdlib_files():
     for language, adapter in (("python", python), ("javascript", javascript)):
         _rules, wanted, _compiled = rules.for_language(language)
         tokens = wanted.token_regex(adapter.DYNAMIC)
-        if not isinstance(tokens, engine._Tokens) or tokens._by_words is None:
+        if not isinstance(tokens, wanted_module._Tokens) or tokens._by_words is None:
             continue
         for text in texts:
             fast = [(m.start(), m.end(), m.group()) for m in tokens.finditer(text)]
@@ -42,5 +42,5 @@ def test_same_matches_as_the_scan_on_stdlib_files():
 
 
 def test_a_dollar_keeps_the_scan():
-    tokens = engine._Tokens(frozenset({b"eval"}), (), ())
+    tokens = wanted_module._Tokens(frozenset({b"eval"}), (), ())
     assert [m.start() for m in tokens.finditer(b"a$eval eval")] == [7]  # `a$eval` is one word

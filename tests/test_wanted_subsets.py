@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 from bench import corpus as corpora
-from codescan.analyze.semantics import engine
-from codescan.analyze.semantics.engine import FactRules, Wanted, _WildSubset
+from codescan.analyze.semantics import engine, wanted as wanted_module
+from codescan.analyze.semantics.engine import FactRules
+from codescan.analyze.semantics.wanted import Wanted, _WildSubset
 from codescan.analyze.semantics.lang import python_skip
 from codescan.analyze.semantics.lang.python_dead_words import dead_words_for
 from codescan.analyze.semantics.names import pattern_regex
@@ -25,8 +26,8 @@ def _callees(patterns) -> list[str]:
 
 
 def test_subset_wanted_answers_as_its_own_regex(monkeypatch):
-    monkeypatch.setattr(engine, "_COMPILED", {})  # (other tests' Wanted without a prefilter leave their regexes)
-    monkeypatch.setattr(engine, "_WANTED", {})
+    monkeypatch.setattr(wanted_module, "_COMPILED", {})  # (other tests' Wanted without a prefilter leave their regexes)
+    monkeypatch.setattr(wanted_module, "_WANTED", {})
     rules = FactRules(load_rules().rules)
     _all, whole, _compiled = rules.for_language("python")
     callees = _callees(whole.patterns) + ["os.system", "subprocess.Popen", "requests.get", "builtins.eval", "x.recv",
@@ -47,7 +48,7 @@ def test_subset_wanted_answers_as_its_own_regex(monkeypatch):
             assert wanted.wants(callee) == expected, callee
             assert wanted.wants(callee) == expected, callee  # (again: memoized)
     assert not any(key[0] == "callee" and key[1] != tuple(p for p in whole.patterns if "*" in p)
-                   for key in engine._COMPILED)
+                   for key in wanted_module._COMPILED)
 
 
 def test_a_wanted_without_a_prefilter_keeps_its_regex():
@@ -80,12 +81,13 @@ def test_per_subset_builds_are_kept_for_many_subsets(monkeypatch):
 def test_a_subsets_patterns_are_the_union_of_its_rules_kept_per_rule(monkeypatch):
     """active() takes a subset's patterns from each rule's, kept when the engine is made (callees_of was run over the
     subset's rules twice per new subset: for the key and in Wanted); the same patterns as callees_of gives."""
-    monkeypatch.setattr(engine, "_WANTED", {})
+    monkeypatch.setattr(wanted_module, "_WANTED", {})
     rules = FactRules(load_rules().rules)
     rules.for_language("python")
     asked = []
     original = engine.callees_of
     monkeypatch.setattr(engine, "callees_of", lambda chosen: asked.append(len(chosen)) or original(chosen))
+    monkeypatch.setattr(wanted_module, "callees_of", lambda chosen: asked.append(len(chosen)) or original(chosen))
     files = corpora.sample(tuple(corpora.collect(corpora.default_root()).python), 60)
     seen = 0
     for path in files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..facts import NOTHING, Call, Step
 from .python_calls import arguments, callee_value
 from .python_summaries import substitute
-from .python_launchers import sites_through_launchers
+from .python_launch_sites import sites_through_launchers
 from .python_param_calls import by_keyword, with_defaults, with_splat_params
 
 MAX_CALLERS = 16  # call sites a function's summary is applied at

@@ -118,7 +118,7 @@ def for_patterns(build, wanted):
     key = (build, tuple(wanted.patterns))
     found = _BUILT.get(key)
     if found is None:
-        if len(_BUILT) > 3072:  # (three builders for each of up to engine.MAX_SUBSETS subsets; 64 was cleared
+        if len(_BUILT) > 3072:  # (three builders for each of up to wanted.MAX_SUBSETS subsets; 64 was cleared
             # over and over where a run met ~60 distinct subsets)
             _BUILT.clear()
         found = _BUILT[key] = build(wanted.patterns)

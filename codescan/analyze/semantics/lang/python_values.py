@@ -14,6 +14,7 @@ from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation, fold_stores
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
+from .python_operators import default_instance, filter_only, joined_choices, mentions
 from .python_skeleton import or_fallback, skeleton
 from .python_tables import fstring_choices
 from .python_exec_names import exec_bound
@@ -30,26 +31,6 @@ _CONST_TYPES = {"string", "concatenated_string", "integer", "float", "true", "fa
 _CONTAINERS = {"list", "tuple", "dictionary", "set", "pair", "list_comprehension", "generator_expression",
                "dictionary_comprehension", "set_comprehension"}
 
-
-def _filter_only(clause) -> bool:
-    """A comprehension's `if` clause picks items, it adds no data to them: `[k for k in NAMES if k not in os.environ]`
-    holds names of the constant list (a walrus in the test binds data the items may use: kept)."""
-    return clause.type == "if_clause" and b":=" not in clause.text
-
-
-def _default_instance(node, parts) -> Value | None:
-    """`settings or Settings()`: an object given by the caller or, without one, an instance of a same-file class;
-    its attributes are read from the class (the defaults are what the code runs with unless told otherwise)."""
-    left, right = parts
-    op = node.child_by_field_name("operator")
-    given = not left.name or any(lab.startswith("param:") for lab in left.labels)  # a parameter, or data
-    if op is None or op.type != "or" or left.known or not given or not right.name or \
-            not right.name.startswith("<class:") or not right.name.endswith(">()"):
-        return None
-    merged = merge(parts)
-    return Value(UNKNOWN, merged.labels, right.name, None, merged.trace)
-
-
 _LAST: list = []  # the evaluator of the tree seen last: the fold and the fact rules share it
 
 
@@ -64,22 +45,7 @@ def shared(source: bytes, root, deadline: Budget | None, scopes: Scopes | None =
     return values
 
 
-MAX_JOINED = 32  # texts a concatenation of table choices may give
 MAX_LOOP_CHOICES = 16  # items of a constant list a loop variable is known to be one of
-
-
-def _joined_choices(node, parts) -> tuple:
-    """`a + b` where a side is one of a constant table's entries and the other side is known: every text it
-    may give (the table is an allow-list: what is concatenated is one of its constants)."""
-    op = node.child_by_field_name("operator")
-    if op is None or op.type != "+":
-        return ()
-    sides = [p.choices if p.choices else (p,) for p in parts]
-    if not all(v.known and isinstance(v.const, str) for side in sides for v in side):
-        return ()
-    if len(sides[0]) * len(sides[1]) > MAX_JOINED:
-        return ()
-    return tuple(Value(a.const + b.const, via="dynamic") for a in sides[0] for b in sides[1])
 
 
 # the canonical names of pathlib paths: a `/` on one is a path too
@@ -157,7 +123,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, texts)
         elif kind in _CONTAINERS:
             value = self._constant(node)
-            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment" and not _filter_only(c))
+            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment" and not filter_only(c))
             labels = parts.labels
             if kind == "pair" and "secret" in labels:  # {"Authorization": "Bearer " + token}: logging in
                 key = self.ev(node.child_by_field_name("key"))
@@ -182,7 +148,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return self.ev(branches[0] if taken else branches[2])
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
         if kind == "binary_operator" and len(parts) == 2 and (parts[0].choices or parts[1].choices):
-            joined = _joined_choices(node, parts)  # "... ORDER BY " + ORDERS.get(key, "id")
+            joined = joined_choices(node, parts)  # "... ORDER BY " + ORDERS.get(key, "id")
             if joined:
                 merged = merge(parts)
                 return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, joined)
@@ -195,7 +161,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             # `a if cond else b` is a or b: the condition's data decides which, it is not in the result
             return merge((parts[0], parts[2]))
         if kind == "boolean_operator" and len(parts) == 2:
-            fallback = or_fallback(node, parts) or _default_instance(node, parts)  # os.environ.get("CMD") or "…"
+            fallback = or_fallback(node, parts) or default_instance(node, parts)  # os.environ.get("CMD") or "…"
             if fallback is not None:
                 return fallback
             if parts[0].name and parts[0].name == parts[1].name:  # sys.modules.get("os") or __import__("os")
@@ -282,7 +248,7 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
         if kind == "assign":
             value = self.ev(what)
             if current.known and what.parent is not None and what.parent.type == "assignment" and \
-                    _mentions(what, name):  # `n = n + c` in a loop over a constant
+                    mentions(what, name):  # `n = n + c` in a loop over a constant
                 const = fold_accumulation(self, name, what.parent, what, current.const, False)
                 if const is not UNKNOWN:
                     value = Value(const, value.labels, None, None, value.trace)
@@ -390,16 +356,3 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                     out = out if out is not None else dict(table)
                     out[key] = Name(held.name)
         return table if out is None else out
-
-
-def _mentions(node, name: str) -> bool:
-    """Whether identifier `name` occurs in expression `node` (a cheap text test, then the tree)."""
-    if name.encode() not in node.text:
-        return False
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "identifier" and current.text.decode("utf-8", "replace") == name:
-            return True
-        stack.extend(current.named_children)
-    return False
