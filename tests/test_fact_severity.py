@@ -879,3 +879,17 @@ def test_a_helper_reached_from_several_call_sites_is_judged_by_the_gravest():
         "send('https://api.example.com/p', {'u': getpass.getuser()})\n"
     )
     assert _by_line("host-identity-sent-over-network", "h.py", text) == {3: "high"}
+
+
+def test_a_template_picked_from_a_constant_table_is_low_a_fallback_to_request_text_stays_high():
+    # PAGES.get(key) or PAGES["home"] (and `A if c else B`) is one of the program's own templates: nothing is injected
+    text = (
+        "from flask import render_template_string, request\n"
+        "PAGES = {'home': '<h1>{{ name }}</h1>', 'bye': '<p>bye {{ name }}</p>'}\n"
+        "def a():\n    return render_template_string(PAGES.get(request.args.get('p')) or PAGES['home'])\n"
+        "def b(short):\n    return render_template_string(PAGES['bye'] if short else PAGES['home'])\n"
+        "def c():\n    return render_template_string(PAGES.get(request.args.get('p')) or request.args['tpl'])\n"
+        "def d(short):\n    return render_template_string(PAGES['bye'] if short else request.form['tpl'])\n"
+    )
+    assert _by_line("render-template-string-variable", "pages.py", text) == {
+        4: "low", 6: "low", 8: "high", 10: "high"}

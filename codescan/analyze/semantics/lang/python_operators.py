@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from ..constants import UNKNOWN
 from ..facts import Value, merge
+from ..values import whole
 
 MAX_JOINED = 32  # texts a concatenation of table choices may give
+MAX_EITHER = 32  # constants `a or b` / `a if c else b` is known to be one of
 
 
 def filter_only(clause) -> bool:
@@ -52,3 +54,19 @@ def mentions(node, name: str) -> bool:
             return True
         stack.extend(current.named_children)
     return False
+
+
+def either(parts) -> Value | None:
+    """`PAGES.get(key) or PAGES["home"]`, `A if cond else B`: one of its sides, so one of their constants when every
+    side is a constant or one of a constant table's entries (None otherwise: a side carrying unknown data)."""
+    texts: list = []
+    for part in parts:
+        options = part.choices if part.choices and not part.known else (part,)
+        if not all(whole(o) and isinstance(o.const, (str, bytes)) for o in options):
+            return None
+        texts.extend(o for o in options if all(o.const != t.const for t in texts))
+    if len(texts) > MAX_EITHER or len(texts) < 2:
+        return None
+    merged = merge(parts)
+    via = "dynamic" if any(p.via == "dynamic" for p in parts) else None
+    return Value(UNKNOWN, merged.labels, None, via, merged.trace, tuple(texts))

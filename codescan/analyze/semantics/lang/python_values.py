@@ -14,7 +14,7 @@ from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation, fold_stores
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
-from .python_operators import default_instance, filter_only, joined_choices, mentions
+from .python_operators import default_instance, either, filter_only, joined_choices, mentions
 from .python_skeleton import or_fallback, skeleton
 from .python_tables import fstring_choices
 from .python_exec_names import exec_bound
@@ -159,8 +159,12 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 merged = merge((parts[0], parts[2]))
                 return Value(UNKNOWN, merged.labels, named.name, named.via, merged.trace)
             # `a if cond else b` is a or b: the condition's data decides which, it is not in the result
-            return merge((parts[0], parts[2]))
+            return either((parts[0], parts[2])) or merge((parts[0], parts[2]))
         if kind == "boolean_operator" and len(parts) == 2:
+            if node.child_by_field_name("operator").type == "or" and (parts[0].choices or parts[1].choices):
+                picked = either(parts)  # PAGES.get(key) or PAGES["home"]: one of the table's pages
+                if picked is not None:
+                    return picked
             fallback = or_fallback(node, parts) or default_instance(node, parts)  # os.environ.get("CMD") or "…"
             if fallback is not None:
                 return fallback
