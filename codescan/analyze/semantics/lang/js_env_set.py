@@ -1,14 +1,18 @@
 """Assignments into the process environment as facts: `process.env.X = v`, `process.env[k] = v` (key and value
 however built), and each key of an object merged into it (`Object.assign(process.env, {X: v})`, also an object held
-in a variable declared around the call) become the call `process.env(key, value)` a rule can read."""
+in a variable declared around the call) become the call `process.env(key, value)` a rule can read; so do the entries
+of a table copied in key by key and of an object that is an environment (`lang/js_env_entries.py`)."""
 from __future__ import annotations
 
 import re
 
+from ..constants import UNKNOWN
 from ..facts import Call, Value
+from .js_env_entries import entry_sets, literal_sets
 
 ENV_SET = "process.env"  # (a pseudo-callee: its last word, env, is what gates the layer on a file)
-_ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)\s*=(?![=>])")
+# process.env.X = v / process.env[k] = v / process.env = {...}, and `...process.env` (an object that is an environment)
+_ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)?\s*=(?![=>])|\.\.\.\s*process\s*\.\s*env\b")
 MAX_SETS = 32
 _MERGED = re.compile(rb"Object\s*\.\s*assign\s*\(\s*(?:globalThis\s*\.\s*|global\s*\.\s*)?process\s*\.\s*env\s*,")
 _DECLARATIONS = ("lexical_declaration", "variable_declaration")
@@ -22,6 +26,9 @@ def env_sets(values, source: bytes) -> list:
     for match in _ASSIGNED.finditer(source):
         if len(out) >= MAX_SETS:
             break
+        if match.group().startswith(b"..."):  # { ...process.env, K: v }: its own entries are settings
+            out.extend(_spread_sets(values, match, MAX_SETS - len(out)))
+            continue
         node = values.scopes.locate(match.start(), match.start() + 3)
         for _ in range(4):  # env -> process.env -> process.env.X, whose parent is the assignment
             parent = node.parent if node is not None else None
@@ -33,12 +40,22 @@ def env_sets(values, source: bytes) -> list:
                 or node.type not in ("member_expression", "subscript_expression"):
             continue
         holder = values.ev(node.child_by_field_name("object"))
+        if holder.name == "process" and node.type == "member_expression" and \
+                node.child_by_field_name("property").text == b"env":  # process.env = { ... }
+            out.extend(literal_sets(values, ENV_SET, _declared_object(assign.child_by_field_name("right")) or
+                                    assign.child_by_field_name("right"), MAX_SETS - len(out)))
+            continue
         if holder.name not in ("process.env",):
             continue
         if node.type == "member_expression":
             key = Value(node.child_by_field_name("property").text.decode("utf-8", "replace"))
         else:
             key = values.ev(node.child_by_field_name("index"))
+        if key.const is UNKNOWN and node.type == "subscript_expression":  # process.env[k] = v, k walks a table
+            walked = entry_sets(values, ENV_SET, assign, node.child_by_field_name("index"), MAX_SETS - len(out))
+            if walked:
+                out.extend(walked)
+                continue
         value = values.ev(assign.child_by_field_name("right"))
         scope = assign.parent
         while scope is not None and scope.type not in ("function_declaration", "function_expression",
@@ -50,6 +67,17 @@ def env_sets(values, source: bytes) -> list:
     if b"assign" in source:
         out.extend(_merged(values, source, MAX_SETS - len(out)))
     return out
+
+
+def _spread_sets(values, match, room: int) -> list:
+    """The entries of the object literal a `...process.env` spread sits in."""
+    node = values.scopes.locate(match.start(), match.start() + 3)
+    while node is not None and node.type != "spread_element":
+        node = node.parent
+    literal = node.parent if node is not None else None
+    if literal is None or literal.type != "object":
+        return []
+    return literal_sets(values, ENV_SET, literal, room)
 
 
 def _merged(values, source: bytes, room: int) -> list:
