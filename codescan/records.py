@@ -98,6 +98,7 @@ class Rule:
     facts: object = None  # engine "facts": the frozen spec (codescan.rules_facts.FactSpec)
     in_tests: tuple[str, str] | None = None  # (severity, message) for a finding in a test file (rules.TEST_PATH)
     under_option: tuple[str, str] | None = None  # (severity, message) on a branch a caller's option chooses
+    harmless_name: tuple[str, str] | None = None  # (severity, message) for a member name built to spell a harmless API
 
 
 _WS = re.compile(r"\s+")

@@ -1,0 +1,64 @@
+"""A JavaScript member name written in pieces: high when it spells an API that runs code or reaches the system, low when
+it spells a harmless one (`el['add' + 'EventListener']`, a timer given only functions); analyze/built_names.py."""
+from __future__ import annotations
+
+import pytest
+
+from codescan.analyze.document import Analyzer
+from codescan.config import Config
+from codescan.records import Document
+from codescan.rules import RuleError, load_rules, parse_rule
+
+RULES = load_rules()
+RULE = "js-computed-member-obfuscation"
+
+
+def _by_line(text: str, path: str = "app.js") -> dict[int, str]:
+    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
+    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
+    return {f.line: f.severity for f in found if f.rule_id == RULE}
+
+
+def test_a_harmless_name_in_pieces_is_low_a_code_running_one_high():
+    text = ("el['add' + 'Event' + 'Listener']('click', onClick);\n"
+            "const up = s['to' + 'Upper' + 'Case']();\n"
+            "global['ev' + 'al'](payload);\n"
+            "const run = cp['ex' + 'ec' + 'Sync'];\n"
+            "const m = process['main' + 'Module'];\n"
+            "o['\\x6c\\x6f\\x67']('hi');\n"
+            "process['\\x73\\x70\\x61\\x77\\x6e']('node', ['x.js']);\n")
+    assert _by_line(text) == {1: "low", 2: "low", 3: "high", 4: "high", 5: "high", 6: "low", 7: "high"}
+
+
+def test_a_timer_in_pieces_is_low_only_when_every_use_passes_a_function():
+    text = ("window['set' + 'Time' + 'out'](() => tick(), 0);\n"
+            "window['set' + 'Time' + 'out'](code, 0);\n"
+            "function a() {\n"
+            "  const timer = globalThis['set' + 'Timeout'];\n"
+            "  timer(() => log('bound'), 0);\n"
+            "  timer(function () { done(); }, 10);\n"
+            "}\n"
+            "function b(code) {\n"
+            "  const timer = globalThis['set' + 'Timeout'];\n"
+            "  timer(() => log('bound'), 0);\n"
+            "  timer(code, 10);\n"
+            "}\n"
+            "function c() {\n"
+            "  const later = self['set' + 'Interval'];\n"
+            "  return later;\n"
+            "}\n")
+    assert _by_line(text) == {1: "low", 2: "high", 4: "low", 9: "high", 14: "high"}
+
+
+def test_the_low_grade_says_which_api_the_pieces_spell():
+    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
+    found = analyzer.analyze(Document(path="a.js", content=b"el['add' + 'EventListener']('x', f);\n")).findings
+    assert len(found) == 1 and "`addEventListener`" in found[0].message
+
+
+def test_harmless_name_is_only_for_javascript_rules():
+    import yaml
+    raw = yaml.safe_load(open("rules/javascript/js-computed-member-obfuscation.yaml").read())
+    raw["languages"] = ["python"]
+    with pytest.raises(RuleError, match="harmless_name"):
+        parse_rule(raw, "x.yaml")
