@@ -50,6 +50,13 @@ def test_a_timer_in_pieces_is_low_only_when_every_use_passes_a_function():
     assert _by_line(text) == {1: "low", 2: "high", 4: "low", 9: "high", 14: "high"}
 
 
+def test_destructured_keys_in_pieces_are_graded_alike():
+    text = ("const { ['ex' + 'ec']: run } = cp;\n"
+            "const { ['on' + 'Click']: onClick } = props;\n"
+            "const { ['set' + 'Timeout']: later } = window;\n")
+    assert _by_line(text) == {1: "high", 2: "low", 3: "high"}
+
+
 def test_the_low_grade_says_which_api_the_pieces_spell():
     analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
     found = analyzer.analyze(Document(path="a.js", content=b"el['add' + 'EventListener']('x', f);\n")).findings

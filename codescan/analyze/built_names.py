@@ -24,9 +24,14 @@ MAX_USES = 32  # uses of a variable holding a timer read before giving up (then:
 
 
 def harmless(node) -> str | None:
-    """The name a `x[...]` match (`node`, a subscript_expression) spells when it is a harmless one, else None."""
-    if node is None or node.type != "subscript_expression":
+    """The name a `x[...]` match (`node`, a subscript_expression, or a destructuring `pair_pattern`) spells when it
+    is a harmless one, else None."""
+    if node is None or node.type not in ("subscript_expression", "pair_pattern"):
         return None
+    if node.type == "pair_pattern":  # const { ['add' + 'EventListener']: on } = el
+        key = node.child_by_field_name("key")
+        name = _spelled(key.named_children[0] if key is not None and key.named_children else None)
+        return name if name is not None and name not in _TIMERS and not _POWERFUL.search(name) else None
     name = _spelled(node.child_by_field_name("index"))
     if name is None:
         return None
