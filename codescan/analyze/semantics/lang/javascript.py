@@ -25,6 +25,7 @@ from .js_server_sinks import SERVER_JS_KEY as SERVER_JS, koa_bodies, server_js_f
 from .js_imports import IMPORT_CALL, url_code_calls, worker_code_calls
 from .js_options import TLS_OPTIONS, option_fields
 from .js_scopes import enclosing_function
+from .js_site_constants import filled
 from .js_values import JsValues
 from .js_written import RUNNERS, linked
 from .python_summaries import substitute
@@ -237,12 +238,17 @@ def _through_callers(values, calls, source: bytes) -> list:
                 sites = stored_function_sites(values, function, source)  # actions.get(name)(arg)
             else:
                 sites = _sites(values, name, method, built, source)
-            for site in sites:
-                args = [values.ev(a) for a in arguments(site)]
+            sites_args = [[values.ev(a) for a in arguments(site)] for site in sites]
+            fills = [filled(v, start, sites_args) for v in call.args]  # `git ${args}`, each call passing a constant
+            for i, (site, args) in enumerate(zip(sites, sites_args)):
                 line = site.start_point[0] + 1
-                out.append(Call(call.callee, tuple(substitute(v, start, args, line) for v in call.args), (),
+                given = tuple(fill[i] if fill is not None else substitute(v, start, args, line)
+                              for v, fill in zip(call.args, fills))
+                out.append(Call(call.callee, given, (),
                                 call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
-                                (Step(line, "called here with data that reaches the call below"),), at_caller=True))
+                                (Step(line, "called here with a constant that completes the text below" if any(
+                                    f is not None for f in fills) else "called here with data that reaches the call below"),),
+                                at_caller=True))
     return out
 
 
