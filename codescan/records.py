@@ -99,6 +99,7 @@ class Rule:
     in_tests: tuple[str, str] | None = None  # (severity, message) for a finding in a test file (rules.TEST_PATH)
     under_option: tuple[str, str] | None = None  # (severity, message) on a branch a caller's option chooses
     harmless_name: tuple[str, str] | None = None  # (severity, message) for a member name built to spell a harmless API
+    harmless_program: tuple[str, str] | None = None  # (severity, message): a socket on a fixed non-console program
 
 
 _WS = re.compile(r"\s+")

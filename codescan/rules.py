@@ -14,7 +14,8 @@ RULE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CWE_ID = re.compile(r"^CWE-\d+$")
 REQUIRED = ("id", "languages", "category", "severity", "cwe", "message", "docs")
 DOC_FIELDS = ("what", "why", "example", "instead")
-OPTIONAL = ("query", "engine", "confidence", "references", "facts", "in_tests", "under_option", "harmless_name")
+OPTIONAL = ("query", "engine", "confidence", "references", "facts", "in_tests", "under_option", "harmless_name",
+            "harmless_program")
 # A test suite's own files (fixtures, conftest, __tests__/, *.spec.ts): a credential or a switch there serves a test.
 TEST_PATH = re.compile(r"(^|/)(tests?|testing|__tests__|spec)/|(^|/)(test_[^/]*|conftest)\.py$|_test\.(py|go)$"
                        r"|\.(test|spec)\.[cm]?[jt]sx?$")
@@ -104,9 +105,11 @@ def parse_rule(data: object, where: str) -> Rule:
         raise RuleError(f"{where}: under_option is for Python or for JavaScript/TypeScript rules (the branch a match "
                         "sits on is read from its tree)")
     harmless_name = _graded(data.get("harmless_name"), "harmless_name", where)
-    if harmless_name is not None and not set(data["languages"]) <= {"javascript", "typescript", "tsx"}:
-        raise RuleError(f"{where}: harmless_name is for JavaScript/TypeScript rules (a member name x['a' + 'b'] "
-                        "is read from the match)")
+    harmless_program = _graded(data.get("harmless_program"), "harmless_program", where)
+    for key, graded in (("harmless_name", harmless_name), ("harmless_program", harmless_program)):
+        if graded is not None and not set(data["languages"]) <= {"javascript", "typescript", "tsx"}:
+            raise RuleError(f"{where}: {key} is for JavaScript/TypeScript rules (what the match names is read from "
+                            "its tree)")
     return Rule(
         id=rule_id,
         languages=_as_tuple(data["languages"], "languages", where),
@@ -124,6 +127,7 @@ def parse_rule(data: object, where: str) -> Rule:
         in_tests=in_tests,
         under_option=under_option,
         harmless_name=harmless_name,
+        harmless_program=harmless_program,
     )
 
 

@@ -10,7 +10,7 @@ from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
 from . import budget as budgets
 from . import built_names, deobfuscate, disguise, embedded, encoding, filekind, languages
-from . import option_branch, suppressions, text
+from . import option_branch, piped_programs, suppressions, text
 from .budget import Budget, OverBudget, file_budget
 from .context import Context
 from .nested import PLACEHOLDER, CodeInsideDocuments
@@ -319,11 +319,12 @@ class Analyzer(CodeInsideDocuments):
             if option is not None:  # a library honouring its caller's choice, not a choice made for every caller
                 severity = rule.under_option[0]
                 message = f"{rule.under_option[1]} (`{option}`)"
-        if rule.harmless_name is not None and context == "code":
-            spelled = built_names.harmless(node)
-            if spelled is not None:  # el['add' + 'EventListener']: the pieces hide no API worth hiding
-                severity = rule.harmless_name[0]
-                message = f"{rule.harmless_name[1]} (`{spelled}`)"
+        for graded, named in ((rule.harmless_name, built_names.harmless),  # el['add' + 'EventListener']
+                              (rule.harmless_program, piped_programs.harmless)):  # spawn('tar').stdout.pipe(sock)
+            spelled = named(node) if graded is not None and context == "code" else None
+            if spelled is not None:  # the match names something with no power: graded as the rule says
+                severity = graded[0]
+                message = f"{graded[1]} (`{spelled}`)"
         if context == "decoded" and decoded is None:
             line_end = source.find(b"\n", node.start_byte)
             decoded = source[line_start:line_end if line_end >= 0 else len(source)].decode("utf-8", "replace").strip()
