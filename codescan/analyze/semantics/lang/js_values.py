@@ -18,6 +18,7 @@ from .js_handler_inputs import decorated_input, event_field, framework_argument
 from .js_message_inputs import message_argument
 from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items
 from .js_guards import guarded
+from .js_helper_callbacks import helper_callback_input
 from .js_loops import unrolled
 from .js_mutations import JsMutations
 from .js_scopes import FUNCTIONS, JsScopes, enclosing_function, param_index
@@ -240,6 +241,8 @@ class JsValues(MemoEval, JsAccess, JsMutations):
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
             else file_callback_input(self, function, index)
+        if settled is None or not (settled.labels or settled.choices):  # download(u, dest, (e, f) => run(f))
+            settled = helper_callback_input(self, function, index) or settled
         if settled is not None and (settled.labels or settled.choices):
             return Value(UNKNOWN, settled.labels | {f"param:{key}:{index}"}, name, None, settled.trace, settled.choices)
         if promised is not None and promised.name and not promised.labels and node.parent is not None and \
