@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from codescan.analyze.document import Analyzer
-from codescan.config import Config
-from codescan.records import Document
-from codescan.rules import RuleError, load_rules, parse_rule
+from codescan.rules import RuleError, parse_rule
 
-RULES = load_rules()
+from severity_lines import by_line, findings
+
 RULE = "js-computed-member-obfuscation"
-
-
-def _by_line(text: str, path: str = "app.js") -> dict[int, str]:
-    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
-    return {f.line: f.severity for f in found if f.rule_id == RULE}
 
 
 def test_a_harmless_name_in_pieces_is_low_a_code_running_one_high():
@@ -27,7 +19,7 @@ def test_a_harmless_name_in_pieces_is_low_a_code_running_one_high():
             "const m = process['main' + 'Module'];\n"
             "o['\\x6c\\x6f\\x67']('hi');\n"
             "process['\\x73\\x70\\x61\\x77\\x6e']('node', ['x.js']);\n")
-    assert _by_line(text) == {1: "low", 2: "low", 3: "high", 4: "high", 5: "high", 6: "low", 7: "high"}
+    assert by_line(RULE, text) == {1: "low", 2: "low", 3: "high", 4: "high", 5: "high", 6: "low", 7: "high"}
 
 
 def test_a_timer_in_pieces_is_low_only_when_every_use_passes_a_function():
@@ -47,19 +39,18 @@ def test_a_timer_in_pieces_is_low_only_when_every_use_passes_a_function():
             "  const later = self['set' + 'Interval'];\n"
             "  return later;\n"
             "}\n")
-    assert _by_line(text) == {1: "low", 2: "high", 4: "low", 9: "high", 14: "high"}
+    assert by_line(RULE, text) == {1: "low", 2: "high", 4: "low", 9: "high", 14: "high"}
 
 
 def test_destructured_keys_in_pieces_are_graded_alike():
     text = ("const { ['ex' + 'ec']: run } = cp;\n"
             "const { ['on' + 'Click']: onClick } = props;\n"
             "const { ['set' + 'Timeout']: later } = window;\n")
-    assert _by_line(text) == {1: "high", 2: "low", 3: "high"}
+    assert by_line(RULE, text) == {1: "high", 2: "low", 3: "high"}
 
 
 def test_the_low_grade_says_which_api_the_pieces_spell():
-    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path="a.js", content=b"el['add' + 'EventListener']('x', f);\n")).findings
+    found = findings(RULE, "el['add' + 'EventListener']('x', f);\n")
     assert len(found) == 1 and "`addEventListener`" in found[0].message
 
 

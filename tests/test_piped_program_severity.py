@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from codescan.analyze.document import Analyzer
-from codescan.config import Config
-from codescan.records import Document
-from codescan.rules import RuleError, load_rules, parse_rule
+from codescan.rules import RuleError, parse_rule
 
-RULES = load_rules()
+from severity_lines import by_line
+
 RULE = "js-shell-piped-to-socket"
-
-
-def _by_line(text: str) -> dict[int, str]:
-    analyzer = Analyzer(RULES.select((RULE,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path="pipe.js", content=text.encode())).findings
-    return {f.line: f.severity for f in found if f.rule_id == RULE}
 
 
 def test_a_shell_on_a_socket_is_high_a_fixed_archiver_low():
@@ -34,7 +26,7 @@ def test_a_shell_on_a_socket_is_high_a_fixed_archiver_low():
             "  const p = spawn('python3.11', ['-i']);\n"
             "  p.stdout.pipe(conn);\n"
             "}\n")
-    assert _by_line(text) == {4: "low", 8: "high", 9: "high", 13: "high"}
+    assert by_line(RULE, text) == {4: "low", 8: "high", 9: "high", 13: "high"}
 
 
 def test_a_program_chosen_at_run_time_or_not_found_stays_high():
@@ -50,7 +42,7 @@ def test_a_program_chosen_at_run_time_or_not_found_stays_high():
             "  const w = cp.spawn(process.platform === 'win32' ? 'cmd.exe' : 'gzip', []);\n"
             "  sock.pipe(w.stdin);\n"
             "}\n")
-    assert _by_line(text) == {4: "high", 7: "high", 11: "high"}
+    assert by_line(RULE, text) == {4: "high", 7: "high", 11: "high"}
 
 
 def test_a_process_returned_by_a_same_file_function_is_followed():
@@ -68,7 +60,7 @@ def test_a_process_returned_by_a_same_file_function_is_followed():
             "  const c = console();\n"
             "  c.stdout.pipe(sock);\n"
             "}\n")
-    assert _by_line(text) == {11: "low", 13: "high"}
+    assert by_line(RULE, text) == {11: "low", 13: "high"}
 
 
 def test_harmless_program_is_only_for_javascript_rules():

@@ -2,18 +2,8 @@
 the helper in the file passes a constant, high when one passes data or none is found (lang/js_site_constants.py)."""
 from __future__ import annotations
 
-from codescan.analyze.document import Analyzer
-from codescan.config import Config
-from codescan.records import Document
-from codescan.rules import load_rules
+from severity_lines import by_line
 
-RULES = load_rules()
-
-
-def _by_line(rule_id: str, text: str, path: str = "build.js") -> dict[int, str]:
-    analyzer = Analyzer(RULES.select((rule_id,), ()), Config(honour_suppressions=False))
-    found = analyzer.analyze(Document(path=path, content=text.encode())).findings
-    return {f.line: f.severity for f in found if f.rule_id == rule_id}
 
 
 HELPER = ("const { execSync } = require('child_process');\n"
@@ -24,7 +14,7 @@ HELPER = ("const { execSync } = require('child_process');\n"
 
 def test_a_helper_called_only_with_constants_is_low():
     text = HELPER + "git('rev-parse --short HEAD');\ngit('rev-parse --abbrev-ref HEAD');\n"
-    assert _by_line("js-exec-command-injection", text) == {3: "low"}
+    assert by_line("js-exec-command-injection", text) == {3: "low"}
 
 
 def test_a_method_called_through_this_with_constants_is_low():
@@ -37,21 +27,21 @@ def test_a_method_called_through_this_with_constants_is_low():
             "    return { commit: this.git('rev-parse HEAD'), branch: this.git('branch --show-current') };\n"
             "  }\n"
             "}\n")
-    assert _by_line("js-exec-command-injection", text) == {4: "low"}
+    assert by_line("js-exec-command-injection", text) == {4: "low"}
 
 
 def test_one_call_passing_data_keeps_it_high():
     text = HELPER + "git('rev-parse HEAD');\nfunction tag(name) { return git(`tag ${name}`); }\n"
-    assert _by_line("js-exec-command-injection", text) == {3: "high"}
+    assert by_line("js-exec-command-injection", text) == {3: "high"}
     text = HELPER + "git('status');\napp.get('/x', (req, res) => res.send(git(req.query.ref)));\n"
-    assert _by_line("js-exec-command-injection", text) == {3: "high"}
+    assert by_line("js-exec-command-injection", text) == {3: "high"}
 
 
 def test_a_helper_never_called_here_or_with_more_than_its_parameter_stays_high():
-    assert _by_line("js-exec-command-injection", HELPER) == {3: "high"}
+    assert by_line("js-exec-command-injection", HELPER) == {3: "high"}
     text = ("const { execSync } = require('child_process');\n"
             "function git(args) {\n"
             "  return execSync(`git ${args} ${process.argv[2]}`).toString();\n"
             "}\n"
             "git('log');\n")
-    assert _by_line("js-exec-command-injection", text) == {3: "high"}
+    assert by_line("js-exec-command-injection", text) == {3: "high"}

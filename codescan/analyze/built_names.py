@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .semantics.lang.js_scopes import FUNCTIONS, enclosing_function
+
 # a name containing one of these words (any case) may run code or reach the system: the match keeps its grade
 _POWERFUL = re.compile(
     r"(?i)eval|func|exec|spawn|fork|require|import|module|process|child|construct|proto|binding|dlopen|script|"
@@ -18,8 +20,6 @@ _TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate"})
 _STRING_PIECE = re.compile(r"""^(['"])([^'"\\]*)\1$""")
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}")
 _FUNCTIONS = ("arrow_function", "function_expression", "function")
-_SCOPES = ("function_declaration", "function_expression", "arrow_function", "method_definition", "function",
-           "program", "class_body")
 MAX_USES = 32  # uses of a variable holding a timer read before giving up (then: not known to be harmless)
 
 
@@ -80,11 +80,9 @@ def _called_with_functions(node) -> bool:
     name = parent.child_by_field_name("name")
     if name is None or name.type != "identifier":
         return False
-    scope = parent.parent
-    while scope is not None and scope.type not in _SCOPES:
+    scope = enclosing_function(parent) or parent.parent
+    while scope.parent is not None and scope.type not in FUNCTIONS:  # at module level: the whole program
         scope = scope.parent
-    if scope is None:
-        return False
     uses = 0
     stack = [scope]
     while stack:

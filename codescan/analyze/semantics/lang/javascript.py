@@ -246,10 +246,12 @@ def _through_callers(values, calls, source: bytes) -> list:
                               for v, fill in zip(call.args, fills))
                 out.append(Call(call.callee, given, (),
                                 call.line, call.end_line, call.column, call.scope, call.via, call.receiver,
-                                (Step(line, "called here with a constant that completes the text below" if any(
-                                    f is not None for f in fills) else "called here with data that reaches the call below"),),
-                                at_caller=True))
+                                (Step(line, _SITE_NOTES[any(f is not None for f in fills)]),), at_caller=True))
     return out
+
+
+_SITE_NOTES = {False: "called here with data that reaches the call below",
+               True: "called here with a constant that completes the text below"}
 
 
 def _sites(values, name: bytes, method: bool, built: bool, source: bytes) -> list:

@@ -31,7 +31,7 @@ def entry_sets(values, callee: str, assign, index, room: int) -> list:
     given = None if own else values.ev(right)
     line = assign.start_point[0] + 1
     out = []
-    for key, value, pair in _entries(values, _object_of(table), 0):
+    for key, value, pair in _entries(values, object_of(table), 0):
         if len(out) >= room:
             break
         out.append(Call(callee=callee, args=(key, value if given is None else given), line=pair.start_point[0] + 1,
@@ -114,7 +114,7 @@ def _iterated(node):
     return args.named_children[0], kind.decode()
 
 
-def _object_of(node):
+def object_of(node):
     """The object literal `node` is, or the one a name declared in a block around it holds."""
     if node is None:
         return None
@@ -150,4 +150,4 @@ def _entries(values, literal, depth: int):
         elif part.type == "spread_element" and part.named_children:
             spread = part.named_children[0]
             if spread.type != "member_expression" or spread.text.replace(b" ", b"") != b"process.env":
-                yield from _entries(values, _object_of(spread), depth + 1)
+                yield from _entries(values, object_of(spread), depth + 1)

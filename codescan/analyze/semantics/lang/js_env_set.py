@@ -8,14 +8,13 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import Call, Value
-from .js_env_entries import entry_sets, literal_sets
+from .js_env_entries import entry_sets, literal_sets, object_of
 
 ENV_SET = "process.env"  # (a pseudo-callee: its last word, env, is what gates the layer on a file)
-# process.env.X = v / process.env[k] = v / process.env = {...}, and `...process.env` (an object that is an environment)
+# process.env.X = v / process.env[k] = v / process.env = {...}, and `...process.env` (an environment object)
 _ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)?\s*=(?![=>])|\.\.\.\s*process\s*\.\s*env\b")
 MAX_SETS = 32
 _MERGED = re.compile(rb"Object\s*\.\s*assign\s*\(\s*(?:globalThis\s*\.\s*|global\s*\.\s*)?process\s*\.\s*env\s*,")
-_DECLARATIONS = ("lexical_declaration", "variable_declaration")
 
 
 def env_sets(values, source: bytes) -> list:
@@ -42,8 +41,8 @@ def env_sets(values, source: bytes) -> list:
         holder = values.ev(node.child_by_field_name("object"))
         if holder.name == "process" and node.type == "member_expression" and \
                 node.child_by_field_name("property").text == b"env":  # process.env = { ... }
-            out.extend(literal_sets(values, ENV_SET, _declared_object(assign.child_by_field_name("right")) or
-                                    assign.child_by_field_name("right"), MAX_SETS - len(out)))
+            right = object_of(assign.child_by_field_name("right"))
+            out.extend(literal_sets(values, ENV_SET, right, MAX_SETS - len(out)))
             continue
         if holder.name not in ("process.env",):
             continue
@@ -92,7 +91,7 @@ def _merged(values, source: bytes, room: int) -> list:
         if args is None:
             continue
         for merged in [a for a in args.named_children if a.type != "comment"][1:]:
-            literal = merged if merged.type == "object" else _declared_object(merged)
+            literal = object_of(merged)
             for pair in literal.named_children if literal is not None else ():
                 if len(out) >= room:
                     return out
@@ -105,21 +104,3 @@ def _merged(values, source: bytes, room: int) -> list:
                                 line=pair.start_point[0] + 1, end_line=pair.end_point[0] + 1,
                                 column=pair.start_point[1] + 1, scope=-1))
     return out
-
-
-def _declared_object(node):
-    """The object literal a `const name = {...}` declared in a block around `node` holds, or None."""
-    if node.type != "identifier":
-        return None
-    block = node.parent
-    while block is not None:
-        for child in block.named_children:
-            if child.type not in _DECLARATIONS or child.start_byte > node.start_byte:
-                continue
-            for declarator in child.named_children:
-                target = declarator.child_by_field_name("name")
-                value = declarator.child_by_field_name("value")
-                if target is not None and target.text == node.text and value is not None and value.type == "object":
-                    return value
-        block = block.parent
-    return None
