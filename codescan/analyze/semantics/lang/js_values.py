@@ -138,7 +138,8 @@ class JsValues(MemoEval, JsAccess, JsMutations):
         current = Value(name=name) if all(e[0] == "setitem" for e in entries) else NOTHING
         for kind, what, _scope in sorted(before, key=_at):
             current = self._bind(name, kind, what, current)
-        value = self._mutated(name, current, node)
+        # a module (`const _ = require('lodash')`) holds no data: `_.set(process.env, ..)` stores into its argument
+        value = current if _module_bound(before) else self._mutated(name, current, node)
         if not value.labels.isdisjoint(GUARDED) and "checked" not in value.labels and \
                 guarded(name, node, max((_at(e) for e in before if _at(e) < node.start_byte), default=-1)):
             # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test
@@ -260,6 +261,15 @@ class JsValues(MemoEval, JsAccess, JsMutations):
                 fn.child_by_field_name("property").text not in (b"then", b"catch", b"finally"):
             return None
         return self.ev(fn.child_by_field_name("object"))
+
+
+def _module_bound(entries) -> bool:
+    """Every binding of the name is an import or a plain `require('...')` of a module named by a literal."""
+    return bool(entries) and all(kind == "import" or kind == "assign" and what is not None and
+                                 what.type == "call_expression" and what.child_by_field_name("function").text ==
+                                 b"require" and what.parent is not None and what.parent.type == "variable_declarator"
+                                 for kind, what, _scope in entries)
+
 
 def clears_name(name) -> bool:
     return clears(name)
