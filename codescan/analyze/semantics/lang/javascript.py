@@ -24,6 +24,7 @@ from .js_dom import SRC_SET, beacon_sets, html_sets, script_texts
 from .js_server_sinks import SERVER_JS_KEY as SERVER_JS, koa_bodies, server_js_filters
 from .js_imports import IMPORT_CALL, url_code_calls, worker_code_calls
 from .js_options import TLS_OPTIONS, option_fields
+from .js_property_paths import INVOKERS, path_member
 from .js_scopes import enclosing_function
 from .js_site_constants import filled
 from .js_values import JsValues
@@ -140,6 +141,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         listed_at = REFLECT_CALLS.get(callee.name)
         if listed_at is not None:  # Reflect.construct(Function, [code]): a call of the function it names
             callee = _reflected(values, node, callee)
+        elif callee.name in INVOKERS:  # _.invoke(cp, 'exec', cmd): a call of cp.exec(cmd)
+            target = path_member(values, callee.name, arguments(node), node)
+            callee, listed_at = (target, -2) if target is not None and target.name else (callee, None)
         name = unbound(callee.name)
         passed = _passed_to_then(values, node, fn, wanted)
         if passed is not None:
@@ -285,6 +289,8 @@ def _applied(values, callee: str | None, nodes, listed_at: int | None = None) ->
     """The arguments the called function receives: `f.call(thisArg, a, b)` gives a, b; `f.apply(thisArg, [a, b])`
     the array's items (one unknown list stays one value); `Reflect.apply(f, thisArg, [a])` /
     `Reflect.construct(F, [a])` the items of the list at `listed_at`."""
+    if listed_at == -2:  # an invoker's arguments after the object and the path
+        return [values.ev(a) for a in nodes[2:]]
     if listed_at is not None:
         listed = nodes[listed_at] if len(nodes) > listed_at else None
         if listed is not None and listed.type == "array":

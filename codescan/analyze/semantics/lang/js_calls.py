@@ -16,6 +16,7 @@ from .js_fold import fold_call
 from .js_loops import mapped
 from .js_this import this_method
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
+from .js_property_paths import GETTERS, path_member
 from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
@@ -96,7 +97,8 @@ def call_value(values, node) -> Value:
         reached = proxied(values, args[0], args[1])
         if reached is not None:
             return reached
-    reflected = _reflection(values, name, args, fn)
+    reflected = _reflection(values, name, args, fn) or (
+        path_member(values, name, args, node) if name in GETTERS else None)  # _.get(global, 'eval')
     if reflected is not None:
         return reflected
     arg_values = [values.ev(a) for a in args]

@@ -9,10 +9,12 @@ import re
 from ..constants import UNKNOWN
 from ..facts import Call, Value
 from .js_env_entries import entry_sets, literal_sets, object_of
+from .js_property_paths import path_sets
 
 ENV_SET = "process.env"  # (a pseudo-callee: its last word, env, is what gates the layer on a file)
 # process.env.X = v / process.env[k] = v / process.env = {...}, and `...process.env` (an environment object)
-_ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)?\s*=(?![=>])|\.\.\.\s*process\s*\.\s*env\b")
+_ASSIGNED = re.compile(rb"env\s*(?:\[[^\]\n]{1,200}\]|\.\s*[A-Za-z_$][\w$]*)?\s*=(?![=>])|\.\.\.\s*process\s*\.\s*env\b|"
+                      rb"\b[sS]et(?:Property)?\s*\(\s*process\s*\.\s*env\s*,")  # _.set(process.env, 'K', v)
 MAX_SETS = 32
 _MERGED = re.compile(rb"Object\s*\.\s*assign\s*\(\s*(?:globalThis\s*\.\s*|global\s*\.\s*)?process\s*\.\s*env\s*,")
 
@@ -27,6 +29,9 @@ def env_sets(values, source: bytes) -> list:
             break
         if match.group().startswith(b"..."):  # { ...process.env, K: v }: its own entries are settings
             out.extend(_spread_sets(values, match, MAX_SETS - len(out)))
+            continue
+        if not match.group().startswith(b"env"):  # a property-path setter given the environment
+            out.extend(path_sets(values, ENV_SET, values.scopes.locate(match.start(), match.start() + 3)))
             continue
         node = values.scopes.locate(match.start(), match.start() + 3)
         for _ in range(4):  # env -> process.env -> process.env.X, whose parent is the assignment
