@@ -49,6 +49,12 @@ def test_destructured_keys_in_pieces_are_graded_alike():
     assert by_line(RULE, text) == {1: "high", 2: "low", 3: "high"}
 
 
+def test_template_pieces_are_spelled_too():
+    text = ("const run = cp[`exe${'c'}`];\n"
+            "el[`add${'Event'}Listener`]('click', f);\n")
+    assert by_line(RULE, text) == {1: "high", 2: "low"}
+
+
 def test_the_low_grade_says_which_api_the_pieces_spell():
     found = findings(RULE, "el['add' + 'EventListener']('x', f);\n")
     assert len(found) == 1 and "`addEventListener`" in found[0].message

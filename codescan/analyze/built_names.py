@@ -50,6 +50,18 @@ def _spelled(index) -> str | None:
         inner = text[1:-1]
         spelled = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2) or m.group(3), 16)), inner)
         return spelled if "\\" not in spelled else None
+    if index.type == "template_string":  # `exe${'c'}`: fragments and string-literal substitutions only
+        out = []
+        for child in index.named_children:
+            inner = [c for c in child.named_children if c.type != "comment"] if child.type == "template_substitution" \
+                else []
+            if child.type == "string_fragment":
+                out.append(child.text.decode("utf-8", "replace"))
+            elif len(inner) == 1 and inner[0].type == "string" and _STRING_PIECE.match(inner[0].text.decode()):
+                out.append(_STRING_PIECE.match(inner[0].text.decode()).group(2))
+            else:
+                return None
+        return "".join(out)
     if index.type != "binary_expression":
         return None
     pieces = []
