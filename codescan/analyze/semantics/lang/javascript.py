@@ -51,6 +51,9 @@ class _Gate:
 # an identifier written with \u escapes (`\u0065val(x)`): the name it spells is hidden from a reader and a word search
 ESCAPED_NAME = re.compile(rb"(?<![\w$\\])[\w$]*\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})[\w$]*(?:\\u[0-9a-fA-F{}]+[\w$]*)*\s*\(")
 DYNAMIC_CALLS = _Gate()
+# a namespace or default import of a module that runs code or commands: its uses are climbed as a require's alias's
+POWER_IMPORT = re.compile(rb"\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+['\"](?:node:)?"
+                          rb"(?:child_process|vm|module|worker_threads)['\"]")
 JS_NAMES = {"eval": "eval", "Function": "Function"}
 
 
@@ -118,6 +121,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
                 climb(node, 0)
         elif node is not None and node.type == "string_fragment":
             climb(node.parent, 0)
+    if b"import" in source:  # import * as cp from 'child_process': its uses, as a require's (cp[`exe${'c'}`](x))
+        for match in islice(POWER_IMPORT.finditer(source), 8):
+            alias_uses(match.group(1).decode("utf-8", "replace"), 1)
     if b"\\u" in source:
         for count, match in enumerate(ESCAPED_NAME.finditer(source)):  # \u0065val(code): a call of eval
             node = values.scopes.locate(match.start(), match.start() + 1)
