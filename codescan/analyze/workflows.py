@@ -6,8 +6,10 @@ import re
 
 import yaml
 
+from .workflow_secrets import unmasked_steps
+
 RULE_IDS = frozenset(("gha-untrusted-input-in-run", "gha-download-pipe-to-shell", "gha-pull-request-target-checkout",
-                      "gha-all-secrets-exposed"))
+                      "gha-all-secrets-exposed", "gha-secret-printed-unmasked"))
 # The whole secrets context as one value (toJSON(secrets), or the object itself passed on): every secret the
 # repository holds reaches one step, whatever it needs.
 _ALL_SECRETS = re.compile(r"(?i)\$\{\{[^}]*\btojson\s*\(\s*secrets\s*\)[^}]*\}\}|\$\{\{\s*secrets\s*\}\}")
@@ -53,6 +55,9 @@ def detect(ctx, text: str) -> None:
                 ctx.emit("gha-pull-request-target-checkout", _line(value, ran.start()),
                          message="a workflow_run job downloads the triggering run's artifact and runs a file: a pull "
                                  "request's build output executed with the base repository's secrets")
+        elif key == "steps" and isinstance(value, yaml.SequenceNode):  # echo "${{ secrets.T }}" | base64
+            for run, offset in unmasked_steps(value):
+                ctx.emit("gha-secret-printed-unmasked", _line(run, offset))
         elif key == "script" and isinstance(value, yaml.ScalarNode):  # actions/github-script
             for match in UNTRUSTED.finditer(value.value):
                 ctx.emit("gha-untrusted-input-in-run", _line(value, match.start()),
