@@ -115,7 +115,9 @@ def _text_labels(value) -> frozenset:  # (kept per text by _CONSTANT_LABELS, bel
     if "://" in value or "?" in value:  # a URL: it names no local store; it may be a line that fetches and runs code
         return mined | (_FETCH_AND_RUN_LABEL if ("curl" in value or "wget" in value or "iex" in value.lower()) and
                         FETCH_AND_RUN.search(value) else frozenset())
-    labels = mined | (frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) else frozenset())
+    # a public key (`~/.ssh/id_ed25519.pub`) is the half of a key pair meant to be handed out: not a secret
+    labels = mined | (frozenset({"credential-file"}) if CREDENTIAL_PATH.search(value) and
+                      not value.endswith(".pub") else frozenset())
     if AUTHORIZED_KEYS.search(value):  # a path piece naming the SSH login keys file, kept through joins
         labels |= {"authorized-keys"}
     if "ssh" in value and SSH_CLIENT_CONFIG.search(value):  # ~/.ssh/config, /etc/ssh/ssh_config

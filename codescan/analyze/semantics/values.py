@@ -1,6 +1,7 @@
 """Language-neutral questions about abstract values: their text, whether a constant is code."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .facts import UNKNOWN, Value
@@ -88,3 +89,16 @@ def _parses_as_code(text: str, language: str) -> bool:
             return True
         stack.extend(node.named_children)
     return False
+
+
+PUBLIC_KEY = re.compile(r"\.pub$")  # id_ed25519.pub, `*.pub`: the half of a key pair meant to be handed out
+_CREDENTIAL = frozenset({"credential-file"})
+
+
+def public_key_only(value: Value, tail: str) -> Value:
+    """A path inside a key folder whose known end names only public keys (`ssh / "id_ed25519.pub"`,
+    `ssh.glob("*.pub")`, `path.join(home, ".ssh", "id_rsa.pub")`): published by design, not a secret; the folder's
+    credential label stays behind."""
+    if not tail or "credential-file" not in value.labels or not PUBLIC_KEY.search(tail):
+        return value
+    return Value(value.const, value.labels - _CREDENTIAL, value.name, value.via, value.trace, value.choices, value.text)

@@ -10,6 +10,7 @@ from ..skeleton import HOLE, kept
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, labels_of, narrowed
 from ..text_labels import constant_labels
+from ..values import public_key_only
 from .js_dom import field_labels
 from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
 from .js_fold import fold_call
@@ -151,6 +152,8 @@ def call_value(values, node) -> Value:
     result = f"{name}()" if name else None
     staged = read_back(values, args[0], node) if name in READERS and args else NOTHING  # loot staged in a temp file
     base = merge([receiver, *arg_values, *_callback_results(values, fn, args), staged], const, result)
+    if name in _PATH_JOINS and arg_values and isinstance(arg_values[-1].const, str):
+        base = public_key_only(base, arg_values[-1].const)  # path.join(home, ".ssh", "id_rsa.pub"): a public key
     if labels:
         if callee.via == "dynamic":  # Reflect.get(os, "hostname")(): the source itself was hidden from a reader
             labels = labels | {"concealed"}

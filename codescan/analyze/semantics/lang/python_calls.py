@@ -9,7 +9,8 @@ from .python_reflect_wrappers import imported
 from .python_tables import pick
 from .python_instances import WHOLE_INSTANCE, instance_class, instance_data
 from .python_skeleton import method_skeleton
-from .python_paths import PATH_JOINS, join_tail, with_tail_labels
+from ..values import public_key_only
+from .python_paths import PATH_GLOBS, PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
@@ -289,6 +290,8 @@ def call_value(values, node) -> Value:
             out = Value(const, out.labels | extra, result_name, None, out.trace)
     elif name in PATH_JOINS:  # os.path.join(home, ".config", "systemd", "user"): what the known end names
         out = with_tail_labels(out, join_tail(arg_values))
+    elif name in PATH_GLOBS and arg_values and isinstance(arg_values[-1].const, str):  # ssh.glob("*.pub")
+        out = public_key_only(out, arg_values[-1].const)
     elif fn.type == "attribute" and (receiver.known or receiver.text or
                                      fn.child_by_field_name("attribute").text == b"replace"):
         text = method_skeleton(values, fn.child_by_field_name("attribute").text.decode("utf-8", "replace"),

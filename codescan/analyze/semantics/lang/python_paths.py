@@ -6,6 +6,7 @@ import re
 
 from ..facts import Value
 from ..text_labels import constant_labels
+from ..values import public_key_only
 
 PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "pathlib.Path", "pathlib.PurePath",
                         "pathlib.Path().joinpath", "pathlib.PurePath().joinpath"})
@@ -57,9 +58,14 @@ BROWSER_TAIL = re.compile(r"(?i)(?:^|/)(?:google/chrome(?: beta| sxs)?|chromium|
                           r"(?:^|/)\.mozilla/firefox(?:/|$)")
 
 
+PATH_GLOBS = frozenset({"pathlib.Path().glob", "pathlib.Path().rglob", "pathlib.PurePath().glob", "glob.glob",
+                        "glob.iglob"})
+
+
 def with_tail_labels(value: Value, tail: str) -> Value:
     """`value` plus the startup folder (or the credential file of a home dot folder) the known tail of its path
     names."""
+    value = public_key_only(value, tail)
     extra = constant_labels("/" + tail) & TAIL_LABELS if tail else frozenset()
     if tail and (CREDENTIAL_TAIL.search(tail) or BROWSER_TAIL.search(tail)):  # join(home, ".config", "gh", "hosts.yml")
         extra = extra | {"credential-file"}
