@@ -128,8 +128,10 @@ def _needed_words(pattern: str) -> frozenset | None:
     head = parts[0].rstrip("()")
     if len(parts) < 2 or not head or "*" in head or "<" in head or "$" in head or head in _FREE_HEADS:
         return None
+    # an alias's word (cPickle for pickle) or an aliased object's (ctypes for the libc ctypes.CDLL() loads) makes it too
     return frozenset({head.encode()} | {a.encode() for a, target in MODULE_ALIASES.items()
-                                        if target.split(".")[0] == head})
+                                        if target.split(".")[0] == head}
+                     | {p.split(".")[0].encode() for p, target in OBJECT_ALIASES.items() if target.split(".")[0] == head})
 
 
 _FITS: dict = {}

@@ -23,7 +23,9 @@ from .python_skip import for_patterns
 
 MAX_HOPS = 4  # assignments followed from the head (a = b; b = c...)
 _REQUEST_BYTES = frozenset(n.encode() for n in REQUEST_NAMES)
-_OBJECT_HEADS = frozenset(p.split(".")[0] for p in OBJECT_ALIASES)
+_OBJECT_HEADS: dict[str, set] = {}  # first part of an aliased object -> first parts of what it is renamed to
+for _prefix, _alias in OBJECT_ALIASES.items():  # flask.request -> request, ctypes.CDLL() -> libc
+    _OBJECT_HEADS.setdefault(_prefix.split(".")[0], set()).add(_alias.split(".")[0])
 # Kinds whose evaluation may give a name (the others give a constant or a merge without one).
 _NAMING = frozenset({"identifier", "attribute", "call", "subscript", "lambda", "conditional_expression"})
 DYNAMIC = "!"  # a head: may be getattr/__import__/import_module/eval, whose call builds a name
@@ -128,8 +130,9 @@ def closure(head: str) -> set:
         out.add(target.split(".")[0])
     if head in PY_BUILTINS or head in BUILTIN_MODULES:
         out.add("builtins")
-    if head in REQUEST_NAMES or head in _OBJECT_HEADS:
+    if head in REQUEST_NAMES:
         out.add("request")
+    out.update(_OBJECT_HEADS.get(head, ()))
     return out
 
 
