@@ -47,7 +47,8 @@ def literal(value) -> bytes | None:
 def _escape(c: str) -> str:
     if c in "'\\":
         return "\\" + c
-    if c < " " or c == "\x7f" or "\u2028" <= c <= "\u2029":
+    # (a lone UTF-16 half, '\uD834' or one of a pair written as two escapes, has no UTF-8 form: kept as its escape)
+    if c < " " or c == "\x7f" or "\u2028" <= c <= "\u2029" or "\ud800" <= c <= "\udfff":
         return f"\\u{ord(c):04x}"
     return c
 
