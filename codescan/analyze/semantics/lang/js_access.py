@@ -7,6 +7,7 @@ import re
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..sources import labels_of, narrowed, secret_name_labels
+from ..values import part_name
 from .js_choices import table_choices
 from .js_dom import typed_password
 from .js_env_keys import one_variable
@@ -148,4 +149,4 @@ class JsAccess:
             one = one_variable(self, node.child_by_field_name("index"), key, obj, node)
             if one is not None:
                 return one
-        return merge((obj,), UNKNOWN)
+        return merge((obj,), UNKNOWN, part_name(obj, key.const))  # os.hostname().split(".")[0]: still named

@@ -9,6 +9,7 @@ from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
 from ..sources import labels_of, narrowed, password_named, secret_key_labels
 from ..text_labels import constant_labels
+from ..values import SLICE, part_name
 from .python_classattrs import class_level, cls_attribute
 from .python_functions import REQUEST_NAMES
 from .python_handlers import handler_input, inherited_runner
@@ -158,7 +159,9 @@ class Access:
         if len(keys) == 1 and keys[0].type == "slice":  # `"metsys"[::-1]`, `name[2:]`
             container = self.ev(container_node)
             sliced = self._constant(node) if container.known else None
-            return merge((container,), UNKNOWN if sliced is None else sliced)
+            stepped = keys[0].text.count(b":") > 1  # name[::-1]: reversed (or every other letter), not a piece
+            return merge((container,), UNKNOWN if sliced is None else sliced,
+                         None if stepped else part_name(container, SLICE))
         key = self.ev(keys[0]) if len(keys) == 1 else NOTHING
         dynamic = self.dynamic_scope(container_node)
         if dynamic is not None:
@@ -200,4 +203,5 @@ class Access:
                 if isinstance(container.const, (dict, list, tuple)):  # d["keyA"] is not what d["keyB"] holds
                     labels = frozenset(lab for lab in labels if lab in CONSTANT_LABELS)
                 return Value(item, labels | constant_labels(item), None, None, container.trace if labels else ())
-        return password_named(merge((container,), UNKNOWN), key.const)  # form["password"]
+        piece = merge((container,), UNKNOWN, part_name(container, key.const))  # host.split(".")[0]: still named
+        return password_named(piece, key.const)  # form["password"]
