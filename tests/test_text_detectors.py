@@ -142,6 +142,20 @@ def test_mixed_script_twin_in_a_string_is_high():
     assert {f.severity for f in findings("a.py", text, "confusable-identifier")} == {"medium"}
 
 
+def test_mixed_script_twin_in_a_docstring_is_medium():
+    # celery's canvas.py: a docstring says "called on \u0441hord header" (Cyrillic \u0441): prose nothing reads by
+    # its text; the same twin in a string the code passes on stays high
+    code = ('def chord(): pass\n'
+            'def on_chord_start(sig):\n'
+            '    """Method that is called on \u0441hord header stamping start."""\n'
+            '    return sig\n'
+            'registry.register("\u0441hord", chord)\n')
+    got = {f.line: f.severity for f in findings("a.py", code, "confusable-identifier")}
+    assert got == {3: "medium", 5: "high"}
+    js = '"use strict";\n"\u0441hord twin";\nfunction chord() {}\nhandlers["\u0441hord"] = chord;\n'
+    assert {f.line: f.severity for f in findings("a.js", js, "confusable-identifier")} == {2: "medium", 4: "high"}
+
+
 def _samples(name: str):
     path = EVAL / name
     if not path.exists():

@@ -90,10 +90,27 @@ def detect(ctx, view) -> None:
                     garbled = _mostly_errors(view)
                 if garbled:
                     continue  # text data under a code extension (hyphenation patterns named .cs): words, not names
-            _emit_confusable(view, m, place, skel, twin, mixed)
+            _emit_confusable(view, m, place, skel, twin, mixed and not (place == "string" and _bare_string(view, m)))
 
 
 _ESCAPE_LETTERS = frozenset("ntrabfv")
+_STRINGS = frozenset(("string", "template_string", "concatenated_string"))
+
+
+def _bare_string(view, m) -> bool:
+    """The word is in a string that stands alone as a statement (a docstring, `"use strict"`): nothing reads it by
+    its text, so a look-alike word in it (celery's docstring "called on сhord header", Cyrillic с) names nothing."""
+    node = view.node_at(m.start()) if view.tree is not None else None
+    for _ in range(4):
+        if node is None or node.type in _STRINGS:
+            break
+        node = node.parent
+    if node is None or node.type not in _STRINGS:
+        return False
+    while node.parent is not None and node.parent.type == "concatenated_string":
+        node = node.parent
+    parent = node.parent
+    return parent is not None and parent.type == "expression_statement" and parent.named_child_count == 1
 
 
 def _mostly_errors(view) -> bool:
