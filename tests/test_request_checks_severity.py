@@ -35,6 +35,28 @@ def test_a_member_path_kept_inside_the_folder_by_commonpath_is_checked_not_trave
     assert _by_line("path-from-request-input", ZIP_VIEW.format(check="")) == {7: "high"}
 
 
+def test_a_path_object_only_asked_about_its_text_opens_nothing():
+    # aiohttp's static route: `if Path(filename).is_absolute(): raise HTTPNotFound()` refuses absolute names; the
+    # same name turned into a Path that is read (or a Path then opened) is still traversal
+    text = ("from pathlib import Path\n"
+            "from flask import Flask, abort, request\n"
+            "app = Flask(__name__)\n"
+            "@app.get('/f')\n"
+            "def serve():\n"
+            "    name = request.args['name']\n"
+            "    if Path(name).is_absolute():\n"
+            "        abort(404)\n"
+            "    return Path(name).read_text() + Path(name).suffix\n"
+            "@app.get('/g')\n"
+            "def serve_parent():\n"
+            "    return Path(request.args['name']).parent.read_text()\n")
+    assert _by_line("path-from-request-input", text) == {7: "low", 9: "high", 12: "high"}
+    assert _by_line("path-from-request-input", text.replace(" + Path(name).suffix", "")) == \
+        {7: "low", 9: "high", 12: "high"}
+    inspected = text.replace("Path(name).read_text() + Path(name).suffix", "Path(name).suffix")
+    assert _by_line("path-from-request-input", inspected) == {7: "low", 9: "low", 12: "high"}
+
+
 def test_a_check_of_another_value_does_not_vouch_for_the_path():
     check = ("        if os.path.commonpath([root, '/srv']) != root:\n"
              "            raise ValueError('bad root')\n")
