@@ -307,6 +307,27 @@ def test_a_name_spliced_into_a_pragma_or_schema_statement_is_medium_request_data
                                                                   6: "high", 7: "high", 8: "high"}
 
 
+def test_names_spliced_into_user_grant_and_database_statements_are_medium_value_slots_stay_high():
+    # SQLAlchemy's test provisioning: CREATE USER / GRANT ... TO / CREATE DATABASE ... CHARACTER SET / ALTER DATABASE x
+    # SET option / ALTER SESSION SET / DROP FULLTEXT INDEX ON / CREATE EXTENSION take names, never bind parameters
+    text = ("from flask import request\n"
+            "def provision(conn, ident, ext, name):\n"
+            "    conn.exec_driver_sql('create user %s identified by xe' % ident)\n"
+            "    conn.exec_driver_sql('grant unlimited tablespace to %s_ts1' % ident)\n"
+            "    conn.exec_driver_sql('CREATE DATABASE %s CHARACTER SET utf8mb4' % ident)\n"
+            "    conn.exec_driver_sql('ALTER DATABASE %s SET READ_COMMITTED_SNAPSHOT ON' % ident)\n"
+            "    conn.execute('ALTER SESSION SET CURRENT_SCHEMA=%s' % ident)\n"
+            "    conn.exec_driver_sql(f'DROP FULLTEXT INDEX ON {ident}')\n"
+            "    conn.execute(f'CREATE EXTENSION IF NOT EXISTS {ext}')\n"
+            "    conn.execute(f'GRANT ALL ON accounts TO {request.args[\"u\"]}')\n"
+            "    conn.execute(f'CREATE USER x; UPDATE users SET admin = 1 WHERE name = {name}')\n"
+            "    conn.execute(f'ALTER TABLE t RENAME TO t2; UPDATE users SET role = {name}')\n"
+            "    conn.execute(f'UPDATE users SET name = {name}')\n")
+    assert _by_line("sql-built-from-string", "provision.py", text) == {
+        3: "medium", 4: "medium", 5: "medium", 6: "medium", 7: "medium", 8: "medium", 9: "medium",
+        10: "high", 11: "high", 12: "high", 13: "high"}
+
+
 def test_load_of_a_ruamel_yaml_object_named_yaml_is_not_reported_pyyaml_module_load_stays():
     text = ("from ruamel.yaml import YAML\n"
             "yaml = YAML()\n"
