@@ -32,6 +32,14 @@ def _option(source: str, marker: str = "TARGET") -> str | None:
     ("def f(verify=True):\n    TARGET()\n", None),  # no test at all
     ("class C:\n    def f(self):\n        if not self.verify_tls:\n            TARGET()\n", "self.verify_tls"),
     ("def f(verify=True):\n    def g():\n        TARGET()\n    if not verify:\n        g()\n", None),
+    # the settings object the instance or the call was given (Tornado: `if not self.request.validate_cert:`)
+    ("class C:\n    def f(self):\n        if not self.request.validate_cert:\n            TARGET()\n",
+     "self.request.validate_cert"),
+    ("def f(options):\n    if options.insecure:\n        TARGET()\n", "options.insecure"),
+    # a module's or a local object's state is no option of this call
+    ("def f(url):\n    if ssl.HAS_SNI:\n        TARGET()\n", None),
+    ("def f(url):\n    cfg = load()\n    if not cfg.verify:\n        TARGET()\n", None),
+    ("class C:\n    def f(self):\n        if self.a.b.verify:\n            TARGET()\n", None),
 ])
 def test_the_option_whose_test_leads_to_a_statement(source, expected):
     assert _option(source) == expected

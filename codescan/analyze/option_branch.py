@@ -6,8 +6,9 @@ test no caller controls, is a choice made for every caller.
 The tests that lead to a statement are collected up to its function: an `if` or `elif` it sits under (true), the
 tests an `else` or later `elif` comes after (false), a conditional expression's test, and guard clauses before it in
 an enclosing block (`if T: raise/return`, false). The branch is an option's when one of those tests reads a
-parameter named like a switch (verify, cert_reqs, assert_hostname, insecure, allow_pickle) or such an attribute of
-`self` (`self.verify`). `if url:` or `if os.name == "nt":` chooses nothing a caller asked for.
+parameter named like a switch (verify, cert_reqs, assert_hostname, insecure, allow_pickle), such an attribute of
+`self` (`self.verify`), of a parameter (`options.insecure`) or of an object the instance holds
+(`self.request.validate_cert`: the request a caller built). `if url:` or `if os.name == "nt":` chooses nothing a caller asked for.
 
 Not when a caller that passes nothing reaches the statement: every test is evaluated with the parameters' defaults
 (`verify=False` → `not verify` is true), and when all of them come out as the path needs, the insecure branch is the
@@ -40,7 +41,7 @@ def chosen_by(node, language: str = "python") -> str | None:
     option = None
     for test, _wanted in tests:
         for name in _names(test):
-            if (name in params or name.startswith("self.")) and SWITCH.search(name.rsplit(".", 1)[-1]):
+            if (name.split(".", 1)[0] in params or name.startswith("self.")) and SWITCH.search(name.rsplit(".", 1)[-1]):
                 option = option or name
     if option is None:
         return None
@@ -163,7 +164,7 @@ def _guards_before(child) -> list:
 
 
 def _names(test) -> list[str]:
-    """The plain names and `self.<name>` attributes a test reads (not the names of calls it makes)."""
+    """The plain names, `name.attr` and `self.<name>.<attr>` attributes a test reads (not the names of calls it makes)."""
     out, stack = [], [test]
     while stack:
         node = stack.pop()
@@ -173,9 +174,15 @@ def _names(test) -> list[str]:
             out.append(node.text.decode("utf-8", "replace"))
         elif node.type == "attribute":
             obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
-            if obj is not None and attr is not None and obj.type == "identifier" and obj.text == b"self":
-                out.append("self." + attr.text.decode("utf-8", "replace"))
-            # `ssl.IS_PYOPENSSL`, `x.y`: a module's or another object's state, no option of this call
+            if obj is not None and attr is not None and obj.type == "identifier":
+                # `self.verify`, and a parameter's setting (`options.insecure`); the caller decides which is an option
+                out.append(obj.text.decode("utf-8", "replace") + "." + attr.text.decode("utf-8", "replace"))
+            elif obj is not None and attr is not None and obj.type == "attribute":
+                # the settings object the instance was given (Tornado's `self.request.validate_cert`)
+                root = obj.child_by_field_name("object")
+                if root is not None and root.type == "identifier" and root.text == b"self":
+                    out.append(obj.text.decode("utf-8", "replace") + "." + attr.text.decode("utf-8", "replace"))
+            # `ssl.IS_PYOPENSSL`, `x.y.z`: a module's or another object's state, no option of this call
         elif node.type == "call":
             stack.append(node.child_by_field_name("arguments"))
         else:
