@@ -156,6 +156,18 @@ def test_mixed_script_twin_in_a_docstring_is_medium():
     assert {f.line: f.severity for f in findings("a.js", js, "confusable-identifier")} == {2: "medium", 4: "high"}
 
 
+def test_a_private_key_among_a_test_suites_fixtures_is_medium_elsewhere_critical():
+    # Twisted's conch/test/keydata.py and test/server.pem, Tornado's test/test.key: keys for the tests' own servers
+    key = ('KEY = """-----BEGIN RSA PRIVATE KEY-----\n'
+           'pU3KGCUwux1tEyze1iN7LtkeP3IfyxlxF0SU1kk8nVw0YL4xIB5p/tqg7ui5mX9c\n'
+           'fCmZ/a/lkyU81lSvTfrXFCegrrP+6SMvivIhH57kkcWxC+y1Vjv8Hm+TQn7LyP4p\n'
+           '-----END RSA PRIVATE KEY-----\n"""\n')
+    for path in ("twisted/conch/test/keydata.py", "tests/server.pem", "pkg/test_keys.py"):
+        assert [f.severity for f in findings(path, key, "private-key-in-source")] == ["medium"], path
+    for path in ("twisted/conch/keys.py", "deploy/server.pem", "src/testing_utils.py"):
+        assert [f.severity for f in findings(path, key, "private-key-in-source")] == ["critical"], path
+
+
 def _samples(name: str):
     path = EVAL / name
     if not path.exists():
