@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from codescan.analyze.document import Analyzer
 from codescan.config import Config
 from codescan.records import Document
@@ -422,16 +424,17 @@ def test_php_include_of_an_allow_listed_page_is_low_of_the_raw_request_high():
     assert _by_line("php-include-from-request-input", "index.php", text) == {4: "low", 6: "high", 8: "low"}
 
 
-def test_verify_false_on_a_client_without_a_url_is_medium_in_tests_only():
-    # Twisted's test_http2: httpx.Client(http2=True, verify=False) whose get() goes to the test's own 127.0.0.1 server
+# Twisted's test_http2: httpx.Client(http2=True, verify=False) whose get() goes to the test's own 127.0.0.1 server
+@pytest.mark.parametrize("path,expected", [("web/test/test_http2.py", {3: "medium", 5: "high"}),
+                                           ("web/client.py", {3: "high", 5: "high"})])
+def test_verify_false_on_a_client_without_a_url_is_medium_in_tests_only(path, expected):
     text = ("import httpx, requests\n"
             "def run_query(port):\n"
             "    client = httpx.Client(http2=True, verify=False)\n"
             "    session = requests.Session()\n"
             "    requests.get('https://api.example.com/v1', verify=False)\n"
             "    return client.get(f'https://127.0.0.1:{port}/')\n")
-    assert _by_line("tls-verify-disabled", "web/test/test_http2.py", text) == {3: "medium", 5: "high"}
-    assert _by_line("tls-verify-disabled", "web/client.py", text) == {3: "high", 5: "high"}
+    assert _by_line("tls-verify-disabled", path, text) == expected
 
 
 def test_verify_false_on_a_pytest_fixture_url_is_graded_by_what_the_fixture_gives():
