@@ -168,6 +168,18 @@ def test_a_private_key_among_a_test_suites_fixtures_is_medium_elsewhere_critical
         assert [f.severity for f in findings(path, key, "private-key-in-source")] == ["critical"], path
 
 
+def test_a_right_to_left_embedding_opening_arabic_text_in_a_translation_file_is_medium():
+    # electron-builder's templates/nsis/messages.yml: `ar: "<RLE>إن ${PRODUCT_NAME} يعمل حاليا."`, the embedding
+    # left open (the message ends the line); the same opener in code, before Latin text, or an override stays critical
+    rle, rlo = "\u202b", "\u202e"
+    arabic = "\u0625\u0646 ${PRODUCT_NAME} \u064a\u0639\u0645\u0644"
+    yml = f'appRunning:\n  en: "${{PRODUCT_NAME}} is running."\n  ar: "{rle}{arabic}"\n'
+    assert [f.severity for f in findings("templates/nsis/messages.yml", yml, "bidi-control-character")] == ["medium"]
+    for text, path in ((yml.replace(rle, rlo), "messages.yml"), (yml.replace(rle + arabic, rle + "admin"), "m.yml"),
+                       (f'msg = "{rle}{arabic}"\n', "messages.py"), (yml, "AGENTS.md")):
+        assert [f.severity for f in findings(path, text, "bidi-control-character")] == ["critical"], (path, text)
+
+
 def _samples(name: str):
     path = EVAL / name
     if not path.exists():

@@ -73,7 +73,9 @@ def _bidi(ctx, view) -> None:
         rtl_text = bool(_RTL_LETTER.search(line_text))
         if not controls and not in_code and rtl_text:
             continue  # direction marks beside right-to-left text: ordinary localisation
-        if unterminated or (in_code and controls):
+        if unterminated and not view.code and not view.agent_rules and _opens_rtl_text(line_text):
+            severity = "medium"  # a translation file's right-to-left message: the embedding is its text direction
+        elif unterminated or (in_code and controls):
             severity = "critical"
         elif controls and not rtl_text:
             severity = "high"
@@ -89,6 +91,19 @@ def _bidi(ctx, view) -> None:
         visible = "".join(f"<U+{ord(c):04X}>" if c in BIDI_ALL else c for c in line_text.strip())
         view.emit("bidi-control-character", found[0][0], message=message, severity=severity,
                   decoded=visible, context=_context(places))
+
+
+_RTL_OPENERS = "\u202b\u2067"  # RLE, RLI
+_OPENS_RTL = re.compile("[\u202b\u2067][\\s\u200f\u061c\"'\u00ab]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _opens_rtl_text(line_text: str) -> bool:
+    """Every control on the line is a right-to-left embedding or isolate (or a mark) put right before right-to-left
+    letters (electron-builder's Arabic installer messages: `ar: "<U+202B>إن ${PRODUCT_NAME} يعمل"`): it sets the
+    direction of that text, reordering nothing a reader could mistake; an override (LRO/RLO), a left-to-right
+    opener, a pop or an opener before Latin text is not this."""
+    openers = [i for i, ch in enumerate(line_text) if ch in BIDI_ALL and ch not in BIDI_MARKS]
+    return bool(openers) and all(line_text[i] in _RTL_OPENERS and _OPENS_RTL.match(line_text, i) for i in openers)
 
 
 def _unbalanced(line_text: str) -> bool:
