@@ -58,3 +58,19 @@ def severities(path: str, code: str, rules: set[str]) -> set[str]:
 def test_other_languages_are_high_in_code_and_low_in_tests(language, shipped, test_file, code, rules):
     assert severities(shipped, code, rules) == {"high"}
     assert severities(test_file, code, rules) == {"low"}
+
+
+def test_a_tls_servers_client_certificate_switch_is_not_a_clients_verification_off():
+    from severity_lines import by_line
+    text = ("const https = require('https');\n"
+            "const { createServer } = require('tls');\n"
+            "const serverOptions = {\n"
+            "  requestCert: true,\n"
+            "  rejectUnauthorized: false,\n"
+            "};\n"
+            "https.createServer(serverOptions, (req, res) => res.end(String(req.socket.authorized)));\n"
+            "createServer({ key: k, cert: c, rejectUnauthorized: false }, (s) => s.end());\n"
+            "const agent = new https.Agent({ rejectUnauthorized: false });\n"
+            "const both = { requestCert: true, rejectUnauthorized: false };\n"
+            "https.request({ host: 'api.example.com', ...both });\n")
+    assert by_line("js-tls-verification-disabled", text, "server.js") == {5: "medium", 8: "low", 9: "high", 10: "high"}

@@ -39,8 +39,10 @@ def option_fields(values, node, name: str) -> list[tuple[str, object, int]]:
 
 
 TLS_OPTIONS = frozenset({"https.Agent", "https.request", "https.get", "tls.connect", "tls.createSecureContext",
-                         "axios.create", "undici.Agent", "ws.WebSocket", "WebSocket"})
-TLS_FIELDS = frozenset({"rejectUnauthorized"})
+                         "axios.create", "undici.Agent", "ws.WebSocket", "WebSocket",
+                         "https.createServer", "tls.createServer", "http2.createSecureServer"})
+# (a server's rejectUnauthorized is about client certificates, and means something only with requestCert)
+TLS_FIELDS = frozenset({"rejectUnauthorized", "requestCert"})
 # jsonwebtoken's sign/verify options: the accepted or chosen algorithms (an options object held in a variable too)
 JWT_OPTIONS = frozenset({"jsonwebtoken.verify", "jsonwebtoken.sign"})
 JWT_FIELDS = frozenset({"algorithms", "algorithm"})
