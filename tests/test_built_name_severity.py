@@ -66,3 +66,14 @@ def test_harmless_name_is_only_for_javascript_rules():
     raw["languages"] = ["python"]
     with pytest.raises(RuleError, match="harmless_name"):
         parse_rule(raw, "x.yaml")
+
+
+
+def test_page_changing_names_in_pieces_stay_high():
+    # a <script> element made and put into the page, or the page's address replaced, through names built in pieces
+    text = ("const s = document['create' + 'Element']('script');\n"
+            "document.head['append' + 'Child'](s);\n"
+            "location['rep' + 'lace'](next);\n"
+            "frame['insert' + 'Adjacent' + 'HTML']('beforeend', html);\n"
+            "const n = s['to' + 'Lower' + 'Case']();\n")
+    assert by_line(RULE, text) == {1: "high", 2: "high", 3: "high", 4: "high", 5: "low"}

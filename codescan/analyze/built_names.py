@@ -15,7 +15,9 @@ _POWERFUL = re.compile(
     r"compile|context|env|fetch|request|send|beacon|post|connect|socket|write|read|unlink|rm|remove|delete|cookie|"
     r"storage|location|href|src|html|open|load|http|net|dns|host|user|atob|btoa|char|decode|escape|buffer|global|"
     r"window|self|call|apply|bind|reflect|define|property|attribute|worker|message|wasm|instantiate|crypt|key|token|"
-    r"pass|secret|exit|kill|signal|chmod|link|spawn|shell|cmd|command|run|system|url|navigate|redirect|submit|form")
+    r"pass|secret|exit|kill|signal|chmod|link|spawn|shell|cmd|command|run|system|url|navigate|redirect|submit|form|"
+    # a page changed or left: elements made and put in (a <script> made in pieces), the address replaced
+    r"create|element|append|insert|inject|prepend|before|after|replace|assign|adopt|child|node|frame|parse|write")
 _TIMERS = frozenset({"setTimeout", "setInterval", "setImmediate"})
 _STRING_PIECE = re.compile(r"""^(['"])([^'"\\]*)\1$""")
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}")
