@@ -74,7 +74,10 @@ _POSSIBLE["host-identity"] += (b"whoami", b"sys_info")
 # host_data: commands that print a stored credential (`npm config get ..:_authToken`, `gh auth token`, ...)
 _POSSIBLE["credential-file"] += (b"_auth", b"authtoken", b"auth token", b"token list", b"print-access-token",
                                  b"print-identity-token", b"aws_secret", b"aws_access_key", b"get-access-token",
-                                 b"auth:token", b"credential fill", b"-password")
+                                 b"auth:token", b"credential fill", b"-password",
+                                 # lang/python_intercepts: a function installed as an HTTP client's sending method
+                                 b".send =", b".send=", b".open =", b".open=", b".request =", b".request=",
+                                 b".urlopen =", b".putheader =", b".endheaders =", b"._request =")
 _POSSIBLE["decoded"] += (b"base64", b"frombase64", b"xxd", b"hex2bin", b"rot13", b"unpack", b"uudecode")
 _POSSIBLE["secret"] = (b"token", b"secret", b"passw", b"api_key", b"apikey", b"access_key", b"private_key",
                        b"credential", b"auth", b"aws_", b"gh_", b"github_", b"npm_", b"slack", b"stripe", b"openai",

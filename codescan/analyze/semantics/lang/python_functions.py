@@ -8,6 +8,7 @@ from ..constants import UNKNOWN
 from ..facts import NOTHING, Step, Value, merge
 from .python_client_params import client_passed, passed_at_sites
 from .python_handlers import _param_names, callback_input
+from .python_intercepts import intercepted
 
 REQUEST_NAMES = {"request", "req"}
 # a server that calls back with the peer's connection: websockets.serve / unix_serve (asyncio, sync and legacy
@@ -43,6 +44,8 @@ class Functions:
         if received is not None:  # lineReceived(self, line), on_message(self, message), a gRPC method's request
             return Value(UNKNOWN, frozenset(labels | {received}), name, None,
                          (Step(node.start_point[0] + 1, f"parameter {name}: what a peer sent"),))
+        if index >= 0 and (caught := intercepted(self, function, index)) is not None:
+            return Value(UNKNOWN, frozenset(labels | caught.labels), name, None, caught.trace)
         if received is None and index >= 0 and self._served_peer(function, index):
             return Value(UNKNOWN, frozenset(labels | {"socket"}), name, None,
                          (Step(node.start_point[0] + 1, f"parameter {name}: the connection a server callback is given"),))
