@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..facts import Call, Step, Value
+from .auth_secret import app_secret
 # the text searches: what may be an authentication function or a request hook, before any tree is read
 from .auth_text import (_DEFINED, _EQ_CALL_WORDS, _HOOK, AUTH_NAME, _AUTH_LOWER, _defined_matches,  # noqa: F401
                         _hooked, defined_somewhere, possible)
@@ -275,9 +276,13 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
         left, right = values.ev(sides[0]), values.ev(sides[1])
         operator = "==" if _equality_call(compare) else next(c.type for c in compare.children if not c.is_named)
         constants = _constants(right) if operator == "in" else _text(right.const)
-        pairs = [(left, sides[0], c) for c in constants]
+        pairs = [(left, sides[0], Value(c)) for c in constants]
         if operator != "in":
-            pairs.extend((right, sides[1], c) for c in _text(left.const))
+            pairs.extend((right, sides[1], Value(c)) for c in _text(left.const))
+            if not pairs and grammar is _PY:  # `password == settings.SECRET_KEY[:12]`: the app's own key
+                pairs = [(data, node, secret) for data, node, other in ((left, sides[0], sides[1]),
+                                                                        (right, sides[1], sides[0]))
+                         if (secret := app_secret(values, other)) is not None]
         params = _parameters(function) | _REQUEST_GLOBALS  # Flask's request in a hook: hashed, it is still the input
         for data, node, constant in pairs:
             if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
@@ -285,10 +290,11 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
                 continue
             line = compare.start_point[0] + 1
             name = _name_of(function) or b"?"
-            step = Step(line, f"{node.text.decode('utf-8', 'replace')[:40]} compared with a constant in "
+            what = "the application's secret key" if constant.labels else "a constant"
+            step = Step(line, f"{node.text.decode('utf-8', 'replace')[:40]} compared with {what} in "
                               f"{name.decode('utf-8', 'replace')}(), which then grants")
             tagged = Value(data.const, data.labels | {"auth-input"}, data.name, data.via, (*data.trace, step)[-6:])
-            out.append(Call(callee="operator.eq", args=(tagged, Value(constant)), line=line,
+            out.append(Call(callee="operator.eq", args=(tagged, constant), line=line,
                             end_line=compare.end_point[0] + 1, column=compare.start_point[1] + 1,
                             scope=function.start_byte))
     return out
