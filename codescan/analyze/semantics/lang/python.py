@@ -30,6 +30,7 @@ from .python_values import shared
 from .python_setattr import setattr_facts
 from .python_reflect_wrappers import climb_from_class, proxy_classes
 from .python_stdin import fed_input
+from .python_defaults import built_default
 
 DYNAMIC = (b"getattr", b"__import__", b"import_module", b"globals", b"locals", b"vars", b"__builtins__",
            b"modules", b"__getattribute__", b"__dict__", b"eval", b"methodcaller", b"attrgetter", b"setattr")
@@ -195,6 +196,8 @@ class _PythonFacts(CallSites, CandidateClimb):
         """An argument's value; a constant text assembled at run time ("md" + "5", a loop, a helper) is
         marked `via="built"` (rules may ask whether a choice was disguised)."""
         value = self.values.ev(node)
+        if not value.known and (held := built_default(self.values, node)) is not None:
+            return held  # def hash_password(pw, algo="md" + "5"): hashlib.new(algo) runs the disguised default
         if value.via is None and isinstance(value.const, (str, bytes, tuple, list)):
             built = _assembled(self.values, node, 0)
             if built is not None:

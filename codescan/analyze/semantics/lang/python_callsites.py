@@ -7,6 +7,7 @@ from .python_calls import arguments, callee_value
 from .python_summaries import substitute
 from .python_launch_sites import sites_through_launchers
 from .python_param_calls import by_keyword, with_defaults, with_splat_params
+from .python_defaults import built_default
 
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
@@ -78,7 +79,8 @@ class CallSites:
         found = sites_through_launchers(self, start)  # Thread(target=worker, args=(...)): a call of worker
         for parent, node, function in self._site_nodes(start):
             args, keywords = arguments(parent)
-            arg_values = [values.ev(a) for a in args]
+            # hash_password(pw, algo=DIGEST) calling _digest(pw, algo): the disguised default is what is passed
+            arg_values = [built_default(values, a) or values.ev(a) for a in args]
             if _constructed(function) is not None:  # Job(cmd) runs Job.__init__(self, cmd): the new object is self
                 arg_values = [NOTHING, *arg_values]
             elif node.type == "attribute" and _is_method(function):
