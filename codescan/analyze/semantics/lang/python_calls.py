@@ -16,6 +16,7 @@ from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, labels_of, narrowed, secret_key_labels
 from ..text_labels import cloud_credentials_url, constant_labels
+from .python_client_data import CLIENT_DATA as _CLIENT_DATA, client_params
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -252,7 +253,8 @@ def call_value(values, node) -> Value:
     if clears(name):
         kept = constant_labels(const) if const is not UNKNOWN else frozenset()
         if name == "json.loads" and arg_values:  # json.loads(event["body"]): the client's fields, parsed
-            client = arg_values[0].labels & _CLIENT_DATA
+            # json.loads(line) of a parameter: what a caller passes, kept only where it is a client's (`:client`)
+            client = (arg_values[0].labels & _CLIENT_DATA) | client_params(arg_values[0].labels)
             if client:
                 return Value(const, kept | client, None, None, arg_values[0].trace).with_step(line, "json.loads(...)")
         if escapes(name):  # repr(x), shlex.quote(x): no longer an injection, still the host's data when sent
@@ -308,7 +310,6 @@ def call_value(values, node) -> Value:
 
 _OFF_BY_DEFAULT = frozenset({"off-by-default"})
 # what a client or peer sent stays theirs when parsed from JSON (as request.get_json() / resp.json() keep it)
-_CLIENT_DATA = frozenset(("request", "socket"))
 _OPENERS = frozenset(("builtins.open", "io.open", "codecs.open", "tokenize.open", "linecache.getlines"))
 
 

@@ -7,6 +7,7 @@ import re
 from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import Value, merge
 from ..text_labels import constant_labels
+from .python_client_data import CLIENT_ONLY, client_part, param_index
 
 def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     """Apply a same-file function's summary: its return value with each `param:<def>:<i>` label
@@ -139,11 +140,12 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     """`value` with the parameter labels of function `def_start` replaced by the arguments' data."""
     prefix = f"param:{def_start}:"
     # in parameter order: the labels are a set, and its order (the hash seed's) would order the trace's steps
-    used = sorted((lab for lab in value.labels if lab.startswith(prefix)), key=lambda lab: int(lab[len(prefix):]))
+    used = sorted((lab for lab in value.labels if lab.startswith(prefix)), key=lambda lab: param_index(lab, prefix))
     if not used:
         return value
-    if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier():
-        index = int(used[0][len(prefix):])  # the bare parameter reaches here: it is the argument itself
+    if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier() and \
+            not used[0].endswith(CLIENT_ONLY):
+        index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
             return Value(given.const, given.labels, given.name, given.via, given.trace).with_step(
@@ -152,9 +154,10 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     labels = set(value.labels) - set(used)
     parts = []
     for lab in used:
-        index = int(lab[len(prefix):]) - offset
+        index = param_index(lab, prefix) - offset
         if 0 <= index < len(arg_values):
-            parts.append(arg_values[index])
+            given = arg_values[index]
+            parts.append(client_part(given) if lab.endswith(CLIENT_ONLY) else given)
     joined = merge(parts)
     labels |= joined.labels
     if value.name and value.name.endswith(".__doc__") and \
