@@ -74,3 +74,14 @@ def test_a_tls_servers_client_certificate_switch_is_not_a_clients_verification_o
             "const both = { requestCert: true, rejectUnauthorized: false };\n"
             "https.request({ host: 'api.example.com', ...both });\n")
     assert by_line("js-tls-verification-disabled", text, "server.js") == {5: "medium", 8: "low", 9: "high", 10: "high"}
+
+
+def test_server_context_not_asking_clients_for_certificates_is_low_a_client_context_high():
+    server = ("import ssl\n"
+              "def server_context(cert, key):\n"
+              "    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+              "    ctx.verify_mode = ssl.CERT_NONE\n"
+              "    return ctx\n")
+    client = server.replace("PROTOCOL_TLS_SERVER", "PROTOCOL_TLS_CLIENT")
+    assert graded("app/ldap.py", server) == {"low"}
+    assert graded("app/ldap.py", client) == {"high"}

@@ -28,6 +28,7 @@ from .python_heads import Heads, needed_for, no_wanted_head
 from .python_skip import cannot_be_wanted, skips_for
 from .python_values import shared
 from .python_setattr import setattr_facts
+from .python_tls_sets import tls_sets
 from .python_reflect_wrappers import climb_from_class, proxy_classes
 from .python_stdin import fed_input
 from .python_defaults import built_default
@@ -133,6 +134,7 @@ class _PythonFacts(CallSites, CandidateClimb):
                     out.calls.append(call)
         if self.launches:
             out.calls.extend(launch_facts(self, list(self.launches.values())[:MAX_CANDIDATES // 8]))
+        out.calls.extend(tls_sets(self))  # ctx.verify_mode = _policy(): the context's attribute set, a fact
         out.calls.extend(self._through_callers(out.calls))
         out.calls.extend(gates(self.source, self.values.root, self.values, "python", self.wanted.wants))
         out.calls.extend(route_returns(self.source, self.values.root, self.values, self.wanted.wants))
