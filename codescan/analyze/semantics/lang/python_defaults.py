@@ -6,6 +6,7 @@ parameter reads the default, marked built (rules ask `built: true` for a disguis
 from __future__ import annotations
 
 from ..facts import Step, Value
+from .python_tables import default_node
 
 
 def built_default(values, node) -> Value | None:
@@ -14,19 +15,13 @@ def built_default(values, node) -> Value | None:
     call passing an argument puts that argument in its place (only a call passing nothing runs the default)."""
     from .python import _assembled  # the same test the call's own arguments get
 
-    if node.type != "identifier":
+    default = default_node(values, node)
+    if default is None:
         return None
-    entries = values.scopes.entries(node)
-    if not entries or len(entries) != 1:
-        return None
-    kind, what = entries[0]
-    if kind != "param" or what is None or what.type not in ("default_parameter", "typed_default_parameter"):
-        return None
-    default = what.child_by_field_name("value")
     held = values.ev(default)
     if not held.known or not isinstance(held.const, (str, bytes)) or _assembled(values, default, 0) is None:
         return None
     param = values.ev(node)
     name = node.text.decode("utf-8", "replace")
     return Value(held.const, held.labels | param.labels, param.name, "built",
-                 (*held.trace, Step(what.start_point[0] + 1, f"default of parameter {name}")))
+                 (*held.trace, Step(default.start_point[0] + 1, f"default of parameter {name}")))

@@ -55,16 +55,24 @@ def _with(value: Value, table: Value) -> Value:
 
 def default_of(values, node):
     """The default of the parameter `node` names, when that parameter is its only binding in scope."""
-    if node is None or node.type != "identifier":
+    what = default_node(values, node)
+    if what is None:
         return UNKNOWN
+    default = values.ev(what)
+    return default.const if default.known else UNKNOWN
+
+
+def default_node(values, node):
+    """The default expression of the parameter `node` names, when that parameter is its only binding in scope."""
+    if node is None or node.type != "identifier":
+        return None
     entries = values.scopes.entries(node)
     if not entries or len(entries) != 1:
-        return UNKNOWN
+        return None
     kind, what = entries[0]
     if kind != "param" or what is None or what.type not in ("default_parameter", "typed_default_parameter"):
-        return UNKNOWN
-    default = values.ev(what.child_by_field_name("value"))
-    return default.const if default.known else UNKNOWN
+        return None
+    return what.child_by_field_name("value")
 
 
 MAX_TEXTS = 32  # texts an f-string holding table choices may give
