@@ -16,7 +16,7 @@ from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, labels_of, narrowed, secret_key_labels
 from ..text_labels import cloud_credentials_url, constant_labels
-from .python_client_data import CLIENT_DATA as _CLIENT_DATA, client_params
+from .python_client_data import CLIENT_DATA as _CLIENT_DATA, client_params, off_by_default
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -286,6 +286,8 @@ def call_value(values, node) -> Value:
             return Value(const, out_labels | constant_labels(default), result_name, None, trace, (), default)
         return Value(const, out_labels, result_name, None, trace)
     out = merge([receiver, *arg_values], const, result_name)
+    if off_by_default(fn, arg_values):  # settings.get("JWT_VERIFY", False): off unless the setting is made
+        out = Value(out.const, out.labels | _OFF_BY_DEFAULT, out.name, out.via, out.trace)
     if const is not UNKNOWN:
         extra = constant_labels(const)
         if extra:

@@ -1,8 +1,10 @@
-"""What of a caller's data a parsed message keeps: `json.loads(x)` clears labels (the parsed values are data, not
+"""What of a caller's data a parsed message keeps, and switches read from settings with an "off" default: `json.loads(x)` clears labels (the parsed values are data, not
 the environment's or a file's text), except a client's own fields (web request, socket). Of a parameter, the
 placeholder is kept as `param:<def>:<i>:client`: at each call site only the request and socket data the caller
 passes take its place (`def handle(reader): msg = json.loads(reader.readline())` called with a connection)."""
 from __future__ import annotations
+
+import re
 
 from ..facts import Value
 
@@ -26,3 +28,18 @@ def client_part(given: Value) -> Value:
 def param_index(label: str, prefix: str) -> int:
     """i of `param:<def>:<i>` or `param:<def>:<i>:client` (prefix `param:<def>:`)."""
     return int(label[len(prefix):].split(":", 1)[0])
+
+
+# a settings object read with a switch's default: `settings.get("JWT_VERIFY", False)`, `config.get("verify", 0)`
+_SETTINGS = re.compile(rb"(?i)(?:^|[._])(?:settings|config|conf|cfg|options|opts|env)$")
+
+
+def off_by_default(fn, arg_values) -> bool:
+    """`<settings>.get(key, False)` (or 0): the switch is off unless the deployment sets it, like
+    os.getenv("VERIFY_TLS", False) (label `off-by-default`, python_calls)."""
+    if fn.type != "attribute" or fn.child_by_field_name("attribute").text != b"get" or len(arg_values) != 2:
+        return False
+    default = arg_values[1].const
+    if isinstance(default, (str, bytes)) or default is None or not isinstance(default, (bool, int)) or default:
+        return False
+    return _SETTINGS.search(fn.child_by_field_name("object").text) is not None
