@@ -148,7 +148,8 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
-            return Value(given.const, given.labels, given.name, given.via, given.trace).with_step(
+            return Value(given.const, given.labels, given.name, given.via, given.trace, given.choices,
+                         given.text).with_step(
                 line, "passed through a function defined in this file")
     offset = 0
     labels = set(value.labels) - set(used)
