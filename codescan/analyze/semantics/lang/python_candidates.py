@@ -7,6 +7,7 @@ from __future__ import annotations
 from .python_launchers import applied_lambda, maybe_launcher
 
 _ADDERS = frozenset({b"append", b"insert", b"extend", b"add", b"appendleft"})
+ALIAS_IN_SCOPE = True  # a name bound in a function: its uses there only (off: every use in the file, tests compare)
 
 
 class CandidateClimb:
@@ -56,7 +57,7 @@ class CandidateClimb:
             elif kind == "assignment" and parent.child_by_field_name("right") == current:
                 left = parent.child_by_field_name("left")
                 if left is not None and left.type == "identifier" and depth < 2:
-                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1, parent)
                     owner = _class_of_body(parent)
                     if owner is not None:  # class C: run = staticmethod(exec) — then self.run(x) / cls.run(x)
                         self._member_uses(owner, left.text, depth + 1)
@@ -67,7 +68,7 @@ class CandidateClimb:
             elif kind == "for_statement" and parent.child_by_field_name("right") == current and depth < 2:
                 left = parent.child_by_field_name("left")  # for hook in HOOKS: hook(x)
                 if left is not None and left.type == "identifier":
-                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1)
+                    self._alias_uses(left.text.decode("utf-8", "replace"), depth + 1, parent)
                 return
             elif kind in ("pair", "list", "tuple", "dictionary") and depth < 2:
                 pass  # a table of functions: its uses are found through the table's name
@@ -156,8 +157,20 @@ class CandidateClimb:
                     self._climb(use.parent, depth)
             pos = source.find(needle, end)
 
-    def _alias_uses(self, name: str, depth: int) -> None:
-        climbed = self._aliases.get(name)
+    def _alias_uses(self, name: str, depth: int, binder=None) -> None:
+        """Climb the uses of `name` (at most 64). Bound by `binder` (an assignment, a loop) inside a function: the
+        uses in that function only, unless it declares the name global/nonlocal (a name bound in one function is
+        not the one other functions read: `f = open(p)` in one of 300 functions climbed every `f` of the file)."""
+        scopes = self.values.scopes
+        scope = scopes.scope_of(binder) if binder is not None and ALIAS_IN_SCOPE else None
+        if scope is not None and scope.type != "class_definition":
+            scopes._index_scope(name, scope)
+            if any(kind == "other" for kind, _what in scopes.bindings.get((scope.start_byte, name), ())):
+                scope = None  # `global f` / `nonlocal f` / `del f`: the module's or an outer function's name
+        else:
+            scope = None
+        key = name if scope is None else (name, scope.start_byte)
+        climbed = self._aliases.get(key)
         if climbed is not None:
             if climbed[1] <= depth and (climbed[0] or not self._live):
                 return
@@ -165,10 +178,15 @@ class CandidateClimb:
             # live), or first from deeper (`mod = __import__(..)` reached `return getattr(mod, ..)` at depth 1
             # before the getattr word did at depth 0: `runner = pick(); runner(cmd)` is then met too)
             depth = min(depth, climbed[1])
-        self._aliases[name] = (self._live or (climbed is not None and climbed[0]), depth)
-        scopes = self.values.scopes
-        scopes.index(name)
-        for use in scopes.uses.get(name, ())[:64]:
+        self._aliases[key] = (self._live or (climbed is not None and climbed[0]), depth)
+        if scope is None:
+            scopes.index(name)
+            uses = scopes.uses.get(name, ())[:64]
+        else:
+            start, end = scope.start_byte, scope.end_byte
+            uses = sorted((u for u in scopes.uses.get(name, ()) if start <= u.start_byte < end),
+                          key=lambda u: u.start_byte)[:64]
+        for use in uses:
             self._climb(use, depth)
 
 
