@@ -49,7 +49,11 @@ class _Gate:
 
 
 # an identifier written with \u escapes (`\u0065val(x)`): the name it spells is hidden from a reader and a word search
-ESCAPED_NAME = re.compile(rb"(?<![\w$\\])[\w$]*\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})[\w$]*(?:\\u[0-9a-fA-F{}]+[\w$]*)*\s*\(")
+# (each escape is exactly one \uXXXX or \u{X..}, the word characters after it taken possessively: `[0-9a-f{}]+[\w$]*`
+# could split a run of hex digits between the two in exponentially many ways, and xregexp's Unicode tables of
+# \uXXXX\uXXXX... with no `(` after them took minutes)
+ESCAPED_NAME = re.compile(rb"(?<![\w$\\])[\w$]*+\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})[\w$]*+"
+                          rb"(?:\\u(?:\{[0-9a-fA-F]{1,6}\}|[0-9a-fA-F]{4})[\w$]*+)*+\s*\(")
 DYNAMIC_CALLS = _Gate()
 # a namespace or default import of a module that runs code or commands: its uses are climbed as a require's alias's
 POWER_IMPORT = re.compile(rb"\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+['\"](?:node:)?"
