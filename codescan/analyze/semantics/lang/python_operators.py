@@ -64,7 +64,9 @@ def either(parts) -> Value | None:
         options = part.choices if part.choices and not part.known else (part,)
         if not all(whole(o) and isinstance(o.const, (str, bytes)) for o in options):
             return None
-        texts.extend(o for o in options if all(o.const != t.const for t in texts))
+        for option in options:  # each constant once (a fallback is often one of the table's own entries)
+            if all(option.const != seen.const for seen in texts):
+                texts.append(option)
     if len(texts) > MAX_EITHER or len(texts) < 2:
         return None
     merged = merge(parts)
