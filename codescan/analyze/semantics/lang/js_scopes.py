@@ -114,6 +114,8 @@ def _classify(node):
         return _destructured(node, node.text.decode("utf-8", "replace"))
     if ptype == "pair_pattern" and parent.child_by_field_name("value") == node:
         key = parent.child_by_field_name("key")
+        if key is not None and key.type == "computed_property_name":
+            return _destructured(parent, key)  # `{ [['ex', 'ec'].join('')]: run }`: the key is known once evaluated
         return _destructured(parent, key.text.decode("utf-8", "replace") if key is not None else "")
     if ptype in ("formal_parameters", "required_parameter", "optional_parameter") or (
             ptype == "arrow_function" and parent.child_by_field_name("parameter") == node) or (
@@ -151,8 +153,9 @@ def _classify(node):
     return None, None
 
 
-def _destructured(node, key: str):
-    """`const {exec} = require(..)` / `const {a: b} = obj`: ("destructure", (declarator value, key))."""
+def _destructured(node, key):
+    """`const {exec} = require(..)` / `const {a: b} = obj`: ("destructure", (declarator value, key)); the key is
+    its text, or the computed_property_name node of `{ [expr]: b }`."""
     current = node
     while current is not None and current.type not in ("variable_declarator", "formal_parameters"):
         current = current.parent

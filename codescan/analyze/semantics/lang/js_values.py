@@ -166,6 +166,11 @@ class JsValues(MemoEval, JsAccess, JsMutations):
         if kind == "destructure":
             value_node, key = what
             source = self.ev(value_node)
+            if not isinstance(key, str):  # a computed key: the name it spells, if it folds to one
+                built = self.ev(key.named_children[0]).const if key.named_children else UNKNOWN
+                if not isinstance(built, str):
+                    return Value(UNKNOWN, source.labels, None, None, source.trace)
+                key = built
             if source.name and labels_of(f"{source.name}.{key}"):  # const { env } = process: a source read
                 return self.attribute(source, key, value_node)
             if source.name:
