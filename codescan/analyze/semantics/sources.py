@@ -224,6 +224,13 @@ def narrowed(labels: frozenset, name: str | None) -> frozenset:
 
 _SECRET_NAME = re.compile(r"(?i)secret|token|passw|api_?key|access_?key|private_?key|credential|webhook|"
                           r"^(?:aws|gh|github|npm|pypi|slack|stripe|openai)_")
+# GitHub Actions sets these GITHUB_* variables itself in every job: the run's public metadata (commit, ref, repository,
+# run ids, actor, workspace paths), which logs and status pages show; named like a GitHub secret, they are not one
+CI_METADATA = re.compile(
+    r"(?i)GITHUB_(?:SHA|REF|REF_NAME|REF_TYPE|REF_PROTECTED|HEAD_REF|BASE_REF|REPOSITORY|REPOSITORY_OWNER|"
+    r"REPOSITORY_ID|REPOSITORY_OWNER_ID|RUN_ID|RUN_NUMBER|RUN_ATTEMPT|WORKFLOW|WORKFLOW_REF|WORKFLOW_SHA|JOB|ACTION|"
+    r"ACTION_PATH|ACTION_REF|ACTION_REPOSITORY|ACTIONS|ACTOR|ACTOR_ID|TRIGGERING_ACTOR|EVENT_NAME|EVENT_PATH|"
+    r"WORKSPACE|SERVER_URL|API_URL|GRAPHQL_URL|OUTPUT|ENV|PATH|STATE|STEP_SUMMARY|RETENTION_DAYS)")
 
 
 # a name that says it holds a password (CodeQL's sensitive-data heuristics work the same way): a parameter,
@@ -258,7 +265,7 @@ _SECRET_SERVICE = re.compile(
 def secret_name_labels(labels: frozenset, key) -> frozenset:
     """An environment variable read by a name like a secret (GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY) is `secret` too,
     and `secret-of-<service>` when the name says whose secret it is."""
-    if "env-var" in labels and isinstance(key, str) and _SECRET_NAME.search(key):
+    if "env-var" in labels and isinstance(key, str) and _SECRET_NAME.search(key) and not CI_METADATA.fullmatch(key):
         found = _SECRET_SERVICE.match(key) if _SECRET_WORD.search(key) else None  # (not GITHUB_SHA)
         return labels | {"secret"} | ({f"secret-of-{found.lastgroup}"} if found else frozenset())
     return labels

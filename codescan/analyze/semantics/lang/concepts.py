@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..names import pattern_regex
+from ..sources import CI_METADATA
 
 # canonical callee pattern -> labels of the data it returns
 SOURCES: dict[str, tuple[str, ...]] = {
@@ -174,7 +175,7 @@ def env_labels(name: object) -> tuple[str, ...]:
         return ("env",)
     if isinstance(name, str) and CGI_REQUEST.match(name):
         return ("env-var", "request")  # a CGI program's request: the query, path, cookies and headers the client sent
-    if isinstance(name, str) and SECRET_NAME.search(name):
+    if isinstance(name, str) and SECRET_NAME.search(name) and not CI_METADATA.fullmatch(name):
         return ("env-var", "secret")
     return ("env-var",)
 

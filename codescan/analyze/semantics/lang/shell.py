@@ -55,6 +55,17 @@ def facts(source: bytes, tree, wanted, budget):
     return ShellFlow(source, tree, budget, wanted.wants if wanted is not None else None).facts()
 
 
+
+def _own_value(name: str, node) -> bool:
+    """`NPM_TOKEN="${NPM_TOKEN}"` (a CI step's env: re-bound), `PATH="$PATH:/x"`: a variable read in the value of its
+    own assignment is what it held before it, the environment's when nothing was assigned earlier."""
+    parent = node.parent
+    while parent is not None and parent.type in ("string", "concatenation", "expansion", "simple_expansion"):
+        parent = parent.parent
+    target = parent.child_by_field_name("name") if parent is not None and parent.type == "variable_assignment" \
+        else None
+    return target is not None and target.text == name.encode()
+
 class ShellFlow(TreeFlow):
     BINDINGS = frozenset(("variable_assignment", "for_statement", "redirected_statement", "command"))
     language = "shell"
@@ -256,7 +267,8 @@ class ShellFlow(TreeFlow):
 
     def lookup(self, name, node):
         value = super().lookup(name, node)
-        if value is NOTHING and not self.bound_in_scope(name, node) and name.isupper():
+        if name.isupper() and (value is NOTHING and not self.bound_in_scope(name, node) or
+                               not value.labels and not value.known and _own_value(name, node)):
             return labelled(env_labels(name), node.start_point[0] + 1, f"${name}")
         return value
 

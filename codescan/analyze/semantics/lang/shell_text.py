@@ -82,11 +82,36 @@ _CREDENTIAL_FLAGS = {"-u", "--user", "--oauth2-bearer", "--proxy-user", "--passw
 _HEADER_FLAGS = {"-H", "--header"}
 
 
+# options that take no value (a word after them is an operand: the URL); a short cluster is read by its last letter
+_NO_VALUE_SHORT = frozenset("sSfLkvqiIOnNgGjlRJ0123469#")
+_NO_VALUE_LONG = {"--silent", "--show-error", "--fail", "--fail-with-body", "--location", "--insecure", "--compressed",
+                  "--verbose", "--include", "--head", "--get", "--globoff", "--no-progress-meter", "--quiet",
+                  "--no-verbose", "--no-check-certificate", "--remote-name", "--http1.1", "--http2", "--url"}
+
+
+def _whole_variable(node, before) -> bool:
+    """`"$URL"`/`${URL}` as a curl/wget operand (not an option's value): the address the client connects to. A
+    secret that is the whole address (a webhook URL kept in a CI secret) is how that service is called: the URL is
+    its credential, not data sent along with it."""
+    if node.type == "string" and node.named_child_count == 1 and len(node.text) == len(node.named_children[0].text) + 2:
+        node = node.named_children[0]
+    if node.type not in ("simple_expansion", "expansion") or ":" in _text(node) or "/" in _text(node):
+        return False
+    if before is None or not before.startswith("-"):
+        return True
+    return before in _NO_VALUE_LONG or not before.startswith("--") and before[-1] in _NO_VALUE_SHORT
+
+
 def credential_words(args) -> tuple[list, list]:
-    """curl/wget arguments split into (data and destination words, the words that log the client in)."""
+    """curl/wget arguments split into (data and destination words, the words that log the client in: a
+    credential flag's or Authorization-like header's value, and an operand that is one whole variable, the address)."""
     kept, credentials, i = [], [], 0
     while i < len(args):
         text = _text(args[i])
+        if _whole_variable(args[i], _text(args[i - 1]) if i else None):
+            credentials.append(args[i])
+            i += 1
+            continue
         flag, _eq, inline = text.partition("=") if text.startswith("--") else (text, "", "")
         if flag in _HEADER_FLAGS | _CREDENTIAL_FLAGS and not inline and i + 1 < len(args):
             value = args[i + 1]
