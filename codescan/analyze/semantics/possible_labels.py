@@ -43,7 +43,8 @@ _POSSIBLE = {
                 b"form_valid", b"serializer", b"fieldstorage", b"web.input", b"web.data", b"web.cookies"),
 }
 # Go/Java/Kotlin/C#/C/C++/PHP/Ruby/shell sources (lang/concepts.py): the same labels, their languages' words.
-_POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|")
+_POSSIBLE["env"] += (b"env[", b"env.fetch", b"env.to_", b"$_env", b"printenv", b"(env", b"`env", b"env |", b"env|",
+                     b"{ env", b"; env;", b"env >")  # shell: `{ env; cat ~/.npmrc; } | curl`, `env > f` then sent
 _POSSIBLE["network"] += (b"curl", b"wget", b"download", b"openstream", b"net::http", b"tcpsocket", b"fsockopen",
                          b"socket", b"uri.open", b"open-uri", b"nc ", b"ncat", b"dial")
 _H3 = (b"getquery", b"readbody", b"getrouterparam", b"readformdata", b"readmultipart", b"getvalidated",

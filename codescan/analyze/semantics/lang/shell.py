@@ -157,11 +157,16 @@ class ShellFlow(TreeFlow):
                 if op in (b"<", b"<<<") and dest is not None:
                     return [("stdin", _Redirect(dest, op == b"<"))]
             node, parent = parent, parent.parent
-        if parent is not None and parent.type == "pipeline":
+        while parent is not None and parent.type in ("pipeline", "redirected_statement", "list"):
+            # `a | b | c >/dev/null || true`: tree-sitter-bash reads `a | list(pipeline(b | redirected(pipeline(c | d)))
+            # || true)`; the first command of an inner pipeline reads what the outer pipeline's item before it prints
             items = [c for c in parent.named_children if c.type != "comment"]
             index = items.index(node) if node in items else 0
-            if index > 0:
+            if parent.type == "pipeline" and index > 0:
                 return [("stdin", _Pipe(items[index - 1]))]
+            if index > 0 or parent.type == "redirected_statement" and node != parent.child_by_field_name("body"):
+                break
+            node, parent = parent, parent.parent
         return caller_stdin(self, command)
 
     stdin_of = _stdin
