@@ -46,8 +46,13 @@ def url_code_calls(values, source: bytes, deadline=None, loaded: bool = False) -
     return out
 
 
-def _code(values, node) -> Value | None:
-    """The code a data:/blob: URL expression carries (its labels), or None when it is not one."""
+def _code(values, node, depth: int = 0) -> Value | None:
+    """The code a data:/blob: URL expression carries (its labels), or None when it is not one. A name bound once
+    (`const url = "data:text/javascript;base64," + b64; await import(url)`) is read through its value."""
+    if node.type == "identifier" and depth < 3:
+        entries = values.scopes.bindings(node)
+        if len(entries) == 1 and entries[0][0] == "assign" and entries[0][1].start_byte < node.start_byte:
+            return _code(values, entries[0][1], depth + 1)
     value = values.ev(node)
     if value.name and value.name.rstrip("()") in BLOB_MAKERS:  # a blob: URL of the Blob the call was given
         return value
