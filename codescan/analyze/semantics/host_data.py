@@ -78,3 +78,20 @@ HOST_DATA = frozenset({"env", "env-var", "secret", "host-identity", "user-identi
 def escapes(name: str | None) -> bool:
     """A clearing call that still returns its input's content, quoted or escaped (`encodeURIComponent(token)`)."""
     return bool(name) and _ESCAPES.match(name) is not None
+
+
+HOST_ONLY = ":host"  # a parameter placeholder standing for only the host data a caller passes (`param:<def>:<i>:host`)
+
+
+def host_held(labels) -> frozenset:
+    """What an escaping call keeps of its input's labels: the host's data, and each parameter placeholder marked to
+    stand for the host data a caller passes (`function send(d) { img.src = u + encodeURIComponent(d) }`)."""
+    return (labels & HOST_DATA) | frozenset(lab if lab.endswith(HOST_ONLY) else lab + HOST_ONLY for lab in labels
+                                            if lab.startswith("param:") and not lab.endswith(":client"))
+
+
+def host_part(given):
+    """A caller's argument put in a `:host` placeholder: only its host data (and its own placeholders, still
+    `:host`)."""
+    labels = host_held(given.labels)
+    return type(given)(given.const, labels, None, None, given.trace if labels else ())

@@ -77,6 +77,23 @@ def callback_input(values, function) -> Value | None:
     return None
 
 
+def reduced_item(values, function, index: int) -> Value | None:
+    """What the second parameter of a `.reduce((acc, item) => ..)` / `.reduceRight` callback receives: one of the
+    items of a constant list of strings (`['cardnumber', 'cvc'].reduce((o, n) => .., {})`)."""
+    holder = function.parent if function is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if index != 1 or fn is None or fn.type != "member_expression" or \
+            fn.child_by_field_name("property").text not in (b"reduce", b"reduceRight") or \
+            next((c for c in holder.named_children if c.type != "comment"), None) != function:
+        return None
+    items = values.ev(fn.child_by_field_name("object"))
+    if isinstance(items.const, list) and 0 < len(items.const) <= MAX_ITEM_CHOICES and \
+            all(isinstance(i, str) for i in items.const):
+        return Value(choices=tuple(Value(i) for i in items.const))
+    return None
+
+
 _GIVEN = re.compile(rb"\.(?:" + b"|".join(sorted(ITEM_CALLBACKS)) + rb")\(\s*(?:[\w$]+\.)?([\w$]+)\s*\)")
 MAX_GIVEN = 2_000  # functions passed by name to an array method, per file
 KEY_EVENTS = frozenset((b"keydown", b"keypress", b"keyup"))

@@ -7,7 +7,7 @@ from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import js_module
 from ..skeleton import HOLE, kept
-from ..host_data import HOST_DATA, command_output_labels, escapes
+from ..host_data import command_output_labels, escapes, host_held
 from ..sources import clears, labels_of, narrowed
 from ..text_labels import constant_labels
 from ..values import public_key_only
@@ -139,8 +139,9 @@ def call_value(values, node) -> Value:
         const = UNKNOWN if const is None else const
     if clears(name) and not (args and args[0].type in _CALLBACKS):  # (list.find(h => ..) gives an item, not an index)
         held = merge(arg_values) if escapes(name) else NOTHING  # encodeURIComponent(token): escaped, still the token
-        if held.labels & HOST_DATA:
-            return Value(const, held.labels & HOST_DATA, None, None, held.trace).with_step(line, f"{short(name)}(...)")
+        kept = host_held(held.labels) if held.labels else held.labels
+        if kept:  # (a parameter's placeholder: the host data each caller passes, `:host`)
+            return Value(const, kept, None, None, held.trace).with_step(line, f"{short(name)}(...)")
         return Value(const)
     labels = labels_of(name) | field_labels(fn, arg_values)  # form.querySelector("[name=cvc]"): a secret field
     if name in _PATH_JOINS and const is UNKNOWN and len(args) > 2:

@@ -13,7 +13,8 @@ from ..text_labels import FIELD
 _SELECTORS = frozenset((b"querySelector", b"querySelectorAll", b"getElementById", b"getElementsByName",
                         b"getElementsByClassName", b"namedItem"))
 SRC_SET = re.compile(rb"\.src\s*=(?!=)")
-_BEACONS = frozenset(("Image()", "document.createElement()", "window.document.createElement()"))
+_BEACONS = frozenset(("Image()", "window.Image()", "globalThis.Image()", "self.Image()", "document.createElement()",
+                      "window.document.createElement()"))
 FORM_SECRET = frozenset({"form-secret"})
 MAX_SETS = 64
 
@@ -28,9 +29,11 @@ def field_labels(fn, arg_values) -> frozenset:
         # localStorage.getItem('access_token'): the page's session, as good as its cookie (also one of a constant list)
         keys = [selector] if isinstance(selector, str) else [c.const for c in arg_values[0].choices or ()]
         return FORM_SECRET if any(isinstance(k, str) and _STORED_SECRET.search(k) for k in keys) else frozenset()
-    if prop is None or prop.text not in _SELECTORS or not isinstance(selector, str):
+    if prop is None or prop.text not in _SELECTORS:
         return frozenset()
-    return FORM_SECRET if FIELD.search(selector) else frozenset()
+    # a selector that is one of a few texts (`'[name="' + n + '"]'` for each n of a constant list): any of them
+    selectors = [selector] if isinstance(selector, str) else [c.const for c in arg_values[0].choices[:16]]
+    return FORM_SECRET if any(isinstance(s, str) and FIELD.search(s) for s in selectors) else frozenset()
 
 
 def typed_password(node, name: str) -> frozenset:

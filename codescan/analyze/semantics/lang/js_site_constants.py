@@ -21,7 +21,7 @@ def filled(value: Value, start: int, sites_args: list) -> list | None:
     (label,) = value.labels
     if not label.startswith(prefix):
         return None  # the text holds data of its own, or a parameter of another function
-    index = int(label[len(prefix):])
+    index = int(label[len(prefix):].split(":", 1)[0])  # (`param:<def>:<i>:host`: the same parameter)
     out = []
     for args in sites_args:
         given = args[index] if index < len(args) else None

@@ -16,7 +16,7 @@ from .js_skeleton import skeleton
 from .js_choices import checked_branch, either, joined
 from .js_handler_inputs import decorated_input, event_field, framework_argument
 from .js_message_inputs import message_argument
-from .js_callbacks import callback_input, closure_writes, file_callback_input, referenced_items
+from .js_callbacks import callback_input, closure_writes, file_callback_input, reduced_item, referenced_items
 from .js_guards import guarded
 from .js_helper_callbacks import helper_callback_input
 from .js_loops import unrolled
@@ -98,11 +98,14 @@ class JsValues(MemoEval, JsAccess, JsMutations):
             text = skeleton(self, node)  # `curl ${base}/get | bash`: the command's shape is known
             if text is not None:  # (`${os.homedir()}/.ssh/id_rsa` names a key file as path.join would)
                 out = Value(UNKNOWN, out.labels | constant_labels(text), None, None, out.trace, (), text)
-        if kind in ("template_string", "binary_expression") and not out.known and not out.labels:
+        if kind in ("template_string", "binary_expression") and not out.known and (
+                not out.labels or all(lab.startswith("param:") for lab in out.labels)):
             operator = node.child_by_field_name("operator") if kind == "binary_expression" else None
             if operator is not None and operator.type in ("||", "??"):
-                out = either(self, node, out)
+                out = either(self, node, out) if not out.labels else out
             elif operator is None or operator.type == "+":
+                # (also a callback's parameter bound to one of a constant list's items: `'[name="' + n + '"]'`, n of
+                # ['cardnumber', 'cvc'].forEach(n => ..), is one of the joined texts)
                 out = joined(self, node, out)
         if kind == "binary_expression" and not out.name and not out.labels and \
                 node.child_by_field_name("operator").type in ("||", "??"):  # globalThis || window: the global object
@@ -246,7 +249,7 @@ class JsValues(MemoEval, JsAccess, JsMutations):
                 return given
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
-            else file_callback_input(self, function, index)
+            else file_callback_input(self, function, index) or reduced_item(self, function, index)
         if settled is None or not (settled.labels or settled.choices):  # download(u, dest, (e, f) => run(f))
             settled = helper_callback_input(self, function, index) or settled
         if settled is not None and (settled.labels or settled.choices):

@@ -7,6 +7,7 @@ import re
 from ..constants import UNKNOWN, NotConstant, evaluate
 from ..facts import Value, merge
 from ..text_labels import constant_labels
+from ..host_data import HOST_ONLY, host_part
 from .python_client_data import CLIENT_ONLY, client_part, param_index
 
 def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
@@ -144,7 +145,7 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     if not used:
         return value
     if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier() and \
-            not used[0].endswith(CLIENT_ONLY):
+            not used[0].endswith((CLIENT_ONLY, HOST_ONLY)):
         index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
@@ -158,15 +159,17 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         index = param_index(lab, prefix) - offset
         if 0 <= index < len(arg_values):
             given = arg_values[index]
-            parts.append(client_part(given) if lab.endswith(CLIENT_ONLY) else given)
+            parts.append(client_part(given) if lab.endswith(CLIENT_ONLY) else host_part(given) if
+                         lab.endswith(HOST_ONLY) else given)
     joined = merge(parts)
     labels |= joined.labels
     if value.name and value.name.endswith(".__doc__") and \
             any((p.name or "").startswith(("<def:", "<class:")) for p in parts):
         labels.add("own-source")  # run_doc(hidden) where run_doc reads fn.__doc__: this file's own docstring
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
+    # (the text's constant parts stay: `"https://x/p.gif?d=" + JSON.stringify(data)` still goes to https://x)
     out = Value(value.const if not parts or _argv_kept(value.const) else UNKNOWN, frozenset(labels), value.name,
-                value.via, trace)
+                value.via, trace, (), value.text)
     return out.with_step(line, "passed through a function defined in this file")
 
 
