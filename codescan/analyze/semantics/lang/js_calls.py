@@ -158,7 +158,9 @@ def call_value(values, node) -> Value:
     if labels:
         if callee.via == "dynamic":  # Reflect.get(os, "hostname")(): the source itself was hidden from a reader
             labels = labels | {"concealed"}
-        step = Step(line, f"{short(name)}(...) ({', '.join(sorted(labels))})")
+        # (a field's selector read through a receiver with no name, `const form = this; form.querySelector(..)`)
+        called = short(name) if name else fn.text[:64].decode("utf-8", "replace") if fn is not None else "call"
+        step = Step(line, f"{called}(...) ({', '.join(sorted(labels))})")
         return Value(const, narrowed(base.labels | labels, name), result, None, base.trace + (step,))
     if const is not UNKNOWN and constant_labels(const):
         base = Value(const, base.labels | constant_labels(const), result, None, base.trace)
