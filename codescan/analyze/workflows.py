@@ -26,6 +26,13 @@ _PIPE_TO_SHELL = re.compile(
     r"(?i)\b(curl|wget)\b[^|;&\n]{0,512}\|\s*(sudo\s+(-\S+\s+)*)?(/\S*/)?((ba|z|da|k)?sh\b|(python[0-9.]*|node|perl|ruby)"
     r"(\s+-)?\s*$)|\b(ba|z)?sh\s+(-c\s+)?[\"']?(<\(|\$\()\s*(curl|wget)\b|\beval\s+[\"']?\$\(\s*(curl|wget)\b", re.M)
 _HEAD_REF = re.compile(r"github\.event\.pull_request\.head\.(sha|ref)|github\.head_ref|refs/pull/")
+# the same checkout written as a command: `gh pr checkout`, git fetching pull/<n>/head (or /merge), git fetching or
+# checking out the pull request's head ref or sha
+_GIT_HEAD = re.compile(r"\bgh\s+pr\s+checkout\b"
+                       r"|\bgit\s+(?:-\S+\s+)*(?:fetch|pull)\b[^\n;&|]*?"
+                       r"\bpull/(?:\$\{\{[^}]*\}\}|[^\s/:]+)/(?:head|merge)\b"
+                       r"|\bgit\s+(?:-\S+\s+)*(?:fetch|pull|checkout|switch|reset)\b[^\n;&|]*?"
+                       r"(?:github\.event\.pull_request\.head\.(?:sha|ref)|github\.head_ref)\b")
 # workflow_run: the triggering run's head (a fork's branch when a pull request triggered it), its artifacts, and a
 # run: step that executes a file (what such an artifact may hold)
 _RUN_HEAD = re.compile(r"github\.event\.workflow_run\.head_(?:sha|branch)")
@@ -50,6 +57,11 @@ def detect(ctx, text: str) -> None:
     for key, value in _pairs(root):
         if key == "run" and isinstance(value, yaml.ScalarNode):
             _run_step(ctx, value)
+            fetched = _GIT_HEAD.search(value.value) if target else None
+            if fetched is not None:
+                ctx.emit("gha-pull-request-target-checkout", _line(value, fetched.start()),
+                         message="a pull_request_target job fetches the pull request's head with git/gh: the fork's "
+                                 "code runs with the base repository's secrets and write token")
             ran = _RUNS_FILE.search(value.value) if artifact else None
             if ran is not None:
                 ctx.emit("gha-pull-request-target-checkout", _line(value, ran.start()),
