@@ -36,6 +36,10 @@ _SERVER_FILE_FIELDS = frozenset(("path", "filepath", "filename", "destination", 
 _UPLOAD = re.compile(r"^(?:req|ctx\.request|ctx\.req)\.files?(?:\.|\[|$)")
 
 
+_MAX_SPREADS = 3  # `...a` inside `...b` inside ...: how deep spreads of named objects are followed
+_CONSTANT_ENTRIES = ("string", "true", "false", "number", "null")
+
+
 class JsAccess:
     """Mixin of JsValues: what `obj.prop` and `obj[key]` evaluate to."""
 
@@ -87,19 +91,27 @@ class JsAccess:
             return Value(UNKNOWN, narrowed(obj.labels, name), name, None, obj.trace)
         return Value(name=name, via=obj.via) if name else NOTHING
 
-    def _entry(self, obj_node, key: str) -> Value | None:
+    def _entry(self, obj_node, key: str, depth: int = 0) -> Value | None:
         """The function an object literal bound to a name holds under `key` (`const ops = { run: exec }`):
         references to functions, so a table of handlers is called through like the handler itself; and the
-        string an object bound once and never changed holds (`const MINE = { eth: '0x..' }`)."""
-        if obj_node.type != "identifier":
+        constant an object bound once and never changed holds (`const MINE = { eth: '0x..' }`). Spreads are
+        followed in order, the last writer winning as in JS: `o = { ...DEFAULTS, ...opts }` holds DEFAULTS's
+        entry where the caller's options (a parameter, unknown here) do not name the key - the default most
+        callers get."""
+        if obj_node.type != "identifier" or depth > _MAX_SPREADS:
             return None
         bindings = self.scopes.bindings(obj_node)
         if not bindings or len(bindings) > 4:
             return None
+        found = None
         for kind, what, _scope in bindings:
             if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "object":
                 continue
             for part in what.named_children:
+                if part.type == "spread_element" and part.named_children:
+                    spread = self._entry(part.named_children[0], key, depth + 1)
+                    found = spread if spread is not None else found
+                    continue
                 if part.type == "pair":
                     name = part.child_by_field_name("key")
                     value = part.child_by_field_name("value")
@@ -108,13 +120,18 @@ class JsAccess:
                     value, text = part, part.text.decode("utf-8", "replace")
                 else:
                     continue
-                if text == key and value is not None and value.type in ("identifier", "member_expression",
-                                                                       "shorthand_property_identifier"):
+                if text != key or value is None:
+                    continue
+                if value.type in ("identifier", "member_expression", "shorthand_property_identifier"):
+                    entry = self.ev(value)
+                    found = entry if entry.name and not entry.labels else None
+                elif value.type in _CONSTANT_ENTRIES and len(bindings) == 1:
+                    # `const MINE = { eth: '0x8f3..' }`, `const defaults = { strictTLS: false }` never changed
                     found = self.ev(value)
-                    return found if found.name and not found.labels else None
-                if text == key and value is not None and value.type == "string" and len(bindings) == 1:
-                    # `const MINE = { eth: '0x8f3..' }` never changed: MINE.eth is that text
-                    return self.ev(value)
+                else:
+                    found = None  # a later entry the name does not tell: what an earlier one held is gone
+            if found is not None:
+                return found
         return None
 
     def _subscript(self, node) -> Value:
