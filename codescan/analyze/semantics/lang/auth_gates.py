@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..constants import UNKNOWN
 from ..facts import Call, Step, Value
 from .auth_secret import app_secret
 # the text searches: what may be an authentication function or a request hook, before any tree is read
@@ -24,6 +25,7 @@ _LOGS_IN = re.compile(rb"(?:^|\.)(?:login_user|login|log_in|logIn|force_login|re
 _SIGNED_IN_AS = re.compile(rb"^(?:request|req|g|flask\.g|self\.request)\.(?:user|current_user)$|"
                            rb"^(?:session|request\.session|req\.session)\[['\"](?:user|user_id|uid|_auth_user_id)['\"]\]$")
 _REQUEST_GLOBALS = frozenset((b"request",))  # the web request a hook reads without a parameter (Flask, Quart, Bottle)
+_DEFAULTED = frozenset({"configured-default"})  # a setting read with a constant default (python_calls)
 MAX_FUNCTIONS = 64
 MAX_TESTS = 64
 
@@ -283,6 +285,10 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
                 pairs = [(data, node, secret) for data, node, other in ((left, sides[0], sides[1]),
                                                                         (right, sides[1], sides[0]))
                          if (secret := app_secret(values, other)) is not None]
+            if not pairs:  # `password == getattr(settings, "TOKEN", "c0ns0le-m41nt")`: the setting's default
+                pairs = [(data, node, Value(UNKNOWN, _DEFAULTED, None, None, (), (), other.text))
+                         for data, node, other in ((left, sides[0], right), (right, sides[1], left))
+                         if _DEFAULTED <= other.labels and isinstance(other.text, str)]
         params = _parameters(function) | _REQUEST_GLOBALS  # Flask's request in a hook: hashed, it is still the input
         for data, node, constant in pairs:
             if data.known or not (any(lab.startswith("param:") or lab == "request" for lab in data.labels)
@@ -290,7 +296,8 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
                 continue
             line = compare.start_point[0] + 1
             name = _name_of(function) or b"?"
-            what = "the application's secret key" if constant.labels else "a constant"
+            what = "a setting's hard-coded default" if _DEFAULTED <= constant.labels else \
+                "the application's secret key" if constant.labels else "a constant"
             step = Step(line, f"{node.text.decode('utf-8', 'replace')[:40]} compared with {what} in "
                               f"{name.decode('utf-8', 'replace')}(), which then grants")
             tagged = Value(data.const, data.labels | {"auth-input"}, data.name, data.via, (*data.trace, step)[-6:])

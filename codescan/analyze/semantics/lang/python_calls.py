@@ -147,7 +147,11 @@ def call_value(values, node) -> Value:
     name = callee.name
     args, keywords = arguments(node)
     if name == "builtins.getattr" and len(args) >= 2:
-        return _attribute_of(values, values.ev(args[0]), values.ev(args[1]))
+        got = _attribute_of(values, values.ev(args[0]), values.ev(args[1]))
+        if len(args) == 3 and got.name and isinstance(default := values.ev(args[2]).const, str):
+            # getattr(settings, "CONSOLE_TOKEN", "c0ns0le-m41nt"): wherever the setting is not made, the default
+            return Value(got.const, got.labels | CONFIGURED_DEFAULT, got.name, got.via, got.trace, (), default)
+        return got
     if name in ("functools.reduce", "_functools.reduce") and len(args) == 3 and not keywords:
         got = _getattr_folded(values, args)
         if got is not None:  # functools.reduce(getattr, ["path", "join"], os): os.path.join, named at run time
@@ -283,7 +287,8 @@ def call_value(values, node) -> Value:
         if "env-var" in labels and len(args) > 1 and isinstance(arg_values[1].const, str):
             # os.environ.get("CMD", "curl … | sh"): unless the variable is set, the default is the value
             default = arg_values[1].const
-            return Value(const, out_labels | constant_labels(default), result_name, None, trace, (), default)
+            return Value(const, out_labels | constant_labels(default) | CONFIGURED_DEFAULT, result_name, None, trace,
+                         (), default)
         return Value(const, out_labels, result_name, None, trace)
     out = merge([receiver, *arg_values], const, result_name)
     if off_by_default(fn, arg_values):  # settings.get("JWT_VERIFY", False): off unless the setting is made
@@ -311,6 +316,9 @@ def call_value(values, node) -> Value:
 
 
 _OFF_BY_DEFAULT = frozenset({"off-by-default"})
+# a setting read with a constant text as its default (os.environ.get("K", "…"), getattr(settings, "K", "…")): the
+# value's text is that default wherever the setting is not made
+CONFIGURED_DEFAULT = frozenset({"configured-default"})
 # what a client or peer sent stays theirs when parsed from JSON (as request.get_json() / resp.json() keep it)
 _OPENERS = frozenset(("builtins.open", "io.open", "codecs.open", "tokenize.open", "linecache.getlines"))
 
