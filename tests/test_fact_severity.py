@@ -929,3 +929,34 @@ def test_a_template_picked_from_a_constant_table_is_low_a_fallback_to_request_te
     )
     assert _by_line("render-template-string-variable", "pages.py", text) == {
         4: "low", 6: "low", 8: "high", 10: "high"}
+
+
+def test_request_data_checked_inside_the_helper_it_is_passed_to_arrives_checked():
+    # the helper checks its parameter against an allow-list and raises: whatever a caller passes is checked there
+    text = ("from fastapi import FastAPI, HTTPException\n"
+            "import sqlite3, subprocess\n"
+            "app = FastAPI()\n"
+            "SORTABLE = {'day', 'total'}\n"
+            "def order(sort):\n"
+            "    col = sort.lstrip('-')\n"
+            "    if col not in SORTABLE:\n"
+            "        raise HTTPException(400, 'bad column')\n"
+            "    return ' ORDER BY ' + col\n"
+            "def order_unchecked(sort):\n"
+            "    return ' ORDER BY ' + sort.lstrip('-')\n"
+            "@app.get('/r')\n"
+            "def reports(sort: str = 'day'):\n"
+            "    conn = sqlite3.connect('r.db')\n"
+            "    conn.execute('SELECT * FROM sales' + order(sort))\n"
+            "    conn.execute('SELECT * FROM sales' + order_unchecked(sort))\n"
+            "    return []\n")
+    assert _by_line("sql-from-request-input", "api.py", text) == {15: "medium", 16: "critical"}
+    # a constant passed to a checking helper stays the constant: nothing to report
+    constant = ("import subprocess\n"
+                "ALLOWED = {'ls', 'df'}\n"
+                "def run(cmd):\n"
+                "    if cmd not in ALLOWED:\n"
+                "        raise ValueError(cmd)\n"
+                "    subprocess.call(cmd, shell=True)\n"
+                "run('ls')\n")
+    assert _by_line("command-from-request-input", "tool.py", constant) == {}

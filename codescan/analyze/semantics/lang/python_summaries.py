@@ -137,6 +137,9 @@ def _is_method(function) -> bool:
         and parent.parent.type == "class_definition"
 
 
+_CHECKED = frozenset({"checked"})
+
+
 def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Value:
     """`value` with the parameter labels of function `def_start` replaced by the arguments' data."""
     prefix = f"param:{def_start}:"
@@ -144,13 +147,14 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     used = sorted((lab for lab in value.labels if lab.startswith(prefix)), key=lambda lab: param_index(lab, prefix))
     if not used:
         return value
-    if len(used) == 1 and value.labels == frozenset(used) and value.name and value.name.isidentifier() and \
+    checked = _CHECKED & value.labels  # the function checked the parameter and stops on bad input (python_guards)
+    if len(used) == 1 and value.labels - checked == frozenset(used) and value.name and value.name.isidentifier() and \
             not used[0].endswith((CLIENT_ONLY, HOST_ONLY)):
         index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
-            return Value(given.const, given.labels, given.name, given.via, given.trace, given.choices,
-                         given.text).with_step(
+            return Value(given.const, given.labels | checked if given.labels else given.labels, given.name, given.via,
+                         given.trace, given.choices, given.text).with_step(
                 line, "passed through a function defined in this file")
     offset = 0
     labels = set(value.labels) - set(used)

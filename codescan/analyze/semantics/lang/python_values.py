@@ -214,7 +214,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             return password_named(mutated(self, name, Value(name=name), node.start_byte, self.scopes.scope_of(node)),
                                   name)
         value = self.binding_value(name, entries, node.start_byte, self.scopes.scope_of(node))
-        if "request" in value.labels and "checked" not in value.labels:
+        if "checked" not in value.labels and ("request" in value.labels or
+                                             any(lab.startswith("param:") for lab in value.labels)):
+            # (a parameter checked in its function: `if col not in SORTABLE: raise` holds for whatever a caller
+            # passes, so the request data a call site gives it arrives checked)
             since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)
             if guarded(name, node, since):
                 value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace)
