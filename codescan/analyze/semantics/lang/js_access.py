@@ -12,6 +12,7 @@ from .js_choices import table_choices
 from .js_dom import typed_password
 from .js_env_keys import one_variable
 from .js_function_ctor import function_constructor
+from .js_loops import filled
 from .js_statics import static_member
 from .js_this import this_field
 
@@ -38,6 +39,19 @@ _UPLOAD = re.compile(r"^(?:req|ctx\.request|ctx\.req)\.files?(?:\.|\[|$)")
 
 _MAX_SPREADS = 3  # `...a` inside `...b` inside ...: how deep spreads of named objects are followed
 _CONSTANT_ENTRIES = ("string", "true", "false", "number", "null")
+MAX_NESTED_ENTRIES = 8  # `name[k] = v` writes of nested functions read into a table
+_ABSENT = Value(name="<absent>")  # _entry's marker: the literal does not name the key (an entry added later may)
+
+
+def _with_nested_entries(entries: list, bindings: list) -> list:
+    """`bindings` with the `name[k] = v` entries of nested functions that declare no `name` of their own, in source
+    order (`['run', 'eval'].forEach((n) => { handlers[n] = n; })` fills the module's `handlers`)."""
+    own = {scope for kind, _what, scope in entries if kind != "setitem"}
+    nested = [e for e in entries if e[0] == "setitem" and e[2] not in own and e not in bindings]
+    if not nested or len(nested) > MAX_NESTED_ENTRIES:
+        return bindings
+    return sorted(bindings + nested, key=lambda e: e[1].start_byte if e[1] is not None and hasattr(e[1], "start_byte")
+                  else -1)
 
 
 class JsAccess:
@@ -97,41 +111,70 @@ class JsAccess:
         constant an object bound once and never changed holds (`const MINE = { eth: '0x..' }`). Spreads are
         followed in order, the last writer winning as in JS: `o = { ...DEFAULTS, ...opts }` holds DEFAULTS's
         entry where the caller's options (a parameter, unknown here) do not name the key - the default most
-        callers get."""
+        callers get. Entries added after the literal (`handlers[n.toLowerCase()] = n`, also in a loop or a forEach
+        over a constant list) are read the same way; one added under a key not known here may be any entry."""
         if obj_node.type != "identifier" or depth > _MAX_SPREADS:
             return None
         bindings = self.scopes.bindings(obj_node)
         if not bindings or len(bindings) > 4:
             return None
-        found = None
+        literals = sum(1 for kind, what, _scope in bindings if kind != "setitem")  # bindings that replace it
+        if literals == 1:  # entries added inside a callback or helper that does not bind the name itself
+            bindings = _with_nested_entries(self.scopes.index(obj_node.text.decode("utf-8", "replace")), bindings)
+        found = None  # None: nothing known; _ABSENT: the literal has no such key (yet)
         for kind, what, _scope in bindings:
+            if kind == "setitem" and found is not None and what is not None and what.type == "assignment_expression":
+                added = filled(self, obj_node.text.decode("utf-8", "replace"), what, {})
+                if not isinstance(added, dict):
+                    found = None  # an entry added under a key not known here may be this one
+                elif key in added and isinstance(added[key], (str, int, float, bool)):
+                    found = Value(added[key])
+                continue
             if kind != "assign" or what is None or not hasattr(what, "type") or what.type != "object":
                 continue
-            for part in what.named_children:
-                if part.type == "spread_element" and part.named_children:
-                    spread = self._entry(part.named_children[0], key, depth + 1)
-                    found = spread if spread is not None else found
-                    continue
-                if part.type == "pair":
-                    name = part.child_by_field_name("key")
-                    value = part.child_by_field_name("value")
-                    text = name.text.decode("utf-8", "replace").strip("'\"`") if name is not None else None
-                elif part.type == "shorthand_property_identifier":
-                    value, text = part, part.text.decode("utf-8", "replace")
-                else:
-                    continue
-                if text != key or value is None:
-                    continue
-                if value.type in ("identifier", "member_expression", "shorthand_property_identifier"):
-                    entry = self.ev(value)
-                    found = entry if entry.name and not entry.labels else None
-                elif value.type in _CONSTANT_ENTRIES and len(bindings) == 1:
-                    # `const MINE = { eth: '0x8f3..' }`, `const defaults = { strictTLS: false }` never changed
-                    found = self.ev(value)
-                else:
-                    found = None  # a later entry the name does not tell: what an earlier one held is gone
-            if found is not None:
-                return found
+            found = self._literal_entry(what, key, depth, literals)
+            if found is not None and found is not _ABSENT and literals > 1:
+                return found  # (reassigned: the first literal that names the key, as before)
+        return found if found is not _ABSENT else None
+
+    def _literal_entry(self, literal, key: str, depth: int, literals: int) -> Value:
+        """What one object literal holds under `key` (its spreads followed); _ABSENT when it does not name it."""
+        found = _ABSENT
+        for part in literal.named_children:
+            if part.type == "spread_element" and part.named_children:
+                spread = self._entry(part.named_children[0], key, depth + 1)
+                found = spread if spread is not None else found
+                continue
+            if part.type == "pair":
+                name = part.child_by_field_name("key")
+                value = part.child_by_field_name("value")
+                text = name.text.decode("utf-8", "replace").strip("'\"`") if name is not None else None
+            elif part.type == "shorthand_property_identifier":
+                value, text = part, part.text.decode("utf-8", "replace")
+            else:
+                continue
+            if text != key or value is None:
+                continue
+            if value.type in ("identifier", "member_expression", "shorthand_property_identifier"):
+                entry = self.ev(value)
+                found = entry if entry.name and not entry.labels else None
+            elif value.type in _CONSTANT_ENTRIES and literals == 1:
+                # `const MINE = { eth: '0x8f3..' }`, `const defaults = { strictTLS: false }` never changed
+                found = self.ev(value)
+            else:
+                found = None  # a later entry the name does not tell: what an earlier one held is gone
+        return found
+
+    def keyed(self, obj_node, obj: Value, key: str, node) -> Value | None:
+        """`obj[key]` for a key known as a constant: a global's name, a table's entry or the attribute."""
+        if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS:
+            return Value(name=key, via="dynamic")
+        entry = self._entry(obj_node, key)
+        if entry is not None:  # TABLE['run'] where TABLE = { run: exec }: the table's function, not a hidden name
+            return entry
+        if obj.name:
+            value = self.attribute(obj, key, node)
+            return Value(value.const, value.labels, value.name, "dynamic", value.trace)
         return None
 
     def _subscript(self, node) -> Value:
@@ -139,14 +182,9 @@ class JsAccess:
         key = self.ev(node.child_by_field_name("index"))
         obj = self.ev(obj_node)
         if isinstance(key.const, str):
-            if obj_node.type in ("identifier", "this") and obj_node.text.decode() in GLOBAL_OBJECTS:
-                return Value(name=key.const, via="dynamic")
-            entry = self._entry(obj_node, key.const)
-            if entry is not None:  # TABLE['run'] where TABLE = { run: exec }: the table's function, not a hidden name
-                return entry
-            if obj.name:
-                value = self.attribute(obj, key.const, node)
-                return Value(value.const, value.labels, value.name, "dynamic", value.trace)
+            keyed = self.keyed(obj_node, obj, key.const, node)
+            if keyed is not None:
+                return keyed
         if not key.known and key.choices and obj.name and all(isinstance(c.const, str) for c in key.choices):
             # process.env[k] with k one of ["NODE_ENV", "NPM_TOKEN"]: what those names read, not the whole object
             picks = [self.attribute(obj, c.const, node) for c in key.choices]

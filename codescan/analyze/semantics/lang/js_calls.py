@@ -13,7 +13,7 @@ from ..text_labels import constant_labels
 from ..values import public_key_only
 from .js_dom import field_labels
 from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
-from .js_fold import fold_call
+from .js_fold import fold_call, fold_reference
 from .js_loops import mapped
 from .js_this import this_method
 from .js_access import DESCRIPTOR, GLOBAL_NAMES
@@ -119,6 +119,10 @@ def call_value(values, node) -> Value:
             folded = fold_call(values, function, arg_values)  # _0x51c2(0x1a3): the string-array accessor
             if isinstance(folded, str):
                 return Value(folded, constant_labels(folded))
+            if not returned.name and not returned.labels:  # pick('eval') where pick returns globalThis[name]
+                reached = fold_reference(values, function, arg_values)
+                if reached is not None:
+                    return reached
         return returned
     receiver = NOTHING
     if fn is not None and fn.type == "member_expression":

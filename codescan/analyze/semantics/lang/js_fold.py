@@ -16,10 +16,9 @@ class _NoFold(Exception):
     pass
 
 
-def fold_call(values, function, arg_values: list):
-    """The constant `function` returns for these constant arguments, or UNKNOWN."""
-    if function.end_byte - function.start_byte > MAX_FUNCTION:
-        return UNKNOWN
+def _params(function, arg_values: list) -> dict | None:
+    """The function's parameter names bound to the arguments' constants (UNKNOWN where not known); None when a
+    parameter is a pattern."""
     params = function.child_by_field_name("parameters")
     names = []
     if params is not None:
@@ -27,11 +26,20 @@ def fold_call(values, function, arg_values: list):
             ident = p if p.type == "identifier" else p.child_by_field_name("pattern") if p.type in (
                 "required_parameter", "optional_parameter") else None
             if ident is None or ident.type != "identifier":
-                return UNKNOWN
+                return None
             names.append(ident.text.decode("utf-8", "replace"))
     elif function.child_by_field_name("parameter") is not None:
         names.append(function.child_by_field_name("parameter").text.decode("utf-8", "replace"))
-    env = {n: (a.const if a.known else UNKNOWN) for n, a in zip(names, arg_values)}
+    return {n: (a.const if a.known else UNKNOWN) for n, a in zip(names, arg_values)}
+
+
+def fold_call(values, function, arg_values: list):
+    """The constant `function` returns for these constant arguments, or UNKNOWN."""
+    if function.end_byte - function.start_byte > MAX_FUNCTION:
+        return UNKNOWN
+    env = _params(function, arg_values)
+    if env is None:
+        return UNKNOWN
     body = function.child_by_field_name("body")
     try:
         if body is None:
@@ -49,6 +57,36 @@ def fold_call(values, function, arg_values: list):
     except (_NoFold, RecursionError):
         return UNKNOWN
     return UNKNOWN
+
+
+def fold_reference(values, function, arg_values: list):
+    """What `function` returns for these constant arguments when it returns `OBJ[key]` with a key the arguments
+    fold to (`function pick(name) { return globalThis[TABLE[name]]; }` then `pick('eval')`): the global, module
+    member or table entry of that name; None otherwise."""
+    body = function.child_by_field_name("body")
+    if body is None or function.end_byte - function.start_byte > MAX_FUNCTION:
+        return None
+    returned = body
+    if body.type == "statement_block":
+        statements = [c for c in body.named_children if c.type != "comment"]
+        if len(statements) != 1 or statements[0].type != "return_statement" or not statements[0].named_children:
+            return None
+        returned = statements[0].named_children[0]
+    if returned.type != "subscript_expression":
+        return None
+    env = _params(function, arg_values)
+    if env is None:
+        return None
+    try:
+        key = _value(values, returned.child_by_field_name("index"), env)
+    except (_NoFold, RecursionError):
+        return None
+    if not isinstance(key, str):
+        return None
+    obj_node = returned.child_by_field_name("object")
+    if obj_node.type == "identifier" and obj_node.text.decode("utf-8", "replace") in env:
+        return None  # the object is a parameter: not known here
+    return values.keyed(obj_node, values.ev(obj_node), key, returned)
 
 
 def _run(values, statement, env: dict) -> None:
@@ -92,14 +130,23 @@ def _value(values, node, env: dict):
         return _combine(op, _value(values, node.child_by_field_name("left"), env),
                         _value(values, node.child_by_field_name("right"), env))
     if kind == "subscript_expression":
-        held = _value(values, node.child_by_field_name("object"), env)
         key = _value(values, node.child_by_field_name("index"), env)
+        obj_node = node.child_by_field_name("object")
+        if isinstance(key, str) and obj_node.type == "identifier" and obj_node.text.decode("utf-8", "replace") \
+                not in env:  # TABLE[name]: the entry a table bound in the file holds (entries added later too)
+            entry = values._entry(obj_node, key)
+            if entry is not None and entry.known:
+                return entry.const
+        held = _value(values, obj_node, env)
         if isinstance(held, (list, str)) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(held):
             item = held[key]
-            if item is UNKNOWN or isinstance(item, Name):
-                raise _NoFold
-            return item
-        raise _NoFold
+        elif isinstance(held, dict) and isinstance(key, str) and key in held:  # TABLE[name]: the table's entry
+            item = held[key]
+        else:
+            raise _NoFold
+        if item is UNKNOWN or isinstance(item, Name):
+            raise _NoFold
+        return item
     if kind not in ("string", "number", "template_string", "array", "call_expression", "identifier",
                     "member_expression", "true", "false", "null"):
         raise _NoFold

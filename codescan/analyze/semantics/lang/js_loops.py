@@ -128,3 +128,70 @@ def mapped(values, items, function) -> object:
     if sum(len(v) if isinstance(v, str) else 1 for v in out) > MAX_TEXT:
         return UNKNOWN
     return out
+
+
+MAX_ENTRIES = 256  # entries a table filled by a loop may reach
+
+
+def filled(values, name: str, assignment, before) -> object:
+    """The object `name` holds after `name[KEY] = VALUE` (or `name.key = VALUE`), when it held the constant object
+    `before`: the entry added with key and value folded, once, or for each item of the constant list a loop
+    (`for (const n of [...])`, `[...].forEach((n) => ...)`) runs the assignment over; UNKNOWN otherwise."""
+    if not isinstance(before, dict):
+        return UNKNOWN
+    left = assignment.child_by_field_name("left")
+    right = assignment.child_by_field_name("right")
+    if left is None or right is None or left.type not in ("subscript_expression", "member_expression"):
+        return UNKNOWN
+    key_node = left.child_by_field_name("index") if left.type == "subscript_expression" else None
+    fixed = left.child_by_field_name("property").text.decode("utf-8", "replace") if key_node is None else None
+    plan = _loop_plan(values, assignment)
+    bindings = [None] if plan is None else [_Bound(values, plan[0], item, plan[2]) for item in plan[1]]
+    if plan is False or len(bindings) + len(before) > MAX_ENTRIES:
+        return UNKNOWN
+    table = dict(before)
+    try:
+        for bound in bindings:
+            look = values if bound is None else bound
+            key = fixed if key_node is None else js_constants.evaluate(key_node, look)
+            value = js_constants.evaluate(right, look)
+            if not isinstance(key, (str, int)) or isinstance(key, bool) or value is UNKNOWN:
+                return UNKNOWN
+            table[str(key)] = value
+    except (NotConstant, IndexError, TypeError, KeyError, ValueError):
+        return UNKNOWN
+    return table
+
+
+def _loop_plan(values, node):
+    """(variable, items, listing) of the constant loop around `node` in its function; None when there is no loop
+    around it; False when there is one that does not run over a constant list."""
+    current = node.parent
+    while current is not None and current.type not in _FUNCTIONS:
+        if current.type == "for_in_statement":
+            return _for_of(values, current) or False
+        if current.type in ("for_statement", "while_statement", "do_statement"):
+            return _for_index(values, current) or False if current.type == "for_statement" else False
+        current = current.parent
+    if current is None or current.type not in ("arrow_function", "function_expression", "function"):
+        return None
+    return _for_each(values, current)
+
+
+def _for_each(values, function):
+    """`[...].forEach((n) => ...)`: the callback's first parameter runs over the constant list; None when the
+    function is no forEach callback (it runs once, where it is called); False when the list is not constant."""
+    holder = function.parent
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    member = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if member is None or member.type != "member_expression" or \
+            member.child_by_field_name("property").text not in (b"forEach", b"map"):
+        return None
+    params = function.child_by_field_name("parameters")
+    first = function.child_by_field_name("parameter") or (params.named_children[0] if params is not None and
+                                                            params.named_children else None)
+    listing = values.ev(member.child_by_field_name("object")).const
+    if first is None or first.type != "identifier" or not isinstance(listing, list) or \
+            not 0 < len(listing) <= MAX_ENTRIES:
+        return False
+    return first.text, list(listing), None
