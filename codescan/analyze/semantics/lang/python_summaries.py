@@ -137,7 +137,8 @@ def _is_method(function) -> bool:
         and parent.parent.type == "class_definition"
 
 
-_CHECKED = frozenset({"checked"})
+_CHECKED = frozenset({"param-checked"})  # a parameter tested and stopped on in its function (python_values)
+_ARRIVES = frozenset({"checked"})
 
 
 def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Value:
@@ -153,8 +154,8 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
-            return Value(given.const, given.labels | checked if given.labels else given.labels, given.name, given.via,
-                         given.trace, given.choices, given.text).with_step(
+            return Value(given.const, given.labels | _ARRIVES if checked and "request" in given.labels else
+                         given.labels, given.name, given.via, given.trace, given.choices, given.text).with_step(
                 line, "passed through a function defined in this file")
     offset = 0
     labels = set(value.labels) - set(used)
@@ -167,6 +168,9 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
                          lab.endswith(HOST_ONLY) else given)
     joined = merge(parts)
     labels |= joined.labels
+    if checked:  # checked in the function: the request data passed arrives checked
+        labels -= checked
+        labels |= _ARRIVES if "request" in joined.labels else frozenset()
     if value.name and value.name.endswith(".__doc__") and \
             any((p.name or "").startswith(("<def:", "<class:")) for p in parts):
         labels.add("own-source")  # run_doc(hidden) where run_doc reads fn.__doc__: this file's own docstring

@@ -217,10 +217,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
         if "checked" not in value.labels and ("request" in value.labels or
                                              any(lab.startswith("param:") for lab in value.labels)):
             # (a parameter checked in its function: `if col not in SORTABLE: raise` holds for whatever a caller
-            # passes, so the request data a call site gives it arrives checked)
+            # passes, so the request data a call site gives it arrives checked: `param-checked` until then)
             since = max((_at(e) for e in entries if _at(e) < node.start_byte), default=-1)
             if guarded(name, node, since):
-                value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace)
+                mark = "checked" if "request" in value.labels else "param-checked"
+                value = Value(value.const, value.labels | {mark}, value.name, value.via, value.trace)
         return password_named(value, name)
 
     def binding_value(self, name: str, entries: list, use_at: int, use_scope) -> Value:
