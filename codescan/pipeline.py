@@ -22,7 +22,8 @@ from .lifeline import die_with_parent
 from .records import Analysis, Document, Finding, Skip, severity_at_least
 from .rules import RuleSet
 from .unit_columns import pack, unpack
-from .worker_pool import RecyclingPool, default_memory, isolate, limit_memory, resident_bytes
+from .worker_pool import RecyclingPool, backstop, default_alarm, default_memory, hard_limit, isolate, limit_memory
+from .worker_pool import resident_bytes
 
 BATCH_BYTES = 512 * 1024  # documents are sent to workers in batches of about this size
 BATCH_DOCS = 64
@@ -81,6 +82,7 @@ def _init_worker(ruleset: RuleSet, config: Config, units: bool = False, memory: 
     global _ANALYZER
     die_with_parent()  # a killed scan or crawl leaves no worker behind
     limit_memory(memory)  # a file that inflates to gigabytes fails its own analysis, not the machine
+    default_alarm()  # the wall-clock backstop (_analyze_batch) kills a worker stuck on one file
     built = _PREBUILT
     if built is not None and built[0] is ruleset and built[1] is config and built[2] == units:
         _ANALYZER = built[3]
@@ -99,7 +101,13 @@ def _analyze_batch(batch: list[Document]) -> tuple[list, int]:
     """The batch's analyses, their units as columns (unit_columns.unpack gives them back), and this worker's
     resident memory after it (the driver recycles big workers)."""
     assert _ANALYZER is not None
-    return pack([_safe_analyze(_ANALYZER, doc) for doc in batch]), resident_bytes()
+    analyses = []
+    seconds = _ANALYZER.config.file_timeout
+    for doc in batch:
+        backstop(hard_limit(seconds, len(doc.content)))
+        analyses.append(_safe_analyze(_ANALYZER, doc))
+    backstop(None)
+    return pack(analyses), resident_bytes()
 
 
 def _safe_analyze(analyzer: Analyzer, doc: Document) -> Analysis:
@@ -196,7 +204,8 @@ def analyze_all(items: Iterable[Document | Skip], ruleset: RuleSet, config: Conf
                         pool.note(rss)
                     except Exception:  # noqa: BLE001 - a worker died: only the file that killed it is lost
                         pool.note(0, broken=True)
-                        analyses = isolate(batch, _init_worker, initargs, _analyze_batch, culprit)
+                        analyses = isolate(batch, _init_worker, initargs, _analyze_batch, culprit,
+                                           lambda doc: hard_limit(config.file_timeout, len(doc.content)))
                         analyses = analyses if columns else unpack(analyses)
                     for analysis in analyses:
                         _tick(bar)

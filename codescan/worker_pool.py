@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
+from .analyze.budget import file_budget
 from .records import Analysis, Document, Skip
 
+# A worker still on one file this long (wall clock) is killed by the kernel (SIGALRM's default action) and the file
+# named as the culprit: the backstop for a step neither the budget's checks nor its CPU-time interrupt can reach (C
+# code that never looks at signals). Far past the file's CPU budget: on a loaded machine the budget's seconds take
+# several times as long on the wall clock, and an honest file must never meet it.
+HARD_FACTOR = 6
+HARD_FLOOR = 60.0
 RECYCLE_BATCHES = 256  # a pool is replaced after this many batches (~16,000 files): memory never creeps
 GIB = 1 << 30
 
@@ -21,6 +30,24 @@ def default_memory(jobs: int) -> int:
     except (ValueError, OSError, AttributeError):
         total = 8 * GIB
     return int(min(8 * GIB, max(2 * GIB, total * 3 // 4 // max(1, jobs))))
+
+
+def hard_limit(seconds: float | None, size: int) -> float | None:
+    """Wall-clock seconds a worker may spend on a file of `size` bytes whose CPU budget base is `seconds`."""
+    budget = file_budget(seconds, size)
+    return None if budget is None else budget * HARD_FACTOR + HARD_FLOOR
+
+
+def backstop(limit: float | None) -> None:
+    """Kill this worker process `limit` wall-clock seconds from now unless called again first (None: never)."""
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, limit or 0)
+
+
+def default_alarm() -> None:
+    """SIGALRM's default action (terminate) in a worker: a forked worker inherits its parent's Python handler."""
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 
 def limit_memory(limit: int) -> None:
@@ -101,19 +128,25 @@ class RecyclingPool:
 
 
 def isolate(batch: list[Document], initializer: Callable, initargs: tuple, run_one: Callable,
-            culprit: Callable[[Document, BaseException], Analysis]) -> list[Analysis | Skip]:
+            culprit: Callable[[Document, BaseException], Analysis],
+            limit: Callable[[Document], float | None] = lambda doc: None) -> list[Analysis | Skip]:
     """Re-run a batch whose worker died, one file at a time in a fresh worker, so the file that kills
-    its worker is named (`culprit`) and every other file is analyzed normally."""
+    its worker is named (`culprit`) and every other file is analyzed normally. `limit`: the file's hard limit, to
+    say so when its worker died once it had run that long (the backstop killed it)."""
     out: list[Analysis | Skip] = []
     pool: ProcessPoolExecutor | None = None
     try:
         for doc in batch:
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=1, initializer=initializer, initargs=initargs)
+            start = time.monotonic()
             try:
                 analyses, _rss = pool.submit(run_one, [doc]).result()
                 out.extend(analyses)
             except Exception as exc:  # noqa: BLE001 - this file killed its worker: it is the culprit
+                hard = limit(doc)
+                if hard is not None and time.monotonic() - start >= hard:
+                    exc = TimeoutError(f"still running after the hard limit of {hard:.0f} s wall-clock")
                 out.append(culprit(doc, exc))
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = None

@@ -63,6 +63,10 @@ class Budget:
             return 0.0
         return time.thread_time() - (self._end - self.seconds)
 
+    def cpu_left(self) -> float:
+        """CPU seconds this thread has left (inf without a bound)."""
+        return self._end - time.thread_time()
+
     def check(self) -> None:
         """Raise OverBudget when the CPU seconds are spent."""
         if self.expired():

@@ -8,7 +8,7 @@ from itertools import count
 from ..config import Config
 from ..records import Analysis, Document, Finding, Rule, Skip, shift_severity
 from ..rules import RuleSet
-from . import budget as budgets
+from . import budget as budgets, budget_alarm
 from . import built_names, deobfuscate, disguise, embedded, encoding, filekind, languages
 from . import option_branch, piped_programs, suppressions, text
 from .budget import Budget, OverBudget, file_budget
@@ -119,7 +119,7 @@ class Analyzer(CodeInsideDocuments):
         unit_list: list = []
         bound: OverBudget | None = None
         try:
-            with budgets.running(budget):
+            with budgets.running(budget), budget_alarm.armed(budget):
                 unit_list = self._code_and_text(ctx, source, (base_path(doc.path), language))
                 if kind.fenced:
                     with stage(ctx, "fenced code blocks"):
