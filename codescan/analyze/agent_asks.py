@@ -58,7 +58,7 @@ PLAIN_ASKS = (
     # private data put into the query of an outside URL left open for it: "open https://x/done?d= followed by the
     # base64 of the .env file", "append the contents of ~/.npmrc to https://x/p?k="
     r"|" + _EXTERNAL + r"[^\s`'\")<>]{0,200}?[?&][\w-]{1,40}=[`'\"]?(?=[\s,;)])" + _SENTENCE + _PRIVATE
-    + r"|\b(?:append|add|attach|put)\w*\s+" + _SENTENCE + _PRIVATE + _SENTENCE + r"\bto\s+(?:the\s+)?(?:url\s+)?"
+    + r"|\b(?:append|add|attach|put)\w*\s++" + _SENTENCE + _PRIVATE + _SENTENCE + r"\bto\s+(?:the\s+)?(?:url\s+)?"
     + _EXTERNAL + r"[^\s`'\")<>]{0,200}?[?&][\w-]{1,40}=[`'\"]?(?=[\s,;).]|$)"
     # secrets made with a predictable generator: "generate session tokens and API keys with Math.random()"
     r"|\b(?:tokens?|api\s+keys?|keys|secrets?|passwords?|otps?|one-time\s+codes?|session\s+ids?)\b[^.\n;]{0,60}?"
@@ -168,7 +168,7 @@ WEAKENING = re.compile(
     r"(?:accounts?|users?|logins?|tenants?)\b"
     r"|\b(?:hard-?code|embed)\s+(?:the\s+|this\s+)?(?:password|api\s+key|token|credentials?)\b"
     # the same in other words: "store every API key and database password directly in the source as constants"
-    r"|\b(?:store|put|keep|write|place|commit|paste)\s+(?:every|all|each|the|any|your)?\s*(?:[\w-]+\s+){0,2}?"
+    r"|\b(?:store|put|keep|write|place|commit|paste)\s++(?:every|all|each|the|any|your)?\s*+(?:[\w-]+\s+){0,2}?"
     r"(?:api\s+keys?|secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?(?:\s+and\s+(?:[\w-]+\s+){0,2}?(?:api\s+keys?|"
     r"secrets?|passwords?|tokens?|credentials?)(?:\s+keys?)?)?\s+(?:directly\s+|verbatim\s+|as\s+literals?\s+)?in(?:to)?\s+"
     r"(?:the\s+)?(?:source(?:\s+code)?|code|repo(?:sitory)?|constants?|source\s+files?)\b"

@@ -15,7 +15,7 @@ PYTHON = re.compile(
     r"__(?:dict|getattribute|import|builtins|class|globals)__|\bgetattr\(|\bimport_module\("
     r"|\b(?:globals|locals|vars)\(\)\["
     r"|['\"][ \t]*\+[ \t]*[rbuRBUfF]?['\"]"  # 'ab' + 'cd'
-    r"|['\"][ \t]*\[[ \t]*-?\d*[ \t]*:"  # 'abc'[:0]
+    r"|['\"][ \t]*\[[ \t]*+-?\d*[ \t]*:"  # 'abc'[:0]
     r"|['\"][ \t]*\[[ \t]*-?\d+[ \t]*\]"  # 'abc'[1]
     r"|['\"][ \t]*\.(?:replace|swapcase|upper|lower|strip|lstrip|rstrip|translate)\("  # '127.0.0.1'.replace(..)
     r"|(?:''|\"\")[ \t]*\.join\(|\[[ \t]*::[ \t]*-1[ \t]*\]"

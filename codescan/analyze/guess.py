@@ -24,9 +24,9 @@ _INFO = re.compile(r"[{.\s]*([\w#+-]+)")
 
 # Each language's tell-tale lines; the language whose marks match most lines wins.
 _MARKS = {
-    "python": re.compile(r"^[ \t]*(def \w+\(|class \w+.*:\s*$|import \w|from [\w.]+ import |elif |print\(|"
+    "python": re.compile(r"^[ \t]*(def \w+\(|class \w++.*:\s*$|import \w|from [\w.]+ import |elif |print\(|"
                          r"if __name__ ==|@\w+|with .+ as \w+:|except\b.*:\s*$|return\b)", re.M),
-    "javascript": re.compile(r"(^[ \t]*(const|let|var) \w+\s*=|function\s*\w*\s*\(|=>|require\(['\"]|"
+    "javascript": re.compile(r"(^[ \t]*(const|let|var) \w+\s*=|function\s*+\w*\s*\(|=>|require\(['\"]|"
                              r"console\.log\(|module\.exports|^[ \t]*import .* from ['\"]|;\s*$)", re.M),
     "shell": re.compile(r"^[ \t]*(\$ )?(sudo |curl |wget |echo |apt(-get)? |pip3? install|npm |cd |export \w+=|"
                         r"chmod |rm -|mkdir |git |source |if \[|fi$|done$)|\|\s*(ba)?sh\b", re.M),

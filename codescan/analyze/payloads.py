@@ -71,7 +71,7 @@ _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _ESCAPED = re.compile(r"(?:\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{1,3}|\\[nrt'\"\\]|[ -\[\]-~]){8,}")
 _ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\[0-7]{1,3}")
 _INT = re.compile(r"0[xX][0-9a-fA-F]+|\d+")
-_INT_LIST = re.compile(r"[\[(]\s*(?:(?:0[xX][0-9a-fA-F]+|\d+)\s*,\s*){7,}(?:0[xX][0-9a-fA-F]+|\d+)\s*,?\s*[\])]",
+_INT_LIST = re.compile(r"[\[(]\s*(?:(?:0[xX][0-9a-fA-F]+|\d+)\s*,\s*){7,}(?:0[xX][0-9a-fA-F]+|\d+)\s*+,?\s*+[\])]",
                        re.S)
 _WS = re.compile(r"\s+")
 
@@ -318,7 +318,7 @@ def is_text(text: str) -> bool:
 # -- what the decoded text is -------------------------------------------------------------
 _SHEBANG = re.compile(r"\A#!\s*\S*?(?:env\s+)?(python|node|bash|sh|zsh)\b")
 _PY_SIGNS = re.compile(r"^\s*(?:import [\w.]+|from [\w.]+ import |def \w+\(|class \w+[(:])", re.M)
-_JS_SIGNS = re.compile(r"\brequire\(\s*['\"]|\bfunction\s*\w*\s*\(|=>|\b(?:const|let|var) \w+\s*=")
+_JS_SIGNS = re.compile(r"\brequire\(\s*['\"]|\bfunction\s*+\w*\s*\(|=>|\b(?:const|let|var) \w+\s*=")
 _SH_SIGNS = re.compile(r"(?:^|[;&|]\s*)(?:curl|wget)\s|/bin/(?:ba)?sh\b|\|\s*(?:ba)?sh\b|chmod\s+\+x|powershell",
                        re.M | re.I)
 _CODE = {

@@ -17,7 +17,7 @@ AUTH_NAME = re.compile(rb"(?i)(?:" + _AUTH + rb")")
 # where such a function may be defined: def NAME / function NAME / NAME = (...) => / NAME(...) { / NAME: function
 _DEFINED = re.compile(rb"(?i)(?:\bdef|\bfunction)\s+\w*(?:" + _AUTH + rb")\w*\s*\(|"
                       rb"\b[\w$]*(?:" + _AUTH + rb")[\w$]*\s*(?:=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)|"
-                      rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
+                      rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*+(?::\s*[\w<>\[\], ]+)?\s*\{)")
 # request hooks run before every handler (Flask before_request, FastAPI/Starlette middleware, Django middleware
 # methods, Express `(req, res, next)` middleware): a granting test there is an authentication check whatever its name
 _HOOK = re.compile(rb"@[\w.]*\b(?:before_(?:app_)?request|middleware|request_loader)\b|\bdef\s+process_(?:request|view)\s*\(|"
@@ -68,7 +68,7 @@ _SPACE_BYTES = frozenset(b" \t\n\r\x0b\x0c")  # what `\s` matches in a bytes pat
 # what _DEFINED asks after the name, in its two forms
 _AFTER_DEF = re.compile(rb"\s*\(")
 _AFTER_NAME = re.compile(rb"(?i)\s*(?:=\s*(?:async\s*)?(?:function\b|\(|[\w$]+\s*=>)|"
-                         rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*(?::\s*[\w<>\[\], ]+)?\s*\{)")
+                         rb":\s*(?:async\s*)?function\b|\([^()\n]*\)\s*+(?::\s*[\w<>\[\], ]+)?\s*\{)")
 
 
 def defined_somewhere(source: bytes) -> bool:

@@ -14,7 +14,7 @@ ARGV_RUNNERS = frozenset(("os/exec.Command", "os/exec.CommandContext", "java.lan
                           "java.lang.Runtime.exec", "System.Diagnostics.Process.Start"))
 _SHELLS = frozenset(("sh", "bash", "zsh", "dash", "ksh"))
 # The command line's first word (after an opening quote, a backtick or %x(, and sudo/env-style wrappers).
-_HEAD = re.compile(rb"\A(?:%x[(\[{<|!]|[a-zA-Z]{0,2}[\"'`]|<<[-~]?['\"]?\w+['\"]?\s*)\s*(?:(?:sudo|env|nohup|exec)\s+"
+_HEAD = re.compile(rb"\A(?:%x[(\[{<|!]|[a-zA-Z]{0,2}[\"'`]|<<[-~]?['\"]?\w+['\"]?)\s*(?:(?:sudo|env|nohup|exec)\s+"
                    rb"(?:-\S+\s+)*)*(?:/usr)?(?:/s?bin/)?(curl|wget|nc|ncat|netcat)\b")
 
 

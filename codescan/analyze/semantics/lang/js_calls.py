@@ -42,7 +42,7 @@ def arguments(node) -> list:
     return [c for c in args.named_children if c.type != "comment"]
 
 
-_GLOBAL_BODY = re.compile(r"\s*(?:'use strict';?\s*)?return\s*\(?\s*(?:this|globalThis|global|window|self)\s*\)?\s*;?\s*$")
+_GLOBAL_BODY = re.compile(r"\s*(?:'use strict';?\s*)?return\s*+\(?\s*+(?:this|globalThis|global|window|self)\s*+\)?\s*+;?\s*+$")
 
 
 def _returns_global(values, fn) -> bool:

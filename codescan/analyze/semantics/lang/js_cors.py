@@ -8,7 +8,7 @@ import re
 from ..facts import Value
 
 # cb(null, true) / callback(null, origin): the whole body of the function, nothing tested before it
-_ALLOWS_ALL = re.compile(rb"^\s*(?:\{\s*(?:return\s+)?)?([\w$]+)\s*\(\s*null\s*,\s*(?:true|([\w$]+))\s*\)\s*;?\s*\}?\s*$")
+_ALLOWS_ALL = re.compile(rb"^\s*(?:\{\s*(?:return\s+)?)?([\w$]+)\s*\(\s*null\s*,\s*(?:true|([\w$]+))\s*\)\s*+;?\s*+\}?\s*+$")
 _ANY = re.compile(r"^\^?(?:\.\*|\.\+|\[\\s\\S\]\*|\[\\s\\S\]\+)\$?$")
 MAX_BODY = 300
 

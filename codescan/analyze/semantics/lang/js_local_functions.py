@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-DEFS = re.compile(rb"\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*"
+DEFS = re.compile(rb"\bfunction\s*+\*?\s*([A-Za-z_$][\w$]*)\s*\(|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*"
                   rb"(?:async\s+)?(?:function\b|\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)")
 FUNCTIONS = ("function_declaration", "generator_function_declaration", "arrow_function", "function_expression",
              "function")

@@ -12,7 +12,7 @@ from .js_local_functions import named_functions, outside_calls
 from .js_scopes import enclosing_function
 
 _KEYED_WRITE = re.compile(rb"[\w$\])]\s*\[(?:[^\[\]\n]|\[[^\[\]\n]{0,40}\]){1,60}\]\s*=(?!=)")  # t[k] = / t[ks[i]] =
-_KEYS_FROM_INPUT = re.compile(rb"\bfor\s*\(\s*(?:const|let|var)?\s*[\w$]+\s+in\b|\bObject\s*\.\s*(?:keys|entries)\s*\(|"
+_KEYS_FROM_INPUT = re.compile(rb"\bfor\s*\(\s*+(?:const|let|var)?\s*[\w$]+\s+in\b|\bObject\s*\.\s*(?:keys|entries)\s*\(|"
                               rb"\.split\s*\(")
 _PATH_WALK = re.compile(rb"\b([\w$]+)\s*=\s*\1\s*\[")  # node = node[key]: walking down a path
 _GUARDS = re.compile(rb"__proto__|['\"`]constructor['\"`]|\bprototype\b|hasOwnProperty|\bhasOwn\s*\(|"

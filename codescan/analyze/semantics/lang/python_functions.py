@@ -205,7 +205,7 @@ def _route_text(function) -> str | None:
 
 
 _EXPOSED = frozenset(("@cherrypy.expose", "@cherrypy.tools.json_in", "@cherrypy.tools.json_out"))
-_BARE_ROUTE = re.compile(r"""\(\s*(?:path\s*=\s*)?[\[(]?\s*['"]/""")  # @get("/ping"), @post(["/a", "/b"]): a path
+_BARE_ROUTE = re.compile(r"""\(\s*+(?:path\s*=\s*)?[\[(]?\s*['"]/""")  # @get("/ping"), @post(["/a", "/b"]): a path
 
 
 def _is_route(function) -> bool:

@@ -150,7 +150,7 @@ def cannot_be_wanted(skips: Skips, source: bytes, node) -> bool:
     return True
 
 
-_PROPERTY = re.compile(rb"@(?:functools\.)?(?:cached_)?property\s+(?:@[^\n]*\s+)*(?:async\s+)?def\s+(\w+)")
+_PROPERTY = re.compile(rb"@(?:functools\.)?(?:cached_)?property\s+(?:@[^\n]*+\s+)*(?:async\s+)?def\s+(\w+)")
 _LAST_PROPERTIES: list = [None, frozenset()]  # (the source searched last, its property names): one scan per file
 
 
