@@ -47,4 +47,17 @@ def kinds(scale: float = 1.0) -> dict[str, bytes]:
         "same-name-methods.py": b"import os\n" + b"".join(
             b"class C%d:\n    def get(self, x):\n        os.system(x)\n" % i for i in range(n(150)))
             + b"def main(d, k):\n" + b"".join(b"    print(d.get(k%d), d)\n" % (i % 7) for i in range(n(3_000))),
+        # one regex step the budget's checks cannot reach, a kind per pattern family that backtracked (session 20;
+        # the hard stop, analyze/budget_alarm, bounds any other): a table of \u escapes (3f427ee), whitespace runs
+        # between overlapping repeats (an agent file's 'store', 'append'), decorators that could split anywhere,
+        # line comments that could end anywhere, a camel-case alternative under (?i), '=' runs between [\s=]+ and \S*
+        "escape-run.js": b'var t = "' + b"\\u0041\\u005A\\u0061" * n(20_000) + b'";\n',
+        "AGENTS.md": b"# Rules\n\nstore" + b" " * n(60_000) + b"\nappend" + b"\n" * n(60_000) + b"x\n",
+        "property-decorators.py": b"class A:\n    @property " + b"@ " * n(20_000) + b"\n",
+        "trust-all-comments.java": b"class T implements X509TrustManager {\n  public void checkServerTrusted("
+                                   b"X509Certificate[] c, String a) {" + b"//" * n(20_000) + b"\n    x();\n  }\n}\n",
+        "camel-secret.c": b'char *password = "' + b"a" * n(5_000) + b'1";\n',
+        "curl-data-equals.sh": b"curl -d" + b"=" * n(40_000) + b"\n",
+        # one enormous line of word characters: every search for a word then a `(` re-tries from each position
+        "enormous-line.js": b"var a=" + b"a" * n(400_000) + b";\n",
     }

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from .budget import CPU_SECONDS, Budget, OverBudget
 
-GRACE = 1.0  # CPU seconds past the budget before a step is interrupted: the checks end most files first
+GRACE = 0.5  # CPU seconds past the budget before a step is interrupted: the checks end most files first
 REPEAT = 0.25  # CPU seconds between interrupts once the budget is spent
 _SIGNAL = getattr(signal, "SIGPROF", None)
 _armed: Budget | None = None
