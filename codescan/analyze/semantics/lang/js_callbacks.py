@@ -7,6 +7,7 @@ import re
 from itertools import islice
 
 from ..facts import NOTHING, Step, Value, merge
+from ..host_data import command_output_labels
 from ..sources import labels_of
 from .js_scopes import FUNCTIONS, MODULE
 
@@ -171,6 +172,34 @@ def file_callback_input(values, function, index: int) -> Value | None:
     if not path.labels:
         return None
     return Value(labels=path.labels, trace=(*path.trace, Step(call.start_point[0] + 1, f"{name}(...) contents given to the callback")))
+
+
+_RUN_CALLBACKS = {"child_process.exec": "child_process.execSync", "child_process.execFile": "child_process.execFileSync"}
+
+
+def command_callback_input(values, function, index: int) -> Value | None:
+    """What the stdout/stderr parameters of an `exec(cmd, [options], (err, stdout, stderr) => ..)` callback receive:
+    what the command prints, labelled as the same command run by execSync would be (`exec('whoami', (e, out) =>
+    ..)`: the login name; `execFile('cat', [cred], ..)` likewise)."""
+    holder = function.parent if function is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    if index not in (1, 2) or call is None or call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    if fn is None or not fn.text.endswith((b"exec", b"execFile")):
+        return None
+    name = values.ev(fn).name
+    args = [c for c in holder.named_children if c.type != "comment"]
+    if name not in _RUN_CALLBACKS or len(args) < 2 or args[-1] != function:
+        return None
+    command = values.ev(args[0]).const
+    if name == "child_process.execFile" and len(args) > 2:
+        listed = values.ev(args[1]).const
+        command = [command, *listed] if isinstance(command, str) and isinstance(listed, list) else None
+    labels = command_output_labels(_RUN_CALLBACKS[name], command)
+    if not labels:
+        return None
+    return Value(labels=labels, trace=(Step(call.start_point[0] + 1, f"output of {name}(...) given to the callback"),))
 
 
 def closure_writes(scopes, node, entries: list) -> list:

@@ -16,7 +16,8 @@ from .js_skeleton import skeleton
 from .js_choices import checked_branch, either, joined
 from .js_handler_inputs import decorated_input, event_field, framework_argument
 from .js_message_inputs import message_argument
-from .js_callbacks import callback_input, closure_writes, file_callback_input, reduced_item, referenced_items
+from .js_callbacks import callback_input, closure_writes, command_callback_input, file_callback_input, reduced_item, \
+    referenced_items
 from .js_guards import guarded
 from .js_helper_callbacks import helper_callback_input
 from .js_loops import unrolled
@@ -249,7 +250,8 @@ class JsValues(MemoEval, JsAccess, JsMutations):
                 return given
         promised = self._promise_result(function) if index == 0 else None
         settled = (promised or callback_input(self, function) or referenced_items(self, function)) if index == 0 \
-            else file_callback_input(self, function, index) or reduced_item(self, function, index)
+            else file_callback_input(self, function, index) or reduced_item(self, function, index) or \
+            command_callback_input(self, function, index)
         if settled is None or not (settled.labels or settled.choices):  # download(u, dest, (e, f) => run(f))
             settled = helper_callback_input(self, function, index) or settled
         if settled is not None and (settled.labels or settled.choices):
