@@ -22,6 +22,21 @@ zip __import__ reload file unicode basestring raw_input
 """.split())
 
 
+# Standard-library modules that hold another module as an attribute (`shutil.os`, `subprocess.builtins`,
+# `tempfile._os`): `reduce(getattr, ["os", "system"], shutil)` and `getattr(glob, "os").popen` are os's functions.
+_HELD_MODULES = {
+    "os": """asyncore bdb bz2 cgi cgitb compileall configparser contextlib dbm doctest ensurepip filecmp fileinput
+        fnmatch genericpath getopt getpass gettext glob gzip imp inspect linecache logging lzma mailbox mailcap
+        mimetypes modulefinder netrc ntpath optparse pathlib pdb pipes pkgutil platform plistlib posixpath pstats pty
+        py_compile pydoc runpy shlex shutil site smtpd socket socketserver ssl subprocess sysconfig tabnanny tarfile
+        trace tracemalloc uu uuid venv webbrowser zipapp zipfile""",
+    "_os": "argparse ctypes curses random tempfile threading",
+    "subprocess": "ensurepip imaplib venv webbrowser",
+    "builtins": "aifc codecs dataclasses gzip inspect lzma pydoc reprlib rlcompleter site subprocess wave",
+}
+HELD_MODULES = {(holder, attr): attr.lstrip("_") for attr, holders in _HELD_MODULES.items()
+                for holder in holders.split()}
+
 # Framework objects that are one concept whatever module they come from.
 OBJECT_ALIASES = {"flask.request": "request", "flask.globals.request": "request", "bottle.request": "request",
                   "quart.request": "request", "sanic.request": "request", "werkzeug.local.request": "request",
@@ -46,7 +61,13 @@ def _canonical(dotted: str) -> str:
         head = MODULE_ALIASES[head]
     elif not dot and head in PY_BUILTINS:
         return "builtins." + head
-    return head + dot + rest if dot else head
+    if dot:
+        attr, dot, tail = rest.partition(".")
+        held = HELD_MODULES.get((head, attr))
+        if held is not None:  # shutil.os.system is os.system
+            return held + dot + tail
+        return head + "." + attr + dot + tail
+    return head
 
 
 _CANONICAL = PureMemo(_canonical)

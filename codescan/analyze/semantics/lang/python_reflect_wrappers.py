@@ -8,6 +8,8 @@ from ..facts import Value
 from ..names import canonical
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
+REDUCERS = {"functools.reduce", "_functools.reduce"}
+MAX_REDUCED = 8  # attribute names a reduce(getattr, names, obj) folds
 
 
 def through_wrapper(values, function, arg_values: list) -> Value | None:
@@ -21,7 +23,7 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
         return None
     body, before = found
     inner = callee_value(values, body).name
-    if inner != "builtins.getattr" and inner not in IMPORTERS:
+    if inner != "builtins.getattr" and inner not in IMPORTERS and inner not in REDUCERS:
         return None
     params = function.child_by_field_name("parameters")
     names = [p.text.decode("utf-8", "replace") for p in (params.named_children if params is not None else ())
@@ -37,6 +39,17 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
 
     if inner == "builtins.getattr" and len(inner_args) >= 2:
         return _attribute_of(values, ev(inner_args[0]), ev(inner_args[1]))
+    if inner in REDUCERS:  # return functools.reduce(getattr, spec[2:], head): the chain along the given names
+        if len(inner_args) != 3 or _keywords or values.ev(inner_args[0]).name != "builtins.getattr":
+            return None
+        names = ev(inner_args[1]).const
+        if not isinstance(names, (list, tuple)) or not 0 < len(names) <= MAX_REDUCED or \
+                not all(isinstance(n, str) for n in names):
+            return None
+        value = ev(inner_args[2])
+        for part in names:
+            value = _attribute_of(values, value, Value(part))
+        return value
     if inner in IMPORTERS and inner_args:
         module = ev(inner_args[0])
         if isinstance(module.const, str) and module.const.replace(".", "").replace("_", "").isalnum():
@@ -109,6 +122,8 @@ def _local(values, node, bound: dict) -> Value:
             return bound[text]
     elif node.type == "subscript":
         keys = node.children_by_field_name("subscript")
+        if len(keys) == 1 and keys[0].type == "slice":  # spec[2:]: the tail of a known list of names
+            return _sliced(_local(values, node.child_by_field_name("value"), bound), keys[0], bound, values)
         if len(keys) == 1:
             container = _local(values, node.child_by_field_name("value"), bound)
             key = _local(values, keys[0], bound).const
@@ -144,6 +159,22 @@ def _local(values, node, bound: dict) -> Value:
                 if found is not None:
                     return found
     return values.ev(node)
+
+
+def _sliced(container: Value, key, bound: dict, values) -> Value:
+    """A known list or tuple cut by a slice of constant integers (`spec[2:]`, `parts[:-1]`)."""
+    held = container.const
+    if not isinstance(held, (list, tuple)):
+        return Value()
+    bounds, at = [None, None, None], 0
+    for part in key.children:
+        if part.type == ":":
+            at += 1
+        elif at < 3:
+            bounds[at] = _local(values, part, bound).const
+    if at > 2 or any(b is not None and not isinstance(b, int) for b in bounds) or bounds[2] == 0:
+        return Value()
+    return Value(held[slice(*bounds)])
 
 
 def through_getattr_hook(values, cls, instance: Value, attr: str) -> Value | None:
