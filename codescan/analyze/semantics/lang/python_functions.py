@@ -52,7 +52,7 @@ class Functions:
         if name in REQUEST_NAMES or (name == "self" and False):
             return Value(name="request")
         route = _route_text(function)
-        if route is not None and name not in ("self", "cls"):
+        if route is not None and name not in ("self", "cls") and not _parsed_scalar(params, index):
             labels.add("request")
             if _one_segment(route, name):
                 labels.add("url-segment")
@@ -181,6 +181,23 @@ def _param_index(params, name: str) -> int:
         if ident is not None and ident.text.decode("utf-8", "replace") == name:
             return i
     return -1
+
+
+# a route parameter annotated with one of these (FastAPI, Litestar, Django Ninja) reaches the handler parsed: a
+# number, a flag, a date or an id, never text that could carry quotes or shell words
+_SCALARS = frozenset((b"int", b"float", b"bool", b"UUID", b"uuid.UUID", b"datetime", b"date", b"Decimal",
+                      b"datetime.datetime", b"datetime.date", b"decimal.Decimal", b"PositiveInt", b"NonNegativeInt"))
+
+
+def _parsed_scalar(params, index: int) -> bool:
+    """Parameter `index` is annotated `count: int` (or `count: int = Query(3)`)."""
+    if index < 0:
+        return False
+    param = [c for c in params.named_children if c.type != "comment"][index]
+    if param.type not in ("typed_parameter", "typed_default_parameter"):
+        return False
+    annotation = param.child_by_field_name("type")
+    return annotation is not None and annotation.text in _SCALARS
 
 
 def _decorators(function):
