@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..constants import UNKNOWN
 from ..facts import Value, merge
+from ..skeleton import HOLE
 from ..values import whole
 
 MAX_JOINED = 32  # texts a concatenation of table choices may give
@@ -72,3 +73,47 @@ def either(parts) -> Value | None:
     merged = merge(parts)
     via = "dynamic" if any(p.via == "dynamic" for p in parts) else None
     return Value(UNKNOWN, merged.labels, None, via, merged.trace, tuple(texts))
+
+
+_CASE_METHODS = {b"lower": str.lower, b"upper": str.upper, b"strip": str.strip, b"casefold": str.casefold}
+_OFF = frozenset({"off-by-default"})
+
+
+def switch_off_by_default(values, node, parts) -> Value | None:
+    """`os.environ.get("VERIFY_TLS", "0") == "1"` (or `.lower() in ("1", "true")`): a switch read from the
+    environment that is False unless someone sets the variable, as `os.getenv("VERIFY_TLS", False)` is (label
+    `off-by-default`); the result keeps the read's name so rules tell an environment switch from a setting."""
+    operators = [c.type for c in node.children if not c.is_named]
+    if len(parts) != 2 or len(operators) != 1 or operators[0] not in ("==", "in"):
+        return None
+    sides = [c for c in node.named_children if c.type != "comment"]
+    for env_at in (0, 1):
+        held, other = _read(values, sides[env_at], parts[env_at]), parts[1 - env_at].const
+        default = _default_text(held)
+        if default is None or (operators[0] == "in" and env_at == 1):
+            continue
+        if operators[0] == "==" and isinstance(other, str) and other != default or \
+                operators[0] == "in" and isinstance(other, (tuple, list, set, frozenset)) and other and \
+                all(isinstance(o, str) for o in other) and default not in other:
+            return Value(UNKNOWN, held.labels | _OFF, held.name, None, held.trace)
+    return None
+
+
+def _read(values, side, held: Value) -> Value:
+    """The environment read compared: `os.getenv(K, "False").lower()` is the read with its default lowered."""
+    if side.type == "call" and not any(c.type != "comment" for c in side.child_by_field_name("arguments").named_children):
+        fn = side.child_by_field_name("function")
+        if fn.type == "attribute" and fn.child_by_field_name("attribute").text in _CASE_METHODS:
+            inner = values.ev(fn.child_by_field_name("object"))
+            text = _default_text(inner)
+            if text is not None:
+                method = _CASE_METHODS[fn.child_by_field_name("attribute").text]
+                return Value(inner.const, inner.labels, inner.name, inner.via, inner.trace, (), method(text))
+    return held
+
+
+def _default_text(held: Value) -> str | None:
+    """The text an environment read gives when the variable is not set (`os.getenv(K, "0")`)."""
+    if "env-var" not in held.labels or held.known or not isinstance(held.text, str) or HOLE in held.text:
+        return None
+    return held.text

@@ -1,8 +1,10 @@
-"""`ctx.verify_mode = X` / `ctx.check_hostname = X` as the attribute sets they are: a `<ctx>.__setattr__` fact whose
+"""`ctx.verify_mode = X` / `ctx.check_hostname = X` / `session.verify = X` as the attribute sets they are: a `<ctx>.__setattr__` fact whose
 keyword names the attribute (as `setattr(ctx, "verify_mode", X)` gives, python_setattr), so a rule sees the value
 however it is computed (`ctx.verify_mode = _none()`, a helper's constant, a table). The keyword `side` says whose
 context it is: `server` when the context was made for a server (ssl.PROTOCOL_TLS_SERVER, Purpose.CLIENT_AUTH),
-where CERT_NONE only means clients are not asked for a certificate (the default), else `client`."""
+where CERT_NONE only means clients are not asked for a certificate (the default), else `client`. An HTTP client's
+`session.verify = VERIFY` is read the same way (`setattr(session, "verify", ...)` is that set too): the flag's value
+from a constant, a settings table or an environment switch, not only a literal False."""
 from __future__ import annotations
 
 import re
@@ -10,14 +12,14 @@ import re
 from ..facts import Call, Value
 from ..names import canonical
 
-_SET = re.compile(rb"\.(verify_mode|check_hostname)\s*=(?!=)")
+_SET = re.compile(rb"\.(verify_mode|check_hostname|verify)\s*=(?!=)")
 _SERVER = re.compile(rb"PROTOCOL_TLS_SERVER|Purpose\.CLIENT_AUTH|CLIENT_AUTH\b")
 MAX_SETS = 64
 
 
 def tls_sets(facts) -> list:
     source = facts.source
-    if b".verify_mode" not in source and b".check_hostname" not in source:
+    if b".verify" not in source and b".check_hostname" not in source:
         return []
     values, out = facts.values, []
     for match in list(_SET.finditer(source))[:MAX_SETS]:

@@ -14,7 +14,7 @@ from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation, fold_stores
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
-from .python_operators import default_instance, either, filter_only, joined_choices, mentions
+from .python_operators import default_instance, either, filter_only, joined_choices, mentions, switch_off_by_default
 from .python_skeleton import or_fallback, skeleton
 from .python_tables import fstring_choices
 from .python_exec_names import exec_bound
@@ -147,6 +147,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             if taken is not None:
                 return self.ev(branches[0] if taken else branches[2])
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
+        if kind == "comparison_operator" and (off := switch_off_by_default(self, node, parts)) is not None:
+            return off  # os.environ.get("VERIFY_TLS", "0") == "1": False unless the variable is set
         if kind == "binary_operator" and len(parts) == 2 and (parts[0].choices or parts[1].choices):
             joined = joined_choices(node, parts)  # "... ORDER BY " + ORDERS.get(key, "id")
             if joined:
