@@ -7,6 +7,7 @@ import binascii
 import codecs
 import posixpath
 import re
+import textwrap
 
 from .constants import MAX_ITEMS, MAX_LEN, _BIG_WIDTH, _SCALARS, NotConstant, _ev, _is_int, _known
 
@@ -20,6 +21,14 @@ _B64 = {
     "decodebytes": base64.decodebytes,
 }
 _BINASCII = {"unhexlify": binascii.unhexlify, "a2b_hex": binascii.a2b_hex, "a2b_base64": binascii.a2b_base64}
+_DEDENTS = frozenset(("dedent", "cleandoc"))
+
+
+def inspect_cleandoc(text: str) -> str:
+    import inspect  # (only when a file folds inspect.cleandoc of a constant)
+    return inspect.cleandoc(text)
+
+
 _STR_METHODS0 = {"lower", "upper", "title", "capitalize", "swapcase", "casefold"}
 _STRIPS = {"strip", "lstrip", "rstrip"}
 
@@ -60,6 +69,9 @@ def call(node, env, local, depth):
                 return _map(node, env, local, depth)
             args, kwargs = _arguments(node, env, local, depth)
             return _BUILTINS[name](args, kwargs)
+        if name in _DEDENTS and env.name_of(function) in ("textwrap.dedent", "inspect.cleandoc"):
+            args, kwargs = _arguments(node, env, local, depth)  # from textwrap import dedent; dedent("""...""")
+            return _module_call(env.name_of(function).rsplit(".", 1)[0], name, args, kwargs)
         raise NotConstant
     if function.type != "attribute":
         raise NotConstant
@@ -95,6 +107,9 @@ def _module_call(owner: str, method: str, args: list, kwargs: dict):
     if owner in ("os.path", "posixpath") and method == "join" and args and not kwargs and \
             all(isinstance(a, str) for a in args) and sum(map(len, args)) <= 4096:
         return posixpath.join(*args)  # os.path.join("~", "." + "aws", "credentials"): one path text
+    if (owner, method) in (("textwrap", "dedent"), ("inspect", "cleandoc")) and len(args) == 1 and not kwargs \
+            and isinstance(args[0], str):  # a code template written indented in the module: the text it runs
+        return textwrap.dedent(args[0]) if owner == "textwrap" else inspect_cleandoc(args[0])
     if owner == "str" and method == "join" and len(args) == 2:
         return _method(args[0], "join", args[1:], {})
     raise NotConstant
