@@ -32,6 +32,27 @@ def own_source(node, note: str) -> Value:
     return Value(UNKNOWN, frozenset({"own-source"}), None, None, (Step(node.start_point[0] + 1, note),))
 
 
+_PARAM_DOC = frozenset({"param-doc"})
+
+
+def param_doc(held: Value) -> Value:
+    """The docstring of a parameter's function (`fn.__doc__`, `inspect.getdoc(fn)`): label `param-doc` keeps it through
+    splits and strips, so a call passing this file's own function makes it own-source (python_summaries)."""
+    return Value(UNKNOWN, held.labels | _PARAM_DOC, held.name if (held.name or "").endswith(".__doc__") else None,
+                 None, held.trace)
+
+
+def doc_read(values, node, args) -> Value | None:
+    """`inspect.getdoc(f)` / `pydoc.getdoc(f)`: f.__doc__ cleaned; this file's own when f is one of its functions or
+    classes, the caller's choice when f is a parameter."""
+    held = values.ev(args[0])
+    if (held.name or "").startswith(("<def:", "<class:")):
+        return own_source(node, "a docstring read")
+    if any(lab.startswith("param:") for lab in held.labels):
+        return param_doc(held)
+    return None
+
+
 def _super_instance(values, node) -> Value | None:
     """`super()` (or `super(Cls, self)`) inside a method of a class whose first base is a class of this file: an
     instance of that base, so `super().run()` is what the base's run returns."""

@@ -180,6 +180,11 @@ def call_value(values, node) -> Value:
             given = imported(name, module.const, len(args), any(k == "fromlist" for k, _v in keywords))
             return Value(name=canonical(given), via="dynamic")
         return Value(UNKNOWN, module.labels, None, "dynamic", module.trace)
+    if name in ("inspect.getdoc", "pydoc.getdoc") and len(args) == 1 and not keywords:
+        from .python_access import doc_read
+        doc = doc_read(values, node, args)
+        if doc is not None:
+            return doc  # inspect.getdoc(_bootstrap): a docstring of this file
     if _reads_own_file(name, node, args):  # open(__file__).read(), Path(__file__).read_text()
         from .python_access import own_source
         return own_source(node, "its own source file read")

@@ -171,9 +171,10 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
     if checked:  # checked in the function: the request data passed arrives checked
         labels -= checked
         labels |= _ARRIVES if "request" in joined.labels else frozenset()
-    if value.name and value.name.endswith(".__doc__") and \
+    if (value.name and value.name.endswith(".__doc__") or "param-doc" in value.labels) and \
             any((p.name or "").startswith(("<def:", "<class:")) for p in parts):
         labels.add("own-source")  # run_doc(hidden) where run_doc reads fn.__doc__: this file's own docstring
+        labels.discard("param-doc")  # (also when it cuts a section out of it: inspect.getdoc(fn).split(...))
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
     # (the text's constant parts stay: `"https://x/p.gif?d=" + JSON.stringify(data)` still goes to https://x)
     out = Value(value.const if not parts or _argv_kept(value.const) else UNKNOWN, frozenset(labels), value.name,

@@ -6,7 +6,7 @@ from ...budget import Budget
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
 from ..python_scopes import Scopes
 from .memo_eval import MemoEval
-from .python_access import Access, own_source
+from .python_access import Access, own_source, param_doc
 from .python_functions import REQUEST_NAMES, Functions
 from .python_namespaces import Namespaces
 from .python_paths import slash_tail, with_tail_labels
@@ -104,7 +104,11 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
         if kind == "identifier":
             return self._identifier(node)
         if kind == "attribute":
-            return self._attribute(node)
+            out = self._attribute(node)
+            if out.labels and "own-source" not in out.labels and node.child_by_field_name("attribute").text == \
+                    b"__doc__" and any(lab.startswith("param:") for lab in out.labels):
+                return param_doc(out)  # fn.__doc__ of a parameter: the docstring of what the caller passes
+            return out
         if kind == "call":
             from .python_calls import call_value
             return call_value(self, node)
