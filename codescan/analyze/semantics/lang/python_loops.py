@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..constants import MAX_LEN, UNKNOWN, Name, NotConstant, evaluate
+from ..facts import Value
 from ..names import canonical
 
 MAX_LOOP_ITEMS = 256  # items of a constant iterable a loop is unrolled over
@@ -150,3 +151,28 @@ def _imported(values, item, env) -> object:
     name = evaluate(first, values, env)
     return Name(name) if isinstance(name, str) and name.replace(".", "").replace("_", "").isalnum() else UNKNOWN
 
+
+
+def unpacked_choices(values, loop, name: str, limit: int) -> tuple:
+    """`for hook, spec in HOOKS.items()` (or over constant pairs): the constant items `name` is bound to in turn,
+    as Values; () when the loop is over nothing known here or `name` is not one of its unpacked names."""
+    left, right = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+    if left is None or right is None or left.type not in ("pattern_list", "tuple_pattern") or \
+            any(c.type != "identifier" for c in left.named_children):
+        return ()
+    names = [c.text.decode("utf-8", "replace") for c in left.named_children]
+    if name not in names:
+        return ()
+    function = right.child_by_field_name("function") if right.type == "call" else None
+    if function is not None and function.type == "attribute" and \
+            function.child_by_field_name("attribute").text == b"items" and \
+            not right.child_by_field_name("arguments").named_children:
+        held = values.ev(function.child_by_field_name("object")).const
+        items = list(held.items()) if isinstance(held, dict) else None
+    else:
+        held = values.ev(right).const
+        items = list(held) if isinstance(held, (list, tuple)) else None
+    if not items or len(items) > limit or not all(isinstance(i, (list, tuple)) and len(i) == len(names) for i in items):
+        return ()
+    at = names.index(name)
+    return tuple(Value(i[at]) for i in items if i[at] is not UNKNOWN and not isinstance(i[at], Name))

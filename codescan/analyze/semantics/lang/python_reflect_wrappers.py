@@ -10,6 +10,7 @@ from ..names import canonical
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 REDUCERS = {"functools.reduce", "_functools.reduce"}
 MAX_REDUCED = 8  # attribute names a reduce(getattr, names, obj) folds
+MAX_CHOICES = 8  # constant items of a loop a wrapper is run on, one by one
 
 
 def through_wrapper(values, function, arg_values: list) -> Value | None:
@@ -20,6 +21,15 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
 
     found = _wrapped_call(function)
     if found is None:
+        return None
+    looped = next((i for i, v in enumerate(arg_values) if not v.known and v.via == "loop" and v.choices), None)
+    if looped is not None and len(arg_values[looped].choices) <= MAX_CHOICES:
+        # for spec in HOOKS: _resolve(spec)(cmd): the loop binds each constant item in turn, so the call names
+        # what the wrapper names for each of them (the first that names something)
+        for choice in arg_values[looped].choices:
+            named = through_wrapper(values, function, [*arg_values[:looped], choice, *arg_values[looped + 1:]])
+            if named is not None and named.name:
+                return named
         return None
     body, before = found
     inner = callee_value(values, body).name

@@ -11,7 +11,7 @@ from .python_functions import REQUEST_NAMES, Functions
 from .python_namespaces import Namespaces
 from .python_paths import slash_tail, with_tail_labels
 from .python_guards import conditional, dead_branch, guarded
-from .python_loops import fold_accumulation, fold_stores
+from .python_loops import fold_accumulation, fold_stores, unpacked_choices
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
 from .python_operators import default_instance, either, filter_only, joined_choices, mentions, switch_off_by_default
@@ -317,6 +317,9 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 if isinstance(const, (list, tuple)) and len(const) <= MAX_LOOP_CHOICES else ()
             if len(set(names)) > 1 and len(names) <= MAX_LOOP_CHOICES:  # for load in (b.chrome, b.firefox)
                 choices = choices + tuple(Value(name=n) for n in dict.fromkeys(names))
+            if not names and what.child_by_field_name("left").type != "identifier":
+                # for k, spec in HOOKS.items(), for mod, attr in PAIRS: each name is bound to its place in the items
+                choices = unpacked_choices(self, what, name, MAX_LOOP_CHOICES)
             # (`via="loop"`: every one of the constant items is bound in turn, not one picked by a key not known)
             out = Value(UNKNOWN, iterable.labels, names[0] if names and len(set(names)) == 1 else None,
                         "loop" if choices and not names else None, iterable.trace, choices)
