@@ -168,7 +168,17 @@ def _local(values, node, bound: dict) -> Value:
                 found = class_level(values, cls, "", attr) if cls is not None else None
                 if found is not None:
                     return found
+    if node.type in _FOLDED and any(v.known for v in bound.values()):
+        # parts = path.split("."); parts[1:]: an expression over the bound constants, folded with them
+        from ..constants import NotConstant, evaluate
+        try:
+            return Value(evaluate(node, values, {k: v.const for k, v in bound.items() if v.known}))
+        except NotConstant:
+            pass
     return values.ev(node)
+
+
+_FOLDED = frozenset(("call", "binary_operator", "subscript"))
 
 
 def _sliced(container: Value, key, bound: dict, values) -> Value:
