@@ -9,7 +9,7 @@ from .rule_gate import _WORD, END, Gate, Presence, ends_a_word
 
 
 WORD_MEMO = True  # found from the source's words, each word's tokens remembered (off: one regex pass; tests compare)
-WORD_MEMO_SIZE = 1 << 16  # distinct words remembered per language and case (a few MB) before the memo starts again
+WORD_MEMO_SIZE = 1 << 17  # distinct words remembered per language and case (~11 MB at the stdlib's 119,443) before the memo starts again
 # A small source (code in a comment or docstring, the folded view's changed lines) is met again in the next version
 # of its file: its tokens are remembered by its text (818 of the history bench's 945 small sources were repeats),
 # not its ~700 notes (a later has() looks its few tokens up itself): at most SMALL_MEMO_SIZE texts of SMALL_BYTES.
