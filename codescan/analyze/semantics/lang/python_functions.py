@@ -76,10 +76,13 @@ class Functions:
         served = self._attributes.get(("served",), False)
         if served is False:
             served = frozenset()
-            if b"serve" in self.source or b"start_" in self.source:
-                served = frozenset(_SERVED.findall(self.source))
-                if b"from websockets" in self.source or b"from asyncio import" in self.source:
-                    served |= frozenset(_SERVED_BARE.findall(self.source))
+            source = self.source
+            # each pattern's literal words first (the regexes are tried at every offset of a file that merely says
+            # `serve`): _SERVED needs `websockets` or `asyncio.start_`, _SERVED_BARE `serve` (also in `server`)
+            if b"websockets" in source or b"asyncio.start_" in source:
+                served = frozenset(_SERVED.findall(source))
+            if (b"from websockets" in source or b"from asyncio import" in source) and b"serve" in source:
+                served |= frozenset(_SERVED_BARE.findall(source))
             self._attributes[("served",)] = served
         if not served or function.type != "function_definition":
             return False
