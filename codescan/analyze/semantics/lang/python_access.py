@@ -17,6 +17,7 @@ from .python_instances import instance_attribute, instance_data
 from .python_reflect_wrappers import through_getattr_hook
 from .python_selfattrs import method, property_value, self_attribute
 from .python_tables import CONSTANT_LABELS, pick
+from ..module_constants import module_constant
 
 _READ_LABELS = frozenset({"env", "env-var", "request", "secret"})  # labels reading a name (not calling it) gives
 
@@ -164,6 +165,8 @@ class Access:
         name = f"{obj.name}.{attr}" if obj.name else None
         if name is not None:
             name = canonical(name)
+            if (known := module_constant(name)) is not None:  # stat.S_IRWXO: its bits, for the rules that read them
+                return known
             labels = labels_of(name)
             if labels and not _called(node):  # a reference to requests.post is a function, not data
                 labels = labels & _READ_LABELS

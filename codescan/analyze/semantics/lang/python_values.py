@@ -4,6 +4,7 @@ from __future__ import annotations
 from ...budget import Budget
 
 from ..constants import UNKNOWN, Env, Name, NotConstant, evaluate
+from ..module_constants import module_constant
 from ..python_scopes import Scopes
 from .memo_eval import MemoEval
 from .python_access import Access, own_source, param_doc
@@ -257,8 +258,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
         return mutated(self, name, current, use_at, use_scope)
 
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
-        if kind == "import":
-            return Value(name=canonical(what)) if what else NOTHING
+        if kind == "import":  # (from stat import S_IRWXO: the constant's bits)
+            return (module_constant(canonical(what)) or Value(name=canonical(what))) if what else NOTHING
         if kind == "assign":
             value = self.ev(what)
             if current.known and what.parent is not None and what.parent.type == "assignment" and \
