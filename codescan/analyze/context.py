@@ -25,6 +25,9 @@ class Context:
     findings: list[Finding] = field(default_factory=list)
     kind: FileKind | None = None  # what analyze/filekind.py decided the document is (its role, the path it goes by)
     problems: list[str] = field(default_factory=list)  # bounds hit and detector errors, for the report
+    # a pass that stopped on a defect of the analyzer, not on the input (the semantic layer's adapter): named in
+    # the report's skips so the gap is never silent, without the analysis-exhausted finding a hostile input earns
+    partial: list[str] = field(default_factory=list)
     over_cap: dict[str, int] = field(default_factory=dict)  # rule id -> findings past MAX_PER_RULE
     _per_rule: dict[str, int] = field(default_factory=dict)
     presence: object | None = None  # rule_gate.Presence of the bytes the rules read (its words serve TextView too)

@@ -35,6 +35,8 @@ def report(ctx: Context, skips: list[Skip], bound: OverBudget | None, label: str
     reasons.extend(f"{p}; findings so far are reported" for p in ctx.problems)
     for reason in reasons:
         skips.append(Skip(doc.path, reason, doc.repo))
+    for gap in ctx.partial:
+        skips.append(Skip(doc.path, f"{gap}; the file's other findings are reported", doc.repo))
     for rule_id, extra in sorted(ctx.over_cap.items()):
         at = next((i for i, f in enumerate(ctx.findings) if f.rule_id == rule_id), None)
         if at is not None:  # the first finding of the rule carries the count of those left out

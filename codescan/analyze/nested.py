@@ -46,7 +46,8 @@ class CodeInsideDocuments:
             # A dataset record's findings say which block: `<record id>:<field>#<block>`.
             named = replace(doc, id=f"{doc.id}#{number}") if doc.id and doc.id != doc.path else doc
             inner = Context(doc=named, text=padded, rules=ctx.rules, language=language, budget=ctx.budget,
-                            findings=ctx.findings, kind=filekind.FileKind(ctx.kind.path, language))
+                            findings=ctx.findings, kind=filekind.FileKind(ctx.kind.path, language),
+                            partial=ctx.partial)
             before = len(ctx.findings)
             units.extend(self._code_and_text(inner, padded.encode("utf-8", "surrogatepass")))
             if len(ctx.findings) > before:

@@ -85,9 +85,12 @@ class FactRules:
         try:
             facts = adapter.facts(source, tree, wanted, ctx.budget, self._arg_needs) if getattr(
                 adapter, "ARG_NEEDS", False) else adapter.facts(source, tree, wanted, ctx.budget)
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError):
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError, UnicodeError) as exc:
             # a defect in an adapter must not cost the file its other findings (shape rules, text
-            # detectors); the budget and recursion bounds are handled by the caller as before
+            # detectors); the budget and recursion bounds are handled by the caller as before. The gap is
+            # named in the report's skips: a file that trips a known defect must not pass as fully analyzed
+            ctx.partial.append(f"semantic layer ({language}) stopped on an analyzer defect "
+                               f"({type(exc).__name__}: {str(exc)[:120]})")
             return
         if not facts.calls:
             return
