@@ -18,6 +18,7 @@ SIZE = 2000
 RATIO = 8
 GROWTH = 24  # time ratio for 8 times the text: ~8 when linear, 64 when quadratic
 SLOW = 0.01  # seconds at SIZE below which growth is not judged (noise on a loaded machine)
+RETRIES = 2  # re-measurements a flagged pattern must also fail
 
 # Patterns still quadratic in one match attempt, left for later (the hard stop bounds them); the list may only shrink.
 KNOWN = {
@@ -57,13 +58,22 @@ KNOWN = {
 }
 
 
+def _slow(found) -> tuple | None:
+    growth, seconds, lead, unit, tail = regex_pumps.slowest(found.pattern, found.flags, size=SIZE, ratio=RATIO)
+    return (growth, seconds, lead, unit, tail) if seconds >= SLOW and growth > GROWTH else None
+
+
 def test_no_pattern_backtracks_super_linearly_on_a_run_of_what_it_repeats():
     slow = []
     for found in regex_inventory.every_pattern():
-        growth, seconds, lead, unit, tail = regex_pumps.slowest(found.pattern, found.flags, size=SIZE, ratio=RATIO)
-        if seconds >= SLOW and growth > GROWTH and found.where not in KNOWN:
-            slow.append(f"{found.where}: {seconds:.3f} s at {SIZE} chars, x{growth:.0f} for x{RATIO} text; input "
-                        f"{lead!r} + {unit!r} * n + {tail!r}; pattern {found.pattern!r:.120}")
+        if found.where in KNOWN or (first := _slow(found)) is None:
+            continue
+        # timing on a shared machine flickers near the thresholds: a pattern fails only when it is slow every time
+        if any(_slow(found) is None for _ in range(RETRIES)):
+            continue
+        growth, seconds, lead, unit, tail = first
+        slow.append(f"{found.where}: {seconds:.3f} s at {SIZE} chars, x{growth:.0f} for x{RATIO} text; input "
+                    f"{lead!r} + {unit!r} * n + {tail!r}; pattern {found.pattern!r:.120}")
     assert not slow, "\n".join(slow)
 
 
