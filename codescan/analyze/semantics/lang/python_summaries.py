@@ -172,7 +172,8 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         labels -= checked
         labels |= _ARRIVES if "request" in joined.labels else frozenset()
     if (value.name and value.name.endswith(".__doc__") or "param-doc" in value.labels) and \
-            any((p.name or "").startswith(("<def:", "<class:")) for p in parts):
+            any((c.name or "").startswith(("<def:", "<class:")) for p in parts for c in (p, *p.choices)):
+        # (`for t in (build, clean): run_doc(t)`: the loop variable is one of this file's functions)
         labels.add("own-source")  # run_doc(hidden) where run_doc reads fn.__doc__: this file's own docstring
         labels.discard("param-doc")  # (also when it cuts a section out of it: inspect.getdoc(fn).split(...))
     trace = joined.trace + tuple(s for s in value.trace if s not in joined.trace)
