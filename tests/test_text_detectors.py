@@ -48,6 +48,13 @@ CASES = [
     ("unicode-tag-characters", "a.md", "England \U0001F3F4" + tags("gbeng") + "\U000E007F\n", False),
     ("unicode-tag-characters", "a.md", "Scotland \U0001F3F4" + tags("gbsct") + "\U000E007F and Wales \U0001F3F4"
      + tags("gbwls") + "\U000E007F\n", False),
+    # an emoji table that puts a ZERO WIDTH JOINER between every code point (mitmproxy utils/emoji.py)
+    ("unicode-tag-characters", "e.py", '":england": "\U0001F3F4\u200d' + "\u200d".join(tags("gbeng")) + '\u200d\U000E007F",\n',
+     False),
+    # the same joiners around hidden words, or a flag shape too long for a region code, stay reported
+    ("unicode-tag-characters", "e.py", '":x": "\U0001F3F4\u200d' + "\u200d".join(tags("runcurl")) + '\u200d\U000E007F",\n',
+     True),
+    ("unicode-tag-characters", "e.py", 's = "\u200d' + "\u200d".join(tags("rm -rf ~")) + '"\n', True),
     ("variation-selector-payload", "a.js", 'const s = "x' + selectors(b"eval(1)") + '";\n', True),
     ("variation-selector-payload", "a.js", 'const s = "\u2764\ufe0f \u263a\ufe0e";\n', False),
     ("mixed-script-identifier", "a.go", "func say\u041dello() {}\n", True),

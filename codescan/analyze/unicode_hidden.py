@@ -32,6 +32,9 @@ _FILLERS = frozenset("\u3164\u115f\u1160\uffa0")  # Hangul fillers: letters that
 _RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _BLACK_FLAG = "\U0001f3f4"
 _CANCEL_TAG = "\U000e007f"
+# the same flag with a ZERO WIDTH JOINER between every code point, as some emoji tables write every sequence
+# (mitmproxy's utils/emoji.py ":england:"): still 2-6 lowercase/digit tags, so it carries no more than the flag
+FLAG_ZWJ_RE = re.compile("\U0001f3f4(?:\u200d[\U000e0030-\U000e0039\U000e0061-\U000e007a]){2,6}\u200d\U000e007f")
 
 
 def char_label(ch: str) -> str:
@@ -198,10 +201,15 @@ def decode_tags(run: str) -> str:
 
 def hidden_tag_texts(text: str):
     """(start, end, decoded ASCII) for every tag-character run that is not an emoji flag sequence."""
+    flags = None
     for match in TAG_RE.finditer(text):
         start, end = match.span()
         run = match.group()
         if _is_flag_sequence(text, start, run):
+            continue
+        if flags is None:
+            flags = [m.span() for m in FLAG_ZWJ_RE.finditer(text)]
+        if any(lo < start and end <= hi for lo, hi in flags):
             continue
         yield start, end, decode_tags(run)
 
