@@ -1,6 +1,7 @@
 """The value of a JavaScript call: require/import names, sources, same-file function summaries, propagation."""
 from __future__ import annotations
 
+import posixpath
 import re
 
 from ..constants import UNKNOWN, Name
@@ -130,7 +131,7 @@ def call_value(values, node) -> Value:
     const = UNKNOWN
     if node.type == "call_expression" and all(v.known for v in arg_values):
         const = values._constant(node)
-        const = UNKNOWN if const is None else const
+        const = _joined_constant(name, arg_values) if const is None else const
     elif len(args) in (1, 2) and args[-1].type in ("arrow_function", "function_expression", "function") and (
             name == "Array.from" and len(args) == 2 or len(args) == 1 and receiver.known and fn is not None and
             fn.type == "member_expression" and fn.child_by_field_name("property").text == b"map"):
@@ -204,6 +205,19 @@ def _raw_template(values, template) -> Value:
 
 
 _PATH_JOINS = frozenset({"path.join", "path.resolve", "path.posix.join", "path.posix.resolve", "path.win32.join"})
+
+
+def _joined_constant(name, arg_values: list):
+    """path.join('./node_modules/.bin/eslint'), path.join('lib', 'cli.js'): constant pieces give a constant path
+    (joined with '/' and normalized as Node does; path.resolve is not folded: it starts from the working folder)."""
+    if name not in ("path.join", "path.posix.join") or not arg_values or \
+            not all(isinstance(v.const, str) for v in arg_values) or sum(len(v.const) for v in arg_values) > 4096:
+        return UNKNOWN
+    joined = "/".join(v.const for v in arg_values if v.const)
+    if not joined:
+        return "."
+    normal = posixpath.normpath(joined)
+    return normal + "/" if joined.endswith("/") and normal != "/" else normal
 
 
 def _joined_tail(arg_values: list) -> frozenset:
