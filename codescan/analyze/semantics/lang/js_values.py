@@ -88,6 +88,8 @@ class JsValues(MemoEval, JsAccess, JsMutations):
         if kind in ("arrow_function", "function_expression", "function"):
             self.defs[node.start_byte] = node
             return Value(name=f"<def:{node.start_byte}>")
+        if kind == "method_definition":  # { rewriteUrl (req) { t.equal(req.url, '/a'); return '/' } }: a method is
+            return NOTHING  # code, as `rewriteUrl: (req) => ..` is; its body's calls are not the object's data
         if kind == "ternary_expression":  # v === '1' ? '-p' : '': one of the branches; the test chooses, it is not held
             children = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
             if any(c is None for c in children):
