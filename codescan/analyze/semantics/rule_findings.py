@@ -3,6 +3,7 @@ one scope), each finding emitted with its flow trace."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 from ...records import SEVERITY_RANK, TraceStep
 from .. import disguise, option_branch
@@ -71,6 +72,7 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
         return
     lines: dict[int, tuple] = {}  # line -> (rank, found, case): the gravest verdict of the arguments on it
     memo: dict = {}  # per case: what does not depend on the argument (callee, `also`, the call's own text)
+    sites: dict[int, Call] = {}  # line -> the call re-placed at a wrapper's call site (_shaped_site)
     for selector in _one_by_one(call, sink.arg):  # each argument decides on its own line
         if selector == (RECEIVER,) and "*" in sink.arg and call.receiver is not None and any(
                 step.line in sink_lines and step.line != call.line for step in call.receiver.trace):
@@ -88,7 +90,11 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
                 if case.refines and not any(f.rule_id == rule.id and f.line in (at + line_offset,
                                                                                  call.line + line_offset)
                                             for f in ctx.findings):
-                    break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
+                    site = _shaped_site(ctx, rule, call, line_offset) if case.when.written is None else None
+                    if site is None:
+                        break  # a verdict on a shape match only: no shape finding on this line, nothing to re-grade
+                    at = site.line  # exec(cmd) of a same-file wrapper around execSync: the shape matched its call site
+                    sites[at] = site
                 if case.when.written is not None:
                     at = call.line  # the call's text decided, not one argument: one finding per call
                 rank = SEVERITY_RANK[case.severity or rule.severity]
@@ -96,15 +102,31 @@ def sink_rule(ctx, rule, call: Call, path: str, language: str, line_offset: int,
                     lines[at] = (rank, found, case)  # the body (high) of one call: the body decides
                 break
     for at, (rank, found, case) in lines.items():
+        placed = sites.get(at, call)
         if best is None:
-            _emit(ctx, rule, call, found, case.severity, case.message, line_offset, via, language=language, text=text)
+            _emit(ctx, rule, placed, found, case.severity, case.message, line_offset, via, language=language,
+                  text=text)
         else:
             # a verdict on a helper's own unknown parameters yields to its call sites' (which know the arguments);
             # among those the gravest; at equal rank the later one, as the findings' dedupe keeps
             key = (call.at_caller, rank)
             if at not in best or key >= best[at][0]:
-                best[at] = (key, found, case, call)
+                best[at] = (key, found, case, placed)
 
+
+
+def _shaped_site(ctx, rule, call: Call, line_offset: int) -> Call | None:
+    """A sink in a same-file function reached from one call site (`exec(epath + ' --fix')` where `let exec = (cmd) =>
+    execSync(cmd)`) whose shape finding is on that call site's line: the call re-placed there, for a refining case
+    to re-grade what the shape saw (the arguments are the site's, so the verdict is about that call)."""
+    if not call.at_caller or not call.trace:
+        return None
+    site = call.trace[0].line
+    shaped = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == site + line_offset), None) \
+        if site != call.line else None
+    if shaped is None:
+        return None
+    return replace(call, line=site, end_line=site, column=shaped.column, kwlines=())
 
 
 def emit_best(ctx, rule, best: dict, line_offset: int, via, language: str, text: SourceLines | None = None) -> None:
