@@ -305,11 +305,15 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
             out = merge((current, key, item), const)  # a labelled key (`d[name] = 1`) is data too
             return out.with_step(what.start_point[0] + 1, f"stored in {name}")
         if kind == "for":
-            iterable = self.ev(what.child_by_field_name("right"))
+            listed = what.child_by_field_name("right")
+            if listed.type == "expression_list":  # for editor in "sensible-editor", "vim", "nano": a bare tuple
+                items = [self.ev(c) for c in listed.named_children]
+                iterable = merge(items, tuple(v.const for v in items) if all(v.known for v in items) else UNKNOWN)
+            else:
+                iterable = self.ev(listed)
             const = iterable.const
             names = [i.dotted for i in const if isinstance(i, Name)] if isinstance(const, (list, tuple)) else []
-            listed = what.child_by_field_name("right")
-            if not names and listed.type in ("tuple", "list") and 1 < listed.named_child_count <= MAX_LOOP_CHOICES:
+            if not names and listed.type in ("tuple", "list", "expression_list") and 1 < listed.named_child_count <= MAX_LOOP_CHOICES:
                 named = [self.ev(c) for c in listed.named_children]  # (browser_cookie3.chrome, ....firefox)
                 names = [v.name for v in named if v.name and not v.labels and not v.known]
                 names = names if len(names) == len(named) else []
