@@ -36,6 +36,11 @@ def _option(source: str, marker: str = "TARGET") -> str | None:
     ("class C:\n    def f(self):\n        if not self.request.validate_cert:\n            TARGET()\n",
      "self.request.validate_cert"),
     ("def f(options):\n    if options.insecure:\n        TARGET()\n", "options.insecure"),
+    # the program's option set, wherever it is held (mitmproxy: `if ctx.options.ssl_insecure:`)
+    ("def f(tls_start):\n    if ctx.options.ssl_insecure:\n        TARGET()\n", "ctx.options.ssl_insecure"),
+    ("def f(url):\n    if options.insecure:\n        TARGET()\n", "options.insecure"),
+    ("def f(url):\n    if ctx.options.showhost:\n        TARGET()\n", None),  # an option, but no switch
+    ("def f(url):\n    if ctx.state.insecure:\n        TARGET()\n", None),  # not an option set
     # a module's or a local object's state is no option of this call
     ("def f(url):\n    if ssl.HAS_SNI:\n        TARGET()\n", None),
     ("def f(url):\n    cfg = load()\n    if not cfg.verify:\n        TARGET()\n", None),

@@ -22,6 +22,14 @@ _SCOPES = frozenset(("function_definition", "lambda", "class_definition", "modul
 SWITCH = re.compile(r"(?i)verif|insecure|unsafe|ssl|tls|cert|hostname|fingerprint|check|validat|secure|trust|strict"
                      r"|allow|pickle")
 _CONSTANTS = {b"True": True, b"False": False, b"None": None}
+# an object named as the program's options (`options.insecure`, `ctx.options.ssl_insecure`, `opts.no_verify`):
+# what its user chose on the command line or in a config, never a choice the code makes for every run
+_OPTION_SETS = frozenset((b"options", b"opts"))
+
+
+def _in_option_set(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) >= 2 and parts[-2].encode() in _OPTION_SETS
 _UNKNOWN = object()
 
 
@@ -41,7 +49,8 @@ def chosen_by(node, language: str = "python") -> str | None:
     option = None
     for test, _wanted in tests:
         for name in _names(test):
-            if (name.split(".", 1)[0] in params or name.startswith("self.")) and SWITCH.search(name.rsplit(".", 1)[-1]):
+            if (name.split(".", 1)[0] in params or name.startswith("self.") or _in_option_set(name)) and \
+                    SWITCH.search(name.rsplit(".", 1)[-1]):
                 option = option or name
     if option is None:
         return None
@@ -180,7 +189,9 @@ def _names(test) -> list[str]:
             elif obj is not None and attr is not None and obj.type == "attribute":
                 # the settings object the instance was given (Tornado's `self.request.validate_cert`)
                 root = obj.child_by_field_name("object")
-                if root is not None and root.type == "identifier" and root.text == b"self":
+                if root is not None and root.type == "identifier" and (
+                        root.text == b"self" or obj.child_by_field_name("attribute").text in _OPTION_SETS):
+                    # (or the program's option set, wherever it is held: mitmproxy's `ctx.options.ssl_insecure`)
                     out.append(obj.text.decode("utf-8", "replace") + "." + attr.text.decode("utf-8", "replace"))
             # `ssl.IS_PYOPENSSL`, `x.y.z`: a module's or another object's state, no option of this call
         elif node.type == "call":
