@@ -230,7 +230,7 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
         return  # a shape rule of the same behaviour already reported this line: one finding per behaviour
     context = "decoded" if via else "code"
     if rule.under_option is not None and (severity or rule.severity) == rule.severity:
-        severity, message = _under_option(ctx, rule, call, line, text, severity, message, language)
+        severity, message = _under_option(ctx, rule, call, line, text, severity, message, language, value)
     if language == "python" and not via and (severity or rule.severity) == "medium" \
             and _disguised(call, value):
         severity = disguise.raised("medium")
@@ -240,7 +240,8 @@ def _emit(ctx, rule, call: Call, value, severity, message, line_offset: int, via
              context=context, trace=tuple(TraceStep(s.line + line_offset, s.note) for s in steps))
 
 
-def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, severity, message, language):
+def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, severity, message, language,
+                  value=None):
     """The grade of a call on a branch a caller's option chooses (analyze/option_branch), else as given."""
     shaped = next((f for f in ctx.findings if f.rule_id == rule.id and f.line == line
                    and f.message.startswith(rule.under_option[1])), None)
@@ -251,7 +252,30 @@ def _under_option(ctx, rule, call: Call, line: int, text: SourceLines | None, se
         return severity, message
     row = call.line - 1
     node = tree.root_node.descendant_for_point_range((row, max(call.column - 1, 0)), (row, max(call.column - 1, 0)))
+    if node is not None:
+        node = _chosen_branch(node, value)
     option = option_branch.chosen_by(node, language) if node is not None else None
     if option is None:
         return severity, message
     return rule.under_option[0], f"{rule.under_option[1]} (`{option}`)"
+
+
+def _chosen_branch(node, value):
+    """`ctx.verify_mode = ssl.CERT_NONE if disable_validation else ssl.CERT_REQUIRED` (httplib2): the conditional's
+    branch that holds the matched value (its name's last part, or the constant as written), so the option test that
+    picks it is seen; the statement's own node otherwise."""
+    if not isinstance(value, Value):
+        return node
+    word = value.name.rsplit(".", 1)[-1] if value.name else (str(value.const) if isinstance(value.const, bool) else "")
+    statement = node
+    while statement.parent is not None and statement.type not in ("assignment", "keyword_argument") and \
+            statement.type not in ("expression_statement", "block", "module"):
+        statement = statement.parent
+    right = None
+    if statement.type in ("assignment", "keyword_argument"):
+        right = statement.child_by_field_name("right") or statement.child_by_field_name("value")
+    if not word or right is None or right.type != "conditional_expression":
+        return node
+    parts = [c for c in right.named_children if c.type != "comment"]
+    picks = [p for p in (parts[0], parts[2]) if word.encode() in p.text] if len(parts) == 3 else []
+    return picks[0] if len(picks) == 1 else node
