@@ -9,6 +9,7 @@ from .records import SEVERITIES
 
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
               "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired",
+              "paired_too",
               "windows_only", "pickle_data", "not_languages")
 SINK_KEYS = ("callee", "arg", "when")
 
@@ -43,6 +44,7 @@ class Condition:
     # the same file also calls one of these (canonical patterns): the inverse half of a round trip, such as a
     # class that pickles what it stores and unpickles what it reads back
     paired: tuple[str, ...] = ()
+    paired_too: tuple[str, ...] = ()  # and one of these as well (both halves of an encoding wrapped around it)
     windows_only: bool | None = None  # the call runs only on Windows (inside a platform test's branch)
     pickle_data: bool | None = None  # the value is a constant pickle whose imports are all data types
     # the file's language is none of these: the same method name is a different API there (PHP's
@@ -113,7 +115,7 @@ def parse_condition(data, where: str) -> Condition:
     if unknown:
         raise FactRuleError(f"{where}: unknown facts condition(s) {', '.join(unknown)}")
     kw: dict = {}
-    for key in ("label", "no_label", "paired", "not_languages"):
+    for key in ("label", "no_label", "paired", "paired_too", "not_languages"):
         if key in data:
             kw[key] = _strings(data[key], key, where)
     if "equals" in data:

@@ -49,6 +49,8 @@ class ArgNeeds:
                 for case in spec.cases:
                     if case.when.paired:
                         self._paired.append(pattern_regex(case.when.paired))
+                    if case.when.paired_too:
+                        self._paired.append(pattern_regex(case.when.paired_too))
             for item in spec.together:
                 self._sinks.append((pattern_regex(item.callee), item, ()))
         self._memo: dict[str, Needs | None] = {}

@@ -101,6 +101,8 @@ def _call_holds(cond: Condition, call: Call, path: str, language: str, present: 
         return False
     if cond.paired and not _paired(cond.paired, present):
         return False
+    if cond.paired_too and not _paired(cond.paired_too, present):
+        return False
     if cond.path is not None and not cond.path.search(path):
         return False
     if cond.not_path is not None and cond.not_path.search(path):

@@ -243,4 +243,4 @@ def callees_of(rules) -> frozenset:
     """The canonical callee patterns the rules need as facts: their sinks, and the calls a case wants `paired`
     with them in the same file (the other half of a round trip)."""
     return frozenset(c for r in rules for s in r.facts.sinks() for c in s.callee) | frozenset(
-        c for r in rules for case in r.facts.cases for c in case.when.paired)
+        c for r in rules for case in r.facts.cases for c in case.when.paired + case.when.paired_too)
