@@ -93,6 +93,7 @@ class Call:
     kwlines: tuple = ()  # the line of each keyword argument (parallel to kwargs), where known
     windows_only: bool = False  # the call sits in a branch that runs only on Windows (`if os.name == "nt":`)
     at_caller: bool = False  # a sink in a same-file function, with the arguments one of its call sites passes
+    discarded: bool = False  # the path a chmod sets is deleted or replaced by the next statements (python_discard)
 
     @classmethod
     def at(cls, node, callee: str, args: tuple) -> "Call":
