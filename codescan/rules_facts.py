@@ -10,7 +10,8 @@ from .records import SEVERITIES
 CONDITIONS = ("label", "no_label", "equals", "matches", "not_matches", "constant", "code", "via", "present",
               "path", "not_path", "also", "callee", "origin", "built", "one_of", "bits", "written", "paired",
               "paired_too",
-              "windows_only", "pickle_data", "not_languages", "discarded")
+              "windows_only", "pickle_data", "not_languages", "discarded",
+              "stretched")
 SINK_KEYS = ("callee", "arg", "when")
 
 
@@ -47,6 +48,7 @@ class Condition:
     paired_too: tuple[str, ...] = ()  # and one of these as well (both halves of an encoding wrapped around it)
     windows_only: bool | None = None  # the call runs only on Windows (inside a platform test's branch)
     discarded: bool | None = None  # the file the call sets up is deleted or replaced by the next statements
+    stretched: bool | None = None  # the call's function chains digests in a loop (an iterated, key-stretching scheme)
     pickle_data: bool | None = None  # the value is a constant pickle whose imports are all data types
     # the file's language is none of these: the same method name is a different API there (PHP's
     # PDOStatement::execute takes the bound parameters, never the SQL text that Python's cursor.execute takes)
@@ -126,7 +128,8 @@ def parse_condition(data, where: str) -> Condition:
     for key in ("matches", "not_matches", "path", "not_path", "callee", "origin", "written"):
         if key in data:
             kw[key] = _regex(data[key], key, where)
-    for key in ("constant", "code", "present", "built", "one_of", "windows_only", "pickle_data", "discarded"):
+    for key in ("constant", "code", "present", "built", "one_of", "windows_only", "pickle_data", "discarded",
+                "stretched"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise FactRuleError(f"{where}: facts '{key}' must be true or false")

@@ -94,6 +94,7 @@ class Call:
     windows_only: bool = False  # the call sits in a branch that runs only on Windows (`if os.name == "nt":`)
     at_caller: bool = False  # a sink in a same-file function, with the arguments one of its call sites passes
     discarded: bool = False  # the path a chmod sets is deleted or replaced by the next statements (python_discard)
+    stretched: bool = False  # a digest in a function that chains digests in a loop (python_stretch)
 
     @classmethod
     def at(cls, node, callee: str, args: tuple) -> "Call":

@@ -101,6 +101,8 @@ def _call_holds(cond: Condition, call: Call, path: str, language: str, present: 
         return False
     if cond.discarded is not None and call.discarded != cond.discarded:
         return False
+    if cond.stretched is not None and call.stretched != cond.stretched:
+        return False
     if cond.paired and not _paired(cond.paired, present):
         return False
     if cond.paired_too and not _paired(cond.paired_too, present):

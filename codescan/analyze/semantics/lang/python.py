@@ -23,6 +23,7 @@ from .python_launchers import launch_facts
 from .python_methodcaller import methodcaller_call
 from .python_platform import windows_only
 from .python_discard import discarded_after
+from .python_stretch import stretched
 from .python_route_returns import route_returns
 from .python_dead_words import code_words, dead_words_for
 from .python_heads import Heads, needed_for, no_wanted_head
@@ -194,7 +195,8 @@ class _PythonFacts(CallSites, CandidateClimb):
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,
                     kwlines=tuple(kwlines), windows_only=windows_only(node),
-                    discarded=name.endswith("chmod") and discarded_after(node))
+                    discarded=name.endswith("chmod") and discarded_after(node),
+                    stretched=name.startswith("hashlib.") and stretched(node))
 
     def _argument(self, node) -> Value:
         """An argument's value; a constant text assembled at run time ("md" + "5", a loop, a helper) is

@@ -43,7 +43,8 @@ class CallSites:
                     sub_kw = tuple((k, substitute(v, start, arg_values, line)) for k, v in call.kwargs)
                     out.append(Call(call.callee, sub_args, sub_kw, call.line, call.end_line, call.column,
                                     call.scope, call.via, call.receiver, (step, *call.trace)[:4],
-                                    windows_only=call.windows_only, at_caller=True, discarded=call.discarded))
+                                    windows_only=call.windows_only, at_caller=True, discarded=call.discarded,
+                                    stretched=call.stretched))
         return out
 
     def callers_of(self, start: int) -> list:
