@@ -353,7 +353,9 @@ def _parse(language: str, source: bytes, budget: Budget | None, old_tree=None):
         # re-reads through it: queries ran 7x slower. Re-parsing the bytes with old_tree and no
         # edits reuses the whole tree (~1 ms per 100 kB) and gives back a tree with its text.
         return parser.parse(source, old_tree=tree)
-    except ValueError:  # "Parsing failed": cancelled by the callback
+    except (ValueError, SystemError):
+        # "Parsing failed": cancelled by the callback; SystemError: the hard stop (budget_alarm) interrupted the
+        # callback itself, inside tree-sitter's C code, which reports the raised OverBudget that way
         parser.reset()
         budget.check()
         raise
