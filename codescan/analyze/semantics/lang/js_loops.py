@@ -146,8 +146,10 @@ def filled(values, name: str, assignment, before) -> object:
     key_node = left.child_by_field_name("index") if left.type == "subscript_expression" else None
     fixed = left.child_by_field_name("property").text.decode("utf-8", "replace") if key_node is None else None
     plan = _loop_plan(values, assignment)
+    if plan is False:  # a loop that does not run over a constant list: the keys are not known here
+        return UNKNOWN
     bindings = [None] if plan is None else [_Bound(values, plan[0], item, plan[2]) for item in plan[1]]
-    if plan is False or len(bindings) + len(before) > MAX_ENTRIES:
+    if len(bindings) + len(before) > MAX_ENTRIES:
         return UNKNOWN
     table = dict(before)
     try:
