@@ -960,3 +960,8 @@ def test_request_data_checked_inside_the_helper_it_is_passed_to_arrives_checked(
                 "    subprocess.call(cmd, shell=True)\n"
                 "run('ls')\n")
     assert _by_line("command-from-request-input", "tool.py", constant) == {}
+
+
+def test_request_data_appended_to_a_fixed_programs_argv_is_medium_appended_after_sh_c_critical():
+    text = (FIXTURES.parent / "facts" / "command-from-request-input" / "appended_argv.py").read_text()
+    assert _by_line("command-from-request-input", "appended_argv.py", text) == {24: "medium", 29: "critical"}

@@ -65,6 +65,12 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
                     elif attr == "append" and isinstance(current.const, list) and value.known:
                         current = Value(current.const + [value.const], current.labels, current.name,
                                         current.via, current.trace)
+                    elif attr == "append" and isinstance(current.const, list) and len(parts) == 1 and \
+                            (value.labels or not value.name) and len(current.const) < MAX_LEN:
+                        # argv.append(term): one more item, unknown - the words before it stay known (a
+                        # fixed program's argv is not a shell command line), as in the literal [..., term]
+                        current = Value(current.const + [UNKNOWN], current.labels, current.name, current.via,
+                                        current.trace)
                     elif attr == "append" and isinstance(current.const, list) and value.name and \
                             not value.labels and len(parts) == 1 and args.named_children[0].type in (
                                 "identifier", "attribute"):  # hooks.append(requests.post): a function kept
