@@ -16,7 +16,8 @@ from .python_summaries import _summary, def_start, short
 from ..host_data import HOST_DATA, command_output_labels, escapes
 from ..sources import clears, labels_of, narrowed, secret_key_labels
 from ..text_labels import cloud_credentials_url, constant_labels
-from .python_client_data import CLIENT_DATA as _CLIENT_DATA, client_params, off_by_default
+from .python_client_data import CLIENT_DATA as _CLIENT_DATA, client_params, getattr_off_by_default, \
+    off_by_default
 
 IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__import__"}
 _LOOKUP_METHODS = {"get", "__getitem__", "pop", "setdefault"}
@@ -151,6 +152,9 @@ def call_value(values, node) -> Value:
         if len(args) == 3 and got.name and isinstance(default := values.ev(args[2]).const, str):
             # getattr(settings, "CONSOLE_TOKEN", "c0ns0le-m41nt"): wherever the setting is not made, the default
             return Value(got.const, got.labels | CONFIGURED_DEFAULT, got.name, got.via, got.trace, (), default)
+        if len(args) == 3 and getattr_off_by_default(args[0], values.ev(args[2]).const):
+            # getattr(settings, "VERIFY_TLS", False): off wherever the deployment does not set it
+            return Value(got.const, got.labels | _OFF_BY_DEFAULT, got.name, got.via, got.trace)
         return got
     if name in ("functools.reduce", "_functools.reduce") and len(args) == 3 and not keywords:
         got = _getattr_folded(values, args)

@@ -43,3 +43,10 @@ def off_by_default(fn, arg_values) -> bool:
     if isinstance(default, (str, bytes)) or default is None or not isinstance(default, (bool, int)) or default:
         return False
     return _SETTINGS.search(fn.child_by_field_name("object").text) is not None
+
+
+def getattr_off_by_default(holder_node, default) -> bool:
+    """`getattr(settings, "VERIFY_TLS", False)` (or 0): a settings object's switch, off unless the deployment sets it."""
+    if isinstance(default, (str, bytes)) or default is None or not isinstance(default, (bool, int)) or default:
+        return False
+    return holder_node.type in ("identifier", "attribute") and _SETTINGS.search(holder_node.text) is not None

@@ -154,8 +154,8 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
         parts = [self.ev(c) for c in node.named_children if c.type != "comment"]
         if kind == "comparison_operator" and (off := switch_off_by_default(self, node, parts)) is not None:
             return off  # os.environ.get("VERIFY_TLS", "0") == "1": False unless the variable is set
-        if kind == "comparison_operator":  # `key in os.environ`, `token == SECRET`: a bool, none of the data
-            return Value(UNKNOWN)
+        if kind in ("comparison_operator", "not_operator"):
+            return Value(UNKNOWN)  # `key in os.environ`, `token == SECRET`, `not flag`: a bool, none of the data
         if kind == "binary_operator" and len(parts) == 2 and (parts[0].choices or parts[1].choices):
             joined = joined_choices(node, parts)  # "... ORDER BY " + ORDERS.get(key, "id")
             if joined:
