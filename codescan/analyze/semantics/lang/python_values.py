@@ -368,15 +368,18 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
 
     def _functions_in(self, node, table: dict) -> dict:
         """{"load": lambda n: ..., "run": helper}: entries that are same-file functions keep their names (a call
-        through the table is a call of the function), where the constant interpreter knows nothing."""
+        through the table is a call of the function), where the constant interpreter knows nothing; so do entries
+        that name a module's attribute at run time ({"full": getattr(yaml, "Unsafe" + "Loader")})."""
         out = None
         for pair in node.named_children:
-            if pair.type != "pair" or pair.child_by_field_name("value").type not in ("lambda", "identifier"):
+            if pair.type != "pair" or pair.child_by_field_name("value").type not in ("lambda", "identifier", "call"):
                 continue
             key = self._constant(pair.child_by_field_name("key"))
             if isinstance(key, str) and key in table and table[key] is UNKNOWN:
-                held = self.ev(pair.child_by_field_name("value"))
-                if held.name and held.name.startswith("<def:"):
+                value_node = pair.child_by_field_name("value")
+                held = self.ev(value_node)
+                if held.name and (held.name.startswith("<def:") or value_node.type == "call" and not held.labels
+                                  and held.via == "dynamic" and not held.name.endswith(")")):
                     out = out if out is not None else dict(table)
                     out[key] = Name(held.name)
         return table if out is None else out
