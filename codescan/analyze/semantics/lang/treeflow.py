@@ -233,6 +233,12 @@ class TreeFlow(FlowIndex, MemoEval, TreeFacts):
             return merge(self._event_value(name, e, scope) for e in events)
         start = max((i for i, e in enumerate(before) if e.kind in ("set", "param")), default=0)
         value = self._event_value(name, before[start], scope)
+        held = start  # `if probe == "" { probe = "uptime" }`: a set under a branch the use is not in may not have
+        while held > 0 and before[held].kind == "set" and _branch_only(before[held].node, pos, scope.node):
+            held = max((i for i in range(held) if before[i].kind in ("set", "param")), default=-1)  # run: what
+            if held < 0:  # was there before it stays possible
+                break
+            value = merge([self._event_value(name, before[held], scope), value])
         for event in before[start + 1:]:
             value = concat(value, self._event_value(name, event, scope))
         return value
@@ -314,6 +320,28 @@ class TreeFlow(FlowIndex, MemoEval, TreeFacts):
             return NOTHING
         out = values[0] if len(values) == 1 else merge(values)
         return out.with_step(call.start_point[0] + 1, f"returned by {scope.name}()")
+
+
+# statements and clauses whose body may not run: a name set inside one, used after it, may still hold what it held
+_BRANCHES = frozenset(("if_statement", "if_expression", "if", "unless", "elif_clause", "else_clause", "elsif", "else",
+                       "expression_switch_statement", "type_switch_statement", "switch_statement", "switch_expression",
+                       "switch_block_statement_group", "switch_section", "expression_case", "default_case",
+                       "case_statement", "case_item", "case", "when", "for_statement", "enhanced_for_statement",
+                       "foreach_statement", "while_statement", "do_statement", "for", "while", "until",
+                       "catch_clause", "rescue", "select_statement", "communication_case", "when_entry"))
+MAX_BRANCH_DEPTH = 24
+
+
+def _branch_only(node, pos: int, top) -> bool:
+    """Whether `node` (a binding) sits in a branch or loop body, below `top`, that does not hold the byte `pos`."""
+    current = node.parent if node is not None else None
+    for _ in range(MAX_BRANCH_DEPTH):
+        if current is None or current == top:
+            return False
+        if current.type in _BRANCHES and not current.start_byte <= pos < current.end_byte:
+            return True
+        current = current.parent
+    return False
 
 
 def _inside(node, outer) -> bool:
