@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..facts import NOTHING, Call, Value, merge
+from ..constants import UNKNOWN
 from .clike import APPENDS, GO_CODECS, CLikeFlow
 from . import clike_go_writers as writers
 from .clike_go_fields import foreign_literals, owner_type
@@ -248,6 +249,9 @@ class GoFlow(CLikeFlow):
                 return self._struct_value(node.child_by_field_name("body"))
         if kind == "type_conversion_expression":
             return self.value(node.child_by_field_name("operand"))
+        if kind in ("index_expression", "slice_expression"):  # probes[r.FormValue("p")]: the key picks, the
+            held = self.value(node.child_by_field_name("operand"))  # table's entries are what comes out
+            return Value(UNKNOWN, held.labels, None, None, held.trace)
         if kind == "call_expression":
             function = node.child_by_field_name("function")
             if function is not None and (function.type in ("slice_type", "array_type", "parenthesized_type") or
