@@ -9,7 +9,7 @@ from .python_reflect_wrappers import imported
 from .python_tables import pick
 from .python_instances import WHOLE_INSTANCE, instance_class, instance_data
 from .python_skeleton import method_skeleton
-from ..values import public_key_only
+from ..values import public_key_only, text_of
 from .python_paths import PATH_GLOBS, PATH_JOINS, join_tail, with_tail_labels
 # same-file function summaries
 from .python_summaries import _summary, def_start, short
@@ -316,6 +316,12 @@ def call_value(values, node) -> Value:
                                receiver, args, keywords)  # "curl {} | sh".format(url): the shape is known
         if text is not None:
             out = Value(UNKNOWN, out.labels, out.name, None, out.trace, (), text)
+    if name in _URL_REQUESTS and arg_values and out.text is None:
+        # urllib.request.Request(url, data=...): urlopen(req) goes where url says (rules test the address)
+        url = arg_values[0]
+        text = text_of(url) if url.known else url.text
+        if isinstance(text, str):
+            out = Value(out.const, out.labels, out.name, out.via, out.trace, (), text)
     if out.labels and name:
         out = out.with_step(line, f"{short(name)}(...)")
     if callee.via == "dynamic" and out.via is None and out.name == result_name and result_name:
@@ -325,6 +331,7 @@ def call_value(values, node) -> Value:
 
 
 _OFF_BY_DEFAULT = frozenset({"off-by-default"})
+_URL_REQUESTS = frozenset(("urllib.request.Request", "urllib2.Request"))
 # a setting read with a constant text as its default (os.environ.get("K", "…"), getattr(settings, "K", "…")): the
 # value's text is that default wherever the setting is not made
 CONFIGURED_DEFAULT = frozenset({"configured-default"})
