@@ -9,6 +9,8 @@ def methodcaller_call(values, node):
     """(callee name, argument nodes, keyword pairs) when `node` applies a methodcaller to an object, else None.
     The bound arguments are the method's; the object is its receiver (`methodcaller("system", cmd)(os)`)."""
     fn = node.child_by_field_name("function")
+    if fn is not None and fn.type == "identifier":  # call = methodcaller("system", cmd); call(os)
+        fn = _bound_call(values, fn)
     if fn is None or fn.type != "call":
         return None
     inner = fn.child_by_field_name("function")
@@ -25,3 +27,12 @@ def methodcaller_call(values, node):
     if not isinstance(method, str) or not method.isidentifier() or not owner:
         return None
     return canonical(f"{owner}.{method}"), bound[1:], keywords
+
+
+def _bound_call(values, name_node):
+    """The call a name is bound to by its one assignment (`call = operator.methodcaller(...)`), else None."""
+    entries = values.scopes.entries(name_node) or []
+    if len(entries) != 1 or entries[0][0] != "assign":
+        return None
+    what = entries[0][1]
+    return what if what is not None and what.type == "call" and b"methodcaller" in what.text[:64] else None
