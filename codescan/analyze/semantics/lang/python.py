@@ -182,7 +182,7 @@ class _PythonFacts(CallSites, CandidateClimb):
                 kwargs.append((SPLAT, Value()))
                 kwlines.append(splat.start_point[0] + 1)
         if name in _FED_PROCESSES and bound is None and not any(k == "input" for k, _v in keywords):
-            fed = fed_input(values, node)  # Popen([...], stdin=PIPE).communicate(x): x is the process's input=
+            fed = fed_input(values, node, name == "os.popen")  # Popen(..).communicate(x): x is its input=
             if fed is not None:
                 kwargs.append(("input", fed[0]))
                 kwlines.append(fed[1])
@@ -224,7 +224,8 @@ def _environment_at(name: str, given: int) -> int:
     return -1
 
 
-_FED_PROCESSES = frozenset({"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell"})
+_FED_PROCESSES = frozenset({"subprocess.Popen", "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell",
+                            "os.popen"})  # (os.popen(cmd, "w"): what is written to the pipe is the input)
 
 
 def _dict_splats(call) -> list:

@@ -1,4 +1,5 @@
-"""What a Python program writes to a child process's standard input: `Popen(...).communicate(x)`, `p.stdin.write(x)`."""
+"""What a Python program writes to a child process's standard input: `Popen(...).communicate(x)`, `p.stdin.write(x)`,
+`os.popen(cmd, "w").write(x)`."""
 from __future__ import annotations
 
 import re
@@ -7,18 +8,21 @@ from ..facts import Value, merge
 
 MAX_FEEDS = 8  # writes to one process's standard input looked at
 _FEED = r"\s*\.\s*(?:communicate|stdin\s*\.\s*write(?:lines)?)\s*\("
+_PIPE_FEED = r"\s*\.\s*write(?:lines)?\s*\("  # os.popen(cmd, "w"): the pipe object is the child's standard input
 
 
-def fed_input(values, node) -> tuple[Value, int] | None:
+def fed_input(values, node, pipe: bool = False) -> tuple[Value, int] | None:
     """For a `subprocess.Popen(...)` call node: what the code then writes to that process's standard input (the
     same data `subprocess.run(..., input=x)` gives it), as one value, and the line of the first write; None when
     nothing is written. Followed: a `.communicate(x)` chained on the call, and `p.communicate(x)` /
     `p.stdin.write(x)` / `p.stdin.writelines(x)` on the name the process is bound to (`p = Popen(...)`,
-    `with Popen(...) as p:`), later in the same function."""
+    `with Popen(...) as p:`), later in the same function; with `pipe`, os.popen(cmd, "w") and its `.write(x)`."""
+    if pipe and not _write_mode(values, node):
+        return None  # os.popen(cmd) reads the command's output
     parent = node.parent
     if parent is not None and parent.type == "attribute" and parent.child_by_field_name("object") == node and \
-            parent.child_by_field_name("attribute").text == b"communicate" and \
-            parent.parent is not None and parent.parent.type == "call":
+            parent.child_by_field_name("attribute").text in ((b"write", b"writelines") if pipe else (b"communicate",)) \
+            and parent.parent is not None and parent.parent.type == "call":
         data = _written(values, parent.parent)
         return None if data is None else (data, parent.parent.start_point[0] + 1)
     name = _bound_name(node)
@@ -26,7 +30,7 @@ def fed_input(values, node) -> tuple[Value, int] | None:
         return None
     scope = values.scopes.scope_of(node)
     end = scope.end_byte if scope is not None else len(values.source)
-    pattern = re.compile(rb"(?<![\w.])" + re.escape(name) + _FEED.encode())
+    pattern = re.compile(rb"(?<![\w.])" + re.escape(name) + (_PIPE_FEED if pipe else _FEED).encode())
     found, line = [], 0
     for match in pattern.finditer(values.source, node.end_byte, end):
         ident = values.scopes.locate(match.start(), match.start() + len(name))
@@ -96,3 +100,17 @@ def _written(values, call) -> Value | None:
         elif child.type != "comment":
             return values.ev(child)
     return None
+
+
+def _write_mode(values, node) -> bool:
+    """os.popen(cmd, "w") / os.popen(cmd, mode="w"): a pipe to the command's standard input."""
+    args = node.child_by_field_name("arguments")
+    given = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+    for i, child in enumerate(given):
+        if child.type == "keyword_argument":
+            key = child.child_by_field_name("name")
+            if key is not None and key.text == b"mode":
+                return str(values.ev(child.child_by_field_name("value")).const).startswith("w")
+        elif i == 1:
+            return str(values.ev(child).const).startswith("w")
+    return False
