@@ -53,6 +53,7 @@ class JsMutations:
         written: list = []
         sites = self._mutation_sites(name)
         mine = self._binding_scopes(use) if sites else frozenset()
+        items = list(current.const) if isinstance(current.const, list) and sites else None
         for start, other, call, prop, scopes in sites:
             if start >= use.start_byte:
                 continue
@@ -60,8 +61,10 @@ class JsMutations:
                 continue  # another function's own `zip` (or `parts`): not this variable
             if call is not None:
                 args = call.child_by_field_name("arguments")
-                value = merge(self.ev(a) for a in args.named_children) if args is not None else NOTHING
+                given = [self.ev(a) for a in args.named_children if a.type != "comment"] if args is not None else []
+                value = merge(given)
                 added.append(value.with_step(call.start_point[0] + 1, f"{name}.{prop}(...)"))
+                items = _pushed(items, prop, given, call, use)
             elif len(written) < 4:
                 found = written_file(self, name, other)
                 if not found.labels:  # grab(url, dest, done): a same-file helper writes the download to its parameter
@@ -70,6 +73,8 @@ class JsMutations:
         if not any(v.labels for v in added):
             if any(v.labels for v in written):  # the path still names the same file: its text stays
                 return merge([current, *written], current.const, current.name)
+            if items is not None and items != current.const:  # steps.push("curl ... x.sh"); steps.push("sh")
+                return Value(items, current.labels, current.name, current.via, current.trace)
             return current
         return merge([current, *added, *written], UNKNOWN, current.name)
 
@@ -105,3 +110,33 @@ class JsMutations:
         data = Value(UNKNOWN, frozenset(x for x in data.labels if not x.startswith("param:")), None, None, data.trace)
         return data.with_step(call.start_point[0] + 1, f"{name} given to {fn.text.decode('utf-8', 'replace')}(...), "
                                                        f"which writes to its parameter {param}")
+
+
+_BODIES = frozenset(("program", "statement_block"))
+_FUNCTIONS = frozenset(("program", "function_declaration", "function_expression", "function", "arrow_function",
+                        "method_definition", "generator_function_declaration", "generator_function"))
+MAX_ITEMS = 64
+
+
+def _pushed(items: list | None, prop: str, given: list, call, use) -> list | None:
+    """The constant list after `list.push(...)`/`unshift(...)` of constants run once, in straight-line code of the
+    function that reads the list (not in a loop or a branch); None once that is no longer known."""
+    if items is None or prop not in ("push", "unshift") or not all(v.known and not v.labels for v in given):
+        return None
+    statement = call.parent
+    if statement is None or statement.type != "expression_statement" or statement.parent is None or \
+            statement.parent.type not in _BODIES or _function_of(statement) != _function_of(use) or \
+            len(items) + len(given) > MAX_ITEMS:
+        return None
+    body = statement.parent
+    if body.type == "statement_block" and (body.parent is None or body.parent.type not in _FUNCTIONS):
+        return None  # the block of an if, a loop, a try: it may run any number of times
+    consts = [v.const for v in given]
+    return items + consts if prop == "push" else consts + items
+
+
+def _function_of(node):
+    current = node.parent
+    while current is not None and current.type not in _FUNCTIONS:
+        current = current.parent
+    return current
