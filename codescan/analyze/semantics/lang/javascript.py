@@ -12,7 +12,8 @@ from ...budget import Budget
 from ...treesitter import Deadline
 from ..facts import Call, Facts, Step, Value
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
-from .js_calls import arguments, unbound
+from .js_calls import arguments
+from .js_reflection import unbound
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
 from .js_stored_functions import stored_function_sites
