@@ -14,6 +14,7 @@ from ..facts import Call, Facts, Step, Value
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .js_calls import arguments
 from .js_reflection import unbound
+from .js_site_args import site_values
 from .js_env_set import ENV_SET, env_sets
 from .js_hash_uses import split_updates
 from .js_stored_functions import stored_function_sites
@@ -253,7 +254,7 @@ def _through_callers(values, calls, source: bytes) -> list:
                 sites = stored_function_sites(values, function, source)  # actions.get(name)(arg)
             else:
                 sites = _sites(values, name, method, built, source)
-            sites_args = [[values.ev(a) for a in arguments(site)] for site in sites]
+            sites_args = [site_values(values, site, function, [values.ev(a) for a in arguments(site)]) for site in sites]
             fills = [filled(v, start, sites_args) for v in call.args]  # `git ${args}`, each call passing a constant
             for i, (site, args) in enumerate(zip(sites, sites_args)):
                 line = site.start_point[0] + 1
@@ -322,5 +323,5 @@ def _named_calls(values, before: bytes, name: bytes, source: bytes) -> list:
     known = values.__dict__.setdefault("_named_calls", {})
     found = known.get((before, name))
     if found is None:
-        found = known[(before, name)] = list(islice(re.finditer(before + re.escape(name) + rb"\s*\(", source), 16))
+        found = known[(before, name)] = list(islice(re.finditer(before + re.escape(name) + rb"\s*[(`]", source), 16))
     return found

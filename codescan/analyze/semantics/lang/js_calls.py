@@ -19,6 +19,7 @@ from .js_loops import mapped
 from .js_this import this_method
 from .js_property_paths import GETTERS, path_member
 from .js_reflection import reflection
+from .js_site_args import site_values
 from .python_summaries import def_start, short, substitute
 
 PROMISIFY = {"util.promisify", "bluebird.promisify", "Promise.promisify", "pify"}
@@ -107,13 +108,15 @@ def call_value(values, node) -> Value:
     method = this_method(fn) if def_start(name) is None else None
     if method is not None:  # this.command(): what the class's own method returns, given these arguments
         values.defs[method.start_byte] = method
-        returned = substitute(_returns(values, method), method.start_byte, arg_values, line)
+        returned = substitute(_returns(values, method), method.start_byte, site_values(values, node, method, arg_values),
+                              line)
         if returned.labels or returned.known:
             return returned
     if def_start(name) is not None:
         function = values.defs.get(def_start(name))
         if function is None:
             return merge(arg_values)
+        arg_values = site_values(values, node, function, arg_values)  # sh`df ${dir}`, run(cmd, ...args)
         returned = substitute(_returns(values, function), function.start_byte, arg_values, line)
         if not returned.known and arg_values and all(v.known for v in arg_values) and \
                 not (returned.name or "").startswith(_NOT_FOLDED):

@@ -10,6 +10,7 @@ MAX_OCCURRENCES = 400  # occurrences of one name classified per file
 WORD_INDEX_AFTER = 2_000_000  # bytes searched name by name before every word of the file is indexed at once
 _WORD = re.compile(rb"[\w$]+")  # maximal runs of ASCII word characters and $: a plain name is one of them
 _PLAIN = re.compile(rb"[\w$]+")
+_NOT_PROPERTY = rb"(?<![\w$])(?:(?<=\.\.\.)|(?<!\.))"  # not after `.` (a property), but after `...` (spread / rest)
 
 
 class JsScopes:
@@ -30,15 +31,15 @@ class JsScopes:
         raw = name.encode()
         if self._words is None and self._searches * len(self.source) < WORD_INDEX_AFTER or not _PLAIN.fullmatch(raw):
             self._searches += 1
-            pattern = re.compile(rb"(?<![\w$.])" + re.escape(raw) + rb"(?![\w$])")
+            pattern = re.compile(_NOT_PROPERTY + re.escape(raw) + rb"(?![\w$])")
             return (m.start() for m in pattern.finditer(self.source))
         if self._words is None:
             words: dict[bytes, list[int]] = {}
             source = self.source
             for match in _WORD.finditer(source):
                 start = match.start()
-                if start and source[start - 1] == 46:  # b"." before: a property, never a binding or a use
-                    continue
+                if start and source[start - 1] == 46 and source[start - 3:start] != b"...":
+                    continue  # b"." before: a property, never a binding or a use (`...rest`, `...args`: a name)
                 words.setdefault(match.group(), []).append(start)
             self._words = words
         return iter(self._words.get(raw, ()))
@@ -117,6 +118,9 @@ def _classify(node):
         if key is not None and key.type == "computed_property_name":
             return _destructured(parent, key)  # `{ [['ex', 'ec'].join('')]: run }`: the key is known once evaluated
         return _destructured(parent, key.text.decode("utf-8", "replace") if key is not None else "")
+    if ptype == "rest_pattern" and parent.parent is not None and parent.parent.type in (
+            "formal_parameters", "required_parameter"):  # (a, ...rest) / TypeScript (...rest: string[])
+        return "param", node
     if ptype in ("formal_parameters", "required_parameter", "optional_parameter") or (
             ptype == "arrow_function" and parent.child_by_field_name("parameter") == node) or (
             ptype == "assignment_pattern" and parent.child_by_field_name("left") == node):
