@@ -289,12 +289,14 @@ REFLECT_CALLS = {"Reflect.apply": 2, "Reflect.construct": 1}
 
 
 def _reflected(values, node, callee: Value) -> Value:
-    """The function Reflect.apply / Reflect.construct calls, named as if written out (`via` dynamic)."""
+    """The function Reflect.apply / Reflect.construct calls, named as if written out: `via` as the function was
+    reached (Reflect.apply(this.runner, ..) of a field holding cp.execFileSync names it as plainly as a call does;
+    dynamic when the function itself was found by a name built at run time)."""
     nodes = arguments(node)
     target = values.ev(nodes[0]) if nodes else None
     if target is None or not target.name:
         return callee
-    return Value(name=target.name, via="dynamic")
+    return Value(name=target.name, via=target.via)
 
 
 def _applied(values, callee: str | None, nodes, listed_at: int | None = None) -> list:
