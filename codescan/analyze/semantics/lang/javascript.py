@@ -61,6 +61,7 @@ DYNAMIC_CALLS = _Gate()
 POWER_IMPORT = re.compile(rb"\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+['\"](?:node:)?"
                           rb"(?:child_process|vm|module|worker_threads)['\"]")
 JS_NAMES = {"eval": "eval", "Function": "Function"}
+MAX_PASSED_ON = 16  # sinks reached through a caller that is itself a same-file function, followed one more level
 
 
 def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
@@ -188,7 +189,12 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
     if b"import" in source and (wanted.wants("eval") or wanted.wants("import")):
         # import("data:text/javascript," + code): eval of code; import(pathToFileURL(f)) of a downloaded file
         out.calls.extend(url_code_calls(values, source, loaded=wanted.wants("import")))
-    out.calls.extend(_through_callers(values, out.calls, source))
+    reached = _through_callers(values, out.calls, source)
+    out.calls.extend(reached)
+    # one level further: a helper whose caller is itself a helper (`log(ref)` calls `this.git(...)`, which runs it)
+    passed_on = [c for c in reached if any(lab.startswith("param:") for v in c.args for lab in v.labels)]
+    if passed_on:
+        out.calls.extend(_through_callers(values, passed_on[:MAX_PASSED_ON], source))
     if b"createHash" in source and wanted.wants("crypto.createHash"):  # h = createHash('md5'); h.update(password)
         out.calls.extend(split_updates(values, source))
     if wanted.wants("__proto__") and b"]" in source:  # merge(target[k], src[k]) / node = node[k] of request data
