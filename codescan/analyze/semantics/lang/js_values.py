@@ -146,11 +146,15 @@ class JsValues(MemoEval, JsAccess, JsMutations):
             current = self._bind(name, kind, what, current)
         # a module (`const _ = require('lodash')`) holds no data: `_.set(process.env, ..)` stores into its argument
         value = current if _module_bound(before) else self._mutated(name, current, node)
-        if not value.labels.isdisjoint(GUARDED) and "checked" not in value.labels and \
+        held = not value.labels.isdisjoint(GUARDED)
+        if (held or any(lab.startswith("param:") for lab in value.labels)) and "checked" not in value.labels and \
+                "param-checked" not in value.labels and \
                 guarded(name, node, max((_at(e) for e in before if _at(e) < node.start_byte), default=-1)):
-            # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test
-            value = Value(value.const, value.labels | {"checked"}, value.name, value.via, value.trace, value.choices,
-                          value.text)
+            # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test (a
+            # parameter checked in its function holds for whatever a caller passes: the request data a call site
+            # gives it arrives checked, `param-checked` until then, as in Python)
+            value = Value(value.const, value.labels | {"checked" if held else "param-checked"}, value.name, value.via,
+                          value.trace, value.choices, value.text)
         return value
 
     def _bind(self, name: str, kind: str, what, current: Value) -> Value:
