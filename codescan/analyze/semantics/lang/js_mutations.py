@@ -93,9 +93,12 @@ class JsMutations:
         params = function.child_by_field_name("parameters") if function is not None else None
         index = [a for a in arg.parent.named_children if a.type != "comment"].index(arg)
         listed = [c for c in params.named_children if c.type != "comment"] if params is not None else []
-        if index >= len(listed) or listed[index].type != "identifier":
+        given = listed[index] if index < len(listed) else None
+        if given is not None and given.type in ("required_parameter", "optional_parameter"):
+            given = given.child_by_field_name("pattern")  # TypeScript `dest: string`: the name before the type
+        if given is None or given.type != "identifier":
             return NOTHING
-        param = listed[index].text.decode("utf-8", "replace")
+        param = given.text.decode("utf-8", "replace")
         self.scopes.index(param)
         self._in_helper = True
         try:
