@@ -189,6 +189,19 @@ _PAY_FORM = re.compile(r"(?i)\bform\b[^,]{0,80}?(?:checkout|payment|billing)")
 _FORM_SECRET_LABEL = frozenset({"form-secret"})
 
 
+# a parameter placeholder standing for the field a caller names when the helper builds the selector around it
+# (`form.querySelector('[name="' + name + '"]').value`, then `field('cc-number')`): `param:<def>:<i>:field`
+FIELD_ONLY = ":field"
+
+
+def field_part(given):
+    """A caller's argument put in a `:field` placeholder: `form-secret` when the name it passes (or one of the names
+    a constant list gives it) is a card, security-code, expiry or password field's, else nothing."""
+    names = [given.const] if isinstance(given.const, str) else [c.const for c in given.choices[:16]]
+    hit = any(isinstance(n, str) and FIELD.search(n) for n in names)
+    return type(given)(labels=_FORM_SECRET_LABEL, trace=given.trace) if hit else type(given)()
+
+
 def selector_labels(value: str) -> frozenset:
     """`form-secret` for a selector naming a card, security-code, expiry or password field, or a payment form."""
     if _SELECTOR.match(value) and (FIELD.search(value) or _PAY_FORM.search(value)):

@@ -8,7 +8,8 @@ import re
 from itertools import islice
 
 from ..facts import Call
-from ..text_labels import FIELD
+from ..skeleton import HOLE
+from ..text_labels import FIELD, FIELD_ONLY
 
 _SELECTORS = frozenset((b"querySelector", b"querySelectorAll", b"getElementById", b"getElementsByName",
                         b"getElementsByClassName", b"namedItem"))
@@ -33,7 +34,22 @@ def field_labels(fn, arg_values) -> frozenset:
         return frozenset()
     # a selector that is one of a few texts (`'[name="' + n + '"]'` for each n of a constant list): any of them
     selectors = [selector] if isinstance(selector, str) else [c.const for c in arg_values[0].choices[:16]]
-    return FORM_SECRET if any(isinstance(s, str) and FIELD.search(s) for s in selectors) else frozenset()
+    if any(isinstance(s, str) and FIELD.search(s) for s in selectors):
+        return FORM_SECRET
+    return _named_by_caller(arg_values[0]) if not selectors else frozenset()
+
+
+# a selector built around one unknown part in a name, id or attribute-value place: `[name="` + n + `"]`, `#` + id
+_FIELD_HOLE = re.compile("^\\s*(?:(?:input|select|textarea)?\\[(?:name|id|autocomplete|data-[\\w-]+)\\s*[*^$|~]?=\\s*['\"]?"
+                         + HOLE + "['\"]?\\s*\\]|#" + HOLE + ")\\s*$")
+
+
+def _named_by_caller(selector) -> frozenset:
+    """`param:<def>:<i>:field` for a selector a helper builds around its parameter (`'[name="' + name + '"]'`): the
+    field is the one each caller names (text_labels.field_part at the call site)."""
+    if not isinstance(selector.text, str) or not _FIELD_HOLE.match(selector.text):
+        return frozenset()
+    return frozenset(lab + FIELD_ONLY for lab in selector.labels if lab.startswith("param:") and lab.count(":") == 2)
 
 
 def typed_password(node, name: str) -> frozenset:
