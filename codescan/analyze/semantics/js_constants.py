@@ -194,8 +194,13 @@ def _call(node, lookup, depth):
     target = function.child_by_field_name("object")
     method = _text(function.child_by_field_name("property"))
     owner = _text(target) if target.type == "identifier" else None
-    if owner == "String" and method == "fromCharCode":
+    if owner == "String" and method == "fromCharCode" or method in ("apply", "call") and \
+            target.type == "member_expression" and _text(target) == "String.fromCharCode":
         codes = _args(node, lookup, depth)
+        if method == "apply":  # String.fromCharCode.apply(null, CODES): the list's items are the arguments
+            codes = codes[1] if len(codes) == 2 and isinstance(codes[1], list) else [None]
+        elif method == "call":  # String.fromCharCode.call(null, 99, 104): the arguments after `this`
+            codes = codes[1:]
         if not all(isinstance(c, int) and 0 <= c < 0x110000 for c in codes):
             raise NotConstant
         return "".join(chr(c) for c in codes)

@@ -132,7 +132,8 @@ def call_value(values, node) -> Value:
     if fn is not None and fn.type == "member_expression":
         receiver = values.ev(fn.child_by_field_name("object"))
     const = UNKNOWN
-    if node.type == "call_expression" and all(v.known for v in arg_values):
+    # (a `null` / `undefined` argument is a constant too: String.fromCharCode.apply(null, CODES))
+    if node.type == "call_expression" and all(v.known or a.type in ("null", "undefined") for v, a in zip(arg_values, args)):
         const = values._constant(node)
         const = _joined_constant(name, arg_values) if const is None else const
     elif len(args) in (1, 2) and args[-1].type in ("arrow_function", "function_expression", "function") and (
