@@ -86,6 +86,12 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
             elif kind == "arguments" and parent.parent is not None:
                 candidates.setdefault(parent.parent.id, parent.parent)
                 parent = parent.parent
+                stored = _map_set_owner(parent)
+                if stored is not None:  # TABLE.set('shell', exec): TABLE.get(k)(x) may call exec (the table
+                    alias_uses(stored, depth)  # stands for what it holds: no alias level spent)
+                    return
+            elif kind == "array" and parent.parent is not None and parent.parent.type in ("array", "arguments"):
+                pass  # new Map([['run', cp.exec]]): the Map's entries
             elif kind == "variable_declarator" and parent.child_by_field_name("value") == current and depth < 2:
                 target = parent.child_by_field_name("name")
                 if target is not None and target.type == "identifier":
@@ -157,6 +163,9 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         elif callee.name in INVOKERS:  # _.invoke(cp, 'exec', cmd): a call of cp.exec(cmd)
             target = path_member(values, callee.name, arguments(node), node)
             callee, listed_at = (target, -2) if target is not None and target.name else (callee, None)
+        if not callee.name and callee.choices:  # TABLE.get(kind)(x): one of the functions the table holds
+            picked = [c for c in callee.choices if c.name and wanted.wants(unbound(c.name))]
+            callee = picked[0] if picked else callee
         name = unbound(callee.name)
         passed = _passed_to_then(values, node, fn, wanted)
         if passed is not None:
@@ -207,6 +216,15 @@ def facts(source: bytes, tree, wanted, deadline: Budget | None) -> Facts:
         out.calls.extend(env_sets(values, source))
     out.calls.extend(gates(source, tree.root_node, values, "javascript", wanted.wants))
     return out
+
+
+def _map_set_owner(call) -> str | None:
+    """The name of the table `call` stores into when it is `NAME.set(key, value)`."""
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn is None or fn.type != "member_expression" or fn.child_by_field_name("property").text != b"set":
+        return None
+    owner = fn.child_by_field_name("object")
+    return owner.text.decode("utf-8", "replace") if owner.type == "identifier" else None
 
 
 def _passed_to_then(values, node, fn, wanted) -> Call | None:

@@ -16,6 +16,7 @@ from .js_dom import field_labels
 from .js_files import FILE_FINDERS, READERS, found_secret_files, read_back
 from .js_fold import fold_call, fold_reference
 from .js_loops import mapped
+from .js_map_tables import map_lookup
 from .js_this import this_method
 from .js_property_paths import GETTERS, path_member
 from .js_reflection import reflection
@@ -100,6 +101,10 @@ def call_value(values, node) -> Value:
         reached = proxied(values, args[0], args[1])
         if reached is not None:
             return reached
+    if name and name.endswith("Map().get"):  # TABLE.get('run') / TABLE.get(kind) of a Map the file fills
+        looked = map_lookup(values, fn, args)
+        if looked is not None:
+            return looked
     reflected = reflection(values, name, args, fn) or (
         path_member(values, name, args, node) if name in GETTERS else None)  # _.get(global, 'eval')
     if reflected is not None:
