@@ -16,6 +16,24 @@ MAX_LEVELS = 12
 MAX_SIBLINGS = 24
 
 
+def may_check_param(values, labels) -> bool:
+    """Whether a value holding a parameter's data may be checked in its function: the function (the first parameter
+    label's) has a validating test or a URL field compared at all (searched once per function: most have none)."""
+    found = next((lab for lab in labels if lab.startswith("param:")), None)
+    if found is None:
+        return False
+    key = int(found.split(":")[1])
+    known = values.__dict__.setdefault("_validating", {})
+    if key not in known:
+        function = values.defs.get(key)
+        text = function.text if function is not None else b""
+        known[key] = b"if" in text and (_VALIDATES.search(text) is not None or _URL_FIELD.search(text) is not None)
+    return known[key]
+
+
+_URL_FIELD = re.compile(rb"\.(?:protocol|hostname|host|origin)\s*[!=]==?|[!=]==?\s*[\w$]+\.(?:protocol|hostname|host|origin)\b")
+
+
 def guarded(name: str, use, since: int) -> bool:
     """True when a statement before the use (after byte `since`, the name's binding) tests `name` with a validating
     test and returns/throws when it holds."""

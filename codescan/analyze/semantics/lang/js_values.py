@@ -18,7 +18,7 @@ from .js_handler_inputs import decorated_input, event_field, framework_argument
 from .js_message_inputs import message_argument
 from .js_callbacks import callback_input, closure_writes, command_callback_input, file_callback_input, reduced_item, \
     referenced_items
-from .js_guards import guarded
+from .js_guards import guarded, may_check_param
 from .js_helper_callbacks import helper_callback_input
 from .js_loops import unrolled
 from .js_mutations import JsMutations
@@ -147,7 +147,7 @@ class JsValues(MemoEval, JsAccess, JsMutations):
         # a module (`const _ = require('lodash')`) holds no data: `_.set(process.env, ..)` stores into its argument
         value = current if _module_bound(before) else self._mutated(name, current, node)
         held = not value.labels.isdisjoint(GUARDED)
-        if (held or any(lab.startswith("param:") for lab in value.labels)) and "checked" not in value.labels and \
+        if (held or may_check_param(self, value.labels)) and "checked" not in value.labels and \
                 "param-checked" not in value.labels and \
                 guarded(name, node, max((_at(e) for e in before if _at(e) < node.start_byte), default=-1)):
             # `if (!HOSTS.has(u.hostname)) return ...` before the use: the value passed a validating test (a
