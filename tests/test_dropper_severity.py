@@ -29,3 +29,31 @@ def test_js_downloaded_file_in_a_loaders_arguments_is_critical_given_to_tar_not_
             "  });\n"
             "});\n")
     assert _by_line("js-download-and-run-file", "scripts/get.js", text) == {9: "critical", 11: "critical"}
+
+
+_UPDATER = ("import hashlib, os, urllib.request\n"
+            "from nacl.signing import VerifyKey\n"
+            "KEY = VerifyKey(bytes(32))\n"
+            "def update(url, path):\n"
+            "    blob = urllib.request.urlopen(url).read()\n"
+            "    sig = urllib.request.urlopen(url + '.sig').read()\n"
+            "    CHECK\n"
+            "    with open(path, 'wb') as fh:\n"
+            "        fh.write(blob)\n"
+            "    os.chmod(path, 0o755)\n")
+
+
+def test_python_download_checked_before_its_write_is_medium_a_check_of_other_data_or_swallowed_stays_critical():
+    def grade(check):  # {1: severity} when the os.chmod line is reported
+        text = _UPDATER.replace("CHECK", check)
+        chmod = text[:text.index("os.chmod")].count("\n") + 1
+        return {1 if line == chmod else line: sev
+                for line, sev in _by_line("download-and-run-file", "updater.py", text).items()}
+    signed = "try:\n        KEY.verify(blob, sig)\n    except Exception:\n        raise SystemExit('bad signature')"
+    assert grade(signed) == {1: "medium"}
+    assert grade("if not KEY.verify_detached(blob, sig):\n        sys.exit(1)") == {1: "medium"}
+    assert grade("if hashlib.sha256(blob).hexdigest() != 'ab' * 32:\n        raise ValueError('digest')") == {1: "medium"}
+    assert grade(signed.replace("raise SystemExit('bad signature')", "pass")) == {1: "critical"}
+    assert grade(signed.replace("KEY.verify(blob, sig)", "KEY.verify(sig, sig)")) == {1: "critical"}
+    assert grade("if hashlib.sha256(sig).hexdigest() != 'ab' * 32:\n        raise ValueError('digest')") == {1: "critical"}
+

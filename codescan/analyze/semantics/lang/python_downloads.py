@@ -24,11 +24,14 @@ _WRITES = re.compile(rb"\b(?:urlretrieve|open|write_bytes)\s*\(")
 _WORDS = (b"urlretrieve", b"open", b"write_bytes")
 _UNVERIFIED = frozenset(("network", "downloaded", "socket"))
 # a digest of the data: hashlib.sha256(x) / sha256(x) / hashlib.new("sha256", x) / hashlib.file_digest(fh, "sha256")
-_DIGEST = re.compile(rb"\b(?:sha(?:224|256|384|512)|sha3_(?:224|256|384|512)|blake2[bs]|file_digest|hashlib\.new)\s*\(")
+_DIGESTS = rb"sha(?:224|256|384|512)|sha3_(?:224|256|384|512)|blake2[bs]|file_digest|hashlib\.new"
+_DIGEST = re.compile(rb"\b(?:" + _DIGESTS + rb")\s*\(")
 _HASHED = re.compile(rb"\b(?:read|read_bytes|content|body|data|blob|fh?|file|chunk)\b")
 _COMPARED = re.compile(rb"(?:!=|==|\bcompare_digest\s*\(|\bnot\s+in\b)")
 _STOPS = re.compile(rb"\b(?:raise|sys\.exit|exit|abort|return)\b")
-MAX_CHECK = 4096  # bytes of code after a write looked at for its digest check
+MAX_CHECK = 4096  # bytes of code after a write (or before it) looked at for its digest or signature check
+# the data a file is written with, right after the call that opens it: fh.write(blob), .write_bytes(blob)
+_WRITTEN_DATA = re.compile(rb"\.write(?:_bytes)?\s*\(\s*([A-Za-z_]\w*)\s*\)")
 
 
 _BARE = frozenset(("Popen", "check_call", "check_output"))  # a snippet's subprocess names without an import
@@ -136,15 +139,58 @@ def verified(values, write, data: Value, until: int, name: str = "") -> Value:
     scope = values.scopes.scope_of(write)
     end = min(until, start + MAX_CHECK, len(source) if scope is None else scope.end_byte)
     text = source[start:end]
+    line = _checked_after(text, name)
+    if line is not None:
+        line += write.start_point[0] + 1
+        why = "the download's digest is checked against a pinned value"
+    else:
+        begin = max(0 if scope is None else scope.start_byte, write.start_byte - MAX_CHECK)
+        line, why = _checked_before(source[begin:write.start_byte], source[write.start_byte:end])
+        if line is None:
+            return data
+        line = write.start_point[0] + 1 - source[begin:write.start_byte].count(b"\n") + line
+    out = Value(data.const, (data.labels - _UNVERIFIED) | {"verified-download"}, data.name, data.via, data.trace)
+    return out.with_step(line, why)
+
+
+def _checked_after(text: bytes, name: str) -> int | None:
+    """The line (0-based, in `text`) of a digest of the file read back, compared with a stop on the way."""
     digest = _DIGEST.search(text)
     if digest is None or b"digest" not in text[digest.end():digest.end() + 400]:
-        return data
+        return None
     hashed = text[digest.end():digest.end() + 200].split(b")")[0]
     if not _HASHED.search(hashed) and not (name and name.encode("utf-8", "replace") in hashed):
-        return data  # hashlib.sha256(b"salt").hexdigest(): a digest of something else
+        return None  # hashlib.sha256(b"salt").hexdigest(): a digest of something else
     compared = _COMPARED.search(text, digest.end())
     if compared is None or _STOPS.search(text, compared.end(), compared.end() + 400) is None:
-        return data
-    line = write.start_point[0] + 1 + text[:digest.start()].count(b"\n")
-    out = Value(data.const, (data.labels - _UNVERIFIED) | {"verified-download"}, data.name, data.via, data.trace)
-    return out.with_step(line, "the download's digest is checked against a pinned value")
+        return None
+    return text[:digest.start()].count(b"\n")
+
+
+def _checked_before(before: bytes, after: bytes) -> tuple[int | None, str]:
+    """The data written (`fh.write(blob)`, `.write_bytes(blob)` in `after`) was checked in `before`, with a stop on
+    the way: its digest compared (`if sha256(blob).hexdigest() != PIN: raise`) or a signature over it (or over its
+    digest) verified (`key.verify(sig, blob)` in a try whose except raises, `if not rsa_verify(blob, sig): sys.exit`),
+    as self-updaters do. Returns the line (0-based, in `before`) of the check."""
+    data = _WRITTEN_DATA.search(after[:600])
+    if data is None or b"verify" not in before and b"digest" not in before:
+        return None, ""
+    name = re.escape(data.group(1))
+    for check in re.finditer(rb"\.verify\w{0,16}\s*\(|\b(?:" + _DIGESTS + rb")\s*\(", before):
+        args = before[check.end():check.end() + 300].split(b"\n)")[0].split(b"\n\n")[0]
+        if not re.match(rb"[^;]{0,200}?\b" + name + rb"\b", args):
+            continue
+        rest = before[check.end():check.end() + 600]
+        if check.group().startswith(b"."):  # a signature: raises on failure, or tested
+            head = before[max(0, check.start() - 80):check.start()].rsplit(b"\n", 1)[-1]
+            handled = re.search(rb"\bexcept\b[^\n]{0,120}:", rest)
+            stop = _STOPS.search(rest, handled.end(), handled.end() + 200) if handled else \
+                _STOPS.search(rest, 0, 400) if re.search(rb"\b(?:if\s+not|assert)\b", head) else None
+            why = "a signature over the download is verified before it is written"
+        else:  # a digest compared with a pinned value
+            compared = _COMPARED.search(rest, 0, 400) if b"digest" in rest[:200] else None
+            stop = _STOPS.search(rest, compared.end(), compared.end() + 400) if compared else None
+            why = "the download's digest is checked against a pinned value before it is written"
+        if stop is not None:
+            return before[:check.start()].count(b"\n"), why
+    return None, ""
