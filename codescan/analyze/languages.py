@@ -56,6 +56,8 @@ SPECS: tuple[LanguageSpec, ...] = (
     LanguageSpec("dockerfile", ("tree_sitter_containerfile", "language"), (".dockerfile", ".containerfile"),
                  ("Dockerfile", "Containerfile"), line_comment="#"),
     # Text-only kinds: no grammar here, but every text detector reads them.
+    # PowerShell (read by analyze/powershell.py; its `$names` made the content guess take it for PHP)
+    LanguageSpec("powershell", None, (".ps1", ".psm1"), line_comment="#"),
     LanguageSpec("markdown", None, (".md", ".markdown", ".mdx", ".mdc", ".rst", ".txt")),
     LanguageSpec("json", None, (".json", ".jsonc", ".ipynb")),
     LanguageSpec("yaml", None, (".yaml", ".yml")),

@@ -1,7 +1,7 @@
 """Language-agnostic text detectors: hidden Unicode, look-alike names, secrets, encoded blobs, prompt injection, miners."""
 from __future__ import annotations
 
-from . import blobs, confusables, env_fallback, manifests, miners, prompt_injection, secrets, unicode_hidden
+from . import blobs, confusables, env_fallback, manifests, miners, powershell, prompt_injection, secrets, unicode_hidden
 from .guard import stage
 from .textview import TextView
 
@@ -20,6 +20,9 @@ def detect(ctx, tree) -> None:
     """Run every text detector over ctx.text (tree is the parse, or None), emitting through ctx.emit."""
     with stage(ctx, "manifests"):
         manifests.detect(ctx)  # manifests, build files and workflows; guarded by its own rule ids
+    if ctx.kind is not None and ctx.kind.language == "powershell":
+        with stage(ctx, "powershell"):
+            powershell.detect(ctx)
     if not RULE_IDS & ctx.rules.keys():
         return
     view = TextView(ctx, tree)

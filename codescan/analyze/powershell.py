@@ -1,0 +1,94 @@
+"""PowerShell scripts (.ps1, .psm1) that run what they download: a download cradle evaluated (`IEX (New-Object
+Net.WebClient).DownloadString(url)`, `irm url | iex`, `$s = $wc.DownloadString(url); IEX $s`), a downloaded file
+started (`DownloadFile(url, $p); Start-Process $p`; medium when Get-FileHash or a signature check comes between) or
+a remote HTA/scriptlet run by mshta/regsvr32. There is no PowerShell grammar: the script is read line by line."""
+from __future__ import annotations
+
+import re
+
+from .textlines import split_lines
+
+RULE = "ps-runs-downloaded-code"
+
+# the words every finding needs (one cheap test of the whole script first)
+_GATE = re.compile(r"(?i)download|invoke-webrequest|invoke-restmethod|\biwr\b|\birm\b|bitstransfer|mshta|regsvr32"
+                   r"|webrequest|httpclient")
+_FETCH = re.compile(r"(?i)\.Download(?:String|Data|File)(?:Async|TaskAsync)?\s*\(|\b(?:Invoke-WebRequest|iwr"
+                    r"|Invoke-RestMethod|irm|Start-BitsTransfer)\b|\[(?:System\.)?Net\.WebRequest\]::Create"
+                    r"|\.GetString(?:Async)?\s*\(\s*['\"]?https?:|\.GetByteArrayAsync\s*\(")
+_EVAL = re.compile(r"(?i)(?<![\w-])(?:iex|Invoke-Expression)(?![\w-])|\[ScriptBlock\]::Create\s*\(|\.InvokeScript\s*\(")
+# a file a download is saved to: DownloadFile(url, PATH), -OutFile PATH, -Destination PATH
+_SAVED = re.compile(r"(?i)\.DownloadFile(?:Async|TaskAsync)?\s*\([^,]{1,400},\s*(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}')"
+                    r"|-(?:OutFile|Destination)\s+(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}'|[^\s;|]{1,300})")
+# what starts a file: Start-Process/saps/Invoke-Item, the call operator, dot-sourcing, loaders given the file
+_STARTS = re.compile(r"(?i)(?:\bStart-Process\b(?:\s+-FilePath)?|\bsaps\b|\bstart\b|\bInvoke-Item\b|\bii\b|^\s*&|^\s*\."
+                     r"|\b(?:rundll32|regsvr32|msiexec|mshta|cscript|wscript|cmd)(?:\.exe)?\b[^\n]{0,40}?"
+                     r"|\[(?:System\.)?Diagnostics\.Process\]::Start\s*\(|\[Reflection\.Assembly\]::Load\w*\s*\()\s*")
+_CHECKED = re.compile(r"(?i)\bGet-FileHash\b|\bGet-AuthenticodeSignature\b|\.ComputeHash\s*\(")
+_REMOTE_LOADER = re.compile(r"(?i)\bmshta(?:\.exe)?\b[^\n]{0,80}?https?://|\bregsvr32(?:\.exe)?\b[^\n]{0,80}/i:\s*[\"']?https?://"
+                            r"|\brundll32(?:\.exe)?\b[^\n]{0,80}javascript:")
+_ASSIGNED = re.compile(r"^\s*\$(\w+)\s*=")
+_COMMENT = re.compile(r"^\s*#")
+
+
+def detect(ctx) -> None:
+    if ctx.kind is None or ctx.kind.language != "powershell" or not ctx.wants(RULE) or not _GATE.search(ctx.text):
+        return
+    lines = _code_lines(ctx.text)
+    fetched: set[str] = set()  # variables holding downloaded text
+    saved: dict[str, int] = {}  # file (variable or literal) -> line it was downloaded to
+    for number, line in lines:
+        if _REMOTE_LOADER.search(line):
+            ctx.emit(RULE, number, message="mshta/regsvr32/rundll32 runs a script fetched from a URL (a remote HTA or "
+                                           f"scriptlet): {line.strip()[:160]}")
+            continue
+        fetch = _FETCH.search(line)
+        evaluated = _EVAL.search(line)
+        if evaluated and (fetch or any(re.search(r"\$" + re.escape(v) + r"\b", line, re.I) for v in fetched)):
+            ctx.emit(RULE, number, message=f"downloaded text is evaluated as PowerShell (a download cradle): "
+                                           f"{line.strip()[:160]}")
+            continue
+        assigned = _ASSIGNED.match(line)
+        if fetch and assigned and not _SAVED.search(line):
+            fetched.add(assigned.group(1).lower())
+        for match in _SAVED.finditer(line):
+            saved[_key(match.group(1) or match.group(2))] = number
+        if saved:
+            _started(ctx, lines, number, line, saved)
+
+
+def _started(ctx, lines, number: int, line: str, saved: dict[str, int]) -> None:
+    for start in _STARTS.finditer(line):
+        target = re.match(r"(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}'|[^\s;|,]{1,300})", line[start.end():])
+        if target is None:
+            continue
+        at = saved.get(_key(target.group(1)))
+        if at is None or at > number:
+            continue
+        between = "\n".join(text for n, text in lines if at <= n <= number)
+        if _CHECKED.search(between):
+            ctx.emit(RULE, number, severity="medium", message="a downloaded file is started after a hash or signature "
+                                                              f"check: {line.strip()[:160]}")
+        else:
+            ctx.emit(RULE, number, message=f"a file downloaded on line {at} is started: {line.strip()[:160]}")
+        return
+
+
+def _key(path: str) -> str:
+    return path.strip("\"'").lower()
+
+
+def _code_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of the lines outside comments (`# ...` and `<# ... #>` blocks)."""
+    out, block = [], False
+    for number, line in enumerate(split_lines(text), start=1):
+        if block:
+            if "#>" in line:
+                block = False
+            continue
+        if line.lstrip().startswith("<#"):
+            block = "#>" not in line
+            continue
+        if not _COMMENT.match(line):
+            out.append((number, line))
+    return out
