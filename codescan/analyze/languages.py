@@ -58,6 +58,9 @@ SPECS: tuple[LanguageSpec, ...] = (
     # Text-only kinds: no grammar here, but every text detector reads them.
     # PowerShell (read by analyze/powershell.py; its `$names` made the content guess take it for PHP)
     LanguageSpec("powershell", None, (".ps1", ".psm1"), line_comment="#"),
+    # Windows batch files and VBScript (read by analyze/windows_scripts.py)
+    LanguageSpec("batch", None, (".bat", ".cmd")),
+    LanguageSpec("vbscript", None, (".vbs",)),
     LanguageSpec("markdown", None, (".md", ".markdown", ".mdx", ".mdc", ".rst", ".txt")),
     LanguageSpec("json", None, (".json", ".jsonc", ".ipynb")),
     LanguageSpec("yaml", None, (".yaml", ".yml")),

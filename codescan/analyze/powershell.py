@@ -13,10 +13,10 @@ RULE = "ps-runs-downloaded-code"
 # the words every finding needs (one cheap test of the whole script first)
 _GATE = re.compile(r"(?i)download|invoke-webrequest|invoke-restmethod|\biwr\b|\birm\b|bitstransfer|mshta|regsvr32"
                    r"|webrequest|httpclient")
-_FETCH = re.compile(r"(?i)\.Download(?:String|Data|File)(?:Async|TaskAsync)?\s*\(|\b(?:Invoke-WebRequest|iwr"
+FETCH = re.compile(r"(?i)\.Download(?:String|Data|File)(?:Async|TaskAsync)?\s*\(|\b(?:Invoke-WebRequest|iwr"
                     r"|Invoke-RestMethod|irm|Start-BitsTransfer)\b|\[(?:System\.)?Net\.WebRequest\]::Create"
                     r"|\.GetString(?:Async)?\s*\(\s*['\"]?https?:|\.GetByteArrayAsync\s*\(")
-_EVAL = re.compile(r"(?i)(?<![\w-])(?:iex|Invoke-Expression)(?![\w-])|\[ScriptBlock\]::Create\s*\(|\.InvokeScript\s*\(")
+EVAL = re.compile(r"(?i)(?<![\w-])(?:iex|Invoke-Expression)(?![\w-])|\[ScriptBlock\]::Create\s*\(|\.InvokeScript\s*\(")
 # a file a download is saved to: DownloadFile(url, PATH), -OutFile PATH, -Destination PATH
 _SAVED = re.compile(r"(?i)\.DownloadFile(?:Async|TaskAsync)?\s*\([^,]{1,400},\s*(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}')"
                     r"|-(?:OutFile|Destination)\s+(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}'|[^\s;|]{1,300})")
@@ -25,7 +25,7 @@ _STARTS = re.compile(r"(?i)(?:\bStart-Process\b(?:\s+-FilePath)?|\bsaps\b|\bstar
                      r"|\b(?:rundll32|regsvr32|msiexec|mshta|cscript|wscript|cmd)(?:\.exe)?\b[^\n]{0,40}?"
                      r"|\[(?:System\.)?Diagnostics\.Process\]::Start\s*\(|\[Reflection\.Assembly\]::Load\w*\s*\()\s*")
 _CHECKED = re.compile(r"(?i)\bGet-FileHash\b|\bGet-AuthenticodeSignature\b|\.ComputeHash\s*\(")
-_REMOTE_LOADER = re.compile(r"(?i)\bmshta(?:\.exe)?\b[^\n]{0,80}?https?://|\bregsvr32(?:\.exe)?\b[^\n]{0,80}/i:\s*[\"']?https?://"
+REMOTE_LOADER = re.compile(r"(?i)\bmshta(?:\.exe)?\b[^\n]{0,80}?https?://|\bregsvr32(?:\.exe)?\b[^\n]{0,80}/i:\s*[\"']?https?://"
                             r"|\brundll32(?:\.exe)?\b[^\n]{0,80}javascript:")
 _ASSIGNED = re.compile(r"^\s*\$(\w+)\s*=")
 _COMMENT = re.compile(r"^\s*#")
@@ -38,12 +38,12 @@ def detect(ctx) -> None:
     fetched: set[str] = set()  # variables holding downloaded text
     saved: dict[str, int] = {}  # file (variable or literal) -> line it was downloaded to
     for number, line in lines:
-        if _REMOTE_LOADER.search(line):
+        if REMOTE_LOADER.search(line):
             ctx.emit(RULE, number, message="mshta/regsvr32/rundll32 runs a script fetched from a URL (a remote HTA or "
                                            f"scriptlet): {line.strip()[:160]}")
             continue
-        fetch = _FETCH.search(line)
-        evaluated = _EVAL.search(line)
+        fetch = FETCH.search(line)
+        evaluated = EVAL.search(line)
         if evaluated and (fetch or any(re.search(r"\$" + re.escape(v) + r"\b", line, re.I) for v in fetched)):
             ctx.emit(RULE, number, message=f"downloaded text is evaluated as PowerShell (a download cradle): "
                                            f"{line.strip()[:160]}")
@@ -51,18 +51,30 @@ def detect(ctx) -> None:
         assigned = _ASSIGNED.match(line)
         if fetch and assigned and not _SAVED.search(line):
             fetched.add(assigned.group(1).lower())
-        for match in _SAVED.finditer(line):
-            saved[_key(match.group(1) or match.group(2))] = number
+        for path in saved_in(line):
+            saved[path] = number
         if saved:
             _started(ctx, lines, number, line, saved)
 
 
-def _started(ctx, lines, number: int, line: str, saved: dict[str, int]) -> None:
+def saved_in(line: str) -> list[str]:
+    """The files (lowercased, unquoted) a line saves a download to: DownloadFile(url, PATH), -OutFile PATH..."""
+    return [_key(m.group(1) or m.group(2)) for m in _SAVED.finditer(line)]
+
+
+def started(line: str) -> list[str]:
+    """The files (lowercased, unquoted) a line starts: Start-Process PATH, & PATH, rundll32 PATH..."""
+    out = []
     for start in _STARTS.finditer(line):
         target = re.match(r"(\$[\w:]+|\"[^\"]{1,300}\"|'[^']{1,300}'|[^\s;|,]{1,300})", line[start.end():])
-        if target is None:
-            continue
-        at = saved.get(_key(target.group(1)))
+        if target is not None:
+            out.append(_key(target.group(1)))
+    return out
+
+
+def _started(ctx, lines, number: int, line: str, saved: dict[str, int]) -> None:
+    for target in started(line):
+        at = saved.get(target)
         if at is None or at > number:
             continue
         between = "\n".join(text for n, text in lines if at <= n <= number)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import blobs, confusables, env_fallback, manifests, miners, powershell, prompt_injection, secrets, unicode_hidden
+from . import windows_scripts
 from .guard import stage
 from .textview import TextView
 
@@ -20,9 +21,13 @@ def detect(ctx, tree) -> None:
     """Run every text detector over ctx.text (tree is the parse, or None), emitting through ctx.emit."""
     with stage(ctx, "manifests"):
         manifests.detect(ctx)  # manifests, build files and workflows; guarded by its own rule ids
-    if ctx.kind is not None and ctx.kind.language == "powershell":
+    language = ctx.kind.language if ctx.kind is not None else None
+    if language == "powershell":
         with stage(ctx, "powershell"):
             powershell.detect(ctx)
+    elif language in ("batch", "vbscript"):
+        with stage(ctx, "windows scripts"):
+            windows_scripts.detect(ctx)
     if not RULE_IDS & ctx.rules.keys():
         return
     view = TextView(ctx, tree)
