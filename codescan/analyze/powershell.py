@@ -29,32 +29,36 @@ REMOTE_LOADER = re.compile(r"(?i)\bmshta(?:\.exe)?\b[^\n]{0,80}?https?://|\bregs
                             r"|\brundll32(?:\.exe)?\b[^\n]{0,80}javascript:")
 _ASSIGNED = re.compile(r"^\s*\$(\w+)\s*=")
 _COMMENT = re.compile(r"^\s*#")
+_FUNCTION = re.compile(r"(?i)^\s*(?:function|filter)\s+[\w:.-]+")
+_BRACES = re.compile(r"[{}]")
 
 
 def detect(ctx) -> None:
     if ctx.kind is None or ctx.kind.language != "powershell" or not ctx.wants(RULE) or not _GATE.search(ctx.text):
         return
     lines = _code_lines(ctx.text)
-    fetched: set[str] = set()  # variables holding downloaded text
-    saved: dict[str, int] = {}  # file (variable or literal) -> line it was downloaded to
-    for number, line in lines:
+    # a name is followed inside the function it is set in (a variable of one function is not another's)
+    fetched: set[tuple[int, str]] = set()  # (function, variable) holding downloaded text
+    saved: dict[tuple[int, str], int] = {}  # (function, file named by a variable or a literal) -> line downloaded to
+    for number, line, scope in lines:
         if REMOTE_LOADER.search(line):
             ctx.emit(RULE, number, message="mshta/regsvr32/rundll32 runs a script fetched from a URL (a remote HTA or "
                                            f"scriptlet): {line.strip()[:160]}")
             continue
         fetch = FETCH.search(line)
         evaluated = EVAL.search(line)
-        if evaluated and (fetch or any(re.search(r"\$" + re.escape(v) + r"\b", line, re.I) for v in fetched)):
+        if evaluated and (fetch or any(s == scope and re.search(r"\$" + re.escape(v) + r"\b", line, re.I)
+                                       for s, v in fetched)):
             ctx.emit(RULE, number, message=f"downloaded text is evaluated as PowerShell (a download cradle): "
                                            f"{line.strip()[:160]}")
             continue
         assigned = _ASSIGNED.match(line)
         if fetch and assigned and not _SAVED.search(line):
-            fetched.add(assigned.group(1).lower())
+            fetched.add((scope, assigned.group(1).lower()))
         for path in saved_in(line):
-            saved[path] = number
+            saved[(scope, path)] = number
         if saved:
-            _started(ctx, lines, number, line, saved)
+            _started(ctx, lines, number, line, {path: at for (s, path), at in saved.items() if s == scope})
 
 
 def saved_in(line: str) -> list[str]:
@@ -77,7 +81,7 @@ def _started(ctx, lines, number: int, line: str, saved: dict[str, int]) -> None:
         at = saved.get(target)
         if at is None or at > number:
             continue
-        between = "\n".join(text for n, text in lines if at <= n <= number)
+        between = "\n".join(text for n, text, _scope in lines if at <= n <= number)
         if _CHECKED.search(between):
             ctx.emit(RULE, number, severity="medium", message="a downloaded file is started after a hash or signature "
                                                               f"check: {line.strip()[:160]}")
@@ -90,9 +94,12 @@ def _key(path: str) -> str:
     return path.strip("\"'").lower()
 
 
-def _code_lines(text: str) -> list[tuple[int, str]]:
-    """(line number, text) of the lines outside comments (`# ...` and `<# ... #>` blocks)."""
+def _code_lines(text: str) -> list[tuple[int, str, int]]:
+    """(line number, text, function) of the lines outside comments (`# ...` and `<# ... #>` blocks); function is the
+    line a `function Name {` around the line starts on (0: the script's top level), found by counting braces."""
     out, block = [], False
+    opened: list[tuple[int, int]] = []  # (brace depth inside the function, its first line)
+    depth, pending = 0, 0
     for number, line in enumerate(split_lines(text), start=1):
         if block:
             if "#>" in line:
@@ -101,6 +108,20 @@ def _code_lines(text: str) -> list[tuple[int, str]]:
         if line.lstrip().startswith("<#"):
             block = "#>" not in line
             continue
-        if not _COMMENT.match(line):
-            out.append((number, line))
+        if _COMMENT.match(line):
+            continue
+        if _FUNCTION.match(line):
+            pending = number
+        scope = opened[-1][1] if opened else 0
+        for ch in _BRACES.findall(line):
+            if ch == "{":
+                depth += 1
+                if pending:
+                    opened.append((depth, pending))
+                    pending = 0
+            else:
+                if opened and opened[-1][0] == depth:
+                    opened.pop()
+                depth = max(0, depth - 1)
+        out.append((number, line, opened[-1][1] if opened else scope))
     return out
