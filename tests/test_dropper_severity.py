@@ -77,3 +77,25 @@ def test_batch_download_started_after_a_hash_check_is_medium_without_it_critical
     assert _by_line("win-script-runs-downloaded-code", "get.bat", text) == {4: "medium"}
     unchecked = text.replace("certutil -hashfile %TEMP%\\setup.exe SHA256 | findstr /i %PINNED% || exit /b 1\n", "")
     assert _by_line("win-script-runs-downloaded-code", "get.cmd", unchecked) == {3: "critical"}
+
+
+def test_js_pinned_download_unpacked_before_its_write_is_medium_with_unpinned_data_mixed_in_critical():
+    text = ("const fs = require('fs'); const zlib = require('zlib'); const crypto = require('crypto');\n"
+            "const cp = require('child_process');\n"
+            "async function install(url, bin, extra) {\n"
+            "  const buf = Buffer.from(await (await fetch(url)).arrayBuffer());\n"
+            "  const sum = crypto.createHash('sha256').update(buf).digest('hex');\n"
+            "  if (sum !== 'ab12') throw new Error('checksum mismatch');\n"
+            "  fs.writeFileSync(bin, zlib.gunzipSync(buf));\n"
+            "  cp.execFileSync(bin, ['--version']);\n"
+            "}\n")
+
+    def graded(source):
+        found = {}
+        for rule in ("js-download-and-run-file", "command-runs-decoded-data"):
+            for line, severity in _by_line(rule, "install.js", source).items():
+                found[(rule, line)] = severity
+        return found
+    assert graded(text) == {("js-download-and-run-file", 8): "medium"}
+    mixed = text.replace("zlib.gunzipSync(buf)", "Buffer.concat([buf, Buffer.from(await (await fetch(extra)).arrayBuffer())])")
+    assert graded(mixed)[("js-download-and-run-file", 8)] == "critical"

@@ -302,7 +302,8 @@ def _digest_checked(call, data) -> bool:
     """The data written was hashed and the digest compared before the write, with a throw or exit on the way
     (`createHash('sha256').update(buf).digest('hex')` then `if (sum !== SUMS[t]) throw ...`): a download pinned to
     a known digest, as release-binary installers do."""
-    if len(data) != 1 or data[0].type != "identifier":
+    names = _data_names(data[0]) if len(data) == 1 else None
+    if not names:
         return False
     scope = call.parent
     while scope is not None and scope.type not in _FUNCTIONS:
@@ -310,7 +311,32 @@ def _digest_checked(call, data) -> bool:
     if scope is None:
         return False
     before = scope.text[:call.start_byte - scope.start_byte]
-    name = re.escape(data[0].text)
+    return all(_hash_compared(before, name) for name in names)
+
+
+def _data_names(node, depth: int = 0) -> list[bytes] | None:
+    """The names the written data is made of: `buf`, or the names given to the calls that make it
+    (`zlib.gunzipSync(buf)`, `Buffer.concat([head, body])`); None when it holds anything else but literals."""
+    if node.type == "identifier":
+        return [node.text]
+    if depth > 2 or node.type not in ("call_expression", "array"):
+        return [] if node.type in ("string", "number") else None
+    args = node.child_by_field_name("arguments") if node.type == "call_expression" else node
+    names: list[bytes] = []
+    for child in args.named_children if args is not None else ():
+        if child.type == "comment":
+            continue
+        found = _data_names(child, depth + 1)
+        if found is None:
+            return None
+        names += found
+    return names
+
+
+def _hash_compared(before: bytes, name: bytes) -> bool:
+    """`before` hashes `name` (createHash('sha256').update(name).digest(...)) and compares the digest, with a throw
+    or exit on the way."""
+    name = re.escape(name)
     hashed = re.search(rb"createHash\(\s*['\"`]sha(?:256|384|512)['\"`]\s*\)\s*\.update\(\s*" + name + rb"\s*\)", before)
     if hashed is None:
         return False
