@@ -16,18 +16,19 @@ _BAT_COMMENT = re.compile(r"(?i)^\s*(?:@?rem\b|::)")
 _VBS_COMMENT = re.compile(r"(?i)^\s*(?:'|rem\b)")
 _TOKEN = r"(\"[^\"]{1,300}\"|[^\s\"&|<>]{1,300})"
 # a download saved to a file: its path is the last word of certutil/bitsadmin, curl -o PATH / wget -O PATH
-_SAVES = (re.compile(r"(?i)\bcertutil(?:\.exe)?\b.{0,200}?-urlcache\b.{0,400}?https?://\S+\s+" + _TOKEN),
-          re.compile(r"(?i)\bbitsadmin(?:\.exe)?\b.{0,200}?/transfer\b.{0,400}?https?://\S+\s+" + _TOKEN),
+# (each bounded and one lazy run only: the line is asked once per tool name on it)
+_SAVES = (re.compile(r"(?i)\bcertutil(?:\.exe)?\s[^\n]{0,400}?https?://\S{1,2000}\s+" + _TOKEN),
+          re.compile(r"(?i)\bbitsadmin(?:\.exe)?\s[^\n]{0,400}?https?://\S{1,2000}\s+" + _TOKEN),
           re.compile(r"(?i)\b(?:curl|wget)(?:\.exe)?\b.{0,400}?\s(?:-o|-O|--output|--output-document)\s+" + _TOKEN))
 _STARTS = re.compile(r"(?i)(?:^\s*@?(?:start\b(?:\s+\"[^\"]*\")?(?:\s+/\w+)*|call\b)\s*|^\s*@?"
                      r"|\b(?:rundll32|regsvr32(?:\s+/s)?|msiexec(?:\s+/\w+)*|cscript|wscript|mshta)(?:\.exe)?\s+)"
                      + _TOKEN)
-_ENCODED = re.compile(r"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b.{0,300}?\s[-/]e(?:c|nc\w*)?\s+[\"']?[A-Za-z0-9+/]{40,}")
+_ENCODED = re.compile(r"(?i)\b(?:powershell|pwsh)(?:\.exe)?\b.{0,300}?\s[-/]e(?:c|nc\w*)?\s+[\"']?[A-Za-z0-9+/]{40}")
 _CHECKED = re.compile(r"(?i)\bcertutil(?:\.exe)?\s+-hashfile\b|\bGet-FileHash\b|\bsha256sum\b|\bsigntool(?:\.exe)?\s+verify\b")
 _HTTP_OBJECT = re.compile(r"(?i)XMLHTTP|WinHttp\.WinHttpRequest|InternetExplorer\.Application")
 _VBS_SAVE = re.compile(r"(?i)\.SaveToFile\b")
 _VBS_RUN = re.compile(r"(?i)\.(?:Run|Exec|ShellExecute)\b")
-_VBS_EVAL = re.compile(r"(?i)\b(?:Execute|ExecuteGlobal|Eval)\b[\s(]+[^\n]{0,80}?responseText")
+_VBS_EVAL = re.compile(r"(?i)\b(?:Execute|ExecuteGlobal|Eval)\b[^\n]{0,80}?responseText")
 
 
 def detect(ctx) -> None:
