@@ -24,9 +24,10 @@ _SAVED = re.compile(r"(?i)\.DownloadFile(?:Async|TaskAsync)?\s*\([^,]{1,400},\s*
 _STARTS = re.compile(r"(?i)(?:\bStart-Process\b(?:\s+-FilePath)?|\bsaps\b|\bstart\b|\bInvoke-Item\b|\bii\b|^\s*&|^\s*\."
                      r"|\b(?:rundll32|regsvr32|msiexec|mshta|cscript|wscript|cmd)(?:\.exe)?\b[^\n]{0,40}?"
                      r"|\[(?:System\.)?Diagnostics\.Process\]::Start\s*\(|\[Reflection\.Assembly\]::Load\w*\s*\()\s*")
-_CHECKED = re.compile(r"(?i)\bGet-FileHash\b|\bGet-AuthenticodeSignature\b|\.ComputeHash\s*\(")
+CHECKED = re.compile(r"(?i)\bGet-FileHash\b|\bGet-AuthenticodeSignature\b|\.ComputeHash\s*\(")
 REMOTE_LOADER = re.compile(r"(?i)\bmshta(?:\.exe)?\b[^\n]{0,80}?https?://|\bregsvr32(?:\.exe)?\b[^\n]{0,80}/i:\s*[\"']?https?://"
                             r"|\brundll32(?:\.exe)?\b[^\n]{0,80}javascript:")
+MAX_NAMES = 64  # variables and files followed per script (each later line is compared with them)
 _ASSIGNED = re.compile(r"^\s*\$(\w+)\s*=")
 _COMMENT = re.compile(r"^\s*#")
 _FUNCTION = re.compile(r"(?i)^\s*(?:function|filter)\s+[\w:.-]+")
@@ -40,7 +41,10 @@ def detect(ctx) -> None:
     # a name is followed inside the function it is set in (a variable of one function is not another's)
     fetched: set[tuple[int, str]] = set()  # (function, variable) holding downloaded text
     saved: dict[tuple[int, str], int] = {}  # (function, file named by a variable or a literal) -> line downloaded to
+    checked = 0  # the last line that checks a hash or a signature
     for number, line, scope in lines:
+        if CHECKED.search(line):
+            checked = number
         if REMOTE_LOADER.search(line):
             ctx.emit(RULE, number, message="mshta/regsvr32/rundll32 runs a script fetched from a URL (a remote HTA or "
                                            f"scriptlet): {line.strip()[:160]}")
@@ -53,12 +57,12 @@ def detect(ctx) -> None:
                                            f"{line.strip()[:160]}")
             continue
         assigned = _ASSIGNED.match(line)
-        if fetch and assigned and not _SAVED.search(line):
+        if fetch and assigned and not _SAVED.search(line) and len(fetched) < MAX_NAMES:
             fetched.add((scope, assigned.group(1).lower()))
-        for path in saved_in(line):
+        for path in saved_in(line)[:max(0, MAX_NAMES - len(saved))]:
             saved[(scope, path)] = number
         if saved:
-            _started(ctx, lines, number, line, {path: at for (s, path), at in saved.items() if s == scope})
+            _started(ctx, number, line, {path: at for (s, path), at in saved.items() if s == scope}, checked)
 
 
 def saved_in(line: str) -> list[str]:
@@ -76,13 +80,12 @@ def started(line: str) -> list[str]:
     return out
 
 
-def _started(ctx, lines, number: int, line: str, saved: dict[str, int]) -> None:
+def _started(ctx, number: int, line: str, saved: dict[str, int], checked: int) -> None:
     for target in started(line):
         at = saved.get(target)
         if at is None or at > number:
             continue
-        between = "\n".join(text for n, text, _scope in lines if at <= n <= number)
-        if _CHECKED.search(between):
+        if checked >= at:
             ctx.emit(RULE, number, severity="medium", message="a downloaded file is started after a hash or signature "
                                                               f"check: {line.strip()[:160]}")
         else:

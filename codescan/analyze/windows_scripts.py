@@ -45,7 +45,10 @@ def detect(ctx) -> None:
 
 def _batch(ctx, lines) -> None:
     saved: dict[str, int] = {}
+    checked = 0  # the last line that checks a hash or a signature
     for number, line in lines:
+        if _CHECKED.search(line) or powershell.CHECKED.search(line):
+            checked = number
         why = _runs_fetched(line)
         if why:
             ctx.emit(RULE, number, message=f"{why}: {line.strip()[:160]}")
@@ -55,8 +58,7 @@ def _batch(ctx, lines) -> None:
         hit = next((t for t in targets if t in saved or t in here), None)  # saved before, or earlier on the line
         saved.update((path, number) for path in here)
         if hit is not None:
-            between = "\n".join(text for n, text in lines if saved[hit] <= n <= number)
-            if _CHECKED.search(between):
+            if checked >= saved[hit]:
                 ctx.emit(RULE, number, severity="medium", message="a downloaded file is started after a hash check: "
                                                                   f"{line.strip()[:160]}")
             else:
@@ -66,22 +68,18 @@ def _batch(ctx, lines) -> None:
 
 def _vbscript(ctx, lines) -> None:
     text = "\n".join(line for _n, line in lines)
-    if not _HTTP_OBJECT.search(text):
-        for number, line in lines:
-            why = _runs_fetched(line)
-            if why:
-                ctx.emit(RULE, number, message=f"{why}: {line.strip()[:160]}")
-        return
-    saves = _VBS_SAVE.search(text)
+    http = _HTTP_OBJECT.search(text) is not None
+    saves = _VBS_SAVE.search(text) if http else None
+    offset = 0  # of the line in `text`
     for number, line in lines:
-        why = _runs_fetched(line)
-        if why or _VBS_EVAL.search(line):
-            ctx.emit(RULE, number, message=f"{why or 'a downloaded response is evaluated as VBScript'}: "
-                                           f"{line.strip()[:160]}")
-        elif saves and _VBS_RUN.search(line) and saves.start() < text.find(line):
+        why = _runs_fetched(line) or http and _VBS_EVAL.search(line) and "a downloaded response is evaluated as VBScript"
+        if why:
+            ctx.emit(RULE, number, message=f"{why}: {line.strip()[:160]}")
+        elif saves is not None and saves.start() < offset and _VBS_RUN.search(line):
             ctx.emit(RULE, number, message="an HTTP response saved with ADODB.Stream is run (a VBScript dropper): "
                                            f"{line.strip()[:160]}")
             return
+        offset += len(line) + 1
 
 
 def _runs_fetched(line: str) -> str:
