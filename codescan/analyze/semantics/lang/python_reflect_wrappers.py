@@ -11,6 +11,7 @@ IMPORTERS = {"builtins.__import__", "importlib.import_module", "importlib.__impo
 REDUCERS = {"functools.reduce", "_functools.reduce"}
 MAX_REDUCED = 8  # attribute names a reduce(getattr, names, obj) folds
 MAX_CHOICES = 8  # constant items of a loop a wrapper is run on, one by one
+_NAMESPACE_WORDS = (b"builtins", b"__dict__")  # a wrapper's `return ns[name]` is a lookup only over one of these
 
 
 def through_wrapper(values, function, arg_values: list) -> Value | None:
@@ -32,8 +33,11 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
                 return named
         return None
     body, before = found
-    inner = callee_value(values, body).name
-    if inner != "builtins.getattr" and inner not in IMPORTERS and inner not in REDUCERS:
+    branches = _branches(body)
+    inners = [callee_value(values, b).name if b.type == "call" else None for b in branches]
+    if not any(i == "builtins.getattr" or i in IMPORTERS or i in REDUCERS or
+               b.type == "subscript" and any(w in function.text for w in _NAMESPACE_WORDS)
+               for i, b in zip(inners, branches)):
         return None
     params = function.child_by_field_name("parameters")
     names = [p.text.decode("utf-8", "replace") for p in (params.named_children if params is not None else ())
@@ -42,6 +46,47 @@ def through_wrapper(values, function, arg_values: list) -> Value | None:
     for statement in before:
         if not _bind(values, statement, bound):
             return None
+    for branch, inner in zip(branches, inners):
+        # `return b[name] if isinstance(b, dict) else getattr(b, name)`: the first branch that names something
+        named = _reflected(values, branch, inner, bound) if branch.type == "call" else \
+            _in_namespace(values, branch, bound)
+        if named is not None and (named.name or len(branches) == 1):
+            return named
+    return None
+
+
+def _branches(body) -> list:
+    """The expressions a wrapper's return may give: both arms of a conditional expression, else the one."""
+    if body.type == "conditional_expression" and len(body.named_children) == 3:
+        return [body.named_children[0], body.named_children[2]]
+    return [body]
+
+
+def _in_namespace(values, node, bound: dict) -> Value | None:
+    """`return ns[name]` where ns is the builtins namespace or a module's __dict__ and name a parameter given a
+    constant: the name it looks up (`scope = globals()["__builtins__"]; return scope[name]`)."""
+    keys = node.children_by_field_name("subscript")
+    if len(keys) != 1 or keys[0].type == "slice":
+        return None
+    key = _local(values, keys[0], bound).const
+    if not isinstance(key, str) or not key.isidentifier():
+        return None
+    owner = _local(values, node.child_by_field_name("value"), bound)
+    if owner.labels or not owner.name:
+        return None
+    if owner.name in ("builtins", "builtins.__dict__"):
+        return Value(name=canonical(f"builtins.{key}"), via="dynamic")
+    if owner.name.endswith(".__dict__"):
+        return Value(name=canonical(f"{owner.name[:-len('.__dict__')]}.{key}"), via="dynamic")
+    return None
+
+
+def _reflected(values, body, inner, bound: dict) -> Value | None:
+    """What one reflection call of a wrapper (getattr, an importer, reduce(getattr, ...)) names with `bound`."""
+    from .python_calls import _attribute_of, arguments
+
+    if inner != "builtins.getattr" and inner not in IMPORTERS and inner not in REDUCERS:
+        return None
     inner_args, _keywords = arguments(body)
 
     def ev(node):
@@ -85,13 +130,14 @@ def _wrapped_call(function):
     if body is None:
         return None
     if function.type == "lambda":
-        return (body, []) if body.type == "call" else None
+        return (body, []) if body.type in ("call", "subscript", "conditional_expression") else None
     statements = [c for c in body.named_children if c.type not in ("comment",) and not (
         c.type == "expression_statement" and c.named_children and c.named_children[0].type == "string")]
     if not statements or len(statements) > MAX_STATEMENTS + 1:
         return None
     last = statements[-1]
-    if last.type == "return_statement" and last.named_children and last.named_children[0].type == "call":
+    if last.type == "return_statement" and last.named_children and \
+            last.named_children[0].type in ("call", "subscript", "conditional_expression"):
         return last.named_children[0], statements[:-1]
     return None
 
