@@ -85,3 +85,16 @@ def test_server_context_not_asking_clients_for_certificates_is_low_a_client_cont
     client = server.replace("PROTOCOL_TLS_SERVER", "PROTOCOL_TLS_CLIENT")
     assert graded("app/ldap.py", server) == {"low"}
     assert graded("app/ldap.py", client) == {"high"}
+
+
+def test_a_pool_to_a_loopback_host_is_medium_to_a_real_host_high():
+    code = ("import urllib3\n"
+            "def pools():\n"
+            "    a = urllib3.HTTPSConnectionPool('localhost', 8443, cert_reqs='CERT_NONE', assert_hostname=False)\n"
+            "    b = urllib3.HTTPSConnectionPool('api.example.com', 443, cert_reqs='CERT_NONE')\n"
+            "    c = urllib3.connection_from_url('https://127.0.0.1:9443/', cert_reqs='CERT_NONE')\n"
+            "    return a, b, c\n")
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    found = {(f.line, f.severity) for f in analyzer.analyze(Document(path="app/stub.py", content=code.encode())).findings
+             if f.rule_id == "ssl-cert-checks-disabled"}
+    assert found == {(3, "medium"), (4, "high"), (5, "medium")}
