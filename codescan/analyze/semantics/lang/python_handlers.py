@@ -27,17 +27,38 @@ def handler_input(values, node, attr: str) -> Value | None:
     cls = enclosing_class(node)
     if cls is None:
         return None
-    bases = cls.child_by_field_name("superclasses")
-    if bases is None or not _HANDLER_BASE.search(bases.text):
+    bases = lineage(values, cls)
+    if not _HANDLER_BASE.search(bases):
         return None
     if attr in _TORNADO_WRITERS:
         if b"tornado" not in values.source or re.search(rb"\bdef\s+" + attr.encode() + rb"\b", cls.text):
             return None  # not a Tornado handler, or the class's own write: what it does is in its body
         return Value(name=f"tornado.web.RequestHandler().{attr}")
-    if attr in _STREAM and b"tornado" in bases.text:
+    if attr in _STREAM and b"tornado" in bases:
         return None  # a Tornado handler's `self.path` is not the request's (its request is `self.request`)
     return Value(UNKNOWN, frozenset({"request"}), f"request.{attr}", None,
                  (Step(node.start_point[0] + 1, f"self.{attr} of a request handler"),))
+
+
+MAX_LINEAGE = 3  # same-file base classes followed up from a class (class H(BaseHandler), BaseHandler(RequestHandler))
+
+
+def lineage(values, cls) -> bytes:
+    """The text of `cls`'s bases and of its same-file bases' bases (`class PreviewHandler(BaseHandler)` where
+    `class BaseHandler(tornado.web.RequestHandler)`), nearest first; b"" without bases."""
+    out, seen = [], set()
+    for _ in range(MAX_LINEAGE):
+        bases = cls.child_by_field_name("superclasses") if cls is not None else None
+        if bases is None or cls.start_byte in seen:
+            break
+        seen.add(cls.start_byte)
+        out.append(bases.text)
+        first = next((b for b in bases.named_children if b.type == "identifier"), None)
+        name = values.ev(first).name if first is not None else None
+        if not name or not name.startswith("<class:") or not name.endswith(">"):
+            break
+        cls = values.defs.get(int(name[len("<class:"):-1]))
+    return b" ".join(out)
 
 
 # callbacks a server framework calls with what a peer sent, by the method's name: the base classes the method must
