@@ -965,3 +965,17 @@ def test_request_data_checked_inside_the_helper_it_is_passed_to_arrives_checked(
 def test_request_data_appended_to_a_fixed_programs_argv_is_medium_appended_after_sh_c_critical():
     text = (FIXTURES.parent / "facts" / "command-from-request-input" / "appended_argv.py").read_text()
     assert _by_line("command-from-request-input", "appended_argv.py", text) == {24: "medium", 29: "critical"}
+
+
+def test_dev_server_options_updated_by_keywords_keep_the_debugger_switch():
+    text = ("from flask import Flask\n"
+            "app = Flask(__name__)\n"
+            "opts = {'port': 5000}\n"
+            "opts['host'] = '.'.join(['0'] * 4)\n"
+            "opts.update(debug=True, use_reloader=False)\n"
+            "app.run(**opts)\n"
+            "calm = {'host': '0.0.0.0'}\n"
+            "calm.update(debug=False)\n"
+            "app.run(**calm)\n")
+    assert _by_line("bind-all-interfaces", "serve.py", text) == {6: "high", 9: "medium"}
+

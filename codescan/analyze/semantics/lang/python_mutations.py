@@ -81,6 +81,9 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
                         # opts.update(kw): the entries not overridden keep their values (a default
                         # such as verify=False still holds unless the caller passes another)
                         extra = value.const if isinstance(value.const, dict) else {}
+                        if not extra and args.named_children[0].type == "keyword_argument":
+                            # opts.update(debug=True, host=h): the known keyword values are entries too
+                            extra = _keyword_entries(values, args)
                         current = Value({**current.const, **extra}, current.labels, current.name,
                                         current.via, current.trace)
                     elif attr in ("append", "extend", "insert", "update", "add") and current.known:
@@ -115,6 +118,17 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
             "network" in v.labels for v in added):
         out = Value(out.const, out.labels | {"downloaded"}, out.name, out.via, out.trace)
     return out
+
+def _keyword_entries(values, args) -> dict:
+    """The keyword arguments of `d.update(k=v, ...)` as entries: known values as they are, others unknown."""
+    out = {}
+    for arg in args.named_children:
+        if arg.type != "keyword_argument":
+            continue
+        value = values.ev(arg.child_by_field_name("value"))
+        out[arg.child_by_field_name("name").text.decode("utf-8", "replace")] = value.const if value.known else UNKNOWN
+    return out
+
 
 # archive and compression writers over a file object: what is written through them lands in that object
 _WRAPPERS = frozenset(("zipfile.ZipFile", "zipfile.PyZipFile", "gzip.GzipFile", "gzip.open", "bz2.BZ2File", "bz2.open",
