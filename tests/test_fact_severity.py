@@ -979,3 +979,14 @@ def test_dev_server_options_updated_by_keywords_keep_the_debugger_switch():
             "app.run(**calm)\n")
     assert _by_line("bind-all-interfaces", "serve.py", text) == {6: "high", 9: "medium"}
 
+
+def test_options_dict_returned_by_a_helper_keeps_its_constant_entries_beside_the_parameters():
+    text = ("from flask import Flask\n"
+            "app = Flask(__name__)\n"
+            "def options(settings):\n"
+            "    return {'port': settings.PORT, 'host': '0.0.0.0', 'debug': True}\n"
+            "def local(settings):\n"
+            "    return {'port': settings.PORT, 'host': '127.0.0.1', 'debug': True}\n"
+            "app.run(**options(object()))\n"
+            "app.run(**local(object()))\n")
+    assert _by_line("bind-all-interfaces", "serve.py", text) == {7: "high"}

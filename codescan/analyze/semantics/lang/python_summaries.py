@@ -185,7 +185,12 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
 
 def _argv_kept(const) -> bool:
     """A list or tuple with a known first word and the parameters' places unknown: ["grep", "--", pattern, LOG] stays
-    that list at the call site (the argument fills an unknown item; the known words are the same at every call)."""
+    that list at the call site (the argument fills an unknown item; the known words are the same at every call).
+    So does a dict of options with the parameters' entries unknown ({"port": settings.PORT, "host": "0.0.0.0"}):
+    its constant entries are the same at every call."""
+    if isinstance(const, dict):
+        return bool(const) and any(item is UNKNOWN for item in const.values()) and \
+            all(isinstance(key, str) for key in const)
     return isinstance(const, (list, tuple)) and bool(const) and isinstance(const[0], str) and \
         any(item is UNKNOWN for item in const)
 
