@@ -183,8 +183,10 @@ CLEARS = ("builtins.len", "builtins.int", "builtins.float", "builtins.bool", "bu
           # SQL template tags that send each ${x} as a bound parameter (drizzle's sql.raw is not one of them)
           "drizzle-orm.sql", "kysely.sql", "slonik.sql", "@vercel/postgres.sql", "sql-template-strings",
           "sql-template-strings.SQL", "sql-template-tag", "sql-template-tag.default",
-          # psycopg's composables quote what they wrap: an identifier ("order") or a literal ('x'), never SQL text
+          # psycopg's composables quote what they wrap: an identifier ("order") or a literal ('x'), never SQL text;
+          # a Placeholder's name becomes %(name)s (a name holding ')' is refused), never SQL text either
           "psycopg.sql.Identifier", "psycopg.sql.Literal", "psycopg2.sql.Identifier", "psycopg2.sql.Literal",
+          "psycopg.sql.Placeholder", "psycopg2.sql.Placeholder",
           "_.escape", "sanitize-html", "xss", "DOMPurify.sanitize", "dompurify.sanitize", "isomorphic-dompurify.sanitize", "**.includes", "**.startswith", "**.endswith",
           "**.startsWith", "**.endsWith", "**.count", "**.find", "**.index", "**.indexOf", "builtins.repr",
           # parsed into a value that can only be an address or an id (ValueError otherwise)
