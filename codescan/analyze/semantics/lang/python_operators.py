@@ -17,6 +17,32 @@ def filter_only(clause) -> bool:
     return clause.type == "if_clause" and b":=" not in clause.text
 
 
+_COMPREHENSIONS = frozenset(("list_comprehension", "generator_expression", "set_comprehension",
+                             "dictionary_comprehension"))
+
+
+def comprehended(node) -> list:
+    """The parts of a comprehension whose data its items hold when its body holds none: its body (and `if` clauses),
+    not the loop's iterable, when the body names every loop variable (each item is what the body makes of one:
+    `[Identifier(k) for k in request.args]` holds quoted names, not the request's keys); [] when it is no such
+    comprehension. (A body that holds data keeps the iterable's labels too: `{k: v for k, v in os.environ.items()}`
+    is the environment itself, which its items' labels do not say.)"""
+    if node.type not in _COMPREHENSIONS or not node.named_children:
+        return []
+    body, clauses = node.named_children[0], node.named_children[1:]
+    loops = [c for c in clauses if c.type == "for_in_clause"]
+    if len(loops) != 1:  # nested loops (`for row in rows for a in row`): every part, as before
+        return []
+    left = loops[0].child_by_field_name("left")
+    names = [n for n in ([left] if left is not None and left.type == "identifier" else
+                         left.named_children if left is not None and left.type in ("pattern_list", "tuple_pattern")
+                         else ()) if n.type == "identifier"]
+    if not names or left.type != "identifier" and len(names) != len(left.named_children) or \
+            not all(mentions(body, n.text.decode("utf-8", "replace")) for n in names):
+        return []
+    return [body, *(c for c in clauses if c.type != "for_in_clause")]
+
+
 def default_instance(node, parts) -> Value | None:
     """`settings or Settings()`: an object given by the caller or, without one, an instance of a same-file class;
     its attributes are read from the class (the defaults are what the code runs with unless told otherwise)."""

@@ -15,7 +15,8 @@ from .python_guards import conditional, dead_branch, guarded
 from .python_loops import fold_accumulation, fold_stores, unpacked_choices
 from .python_mutations import _at, _key, _scope_start, declared_global, mutated
 from .python_unpack import unpacked
-from .python_operators import default_instance, either, filter_only, joined_choices, mentions, switch_off_by_default
+from .python_operators import (comprehended, default_instance, either, filter_only, joined_choices, mentions,
+                               switch_off_by_default)
 from .python_skeleton import or_fallback, skeleton
 from .python_tables import fstring_choices
 from .python_exec_names import exec_bound
@@ -128,7 +129,10 @@ class PyValues(Env, MemoEval, Namespaces, Functions, Access):
                 return Value(UNKNOWN, merged.labels, None, "dynamic", merged.trace, texts)
         elif kind in _CONTAINERS:
             value = self._constant(node)
-            parts = merge(self.ev(c) for c in node.named_children if c.type != "comment" and not filter_only(c))
+            body = comprehended(node)
+            if body and self.ev(body[0]).labels:
+                body = []  # the items hold the iterable's data in some form: the iterable's labels say which
+            parts = merge(self.ev(c) for c in body or node.named_children if c.type != "comment" and not filter_only(c))
             labels = parts.labels
             if kind == "pair" and "secret" in labels:  # {"Authorization": "Bearer " + token}: logging in
                 key = self.ev(node.child_by_field_name("key"))
