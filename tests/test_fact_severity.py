@@ -990,3 +990,22 @@ def test_options_dict_returned_by_a_helper_keeps_its_constant_entries_beside_the
             "app.run(**options(object()))\n"
             "app.run(**local(object()))\n")
     assert _by_line("bind-all-interfaces", "serve.py", text) == {7: "high"}
+
+
+def test_upload_saved_under_a_name_the_code_chose_is_low_as_a_path_high_when_read_back_and_run():
+    text = ("import os, shutil, uuid\n"
+            "from flask import Flask, request, send_file\n"
+            "app = Flask(__name__)\n"
+            "def _store(upload):\n"
+            "    dest = os.path.join('/srv/in', uuid.uuid4().hex)\n"
+            "    with open(dest, 'wb') as fh:\n"
+            "        shutil.copyfileobj(upload.stream, fh)\n"
+            "    return dest\n"
+            "@app.post('/a')\n"
+            "def a():\n"
+            "    path = _store(request.files['f'])\n"
+            "    exec(open(path).read())\n"
+            "    send_file(os.path.join(path, request.args['sub']))\n"
+            "    return send_file(path)\n")
+    assert _by_line("path-from-request-input", "app.py", text) == {12: "low", 13: "high", 14: "low"}
+    assert _by_line("exec-of-request-input", "app.py", text) == {12: "critical"}

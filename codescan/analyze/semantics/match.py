@@ -13,7 +13,8 @@ BUILT = frozenset({"dynamic", "built", "disguised"})  # Value.via of names and t
 
 
 def value_holds(cond: Condition, value: Value, language: str) -> bool:
-    if cond.label and not value.labels.intersection(cond.label):
+    if cond.label and not value.labels.intersection(cond.label) and not (
+            "request-stored" in value.labels and "request" in cond.label):  # an upload read back (python_stored)
         return False
     if cond.no_label and value.labels.intersection(cond.no_label):
         return False

@@ -9,6 +9,7 @@ from ..names import canonical
 from ..python_scopes import MODULE
 from .python_downloads import retrieved, retrieved_keyword, verified
 from .python_loops import fold_appends
+from .python_stored import stored_contents
 from .python_fill_uses import _MUTATORS, _fed_by_server, _fills, _in_window, _nested_fill
 
 WINDOW = True  # look only at the uses in range (off: the plain loop, for tests comparing both)
@@ -96,9 +97,10 @@ def mutated(values, name: str, current: Value, use_at: int, use_scope, start: in
             wrote = known.get(at)
             if wrote is None:
                 wrote = known[at] = written(values, name, use, parent.parent)
-            added.append(verified(values, parent.parent, wrote, use_at, name))
+            added.append(stored_contents(verified(values, parent.parent, wrote, use_at, name)))
         elif parent.type == "keyword_argument":  # urlretrieve(url, filename=name)
-            added.append(verified(values, parent.parent.parent, retrieved_keyword(values, name, use), use_at, name))
+            added.append(stored_contents(verified(values, parent.parent.parent, retrieved_keyword(values, name, use),
+                                                  use_at, name)))
         elif (call := _nested_fill(use)) is not None:  # STATE["keys"].append(key): an item is filled
             args = call.child_by_field_name("arguments")
             value = merge(values.ev(a) for a in args.named_children if a.type != "comment")

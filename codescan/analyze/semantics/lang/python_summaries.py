@@ -9,6 +9,7 @@ from ..facts import Value, merge
 from ..text_labels import FIELD_ONLY, constant_labels, field_part
 from ..host_data import HOST_ONLY, host_part
 from .python_client_data import CLIENT_ONLY, client_part, param_index
+from .python_stored import STORED_PARAM, stored_part
 
 def _summary(values, node, callee: Value, args, keywords, line: int) -> Value:
     """Apply a same-file function's summary: its return value with each `param:<def>:<i>` label
@@ -150,7 +151,7 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         return value
     checked = _CHECKED & value.labels  # the function checked the parameter and stops on bad input (python_guards)
     if len(used) == 1 and value.labels - checked == frozenset(used) and value.name and value.name.isidentifier() and \
-            not used[0].endswith((CLIENT_ONLY, HOST_ONLY, FIELD_ONLY)):
+            not used[0].endswith((CLIENT_ONLY, HOST_ONLY, FIELD_ONLY, STORED_PARAM)):
         index = param_index(used[0], prefix)  # the bare parameter reaches here: it is the argument itself
         if 0 <= index < len(arg_values):
             given = arg_values[index]
@@ -165,7 +166,8 @@ def substitute(value: Value, def_start: int, arg_values: list, line: int) -> Val
         if 0 <= index < len(arg_values):
             given = arg_values[index]
             parts.append(client_part(given) if lab.endswith(CLIENT_ONLY) else host_part(given) if
-                         lab.endswith(HOST_ONLY) else field_part(given) if lab.endswith(FIELD_ONLY) else given)
+                         lab.endswith(HOST_ONLY) else field_part(given) if lab.endswith(FIELD_ONLY) else
+                         stored_part(given) if lab.endswith(STORED_PARAM) else given)
     joined = merge(parts)
     labels |= joined.labels
     if checked:  # checked in the function: the request data passed arrives checked
