@@ -9,7 +9,7 @@ def methodcaller_call(values, node):
     """(callee name, argument nodes, keyword pairs) when `node` applies a methodcaller to an object, else None.
     The bound arguments are the method's; the object is its receiver (`methodcaller("system", cmd)(os)`)."""
     fn = node.child_by_field_name("function")
-    if fn is not None and fn.type == "identifier":  # call = methodcaller("system", cmd); call(os)
+    if fn is not None and fn.type == "identifier" and _mentioned(values):  # call = methodcaller(...); call(os)
         fn = _bound_call(values, fn)
     if fn is None or fn.type != "call":
         return None
@@ -27,6 +27,15 @@ def methodcaller_call(values, node):
     if not isinstance(method, str) or not method.isidentifier() or not owner:
         return None
     return canonical(f"{owner}.{method}"), bound[1:], keywords
+
+
+def _mentioned(values) -> bool:
+    """Whether the file says methodcaller at all, asked once per file: without it no name can be bound to one, and
+    every call of a local name (most calls) would look its bindings up."""
+    found = values.__dict__.get("_methodcaller_named")
+    if found is None:
+        found = values.__dict__["_methodcaller_named"] = b"methodcaller" in values.source
+    return found
 
 
 def _bound_call(values, name_node):
