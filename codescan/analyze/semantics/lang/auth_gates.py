@@ -277,7 +277,7 @@ def _facts(condition, values, grammar, function, named=None) -> list[Call]:
             continue
         left, right = values.ev(sides[0]), values.ev(sides[1])
         operator = "==" if _equality_call(compare) else next(c.type for c in compare.children if not c.is_named)
-        constants = _constants(right) if operator == "in" else _text(right.const)
+        constants = (_constants(right) or _set_literal(values, sides[1])) if operator == "in" else _text(right.const)
         pairs = [(left, sides[0], Value(c)) for c in constants]
         if operator != "in":
             pairs.extend((right, sides[1], Value(c)) for c in _text(left.const))
@@ -358,3 +358,31 @@ def _constants(value: Value) -> list[str]:
     if isinstance(value.const, (tuple, list, set, frozenset)):
         return [c for c in value.const if isinstance(c, str)][:16]
     return []
+
+
+MAX_MEMBERS = 16  # strings of a set literal a membership test is judged on
+
+
+def _set_literal(values, node) -> list[str]:
+    """The strings of a set a membership test reads (`x in {"a", "b"}`, a name bound once to one, or to
+    frozenset({...}) / set([...]) of string literals): the evaluator keeps no sets as constants."""
+    if node.type == "identifier":
+        entries = values.scopes.entries(node)
+        if not entries or len(entries) != 1 or entries[0][0] != "assign" or entries[0][1] is None:
+            return []
+        node = entries[0][1]
+    if getattr(node, "type", None) == "call":
+        fn, args = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+        inner = [c for c in args.named_children if c.type != "comment"] if args is not None else []
+        if fn is None or fn.text not in (b"frozenset", b"set") or len(inner) != 1:
+            return []
+        node = inner[0]
+    if getattr(node, "type", None) not in ("set", "list", "tuple"):
+        return []
+    out = []
+    for child in node.named_children[:MAX_MEMBERS]:
+        text = values.ev(child).const if child.type in ("string", "concatenated_string") else None
+        if not isinstance(text, str):
+            return []
+        out.append(text)
+    return out
