@@ -1009,3 +1009,14 @@ def test_upload_saved_under_a_name_the_code_chose_is_low_as_a_path_high_when_rea
             "    return send_file(path)\n")
     assert _by_line("path-from-request-input", "app.py", text) == {12: "low", 13: "high", 14: "low"}
     assert _by_line("exec-of-request-input", "app.py", text) == {12: "critical"}
+
+
+def test_shelf_opened_at_a_request_path_is_high_at_a_fixed_path_medium():
+    text = ("import shelve\n"
+            "from flask import request\n"
+            "def load():\n"
+            "    a = shelve.open('/var/lib/app/sessions/' + request.cookies.get('sid', 'anon'))\n"
+            "    b = shelve.open('/var/lib/app/cache.db')\n"
+            "    return a, b\n")
+    assert _by_line("shelve-open", "app.py", text) == {4: "high", 5: "medium"}
+
