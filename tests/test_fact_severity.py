@@ -1020,3 +1020,17 @@ def test_shelf_opened_at_a_request_path_is_high_at_a_fixed_path_medium():
             "    return a, b\n")
     assert _by_line("shelve-open", "app.py", text) == {4: "high", 5: "medium"}
 
+
+def test_mktemp_is_high_in_code_low_in_a_test_suite():
+    text = "import tempfile\npath = tempfile.mktemp()\n"
+    assert _by_line("temp-file-name-race", "pkg/report.py", text) == {2: "high"}
+    assert _by_line("temp-file-name-race", "tests/test_report.py", text) == {2: "low"}
+
+
+def test_mktemp_of_a_named_pipe_or_inside_a_private_directory_is_low():
+    text = ("import os, tempfile\n"
+            "a = tempfile.mktemp(prefix=r'\\\\.\\pipe\\python-pipe-{:d}-'.format(os.getpid()))\n"
+            "d = tempfile.mkdtemp()\n"
+            "b = tempfile.mktemp(suffix='.sock', dir=d)\n"
+            "c = tempfile.mktemp(prefix='x-', dir='/tmp')\n")
+    assert _by_line("temp-file-name-race", "pkg/ipc.py", text) == {2: "low", 4: "low", 5: "high"}
