@@ -8,6 +8,7 @@ from .python_summaries import substitute
 from .python_launch_sites import sites_through_launchers
 from .python_param_calls import by_keyword, with_defaults, with_splat_params
 from .python_defaults import built_default
+from .python_aliases import aliases
 
 MAX_CALLERS = 16  # call sites a function's summary is applied at
 MAX_HOPS = 3  # functions a parameter is followed out through (caller of a caller...)
@@ -126,6 +127,11 @@ class CallSites:
         found = [(parent, node, function) for parent, node in calls]
         if function.type == "function_definition":  # ACTIONS = {"run": run_shell}: ACTIONS[verb](arg)
             found = (_held_in_tables(values, function, name) + found)[:MAX_CALLERS]
+            for alias in aliases(values, function, name):  # g = helper; run = make_runner(): g(x), run(x)
+                if len(found) >= MAX_CALLERS:
+                    break
+                found += [(parent, node, function) for parent, node in
+                          _calls_named(values, self.source, alias, f"<def:{start}>", MAX_CALLERS - len(found))]
         return found
 
 
