@@ -1,6 +1,7 @@
 """Other names a same-file function is called by: `g = helper` binds helper to g, and `run = make_runner()`
 binds the function make_runner returns (`def make_runner(): def inner(cmd): ...; return inner`) to run. Their
-calls are call sites of the function (python_callsites keeps those whose callee resolves to it)."""
+calls are call sites of the function (python_callsites keeps those whose callee resolves to it). Only a name
+bound once: one rebound on branches to several functions calls the one a run picks."""
 from __future__ import annotations
 
 MAX_ALIASES = 4
@@ -41,9 +42,9 @@ def _bound_to(values, name: bytes, call: bool) -> list[bytes]:
         if parent is None or parent.type != "assignment" or parent.child_by_field_name("right") != held:
             continue
         left = parent.child_by_field_name("left")
-        if left is not None and left.type == "identifier":
-            found.append(left.text)
-    return found
+        if left is not None and left.type == "identifier" and len(scopes.entries(left) or ()) == 1:
+            found.append(left.text)  # (a name rebound on branches, `h = md5_utf8` / `h = sha_utf8`: which
+    return found  # function a call of it runs is the peer's choice, as in a table; left out)
 
 
 def _enclosing_function(function):
