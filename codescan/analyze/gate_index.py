@@ -14,6 +14,9 @@ WORD_MEMO_SIZE = 1 << 17  # distinct words remembered per language and case (~11
 # of its file: its tokens are remembered by its text (818 of the history bench's 945 small sources were repeats),
 # not its ~700 notes (a later has() looks its few tokens up itself): at most SMALL_MEMO_SIZE texts of SMALL_BYTES.
 SMALL_MEMO = True  # off: tests compare
+# found_in unites the tokens of the source's words that hold one (kept as a set beside the memo), not a lookup of
+# every word (most hold none). Off: tests compare
+HOLDING = True
 SMALL_BYTES = 4096
 SMALL_MEMO_SIZE = 2048
 
@@ -136,6 +139,7 @@ class _Words:
         self._inside = {w: _inside(w, self._index) for w in words}
         self._pattern = re.compile(b"(?=(" + _trie(words) + b"))") if words else None
         self._memo: dict[bytes, tuple[int, ...]] = {}  # a source word -> the tokens inside it (found_in)
+        self._holding: set[bytes] = set()  # the memo's words with a token inside (most have none)
 
     def found(self, text: bytes) -> set[int]:
         """The indices of the listed words that occur in `text`."""
@@ -157,10 +161,13 @@ class _Words:
         memo = self._memo
         if len(memo) > WORD_MEMO_SIZE:
             memo.clear()
+            self._holding.clear()
         new = words.difference(memo)
         if new:
             self._search(list(new), folded)
-        return set().union(*map(memo.__getitem__, words))
+        if not HOLDING:
+            return set().union(*map(memo.__getitem__, words))
+        return set().union(*map(memo.__getitem__, words.intersection(self._holding)))
 
     def _search(self, new: list[bytes], folded: bool) -> None:
         """Remember the tokens inside each of these words (`folded`: inside it lower-cased, which keeps every
@@ -178,6 +185,7 @@ class _Words:
             inside.setdefault(k, set()).update(self._inside[found.group(1)])
         for k, ids in inside.items():
             memo[new[k]] = tuple(sorted(ids))
+            self._holding.add(new[k])
 
 
 def _inside(word: bytes, index: dict[bytes, int]) -> list[int]:
