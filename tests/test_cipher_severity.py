@@ -69,3 +69,17 @@ def test_ssl2_and_ssl3_are_high_tls10_stays_medium():
     got = sorted((f.line, f.severity) for f in analyzer.analyze(Document(path="a.py", content=code.encode())).findings
                  if f.rule_id == "deprecated-tls-protocol")
     assert got == [(3, "medium"), (4, "high"), (5, "high")]
+
+
+# Python's broken ciphers and small keys are graded as the other languages' (PyCryptodome's own SelfTest suite runs
+# ARC4/DES/Blowfish known-answer vectors and makes 1024-bit RSA/DSA keys to run fast: 92 high on a fresh corpus).
+@pytest.mark.parametrize("name, code, rule", [
+    ("test_arc4.py", "from Crypto.Cipher import ARC4\n\nclass TestDrop:\n    def test_drop(self):\n"
+                     "        cipher = ARC4.new(self.key, 256)\n", "weak-cipher-algorithm"),
+    ("test_pkcs1.py", "from Crypto.PublicKey import RSA\n\nclass TestSign:\n    def setup_method(self):\n"
+                      "        self.key = RSA.generate(1024)\n", "small-asymmetric-key"),
+])
+def test_python_broken_cipher_and_small_key_are_high_in_code_and_medium_in_tests(name, code, rule):
+    assert found(f"src/app/{name.removeprefix('test_')}", code) == [(5, rule, "high")]
+    assert found(f"tests/{name}", code) == [(5, rule, "medium")]
+    assert found(f"Crypto/SelfTest/Cipher/{name}", code) == [(5, rule, "medium")]
