@@ -16,6 +16,7 @@ from ..facts import NOTHING, SPLAT, Call, Facts, Value
 from ..names import canonical
 from .auth_gates import gates, possible as compare_possible  # noqa: F401 (the engine's gate)
 from .python_downloads import linked, runs
+from .python_intercepts import forwarded
 from .python_calls import arguments, callee_value
 from .python_callsites import CallSites
 from .python_candidates import CandidateClimb
@@ -191,6 +192,7 @@ class _PythonFacts(CallSites, CandidateClimb):
                  for i, a in enumerate(args)]
         if given and runs(name):  # os.system("/tmp/.a") after urlretrieve(url, "/tmp/.a")
             given[0] = linked(values, name, node, given[0])
+        given = forwarded(values, name, scope, given)  # real_send(self, request) inside the send installed for it
         return Call(callee=name, args=tuple(given), kwargs=tuple(kwargs),
                     line=node.start_point[0] + 1, end_line=node.end_point[0] + 1, column=node.start_point[1] + 1,
                     scope=-1 if scope is None else scope.start_byte, via=via, receiver=receiver,

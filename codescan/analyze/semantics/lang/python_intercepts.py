@@ -25,15 +25,14 @@ _METHODS = frozenset(m for methods in _PATCHABLE.values() for m in methods)
 _INSTALL = re.compile(rb"\.(?:send|request|open|urlopen|putheader|endheaders|_request)\s*=(?!=)"
                       rb"|setattr\s*\([^)]*?['\"](?:send|request|open|urlopen|putheader|endheaders|_request)['\"]")
 LABEL = "credential-file"
+_TARGETS = frozenset(f"{cls}.{method}" for cls, methods in _PATCHABLE.items() for method in methods)
+_NOTE = "every request sent through "
 
 
 def intercepted(values, function, index: int) -> Value | None:
     """What parameter `index` of `function` receives when the file installs that function in place of an HTTP
     client's method (every request the program sends, its credentials among them), else None."""
-    installs = values._attributes.get(("intercepts",))
-    if installs is None:
-        installs = values._attributes[("intercepts",)] = _installs(values)
-    target = installs.get(function.start_byte)
+    target = _installed(values).get(function.start_byte)
     if target is None:
         return None
     params = function.child_by_field_name("parameters")
@@ -43,8 +42,27 @@ def intercepted(values, function, index: int) -> Value | None:
         return None  # the client object itself
     line = function.start_point[0] + 1
     return Value(labels=frozenset({LABEL}),
-                 trace=(Step(line, f"every request sent through {target} (headers with the credentials) given to "
+                 trace=(Step(line, f"{_NOTE}{target} (headers with the credentials) given to "
                                    f"the function installed in its place"),))
+
+
+def forwarded(values, name: str, scope, given: list) -> list:
+    """`given` (a call's argument values) as the client's own request when the installed function calls the very
+    method it replaced (sentry-sdk: `real_send = Client.send` ... `Client.send = send`, whose body returns
+    `real_send(self, request, **kwargs)`): the request goes where the program sent it, so what the interception
+    alone put on it is no credential leaving. Data the function added from elsewhere keeps its labels."""
+    if name not in _TARGETS or scope is None or _installed(values).get(scope.start_byte) != name:
+        return given
+    return [Value(v.const, v.labels - {LABEL}, v.name, v.via, v.trace, v.choices, v.text)
+            if LABEL in v.labels and v.trace and all(step.note.startswith(_NOTE) for step in v.trace) else v
+            for v in given]
+
+
+def _installed(values) -> dict:
+    installs = values._attributes.get(("intercepts",))
+    if installs is None:
+        installs = values._attributes[("intercepts",)] = _installs(values)
+    return installs
 
 
 def _installs(values) -> dict:
