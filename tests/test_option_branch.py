@@ -45,6 +45,13 @@ def _option(source: str, marker: str = "TARGET") -> str | None:
     ("def f(url):\n    if ssl.HAS_SNI:\n        TARGET()\n", None),
     ("def f(url):\n    cfg = load()\n    if not cfg.verify:\n        TARGET()\n", None),
     ("class C:\n    def f(self):\n        if self.a.b.verify:\n            TARGET()\n", None),
+    # what the command line says (websockets' CLI: `args = parser.parse_args()` ... `if args.insecure and ..:`)
+    ("def main():\n    args = parser.parse_args()\n    if args.insecure and args.uri.startswith('wss://'):\n"
+     "        TARGET()\n", "args.insecure"),
+    ("def main(argv=None):\n    opts, rest = ap.parse_known_args(argv)\n    if not opts.verify_ssl:\n        TARGET()\n",
+     "opts.verify_ssl"),
+    ("def main():\n    args = load_settings()\n    if args.insecure:\n        TARGET()\n", None),  # not the command line
+    ("def main():\n    args = parser.parse_args()\n    if args.debug:\n        TARGET()\n", None),  # no switch
 ])
 def test_the_option_whose_test_leads_to_a_statement(source, expected):
     assert _option(source) == expected

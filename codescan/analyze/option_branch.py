@@ -30,6 +30,18 @@ _OPTION_SETS = frozenset((b"options", b"opts"))
 def _in_option_set(name: str) -> bool:
     parts = name.split(".")
     return len(parts) >= 2 and parts[-2].encode() in _OPTION_SETS
+
+
+# `args = parser.parse_args()` (argparse, also parse_known_args / parse_intermixed_args): the names bound to what the
+# command line says, whose attributes (`args.insecure`) are options the user gave (websockets' CLI)
+_PARSED = re.compile(rb"(?m)^[ \t]*(\w+)(?:\s*,\s*\w+)?\s*(?::[^=\n]*)?=\s*[\w.]*\.parse_(?:known_|intermixed_)?args\(")
+
+
+def _parsed_names(scope) -> frozenset:
+    text = scope.text if scope is not None else None
+    if not text or b"parse_" not in text:
+        return frozenset()
+    return frozenset(m.group(1).decode("utf-8", "replace") for m in _PARSED.finditer(text))
 _UNKNOWN = object()
 
 
@@ -46,12 +58,18 @@ def chosen_by(node, language: str = "python") -> str | None:
     if not tests:
         return None
     params = _parameters(parent) if parent is not None and parent.type == "function_definition" else {}
-    option = None
+    option, parsed = None, None
     for test, _wanted in tests:
         for name in _names(test):
-            if (name.split(".", 1)[0] in params or name.startswith("self.") or _in_option_set(name)) and \
-                    SWITCH.search(name.rsplit(".", 1)[-1]):
+            if not SWITCH.search(name.rsplit(".", 1)[-1]):
+                continue
+            head = name.split(".", 1)[0]
+            if head in params or name.startswith("self.") or _in_option_set(name):
                 option = option or name
+            elif "." in name:  # `args.insecure` with `args = parser.parse_args()` in the same function
+                parsed = _parsed_names(parent) if parsed is None else parsed
+                if head in parsed:
+                    option = option or name
     if option is None:
         return None
     if all(_evaluate(test, params) is wanted for test, wanted in tests):
