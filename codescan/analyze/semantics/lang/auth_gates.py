@@ -13,6 +13,7 @@ import re
 
 from ..constants import UNKNOWN
 from ..facts import Call, Step, Value
+from .auth_dispatch import dispatched
 from .auth_secret import app_secret
 # the text searches: what may be an authentication function or a request hook, before any tree is read
 from .auth_text import (_DEFINED, _EQ_CALL_WORDS, _HOOK, AUTH_NAME, _AUTH_LOWER, _defined_matches,  # noqa: F401
@@ -45,15 +46,17 @@ def gates(source: bytes, root, values, language: str, wanted) -> list[Call]:
     grammar = _PY if language == "python" else _JS
     out: list[Call] = []
     for function in _auth_functions(source, root, grammar)[:MAX_FUNCTIONS]:
-        named = None
-        for test, branch in _tests(function, grammar)[:MAX_TESTS]:
+        named = dispatch = None
+        tests = _tests(function, grammar)[:MAX_TESTS]
+        for test, branch in tests:
             if (inner := _negated(test)) is not None and _denies(branch, grammar):
                 test = inner  # `if (!ok) return res.status(401)`: what follows is granted when `ok` holds
             elif not _grants(branch, grammar):
                 continue
             if named is None:
                 named = _named_tests(function, grammar)
-            out.extend(_facts(test, values, grammar, function, named))
+                dispatch = dispatched(tests, grammar, _comparisons, _sides)  # plugin_name == b"..." / elif ...
+            out.extend(_facts(test, values, grammar, function, named, dispatch))
     return out
 
 
@@ -269,11 +272,11 @@ def _comparisons(condition, grammar, named=None) -> list:
     return out
 
 
-def _facts(condition, values, grammar, function, named=None) -> list[Call]:
+def _facts(condition, values, grammar, function, named=None, dispatch=frozenset()) -> list[Call]:
     out = []
     for compare in _comparisons(condition, grammar, named):
         sides = _sides(compare)
-        if len(sides) != 2:
+        if len(sides) != 2 or sides[0].text in dispatch or sides[1].text in dispatch:
             continue
         left, right = values.ev(sides[0]), values.ev(sides[1])
         operator = "==" if _equality_call(compare) else next(c.type for c in compare.children if not c.is_named)
