@@ -38,7 +38,7 @@ def folded_disguise(before: bytes, after: bytes, source: bytes = b"") -> bool:
     """Whether folding a line rewrote a disguising spelling (not merely an alias or a named constant):
     the spans of `before` that folding replaced or removed, with a little context, match PYTHON, or a
     name folding replaced was bound to such a spelling (`m = __import__("ssl")` for `m.wrap_socket`)."""
-    old = before.decode("utf-8", "replace")
+    old = _binary_hex_renamed(before.decode("utf-8", "replace"))
     new = after.decode("utf-8", "replace")
     pieces = []
     for tag, i1, i2, _j1, _j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
@@ -65,9 +65,35 @@ def _bound_disguised(name: str, source: bytes) -> bool:
         return False
     binding = re.compile(rb"(?m)^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([^=\n][^\n]*)$")
     for match in islice(binding.finditer(source), 3):
-        if PYTHON.search(match.group(1).decode("utf-8", "replace")):
+        if _disguising(match.group(1).decode("utf-8", "replace")):
             return True
     return False
+
+
+# a hex literal decoded (bytes.fromhex("0706050403020100"), unhexlify("00" * 16)): how binary data is written (an IV,
+# a key, a test vector); it hides something only when the bytes spell text (fromhex("6f732e73797374656d"): os.system)
+_HEX_CALL = re.compile(r"\b(?:fromhex|unhexlify)\([ \t]*[rbuRBU]?(['\"])([0-9A-Fa-f \t]*)\1")
+
+
+def _disguising(text: str) -> bool:
+    """PYTHON matches `text`, a hex literal of binary bytes excepted."""
+    return PYTHON.search(_binary_hex_renamed(text)) is not None
+
+
+def _binary_hex_renamed(text: str) -> str:
+    """`text` with each decoder of a binary hex literal renamed (`bytes.binhex("0706..")`), so that no disguising
+    spelling is seen in it, wherever a diff cuts the line."""
+    if "hex" not in text:
+        return text
+    return _HEX_CALL.sub(lambda m: "bin" + m.group() if _binary(m.group(2)) else m.group(), text)
+
+
+def _binary(hex_text: str) -> bool:
+    try:
+        data = bytes.fromhex(hex_text)
+    except ValueError:
+        return False
+    return any(b < 32 and b not in (9, 10, 13) or b >= 127 for b in data)
 
 
 def raised(severity: str) -> str:
