@@ -52,6 +52,16 @@ def _option(source: str, marker: str = "TARGET") -> str | None:
      "opts.verify_ssl"),
     ("def main():\n    args = load_settings()\n    if args.insecure:\n        TARGET()\n", None),  # not the command line
     ("def main():\n    args = parser.parse_args()\n    if args.debug:\n        TARGET()\n", None),  # no switch
+    # a local computed once from a switch parameter (pymongo's get_ssl_context: verify_mode from
+    # allow_invalid_certificates), unless the parameter's default is the insecure choice
+    ("def ctx(allow_invalid_certificates: bool):\n    verify_mode = NONE if allow_invalid_certificates else REQ\n"
+     "    if verify_mode != NONE:\n        pass\n    else:\n        TARGET()\n", "allow_invalid_certificates"),
+    ("def ctx(allow_invalid=True):\n    verify_mode = NONE if allow_invalid else REQ\n"
+     "    if verify_mode == NONE:\n        TARGET()\n", None),
+    ("def ctx(allow_invalid=False):\n    verify_mode = NONE if allow_invalid else REQ\n    verify_mode = NONE\n"
+     "    if verify_mode == NONE:\n        TARGET()\n", None),  # bound twice: not derived
+    ("def ctx(host):\n    verify_mode = NONE if host else REQ\n    if verify_mode == NONE:\n        TARGET()\n",
+     None),  # from no switch
 ])
 def test_the_option_whose_test_leads_to_a_statement(source, expected):
     assert _option(source) == expected

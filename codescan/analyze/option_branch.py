@@ -37,6 +37,30 @@ def _in_option_set(name: str) -> bool:
 _PARSED = re.compile(rb"(?m)^[ \t]*(\w+)(?:\s*,\s*\w+)?\s*(?::[^=\n]*)?=\s*[\w.]*\.parse_(?:known_|intermixed_)?args\(")
 
 
+def _derived_from(function, name: str, params: dict) -> str | None:
+    """The switch parameter a local is computed from when the function binds it once, from an expression reading
+    that parameter (pymongo: `verify_mode = CERT_NONE if allow_invalid_certificates else CERT_REQUIRED`)."""
+    text = function.text if function is not None else None
+    if not text or name.encode() not in text:
+        return None
+    bindings = re.findall(rb"(?m)^[ \t]*" + re.escape(name.encode()) + rb"[ \t]*(?::[^=\n]*)?=(?!=)([^\n]*)$", text)
+    if len(bindings) != 1:
+        return None
+    read = set(re.findall(rb"\b[A-Za-z_]\w*\b", bindings[0]))
+    return next((p for p in params if p.encode() in read and SWITCH.search(p) and _safe_default(p, params[p])), None)
+
+
+_LOOSENING = re.compile(r"(?i)allow|insecure|unsafe|skip|disable|no_|ignore")
+
+
+def _safe_default(param: str, default) -> bool:
+    """A caller passing nothing keeps the checks: `allow_invalid_certificates=False`, `verify=True`, or no default (a
+    derived local's test is not evaluated, so an insecure default is not left to the caller)."""
+    if default is _UNKNOWN or default is None:
+        return True
+    return default is (not _LOOSENING.search(param)) if isinstance(default, bool) else False
+
+
 def _parsed_names(scope) -> frozenset:
     text = scope.text if scope is not None else None
     if not text or b"parse_" not in text:
@@ -70,6 +94,8 @@ def chosen_by(node, language: str = "python") -> str | None:
                 parsed = _parsed_names(parent) if parsed is None else parsed
                 if head in parsed:
                     option = option or name
+            elif params and (source := _derived_from(parent, name, params)) is not None:
+                option = option or source  # verify_mode = CERT_NONE if allow_invalid_certificates else CERT_REQUIRED
     if option is None:
         return None
     if all(_evaluate(test, params) is wanted for test, wanted in tests):
