@@ -217,6 +217,15 @@ def labels_of(name: str | None) -> frozenset:
 _LABELS_OF = PureMemo(lambda name: frozenset(label for label, regex in _BY_LABEL.items() if regex.match(name)))
 
 
+def python_read(labels: frozenset, name: str) -> frozenset:
+    """`labels_of` for a Python read: `ctx.params` / `ctx.query` are Koa's request (JavaScript); a Python `ctx` is
+    click's or invoke's Context, whose params are the command line's options (dask distributed's --preload
+    validation: `for name in ctx.params.get("preload")`), no web request."""
+    if "request" in labels and name.startswith("ctx."):
+        return labels - {"request"}
+    return labels
+
+
 def narrowed(labels: frozenset, name: str | None) -> frozenset:
     """One named variable read from the environment no longer carries the whole environment."""
     if "env" in labels and name and _BY_LABEL["env-var"].match(name):

@@ -7,7 +7,7 @@ import re
 from ..constants import UNKNOWN, Name
 from ..facts import NOTHING, Step, Value, merge
 from ..names import canonical
-from ..sources import labels_of, narrowed, password_named, secret_key_labels
+from ..sources import labels_of, narrowed, password_named, python_read, secret_key_labels
 from ..text_labels import constant_labels
 from ..values import SLICE, part_name
 from .python_classattrs import class_level, cls_attribute
@@ -167,7 +167,7 @@ class Access:
             name = canonical(name)
             if (known := module_constant(name)) is not None:  # stat.S_IRWXO: its bits, for the rules that read them
                 return known
-            labels = labels_of(name)
+            labels = python_read(labels_of(name), name)
             if labels and not _called(node):  # a reference to requests.post is a function, not data
                 labels = labels & _READ_LABELS
             if labels:
