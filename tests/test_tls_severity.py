@@ -98,3 +98,19 @@ def test_a_pool_to_a_loopback_host_is_medium_to_a_real_host_high():
     found = {(f.line, f.severity) for f in analyzer.analyze(Document(path="app/stub.py", content=code.encode())).findings
              if f.rule_id == "ssl-cert-checks-disabled"}
     assert found == {(3, "medium"), (4, "high"), (5, "medium")}
+
+
+# ssl._create_unverified_context() is graded as the other ways: gevent's test of its example SSL server makes one to
+# talk to its own self-signed certificate (tests/test__example_wsgiserver_ssl.py)
+UNVERIFIED = ("import ssl\n"
+              "if hasattr(ssl, '_create_unverified_context'):\n"
+              "    ssl_ctx = ssl._create_unverified_context()\n")
+
+
+@pytest.mark.parametrize("path, expected", [("app/client.py", {"high"}), ("gevent/tests/test__example_ssl.py", {"low"}),
+                                            ("src/tests/helpers.py", {"low"})])
+def test_unverified_context_is_high_in_code_and_low_in_a_test_suite(path, expected):
+    analyzer = Analyzer(RULES, Config(honour_suppressions=False))
+    got = {f.severity for f in analyzer.analyze(Document(path=path, content=UNVERIFIED.encode())).findings
+           if f.rule_id == "ssl-unverified-context"}
+    assert got == expected
