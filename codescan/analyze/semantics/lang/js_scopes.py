@@ -10,7 +10,18 @@ MAX_OCCURRENCES = 400  # occurrences of one name classified per file
 WORD_INDEX_AFTER = 2_000_000  # bytes searched name by name before every word of the file is indexed at once
 _WORD = re.compile(rb"[\w$]+")  # maximal runs of ASCII word characters and $: a plain name is one of them
 _PLAIN = re.compile(rb"[\w$]+")
-_NOT_PROPERTY = rb"(?<![\w$])(?:(?<=\.\.\.)|(?<!\.))"  # not after `.` (a property), but after `...` (spread / rest)
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
+def _name_start(source: bytes, start: int) -> bool:
+    """A whole name starts at `start`: no word character before it, and no `.` (a property) unless it is `...`
+    (spread / rest). (Non-ASCII bytes before it count as not part of the name, as the ASCII `\w` of bytes does.)"""
+    if not start:
+        return True
+    before = source[start - 1]
+    if before in _WORD_BYTES:
+        return False
+    return before != 46 or source[start - 3:start] == b"..."
 
 
 class JsScopes:
@@ -31,14 +42,17 @@ class JsScopes:
         raw = name.encode()
         if self._words is None and self._searches * len(self.source) < WORD_INDEX_AFTER or not _PLAIN.fullmatch(raw):
             self._searches += 1
-            pattern = re.compile(_NOT_PROPERTY + re.escape(raw) + rb"(?![\w$])")
-            return (m.start() for m in pattern.finditer(self.source))
+            # (the name searched as a literal, what comes before it checked here: a pattern that starts with a
+            # look-behind is matched at every offset, one that starts with the name jumps to each occurrence)
+            pattern = re.compile(re.escape(raw) + rb"(?![\w$])")
+            source = self.source
+            return (m.start() for m in pattern.finditer(source) if _name_start(source, m.start()))
         if self._words is None:
             words: dict[bytes, list[int]] = {}
             source = self.source
             for match in _WORD.finditer(source):
                 start = match.start()
-                if start and source[start - 1] == 46 and source[start - 3:start] != b"...":
+                if not _name_start(source, start):
                     continue  # b"." before: a property, never a binding or a use (`...rest`, `...args`: a name)
                 words.setdefault(match.group(), []).append(start)
             self._words = words
